@@ -1,0 +1,130 @@
+import { systemClock, utcDay, type Clock } from '../shared/clock.js';
+import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
+import { addDays } from './day-calendar.js';
+import { generateDay } from './record-generator.js';
+import { SeededRandom } from './seeded-random.js';
+import { ZoomSimulator } from './zoom-simulator.js';
+
+/** Simulator-only credentials, safe to print: they open nothing but a local simulator. */
+export const DEMO_ACCOUNT_ID = 'demo-account';
+export const DEMO_S2S = { clientId: 'demo-s2s-client-id', clientSecret: 'demo-s2s-client-secret' } as const;
+export const DEMO_OAUTH_APP = { clientId: 'demo-oauth-client-id', clientSecret: 'demo-oauth-client-secret' } as const;
+export const DEMO_REDIRECT_URIS: readonly string[] = ['http://localhost:8080/oauth/callback', 'http://127.0.0.1:8080/oauth/callback'];
+
+const DEMO_VOLUME = { activities: 200, operations: 40 };
+const LIVE_INTERVAL_MS = 10_000;
+
+export interface DemoSimulatorOptions {
+  port?: number;
+  host?: string;
+  clock?: Clock;
+  /** Seed of the generated history. Default 1. */
+  seed?: number;
+  /** Days of history up to today (UTC). Default 30. */
+  days?: number;
+  /** Add a few new records every ~10 s, with occasional detection triggers. */
+  live?: boolean;
+  /** Period of the live feed, default 10000 ms (real time). */
+  liveIntervalMs?: number;
+  redirectUris?: string[];
+}
+
+export interface DemoSimulator {
+  sim: ZoomSimulator;
+  accountId: string;
+  s2s: { clientId: string; clientSecret: string };
+  oauthApp: { clientId: string; clientSecret: string; redirectUris: string[] };
+  stop(): Promise<void>;
+}
+
+/**
+ * Endless source of fresh records for live mode: generated days of a separate
+ * seed with many detection triggers, re-timed to "now" as they are used.
+ */
+class LiveFeed {
+  readonly #seed: number;
+  readonly #random: SeededRandom;
+  #day = 0;
+  #activities: ActivityLogRecord[] = [];
+  #operations: OperationLogRecord[] = [];
+
+  constructor(seed: number) {
+    this.#seed = seed;
+    this.#random = SeededRandom.forKey(seed, 'demo-live');
+  }
+
+  next(nowMs: number): { activities: ActivityLogRecord[]; operations: OperationLogRecord[] } {
+    const time = new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const activities: ActivityLogRecord[] = [];
+    const operations: OperationLogRecord[] = [];
+    for (let i = this.#random.int(1, 4); i > 0; i--) activities.push({ ...this.#take('activities'), time });
+    if (this.#random.chance(0.4)) operations.push({ ...this.#take('operations'), time });
+    return { activities, operations };
+  }
+
+  #take(kind: 'activities'): ActivityLogRecord;
+  #take(kind: 'operations'): OperationLogRecord;
+  #take(kind: 'activities' | 'operations'): ActivityLogRecord | OperationLogRecord {
+    if (this.#activities.length === 0 || this.#operations.length === 0) this.#refill();
+    const record = kind === 'activities' ? this.#activities.pop() : this.#operations.pop();
+    if (!record) throw new Error('live feed generated no records');
+    return record;
+  }
+
+  #refill(): void {
+    const day = addDays('2000-01-01', this.#day++);
+    const generated = generateDay({ seed: this.#seed, day, volume: { activities: 500, operations: 100 }, detectionShare: 0.25 });
+    this.#activities = generated.activities.reverse();
+    this.#operations = generated.operations.reverse();
+  }
+}
+
+/**
+ * One Pro account 'demo-account' with `days` of generated history up to today,
+ * a Server-to-Server app and an account-level OAuth app. Records timed later
+ * than the clock stay hidden until their time comes, so today fills in as the
+ * demo runs, as Zoom's would.
+ */
+export async function startDemoSimulator(options: DemoSimulatorOptions = {}): Promise<DemoSimulator> {
+  const clock = options.clock ?? systemClock;
+  const seed = options.seed ?? 1;
+  const days = options.days ?? 30;
+  const sim = await ZoomSimulator.start({
+    clock,
+    seed,
+    hideFutureRecords: true,
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+  });
+  const today = utcDay(clock.now());
+  const account = sim.addAccount({
+    accountId: DEMO_ACCOUNT_ID,
+    plan: 'pro',
+    generated: { seed, fromDay: addDays(today, -Math.max(0, days - 1)), toDay: today, volume: DEMO_VOLUME },
+  });
+  const redirectUris = options.redirectUris ?? [...DEMO_REDIRECT_URIS];
+  sim.addApp({ ...DEMO_S2S, accountId: DEMO_ACCOUNT_ID, kind: 's2s' });
+  sim.addApp({ ...DEMO_OAUTH_APP, accountId: DEMO_ACCOUNT_ID, kind: 'oauth', redirectUris });
+
+  let timer: NodeJS.Timeout | undefined;
+  if (options.live) {
+    const feed = new LiveFeed(seed + 1_000_003);
+    timer = setInterval(() => {
+      const { activities, operations } = feed.next(clock.now());
+      account.addRecords('Zoom.Activity', activities);
+      account.addRecords('Zoom.Operation', operations);
+    }, options.liveIntervalMs ?? LIVE_INTERVAL_MS);
+    timer.unref();
+  }
+
+  return {
+    sim,
+    accountId: DEMO_ACCOUNT_ID,
+    s2s: { ...DEMO_S2S },
+    oauthApp: { ...DEMO_OAUTH_APP, redirectUris },
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await sim.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { ReportStream } from '../zoom/report-records.js';
+import { addMonths, parseDay, type DayCalendar } from './day-calendar.js';
+import { isCategoryFilter } from './operation-categories.js';
+import { zoomErrors, type ZoomErrorBody, type ZoomFieldError } from './zoom-errors.js';
+
+export const DEFAULT_PAGE_SIZE = 30;
+export const MAX_PAGE_SIZE = 300;
+
+export interface ReportQuery {
+  from: string;
+  /** After the silent one-month clamp: what the response echoes. */
+  to: string;
+  pageSize: number;
+  nextPageToken?: string;
+  /** Operation logs only; undefined for `all` or absent. */
+  categoryType?: string;
+  startMs: number;
+  endMs: number;
+}
+
+export type ReportQueryResult = { ok: true; query: ReportQuery } | { ok: false; body: ZoomErrorBody };
+
+export interface WindowRules {
+  calendar: DayCalendar;
+  toInclusive: boolean;
+  nowMs: number;
+}
+
+type RawQuery = Record<string, unknown>;
+
+/** Repeated parameters arrive as arrays; Zoom reads the first. */
+function param(query: RawQuery, name: string): string | undefined {
+  const value = query[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
+
+/**
+ * Validates a report query the way Zoom does: field errors first (code 300
+ * with `errors`), then the date rules. A range over one month is not refused
+ * but clamped silently to `from` + 1 month, and the response's `to` shows it;
+ * `from` older than 6 months before today is refused.
+ */
+export function parseReportQuery(stream: ReportStream, query: RawQuery, rules: WindowRules): ReportQueryResult {
+  const errors: ZoomFieldError[] = [];
+  const from = param(query, 'from');
+  const to = param(query, 'to');
+  for (const [field, value] of [['from', from], ['to', to]] as const) {
+    if (value === undefined || value === '') errors.push({ field, message: `The ${field} field is required.` });
+    else if (parseDay(value) === undefined) errors.push({ field, message: 'Invalid field. Expected a date as yyyy-mm-dd.' });
+  }
+
+  let pageSize = DEFAULT_PAGE_SIZE;
+  const rawPageSize = param(query, 'page_size');
+  if (rawPageSize !== undefined && rawPageSize !== '') {
+    const n = /^-?\d+$/.test(rawPageSize) ? Number(rawPageSize) : Number.NaN;
+    // Above the maximum Zoom serves the maximum; below 1 it refuses.
+    if (!Number.isSafeInteger(n) || n < 1) errors.push({ field: 'page_size', message: 'Invalid field. Must be between 1 and 300.' });
+    else pageSize = Math.min(n, MAX_PAGE_SIZE);
+  }
+
+  let categoryType: string | undefined;
+  if (stream.logType === 'Zoom.Operation') {
+    const category = param(query, 'category_type');
+    if (category !== undefined && category !== '') {
+      if (!isCategoryFilter(category)) errors.push({ field: 'category_type', message: 'Invalid field.' });
+      else if (category !== 'all') categoryType = category;
+    }
+  }
+
+  if (errors.length > 0 || from === undefined || to === undefined) return { ok: false, body: zoomErrors.validation(errors) };
+  if (from > to) return { ok: false, body: zoomErrors.fromAfterTo() };
+
+  const today = rules.calendar.dayOf(rules.nowMs);
+  if (from < addMonths(today, -6)) return { ok: false, body: zoomErrors.outOfRange() };
+
+  const monthEnd = addMonths(from, 1);
+  const effectiveTo = to > monthEnd ? monthEnd : to;
+  const { startMs, endMs } = rules.calendar.range(from, effectiveTo, rules.toInclusive);
+  const nextPageToken = param(query, 'next_page_token');
+  return {
+    ok: true,
+    query: {
+      from,
+      to: effectiveTo,
+      pageSize,
+      ...(nextPageToken ? { nextPageToken } : {}),
+      ...(categoryType === undefined ? {} : { categoryType }),
+      startMs,
+      endMs,
+    },
+  };
+}

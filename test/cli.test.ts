@@ -1,0 +1,124 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { utcDay } from '../src/shared/clock.js';
+import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
+
+const run = promisify(execFile);
+const BIN = 'bin/zoomtrail.js';
+
+/** Runs the built CLI; resolves with exit code and output instead of throwing. */
+async function zoomtrail(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let sim: ZoomSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+const SECRET = 'cli-test-secret-5f4e3d';
+
+async function simWithApp() {
+  sim = await ZoomSimulator.start({ logger: false });
+  const today = utcDay(Date.now());
+  const from = utcDay(Date.now() - 20 * 86_400_000);
+  sim.addAccount({ accountId: 'cli-acct', plan: 'pro', generated: { seed: 5, fromDay: from, toDay: today, volume: { activities: 500, operations: 80 } } });
+  sim.addApp({ clientId: 'CLI_APP', clientSecret: SECRET, accountId: 'cli-acct', kind: 's2s' });
+  return sim;
+}
+
+describe('zoomtrail CLI', () => {
+  it('pull prints a window as NDJSON, exactly what Zoom holds', async () => {
+    const s = await simWithApp();
+    // Days wholly in the past, so the answer cannot change while the test runs.
+    const from = utcDay(Date.now() - 5 * 86_400_000);
+    const to = utcDay(Date.now() - 2 * 86_400_000);
+    const out = await zoomtrail(
+      ['pull', '--log-type', 'Zoom.Activity', '--from', from, '--to', to, '--account-id', 'cli-acct', '--client-id', 'CLI_APP', '--api-url', s.apiUrl, '--oauth-url', s.baseUrl, '--rps', '20'],
+      { ZOOMTRAIL_CLIENT_SECRET: SECRET },
+    );
+    expect(out.stderr).toMatch(/\d+ records, \d+ pages/);
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(lines.length).toBe(s.account('cli-acct').groundTruth('Zoom.Activity', from, to).length);
+  });
+
+  it('a wrong secret exits 3 with an error and a fix, and never prints the secret', async () => {
+    const s = await simWithApp();
+    const day = utcDay(Date.now() - 86_400_000);
+    const out = await zoomtrail(
+      ['pull', '--log-type', 'Zoom.Operation', '--from', day, '--to', day, '--account-id', 'cli-acct', '--client-id', 'CLI_APP', '--client-secret', 'wrong-secret-abcdef', '--api-url', s.apiUrl, '--oauth-url', s.baseUrl],
+    );
+    expect(out.code).toBe(3);
+    expect(out.stderr).toMatch(/^error: .*Client ID and Client Secret/m);
+    expect(out.stderr).toMatch(/^fix: /m);
+    expect(out.stderr + out.stdout).not.toContain('wrong-secret-abcdef');
+  });
+
+  it.each([
+    [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-02'], /missing --account-id/],
+    [['pull', '--log-type', 'Zoom.Nope', '--from', '2026-03-01', '--to', '2026-03-02'], /--log-type must be/],
+    [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-02-30', '--to', '2026-03-02'], /--from must be a date/],
+    [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-01-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c'], /at most one month/],
+    [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c', '--api-url', 'not a url'], /API URL "not a url" is not a URL/],
+    [['start'], /No log source can be configured/],
+  ])('bad invocation %j exits 2 naming the problem', async (args, message) => {
+    const out = await zoomtrail(args as string[], { ZOOMTRAIL_ACCOUNT_ID: '', ZOOMTRAIL_CLIENT_ID: '', ZOOMTRAIL_CLIENT_SECRET: '' });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(message);
+  });
+
+  it('an unreachable Zoom exits 4 (try later)', async () => {
+    const out = await zoomtrail(
+      ['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-01', '--account-id', 'a', '--client-id', 'b', '--api-url', 'http://127.0.0.1:9/v2', '--oauth-url', 'http://127.0.0.1:9'],
+      { ZOOMTRAIL_CLIENT_SECRET: 'whatever-secret-1' },
+    );
+    expect(out.code).toBe(4);
+    expect(out.stderr).toMatch(/could not be reached/);
+  }, 60_000);
+
+  it('simulate prints its URLs and credentials; curl-style S2S token and paging through both reports work', async () => {
+    const child = spawn(process.execPath, [BIN, 'simulate', '--port', '0', '--days', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let banner = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          banner += chunk.toString();
+          if (banner.includes('Ctrl-C')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`simulate exited ${code}`)));
+      });
+      const base = /listening on (http:\/\/\S+)/.exec(banner)![1]!;
+      const accountId = /Account ID:\s+(\S+)/.exec(banner)![1]!;
+      const [, clientId, clientSecret] = /Client ID:\s+(\S+)\s+Client Secret:\s+(\S+)/.exec(banner)!;
+      const tokenResponse = await fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'account_credentials', account_id: accountId }),
+      });
+      const { access_token } = (await tokenResponse.json()) as { access_token: string };
+      for (const [path, key] of [['activities', 'activity_logs'], ['operationlogs', 'operation_logs']] as const) {
+        const day = utcDay(Date.now() - 86_400_000);
+        let token = '';
+        let total = 0;
+        do {
+          const url = `${base}/v2/report/${path}?from=${day}&to=${day}&page_size=300${token ? `&next_page_token=${token}` : ''}`;
+          const body = (await (await fetch(url, { headers: { authorization: `Bearer ${access_token}` } })).json()) as Record<string, unknown>;
+          total += (body[key] as unknown[]).length;
+          token = body.next_page_token as string;
+        } while (token);
+        expect(total).toBeGreaterThan(0);
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
