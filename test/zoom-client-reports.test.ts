@@ -95,4 +95,28 @@ describe('reading report windows against the simulator', () => {
     const faults = new Set(h.sim.requests.map((r) => r.fault).filter(Boolean));
     expect([...faults].sort()).toEqual(expect.arrayContaining(['http5xx', 'http429', 'expirePageToken']));
   });
+
+  it.each([
+    { toInclusive: false },
+    { dayCutOffsetMinutes: -300 },
+    { tieOrder: 'shuffled' as const },
+    { pagingConsistency: 'live' as const },
+    { rateLimitHeaders: false },
+    { s2sTokenInvalidatesPrevious: true },
+  ])('drains exactly whichever way Zoom settles an unconfirmed point: %j', async (knob) => {
+    h = await startHarness(knob);
+    const { client } = clientFor(h);
+    for (const stream of [ACTIVITY_STREAM, OPERATION_STREAM]) {
+      const window = { from: '2026-03-02', to: '2026-03-04' };
+      const { records } = await drainWindow(client, stream, window);
+      expect(multisetDiff(records, h.sim.account(ACCOUNT_ID).groundTruth(stream.logType, window.from, window.to))).toEqual([]);
+    }
+  });
+
+  it('shows a silently clamped window in the echoed window of its pages', async () => {
+    h = await startHarness({ volume: { activities: 10, operations: 5 } });
+    const { pages } = await drainWindow(clientFor(h).client, OPERATION_STREAM, { from: '2026-02-01', to: '2026-03-09' });
+    expect(pages.at(-1)!.window.to).toBe('2026-03-09');
+    expect(pages.at(-1)!.zoomWindow.to < '2026-03-09').toBe(true);
+  });
 });

@@ -102,7 +102,8 @@ async function requestTokenOnce(ctx: TokenEndpointContext, grant: Grant, params:
     if (!json || typeof json.access_token !== 'string' || json.access_token === '') {
       throw new MalformedResponseError('the token endpoint answered 200 without an access_token', details);
     }
-    const expiresIn = typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 3600;
+    // Documented as a number of seconds (about 3600); accept a numeric string too, and assume an hour if absent.
+    const expiresIn = Number(json.expires_in) > 0 ? Number(json.expires_in) : 3600;
     const tokens: TokenSet = {
       accessToken: json.access_token,
       expiresAt: sentAt + expiresIn * 1000,
