@@ -3,6 +3,7 @@ import { ACTIVITY_STREAM, OPERATION_STREAM } from '../src/zoom/report-records.js
 import {
   DailyBudgetExhaustedError,
   DateOutOfRangeError,
+  InvalidAccessTokenError,
   MalformedResponseError,
   MissingScopeError,
   PermissionDeniedError,
@@ -168,5 +169,20 @@ describe('typed errors that name the fix', () => {
     const error = await failure(drainWindow(client, ACTIVITY_STREAM, DAY));
     expect(error).toBeInstanceOf(ZoomRequestRejectedError);
     expect(error.fix).toMatch(/API URL/);
+  });
+
+  it('an access token refused even after renewal is an invalid-token error, after exactly one renewal', async () => {
+    h = await startHarness();
+    // Something between us and Zoom mangles the token (a proxy, a mixed-up API URL).
+    const mangling: typeof fetch = (input, init) => {
+      const url = String(input);
+      if (url.includes('/v2/report/')) return fetch(input, { ...init, headers: { authorization: 'Bearer not-a-token-from-this-zoom' } });
+      return fetch(input, init);
+    };
+    const error = await failure(drainWindow(clientFor(h, undefined, { fetchImpl: mangling }).client, ACTIVITY_STREAM, DAY));
+    expect(error).toBeInstanceOf(InvalidAccessTokenError);
+    expect(error.fix).toMatch(/API URL and OAuth URL/);
+    expect(h.sim.requestCount({ pathPrefix: '/v2/report', status: 401 })).toBe(2);
+    expect(h.sim.requestCount({ pathPrefix: '/oauth/token' })).toBe(2);
   });
 });

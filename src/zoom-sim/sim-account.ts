@@ -5,6 +5,7 @@ import { DayBucketStore, type StoredRecord } from './day-bucket-store.js';
 import { filterKey, recordCategoryKey } from './operation-categories.js';
 import { planLimits, type PlanLimits, type SimPlan } from './plan-limits.js';
 import { AccountRateLimiter } from './rate-limiter.js';
+import { malformedActivityRecords, malformedOperationRecords, type MalformedRecord } from './malformed-records.js';
 import { generateDay, type DayVolume } from './record-generator.js';
 import type { SimApp } from './sim-app.js';
 import { collectWindow, type DaySource, type WindowSpec } from './window-reader.js';
@@ -19,6 +20,8 @@ export interface GeneratedHistory {
   domain?: string;
   detectionShare?: number;
   identicalShare?: number;
+  /** Also place one record of each schema defect (see malformed-records.ts) in every generated day. Default false. */
+  malformedRecords?: boolean;
 }
 
 export interface SimAccountOptions {
@@ -150,6 +153,22 @@ export class SimAccount {
   }
 
   /**
+   * Slips one record of each schema defect into `day` (missing required field,
+   * bad or numeric time, wrong type, huge string, not an object), as Zoom would
+   * return them, and says which went in so a test can find each among the
+   * collector's classification failures.
+   */
+  addMalformedRecords(logType: LogType, day: string, seed = 1): MalformedRecord[] {
+    const records = this.#malformedFor(logType, day, seed);
+    records.forEach((m, i) => this.addRawRecord(logType, m.record, requireDay(day) + 12 * 3_600_000 + i * 1000));
+    return records;
+  }
+
+  #malformedFor(logType: LogType, day: string, seed: number): MalformedRecord[] {
+    return logType === 'Zoom.Activity' ? malformedActivityRecords(day, seed) : malformedOperationRecords(day, seed);
+  }
+
+  /**
    * The exact multiset the endpoint would return for this window across all
    * pages: same day cut, same `to` inclusiveness, same category filter, same
    * visibility (nothing later than the clock), but never clamped to a month.
@@ -217,5 +236,12 @@ export class SimAccount {
     };
     place('Zoom.Activity', activities);
     place('Zoom.Operation', operations);
+    if (generated.malformedRecords) {
+      for (const logType of ['Zoom.Activity', 'Zoom.Operation'] as const) {
+        this.#malformedFor(logType, day, generated.seed).forEach((m, i) => {
+          this.#store(logType, dayStart + 6 * 3_600_000 + i * 1000, GENERATED_SEQ_BASE - 1 - i, m.record);
+        });
+      }
+    }
   }
 }
