@@ -46,17 +46,30 @@ function refuse(reply: FastifyReply, check: Extract<AuthorizeCheck, { ok: false 
   return reply.code(400).type(HTML_TYPE).send(renderAuthorizeError(check.message));
 }
 
+/**
+ * What both authorize routes do first: play an edge fault if one is due, then
+ * check client and redirect URI. Undefined means the reply was already sent.
+ */
+async function admitAuthorize(request: FastifyRequest, reply: FastifyReply, state: SimState) {
+  const context = state.log.context(request.raw);
+  if (context && (await playEdgeFault(request, reply, context, state, { isReport: false, hasPageToken: false }))) return undefined;
+  const check = checkAuthorize(requestParams(request), state);
+  if (!check.ok) {
+    refuse(reply, check);
+    return undefined;
+  }
+  if (context) context.entry.clientId = check.app.clientId;
+  return check;
+}
+
 const FORWARDED = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method'];
 
 /** GET shows the consent page; its form POSTs back here with the admin's decision. */
 export function registerAuthorizeRoutes(app: FastifyInstance, state: SimState): void {
   app.get('/oauth/authorize', async (request: FastifyRequest, reply: FastifyReply) => {
-    const context = state.log.context(request.raw);
-    if (context && (await playEdgeFault(request, reply, context, state, { isReport: false, hasPageToken: false }))) return reply;
-    const params = requestParams(request);
-    const check = checkAuthorize(params, state);
-    if (!check.ok) return refuse(reply, check);
-    if (context) context.entry.clientId = check.app.clientId;
+    const check = await admitAuthorize(request, reply, state);
+    if (!check) return reply;
+    const { params } = check;
     const hidden: Record<string, string> = {};
     for (const name of FORWARDED) {
       const value = params[name];
@@ -68,13 +81,10 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: SimState): 
   });
 
   app.post('/oauth/authorize', async (request: FastifyRequest, reply: FastifyReply) => {
-    const context = state.log.context(request.raw);
-    if (context && (await playEdgeFault(request, reply, context, state, { isReport: false, hasPageToken: false }))) return reply;
     // The hidden fields came back through the browser: validate them again.
-    const params = requestParams(request);
-    const check = checkAuthorize(params, state);
-    if (!check.ok) return refuse(reply, check);
-    if (context) context.entry.clientId = check.app.clientId;
+    const check = await admitAuthorize(request, reply, state);
+    if (!check) return reply;
+    const { params } = check;
     const redirectUri = params['redirect_uri'] as string;
     const decision = params['decision'];
     if (decision === 'deny') {

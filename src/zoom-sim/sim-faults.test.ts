@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import { getReport, postForm, s2sToken } from './sim-test-client.js';
+import { getReport, postForm, s2sToken } from './sim-client.test-support.js';
 import { ZoomSimulator, type ZoomSimulatorOptions } from './zoom-simulator.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
 import type { SimAccountOptions } from './sim-account.js';
-import { getReport, s2sToken, type RawResponse } from './sim-test-client.js';
+import { getReport, s2sToken, type RawResponse } from './sim-client.test-support.js';
 import { ZoomSimulator, type ZoomSimulatorOptions } from './zoom-simulator.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');

@@ -3,7 +3,7 @@ import { multiset, multisetDiff } from '../../test/support/multiset.js';
 import { ManualClock } from '../shared/clock.js';
 import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
 import type { SimAccount } from './sim-account.js';
-import { drainReport, getReport, s2sToken } from './sim-test-client.js';
+import { drainReport, getReport, s2sToken } from './sim-client.test-support.js';
 import { ZoomSimulator, type ZoomSimulatorOptions } from './zoom-simulator.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, utcDay } from '../shared/clock.js';
 import { startDemoSimulator, type DemoSimulator } from './demo-simulator.js';
-import { authorize, drainReport, getReport, postForm, s2sToken } from './sim-test-client.js';
+import { authorize, drainReport, getReport, postForm, s2sToken } from './sim-client.test-support.js';
 import { ZoomSimulator } from './zoom-simulator.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
