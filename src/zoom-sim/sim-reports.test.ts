@@ -401,7 +401,6 @@ describe('simulator reports: volume', () => {
     let ordered = true;
     let previous = '9999';
     let next = '';
-    const started = Date.now();
     do {
       const res = await getReport(simulator(), ACT, { from: '2026-03-01', to: '2026-03-10', page_size: 300, next_page_token: next || undefined }, token);
       const items = res.json!['activity_logs'] as ActivityLogRecord[];
@@ -414,6 +413,5 @@ describe('simulator reports: volume', () => {
     } while (next);
     expect(count).toBe(1_000_000);
     expect(ordered).toBe(true);
-    expect(Date.now() - started).toBeLessThan(120_000);
   });
 });
