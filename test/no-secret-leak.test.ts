@@ -4,6 +4,7 @@ import { createLogger } from '../src/shared/logger.js';
 import { completeAuthorization, createAuthorizationRequest } from '../src/zoom/authorization-code-flow.js';
 import { ACTIVITY_STREAM } from '../src/zoom/report-records.js';
 import { SecretRedactor } from '../src/zoom/secret-redactor.js';
+import { approveInBrowser } from './support/approve-in-browser.js';
 import { captureFetch, type WireEntry } from './support/capture-fetch.js';
 import { ACCOUNT_ID, clientFor, drainWindow, type Harness, OAUTH_APP, S2S, s2sAuth, startHarness } from './support/sim-harness.js';
 
@@ -33,15 +34,7 @@ describe('secrets never leak', () => {
     // Authorization-code flow with rotation.
     const endpoints = { apiUrl: h.sim.apiUrl, oauthUrl: h.sim.baseUrl };
     const pending = createAuthorizationRequest(endpoints, OAUTH_APP.clientId, OAUTH_APP.redirectUri, h.clock);
-    const consent = await fetch(pending.url).then((r) => r.text());
-    const form = new URLSearchParams();
-    for (const m of consent.matchAll(/<input[^>]+type="hidden"[^>]*>/gi)) {
-      const name = /name="([^"]+)"/.exec(m[0])?.[1];
-      if (name) form.set(name, (/value="([^"]*)"/.exec(m[0])?.[1] ?? '').replace(/&amp;/g, '&'));
-    }
-    form.set('decision', 'approve');
-    const redirect = await fetch(new URL('/oauth/authorize', h.sim.baseUrl), { method: 'POST', body: form, redirect: 'manual' });
-    const callback = Object.fromEntries(new URL(redirect.headers.get('location')!).searchParams);
+    const callback = await approveInBrowser(pending.url);
     const tokens = await completeAuthorization({ endpoints, credentials: OAUTH_APP, pending, callback, clock: h.clock, redactor: new SecretRedactor(), fetchImpl });
     const oauthClient = clientFor(h, { kind: 'authorization_code', ...OAUTH_APP, refreshToken: tokens.refreshToken!, persist: async () => {} }, { logger, fetchImpl });
     h.clock.advance(120_000);

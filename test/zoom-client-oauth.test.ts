@@ -5,6 +5,7 @@ import type { TokenSet } from '../src/zoom/oauth-token-endpoint.js';
 import { ACTIVITY_STREAM } from '../src/zoom/report-records.js';
 import { SecretRedactor } from '../src/zoom/secret-redactor.js';
 import { OAuthFlowError, ReauthorizationRequiredError, WrongCredentialsError } from '../src/zoom/zoom-errors.js';
+import { approveInBrowser } from './support/approve-in-browser.js';
 import { captureFetch, type WireEntry } from './support/capture-fetch.js';
 import { clientFor, drainWindow, type Harness, OAUTH_APP, s2sAuth, startHarness } from './support/sim-harness.js';
 
@@ -12,27 +13,6 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 const endpoints = () => ({ apiUrl: h.sim.apiUrl, oauthUrl: h.sim.baseUrl });
-
-/** Plays the admin in the browser: opens Zoom's consent page and clicks Approve. */
-async function approveInBrowser(url: string, decision: 'approve' | 'deny' = 'approve'): Promise<{ code?: string; state?: string; error?: string }> {
-  const page = await fetch(url);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  expect(html).toMatch(/<form[^>]+method="post"/i);
-  const fields = new URLSearchParams();
-  for (const match of html.matchAll(/<input[^>]+type="hidden"[^>]*>/gi)) {
-    const name = /name="([^"]+)"/.exec(match[0])?.[1];
-    const value = /value="([^"]*)"/.exec(match[0])?.[1] ?? '';
-    if (name) fields.set(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'"));
-  }
-  fields.set('decision', decision);
-  const action = new URL('/oauth/authorize', url);
-  const answer = await fetch(action, { method: 'POST', body: fields, redirect: 'manual' });
-  expect(answer.status).toBe(302);
-  const location = new URL(answer.headers.get('location')!);
-  expect(`${location.origin}${location.pathname}`).toBe(OAUTH_APP.redirectUri);
-  return Object.fromEntries(location.searchParams) as { code?: string; state?: string; error?: string };
-}
 
 async function authorize(): Promise<{ pending: PendingAuthorization; tokens: TokenSet }> {
   const pending = createAuthorizationRequest(endpoints(), OAUTH_APP.clientId, OAUTH_APP.redirectUri, h.clock);
