@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { SecretRedactor } from './secret-redactor.js';
+import { describeNetworkError, parseJsonObject } from './http-body.js';
 import { joinUrl, type ZoomEndpoints } from './zoom-endpoints.js';
 import {
   MalformedResponseError,
@@ -141,22 +142,4 @@ async function requestTokenOnce(ctx: TokenEndpointContext, grant: Grant, params:
     'Check that the Redirect URL in the Zoom app is exactly the one Zoomtrail shows, then authorize again.',
     details,
   );
-}
-
-export function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A short, secret-free description of a fetch failure (connection reset, refused, timeout). */
-export function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  if (cause?.code) return cause.code;
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
-  if (error instanceof Error) return error.message;
-  return 'unknown network error';
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { type Clock, nextUtcMidnight } from '../shared/clock.js';
 import type { AccessTokenProvider } from './access-token-provider.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
-import { describeNetworkError, parseJsonObject } from './oauth-token-endpoint.js';
+import { describeNetworkError, parseJsonObject } from './http-body.js';
 import type { ReportStream } from './report-records.js';
 import type { RequestBudget } from './request-budget.js';
 import { parseRetryAfter } from './retry-after.js';
