@@ -1,3 +1,4 @@
+import { ActionableError } from '../shared/actionable-error.js';
 import { ZoomError } from '../zoom/zoom-errors.js';
 
 /** Exit codes scripts can rely on. */
@@ -5,7 +6,7 @@ export const EXIT = {
   ok: 0,
   /** A bug or an unexpected failure. */
   unexpected: 1,
-  /** Bad command line or configuration: fix the invocation. */
+  /** Bad command line, configuration, data directory, secret key or unknown source: fix what the message names. */
   usage: 2,
   /** Zoom refused the request for a reason retrying cannot fix (credentials, scope, plan, permission, range). */
   zoomRefused: 3,
@@ -18,6 +19,10 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream = proc
   if (error instanceof ZoomError) {
     stderr.write(`error: ${error.message}\nfix: ${error.fix}\n${error.trackingId ? `zoom tracking id: ${error.trackingId}\n` : ''}`);
     return error.retryable ? EXIT.zoomUnavailable : EXIT.zoomRefused;
+  }
+  if (error instanceof ActionableError) {
+    stderr.write(`error: ${error.message}\nfix: ${error.fix}\n`);
+    return EXIT.usage;
   }
   if (error instanceof UsageError) {
     stderr.write(`error: ${error.message}\n`);

@@ -1,0 +1,217 @@
+import type { LogType } from '../zoom/report-records.js';
+
+/**
+ * The narrow interface between Zoomtrail and its database. SQLite implements
+ * it now (`sqlite-store.ts`); PostgreSQL implements the same interface next,
+ * and the same store test suite runs against both.
+ *
+ * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
+ */
+export interface Store {
+  /** `sqlite` or `postgres`: for messages and the benchmark. */
+  readonly kind: string;
+  close(): Promise<void>;
+
+  // --- sources -------------------------------------------------------------
+  createSource(input: NewSource): Promise<SourceRecord>;
+  /** Settings only; credentials change through `setSourceCredentials`. Throws UnknownSourceError. */
+  updateSource(id: string, patch: SourcePatch): Promise<SourceRecord>;
+  getSource(id: string): Promise<SourceRecord | undefined>;
+  listSources(): Promise<SourceRecord[]>;
+  /** Removes the source with its streams, coverage, events and failures. False if it did not exist. */
+  removeSource(id: string): Promise<boolean>;
+  /** Decrypted credentials; only the collector calls this. Throws UnknownSourceError, SecretKeyError. */
+  getSourceCredentials(id: string): Promise<SourceCredentials>;
+  /** Replaces the credentials given (others kept), encrypted at rest. */
+  setSourceCredentials(id: string, credentials: Partial<SourceCredentials>): Promise<void>;
+
+  // --- streams (source x log type) and per-day coverage ----------------------
+  /** The stream's state; a default (nothing read yet) when the stream was never touched. */
+  getStreamState(sourceId: string, logType: LogType): Promise<StreamState>;
+  /** Days with coverage rows in [fromDay, toDay], oldest first. */
+  listDayCoverage(sourceId: string, logType: LogType, fromDay: string, toDay: string): Promise<DayCoverage[]>;
+  /**
+   * One page's work, atomically: inserts the events and failures that are not
+   * stored yet (by `rowId`; an existing id is left untouched), adds what was
+   * inserted to each day's `records`, applies the day and stream updates, in
+   * one transaction, after the data. Returns what was new.
+   */
+  commitPage(commit: PageCommit): Promise<PageCommitResult>;
+  /** Records an outcome that carried no data (a failed read, a poll that found nothing). */
+  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days?: DayUpdate[]): Promise<void>;
+
+  // --- reading back ----------------------------------------------------------
+  /** Events in event-time order (then row id), streamed in batches. */
+  queryEvents(query: EventQuery): AsyncIterable<StoredEvent>;
+  countEvents(query: Omit<EventQuery, 'limit'>): Promise<number>;
+  listFailures(query: FailureQuery): AsyncIterable<ClassificationFailure>;
+  countFailures(query: Omit<FailureQuery, 'limit'>): Promise<number>;
+}
+
+export type AuthKind = 's2s' | 'authorization_code';
+
+export interface SourceSettings {
+  name: string;
+  authKind: AuthKind;
+  /** Zoom account id; required for s2s, known after authorization for authorization_code. */
+  zoomAccountId: string | null;
+  clientId: string;
+  apiUrl: string;
+  oauthUrl: string;
+  /** Days read on first start, 1..180. */
+  backfillDays: number;
+  pollIntervalMs: number;
+  /** Days after the end of a UTC day during which it stays open (late records), default 2. */
+  settleDays: number;
+  /** How often open days are re-read in full, default one hour. */
+  reconcileIntervalMs: number;
+  /** Share of the Zoom account's Heavy budget this source may spend. */
+  requestsPerSecond: number;
+  requestsPerDay: number;
+  paused: boolean;
+}
+
+export interface NewSource extends SourceSettings {
+  credentials: SourceCredentials;
+}
+
+export type SourcePatch = Partial<SourceSettings>;
+
+export interface SourceRecord extends SourceSettings {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Whether a client secret is stored; its value never leaves the store except through getSourceCredentials. */
+  hasClientSecret: boolean;
+  hasRefreshToken: boolean;
+}
+
+export interface SourceCredentials {
+  clientSecret: string;
+  /** authorization_code only: the current (rotating) refresh token. */
+  refreshToken?: string;
+}
+
+export type DayState = 'open' | 'complete' | 'failed';
+
+export interface DayCoverage {
+  sourceId: string;
+  logType: LogType;
+  day: string;
+  /** Events plus classification failures stored for this day. */
+  records: number;
+  /** When a read that covered the whole day last finished, or null. */
+  lastFullReadAt: number | null;
+  state: DayState;
+  /** A read left identical records at a page boundary undecided: read again with other page boundaries. */
+  ambiguous: boolean;
+  /** Records stored after the day was complete (late records), summed. */
+  gainedAfterComplete: number;
+  lastError: string | null;
+  updatedAt: number;
+}
+
+export interface DayUpdate {
+  day: string;
+  lastFullReadAt?: number;
+  state?: DayState;
+  ambiguous?: boolean;
+  lastError?: string | null;
+}
+
+export interface StreamError {
+  code: string;
+  message: string;
+  fix: string;
+  at: number;
+}
+
+export interface StreamState {
+  sourceId: string;
+  logType: LogType;
+  /** Newest event time stored, for the newest-first fast path; null before the first event. */
+  newestEventTimeMs: number | null;
+  lastPollAt: number | null;
+  lastSuccessAt: number | null;
+  /** The window being read, for progress and restarts: `from..to` or null. */
+  readingWindow: string | null;
+  /** Pages committed of `readingWindow` so far. */
+  readingPages: number;
+  lastError: StreamError | null;
+  consecutiveFailures: number;
+  /** No request before this time (backoff, rate limit); null when free. */
+  nextAttemptAt: number | null;
+}
+
+export type StreamUpdate = Partial<Omit<StreamState, 'sourceId' | 'logType'>>;
+
+/** One normalized event ready to store. */
+export interface EventRow {
+  rowId: string;
+  /** UTC day of the event time. */
+  day: string;
+  eventTimeMs: number;
+  /** Lower-cased emails and valid IP addresses, for the indexes. */
+  emails: string[];
+  ipAddresses: string[];
+  /** The whole normalized event (Zoom fields and p_ fields). */
+  event: Record<string, unknown>;
+}
+
+export interface FailureRow {
+  rowId: string;
+  /** UTC day the record belongs to if its time could be read, else the day of the window read. */
+  day: string;
+  raw: string;
+  reason: string;
+  /** The field at fault, when there is one. */
+  field: string | null;
+  failedAt: number;
+}
+
+export interface PageCommit {
+  sourceId: string;
+  logType: LogType;
+  events: EventRow[];
+  failures: FailureRow[];
+  days: DayUpdate[];
+  stream: StreamUpdate;
+}
+
+export interface PageCommitResult {
+  /** Row ids of the events that were not stored before, in input order. */
+  insertedEventIds: string[];
+  insertedFailures: number;
+  /** New records (events + failures) per day. */
+  insertedPerDay: Map<string, number>;
+  /** Days that were complete before this commit and gained records in it. */
+  gainedAfterComplete: Map<string, number>;
+}
+
+export interface StoredEvent extends EventRow {
+  sourceId: string;
+  logType: LogType;
+  storedAt: number;
+}
+
+export interface EventQuery {
+  sourceId?: string;
+  logType?: LogType;
+  /** Inclusive lower and exclusive upper bound on the event time. */
+  sinceMs?: number;
+  untilMs?: number;
+  email?: string;
+  ipAddress?: string;
+  limit?: number;
+}
+
+export interface ClassificationFailure extends FailureRow {
+  sourceId: string;
+  logType: LogType;
+}
+
+export interface FailureQuery {
+  sourceId?: string;
+  logType?: LogType;
+  limit?: number;
+}
