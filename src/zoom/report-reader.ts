@@ -37,6 +37,11 @@ export interface ReadReportOptions {
   signal?: AbortSignal;
   /** Restarts after expired page tokens before giving up; default 3. */
   maxRestarts?: number;
+  /**
+   * Records per page, default (and at most) 300. Only a confirmation read
+   * asks for another size, to move the page boundaries.
+   */
+  pageSize?: number;
 }
 
 /** Zoom's maximum; the default of 30 spends ten times the Heavy budget. */
@@ -66,13 +71,15 @@ export async function* readReportWindow(
     throw new RangeError(`invalid report window ${window.from}..${window.to}`);
   }
   const maxRestarts = options.maxRestarts ?? 3;
+  const pageSize = options.pageSize ?? PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PAGE_SIZE) throw new RangeError(`page size must be 1..${PAGE_SIZE}`);
   let pass = 1;
   let index = 0;
   let pageToken = '';
   const seenTokens = new Set<string>();
 
   for (;;) {
-    const query: Record<string, string> = { from: window.from, to: window.to, page_size: String(PAGE_SIZE) };
+    const query: Record<string, string> = { from: window.from, to: window.to, page_size: String(pageSize) };
     if (options.categoryType) query.category_type = options.categoryType;
     if (pageToken) query.next_page_token = pageToken;
 
