@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, contentHash, rowIdFor } from './row-identity.js';
+
+describe('row identity', () => {
+  it('canonical JSON ignores key order at every level and keeps values exactly (trailing spaces count)', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 'x ' } })).toBe('{"a":{"c":"x ","d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(contentHash({ a: 1, b: 2 })).toBe(contentHash({ b: 2, a: 1 }));
+    expect(contentHash({ a: 'x' })).not.toBe(contentHash({ a: 'x ' }));
+  });
+
+  it('row ids differ by source, log type, content and occurrence, and are stable', () => {
+    const h = contentHash({ time: '2026-03-10T12:00:00Z', email: 'a@b.c' });
+    const base = rowIdFor('src_1', 'Zoom.Activity', h, 0);
+    expect(base).toMatch(/^[0-9a-f]{32}$/);
+    expect(rowIdFor('src_1', 'Zoom.Activity', h, 0)).toBe(base);
+    expect(new Set([base, rowIdFor('src_2', 'Zoom.Activity', h, 0), rowIdFor('src_1', 'Zoom.Operation', h, 0), rowIdFor('src_1', 'Zoom.Activity', h, 1)]).size).toBe(4);
+  });
+
+  it('non-object records (kept as failures) still get an identity', () => {
+    expect(canonicalJson('text')).toBe('"text"');
+    expect(canonicalJson(null)).toBe('null');
+    expect(canonicalJson([1, 'a'])).toBe('[1,"a"]');
+  });
+});

@@ -1,0 +1,227 @@
+import type { Logger } from 'pino';
+import type { Normalizer } from '../normalize/normalizer.js';
+import { ActionableError } from '../shared/actionable-error.js';
+import type { Clock } from '../shared/clock.js';
+import type { DayCoverage, DayUpdate, SourceRecord, Store, StreamError } from '../store/store.js';
+import { backoffDelay } from '../zoom/backoff.js';
+import { REPORT_STREAMS, type LogType, type ReportStream } from '../zoom/report-records.js';
+import { LocalRequestBudget } from '../zoom/request-budget.js';
+import { connectToZoom, type ZoomAuth, type ZoomConnection } from '../zoom/zoom-client-factory.js';
+import { DailyBudgetExhaustedError, RateLimitedError, ZoomError } from '../zoom/zoom-errors.js';
+import { addDays, daysFrom } from './utc-days.js';
+import { collectWindow, type StreamContext, type WindowProgress } from './window-collector.js';
+import { planStream, provenCore, ZOOM_RETENTION_DAYS, type PlannedRead } from './window-planner.js';
+
+export interface SourceCollectorDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  normalizers: ReadonlyMap<LogType, Normalizer>;
+  fetchImpl?: typeof fetch;
+  onProgress?: (progress: WindowProgress) => void;
+  /** The fast path stops this far behind the newest stored event; default 10 minutes. */
+  fastPathMarginMs?: number;
+}
+
+export interface StreamCycleReport {
+  logType: LogType;
+  /** `ok`, `backoff` (skipped until `nextAttemptAt`), or `failed`. */
+  outcome: 'ok' | 'backoff' | 'failed';
+  reads: number;
+  requestsPages: number;
+  received: number;
+  inserted: number;
+  error?: StreamError;
+  nextAttemptAt?: number | null;
+}
+
+export interface CycleOptions {
+  /** Re-read every open day in full. */
+  reconcile?: boolean;
+  /** Ignore a stream's backoff (a user asked for this cycle). */
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_MARGIN_MS = 10 * 60_000;
+/** Backoff between failed cycles of a stream: 30 s doubling to 30 min. */
+const FAILURE_BACKOFF = { baseMs: 30_000, maxMs: 30 * 60_000 };
+
+/**
+ * Collects one source: its own Zoom connection (one token cache), its own
+ * request budget, and per stream its own plan, backoff and error state, so a
+ * failing source or stream never holds up another.
+ */
+export class SourceCollector {
+  #source: SourceRecord;
+  #connection: ZoomConnection | undefined;
+  readonly #deps: SourceCollectorDeps;
+
+  constructor(source: SourceRecord, deps: SourceCollectorDeps) {
+    this.#source = source;
+    this.#deps = deps;
+  }
+
+  get source(): SourceRecord {
+    return this.#source;
+  }
+
+  /** Takes new settings; the connection is rebuilt if anything it depends on changed. */
+  update(source: SourceRecord): void {
+    if (source.updatedAt !== this.#source.updatedAt) this.#connection = undefined;
+    this.#source = source;
+  }
+
+  async runCycle(options: CycleOptions = {}): Promise<StreamCycleReport[]> {
+    const reports: StreamCycleReport[] = [];
+    for (const stream of REPORT_STREAMS) {
+      if (options.signal?.aborted) break;
+      reports.push(await this.#runStream(stream, options));
+    }
+    return reports;
+  }
+
+  async #connect(): Promise<ZoomConnection> {
+    if (this.#connection) return this.#connection;
+    const source = this.#source;
+    const { store, clock } = this.#deps;
+    const credentials = await store.getSourceCredentials(source.id);
+    let auth: ZoomAuth;
+    if (source.authKind === 's2s') {
+      if (!source.zoomAccountId) throw new ActionableError('bad_config', `Source ${source.id} uses Server-to-Server OAuth but has no Zoom Account ID.`, `Set it with \`zoomtrail source add\` again or in the console.`);
+      auth = { kind: 's2s', accountId: source.zoomAccountId, clientId: source.clientId, clientSecret: credentials.clientSecret };
+    } else {
+      if (!credentials.refreshToken) throw new ActionableError('reauthorization_required', `Source ${source.id} has not been authorized in Zoom yet.`, 'Authorize it from the console (Sources > the source > Re-authorize).');
+      auth = {
+        kind: 'authorization_code',
+        clientId: source.clientId,
+        clientSecret: credentials.clientSecret,
+        refreshToken: credentials.refreshToken,
+        persist: async (tokens) => {
+          if (tokens.refreshToken) await store.setSourceCredentials(source.id, { refreshToken: tokens.refreshToken });
+        },
+      };
+    }
+    this.#connection = connectToZoom({
+      endpoints: { apiUrl: source.apiUrl, oauthUrl: source.oauthUrl },
+      auth,
+      budget: new LocalRequestBudget(clock, { requestsPerSecond: source.requestsPerSecond, requestsPerDay: source.requestsPerDay }),
+      clock,
+      logger: this.#deps.logger,
+      fetchImpl: this.#deps.fetchImpl,
+    });
+    return this.#connection;
+  }
+
+  async #runStream(stream: ReportStream, options: CycleOptions): Promise<StreamCycleReport> {
+    const { store, clock, logger } = this.#deps;
+    const source = this.#source;
+    const logType = stream.logType;
+    const report: StreamCycleReport = { logType, outcome: 'ok', reads: 0, requestsPages: 0, received: 0, inserted: 0 };
+    const state = await store.getStreamState(source.id, logType);
+    const startMs = clock.now();
+    if (!options.force && state.nextAttemptAt !== null && state.nextAttemptAt > startMs) {
+      return { ...report, outcome: 'backoff', nextAttemptAt: state.nextAttemptAt };
+    }
+
+    let coverage: DayCoverage[] = [];
+    let current: PlannedRead | undefined;
+    try {
+      const today = new Date(startMs).toISOString().slice(0, 10);
+      coverage = await store.listDayCoverage(source.id, logType, addDays(today, -ZOOM_RETENTION_DAYS), today);
+      const plan = planStream({
+        nowMs: startMs,
+        settings: { backfillDays: source.backfillDays, settleDays: source.settleDays, reconcileIntervalMs: source.reconcileIntervalMs },
+        coverage,
+        reconcile: options.reconcile,
+      });
+      const normalizer = this.#deps.normalizers.get(logType);
+      if (!normalizer) throw new Error(`no normalizer registered for ${logType}`);
+      const { client } = await this.#connect();
+      const ctx: StreamContext = {
+        store,
+        client,
+        stream,
+        normalizer,
+        sourceId: source.id,
+        sourceLabel: source.name,
+        settleDays: source.settleDays,
+        clock,
+        logger,
+        signal: options.signal,
+        onProgress: this.#deps.onProgress,
+      };
+
+      for (const read of plan.reads) {
+        current = read;
+        const outcome = await collectWindow(ctx, { window: read.window, pageSize: read.pageSize, coreFor: (zoomTo) => provenCore(read, zoomTo) });
+        report.reads += 1;
+        report.requestsPages += outcome.pages;
+        report.received += outcome.received;
+        report.inserted += outcome.inserted;
+        logger.info({ sourceId: source.id, logType, window: read.window, reasons: read.reasons, pages: outcome.pages, received: outcome.received, inserted: outcome.inserted }, 'window read');
+      }
+      current = undefined;
+
+      if (plan.fastPath) {
+        const fast: PlannedRead = { window: plan.fastPath, core: { first: plan.today, last: plan.today }, reasons: [], pageSize: 300 };
+        current = fast;
+        const newestBefore = (await store.getStreamState(source.id, logType)).newestEventTimeMs;
+        const margin = this.#deps.fastPathMarginMs ?? DEFAULT_MARGIN_MS;
+        const outcome = await collectWindow(ctx, {
+          window: fast.window,
+          pageSize: fast.pageSize,
+          coreFor: (zoomTo) => provenCore(fast, zoomTo),
+          // Stop once a newest-first page reaches back past what is stored. Pages in
+          // any other order are read to the end: the fast path then is a full read.
+          stopAfter: (_page, times) => newestBefore !== null && times.length > 1 && times[0]! >= times[times.length - 1]! && Math.min(...times) < newestBefore - margin,
+        });
+        report.reads += 1;
+        report.requestsPages += outcome.pages;
+        report.received += outcome.received;
+        report.inserted += outcome.inserted;
+        current = undefined;
+      }
+      await store.updateStream(source.id, logType, { lastPollAt: clock.now() });
+      return report;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const failure = await this.#recordFailure(logType, state.consecutiveFailures + 1, error, current, coverage);
+      logger.error({ sourceId: source.id, logType, code: failure.error.code, nextAttemptAt: new Date(failure.nextAttemptAt).toISOString() }, `${failure.error.message} Fix: ${failure.error.fix}`);
+      return { ...report, outcome: 'failed', error: failure.error, nextAttemptAt: failure.nextAttemptAt };
+    }
+  }
+
+  async #recordFailure(logType: LogType, failures: number, error: unknown, read: PlannedRead | undefined, coverage: DayCoverage[]): Promise<{ error: StreamError; nextAttemptAt: number }> {
+    const nowMs = this.#deps.clock.now();
+    const streamError = describeFailure(error, nowMs);
+    const nextAttemptAt =
+      error instanceof RateLimitedError
+        ? error.retryAt
+        : error instanceof DailyBudgetExhaustedError
+          ? error.resetAt
+          : error instanceof ZoomError && !error.retryable
+            ? nowMs + this.#source.pollIntervalMs
+            : nowMs + backoffDelay(failures - 1, FAILURE_BACKOFF);
+    const complete = new Set(coverage.filter((row) => row.state === 'complete').map((row) => row.day));
+    const days: DayUpdate[] = read
+      ? daysFrom(read.core.first, read.core.last)
+          .filter((day) => !complete.has(day))
+          .map((day) => ({ day, state: 'failed' as const, lastError: `${streamError.message} ${streamError.fix}` }))
+      : [];
+    await this.#deps.store.updateStream(
+      this.#source.id,
+      logType,
+      { lastPollAt: nowMs, lastError: streamError, consecutiveFailures: failures, nextAttemptAt, readingWindow: null, readingPages: 0 },
+      days,
+    );
+    return { error: streamError, nextAttemptAt };
+  }
+}
+
+/** An error as the user sees it: stable code, message, and what to do. */
+export function describeFailure(error: unknown, nowMs: number): StreamError {
+  if (error instanceof ZoomError || error instanceof ActionableError) return { code: error.code, message: error.message, fix: error.fix, at: nowMs };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', message: `Unexpected failure: ${message}`, fix: 'This is a Zoomtrail bug: report it with the log lines around this time.', at: nowMs };
+}
