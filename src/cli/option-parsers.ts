@@ -20,3 +20,39 @@ export function parseDayOption(name: string): (value: string) => string {
     return value;
   };
 }
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Reads `90s`, `5m`, `1h`, `2d` (a bare number is seconds) as milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(text.trim());
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * DURATION_UNITS[(match[2] || 's').toLowerCase()]!);
+}
+
+/** A commander parser for a duration within bounds, e.g. `--poll-interval 5m`. */
+export function parseDurationOption(name: string, minMs: number, maxMs: number): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms === undefined || ms < minMs || ms > maxMs) {
+      throw new InvalidArgumentError(`${name} must be a duration like 90s, 5m, 1h or 2d, from ${formatDuration(minMs)} to ${formatDuration(maxMs)}, not "${value}".`);
+    }
+    return ms;
+  };
+}
+
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 1000)}s`;
+}
+
+/** `--since` / `--until`: a day (`yyyy-mm-dd`, 00:00 UTC) or an RFC 3339 time, as epoch ms. */
+export function parseTimeOption(name: string): (value: string) => number {
+  return (value) => {
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(ms)) throw new InvalidArgumentError(`${name} must be a day (yyyy-mm-dd, UTC) or an RFC 3339 time such as 2026-03-10T12:00:00Z, not "${value}".`);
+    return ms;
+  };
+}

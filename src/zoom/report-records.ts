@@ -29,7 +29,9 @@ export interface OperationLogRecord {
   operation_detail: string;
 }
 
-export type LogType = 'Zoom.Activity' | 'Zoom.Operation';
+/** The log types Zoomtrail collects, in one list. */
+export const LOG_TYPES = ['Zoom.Activity', 'Zoom.Operation'] as const;
+export type LogType = (typeof LOG_TYPES)[number];
 
 /** What is special about one report stream; everything else is shared. */
 export interface ReportStream {
