@@ -1,7 +1,12 @@
 import { Command } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { registerEventsCommand } from './events-command.js';
+import { registerFailuresCommand } from './failures-command.js';
+import { registerPollCommand } from './poll-command.js';
 import { registerPullCommand } from './pull-command.js';
+import { registerRunCommand } from './run-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
+import { registerSourceCommand } from './source-command.js';
 import { registerStartCommand } from './start-command.js';
 
 /** Builds the `zoomtrail` command line; every command is registered in this one list. */
@@ -9,13 +14,21 @@ export function buildProgram(): Command {
   const program = new Command('zoomtrail')
     .description('Collects Zoom audit logs (Sign In/Sign Out and Operation Logs), proves them complete, and detects what matters.')
     .version('0.1.0')
+    .option('--data-dir <dir>', 'directory of the SQLite database and secret key (or ZOOMTRAIL_DATA_DIR)', undefined)
+    .option('--config <file>', 'YAML config file (or ZOOMTRAIL_CONFIG; ./zoomtrail.yml is read if present)')
+    .addHelpText('after', '\nEnvironment: DATABASE_URL, ZOOMTRAIL_DATA_DIR, ZOOMTRAIL_SECRET_KEY (64 hex chars; else data/secret.key), ZOOMTRAIL_LOG_LEVEL.\nExit codes: 0 ok, 1 unexpected, 2 bad usage or configuration, 3 Zoom refused (credentials, scope, plan), 4 Zoom unavailable or rate limited.')
     .showHelpAfterError()
     .exitOverride((error) => {
       // commander's own exits: help and version keep 0, a bad invocation is a usage error.
       process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
     });
   registerStartCommand(program);
-  registerSimulateCommand(program);
+  registerRunCommand(program);
+  registerSourceCommand(program);
+  registerPollCommand(program);
+  registerEventsCommand(program);
+  registerFailuresCommand(program);
   registerPullCommand(program);
+  registerSimulateCommand(program);
   return program;
 }

@@ -1,73 +1,63 @@
 import type { Command } from 'commander';
-import { systemClock, utcDay } from '../shared/clock.js';
-import { createLogger } from '../shared/logger.js';
-import { REPORT_STREAMS } from '../zoom/report-records.js';
-import { readReportWindow } from '../zoom/report-reader.js';
-import { LocalRequestBudget } from '../zoom/request-budget.js';
-import { connectToZoom } from '../zoom/zoom-client-factory.js';
-import { startDemoSimulator } from '../zoom-sim/demo-simulator.js';
-import { EXIT, reportError } from './exit-codes.js';
+import type { AppContext } from '../app/app-context.js';
+import type { SourceRecord } from '../store/store.js';
+import { startDemoSimulator, type DemoSimulator } from '../zoom-sim/demo-simulator.js';
 import { parseIntegerOption } from './option-parsers.js';
+import { runCollector, shutdownSignal } from './run-command.js';
+import { SOURCE_DEFAULTS, withApp } from './source-command.js';
+
+export const DEMO_SOURCE_NAME = 'Demo Zoom account (simulated)';
 
 /**
- * `zoomtrail start` (what `npm start` runs). This release has the Zoom client
- * and simulator; the collector, storage, API and console join `start` as they
- * land. `--demo` already runs a simulated Zoom account and reads it with the
- * real client, so the whole Zoom side can be watched working.
+ * `zoomtrail start` (what `npm start` runs): the collector over every source
+ * in the store (the API and console join it in a later release). `--demo`
+ * first starts a simulated Zoom account on loopback and a source reading it.
  */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('Run Zoomtrail. --demo adds a simulated Zoom account read by the real Zoom client.')
-    .option('--demo', 'start a simulated Zoom account and read it')
+    .description('Run Zoomtrail: collect every source. --demo adds a simulated Zoom account and a source reading it.')
+    .option('--demo', 'start a simulated Zoom account (loopback only) and collect it')
     .option('--sim-port <port>', 'port of the demo simulator', parseIntegerOption('--sim-port', 0, 65_535), 9900)
-    .option('--interval <seconds>', 'seconds between reads in demo mode', parseIntegerOption('--interval', 5, 3600), 30)
-    .action(async (options: { demo?: boolean; simPort: number; interval: number }) => {
-      if (!options.demo) {
-        process.stderr.write(
-          'No log source can be configured in this release yet: collection, storage, the API and the console arrive in the next ones.\n' +
-            'Meanwhile: `npm start -- --demo` runs a simulated Zoom account read by the Zoom client; `npx zoomtrail pull --help` reads a real account.\n',
-        );
-        process.exitCode = EXIT.usage;
-        return;
-      }
-      await runDemo(options.simPort, options.interval);
+    .action(async (options: { demo?: boolean; simPort: number }, command: Command) => {
+      await withApp(command, async (app) => {
+        const signal = shutdownSignal();
+        let demo: DemoSimulator | undefined;
+        try {
+          if (options.demo) {
+            demo = await startDemoSimulator({ port: options.simPort, live: true });
+            const source = await ensureDemoSource(app, demo);
+            process.stderr.write(
+              `Demo: a simulated Zoom account runs at ${demo.sim.apiUrl}; source ${source.id} collects it every 30 s.\n` +
+                `In another terminal: npx zoomtrail source show ${source.id}   |   npx zoomtrail events export --log-type Zoom.Operation | head\n`,
+            );
+          } else if ((await app.store.listSources()).length === 0) {
+            process.stderr.write('No sources yet: add one with `npx zoomtrail source add --help`, or try `npm start -- --demo`. Waiting for sources...\n');
+          }
+          await runCollector(app, signal);
+        } finally {
+          await demo?.stop();
+        }
+      });
     });
 }
 
-async function runDemo(port: number, intervalSeconds: number): Promise<void> {
-  const logger = createLogger({ level: process.env.ZOOMTRAIL_LOG_LEVEL ?? 'info' });
-  const demo = await startDemoSimulator({ port, live: true });
-  logger.info({ api_url: demo.sim.apiUrl, oauth_url: demo.sim.baseUrl }, 'demo Zoom account running');
-  const { client } = connectToZoom({
-    endpoints: { apiUrl: demo.sim.apiUrl, oauthUrl: demo.sim.baseUrl },
-    auth: { kind: 's2s', accountId: demo.accountId, ...demo.s2s },
-    budget: new LocalRequestBudget(systemClock),
-    clock: systemClock,
-    logger,
+/** The demo source, created on first use and pointed at the simulator's current address. */
+async function ensureDemoSource(app: AppContext, demo: DemoSimulator): Promise<SourceRecord> {
+  const existing = (await app.store.listSources()).find((s) => s.name === DEMO_SOURCE_NAME);
+  const settings = { apiUrl: demo.sim.apiUrl, oauthUrl: demo.sim.baseUrl, zoomAccountId: demo.accountId, clientId: demo.s2s.clientId, paused: false };
+  if (existing) {
+    const updated = await app.store.updateSource(existing.id, settings);
+    await app.store.setSourceCredentials(existing.id, { clientSecret: demo.s2s.clientSecret });
+    return updated;
+  }
+  return app.store.createSource({
+    ...SOURCE_DEFAULTS,
+    ...settings,
+    name: DEMO_SOURCE_NAME,
+    authKind: 's2s',
+    pollIntervalMs: 30_000,
+    requestsPerSecond: 5,
+    credentials: { clientSecret: demo.s2s.clientSecret },
   });
-  const readToday = async () => {
-    const day = utcDay(systemClock.now());
-    for (const stream of REPORT_STREAMS) {
-      let records = 0;
-      let pages = 0;
-      try {
-        for await (const page of readReportWindow(client, stream, { from: day, to: day })) {
-          records += page.records.length;
-          pages += 1;
-        }
-        logger.info({ log_type: stream.logType, day, records, pages }, 'read today\'s window');
-      } catch (error) {
-        reportError(error);
-      }
-    }
-  };
-  await readToday();
-  const timer = setInterval(() => void readToday(), intervalSeconds * 1000);
-  const stop = () => {
-    clearInterval(timer);
-    void demo.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import type { AppContext } from '../app/app-context.js';
+import { Collector } from '../collect/collector.js';
+import { withApp } from './source-command.js';
+
+/** Runs the collector loop until SIGINT or SIGTERM; resolves when it has stopped. */
+export async function runCollector(app: AppContext, signal: AbortSignal): Promise<void> {
+  const collector = new Collector({ store: app.store, clock: app.clock, logger: app.logger, normalizers: app.normalizers });
+  app.logger.info({ dataDir: app.config.dataDir }, 'collector running; stop with Ctrl-C');
+  await collector.run(signal);
+  app.logger.info('collector stopped');
+}
+
+/** An AbortSignal that fires on the first SIGINT or SIGTERM. */
+export function shutdownSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort(new Error('shutdown'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Collect every source continuously, each on its own schedule, until stopped.')
+    .action(async (_options: unknown, command: Command) => {
+      await withApp(command, (app) => runCollector(app, shutdownSignal()));
+    });
+}

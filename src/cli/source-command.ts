@@ -1,0 +1,243 @@
+import type { Command } from 'commander';
+import { openApp, type AppContext } from '../app/app-context.js';
+import { resolveRuntimeConfig } from '../config/runtime-config.js';
+import { utcDay } from '../shared/clock.js';
+import type { NewSource, StreamState } from '../store/store.js';
+import { UnknownSourceError } from '../store/store-errors.js';
+import { REPORT_STREAMS } from '../zoom/report-records.js';
+import { LocalRequestBudget } from '../zoom/request-budget.js';
+import { connectToZoom } from '../zoom/zoom-client-factory.js';
+import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
+import { addDays } from '../collect/utc-days.js';
+import { EXIT, reportError, UsageError } from './exit-codes.js';
+import { formatDuration, parseDurationOption, parseIntegerOption } from './option-parsers.js';
+
+export interface GlobalOptions {
+  dataDir?: string;
+  config?: string;
+}
+
+/** Opens the app with the global options of `command`, runs `work`, closes, and sets the exit code. */
+export async function withApp(command: Command, work: (app: AppContext) => Promise<number | void>): Promise<void> {
+  let app: AppContext | undefined;
+  try {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    app = await openApp(resolveRuntimeConfig({ dataDir: globals.dataDir, config: globals.config }));
+    process.exitCode = (await work(app)) ?? EXIT.ok;
+  } catch (error) {
+    process.exitCode = reportError(error);
+  } finally {
+    await app?.close().catch(() => undefined);
+  }
+}
+
+interface AddOptions {
+  name: string;
+  auth: string;
+  accountId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  apiUrl: string;
+  oauthUrl: string;
+  backfillDays: number;
+  pollInterval: number;
+  settleDays: number;
+  reconcileInterval: number;
+  rps: number;
+  requestsPerDay: number;
+  check: boolean;
+}
+
+/** Default source settings: a tenth of Pro's Heavy limits, 7 days back, poll every 5 minutes. */
+export const SOURCE_DEFAULTS = {
+  backfillDays: 7,
+  pollIntervalMs: 5 * 60_000,
+  settleDays: 2,
+  reconcileIntervalMs: 60 * 60_000,
+  requestsPerSecond: 2,
+  requestsPerDay: 3000,
+} as const;
+
+export function registerSourceCommand(program: Command): void {
+  const source = program.command('source').description('Add, list, show and remove Zoom log sources.');
+
+  source
+    .command('add')
+    .description('Add a Zoom source using Server-to-Server OAuth and print its id. (The account-level OAuth app is added from the console.)')
+    .requiredOption('--name <name>', 'a name to know the source by, e.g. "My Zoom logs"')
+    .option('--auth <kind>', 'authentication: s2s (Server-to-Server OAuth)', 's2s')
+    .option('--account-id <id>', 'Zoom Account ID of the Server-to-Server app')
+    .option('--client-id <id>', 'Client ID of the app')
+    .option('--client-secret <secret>', 'Client Secret; prefer ZOOMTRAIL_CLIENT_SECRET, which stays out of the process list')
+    .option('--api-url <url>', 'Zoom API base URL (ZoomGov: https://api.zoomgov.com/v2)', ZOOM_COMMERCIAL.apiUrl)
+    .option('--oauth-url <url>', 'Zoom OAuth base URL (ZoomGov: https://zoomgov.com)', ZOOM_COMMERCIAL.oauthUrl)
+    .option('--backfill-days <days>', 'days of history to read on first start, 1-180', parseIntegerOption('--backfill-days', 1, 180), SOURCE_DEFAULTS.backfillDays)
+    .option('--poll-interval <duration>', 'time between polls, 30s to 1d', parseDurationOption('--poll-interval', 30_000, 86_400_000), SOURCE_DEFAULTS.pollIntervalMs)
+    .option('--settle-days <days>', 'days a past day stays open for late records, 0-7', parseIntegerOption('--settle-days', 0, 7), SOURCE_DEFAULTS.settleDays)
+    .option('--reconcile-interval <duration>', 'how often open days are re-read in full, 5m to 1d', parseDurationOption('--reconcile-interval', 300_000, 86_400_000), SOURCE_DEFAULTS.reconcileIntervalMs)
+    .option('--rps <n>', 'requests per second this source may spend (Pro allows 10 for the whole account)', parseIntegerOption('--rps', 1, 40), SOURCE_DEFAULTS.requestsPerSecond)
+    .option('--requests-per-day <n>', 'requests per UTC day this source may spend (Pro allows 30,000 for the whole account)', parseIntegerOption('--requests-per-day', 10, 60_000), SOURCE_DEFAULTS.requestsPerDay)
+    .option('--no-check', 'save without checking the credentials against Zoom first')
+    .action(async (options: AddOptions, command: Command) => {
+      await withApp(command, async (app) => {
+        const input = newSourceFrom(options);
+        if (options.check) await checkSource(app, input);
+        const created = await app.store.createSource(input);
+        process.stdout.write(`${created.id}\n`);
+        process.stderr.write(`Added source "${created.name}" (${created.id}); \`zoomtrail run\` or \`zoomtrail poll --once\` collects it.\n`);
+      });
+    });
+
+  source
+    .command('list')
+    .description('List the sources with their collection state.')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (options: { format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        const sources = await app.store.listSources();
+        const rows = await Promise.all(sources.map(async (s) => ({ source: s, streams: await Promise.all(REPORT_STREAMS.map((st) => app.store.getStreamState(s.id, st.logType))) })));
+        if (options.format === 'json') {
+          process.stdout.write(`${JSON.stringify(rows.map(({ source: s, streams }) => ({ ...s, streams })), null, 2)}\n`);
+          return;
+        }
+        if (rows.length === 0) {
+          process.stdout.write('No sources yet. Add one with `zoomtrail source add --help`.\n');
+          return;
+        }
+        const table = rows.map(({ source: s, streams }) => [s.id, s.name, s.authKind, s.paused ? 'paused' : streamsStatus(streams), time(maxOf(streams.map((st) => st.lastSuccessAt))), time(maxOf(streams.map((st) => st.newestEventTimeMs)))]);
+        process.stdout.write(formatTable(['ID', 'NAME', 'AUTH', 'STATUS', 'LAST SUCCESS', 'NEWEST EVENT'], table));
+      });
+    });
+
+  source
+    .command('show')
+    .description('Show a source: settings (never secrets), each stream\'s state and last error, and coverage per UTC day.')
+    .argument('<id>', 'source id, from `zoomtrail source list`')
+    .option('--days <n>', 'days of coverage to show', parseIntegerOption('--days', 1, 180), 14)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (id: string, options: { days: number; format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        const s = await app.store.getSource(id);
+        if (!s) throw new UnknownSourceError(id);
+        const today = utcDay(app.clock.now());
+        const first = addDays(today, -(options.days - 1));
+        const streams = await Promise.all(
+          REPORT_STREAMS.map(async (st) => ({
+            state: await app.store.getStreamState(id, st.logType),
+            coverage: await app.store.listDayCoverage(id, st.logType, first, today),
+          })),
+        );
+        if (options.format === 'json') {
+          process.stdout.write(`${JSON.stringify({ source: s, streams }, null, 2)}\n`);
+          return;
+        }
+        const lines = [
+          `${s.name} (${s.id})`,
+          `  auth: ${s.authKind === 's2s' ? 'Server-to-Server OAuth' : 'account-level OAuth app'}, client id ${s.clientId}, client secret ${s.hasClientSecret ? 'set' : 'missing'}${s.zoomAccountId ? `, account ${s.zoomAccountId}` : ''}`,
+          `  api: ${s.apiUrl}  oauth: ${s.oauthUrl}`,
+          `  backfill ${s.backfillDays} days, poll every ${formatDuration(s.pollIntervalMs)}, days settle after ${s.settleDays} days, open days re-read every ${formatDuration(s.reconcileIntervalMs)}, budget ${s.requestsPerSecond}/s and ${s.requestsPerDay}/day${s.paused ? ', PAUSED' : ''}`,
+        ];
+        for (const { state, coverage } of streams) {
+          lines.push('', `${state.logType}: ${streamsStatus([state])}`);
+          lines.push(`  last poll ${time(state.lastPollAt)}, last success ${time(state.lastSuccessAt)}, newest event ${time(state.newestEventTimeMs)}${state.readingWindow ? `, reading ${state.readingWindow} (${state.readingPages} pages so far)` : ''}`);
+          if (state.lastError) {
+            lines.push(`  last error (${state.lastError.code}, ${time(state.lastError.at)}): ${state.lastError.message}`, `  fix: ${state.lastError.fix}`);
+            if (state.nextAttemptAt) lines.push(`  next attempt ${time(state.nextAttemptAt)}`);
+          }
+          const byDay = new Map(coverage.map((c) => [c.day, c]));
+          const rows: string[][] = [];
+          for (let day = today; day >= first; day = addDays(day, -1)) {
+            const c = byDay.get(day);
+            rows.push([day, c ? c.state : 'missing', c ? String(c.records) : '0', time(c?.lastFullReadAt ?? null), c ? [c.ambiguous ? 'confirming' : '', c.gainedAfterComplete ? `+${c.gainedAfterComplete} late` : '', c.lastError ?? ''].filter(Boolean).join('; ') : '']);
+          }
+          lines.push(formatTable(['DAY (UTC)', 'STATE', 'RECORDS', 'LAST FULL READ', 'NOTES'], rows).replace(/^/gm, '  ').trimEnd());
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
+
+  source
+    .command('remove')
+    .description('Remove a source and everything collected from it.')
+    .argument('<id>', 'source id')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        if (!(await app.store.removeSource(id))) throw new UnknownSourceError(id);
+        process.stderr.write(`Removed source ${id} and its events.\n`);
+      });
+    });
+}
+
+function newSourceFrom(options: AddOptions): NewSource {
+  if (options.auth !== 's2s') {
+    throw new UsageError(
+      options.auth === 'authorization_code' || options.auth === 'oauth'
+        ? 'The account-level OAuth app needs a browser to authorize: add it from the console (Log Sources > Create New > Zoom). From the shell, use --auth s2s.'
+        : `--auth must be s2s, not "${options.auth}".`,
+    );
+  }
+  const clientSecret = options.clientSecret ?? process.env.ZOOMTRAIL_CLIENT_SECRET;
+  const missing = [
+    !options.accountId && '--account-id',
+    !options.clientId && '--client-id',
+    !clientSecret && '--client-secret (or ZOOMTRAIL_CLIENT_SECRET)',
+  ].filter(Boolean);
+  if (missing.length > 0) throw new UsageError(`Server-to-Server OAuth needs ${missing.join(', ')}: find them in the Zoom App Marketplace under your app's App Credentials.`);
+  for (const [name, value] of [['--api-url', options.apiUrl], ['--oauth-url', options.oauthUrl]] as const) {
+    const problem = checkEndpointUrl(name, value);
+    if (problem) throw new UsageError(problem);
+  }
+  return {
+    name: options.name,
+    authKind: 's2s',
+    zoomAccountId: options.accountId!,
+    clientId: options.clientId!,
+    apiUrl: options.apiUrl,
+    oauthUrl: options.oauthUrl,
+    backfillDays: options.backfillDays,
+    pollIntervalMs: options.pollInterval,
+    settleDays: options.settleDays,
+    reconcileIntervalMs: options.reconcileInterval,
+    requestsPerSecond: options.rps,
+    requestsPerDay: options.requestsPerDay,
+    paused: false,
+    credentials: { clientSecret: clientSecret! },
+  };
+}
+
+/** Gets a token and one small page of each report for today: wrong credentials, scopes or plan fail here, before anything is saved. */
+async function checkSource(app: AppContext, input: NewSource): Promise<void> {
+  const { client } = connectToZoom({
+    endpoints: { apiUrl: input.apiUrl, oauthUrl: input.oauthUrl },
+    auth: { kind: 's2s', accountId: input.zoomAccountId!, clientId: input.clientId, clientSecret: input.credentials.clientSecret },
+    budget: new LocalRequestBudget(app.clock, { requestsPerSecond: input.requestsPerSecond, requestsPerDay: input.requestsPerDay }),
+    clock: app.clock,
+    logger: app.logger,
+    retry: { maxAttempts: 2 },
+  });
+  const today = utcDay(app.clock.now());
+  for (const stream of REPORT_STREAMS) await client.getJson(stream, { from: today, to: today, page_size: '1' });
+}
+
+function streamsStatus(streams: StreamState[]): string {
+  const failing = streams.find((st) => st.lastError);
+  if (failing?.lastError) return `error: ${failing.lastError.code}`;
+  if (streams.some((st) => st.readingWindow)) return 'reading';
+  if (streams.every((st) => st.lastSuccessAt === null)) return 'not collected yet';
+  return 'ok';
+}
+
+function maxOf(values: (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length ? Math.max(...present) : null;
+}
+
+function time(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}

@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addDays } from '../src/collect/utc-days.js';
+import type { LogType } from '../src/zoom/report-records.js';
+import { LOG_TYPES } from '../src/zoom/report-records.js';
+import { expectedFromTruth, startCollectHarness, storedZoomRecords, type CollectHarness } from './support/collect-harness.js';
+import { multisetDiff } from './support/multiset.js';
+import { ACCOUNT_ID, NOW } from './support/sim-harness.js';
+
+const TODAY = '2026-03-10';
+const FIRST_DAY = addDays(TODAY, -9); // backfill 10 days
+const MINUTE = 60_000;
+
+let h: CollectHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function failuresOf(c: CollectHarness, logType: LogType): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const f of c.store.listFailures({ sourceId: c.source.id, logType })) out.push(JSON.parse(f.raw));
+  return out;
+}
+
+/** The store holds exactly the simulator's records for the backfill days: none missing, none doubled. */
+async function expectStoreEqualsTruth(c: CollectHarness, firstDay = FIRST_DAY, lastDay = TODAY): Promise<number> {
+  let total = 0;
+  for (const logType of LOG_TYPES) {
+    const expected = expectedFromTruth(c, logType, firstDay, lastDay);
+    const stored = await storedZoomRecords(c.store, c.source.id, logType, firstDay, lastDay);
+    expect(multisetDiff(stored, expected.events), `${logType} events`).toEqual([]);
+    const failures = await failuresOf(c, logType);
+    expect(multisetDiff(failures, expected.failures), `${logType} failures`).toEqual([]);
+    total += stored.length;
+  }
+  return total;
+}
+
+/** Runs cycles, moving the clock between them, until every stream succeeded in one cycle. */
+async function cycleUntilClean(c: CollectHarness, maxCycles = 30): Promise<number> {
+  for (let i = 1; i <= maxCycles; i += 1) {
+    const reports = await c.cycle({ force: true });
+    if (reports.every((r) => r.outcome === 'ok')) return i;
+    c.clock.advance(MINUTE);
+  }
+  throw new Error(`still failing after ${maxCycles} cycles`);
+}
+
+describe('collection end to end against the simulator', () => {
+  it('a backfill stores exactly the ground truth, in about one request per 300 records; a second cycle adds nothing', async () => {
+    h = await startCollectHarness();
+    const reports = await h.cycle();
+    expect(reports.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    const total = await expectStoreEqualsTruth(h);
+    expect(total).toBeGreaterThan(3000);
+
+    const reportRequests = h.sim.requestCount({ pathPrefix: '/v2/report' });
+    const received = reports.reduce((n, r) => n + r.received, 0);
+    expect(reportRequests).toBeLessThanOrEqual(Math.ceil(received / 300) + 2);
+
+    const coverage = await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', FIRST_DAY, TODAY);
+    expect(coverage.map((d) => d.day)).toEqual(Array.from({ length: 10 }, (_, i) => addDays(FIRST_DAY, i)));
+    expect(coverage.filter((d) => d.state === 'complete').map((d) => d.day)).toEqual(Array.from({ length: 7 }, (_, i) => addDays(FIRST_DAY, i)));
+    expect(coverage.filter((d) => d.state === 'open').map((d) => d.day)).toEqual(['2026-03-08', '2026-03-09', TODAY]);
+
+    h.clock.advance(5 * MINUTE);
+    const again = await h.cycle({ reconcile: true });
+    expect(again.reduce((n, r) => n + r.inserted, 0)).toBe(0);
+    expect(await expectStoreEqualsTruth(h)).toBe(total);
+  });
+
+  it('through 5xx, 429s (Retry-After in seconds), resets, truncated and non-JSON bodies, one-minute tokens and expiring page tokens', async () => {
+    h = await startCollectHarness({
+      accessTokenTtlSeconds: 60,
+      faults: { http5xx: 0.08, http429: 0.08, reset: 0.04, truncated: 0.04, nonJson: 0.04, expirePageToken: 0.1 },
+    });
+    h.sim.failNext('http429', 2, { path: '/v2/report/activities' });
+    h.sim.failNext('expirePageToken', 1);
+    await cycleUntilClean(h);
+    await expectStoreEqualsTruth(h);
+    expect(h.sim.requestCount({ status: 429 })).toBeGreaterThan(0);
+  });
+
+  it('429s with Retry-After as an ISO date-time, and Zoom answering windows with `to` exclusive and days cut at UTC+14', async () => {
+    h = await startCollectHarness({ retryAfterFormat: 'iso', toInclusive: false, dayCutOffsetMinutes: 14 * 60, faults: { http429: 0.15 } });
+    h.sim.failNext('http429', 2, { path: '/v2/report/operationlogs' });
+    await cycleUntilClean(h);
+    expect(h.sim.requestCount({ status: 429 })).toBeGreaterThanOrEqual(2);
+    await expectStoreEqualsTruth(h);
+  });
+
+  it('days cut at UTC-12 with `to` inclusive: the padded windows still cover every UTC day', async () => {
+    h = await startCollectHarness({ dayCutOffsetMinutes: -12 * 60 });
+    await cycleUntilClean(h);
+    await expectStoreEqualsTruth(h);
+  });
+
+  it('two real identical events in one second stay two, through re-reads; a third arriving late becomes the third', async () => {
+    h = await startCollectHarness();
+    const twin = { email: 'twin@example.com', time: '2026-03-09T08:00:00Z', type: 'Sign in', ip_address: '198.51.100.7', client_type: 'Browser', version: '5.17.0' };
+    h.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [twin, { ...twin }]);
+    await h.cycle();
+    const count = async () => (await storedZoomRecords(h!.store, h!.source.id, 'Zoom.Activity', '2026-03-09', '2026-03-09')).filter((r) => r.email === 'twin@example.com').length;
+    expect(await count()).toBe(2);
+    h.clock.advance(2 * 3_600_000);
+    await h.cycle({ reconcile: true });
+    expect(await count()).toBe(2);
+    h.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [{ ...twin }]);
+    h.clock.advance(2 * 3_600_000);
+    await h.cycle();
+    expect(await count()).toBe(3);
+    await expectStoreEqualsTruth(h);
+  });
+
+  it('late records into open past days are collected by the hourly re-read; a complete day that gains records says so in the log', async () => {
+    h = await startCollectHarness();
+    await h.cycle();
+    const account = h.sim.account(ACCOUNT_ID);
+    // 2026-03-08 is open (settles 03-11 00:00); 2026-03-07 is complete (settled 03-10 00:00), but lies in the re-read's padding.
+    account.addRecords('Zoom.Operation', [
+      { time: '2026-03-08T10:00:00Z', operator: 'late@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off' },
+      { time: '2026-03-07T23:00:00Z', operator: 'later@example.com', category_type: 'User', action: 'Add', operation_detail: 'Add User x@example.com  - User Type: Basic' },
+    ]);
+    h.clock.advance(61 * MINUTE);
+    const reports = await h.cycle();
+    expect(reports.find((r) => r.logType === 'Zoom.Operation')?.inserted).toBe(2);
+    await expectStoreEqualsTruth(h);
+    const gained = h.logLines.find((l) => l.day === '2026-03-07' && l.gained === 1);
+    expect(gained?.msg).toMatch(/was complete and gained 1 late record/);
+    const [day] = await h.store.listDayCoverage(h.source.id, 'Zoom.Operation', '2026-03-07', '2026-03-07');
+    expect(day?.gainedAfterComplete).toBe(1);
+  });
+
+  it('steady state: one request per stream per poll, plus one per 300 new records', async () => {
+    h = await startCollectHarness({ hideFutureRecords: true });
+    await h.cycle();
+    const before = h.sim.requestCount({ pathPrefix: '/v2/report' });
+    h.clock.advance(5 * MINUTE);
+    await h.cycle();
+    expect(h.sim.requestCount({ pathPrefix: '/v2/report' }) - before).toBe(2);
+
+    // 650 new sign-ins in the next five minutes: 3 pages of the fast path (plus one for operations).
+    const at = NOW + 6 * MINUTE;
+    h.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', Array.from({ length: 650 }, (_, i) => ({ email: `burst${i}@example.com`, time: new Date(at + (i % 240) * 1000).toISOString().replace('.000', ''), type: 'Sign in' })));
+    h.clock.advance(5 * MINUTE);
+    const mid = h.sim.requestCount({ pathPrefix: '/v2/report' });
+    await h.cycle();
+    expect(h.sim.requestCount({ pathPrefix: '/v2/report' }) - mid).toBe(4);
+    await expectStoreEqualsTruth(h, FIRST_DAY, addDays(TODAY, -1));
+    const today = await storedZoomRecords(h.store, h.source.id, 'Zoom.Activity', TODAY, TODAY);
+    expect(today.filter((r) => /^burst\d+@example\.com$/.test(String(r.email)))).toHaveLength(650);
+  });
+
+  it('malformed records are kept as classification failures with the field named, never dropped or fatal', async () => {
+    h = await startCollectHarness();
+    const account = h.sim.account(ACCOUNT_ID);
+    const activity = account.addMalformedRecords('Zoom.Activity', '2026-03-05');
+    const operation = account.addMalformedRecords('Zoom.Operation', '2026-03-06');
+    const reports = await h.cycle();
+    expect(reports.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    await expectStoreEqualsTruth(h);
+    const failures: { raw: string; reason: string; field: string | null }[] = [];
+    for await (const f of h.store.listFailures({ sourceId: h.source.id })) failures.push(f);
+    for (const malformed of [...activity, ...operation]) {
+      // A million-character string is valid by the schema: stored as an event (checked against the truth above).
+      if (malformed.defect === 'huge_string') continue;
+      const found = failures.find((f) => f.raw === JSON.stringify(malformed.record) || (typeof malformed.record === 'string' && f.raw === malformed.record));
+      expect(found, `${malformed.defect} kept`).toBeDefined();
+      if (malformed.field) expect(found!.reason).toContain(malformed.field);
+    }
+  });
+
+  it('paging that moves between requests (live list, shuffled ties) never doubles a record', async () => {
+    h = await startCollectHarness({ pagingConsistency: 'live', tieOrder: 'shuffled', volume: { activities: 1500, operations: 100 } });
+    for (let i = 0; i < 3; i += 1) {
+      await h.cycle({ force: true, reconcile: true });
+      h.clock.advance(61 * MINUTE);
+    }
+    for (const logType of LOG_TYPES) {
+      const expected = expectedFromTruth(h, logType, FIRST_DAY, addDays(TODAY, -1));
+      const stored = await storedZoomRecords(h.store, h.source.id, logType, FIRST_DAY, addDays(TODAY, -1));
+      expect(multisetDiff(stored, expected.events).filter((line) => line.startsWith('+')), `${logType}: nothing doubled`).toEqual([]);
+    }
+  });
+
+  it('two identical records split by a page boundary: counted once, then both after a confirmation read with other page boundaries', async () => {
+    h = await startCollectHarness();
+    // Place the twins so that exactly 299 records of the first window are newer: page 1 ends with one, page 2 starts with the other.
+    const times = (h.sim.account(ACCOUNT_ID).groundTruth('Zoom.Activity', '2026-02-28', '2026-03-12') as { time: string }[])
+      .map((r) => Date.parse(r.time))
+      .sort((a, b) => b - a);
+    const at = Math.floor((times[298]! + times[299]!) / 2000) * 1000;
+    expect(at).toBeLessThan(times[298]!);
+    expect(at).toBeGreaterThan(times[299]!);
+    const twin = { email: 'split@example.com', time: new Date(at).toISOString().replace('.000', ''), type: 'Sign in' };
+    h.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [twin, { ...twin }]);
+    const count = async () => (await storedZoomRecords(h!.store, h!.source.id, 'Zoom.Activity', FIRST_DAY, TODAY)).filter((r) => r.email === 'split@example.com').length;
+
+    await h.cycle();
+    expect(await count()).toBe(1);
+    const day = twin.time.slice(0, 10);
+    expect((await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', day, day))[0]?.ambiguous).toBe(true);
+
+    h.clock.advance(61 * MINUTE);
+    await h.cycle();
+    expect(h.sim.requests.some((r) => r.query.page_size === '299')).toBe(true);
+    expect(await count()).toBe(2);
+    expect((await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', day, day))[0]?.ambiguous).toBe(false);
+    await expectStoreEqualsTruth(h);
+  });
+
+  it('one failing source (wrong secret) never holds up another; its error names the fix and its days are marked failed', async () => {
+    h = await startCollectHarness();
+    const bad = await h.addSource({ name: 'Broken', credentials: { clientSecret: 'wrong-secret' } });
+    const [badReports, goodReports] = await Promise.all([bad.collector.runCycle(), h.cycle()]);
+    expect(goodReports.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    await expectStoreEqualsTruth(h);
+    expect(badReports.map((r) => r.error?.code)).toEqual(['wrong_credentials', 'wrong_credentials']);
+    const state = await h.store.getStreamState(bad.source.id, 'Zoom.Activity');
+    expect(state.lastError?.fix).toMatch(/Client (ID|Secret)/i);
+    expect(JSON.stringify(state)).not.toContain('wrong-secret');
+    const days = await h.store.listDayCoverage(bad.source.id, 'Zoom.Activity', FIRST_DAY, TODAY);
+    expect(days.length).toBe(10);
+    expect(days.every((d) => d.state === 'failed')).toBe(true);
+  });
+});
