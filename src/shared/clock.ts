@@ -74,3 +74,12 @@ export function nextUtcMidnight(ms: number): number {
   const d = new Date(ms);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
 }
+
+/**
+ * A real-time clock that starts at `startMs` instead of now: time flows, but
+ * the day is fixed. For reproducible runs (tests, demos) via ZOOMTRAIL_CLOCK_START.
+ */
+export function shiftedClock(startMs: number, base: Clock = systemClock): Clock {
+  const offset = startMs - base.now();
+  return { now: () => base.now() + offset, sleep: (ms, signal) => base.sleep(ms, signal) };
+}
