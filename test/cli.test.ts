@@ -1,4 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { utcDay } from '../src/shared/clock.js';
@@ -16,6 +19,22 @@ async function zoomtrail(args: string[], env: Record<string, string> = {}) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** Resolves with everything read once `pattern` shows up in the stream. */
+function waitForOutput(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    stream.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (pattern.test(text)) resolve(text);
+    });
+    stream.once('end', () => reject(new Error(`output ended without ${pattern}: ${text.slice(-2000)}`)));
+  });
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 }
 
 let sim: ZoomSimulator | undefined;
@@ -69,12 +88,43 @@ describe('zoomtrail CLI', () => {
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-02-30', '--to', '2026-03-02'], /--from must be a date/],
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-01-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c'], /at most one month/],
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c', '--api-url', 'not a url'], /API URL "not a url" is not a URL/],
-    [['start'], /No log source can be configured/],
   ])('bad invocation %j exits 2 naming the problem', async (args, message) => {
     const out = await zoomtrail(args as string[], { ZOOMTRAIL_ACCOUNT_ID: '', ZOOMTRAIL_CLIENT_ID: '', ZOOMTRAIL_CLIENT_SECRET: '' });
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(message);
   });
+
+  it('start with no sources says how to add one, keeps running, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-start-'));
+    const child = spawn(process.execPath, [BIN, 'start', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
+    try {
+      const stderr = await waitForOutput(child.stderr, /No sources yet/);
+      expect(stderr).toMatch(/source add --help/);
+      child.kill('SIGTERM');
+      expect(await exitCode(child)).toBe(0);
+      expect(statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('start --demo: a simulated account and its source; events are stored within seconds', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-demo-'));
+    const child = spawn(process.execPath, [BIN, 'start', '--demo', '--sim-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
+    try {
+      const stderr = await waitForOutput(child.stderr, /"logType":"Zoom.Operation".*"msg":"window read"/);
+      const sourceId = /source (src_\w+) collects it/.exec(stderr)![1]!;
+      child.kill('SIGTERM');
+      expect(await exitCode(child)).toBe(0);
+      const out = await zoomtrail(['events', 'export', '--log-type', 'Zoom.Operation', '--source', sourceId, '--data-dir', dataDir]);
+      expect(out.code).toBe(0);
+      expect(out.stdout.trim().split('\n').length).toBeGreaterThan(10);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('an unreachable Zoom exits 4 (try later)', async () => {
     const out = await zoomtrail(

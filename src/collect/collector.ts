@@ -68,7 +68,7 @@ export class Collector {
       const collector = new SourceCollector(source, this.#options);
       const done = this.#sourceLoop(collector, abort.signal);
       this.#loops.set(source.id, { collector, abort, done });
-      this.#logger.info({ sourceId: source.id, name: source.name }, 'collecting source');
+      this.#logger.info({ sourceId: source.id, sourceName: source.name }, 'collecting source');
     }
   }
 
