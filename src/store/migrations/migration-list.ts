@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './001-initial.js';
+
+/**
+ * Every schema migration, in order, by name. Adding one is a list entry (and a
+ * file `NNN-what.ts`); names sort in execution order. Listed in code rather than
+ * found on disk, so the built `dist/` needs no migration files beside it.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-initial': initialMigration,
+};
+
+/** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
+export const staticMigrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};

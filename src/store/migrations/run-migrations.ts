@@ -1,0 +1,39 @@
+import { type Kysely, Migrator, sql } from 'kysely';
+import { StoreSchemaError } from '../store-errors.js';
+import { MIGRATIONS, staticMigrationProvider } from './migration-list.js';
+
+/** Kysely's bookkeeping tables (its defaults). */
+const MIGRATION_TABLE = 'kysely_migration';
+const MIGRATION_LOCK_TABLE = 'kysely_migration_lock';
+
+/**
+ * Brings the schema up to date: runs every migration not applied yet, in order.
+ * Idempotent. A database that has applied migrations this version does not know
+ * was written by a newer Zoomtrail: StoreSchemaError, before anything changes.
+ *
+ * @param location names the database in messages (a path, or `:memory:`).
+ */
+export async function runMigrations(db: Kysely<any>, location: string): Promise<void> {
+  const unknown = (await appliedMigrations(db)).filter((name) => !(name in MIGRATIONS));
+  if (unknown.length > 0) throw new StoreSchemaError(location, unknown);
+
+  const migrator = new Migrator({
+    db,
+    provider: staticMigrationProvider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`schema migration ${failed} failed on ${location}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** Names of the migrations already applied; none for a new database. */
+async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === MIGRATION_TABLE)) return [];
+  const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+  return rows.rows.map((r) => r.name);
+}

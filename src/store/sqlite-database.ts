@@ -1,0 +1,52 @@
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DataDirError } from './store-errors.js';
+
+export interface SqliteDatabaseOptions {
+  /** The data directory; ignored when `memory`. */
+  dataDir: string;
+  fileName: string;
+  memory: boolean;
+}
+
+/**
+ * Opens Zoomtrail's SQLite database: creates the data directory (recursively)
+ * and checks it is writable (DataDirError naming the path and the OS reason
+ * otherwise), then opens the file with WAL journaling, `synchronous = NORMAL`,
+ * a 5 s busy timeout and foreign keys on.
+ */
+export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Database.Database; location: string } {
+  const location = options.memory ? ':memory:' : join(options.dataDir, options.fileName);
+  if (!options.memory) prepareDataDir(options.dataDir);
+  let db: Database.Database;
+  try {
+    db = new Database(location);
+  } catch (error) {
+    throw DataDirError.fromOsError(options.dataDir, `opening the database ${location}`, error);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    db.close();
+    throw DataDirError.fromOsError(options.dataDir, `setting up the database ${location}`, error);
+  }
+  return { db, location };
+}
+
+function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw DataDirError.fromOsError(dataDir, 'creating the directory', error);
+  }
+  try {
+    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw DataDirError.fromOsError(dataDir, 'checking the directory is writable', error);
+  }
+}

@@ -1,0 +1,172 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { LogType } from '../zoom/report-records.js';
+import { UnknownSourceError } from './store-errors.js';
+import type { DayUpdate, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
+
+type Database = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement;
+
+const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
+  VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
+
+const INSERT_INDICATOR = 'INSERT INTO event_indicators (row_id, kind, value) VALUES (?, ?, ?)';
+
+const INSERT_FAILURE = `INSERT INTO classification_failures (row_id, source_id, log_type, day, raw, reason, field, failed_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
+
+/** Adds a day's new records; returns the day's state as it was before (a new row starts `open`). */
+const ADD_DAY_RECORDS = `INSERT INTO day_coverage (source_id, log_type, day, records, state, ambiguous, gained_after_complete, updated_at)
+  VALUES (?, ?, ?, ?, 'open', 0, 0, ?)
+  ON CONFLICT (source_id, log_type, day) DO UPDATE SET
+    records = day_coverage.records + excluded.records,
+    gained_after_complete = day_coverage.gained_after_complete
+      + CASE WHEN day_coverage.state = 'complete' THEN excluded.records ELSE 0 END,
+    updated_at = excluded.updated_at
+  RETURNING state`;
+
+/** A DayUpdate: each field changes only when its `set_` flag is 1. */
+const APPLY_DAY = `INSERT INTO day_coverage
+    (source_id, log_type, day, records, last_full_read_at, state, ambiguous, gained_after_complete, last_error, updated_at)
+  VALUES (@sourceId, @logType, @day, 0, @lastFullReadAt, @state, @ambiguous, 0, @lastError, @now)
+  ON CONFLICT (source_id, log_type, day) DO UPDATE SET
+    last_full_read_at = CASE WHEN @setLastFullReadAt = 1 THEN excluded.last_full_read_at ELSE day_coverage.last_full_read_at END,
+    state = CASE WHEN @setState = 1 THEN excluded.state ELSE day_coverage.state END,
+    ambiguous = CASE WHEN @setAmbiguous = 1 THEN excluded.ambiguous ELSE day_coverage.ambiguous END,
+    last_error = CASE WHEN @setLastError = 1 THEN excluded.last_error ELSE day_coverage.last_error END,
+    updated_at = excluded.updated_at`;
+
+/** Stream fields: [StreamUpdate key, column, default for a new row]. */
+const STREAM_FIELDS = [
+  ['newestEventTimeMs', 'newest_event_time_ms', null],
+  ['lastPollAt', 'last_poll_at', null],
+  ['lastSuccessAt', 'last_success_at', null],
+  ['readingWindow', 'reading_window', null],
+  ['readingPages', 'reading_pages', 0],
+  ['lastError', 'last_error_json', null],
+  ['consecutiveFailures', 'consecutive_failures', 0],
+  ['nextAttemptAt', 'next_attempt_at', null],
+] as const satisfies ReadonlyArray<readonly [keyof StreamUpdate, string, 0 | null]>;
+
+/** A StreamUpdate: each field changes only when its `set_` flag is 1. */
+const UPSERT_STREAM = `INSERT INTO streams (source_id, log_type, ${STREAM_FIELDS.map(([, column]) => column).join(', ')})
+  VALUES (@sourceId, @logType, ${STREAM_FIELDS.map(([key]) => `@${key}`).join(', ')})
+  ON CONFLICT (source_id, log_type) DO UPDATE SET
+    ${STREAM_FIELDS.map(([key, column]) => `${column} = CASE WHEN @set_${key} = 1 THEN excluded.${column} ELSE streams.${column} END`).join(',\n    ')}`;
+
+/**
+ * SQLite's write path for collected data: `commitPage` (the hot path) and
+ * `updateStream`, on better-sqlite3 statements prepared once, each call one
+ * synchronous transaction: data first, then coverage, then stream state. A
+ * throw anywhere rolls the whole page back.
+ */
+export class SqlitePageWriter {
+  readonly #sourceExists: Statement;
+  readonly #insertEvent: Statement;
+  readonly #insertIndicator: Statement;
+  readonly #insertFailure: Statement;
+  readonly #addDayRecords: Statement;
+  readonly #applyDay: Statement;
+  readonly #upsertStream: Statement;
+  readonly #commitPage: (commit: PageCommit, now: number) => PageCommitResult;
+  readonly #updateStream: (sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number) => void;
+
+  constructor(db: Database) {
+    this.#sourceExists = db.prepare('SELECT 1 FROM sources WHERE id = ?').pluck();
+    this.#insertEvent = db.prepare(INSERT_EVENT);
+    this.#insertIndicator = db.prepare(INSERT_INDICATOR);
+    this.#insertFailure = db.prepare(INSERT_FAILURE);
+    this.#addDayRecords = db.prepare(ADD_DAY_RECORDS).pluck();
+    this.#applyDay = db.prepare(APPLY_DAY);
+    this.#upsertStream = db.prepare(UPSERT_STREAM);
+    this.#commitPage = db.transaction((commit: PageCommit, now: number) => this.#commitPageNow(commit, now));
+    this.#updateStream = db.transaction((sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number) => {
+      this.#requireSource(sourceId);
+      for (const day of days) this.#applyDayUpdate(sourceId, logType, day, now);
+      this.#applyStreamUpdate(sourceId, logType, update);
+    });
+  }
+
+  /** One page, atomically; `now` is the stored-at / updated-at time. Throws UnknownSourceError. */
+  commitPage(commit: PageCommit, now: number): PageCommitResult {
+    return this.#commitPage(commit, now);
+  }
+
+  /** A stream outcome without data (and day updates), atomically. Throws UnknownSourceError. */
+  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number): void {
+    this.#updateStream(sourceId, logType, update, days, now);
+  }
+
+  #commitPageNow(commit: PageCommit, now: number): PageCommitResult {
+    const { sourceId, logType } = commit;
+    this.#requireSource(sourceId);
+    const insertEvent = this.#insertEvent;
+    const insertIndicator = this.#insertIndicator;
+    const insertedEventIds: string[] = [];
+    const insertedPerDay = new Map<string, number>();
+
+    for (const row of commit.events) {
+      const { changes } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, JSON.stringify(row.event));
+      if (changes === 0) continue;
+      insertedEventIds.push(row.rowId);
+      insertedPerDay.set(row.day, (insertedPerDay.get(row.day) ?? 0) + 1);
+      for (const email of row.emails) insertIndicator.run(row.rowId, 'email', email.toLowerCase());
+      for (const ip of row.ipAddresses) insertIndicator.run(row.rowId, 'ip', ip.toLowerCase());
+    }
+
+    let insertedFailures = 0;
+    for (const failure of commit.failures) {
+      const { changes } = this.#insertFailure.run(
+        failure.rowId, sourceId, logType, failure.day, failure.raw, failure.reason, failure.field, failure.failedAt,
+      );
+      if (changes === 0) continue;
+      insertedFailures++;
+      insertedPerDay.set(failure.day, (insertedPerDay.get(failure.day) ?? 0) + 1);
+    }
+
+    const gainedAfterComplete = new Map<string, number>();
+    for (const [day, inserted] of insertedPerDay) {
+      const stateBefore = this.#addDayRecords.get(sourceId, logType, day, inserted, now);
+      if (stateBefore === 'complete') gainedAfterComplete.set(day, inserted);
+    }
+    for (const day of commit.days) this.#applyDayUpdate(sourceId, logType, day, now);
+    this.#applyStreamUpdate(sourceId, logType, commit.stream);
+
+    return { insertedEventIds, insertedFailures, insertedPerDay, gainedAfterComplete };
+  }
+
+  #requireSource(sourceId: string): void {
+    if (this.#sourceExists.get(sourceId) === undefined) throw new UnknownSourceError(sourceId);
+  }
+
+  #applyDayUpdate(sourceId: string, logType: LogType, update: DayUpdate, now: number): void {
+    this.#applyDay.run({
+      sourceId,
+      logType,
+      day: update.day,
+      now,
+      lastFullReadAt: update.lastFullReadAt ?? null,
+      setLastFullReadAt: update.lastFullReadAt === undefined ? 0 : 1,
+      state: update.state === undefined ? 'open' : update.state,
+      setState: update.state === undefined ? 0 : 1,
+      ambiguous: update.ambiguous === undefined ? 0 : booleanParam(update.ambiguous),
+      setAmbiguous: update.ambiguous === undefined ? 0 : 1,
+      lastError: update.lastError === undefined ? null : update.lastError,
+      setLastError: update.lastError === undefined ? 0 : 1,
+    });
+  }
+
+  #applyStreamUpdate(sourceId: string, logType: LogType, update: StreamUpdate): void {
+    const params: Record<string, unknown> = { sourceId, logType };
+    for (const [key, , fallback] of STREAM_FIELDS) {
+      const value = update[key];
+      params[`set_${key}`] = value === undefined ? 0 : 1;
+      params[key] = value === undefined ? fallback : key === 'lastError' && value !== null ? JSON.stringify(value) : value;
+    }
+    this.#upsertStream.run(params);
+  }
+}
+
+/** A boolean as SQLite stores it; other values pass through so the database rejects them. */
+function booleanParam(value: unknown): unknown {
+  return value === true ? 1 : value === false ? 0 : value;
+}

@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../shared/clock.js';
+import { KEY_FILE_NAME } from './secret-box.js';
+import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
+import { describeStoreContract, sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
+import { DataDirError, SecretKeyError, StoreSchemaError } from './store-errors.js';
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'zoomtrail-store-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describeStoreContract('SQLite (file)', async ({ clock, batchSize }) => {
+  const dataDir = tempDir();
+  const store = await openSqliteStore({ dataDir, clock, env: {}, batchSize });
+  return { store, cleanup: () => store.close() };
+});
+
+describeStoreContract('SQLite (in memory)', async ({ clock, batchSize }) => {
+  const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {}, batchSize });
+  return { store, cleanup: () => store.close() };
+});
+
+describe('SQLite store', () => {
+  let clock: ManualClock;
+  let dataDir: string;
+  beforeEach(() => {
+    clock = new ManualClock(Date.parse('2026-03-10T12:00:00Z'));
+    dataDir = join(tempDir(), 'data', 'nested');
+  });
+
+  const hexKey = () => randomBytes(32).toString('hex');
+
+  it('creates the data directory and a key file with mode 0600 on first run', async () => {
+    const store = await openSqliteStore({ dataDir, clock, env: {} });
+    await store.close();
+    const keyFile = join(dataDir, KEY_FILE_NAME);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(keyFile, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(join(dataDir, SQLITE_FILE_NAME))).toBe(true);
+  });
+
+  it('reopens with the same key and reads the credentials back', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    const { id } = await store.createSource(sampleSource({ credentials: { clientSecret: TEST_CLIENT_SECRET, refreshToken: TEST_REFRESH_TOKEN } }));
+    await store.close();
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    expect(await store.getSourceCredentials(id)).toEqual({ clientSecret: TEST_CLIENT_SECRET, refreshToken: TEST_REFRESH_TOKEN });
+    await store.close();
+  });
+
+  it('uses ZOOMTRAIL_SECRET_KEY (hex or base64) without writing a key file', async () => {
+    const key = randomBytes(32);
+    let store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: key.toString('hex') } });
+    const { id } = await store.createSource(sampleSource());
+    await store.close();
+    expect(existsSync(join(dataDir, KEY_FILE_NAME))).toBe(false);
+    store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: key.toString('base64') } });
+    expect((await store.getSourceCredentials(id)).clientSecret).toBe(TEST_CLIENT_SECRET);
+    await store.close();
+  });
+
+  it('fails at open with SecretKeyError when ZOOMTRAIL_SECRET_KEY is not the key the database was sealed with', async () => {
+    const store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: hexKey() } });
+    await store.close();
+    const error = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: hexKey() } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretKeyError);
+    expect((error as SecretKeyError).code).toBe('secret_key');
+    expect((error as SecretKeyError).message).toMatch(/ZOOMTRAIL_SECRET_KEY does not decrypt/);
+    expect((error as SecretKeyError).fix).toContain(join(dataDir, KEY_FILE_NAME));
+
+    // A different key file is caught the same way, even with no source stored.
+    writeFileSync(join(dataDir, KEY_FILE_NAME), hexKey());
+    await expect(openSqliteStore({ dataDir, clock, env: {} })).rejects.toThrow(/does not decrypt/);
+  });
+
+  it('fails with SecretKeyError, not a new key, when the key file is deleted while secrets exist', async () => {
+    const store = await openSqliteStore({ dataDir, clock, env: {} });
+    await store.createSource(sampleSource());
+    await store.close();
+    const keyFile = join(dataDir, KEY_FILE_NAME);
+    rmSync(keyFile);
+    const error = await openSqliteStore({ dataDir, clock, env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretKeyError);
+    expect((error as SecretKeyError).message).toContain(`The key file ${keyFile} is missing`);
+    expect((error as SecretKeyError).fix).toContain('ZOOMTRAIL_SECRET_KEY');
+    expect(existsSync(keyFile)).toBe(false);
+  });
+
+  it('rejects a malformed ZOOMTRAIL_SECRET_KEY or key file with the expected format', async () => {
+    for (const bad of ['secret', 'abcd'.repeat(15), randomBytes(16).toString('base64')]) {
+      const error = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: bad } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SecretKeyError);
+      expect((error as SecretKeyError).message).toMatch(/64 hexadecimal characters or the base64 encoding of 32 bytes/);
+      expect((error as SecretKeyError).message).not.toContain(bad);
+    }
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, KEY_FILE_NAME), 'too short');
+    await expect(openSqliteStore({ dataDir, clock, env: {} })).rejects.toThrow(/does not hold a 32-byte key/);
+  });
+
+  it('gives DataDirError naming the path and the reason when the data directory cannot be created', async () => {
+    const file = join(tempDir(), 'file.txt');
+    writeFileSync(file, 'not a directory');
+    const bad = join(file, 'data');
+    const error = await openSqliteStore({ dataDir: bad, clock, env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataDirError);
+    expect((error as DataDirError).code).toBe('data_dir');
+    expect((error as DataDirError).message).toContain(bad);
+    expect((error as DataDirError).message).toMatch(/ENOTDIR|EEXIST/);
+    expect((error as DataDirError).fix).toMatch(/--data-dir/);
+
+    await expect(openSqliteStore({ dataDir: file, clock, env: {} })).rejects.toBeInstanceOf(DataDirError);
+  });
+
+  it('runs the migrations on an empty database and is idempotent on reopen; WAL is on', async () => {
+    for (let i = 0; i < 2; i++) {
+      const store = await openSqliteStore({ dataDir, clock, env: {} });
+      await store.close();
+    }
+    const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT name FROM kysely_migration').pluck().all()).toEqual(['001-initial']);
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' ORDER BY name").pluck().all();
+      expect(tables).toEqual(['classification_failures', 'day_coverage', 'event_indicators', 'events', 'meta', 'sources', 'streams']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a database written by a newer Zoomtrail with StoreSchemaError', async () => {
+    const store = await openSqliteStore({ dataDir, clock, env: {} });
+    await store.close();
+    const db = new Database(join(dataDir, SQLITE_FILE_NAME));
+    db.prepare("INSERT INTO kysely_migration (name, timestamp) VALUES ('999-future', '2030-01-01T00:00:00.000Z')").run();
+    db.close();
+    const error = await openSqliteStore({ dataDir, clock, env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreSchemaError);
+    expect((error as StoreSchemaError).message).toContain('999-future');
+  });
+
+  it('keeps secrets out of the database file in plain text', async () => {
+    const store = await openSqliteStore({ dataDir, clock, env: {} });
+    const { id } = await store.createSource(sampleSource({ credentials: { clientSecret: TEST_CLIENT_SECRET, refreshToken: TEST_REFRESH_TOKEN } }));
+    await store.setSourceCredentials(id, { refreshToken: `${TEST_REFRESH_TOKEN}-2` });
+    await store.commitPage({ sourceId: id, logType: 'Zoom.Activity', events: [sampleEvent('r1', clock.now())], failures: [], days: [], stream: {} });
+    await store.close();
+    const files = ['', '-wal', '-shm'].map((suffix) => join(dataDir, SQLITE_FILE_NAME + suffix)).filter((f) => existsSync(f));
+    const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+    expect(bytes.includes('client-abc')).toBe(true); // the file is readable: the check would find plain text
+    for (const secret of [TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN]) {
+      expect(bytes.includes(secret)).toBe(false);
+      expect(bytes.includes(Buffer.from(secret, 'utf16le'))).toBe(false);
+    }
+  });
+
+  it('keeps an in-memory store off the disk and uses ZOOMTRAIL_SECRET_KEY when given', async () => {
+    const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: { ZOOMTRAIL_SECRET_KEY: hexKey() } });
+    const { id } = await store.createSource(sampleSource());
+    expect((await store.getSourceCredentials(id)).clientSecret).toBe(TEST_CLIENT_SECRET);
+    await store.close();
+    await store.close(); // idempotent
+    expect(existsSync(':memory:')).toBe(false);
+    await expect(openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: { ZOOMTRAIL_SECRET_KEY: 'nope' } })).rejects.toBeInstanceOf(SecretKeyError);
+  });
+});

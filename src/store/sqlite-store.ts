@@ -1,0 +1,180 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Clock } from '../shared/clock.js';
+import type { LogType } from '../zoom/report-records.js';
+import { CoverageReader } from './coverage-reader.js';
+import { DEFAULT_QUERY_BATCH_SIZE, EventReader } from './event-reader.js';
+import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
+import { runMigrations } from './migrations/run-migrations.js';
+import { resolveSecretKey, SecretBox } from './secret-box.js';
+import { SourceRepository } from './source-repository.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { SqlitePageWriter } from './sqlite-page-writer.js';
+import { sqliteSourceRemover } from './sqlite-source-remover.js';
+import type {
+  ClassificationFailure,
+  DayCoverage,
+  DayUpdate,
+  EventQuery,
+  FailureQuery,
+  NewSource,
+  PageCommit,
+  PageCommitResult,
+  SourceCredentials,
+  SourcePatch,
+  SourceRecord,
+  Store,
+  StoredEvent,
+  StreamState,
+  StreamUpdate,
+} from './store.js';
+import type { StoreTables } from './store-tables.js';
+
+/** Default database file name inside the data directory. */
+export const SQLITE_FILE_NAME = 'zoomtrail.db';
+
+export interface SqliteStoreOptions {
+  /** Directory for the database and the key file; created if missing. Ignored when `memory`. */
+  dataDir: string;
+  clock: Clock;
+  /** Where `ZOOMTRAIL_SECRET_KEY` is read; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Database file name inside `dataDir`; default `zoomtrail.db`. */
+  fileName?: string;
+  /**
+   * An in-memory database (tests): nothing touches the disk; the key is
+   * `ZOOMTRAIL_SECRET_KEY` when set, else random for the life of the store.
+   */
+  memory?: boolean;
+  /** Rows per query when streaming events and failures out; default 1000. */
+  batchSize?: number;
+}
+
+/**
+ * Opens (creating and migrating as needed) the SQLite store in `dataDir`.
+ *
+ * Throws DataDirError (directory not creatable or writable), StoreSchemaError
+ * (database from a newer Zoomtrail), SecretKeyError (key malformed, missing
+ * while secrets exist, or not the key the secrets were sealed with).
+ *
+ * @example
+ * const store = await openSqliteStore({ dataDir: '/var/lib/zoomtrail', clock: systemClock });
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const memory = options.memory ?? false;
+  const { db, location } = openSqliteDatabase({ dataDir: options.dataDir, fileName: options.fileName ?? SQLITE_FILE_NAME, memory });
+  const kysely = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: db }) });
+  try {
+    // Kysely<any>: migrations see the schema as it was when they were written.
+    await runMigrations(kysely as Kysely<any>, location);
+    const { key, origin } = resolveSecretKey({
+      env: options.env ?? process.env,
+      dataDir: memory ? null : options.dataDir,
+      hasEncryptedData: await hasEncryptedData(kysely),
+    });
+    const box = new SecretBox(key, origin);
+    key.fill(0);
+    await verifyKeyCheck(kysely, box);
+    return new SqliteStore(db, kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE);
+  } catch (error) {
+    await kysely.destroy();
+    throw error;
+  }
+}
+
+/**
+ * The Store on SQLite: Kysely for sources, reads and coverage; better-sqlite3
+ * prepared statements in synchronous transactions for the write path
+ * (`commitPage`, `updateStream`, `removeSource`), so a write never interleaves
+ * with another on the single connection.
+ */
+class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly #db: BetterSqlite3.Database;
+  readonly #kysely: Kysely<StoreTables>;
+  readonly #clock: Clock;
+  readonly #sources: SourceRepository;
+  readonly #coverage: CoverageReader;
+  readonly #reader: EventReader;
+  readonly #writer: SqlitePageWriter;
+  readonly #removeSource: (sourceId: string) => boolean;
+  #closed = false;
+
+  constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
+    this.#db = db;
+    this.#kysely = kysely;
+    this.#clock = clock;
+    this.#sources = new SourceRepository(kysely, box, clock);
+    this.#coverage = new CoverageReader(kysely);
+    this.#reader = new EventReader(kysely, batchSize);
+    this.#writer = new SqlitePageWriter(db);
+    this.#removeSource = sqliteSourceRemover(db);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#kysely.destroy(); // closes the better-sqlite3 database too
+    if (this.#db.open) this.#db.close();
+  }
+
+  createSource(input: NewSource): Promise<SourceRecord> {
+    return this.#sources.create(input);
+  }
+
+  updateSource(id: string, patch: SourcePatch): Promise<SourceRecord> {
+    return this.#sources.update(id, patch);
+  }
+
+  getSource(id: string): Promise<SourceRecord | undefined> {
+    return this.#sources.get(id);
+  }
+
+  listSources(): Promise<SourceRecord[]> {
+    return this.#sources.list();
+  }
+
+  async removeSource(id: string): Promise<boolean> {
+    return this.#removeSource(id);
+  }
+
+  getSourceCredentials(id: string): Promise<SourceCredentials> {
+    return this.#sources.getCredentials(id);
+  }
+
+  setSourceCredentials(id: string, credentials: Partial<SourceCredentials>): Promise<void> {
+    return this.#sources.setCredentials(id, credentials);
+  }
+
+  getStreamState(sourceId: string, logType: LogType): Promise<StreamState> {
+    return this.#coverage.streamState(sourceId, logType);
+  }
+
+  listDayCoverage(sourceId: string, logType: LogType, fromDay: string, toDay: string): Promise<DayCoverage[]> {
+    return this.#coverage.dayCoverage(sourceId, logType, fromDay, toDay);
+  }
+
+  async commitPage(commit: PageCommit): Promise<PageCommitResult> {
+    return this.#writer.commitPage(commit, this.#clock.now());
+  }
+
+  async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = []): Promise<void> {
+    this.#writer.updateStream(sourceId, logType, update, days, this.#clock.now());
+  }
+
+  queryEvents(query: EventQuery): AsyncIterable<StoredEvent> {
+    return this.#reader.events(query);
+  }
+
+  countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
+    return this.#reader.countEvents(query);
+  }
+
+  listFailures(query: FailureQuery): AsyncIterable<ClassificationFailure> {
+    return this.#reader.failures(query);
+  }
+
+  countFailures(query: Omit<FailureQuery, 'limit'>): Promise<number> {
+    return this.#reader.countFailures(query);
+  }
+}

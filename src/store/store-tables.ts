@@ -1,0 +1,99 @@
+/**
+ * The store's tables as Kysely sees them (created by `migrations/`). Column
+ * names are snake_case; times are ms since the epoch (`bigint`); booleans are
+ * integers 0/1 so SQLite and PostgreSQL share one schema. Integer columns are
+ * typed `number | string` where PostgreSQL's driver may return bigint as text:
+ * readers convert with `Number()`.
+ */
+export interface StoreTables {
+  meta: MetaTable;
+  sources: SourcesTable;
+  streams: StreamsTable;
+  day_coverage: DayCoverageTable;
+  events: EventsTable;
+  event_indicators: EventIndicatorsTable;
+  classification_failures: ClassificationFailuresTable;
+}
+
+/** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
+export type BigIntColumn = number | string;
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface SourcesTable {
+  id: string;
+  name: string;
+  auth_kind: string;
+  zoom_account_id: string | null;
+  client_id: string;
+  api_url: string;
+  oauth_url: string;
+  backfill_days: number;
+  poll_interval_ms: BigIntColumn;
+  settle_days: number;
+  reconcile_interval_ms: BigIntColumn;
+  requests_per_second: number;
+  requests_per_day: number;
+  paused: number;
+  client_secret_sealed: string;
+  refresh_token_sealed: string | null;
+  created_at: BigIntColumn;
+  updated_at: BigIntColumn;
+}
+
+export interface StreamsTable {
+  source_id: string;
+  log_type: string;
+  newest_event_time_ms: BigIntColumn | null;
+  last_poll_at: BigIntColumn | null;
+  last_success_at: BigIntColumn | null;
+  reading_window: string | null;
+  reading_pages: number;
+  last_error_json: string | null;
+  consecutive_failures: number;
+  next_attempt_at: BigIntColumn | null;
+}
+
+export interface DayCoverageTable {
+  source_id: string;
+  log_type: string;
+  day: string;
+  records: number;
+  last_full_read_at: BigIntColumn | null;
+  state: string;
+  ambiguous: number;
+  gained_after_complete: number;
+  last_error: string | null;
+  updated_at: BigIntColumn;
+}
+
+export interface EventsTable {
+  row_id: string;
+  source_id: string;
+  log_type: string;
+  day: string;
+  event_time_ms: BigIntColumn;
+  stored_at: BigIntColumn;
+  event_json: string;
+}
+
+export interface EventIndicatorsTable {
+  row_id: string;
+  /** `email` or `ip`. */
+  kind: string;
+  value: string;
+}
+
+export interface ClassificationFailuresTable {
+  row_id: string;
+  source_id: string;
+  log_type: string;
+  day: string;
+  raw: string;
+  reason: string;
+  field: string | null;
+  failed_at: BigIntColumn;
+}
