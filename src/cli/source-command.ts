@@ -148,7 +148,9 @@ export function registerSourceCommand(program: Command): void {
           const rows: string[][] = [];
           for (let day = today; day >= first; day = addDays(day, -1)) {
             const c = byDay.get(day);
-            rows.push([day, c ? c.state : 'missing', c ? String(c.records) : '0', time(c?.lastFullReadAt ?? null), c ? [c.ambiguous ? 'confirming' : '', c.gainedAfterComplete ? `+${c.gainedAfterComplete} late` : '', c.lastError ?? ''].filter(Boolean).join('; ') : '']);
+            // Days before the backfill are only read as padding of the oldest window: partial by design.
+            const beforeBackfill = day < addDays(today, -(s.backfillDays - 1));
+            rows.push([day, beforeBackfill ? 'before backfill' : c ? c.state : 'missing', c ? String(c.records) : '0', time(c?.lastFullReadAt ?? null), c ? [c.ambiguous ? 'confirming' : '', c.gainedAfterComplete ? `+${c.gainedAfterComplete} late` : '', c.lastError ?? ''].filter(Boolean).join('; ') : '']);
           }
           lines.push(formatTable(['DAY (UTC)', 'STATE', 'RECORDS', 'LAST FULL READ', 'NOTES'], rows).replace(/^/gm, '  ').trimEnd());
         }
@@ -183,7 +185,7 @@ function newSourceFrom(options: AddOptions): NewSource {
     !clientSecret && '--client-secret (or ZOOMTRAIL_CLIENT_SECRET)',
   ].filter(Boolean);
   if (missing.length > 0) throw new UsageError(`Server-to-Server OAuth needs ${missing.join(', ')}: find them in the Zoom App Marketplace under your app's App Credentials.`);
-  for (const [name, value] of [['--api-url', options.apiUrl], ['--oauth-url', options.oauthUrl]] as const) {
+  for (const [name, value] of [['API URL', options.apiUrl], ['OAuth URL', options.oauthUrl]] as const) {
     const problem = checkEndpointUrl(name, value);
     if (problem) throw new UsageError(problem);
   }
@@ -233,7 +235,7 @@ function maxOf(values: (number | null)[]): number | null {
 }
 
 function time(ms: number | null): string {
-  return ms === null ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
+  return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function formatTable(header: string[], rows: string[][]): string {

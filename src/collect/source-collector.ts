@@ -44,6 +44,12 @@ export interface CycleOptions {
 }
 
 const DEFAULT_MARGIN_MS = 10 * 60_000;
+/**
+ * Retries inside one request stay short (about 15 s in all): a stream that
+ * still fails waits for its next cycle, with the backoff below, rather than
+ * holding the cycle for minutes.
+ */
+const REQUEST_RETRY = { maxAttempts: 5, backoff: { baseMs: 500, maxMs: 8000 } };
 /** Backoff between failed cycles of a stream: 30 s doubling to 30 min. */
 const FAILURE_BACKOFF = { baseMs: 30_000, maxMs: 30 * 60_000 };
 
@@ -109,6 +115,7 @@ export class SourceCollector {
       clock,
       logger: this.#deps.logger,
       fetchImpl: this.#deps.fetchImpl,
+      retry: REQUEST_RETRY,
     });
     return this.#connection;
   }
