@@ -5,11 +5,12 @@ import { EXIT } from './exit-codes.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { withApp } from './source-command.js';
 
-/** Exit code of a cycle: 0 when every stream succeeded, else by the worst error (3 refused, 4 unavailable). */
+/** Exit code of a cycle: 0 when every stream succeeded, else by the worst error (1 a bug, 3 refused, 4 unavailable). */
 export function exitCodeOf(reports: StreamCycleReport[]): number {
   const failed = reports.filter((r) => r.outcome === 'failed');
   if (failed.length === 0) return EXIT.ok;
-  const retryable = new Set(['rate_limited', 'daily_budget_exhausted', 'zoom_unavailable', 'malformed_response', 'page_token_expired', 'internal']);
+  if (failed.some((r) => r.error?.code === 'internal')) return EXIT.unexpected;
+  const retryable = new Set(['rate_limited', 'daily_budget_exhausted', 'zoom_unavailable', 'malformed_response', 'page_token_expired']);
   return failed.some((r) => r.error && !retryable.has(r.error.code)) ? EXIT.zoomRefused : EXIT.zoomUnavailable;
 }
 
