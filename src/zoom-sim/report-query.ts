@@ -24,6 +24,8 @@ export interface WindowRules {
   calendar: DayCalendar;
   toInclusive: boolean;
   nowMs: number;
+  /** Refuse a `to` after today (a validation error on `to`). */
+  refuseFutureTo?: boolean;
 }
 
 type RawQuery = Record<string, unknown>;
@@ -73,6 +75,7 @@ export function parseReportQuery(stream: ReportStream, query: RawQuery, rules: W
 
   const today = rules.calendar.dayOf(rules.nowMs);
   if (from < addMonths(today, -6)) return { ok: false, body: zoomErrors.outOfRange() };
+  if (rules.refuseFutureTo && to > today) return { ok: false, body: zoomErrors.validation([{ field: 'to', message: 'The date cannot be later than today.' }]) };
 
   const monthEnd = addMonths(from, 1);
   const effectiveTo = to > monthEnd ? monthEnd : to;

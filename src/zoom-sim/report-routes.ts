@@ -73,7 +73,7 @@ async function handleReport(
   if (account.plan === 'free') return send(400, zoomErrors.paidAccountOnly());
   if (!account.hasPermission(stream.rolePermission)) return send(400, zoomErrors.noPermission());
 
-  const parsed = parseReportQuery(stream, query, { calendar: state.calendar, toInclusive: state.options.toInclusive, nowMs });
+  const parsed = parseReportQuery(stream, query, { calendar: state.calendar, toInclusive: state.options.toInclusive, refuseFutureTo: state.options.refuseFutureTo, nowMs });
   if (!parsed.ok) return send(400, parsed.body);
   if (context.entry.fault === 'expirePageToken') return send(400, zoomErrors.invalidPageToken());
 

@@ -27,6 +27,12 @@ export interface ZoomSimulatorOptions {
   /** Default 0 = days cut in UTC; -300 cuts days in UTC-5 (unconfirmed in Zoom). */
   dayCutOffsetMinutes?: number;
   /**
+   * Default false: a `to` after the account's today is accepted (nothing is
+   * there yet). true refuses it with a code 300 validation error on `to`
+   * (unconfirmed in Zoom).
+   */
+  refuseFutureTo?: boolean;
+  /**
    * Default 'snapshot': a page token pins the result list of its first page.
    * 'live' re-evaluates the window on every page and pages by offset, so records
    * added mid-paging shift pages (duplicates across pages).
@@ -65,6 +71,7 @@ export function resolveSimulatorOptions(options: ZoomSimulatorOptions = {}): Res
     s2sTokenInvalidatesPrevious: options.s2sTokenInvalidatesPrevious ?? false,
     toInclusive: options.toInclusive ?? true,
     dayCutOffsetMinutes: options.dayCutOffsetMinutes ?? 0,
+    refuseFutureTo: options.refuseFutureTo ?? false,
     pagingConsistency: options.pagingConsistency ?? 'snapshot',
     tieOrder: options.tieOrder ?? 'stable',
     hideFutureRecords: options.hideFutureRecords ?? false,
