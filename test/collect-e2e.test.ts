@@ -89,6 +89,20 @@ describe('collection end to end against the simulator', () => {
     await expectStoreEqualsTruth(h);
   });
 
+  it('a Zoom that refuses a `to` after today: windows end today from then on, and today is still collected and proven', async () => {
+    h = await startCollectHarness({ refuseFutureTo: true });
+    const reports = await h.cycle();
+    expect(reports.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    await expectStoreEqualsTruth(h);
+    expect(h.logLines.some((l) => /refused a window ending after today/.test(String(l.msg)))).toBe(true);
+    const [today] = await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', TODAY, TODAY);
+    expect(today?.lastFullReadAt).not.toBeNull();
+    h.clock.advance(5 * MINUTE);
+    const before = h.sim.requestCount({ pathPrefix: '/v2/report' });
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(h.sim.requests.slice(before).every((r) => r.query.to === TODAY)).toBe(true);
+  });
+
   it('days cut at UTC-12 with `to` inclusive: the padded windows still cover every UTC day', async () => {
     h = await startCollectHarness({ dayCutOffsetMinutes: -12 * 60 });
     await cycleUntilClean(h);

@@ -7,9 +7,10 @@ import { backoffDelay } from '../zoom/backoff.js';
 import { REPORT_STREAMS, type LogType, type ReportStream } from '../zoom/report-records.js';
 import { LocalRequestBudget } from '../zoom/request-budget.js';
 import { connectToZoom, type ZoomAuth, type ZoomConnection } from '../zoom/zoom-client-factory.js';
-import { DailyBudgetExhaustedError, RateLimitedError, ZoomError } from '../zoom/zoom-errors.js';
+import type { ReportWindow } from '../zoom/report-reader.js';
+import { DailyBudgetExhaustedError, DateOutOfRangeError, RateLimitedError, ZoomError, ZoomRequestRejectedError } from '../zoom/zoom-errors.js';
 import { addDays, daysFrom } from './utc-days.js';
-import { collectWindow, type StreamContext, type WindowProgress } from './window-collector.js';
+import { collectWindow, type StreamContext, type WindowOutcome, type WindowProgress, type WindowRequest } from './window-collector.js';
 import { planStream, provenCore, ZOOM_RETENTION_DAYS, type PlannedRead } from './window-planner.js';
 
 export interface SourceCollectorDeps {
@@ -61,6 +62,8 @@ const FAILURE_BACKOFF = { baseMs: 30_000, maxMs: 30 * 60_000 };
 export class SourceCollector {
   #source: SourceRecord;
   #connection: ZoomConnection | undefined;
+  /** Zoom refused a `to` after today once: ask for today at most from then on. */
+  #futureToRefused = false;
   readonly #deps: SourceCollectorDeps;
 
   constructor(source: SourceRecord, deps: SourceCollectorDeps) {
@@ -161,7 +164,7 @@ export class SourceCollector {
 
       for (const read of plan.reads) {
         current = read;
-        const outcome = await collectWindow(ctx, { window: read.window, pageSize: read.pageSize, coreFor: (zoomTo) => provenCore(read, zoomTo) });
+        const outcome = await this.#collect(ctx, read, plan.today);
         report.reads += 1;
         report.requestsPages += outcome.pages;
         report.received += outcome.received;
@@ -175,10 +178,7 @@ export class SourceCollector {
         current = fast;
         const newestBefore = (await store.getStreamState(source.id, logType)).newestEventTimeMs;
         const margin = this.#deps.fastPathMarginMs ?? DEFAULT_MARGIN_MS;
-        const outcome = await collectWindow(ctx, {
-          window: fast.window,
-          pageSize: fast.pageSize,
-          coreFor: (zoomTo) => provenCore(fast, zoomTo),
+        const outcome = await this.#collect(ctx, fast, plan.today, {
           // Stop once a newest-first page reaches back past what is stored. Pages in
           // any other order are read to the end: the fast path then is a full read.
           stopAfter: (_page, times) => newestBefore !== null && times.length > 1 && times[0]! >= times[times.length - 1]! && Math.min(...times) < newestBefore - margin,
@@ -196,6 +196,41 @@ export class SourceCollector {
       const failure = await this.#recordFailure(logType, state.consecutiveFailures + 1, error, current, coverage);
       logger.error({ sourceId: source.id, logType, code: failure.error.code, nextAttemptAt: new Date(failure.nextAttemptAt).toISOString() }, `${failure.error.message} Fix: ${failure.error.fix}`);
       return { ...report, outcome: 'failed', error: failure.error, nextAttemptAt: failure.nextAttemptAt };
+    }
+  }
+
+  /**
+   * Reads a planned window, handling two unconfirmed Zoom rules both ways:
+   * a `to` after today may be refused (then today is the most Zoom serves, so
+   * a window ending today proves what the padded one would), and the oldest
+   * day of the six months may already be out of range on Zoom's calendar
+   * (then the window starts a day later).
+   */
+  async #collect(ctx: StreamContext, read: PlannedRead, today: string, extra: Pick<WindowRequest, 'stopAfter'> = {}): Promise<WindowOutcome> {
+    let window: ReportWindow = this.#futureToRefused && read.window.to > today ? { ...read.window, to: today } : read.window;
+    for (let attempt = 0; ; attempt += 1) {
+      const asked = window;
+      try {
+        return await collectWindow(ctx, {
+          window: asked,
+          pageSize: read.pageSize,
+          coreFor: (zoomTo) => provenCore(read, asked.to < read.window.to && zoomTo >= asked.to ? read.window.to : zoomTo),
+          ...extra,
+        });
+      } catch (error) {
+        const refused = error instanceof DateOutOfRangeError || (error instanceof ZoomRequestRejectedError && error.zoomCode === 300);
+        if (!refused || attempt >= 2) throw error;
+        if (asked.to > today) {
+          this.#futureToRefused = true;
+          window = { ...asked, to: today };
+          this.#deps.logger.warn({ sourceId: this.#source.id, window: asked }, 'Zoom refused a window ending after today; asking up to today from now on');
+        } else if (asked.from <= addDays(today, -(ZOOM_RETENTION_DAYS - 1)) && asked.from < asked.to) {
+          window = { ...asked, from: addDays(asked.from, 1) };
+          this.#deps.logger.warn({ sourceId: this.#source.id, window: asked }, 'Zoom refused the oldest day of its six months; starting a day later');
+        } else {
+          throw error;
+        }
+      }
     }
   }
 
