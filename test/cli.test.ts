@@ -38,7 +38,10 @@ function exitCode(child: ChildProcess): Promise<number | null> {
 }
 
 let sim: ZoomSimulator | undefined;
+/** Long-running children, killed after each test even when it timed out (a timeout skips the test's own finally). */
+const children: ChildProcess[] = [];
 afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
   await sim?.close();
   sim = undefined;
 });
@@ -97,6 +100,7 @@ describe('zoomtrail CLI', () => {
   it('start with no sources says how to add one, keeps running, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-start-'));
     const child = spawn(process.execPath, [BIN, 'start', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
+    children.push(child);
     try {
       const stderr = await waitForOutput(child.stderr, /No sources yet/);
       expect(stderr).toMatch(/source add --help/);
@@ -112,6 +116,7 @@ describe('zoomtrail CLI', () => {
   it('start --demo: a simulated account and its source; events are stored within seconds', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-demo-'));
     const child = spawn(process.execPath, [BIN, 'start', '--demo', '--sim-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
+    children.push(child);
     try {
       const stderr = await waitForOutput(child.stderr, /"logType":"Zoom.Operation".*"msg":"window read"/);
       const sourceId = /source (src_\w+) collects it/.exec(stderr)![1]!;
