@@ -30,7 +30,8 @@ export class EventReader {
       let q = this.filterEvents(this.db.selectFrom('events').selectAll('events'), query);
       if (after) {
         const { time, rowId } = after;
-        q = q.where((eb) => eb.or([eb('event_time_ms', '>', time), eb.and([eb('event_time_ms', '=', time), eb('row_id', '>', rowId)])]));
+        // `time >= t AND (time > t OR row_id > id)`: the first term lets the index seek to the cursor.
+        q = q.where('event_time_ms', '>=', time).where((eb) => eb.or([eb('event_time_ms', '>', time), eb('row_id', '>', rowId)]));
       }
       const size = Math.min(this.batchSize, remaining);
       const rows = await q.orderBy('event_time_ms').orderBy('row_id').limit(size).execute();
@@ -57,7 +58,7 @@ export class EventReader {
       let q = this.filterFailures(this.db.selectFrom('classification_failures').selectAll(), query);
       if (after) {
         const { failedAt, rowId } = after;
-        q = q.where((eb) => eb.or([eb('failed_at', '>', failedAt), eb.and([eb('failed_at', '=', failedAt), eb('row_id', '>', rowId)])]));
+        q = q.where('failed_at', '>=', failedAt).where((eb) => eb.or([eb('failed_at', '>', failedAt), eb('row_id', '>', rowId)]));
       }
       const size = Math.min(this.batchSize, remaining);
       const rows = await q.orderBy('failed_at').orderBy('row_id').limit(size).execute();

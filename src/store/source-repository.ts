@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { SecretBox } from './secret-box.js';
 import { newSourceId } from './source-id.js';
@@ -34,7 +34,7 @@ export class SourceRepository {
           input.credentials.refreshToken === undefined ? null : this.box.seal(input.credentials.refreshToken, secretContext(id, 'refresh_token')),
         created_at: now,
         updated_at: now,
-      } as SourceRow)
+      } as Insertable<SourcesTable>)
       .returningAll()
       .executeTakeFirstOrThrow();
     return toSourceRecord(row);

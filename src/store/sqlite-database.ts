@@ -14,7 +14,8 @@ export interface SqliteDatabaseOptions {
  * Opens Zoomtrail's SQLite database: creates the data directory (recursively)
  * and checks it is writable (DataDirError naming the path and the OS reason
  * otherwise), then opens the file with WAL journaling, `synchronous = NORMAL`,
- * a 5 s busy timeout and foreign keys on.
+ * a 5 s busy timeout, foreign keys on, a 64 MiB page cache and a WAL
+ * checkpoint every 10,000 pages.
  */
 export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Database.Database; location: string } {
   const location = options.memory ? ':memory:' : join(options.dataDir, options.fileName);
@@ -30,6 +31,11 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Databa
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // Tuning for the page-commit hot path: a 64 MiB page cache (default 2 MiB) keeps the
+    // random-keyed indexes (row ids, emails, IPs) in memory; checkpointing every ~40 MB of
+    // WAL (default ~4 MB) spares a checkpoint, with its fsyncs, every few pages.
+    db.pragma('cache_size = -65536');
+    db.pragma('wal_autocheckpoint = 10000');
   } catch (error) {
     db.close();
     throw DataDirError.fromOsError(options.dataDir, `setting up the database ${location}`, error);

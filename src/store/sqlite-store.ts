@@ -44,6 +44,7 @@ export interface SqliteStoreOptions {
   /**
    * An in-memory database (tests): nothing touches the disk; the key is
    * `ZOOMTRAIL_SECRET_KEY` when set, else random for the life of the store.
+   * Default: true when `dataDir` is `:memory:`.
    */
   memory?: boolean;
   /** Rows per query when streaming events and failures out; default 1000. */
@@ -61,7 +62,7 @@ export interface SqliteStoreOptions {
  * const store = await openSqliteStore({ dataDir: '/var/lib/zoomtrail', clock: systemClock });
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  const memory = options.memory ?? false;
+  const memory = options.memory ?? options.dataDir === ':memory:';
   const { db, location } = openSqliteDatabase({ dataDir: options.dataDir, fileName: options.fileName ?? SQLITE_FILE_NAME, memory });
   const kysely = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: db }) });
   try {

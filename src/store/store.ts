@@ -111,6 +111,7 @@ export interface DayCoverage {
   updatedAt: number;
 }
 
+/** Changes to one day's coverage row (created if absent): a field left undefined keeps its value; `lastError: null` clears it. */
 export interface DayUpdate {
   day: string;
   lastFullReadAt?: number;
@@ -143,6 +144,11 @@ export interface StreamState {
   nextAttemptAt: number | null;
 }
 
+/**
+ * Changes to a stream's state (its row is created if absent): a field left
+ * undefined keeps its stored value, `null` clears it. Values are stored as
+ * given; `newestEventTimeMs` in particular is not derived from the events.
+ */
 export type StreamUpdate = Partial<Omit<StreamState, 'sourceId' | 'logType'>>;
 
 /** One normalized event ready to store. */

@@ -89,8 +89,7 @@ export const initialMigration: Migration = {
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('value', 'text', (c) => c.notNull())
       .execute();
-    // (kind, value, row_id): covers the email/IP lookups without visiting the table.
-    await db.schema.createIndex('event_indicators_kind_value').on('event_indicators').columns(['kind', 'value', 'row_id']).execute();
+    await db.schema.createIndex('event_indicators_kind_value').on('event_indicators').columns(['kind', 'value']).execute();
     await db.schema.createIndex('event_indicators_row').on('event_indicators').column('row_id').execute();
 
     await db.schema
