@@ -10,10 +10,18 @@ describe('row identity', () => {
 
   it('row ids differ by source, log type, content and occurrence, and are stable', () => {
     const h = contentHash({ time: '2026-03-10T12:00:00Z', email: 'a@b.c' });
-    const base = rowIdFor('src_1', 'Zoom.Activity', h, 0);
+    const t = Date.parse('2026-03-10T12:00:00Z');
+    const base = rowIdFor('src_1', 'Zoom.Activity', h, 0, t);
     expect(base).toMatch(/^[0-9a-f]{32}$/);
-    expect(rowIdFor('src_1', 'Zoom.Activity', h, 0)).toBe(base);
-    expect(new Set([base, rowIdFor('src_2', 'Zoom.Activity', h, 0), rowIdFor('src_1', 'Zoom.Operation', h, 0), rowIdFor('src_1', 'Zoom.Activity', h, 1)]).size).toBe(4);
+    expect(rowIdFor('src_1', 'Zoom.Activity', h, 0, t)).toBe(base);
+    expect(new Set([base, rowIdFor('src_2', 'Zoom.Activity', h, 0, t), rowIdFor('src_1', 'Zoom.Operation', h, 0, t), rowIdFor('src_1', 'Zoom.Activity', h, 1, t)]).size).toBe(4);
+  });
+
+  it('row ids start with the event second in hex, so they sort by time; an unreadable time gives zeros', () => {
+    const h = contentHash({ a: 1 });
+    expect(rowIdFor('s', 'Zoom.Activity', h, 0, Date.parse('2026-03-10T12:00:00.900Z')).slice(0, 8)).toBe((Date.parse('2026-03-10T12:00:00Z') / 1000).toString(16));
+    expect(rowIdFor('s', 'Zoom.Activity', h, 0, 1_000) < rowIdFor('s', 'Zoom.Activity', h, 0, 2_000)).toBe(true);
+    expect(rowIdFor('s', 'Zoom.Activity', h, 0, null).slice(0, 8)).toBe('00000000');
   });
 
   it('non-object records (kept as failures) still get an identity', () => {

@@ -26,13 +26,28 @@ export function canonicalJson(value: unknown): string {
 
 /** Short digest of a record's canonical content: the key of the occurrence count. */
 export function contentHash(raw: unknown): string {
-  return createHash('sha256').update(canonicalJson(raw)).digest('base64url').slice(0, 22);
+  return flatCopy(createHash('sha256').update(canonicalJson(raw)).digest('base64url').slice(0, 22));
+}
+
+/**
+ * The same characters in a string of their own. `slice` gives a view that
+ * keeps the whole 43-character digest alive (a V8 sliced string), and a window
+ * read keeps one hash per distinct record in its occurrence counts: flat, an
+ * entry costs about 77 bytes instead of 133 (about 48 MB less for a window of
+ * 850,000 records). Only for ASCII (base64url) text.
+ */
+function flatCopy(ascii: string): string {
+  return Buffer.from(ascii, 'latin1').toString('latin1');
 }
 
 /**
  * `p_row_id`: deterministic from the source, the log type, the content and the
- * occurrence index. 32 hex characters (128 bits).
+ * occurrence index; 32 hex characters. The first 8 are the event's second
+ * (epoch seconds, hex; zeros when the time is unreadable), so ids sort by time
+ * and the store's primary-key index grows at its ends instead of being written
+ * at random places; the other 24 (96 bits) are the hash.
  */
-export function rowIdFor(sourceId: string, logType: string, hash: string, occurrence: number): string {
-  return createHash('sha256').update(`${sourceId}\n${logType}\n${hash}\n${occurrence}`).digest('hex').slice(0, 32);
+export function rowIdFor(sourceId: string, logType: string, hash: string, occurrence: number, eventTimeMs: number | null): string {
+  const seconds = eventTimeMs === null || !(eventTimeMs >= 0) ? 0 : Math.min(Math.floor(eventTimeMs / 1000), 0xffffffff);
+  return seconds.toString(16).padStart(8, '0') + createHash('sha256').update(`${sourceId}\n${logType}\n${hash}\n${occurrence}`).digest('hex').slice(0, 24);
 }

@@ -81,16 +81,17 @@ export const initialMigration: Migration = {
       .execute();
     await db.schema.createIndex('events_source_type_time').on('events').columns(['source_id', 'log_type', 'event_time_ms']).execute();
     await db.schema.createIndex('events_type_time').on('events').columns(['log_type', 'event_time_ms']).execute();
-    await db.schema.createIndex('events_time').on('events').column('event_time_ms').execute();
 
     await db.schema
       .createTable('event_indicators')
       .addColumn('row_id', 'text', (c) => c.notNull())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('value', 'text', (c) => c.notNull())
+      // One index serves the email/IP searches and keeps a pair unique. No index by row id: every
+      // extra randomly keyed index costs the page-commit path a write per event; removing a source
+      // scans this table once instead.
+      .addPrimaryKeyConstraint('event_indicators_pk', ['kind', 'value', 'row_id'])
       .execute();
-    await db.schema.createIndex('event_indicators_kind_value').on('event_indicators').columns(['kind', 'value']).execute();
-    await db.schema.createIndex('event_indicators_row').on('event_indicators').column('row_id').execute();
 
     await db.schema
       .createTable('classification_failures')

@@ -1,0 +1,228 @@
+import type { Logger } from 'pino';
+import { utcDay } from '../shared/clock.js';
+import type { Normalizer } from '../normalize/normalizer.js';
+import type { DayUpdate, EventRow, FailureRow, PageCommitResult, Store } from '../store/store.js';
+import type { LogType } from '../zoom/report-records.js';
+import { OccurrenceCounter } from './occurrence-counter.js';
+import { contentHash, rowIdFor } from './row-identity.js';
+import { settleAtMs } from './window-planner.js';
+
+/** What the pages of one window read are stored with. */
+export interface WindowIngestOptions {
+  store: Store;
+  normalizer: Normalizer;
+  logType: LogType;
+  sourceId: string;
+  sourceLabel: string;
+  settleDays: number;
+  logger: Logger;
+  /** `from..to` of the window, for the stream's `readingWindow` and the log. */
+  windowLabel: string;
+  /** Day a failure whose time cannot be read is filed under: the window's first day. */
+  anchorDay: string;
+  /**
+   * A confirmation read (other page boundaries) settles a day's doubt; a
+   * normal read reports the ambiguity it found itself.
+   */
+  confirmation: boolean;
+  /** The stream's newest stored event time when the read started. */
+  newestStored: number | null;
+}
+
+export interface PageIngestInput {
+  /** Records exactly as Zoom sent them. */
+  records: readonly unknown[];
+  /** Parse time of the page: the events' p_parse_time, the failures' and the days' times. */
+  nowMs: number;
+  /** The window's last page. */
+  last: boolean;
+  /** On the last page: the days the read proves complete (may be empty). */
+  provenDays: readonly string[];
+}
+
+export interface PageIngestResult {
+  /** Event times of the page's new-occurrence events, in page order. */
+  eventTimes: number[];
+  /** The batch's commit when this page completed it; null while the batch fills. */
+  commit: PageCommitResult | null;
+}
+
+/**
+ * The per-page work of one window read, without any HTTP: occurrence counting,
+ * content hashes and row ids, normalization, the event and failure rows, the
+ * day and stream updates, and the page's commit (one transaction). The window
+ * collector feeds it Zoom's pages; the benchmark feeds it generated ones.
+ */
+export class WindowIngest {
+  readonly #o: WindowIngestOptions;
+  #counter = new OccurrenceCounter();
+  #ambiguousDays = new Set<string>();
+  #newestStored: number | null;
+  #pages = 0;
+  #received = 0;
+  #inserted = 0;
+  #oldestSeenMs: number | null = null;
+  #batch: PendingBatch = emptyBatch();
+
+  constructor(options: WindowIngestOptions) {
+    this.#o = options;
+    this.#newestStored = options.newestStored;
+  }
+
+  /** Pages committed so far. */
+  get pages(): number {
+    return this.#pages;
+  }
+
+  /** Records received so far. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** Events and failures that were new (not stored before). */
+  get inserted(): number {
+    return this.#inserted;
+  }
+
+  /** Oldest event time seen in this read. */
+  get oldestSeenMs(): number | null {
+    return this.#oldestSeenMs;
+  }
+
+  /** A restarted window (expired page token): count occurrences afresh. */
+  restartCounting(): void {
+    this.#counter = new OccurrenceCounter();
+    this.#ambiguousDays = new Set();
+  }
+
+  /**
+   * Prepares a page (occurrences, row ids, normalization) and adds it to the
+   * batch; the batch is committed, in one transaction, once it holds
+   * BATCH_RECORDS records, on the window's last page, or when `flush()` is
+   * called. A crash before a commit loses only work that a new read redoes.
+   */
+  async ingestPage(page: PageIngestInput): Promise<PageIngestResult> {
+    const { normalizer, sourceId, logType, sourceLabel, anchorDay } = this.#o;
+    const { records, nowMs } = page;
+    const { counted, ambiguous } = this.#counter.addPage(records, contentHash);
+    const batch = this.#batch;
+    const eventTimes: number[] = [];
+
+    for (const { record, hash, occurrence } of counted) {
+      // The row id starts with the event time, which the normalizer reads: fill it in after.
+      const result = normalizer.normalize(record, { sourceId, sourceLabel, rowId: '', parseTimeMs: nowMs });
+      const rowId = rowIdFor(sourceId, logType, hash, occurrence, result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs);
+      if (result.ok) {
+        const { event, eventTimeMs, emails, ipAddresses } = result.value;
+        event.p_row_id = rowId;
+        batch.events.push({ rowId, day: utcDay(eventTimeMs), eventTimeMs, emails, ipAddresses, event });
+        eventTimes.push(eventTimeMs);
+        if (batch.newest === null || eventTimeMs > batch.newest) batch.newest = eventTimeMs;
+        if (this.#oldestSeenMs === null || eventTimeMs < this.#oldestSeenMs) this.#oldestSeenMs = eventTimeMs;
+      } else {
+        const { problem } = result;
+        batch.failures.push({
+          rowId,
+          day: problem.eventTimeMs === null ? anchorDay : utcDay(problem.eventTimeMs),
+          raw: rawText(record),
+          reason: problem.reason,
+          field: problem.field,
+          failedAt: nowMs,
+        });
+      }
+    }
+    if (ambiguous.size > 0) {
+      for (const record of records) {
+        if (!ambiguous.has(contentHash(record))) continue;
+        const time = eventTimeOf(normalizer, record, sourceId, nowMs);
+        this.#ambiguousDays.add(time === null ? anchorDay : utcDay(time));
+      }
+    }
+
+    this.#pages += 1;
+    this.#received += records.length;
+    batch.records += records.length;
+    batch.nowMs = nowMs;
+    if (page.last) {
+      for (const day of page.provenDays) {
+        batch.days.push({
+          day,
+          lastFullReadAt: nowMs,
+          state: nowMs >= settleAtMs(day, this.#o.settleDays) ? 'complete' : 'open',
+          ambiguous: this.#o.confirmation ? false : this.#ambiguousDays.has(day),
+          lastError: null,
+        });
+      }
+      batch.last = true;
+    }
+    const commit = page.last || batch.records >= BATCH_RECORDS ? await this.flush() : null;
+    return { eventTimes, commit };
+  }
+
+  /** Commits the batch (pages prepared and not yet committed) in one transaction; null if empty. */
+  async flush(): Promise<PageCommitResult | null> {
+    const batch = this.#batch;
+    if (batch.records === 0 && !batch.last) return null;
+    this.#batch = emptyBatch();
+    const { store, sourceId, logType } = this.#o;
+    const { newest, last, nowMs } = batch;
+    const newer = newest !== null && (this.#newestStored === null || newest > this.#newestStored);
+    if (newer) this.#newestStored = newest;
+    const commit = await store.commitPage({
+      sourceId,
+      logType,
+      events: batch.events,
+      failures: batch.failures,
+      days: batch.days,
+      stream: {
+        readingWindow: last ? null : this.#o.windowLabel,
+        readingPages: last ? 0 : this.#pages,
+        ...(newer ? { newestEventTimeMs: newest } : {}),
+        ...(last ? { lastSuccessAt: nowMs, lastError: null, consecutiveFailures: 0, nextAttemptAt: null } : {}),
+      },
+    });
+    this.#inserted += commit.insertedEventIds.length + commit.insertedFailures;
+    for (const [day, gained] of commit.gainedAfterComplete) {
+      this.#o.logger.warn({ sourceId, logType, day, gained }, `day ${day} was complete and gained ${gained} late record(s); stored`);
+    }
+    if (commit.insertedFailures > 0) {
+      this.#o.logger.warn(
+        { sourceId, logType, failures: commit.insertedFailures, window: this.#o.windowLabel },
+        'records that fail their schema were kept as classification failures',
+      );
+    }
+    return commit;
+  }
+}
+
+/**
+ * Records committed together at most: ten Zoom pages. One transaction per
+ * Zoom page would spend most of the store's time writing the same index pages
+ * again; ten keeps a crash's loss (work a new read redoes) small.
+ */
+export const BATCH_RECORDS = 3000;
+
+interface PendingBatch {
+  events: EventRow[];
+  failures: FailureRow[];
+  days: DayUpdate[];
+  records: number;
+  newest: number | null;
+  last: boolean;
+  nowMs: number;
+}
+
+function emptyBatch(): PendingBatch {
+  return { events: [], failures: [], days: [], records: 0, newest: null, last: false, nowMs: 0 };
+}
+
+function rawText(record: unknown): string {
+  if (typeof record === 'string') return record;
+  return JSON.stringify(record) ?? String(record);
+}
+
+/** The event time of a record if its schema can read one; for placing ambiguity on a day. */
+function eventTimeOf(normalizer: Normalizer, record: unknown, sourceId: string, nowMs: number): number | null {
+  const result = normalizer.normalize(record, { sourceId, sourceLabel: '', rowId: '', parseTimeMs: nowMs });
+  return result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs;
+}
