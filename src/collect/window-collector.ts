@@ -104,7 +104,8 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
     if (stop) {
       await ingest.flush();
       await store.updateStream(sourceId, logType, { readingWindow: null, readingPages: 0, lastSuccessAt: nowMs, lastError: null, consecutiveFailures: 0, nextAttemptAt: null });
-      return { pages, received, inserted, provenDays: [], stoppedEarly: true };
+      // The flush has just committed the last batch: count what it inserted.
+      return { pages, received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true };
     }
   }
   // The reader always ends on a last page; reaching here means it was aborted.
