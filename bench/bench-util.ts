@@ -1,0 +1,145 @@
+/**
+ * Small helpers shared by the benchmarks: arguments, tables, number formats,
+ * machine description, temp directories. Nothing here measures anything.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BENCH_NAMES = ['normalize', 'requests', 'rss'] as const;
+export type BenchName = (typeof BENCH_NAMES)[number];
+
+export interface BenchArgs {
+  /** Benchmarks to run, in BENCH_NAMES order. */
+  only: BenchName[];
+  /** Records of the normalize+store run and of the 7-day backfill. */
+  records: number;
+}
+
+export const DEFAULT_RECORDS = 1_000_000;
+
+export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>]
+
+  --only <names>   comma-separated subset of: ${BENCH_NAMES.join(', ')} (default: all)
+                     normalize  normalize+store throughput vs JSON.parse and a raw SQLite insert
+                     requests   Zoom report requests per 1,000 records: 7-day and 180-day backfill, steady-state polls
+                     rss        peak RSS of a collector process during the 7-day backfill
+                   (requests and rss share one backfill run when both are selected)
+  --records <n>    records of the normalize+store run and of the 7-day backfill (default ${DEFAULT_RECORDS.toLocaleString('en-US')})
+`;
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  let only: BenchName[] = [...BENCH_NAMES];
+  let records = DEFAULT_RECORDS;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--only': {
+        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+        for (const name of names) if (!(BENCH_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown benchmark ${JSON.stringify(name)}`);
+        only = BENCH_NAMES.filter((name) => names.includes(name));
+        break;
+      }
+      case '--records': {
+        const text = value().replace(/[_,]/g, '');
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < 1000 || n > 20_000_000) throw new UsageError('--records must be an integer from 1000 to 20,000,000');
+        records = n;
+        break;
+      }
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  return { only, records };
+}
+
+export class UsageError extends Error {}
+
+// --- formatting ---------------------------------------------------------------
+
+export function int(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function rate(n: number): string {
+  return `${int(n)}/s`;
+}
+
+export function fixed(n: number, digits = 2): string {
+  return n.toFixed(digits);
+}
+
+export function pct(n: number): string {
+  return `${(n * 100).toFixed(1)}%`;
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** A plain-text table with right-aligned numbers and left-aligned text. */
+export function table(title: string, headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const numeric = headers.map((_, c) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,.]+( ?(%|\/s|s|ms|MB|x))?$|^[-–]$|^n\/a$/.test(r[c] ?? '')));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, c) => (numeric[c] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [`\n### ${title}\n`, line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+export function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+// --- machine --------------------------------------------------------------------
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memory: string;
+  node: string;
+  os: string;
+}
+
+export function machineInfo(): MachineInfo {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (match?.[1]) cpu = match[1].trim();
+  } catch {
+    // not Linux: os.cpus() it is
+  }
+  return {
+    cpu,
+    cores: os.availableParallelism(),
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+// --- temp dirs -------------------------------------------------------------------
+
+export function tempDir(label: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `zoomtrail-bench-${label}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs `global.gc` when the process was started with --expose-gc. */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}

@@ -1,0 +1,422 @@
+/**
+ * Benchmark 1, normalize+store: generated Zoom records in 300-record pages
+ * through the collector's own per-page work (`WindowIngest.ingestPage`:
+ * occurrence counting, content hash, row id, normalize, event/failure rows,
+ * and `store.commitPage` whenever the ingest commits, one transaction per
+ * batch of pages) into a fresh SQLite store, against two baselines on the
+ * same records in the same process: `JSON.parse` of the pages' text, and a raw
+ * insert of the very rows the store wrote (same row ids, same event JSON) with
+ * one prepared statement in one transaction.
+ */
+import Database from 'better-sqlite3';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pino } from 'pino';
+import { WindowIngest } from '../src/collect/page-ingest.js';
+import { contentHash, rowIdFor } from '../src/collect/row-identity.js';
+import { addDays, daysFrom } from '../src/collect/utc-days.js';
+import { OccurrenceCounter, type PageCount } from '../src/collect/occurrence-counter.js';
+import type { Normalizer } from '../src/normalize/normalizer.js';
+import { ManualClock } from '../src/shared/clock.js';
+import { openSqliteDatabase } from '../src/store/sqlite-database.js';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store/sqlite-store.js';
+import type { PageCommit, Store } from '../src/store/store.js';
+import { LOG_TYPES, type LogType } from '../src/zoom/report-records.js';
+import { generateDay } from '../src/zoom-sim/record-generator.js';
+import { BACKFILL_DAYS, BENCH_NOW, BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, backfillHistory, benchNormalizers } from './bench-data.js';
+import { collectGarbage, fixed, int, pct, print, rate, seconds, table, tempDir } from './bench-util.js';
+
+const PAGE = 300;
+/** Records of the warm-up run (another seed, other days: nothing shared with the measured run). */
+const WARMUP_RECORDS = 6_000;
+/** Records of the per-stage breakdown. */
+const STAGE_RECORDS = 100_000;
+
+export interface NormalizeStoreResult {
+  records: number;
+  events: number;
+  failures: number;
+  identicalPairs: number;
+  jsonParse: { ms: number; perSecond: number };
+  ingest: { ms: number; perSecond: number; commitMs: number; writtenBytes: number | null; deciles: { records: number; perSecond: number }[] };
+  rawInsert: { ms: number; perSecond: number; rows: number; writtenBytes: number | null };
+  ratioToRaw: number;
+  ratioToParse: number;
+  stages: { stage: string; records: number; perSecond: number; usPerRecord: number }[];
+  dbBytes: number;
+}
+
+/** The pages of one stream, newest first as Zoom sends them, as JSON text. */
+interface StreamPages {
+  logType: LogType;
+  pages: string[];
+  records: number;
+}
+
+/** 7 days of generated records (the backfill's days), both streams, as page texts. */
+function generatePages(total: number, seed: number, lastDay: string): { streams: StreamPages[]; records: number; identicalPairs: number } {
+  const history = backfillHistory(total);
+  const perStream: Record<LogType, unknown[][]> = { 'Zoom.Activity': [], 'Zoom.Operation': [] };
+  let identicalPairs = 0;
+  // Newest day first, each day newest record first: the order the collector reads.
+  for (let i = 0; i < history.days; i += 1) {
+    const day = addDays(lastDay, -i);
+    const { activities, operations } = generateDay({ seed, day, volume: history.volume });
+    identicalPairs += countIdenticalPairs(activities) + countIdenticalPairs(operations);
+    perStream['Zoom.Activity'].push(activities.reverse());
+    perStream['Zoom.Operation'].push(operations.reverse());
+  }
+  let records = 0;
+  const streams = LOG_TYPES.map((logType): StreamPages => {
+    const all = perStream[logType].flat();
+    const pages: string[] = [];
+    for (let i = 0; i < all.length; i += PAGE) pages.push(JSON.stringify(all.slice(i, i + PAGE)));
+    records += all.length;
+    return { logType, pages, records: all.length };
+  });
+  return { streams, records, identicalPairs };
+}
+
+function countIdenticalPairs(records: readonly object[]): number {
+  const seen = new Set<string>();
+  let pairs = 0;
+  for (const record of records) {
+    const key = JSON.stringify(record);
+    if (seen.has(key)) pairs += 1;
+    else seen.add(key);
+  }
+  return pairs;
+}
+
+/** Bytes this process has caused to be written to storage so far (Linux /proc/self/io), or null. */
+function writtenBytes(): number | null {
+  try {
+    const match = /^write_bytes:\s*(\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The store with `commitPage` timed (other methods pass through). */
+function timedStore(store: Store): { store: Store; commitMs: () => number } {
+  let ms = 0;
+  const proxy = new Proxy(store, {
+    get(target, property) {
+      if (property === 'commitPage') {
+        return async (commit: PageCommit) => {
+          const started = performance.now();
+          try {
+            return await target.commitPage(commit);
+          } finally {
+            ms += performance.now() - started;
+          }
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: proxy, commitMs: () => ms };
+}
+
+async function openBenchStore(dir: string, clock: ManualClock): Promise<{ store: Store; sourceId: string }> {
+  const store = await openSqliteStore({ dataDir: dir, clock, env: { ZOOMTRAIL_SECRET_KEY: BENCH_SECRET_KEY } });
+  const source = await store.createSource({
+    name: 'Bench Zoom',
+    authKind: 's2s',
+    zoomAccountId: 'bench-account',
+    clientId: 'bench-client',
+    apiUrl: 'http://127.0.0.1:1/v2',
+    oauthUrl: 'http://127.0.0.1:1',
+    backfillDays: BACKFILL_DAYS,
+    pollIntervalMs: 300_000,
+    settleDays: 2,
+    reconcileIntervalMs: 3_600_000,
+    requestsPerSecond: 2,
+    requestsPerDay: 3000,
+    paused: false,
+    credentials: { clientSecret: 'bench-secret' },
+  });
+  return { store, sourceId: source.id };
+}
+
+/**
+ * Feeds every page through `WindowIngest` exactly as `collectWindow` does for
+ * a 7-day backfill: one window read per stream, pages newest first, the last
+ * page proving the core days. Only `ingestPage` is timed; `JSON.parse` of the
+ * page (what fetch does before the collector sees it) is not.
+ */
+async function runIngest(
+  streams: readonly StreamPages[],
+  store: Store,
+  sourceId: string,
+  normalizers: ReadonlyMap<LogType, Normalizer>,
+  clock: ManualClock,
+  lastDay: string,
+  progress?: (line: string) => void,
+): Promise<{ ms: number; commitMs: number; events: number; failures: number; deciles: { records: number; perSecond: number }[] }> {
+  const logger = pino({ level: 'silent' });
+  const timed = timedStore(store);
+  const total = streams.reduce((n, s) => n + s.records, 0);
+  const deciles: { records: number; perSecond: number }[] = [];
+  let done = 0;
+  let decileStart = { ms: 0, records: 0 };
+  const today = addDays(lastDay, 1);
+  const core = daysFrom(addDays(today, -(BACKFILL_DAYS - 1)), today);
+  let ms = 0;
+  let events = 0;
+  let failures = 0;
+  for (const { logType, pages } of streams) {
+    const ingest = new WindowIngest({
+      store: timed.store,
+      normalizer: normalizers.get(logType)!,
+      logType,
+      sourceId,
+      sourceLabel: 'Bench Zoom',
+      settleDays: 2,
+      logger,
+      windowLabel: `${addDays(core[0]!, -1)}..${addDays(today, 2)}`,
+      anchorDay: addDays(core[0]!, -1),
+      confirmation: false,
+      newestStored: null,
+    });
+    for (let i = 0; i < pages.length; i += 1) {
+      const records = JSON.parse(pages[i]!) as unknown[];
+      const last = i === pages.length - 1;
+      const started = performance.now();
+      const { commit } = await ingest.ingestPage({ records, nowMs: clock.now(), last, provenDays: last ? core : [] });
+      ms += performance.now() - started;
+      events += commit?.insertedEventIds.length ?? 0;
+      failures += commit?.insertedFailures ?? 0;
+      done += records.length;
+      if (done >= (total * (deciles.length + 1)) / 10 || done === total) {
+        const n = done - decileStart.records;
+        deciles.push({ records: done, perSecond: n / ((ms - decileStart.ms) / 1000) });
+        progress?.(`${int(done)} records, ${seconds(ms)} in ingestPage, last ${int(n)} at ${rate(deciles[deciles.length - 1]!.perSecond)}`);
+        decileStart = { ms, records: done };
+      }
+    }
+  }
+  return { ms, commitMs: timed.commitMs(), events, failures, deciles };
+}
+
+function timeJsonParse(streams: readonly StreamPages[]): number {
+  let count = 0;
+  const started = performance.now();
+  for (const { pages } of streams) for (const text of pages) count += (JSON.parse(text) as unknown[]).length;
+  const ms = performance.now() - started;
+  if (count < 0) print('unreachable');
+  return ms;
+}
+
+/**
+ * The rows the store wrote (row_id, event_json), read back in insertion order
+ * in batches (not timed) and inserted (timed) into a fresh database with the
+ * store's pragmas: one table keyed by row id, one prepared statement, one
+ * transaction around everything, its COMMIT timed too.
+ */
+function timeRawInsert(storeFile: string, rawDir: string): { ms: number; rows: number } {
+  const source = new Database(storeFile, { readonly: true });
+  const { db } = openSqliteDatabase({ dataDir: rawDir, fileName: 'raw.db', memory: false });
+  db.exec('CREATE TABLE events (row_id TEXT PRIMARY KEY, event_json TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO events (row_id, event_json) VALUES (?, ?)');
+  const read = source.prepare('SELECT row_id, event_json FROM events ORDER BY rowid').raw(true);
+  const BATCH = 20_000;
+  let ms = 0;
+  let rows = 0;
+  let started = performance.now();
+  db.exec('BEGIN');
+  ms += performance.now() - started;
+  let batch: [string, string][] = [];
+  const flush = () => {
+    started = performance.now();
+    for (const [rowId, json] of batch) insert.run(rowId, json);
+    ms += performance.now() - started;
+    rows += batch.length;
+    batch = [];
+  };
+  for (const row of read.iterate() as IterableIterator<[string, string]>) {
+    batch.push(row);
+    if (batch.length === BATCH) flush();
+  }
+  flush();
+  started = performance.now();
+  db.exec('COMMIT');
+  ms += performance.now() - started;
+  db.close();
+  source.close();
+  return { ms, rows };
+}
+
+/**
+ * Where an ingest's time goes, stage by stage on the first `STAGE_RECORDS`
+ * activity records (each stage timed alone, in the order ingestPage runs them).
+ */
+function stageBreakdown(streams: readonly StreamPages[], normalizers: ReadonlyMap<LogType, Normalizer>): NormalizeStoreResult['stages'] {
+  const activity = streams.find((s) => s.logType === 'Zoom.Activity')!;
+  const pages: unknown[][] = [];
+  let n = 0;
+  for (const text of activity.pages) {
+    if (n >= STAGE_RECORDS) break;
+    const records = JSON.parse(text) as unknown[];
+    pages.push(records);
+    n += records.length;
+  }
+  const normalizer = normalizers.get('Zoom.Activity')!;
+  const out: NormalizeStoreResult['stages'] = [];
+  const stage = (name: string, fn: () => void) => {
+    fn(); // warm
+    const started = performance.now();
+    fn();
+    const ms = performance.now() - started;
+    out.push({ stage: name, records: n, perSecond: n / (ms / 1000), usPerRecord: (ms * 1000) / n });
+  };
+  let counted: PageCount<unknown>[] = [];
+  stage('occurrence count + contentHash', () => {
+    const counter = new OccurrenceCounter();
+    counted = pages.map((records) => counter.addPage(records, contentHash));
+  });
+  let ids: string[] = [];
+  stage('rowIdFor', () => {
+    ids = [];
+    for (const page of counted) for (const c of page.counted) ids.push(rowIdFor('bench-source', 'Zoom.Activity', c.hash, c.occurrence, 0));
+  });
+  let events: Record<string, unknown>[] = [];
+  stage('normalize (schema, p_ fields, indicators)', () => {
+    events = [];
+    let i = 0;
+    for (const page of counted) {
+      for (const c of page.counted) {
+        const result = normalizer.normalize(c.record, { sourceId: 'bench-source', sourceLabel: 'Bench Zoom', rowId: ids[i++]!, parseTimeMs: BENCH_NOW });
+        if (result.ok) events.push(result.value.event);
+      }
+    }
+  });
+  stage('JSON.stringify(event) (done in commitPage)', () => {
+    let bytes = 0;
+    for (const event of events) bytes += JSON.stringify(event).length;
+    if (bytes < 0) print('unreachable');
+  });
+  return out;
+}
+
+export async function runNormalizeStoreBench(totalRecords: number): Promise<NormalizeStoreResult> {
+  const lastDay = addDays(BENCH_TODAY, -1);
+  const normalizers = benchNormalizers();
+  const clock = new ManualClock(BENCH_NOW);
+  const work = tempDir('normalize');
+  try {
+    print(`\nnormalize+store: generating ${int(totalRecords)} records (seed ${BENCH_SEED}, ${BACKFILL_DAYS} days up to ${lastDay})...`);
+    const genStarted = performance.now();
+    const { streams, records, identicalPairs } = generatePages(totalRecords, BENCH_SEED, lastDay);
+    print(`  ${int(records)} records in ${int(streams.reduce((n, s) => n + s.pages.length, 0))} pages, ${int(identicalPairs)} identical pairs, generated in ${seconds(performance.now() - genStarted)}`);
+
+    // Warm-up: every code path once on a small set of other records, into a throwaway store.
+    {
+      const warm = generatePages(WARMUP_RECORDS, BENCH_SEED + 1, '2026-01-10');
+      const dir = path.join(work.dir, 'warmup');
+      const { store, sourceId } = await openBenchStore(dir, clock);
+      await runIngest(warm.streams, store, sourceId, normalizers, clock, '2026-01-10');
+      await store.close();
+      timeJsonParse(warm.streams);
+      timeRawInsert(path.join(dir, SQLITE_FILE_NAME), path.join(work.dir, 'warmup-raw'));
+    }
+
+    collectGarbage();
+    const parseMs = timeJsonParse(streams);
+    print(`  JSON.parse baseline: ${seconds(parseMs)}`);
+
+    collectGarbage();
+    const storeDir = path.join(work.dir, 'store');
+    const { store, sourceId } = await openBenchStore(storeDir, clock);
+    const ioBefore = writtenBytes();
+    const ingest = await runIngest(streams, store, sourceId, normalizers, clock, lastDay, (line) => print(`  normalize+store: ${line}`));
+    const ioIngest = ioBefore === null ? null : writtenBytes()! - ioBefore;
+    await store.close();
+    print(`  normalize+store: ${seconds(ingest.ms)}`);
+
+    collectGarbage();
+    const ioRawBefore = writtenBytes();
+    const raw = timeRawInsert(path.join(storeDir, SQLITE_FILE_NAME), path.join(work.dir, 'raw'));
+    const ioRaw = ioRawBefore === null ? null : writtenBytes()! - ioRawBefore;
+    print(`  raw insert baseline: ${seconds(raw.ms)}`);
+    let dbBytes = 0;
+    for (const suffix of ['', '-wal']) {
+      try {
+        dbBytes += statSync(path.join(storeDir, SQLITE_FILE_NAME + suffix)).size;
+      } catch {
+        // no WAL left
+      }
+    }
+
+    collectGarbage();
+    const stages = stageBreakdown(streams, normalizers);
+
+    const ingestRate = records / (ingest.ms / 1000);
+    const rawRate = raw.rows / (raw.ms / 1000);
+    const parseRate = records / (parseMs / 1000);
+    return {
+      records,
+      events: ingest.events,
+      failures: ingest.failures,
+      identicalPairs,
+      jsonParse: { ms: parseMs, perSecond: parseRate },
+      ingest: { ms: ingest.ms, perSecond: ingestRate, commitMs: ingest.commitMs, writtenBytes: ioIngest, deciles: ingest.deciles },
+      rawInsert: { ms: raw.ms, perSecond: rawRate, rows: raw.rows, writtenBytes: ioRaw },
+      ratioToRaw: ingestRate / rawRate,
+      ratioToParse: ingestRate / parseRate,
+      stages,
+      dbBytes,
+    };
+  } finally {
+    work.remove();
+  }
+}
+
+export function printNormalizeStore(r: NormalizeStoreResult): void {
+  print(
+    table(
+      `normalize+store: ${int(r.records)} records (${int(r.events)} events, ${int(r.failures)} failures, ${int(r.identicalPairs)} identical pairs), 300-record pages`,
+      ['run', 'time', 'events/s', 'vs raw insert', 'target'],
+      [
+        ['JSON.parse of the pages (baseline a)', seconds(r.jsonParse.ms), rate(r.jsonParse.perSecond), '-', '-'],
+        ['raw SQLite insert, same rows (baseline b)', seconds(r.rawInsert.ms), rate(r.rawInsert.perSecond), '100.0%', '-'],
+        [
+          'normalize+store (WindowIngest.ingestPage)',
+          seconds(r.ingest.ms),
+          rate(r.ingest.perSecond),
+          pct(r.ratioToRaw),
+          `>= 100,000/s and >= 50%: ${r.ingest.perSecond >= 100_000 && r.ratioToRaw >= 0.5 ? 'met' : 'MISSED'}`,
+        ],
+      ],
+    ),
+  );
+  print(`normalize+store / raw insert = ${fixed(r.ratioToRaw, 3)}; normalize+store / JSON.parse = ${fixed(r.ratioToParse, 3)}; store size ${int(r.dbBytes / 1024 / 1024)} MB`);
+  const perEvent = (bytes: number | null, n: number) => (bytes === null ? 'n/a' : `${fixed(bytes / n / 1024, 1)} KiB`);
+  print(
+    table(
+      'normalize+store: where the wall time goes',
+      ['part', 'time', 'share'],
+      [
+        ['store.commitPage (the SQLite transactions)', seconds(r.ingest.commitMs), pct(r.ingest.commitMs / r.ingest.ms)],
+        ['everything else (count, hash, row id, normalize, rows)', seconds(r.ingest.ms - r.ingest.commitMs), pct(1 - r.ingest.commitMs / r.ingest.ms)],
+      ],
+    ),
+  );
+  print(`bytes written to storage per event: normalize+store ${perEvent(r.ingest.writtenBytes, r.events)}, raw insert ${perEvent(r.rawInsert.writtenBytes, r.rawInsert.rows)} (/proc/self/io write_bytes)`);
+  print(
+    table(
+      'normalize+store: throughput by tenth of the run (the store grows)',
+      ['records so far', 'events/s in this tenth'],
+      r.ingest.deciles.map((d) => [int(d.records), rate(d.perSecond)]),
+    ),
+  );
+  print(
+    table(
+      `CPU stages of ingestPage, each alone on the first ${int(r.stages[0]?.records ?? 0)} activity records`,
+      ['stage', 'records/s', 'µs/record'],
+      r.stages.map((s) => [s.stage, rate(s.perSecond), fixed(s.usPerRecord, 2)]),
+    ),
+  );
+}

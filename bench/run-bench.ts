@@ -1,0 +1,85 @@
+/**
+ * `npm run bench`: Zoomtrail's benchmarks. Never a test: it reports figures,
+ * and ratios against baselines run in the same process on the same data; it
+ * fails only when a benchmark cannot run. See BENCHMARKS.md.
+ *
+ *   npm run bench -- --only normalize --records 100000
+ */
+import os from 'node:os';
+import { LOG_TYPES } from '../src/zoom/report-records.js';
+import { BENCH_SEED, BENCH_TODAY } from './bench-data.js';
+import { fixed, int, machineInfo, mb, parseArgs, pct, print, rate, seconds, table, UsageError, USAGE } from './bench-util.js';
+import { backfillFigures, backfillWithConfirmation, printRequests, printRss, RSS_TARGET_BYTES, runCollectionBench, steadyFigures, type CollectionResults } from './collection-bench.js';
+import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.message) process.stderr.write(`${error.message}\n\n`);
+    process.stderr.write(USAGE);
+    process.exit(error.message ? 2 : 0);
+  }
+  const machine = machineInfo();
+  const started = performance.now();
+  const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  print(`Zoomtrail benchmarks: ${args.only.join(', ')}; --records ${int(args.records)}; seed ${BENCH_SEED}; simulated day ${BENCH_TODAY}`);
+  print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}, Node ${machine.node}; load average ${load()}`);
+  if (!(globalThis as { gc?: unknown }).gc) print('note: run with --expose-gc (npm run bench does) for GC between runs');
+
+  let normalize: NormalizeStoreResult | undefined;
+  let collection: CollectionResults | undefined;
+  if (args.only.includes('normalize')) {
+    normalize = await runNormalizeStoreBench(args.records);
+    printNormalizeStore(normalize);
+  }
+  if (args.only.includes('requests') || args.only.includes('rss')) {
+    collection = await runCollectionBench(args.records, { requests: args.only.includes('requests') });
+    if (args.only.includes('requests')) printRequests(collection);
+    if (args.only.includes('rss')) printRss(collection);
+  }
+
+  const rows: string[][] = [];
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  if (normalize) {
+    rows.push(['normalize+store throughput', rate(normalize.ingest.perSecond), '>= 100,000/s', verdict(normalize.ingest.perSecond >= 100_000)]);
+    rows.push(['normalize+store / raw SQLite insert', pct(normalize.ratioToRaw), '>= 50%', verdict(normalize.ratioToRaw >= 0.5)]);
+    rows.push(['  baseline: JSON.parse', rate(normalize.jsonParse.perSecond), '-', '-']);
+    rows.push(['  baseline: raw SQLite insert', rate(normalize.rawInsert.perSecond), '-', '-']);
+  }
+  if (collection && args.only.includes('requests')) {
+    for (const s of [collection.backfill7, collection.backfill180]) {
+      if (!s) continue;
+      const f = backfillFigures(s);
+      rows.push([`${s.label} backfill: requests per 1,000 records (${int(f.records)} records)`, fixed(f.perThousand, 3), '-', '-']);
+      rows.push([`${s.label} backfill: requests / ceil(n/300)`, fixed(f.ratio, 4), '<= 1.02', verdict(f.ratio <= 1.02)]);
+      const conf = backfillWithConfirmation(s);
+      if (conf && conf.confirmRequests > 0) rows.push([`${s.label} backfill incl. the confirmation re-reads it causes / ceil(n/300)`, fixed(conf.ratio, 4), '<= 1.02', verdict(conf.ratio <= 1.02)]);
+    }
+    const polls = collection.backfill7.collector.polls;
+    if (polls.length > 0) {
+      const st = steadyFigures(polls);
+      const fast = LOG_TYPES.map((t) => fixed(st.fastPathPerStream[t].mean, 2)).join(' / ');
+      rows.push(['steady state: requests per poll per stream, fast path (Activity / Operation)', fast, '-', '-']);
+      rows.push(['steady state: requests per 1,000 new records, fast path', fixed((st.requestsFastPath / Math.max(1, st.newInFastPathPolls)) * 1000, 1), '-', '-']);
+      rows.push(['steady state hour: requests per poll per stream, incl. hourly re-reads', fixed(st.requestsTotal / st.polls / LOG_TYPES.length, 2), '-', '-']);
+      rows.push(['steady state hour: requests per 1,000 new records, incl. hourly re-reads', fixed((st.requestsTotal / Math.max(1, st.newRecords)) * 1000, 1), '-', '-']);
+    }
+  }
+  if (collection && args.only.includes('rss')) {
+    const b = collection.backfill7.collector.backfill;
+    const peak = Math.max(b.maxRss, b.peakRssSampled);
+    const rss = b.samples.filter((s) => s.progress >= 0.1).map((s) => s.rss);
+    rows.push([`peak RSS, collector, ${int(collection.backfill7.generated.expected)}-record backfill`, mb(peak), '<= 250 MB', verdict(peak <= RSS_TARGET_BYTES)]);
+    if (rss.length > 1) rows.push(['  RSS at 10% -> 100% of the backfill', `${mb(rss[0]!)} -> ${mb(rss[rss.length - 1]!)}`, 'flat', '-']);
+  }
+  print(table('summary', ['figure', 'measured', 'target', 'verdict'], rows));
+  print(`\ntotal ${seconds(performance.now() - started)}; load average at the end ${load()}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
