@@ -141,7 +141,7 @@ export class SourceCollector {
       coverage = await store.listDayCoverage(source.id, logType, addDays(today, -ZOOM_RETENTION_DAYS), today);
       const plan = planStream({
         nowMs: startMs,
-        settings: { backfillDays: source.backfillDays, settleDays: source.settleDays, reconcileIntervalMs: source.reconcileIntervalMs },
+        settings: { backfillDays: source.backfillDays, settleDays: source.settleDays, reconcileIntervalMs: source.reconcileIntervalMs, requestsPerDay: source.requestsPerDay },
         coverage,
         reconcile: options.reconcile,
       });

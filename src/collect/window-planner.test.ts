@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DayCoverage } from '../store/store.js';
-import { CONFIRM_PAGE_SIZE, MAX_REQUEST_DAYS, planStream, provenCore, settleAtMs } from './window-planner.js';
+import { CONFIRM_PAGE_SIZE, effectiveReconcileIntervalMs, MAX_REQUEST_DAYS, planStream, provenCore, settleAtMs } from './window-planner.js';
 import { daysBetween } from './utc-days.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -52,6 +52,18 @@ describe('planStream', () => {
     const plan = planStream({ nowMs: NOW, settings, coverage });
     expect(plan.reads.map((r) => [r.core, r.reasons])).toEqual([[{ first: '2026-03-08', last: '2026-03-10' }, ['reconcile']]]);
     expect(plan.fastPath).toBeNull();
+  });
+
+  it('a busy account: re-reads of the open days are spaced out to spend at most half the daily request share', () => {
+    // Three open days of 150,000 records: 1,501 requests a re-read; 3,000 a day allows one a day at half share.
+    const busy = steady().map((r) => (r.state === 'open' ? { ...r, records: 150_000, lastFullReadAt: NOW - 2 * HOUR } : r));
+    expect(effectiveReconcileIntervalMs({ ...settings, requestsPerDay: 3000 }, 450_000)).toBe(Math.ceil(86_400_000 / (1500 / 1501)));
+    expect(planStream({ nowMs: NOW, settings: { ...settings, requestsPerDay: 3000 }, coverage: busy }).reads).toEqual([]);
+    // A quiet account keeps the hourly re-read; without a budget the setting applies as is.
+    expect(effectiveReconcileIntervalMs({ ...settings, requestsPerDay: 3000 }, 1_000)).toBe(HOUR);
+    expect(planStream({ nowMs: NOW, settings, coverage: busy }).reads.map((r) => r.reasons)).toEqual([['reconcile']]);
+    // --reconcile still forces it.
+    expect(planStream({ nowMs: NOW, settings: { ...settings, requestsPerDay: 3000 }, coverage: busy, reconcile: true }).reads).toHaveLength(1);
   });
 
   it('--reconcile forces the open days even when read recently', () => {

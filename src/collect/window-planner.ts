@@ -54,6 +54,26 @@ export interface PlanSettings {
   backfillDays: number;
   settleDays: number;
   reconcileIntervalMs: number;
+  /**
+   * The source's daily request share. When given, the hourly re-reads of open
+   * days are spaced out so that they spend at most half of it.
+   */
+  requestsPerDay?: number;
+}
+
+/** Share of the daily request budget the scheduled re-reads of open days may spend. */
+export const RECONCILE_BUDGET_SHARE = 0.5;
+
+/**
+ * The re-read interval actually used: the setting, stretched when re-reading
+ * the open days that often would spend more than RECONCILE_BUDGET_SHARE of the
+ * daily budget (a very busy account). Settle reads still happen on time.
+ */
+export function effectiveReconcileIntervalMs(settings: PlanSettings, openDayRecords: number): number {
+  if (!settings.requestsPerDay) return settings.reconcileIntervalMs;
+  const pagesPerReread = Math.ceil(openDayRecords / PAGE_SIZE) + 1;
+  const rereadsPerDay = (settings.requestsPerDay * RECONCILE_BUDGET_SHARE) / pagesPerReread;
+  return Math.max(settings.reconcileIntervalMs, Math.ceil(DAY_MS / rereadsPerDay));
 }
 
 /** When a UTC day stops taking late records by our settings: `settleDays` after its end. */
@@ -62,7 +82,7 @@ export function settleAtMs(day: string, settleDays: number): number {
 }
 
 /** Why `day` needs a full read now, or undefined. */
-function reasonToRead(day: string, coverage: DayCoverage | undefined, nowMs: number, settings: PlanSettings, reconcile: boolean): ReadReason | undefined {
+function reasonToRead(day: string, coverage: DayCoverage | undefined, nowMs: number, settings: PlanSettings, reconcile: boolean, reconcileIntervalMs: number): ReadReason | undefined {
   if (!coverage || coverage.lastFullReadAt === null) return 'backfill';
   if (coverage.state === 'failed') return 'retry';
   const settled = nowMs >= settleAtMs(day, settings.settleDays);
@@ -70,7 +90,7 @@ function reasonToRead(day: string, coverage: DayCoverage | undefined, nowMs: num
     if (coverage.state !== 'complete') return 'settle';
     return coverage.ambiguous ? 'confirm' : undefined;
   }
-  if (reconcile || coverage.lastFullReadAt <= nowMs - settings.reconcileIntervalMs) return 'reconcile';
+  if (reconcile || coverage.lastFullReadAt <= nowMs - reconcileIntervalMs) return 'reconcile';
   return coverage.ambiguous ? 'confirm' : undefined;
 }
 
@@ -100,11 +120,13 @@ export function planStream(args: {
   const backfillDays = Math.min(Math.max(1, Math.floor(settings.backfillDays)), ZOOM_RETENTION_DAYS);
   const firstDay = addDays(today, -(backfillDays - 1));
   const byDay = new Map(args.coverage.map((row) => [row.day, row]));
+  const openDayRecords = args.coverage.filter((row) => row.day >= firstDay && nowMs < settleAtMs(row.day, settings.settleDays)).reduce((n, row) => n + row.records, 0);
+  const reconcileIntervalMs = effectiveReconcileIntervalMs(settings, openDayRecords);
 
   const needed: { day: string; reason: ReadReason; ambiguous: boolean }[] = [];
   for (let day = today; day >= firstDay; day = addDays(day, -1)) {
     const row = byDay.get(day);
-    const reason = reasonToRead(day, row, nowMs, settings, args.reconcile ?? false);
+    const reason = reasonToRead(day, row, nowMs, settings, args.reconcile ?? false, reconcileIntervalMs);
     if (reason) needed.push({ day, reason, ambiguous: row?.ambiguous ?? false });
   }
 
