@@ -3,7 +3,7 @@ import { schemaFieldNames } from '../normalize/log-type-registry.js';
 import { LOG_TYPES, type LogType } from '../zoom/report-records.js';
 import { UsageError } from './exit-codes.js';
 import { parseIntegerOption, parseTimeOption } from './option-parsers.js';
-import { withApp } from './source-command.js';
+import { withApp } from './with-app.js';
 
 export function parseLogTypeOption(value: string): LogType {
   if (!(LOG_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`--log-type must be one of ${LOG_TYPES.join(', ')}, not "${value}".`);

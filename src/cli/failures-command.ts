@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LOG_TYPES } from '../zoom/report-records.js';
 import { parseIntegerOption } from './option-parsers.js';
-import { formatTable, withApp } from './source-command.js';
+import { formatTable, withApp } from './with-app.js';
 import { parseLogTypeOption } from './events-command.js';
 
 export function registerFailuresCommand(program: Command): void {

@@ -3,7 +3,7 @@ import { SourceCollector, type StreamCycleReport } from '../collect/source-colle
 import { UnknownSourceError } from '../store/store-errors.js';
 import { EXIT } from './exit-codes.js';
 import { ProgressReporter } from './progress-reporter.js';
-import { withApp } from './source-command.js';
+import { withApp } from './with-app.js';
 
 /** Exit code of a cycle: 0 when every stream succeeded, else by the worst error (1 a bug, 3 refused, 4 unavailable). */
 export function exitCodeOf(reports: StreamCycleReport[]): number {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
 import { Collector } from '../collect/collector.js';
-import { withApp } from './source-command.js';
+import { withApp } from './with-app.js';
 
 /** Runs the collector loop until SIGINT or SIGTERM; resolves when it has stopped. */
 export async function runCollector(app: AppContext, signal: AbortSignal): Promise<void> {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { openApp, type AppContext } from '../app/app-context.js';
-import { resolveRuntimeConfig } from '../config/runtime-config.js';
+import type { AppContext } from '../app/app-context.js';
 import { utcDay } from '../shared/clock.js';
 import type { NewSource, StreamState } from '../store/store.js';
 import { UnknownSourceError } from '../store/store-errors.js';
@@ -9,27 +8,9 @@ import { LocalRequestBudget } from '../zoom/request-budget.js';
 import { connectToZoom } from '../zoom/zoom-client-factory.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
 import { addDays } from '../collect/utc-days.js';
-import { EXIT, reportError, UsageError } from './exit-codes.js';
+import { UsageError } from './exit-codes.js';
+import { formatTable, withApp } from './with-app.js';
 import { formatDuration, parseDurationOption, parseIntegerOption } from './option-parsers.js';
-
-export interface GlobalOptions {
-  dataDir?: string;
-  config?: string;
-}
-
-/** Opens the app with the global options of `command`, runs `work`, closes, and sets the exit code. */
-export async function withApp(command: Command, work: (app: AppContext) => Promise<number | void>): Promise<void> {
-  let app: AppContext | undefined;
-  try {
-    const globals = command.optsWithGlobals<GlobalOptions>();
-    app = await openApp(resolveRuntimeConfig({ dataDir: globals.dataDir, config: globals.config }));
-    process.exitCode = (await work(app)) ?? EXIT.ok;
-  } catch (error) {
-    process.exitCode = reportError(error);
-  } finally {
-    await app?.close().catch(() => undefined);
-  }
-}
 
 interface AddOptions {
   name: string;
@@ -236,10 +217,4 @@ function maxOf(values: (number | null)[]): number | null {
 
 function time(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

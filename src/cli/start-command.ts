@@ -4,7 +4,8 @@ import type { SourceRecord } from '../store/store.js';
 import { startDemoSimulator, type DemoSimulator } from '../zoom-sim/demo-simulator.js';
 import { parseIntegerOption } from './option-parsers.js';
 import { runCollector, shutdownSignal } from './run-command.js';
-import { SOURCE_DEFAULTS, withApp } from './source-command.js';
+import { SOURCE_DEFAULTS } from './source-command.js';
+import { withApp } from './with-app.js';
 
 export const DEMO_SOURCE_NAME = 'Demo Zoom account (simulated)';
 

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { openApp, type AppContext } from '../app/app-context.js';
+import { resolveRuntimeConfig } from '../config/runtime-config.js';
+import { EXIT, reportError } from './exit-codes.js';
+
+export interface GlobalOptions {
+  dataDir?: string;
+  config?: string;
+}
+
+/** Opens the app with the global options of `command`, runs `work`, closes, and sets the exit code. */
+export async function withApp(command: Command, work: (app: AppContext) => Promise<number | void>): Promise<void> {
+  let app: AppContext | undefined;
+  try {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    app = await openApp(resolveRuntimeConfig({ dataDir: globals.dataDir, config: globals.config }));
+    process.exitCode = (await work(app)) ?? EXIT.ok;
+  } catch (error) {
+    process.exitCode = reportError(error);
+  } finally {
+    await app?.close().catch(() => undefined);
+  }
+}
+
+/** A plain-text table: columns padded to their widest cell, two spaces apart. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
