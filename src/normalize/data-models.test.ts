@@ -64,13 +64,35 @@ describe('zoomOperationDataModel', () => {
     ['User', 42, undefined, undefined],
     ['User', 'Update', 42, 'user_account_modified'],
   ])('%j / %j / %j -> %j', (categoryType, action, detail, eventType) => {
-    const expected: Record<string, unknown> = { actor_user: 'admin@example.com' };
-    if (eventType !== undefined) expected.event_type = eventType;
-    expect(zoomOperationDataModel(op(categoryType, action, detail))).toEqual(expected);
+    const udm = zoomOperationDataModel(op(categoryType, action, detail));
+    expect(udm.actor_user).toBe('admin@example.com');
+    expect(udm.event_type).toBe(eventType);
+  });
+
+  it.each<[string, string, string, Record<string, unknown>]>([
+    ['Account', 'Update', 'Security  - Sign in with Two-Factor Authentication: from On to Off ', {
+      detail_kind: 'settings', section: 'Security',
+      changes: [{ name: 'Sign in with Two-Factor Authentication', from: 'On', to: 'Off' }],
+    }],
+    ['User', 'Update', 'Change Role  - Someone@Example.com: from Member to Admin', {
+      detail_kind: 'role_change', target_user: 'someone@example.com', changes: [{ name: 'Role', from: 'Member', to: 'Admin' }],
+    }],
+    ['User', 'Update', 'Update User someone@example.com  - Job Title: set to Contractor', {
+      detail_kind: 'user', user_action: 'update', target_user: 'someone@example.com', changes: [{ name: 'Job Title', to: 'Contractor' }],
+    }],
+    ['User Group', 'Update', 'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from On to Off', {
+      detail_kind: 'group', group_action: 'edit', group: 'Springfield',
+      changes: [{ name: 'Personal Meeting ID (PMI) Passcode', from: 'On', to: 'Off' }],
+    }],
+    ['Billing', 'Update', 'something Zoom never documented', {}],
+  ])('stores the parsed %s/%s detail for search: %j', (categoryType, action, detail, parsed) => {
+    const udm = zoomOperationDataModel(op(categoryType, action, detail));
+    const { actor_user: _actor, event_type: _type, ...rest } = udm;
+    expect(rest).toEqual(parsed);
   });
 
   it('leaves out actor_user when the operator is absent', () => {
-    expect(zoomOperationDataModel({ category_type: 'Role', action: 'Add' })).toEqual({ event_type: 'user_role_created' });
+    expect(zoomOperationDataModel({ category_type: 'Role', action: 'Add' }).actor_user).toBeUndefined();
   });
 
   it('is the ten-row table of the conventions', () => {

@@ -5,6 +5,8 @@
  * `event_type`.
  */
 
+import { parseOperationDetail } from './operation-detail-parser.js';
+
 /** Builds the `p_udm` object from an event's Zoom fields. */
 export type DataModel = (event: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 
@@ -84,10 +86,51 @@ export const zoomActivityDataModel: DataModel = (event) => {
   return udm;
 };
 
-/** Zoom.Operation: `{actor_user: operator, event_type}`, absent keys left out. */
+/** Zoom.Operation: `{actor_user: operator, event_type}` and the parsed detail (below), absent keys left out. */
 export const zoomOperationDataModel: DataModel = (event) => {
   const udm: Record<string, unknown> = {};
   put(udm, 'actor_user', event.operator);
   put(udm, 'event_type', operationEventType(event));
-  return udm;
+  return Object.assign(udm, operationDetailUdm(event));
 };
+
+/**
+ * The parsed `operation_detail`, flattened for search: `detail_kind`, the
+ * `section` (settings), `group`, the `target_user` (users and role changes)
+ * and `changes` (`{name, from, to}` or `{name, value}`). Nothing for text the
+ * parser cannot read: the raw `operation_detail` stays searchable.
+ */
+export function operationDetailUdm(event: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const detail = parseOperationDetail(
+    typeof event.category_type === 'string' ? event.category_type : undefined,
+    typeof event.action === 'string' ? event.action : undefined,
+    typeof event.operation_detail === 'string' ? event.operation_detail : undefined,
+  );
+  switch (detail.kind) {
+    case 'settings':
+      return {
+        detail_kind: 'settings',
+        section: detail.section,
+        changes: detail.changes.map(({ setting, from, to }) => ({ name: setting, from, to })),
+      };
+    case 'role_change':
+      return { detail_kind: 'role_change', target_user: detail.email, changes: [{ name: 'Role', from: detail.from, to: detail.to }] };
+    case 'user':
+      return {
+        detail_kind: 'user',
+        user_action: detail.verb,
+        target_user: detail.email,
+        changes: detail.changes.map(({ field, ...rest }) => ({ name: field, ...rest })),
+      };
+    case 'group':
+      return {
+        detail_kind: 'group',
+        group_action: detail.verb,
+        group: detail.group,
+        changes: detail.changes.map(({ setting, from, to }) => ({ name: setting, from, to })),
+      };
+    case 'unknown':
+      return {};
+  }
+}
+

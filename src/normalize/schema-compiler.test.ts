@@ -162,7 +162,13 @@ describe('Zoom.Operation normalizer', () => {
       p_source_label: 'My Zoom logs',
       p_any_emails: ['admin@example.com'],
       p_any_ip_addresses: [],
-      p_udm: { actor_user: 'Admin@Example.com', event_type: 'admin_role_assigned' },
+      p_udm: {
+        actor_user: 'Admin@Example.com',
+        event_type: 'admin_role_assigned',
+        detail_kind: 'role_change',
+        target_user: 'someone@example.com',
+        changes: [{ name: 'Role', from: 'Member', to: 'Admin' }],
+      },
     });
     expect(value.event.operation_detail).toBe('Change Role  - someone@example.com: from Member to Admin ');
     expect(value.eventTimeMs).toBe(Date.UTC(2024, 2, 1, 8, 0, 5));
@@ -181,7 +187,12 @@ describe('Zoom.Operation normalizer', () => {
         context,
       ),
     );
-    expect(value.event.p_udm).toEqual({ actor_user: 'owner@example.com' });
+    expect(value.event.p_udm).toEqual({
+      actor_user: 'owner@example.com',
+      detail_kind: 'settings',
+      section: 'Security',
+      changes: [{ name: 'Sign in with Two-Factor Authentication', from: 'On', to: 'Off' }],
+    });
   });
 
   it('accepts a record without action and operation_detail', () => {
