@@ -1,0 +1,38 @@
+import { looseKey, type RuleEvent } from '../../detect/rule-event.js';
+import type { OperationDetail, SettingChange } from '../../normalize/operation-detail-parser.js';
+
+/**
+ * What several Zoom rules check, written once. Category and action are
+ * compared loosely (case, spacing): Zoom writes `Update`, `Batch Update`,
+ * `SCIM API - Update`, and other products `UPDATE`.
+ */
+
+const NO_CHANGES: readonly SettingChange[] = [];
+
+/** `category_type` is `Account` and the action is an update of any kind. */
+export function isAccountUpdate(e: RuleEvent): boolean {
+  const category = e.text('category_type');
+  if (category !== 'Account' && looseKey(category) !== 'account') return false;
+  return isUpdateAction(e);
+}
+
+/** The action is `Update` or contains "update" in any case. */
+export function isUpdateAction(e: RuleEvent): boolean {
+  const action = e.text('action');
+  return action === 'Update' || looseKey(action).includes('update');
+}
+
+/** The operator as written, or Panther's placeholder when absent. */
+export function operatorOf(e: RuleEvent, placeholder = '<NO_OPERATOR>'): string {
+  return typeof e.fields.operator === 'string' ? e.fields.operator : placeholder;
+}
+
+/** A change from On to Off, in any case. */
+export function isOnToOff(change: SettingChange): boolean {
+  return change.from.toLowerCase() === 'on' && change.to.toLowerCase() === 'off';
+}
+
+/** The setting changes of a settings or group detail; none otherwise. */
+export function settingChangesOf(detail: OperationDetail): readonly SettingChange[] {
+  return detail.kind === 'settings' || detail.kind === 'group' ? detail.changes : NO_CHANGES;
+}
