@@ -11,6 +11,7 @@ import { LOG_TYPES, type LogType } from '../src/zoom/report-records.js';
 import type { MalformedRecord } from '../src/zoom-sim/malformed-records.js';
 import { SeededRandom } from '../src/zoom-sim/seeded-random.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
+import { expectedRuleMatches } from './support/detect-harness.js';
 import { CLOCK_START, runCli, spawnCli, waitUntil, type CliResult } from './support/cli-child.js';
 import { expectedFromTruth, storedZoomRecords } from './support/collect-harness.js';
 import { multisetDiff } from './support/multiset.js';
@@ -27,7 +28,8 @@ import { ACCOUNT_ID, S2S, type Harness } from './support/sim-harness.js';
  * committing of pages, not Node's start-up. After every kill the database is
  * checked: intact, no day with more events than Zoom has, and each day's record
  * count equal to the rows stored for it. At the end the store must equal the
- * ground truth exactly.
+ * ground truth exactly, and every rule match of the stored events must be in
+ * exactly one alert, once (detection exactly once across the kills).
  */
 
 const NOW = Date.parse(CLOCK_START);
@@ -266,6 +268,23 @@ describe('crash safety: kill -9 at any moment loses nothing and duplicates nothi
       expect(twins).toHaveLength(2);
     });
     expect(pragma('integrity_check')).toEqual(['ok']);
+
+    // Detection ran exactly once per stored event, through every kill: each rule match of the
+    // stored events is in exactly one alert, once, and nothing is left on the queue.
+    await withStore(async (store) => {
+      expect(await store.countPendingDetection()).toBe(0);
+      const expected = await expectedRuleMatches(store);
+      expect(expected.length, 'the generated days hold detection triggers').toBeGreaterThan(50);
+      const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+      try {
+        const grouped = db.prepare('SELECT a.rule_id AS ruleId, e.row_id AS rowId FROM alert_events e JOIN alerts a ON a.id = e.alert_id').all() as { ruleId: string; rowId: string }[];
+        expect(multisetDiff(grouped.map((g) => `${g.ruleId} ${g.rowId}`), expected)).toEqual([]);
+        const counted = db.prepare('SELECT SUM(event_count) FROM alerts').pluck().get();
+        expect(counted).toBe(expected.length);
+      } finally {
+        db.close();
+      }
+    });
 
   }, 180_000);
 });

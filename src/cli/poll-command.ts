@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createPipeline } from '../app/pipeline.js';
 import { SourceCollector, type StreamCycleReport } from '../collect/source-collector.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { EXIT } from './exit-codes.js';
@@ -31,9 +32,10 @@ export function registerPollCommand(program: Command): void {
           return EXIT.ok;
         }
         const progress = new ProgressReporter(process.stderr, () => app.clock.now());
+        const pipeline = createPipeline(app);
         const results = await Promise.all(
           active.map(async (source) => {
-            const collector = new SourceCollector(source!, { store: app.store, clock: app.clock, logger: app.logger, normalizers: app.normalizers, onProgress: progress.onProgress });
+            const collector = new SourceCollector(source!, { store: app.store, clock: app.clock, logger: app.logger, normalizers: app.normalizers, onProgress: progress.onProgress, onEventsStored: pipeline.onEventsStored });
             const reports = await collector.runCycle({ reconcile: options.reconcile, force: true });
             for (const r of reports) {
               const what = r.outcome === 'failed' ? `FAILED ${r.error?.code}: ${r.error?.message}\n  fix: ${r.error?.fix}` : `${r.received} records read, ${r.inserted} new, ${r.requestsPages} pages`;
@@ -42,6 +44,11 @@ export function registerPollCommand(program: Command): void {
             return reports;
           }),
         );
+        // Whatever is still queued (an earlier crash, a failed detection), then the alerts' first delivery attempts.
+        await pipeline.detector.drain();
+        const alerts = await app.store.listAlerts({ status: ['open'], limit: 1000 });
+        const attempted = await pipeline.deliveries.deliverDue();
+        if (alerts.length > 0) process.stderr.write(`${alerts.length} open alert(s); \`zoomtrail alerts list\` shows them${attempted > 0 ? `; ${attempted} delivery attempt(s) made` : ''}.\n`);
         return exitCodeOf(results.flat());
       });
     });

@@ -7,6 +7,22 @@ import { OccurrenceCounter } from './occurrence-counter.js';
 import { contentHash, rowIdFor } from './row-identity.js';
 import { settleAtMs } from './window-planner.js';
 
+/** An event a commit stored for the first time. */
+export interface NewlyStoredEvent {
+  rowId: string;
+  sourceId: string;
+  logType: LogType;
+  eventTimeMs: number;
+  event: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Told about the events each commit stored for the first time (detection
+ * runs on them). A throw is logged and collection goes on: the events stay on
+ * the store's detection queue for the next drain.
+ */
+export type EventsStoredListener = (events: readonly NewlyStoredEvent[]) => Promise<void>;
+
 /** What the pages of one window read are stored with. */
 export interface WindowIngestOptions {
   store: Store;
@@ -27,6 +43,7 @@ export interface WindowIngestOptions {
   confirmation: boolean;
   /** The stream's newest stored event time when the read started. */
   newestStored: number | null;
+  onEventsStored?: EventsStoredListener;
 }
 
 export interface PageIngestInput {
@@ -182,6 +199,7 @@ export class WindowIngest {
       },
     });
     this.#inserted += commit.insertedEventIds.length + commit.insertedFailures;
+    if (this.#o.onEventsStored && commit.insertedEventIds.length > 0) await this.#tellStored(batch.events, commit.insertedEventIds);
     for (const [day, gained] of commit.gainedAfterComplete) {
       if (this.#o.confirmation) {
         // Not late: identical records a page boundary had split, now counted in full.
@@ -197,6 +215,17 @@ export class WindowIngest {
       );
     }
     return commit;
+  }
+
+  async #tellStored(rows: readonly EventRow[], insertedIds: readonly string[]): Promise<void> {
+    const { sourceId, logType, logger } = this.#o;
+    const inserted = new Set(insertedIds);
+    const events = rows.filter((row) => inserted.has(row.rowId)).map((row) => ({ rowId: row.rowId, sourceId, logType, eventTimeMs: row.eventTimeMs, event: row.event }));
+    try {
+      await this.#o.onEventsStored?.(events);
+    } catch (error) {
+      logger.error({ err: error, sourceId, logType, events: events.length }, 'detection failed on new events; they stay queued and are retried');
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { LocalRequestBudget } from '../zoom/request-budget.js';
 import { connectToZoom, type ZoomAuth, type ZoomConnection } from '../zoom/zoom-client-factory.js';
 import type { ReportWindow } from '../zoom/report-reader.js';
 import { DailyBudgetExhaustedError, DateOutOfRangeError, RateLimitedError, ZoomError, ZoomRequestRejectedError } from '../zoom/zoom-errors.js';
+import type { EventsStoredListener } from './page-ingest.js';
 import { addDays, daysFrom } from './utc-days.js';
 import { collectWindow, type StreamContext, type WindowOutcome, type WindowProgress, type WindowRequest } from './window-collector.js';
 import { planStream, provenCore, ZOOM_RETENTION_DAYS, type PlannedRead } from './window-planner.js';
@@ -20,6 +21,8 @@ export interface SourceCollectorDeps {
   normalizers: ReadonlyMap<LogType, Normalizer>;
   fetchImpl?: typeof fetch;
   onProgress?: (progress: WindowProgress) => void;
+  /** Told about newly stored events (detection). */
+  onEventsStored?: EventsStoredListener;
   /** The fast path stops this far behind the newest stored event; default 10 minutes. */
   fastPathMarginMs?: number;
 }
@@ -160,6 +163,7 @@ export class SourceCollector {
         logger,
         signal: options.signal,
         onProgress: this.#deps.onProgress,
+        onEventsStored: this.#deps.onEventsStored,
       };
 
       for (const read of plan.reads) {

@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import { PAGE_SIZE, readReportWindow, type ReportPage, type ReportWindow } from '../zoom/report-reader.js';
 import type { ReportStream } from '../zoom/report-records.js';
 import type { ZoomApiClient } from '../zoom/zoom-api-client.js';
-import { WindowIngest } from './page-ingest.js';
+import { WindowIngest, type EventsStoredListener } from './page-ingest.js';
 import { daysFrom } from './utc-days.js';
 
 /** Everything one stream's reads need; built once per source. */
@@ -21,6 +21,7 @@ export interface StreamContext {
   logger: Logger;
   signal?: AbortSignal;
   onProgress?: (progress: WindowProgress) => void;
+  onEventsStored?: EventsStoredListener;
 }
 
 export interface WindowProgress {
@@ -84,6 +85,7 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
     anchorDay: request.window.from,
     confirmation: request.pageSize !== PAGE_SIZE,
     newestStored: (await store.getStreamState(sourceId, logType)).newestEventTimeMs,
+    ...(ctx.onEventsStored ? { onEventsStored: ctx.onEventsStored } : {}),
   });
 
   for await (const page of readReportWindow(ctx.client, stream, request.window, { pageSize: request.pageSize, signal: ctx.signal })) {

@@ -100,7 +100,7 @@ export class EventReader {
   }
 }
 
-function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
+export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
   const event = JSON.parse(row.event_json) as Record<string, unknown>;
   return {
     rowId: row.row_id,

@@ -11,6 +11,8 @@ const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, even
 
 const INSERT_INDICATOR = 'INSERT INTO event_indicators (row_id, kind, value) VALUES (?, ?, ?)';
 
+const QUEUE_FOR_DETECTION = 'INSERT INTO detection_pending (row_id, queued_at) VALUES (?, ?) ON CONFLICT (row_id) DO NOTHING';
+
 const INSERT_FAILURE = `INSERT INTO classification_failures (row_id, source_id, log_type, day, raw, reason, field, failed_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
@@ -63,6 +65,7 @@ export class SqlitePageWriter {
   readonly #sourceExists: Statement;
   readonly #insertEvent: Statement;
   readonly #insertIndicator: Statement;
+  readonly #queueForDetection: Statement;
   readonly #insertFailure: Statement;
   readonly #addDayRecords: Statement;
   readonly #applyDay: Statement;
@@ -74,6 +77,7 @@ export class SqlitePageWriter {
     this.#sourceExists = db.prepare('SELECT 1 FROM sources WHERE id = ?').pluck();
     this.#insertEvent = db.prepare(INSERT_EVENT);
     this.#insertIndicator = db.prepare(INSERT_INDICATOR);
+    this.#queueForDetection = db.prepare(QUEUE_FOR_DETECTION);
     this.#insertFailure = db.prepare(INSERT_FAILURE);
     this.#addDayRecords = db.prepare(ADD_DAY_RECORDS).pluck();
     this.#applyDay = db.prepare(APPLY_DAY);
@@ -101,6 +105,7 @@ export class SqlitePageWriter {
     this.#requireSource(sourceId);
     const insertEvent = this.#insertEvent;
     const insertIndicator = this.#insertIndicator;
+    const queueForDetection = this.#queueForDetection;
     const insertedEventIds: string[] = [];
     const insertedPerDay = new Map<string, number>();
 
@@ -108,6 +113,7 @@ export class SqlitePageWriter {
       const { changes } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, JSON.stringify(row.event));
       if (changes === 0) continue;
       insertedEventIds.push(row.rowId);
+      queueForDetection.run(row.rowId, now);
       insertedPerDay.set(row.day, (insertedPerDay.get(row.day) ?? 0) + 1);
       for (const email of row.emails) insertIndicator.run(row.rowId, 'email', email.toLowerCase());
       for (const ip of row.ipAddresses) insertIndicator.run(row.rowId, 'ip', ip.toLowerCase());

@@ -2,6 +2,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 /** Child tables first, the source last; each statement takes the source id once. */
 const DELETES = [
+  'DELETE FROM detection_pending WHERE row_id IN (SELECT row_id FROM events WHERE source_id = ?)',
+  'DELETE FROM alert_events WHERE row_id IN (SELECT row_id FROM events WHERE source_id = ?)',
+  'DELETE FROM rule_errors WHERE source_id = ?',
   'DELETE FROM event_indicators WHERE row_id IN (SELECT row_id FROM events WHERE source_id = ?)',
   'DELETE FROM events WHERE source_id = ?',
   'DELETE FROM classification_failures WHERE source_id = ?',
@@ -12,7 +15,8 @@ const DELETES = [
 
 /**
  * Returns a function deleting a source with its streams, coverage, events,
- * indicators and failures in one synchronous SQLite transaction; it returns
+ * indicators, failures, queued detections and rule errors (alerts stay, as
+ * history, without the removed rows) in one synchronous SQLite transaction; it returns
  * whether the source existed.
  */
 export function sqliteSourceRemover(db: BetterSqlite3.Database): (sourceId: string) => boolean {

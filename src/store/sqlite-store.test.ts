@@ -3,10 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { MIGRATIONS, staticMigrationProvider } from './migrations/migration-list.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
 import { KEY_FILE_NAME } from './secret-box.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
+import { describeAlertStoreContract } from './alert-store-contract.test-support.js';
 import { describeStoreContract, sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
 import { DataDirError, SecretKeyError, StoreSchemaError } from './store-errors.js';
 
@@ -23,6 +26,11 @@ afterEach(() => {
 describeStoreContract('SQLite (file)', async ({ clock, batchSize }) => {
   const dataDir = tempDir();
   const store = await openSqliteStore({ dataDir, clock, env: {}, batchSize });
+  return { store, cleanup: () => store.close() };
+});
+
+describeAlertStoreContract('SQLite (file)', async ({ clock, batchSize }) => {
+  const store = await openSqliteStore({ dataDir: tempDir(), clock, env: {}, batchSize });
   return { store, cleanup: () => store.close() };
 });
 
@@ -131,11 +139,37 @@ describe('SQLite store', () => {
     const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.prepare('SELECT name FROM kysely_migration').pluck().all()).toEqual(['001-initial']);
+      expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(Object.keys(MIGRATIONS));
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['classification_failures', 'day_coverage', 'event_indicators', 'events', 'meta', 'sources', 'streams']);
+      expect(tables).toEqual([
+        'alert_events', 'alerts', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts', 'destinations',
+        'detection_pending', 'event_indicators', 'events', 'meta', 'rule_errors', 'rule_settings', 'sources', 'streams',
+      ]);
     } finally {
       db.close();
+    }
+  });
+
+  it('upgrades a database of the previous version (001 only) in place, keeping its data; old events are not queued for detection', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    const source = await store.createSource(sampleSource());
+    await store.commitPage({ sourceId: source.id, logType: 'Zoom.Activity', events: [sampleEvent('old', clock.now())], failures: [], days: [], stream: {} });
+    await store.close();
+    // Back to the previous version's schema, data kept.
+    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(join(dataDir, SQLITE_FILE_NAME)) }) });
+    const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('001-initial');
+    expect(error).toBeUndefined();
+    await kysely.destroy();
+
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    try {
+      expect((await store.getSource(source.id))?.name).toBe(source.name);
+      expect(await store.countEvents({})).toBe(1);
+      expect(await store.countPendingDetection()).toBe(0);
+      await store.commitPage({ sourceId: source.id, logType: 'Zoom.Activity', events: [sampleEvent('new', clock.now())], failures: [], days: [], stream: {} });
+      expect((await store.listPendingDetection(10)).map((e) => e.rowId)).toEqual(['new']);
+    } finally {
+      await store.close();
     }
   });
 

@@ -2,6 +2,24 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
+import type {
+  AlertQuery,
+  AlertRecord,
+  AlertStatus,
+  DeliveryAttemptInput,
+  DeliveryAttemptRecord,
+  DeliveryQuery,
+  DeliveryRecord,
+  DestinationPatch,
+  DestinationRecord,
+  DetectionCommit,
+  DetectionCommitResult,
+  NewDestination,
+  RuleErrorQuery,
+  RuleErrorRecord,
+} from './alert-store.js';
+import { AlertRepository } from './alert-repository.js';
+import type { DestinationSecret } from '../alert/destination.js';
 import { CoverageReader } from './coverage-reader.js';
 import { DEFAULT_QUERY_BATCH_SIZE, EventReader } from './event-reader.js';
 import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
@@ -9,6 +27,7 @@ import { runMigrations } from './migrations/run-migrations.js';
 import { resolveSecretKey, SecretBox } from './secret-box.js';
 import { SourceRepository } from './source-repository.js';
 import { openSqliteDatabase } from './sqlite-database.js';
+import { SqliteAlertWriter } from './sqlite-alert-writer.js';
 import { SqlitePageWriter } from './sqlite-page-writer.js';
 import { sqliteSourceRemover } from './sqlite-source-remover.js';
 import type {
@@ -98,6 +117,8 @@ class SqliteStore implements Store {
   readonly #coverage: CoverageReader;
   readonly #reader: EventReader;
   readonly #writer: SqlitePageWriter;
+  readonly #alerts: AlertRepository;
+  readonly #alertWriter: SqliteAlertWriter;
   readonly #removeSource: (sourceId: string) => boolean;
   #closed = false;
 
@@ -109,6 +130,8 @@ class SqliteStore implements Store {
     this.#coverage = new CoverageReader(kysely);
     this.#reader = new EventReader(kysely, batchSize);
     this.#writer = new SqlitePageWriter(db);
+    this.#alerts = new AlertRepository(kysely, box, clock);
+    this.#alertWriter = new SqliteAlertWriter(db);
     this.#removeSource = sqliteSourceRemover(db);
   }
 
@@ -177,5 +200,93 @@ class SqliteStore implements Store {
 
   countFailures(query: Omit<FailureQuery, 'limit'>): Promise<number> {
     return this.#reader.countFailures(query);
+  }
+
+  listPendingDetection(limit: number): Promise<StoredEvent[]> {
+    return this.#alerts.listPendingDetection(limit);
+  }
+
+  countPendingDetection(): Promise<number> {
+    return this.#alerts.countPendingDetection();
+  }
+
+  async commitDetection(commit: DetectionCommit): Promise<DetectionCommitResult> {
+    return this.#alertWriter.commitDetection(commit, this.#clock.now());
+  }
+
+  ruleEnabledOverrides(): Promise<Map<string, boolean>> {
+    return this.#alerts.ruleEnabledOverrides();
+  }
+
+  setRuleEnabled(ruleId: string, enabled: boolean): Promise<void> {
+    return this.#alerts.setRuleEnabled(ruleId, enabled);
+  }
+
+  listRuleErrors(query: RuleErrorQuery): Promise<RuleErrorRecord[]> {
+    return this.#alerts.listRuleErrors(query);
+  }
+
+  countRuleErrors(query: Omit<RuleErrorQuery, 'limit'>): Promise<number> {
+    return this.#alerts.countRuleErrors(query);
+  }
+
+  listAlerts(query: AlertQuery): Promise<AlertRecord[]> {
+    return this.#alerts.listAlerts(query);
+  }
+
+  getAlert(id: string): Promise<AlertRecord | undefined> {
+    return this.#alerts.getAlert(id);
+  }
+
+  alertRowIds(alertId: string, limit?: number): Promise<string[]> {
+    return this.#alerts.alertRowIds(alertId, limit);
+  }
+
+  async setAlertStatus(id: string, status: AlertStatus, note?: string): Promise<AlertRecord> {
+    return this.#alertWriter.setAlertStatus(id, status, note ?? null, this.#clock.now());
+  }
+
+  createDestination(input: NewDestination): Promise<DestinationRecord> {
+    return this.#alerts.createDestination(input);
+  }
+
+  updateDestination(id: string, patch: DestinationPatch): Promise<DestinationRecord> {
+    return this.#alerts.updateDestination(id, patch);
+  }
+
+  getDestination(idOrName: string): Promise<DestinationRecord | undefined> {
+    return this.#alerts.getDestination(idOrName);
+  }
+
+  listDestinations(): Promise<DestinationRecord[]> {
+    return this.#alerts.listDestinations();
+  }
+
+  async removeDestination(id: string): Promise<boolean> {
+    return this.#alertWriter.removeDestination(id);
+  }
+
+  getDestinationSecret(id: string): Promise<DestinationSecret> {
+    return this.#alerts.getDestinationSecret(id);
+  }
+
+  dueDeliveries(now: number, limit: number): Promise<DeliveryRecord[]> {
+    return this.#alerts.dueDeliveries(now, limit);
+  }
+
+  nextDeliveryDueAt(): Promise<number | null> {
+    return this.#alerts.nextDeliveryDueAt();
+  }
+
+  async recordDeliveryAttempt(attempt: DeliveryAttemptInput): Promise<void> {
+    this.#alertWriter.recordDeliveryAttempt(attempt);
+  }
+
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
+    return this.#alerts.listDeliveries(query);
+  }
+
+  listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttemptRecord[]> {
+    return this.#alerts.listDeliveryAttempts(deliveryId);
   }
 }

@@ -12,6 +12,33 @@ export class UnknownSourceError extends ActionableError {
   }
 }
 
+/** An alert id that names no alert. */
+export class UnknownAlertError extends ActionableError {
+  override readonly name = 'UnknownAlertError';
+
+  constructor(readonly alertId: string) {
+    super('unknown_alert', `There is no alert with id "${alertId}".`, 'Run `zoomtrail alerts list` to see the alert ids.');
+  }
+}
+
+/** A destination id or name that names no destination. */
+export class UnknownDestinationError extends ActionableError {
+  override readonly name = 'UnknownDestinationError';
+
+  constructor(readonly destination: string) {
+    super('unknown_destination', `There is no destination "${destination}".`, 'Run `zoomtrail destination list` to see the destinations.');
+  }
+}
+
+/** A destination name already taken. */
+export class DuplicateDestinationError extends ActionableError {
+  override readonly name = 'DuplicateDestinationError';
+
+  constructor(readonly destination: string) {
+    super('duplicate_destination', `A destination named "${destination}" exists already.`, 'Choose another --name, or remove the existing one with `zoomtrail destination remove`.');
+  }
+}
+
 /**
  * The key that encrypts stored credentials is missing, malformed or wrong.
  * Built through the static constructors, one per situation; messages name the

@@ -13,6 +13,14 @@ export interface StoreTables {
   events: EventsTable;
   event_indicators: EventIndicatorsTable;
   classification_failures: ClassificationFailuresTable;
+  detection_pending: DetectionPendingTable;
+  rule_settings: RuleSettingsTable;
+  rule_errors: RuleErrorsTable;
+  alerts: AlertsTable;
+  alert_events: AlertEventsTable;
+  destinations: DestinationsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
 }
 
 /** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
@@ -96,4 +104,87 @@ export interface ClassificationFailuresTable {
   reason: string;
   field: string | null;
   failed_at: BigIntColumn;
+}
+
+export interface DetectionPendingTable {
+  row_id: string;
+  queued_at: BigIntColumn;
+}
+
+export interface RuleSettingsTable {
+  rule_id: string;
+  enabled: number;
+  updated_at: BigIntColumn;
+}
+
+export interface RuleErrorsTable {
+  rule_id: string;
+  row_id: string;
+  function_name: string;
+  source_id: string;
+  log_type: string;
+  message: string;
+  at: BigIntColumn;
+}
+
+export interface AlertsTable {
+  id: string;
+  type: string;
+  rule_id: string;
+  dedup: string;
+  title: string;
+  severity: string;
+  first_event_ms: BigIntColumn;
+  last_event_ms: BigIntColumn;
+  event_count: number;
+  dedup_period_ms: BigIntColumn;
+  threshold: number;
+  raised_at: BigIntColumn | null;
+  status: string;
+  status_changed_at: BigIntColumn | null;
+  status_note: string | null;
+  context_json: string;
+  created_at: BigIntColumn;
+  updated_at: BigIntColumn;
+}
+
+export interface AlertEventsTable {
+  alert_id: string;
+  row_id: string;
+}
+
+export interface DestinationsTable {
+  id: string;
+  name: string;
+  kind: string;
+  settings_json: string;
+  secret_sealed: string | null;
+  enabled: number;
+  created_at: BigIntColumn;
+  updated_at: BigIntColumn;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  alert_id: string;
+  destination_id: string;
+  notice: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: BigIntColumn;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: BigIntColumn;
+  updated_at: BigIntColumn;
+  delivered_at: BigIntColumn | null;
+}
+
+export interface DeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: BigIntColumn;
+  ok: number;
+  status: number | null;
+  message: string;
+  duration_ms: number;
 }

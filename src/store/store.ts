@@ -1,4 +1,5 @@
 import type { LogType } from '../zoom/report-records.js';
+import type { AlertStore } from './alert-store.js';
 
 /**
  * The narrow interface between Zoomtrail and its database. SQLite implements
@@ -7,7 +8,7 @@ import type { LogType } from '../zoom/report-records.js';
  *
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
-export interface Store {
+export interface Store extends AlertStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   close(): Promise<void>;
@@ -18,7 +19,7 @@ export interface Store {
   updateSource(id: string, patch: SourcePatch): Promise<SourceRecord>;
   getSource(id: string): Promise<SourceRecord | undefined>;
   listSources(): Promise<SourceRecord[]>;
-  /** Removes the source with its streams, coverage, events and failures. False if it did not exist. */
+  /** Removes the source with its streams, coverage, events, failures and rule errors (alerts stay). False if it did not exist. */
   removeSource(id: string): Promise<boolean>;
   /** Decrypted credentials; only the collector calls this. Throws UnknownSourceError, SecretKeyError. */
   getSourceCredentials(id: string): Promise<SourceCredentials>;
@@ -34,7 +35,8 @@ export interface Store {
    * One page's work, atomically: inserts the events and failures that are not
    * stored yet (by `rowId`; an existing id is left untouched), adds what was
    * inserted to each day's `records`, applies the day and stream updates, in
-   * one transaction, after the data. Returns what was new.
+   * one transaction, after the data. New events join the detection queue in
+   * the same transaction. Returns what was new.
    */
   commitPage(commit: PageCommit): Promise<PageCommitResult>;
   /** Records an outcome that carried no data (a failed read, a poll that found nothing). */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
-import { SourceCollector, type StreamCycleReport } from '../../src/collect/source-collector.js';
+import { SourceCollector, type SourceCollectorDeps, type StreamCycleReport } from '../../src/collect/source-collector.js';
 import { addDays } from '../../src/collect/utc-days.js';
 import { loadNormalizers } from '../../src/normalize/log-type-registry.js';
 import { utcDay } from '../../src/shared/clock.js';
@@ -29,9 +29,14 @@ export interface CollectHarness extends Harness {
 
 /** The simulator of sim-harness, a SQLite store in a temp dir, and one S2S source reading the simulator. */
 export async function startCollectHarness(
-  options: Partial<ZoomSimulatorOptions> & { volume?: { activities: number; operations: number }; source?: Partial<NewSource> } = {},
+  options: Partial<ZoomSimulatorOptions> & {
+    volume?: { activities: number; operations: number };
+    source?: Partial<NewSource>;
+    /** Extra collector dependencies, e.g. `onEventsStored` for detection. */
+    collectorDeps?: Partial<SourceCollectorDeps>;
+  } = {},
 ): Promise<CollectHarness> {
-  const { source: sourceOverrides, ...simOptions } = options;
+  const { source: sourceOverrides, collectorDeps, ...simOptions } = options;
   const h = await startHarness(simOptions);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-collect-'));
   const store = await openSqliteStore({ dataDir, clock: h.clock, env: { ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY } });
@@ -55,7 +60,7 @@ export async function startCollectHarness(
       credentials: { clientSecret: S2S.clientSecret },
       ...overrides,
     });
-    return { source, collector: new SourceCollector(source, { store, clock: h.clock, logger, normalizers }) };
+    return { source, collector: new SourceCollector(source, { store, clock: h.clock, logger, normalizers, ...collectorDeps }) };
   };
   const { source, collector } = await addSource(sourceOverrides);
   return {

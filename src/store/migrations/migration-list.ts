@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial.js';
+import { detectionsMigration } from './002-detections.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -8,6 +9,7 @@ import { initialMigration } from './001-initial.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initialMigration,
+  '002-detections': detectionsMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

@@ -1,0 +1,33 @@
+import { DeliveryWorker } from '../alert/delivery-worker.js';
+import type { EventsStoredListener } from '../collect/page-ingest.js';
+import { Detector } from '../detect/detector.js';
+import { findRule, RULES } from '../rules/rule-registry.js';
+import type { AppContext } from './app-context.js';
+
+/** The stages after collection, wired together: new events go to the rules, raised alerts to the outbox. */
+export interface Pipeline {
+  detector: Detector;
+  deliveries: DeliveryWorker;
+  /** Give this to the collector: detection runs on each commit's new events, deliveries wake for new alerts. */
+  onEventsStored: EventsStoredListener;
+}
+
+export function createPipeline(app: AppContext, options: { fetch?: typeof fetch } = {}): Pipeline {
+  const { store, clock, logger } = app;
+  const detector = new Detector({ store, rules: RULES, clock, logger });
+  const deliveries = new DeliveryWorker({
+    store,
+    clock,
+    logger,
+    ruleMeta: (ruleId) => findRule(ruleId)?.meta,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return {
+    detector,
+    deliveries,
+    onEventsStored: async (events) => {
+      const result = await detector.detect(events);
+      if (result.raised.length > 0) deliveries.wake();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../shared/clock.js';
+import type { DetectionCommitResult, RuleErrorRow, RuleMatchRow } from '../store/alert-store.js';
+import type { Store } from '../store/store.js';
+import type { LogType } from '../zoom/report-records.js';
+import type { Rule } from './rule.js';
+import { RuleEvent } from './rule-event.js';
+import { evaluateRule } from './rule-evaluator.js';
+
+/** A stored event, as detection needs it. */
+export interface DetectableEvent {
+  rowId: string;
+  sourceId: string;
+  logType: LogType;
+  eventTimeMs: number;
+  event: Readonly<Record<string, unknown>>;
+}
+
+export interface DetectorOptions {
+  store: Store;
+  rules: readonly Rule[];
+  clock: Clock;
+  logger: Logger;
+  /** Queued events read per drain step; default 2000. */
+  batchSize?: number;
+}
+
+/** The rules' results on a batch, before they are committed. */
+export interface BatchEvaluation {
+  matches: RuleMatchRow[];
+  errors: RuleErrorRow[];
+}
+
+/**
+ * Runs the enabled rules on stored events, exactly once per row: the store's
+ * detection queue (filled in the transaction that stored the event) is the
+ * ledger, and `commitDetection` takes a row off it in the transaction that
+ * records the rules' results. Fresh events are evaluated straight from the
+ * collector (`detect`); whatever a crash, an error or another process left
+ * queued is picked up by `drain`.
+ */
+export class Detector {
+  readonly #o: DetectorOptions;
+  readonly #byLogType = new Map<LogType, Rule[]>();
+
+  constructor(options: DetectorOptions) {
+    this.#o = options;
+  }
+
+  /** Evaluates and commits events just stored; the rows still queued get their results recorded. */
+  async detect(events: readonly DetectableEvent[]): Promise<DetectionCommitResult> {
+    if (events.length === 0) return { claimed: 0, raised: [], matched: 0 };
+    const evaluation = evaluateBatch(await this.#enabledRules(), events);
+    const result = await this.#o.store.commitDetection({ rowIds: events.map((e) => e.rowId), ...evaluation });
+    this.#report(evaluation, result);
+    return result;
+  }
+
+  /** Runs detection on every queued row, in batches, until the queue is empty or `signal` aborts. */
+  async drain(signal?: AbortSignal): Promise<{ events: number; raised: number }> {
+    const batchSize = this.#o.batchSize ?? 2000;
+    let events = 0;
+    let raised = 0;
+    while (!signal?.aborted) {
+      const batch = await this.#o.store.listPendingDetection(batchSize);
+      if (batch.length === 0) break;
+      const result = await this.detect(batch);
+      events += batch.length;
+      raised += result.raised.length;
+      if (batch.length < batchSize) break;
+    }
+    return { events, raised };
+  }
+
+  /**
+   * Drains the queue every `intervalMs` (default 5 s) until `signal` aborts:
+   * catches what the direct path left (a crash, a failed commit, another
+   * process's events). Errors are logged; the rows stay queued.
+   */
+  async run(signal: AbortSignal, intervalMs = 5000): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.drain(signal);
+      } catch (error) {
+        this.#o.logger.error({ err: error }, 'detection drain failed; retrying');
+      }
+      await this.#o.clock.sleep(intervalMs, signal).catch(() => undefined);
+    }
+  }
+
+  /** Enabled rules by log type: each rule's default, overridden by the user's choice. */
+  async #enabledRules(): Promise<ReadonlyMap<LogType, readonly Rule[]>> {
+    const overrides = await this.#o.store.ruleEnabledOverrides();
+    this.#byLogType.clear();
+    for (const rule of this.#o.rules) {
+      if (!(overrides.get(rule.meta.id) ?? rule.meta.enabled)) continue;
+      for (const logType of rule.meta.logTypes) {
+        let list = this.#byLogType.get(logType);
+        if (!list) this.#byLogType.set(logType, (list = []));
+        list.push(rule);
+      }
+    }
+    return this.#byLogType;
+  }
+
+  #report(evaluation: BatchEvaluation, result: DetectionCommitResult): void {
+    const { logger } = this.#o;
+    for (const alert of result.raised) {
+      logger.warn({ alertId: alert.id, ruleId: alert.ruleId, severity: alert.severity, events: alert.eventCount }, `alert raised: ${alert.title}`);
+    }
+    if (evaluation.errors.length > 0) {
+      const byRule = new Map<string, { count: number; example: string }>();
+      for (const error of evaluation.errors) {
+        const entry = byRule.get(error.ruleId) ?? { count: 0, example: `${error.functionName}(): ${error.message}` };
+        entry.count++;
+        byRule.set(error.ruleId, entry);
+      }
+      for (const [ruleId, { count, example }] of byRule) {
+        logger.error({ ruleId, count }, `rule ${ruleId} failed on ${count} event(s), e.g. ${example}; see \`zoomtrail rules errors\``);
+      }
+    }
+  }
+}
+
+/** Every enabled rule of each event's log type on each event (pure; the replay uses it too). */
+export function evaluateBatch(rulesByLogType: ReadonlyMap<LogType, readonly Rule[]>, events: readonly DetectableEvent[]): BatchEvaluation {
+  const matches: RuleMatchRow[] = [];
+  const errors: RuleErrorRow[] = [];
+  for (const stored of events) {
+    const rules = rulesByLogType.get(stored.logType);
+    if (!rules || rules.length === 0) continue;
+    const event = new RuleEvent(stored.event);
+    for (const rule of rules) {
+      const { match, errors: ruleErrors } = evaluateRule(rule, event);
+      for (const error of ruleErrors) {
+        errors.push({
+          ruleId: rule.meta.id,
+          rowId: stored.rowId,
+          sourceId: stored.sourceId,
+          logType: stored.logType,
+          functionName: error.functionName,
+          message: error.message,
+        });
+      }
+      if (!match) continue;
+      matches.push({
+        ruleId: rule.meta.id,
+        rowId: stored.rowId,
+        sourceId: stored.sourceId,
+        logType: stored.logType,
+        eventTimeMs: stored.eventTimeMs,
+        title: match.title,
+        dedup: match.dedup,
+        severity: match.severity,
+        context: match.context,
+        dedupPeriodMs: rule.meta.dedupPeriodMinutes * 60_000,
+        threshold: rule.meta.threshold,
+      });
+    }
+  }
+  return { matches, errors };
+}

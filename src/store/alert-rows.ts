@@ -1,0 +1,76 @@
+import type { Selectable } from 'kysely';
+import type { Severity } from '../detect/rule.js';
+import type { DestinationKind, DestinationSettings } from '../alert/destination.js';
+import type { AlertRecord, AlertStatus, DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './alert-store.js';
+import type { AlertsTable, DeliveriesTable, DeliveryAttemptsTable, DestinationsTable } from './store-tables.js';
+
+/** Row -> record conversions for the alert tables, shared by every store. */
+export function toAlertRecord(row: Selectable<AlertsTable>): AlertRecord {
+  return {
+    id: row.id,
+    type: row.type as AlertRecord['type'],
+    ruleId: row.rule_id,
+    dedup: row.dedup,
+    title: row.title,
+    severity: row.severity as Severity,
+    firstEventMs: Number(row.first_event_ms),
+    lastEventMs: Number(row.last_event_ms),
+    eventCount: Number(row.event_count),
+    dedupPeriodMs: Number(row.dedup_period_ms),
+    threshold: Number(row.threshold),
+    raisedAt: row.raised_at === null ? null : Number(row.raised_at),
+    status: row.status as AlertStatus,
+    statusChangedAt: row.status_changed_at === null ? null : Number(row.status_changed_at),
+    statusNote: row.status_note,
+    context: JSON.parse(row.context_json) as Record<string, unknown>,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toDestinationRecord(row: Selectable<DestinationsTable>): DestinationRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind as DestinationKind,
+    settings: JSON.parse(row.settings_json) as DestinationSettings,
+    enabled: Number(row.enabled) !== 0,
+    hasSecret: row.secret_sealed !== null,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toDeliveryRecord(row: Selectable<DeliveriesTable>): DeliveryRecord {
+  return {
+    id: row.id,
+    alertId: row.alert_id,
+    destinationId: row.destination_id,
+    notice: row.notice as DeliveryNotice,
+    state: row.state as DeliveryState,
+    attempts: Number(row.attempts),
+    nextAttemptAt: Number(row.next_attempt_at),
+    lastStatus: row.last_status === null ? null : Number(row.last_status),
+    lastError: row.last_error,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+  };
+}
+
+export function toDeliveryAttemptRecord(row: Selectable<DeliveryAttemptsTable>): DeliveryAttemptRecord {
+  return {
+    deliveryId: row.delivery_id,
+    attempt: Number(row.attempt),
+    at: Number(row.at),
+    ok: Number(row.ok) !== 0,
+    status: row.status === null ? null : Number(row.status),
+    message: row.message,
+    durationMs: Number(row.duration_ms),
+  };
+}
+
+/** Associated data binding a sealed destination secret to its row. */
+export function destinationSecretContext(destinationId: string): string {
+  return `destinations/${destinationId}/secret`;
+}

@@ -1,0 +1,244 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../shared/clock.js';
+import type { RuleMatchRow } from './alert-store.js';
+import type { StoreContractOptions, StoreUnderTest } from './store-contract.test-support.js';
+import { sampleEvent, sampleSource } from './store-contract.test-support.js';
+import { DuplicateDestinationError, UnknownAlertError } from './store-errors.js';
+import type { Store } from './store.js';
+
+const START = Date.parse('2026-03-10T12:00:00Z');
+const MIN = 60_000;
+const T = Date.parse('2026-03-10T09:00:00Z');
+const WEBHOOK_SECRET = 'whsec-7Hq2Lx9Vb4Nc8Rt1';
+
+/**
+ * The detection and alert behaviour every Store must have (the AlertStore
+ * part), as one vitest suite; run beside describeStoreContract.
+ */
+export function describeAlertStoreContract(name: string, openStore: (options: StoreContractOptions) => Promise<StoreUnderTest>): void {
+  describe(`Alert store contract: ${name}`, () => {
+    let clock: ManualClock;
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let sourceId: string;
+
+    beforeEach(async () => {
+      clock = new ManualClock(START);
+      ({ store, cleanup } = await openStore({ clock, batchSize: 7 }));
+      sourceId = (await store.createSource(sampleSource())).id;
+    });
+    afterEach(async () => cleanup());
+
+    async function storeEvents(...rowIds: string[]): Promise<void> {
+      await store.commitPage({
+        sourceId,
+        logType: 'Zoom.Activity',
+        events: rowIds.map((id, i) => sampleEvent(id, T + i * 1000)),
+        failures: [],
+        days: [],
+        stream: {},
+      });
+    }
+
+    function match(rowId: string, minutes: number, extra: Partial<RuleMatchRow> = {}): RuleMatchRow {
+      return {
+        ruleId: 'Zoom.Test.Rule',
+        rowId,
+        sourceId,
+        logType: 'Zoom.Activity',
+        eventTimeMs: T + minutes * MIN,
+        title: `title of ${rowId}`,
+        dedup: 'same',
+        severity: 'MEDIUM',
+        context: { rowId },
+        dedupPeriodMs: 60 * MIN,
+        threshold: 1,
+        ...extra,
+      };
+    }
+
+    describe('detection queue', () => {
+      it('queues each newly stored event once, with the event, oldest row first', async () => {
+        await storeEvents('r2', 'r1');
+        await storeEvents('r1', 'r3'); // r1 again: already stored, not queued again
+        expect(await store.countPendingDetection()).toBe(3);
+        const pending = await store.listPendingDetection(10);
+        expect(pending.map((e) => e.rowId)).toEqual(['r1', 'r2', 'r3']);
+        expect(pending[0]!.event.email).toBe('Alice@Example.com');
+        expect((await store.listPendingDetection(2)).length).toBe(2);
+      });
+
+      it('takes rows off the queue with their results, exactly once', async () => {
+        await storeEvents('r1', 'r2');
+        const first = await store.commitDetection({ rowIds: ['r1', 'r2'], matches: [match('r1', 0)], errors: [] });
+        expect([first.claimed, first.matched, first.raised.length]).toEqual([2, 1, 1]);
+        expect(await store.countPendingDetection()).toBe(0);
+        // The same rows evaluated again (a crash after the commit, another process): nothing changes.
+        const again = await store.commitDetection({
+          rowIds: ['r1', 'r2'],
+          matches: [match('r1', 0), match('r2', 1)],
+          errors: [{ ruleId: 'Zoom.Test.Rule', rowId: 'r2', sourceId, logType: 'Zoom.Activity', functionName: 'rule', message: 'boom' }],
+        });
+        expect([again.claimed, again.matched, again.raised.length]).toEqual([0, 0, 0]);
+        const alerts = await store.listAlerts({});
+        expect(alerts.map((a) => a.eventCount)).toEqual([1]);
+        expect(await store.countRuleErrors({})).toBe(0);
+      });
+    });
+
+    describe('alert grouping', () => {
+      it('joins matches of one dedup string within the period, starts a new alert after it, keeps dedup strings apart', async () => {
+        await storeEvents('a', 'b', 'c', 'd');
+        const result = await store.commitDetection({
+          rowIds: ['a', 'b', 'c', 'd'],
+          matches: [match('a', 0), match('b', 59), match('c', 60), match('d', 1, { dedup: 'other' })],
+          errors: [],
+        });
+        expect(result.raised.length).toBe(3);
+        const alerts = await store.listAlerts({});
+        const byFirst = alerts.map((a) => [a.dedup, a.eventCount, a.firstEventMs - T, a.lastEventMs - T]).sort();
+        expect(byFirst).toEqual([
+          ['other', 1, MIN, MIN],
+          ['same', 1, 60 * MIN, 60 * MIN],
+          ['same', 2, 0, 59 * MIN],
+        ]);
+        const grouped = alerts.find((a) => a.eventCount === 2)!;
+        expect(await store.alertRowIds(grouped.id)).toEqual(['a', 'b']);
+        expect(grouped.title).toBe('title of a');
+        expect(grouped.context).toEqual({ rowId: 'a' });
+      });
+
+      it('raises only when the threshold is reached within the period, across commits', async () => {
+        await storeEvents('a', 'b', 'c');
+        const three = { threshold: 3 };
+        let result = await store.commitDetection({ rowIds: ['a', 'b'], matches: [match('a', 0, three), match('b', 10, three)], errors: [] });
+        expect(result.raised).toEqual([]);
+        expect(await store.listAlerts({})).toEqual([]);
+        clock.advance(5 * MIN);
+        result = await store.commitDetection({ rowIds: ['c'], matches: [match('c', 20, three)], errors: [] });
+        expect(result.raised.map((a) => [a.eventCount, a.raisedAt])).toEqual([[3, START + 5 * MIN]]);
+        expect((await store.listAlerts({})).length).toBe(1);
+      });
+
+      it('a resolved alert takes no more matches: a new one opens', async () => {
+        await storeEvents('a', 'b');
+        const [alert] = (await store.commitDetection({ rowIds: ['a'], matches: [match('a', 0)], errors: [] })).raised;
+        await store.setAlertStatus(alert!.id, 'resolved', 'checked with the admin');
+        const result = await store.commitDetection({ rowIds: ['b'], matches: [match('b', 5)], errors: [] });
+        expect(result.raised.length).toBe(1);
+        expect(result.raised[0]!.id).not.toBe(alert!.id);
+      });
+    });
+
+    describe('alert status', () => {
+      it('acknowledges and resolves, and rejects an unknown id', async () => {
+        await storeEvents('a');
+        const [alert] = (await store.commitDetection({ rowIds: ['a'], matches: [match('a', 0)], errors: [] })).raised;
+        expect(alert!.status).toBe('open');
+        clock.advance(MIN);
+        const acked = await store.setAlertStatus(alert!.id, 'acknowledged', 'looking');
+        expect([acked.status, acked.statusChangedAt, acked.statusNote]).toEqual(['acknowledged', START + MIN, 'looking']);
+        expect((await store.listAlerts({ status: ['open'] })).length).toBe(0);
+        expect((await store.listAlerts({ status: ['acknowledged'] })).length).toBe(1);
+        await expect(store.setAlertStatus('nope', 'resolved')).rejects.toBeInstanceOf(UnknownAlertError);
+      });
+    });
+
+    describe('rule errors and settings', () => {
+      it('records a rule error once per rule, row and function', async () => {
+        await storeEvents('a', 'b');
+        const error = { ruleId: 'Zoom.Test.Rule', rowId: 'a', sourceId, logType: 'Zoom.Activity' as const, functionName: 'title', message: 'TypeError: x is undefined' };
+        await store.commitDetection({ rowIds: ['a', 'b'], matches: [], errors: [error, error, { ...error, rowId: 'b', functionName: 'rule' }] });
+        expect(await store.countRuleErrors({})).toBe(2);
+        const listed = await store.listRuleErrors({ ruleId: 'Zoom.Test.Rule' });
+        expect(listed.map((e) => [e.rowId, e.functionName, e.message, e.at])).toEqual([
+          ['a', 'title', 'TypeError: x is undefined', START],
+          ['b', 'rule', 'TypeError: x is undefined', START],
+        ]);
+      });
+
+      it('keeps the rules the user enabled or disabled', async () => {
+        expect(await store.ruleEnabledOverrides()).toEqual(new Map());
+        await store.setRuleEnabled('Zoom.A', false);
+        await store.setRuleEnabled('Zoom.B', true);
+        await store.setRuleEnabled('Zoom.A', true);
+        expect(await store.ruleEnabledOverrides()).toEqual(new Map([['Zoom.A', true], ['Zoom.B', true]]));
+      });
+    });
+
+    describe('destinations and deliveries', () => {
+      it('seals the secret: records say only that one is set', async () => {
+        const created = await store.createDestination({ name: 'soc', kind: 'webhook', settings: { url: 'https://hooks.example.com/z' }, enabled: true, secret: WEBHOOK_SECRET });
+        expect(created.hasSecret).toBe(true);
+        expect(JSON.stringify(created)).not.toContain(WEBHOOK_SECRET);
+        expect(JSON.stringify(await store.listDestinations())).not.toContain(WEBHOOK_SECRET);
+        expect(await store.getDestinationSecret(created.id)).toBe(WEBHOOK_SECRET);
+        expect((await store.getDestination('soc'))?.id).toBe(created.id);
+        await expect(store.createDestination({ name: 'soc', kind: 'log', settings: {}, enabled: true, secret: null })).rejects.toBeInstanceOf(DuplicateDestinationError);
+        const updated = await store.updateDestination(created.id, { secret: null, settings: { url: 'https://hooks.example.com/y', minSeverity: 'HIGH' } });
+        expect([updated.hasSecret, updated.settings.minSeverity]).toEqual([false, 'HIGH']);
+        expect(await store.getDestinationSecret(created.id)).toBeNull();
+      });
+
+      it('queues a raised alert for each destination that wants it, and records attempts until delivered or given up', async () => {
+        const all = await store.createDestination({ name: 'all', kind: 'log', settings: {}, enabled: true, secret: null });
+        await store.createDestination({ name: 'off', kind: 'log', settings: {}, enabled: false, secret: null });
+        await store.createDestination({ name: 'high-only', kind: 'log', settings: { minSeverity: 'HIGH' }, enabled: true, secret: null });
+        const hook = await store.createDestination({ name: 'hook', kind: 'webhook', settings: { url: 'http://127.0.0.1:9/x' }, enabled: true, secret: WEBHOOK_SECRET });
+        await storeEvents('a');
+        const [alert] = (await store.commitDetection({ rowIds: ['a'], matches: [match('a', 0)], errors: [] })).raised;
+
+        const due = await store.dueDeliveries(START, 10);
+        expect(due.map((d) => [d.destinationId, d.notice, d.state, d.attempts]).sort()).toEqual(
+          [[all.id, 'raised', 'pending', 0], [hook.id, 'raised', 'pending', 0]].sort(),
+        );
+        const toHook = due.find((d) => d.destinationId === hook.id)!;
+        const toAll = due.find((d) => d.destinationId === all.id)!;
+        await store.recordDeliveryAttempt({ deliveryId: toAll.id, at: START + 1, ok: true, status: null, message: 'logged', durationMs: 1, retryAt: null });
+        await store.recordDeliveryAttempt({ deliveryId: toHook.id, at: START + 2, ok: false, status: 503, message: 'HTTP 503', durationMs: 5, retryAt: START + 30_000 });
+        expect(await store.dueDeliveries(START + 29_999, 10)).toEqual([]);
+        expect(await store.nextDeliveryDueAt()).toBe(START + 30_000);
+        await store.recordDeliveryAttempt({ deliveryId: toHook.id, at: START + 30_000, ok: false, status: 400, message: 'HTTP 400', durationMs: 5, retryAt: null });
+        const states = await store.listDeliveries({ alertId: alert!.id });
+        expect(states.map((d) => [d.destinationId, d.state, d.attempts, d.lastStatus]).sort()).toEqual(
+          [[all.id, 'delivered', 1, null], [hook.id, 'failed', 2, 400]].sort(),
+        );
+        expect((await store.listDeliveryAttempts(toHook.id)).map((a) => [a.attempt, a.ok, a.status, a.message])).toEqual([
+          [1, false, 503, 'HTTP 503'],
+          [2, false, 400, 'HTTP 400'],
+        ]);
+        expect(await store.nextDeliveryDueAt()).toBeNull();
+
+        // Resolving tells the destinations that were told about it.
+        await store.setAlertStatus(alert!.id, 'resolved');
+        const resolved = await store.dueDeliveries(clock.now(), 10);
+        expect(resolved.map((d) => [d.destinationId, d.notice]).sort()).toEqual([[all.id, 'resolved'], [hook.id, 'resolved']].sort());
+      });
+
+      it('removing a destination drops its pending deliveries', async () => {
+        const hook = await store.createDestination({ name: 'hook', kind: 'log', settings: {}, enabled: true, secret: null });
+        await storeEvents('a');
+        await store.commitDetection({ rowIds: ['a'], matches: [match('a', 0)], errors: [] });
+        expect((await store.dueDeliveries(START, 10)).length).toBe(1);
+        expect(await store.removeDestination(hook.id)).toBe(true);
+        expect(await store.removeDestination(hook.id)).toBe(false);
+        expect(await store.dueDeliveries(START, 10)).toEqual([]);
+      });
+    });
+
+    it('removing a source drops its queued detections and rule errors and keeps its alerts', async () => {
+      await storeEvents('a', 'b', 'c');
+      await store.commitDetection({
+        rowIds: ['a', 'b'],
+        matches: [match('a', 0)],
+        errors: [{ ruleId: 'Zoom.Test.Rule', rowId: 'b', sourceId, logType: 'Zoom.Activity', functionName: 'rule', message: 'boom' }],
+      });
+      expect(await store.removeSource(sourceId)).toBe(true);
+      expect(await store.countPendingDetection()).toBe(0);
+      expect(await store.countRuleErrors({})).toBe(0);
+      const [alert] = await store.listAlerts({});
+      expect(alert?.eventCount).toBe(1);
+      expect(await store.alertRowIds(alert!.id)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,216 @@
+import type { Severity } from '../detect/rule.js';
+import type { DestinationKind, DestinationSecret, DestinationSettings } from '../alert/destination.js';
+import type { LogType } from '../zoom/report-records.js';
+import type { StoredEvent } from './store.js';
+
+/**
+ * The store's part for detections, alerts, destinations and deliveries. Every
+ * multi-row change is one transaction; `commitDetection` in particular makes
+ * detection exactly-once: it takes the events' rows off the detection queue
+ * (filled in the transaction that stored them) and records the rules'
+ * results in the same transaction, so a crash before it leaves the rows
+ * queued, and a second evaluation of a row already taken changes nothing.
+ */
+export interface AlertStore {
+  // --- detection queue -------------------------------------------------------
+  /** Stored events not yet through detection, oldest (by row id, which starts with the event time) first. */
+  listPendingDetection(limit: number): Promise<StoredEvent[]>;
+  countPendingDetection(): Promise<number>;
+  /** See the interface comment. Matches of rows no longer queued are ignored. */
+  commitDetection(commit: DetectionCommit): Promise<DetectionCommitResult>;
+
+  // --- rules -----------------------------------------------------------------
+  /** Rules whose enabled state the user changed, by rule id. */
+  ruleEnabledOverrides(): Promise<Map<string, boolean>>;
+  setRuleEnabled(ruleId: string, enabled: boolean): Promise<void>;
+  listRuleErrors(query: RuleErrorQuery): Promise<RuleErrorRecord[]>;
+  countRuleErrors(query: Omit<RuleErrorQuery, 'limit'>): Promise<number>;
+
+  // --- alerts ----------------------------------------------------------------
+  /** Raised alerts (groups at or above their threshold), newest first. */
+  listAlerts(query: AlertQuery): Promise<AlertRecord[]>;
+  getAlert(id: string): Promise<AlertRecord | undefined>;
+  /** Row ids of the events grouped into an alert, oldest first. */
+  alertRowIds(alertId: string, limit?: number): Promise<string[]>;
+  /**
+   * Acknowledges or resolves (or reopens) an alert; resolving queues a
+   * `resolved` notice to each destination told about it. Throws UnknownAlertError.
+   */
+  setAlertStatus(id: string, status: AlertStatus, note?: string): Promise<AlertRecord>;
+
+  // --- destinations ----------------------------------------------------------
+  createDestination(input: NewDestination): Promise<DestinationRecord>;
+  /** Throws UnknownDestinationError. `secret: null` removes it; undefined keeps it. */
+  updateDestination(id: string, patch: DestinationPatch): Promise<DestinationRecord>;
+  /** By id or by name. */
+  getDestination(idOrName: string): Promise<DestinationRecord | undefined>;
+  listDestinations(): Promise<DestinationRecord[]>;
+  /** Removes it with its pending deliveries (the delivery log stays). */
+  removeDestination(id: string): Promise<boolean>;
+  /** Decrypted; only the delivery worker calls this. */
+  getDestinationSecret(id: string): Promise<DestinationSecret>;
+
+  // --- delivery outbox -------------------------------------------------------
+  /** Pending deliveries due at `now`, oldest first. */
+  dueDeliveries(now: number, limit: number): Promise<DeliveryRecord[]>;
+  /** Earliest `nextAttemptAt` of a pending delivery, or null. */
+  nextDeliveryDueAt(): Promise<number | null>;
+  /** Logs an attempt and moves the delivery to its next state, in one transaction. */
+  recordDeliveryAttempt(attempt: DeliveryAttemptInput): Promise<void>;
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+  listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttemptRecord[]>;
+}
+
+/** One rule's match on one event, with the rule's grouping settings. */
+export interface RuleMatchRow {
+  ruleId: string;
+  rowId: string;
+  sourceId: string;
+  logType: LogType;
+  eventTimeMs: number;
+  title: string;
+  dedup: string;
+  severity: Severity;
+  context: Record<string, unknown>;
+  dedupPeriodMs: number;
+  threshold: number;
+}
+
+/** A rule function that threw on an event. */
+export interface RuleErrorRow {
+  ruleId: string;
+  rowId: string;
+  sourceId: string;
+  logType: LogType;
+  /** `rule`, `title`, `dedup`, `severity` or `alertContext`. */
+  functionName: string;
+  message: string;
+}
+
+export interface DetectionCommit {
+  /** The events evaluated: taken off the queue. */
+  rowIds: readonly string[];
+  matches: readonly RuleMatchRow[];
+  errors: readonly RuleErrorRow[];
+}
+
+export interface DetectionCommitResult {
+  /** Rows that were still queued, so whose results were recorded. */
+  claimed: number;
+  /** Alerts that reached their threshold in this commit. */
+  raised: AlertRecord[];
+  /** Matches added to alerts or groups. */
+  matched: number;
+}
+
+export interface RuleErrorRecord extends RuleErrorRow {
+  at: number;
+}
+
+export interface RuleErrorQuery {
+  ruleId?: string;
+  limit?: number;
+}
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export interface AlertRecord {
+  id: string;
+  /** `rule` (a detection) or `system` (Zoomtrail's own alarms). */
+  type: 'rule' | 'system';
+  ruleId: string;
+  dedup: string;
+  title: string;
+  severity: Severity;
+  firstEventMs: number;
+  lastEventMs: number;
+  eventCount: number;
+  dedupPeriodMs: number;
+  threshold: number;
+  /** When the group reached its threshold; null below it (not an alert yet). */
+  raisedAt: number | null;
+  status: AlertStatus;
+  statusChangedAt: number | null;
+  statusNote: string | null;
+  context: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AlertQuery {
+  status?: readonly AlertStatus[];
+  severity?: readonly Severity[];
+  ruleId?: string;
+  /** Raised at or after / before. */
+  sinceMs?: number;
+  untilMs?: number;
+  limit?: number;
+}
+
+export interface DestinationFields {
+  name: string;
+  kind: DestinationKind;
+  settings: DestinationSettings;
+  enabled: boolean;
+}
+
+export interface NewDestination extends DestinationFields {
+  secret: DestinationSecret;
+}
+
+export type DestinationPatch = Partial<Omit<DestinationFields, 'kind'>> & { secret?: DestinationSecret };
+
+export interface DestinationRecord extends DestinationFields {
+  id: string;
+  /** Whether a secret is stored; its value never leaves the store except through getDestinationSecret. */
+  hasSecret: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type DeliveryNotice = 'raised' | 'resolved';
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveryRecord {
+  id: string;
+  alertId: string;
+  destinationId: string;
+  notice: DeliveryNotice;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+}
+
+export interface DeliveryAttemptInput {
+  deliveryId: string;
+  at: number;
+  ok: boolean;
+  status: number | null;
+  message: string;
+  durationMs: number;
+  /** After a failure: when to try again, or null to give up (state `failed`). */
+  retryAt: number | null;
+}
+
+export interface DeliveryAttemptRecord {
+  deliveryId: string;
+  attempt: number;
+  at: number;
+  ok: boolean;
+  status: number | null;
+  message: string;
+  durationMs: number;
+}
+
+export interface DeliveryQuery {
+  alertId?: string;
+  destinationId?: string;
+  state?: DeliveryState;
+  limit?: number;
+}

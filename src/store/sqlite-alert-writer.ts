@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import { acceptingBounds, addMatch, startGroup, type GroupState } from '../alert/alert-grouping.js';
+import { destinationWants } from '../alert/destination-filter.js';
+import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult, RuleMatchRow } from './alert-store.js';
+import { toAlertRecord, toDestinationRecord } from './alert-rows.js';
+import { UnknownAlertError } from './store-errors.js';
+import type { AlertsTable, DestinationsTable } from './store-tables.js';
+
+type Database = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement;
+type AlertRow = Selectable<AlertsTable>;
+
+/** The group a match joins: one rule, one dedup string, not resolved, spanning less than a period with the match. */
+const FIND_GROUP = `SELECT * FROM alerts
+  WHERE type = 'rule' AND rule_id = ? AND dedup = ? AND status != 'resolved' AND first_event_ms > ? AND last_event_ms < ?
+  ORDER BY first_event_ms DESC LIMIT 1`;
+
+const INSERT_ALERT = `INSERT INTO alerts (id, type, rule_id, dedup, title, severity, first_event_ms, last_event_ms, event_count,
+    dedup_period_ms, threshold, raised_at, status, status_changed_at, status_note, context_json, created_at, updated_at)
+  VALUES (@id, 'rule', @ruleId, @dedup, @title, @severity, @firstEventMs, @lastEventMs, @eventCount,
+    @dedupPeriodMs, @threshold, @raisedAt, 'open', NULL, NULL, @context, @now, @now)`;
+
+const UPDATE_GROUP = `UPDATE alerts SET first_event_ms = @firstEventMs, last_event_ms = @lastEventMs, event_count = @eventCount,
+    raised_at = @raisedAt, updated_at = @now WHERE id = @id`;
+
+const INSERT_DELIVERY = `INSERT INTO deliveries (id, alert_id, destination_id, notice, state, attempts, next_attempt_at, created_at, updated_at)
+  VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (alert_id, destination_id, notice) DO NOTHING`;
+
+/**
+ * SQLite's multi-statement writes for detections and alerts, each one
+ * synchronous better-sqlite3 transaction (never interleaved with another
+ * write on the single connection).
+ */
+export class SqliteAlertWriter {
+  readonly #commitDetection: (commit: DetectionCommit, now: number) => DetectionCommitResult;
+  readonly #setStatus: (id: string, status: AlertStatus, note: string | null, now: number) => AlertRecord;
+  readonly #recordAttempt: (attempt: DeliveryAttemptInput) => void;
+  readonly #removeDestination: (id: string) => boolean;
+
+  constructor(db: Database) {
+    const prep = (sql: string): Statement => db.prepare(sql);
+    const s = {
+      deletePending: prep('DELETE FROM detection_pending WHERE row_id = ?'),
+      findGroup: prep(FIND_GROUP),
+      insertAlert: prep(INSERT_ALERT),
+      updateGroup: prep(UPDATE_GROUP),
+      getAlert: prep('SELECT * FROM alerts WHERE id = ?'),
+      insertAlertEvent: prep('INSERT INTO alert_events (alert_id, row_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      insertRuleError: prep(`INSERT INTO rule_errors (rule_id, row_id, function_name, source_id, log_type, message, at)
+        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      destinations: prep('SELECT * FROM destinations WHERE enabled = 1 ORDER BY created_at, id'),
+      insertDelivery: prep(INSERT_DELIVERY),
+      setStatus: prep(`UPDATE alerts SET status = ?, status_changed_at = ?, status_note = ?, updated_at = ? WHERE id = ?`),
+      raisedDestinations: prep(`SELECT DISTINCT destination_id FROM deliveries WHERE alert_id = ? AND notice = 'raised'`),
+      getDelivery: prep('SELECT attempts FROM deliveries WHERE id = ?'),
+      insertAttempt: prep(`INSERT INTO delivery_attempts (delivery_id, attempt, at, ok, status, message, duration_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      updateDelivery: prep(`UPDATE deliveries SET state = @state, attempts = @attempts, next_attempt_at = @nextAttemptAt,
+        last_status = @status, last_error = @error, updated_at = @at, delivered_at = @deliveredAt WHERE id = @id`),
+      removePendingDeliveries: prep(`DELETE FROM deliveries WHERE destination_id = ? AND state = 'pending'`),
+      removeDestination: prep('DELETE FROM destinations WHERE id = ?'),
+    };
+
+    const enqueueRaised = (alert: AlertRecord, now: number) => {
+      for (const row of s.destinations.all() as Selectable<DestinationsTable>[]) {
+        const destination = toDestinationRecord(row);
+        if (destinationWants(destination, alert)) s.insertDelivery.run(randomUUID(), alert.id, destination.id, 'raised', now, now, now);
+      }
+    };
+
+    this.#commitDetection = db.transaction((commit: DetectionCommit, now: number): DetectionCommitResult => {
+      const claimed = new Set<string>();
+      for (const rowId of commit.rowIds) if (s.deletePending.run(rowId).changes > 0) claimed.add(rowId);
+      const raised: AlertRecord[] = [];
+      let matched = 0;
+      for (const match of inEventTimeOrder(commit.matches)) {
+        if (!claimed.has(match.rowId)) continue;
+        matched++;
+        const { after, before } = acceptingBounds(match.eventTimeMs, match.dedupPeriodMs);
+        const existing = s.findGroup.get(match.ruleId, match.dedup, after, before) as AlertRow | undefined;
+        let alertId: string;
+        let raisedNow: boolean;
+        if (existing) {
+          alertId = existing.id;
+          const next = addMatch(groupState(existing), match.eventTimeMs, now);
+          raisedNow = next.raisedNow;
+          s.updateGroup.run({ id: alertId, ...next.group, now });
+        } else {
+          alertId = randomUUID();
+          const next = startGroup(match.eventTimeMs, match.threshold, now);
+          raisedNow = next.raisedNow;
+          s.insertAlert.run({
+            id: alertId,
+            ruleId: match.ruleId,
+            dedup: match.dedup,
+            title: match.title,
+            severity: match.severity,
+            dedupPeriodMs: match.dedupPeriodMs,
+            context: JSON.stringify(match.context),
+            ...next.group,
+            now,
+          });
+        }
+        s.insertAlertEvent.run(alertId, match.rowId);
+        if (raisedNow) {
+          const alert = toAlertRecord(s.getAlert.get(alertId) as AlertRow);
+          enqueueRaised(alert, now);
+          raised.push(alert);
+        }
+      }
+      for (const error of commit.errors) {
+        if (!claimed.has(error.rowId)) continue;
+        s.insertRuleError.run(error.ruleId, error.rowId, error.functionName, error.sourceId, error.logType, error.message, now);
+      }
+      return { claimed: claimed.size, raised, matched };
+    });
+
+    this.#setStatus = db.transaction((id: string, status: AlertStatus, note: string | null, now: number): AlertRecord => {
+      const before = s.getAlert.get(id) as AlertRow | undefined;
+      if (!before) throw new UnknownAlertError(id);
+      if (before.status !== status) {
+        s.setStatus.run(status, now, note, now, id);
+        if (status === 'resolved') {
+          for (const { destination_id } of s.raisedDestinations.all(id) as Array<{ destination_id: string }>) {
+            s.insertDelivery.run(randomUUID(), id, destination_id, 'resolved', now, now, now);
+          }
+        }
+      }
+      return toAlertRecord(s.getAlert.get(id) as AlertRow);
+    });
+
+    this.#recordAttempt = db.transaction((a: DeliveryAttemptInput) => {
+      const row = s.getDelivery.get(a.deliveryId) as { attempts: number } | undefined;
+      if (!row) return;
+      const attempt = Number(row.attempts) + 1;
+      s.insertAttempt.run(a.deliveryId, attempt, a.at, a.ok ? 1 : 0, a.status, a.message, Math.round(a.durationMs));
+      s.updateDelivery.run({
+        id: a.deliveryId,
+        state: a.ok ? 'delivered' : a.retryAt === null ? 'failed' : 'pending',
+        attempts: attempt,
+        nextAttemptAt: a.ok || a.retryAt === null ? a.at : a.retryAt,
+        status: a.status,
+        error: a.ok ? null : a.message,
+        at: a.at,
+        deliveredAt: a.ok ? a.at : null,
+      });
+    });
+
+    this.#removeDestination = db.transaction((id: string) => {
+      s.removePendingDeliveries.run(id);
+      return s.removeDestination.run(id).changes > 0;
+    });
+  }
+
+  commitDetection(commit: DetectionCommit, now: number): DetectionCommitResult {
+    return this.#commitDetection(commit, now);
+  }
+
+  setAlertStatus(id: string, status: AlertStatus, note: string | null, now: number): AlertRecord {
+    return this.#setStatus(id, status, note, now);
+  }
+
+  recordDeliveryAttempt(attempt: DeliveryAttemptInput): void {
+    this.#recordAttempt(attempt);
+  }
+
+  removeDestination(id: string): boolean {
+    return this.#removeDestination(id);
+  }
+}
+
+function groupState(row: AlertRow): GroupState {
+  return {
+    firstEventMs: Number(row.first_event_ms),
+    lastEventMs: Number(row.last_event_ms),
+    eventCount: Number(row.event_count),
+    threshold: Number(row.threshold),
+    raisedAt: row.raised_at === null ? null : Number(row.raised_at),
+  };
+}
+
+/** Matches oldest first, so a batch groups history as it happened (stable for equal times). */
+function inEventTimeOrder(matches: readonly RuleMatchRow[]): RuleMatchRow[] {
+  return [...matches].sort((a, b) => a.eventTimeMs - b.eventTimeMs);
+}
