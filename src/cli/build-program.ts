@@ -1,9 +1,12 @@
 import { Command } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { registerAlertsCommand } from './alerts-command.js';
+import { registerDestinationCommand } from './destination-command.js';
 import { registerEventsCommand } from './events-command.js';
 import { registerFailuresCommand } from './failures-command.js';
 import { registerPollCommand } from './poll-command.js';
 import { registerPullCommand } from './pull-command.js';
+import { registerRulesCommand } from './rules-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerSourceCommand } from './source-command.js';
@@ -30,5 +33,8 @@ export function buildProgram(): Command {
   registerFailuresCommand(program);
   registerPullCommand(program);
   registerSimulateCommand(program);
+  registerRulesCommand(program);
+  registerAlertsCommand(program);
+  registerDestinationCommand(program);
   return program;
 }

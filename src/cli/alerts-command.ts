@@ -1,0 +1,134 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { SEVERITIES, type Severity } from '../detect/rule.js';
+import { findRule } from '../rules/rule-registry.js';
+import { ALERT_STATUSES, type AlertRecord, type AlertStatus } from '../store/alert-store.js';
+import { UnknownAlertError } from '../store/store-errors.js';
+import { UsageError } from './exit-codes.js';
+import { parseIntegerOption } from './option-parsers.js';
+import { iso } from './rules-command.js';
+import { formatTable, withApp } from './with-app.js';
+
+/** A comma-separated list of allowed values, e.g. `--status open,acknowledged`. */
+function parseListOption<T extends string>(name: string, allowed: readonly T[], normalize: (v: string) => string = (v) => v): (value: string) => T[] {
+  return (value) => {
+    const items = value.split(',').map((v) => normalize(v.trim())).filter((v) => v !== '');
+    const wrong = items.filter((v) => !(allowed as readonly string[]).includes(v));
+    if (items.length === 0 || wrong.length > 0) throw new InvalidArgumentError(`${name} takes a comma-separated list of ${allowed.join(', ')}, not "${value}".`);
+    return items as T[];
+  };
+}
+
+interface ListOptions {
+  status?: AlertStatus[];
+  severity?: Severity[];
+  rule?: string;
+  limit: number;
+  format: string;
+}
+
+export function registerAlertsCommand(program: Command): void {
+  const alerts = program.command('alerts').description('List, show, acknowledge, resolve and reopen alerts.');
+
+  alerts
+    .command('list')
+    .description('List raised alerts, newest first.')
+    .option('--status <list>', `only these statuses, comma-separated: ${ALERT_STATUSES.join(', ')}`, parseListOption('--status', ALERT_STATUSES))
+    .option('--severity <list>', `only these severities, comma-separated: ${SEVERITIES.join(', ')}`, parseListOption('--severity', SEVERITIES, (v) => v.toUpperCase()))
+    .option('--rule <id>', 'only alerts of this rule')
+    .option('--limit <n>', 'at most this many', parseIntegerOption('--limit', 1, 1_000_000), 100)
+    .option('--format <format>', 'table or ndjson', 'table')
+    .action(async (options: ListOptions, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.format !== 'table' && options.format !== 'ndjson') throw new UsageError(`--format must be table or ndjson, not "${options.format}".`);
+        const list = await app.store.listAlerts({ status: options.status, severity: options.severity, ruleId: options.rule, limit: options.limit });
+        if (options.format === 'ndjson') {
+          for (const a of list) process.stdout.write(`${JSON.stringify(alertJson(a))}\n`);
+          return;
+        }
+        if (list.length === 0) {
+          process.stdout.write('No alerts.\n');
+          return;
+        }
+        const rows = list.map((a) => [a.id, iso(a.raisedAt ?? a.createdAt), a.severity, a.status, String(a.eventCount), a.ruleId, a.title]);
+        process.stdout.write(formatTable(['ID', 'RAISED', 'SEVERITY', 'STATUS', 'EVENTS', 'RULE', 'TITLE'], rows));
+      });
+    });
+
+  alerts
+    .command('show')
+    .description('Show an alert: its fields, the row ids of its events, and its deliveries to each destination.')
+    .argument('<id>', 'alert id, from `zoomtrail alerts list`')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (id: string, options: { format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        const alert = await app.store.getAlert(id);
+        if (!alert) throw new UnknownAlertError(id);
+        const rowIds = await app.store.alertRowIds(id, 50);
+        const deliveries = await app.store.listDeliveries({ alertId: id });
+        const names = new Map((await app.store.listDestinations()).map((d) => [d.id, d.name]));
+        if (options.format === 'json') {
+          process.stdout.write(`${JSON.stringify({ alert: alertJson(alert), rowIds, deliveries }, null, 2)}\n`);
+          return;
+        }
+        const lines = [
+          `${alert.title}`,
+          `  id: ${alert.id}`,
+          `  rule: ${alert.ruleId} (${ruleName(alert)})${alert.type === 'system' ? ', system alert' : ''}`,
+          `  severity: ${alert.severity}`,
+          `  status: ${alert.status}${alert.statusChangedAt !== null ? ` since ${iso(alert.statusChangedAt)}` : ''}${alert.statusNote ? ` (note: ${alert.statusNote})` : ''}`,
+          `  raised: ${alert.raisedAt !== null ? iso(alert.raisedAt) : 'not yet (below threshold)'}`,
+          `  events: ${alert.eventCount}, first ${iso(alert.firstEventMs)}, last ${iso(alert.lastEventMs)} (dedup period ${Math.round(alert.dedupPeriodMs / 60_000)} min, threshold ${alert.threshold})`,
+          `  dedup: ${alert.dedup}`,
+        ];
+        if (Object.keys(alert.context).length > 0) lines.push(`  context: ${JSON.stringify(alert.context)}`);
+        lines.push('', `Event row ids${alert.eventCount > rowIds.length ? ` (first ${rowIds.length} of ${alert.eventCount})` : ''}:`, ...rowIds.map((r) => `  ${r}`));
+        lines.push('');
+        if (deliveries.length === 0) {
+          lines.push('Deliveries: none.');
+        } else {
+          lines.push('Deliveries:');
+          const rows = deliveries.map((d) => [
+            names.get(d.destinationId) ?? d.destinationId,
+            d.notice,
+            d.state,
+            String(d.attempts),
+            d.deliveredAt !== null ? iso(d.deliveredAt) : d.state === 'pending' ? `next ${iso(d.nextAttemptAt)}` : '-',
+            d.lastError ?? '',
+          ]);
+          lines.push(formatTable(['DESTINATION', 'NOTICE', 'STATE', 'ATTEMPTS', 'DELIVERED', 'LAST ERROR'], rows).replace(/^/gm, '  ').trimEnd());
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
+
+  const transitions: Array<[name: string, status: AlertStatus, words: string, note: boolean]> = [
+    ['ack', 'acknowledged', 'Acknowledge an alert (someone is on it).', true],
+    ['resolve', 'resolved', 'Resolve an alert; destinations told about it get a resolved notice.', true],
+    ['reopen', 'open', 'Reopen an acknowledged or resolved alert.', false],
+  ];
+  for (const [name, status, words, takesNote] of transitions) {
+    const sub = alerts.command(name).description(words).argument('<id>', 'alert id, from `zoomtrail alerts list`');
+    if (takesNote) sub.option('--note <text>', 'a note kept with the status');
+    sub.action(async (id: string, options: { note?: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        const updated = await app.store.setAlertStatus(id, status, options.note);
+        process.stdout.write(`${updated.id} ${updated.status}\n`);
+      });
+    });
+  }
+}
+
+function ruleName(alert: AlertRecord): string {
+  return findRule(alert.ruleId)?.meta.displayName ?? alert.ruleId;
+}
+
+/** The record with the rule's display name and its times as ISO strings alongside. */
+function alertJson(alert: AlertRecord): Record<string, unknown> {
+  return {
+    ...alert,
+    ruleDisplayName: ruleName(alert),
+    raisedTime: alert.raisedAt !== null ? new Date(alert.raisedAt).toISOString() : null,
+    firstEventTime: new Date(alert.firstEventMs).toISOString(),
+    lastEventTime: new Date(alert.lastEventMs).toISOString(),
+  };
+}

@@ -1,0 +1,229 @@
+import { createInterface } from 'node:readline';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { AppContext } from '../app/app-context.js';
+import { buildNotification } from '../alert/alert-notification.js';
+import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../alert/destination.js';
+import { DESTINATION_SENDERS, senderFor } from '../alert/destination-registry.js';
+import { SEVERITIES, type RuleMeta, type Severity } from '../detect/rule.js';
+import { findRule } from '../rules/rule-registry.js';
+import type { AlertRecord, DestinationRecord } from '../store/alert-store.js';
+import { UnknownDestinationError } from '../store/store-errors.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { formatTable, withApp } from './with-app.js';
+
+interface AddOptions {
+  name: string;
+  kind: DestinationKind;
+  url?: string;
+  minSeverity?: Severity;
+  rule?: string[];
+  secretEnv?: string;
+  secretStdin?: boolean;
+}
+
+function parseKind(value: string): DestinationKind {
+  if (!(DESTINATION_KINDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`--kind must be one of ${DESTINATION_KINDS.join(', ')}, not "${value}".`);
+  return value as DestinationKind;
+}
+
+function parseSeverity(value: string): Severity {
+  const upper = value.toUpperCase();
+  if (!(SEVERITIES as readonly string[]).includes(upper)) throw new InvalidArgumentError(`--min-severity must be one of ${SEVERITIES.join(', ')}, not "${value}".`);
+  return upper as Severity;
+}
+
+export function registerDestinationCommand(program: Command): void {
+  const destination = program.command('destination').description('Add, list, test, enable, disable and remove alert destinations.');
+
+  destination
+    .command('add')
+    .description('Add an alert destination and print its id.')
+    .requiredOption('--name <name>', 'a name to know the destination by')
+    .requiredOption('--kind <kind>', DESTINATION_KINDS.join(', '), parseKind)
+    .option('--url <url>', 'webhook: the receiver URL (required); pagerduty: the Events API v2 URL (optional)')
+    .option('--min-severity <severity>', `send only alerts at or above this severity: ${SEVERITIES.join(', ')} (default INFO: all)`, parseSeverity)
+    .option('--rule <id...>', 'send only alerts of these rules (system alerts always go)')
+    .option('--secret-env <var>', 'read the secret from this environment variable')
+    .option('--secret-stdin', 'read the secret from the first line of stdin')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The secret is never taken as a flag value, so it stays out of shell history and the process list: name an environment',
+        'variable holding it (--secret-env) or pipe it in (--secret-stdin). It is stored encrypted and never printed.',
+        '',
+        'Kinds and their secrets:',
+        ...[...DESTINATION_SENDERS.values()].map((s) => `  ${s.kind.padEnd(10)} ${s.description}${s.needsSecret ? '' : ' No secret.'}`),
+      ].join('\n'),
+    )
+    .action(async (options: AddOptions, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.secretEnv !== undefined && options.secretStdin) throw new UsageError('Give the secret through --secret-env or --secret-stdin, not both.');
+        for (const id of options.rule ?? []) {
+          if (!findRule(id)) throw new UsageError(`--rule: there is no rule "${id}"; \`zoomtrail rules list\` shows the rule ids.`);
+        }
+        const secret = await readSecret(options);
+        const settings: DestinationSettings = {};
+        if (options.url !== undefined) settings.url = options.url;
+        if (options.minSeverity !== undefined) settings.minSeverity = options.minSeverity;
+        if (options.rule && options.rule.length > 0) settings.ruleIds = options.rule;
+        const sender = senderFor(options.kind);
+        if (sender.needsSecret && secret === null) {
+          throw new UsageError(`A ${options.kind} destination needs a secret: give it with --secret-env VAR or --secret-stdin (see \`zoomtrail destination add --help\`).`);
+        }
+        const problem = sender.validate(settings, secret);
+        if (problem) throw new UsageError(`${problem}.`);
+        const created = await app.store.createDestination({ name: options.name, kind: options.kind, settings, enabled: true, secret });
+        process.stdout.write(`${created.id}\n`);
+        process.stderr.write(`Added ${created.kind} destination "${created.name}" (${created.id}); \`zoomtrail destination test ${created.name}\` sends it a test alert.\n`);
+      });
+    });
+
+  destination
+    .command('list')
+    .description('List the destinations (never their secrets).')
+    .option('--format <format>', 'table or ndjson', 'table')
+    .action(async (options: { format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.format !== 'table' && options.format !== 'ndjson') throw new UsageError(`--format must be table or ndjson, not "${options.format}".`);
+        const list = await app.store.listDestinations();
+        if (options.format === 'ndjson') {
+          for (const d of list) process.stdout.write(`${JSON.stringify({ id: d.id, name: d.name, kind: d.kind, enabled: d.enabled, settings: d.settings, hasSecret: d.hasSecret, createdAt: d.createdAt, updatedAt: d.updatedAt })}\n`);
+          return;
+        }
+        if (list.length === 0) {
+          process.stdout.write('No destinations yet. Add one with `zoomtrail destination add --help`.\n');
+          return;
+        }
+        const rows = list.map((d) => [d.id, d.name, d.kind, d.enabled ? 'yes' : 'no', d.settings.minSeverity ?? 'INFO', d.settings.ruleIds?.join(',') || 'all', shownUrl(d), d.hasSecret ? 'yes' : 'no']);
+        process.stdout.write(formatTable(['ID', 'NAME', 'KIND', 'ENABLED', 'MIN SEVERITY', 'RULES', 'URL', 'SECRET SET'], rows));
+      });
+    });
+
+  destination
+    .command('test')
+    .description('Send a test alert to a destination right away (not through the outbox); prints "delivered (...)" and exits 0, or "FAILED: ..." and exits 4.')
+    .argument('<destination>', 'destination name or id')
+    .action(async (idOrName: string, _options: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        const d = await existing(app, idOrName);
+        const secret = await app.store.getDestinationSecret(d.id);
+        const now = app.clock.now();
+        const notification = buildNotification(testAlert(now), TEST_RULE_META, 'raised', null);
+        const result = await senderFor(d.kind).send(notification, d.settings, secret, { fetch: globalThis.fetch, clock: app.clock, logger: app.logger });
+        if (result.ok) {
+          process.stdout.write(`delivered (${result.status !== null ? `HTTP ${result.status}` : result.message})\n`);
+          return EXIT.ok;
+        }
+        process.stdout.write(`FAILED: ${result.message}\n`);
+        return EXIT.zoomUnavailable;
+      });
+    });
+
+  destination
+    .command('remove')
+    .description('Remove a destination with its pending deliveries (the delivery log stays).')
+    .argument('<destination>', 'destination name or id')
+    .action(async (idOrName: string, _options: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        const d = await existing(app, idOrName);
+        if (!(await app.store.removeDestination(d.id))) throw new UnknownDestinationError(idOrName);
+        process.stderr.write(`Removed destination "${d.name}" (${d.id}).\n`);
+      });
+    });
+
+  for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+    destination
+      .command(name)
+      .description(`${enabled ? 'Enable' : 'Disable'} a destination: new alerts are ${enabled ? '' : 'no longer '}sent to it.`)
+      .argument('<destination>', 'destination name or id')
+      .action(async (idOrName: string, _options: unknown, command: Command) => {
+        await withApp(command, async (app) => {
+          const d = await existing(app, idOrName);
+          await app.store.updateDestination(d.id, { enabled });
+          process.stderr.write(`Destination "${d.name}" is now ${enabled ? 'enabled' : 'disabled'}.\n`);
+        });
+      });
+  }
+}
+
+async function existing(app: AppContext, idOrName: string): Promise<DestinationRecord> {
+  const d = await app.store.getDestination(idOrName);
+  if (!d) throw new UnknownDestinationError(idOrName);
+  return d;
+}
+
+/** The URL worth showing: a webhook's or PagerDuty's; a Slack URL is the secret. */
+function shownUrl(d: DestinationRecord): string {
+  switch (d.kind) {
+    case 'webhook':
+      return d.settings.url ?? '-';
+    case 'pagerduty':
+      return d.settings.url ?? '(PagerDuty default)';
+    case 'slack':
+      return '(secret URL)';
+    default:
+      return '-';
+  }
+}
+
+/** From the named environment variable or the first line of stdin; never from a flag value. Null when neither is given. */
+async function readSecret(options: AddOptions): Promise<DestinationSecret> {
+  if (options.secretEnv !== undefined) {
+    const value = process.env[options.secretEnv];
+    if (value === undefined || value.trim() === '') throw new UsageError(`--secret-env: the environment variable ${options.secretEnv} is not set or empty.`);
+    return value.trim();
+  }
+  if (options.secretStdin) {
+    if (process.stdin.isTTY) process.stderr.write('Secret (one line, then Enter): ');
+    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    let secret = '';
+    for await (const line of lines) {
+      secret = line.trim();
+      break;
+    }
+    lines.close();
+    if (secret === '') throw new UsageError('--secret-stdin: stdin held no secret (an empty first line).');
+    return secret;
+  }
+  return null;
+}
+
+const TEST_RULE_META: RuleMeta = {
+  id: 'Zoomtrail.Test',
+  displayName: 'Zoomtrail test alert',
+  logTypes: [],
+  severity: 'INFO',
+  description: 'A test alert sent by `zoomtrail destination test`; nothing happened in Zoom.',
+  runbook: 'Nothing to do: this checks that alerts reach this destination.',
+  reference: '',
+  tags: [],
+  mitre: [],
+  dedupPeriodMinutes: 60,
+  threshold: 1,
+  summaryAttributes: [],
+  enabled: true,
+};
+
+function testAlert(now: number): AlertRecord {
+  return {
+    id: `test-${now}`,
+    type: 'rule',
+    ruleId: 'Zoomtrail.Test',
+    dedup: `test-${now}`,
+    title: 'Zoomtrail test alert',
+    severity: 'INFO',
+    firstEventMs: now,
+    lastEventMs: now,
+    eventCount: 1,
+    dedupPeriodMs: 3_600_000,
+    threshold: 1,
+    raisedAt: now,
+    status: 'open',
+    statusChangedAt: null,
+    statusNote: null,
+    context: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,335 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rowIdFor } from '../src/collect/row-identity.js';
+import { Detector } from '../src/detect/detector.js';
+import { loadNormalizers } from '../src/normalize/log-type-registry.js';
+import { RULES } from '../src/rules/rule-registry.js';
+import { systemClock, utcDay } from '../src/shared/clock.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+import type { EventRow } from '../src/store/store.js';
+import { BIN, childEnv, runCli, type CliResult } from './support/cli-child.js';
+import { TEST_SECRET_KEY } from './support/collect-harness.js';
+
+/**
+ * The detection and alerting commands as a user runs them: real child
+ * processes (`node bin/zoomtrail.js ...`), each test with its own data
+ * directory; tests run concurrently.
+ */
+
+const TWO_FACTOR_OFF = {
+  time: '2026-03-10T11:00:00Z',
+  operator: 'admin@example.com',
+  category_type: 'Account',
+  action: 'Update',
+  operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
+};
+const HARMLESS = { time: '2026-03-10T11:05:00Z', operator: 'admin@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from Off to On' };
+const TWO_FACTOR_TITLE = "Zoom User [admin@example.com] disabled your organization's setting to sign in with Two-Factor Authentication.";
+const TWO_FACTOR_MATCH = (index: number) =>
+  JSON.stringify({ index, rule_id: 'Zoom.Two.Factor.Authentication.Disabled', title: TWO_FACTOR_TITLE, severity: 'MEDIUM', dedup: TWO_FACTOR_TITLE });
+const WEBHOOK_SECRET = 'whsec-do-not-print-7a6b5c4d3e2f';
+
+const tempDirs: string[] = [];
+const servers: Server[] = [];
+afterAll(async () => {
+  for (const s of servers) await new Promise((resolve) => s.close(resolve));
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-detect-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function envFor(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { ZOOMTRAIL_DATA_DIR: dataDir, ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, ZOOMTRAIL_LOG_LEVEL: 'warn', ...extra };
+}
+
+/** Like runCli, with `input` written to the child's stdin. */
+function runWithInput(args: string[], env: Record<string, string>, input: string): Promise<CliResult> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  child.stdin.end(input);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** A store in `dataDir` holding one two-factor-disabled event, run through detection: one open alert. */
+async function seedAlert(dataDir: string): Promise<void> {
+  const store = await openSqliteStore({ dataDir, clock: systemClock, env: { ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY } });
+  try {
+    const source = await store.createSource({
+      name: 'Seeded',
+      authKind: 's2s',
+      zoomAccountId: 'acct',
+      clientId: 'client',
+      apiUrl: 'https://api.zoom.us/v2',
+      oauthUrl: 'https://zoom.us',
+      backfillDays: 7,
+      pollIntervalMs: 300_000,
+      settleDays: 2,
+      reconcileIntervalMs: 3_600_000,
+      requestsPerSecond: 2,
+      requestsPerDay: 3000,
+      paused: false,
+      credentials: { clientSecret: 'seeded-client-secret' },
+    });
+    const normalizer = loadNormalizers().get('Zoom.Operation')!;
+    const events: EventRow[] = [TWO_FACTOR_OFF, HARMLESS].map((raw, i) => {
+      const rowId = rowIdFor(source.id, 'Zoom.Operation', `seed-${i}`, 0, Date.parse(raw.time));
+      const result = normalizer.normalize(raw, { sourceId: source.id, sourceLabel: source.name, rowId, parseTimeMs: Date.now() });
+      if (!result.ok) throw new Error(result.problem.reason);
+      const { event, eventTimeMs, emails, ipAddresses } = result.value;
+      return { rowId, day: utcDay(eventTimeMs), eventTimeMs, emails, ipAddresses, event };
+    });
+    await store.commitPage({ sourceId: source.id, logType: 'Zoom.Operation', events, failures: [], days: [], stream: {} });
+    const detector = new Detector({ store, rules: RULES, clock: systemClock, logger: pino({ level: 'silent' }) });
+    const drained = await detector.drain();
+    expect(drained).toEqual({ events: 2, raised: 1 });
+  } finally {
+    await store.close();
+  }
+}
+
+async function receiver(status: number): Promise<{ url: string; bodies: string[] }> {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      bodies.push(body);
+      res.writeHead(status).end('ok');
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies };
+}
+
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/hook`;
+}
+
+describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
+  it('rules test runs every rule test without a data directory and sums up', async () => {
+    const cwd = tempDir();
+    const out = await runCli(['rules', 'test'], { ZOOMTRAIL_LOG_LEVEL: 'warn' }, { cwd });
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trimEnd().split('\n');
+    const summary = lines.at(-1)!;
+    expect(summary).toMatch(/^\d+ passed, 0 failed$/);
+    expect(Number(summary.split(' ')[0])).toBe(lines.length - 1);
+    expect(lines.slice(0, -1).every((l) => l.startsWith('PASS '))).toBe(true);
+    expect(lines).toContain('PASS Zoom.Two.Factor.Authentication.Disabled 2FA Disabled (Panther)');
+    // No data directory was created in the working directory.
+    const one = await runCli(['rules', 'test', '--rule', 'Zoom.PasscodeDisabled'], {}, { cwd });
+    expect(one.code).toBe(0);
+    expect(one.stdout.split('\n').filter((l) => l.startsWith('PASS ')).every((l) => l.startsWith('PASS Zoom.PasscodeDisabled '))).toBe(true);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('rules run reads stdin NDJSON: matches as NDJSON lines, a bad line reported, exit 2', async () => {
+    const input = `${JSON.stringify(TWO_FACTOR_OFF)}\n\n${JSON.stringify(HARMLESS)}\n{not json\n${JSON.stringify(TWO_FACTOR_OFF)}\n`;
+    const out = await runWithInput(['rules', 'run', '--log-type', 'Zoom.Operation'], {}, input);
+    const lines = out.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(TWO_FACTOR_MATCH(0));
+    expect(JSON.parse(lines[1]!)).toEqual({ index: 2, error: expect.stringMatching(/^not valid JSON/) });
+    expect(Object.keys(JSON.parse(lines[1]!) as object)).toEqual(['index', 'error']);
+    expect(lines[2]).toBe(TWO_FACTOR_MATCH(3));
+    expect(out.code).toBe(2);
+  });
+
+  it('rules run reads --input FILE (NDJSON and array form) and exits 0 without bad lines', async () => {
+    const dir = tempDir();
+    const ndjson = path.join(dir, 'events.ndjson');
+    writeFileSync(ndjson, `${JSON.stringify(HARMLESS)}\n${JSON.stringify(TWO_FACTOR_OFF)}\n`);
+    const array = path.join(dir, 'events.json');
+    writeFileSync(array, JSON.stringify([TWO_FACTOR_OFF, HARMLESS, TWO_FACTOR_OFF], null, 2));
+    const [a, b, missing] = await Promise.all([
+      runCli(['rules', 'run', '--log-type', 'Zoom.Operation', '--input', ndjson], {}),
+      runCli(['rules', 'run', '--log-type', 'Zoom.Operation', '--input', array], {}),
+      runCli(['rules', 'run', '--log-type', 'Zoom.Operation', '--input', path.join(dir, 'nope.ndjson')], {}),
+    ]);
+    expect(a.stdout).toBe(`${TWO_FACTOR_MATCH(1)}\n`);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(`${TWO_FACTOR_MATCH(0)}\n${TWO_FACTOR_MATCH(2)}\n`);
+    expect(b.code).toBe(0);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--input/);
+  });
+
+  it('rules run refuses a bad --log-type with exit 2, naming the accepted values', async () => {
+    const out = await runCli(['rules', 'run', '--log-type', 'Zoom.Meetings'], {});
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/Zoom\.Activity, Zoom\.Operation/);
+  });
+
+  it('rules list shows the nine rules; disable and enable show in it; an unknown rule is a usage error', async () => {
+    const env = envFor(tempDir());
+    const list = await runCli(['rules', 'list'], env);
+    expect(list.code).toBe(0);
+    const rows = list.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^ID\s+SEVERITY\s+ENABLED\s+LOG TYPES\s+DEDUP MIN\s+THRESHOLD\s+NAME$/);
+    expect(rows).toHaveLength(1 + 9);
+    for (const rule of RULES) expect(list.stdout).toContain(rule.meta.id);
+    const enabledOf = (stdout: string) => (JSON.parse(stdout.split('\n').find((l) => l.includes('"Zoom.PasscodeDisabled"'))!) as { enabled: boolean }).enabled;
+
+    expect((await runCli(['rules', 'disable', 'Zoom.PasscodeDisabled'], env)).code).toBe(0);
+    expect(enabledOf((await runCli(['rules', 'list', '--format', 'ndjson'], env)).stdout)).toBe(false);
+    expect((await runCli(['rules', 'list'], env)).stdout).toMatch(/^Zoom\.PasscodeDisabled\s+LOW\s+no\s/m);
+    expect((await runCli(['rules', 'enable', 'Zoom.PasscodeDisabled'], env)).code).toBe(0);
+    expect(enabledOf((await runCli(['rules', 'list', '--format', 'ndjson'], env)).stdout)).toBe(true);
+
+    const unknown = await runCli(['rules', 'disable', 'Zoom.Nope'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('zoomtrail rules list');
+  });
+
+  it('alerts list on an empty store says so and exits 0; a bad status is exit 2; rules errors is empty', async () => {
+    const env = envFor(tempDir());
+    const [empty, badStatus, errors] = await Promise.all([
+      runCli(['alerts', 'list'], env),
+      runCli(['alerts', 'list', '--status', 'open,closed'], env),
+      runCli(['rules', 'errors'], env),
+    ]);
+    expect(empty.stdout).toBe('No alerts.\n');
+    expect(empty.code).toBe(0);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toMatch(/open, acknowledged, resolved/);
+    expect(errors.stdout).toBe('No rule errors.\n');
+    expect(errors.code).toBe(0);
+  });
+
+  it('alerts list, show, ack and reopen work on a stored alert; rules replay reports it without writing', async () => {
+    const dataDir = tempDir();
+    await seedAlert(dataDir);
+    const env = envFor(dataDir);
+
+    const [list, replay, replayJson, unknownAck] = await Promise.all([
+      runCli(['alerts', 'list', '--format', 'ndjson'], env),
+      runCli(['rules', 'replay'], env),
+      runCli(['rules', 'replay', '--since', '2026-03-10', '--until', '2026-03-11T00:00:00Z', '--rule', 'Zoom.Two.Factor.Authentication.Disabled', '--format', 'ndjson'], env),
+      runCli(['alerts', 'ack', 'no-such-alert'], env),
+    ]);
+    expect(list.code).toBe(0);
+    const alerts = list.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ ruleId: 'Zoom.Two.Factor.Authentication.Disabled', status: 'open', severity: 'MEDIUM', eventCount: 1, title: TWO_FACTOR_TITLE, ruleDisplayName: 'Zoom Two Factor Authentication Disabled' });
+    const id = alerts[0]!.id as string;
+
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toMatch(/^RULE\s+SEVERITY\s+FIRST EVENT\s+LAST EVENT\s+COUNT\s+TITLE\n/);
+    expect(replay.stdout).toMatch(/Zoom\.Two\.Factor\.Authentication\.Disabled\s+MEDIUM\s+2026-03-10T11:00:00Z\s+2026-03-10T11:00:00Z\s+1\s+Zoom User \[admin@example\.com\]/);
+    expect(replay.stderr).toContain('replayed 2 events: 1 alert(s) would have been raised, 0 rule error(s)');
+    expect(replayJson.code).toBe(0);
+    expect(JSON.parse(replayJson.stdout)).toEqual({
+      rule_id: 'Zoom.Two.Factor.Authentication.Disabled',
+      severity: 'MEDIUM',
+      first_event_time: '2026-03-10T11:00:00Z',
+      last_event_time: '2026-03-10T11:00:00Z',
+      event_count: 1,
+      title: TWO_FACTOR_TITLE,
+      dedup: TWO_FACTOR_TITLE,
+    });
+    expect(unknownAck.code).toBe(2);
+    expect(unknownAck.stderr).toContain('zoomtrail alerts list');
+
+    const ack = await runCli(['alerts', 'ack', id, '--note', 'looking into it'], env);
+    expect(ack.code).toBe(0);
+    expect(ack.stdout).toBe(`${id} acknowledged\n`);
+    const [table, show, openOnly] = await Promise.all([
+      runCli(['alerts', 'list'], env),
+      runCli(['alerts', 'show', id], env),
+      runCli(['alerts', 'list', '--status', 'open'], env),
+    ]);
+    expect(table.stdout).toMatch(/^ID\s+RAISED\s+SEVERITY\s+STATUS\s+EVENTS\s+RULE\s+TITLE\n/);
+    expect(table.stdout).toMatch(new RegExp(`^${id}\\s+\\S+Z\\s+MEDIUM\\s+acknowledged\\s+1\\s+Zoom\\.Two\\.Factor\\.Authentication\\.Disabled\\s+Zoom User`, 'm'));
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('status: acknowledged');
+    expect(show.stdout).toContain('note: looking into it');
+    expect(show.stdout).toContain('Deliveries: none.');
+    expect(openOnly.stdout).toBe('No alerts.\n');
+
+    expect((await runCli(['alerts', 'reopen', id], env)).stdout).toBe(`${id} open\n`);
+    // The replay wrote nothing: still one alert.
+    expect((await runCli(['alerts', 'list', '--format', 'ndjson'], env)).stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('destination add, list (never the secret), test against a receiver and a closed port, disable, remove', async () => {
+    const env = envFor(tempDir(), { HOOK_SECRET: WEBHOOK_SECRET });
+    const hook = await receiver(200);
+    const closed = await closedPortUrl();
+    const add = await runCli(['destination', 'add', '--name', 'hook', '--kind', 'webhook', '--url', hook.url, '--min-severity', 'low', '--secret-env', 'HOOK_SECRET'], env);
+    expect(add.code).toBe(0);
+    expect(add.stdout).toMatch(/^\S+\n$/);
+    const dead = await runCli(['destination', 'add', '--name', 'dead', '--kind', 'webhook', '--url', closed, '--secret-env', 'HOOK_SECRET'], env);
+    expect(dead.code).toBe(0);
+    const [noSecret, badUrl, duplicate] = await Promise.all([
+      runCli(['destination', 'add', '--name', 'x', '--kind', 'webhook', '--url', hook.url], env),
+      runCli(['destination', 'add', '--name', 'y', '--kind', 'webhook', '--url', 'ftp://example.com', '--secret-env', 'HOOK_SECRET'], env),
+      runCli(['destination', 'add', '--name', 'hook', '--kind', 'log'], env),
+    ]);
+    expect(noSecret.code).toBe(2);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/http/);
+    expect(duplicate.code).toBe(2);
+
+    const list = await runCli(['destination', 'list'], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^ID\s+NAME\s+KIND\s+ENABLED\s+MIN SEVERITY\s+RULES\s+URL\s+SECRET SET\n/);
+    expect(list.stdout).toMatch(new RegExp(`^${add.stdout.trim()}\\s+hook\\s+webhook\\s+yes\\s+LOW\\s+all\\s+${hook.url.replace(/[.]/g, '\\.')}\\s+yes$`, 'm'));
+
+    const [ok, failed] = await Promise.all([runCli(['destination', 'test', 'hook'], env), runCli(['destination', 'test', 'dead'], env)]);
+    expect(ok.stdout).toBe('delivered (HTTP 200)\n');
+    expect(ok.code).toBe(0);
+    expect(hook.bodies).toHaveLength(1);
+    expect(JSON.parse(hook.bodies[0]!)).toMatchObject({ alert: { ruleId: 'Zoomtrail.Test', title: 'Zoomtrail test alert', severity: 'INFO' } });
+    expect(failed.stdout).toMatch(/^FAILED: /);
+    expect(failed.code).toBe(4);
+
+    expect((await runCli(['destination', 'disable', 'hook'], env)).code).toBe(0);
+    expect((await runCli(['destination', 'list'], env)).stdout).toMatch(/\shook\s+webhook\s+no\s/);
+    expect((await runCli(['destination', 'remove', 'dead'], env)).code).toBe(0);
+    const after = await runCli(['destination', 'list', '--format', 'ndjson'], env);
+    expect(after.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['hook']);
+    const unknown = await runCli(['destination', 'test', 'dead'], env);
+    expect(unknown.code).toBe(2);
+
+    for (const out of [add, dead, noSecret, badUrl, duplicate, list, ok, failed, after, unknown]) {
+      expect(`${out.stdout}${out.stderr}`).not.toContain(WEBHOOK_SECRET);
+    }
+  });
+
+  it('destination add reads the secret from stdin (slack shows only "(secret URL)")', async () => {
+    const env = envFor(tempDir());
+    const slackUrl = 'https://hooks.slack.com/services/T000/B000/slacksecret123456';
+    const add = await runWithInput(['destination', 'add', '--name', 'chat', '--kind', 'slack', '--secret-stdin'], env, `${slackUrl}\n`);
+    expect(add.code).toBe(0);
+    const list = await runCli(['destination', 'list'], env);
+    expect(list.stdout).toContain('(secret URL)');
+    for (const out of [add, list]) expect(`${out.stdout}${out.stderr}`).not.toContain('slacksecret123456');
+  });
+});
