@@ -113,18 +113,24 @@ describe('zoomtrail CLI', () => {
     }
   });
 
-  it('start --demo: a simulated account and its source; events are stored within seconds', async () => {
+  it('start --demo: a simulated account and its source; events and alerts are stored within seconds', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-demo-'));
     const child = spawn(process.execPath, [BIN, 'start', '--demo', '--sim-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
     children.push(child);
     try {
       const stderr = await waitForOutput(child.stderr, /"logType":"Zoom.Operation".*"msg":"window read"/);
       const sourceId = /source (src_\w+) collects it/.exec(stderr)![1]!;
+      // The demo history holds risky changes: the rules raise alerts as the backfill is stored.
+      expect(stderr).toMatch(/"msg":"alert raised: /);
       child.kill('SIGTERM');
       expect(await exitCode(child)).toBe(0);
       const out = await zoomtrail(['events', 'export', '--log-type', 'Zoom.Operation', '--source', sourceId, '--data-dir', dataDir]);
       expect(out.code).toBe(0);
       expect(out.stdout.trim().split('\n').length).toBeGreaterThan(10);
+      const alerts = await zoomtrail(['alerts', 'list', '--format', 'ndjson', '--data-dir', dataDir]);
+      expect(alerts.code).toBe(0);
+      const rules = new Set(alerts.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { ruleId: string }).ruleId));
+      expect(rules.size, [...rules].join(', ')).toBeGreaterThanOrEqual(3);
     } finally {
       child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
