@@ -1,6 +1,6 @@
 /**
  * The data every benchmark shares, fixed by seed: the same generated Zoom
- * records feed the normalize+store run (in process) and the simulator the
+ * records feed the normalize+detect+store run and the rules run (in process) and the simulator the
  * backfills read (in a child), so the figures are about the same records.
  */
 import { addDays } from '../src/collect/utc-days.js';

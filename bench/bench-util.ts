@@ -6,26 +6,30 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const BENCH_NAMES = ['normalize', 'requests', 'rss'] as const;
+export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchArgs {
   /** Benchmarks to run, in BENCH_NAMES order. */
   only: BenchName[];
-  /** Records of the normalize+store run and of the 7-day backfill. */
+  /** Records of the normalize+detect+store run and of the 7-day backfill; events of the rules run (capped). */
   records: number;
 }
 
 export const DEFAULT_RECORDS = 1_000_000;
+/** The rules benchmark uses min(--records, this) events. */
+export const RULES_MAX_EVENTS = 300_000;
 
 export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>]
 
   --only <names>   comma-separated subset of: ${BENCH_NAMES.join(', ')} (default: all)
-                     normalize  normalize+store throughput vs JSON.parse and a raw SQLite insert
+                     normalize  normalize+detect+store throughput vs JSON.parse and a raw SQLite insert
+                     rules      rule evaluations/s on normalized events vs a trivial rule and JSON.parse
                      requests   Zoom report requests per 1,000 records: 7-day and 180-day backfill, steady-state polls
                      rss        peak RSS of a collector process during the 7-day backfill
                    (requests and rss share one backfill run when both are selected)
-  --records <n>    records of the normalize+store run and of the 7-day backfill (default ${DEFAULT_RECORDS.toLocaleString('en-US')})
+  --records <n>    records of the normalize+detect+store run and of the 7-day backfill,
+                   and events of the rules run (at most ${RULES_MAX_EVENTS.toLocaleString('en-US')}) (default ${DEFAULT_RECORDS.toLocaleString('en-US')})
 `;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {

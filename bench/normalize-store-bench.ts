@@ -1,9 +1,12 @@
 /**
- * Benchmark 1, normalize+store: generated Zoom records in 300-record pages
- * through the collector's own per-page work (`WindowIngest.ingestPage`:
+ * Benchmark 1, normalize+detect+store: generated Zoom records in 300-record
+ * pages through the collector's own per-page work (`WindowIngest.ingestPage`:
  * occurrence counting, content hash, row id, normalize, event/failure rows,
  * and `store.commitPage` whenever the ingest commits, one transaction per
- * batch of pages) into a fresh SQLite store, against two baselines on the
+ * batch of pages, then detection on the newly stored events through the
+ * production listener `onEventsStored: (events) => detector.detect(events)`,
+ * which evaluates the enabled rules and commits their results with
+ * `store.commitDetection`) into a fresh SQLite store, against two baselines on the
  * same records in the same process: `JSON.parse` of the pages' text, and a raw
  * insert of the very rows the store wrote (same row ids, same event JSON) with
  * one prepared statement in one transaction.
@@ -13,6 +16,8 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { WindowIngest } from '../src/collect/page-ingest.js';
+import { Detector } from '../src/detect/detector.js';
+import { RULES } from '../src/rules/rule-registry.js';
 import { contentHash, rowIdFor } from '../src/collect/row-identity.js';
 import { addDays, daysFrom } from '../src/collect/utc-days.js';
 import { OccurrenceCounter, type PageCount } from '../src/collect/occurrence-counter.js';
@@ -38,7 +43,7 @@ export interface NormalizeStoreResult {
   failures: number;
   identicalPairs: number;
   jsonParse: { ms: number; perSecond: number };
-  ingest: { ms: number; perSecond: number; commitMs: number; writtenBytes: number | null; deciles: { records: number; perSecond: number }[] };
+  ingest: { ms: number; perSecond: number; commitMs: number; detectMs: number; alertsRaised: number; matches: number; detectCalls: number; writtenBytes: number | null; deciles: { records: number; perSecond: number }[] };
   rawInsert: { ms: number; perSecond: number; rows: number; writtenBytes: number | null };
   ratioToRaw: number;
   ratioToParse: number;
@@ -144,8 +149,11 @@ async function openBenchStore(dir: string, clock: ManualClock): Promise<{ store:
 /**
  * Feeds every page through `WindowIngest` exactly as `collectWindow` does for
  * a 7-day backfill: one window read per stream, pages newest first, the last
- * page proving the core days. Only `ingestPage` is timed; `JSON.parse` of the
- * page (what fetch does before the collector sees it) is not.
+ * page proving the core days, with the collector's detection listener
+ * (`Detector.detect` on each commit's new events, RULES, silent logger). Only
+ * `ingestPage` is timed (detection runs inside it, in `flush`), and the time
+ * inside `detect` is summed apart; `JSON.parse` of the page (what fetch does
+ * before the collector sees it) is not.
  */
 async function runIngest(
   streams: readonly StreamPages[],
@@ -155,9 +163,35 @@ async function runIngest(
   clock: ManualClock,
   lastDay: string,
   progress?: (line: string) => void,
-): Promise<{ ms: number; commitMs: number; events: number; failures: number; deciles: { records: number; perSecond: number }[] }> {
+): Promise<{
+  ms: number;
+  commitMs: number;
+  detectMs: number;
+  alertsRaised: number;
+  matches: number;
+  detectCalls: number;
+  events: number;
+  failures: number;
+  deciles: { records: number; perSecond: number }[];
+}> {
   const logger = pino({ level: 'silent' });
   const timed = timedStore(store);
+  const detector = new Detector({ store: timed.store, rules: RULES, clock, logger });
+  let detectMs = 0;
+  let alertsRaised = 0;
+  let matches = 0;
+  let detectCalls = 0;
+  const onEventsStored = async (events: Parameters<Detector['detect']>[0]): Promise<void> => {
+    const started = performance.now();
+    try {
+      const result = await detector.detect(events);
+      alertsRaised += result.raised.length;
+      matches += result.matched;
+      detectCalls += 1;
+    } finally {
+      detectMs += performance.now() - started;
+    }
+  };
   const total = streams.reduce((n, s) => n + s.records, 0);
   const deciles: { records: number; perSecond: number }[] = [];
   let done = 0;
@@ -180,6 +214,7 @@ async function runIngest(
       anchorDay: addDays(core[0]!, -1),
       confirmation: false,
       newestStored: null,
+      onEventsStored,
     });
     for (let i = 0; i < pages.length; i += 1) {
       const records = JSON.parse(pages[i]!) as unknown[];
@@ -198,7 +233,7 @@ async function runIngest(
       }
     }
   }
-  return { ms, commitMs: timed.commitMs(), events, failures, deciles };
+  return { ms, commitMs: timed.commitMs(), detectMs, alertsRaised, matches, detectCalls, events, failures, deciles };
 }
 
 function timeJsonParse(streams: readonly StreamPages[]): number {
@@ -307,7 +342,7 @@ export async function runNormalizeStoreBench(totalRecords: number): Promise<Norm
   const clock = new ManualClock(BENCH_NOW);
   const work = tempDir('normalize');
   try {
-    print(`\nnormalize+store: generating ${int(totalRecords)} records (seed ${BENCH_SEED}, ${BACKFILL_DAYS} days up to ${lastDay})...`);
+    print(`\nnormalize+detect+store: generating ${int(totalRecords)} records (seed ${BENCH_SEED}, ${BACKFILL_DAYS} days up to ${lastDay})...`);
     const genStarted = performance.now();
     const { streams, records, identicalPairs } = generatePages(totalRecords, BENCH_SEED, lastDay);
     print(`  ${int(records)} records in ${int(streams.reduce((n, s) => n + s.pages.length, 0))} pages, ${int(identicalPairs)} identical pairs, generated in ${seconds(performance.now() - genStarted)}`);
@@ -331,10 +366,11 @@ export async function runNormalizeStoreBench(totalRecords: number): Promise<Norm
     const storeDir = path.join(work.dir, 'store');
     const { store, sourceId } = await openBenchStore(storeDir, clock);
     const ioBefore = writtenBytes();
-    const ingest = await runIngest(streams, store, sourceId, normalizers, clock, lastDay, (line) => print(`  normalize+store: ${line}`));
+    const ingest = await runIngest(streams, store, sourceId, normalizers, clock, lastDay, (line) => print(`  normalize+detect+store: ${line}`));
     const ioIngest = ioBefore === null ? null : writtenBytes()! - ioBefore;
     await store.close();
-    print(`  normalize+store: ${seconds(ingest.ms)}`);
+    print(`  normalize+detect+store: ${seconds(ingest.ms)} (${seconds(ingest.detectMs)} in detect, ${int(ingest.matches)} matches, ${int(ingest.alertsRaised)} alerts raised)`);
+    if (ingest.detectCalls === 0) throw new Error('normalize+detect+store: detect was never called');
 
     collectGarbage();
     const ioRawBefore = writtenBytes();
@@ -362,7 +398,15 @@ export async function runNormalizeStoreBench(totalRecords: number): Promise<Norm
       failures: ingest.failures,
       identicalPairs,
       jsonParse: { ms: parseMs, perSecond: parseRate },
-      ingest: { ms: ingest.ms, perSecond: ingestRate, commitMs: ingest.commitMs, writtenBytes: ioIngest, deciles: ingest.deciles },
+      ingest: {
+        ms: ingest.ms,
+        perSecond: ingestRate,
+        commitMs: ingest.commitMs,
+        detectMs: ingest.detectMs,
+        alertsRaised: ingest.alertsRaised,
+        matches: ingest.matches,
+        detectCalls: ingest.detectCalls,
+        writtenBytes: ioIngest, deciles: ingest.deciles },
       rawInsert: { ms: raw.ms, perSecond: rawRate, rows: raw.rows, writtenBytes: ioRaw },
       ratioToRaw: ingestRate / rawRate,
       ratioToParse: ingestRate / parseRate,
@@ -377,13 +421,13 @@ export async function runNormalizeStoreBench(totalRecords: number): Promise<Norm
 export function printNormalizeStore(r: NormalizeStoreResult): void {
   print(
     table(
-      `normalize+store: ${int(r.records)} records (${int(r.events)} events, ${int(r.failures)} failures, ${int(r.identicalPairs)} identical pairs), 300-record pages`,
+      `normalize+detect+store: ${int(r.records)} records (${int(r.events)} events, ${int(r.failures)} failures, ${int(r.identicalPairs)} identical pairs), 300-record pages`,
       ['run', 'time', 'events/s', 'vs raw insert', 'target'],
       [
         ['JSON.parse of the pages (baseline a)', seconds(r.jsonParse.ms), rate(r.jsonParse.perSecond), '-', '-'],
         ['raw SQLite insert, same rows (baseline b)', seconds(r.rawInsert.ms), rate(r.rawInsert.perSecond), '100.0%', '-'],
         [
-          'normalize+store (WindowIngest.ingestPage)',
+          'normalize+detect+store (WindowIngest.ingestPage + Detector.detect)',
           seconds(r.ingest.ms),
           rate(r.ingest.perSecond),
           pct(r.ratioToRaw),
@@ -392,22 +436,32 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
       ],
     ),
   );
-  print(`normalize+store / raw insert = ${fixed(r.ratioToRaw, 3)}; normalize+store / JSON.parse = ${fixed(r.ratioToParse, 3)}; store size ${int(r.dbBytes / 1024 / 1024)} MB`);
+  print(`normalize+detect+store / raw insert = ${fixed(r.ratioToRaw, 3)}; normalize+detect+store / JSON.parse = ${fixed(r.ratioToParse, 3)}; store size ${int(r.dbBytes / 1024 / 1024)} MB`);
   const perEvent = (bytes: number | null, n: number) => (bytes === null ? 'n/a' : `${fixed(bytes / n / 1024, 1)} KiB`);
   print(
     table(
-      'normalize+store: where the wall time goes',
+      'normalize+detect+store: where the wall time goes',
       ['part', 'time', 'share'],
       [
         ['store.commitPage (the SQLite transactions)', seconds(r.ingest.commitMs), pct(r.ingest.commitMs / r.ingest.ms)],
-        ['everything else (count, hash, row id, normalize, rows)', seconds(r.ingest.ms - r.ingest.commitMs), pct(1 - r.ingest.commitMs / r.ingest.ms)],
+        [
+          `Detector.detect (${int(r.ingest.detectCalls)} calls: rules + store.commitDetection)`,
+          seconds(r.ingest.detectMs),
+          pct(r.ingest.detectMs / r.ingest.ms),
+        ],
+        [
+          'everything else (count, hash, row id, normalize, rows)',
+          seconds(r.ingest.ms - r.ingest.commitMs - r.ingest.detectMs),
+          pct(1 - (r.ingest.commitMs + r.ingest.detectMs) / r.ingest.ms),
+        ],
       ],
     ),
   );
-  print(`bytes written to storage per event: normalize+store ${perEvent(r.ingest.writtenBytes, r.events)}, raw insert ${perEvent(r.rawInsert.writtenBytes, r.rawInsert.rows)} (/proc/self/io write_bytes)`);
+  print(`detection during the run: ${int(r.ingest.matches)} rule matches, ${int(r.ingest.alertsRaised)} alerts raised (RULES: ${RULES.length} rules)`);
+  print(`bytes written to storage per event: normalize+detect+store ${perEvent(r.ingest.writtenBytes, r.events)}, raw insert ${perEvent(r.rawInsert.writtenBytes, r.rawInsert.rows)} (/proc/self/io write_bytes)`);
   print(
     table(
-      'normalize+store: throughput by tenth of the run (the store grows)',
+      'normalize+detect+store: throughput by tenth of the run (the store grows)',
       ['records so far', 'events/s in this tenth'],
       r.ingest.deciles.map((d) => [int(d.records), rate(d.perSecond)]),
     ),
