@@ -1,6 +1,6 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
 import type { SettingChange } from '../../normalize/operation-detail-parser.js';
-import { isAccountUpdate, operatorOf as operator, settingChangesOf as changesOf } from './zoom-rule-helpers.js';
+import { isAccountUpdate, operatorOf as operator, settingChangesOf as changesOf, settingsAlertContext } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.Automatic.Sign.Out.Disabled
@@ -124,14 +124,7 @@ export const automaticSignOutDisabledRule = defineRule({
     return `Zoom User [${operator(e)}] turned off your organization's setting to automatically sign users out after a specified time.`;
   },
   alertContext(e) {
-    const detail = e.detail;
-    return {
-      operator: e.text('operator'),
-      section: detail.kind === 'settings' ? detail.section : null,
-      changes: changesOf(detail)
-        .filter(isRisky)
-        .map((c) => ({ setting: c.setting, from: c.from, to: c.to })),
-    };
+    return settingsAlertContext(e, changesOf(e.detail).filter(isRisky));
   },
   tests,
 });

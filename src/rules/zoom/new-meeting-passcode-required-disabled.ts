@@ -1,6 +1,6 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
 import type { OperationDetail, SettingChange } from '../../normalize/operation-detail-parser.js';
-import { isAccountUpdate, operatorOf as operator } from './zoom-rule-helpers.js';
+import { isAccountUpdate, operatorOf as operator, settingsAlertContext, settingTurnedOff } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.New.Meeting.Passcode.Required.Disabled
@@ -19,12 +19,7 @@ const SECTION_KEY = 'security';
 const SETTING_KEY = 'require a passcode when scheduling new meetings';
 
 function riskyChanges(detail: OperationDetail): SettingChange[] {
-  if (detail.kind !== 'settings' || detail.sectionKey !== SECTION_KEY) return [];
-  return detail.changes.filter(isRisky);
-}
-
-function isRisky(change: SettingChange): boolean {
-  return change.settingKey === SETTING_KEY && change.from.toLowerCase() === 'on' && change.to.toLowerCase() === 'off';
+  return settingTurnedOff(detail, SECTION_KEY, SETTING_KEY);
 }
 
 const base = {
@@ -148,12 +143,7 @@ export const newMeetingPasscodeRequiredDisabledRule = defineRule({
     return `Zoom User [${operator(e)}] turned off your organization's setting to require passcodes for new meetings.`;
   },
   alertContext(e) {
-    const detail = e.detail;
-    return {
-      operator: e.text('operator'),
-      section: detail.kind === 'settings' ? detail.section : null,
-      changes: riskyChanges(detail).map((c) => ({ setting: c.setting, from: c.from, to: c.to })),
-    };
+    return settingsAlertContext(e, riskyChanges(e.detail));
   },
   tests,
 });

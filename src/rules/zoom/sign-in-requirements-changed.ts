@@ -1,7 +1,7 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
 import { type RuleEvent } from '../../detect/rule-event.js';
 import type { OperationDetail, SettingChange } from '../../normalize/operation-detail-parser.js';
-import { isAccountUpdate, operatorOf as operator, isOnToOff } from './zoom-rule-helpers.js';
+import { isAccountUpdate, operatorOf as operator, isOnToOff, settingsAlertContext } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.Sign.In.Requirements.Changed
@@ -168,12 +168,7 @@ export const signInRequirementsChangedRule = defineRule({
     return `Zoom User [${operator(e)}] changed your organization's sign in requirements [${rawDetail(e)}].`;
   },
   alertContext(e) {
-    const detail = e.detail;
-    return {
-      operator: e.text('operator'),
-      section: detail.kind === 'settings' ? detail.section : null,
-      changes: riskyChanges(e).map((c) => ({ setting: c.setting, from: c.from, to: c.to })),
-    };
+    return settingsAlertContext(e, riskyChanges(e));
   },
   tests,
 });

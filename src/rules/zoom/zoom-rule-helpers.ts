@@ -36,3 +36,19 @@ export function isOnToOff(change: SettingChange): boolean {
 export function settingChangesOf(detail: OperationDetail): readonly SettingChange[] {
   return detail.kind === 'settings' || detail.kind === 'group' ? detail.changes : NO_CHANGES;
 }
+
+/** The changes of a `sectionKey` settings detail that turn `settingKey` from On to Off. */
+export function settingTurnedOff(detail: OperationDetail, sectionKey: string, settingKey: string): SettingChange[] {
+  if (detail.kind !== 'settings' || detail.sectionKey !== sectionKey) return [];
+  return detail.changes.filter((change) => change.settingKey === settingKey && isOnToOff(change));
+}
+
+/** The alert context of an account settings rule: who, which section, and the risky changes. */
+export function settingsAlertContext(e: RuleEvent, risky: readonly SettingChange[]): Record<string, unknown> {
+  const detail = e.detail;
+  return {
+    operator: e.text('operator'),
+    section: detail.kind === 'settings' ? detail.section : null,
+    changes: risky.map((c) => ({ setting: c.setting, from: c.from, to: c.to })),
+  };
+}
