@@ -14,6 +14,11 @@ export interface RuntimeConfig {
   configFile: string | undefined;
   /** Port of the HTTP server (API and console). */
   port: number;
+  /**
+   * Base URL browsers reach Zoomtrail at, no trailing slash; the OAuth Redirect URL is
+   * `${publicUrl}/oauth/callback`. Default `http://localhost:<port>`.
+   */
+  publicUrl: string;
 }
 
 export interface ConfigInputs {
@@ -26,12 +31,12 @@ export interface ConfigInputs {
 }
 
 const DEFAULT_CONFIG_FILE = 'zoomtrail.yml';
-const FILE_KEYS = ['dataDir', 'databaseUrl', 'logLevel', 'port'] as const;
+const FILE_KEYS = ['dataDir', 'databaseUrl', 'logLevel', 'port', 'publicUrl'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
  * Settings from, strongest first: command-line flags, environment
- * (`ZOOMTRAIL_DATA_DIR`, `DATABASE_URL`, `ZOOMTRAIL_LOG_LEVEL`, `ZOOMTRAIL_PORT`),
+ * (`ZOOMTRAIL_DATA_DIR`, `DATABASE_URL`, `ZOOMTRAIL_LOG_LEVEL`, `ZOOMTRAIL_PORT`, `ZOOMTRAIL_PUBLIC_URL`),
  * the config file (`--config`, `ZOOMTRAIL_CONFIG`, or `./zoomtrail.yml` if
  * present), then defaults (`./data`, SQLite, `info`, 8080).
  */
@@ -56,7 +61,9 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
   if (databaseUrl !== undefined && !/^(postgres(ql)?|sqlite):/i.test(databaseUrl)) {
     throw new ActionableError('bad_config', 'DATABASE_URL is neither a postgres:// nor a sqlite: URL.', 'Unset DATABASE_URL to use SQLite under the data directory, or set it to postgres://user@host:5432/db.');
   }
-  return { dataDir, databaseUrl, logLevel, configFile, port };
+  const publicUrlText = env.ZOOMTRAIL_PUBLIC_URL || stringSetting(file, 'publicUrl', configFile) || `http://localhost:${port}`;
+  const publicUrl = parsePublicUrl(publicUrlText);
+  return { dataDir, databaseUrl, logLevel, configFile, port, publicUrl };
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -90,4 +97,22 @@ function stringSetting(file: Record<string, unknown>, key: string, configFile: s
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new ActionableError('bad_config', `Setting "${key}" in ${configFile} must be text.`, `Quote the value of ${key}.`);
   return value;
+}
+
+/** An http(s) origin with an optional path, returned without a trailing slash. */
+function parsePublicUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+    throw new ActionableError(
+      'bad_config',
+      `The public URL "${text}" is not an http(s) URL without credentials, query or fragment.`,
+      'Set ZOOMTRAIL_PUBLIC_URL (or publicUrl in the config file) to the address browsers use, e.g. https://zoomtrail.example.com.',
+    );
+  }
+  return url.toString().replace(/\/+$/, '');
 }
