@@ -1,0 +1,57 @@
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { pino } from 'pino';
+import type { AppContext } from '../app/app-context.js';
+import { createPipeline } from '../app/pipeline.js';
+import { loadNormalizers } from '../normalize/log-type-registry.js';
+import { ManualClock } from '../shared/clock.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { ApiContext, ApiUser } from './api-context.js';
+
+export const ROUTE_TEST_NOW = Date.parse('2026-03-10T12:00:00Z');
+const TEST_USER: ApiUser = { id: 'user-1', username: 'admin', via: 'session', sessionId: 'session-1' };
+
+export interface RouteTestServer {
+  server: FastifyInstance;
+  context: ApiContext;
+  app: AppContext;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+/**
+ * A bare Fastify server with route plugins registered as the real server
+ * registers them (under their prefix, with an ApiContext over an in-memory
+ * store), and every request already signed in as `admin` (authentication and
+ * CSRF are the real server's job, tested there). For testing one resource's
+ * routes with `server.inject`.
+ */
+export async function startRouteTestServer(
+  plugins: ReadonlyArray<{ plugin: FastifyPluginAsync<ApiContext>; prefix: string }>,
+  options: { fetch?: typeof fetch; publicUrl?: string; clock?: ManualClock } = {},
+): Promise<RouteTestServer> {
+  const clock = options.clock ?? new ManualClock(ROUTE_TEST_NOW);
+  const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {} });
+  const logger = pino({ level: 'silent' });
+  const app: AppContext = {
+    config: { dataDir: ':memory:', databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port: 0, publicUrl: options.publicUrl ?? 'http://localhost:8080' },
+    store,
+    normalizers: loadNormalizers(),
+    logger,
+    clock,
+    close: () => store.close(),
+  };
+  const context: ApiContext = {
+    app,
+    pipeline: createPipeline(app, options.fetch ? { fetch: options.fetch } : {}),
+    publicUrl: app.config.publicUrl,
+    fetch: options.fetch ?? globalThis.fetch,
+  };
+  const server = Fastify({ logger: false });
+  server.decorateRequest('user', null);
+  server.addHook('onRequest', async (request) => {
+    request.user = TEST_USER;
+  });
+  for (const { plugin, prefix } of plugins) await server.register(plugin, { ...context, prefix });
+  await server.ready();
+  return { server, context, app, clock, close: async () => { await server.close(); await store.close(); } };
+}
