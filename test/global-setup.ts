@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 
-/** CLI tests run the real built `bin/zoomtrail.js`, so the suite builds dist/ once first. */
+/** CLI and browser tests run the real built `bin/zoomtrail.js` and console, so the suite builds dist/ and dist-web/ once first. */
 export default function setup(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 }

@@ -1,0 +1,140 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { api, fetchSession, onSession } from './api.ts';
+import { ErrorBox, Loading } from './components.tsx';
+import { Link, match, navigate, useLocation } from './router.tsx';
+import type { SessionInfo } from './types.ts';
+import { LoginPage, SetupPage } from './pages/Login.tsx';
+import { SourcesPage } from './pages/Sources.tsx';
+import { SourceDetailPage } from './pages/SourceDetail.tsx';
+import { WizardPage } from './pages/Wizard.tsx';
+import { EventsPage } from './pages/Events.tsx';
+import { AlertsPage } from './pages/Alerts.tsx';
+import { AlertDetailPage } from './pages/AlertDetail.tsx';
+import { DetectionsPage } from './pages/Detections.tsx';
+import { FailuresPage } from './pages/Failures.tsx';
+import { RuleErrorsPage } from './pages/RuleErrors.tsx';
+import { DestinationsPage } from './pages/Destinations.tsx';
+
+const NAV: { page: string; path: string; label: string; icon: string }[] = [
+  { page: 'sources', path: '/sources', label: 'Sources', icon: '⇄' },
+  { page: 'events', path: '/events', label: 'Events', icon: '≡' },
+  { page: 'alerts', path: '/alerts', label: 'Alerts', icon: '!' },
+  { page: 'detections', path: '/detections', label: 'Detections', icon: '◎' },
+  { page: 'destinations', path: '/destinations', label: 'Destinations', icon: '➜' },
+  { page: 'failures', path: '/failures', label: 'Failures', icon: '✗' },
+  { page: 'rule-errors', path: '/rule-errors', label: 'Rule errors', icon: 'ƒ' },
+];
+
+function routeContent(path: string, query: URLSearchParams): ReactNode {
+  let m: Record<string, string> | null;
+  if (path === '/' || path === '') return null;
+  if (match('/sources', path)) return <SourcesPage />;
+  if (match('/sources/new', path)) return <WizardPage key="new" />;
+  if ((m = match('/sources/:id/setup', path))) return <WizardPage key={`setup-${m.id}`} sourceId={m.id} query={query} />;
+  if ((m = match('/sources/:id', path))) return <SourceDetailPage key={m.id} id={m.id!} />;
+  if (match('/events', path)) return <EventsPage />;
+  if (match('/alerts', path)) return <AlertsPage />;
+  if ((m = match('/alerts/:id', path))) return <AlertDetailPage key={m.id} id={m.id!} />;
+  if (match('/detections', path)) return <DetectionsPage />;
+  if (match('/failures', path)) return <FailuresPage />;
+  if (match('/rule-errors', path)) return <RuleErrorsPage />;
+  if (match('/destinations', path)) return <DestinationsPage />;
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p>
+        Nothing lives at <code>{path}</code>. <Link to="/sources">Go to Sources</Link>.
+      </p>
+    </div>
+  );
+}
+
+export function App() {
+  const loc = useLocation();
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const [sessionError, setSessionError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => onSession(setSession), []);
+  useEffect(() => {
+    setSessionError(null);
+    fetchSession().catch((e: unknown) => setSessionError(e));
+  }, [attempt]);
+
+  const isPublic = loc.path === '/login' || loc.path === '/setup';
+
+  useEffect(() => {
+    if (!session) return;
+    if (!session.authenticated && !isPublic) {
+      const next = loc.path === '/' ? '' : `?next=${encodeURIComponent(loc.href)}`;
+      navigate(`/login${next}`, { replace: true });
+    } else if (session.authenticated && (loc.path === '/' || loc.path === '/login')) {
+      const next = loc.query.get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/sources', { replace: true });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, loc.href]);
+
+  useEffect(() => {
+    const item = NAV.find((n) => loc.path.startsWith(n.path));
+    document.title = item ? `${item.label} · Zoomtrail` : 'Zoomtrail';
+  }, [loc.path]);
+
+  if (sessionError) {
+    return (
+      <div className="center-page">
+        <div className="card narrow">
+          <h1>Zoomtrail</h1>
+          <ErrorBox error={sessionError} title="Cannot reach the server" onRetry={() => setAttempt((a) => a + 1)} />
+        </div>
+      </div>
+    );
+  }
+  if (!session) return <div className="center-page"><Loading /></div>;
+
+  if (loc.path === '/setup') return <SetupPage token={loc.query.get('token') ?? ''} session={session} />;
+  if (loc.path === '/login' || !session.authenticated) return <LoginPage session={session} />;
+
+  return (
+    <div className="layout">
+      <aside className="sidebar">
+        <Link to="/sources" className="brand">
+          <span className="brand-mark" aria-hidden>Z</span> Zoomtrail
+        </Link>
+        <nav aria-label="Main">
+          {NAV.map((n) => {
+            const active = loc.path === n.path || loc.path.startsWith(`${n.path}/`);
+            return (
+              <Link key={n.page} to={n.path} data-testid={`nav-${n.page}`} className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
+                <span className="nav-icon" aria-hidden>{n.icon}</span>
+                {n.label}
+              </Link>
+            );
+          })}
+        </nav>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <div className="crumbs mono muted">{loc.path}</div>
+          <div className="row gap">
+            <span className="user" data-testid="current-user" title="Signed in">
+              <span className="avatar" aria-hidden>{(session.username ?? '?').slice(0, 1).toUpperCase()}</span>
+              {session.username}
+            </span>
+            <button
+              type="button"
+              className="btn btn-sm"
+              data-testid="sign-out"
+              onClick={() => {
+                void api.signOut().finally(() => navigate('/login', { replace: true }));
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        </header>
+        <main className="content">{routeContent(loc.path, loc.query)}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+/** "3 min ago", "in 2 h", from an ISO time. */
+export function relTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const d = Math.round((now - t) / 1000);
+  const abs = Math.abs(d);
+  const fmt = (n: number, u: string) => (d >= 0 ? `${n} ${u} ago` : `in ${n} ${u}`);
+  if (abs < 45) return d >= 0 ? 'just now' : 'in a moment';
+  if (abs < 3600) return fmt(Math.round(abs / 60), 'min');
+  if (abs < 86400) return fmt(Math.round(abs / 3600), 'h');
+  if (abs < 86400 * 60) return fmt(Math.round(abs / 86400), 'd');
+  return fmt(Math.round(abs / (86400 * 30)), 'mo');
+}
+
+/** `2024-03-01 08:00:05Z` — compact, sortable, UTC. */
+export function isoShort(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function minutesLabel(m: number | null): string {
+  if (m === null) return 'off';
+  if (m % 1440 === 0) return `${m / 1440} day${m === 1440 ? '' : 's'}`;
+  if (m % 60 === 0) return `${m / 60} hour${m === 60 ? '' : 's'}`;
+  return `${m} minutes`;
+}
+
+export function durationLabel(ms: number): string {
+  if (ms % 86400000 === 0) return `${ms / 86400000} d`;
+  if (ms % 3600000 === 0) return `${ms / 3600000} h`;
+  if (ms % 60000 === 0) return `${ms / 60000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
+export function str(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** Reads `obj.a.b` safely. */
+export function pick(obj: unknown, ...keys: string[]): unknown {
+  let cur: unknown = obj;
+  for (const k of keys) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+export interface Async<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+  setData: (d: T) => void;
+}
+
+/** Runs `fn` when `deps` change; keeps the previous data while reloading. */
+export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    fnRef.current().then(
+      (d) => {
+        if (!live) return;
+        setData(d);
+        setError(undefined);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setError(e);
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload, setData };
+}
+
+/** Calls `fn` every `ms` while `active`. */
+export function useInterval(fn: () => void, ms: number, active: boolean): void {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(() => {
+    if (!active) return;
+    const h = window.setInterval(() => ref.current(), ms);
+    return () => window.clearInterval(h);
+  }, [ms, active]);
+}
+
+export async function copyText(text: string, fallbackEl?: HTMLElement | null): Promise<boolean> {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    /* fall through to the selection fallback */
+  }
+  if (!fallbackEl) return false;
+  // Fallback: select the text so the user can press Ctrl/Cmd+C (and try execCommand).
+  if (fallbackEl instanceof HTMLInputElement || fallbackEl instanceof HTMLTextAreaElement) {
+    fallbackEl.focus();
+    fallbackEl.select();
+  } else {
+    const sel = window.getSelection();
+    sel?.removeAllRanges();
+    const range = document.createRange();
+    range.selectNodeContents(fallbackEl);
+    sel?.addRange(range);
+  }
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  }
+}
