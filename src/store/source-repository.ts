@@ -109,6 +109,7 @@ function settingsColumns(settings: Partial<SourceSettings>): Updateable<SourcesT
   if (settings.requestsPerSecond !== undefined) columns.requests_per_second = settings.requestsPerSecond;
   if (settings.requestsPerDay !== undefined) columns.requests_per_day = settings.requestsPerDay;
   if (settings.paused !== undefined) columns.paused = settings.paused ? 1 : 0;
+  if (settings.dropOffAlarmMinutes !== undefined) columns.drop_off_alarm_minutes = settings.dropOffAlarmMinutes;
   return columns;
 }
 
@@ -128,6 +129,7 @@ function toSourceRecord(row: SourceRow): SourceRecord {
     requestsPerSecond: Number(row.requests_per_second),
     requestsPerDay: Number(row.requests_per_day),
     paused: Number(row.paused) !== 0,
+    dropOffAlarmMinutes: row.drop_off_alarm_minutes === null || row.drop_off_alarm_minutes === undefined ? null : Number(row.drop_off_alarm_minutes),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     hasClientSecret: row.client_secret_sealed !== null && row.client_secret_sealed !== '',

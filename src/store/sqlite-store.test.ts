@@ -10,6 +10,7 @@ import { ManualClock } from '../shared/clock.js';
 import { KEY_FILE_NAME } from './secret-box.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 import { describeAlertStoreContract } from './alert-store-contract.test-support.js';
+import { describeAuthStoreContract } from './auth-store-contract.test-support.js';
 import { describeStoreContract, sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
 import { DataDirError, SecretKeyError, StoreSchemaError } from './store-errors.js';
 
@@ -31,6 +32,11 @@ describeStoreContract('SQLite (file)', async ({ clock, batchSize }) => {
 
 describeAlertStoreContract('SQLite (file)', async ({ clock, batchSize }) => {
   const store = await openSqliteStore({ dataDir: tempDir(), clock, env: {}, batchSize });
+  return { store, cleanup: () => store.close() };
+});
+
+describeAuthStoreContract('SQLite (in memory)', async ({ clock }) => {
+  const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {} });
   return { store, cleanup: () => store.close() };
 });
 
@@ -142,8 +148,9 @@ describe('SQLite store', () => {
       expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(Object.keys(MIGRATIONS));
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' ORDER BY name").pluck().all();
       expect(tables).toEqual([
-        'alert_events', 'alerts', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts', 'destinations',
-        'detection_pending', 'event_indicators', 'events', 'meta', 'rule_errors', 'rule_settings', 'sources', 'streams',
+        'alert_events', 'alerts', 'api_tokens', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts', 'destinations',
+        'detection_pending', 'event_indicators', 'events', 'meta', 'oauth_states', 'rule_errors', 'rule_settings', 'sessions', 'setup_tokens',
+        'sources', 'streams', 'users',
       ]);
     } finally {
       db.close();

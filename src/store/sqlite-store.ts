@@ -19,6 +19,9 @@ import type {
   RuleErrorRecord,
 } from './alert-store.js';
 import { AlertRepository } from './alert-repository.js';
+import { AuthRepository } from './auth-repository.js';
+import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, TakenAuthorization, UserRecord } from './auth-store.js';
+import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
 import type { DestinationSecret } from '../alert/destination.js';
 import { CoverageReader } from './coverage-reader.js';
 import { DEFAULT_QUERY_BATCH_SIZE, EventReader } from './event-reader.js';
@@ -120,6 +123,7 @@ class SqliteStore implements Store {
   readonly #alerts: AlertRepository;
   readonly #alertWriter: SqliteAlertWriter;
   readonly #removeSource: (sourceId: string) => boolean;
+  readonly #auth: AuthRepository;
   #closed = false;
 
   constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
@@ -128,11 +132,12 @@ class SqliteStore implements Store {
     this.#clock = clock;
     this.#sources = new SourceRepository(kysely, box, clock);
     this.#coverage = new CoverageReader(kysely);
-    this.#reader = new EventReader(kysely, batchSize);
+    this.#reader = new EventReader(kysely, batchSize, 'sqlite');
     this.#writer = new SqlitePageWriter(db);
     this.#alerts = new AlertRepository(kysely, box, clock);
     this.#alertWriter = new SqliteAlertWriter(db);
     this.#removeSource = sqliteSourceRemover(db);
+    this.#auth = new AuthRepository(kysely, box, clock);
   }
 
   async close(): Promise<void> {
@@ -192,6 +197,14 @@ class SqliteStore implements Store {
 
   countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
     return this.#reader.countEvents(query);
+  }
+
+  getEvent(rowId: string): Promise<StoredEvent | undefined> {
+    return this.#reader.getEvent(rowId);
+  }
+
+  eventHistogram(query: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]> {
+    return this.#reader.histogram(query, fromMs, toMs, bucketMs);
   }
 
   listFailures(query: FailureQuery): AsyncIterable<ClassificationFailure> {
@@ -288,5 +301,71 @@ class SqliteStore implements Store {
 
   listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttemptRecord[]> {
     return this.#alerts.listDeliveryAttempts(deliveryId);
+  }
+
+  // --- console and API auth (AuthStore) ---------------------------------------
+
+  countUsers(): Promise<number> {
+    return this.#auth.countUsers();
+  }
+
+  createUser(input: NewUser): Promise<UserRecord> {
+    return this.#auth.createUser(input);
+  }
+
+  findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    return this.#auth.findUserByUsername(username);
+  }
+
+  getUser(id: string): Promise<UserRecord | undefined> {
+    return this.#auth.getUser(id);
+  }
+
+  createSession(input: NewSession): Promise<SessionRecord> {
+    return this.#auth.createSession(input);
+  }
+
+  touchSession(idHash: string, policy: SessionPolicy): Promise<SessionRecord | undefined> {
+    return this.#auth.touchSession(idHash, policy);
+  }
+
+  deleteSession(idHash: string): Promise<boolean> {
+    return this.#auth.deleteSession(idHash);
+  }
+
+  deleteExpiredAuth(): Promise<number> {
+    return this.#auth.deleteExpiredAuth();
+  }
+
+  createApiToken(input: NewApiToken): Promise<ApiTokenRecord> {
+    return this.#auth.createApiToken(input);
+  }
+
+  listApiTokens(): Promise<ApiTokenRecord[]> {
+    return this.#auth.listApiTokens();
+  }
+
+  deleteApiToken(id: string): Promise<boolean> {
+    return this.#auth.deleteApiToken(id);
+  }
+
+  useApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
+    return this.#auth.useApiToken(tokenHash);
+  }
+
+  createSetupToken(tokenHash: string, expiresAt: number): Promise<void> {
+    return this.#auth.createSetupToken(tokenHash, expiresAt);
+  }
+
+  consumeSetupToken(tokenHash: string): Promise<boolean> {
+    return this.#auth.consumeSetupToken(tokenHash);
+  }
+
+  savePendingAuthorization(sessionIdHash: string, sourceId: string, pending: PendingAuthorization, expiresAt: number): Promise<void> {
+    return this.#auth.savePendingAuthorization(sessionIdHash, sourceId, pending, expiresAt);
+  }
+
+  takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined> {
+    return this.#auth.takePendingAuthorization(state);
   }
 }

@@ -39,6 +39,7 @@ export function sampleSource(overrides: Partial<NewSource> = {}): NewSource {
     requestsPerSecond: 0.5,
     requestsPerDay: 20_000,
     paused: false,
+    dropOffAlarmMinutes: null,
     credentials: { clientSecret: TEST_CLIENT_SECRET },
     ...overrides,
   };
@@ -66,6 +67,25 @@ export function sampleEvent(rowId: string, timeMs: number, email = 'Alice@Exampl
       p_row_id: rowId,
       p_any_emails: emails,
       p_any_ip_addresses: ipAddresses,
+    },
+  };
+}
+
+/** A normalized Zoom.Operation event at `timeMs` with the given operation fields and parsed changes' names. */
+export function sampleOperationEvent(rowId: string, timeMs: number, fields: { category_type: string; action: string; operation_detail: string; changes?: string[] }): EventRow {
+  const base = sampleEvent(rowId, timeMs, 'admin@example.com', '203.0.113.9');
+  const { changes, ...zoom } = fields;
+  return {
+    ...base,
+    event: {
+      time: base.event.time,
+      operator: 'admin@example.com',
+      ...zoom,
+      p_log_type: 'Zoom.Operation',
+      p_event_time: base.event.p_event_time,
+      p_row_id: rowId,
+      p_any_emails: base.emails,
+      p_udm: changes ? { detail_kind: 'settings', changes: changes.map((name) => ({ name, from: 'On', to: 'Off' })) } : {},
     },
   };
 }
@@ -373,6 +393,84 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         expect(ids(await collect(store.queryEvents({ sinceMs: t0 + 10_000, limit: 15 })))).toEqual(expected.slice(0, 15));
         expect(ids(await collect(store.queryEvents({ sinceMs: t0 + 10_000, limit: BATCH_SIZE * 2 })))).toEqual(expected.slice(0, BATCH_SIZE * 2));
         expect((await collect(store.queryEvents({ email: 'alice@example.com' }))).length).toBe(43);
+      });
+    });
+
+    describe('event search, order, cursor and histogram', () => {
+      let a: string;
+      const t0 = Date.parse('2026-03-08T00:00:00Z');
+
+      beforeEach(async () => {
+        a = (await store.createSource(sampleSource({ name: 'ops' }))).id;
+        await store.commitPage({
+          ...page(a, [
+            sampleOperationEvent('o1', t0, { category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off', changes: ['Sign in with Two-Factor Authentication'] }),
+            sampleOperationEvent('o2', t0 + 1_000, { category_type: 'User', action: 'Add', operation_detail: 'Add User bob@example.com 100% of_the time' }),
+            sampleOperationEvent('o3', t0 + 2_000, { category_type: 'account', action: 'UPDATE', operation_detail: 'Meeting - Require passcode: from On to Off', changes: ['Require a passcode', 'Waiting Room'] }),
+          ]),
+          logType: OPERATION,
+        });
+        await store.commitPage(page(a, [sampleEvent('s1', t0 + 500)]));
+      });
+
+      it('filters by category and action (exact, case-insensitive)', async () => {
+        expect(ids(await collect(store.queryEvents({ categoryType: 'ACCOUNT' })))).toEqual(['o1', 'o3']);
+        expect(ids(await collect(store.queryEvents({ categoryType: 'Acc' })))).toEqual([]);
+        expect(ids(await collect(store.queryEvents({ action: 'update' })))).toEqual(['o1', 'o3']);
+        expect(ids(await collect(store.queryEvents({ categoryType: 'user', action: 'add' })))).toEqual(['o2']);
+        expect(await store.countEvents({ categoryType: 'account', logType: OPERATION })).toBe(2);
+      });
+
+      it('finds operation_detail text and change names by case-insensitive substring, with % and _ taken literally', async () => {
+        expect(ids(await collect(store.queryEvents({ detailText: 'two-FACTOR' })))).toEqual(['o1']);
+        expect(ids(await collect(store.queryEvents({ detailText: 'from on to off' })))).toEqual(['o1', 'o3']);
+        expect(ids(await collect(store.queryEvents({ detailText: '100%' })))).toEqual(['o2']);
+        expect(ids(await collect(store.queryEvents({ detailText: '%' })))).toEqual(['o2']);
+        expect(ids(await collect(store.queryEvents({ detailText: 'of_the' })))).toEqual(['o2']);
+        expect(ids(await collect(store.queryEvents({ detailText: 'o_' })))).toEqual([]);
+        expect(ids(await collect(store.queryEvents({ changeName: 'passcode' })))).toEqual(['o3']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'waiting room' })))).toEqual(['o3']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'two-factor' })))).toEqual(['o1']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'Require' })))).toEqual(['o3']);
+        expect(ids(await collect(store.queryEvents({ changeName: '_' })))).toEqual([]);
+        expect(await store.countEvents({ changeName: 'a' })).toBe(2);
+      });
+
+      it('reads one event by row id', async () => {
+        expect((await store.getEvent('o2'))?.event.operation_detail).toBe('Add User bob@example.com 100% of_the time');
+        expect(await store.getEvent('nope')).toBeUndefined();
+      });
+
+      it('orders newest first and pages with a keyset cursor in either order, without gaps or repeats', async () => {
+        expect(ids(await collect(store.queryEvents({ order: 'desc' })))).toEqual(['o3', 'o2', 's1', 'o1']);
+        const many = Array.from({ length: 40 }, (_, i) => sampleEvent(`m${String(i).padStart(2, '0')}`, t0 + 10_000 + Math.floor(i / 3)));
+        await store.commitPage(page(a, many));
+        for (const order of ['asc', 'desc'] as const) {
+          const all = ids(await collect(store.queryEvents({ sinceMs: t0 + 10_000, order })));
+          expect(all).toHaveLength(40);
+          const seen: string[] = [];
+          let after: { eventTimeMs: number; rowId: string } | undefined;
+          for (;;) {
+            const got = await collect(store.queryEvents({ sinceMs: t0 + 10_000, order, limit: 9, ...(after ? { after } : {}) }));
+            seen.push(...ids(got));
+            const last = got.at(-1);
+            if (!last || got.length < 9) break;
+            after = { eventTimeMs: last.eventTimeMs, rowId: last.rowId };
+          }
+          expect(seen).toEqual(all);
+        }
+        const asc = ids(await collect(store.queryEvents({ sinceMs: t0 + 10_000 })));
+        expect(ids(await collect(store.queryEvents({ sinceMs: t0 + 10_000, order: 'desc' })))).toEqual([...asc].reverse());
+      });
+
+      it('counts events per time bucket over [from, to), with the filters', async () => {
+        expect(await store.eventHistogram({}, t0, t0 + 3_000, 1_000)).toEqual([2, 1, 1]);
+        expect(await store.eventHistogram({ logType: OPERATION }, t0, t0 + 3_000, 1_000)).toEqual([1, 1, 1]);
+        expect(await store.eventHistogram({ action: 'update' }, t0 - 1_000, t0 + 4_000, 2_000)).toEqual([1, 1, 0]);
+        expect(await store.eventHistogram({}, t0 + 500, t0 + 2_000, 700)).toEqual([2, 0, 0]);
+        const buckets = await store.eventHistogram({}, t0 - 86_400_000, t0 + 86_400_000, 3_600_000);
+        expect(buckets).toHaveLength(48);
+        expect(buckets.reduce((x, y) => x + y, 0)).toBe(await store.countEvents({}));
       });
     });
 

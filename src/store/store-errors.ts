@@ -154,3 +154,12 @@ export class StoreSchemaError extends ActionableError {
     );
   }
 }
+
+/** A username already taken. */
+export class DuplicateUserError extends ActionableError {
+  override readonly name = 'DuplicateUserError';
+
+  constructor(readonly username: string) {
+    super('duplicate_user', `A user named "${username}" exists already.`, 'Choose another username, or sign in as that user.');
+  }
+}

@@ -21,6 +21,11 @@ export interface StoreTables {
   destinations: DestinationsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  setup_tokens: SetupTokensTable;
+  oauth_states: OAuthStatesTable;
 }
 
 /** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
@@ -48,6 +53,7 @@ export interface SourcesTable {
   paused: number;
   client_secret_sealed: string;
   refresh_token_sealed: string | null;
+  drop_off_alarm_minutes: number | null;
   created_at: BigIntColumn;
   updated_at: BigIntColumn;
 }
@@ -187,4 +193,46 @@ export interface DeliveryAttemptsTable {
   status: number | null;
   message: string;
   duration_ms: number;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: BigIntColumn;
+}
+
+/** `id_hash`: SHA-256 (hex) of the random session id in the cookie. */
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_secret: string;
+  created_at: BigIntColumn;
+  expires_at: BigIntColumn;
+  last_seen_at: BigIntColumn;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  user_id: string;
+  created_at: BigIntColumn;
+  last_used_at: BigIntColumn | null;
+}
+
+export interface SetupTokensTable {
+  token_hash: string;
+  created_at: BigIntColumn;
+  expires_at: BigIntColumn;
+  used_at: BigIntColumn | null;
+}
+
+export interface OAuthStatesTable {
+  state_hash: string;
+  session_id_hash: string;
+  source_id: string;
+  pending_sealed: string;
+  created_at: BigIntColumn;
+  expires_at: BigIntColumn;
 }

@@ -1,5 +1,6 @@
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertStore } from './alert-store.js';
+import type { AuthStore } from './auth-store.js';
 
 /**
  * The narrow interface between Zoomtrail and its database. SQLite implements
@@ -8,7 +9,7 @@ import type { AlertStore } from './alert-store.js';
  *
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
-export interface Store extends AlertStore {
+export interface Store extends AlertStore, AuthStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   close(): Promise<void>;
@@ -45,7 +46,16 @@ export interface Store extends AlertStore {
   // --- reading back ----------------------------------------------------------
   /** Events in event-time order (then row id), streamed in batches. */
   queryEvents(query: EventQuery): AsyncIterable<StoredEvent>;
+  /** Counts the events matching the filters (`order` and `after` are ignored). */
   countEvents(query: Omit<EventQuery, 'limit'>): Promise<number>;
+  /** One event by row id, or undefined. */
+  getEvent(rowId: string): Promise<StoredEvent | undefined>;
+  /**
+   * Events matching the filters (`order`, `after` and `limit` ignored) counted per
+   * bucket of `bucketMs` over [fromMs, toMs), oldest bucket first; the last bucket
+   * may be partial. Returns `ceil((toMs - fromMs) / bucketMs)` numbers.
+   */
+  eventHistogram(query: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]>;
   listFailures(query: FailureQuery): AsyncIterable<ClassificationFailure>;
   countFailures(query: Omit<FailureQuery, 'limit'>): Promise<number>;
 }
@@ -71,6 +81,8 @@ export interface SourceSettings {
   requestsPerSecond: number;
   requestsPerDay: number;
   paused: boolean;
+  /** Minutes without new events before the log drop-off alarm fires; null = off. */
+  dropOffAlarmMinutes: number | null;
 }
 
 export interface NewSource extends SourceSettings {
@@ -210,6 +222,18 @@ export interface EventQuery {
   untilMs?: number;
   email?: string;
   ipAddress?: string;
+  /** `category_type` (Zoom.Operation), exact, case-insensitive. */
+  categoryType?: string;
+  /** `action` (Zoom.Operation), exact, case-insensitive. */
+  action?: string;
+  /** Case-insensitive substring of `operation_detail`. */
+  detailText?: string;
+  /** Case-insensitive substring of any parsed change's name (`p_udm.changes[].name`). */
+  changeName?: string;
+  /** Event-time order (then row id); default `asc`. */
+  order?: 'asc' | 'desc';
+  /** Keyset cursor: only events after this one in `order` (the last event of the previous page). */
+  after?: { eventTimeMs: number; rowId: string };
   limit?: number;
 }
 

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial.js';
 import { detectionsMigration } from './002-detections.js';
+import { consoleMigration } from './003-console.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -10,6 +11,7 @@ import { detectionsMigration } from './002-detections.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initialMigration,
   '002-detections': detectionsMigration,
+  '003-console': consoleMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

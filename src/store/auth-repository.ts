@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Clock } from '../shared/clock.js';
+import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
+import {
+  hashSecret,
+  type ApiTokenRecord,
+  type AuthStore,
+  type NewApiToken,
+  type NewSession,
+  type NewUser,
+  type SessionPolicy,
+  type SessionRecord,
+  type TakenAuthorization,
+  type UserRecord,
+} from './auth-store.js';
+import type { SecretBox } from './secret-box.js';
+import { DuplicateUserError } from './store-errors.js';
+import type { ApiTokensTable, StoreTables, UsersTable } from './store-tables.js';
+
+/**
+ * The console's tables (users, sessions, API tokens, setup tokens, pending
+ * OAuth authorizations) through Kysely: dialect-neutral, shared by every store.
+ * Single-use values (setup tokens, OAuth states) are taken with one statement,
+ * so two concurrent requests cannot both succeed.
+ */
+export class AuthRepository implements AuthStore {
+  constructor(
+    private readonly db: Kysely<StoreTables>,
+    private readonly box: SecretBox,
+    private readonly clock: Clock,
+  ) {}
+
+  async countUsers(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async createUser(input: NewUser): Promise<UserRecord> {
+    const row = { id: `usr_${randomUUID()}`, username: input.username, password_hash: input.passwordHash, created_at: this.clock.now() };
+    const inserted = await this.db
+      .insertInto('users')
+      .values(row)
+      .onConflict((oc) => oc.column('username').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new DuplicateUserError(input.username);
+    return toUser(row);
+  }
+
+  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async createSession(input: NewSession): Promise<SessionRecord> {
+    const now = this.clock.now();
+    await this.db
+      .insertInto('sessions')
+      .values({ id_hash: input.idHash, user_id: input.userId, csrf_secret: input.csrfSecret, created_at: now, expires_at: input.expiresAt, last_seen_at: now })
+      .execute();
+    const user = await this.getUser(input.userId);
+    return { ...input, username: user?.username ?? '', createdAt: now, lastSeenAt: now };
+  }
+
+  async touchSession(idHash: string, policy: SessionPolicy): Promise<SessionRecord | undefined> {
+    const now = this.clock.now();
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('sessions')
+      .select('users.username')
+      .where('sessions.id_hash', '=', idHash)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const createdAt = Number(row.created_at);
+    if (Number(row.expires_at) <= now || createdAt + policy.maxAgeMs <= now || Number(row.last_seen_at) + policy.idleMs <= now) {
+      await this.deleteSession(idHash);
+      return undefined;
+    }
+    const expiresAt = Math.min(now + policy.idleMs, createdAt + policy.maxAgeMs);
+    await this.db.updateTable('sessions').set({ expires_at: expiresAt, last_seen_at: now }).where('id_hash', '=', idHash).execute();
+    return { idHash, userId: row.user_id, username: row.username, csrfSecret: row.csrf_secret, createdAt, expiresAt, lastSeenAt: now };
+  }
+
+  async deleteSession(idHash: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteExpiredAuth(): Promise<number> {
+    const now = this.clock.now();
+    let removed = 0;
+    removed += Number((await this.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst()).numDeletedRows);
+    removed += Number((await this.db.deleteFrom('oauth_states').where('expires_at', '<=', now).executeTakeFirst()).numDeletedRows);
+    removed += Number((await this.db.deleteFrom('setup_tokens').where('expires_at', '<=', now).executeTakeFirst()).numDeletedRows);
+    return removed;
+  }
+
+  async createApiToken(input: NewApiToken): Promise<ApiTokenRecord> {
+    const row = { id: `tok_${randomUUID()}`, name: input.name, token_hash: input.tokenHash, user_id: input.userId, created_at: this.clock.now(), last_used_at: null };
+    await this.db.insertInto('api_tokens').values(row).execute();
+    return toApiToken(row);
+  }
+
+  async listApiTokens(): Promise<ApiTokenRecord[]> {
+    const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc').orderBy('id').execute();
+    return rows.map(toApiToken);
+  }
+
+  async deleteApiToken(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async useApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
+    const now = this.clock.now();
+    const row = await this.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now })
+      .where('token_hash', '=', tokenHash)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const user = await this.getUser(row.user_id);
+    return user && { token: toApiToken(row), user };
+  }
+
+  async createSetupToken(tokenHash: string, expiresAt: number): Promise<void> {
+    await this.db.insertInto('setup_tokens').values({ token_hash: tokenHash, created_at: this.clock.now(), expires_at: expiresAt, used_at: null }).execute();
+  }
+
+  async consumeSetupToken(tokenHash: string): Promise<boolean> {
+    const now = this.clock.now();
+    const result = await this.db
+      .updateTable('setup_tokens')
+      .set({ used_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async savePendingAuthorization(sessionIdHash: string, sourceId: string, pending: PendingAuthorization, expiresAt: number): Promise<void> {
+    const stateHash = hashSecret(pending.state);
+    await this.db
+      .insertInto('oauth_states')
+      .values({
+        state_hash: stateHash,
+        session_id_hash: sessionIdHash,
+        source_id: sourceId,
+        pending_sealed: this.box.seal(JSON.stringify(pending), pendingContext(stateHash)),
+        created_at: this.clock.now(),
+        expires_at: expiresAt,
+      })
+      .execute();
+  }
+
+  async takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined> {
+    const stateHash = hashSecret(state);
+    const row = await this.db.deleteFrom('oauth_states').where('state_hash', '=', stateHash).returningAll().executeTakeFirst();
+    if (!row || Number(row.expires_at) <= this.clock.now()) return undefined;
+    const pending = JSON.parse(this.box.open(row.pending_sealed, pendingContext(stateHash))) as PendingAuthorization;
+    return { sessionIdHash: row.session_id_hash, sourceId: row.source_id, pending };
+  }
+}
+
+function pendingContext(stateHash: string): string {
+  return `oauth_states/${stateHash}/pending`;
+}
+
+function toUser(row: Selectable<UsersTable>): UserRecord {
+  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+}
+
+function toApiToken(row: Selectable<ApiTokensTable>): ApiTokenRecord {
+  return { id: row.id, name: row.name, userId: row.user_id, createdAt: Number(row.created_at), lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at) };
+}
