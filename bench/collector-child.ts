@@ -172,6 +172,7 @@ async function main(): Promise<void> {
     requestsPerSecond: 1000,
     requestsPerDay: 10_000_000,
     paused: false,
+    dropOffAlarmMinutes: null,
     credentials: { clientSecret: BENCH_S2S.clientSecret },
   });
 

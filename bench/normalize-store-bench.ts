@@ -141,6 +141,7 @@ async function openBenchStore(dir: string, clock: ManualClock): Promise<{ store:
     requestsPerSecond: 2,
     requestsPerDay: 3000,
     paused: false,
+    dropOffAlarmMinutes: null,
     credentials: { clientSecret: 'bench-secret' },
   });
   return { store, sourceId: source.id };

@@ -89,6 +89,7 @@ async function seedAlert(dataDir: string): Promise<void> {
       requestsPerSecond: 2,
       requestsPerDay: 3000,
       paused: false,
+      dropOffAlarmMinutes: null,
       credentials: { clientSecret: 'seeded-client-secret' },
     });
     const normalizer = loadNormalizers().get('Zoom.Operation')!;

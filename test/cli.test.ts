@@ -99,7 +99,7 @@ describe('zoomtrail CLI', () => {
 
   it('start with no sources says how to add one, keeps running, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-start-'));
-    const child = spawn(process.execPath, [BIN, 'start', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
+    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
     children.push(child);
     try {
       const stderr = await waitForOutput(child.stderr, /No sources yet/);
@@ -115,7 +115,7 @@ describe('zoomtrail CLI', () => {
 
   it('start --demo: a simulated account and its source; events and alerts are stored within seconds', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-demo-'));
-    const child = spawn(process.execPath, [BIN, 'start', '--demo', '--sim-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
+    const child = spawn(process.execPath, [BIN, 'start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
     children.push(child);
     try {
       const stderr = await waitForOutput(child.stderr, /"logType":"Zoom.Operation".*"msg":"window read"/);

@@ -1,9 +1,28 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from './api-context.js';
+import { alertsRoutes } from './routes/alerts-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { destinationsRoutes } from './routes/destinations-routes.js';
+import { eventsRoutes } from './routes/events-routes.js';
+import { failuresRoutes } from './routes/failures-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { rulesRoutes } from './routes/rules-routes.js';
+import { oauthCallbackRoutes } from './routes/oauth-callback-routes.js';
+import { sourcesRoutes } from './routes/sources-routes.js';
 
 /**
  * Every resource's route plugin, registered in this one list (under `/api`
  * unless the plugin says otherwise). A plugin declares JSON schemas for its
  * input and output; the OpenAPI document is built from them.
  */
-export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginAsync<ApiContext>; prefix: string }> = [];
+export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginAsync<ApiContext>; prefix: string }> = [
+  { name: 'auth', plugin: authRoutes, prefix: '/api' },
+  { name: 'sources', plugin: sourcesRoutes, prefix: '/api' },
+  { name: 'oauth-callback', plugin: oauthCallbackRoutes, prefix: '' },
+  { name: 'health', plugin: healthRoutes, prefix: '/api' },
+  { name: 'events', plugin: eventsRoutes, prefix: '/api' },
+  { name: 'failures', plugin: failuresRoutes, prefix: '/api' },
+  { name: 'rules', plugin: rulesRoutes, prefix: '/api' },
+  { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
+  { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },
+];

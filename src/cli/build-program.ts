@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { registerAdminCommand } from './admin-command.js';
 import { registerAlertsCommand } from './alerts-command.js';
 import { registerDestinationCommand } from './destination-command.js';
 import { registerEventsCommand } from './events-command.js';
@@ -36,5 +37,6 @@ export function buildProgram(): Command {
   registerRulesCommand(program);
   registerAlertsCommand(program);
   registerDestinationCommand(program);
+  registerAdminCommand(program);
   return program;
 }

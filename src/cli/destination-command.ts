@@ -1,12 +1,12 @@
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
-import { buildNotification } from '../alert/alert-notification.js';
 import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../alert/destination.js';
 import { DESTINATION_SENDERS, senderFor } from '../alert/destination-registry.js';
-import { SEVERITIES, type RuleMeta, type Severity } from '../detect/rule.js';
+import { testNotification } from '../alert/test-notification.js';
+import { SEVERITIES, type Severity } from '../detect/rule.js';
 import { findRule } from '../rules/rule-registry.js';
-import type { AlertRecord, DestinationRecord } from '../store/alert-store.js';
+import type { DestinationRecord } from '../store/alert-store.js';
 import { UnknownDestinationError } from '../store/store-errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
@@ -109,7 +109,7 @@ export function registerDestinationCommand(program: Command): void {
         const d = await existing(app, idOrName);
         const secret = await app.store.getDestinationSecret(d.id);
         const now = app.clock.now();
-        const notification = buildNotification(testAlert(now), TEST_RULE_META, 'raised', null);
+        const notification = testNotification(now);
         const result = await senderFor(d.kind).send(notification, d.settings, secret, { fetch: globalThis.fetch, clock: app.clock, logger: app.logger });
         if (result.ok) {
           process.stdout.write(`delivered (${result.status !== null ? `HTTP ${result.status}` : result.message})\n`);
@@ -187,43 +187,4 @@ async function readSecret(options: AddOptions): Promise<DestinationSecret> {
     return secret;
   }
   return null;
-}
-
-const TEST_RULE_META: RuleMeta = {
-  id: 'Zoomtrail.Test',
-  displayName: 'Zoomtrail test alert',
-  logTypes: [],
-  severity: 'INFO',
-  description: 'A test alert sent by `zoomtrail destination test`; nothing happened in Zoom.',
-  runbook: 'Nothing to do: this checks that alerts reach this destination.',
-  reference: '',
-  tags: [],
-  mitre: [],
-  dedupPeriodMinutes: 60,
-  threshold: 1,
-  summaryAttributes: [],
-  enabled: true,
-};
-
-function testAlert(now: number): AlertRecord {
-  return {
-    id: `test-${now}`,
-    type: 'rule',
-    ruleId: 'Zoomtrail.Test',
-    dedup: `test-${now}`,
-    title: 'Zoomtrail test alert',
-    severity: 'INFO',
-    firstEventMs: now,
-    lastEventMs: now,
-    eventCount: 1,
-    dedupPeriodMs: 3_600_000,
-    threshold: 1,
-    raisedAt: now,
-    status: 'open',
-    statusChangedAt: null,
-    statusNote: null,
-    context: {},
-    createdAt: now,
-    updatedAt: now,
-  };
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { schemaFieldNames } from '../normalize/log-type-registry.js';
+import { csvCell, eventCsvColumns, eventCsvLine } from '../normalize/event-csv.js';
 import { LOG_TYPES, type LogType } from '../zoom/report-records.js';
 import { UsageError } from './exit-codes.js';
 import { parseIntegerOption, parseTimeOption } from './option-parsers.js';
@@ -21,9 +21,6 @@ interface ExportOptions {
   format: string;
 }
 
-const LEADING_P_FIELDS = ['p_row_id', 'p_event_time', 'p_log_type', 'p_source_id', 'p_source_label'];
-const TRAILING_P_FIELDS = ['p_any_emails', 'p_any_ip_addresses', 'p_parse_time'];
-
 export function registerEventsCommand(program: Command): void {
   const events = program.command('events').description('Read stored events.');
   events
@@ -42,10 +39,10 @@ export function registerEventsCommand(program: Command): void {
         if (options.format !== 'ndjson' && options.format !== 'csv') throw new UsageError(`--format must be ndjson or csv, not "${options.format}".`);
         if (options.since !== undefined && options.until !== undefined && options.since >= options.until) throw new UsageError('--since must be before --until.');
         const query = { logType: options.logType, sourceId: options.source, sinceMs: options.since, untilMs: options.until, email: options.email, ipAddress: options.ip, limit: options.limit };
-        const columns = [...LEADING_P_FIELDS, ...schemaFieldNames(options.logType), ...TRAILING_P_FIELDS];
+        const columns = eventCsvColumns(options.logType);
         if (options.format === 'csv') await write(`${columns.map(csvCell).join(',')}\r\n`);
         for await (const stored of app.store.queryEvents(query)) {
-          const line = options.format === 'csv' ? `${columns.map((c) => csvCell(stored.event[c])).join(',')}\r\n` : `${JSON.stringify(stored.event)}\n`;
+          const line = options.format === 'csv' ? eventCsvLine(columns, stored.event) : `${JSON.stringify(stored.event)}\n`;
           await write(line);
         }
       });
@@ -61,9 +58,4 @@ function write(text: string): Promise<void> {
   });
 }
 
-/** RFC 4180: quote cells holding a comma, quote or line break; arrays joined with `;`, objects as JSON. */
-export function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  const text = Array.isArray(value) ? value.join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export { csvCell };

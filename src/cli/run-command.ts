@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
-import { createPipeline } from '../app/pipeline.js';
+import { createPipeline, type Pipeline } from '../app/pipeline.js';
 import { Collector } from '../collect/collector.js';
 import { withApp } from './with-app.js';
 
@@ -8,8 +8,7 @@ import { withApp } from './with-app.js';
  * Runs the collector, detection and alert delivery until `signal` aborts
  * (SIGINT or SIGTERM); resolves when all three have stopped.
  */
-export async function runCollector(app: AppContext, signal: AbortSignal): Promise<void> {
-  const pipeline = createPipeline(app);
+export async function runCollector(app: AppContext, signal: AbortSignal, pipeline: Pipeline = createPipeline(app)): Promise<void> {
   const collector = new Collector({
     store: app.store,
     clock: app.clock,

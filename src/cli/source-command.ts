@@ -4,10 +4,10 @@ import { utcDay } from '../shared/clock.js';
 import type { NewSource, StreamState } from '../store/store.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { REPORT_STREAMS } from '../zoom/report-records.js';
-import { LocalRequestBudget } from '../zoom/request-budget.js';
-import { connectToZoom } from '../zoom/zoom-client-factory.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
 import { addDays } from '../collect/utc-days.js';
+import { checkZoomSource } from '../collect/source-check.js';
+import { SOURCE_DEFAULTS } from '../collect/source-defaults.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
 import { formatDuration, parseDurationOption, parseIntegerOption } from './option-parsers.js';
@@ -29,15 +29,7 @@ interface AddOptions {
   check: boolean;
 }
 
-/** Default source settings: a tenth of Pro's Heavy limits, 7 days back, poll every 5 minutes. */
-export const SOURCE_DEFAULTS = {
-  backfillDays: 7,
-  pollIntervalMs: 5 * 60_000,
-  settleDays: 2,
-  reconcileIntervalMs: 60 * 60_000,
-  requestsPerSecond: 2,
-  requestsPerDay: 3000,
-} as const;
+export { SOURCE_DEFAULTS };
 
 export function registerSourceCommand(program: Command): void {
   const source = program.command('source').description('Add, list, show and remove Zoom log sources.');
@@ -184,22 +176,22 @@ function newSourceFrom(options: AddOptions): NewSource {
     requestsPerSecond: options.rps,
     requestsPerDay: options.requestsPerDay,
     paused: false,
+    dropOffAlarmMinutes: null,
     credentials: { clientSecret: clientSecret! },
   };
 }
 
 /** Gets a token and one small page of each report for today: wrong credentials, scopes or plan fail here, before anything is saved. */
 async function checkSource(app: AppContext, input: NewSource): Promise<void> {
-  const { client } = connectToZoom({
+  const outcome = await checkZoomSource({
     endpoints: { apiUrl: input.apiUrl, oauthUrl: input.oauthUrl },
     auth: { kind: 's2s', accountId: input.zoomAccountId!, clientId: input.clientId, clientSecret: input.credentials.clientSecret },
-    budget: new LocalRequestBudget(app.clock, { requestsPerSecond: input.requestsPerSecond, requestsPerDay: input.requestsPerDay }),
     clock: app.clock,
     logger: app.logger,
-    retry: { maxAttempts: 2 },
+    requestsPerSecond: input.requestsPerSecond,
+    requestsPerDay: input.requestsPerDay,
   });
-  const today = utcDay(app.clock.now());
-  for (const stream of REPORT_STREAMS) await client.getJson(stream, { from: today, to: today, page_size: '1' });
+  if (outcome.error) throw outcome.error;
 }
 
 function streamsStatus(streams: StreamState[]): string {

@@ -57,6 +57,7 @@ export async function startCollectHarness(
       requestsPerSecond: 20,
       requestsPerDay: 100_000,
       paused: false,
+      dropOffAlarmMinutes: null,
       credentials: { clientSecret: S2S.clientSecret },
       ...overrides,
     });

@@ -1,0 +1,289 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppContext } from '../app/app-context.js';
+import { createPipeline } from '../app/pipeline.js';
+import { loadNormalizers } from '../normalize/log-type-registry.js';
+import { ManualClock } from '../shared/clock.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { ApiTokenCreated, SessionInfo } from './api-types.js';
+import { hashPassword } from './auth-session.js';
+import { buildApiServer } from './build-server.js';
+import { createSetupLink } from './setup-link.js';
+
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+const PASSWORD = 'correct horse battery staple';
+
+interface Harness {
+  server: FastifyInstance;
+  app: AppContext;
+  clock: ManualClock;
+  consoleDir: string;
+}
+
+async function harness(options: { publicUrl?: string; console?: boolean } = {}): Promise<Harness & { close(): Promise<void> }> {
+  const clock = new ManualClock(NOW);
+  const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {} });
+  const publicUrl = options.publicUrl ?? 'http://localhost:8080';
+  const app: AppContext = {
+    config: { dataDir: ':memory:', databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port: 0, publicUrl },
+    store,
+    normalizers: loadNormalizers(),
+    logger: pino({ level: 'silent' }),
+    clock,
+    close: () => store.close(),
+  };
+  const consoleDir = mkdtempSync(join(tmpdir(), 'zoomtrail-console-'));
+  if (options.console !== false) {
+    writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>Zoomtrail console</title>');
+    writeFileSync(join(consoleDir, 'app.js'), 'console.log("console")');
+  }
+  const server = await buildApiServer(
+    { app, pipeline: createPipeline(app), publicUrl, fetch: globalThis.fetch },
+    { consoleDir: options.console === false ? null : consoleDir },
+  );
+  await server.ready();
+  return {
+    server,
+    app,
+    clock,
+    consoleDir,
+    close: async () => {
+      await server.close();
+      await store.close();
+      rmSync(consoleDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function sessionCookie(response: LightMyRequestResponse): string {
+  const cookie = response.cookies.find((c) => c.name === 'zt_session');
+  if (!cookie) throw new Error(`no session cookie in ${JSON.stringify(response.headers['set-cookie'])}`);
+  return cookie.value;
+}
+
+let h: Harness & { close(): Promise<void> };
+beforeEach(async () => {
+  h = await harness();
+});
+afterEach(async () => h.close());
+
+async function setupAdmin(username = 'admin'): Promise<{ cookie: string; csrf: string }> {
+  const link = await createSetupLink(h.app.store, h.clock, 'http://localhost:8080');
+  const token = new URL(link).searchParams.get('token')!;
+  const response = await h.server.inject({ method: 'POST', url: '/api/setup', payload: { token, username, password: PASSWORD } });
+  expect(response.statusCode).toBe(200);
+  return { cookie: sessionCookie(response), csrf: response.json<SessionInfo>().csrfToken! };
+}
+
+async function login(username: string, password: string) {
+  return h.server.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
+}
+
+describe('API server: setup and sign-in', () => {
+  it('reports that setup is required before any user exists', async () => {
+    const response = await h.server.inject({ method: 'GET', url: '/api/session' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ authenticated: false, username: null, csrfToken: null, setupRequired: true });
+  });
+
+  it('setup with a valid token creates the admin and signs in with a HttpOnly, SameSite=Strict cookie', async () => {
+    const link = await createSetupLink(h.app.store, h.clock, 'http://localhost:8080');
+    expect(link).toMatch(/^http:\/\/localhost:8080\/setup\?token=[A-Za-z0-9_-]{43}$/);
+    const token = new URL(link).searchParams.get('token')!;
+    const response = await h.server.inject({ method: 'POST', url: '/api/setup', payload: { token, username: 'admin', password: PASSWORD } });
+    expect(response.statusCode).toBe(200);
+    const info = response.json<SessionInfo>();
+    expect(info).toMatchObject({ authenticated: true, username: 'admin', setupRequired: false });
+    expect(info.csrfToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const cookie = response.cookies.find((c) => c.name === 'zt_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookie.secure).toBeFalsy();
+    expect((await h.app.store.findUserByUsername('admin'))?.passwordHash).toMatch(/^\$argon2id\$/);
+
+    const session = await h.server.inject({ method: 'GET', url: '/api/session', cookies: { zt_session: cookie.value } });
+    expect(session.json()).toEqual({ ...info, setupRequired: false });
+
+    // The token worked once.
+    const again = await h.server.inject({ method: 'POST', url: '/api/setup', payload: { token, username: 'other', password: PASSWORD } });
+    expect(again.statusCode).toBe(403);
+    expect(again.json()).toMatchObject({ code: 'setup_token' });
+    expect(await h.app.store.findUserByUsername('other')).toBeUndefined();
+  });
+
+  it('refuses a wrong setup token, a short password, and a form post', async () => {
+    const wrong = await h.server.inject({ method: 'POST', url: '/api/setup', payload: { token: 'not-a-token', username: 'admin', password: PASSWORD } });
+    expect(wrong.statusCode).toBe(403);
+    const short = await h.server.inject({ method: 'POST', url: '/api/setup', payload: { token: 'x', username: 'admin', password: 'short' } });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().fields).toEqual([expect.objectContaining({ field: 'password' })]);
+    const form = await h.server.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'text/plain' }, payload: '{"username":"a","password":"b"}' });
+    expect(form.statusCode).toBe(415);
+    expect(await h.app.store.countUsers()).toBe(0);
+  });
+
+  it('sets a Secure cookie when the public URL is https', async () => {
+    await h.close();
+    h = await harness({ publicUrl: 'https://zoomtrail.example.com' });
+    await h.app.store.createUser({ username: 'admin', passwordHash: await hashPassword(PASSWORD) });
+    const response = await login('admin', PASSWORD);
+    expect(response.cookies.find((c) => c.name === 'zt_session')?.secure).toBe(true);
+  });
+
+  it('login works; a wrong password and an unknown user get the same 401', async () => {
+    await h.app.store.createUser({ username: 'admin', passwordHash: await hashPassword(PASSWORD) });
+    const ok = await login('admin', PASSWORD);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ authenticated: true, username: 'admin' });
+    const wrongPassword = await login('admin', 'not the password at all');
+    const unknownUser = await login('nobody', PASSWORD);
+    expect(wrongPassword.statusCode).toBe(401);
+    expect(unknownUser.statusCode).toBe(401);
+    expect(wrongPassword.json()).toEqual(unknownUser.json());
+    expect(wrongPassword.cookies).toEqual([]);
+  });
+
+  it('rate-limits login: 429 after 5 attempts a minute, saying when to retry', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await login('admin', `wrong password ${i}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const limited = await login('admin', 'wrong password again');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/try again in \d+ (second|minute)/) });
+  });
+  it('rate-limits login per username too, whatever the address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await h.server.inject({ method: 'POST', url: '/api/login', remoteAddress: `198.51.100.${i + 1}`, payload: { username: 'Admin', password: `guess ${i}` } });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // Another user from another address is not held back.
+    const other = await h.server.inject({ method: 'POST', url: '/api/login', remoteAddress: '198.51.100.99', payload: { username: 'someone', password: 'guess' } });
+    expect(other.statusCode).toBe(401);
+  });
+});
+
+describe('API server: authentication, CSRF, tokens', () => {
+  it('a session and a Bearer API token both authenticate; nothing else does', async () => {
+    const { cookie, csrf } = await setupAdmin();
+    expect((await h.server.inject({ method: 'GET', url: '/api/tokens' })).statusCode).toBe(401);
+    expect((await h.server.inject({ method: 'GET', url: '/api/tokens', cookies: { zt_session: 'forged' } })).statusCode).toBe(401);
+    expect((await h.server.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: 'Bearer zt_forged' } })).statusCode).toBe(401);
+    const unauthenticated = await h.server.inject({ method: 'GET', url: '/api/tokens' });
+    expect(unauthenticated.json()).toMatchObject({ code: 'unauthenticated', message: expect.any(String), fix: expect.any(String) });
+
+    const created = await h.server.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      cookies: { zt_session: cookie },
+      headers: { 'x-csrf-token': csrf },
+      payload: { name: 'siem' },
+    });
+    expect(created.statusCode).toBe(201);
+    const token = created.json<ApiTokenCreated>();
+    expect(token.token).toMatch(/^zt_[A-Za-z0-9_-]{43}$/);
+
+    const viaToken = await h.server.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${token.token}` } });
+    expect(viaToken.statusCode).toBe(200);
+    expect(viaToken.json()).toEqual({ tokens: [{ id: token.id, name: 'siem', createdAt: token.createdAt, lastUsedAt: new Date(NOW).toISOString() }] });
+    expect(JSON.stringify(viaToken.json())).not.toContain(token.token);
+
+    // Bearer requests need no CSRF token.
+    const revoke = await h.server.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: { authorization: `Bearer ${token.token}` } });
+    expect(revoke.statusCode).toBe(204);
+    expect((await h.server.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${token.token}` } })).statusCode).toBe(401);
+  });
+
+  it('CSRF: a cookie POST without or with a wrong X-CSRF-Token is 403; with the right one it passes', async () => {
+    const { cookie, csrf } = await setupAdmin();
+    const post = (headers: Record<string, string>) =>
+      h.server.inject({ method: 'POST', url: '/api/tokens', cookies: { zt_session: cookie }, headers, payload: { name: 'x' } });
+    const missing = await post({});
+    expect(missing.statusCode).toBe(403);
+    expect(missing.json()).toMatchObject({ code: 'csrf' });
+    expect((await post({ 'x-csrf-token': `${csrf.slice(0, -1)}A` === csrf ? `${csrf.slice(0, -1)}B` : `${csrf.slice(0, -1)}A` })).statusCode).toBe(403);
+    expect((await post({ 'x-csrf-token': csrf })).statusCode).toBe(201);
+    // Another session's token does not fit this session.
+    const other = await login('admin', PASSWORD);
+    expect((await post({ 'x-csrf-token': other.json<SessionInfo>().csrfToken! })).statusCode).toBe(403);
+    expect((await h.app.store.listApiTokens()).length).toBe(1);
+  });
+
+  it('logout ends the session', async () => {
+    const { cookie, csrf } = await setupAdmin();
+    const withoutCsrf = await h.server.inject({ method: 'POST', url: '/api/logout', cookies: { zt_session: cookie } });
+    expect(withoutCsrf.statusCode).toBe(403);
+    const out = await h.server.inject({ method: 'POST', url: '/api/logout', cookies: { zt_session: cookie }, headers: { 'x-csrf-token': csrf } });
+    expect(out.statusCode).toBe(204);
+    expect(out.cookies.find((c) => c.name === 'zt_session')?.value).toBe('');
+    expect((await h.server.inject({ method: 'GET', url: '/api/tokens', cookies: { zt_session: cookie } })).statusCode).toBe(401);
+    expect((await h.server.inject({ method: 'GET', url: '/api/session', cookies: { zt_session: cookie } })).json()).toMatchObject({ authenticated: false });
+  });
+
+  it('a session ends after 12 idle hours', async () => {
+    const { cookie } = await setupAdmin();
+    h.clock.advance(11 * 3_600_000);
+    expect((await h.server.inject({ method: 'GET', url: '/api/tokens', cookies: { zt_session: cookie } })).statusCode).toBe(200);
+    h.clock.advance(12 * 3_600_000 + 1);
+    expect((await h.server.inject({ method: 'GET', url: '/api/tokens', cookies: { zt_session: cookie } })).statusCode).toBe(401);
+  });
+
+  it('/api/openapi.json needs authentication and lists the paths', async () => {
+    expect((await h.server.inject({ method: 'GET', url: '/api/openapi.json' })).statusCode).toBe(401);
+    const { cookie } = await setupAdmin();
+    const response = await h.server.inject({ method: 'GET', url: '/api/openapi.json', cookies: { zt_session: cookie } });
+    expect(response.statusCode).toBe(200);
+    const doc = response.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/login', '/api/setup', '/api/tokens', '/api/tokens/{id}']));
+  });
+
+  it('unknown /api paths answer 401 without credentials, 404 with them', async () => {
+    expect((await h.server.inject({ method: 'GET', url: '/api/nope' })).statusCode).toBe(401);
+    expect((await h.server.inject({ method: 'DELETE', url: '/api/nope/x' })).statusCode).toBe(401);
+    const { cookie } = await setupAdmin();
+    const known = await h.server.inject({ method: 'GET', url: '/api/nope', cookies: { zt_session: cookie } });
+    expect(known.statusCode).toBe(404);
+    expect(known.json()).toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('API server: console and headers', () => {
+  it('serves the console publicly (files and the SPA fallback) while /api stays 401', async () => {
+    const root = await h.server.inject({ method: 'GET', url: '/' });
+    expect(root.statusCode).toBe(200);
+    expect(root.body).toContain('Zoomtrail console');
+    const deep = await h.server.inject({ method: 'GET', url: '/sources/src_1/setup?step=check' });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.headers['content-type']).toMatch(/text\/html/);
+    expect(deep.body).toContain('Zoomtrail console');
+    const file = await h.server.inject({ method: 'GET', url: '/app.js' });
+    expect(file.statusCode).toBe(200);
+    expect(file.body).toContain('console.log');
+    expect((await h.server.inject({ method: 'GET', url: '/missing.js' })).statusCode).toBe(404);
+    expect((await h.server.inject({ method: 'GET', url: '/api/events' })).statusCode).toBe(401);
+    expect((await h.server.inject({ method: 'GET', url: '/api/x/y' })).statusCode).toBe(401);
+  });
+
+  it('sets the security headers on every response', async () => {
+    for (const url of ['/', '/api/session', '/api/tokens', '/api/nope']) {
+      const response = await h.server.inject({ method: 'GET', url });
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it('says how to build the console when it is not built', async () => {
+    await h.close();
+    h = await harness({ console: false });
+    const response = await h.server.inject({ method: 'GET', url: '/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('The console is not built: run npm run build');
+  });
+});

@@ -1,0 +1,236 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { ActionableError } from '../shared/actionable-error.js';
+import { hashSecret } from '../store/auth-store.js';
+import { ZoomError } from '../zoom/zoom-errors.js';
+import type { ApiContext, ApiUser } from './api-context.js';
+import type { ApiError } from './api-types.js';
+import { csrfTokenMatches, SESSION_COOKIE, SESSION_POLICY, sessionOf as sessionOfRequest, setSessionOf } from './auth-session.js';
+import { ROUTE_PLUGINS } from './route-plugins.js';
+import { ApiHttpError } from './routes/route-support.js';
+
+/** The built console (vite's output): `dist-web/` at the repository root, beside `dist/`. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist-web/', import.meta.url));
+
+export interface BuildApiServerOptions {
+  /** The built console's directory; default DEFAULT_CONSOLE_DIR; null serves no console. */
+  consoleDir?: string | null;
+  /** Default: the app's logger. */
+  logger?: Logger;
+  /** Sees every route as it is added (tests enumerate the routes with it). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+};
+
+const NOT_BUILT_PAGE = 'Zoomtrail is running. The console is not built: run npm run build, then restart. The JSON API is at /api.\n';
+
+/**
+ * The HTTP server: the JSON API (every entry of ROUTE_PLUGINS) and the web
+ * console, behind one authentication hook.
+ *
+ * - Every route needs a session cookie (`zt_session`, HttpOnly, SameSite=Strict)
+ *   or `Authorization: Bearer <API token>`, unless it declares
+ *   `config: { public: true }`; unknown /api and /oauth paths answer 401 too.
+ * - POST/PUT/PATCH/DELETE with the session cookie need `X-CSRF-Token` (from
+ *   GET /api/session); public POSTs need `Content-Type: application/json`.
+ * - Errors are `ApiError` JSON; a 500 says nothing but that it failed (the log has it).
+ */
+export async function buildApiServer(context: ApiContext, options: BuildApiServerOptions = {}): Promise<FastifyInstance> {
+  const { store } = context.app;
+  const logger = options.logger ?? context.app.logger.child({ component: 'api' });
+  const server = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    bodyLimit: 1_048_576,
+  }) as unknown as FastifyInstance;
+  server.decorateRequest('user', null);
+  if (options.onRoute) server.addHook('onRoute', options.onRoute);
+
+  server.addHook('onRequest', async (request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    if (pathOf(request).startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+  server.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: pathOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await server.register(fastifyCookie);
+  await server.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, limit) =>
+      new ApiHttpError(429, 'rate_limited', `Too many attempts: try again in ${limit.after}.`, undefined, `Wait ${limit.after}, then try again.`),
+  });
+  await server.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Zoomtrail API', version: '0.1.0', description: 'Zoom audit log collection, detections and alerts.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (zt_...) created in the console or with POST /api/tokens.' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The console session; state-changing requests also need X-CSRF-Token.' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+
+  // --- authentication and CSRF -------------------------------------------------------
+  async function authenticate(request: FastifyRequest): Promise<ApiUser | null> {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      if (!match) return null;
+      const found = await store.useApiToken(hashSecret(match[1]!));
+      return found ? { id: found.user.id, username: found.user.username, via: 'token', sessionId: null } : null;
+    }
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (!sessionId) return null;
+    const session = await store.touchSession(hashSecret(sessionId), SESSION_POLICY);
+    if (!session) return null;
+    setSessionOf(request, session);
+    return { id: session.userId, username: session.username, via: 'session', sessionId };
+  }
+
+  server.addHook('onRequest', async (request, reply) => {
+    const url = pathOf(request);
+    const guarded = isGuardedPath(url);
+    // The console's routes (static files, SPA fallback) hold no data.
+    if (request.is404 && !guarded) return;
+    const isPublic = request.routeOptions.config?.public === true && !(request.is404 && guarded);
+    request.user = await authenticate(request);
+    if (isPublic) {
+      if (UNSAFE_METHODS.has(request.method) && !isJson(request)) {
+        return sendError(reply, 415, { code: 'unsupported_media_type', message: 'Send this request as JSON.', fix: 'Set the header Content-Type: application/json.' });
+      }
+      return;
+    }
+    if (!request.user) return sendError(reply, 401, UNAUTHENTICATED);
+    if (request.user.via === 'session' && UNSAFE_METHODS.has(request.method)) {
+      const session = sessionOfRequest(request);
+      if (!session || !csrfTokenMatches(session, request.headers['x-csrf-token'])) {
+        return sendError(reply, 403, {
+          code: 'csrf',
+          message: 'This request lacks the session\'s CSRF token.',
+          fix: 'Send the csrfToken from GET /api/session as the X-CSRF-Token header (reload the console if it was open before you signed in again).',
+        });
+      }
+    }
+  });
+
+  server.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = errorResponse(error);
+    if (status >= 500) request.log.error({ err: error, method: request.method, url: pathOf(request) }, 'request failed');
+    return reply.code(status).send(body);
+  });
+
+  // --- the API ---------------------------------------------------------------------------
+  server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  for (const { plugin, prefix } of ROUTE_PLUGINS) await server.register(plugin, { ...context, prefix });
+
+  // --- the console -------------------------------------------------------------------------
+  const consoleDir = options.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : options.consoleDir;
+  const consoleBuilt = consoleDir !== null && existsSync(path.join(consoleDir, 'index.html')) && statSync(consoleDir).isDirectory();
+  if (consoleBuilt) {
+    await server.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), public: true };
+      });
+      await scope.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: true, index: ['index.html'], decorateReply: false });
+    });
+  }
+
+  server.setNotFoundHandler(async (request, reply) => {
+    const url = pathOf(request);
+    if (isGuardedPath(url)) {
+      if (!request.user) return sendError(reply, 401, UNAUTHENTICATED);
+      return sendError(reply, 404, { code: 'not_found', message: `There is no ${request.method} ${url}.`, fix: 'See GET /api/openapi.json for the routes.' });
+    }
+    const lastSegment = url.slice(url.lastIndexOf('/') + 1);
+    if ((request.method === 'GET' || request.method === 'HEAD') && !lastSegment.includes('.')) {
+      if (consoleBuilt) {
+        const html = await readFile(path.join(consoleDir!, 'index.html'));
+        return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+      }
+      if (url === '/') return reply.code(200).type('text/plain; charset=utf-8').send(NOT_BUILT_PAGE);
+    }
+    return reply.code(404).type('text/plain; charset=utf-8').send('Not found.\n');
+  });
+
+  return server;
+}
+
+const UNAUTHENTICATED: ApiError = {
+  code: 'unauthenticated',
+  message: 'You are not signed in.',
+  fix: 'Sign in to the console, or send an API token as the header Authorization: Bearer <token>.',
+};
+
+function sendError(reply: FastifyReply, status: number, body: ApiError): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+function pathOf(request: FastifyRequest): string {
+  const url = request.raw.url ?? request.url;
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** Paths that never fall back to the console: the API and the OAuth callback. */
+function isGuardedPath(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url === '/oauth' || url.startsWith('/oauth/');
+}
+
+function isJson(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && /^application\/json\s*(;|$)/i.test(type.trim());
+}
+
+/** Status and ApiError body for a thrown error; never a stack or a secret. */
+export function errorResponse(error: unknown): { status: number; body: ApiError } {
+  if (error instanceof ApiHttpError) return { status: error.statusCode, body: error.body() };
+  const fastifyError = error as Partial<FastifyError>;
+  if (Array.isArray(fastifyError.validation)) {
+    const where = fastifyError.validationContext ?? 'request';
+    const fields = fastifyError.validation.map((v) => {
+      const params = (v.params ?? {}) as Record<string, unknown>;
+      const base = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const extra = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : '';
+      const field = [base, extra].filter(Boolean).join('.') || where;
+      return { field, message: `${field} ${v.message ?? 'is invalid'}` };
+    });
+    return { status: 400, body: { code: 'invalid_request', message: `Invalid ${where}: ${fields.map((f) => f.message).join('; ')}.`, fields } };
+  }
+  if (error instanceof ZoomError) return { status: 502, body: { code: String(error.code), message: error.message, fix: error.fix } };
+  if (error instanceof ActionableError) {
+    const status = /^unknown_/.test(error.code)
+      ? 404
+      : /^duplicate_/.test(error.code)
+        ? 409
+        : /^(bad_config|validation|invalid_)/.test(error.code)
+          ? 400
+          : 500;
+    return { status, body: { code: error.code, message: error.message, fix: error.fix } };
+  }
+  const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's own client errors (bad JSON, wrong content type, body too large): their messages hold no data of ours.
+    return { status, body: { code: (fastifyError.code ?? 'bad_request').toLowerCase(), message: fastifyError.message ?? 'Bad request.' } };
+  }
+  return { status: 500, body: { code: 'internal', message: 'Zoomtrail failed to handle this request.', fix: 'Check the server log for the cause; report it if it persists.' } };
+}

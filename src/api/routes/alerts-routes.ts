@@ -1,0 +1,182 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { SEVERITIES, type Severity } from '../../detect/rule.js';
+import { findRule } from '../../rules/rule-registry.js';
+import { ALERT_STATUSES, type AlertQuery, type AlertRecord, type AlertStatus } from '../../store/alert-store.js';
+import type { ApiContext } from '../api-context.js';
+import type { AlertDetail, AlertView, EventView } from '../api-types.js';
+import { eventView, eventViewSchema } from './events-routes.js';
+import { errorResponses, idParamsSchema, installApiErrorHandler, invalidField, iso, isoOrNull, isoTimeSchema, notFound, nullableIsoTimeSchema, severitySchema } from './route-support.js';
+
+/** Matched events shown with an alert. */
+const DETAIL_EVENTS = 100;
+
+export const alertViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string', enum: ['rule', 'system'] },
+    ruleId: { type: 'string' },
+    ruleDisplayName: { type: 'string' },
+    title: { type: 'string' },
+    severity: severitySchema,
+    dedup: { type: 'string' },
+    status: { type: 'string', enum: ALERT_STATUSES },
+    eventCount: { type: 'integer' },
+    firstEventTime: isoTimeSchema,
+    lastEventTime: isoTimeSchema,
+    raisedAt: isoTimeSchema,
+    statusChangedAt: nullableIsoTimeSchema,
+    statusNote: { type: ['string', 'null'] },
+    context: { type: 'object', additionalProperties: true },
+  },
+  required: ['id', 'type', 'ruleId', 'ruleDisplayName', 'title', 'severity', 'dedup', 'status', 'eventCount', 'firstEventTime', 'lastEventTime', 'raisedAt', 'statusChangedAt', 'statusNote', 'context'],
+} as const;
+
+const stringArray = { type: 'array', items: { type: 'string' } } as const;
+
+const alertDetailSchema = {
+  type: 'object',
+  properties: {
+    alert: alertViewSchema,
+    rule: {
+      type: ['object', 'null'],
+      properties: { description: { type: 'string' }, runbook: { type: 'string' }, reference: { type: 'string' }, tags: stringArray, mitre: stringArray },
+      required: ['description', 'runbook', 'reference', 'tags', 'mitre'],
+    },
+    events: { type: 'array', items: eventViewSchema },
+    deliveries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          destinationName: { type: 'string' },
+          notice: { type: 'string', enum: ['raised', 'resolved'] },
+          state: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+          attempts: { type: 'integer' },
+          lastError: { type: ['string', 'null'] },
+          deliveredAt: nullableIsoTimeSchema,
+        },
+        required: ['id', 'destinationName', 'notice', 'state', 'attempts', 'lastError', 'deliveredAt'],
+      },
+    },
+  },
+  required: ['alert', 'rule', 'events', 'deliveries'],
+} as const;
+
+export function alertView(a: AlertRecord): AlertView {
+  return {
+    id: a.id,
+    type: a.type,
+    ruleId: a.ruleId,
+    ruleDisplayName: findRule(a.ruleId)?.meta.displayName ?? a.ruleId,
+    title: a.title,
+    severity: a.severity,
+    dedup: a.dedup,
+    status: a.status,
+    eventCount: a.eventCount,
+    firstEventTime: iso(a.firstEventMs),
+    lastEventTime: iso(a.lastEventMs),
+    raisedAt: iso(a.raisedAt ?? a.createdAt),
+    statusChangedAt: isoOrNull(a.statusChangedAt),
+    statusNote: a.statusNote,
+    context: a.context,
+  };
+}
+
+/** A comma-separated list of allowed values, or a 400 naming the first value that is not one. */
+function parseList<T extends string>(field: string, value: string | undefined, allowed: readonly T[], normalize: (v: string) => string): T[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (items.length === 0) throw invalidField(field, `${field} takes a comma-separated list of ${allowed.join(', ')}`);
+  for (const item of items) {
+    if (!(allowed as readonly string[]).includes(normalize(item))) throw invalidField(field, `"${item}" is not a valid ${field}; use ${allowed.join(', ')}`);
+  }
+  return items.map((v) => normalize(v) as T);
+}
+
+/** GET /alerts, GET /alerts/:id, POST /alerts/:id/status. */
+export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, context) => {
+  installApiErrorHandler(fastify);
+  const { store } = context.app;
+
+  async function raisedAlert(id: string): Promise<AlertRecord> {
+    const alert = await store.getAlert(id);
+    if (!alert || alert.raisedAt === null) throw notFound('alert', id);
+    return alert;
+  }
+
+  fastify.get<{ Querystring: { status?: string; severity?: string; ruleId?: string; limit: number } }>('/alerts', {
+    schema: {
+      tags: ['alerts'],
+      querystring: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', description: `comma-separated: ${ALERT_STATUSES.join(', ')}` },
+          severity: { type: 'string', description: `comma-separated: ${SEVERITIES.join(', ')}` },
+          ruleId: { type: 'string', minLength: 1 },
+          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+        },
+      },
+      response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alertViewSchema } }, required: ['alerts'] }, ...errorResponses(400) },
+    },
+  }, async (request) => {
+    const { ruleId, limit } = request.query;
+    const query: AlertQuery = { limit };
+    const status = parseList<AlertStatus>('status', request.query.status, ALERT_STATUSES, (v) => v.toLowerCase());
+    const severity = parseList<Severity>('severity', request.query.severity, SEVERITIES, (v) => v.toUpperCase());
+    if (status) query.status = status;
+    if (severity) query.severity = severity;
+    if (ruleId !== undefined) query.ruleId = ruleId;
+    return { alerts: (await store.listAlerts(query)).map(alertView) };
+  });
+
+  fastify.get<{ Params: { id: string } }>('/alerts/:id', {
+    schema: {
+      tags: ['alerts'], params: idParamsSchema, response: { 200: alertDetailSchema, ...errorResponses(404) } },
+  }, async (request): Promise<AlertDetail> => {
+    const alert = await raisedAlert(request.params.id);
+    const events: EventView[] = [];
+    for (const rowId of await store.alertRowIds(alert.id, DETAIL_EVENTS)) {
+      const e = await store.getEvent(rowId);
+      if (e) events.push(eventView(e)); // the event's source may have been removed since
+    }
+    const meta = findRule(alert.ruleId)?.meta;
+    const names = new Map((await store.listDestinations()).map((d) => [d.id, d.name]));
+    const deliveries = (await store.listDeliveries({ alertId: alert.id, limit: 1000 })).map((d) => ({
+      id: d.id,
+      destinationName: names.get(d.destinationId) ?? `${d.destinationId} (removed)`,
+      notice: d.notice,
+      state: d.state,
+      attempts: d.attempts,
+      lastError: d.lastError,
+      deliveredAt: isoOrNull(d.deliveredAt),
+    }));
+    return {
+      alert: alertView(alert),
+      rule: meta ? { description: meta.description, runbook: meta.runbook, reference: meta.reference, tags: [...meta.tags], mitre: [...meta.mitre] } : null,
+      events,
+      deliveries,
+    };
+  });
+
+  fastify.post<{ Params: { id: string }; Body: { status: AlertStatus; note?: string } }>('/alerts/:id/status', {
+    schema: {
+      tags: ['alerts'],
+      params: idParamsSchema,
+      body: {
+        type: 'object',
+        properties: { status: { type: 'string', enum: ALERT_STATUSES }, note: { type: 'string', maxLength: 2000 } },
+        required: ['status'],
+        additionalProperties: false,
+      },
+      response: { 200: alertViewSchema, ...errorResponses(400, 404) },
+    },
+  }, async (request): Promise<AlertView> => {
+    await raisedAlert(request.params.id);
+    const note = request.body.note?.trim();
+    const updated = await store.setAlertStatus(request.params.id, request.body.status, note ? note : undefined);
+    context.pipeline.deliveries.wake(); // a resolve queues `resolved` notices
+    return alertView(updated);
+  });
+};

@@ -1,0 +1,227 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type {} from '@fastify/rate-limit';
+import type {} from '@fastify/swagger';
+import type { ApiContext } from '../api-context.js';
+import type { ApiTokenCreated, ApiTokenView, LoginRequest, SessionInfo, SetupRequest } from '../api-types.js';
+import {
+  API_TOKEN_PREFIX,
+  checkPassword,
+  clearSessionCookie,
+  csrfTokenOf,
+  hashPassword,
+  MIN_PASSWORD_LENGTH,
+  prepareDummyHash,
+  randomSecret,
+  sessionOf,
+  startSession,
+} from '../auth-session.js';
+import { hashSecret, type ApiTokenRecord, type SessionRecord } from '../../store/auth-store.js';
+import { ApiHttpError, errorResponses, idParamsSchema, installApiErrorHandler, iso, isoOrNull } from './route-support.js';
+
+/** Sign-in attempts per minute, per client IP and (separately) per username, on each of POST /login and /setup. */
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = 5;
+const SIGN_IN_WINDOW_MS = 60_000;
+
+const sessionInfoSchema = {
+  type: 'object',
+  required: ['authenticated', 'username', 'csrfToken', 'setupRequired'],
+  properties: {
+    authenticated: { type: 'boolean' },
+    username: { type: ['string', 'null'] },
+    csrfToken: { type: ['string', 'null'], description: 'Send as X-CSRF-Token on every POST/PATCH/PUT/DELETE made with the session cookie.' },
+    setupRequired: { type: 'boolean' },
+  },
+} as const;
+
+const usernameSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' } as const;
+const passwordSchema = { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 } as const;
+
+const apiTokenViewProperties = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  createdAt: { type: 'string' },
+  lastUsedAt: { type: ['string', 'null'] },
+} as const;
+const apiTokenViewSchema = { type: 'object', required: ['id', 'name', 'createdAt', 'lastUsedAt'], properties: apiTokenViewProperties } as const;
+const apiTokenCreatedSchema = {
+  type: 'object',
+  required: ['id', 'name', 'createdAt', 'lastUsedAt', 'token'],
+  properties: { ...apiTokenViewProperties, token: { type: 'string', description: 'Shown once: use as Authorization: Bearer <token>.' } },
+} as const;
+
+function sessionInfo(session: SessionRecord | undefined, setupRequired: boolean): SessionInfo {
+  return {
+    authenticated: session !== undefined,
+    username: session?.username ?? null,
+    csrfToken: session ? csrfTokenOf(session) : null,
+    setupRequired,
+  };
+}
+
+function tokenView(token: ApiTokenRecord): ApiTokenView {
+  return { id: token.id, name: token.name, createdAt: iso(token.createdAt), lastUsedAt: isoOrNull(token.lastUsedAt) };
+}
+
+function rateLimited(retryAfterSeconds: number): ApiHttpError {
+  const wait = `${Math.max(1, Math.ceil(retryAfterSeconds))} seconds`;
+  return new ApiHttpError(429, 'rate_limited', `Too many sign-in attempts: try again in ${wait}.`, undefined, `Wait ${wait}, then try again.`);
+}
+
+/**
+ * Sign-in and API tokens, under `/api`: GET /session, POST /setup and POST
+ * /login are public (the server requires `Content-Type: application/json` on
+ * public POSTs and rate-limits these two per IP); POST /logout and /tokens
+ * need a session or a token. Passwords are argon2id; session ids, API tokens
+ * and setup tokens are 32 random bytes of which only the SHA-256 is stored.
+ */
+export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
+  installApiErrorHandler(fastify);
+  const { store, clock } = ctx.app;
+  void prepareDummyHash();
+  const perIp = { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: SIGN_IN_WINDOW_MS };
+  // Per username too (an attacker with many addresses), when the server registered @fastify/rate-limit.
+  const perUser = fastify.hasDecorator('createRateLimit')
+    ? fastify.createRateLimit({
+        max: SIGN_IN_ATTEMPTS_PER_MINUTE,
+        timeWindow: SIGN_IN_WINDOW_MS,
+        keyGenerator: (request: FastifyRequest) => `user:${String((request.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+      })
+    : undefined;
+  const limitUsername = async (request: FastifyRequest) => {
+    if (!perUser) return;
+    const result = await perUser(request);
+    if (!result.isAllowed && result.isExceeded) throw rateLimited(result.ttlInSeconds);
+  };
+
+  fastify.get(
+    '/session',
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], summary: 'Who is signed in, the CSRF token, and whether setup is needed', response: { 200: sessionInfoSchema } },
+    },
+    async (request): Promise<SessionInfo> => {
+      const setupRequired = (await store.countUsers()) === 0;
+      return sessionInfo(request.user?.via === 'session' ? sessionOf(request) : undefined, setupRequired);
+    },
+  );
+
+  fastify.post<{ Body: SetupRequest }>(
+    '/setup',
+    {
+      config: { public: true, rateLimit: perIp },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an admin with the one-time token of a setup link, and sign in',
+        body: {
+          type: 'object',
+          required: ['token', 'username', 'password'],
+          additionalProperties: false,
+          properties: { token: { type: 'string', minLength: 1, maxLength: 200 }, username: usernameSchema, password: passwordSchema },
+        },
+        response: { 200: sessionInfoSchema, ...errorResponses(400, 403, 409, 415, 429) },
+      },
+      preHandler: limitUsername,
+    },
+    async (request, reply): Promise<SessionInfo> => {
+      const { token, username, password } = request.body;
+      if (await store.findUserByUsername(username)) {
+        throw new ApiHttpError(409, 'duplicate_user', `A user named "${username}" exists already.`, [{ field: 'username', message: 'username is taken' }], 'Choose another username, or sign in as that user.');
+      }
+      if (!(await store.consumeSetupToken(hashSecret(token)))) {
+        throw new ApiHttpError(
+          403,
+          'setup_token',
+          'This setup link is invalid, already used, or expired.',
+          undefined,
+          'Run `zoomtrail admin create` on the server for a fresh setup link (valid 24 hours, usable once).',
+        );
+      }
+      const user = await store.createUser({ username, passwordHash: await hashPassword(password) });
+      request.log.info({ username }, 'admin account created');
+      const session = await startSession(store, reply, user.id, ctx.publicUrl, clock.now());
+      return sessionInfo(session, false);
+    },
+  );
+
+  fastify.post<{ Body: LoginRequest }>(
+    '/login',
+    {
+      config: { public: true, rateLimit: perIp },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with username and password',
+        body: {
+          type: 'object',
+          required: ['username', 'password'],
+          additionalProperties: false,
+          properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
+        },
+        response: { 200: sessionInfoSchema, ...errorResponses(400, 401, 415, 429) },
+      },
+      preHandler: limitUsername,
+    },
+    async (request, reply): Promise<SessionInfo> => {
+      const { username, password } = request.body;
+      const user = await store.findUserByUsername(username);
+      // Same work and same answer for an unknown user and a wrong password.
+      if (!(await checkPassword(user?.passwordHash, password)) || !user) {
+        request.log.warn({ username: username.slice(0, 64) }, 'sign-in refused');
+        throw new ApiHttpError(401, 'bad_credentials', 'Wrong username or password.', undefined, 'Check both and try again; an admin can create a new account with `zoomtrail admin create`.');
+      }
+      const session = await startSession(store, reply, user.id, ctx.publicUrl, clock.now());
+      return sessionInfo(session, false);
+    },
+  );
+
+  fastify.post(
+    '/logout',
+    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' } } } },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      if (session) await store.deleteSession(session.idHash);
+      clearSessionCookie(reply, ctx.publicUrl);
+      return reply.code(204).send();
+    },
+  );
+
+  fastify.get(
+    '/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'API tokens (values are never shown again)',
+        response: { 200: { type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: apiTokenViewSchema } } } },
+      },
+    },
+    async (): Promise<{ tokens: ApiTokenView[] }> => ({ tokens: (await store.listApiTokens()).map(tokenView) }),
+  );
+
+  fastify.post<{ Body: { name: string } }>(
+    '/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an API token; its value is in this response only',
+        body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } },
+        response: { 201: apiTokenCreatedSchema, ...errorResponses(400) },
+      },
+    },
+    async (request, reply): Promise<ApiTokenCreated> => {
+      const value = `${API_TOKEN_PREFIX}${randomSecret()}`;
+      const token = await store.createApiToken({ name: request.body.name, tokenHash: hashSecret(value), userId: request.user!.id });
+      request.log.info({ tokenId: token.id, name: token.name }, 'API token created');
+      return reply.code(201).send({ ...tokenView(token), token: value });
+    },
+  );
+
+  fastify.delete<{ Params: { id: string } }>(
+    '/tokens/:id',
+    { schema: { tags: ['auth'], summary: 'Revoke an API token', params: idParamsSchema, response: { 204: { type: 'null' }, ...errorResponses(404) } } },
+    async (request, reply) => {
+      if (!(await store.deleteApiToken(request.params.id))) {
+        throw new ApiHttpError(404, 'not_found', `There is no API token with id "${request.params.id}".`);
+      }
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closedPortOrigin, startReceiver, type Receiver } from '../../alert/http-receiver.test-support.js';
+import type { DestinationView, TestDeliveryResult } from '../api-types.js';
+import { startRouteTestServer, type RouteTestServer } from '../route-test-server.test-support.js';
+import { destinationsRoutes } from './destinations-routes.js';
+
+const WEBHOOK_SECRET = 'whsec-never-shown-4d5e6f7a8b9c';
+const SLACK_PATH = '/services/T000/B000/slack-secret-path-9x8y7z';
+
+describe('destinations routes', () => {
+  let t: RouteTestServer;
+  let receiver: Receiver;
+  const bodies: string[] = [];
+
+  beforeEach(async () => {
+    t = await startRouteTestServer([{ plugin: destinationsRoutes, prefix: '/api' }]);
+    receiver = await startReceiver();
+    bodies.length = 0;
+  });
+  afterEach(async () => {
+    await receiver.close();
+    await t.close();
+    for (const body of bodies) {
+      expect(body).not.toContain(WEBHOOK_SECRET);
+      expect(body).not.toContain(SLACK_PATH);
+    }
+  });
+
+  async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) {
+    const res = await t.server.inject({ method, url, ...(payload ? { payload } : {}) });
+    bodies.push(res.body);
+    return { status: res.statusCode, body: res.body === '' ? undefined : (res.json() as unknown) };
+  }
+
+  const webhook = () => ({ name: 'SOC webhook', kind: 'webhook', url: `${receiver.origin}/hook`, secret: WEBHOOK_SECRET, minSeverity: 'HIGH', ruleIds: ['Zoom.Two.Factor.Authentication.Disabled'] });
+
+  it('creates, lists, updates and deletes destinations, never showing a secret', async () => {
+    const created = await call('POST', '/api/destinations', webhook());
+    expect(created.status).toBe(201);
+    const view = created.body as DestinationView;
+    expect(view).toMatchObject({ name: 'SOC webhook', kind: 'webhook', enabled: true, url: `${receiver.origin}/hook`, minSeverity: 'HIGH', ruleIds: ['Zoom.Two.Factor.Authentication.Disabled'], hasSecret: true, createdAt: '2026-03-10T12:00:00.000Z' });
+    expect(Object.keys(view)).not.toContain('secret');
+
+    const slack = await call('POST', '/api/destinations', { name: 'Slack', kind: 'slack', secret: `${receiver.origin}${SLACK_PATH}` });
+    expect(slack.status).toBe(201);
+    expect(slack.body).toMatchObject({ kind: 'slack', url: null, hasSecret: true, minSeverity: 'INFO', ruleIds: [] });
+    const log = await call('POST', '/api/destinations', { name: 'Log', kind: 'log', enabled: false });
+    expect(log.body).toMatchObject({ kind: 'log', hasSecret: false, enabled: false, url: null });
+
+    const listed = (await call('GET', '/api/destinations')).body as { destinations: DestinationView[] };
+    expect(listed.destinations.map((d) => d.name).sort()).toEqual(['Log', 'SOC webhook', 'Slack']);
+
+    // Omitting the secret keeps it; a new one replaces it.
+    const renamed = await call('PATCH', `/api/destinations/${view.id}`, { name: 'SOC', enabled: false, minSeverity: 'LOW', ruleIds: [] });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'SOC', enabled: false, minSeverity: 'LOW', ruleIds: [], hasSecret: true, url: `${receiver.origin}/hook` });
+    expect(await t.app.store.getDestinationSecret(view.id)).toBe(WEBHOOK_SECRET);
+    await call('PATCH', `/api/destinations/${view.id}`, { secret: `${WEBHOOK_SECRET}-2` });
+    expect(await t.app.store.getDestinationSecret(view.id)).toBe(`${WEBHOOK_SECRET}-2`);
+
+    expect((await call('DELETE', `/api/destinations/${view.id}`)).status).toBe(204);
+    expect((await call('DELETE', `/api/destinations/${view.id}`)).status).toBe(404);
+    expect(((await call('GET', '/api/destinations')).body as { destinations: DestinationView[] }).destinations).toHaveLength(2);
+  });
+
+  it('rejects invalid destinations with 400 and the field, a duplicate name with 409', async () => {
+    const cases: [object, string][] = [
+      [{ kind: 'webhook' }, 'name'],
+      [{ name: 'x', kind: 'email' }, 'kind'],
+      [{ ...webhook(), minSeverity: 'URGENT' }, 'minSeverity'],
+      [{ ...webhook(), url: undefined }, 'url'],
+      [{ ...webhook(), url: 'ftp://example.com/hook' }, 'url'],
+      [{ ...webhook(), secret: 'short' }, 'secret'],
+      [{ ...webhook(), secret: undefined }, 'secret'],
+      [{ ...webhook(), ruleIds: ['Zoom.Nope'] }, 'ruleIds'],
+      [{ name: 'Slack', kind: 'slack', secret: 'not a url' }, 'secret'],
+      [{ name: '   ', kind: 'log' }, 'name'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await call('POST', '/api/destinations', payload);
+      expect(res.status, JSON.stringify(payload)).toBe(400);
+      expect((res.body as { fields: { field: string }[] }).fields.map((f) => f.field), JSON.stringify(payload)).toContain(field);
+    }
+    const first = await call('POST', '/api/destinations', webhook());
+    expect(first.status).toBe(201);
+    const dup = await call('POST', '/api/destinations', webhook());
+    expect(dup.status).toBe(409);
+    expect(dup.body).toMatchObject({ code: 'duplicate_destination' });
+
+    const other = (await call('POST', '/api/destinations', { name: 'Other', kind: 'log' })).body as DestinationView;
+    expect((await call('PATCH', `/api/destinations/${other.id}`, { name: 'SOC webhook' })).status).toBe(409);
+    expect((await call('PATCH', '/api/destinations/dst_nothere', { enabled: false })).status).toBe(404);
+    const badUrl = await call('PATCH', `/api/destinations/${(first.body as DestinationView).id}`, { url: 'not a url' });
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.body).toMatchObject({ fields: [{ field: 'url' }] });
+  });
+
+  it('sends a test alert to a live receiver (ok) and to a closed port (not ok)', async () => {
+    const good = (await call('POST', '/api/destinations', webhook())).body as DestinationView;
+    const result = await call('POST', `/api/destinations/${good.id}/test`);
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ ok: true, status: 200 } satisfies Partial<TestDeliveryResult>);
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]!.path).toBe('/hook');
+    expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ version: 1, alert: { ruleId: 'Zoomtrail.Test', title: 'Zoomtrail test alert' } });
+
+    const closed = (await call('POST', '/api/destinations', { ...webhook(), name: 'Closed', url: `${await closedPortOrigin()}/hook` })).body as DestinationView;
+    const failed = await call('POST', `/api/destinations/${closed.id}/test`);
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({ ok: false });
+    expect((failed.body as TestDeliveryResult).message).not.toBe('');
+
+    expect((await call('POST', '/api/destinations/dst_nothere/test')).status).toBe(404);
+  });
+});

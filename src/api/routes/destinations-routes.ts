@@ -1,0 +1,168 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../../alert/destination.js';
+import { senderFor } from '../../alert/destination-registry.js';
+import { testNotification } from '../../alert/test-notification.js';
+import type { Severity } from '../../detect/rule.js';
+import { findRule } from '../../rules/rule-registry.js';
+import type { DestinationPatch, DestinationRecord } from '../../store/alert-store.js';
+import type { ApiContext } from '../api-context.js';
+import type { CreateDestinationRequest, DestinationView, TestDeliveryResult, UpdateDestinationRequest } from '../api-types.js';
+import { ApiHttpError, errorResponses, idParamsSchema, installApiErrorHandler, invalidField, iso, isoTimeSchema, notFound, severitySchema } from './route-support.js';
+
+export const destinationViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    kind: { type: 'string', enum: DESTINATION_KINDS },
+    enabled: { type: 'boolean' },
+    url: { type: ['string', 'null'] },
+    minSeverity: severitySchema,
+    ruleIds: { type: 'array', items: { type: 'string' } },
+    hasSecret: { type: 'boolean' },
+    createdAt: isoTimeSchema,
+  },
+  required: ['id', 'name', 'kind', 'enabled', 'url', 'minSeverity', 'ruleIds', 'hasSecret', 'createdAt'],
+} as const;
+
+const editableProperties = {
+  name: { type: 'string', minLength: 1, maxLength: 100 },
+  url: { type: 'string', minLength: 1, maxLength: 2000 },
+  secret: { type: 'string', minLength: 1, maxLength: 4000, description: 'webhook signing secret, Slack webhook URL or PagerDuty routing key; never returned' },
+  minSeverity: severitySchema,
+  ruleIds: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 100 },
+  enabled: { type: 'boolean' },
+} as const;
+
+/** The view: never the secret (a Slack URL is the secret, so `url` is null for Slack). */
+export function destinationView(d: DestinationRecord): DestinationView {
+  return {
+    id: d.id,
+    name: d.name,
+    kind: d.kind,
+    enabled: d.enabled,
+    url: d.kind === 'webhook' || d.kind === 'pagerduty' ? (d.settings.url ?? null) : null,
+    minSeverity: d.settings.minSeverity ?? 'INFO',
+    ruleIds: d.settings.ruleIds ?? [],
+    hasSecret: d.hasSecret,
+    createdAt: iso(d.createdAt),
+  };
+}
+
+function checkRuleIds(ruleIds: readonly string[] | undefined): void {
+  for (const id of ruleIds ?? []) {
+    if (!findRule(id)) throw invalidField('ruleIds', `there is no rule "${id}"`);
+  }
+}
+
+/** The sender's own check, as a 400 naming the field it is about. */
+function checkSettings(kind: DestinationKind, settings: DestinationSettings, secret: DestinationSecret): void {
+  const problem = senderFor(kind).validate(settings, secret);
+  if (problem) throw invalidField(/secret|routing key|slack/i.test(problem) ? 'secret' : 'url', problem);
+}
+
+function settingsFrom(base: DestinationSettings, input: { url?: string; minSeverity?: Severity; ruleIds?: string[] }): DestinationSettings {
+  const settings: DestinationSettings = { ...base };
+  if (input.url !== undefined) settings.url = input.url;
+  if (input.minSeverity !== undefined) settings.minSeverity = input.minSeverity;
+  if (input.ruleIds !== undefined) {
+    if (input.ruleIds.length > 0) settings.ruleIds = [...new Set(input.ruleIds)];
+    else delete settings.ruleIds;
+  }
+  return settings;
+}
+
+/** GET/POST /destinations, PATCH/DELETE /destinations/:id, POST /destinations/:id/test. */
+export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, context) => {
+  installApiErrorHandler(fastify);
+  const { store, clock, logger } = context.app;
+
+  async function existing(id: string): Promise<DestinationRecord> {
+    const d = await store.getDestination(id);
+    if (!d || d.id !== id) throw notFound('destination', id); // by id only (the store also looks up names)
+    return d;
+  }
+
+  async function nameFree(name: string, exceptId?: string): Promise<void> {
+    const other = await store.getDestination(name);
+    if (other && other.name === name && other.id !== exceptId) throw new ApiHttpError(409, 'duplicate_destination', `A destination named "${name}" exists already.`, [{ field: 'name', message: 'name is taken' }]);
+  }
+
+  fastify.get('/destinations', {
+    schema: {
+      tags: ['destinations'], response: { 200: { type: 'object', properties: { destinations: { type: 'array', items: destinationViewSchema } }, required: ['destinations'] } } },
+  }, async () => ({ destinations: (await store.listDestinations()).map(destinationView) }));
+
+  fastify.post<{ Body: CreateDestinationRequest }>('/destinations', {
+    schema: {
+      tags: ['destinations'],
+      body: { type: 'object', properties: { ...editableProperties, kind: { type: 'string', enum: DESTINATION_KINDS } }, required: ['name', 'kind'], additionalProperties: false },
+      response: { 201: destinationViewSchema, ...errorResponses(400, 409) },
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    const name = body.name.trim();
+    if (name === '') throw invalidField('name', 'name must not be blank');
+    checkRuleIds(body.ruleIds);
+    const settings = settingsFrom({}, body);
+    const secret = body.secret ?? null;
+    if (senderFor(body.kind).needsSecret && secret === null) throw invalidField('secret', `a ${body.kind} destination needs a secret`);
+    checkSettings(body.kind, settings, secret);
+    await nameFree(name);
+    const created = await store.createDestination({ name, kind: body.kind, settings, enabled: body.enabled ?? true, secret });
+    return reply.code(201).send(destinationView(created));
+  });
+
+  fastify.patch<{ Params: { id: string }; Body: UpdateDestinationRequest }>('/destinations/:id', {
+    schema: {
+      tags: ['destinations'],
+      params: idParamsSchema,
+      body: { type: 'object', properties: editableProperties, additionalProperties: false },
+      response: { 200: destinationViewSchema, ...errorResponses(400, 404, 409) },
+    },
+  }, async (request): Promise<DestinationView> => {
+    const current = await existing(request.params.id);
+    const body = request.body;
+    const patch: DestinationPatch = {};
+    if (body.name !== undefined) {
+      const name = body.name.trim();
+      if (name === '') throw invalidField('name', 'name must not be blank');
+      if (name !== current.name) await nameFree(name, current.id);
+      patch.name = name;
+    }
+    checkRuleIds(body.ruleIds);
+    const settings = settingsFrom(current.settings, body);
+    // A new secret replaces the stored one; leaving it out keeps it.
+    const secret = body.secret !== undefined ? body.secret : await store.getDestinationSecret(current.id);
+    checkSettings(current.kind, settings, secret);
+    patch.settings = settings;
+    if (body.secret !== undefined) patch.secret = body.secret;
+    if (body.enabled !== undefined) patch.enabled = body.enabled;
+    return destinationView(await store.updateDestination(current.id, patch));
+  });
+
+  fastify.delete<{ Params: { id: string } }>('/destinations/:id', {
+    schema: {
+      tags: ['destinations'], params: idParamsSchema, response: { 204: { type: 'null' }, ...errorResponses(404) } },
+  }, async (request, reply) => {
+    const d = await existing(request.params.id);
+    if (!(await store.removeDestination(d.id))) throw notFound('destination', d.id);
+    return reply.code(204).send();
+  });
+
+  fastify.post<{ Params: { id: string } }>('/destinations/:id/test', {
+    schema: {
+      tags: ['destinations'],
+      params: idParamsSchema,
+      response: {
+        200: { type: 'object', properties: { ok: { type: 'boolean' }, status: { type: ['integer', 'null'] }, message: { type: 'string' } }, required: ['ok', 'status', 'message'] },
+        ...errorResponses(404),
+      },
+    },
+  }, async (request): Promise<TestDeliveryResult> => {
+    const d = await existing(request.params.id);
+    const secret = await store.getDestinationSecret(d.id);
+    const result = await senderFor(d.kind).send(testNotification(clock.now()), d.settings, secret, { fetch: context.fetch, clock, logger });
+    return { ok: result.ok, status: result.status, message: result.message };
+  });
+};

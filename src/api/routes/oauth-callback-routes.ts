@@ -1,0 +1,111 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ApiContext } from '../api-context.js';
+import { readCookie, SESSION_COOKIE, sessionIdHash } from '../session-id.js';
+import { completeAuthorization, PENDING_AUTHORIZATION_TTL_MS } from '../../zoom/authorization-code-flow.js';
+import { SecretRedactor } from '../../zoom/secret-redactor.js';
+import { ZoomError } from '../../zoom/zoom-errors.js';
+import { OAUTH_CALLBACK_PATH } from './sources-routes.js';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function refusalPage(reply: FastifyReply, message: string): FastifyReply {
+  return reply
+    .code(400)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(
+      `<!doctype html><html><head><meta charset="utf-8"><title>Zoomtrail: authorization refused</title></head><body>` +
+        `<h1>Authorization refused</h1><p>${escapeHtml(message)}</p>` +
+        `<p>Start the authorization again from the source's setup page in Zoomtrail, in the same browser session.</p>` +
+        `<p><a href="/sources">Back to the sources</a></p></body></html>`,
+    );
+}
+
+function backToSetup(reply: FastifyReply, sourceId: string, step: 'check' | 'authorize', error?: string): FastifyReply {
+  const query = new URLSearchParams({ step, ...(error ? { error } : {}) });
+  return reply.header('cache-control', 'no-store').redirect(`/sources/${encodeURIComponent(sourceId)}/setup?${query.toString()}`, 302);
+}
+
+/** Where the callback page sends the browser on, from our own origin (see below). */
+export const OAUTH_COMPLETE_PATH = '/oauth/complete';
+
+/**
+ * GET /oauth/callback (public): where Zoom sends the admin's browser after the
+ * consent page. The session cookie is SameSite=Strict, so a browser does not
+ * send it on this navigation (it started on zoom.us), nor on a redirect in
+ * the same chain. This page therefore only moves the browser on to
+ * /oauth/complete with a meta refresh: a navigation started by our own page,
+ * on which the cookie is sent. (Referrer-Policy: no-referrer keeps the code
+ * out of any Referer.)
+ *
+ * GET /oauth/complete (public; registered without the `/api` prefix): the state is taken
+ * single-use and must belong to this browser's session (the session cookie is
+ * read here, since the auth hook does not run on public routes); then the code
+ * is exchanged (PKCE) and the refresh token stored encrypted.
+ */
+export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
+  const { store, clock } = ctx.app;
+  fastify.get(OAUTH_CALLBACK_PATH, { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    const next = escapeHtml(`${OAUTH_COMPLETE_PATH}${query}`);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${next}">` +
+          `<title>Zoomtrail: completing authorization</title></head><body>` +
+          `<p>Completing the Zoom authorization… <a href="${next}">Continue</a></p></body></html>`,
+      );
+  });
+
+  fastify.get<{ Querystring: { code?: string; state?: string; error?: string } }>(
+    OAUTH_COMPLETE_PATH,
+    {
+      config: { public: true },
+      schema: {
+
+        querystring: {
+          type: 'object',
+          properties: { code: { type: 'string', maxLength: 2000 }, state: { type: 'string', maxLength: 500 }, error: { type: 'string', maxLength: 500 } },
+        },
+        response: { 302: { type: 'null' }, 400: { type: 'string' } },
+      },
+    },
+    async (request, reply) => {
+      const { code, state, error } = request.query;
+      if (!state) return refusalPage(reply, 'The callback carried no state: it did not come from an authorization Zoomtrail started.');
+      const taken = await store.takePendingAuthorization(state);
+      if (!taken) return refusalPage(reply, 'This authorization is unknown, already used, or expired: a Zoom link works once, within 10 minutes.');
+      const source = await store.getSource(taken.sourceId);
+      if (!source) return refusalPage(reply, 'The source this authorization was started for no longer exists.');
+
+      const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+      if (!cookie || sessionIdHash(cookie) !== taken.sessionIdHash) {
+        request.log.warn({ sourceId: source.id }, 'OAuth callback from another session refused');
+        return backToSetup(reply, source.id, 'authorize', 'This authorization was started in another browser session. Start it again here.');
+      }
+      if (clock.now() - taken.pending.createdAt > PENDING_AUTHORIZATION_TTL_MS) {
+        return backToSetup(reply, source.id, 'authorize', 'The authorization took too long and has expired. Start it again.');
+      }
+      try {
+        const credentials = await store.getSourceCredentials(source.id);
+        const tokens = await completeAuthorization({
+          endpoints: { apiUrl: source.apiUrl, oauthUrl: source.oauthUrl },
+          credentials: { clientId: source.clientId, clientSecret: credentials.clientSecret },
+          pending: taken.pending,
+          callback: { ...(code === undefined ? {} : { code }), state, ...(error === undefined ? {} : { error }) },
+          clock,
+          redactor: new SecretRedactor(),
+          fetchImpl: ctx.fetch,
+        });
+        await store.setSourceCredentials(source.id, { refreshToken: tokens.refreshToken! });
+        request.log.info({ sourceId: source.id }, 'source authorized in Zoom');
+        return backToSetup(reply, source.id, 'check');
+      } catch (failure) {
+        const message = failure instanceof ZoomError ? `${failure.message} ${failure.fix}` : 'Zoomtrail could not complete the authorization.';
+        if (!(failure instanceof ZoomError)) request.log.error({ sourceId: source.id, err: failure instanceof Error ? failure.message : String(failure) }, 'OAuth callback failed');
+        return backToSetup(reply, source.id, 'authorize', message);
+      }
+    },
+  );
+};

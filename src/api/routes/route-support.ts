@@ -1,0 +1,117 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ActionableError } from '../../shared/actionable-error.js';
+import type { ApiError } from '../api-types.js';
+
+/**
+ * Shared pieces of the resource route plugins: an error type carrying an
+ * HTTP status and an `ApiError` body, the error handler turning schema
+ * validation failures into `400 { code: 'invalid_request', fields }`, and
+ * JSON schema fragments reused across routes.
+ */
+export class ApiHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: { field: string; message: string }[],
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+
+  body(): ApiError {
+    return { code: this.code, message: this.message, ...(this.fix ? { fix: this.fix } : {}), ...(this.fields ? { fields: this.fields } : {}) };
+  }
+}
+
+/** 400 naming the field at fault. */
+export function invalidField(field: string, message: string): ApiHttpError {
+  return new ApiHttpError(400, 'invalid_request', message, [{ field, message }]);
+}
+
+export function notFound(what: string, id: string): ApiHttpError {
+  return new ApiHttpError(404, 'not_found', `There is no ${what} with id "${id}".`);
+}
+
+/** Store errors that mean "unknown id" or "conflict", by code. */
+const ACTIONABLE_STATUS: Record<string, number> = {
+  unknown_source: 404,
+  unknown_alert: 404,
+  unknown_destination: 404,
+  duplicate_destination: 409,
+};
+
+/**
+ * Installs, in the calling plugin's scope, an error handler that answers
+ * schema validation failures and ApiHttpErrors (and store "unknown id" /
+ * "duplicate" errors) with an `ApiError`; anything else goes on to the
+ * parent scope's handler (the server's).
+ */
+export function installApiErrorHandler(fastify: FastifyInstance): void {
+  fastify.setErrorHandler((error: FastifyError | ApiHttpError | Error, _request, reply) => {
+    if (error instanceof ApiHttpError) return reply.code(error.statusCode).send(error.body());
+    if ('validation' in error && Array.isArray(error.validation)) {
+      const where = (error as FastifyError).validationContext;
+      const fields = error.validation.map((v) => {
+        const params = v.params as Record<string, unknown>;
+        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        const field =
+          typeof params.missingProperty === 'string'
+            ? [path, params.missingProperty].filter(Boolean).join('.')
+            : typeof params.additionalProperty === 'string'
+              ? [path, params.additionalProperty].filter(Boolean).join('.')
+              : path || (where ?? 'request');
+        return { field, message: `${field} ${v.message ?? 'is invalid'}` };
+      });
+      const body: ApiError = { code: 'invalid_request', message: `Invalid ${where ?? 'request'}: ${fields.map((f) => f.message).join('; ')}.`, fields };
+      return reply.code(400).send(body);
+    }
+    if (error instanceof ActionableError && ACTIONABLE_STATUS[error.code] !== undefined) {
+      const body: ApiError = { code: error.code, message: error.message, fix: error.fix };
+      return reply.code(ACTIONABLE_STATUS[error.code]!).send(body);
+    }
+    throw error;
+  });
+}
+
+// --- JSON schema fragments --------------------------------------------------------
+
+export const apiErrorSchema = {
+  type: 'object',
+  properties: {
+    code: { type: 'string' },
+    message: { type: 'string' },
+    fix: { type: 'string' },
+    fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] } },
+  },
+  required: ['code', 'message'],
+} as const;
+
+/** Error responses for a route's `response` schema. */
+export function errorResponses(...statuses: number[]): Record<number, typeof apiErrorSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, apiErrorSchema]));
+}
+
+export const SEVERITY_VALUES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export const LOG_TYPE_VALUES = ['Zoom.Activity', 'Zoom.Operation'] as const;
+export const severitySchema = { type: 'string', enum: SEVERITY_VALUES } as const;
+export const logTypeSchema = { type: 'string', enum: LOG_TYPE_VALUES } as const;
+export const isoTimeSchema = { type: 'string', description: 'ISO 8601 UTC' } as const;
+export const nullableIsoTimeSchema = { type: ['string', 'null'], description: 'ISO 8601 UTC' } as const;
+export const idParamsSchema = { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } as const;
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
+}
+
+/** An ISO 8601 time (or `yyyy-mm-dd`, UTC) from a query parameter, or a 400 naming it. */
+export function parseTimeParam(field: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) throw invalidField(field, `${field} must be an ISO 8601 time such as 2026-03-10T12:00:00Z, not "${value}"`);
+  return ms;
+}

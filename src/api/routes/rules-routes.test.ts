@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RuleErrorView, RuleView } from '../api-types.js';
+import { startRouteTestServer, type RouteTestServer } from '../route-test-server.test-support.js';
+import { createSource, detect, operation, storeRecords, TWO_FACTOR_OFF } from './route-seed.test-support.js';
+import { rulesRoutes } from './rules-routes.js';
+
+const TWO_FACTOR_RULE = 'Zoom.Two.Factor.Authentication.Disabled';
+
+describe('rules routes', () => {
+  let t: RouteTestServer;
+  beforeEach(async () => {
+    t = await startRouteTestServer([{ plugin: rulesRoutes, prefix: '/api' }]);
+  });
+  afterEach(async () => t.close());
+
+  const rules = async () => (t.server.inject({ method: 'GET', url: '/api/rules' }).then((r) => (r.json() as { rules: RuleView[] }).rules));
+
+  it('lists the 9 rules with metadata, enabled state, passing tests and alerts of the last 7 days', async () => {
+    const sourceId = await createSource(t.app);
+    await storeRecords(t.app, sourceId, 'Zoom.Operation', [operation('2026-03-10T11:00:00Z', { operation_detail: TWO_FACTOR_OFF })]);
+    expect((await detect(t.app)).raised).toBe(1);
+
+    const list = await rules();
+    expect(list).toHaveLength(9);
+    for (const rule of list) {
+      expect(rule.tests.failed, rule.id).toBe(0);
+      expect(rule.tests.passed, rule.id).toBeGreaterThan(0);
+      expect(rule.tests.results.every((r) => r.passed && r.problems.length === 0)).toBe(true);
+      expect(rule.enabled).toBe(rule.defaultEnabled);
+    }
+    const twoFactor = list.find((r) => r.id === TWO_FACTOR_RULE)!;
+    expect(twoFactor).toMatchObject({ logTypes: ['Zoom.Operation'], alertsLast7Days: 1 });
+    expect(twoFactor.displayName).not.toBe('');
+    expect(list.filter((r) => r.id !== TWO_FACTOR_RULE).every((r) => r.alertsLast7Days === 0)).toBe(true);
+
+    t.clock.advance(8 * 86_400_000);
+    expect((await rules()).find((r) => r.id === TWO_FACTOR_RULE)!.alertsLast7Days).toBe(0);
+  });
+
+  it('disables and enables a rule', async () => {
+    const off = await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload: { enabled: false } });
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toMatchObject({ id: TWO_FACTOR_RULE, enabled: false, defaultEnabled: true });
+    expect((await rules()).find((r) => r.id === TWO_FACTOR_RULE)!.enabled).toBe(false);
+    expect((await t.app.store.ruleEnabledOverrides()).get(TWO_FACTOR_RULE)).toBe(false);
+
+    const on = await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload: { enabled: true } });
+    expect(on.json()).toMatchObject({ enabled: true });
+    expect((await rules()).find((r) => r.id === TWO_FACTOR_RULE)!.enabled).toBe(true);
+  });
+
+  it('answers 404 for an unknown rule and 400 for a bad body', async () => {
+    const unknown = await t.server.inject({ method: 'PATCH', url: '/api/rules/Zoom.Nope', payload: { enabled: false } });
+    expect(unknown.statusCode).toBe(404);
+    for (const payload of [{}, { enabled: 'maybe' }]) {
+      const bad = await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload });
+      expect(bad.statusCode).toBe(400);
+      expect((bad.json() as { fields: { field: string }[] }).fields[0]!.field).toBe('enabled');
+    }
+  });
+
+  it('lists rule errors with the total, filtered by rule', async () => {
+    const sourceId = await createSource(t.app);
+    const rows = await storeRecords(t.app, sourceId, 'Zoom.Operation', [operation('2026-03-10T11:00:00Z'), operation('2026-03-10T11:01:00Z')]);
+    await t.app.store.commitDetection({
+      rowIds: rows.map((r) => r.rowId),
+      matches: [],
+      errors: rows.map((r, i) => ({ ruleId: i === 0 ? TWO_FACTOR_RULE : 'Zoom.PasscodeDisabled', rowId: r.rowId, sourceId, logType: 'Zoom.Operation' as const, functionName: 'title', message: 'boom' })),
+    });
+    const all = (await t.server.inject({ method: 'GET', url: '/api/rule-errors' })).json() as { errors: RuleErrorView[]; total: number };
+    expect(all.total).toBe(2);
+    expect(all.errors[0]).toMatchObject({ functionName: 'title', message: 'boom', sourceId, at: '2026-03-10T12:00:00.000Z' });
+    const one = (await t.server.inject({ method: 'GET', url: `/api/rule-errors?ruleId=${TWO_FACTOR_RULE}&limit=1` })).json() as { errors: RuleErrorView[]; total: number };
+    expect(one).toMatchObject({ total: 1, errors: [{ ruleId: TWO_FACTOR_RULE, rowId: rows[0]!.rowId }] });
+    expect((await t.server.inject({ method: 'GET', url: '/api/rule-errors?limit=5000' })).statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,215 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { startRouteTestServer, type RouteTestServer } from '../route-test-server.test-support.js';
+import type { CoverageView, HealthView, SetupInfo, SourceDetail, SourceView } from '../api-types.js';
+import { healthRoutes } from './health-routes.js';
+import { sourcesRoutes } from './sources-routes.js';
+
+const SECRET = 'very-secret-client-secret-5a4b3c';
+const NEW_SECRET = 'rotated-client-secret-9z8y7x';
+const s2sBody = { name: 'My Zoom logs', authKind: 's2s', clientId: 'CLIENT_ID_1', clientSecret: SECRET, zoomAccountId: 'acct-1' };
+
+let t: RouteTestServer;
+const bodies: string[] = [];
+
+async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+  const response = await t.server.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+  bodies.push(response.body);
+  return response;
+}
+
+async function create(body: Record<string, unknown> = s2sBody): Promise<SourceView> {
+  const response = await call('POST', '/api/sources', body);
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<SourceView>();
+}
+
+beforeEach(async () => {
+  bodies.length = 0;
+  t = await startRouteTestServer([
+    { plugin: sourcesRoutes, prefix: '/api' },
+    { plugin: healthRoutes, prefix: '/api' },
+  ]);
+});
+
+afterEach(async () => {
+  // No response body ever carries a client secret.
+  for (const body of bodies) {
+    expect(body).not.toContain(SECRET);
+    expect(body).not.toContain(NEW_SECRET);
+  }
+  await t.close();
+});
+
+describe('source CRUD', () => {
+  it('creates a Server-to-Server source with defaults, lists and shows it', async () => {
+    const created = await create();
+    expect(created).toMatchObject({
+      name: 'My Zoom logs',
+      authKind: 's2s',
+      zoomAccountId: 'acct-1',
+      clientId: 'CLIENT_ID_1',
+      apiUrl: 'https://api.zoom.us/v2',
+      oauthUrl: 'https://zoom.us',
+      backfillDays: 7,
+      pollIntervalMs: 300_000,
+      paused: false,
+      hasClientSecret: true,
+      hasRefreshToken: false,
+      dropOffAlarmMinutes: null,
+      state: 'not_collected_yet',
+      lastEventTime: null,
+      lastPollTime: null,
+      eventsLast24h: 0,
+      lastError: null,
+    });
+    expect(created.sparkline).toEqual(Array(24).fill(0));
+    expect(created).not.toHaveProperty('clientSecret');
+
+    const list = await call('GET', '/api/sources');
+    expect(list.json<{ sources: SourceView[] }>().sources.map((s) => s.id)).toEqual([created.id]);
+
+    const detail = (await call('GET', `/api/sources/${created.id}`)).json<SourceDetail>();
+    expect(detail.source.id).toBe(created.id);
+    expect(detail.streams.map((s) => s.logType)).toEqual(['Zoom.Activity', 'Zoom.Operation']);
+    expect(detail.streams[0]).toMatchObject({ newestEventTime: null, readingWindow: null, lastError: null, consecutiveFailures: 0 });
+  });
+
+  it('creates an OAuth-app source paused and setup_incomplete; it cannot be resumed or finished before authorization', async () => {
+    const created = await create({ name: 'OAuth', authKind: 'authorization_code', clientId: 'OAUTH_ID', clientSecret: SECRET });
+    expect(created).toMatchObject({ paused: true, state: 'setup_incomplete', zoomAccountId: null });
+    expect((await call('POST', `/api/sources/${created.id}/resume`)).statusCode).toBe(409);
+    expect((await call('PATCH', `/api/sources/${created.id}`, { paused: false })).statusCode).toBe(409);
+    const finish = await call('POST', `/api/sources/${created.id}/finish`, { dropOffAlarmMinutes: 60 });
+    expect(finish.statusCode).toBe(409);
+    expect(finish.json<{ code: string }>().code).toBe('setup_incomplete');
+  });
+
+  it.each([
+    [{ ...s2sBody, clientSecret: undefined }, 'clientSecret'],
+    [{ ...s2sBody, clientId: undefined }, 'clientId'],
+    [{ ...s2sBody, name: '' }, 'name'],
+    [{ ...s2sBody, name: '   ' }, 'name'],
+    [{ ...s2sBody, name: 'x'.repeat(101) }, 'name'],
+    [{ ...s2sBody, zoomAccountId: undefined }, 'zoomAccountId'],
+    [{ ...s2sBody, authKind: 'jwt' }, 'authKind'],
+    [{ ...s2sBody, apiUrl: 'not a url' }, 'apiUrl'],
+    [{ ...s2sBody, oauthUrl: 'ftp://zoom.us' }, 'oauthUrl'],
+    [{ ...s2sBody, backfillDays: 0 }, 'backfillDays'],
+    [{ ...s2sBody, backfillDays: 181 }, 'backfillDays'],
+    [{ ...s2sBody, pollIntervalMs: 30_000 }, 'pollIntervalMs'],
+    [{ ...s2sBody, dropOffAlarmMinutes: 5 }, 'dropOffAlarmMinutes'],
+  ])('refuses a bad create with 400 naming the field (%#: %s)', async (body, field) => {
+    const response = await call('POST', '/api/sources', body);
+    expect(response.statusCode).toBe(400);
+    const error = response.json<{ code: string; message: string; fields: { field: string }[] }>();
+    expect(error.fields.map((f) => f.field)).toContain(field);
+    expect(await t.app.store.listSources()).toEqual([]);
+  });
+
+  it('updates settings and the secret without ever returning it', async () => {
+    const created = await create();
+    const response = await call('PATCH', `/api/sources/${created.id}`, { name: 'Renamed', backfillDays: 30, pollIntervalMs: 120_000, dropOffAlarmMinutes: 90, clientSecret: NEW_SECRET });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<SourceView>()).toMatchObject({ name: 'Renamed', backfillDays: 30, pollIntervalMs: 120_000, dropOffAlarmMinutes: 90, hasClientSecret: true });
+    expect((await t.app.store.getSourceCredentials(created.id)).clientSecret).toBe(NEW_SECRET);
+    expect((await call('PATCH', `/api/sources/${created.id}`, { backfillDays: 500 })).statusCode).toBe(400);
+    expect((await call('PATCH', `/api/sources/${created.id}`, { name: '' })).json<{ fields: { field: string }[] }>().fields[0]!.field).toBe('name');
+  });
+
+  it('pauses, resumes and finishes', async () => {
+    const created = await create();
+    expect((await call('POST', `/api/sources/${created.id}/pause`)).json<SourceView>()).toMatchObject({ paused: true, state: 'paused' });
+    expect((await call('POST', `/api/sources/${created.id}/resume`)).json<SourceView>()).toMatchObject({ paused: false, state: 'not_collected_yet' });
+    await call('POST', `/api/sources/${created.id}/pause`);
+    const finished = await call('POST', `/api/sources/${created.id}/finish`, { dropOffAlarmMinutes: 120 });
+    expect(finished.json<SourceView>()).toMatchObject({ paused: false, dropOffAlarmMinutes: 120 });
+    expect((await call('POST', `/api/sources/${created.id}/finish`, { dropOffAlarmMinutes: null })).json<SourceView>().dropOffAlarmMinutes).toBeNull();
+    expect((await call('POST', `/api/sources/${created.id}/finish`, { dropOffAlarmMinutes: 43_201 })).statusCode).toBe(400);
+  });
+
+  it('deletes a source', async () => {
+    const created = await create();
+    expect((await call('DELETE', `/api/sources/${created.id}`)).statusCode).toBe(204);
+    expect((await call('GET', `/api/sources/${created.id}`)).statusCode).toBe(404);
+    expect(await t.app.store.listSources()).toEqual([]);
+  });
+
+  it('answers 404 with an ApiError for unknown ids', async () => {
+    for (const [method, url, payload] of [
+      ['GET', '/api/sources/nope'],
+      ['PATCH', '/api/sources/nope', { name: 'x' }],
+      ['DELETE', '/api/sources/nope'],
+      ['POST', '/api/sources/nope/pause'],
+      ['POST', '/api/sources/nope/resume'],
+      ['POST', '/api/sources/nope/backfill', { days: 3 }],
+      ['GET', '/api/sources/nope/coverage'],
+      ['POST', '/api/sources/nope/authorize'],
+      ['POST', '/api/sources/nope/check'],
+      ['POST', '/api/sources/nope/finish', { dropOffAlarmMinutes: null }],
+    ] as const) {
+      const response = await call(method, url, payload);
+      expect(response.statusCode, `${method} ${url}`).toBe(404);
+      expect(response.json<{ code: string; message: string }>()).toMatchObject({ code: 'not_found', message: expect.stringContaining('nope') });
+    }
+  });
+});
+
+describe('coverage, backfill, setup info, health', () => {
+  it('shows every day, missing without a row, oldest first', async () => {
+    const created = await create();
+    const full = (await call('GET', `/api/sources/${created.id}/coverage`)).json<CoverageView>();
+    expect(full.days).toHaveLength(180);
+    expect(full.days.at(-1)!.day).toBe('2026-03-10');
+    await t.app.store.updateStream(created.id, 'Zoom.Activity', {}, [{ day: '2026-03-08', state: 'complete', lastFullReadAt: t.clock.now() }, { day: '2026-03-09', state: 'failed', lastError: 'boom' }]);
+    const view = (await call('GET', `/api/sources/${created.id}/coverage?days=3`)).json<CoverageView>();
+    expect(view.days.map((d) => [d.day, d.streams['Zoom.Activity'].state, d.streams['Zoom.Operation'].state])).toEqual([
+      ['2026-03-08', 'complete', 'missing'],
+      ['2026-03-09', 'failed', 'missing'],
+      ['2026-03-10', 'missing', 'missing'],
+    ]);
+    expect(view.days[1]!.streams['Zoom.Activity'].lastError).toBe('boom');
+    expect((await call('GET', `/api/sources/${created.id}/coverage?days=0`)).statusCode).toBe(400);
+  });
+
+  it('backfill sets the days and reopens complete days in range', async () => {
+    const created = await create();
+    await t.app.store.updateStream(created.id, 'Zoom.Operation', {}, [
+      { day: '2026-03-01', state: 'complete', lastFullReadAt: 1 },
+      { day: '2026-02-01', state: 'complete', lastFullReadAt: 1 },
+    ]);
+    const response = await call('POST', `/api/sources/${created.id}/backfill`, { days: 30 });
+    expect(response.json<SourceView>().backfillDays).toBe(30);
+    const rows = await t.app.store.listDayCoverage(created.id, 'Zoom.Operation', '2026-01-01', '2026-03-10');
+    expect(rows.map((r) => [r.day, r.state])).toEqual([['2026-02-01', 'complete'], ['2026-03-01', 'open']]);
+    expect((await call('POST', `/api/sources/${created.id}/backfill`, { days: 181 })).json<{ fields: { field: string }[] }>().fields[0]!.field).toBe('days');
+  });
+
+  it('setup info names the redirect URL and the scopes', async () => {
+    const info = (await call('GET', '/api/setup-info')).json<SetupInfo>();
+    expect(info).toEqual({
+      redirectUrl: 'http://localhost:8080/oauth/callback',
+      publicUrl: 'http://localhost:8080',
+      scopes: { classic: ['report:read:admin'], granular: ['report:read:user_activities:admin', 'report:read:operation_logs:admin'] },
+    });
+  });
+
+  it('authorize refuses a Server-to-Server source', async () => {
+    const created = await create();
+    expect((await call('POST', `/api/sources/${created.id}/authorize`)).statusCode).toBe(409);
+  });
+
+  it('health reports the backlog and each source state; a failing stream makes it not ok', async () => {
+    const created = await create();
+    let health = (await call('GET', '/api/health')).json<HealthView>();
+    expect(health).toMatchObject({ ok: true, pendingDetections: 0, pendingDeliveries: 0, sources: [{ id: created.id, state: 'not_collected_yet' }] });
+    await t.app.store.updateStream(created.id, 'Zoom.Activity', { lastPollAt: t.clock.now(), lastError: { code: 'plan_required', message: 'Plan too small.', fix: 'Upgrade to Pro.', at: t.clock.now() } });
+    health = (await call('GET', '/api/health')).json<HealthView>();
+    expect(health.ok).toBe(false);
+    expect(health.sources[0]).toMatchObject({ state: 'error', stateDetail: 'Plan too small. — Upgrade to Pro.' });
+    const view = (await call('GET', `/api/sources/${created.id}`)).json<SourceDetail>();
+    expect(view.source.lastError).toMatchObject({ code: 'plan_required' });
+    await t.app.store.updateStream(created.id, 'Zoom.Activity', { lastError: null, readingWindow: '2026-03-01..2026-03-10', readingPages: 2 });
+    expect((await call('GET', '/api/health')).json<HealthView>().sources[0]!.state).toBe('reading');
+  });
+});

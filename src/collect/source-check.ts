@@ -1,0 +1,142 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../shared/clock.js';
+import { utcDay } from '../shared/clock.js';
+import { CachedAccessTokenProvider } from '../zoom/access-token-provider.js';
+import { ACTIVITY_STREAM, CLASSIC_REPORT_SCOPE, OPERATION_STREAM, REPORT_STREAMS, type ReportStream } from '../zoom/report-records.js';
+import { LocalRequestBudget } from '../zoom/request-budget.js';
+import { connectToZoom, type ZoomAuth } from '../zoom/zoom-client-factory.js';
+import type { ZoomApiClient } from '../zoom/zoom-api-client.js';
+import type { ZoomEndpoints } from '../zoom/zoom-endpoints.js';
+import { MissingScopeError, PermissionDeniedError, PlanRequiredError, ZoomError } from '../zoom/zoom-errors.js';
+
+export type CheckStepName = 'token' | 'scopes' | 'plan' | 'activity_report' | 'operation_report';
+
+export interface CheckStep {
+  name: CheckStepName;
+  ok: boolean;
+  message: string;
+  fix: string | null;
+}
+
+export interface SourceCheckOutcome {
+  ok: boolean;
+  steps: CheckStep[];
+  /** The first failure as an error (for the CLI, which stops on it). */
+  error?: Error;
+}
+
+const STEP_ORDER: readonly CheckStepName[] = ['token', 'scopes', 'plan', 'activity_report', 'operation_report'];
+export const NOT_CHECKED = 'not checked: fix the step above first';
+
+const REPORT_NAMES: Record<string, string> = { [ACTIVITY_STREAM.logType]: 'Sign In/Sign Out report', [OPERATION_STREAM.logType]: 'Operation Logs report' };
+
+/** Scopes of the token that do not allow reading `stream` (neither the classic nor the stream's granular scope). */
+function lacksScopeFor(granted: readonly string[], stream: ReportStream): boolean {
+  return !granted.includes(CLASSIC_REPORT_SCOPE) && !granted.includes(stream.granularScope);
+}
+
+/**
+ * A live check of a source's Zoom side, step by step: an access token, the
+ * granted scopes, the plan (the first report request), and one small page of
+ * each report for today. The first failing step says what is wrong and how to
+ * fix it in Zoom; the steps after it are reported as not checked.
+ */
+export async function checkZoomSource(args: {
+  endpoints: ZoomEndpoints;
+  auth: ZoomAuth;
+  clock: Clock;
+  requestsPerSecond?: number;
+  requestsPerDay?: number;
+  logger?: Logger;
+  fetchImpl?: typeof fetch;
+}): Promise<SourceCheckOutcome> {
+  const { client, tokens } = connectToZoom({
+    endpoints: args.endpoints,
+    auth: args.auth,
+    budget: new LocalRequestBudget(args.clock, { requestsPerSecond: args.requestsPerSecond ?? 2, requestsPerDay: args.requestsPerDay ?? 3000 }),
+    clock: args.clock,
+    logger: args.logger,
+    fetchImpl: args.fetchImpl,
+    retry: { maxAttempts: 2 },
+  });
+  const steps: CheckStep[] = [];
+  const finish = (error?: Error): SourceCheckOutcome => {
+    for (const name of STEP_ORDER.slice(steps.length)) steps.push({ name, ok: false, message: NOT_CHECKED, fix: null });
+    return { ok: steps.every((s) => s.ok), steps, ...(error ? { error } : {}) };
+  };
+  const fail = (name: CheckStepName, error: unknown): SourceCheckOutcome => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    steps.push({ name, ok: false, message: e.message, fix: error instanceof ZoomError ? error.fix : 'Unexpected failure: check the URL settings and this machine\'s network, then try again.' });
+    return finish(e);
+  };
+
+  // 1. token
+  try {
+    await tokens.getAccessToken();
+  } catch (error) {
+    return fail('token', error);
+  }
+  steps.push({ name: 'token', ok: true, message: `Zoom issued an access token (${args.auth.kind === 's2s' ? 'Server-to-Server OAuth' : 'OAuth app, refresh token'}).`, fix: null });
+
+  // 2. scopes, from the token response when Zoom lists them
+  const granted = tokens instanceof CachedAccessTokenProvider ? tokens.grantedScopes() ?? [] : [];
+  const scopesListed = granted.length > 0;
+  if (scopesListed) {
+    const lacking = REPORT_STREAMS.filter((stream) => lacksScopeFor(granted, stream));
+    if (lacking.length > 0) {
+      const error = new MissingScopeError([CLASSIC_REPORT_SCOPE, ...lacking.map((s) => s.granularScope)], lacking.map((s) => s.path).join(' and '));
+      steps.push({
+        name: 'scopes',
+        ok: false,
+        message: `Missing scope ${CLASSIC_REPORT_SCOPE} (or the granular ${lacking.map((s) => s.granularScope).join(' and ')}). Granted scopes: ${granted.join(' ')}.`,
+        fix: error.fix,
+      });
+      return finish(error);
+    }
+    steps.push({ name: 'scopes', ok: true, message: `Granted scopes: ${granted.join(' ')}`, fix: null });
+  } else {
+    steps.push({ name: 'scopes', ok: true, message: 'Zoom did not list the granted scopes; the report requests below test them.', fix: null });
+  }
+
+  // 3. plan + 4. activity report: the first report request answers both
+  const today = utcDay(args.clock.now());
+  const readOne = async (stream: ReportStream, c: ZoomApiClient) => c.getJson(stream, { from: today, to: today, page_size: '1' });
+  try {
+    await readOne(ACTIVITY_STREAM, client);
+    steps.push({ name: 'plan', ok: true, message: 'The account\'s plan includes the reports (a report request succeeded).', fix: null });
+    steps.push({ name: 'activity_report', ok: true, message: `Read the ${REPORT_NAMES[ACTIVITY_STREAM.logType]} for ${today}.`, fix: null });
+  } catch (error) {
+    if (error instanceof MissingScopeError) {
+      if (!scopesListed) {
+        steps.pop();
+        steps.push({ name: 'scopes', ok: false, message: `Missing scope: ${error.message}`, fix: error.fix });
+        return finish(error);
+      }
+      steps.push({ name: 'plan', ok: true, message: 'Not refused for the plan.', fix: null });
+      return fail('activity_report', error);
+    }
+    if (error instanceof PlanRequiredError) {
+      steps.push({
+        name: 'plan',
+        ok: false,
+        message: `The Zoom account's plan does not include the Sign In/Sign Out and Operation Logs reports: reading them requires a Pro plan or higher. (${error.message})`,
+        fix: error.fix,
+      });
+      return finish(error);
+    }
+    if (error instanceof PermissionDeniedError) {
+      steps.push({ name: 'plan', ok: true, message: 'The account\'s plan includes the reports (Zoom refused for a permission, not the plan).', fix: null });
+      return fail('activity_report', error);
+    }
+    return fail('plan', error);
+  }
+
+  // 5. operation report
+  try {
+    await readOne(OPERATION_STREAM, client);
+    steps.push({ name: 'operation_report', ok: true, message: `Read the ${REPORT_NAMES[OPERATION_STREAM.logType]} for ${today}.`, fix: null });
+  } catch (error) {
+    return fail('operation_report', error);
+  }
+  return finish();
+}
