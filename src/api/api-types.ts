@@ -109,6 +109,8 @@ export interface CreateSourceRequest {
   backfillDays?: number;
   pollIntervalMs?: number;
   dropOffAlarmMinutes?: number | null;
+  /** Create paused (the wizard does, until Finish Setup); an authorization_code source is always created paused. */
+  paused?: boolean;
 }
 /** PATCH /api/sources/:id -> SourceView. A new clientSecret replaces the stored one. */
 export interface UpdateSourceRequest {

@@ -51,6 +51,7 @@ const createSourceBody = {
   properties: {
     ...sourceSettingsProperties,
     authKind: { type: 'string', enum: ['s2s', 'authorization_code'] },
+    paused: { type: 'boolean' },
     apiUrl: { type: 'string', minLength: 1, maxLength: 500 },
     oauthUrl: { type: 'string', minLength: 1, maxLength: 500 },
   },
@@ -120,8 +121,9 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       reconcileIntervalMs: SOURCE_DEFAULTS.reconcileIntervalMs,
       requestsPerSecond: SOURCE_DEFAULTS.requestsPerSecond,
       requestsPerDay: SOURCE_DEFAULTS.requestsPerDay,
-      // An OAuth app cannot collect before an admin has authorized it: it starts paused.
-      paused: body.authKind === 'authorization_code',
+      // An OAuth app cannot collect before an admin has authorized it: it starts paused. The
+      // wizard also creates S2S sources paused, until its check passes and the user finishes.
+      paused: body.authKind === 'authorization_code' || body.paused === true,
       dropOffAlarmMinutes: body.dropOffAlarmMinutes ?? null,
       credentials: { clientSecret: body.clientSecret },
     });

@@ -357,7 +357,8 @@ function CredentialsStep({
         await api.patch<SourceView>(`/api/sources/${enc(existing.id)}`, patch);
         id = existing.id;
       } else {
-        const body: CreateSourceRequest = { name: name.trim(), authKind, clientId: clientId.trim(), clientSecret };
+        // Paused until Finish Setup: nothing is collected with credentials the check has not passed.
+        const body: CreateSourceRequest = { name: name.trim(), authKind, clientId: clientId.trim(), clientSecret, paused: true };
         if (isS2S) body.zoomAccountId = accountId.trim();
         if (adv.apiUrl.trim()) body.apiUrl = adv.apiUrl.trim();
         if (adv.oauthUrl.trim()) body.oauthUrl = adv.oauthUrl.trim();
@@ -430,18 +431,18 @@ function CredentialsStep({
         </label>
         {!existing ? (
           <details className="advanced">
-            <summary>Advanced: ZoomGov URLs, history to read</summary>
+            <summary data-testid="advanced-settings">Advanced: ZoomGov URLs, history to read</summary>
             <label className="field">
               <span>API URL</span>
-              <input value={adv.apiUrl} onChange={(e) => setAdv({ ...adv, apiUrl: e.target.value })} placeholder="https://api.zoom.us/v2 (ZoomGov: https://api.zoomgov.com/v2)" className="mono" />
+              <input data-testid="api-url" value={adv.apiUrl} onChange={(e) => setAdv({ ...adv, apiUrl: e.target.value })} placeholder="https://api.zoom.us/v2 (ZoomGov: https://api.zoomgov.com/v2)" className="mono" />
             </label>
             <label className="field">
               <span>OAuth URL</span>
-              <input value={adv.oauthUrl} onChange={(e) => setAdv({ ...adv, oauthUrl: e.target.value })} placeholder="https://zoom.us (ZoomGov: https://zoomgov.com)" className="mono" />
+              <input data-testid="oauth-url" value={adv.oauthUrl} onChange={(e) => setAdv({ ...adv, oauthUrl: e.target.value })} placeholder="https://zoom.us (ZoomGov: https://zoomgov.com)" className="mono" />
             </label>
             <label className="field">
               <span>Days of history to read at start (1–180)</span>
-              <input type="number" min={1} max={180} value={adv.backfillDays} onChange={(e) => setAdv({ ...adv, backfillDays: e.target.value })} placeholder="server default" />
+              <input type="number" data-testid="backfill-days-setting" min={1} max={180} value={adv.backfillDays} onChange={(e) => setAdv({ ...adv, backfillDays: e.target.value })} placeholder="server default" />
             </label>
           </details>
         ) : null}
