@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RuleMeta } from '../detect/rule.js';
 import type { Clock } from '../shared/clock.js';
+import { metrics } from '../shared/metrics.js';
 import type { DeliveryRecord } from '../store/alert-store.js';
 import type { Store } from '../store/store.js';
 import { buildNotification } from './alert-notification.js';
@@ -119,6 +120,7 @@ export class DeliveryWorker {
     const at = clock.now();
     const retryAt = result.ok ? null : nextAttemptAt(delivery, result, at);
     await store.recordDeliveryAttempt({ deliveryId: delivery.id, at, ok: result.ok, status: result.status, message: result.message, durationMs: at - started, retryAt });
+    metrics.deliveries.inc({ destination_kind: destination?.kind ?? 'removed', outcome: result.ok ? 'delivered' : retryAt === null ? 'failed' : 'retry' });
     const fields = { deliveryId: delivery.id, alertId: delivery.alertId, destination: destination?.name ?? delivery.destinationId, attempt: delivery.attempts + 1 };
     if (result.ok) logger.info(fields, `alert ${delivery.notice} delivered to ${fields.destination}`);
     else if (retryAt === null) logger.error({ ...fields, status: result.status }, `alert delivery to ${fields.destination} failed for good: ${result.message}`);

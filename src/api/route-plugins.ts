@@ -8,6 +8,7 @@ import { failuresRoutes } from './routes/failures-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { rulesRoutes } from './routes/rules-routes.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { sourcesRoutes } from './routes/sources-routes.js';
 
 /**
@@ -25,4 +26,5 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'rules', plugin: rulesRoutes, prefix: '/api' },
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },
+  { name: 'metrics', plugin: metricsRoutes, prefix: '' },
 ];

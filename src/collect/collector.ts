@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
+import { metrics } from '../shared/metrics.js';
 import type { SourceRecord } from '../store/store.js';
 import { SourceCollector, type SourceCollectorDeps, type StreamCycleReport } from './source-collector.js';
 
@@ -76,7 +77,9 @@ export class Collector {
     while (!signal.aborted) {
       let reports: StreamCycleReport[] = [];
       try {
+        const started = this.#clock.now();
         reports = await collector.runCycle({ signal });
+        metrics.pollDuration.observe({ source_id: collector.source.id }, (this.#clock.now() - started) / 1000);
       } catch (error) {
         if (signal.aborted) return;
         this.#logger.error({ sourceId: collector.source.id, err: error }, 'collection cycle failed');

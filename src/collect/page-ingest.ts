@@ -6,6 +6,7 @@ import type { LogType } from '../zoom/report-records.js';
 import { OccurrenceCounter } from './occurrence-counter.js';
 import { contentHash, rowIdFor } from './row-identity.js';
 import { settleAtMs } from './window-planner.js';
+import { metrics } from '../shared/metrics.js';
 
 /** An event a commit stored for the first time. */
 export interface NewlyStoredEvent {
@@ -199,6 +200,7 @@ export class WindowIngest {
       },
     });
     this.#inserted += commit.insertedEventIds.length + commit.insertedFailures;
+    this.#count(batch.events, commit, nowMs);
     if (this.#o.onEventsStored && commit.insertedEventIds.length > 0) await this.#tellStored(batch.events, commit.insertedEventIds);
     for (const [day, gained] of commit.gainedAfterComplete) {
       if (this.#o.confirmation) {
@@ -215,6 +217,20 @@ export class WindowIngest {
       );
     }
     return commit;
+  }
+
+  /** Metrics of a commit: records stored, failures, and each new event's lag from its Zoom time to now. */
+  #count(rows: readonly EventRow[], commit: PageCommitResult, nowMs: number): void {
+    const { sourceId, logType } = this.#o;
+    if (commit.insertedEventIds.length > 0) {
+      metrics.recordsCollected.inc({ source_id: sourceId, log_type: logType, kind: 'event' }, commit.insertedEventIds.length);
+      const inserted = new Set(commit.insertedEventIds);
+      for (const row of rows) if (inserted.has(row.rowId)) metrics.storageLag.observe({ log_type: logType }, Math.max(0, nowMs - row.eventTimeMs) / 1000);
+    }
+    if (commit.insertedFailures > 0) {
+      metrics.recordsCollected.inc({ source_id: sourceId, log_type: logType, kind: 'failure' }, commit.insertedFailures);
+      metrics.classificationFailures.inc({ source_id: sourceId, log_type: logType }, commit.insertedFailures);
+    }
   }
 
   async #tellStored(rows: readonly EventRow[], insertedIds: readonly string[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
+import { metrics } from '../shared/metrics.js';
 import type { DetectionCommitResult, RuleErrorRow, RuleMatchRow } from '../store/alert-store.js';
 import type { Store } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
@@ -106,6 +107,7 @@ export class Detector {
   #report(evaluation: BatchEvaluation, result: DetectionCommitResult): void {
     const { logger } = this.#o;
     for (const alert of result.raised) {
+      metrics.alertsRaised.inc({ rule_id: alert.ruleId, severity: alert.severity });
       logger.warn({ alertId: alert.id, ruleId: alert.ruleId, severity: alert.severity, events: alert.eventCount }, `alert raised: ${alert.title}`);
     }
     if (evaluation.errors.length > 0) {
@@ -116,6 +118,7 @@ export class Detector {
         byRule.set(error.ruleId, entry);
       }
       for (const [ruleId, { count, example }] of byRule) {
+        metrics.ruleErrors.inc({ rule_id: ruleId }, count);
         logger.error({ ruleId, count }, `rule ${ruleId} failed on ${count} event(s), e.g. ${example}; see \`zoomtrail rules errors\``);
       }
     }

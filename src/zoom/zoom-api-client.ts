@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type Clock, nextUtcMidnight } from '../shared/clock.js';
+import { metrics } from '../shared/metrics.js';
 import type { AccessTokenProvider } from './access-token-provider.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { describeNetworkError, parseJsonObject } from './http-body.js';
@@ -163,6 +164,7 @@ export class ZoomApiClient {
           throw new RateLimitedError(waitUntil, details);
         }
         logger?.info({ endpoint, wait_ms: waitUntil - now }, 'zoom per-second rate limit, waiting');
+        metrics.rateLimitWait.inc({ endpoint }, (waitUntil - now) / 1000);
         budget.holdUntil(waitUntil);
         continue;
       }
@@ -192,6 +194,9 @@ export class ZoomApiClient {
   }
 
   #emit(event: ZoomRequestEvent): void {
+    metrics.zoomRequests.inc({ endpoint: event.endpoint, outcome: event.outcome });
+    metrics.zoomRequestDuration.observe({ endpoint: event.endpoint }, event.durationMs / 1000);
+    if (event.error === 'daily_budget_exhausted') metrics.dailyBudgetExhausted.inc({ endpoint: event.endpoint });
     this.#o.onRequest?.(event);
   }
 }
