@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss'] as const;
+export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss', 'instances'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchArgs {
@@ -14,27 +14,39 @@ export interface BenchArgs {
   only: BenchName[];
   /** Records of the normalize+detect+store run and of the 7-day backfill; events of the rules run (capped). */
   records: number;
+  /** The store of the normalize+detect+store run: `sqlite` (default) or `postgres`. */
+  store: BenchStore;
 }
+
+export const BENCH_STORES = ['sqlite', 'postgres'] as const;
+export type BenchStore = (typeof BENCH_STORES)[number];
+/** The PostgreSQL of `--store postgres`: ZOOMTRAIL_BENCH_DATABASE_URL, else the local default. */
+export const BENCH_DATABASE_URL = process.env.ZOOMTRAIL_BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 export const DEFAULT_RECORDS = 1_000_000;
 /** The rules benchmark uses min(--records, this) events. */
 export const RULES_MAX_EVENTS = 300_000;
 
-export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>]
+export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [--store sqlite|postgres]
 
   --only <names>   comma-separated subset of: ${BENCH_NAMES.join(', ')} (default: all)
                      normalize  normalize+detect+store throughput vs JSON.parse and a raw SQLite insert
                      rules      rule evaluations/s on normalized events vs a trivial rule and JSON.parse
                      requests   Zoom report requests per 1,000 records: 7-day and 180-day backfill, steady-state polls
                      rss        peak RSS of a collector process during the 7-day backfill
+                     instances  collection throughput of 1, 2 and 3 instances on one PostgreSQL database, 30 sources
                    (requests and rss share one backfill run when both are selected)
   --records <n>    records of the normalize+detect+store run and of the 7-day backfill,
                    and events of the rules run (at most ${RULES_MAX_EVENTS.toLocaleString('en-US')}) (default ${DEFAULT_RECORDS.toLocaleString('en-US')})
+  --store <kind>   store of the normalize+detect+store run: sqlite (default) or postgres
+                   (ZOOMTRAIL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
+                   a fresh schema, dropped at the end; baseline: raw multi-row INSERT of the same rows)
 `;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let only: BenchName[] = [...BENCH_NAMES];
   let records = DEFAULT_RECORDS;
+  let store: BenchStore = 'sqlite';
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -57,6 +69,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         records = n;
         break;
       }
+      case '--store': {
+        const v = value().trim().toLowerCase();
+        if (!(BENCH_STORES as readonly string[]).includes(v)) throw new UsageError(`--store must be sqlite or postgres, got ${JSON.stringify(v)}`);
+        store = v as BenchStore;
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -64,7 +82,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
-  return { only, records };
+  return { only, records, store };
 }
 
 export class UsageError extends Error {}

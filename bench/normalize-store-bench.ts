@@ -25,11 +25,14 @@ import type { Normalizer } from '../src/normalize/normalizer.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { openSqliteDatabase } from '../src/store/sqlite-database.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store/sqlite-store.js';
+import { openPostgresStore } from '../src/store/postgres-store.js';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
 import type { PageCommit, Store } from '../src/store/store.js';
 import { LOG_TYPES, type LogType } from '../src/zoom/report-records.js';
 import { generateDay } from '../src/zoom-sim/record-generator.js';
 import { BACKFILL_DAYS, BENCH_NOW, BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, backfillHistory, benchNormalizers } from './bench-data.js';
-import { collectGarbage, fixed, int, pct, print, rate, seconds, table, tempDir } from './bench-util.js';
+import { BENCH_DATABASE_URL, type BenchStore, collectGarbage, fixed, int, pct, print, rate, seconds, table, tempDir } from './bench-util.js';
 
 const PAGE = 300;
 /** Records of the warm-up run (another seed, other days: nothing shared with the measured run). */
@@ -47,6 +50,10 @@ export interface NormalizeStoreResult {
   rawInsert: { ms: number; perSecond: number; rows: number; writtenBytes: number | null };
   ratioToRaw: number;
   ratioToParse: number;
+  /** `sqlite` or `postgres`. */
+  storeKind: BenchStore;
+  /** The raw baseline's name: `raw SQLite insert` or `raw PostgreSQL multi-row INSERT`. */
+  rawLabel: string;
   stages: { stage: string; records: number; perSecond: number; usPerRecord: number }[];
   dbBytes: number;
 }
@@ -125,8 +132,10 @@ function timedStore(store: Store): { store: Store; commitMs: () => number } {
   return { store: proxy, commitMs: () => ms };
 }
 
-async function openBenchStore(dir: string, clock: ManualClock): Promise<{ store: Store; sourceId: string }> {
-  const store = await openSqliteStore({ dataDir: dir, clock, env: { ZOOMTRAIL_SECRET_KEY: BENCH_SECRET_KEY } });
+/** `dir` is the SQLite data directory, or the PostgreSQL schema (fresh, created here) for `kind` postgres. */
+async function openBenchStore(dir: string, clock: ManualClock, kind: BenchStore = 'sqlite'): Promise<{ store: Store; sourceId: string }> {
+  const env = { ZOOMTRAIL_SECRET_KEY: BENCH_SECRET_KEY };
+  const store = kind === 'postgres' ? await openPostgresStore({ url: BENCH_DATABASE_URL, clock, env, schema: dir }) : await openSqliteStore({ dataDir: dir, clock, env });
   const source = await store.createSource({
     name: 'Bench Zoom',
     authKind: 's2s',
@@ -285,6 +294,71 @@ function timeRawInsert(storeFile: string, rawDir: string): { ms: number; rows: n
   return { ms, rows };
 }
 
+/** Rows per statement of the PostgreSQL raw baseline. */
+const PG_RAW_BATCH = 5_000;
+
+/**
+ * PostgreSQL's raw baseline: the rows the store wrote (row_id, event_json), read
+ * back in heap (insertion) order through a cursor (not timed), inserted (timed)
+ * into a fresh table keyed by row id in another fresh schema, with multi-row
+ * INSERTs of PG_RAW_BATCH rows (`INSERT ... SELECT FROM unnest($1::text[], $2::text[])`),
+ * all in one transaction, its COMMIT timed too. Not COPY: `pg` alone has no
+ * COPY FROM STDIN (that needs pg-copy-streams, which is not a dependency).
+ */
+async function timeRawInsertPostgres(storeSchema: string, rawSchema: string): Promise<{ ms: number; rows: number }> {
+  const reader = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  const writer = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  await reader.connect();
+  await writer.connect();
+  try {
+    await writer.query(`CREATE SCHEMA "${rawSchema}"`);
+    await writer.query(`CREATE TABLE "${rawSchema}".events (row_id text PRIMARY KEY, event_json text NOT NULL)`);
+    await reader.query('BEGIN');
+    await reader.query(`DECLARE raw_rows NO SCROLL CURSOR FOR SELECT row_id, event_json FROM "${storeSchema}".events`);
+    let ms = 0;
+    let rows = 0;
+    let started = performance.now();
+    await writer.query('BEGIN');
+    ms += performance.now() - started;
+    for (;;) {
+      const batch = await reader.query<{ row_id: string; event_json: string }>(`FETCH ${PG_RAW_BATCH} FROM raw_rows`);
+      if (batch.rows.length === 0) break;
+      const ids = batch.rows.map((r) => r.row_id);
+      const json = batch.rows.map((r) => r.event_json);
+      started = performance.now();
+      await writer.query(`INSERT INTO "${rawSchema}".events (row_id, event_json) SELECT * FROM unnest($1::text[], $2::text[])`, [ids, json]);
+      ms += performance.now() - started;
+      rows += batch.rows.length;
+    }
+    started = performance.now();
+    await writer.query('COMMIT');
+    ms += performance.now() - started;
+    await reader.query('COMMIT');
+    return { ms, rows };
+  } finally {
+    await reader.end();
+    await writer.end();
+  }
+}
+
+async function postgresQuery(text: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  await client.connect();
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Bytes of a schema's tables with their indexes and TOAST. */
+async function postgresSchemaBytes(schema: string): Promise<number> {
+  const { rows } = await postgresQuery(
+    `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${schema}' AND c.relkind = 'r'`,
+  );
+  return Number((rows[0] as { bytes: string }).bytes);
+}
+
 /**
  * Where an ingest's time goes, stage by stage on the first `STAGE_RECORDS`
  * activity records (each stage timed alone, in the order ingestPage runs them).
@@ -337,7 +411,8 @@ function stageBreakdown(streams: readonly StreamPages[], normalizers: ReadonlyMa
   return out;
 }
 
-export async function runNormalizeStoreBench(totalRecords: number): Promise<NormalizeStoreResult> {
+export async function runNormalizeStoreBench(totalRecords: number, kind: BenchStore = 'sqlite'): Promise<NormalizeStoreResult> {
+  if (kind === 'postgres') return runPostgres(totalRecords);
   const lastDay = addDays(BENCH_TODAY, -1);
   const normalizers = benchNormalizers();
   const clock = new ManualClock(BENCH_NOW);
@@ -411,11 +486,85 @@ export async function runNormalizeStoreBench(totalRecords: number): Promise<Norm
       rawInsert: { ms: raw.ms, perSecond: rawRate, rows: raw.rows, writtenBytes: ioRaw },
       ratioToRaw: ingestRate / rawRate,
       ratioToParse: ingestRate / parseRate,
+      storeKind: 'sqlite',
+      rawLabel: 'raw SQLite insert',
       stages,
       dbBytes,
     };
   } finally {
     work.remove();
+  }
+}
+
+/** The same run on PostgreSQL (BENCH_DATABASE_URL): fresh schemas for the warm-up, the store and the raw baseline, dropped at the end. */
+async function runPostgres(totalRecords: number): Promise<NormalizeStoreResult> {
+  const lastDay = addDays(BENCH_TODAY, -1);
+  const normalizers = benchNormalizers();
+  const clock = new ManualClock(BENCH_NOW);
+  const tag = randomBytes(4).toString('hex');
+  const schemas = { warm: `zt_bench_${tag}_warm`, warmRaw: `zt_bench_${tag}_warm_raw`, store: `zt_bench_${tag}_store`, raw: `zt_bench_${tag}_raw` };
+  try {
+    print(`\nnormalize+detect+store on PostgreSQL (${BENCH_DATABASE_URL.replace(/:\/\/([^:@/]*):[^@/]*@/, '://$1:***@')}): generating ${int(totalRecords)} records (seed ${BENCH_SEED}, ${BACKFILL_DAYS} days up to ${lastDay})...`);
+    const genStarted = performance.now();
+    const { streams, records, identicalPairs } = generatePages(totalRecords, BENCH_SEED, lastDay);
+    print(`  ${int(records)} records in ${int(streams.reduce((n, s) => n + s.pages.length, 0))} pages, ${int(identicalPairs)} identical pairs, generated in ${seconds(performance.now() - genStarted)}`);
+    {
+      const warm = generatePages(WARMUP_RECORDS, BENCH_SEED + 1, '2026-01-10');
+      const { store, sourceId } = await openBenchStore(schemas.warm, clock, 'postgres');
+      await runIngest(warm.streams, store, sourceId, normalizers, clock, '2026-01-10');
+      await store.close();
+      timeJsonParse(warm.streams);
+      await timeRawInsertPostgres(schemas.warm, schemas.warmRaw);
+    }
+    collectGarbage();
+    const parseMs = timeJsonParse(streams);
+    print(`  JSON.parse baseline: ${seconds(parseMs)}`);
+
+    collectGarbage();
+    const { store, sourceId } = await openBenchStore(schemas.store, clock, 'postgres');
+    const ingest = await runIngest(streams, store, sourceId, normalizers, clock, lastDay, (line) => print(`  normalize+detect+store: ${line}`));
+    await store.close();
+    print(`  normalize+detect+store: ${seconds(ingest.ms)} (${seconds(ingest.detectMs)} in detect, ${int(ingest.matches)} matches, ${int(ingest.alertsRaised)} alerts raised)`);
+    if (ingest.detectCalls === 0) throw new Error('normalize+detect+store: detect was never called');
+    await postgresQuery('CHECKPOINT').catch(() => undefined); // start the baseline without the run's dirty buffers pending
+
+    collectGarbage();
+    const raw = await timeRawInsertPostgres(schemas.store, schemas.raw);
+    print(`  raw multi-row INSERT baseline: ${seconds(raw.ms)}`);
+    const dbBytes = await postgresSchemaBytes(schemas.store);
+
+    collectGarbage();
+    const stages = stageBreakdown(streams, normalizers);
+    const ingestRate = records / (ingest.ms / 1000);
+    const rawRate = raw.rows / (raw.ms / 1000);
+    const parseRate = records / (parseMs / 1000);
+    return {
+      records,
+      events: ingest.events,
+      failures: ingest.failures,
+      identicalPairs,
+      jsonParse: { ms: parseMs, perSecond: parseRate },
+      ingest: {
+        ms: ingest.ms,
+        perSecond: ingestRate,
+        commitMs: ingest.commitMs,
+        detectMs: ingest.detectMs,
+        alertsRaised: ingest.alertsRaised,
+        matches: ingest.matches,
+        detectCalls: ingest.detectCalls,
+        writtenBytes: null, // the server process writes, not this one
+        deciles: ingest.deciles,
+      },
+      rawInsert: { ms: raw.ms, perSecond: rawRate, rows: raw.rows, writtenBytes: null },
+      ratioToRaw: ingestRate / rawRate,
+      ratioToParse: ingestRate / parseRate,
+      storeKind: 'postgres',
+      rawLabel: 'raw PostgreSQL multi-row INSERT',
+      stages,
+      dbBytes,
+    };
+  } finally {
+    for (const schema of Object.values(schemas)) await postgresQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
   }
 }
 
@@ -426,7 +575,7 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
       ['run', 'time', 'events/s', 'vs raw insert', 'target'],
       [
         ['JSON.parse of the pages (baseline a)', seconds(r.jsonParse.ms), rate(r.jsonParse.perSecond), '-', '-'],
-        ['raw SQLite insert, same rows (baseline b)', seconds(r.rawInsert.ms), rate(r.rawInsert.perSecond), '100.0%', '-'],
+        [`${r.rawLabel}, same rows (baseline b)`, seconds(r.rawInsert.ms), rate(r.rawInsert.perSecond), '100.0%', '-'],
         [
           'normalize+detect+store (WindowIngest.ingestPage + Detector.detect)',
           seconds(r.ingest.ms),
@@ -444,7 +593,7 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
       'normalize+detect+store: where the wall time goes',
       ['part', 'time', 'share'],
       [
-        ['store.commitPage (the SQLite transactions)', seconds(r.ingest.commitMs), pct(r.ingest.commitMs / r.ingest.ms)],
+        [`store.commitPage (the ${r.storeKind === 'postgres' ? 'PostgreSQL' : 'SQLite'} transactions)`, seconds(r.ingest.commitMs), pct(r.ingest.commitMs / r.ingest.ms)],
         [
           `Detector.detect (${int(r.ingest.detectCalls)} calls: rules + store.commitDetection)`,
           seconds(r.ingest.detectMs),

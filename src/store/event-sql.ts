@@ -30,7 +30,10 @@ const postgresSql: EventSql = {
   jsonText: (column, field) => sql<string | null>`(${sql.ref(column)}::jsonb ->> ${field})`,
   changeNameLike: (column, pattern) =>
     sql<boolean>`exists (select 1 from jsonb_array_elements(coalesce(${sql.ref(column)}::jsonb #> '{p_udm,changes}', '[]'::jsonb)) as c(value) where lower(c.value ->> 'name') like ${pattern} escape '\\')`,
-  bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`((${sql.ref(timeColumn)} - ${fromMs}::bigint) / ${bucketMs}::bigint)`,
+  // Literals, not parameters: the expression appears in SELECT and GROUP BY, and PostgreSQL matches
+  // them only when identical ($1 and $5 are different expressions). Both are checked finite numbers.
+  bucketIndex: (timeColumn, fromMs, bucketMs) =>
+    sql<number>`((${sql.ref(timeColumn)} - ${sql.lit(numberLiteral(fromMs))}::bigint) / ${sql.lit(numberLiteral(bucketMs))}::bigint)`,
 };
 
 export function eventSqlFor(kind: StoreDialectKind): EventSql {
@@ -40,4 +43,10 @@ export function eventSqlFor(kind: StoreDialectKind): EventSql {
 /** A LIKE pattern matching `text` as a substring, lower-cased, with `\`, `%` and `_` escaped (use with `escape '\'`). */
 export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A finite number for an inline SQL literal (anything else would be an injection or a syntax error). */
+function numberLiteral(n: number): number {
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new RangeError('expected a finite number');
+  return n;
 }

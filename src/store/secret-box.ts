@@ -124,7 +124,7 @@ export function resolveSecretKey(options: ResolveSecretKeyOptions): ResolvedSecr
 }
 
 /** The key in the file, undefined when there is no file; SecretKeyError when it holds no 32-byte key. */
-function readKeyFile(keyFile: string): Buffer | undefined {
+export function readKeyFile(keyFile: string): Buffer | undefined {
   let content: Buffer;
   try {
     content = readFileSync(keyFile);

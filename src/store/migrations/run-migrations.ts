@@ -12,9 +12,12 @@ const MIGRATION_LOCK_TABLE = 'kysely_migration_lock';
  * was written by a newer Zoomtrail: StoreSchemaError, before anything changes.
  *
  * @param location names the database in messages (a path, or `:memory:`).
+ * @param schema PostgreSQL: the schema the store lives in (its `current_schema()`), so
+ *   Kysely's bookkeeping tables of other schemas in the same database are not mistaken
+ *   for this one's. Unset for SQLite.
  */
-export async function runMigrations(db: Kysely<any>, location: string): Promise<void> {
-  const unknown = (await appliedMigrations(db)).filter((name) => !(name in MIGRATIONS));
+export async function runMigrations(db: Kysely<any>, location: string, schema?: string): Promise<void> {
+  const unknown = (await appliedMigrations(db, schema)).filter((name) => !(name in MIGRATIONS));
   if (unknown.length > 0) throw new StoreSchemaError(location, unknown);
 
   const migrator = new Migrator({
@@ -22,6 +25,7 @@ export async function runMigrations(db: Kysely<any>, location: string): Promise<
     provider: staticMigrationProvider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -31,9 +35,10 @@ export async function runMigrations(db: Kysely<any>, location: string): Promise<
 }
 
 /** Names of the migrations already applied; none for a new database. */
-async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+async function appliedMigrations(db: Kysely<any>, schema: string | undefined): Promise<string[]> {
   const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
-  if (!tables.some((t) => t.name === MIGRATION_TABLE)) return [];
-  const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+  if (!tables.some((t) => t.name === MIGRATION_TABLE && (schema === undefined || t.schema === schema))) return [];
+  const table = schema === undefined ? sql.table(MIGRATION_TABLE) : sql.table(`${schema}.${MIGRATION_TABLE}`);
+  const rows = await sql<{ name: string }>`select name from ${table}`.execute(db);
   return rows.rows.map((r) => r.name);
 }

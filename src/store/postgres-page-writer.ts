@@ -1,0 +1,240 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { LogType } from '../zoom/report-records.js';
+import { withRetry } from './postgres-transaction.js';
+import { LeaseLostError, UnknownSourceError } from './store-errors.js';
+import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
+import type { StoreTables } from './store-tables.js';
+
+type Trx = Transaction<StoreTables>;
+
+/** Rows per multi-row statement (each statement binds one array per column, so there is no parameter limit; this bounds statement size). */
+export const POSTGRES_CHUNK_ROWS = 1000;
+
+/** Stream fields: [StreamUpdate key, column, default for a new row] (as SqlitePageWriter's). */
+const STREAM_FIELDS = [
+  ['newestEventTimeMs', 'newest_event_time_ms', null],
+  ['lastPollAt', 'last_poll_at', null],
+  ['lastSuccessAt', 'last_success_at', null],
+  ['readingWindow', 'reading_window', null],
+  ['readingPages', 'reading_pages', 0],
+  ['lastError', 'last_error_json', null],
+  ['consecutiveFailures', 'consecutive_failures', 0],
+  ['nextAttemptAt', 'next_attempt_at', null],
+] as const satisfies ReadonlyArray<readonly [keyof StreamUpdate, string, 0 | null]>;
+
+/**
+ * PostgreSQL's write path for collected data: `commitPage` (the hot path) and
+ * `updateStream`, each one transaction through Kysely. Rows go in as
+ * multi-row statements (`INSERT ... SELECT FROM unnest($1::text[], ...)`, one
+ * array parameter per column, 1000 rows a statement).
+ *
+ * Safe with several processes on one database: the source row is locked
+ * `FOR SHARE` (a concurrent removal waits, and a commit after a removal gets
+ * UnknownSourceError); events and failures are inserted in row-id order with
+ * `ON CONFLICT DO NOTHING RETURNING row_id`, so of two transactions inserting
+ * the same id one waits for the other and only one gets the id back
+ * (`insertedEventIds` disjoint), and overlapping pages lock in one order (no
+ * deadlock); day records are added with one upsert in day order whose
+ * `RETURNING state` is the state before (the upsert never changes the state,
+ * and it works on the latest committed row). Deadlocks and serialization
+ * failures, should they still happen, retry the whole transaction.
+ */
+export class PostgresPageWriter {
+  constructor(private readonly db: Kysely<StoreTables>) {}
+
+  /** One page, atomically; `now` is the stored-at / updated-at time. Throws UnknownSourceError. */
+  commitPage(commit: PageCommit, now: number): Promise<PageCommitResult> {
+    return withRetry(() => this.db.transaction().execute((trx) => this.#commitPage(trx, commit, now)));
+  }
+
+  /** A stream outcome without data (and day updates), atomically. Throws UnknownSourceError. */
+  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number, fence?: Fence): Promise<void> {
+    return withRetry(() =>
+      this.db.transaction().execute(async (trx) => {
+        await requireSource(trx, sourceId);
+        await checkFence(trx, sourceId, fence);
+        for (const day of sortedDays(days)) await applyDayUpdate(trx, sourceId, logType, day, now);
+        await applyStreamUpdate(trx, sourceId, logType, update);
+      }),
+    );
+  }
+
+  async #commitPage(trx: Trx, commit: PageCommit, now: number): Promise<PageCommitResult> {
+    const { sourceId, logType } = commit;
+    await requireSource(trx, sourceId);
+    await checkFence(trx, sourceId, commit.fence);
+
+    // Events: first occurrence of an id in the page wins (as SQLite's row-by-row insert), then row-id order for the locks.
+    const byId = new Map<string, PageCommit['events'][number]>();
+    for (const row of commit.events) if (!byId.has(row.rowId)) byId.set(row.rowId, row);
+    const sorted = [...byId.values()].sort((a, b) => compare(a.rowId, b.rowId));
+    const inserted = new Set<string>();
+    for (let i = 0; i < sorted.length; i += POSTGRES_CHUNK_ROWS) {
+      const chunk = sorted.slice(i, i + POSTGRES_CHUNK_ROWS);
+      const result = await sql<{ row_id: string }>`
+        INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
+        SELECT r.row_id, ${sourceId}, ${logType}, r.day, r.event_time_ms, ${now}::bigint, r.event_json
+        FROM unnest(${chunk.map((r) => r.rowId)}::text[], ${chunk.map((r) => r.day)}::text[],
+                    ${chunk.map((r) => r.eventTimeMs)}::bigint[], ${chunk.map((r) => JSON.stringify(r.event))}::text[])
+             AS r(row_id, day, event_time_ms, event_json)
+        ON CONFLICT (row_id) DO NOTHING
+        RETURNING row_id`.execute(trx);
+      for (const { row_id } of result.rows) inserted.add(row_id);
+    }
+
+    const insertedEventIds: string[] = [];
+    const insertedPerDay = new Map<string, number>();
+    const queued: string[] = [];
+    const indicators: { rowId: string[]; kind: string[]; value: string[] } = { rowId: [], kind: [], value: [] };
+    for (const row of commit.events) {
+      if (!inserted.delete(row.rowId)) continue; // not new, or a repeat within the page
+      insertedEventIds.push(row.rowId);
+      queued.push(row.rowId);
+      insertedPerDay.set(row.day, (insertedPerDay.get(row.day) ?? 0) + 1);
+      const seen = new Set<string>();
+      const add = (kind: string, value: string) => {
+        const key = `${kind}\u0000${value}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        indicators.rowId.push(row.rowId);
+        indicators.kind.push(kind);
+        indicators.value.push(value);
+      };
+      for (const email of row.emails) add('email', email.toLowerCase());
+      for (const ip of row.ipAddresses) add('ip', ip.toLowerCase());
+    }
+
+    for (let i = 0; i < indicators.rowId.length; i += POSTGRES_CHUNK_ROWS * 2) {
+      const end = i + POSTGRES_CHUNK_ROWS * 2;
+      await sql`
+        INSERT INTO event_indicators (row_id, kind, value)
+        SELECT * FROM unnest(${indicators.rowId.slice(i, end)}::text[], ${indicators.kind.slice(i, end)}::text[], ${indicators.value.slice(i, end)}::text[])
+        ON CONFLICT DO NOTHING`.execute(trx);
+    }
+    for (let i = 0; i < queued.length; i += POSTGRES_CHUNK_ROWS) {
+      await sql`
+        INSERT INTO detection_pending (row_id, queued_at)
+        SELECT r.row_id, ${now}::bigint FROM unnest(${queued.slice(i, i + POSTGRES_CHUNK_ROWS)}::text[]) AS r(row_id)
+        ON CONFLICT (row_id) DO NOTHING`.execute(trx);
+    }
+
+    let insertedFailures = 0;
+    const failuresById = new Map<string, PageCommit['failures'][number]>();
+    for (const f of commit.failures) if (!failuresById.has(f.rowId)) failuresById.set(f.rowId, f);
+    const failures = [...failuresById.values()].sort((a, b) => compare(a.rowId, b.rowId));
+    for (let i = 0; i < failures.length; i += POSTGRES_CHUNK_ROWS) {
+      const chunk = failures.slice(i, i + POSTGRES_CHUNK_ROWS);
+      const result = await sql<{ day: string }>`
+        INSERT INTO classification_failures (row_id, source_id, log_type, day, raw, reason, field, failed_at)
+        SELECT r.row_id, ${sourceId}, ${logType}, r.day, r.raw, r.reason, r.field, r.failed_at
+        FROM unnest(${chunk.map((f) => f.rowId)}::text[], ${chunk.map((f) => f.day)}::text[], ${chunk.map((f) => f.raw)}::text[],
+                    ${chunk.map((f) => f.reason)}::text[], ${chunk.map((f) => f.field)}::text[], ${chunk.map((f) => f.failedAt)}::bigint[])
+             AS r(row_id, day, raw, reason, field, failed_at)
+        ON CONFLICT (row_id) DO NOTHING
+        RETURNING day`.execute(trx);
+      for (const { day } of result.rows) {
+        insertedFailures++;
+        insertedPerDay.set(day, (insertedPerDay.get(day) ?? 0) + 1);
+      }
+    }
+
+    const gainedAfterComplete = new Map<string, number>();
+    if (insertedPerDay.size > 0) {
+      const days = [...insertedPerDay.keys()].sort(compare);
+      // RETURNING gives the row after the upsert; the upsert leaves `state` alone, so it is the state before
+      // (a new row starts `open`). ON CONFLICT works on the latest committed version of the row, under its lock.
+      const result = await sql<{ day: string; state: string }>`
+        INSERT INTO day_coverage (source_id, log_type, day, records, state, ambiguous, gained_after_complete, updated_at)
+        SELECT ${sourceId}, ${logType}, d.day, d.records, 'open', 0, 0, ${now}::bigint
+        FROM unnest(${days}::text[], ${days.map((d) => insertedPerDay.get(d)!)}::integer[]) AS d(day, records)
+        ON CONFLICT (source_id, log_type, day) DO UPDATE SET
+          records = day_coverage.records + excluded.records,
+          gained_after_complete = day_coverage.gained_after_complete
+            + CASE WHEN day_coverage.state = 'complete' THEN excluded.records ELSE 0 END,
+          updated_at = excluded.updated_at
+        RETURNING day, state`.execute(trx);
+      for (const { day, state } of result.rows) if (state === 'complete') gainedAfterComplete.set(day, insertedPerDay.get(day)!);
+    }
+    for (const day of sortedDays(commit.days)) await applyDayUpdate(trx, sourceId, logType, day, now);
+    await applyStreamUpdate(trx, sourceId, logType, commit.stream);
+
+    return { insertedEventIds, insertedFailures, insertedPerDay, gainedAfterComplete };
+  }
+}
+
+/**
+ * The writer's lease must still be the source's: read `FOR SHARE`, so an
+ * instance taking the lease over (an UPDATE of that row) waits until this
+ * commit is done, and every commit is either before the takeover or refused.
+ */
+async function checkFence(trx: Trx, sourceId: string, fence: Fence | undefined): Promise<void> {
+  if (!fence) return;
+  const lease = await trx.selectFrom('source_leases').select(['owner', 'token']).where('source_id', '=', sourceId).forShare().executeTakeFirst();
+  if (!lease || lease.owner !== fence.owner || Number(lease.token) !== fence.token) throw new LeaseLostError(sourceId, fence.token);
+}
+
+/** Locks the source row against removal for the transaction; UnknownSourceError when it does not exist. */
+async function requireSource(trx: Trx, sourceId: string): Promise<void> {
+  const row = await trx.selectFrom('sources').select('id').where('id', '=', sourceId).forShare().executeTakeFirst();
+  if (!row) throw new UnknownSourceError(sourceId);
+}
+
+/** A DayUpdate: the row is created if absent; only the fields given change (and `updated_at`). */
+async function applyDayUpdate(trx: Trx, sourceId: string, logType: LogType, update: DayUpdate, now: number): Promise<void> {
+  const set: Record<string, unknown> = { updated_at: now };
+  if (update.lastFullReadAt !== undefined) set.last_full_read_at = update.lastFullReadAt;
+  if (update.state !== undefined) set.state = update.state;
+  if (update.ambiguous !== undefined) set.ambiguous = booleanParam(update.ambiguous);
+  if (update.lastError !== undefined) set.last_error = update.lastError;
+  await trx
+    .insertInto('day_coverage')
+    .values({
+      source_id: sourceId,
+      log_type: logType,
+      day: update.day,
+      records: 0,
+      last_full_read_at: update.lastFullReadAt ?? null,
+      state: update.state ?? 'open',
+      ambiguous: update.ambiguous === undefined ? 0 : (booleanParam(update.ambiguous) as number),
+      gained_after_complete: 0,
+      last_error: update.lastError ?? null,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['source_id', 'log_type', 'day']).doUpdateSet(set))
+    .execute();
+}
+
+/** A StreamUpdate: the row is created if absent (defaults for the fields not given); only the fields given change. */
+async function applyStreamUpdate(trx: Trx, sourceId: string, logType: LogType, update: StreamUpdate): Promise<void> {
+  const values: Record<string, unknown> = { source_id: sourceId, log_type: logType };
+  const set: Record<string, unknown> = {};
+  for (const [key, column, fallback] of STREAM_FIELDS) {
+    const value = update[key];
+    const stored = value === undefined ? fallback : key === 'lastError' && value !== null ? JSON.stringify(value) : value;
+    values[column] = stored;
+    if (value !== undefined) set[column] = stored;
+  }
+  await trx
+    .insertInto('streams')
+    .values(values as never)
+    .onConflict((oc) => {
+      const target = oc.columns(['source_id', 'log_type']);
+      return Object.keys(set).length === 0 ? target.doNothing() : target.doUpdateSet(set);
+    })
+    .execute();
+}
+
+/** Day updates in day order (one lock order for concurrent commits); a later update of the same day still applies after an earlier one. */
+function sortedDays(days: readonly DayUpdate[]): DayUpdate[] {
+  return days.map((d, i) => ({ d, i })).sort((a, b) => compare(a.d.day, b.d.day) || a.i - b.i).map(({ d }) => d);
+}
+
+/** One fixed order (UTF-16 code units) for every process, so concurrent transactions take row locks in the same order. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A boolean as stored (0/1); other values pass through so the database rejects them. */
+function booleanParam(value: unknown): unknown {
+  return value === true ? 1 : value === false ? 0 : value;
+}
