@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { loadSourceHealth } from '../health/health-loader.js';
+import { describeQuietSchedule } from '../health/quiet-schedule.js';
+import { formatDurationMs } from '../health/source-health.js';
+import { UsageError } from './exit-codes.js';
+import { formatTable, withApp } from './with-app.js';
+
+/**
+ * `zoomtrail health`: every source's health state with its cause and fix, the
+ * last event and poll, and its open alarms (log drop-off, days at risk).
+ * Exit code 0 whatever the states: it reports, it does not judge.
+ */
+export function registerHealthCommand(program: Command): void {
+  program
+    .command('health')
+    .description("Show every source's health: state, cause, fix, last event, last poll and open alarms.")
+    .option('--format <format>', 'table or ndjson', 'table')
+    .action(async (options: { format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.format !== 'table' && options.format !== 'ndjson') throw new UsageError(`--format must be table or ndjson, not "${options.format}".`);
+        const now = app.clock.now();
+        const [sources, alarms] = await Promise.all([app.store.listSources(), app.store.listOpenSystemAlerts()]);
+        const rows = await Promise.all(
+          sources.map(async (source) => {
+            const health = await loadSourceHealth(app.store, source, now);
+            const open = alarms.filter((a) => a.dedup === source.id || a.dedup.startsWith(`${source.id}:`));
+            return { source, health, open };
+          }),
+        );
+        if (options.format === 'ndjson') {
+          for (const { source, health, open } of rows) {
+            process.stdout.write(
+              `${JSON.stringify({
+                id: source.id,
+                name: source.name,
+                state: health.state,
+                cause: health.cause,
+                fix: health.fix,
+                since: iso(health.since),
+                lastEventTime: iso(health.lastEventMs),
+                lastPollTime: iso(health.lastPollMs),
+                dropOffAlarmMinutes: source.dropOffAlarmMinutes,
+                quietSchedule: source.quietSchedule ?? null,
+                openAlarms: open.map((a) => ({ alertId: a.id, ruleId: a.ruleId, title: a.title, status: a.status, raisedAt: iso(a.raisedAt) })),
+              })}\n`,
+            );
+          }
+          return;
+        }
+        if (rows.length === 0) {
+          process.stdout.write('No sources yet. Add one with `zoomtrail source add --help`.\n');
+          return;
+        }
+        const lines: string[] = [];
+        lines.push(
+          formatTable(
+            ['ID', 'NAME', 'STATE', 'LAST EVENT', 'LAST POLL', 'DROP-OFF', 'OPEN ALARMS'],
+            rows.map(({ source, health, open }) => [
+              source.id,
+              source.name,
+              health.state,
+              time(health.lastEventMs),
+              time(health.lastPollMs),
+              source.dropOffAlarmMinutes === null ? 'off' : formatDurationMs(source.dropOffAlarmMinutes * 60_000),
+              String(open.length),
+            ]),
+          ).trimEnd(),
+        );
+        for (const { source, health, open } of rows) {
+          lines.push('', `${source.name} (${source.id}): ${health.state}`, `  cause: ${health.cause}`);
+          if (health.fix) lines.push(`  fix: ${health.fix}`);
+          if (source.quietSchedule) lines.push(`  quiet schedule: ${describeQuietSchedule(source.quietSchedule)}`);
+          for (const a of open) lines.push(`  alarm ${a.id} (${a.ruleId}, ${a.status}, raised ${time(a.raisedAt)}): ${a.title}`);
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function time(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,50 @@
+import type { RuleMeta } from '../detect/rule.js';
+import { LOG_TYPES } from '../zoom/report-records.js';
+
+/** Zoomtrail's own alarms: system alerts through the same outbox and destinations as rule alerts. */
+export const LOG_DROP_OFF = 'System.LogDropOff';
+export const COVERAGE_AT_RISK = 'System.CoverageAtRisk';
+
+function systemMeta(id: string, displayName: string, description: string, runbook: string): RuleMeta {
+  return {
+    id,
+    displayName,
+    logTypes: LOG_TYPES,
+    severity: 'HIGH',
+    description,
+    runbook,
+    reference: '',
+    tags: ['Zoomtrail', 'Source health'],
+    mitre: [],
+    dedupPeriodMinutes: 0,
+    threshold: 1,
+    summaryAttributes: [],
+    enabled: true,
+  };
+}
+
+export const SYSTEM_ALARMS: ReadonlyMap<string, RuleMeta> = new Map([
+  [
+    LOG_DROP_OFF,
+    systemMeta(
+      LOG_DROP_OFF,
+      'Zoom log drop-off',
+      'No Zoom audit events were stored for this source for longer than its drop-off period. Either the Zoom account really had no sign-ins or admin operations, or Zoomtrail cannot collect them: the alert context carries the source health cause (whether polls succeed). Resolves by itself when events arrive again.',
+      'Open the source in the console (Sources > the source): its state says whether polls succeed (quiet account) or fail (the cause and the fix are shown). If the account is idle at known times, set a quiet schedule or a longer drop-off period.',
+    ),
+  ],
+  [
+    COVERAGE_AT_RISK,
+    systemMeta(
+      COVERAGE_AT_RISK,
+      'Zoom log days about to be lost',
+      "Days that failed or were never read will soon leave Zoom's 6-month report window; once out, they can never be collected. The alert context lists the days. Resolves by itself when the days are read or leave the window.",
+      'Fix what makes the source fail (see its state in the console), then run a backfill covering the listed days (Sources > the source > Backfill, or `zoomtrail pull`).',
+    ),
+  ],
+]);
+
+/** The metadata of a system alarm, or undefined for other ids. */
+export function systemAlarmMeta(ruleId: string): RuleMeta | undefined {
+  return SYSTEM_ALARMS.get(ruleId);
+}
