@@ -196,7 +196,8 @@ describe('coverage after collection', () => {
     expect(states('Zoom.Operation')).toMatchObject({ '2026-03-03': 'missing', '2026-03-07': 'failed', '2026-03-10': 'failed' });
     expect(days.find((d) => d.day === '2026-03-07')!.streams['Zoom.Operation'].lastError).toContain('Admin Activity Logs');
     const view = (await t.server.inject({ method: 'GET', url: `/api/sources/${source.id}` })).json<{ source: SourceView }>().source;
-    expect(view.state).toBe('error');
+    expect(view.state).toBe('permission_missing');
+    expect(view.stateCause).toContain('Admin Activity Logs');
     expect(view.stateDetail).toContain(' — ');
 
     // Backfill 8 days: the older days get read, the complete one is read again.

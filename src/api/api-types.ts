@@ -64,8 +64,57 @@ export interface ApiTokenCreated extends ApiTokenView {
 
 export type AuthKind = 's2s' | 'authorization_code';
 
-/** A source's state for lists: healthy, or what is wrong and how to fix it. (Issue 6 adds more states.) */
-export type SourceState = 'setup_incomplete' | 'paused' | 'not_collected_yet' | 'healthy' | 'reading' | 'error';
+/**
+ * A source's health state (src/health/source-health.ts), most pressing first:
+ * setup_incomplete, paused, reauthorization_required, wrong_credentials,
+ * missing_scope, permission_missing, rate_limited, zoom_unavailable, error
+ * (any other failure), not_collected_yet, no_data (no events for longer than
+ * the drop-off period), classification_failures, rule_errors, reading, quiet
+ * (polls succeed, Zoom had nothing new), healthy.
+ */
+export type SourceState =
+  | 'setup_incomplete'
+  | 'paused'
+  | 'reauthorization_required'
+  | 'wrong_credentials'
+  | 'missing_scope'
+  | 'permission_missing'
+  | 'rate_limited'
+  | 'zoom_unavailable'
+  | 'error'
+  | 'not_collected_yet'
+  | 'no_data'
+  | 'classification_failures'
+  | 'rule_errors'
+  | 'reading'
+  | 'quiet'
+  | 'healthy';
+
+/** When the drop-off alarm holds its fire: whole `days` (0 = Sunday) and/or a daily `window` (HH:MM, wraps past midnight), in `timeZone`. */
+export interface QuietScheduleView {
+  timeZone: string;
+  days?: number[];
+  window?: { from: string; to: string };
+}
+
+/** One poll of one stream: `data` (new records stored), `empty` (Zoom answered, nothing new), `error`, `skipped` (backoff or rate-limit wait). */
+export interface HeartbeatView {
+  logType: LogTypeName;
+  at: string;
+  outcome: 'data' | 'empty' | 'error' | 'skipped';
+  errorCode: string | null;
+  records: number;
+  durationMs: number;
+}
+
+/** An open system alarm about a source (log drop-off, days at risk). */
+export interface AlarmView {
+  alertId: string;
+  ruleId: string;
+  title: string;
+  status: string;
+  raisedAt: string | null;
+}
 
 export interface SourceView {
   id: string;
@@ -82,10 +131,18 @@ export interface SourceView {
   hasRefreshToken: boolean;
   /** Minutes without events before the log drop-off alarm fires; null = off. 15..43200. */
   dropOffAlarmMinutes: number | null;
+  /** The drop-off alarm's quiet schedule, or null. */
+  quietSchedule: QuietScheduleView | null;
   createdAt: string;
   state: SourceState;
-  /** One sentence: the cause and the fix when state is `error`, else a short status. */
+  /** The cause, then ` — ` and the fix when there is one. */
   stateDetail: string;
+  /** What is going on, in words (names the scope, permission, reset time...). */
+  stateCause: string;
+  /** What to do; empty when nothing is to be done. */
+  stateFix: string;
+  /** Since when the state holds, when known. */
+  stateSince: string | null;
   lastEventTime: string | null;
   lastPollTime: string | null;
   eventsLast24h: number;
@@ -109,6 +166,7 @@ export interface CreateSourceRequest {
   backfillDays?: number;
   pollIntervalMs?: number;
   dropOffAlarmMinutes?: number | null;
+  quietSchedule?: QuietScheduleView | null;
   /** Create paused (the wizard does, until Finish Setup); an authorization_code source is always created paused. */
   paused?: boolean;
 }
@@ -122,6 +180,8 @@ export interface UpdateSourceRequest {
   pollIntervalMs?: number;
   paused?: boolean;
   dropOffAlarmMinutes?: number | null;
+  /** null removes it. */
+  quietSchedule?: QuietScheduleView | null;
 }
 /** POST /api/sources/:id/pause, /resume -> SourceView. DELETE /api/sources/:id -> 204 (also revokes a stored refresh token at Zoom, best effort). */
 /** POST /api/sources/:id/backfill { days: 1..180 } -> SourceView: reads the last `days` days again (progress in SourceDetail.streams). */
@@ -145,6 +205,12 @@ export interface StreamView {
 export interface SourceDetail {
   source: SourceView;
   streams: StreamView[];
+  /** The last 24 h of polls, newest first. */
+  heartbeats: HeartbeatView[];
+  /** Complete days that later gained records (late records), newest first. */
+  lateRecordDays: { day: string; logType: LogTypeName; gained: number }[];
+  /** Open system alarms about the source. */
+  openAlarms: AlarmView[];
 }
 
 export type CoverageState = 'complete' | 'open' | 'missing' | 'failed';
@@ -191,6 +257,7 @@ export interface CheckResult {
 /** POST /api/sources/:id/finish { dropOffAlarmMinutes } -> SourceView: unpauses; collection starts. */
 export interface FinishSetupRequest {
   dropOffAlarmMinutes: number | null;
+  quietSchedule?: QuietScheduleView | null;
 }
 
 // --- events, failures -------------------------------------------------------------
@@ -344,5 +411,16 @@ export interface HealthView {
   version: string;
   pendingDetections: number;
   pendingDeliveries: number;
-  sources: { id: string; name: string; state: SourceState; stateDetail: string }[];
+  sources: {
+    id: string;
+    name: string;
+    state: SourceState;
+    stateDetail: string;
+    cause: string;
+    fix: string;
+    since: string | null;
+    lastEventTime: string | null;
+    lastPollTime: string | null;
+    openAlarms: AlarmView[];
+  }[];
 }

@@ -1,4 +1,10 @@
-import type { SourceDetail, SourceState, SourceView, StreamView } from './api-types.js';
+import type { AlarmView, HeartbeatView, SourceDetail, SourceView, StreamView } from './api-types.js';
+import { addDays } from '../collect/utc-days.js';
+import { loadSourceHealth, type LoadedHealth } from '../health/health-loader.js';
+import type { SourceHealth } from '../health/source-health.js';
+import { utcDay } from '../shared/clock.js';
+import type { AlertRecord } from '../store/alert-store.js';
+import type { Heartbeat } from '../store/health-store.js';
 import type { SourceRecord, Store, StreamError, StreamState } from '../store/store.js';
 import { REPORT_STREAMS } from '../zoom/report-records.js';
 
@@ -25,24 +31,23 @@ function maxOf(values: (number | null)[]): number | null {
   return present.length ? Math.max(...present) : null;
 }
 
-/**
- * The source's state, most pressing first: not authorized yet, paused, never
- * polled, failing (a stream's last error, with its fix), reading a window, else healthy.
- */
-export function deriveSourceState(source: SourceRecord, streams: readonly StreamState[]): { state: SourceState; stateDetail: string } {
-  if (source.authKind === 'authorization_code' && !source.hasRefreshToken) {
-    return { state: 'setup_incomplete', stateDetail: 'Not authorized in Zoom yet: finish the setup (authorize the app, then check it).' };
-  }
-  if (source.paused) return { state: 'paused', stateDetail: 'Paused: nothing is collected until it is resumed.' };
-  const failing = streams.filter((s) => s.lastError !== null).sort((a, b) => b.lastError!.at - a.lastError!.at)[0];
-  if (failing?.lastError) return { state: 'error', stateDetail: `${failing.lastError.message} — ${failing.lastError.fix}` };
-  if (streams.every((s) => s.lastPollAt === null && s.lastSuccessAt === null && s.readingWindow === null)) {
-    return { state: 'not_collected_yet', stateDetail: 'Not collected yet: the first poll starts shortly.' };
-  }
-  const reading = streams.find((s) => s.readingWindow !== null);
-  if (reading) return { state: 'reading', stateDetail: `Reading ${reading.logType} ${reading.readingWindow} (${reading.readingPages} pages so far).` };
-  const lastSuccess = maxOf(streams.map((s) => s.lastSuccessAt));
-  return { state: 'healthy', stateDetail: lastSuccess === null ? 'Collecting.' : `Collecting; last successful read ${new Date(lastSuccess).toISOString()}.` };
+/** The source's health as the API shows it: state, one-line detail (cause — fix), cause, fix, since. */
+export function healthFields(health: SourceHealth): Pick<SourceView, 'state' | 'stateDetail' | 'stateCause' | 'stateFix' | 'stateSince'> {
+  return {
+    state: health.state,
+    stateDetail: health.fix ? `${health.cause} — ${health.fix}` : health.cause,
+    stateCause: health.cause,
+    stateFix: health.fix,
+    stateSince: iso(health.since),
+  };
+}
+
+export function alarmView(alert: AlertRecord): AlarmView {
+  return { alertId: alert.id, ruleId: alert.ruleId, title: alert.title, status: alert.status, raisedAt: iso(alert.raisedAt) };
+}
+
+export function heartbeatView(h: Heartbeat): HeartbeatView {
+  return { logType: h.logType, at: new Date(h.at).toISOString(), outcome: h.outcome, errorCode: h.errorCode, records: h.records, durationMs: h.durationMs };
 }
 
 export function streamView(state: StreamState): StreamView {
@@ -72,9 +77,9 @@ export async function hourlySparkline(store: Store, sourceId: string, nowMs: num
   );
 }
 
-export async function buildSourceView(store: Store, source: SourceRecord, nowMs: number, streams?: StreamState[]): Promise<SourceView> {
-  const states = streams ?? (await loadStreams(store, source.id));
-  const { state, stateDetail } = deriveSourceState(source, states);
+export async function buildSourceView(store: Store, source: SourceRecord, nowMs: number, loaded?: LoadedHealth): Promise<SourceView> {
+  const health = loaded ?? (await loadSourceHealth(store, source, nowMs));
+  const states = health.streams;
   const [sparkline, eventsLast24h] = await Promise.all([
     hourlySparkline(store, source.id, nowMs),
     store.countEvents({ sourceId: source.id, sinceMs: nowMs - SPARK_HOURS * HOUR_MS, untilMs: nowMs + 1 }),
@@ -94,9 +99,9 @@ export async function buildSourceView(store: Store, source: SourceRecord, nowMs:
     hasClientSecret: source.hasClientSecret,
     hasRefreshToken: source.hasRefreshToken,
     dropOffAlarmMinutes: dropOffAlarmOf(source),
+    quietSchedule: source.quietSchedule ?? null,
     createdAt: new Date(source.createdAt).toISOString(),
-    state,
-    stateDetail,
+    ...healthFields(health),
     lastEventTime: iso(maxOf(states.map((s) => s.newestEventTimeMs))),
     lastPollTime: iso(maxOf(states.map((s) => s.lastPollAt))),
     eventsLast24h,
@@ -106,6 +111,17 @@ export async function buildSourceView(store: Store, source: SourceRecord, nowMs:
 }
 
 export async function buildSourceDetail(store: Store, source: SourceRecord, nowMs: number): Promise<SourceDetail> {
-  const streams = await loadStreams(store, source.id);
-  return { source: await buildSourceView(store, source, nowMs, streams), streams: streams.map(streamView) };
+  const health = await loadSourceHealth(store, source, nowMs);
+  const [view, late, alarms] = await Promise.all([
+    buildSourceView(store, source, nowMs, health),
+    store.listLateRecordDays(source.id, addDays(utcDay(nowMs), -179), 60),
+    store.listOpenSystemAlerts({ sourceId: source.id }),
+  ]);
+  return {
+    source: view,
+    streams: health.streams.map(streamView),
+    heartbeats: health.heartbeats.slice(0, 500).map(heartbeatView),
+    lateRecordDays: late.map((d) => ({ day: d.day, logType: d.logType, gained: d.gainedAfterComplete })),
+    openAlarms: alarms.map(alarmView),
+  };
 }

@@ -5,6 +5,7 @@ import { registerAlertsCommand } from './alerts-command.js';
 import { registerDestinationCommand } from './destination-command.js';
 import { registerEventsCommand } from './events-command.js';
 import { registerFailuresCommand } from './failures-command.js';
+import { registerHealthCommand } from './health-command.js';
 import { registerPollCommand } from './poll-command.js';
 import { registerPullCommand } from './pull-command.js';
 import { registerRulesCommand } from './rules-command.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerRunCommand(program);
   registerSourceCommand(program);
+  registerHealthCommand(program);
   registerPollCommand(program);
   registerEventsCommand(program);
   registerFailuresCommand(program);

@@ -10,7 +10,10 @@ import { checkZoomSource } from '../collect/source-check.js';
 import { SOURCE_DEFAULTS } from '../collect/source-defaults.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
-import { formatDuration, parseDurationOption, parseIntegerOption } from './option-parsers.js';
+import { formatDuration, parseDuration, parseDurationOption, parseIntegerOption } from './option-parsers.js';
+import { loadSourceHealth } from '../health/health-loader.js';
+import { describeQuietSchedule, parseQuietSchedule, QuietScheduleError } from '../health/quiet-schedule.js';
+import type { QuietSchedule, SourcePatch } from '../store/store.js';
 
 interface AddOptions {
   name: string;
@@ -100,8 +103,11 @@ export function registerSourceCommand(program: Command): void {
             coverage: await app.store.listDayCoverage(id, st.logType, first, today),
           })),
         );
+        const health = await loadSourceHealth(app.store, s, app.clock.now(), streams.map((st) => st.state));
+        const alarms = await app.store.listOpenSystemAlerts({ sourceId: id });
         if (options.format === 'json') {
-          process.stdout.write(`${JSON.stringify({ source: s, streams }, null, 2)}\n`);
+          const { streams: _streams, heartbeats, ...state } = health;
+          process.stdout.write(`${JSON.stringify({ source: s, health: state, heartbeats: heartbeats.slice(0, 20), openAlarms: alarms, streams }, null, 2)}\n`);
           return;
         }
         const lines = [
@@ -109,6 +115,14 @@ export function registerSourceCommand(program: Command): void {
           `  auth: ${s.authKind === 's2s' ? 'Server-to-Server OAuth' : 'account-level OAuth app'}, client id ${s.clientId}, client secret ${s.hasClientSecret ? 'set' : 'missing'}${s.zoomAccountId ? `, account ${s.zoomAccountId}` : ''}`,
           `  api: ${s.apiUrl}  oauth: ${s.oauthUrl}`,
           `  backfill ${s.backfillDays} days, poll every ${formatDuration(s.pollIntervalMs)}, days settle after ${s.settleDays} days, open days re-read every ${formatDuration(s.reconcileIntervalMs)}, budget ${s.requestsPerSecond}/s and ${s.requestsPerDay}/day${s.paused ? ', PAUSED' : ''}`,
+          `  drop-off alarm: ${s.dropOffAlarmMinutes === null ? 'off' : `after ${formatDuration(s.dropOffAlarmMinutes * 60_000)} without events`}, quiet schedule: ${describeQuietSchedule(s.quietSchedule)}`,
+          '',
+          `health: ${health.state}${health.since === null ? '' : ` (since ${time(health.since)})`}`,
+          `  cause: ${health.cause}`,
+          ...(health.fix ? [`  fix: ${health.fix}`] : []),
+          ...alarms.map((a) => `  open alarm ${a.id} (${a.ruleId}, raised ${time(a.raisedAt)}): ${a.title}`),
+          `  last polls: ${health.heartbeats.length === 0 ? 'none in the last 24 h' : ''}`,
+          ...health.heartbeats.slice(0, 10).map((h) => `    ${time(h.at)}  ${h.logType.padEnd(14)} ${h.outcome.padEnd(7)} ${h.errorCode ?? ''}${h.records ? `${h.records} records` : ''}`.trimEnd()),
         ];
         for (const { state, coverage } of streams) {
           lines.push('', `${state.logType}: ${streamsStatus([state])}`);
@@ -128,6 +142,30 @@ export function registerSourceCommand(program: Command): void {
           lines.push(formatTable(['DAY (UTC)', 'STATE', 'RECORDS', 'LAST FULL READ', 'NOTES'], rows).replace(/^/gm, '  ').trimEnd());
         }
         process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
+
+  source
+    .command('update')
+    .description('Change a source\'s log drop-off alarm (period or off) and its quiet schedule.')
+    .argument('<id>', 'source id')
+    .option('--drop-off <period>', 'alarm after this long without events, 15m to 30d (e.g. 6h), or "off"')
+    .option('--quiet-schedule <json>', 'when the alarm holds its fire, e.g. \'{"timeZone":"Europe/Paris","days":[0,6],"window":{"from":"22:00","to":"06:00"}}\' (days: 0 = Sunday), or "off"')
+    .option('--name <name>', 'a new name')
+    .action(async (id: string, options: { dropOff?: string; quietSchedule?: string; name?: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        const patch: SourcePatch = {};
+        if (options.dropOff !== undefined) patch.dropOffAlarmMinutes = parseDropOff(options.dropOff);
+        if (options.quietSchedule !== undefined) patch.quietSchedule = parseQuietScheduleOption(options.quietSchedule);
+        if (options.name !== undefined) {
+          if (!options.name.trim()) throw new UsageError('--name must not be blank.');
+          patch.name = options.name.trim();
+        }
+        if (Object.keys(patch).length === 0) throw new UsageError('Nothing to change: give --drop-off, --quiet-schedule or --name.');
+        const updated = await app.store.updateSource(id, patch);
+        process.stderr.write(
+          `Updated ${updated.name} (${updated.id}): drop-off alarm ${updated.dropOffAlarmMinutes === null ? 'off' : `after ${formatDuration(updated.dropOffAlarmMinutes * 60_000)}`}, quiet schedule ${describeQuietSchedule(updated.quietSchedule)}.\n`,
+        );
       });
     });
 
@@ -192,6 +230,30 @@ async function checkSource(app: AppContext, input: NewSource): Promise<void> {
     requestsPerDay: input.requestsPerDay,
   });
   if (outcome.error) throw outcome.error;
+}
+
+/** `--drop-off`: `off`, or a duration from 15 minutes to 30 days, as whole minutes. */
+export function parseDropOff(value: string): number | null {
+  if (value.trim().toLowerCase() === 'off') return null;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 15 * 60_000 || ms > 30 * 86_400_000) throw new UsageError(`--drop-off must be "off" or a duration from 15m to 30d (e.g. 45m, 6h, 2d), not "${value}".`);
+  return Math.round(ms / 60_000);
+}
+
+function parseQuietScheduleOption(value: string): QuietSchedule | null {
+  if (value.trim().toLowerCase() === 'off') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new UsageError('--quiet-schedule must be JSON such as {"timeZone":"Europe/Paris","days":[0,6]}, or "off".');
+  }
+  try {
+    return parseQuietSchedule(parsed);
+  } catch (error) {
+    if (error instanceof QuietScheduleError) throw new UsageError(`--quiet-schedule: ${error.message}.`);
+    throw error;
+  }
 }
 
 function streamsStatus(streams: StreamState[]): string {

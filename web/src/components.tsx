@@ -71,17 +71,31 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
   return <span className={`badge sev sev-${severity.toLowerCase()}`}>{severity}</span>;
 }
 
-const STATE_LABEL: Record<SourceState, string> = {
+export const STATE_LABEL: Record<SourceState, string> = {
   setup_incomplete: 'Setup incomplete',
   paused: 'Paused',
-  not_collected_yet: 'Not collected yet',
-  healthy: 'Healthy',
-  reading: 'Reading',
+  reauthorization_required: 'Reauthorization required',
+  wrong_credentials: 'Wrong credentials',
+  missing_scope: 'Missing scope',
+  permission_missing: 'Permission missing',
+  rate_limited: 'Rate limited',
+  zoom_unavailable: 'Zoom unavailable',
   error: 'Error',
+  not_collected_yet: 'Not collected yet',
+  no_data: 'No data',
+  classification_failures: 'Classification failures',
+  rule_errors: 'Rule errors',
+  reading: 'Reading',
+  quiet: 'Quiet',
+  healthy: 'Healthy',
 };
-export function StateBadge({ state }: { state: SourceState | string }) {
+export function StateBadge({ state, title }: { state: SourceState | string; title?: string }) {
   const label = (STATE_LABEL as Record<string, string>)[state] ?? state;
-  return <span className={`badge state state-${state}`}>{label}</span>;
+  return (
+    <span className={`badge state state-${state}`} data-testid="state-badge" data-state={state} title={title}>
+      {label}
+    </span>
+  );
 }
 
 export function Time({ iso, relative = false }: { iso: string | null | undefined; relative?: boolean }) {

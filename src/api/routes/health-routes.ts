@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import type { HealthView } from '../api-types.js';
-import { deriveSourceState, loadStreams } from '../source-view.js';
-import { sourceStateSchema } from './source-schemas.js';
+import { loadSourceHealth } from '../../health/health-loader.js';
+import { alarmView, healthFields, iso } from '../source-view.js';
+import { alarmViewSchema, sourceStateSchema } from './source-schemas.js';
 
 /** Counting more pending deliveries than this says nothing more: the number is capped. */
 export const PENDING_DELIVERIES_CAP = 1000;
@@ -19,30 +20,63 @@ const healthViewSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: { type: 'string' }, name: { type: 'string' }, state: sourceStateSchema, stateDetail: { type: 'string' } },
-        required: ['id', 'name', 'state', 'stateDetail'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          state: sourceStateSchema,
+          stateDetail: { type: 'string' },
+          cause: { type: 'string' },
+          fix: { type: 'string' },
+          since: { type: ['string', 'null'], format: 'date-time' },
+          lastEventTime: { type: ['string', 'null'], format: 'date-time' },
+          lastPollTime: { type: ['string', 'null'], format: 'date-time' },
+          openAlarms: { type: 'array', items: alarmViewSchema },
+        },
+        required: ['id', 'name', 'state', 'stateDetail', 'cause', 'fix', 'since', 'lastEventTime', 'lastPollTime', 'openAlarms'],
       },
     },
   },
   required: ['ok', 'version', 'pendingDetections', 'pendingDeliveries', 'sources'],
 } as const;
 
-/** GET /api/health (authenticated): the detection and delivery backlog, and each source's state. ok = no source in error. */
+/** States in which a source does not collect as it should: `ok` is false while any source is in one. */
+const FAILING_STATES = new Set(['reauthorization_required', 'wrong_credentials', 'missing_scope', 'permission_missing', 'rate_limited', 'zoom_unavailable', 'error', 'no_data']);
+
+/** GET /api/health (authenticated): the detection and delivery backlog, and each source's health with its open alarms. ok = no source failing. */
 export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
-  const { store } = ctx.app;
+  const { store, clock } = ctx.app;
   fastify.get('/health', { schema: { response: { 200: healthViewSchema } } }, async (): Promise<HealthView> => {
     const [pendingDetections, pending, sources] = await Promise.all([
       store.countPendingDetection(),
       store.listDeliveries({ state: 'pending', limit: PENDING_DELIVERIES_CAP }),
       store.listSources(),
     ]);
-    const views = await Promise.all(sources.map(async (source) => ({ id: source.id, name: source.name, ...deriveSourceState(source, await loadStreams(store, source.id)) })));
+    const now = clock.now();
+    const alarms = await store.listOpenSystemAlerts();
+    const views = await Promise.all(
+      sources.map(async (source) => {
+        const health = await loadSourceHealth(store, source, now);
+        const fields = healthFields(health);
+        return {
+          id: source.id,
+          name: source.name,
+          state: fields.state,
+          stateDetail: fields.stateDetail,
+          cause: health.cause,
+          fix: health.fix,
+          since: fields.stateSince,
+          lastEventTime: iso(health.lastEventMs),
+          lastPollTime: iso(health.lastPollMs),
+          openAlarms: alarms.filter((a) => a.dedup === source.id || a.dedup.startsWith(`${source.id}:`)).map(alarmView),
+        };
+      }),
+    );
     return {
-      ok: views.every((v) => v.state !== 'error'),
+      ok: views.every((v) => !FAILING_STATES.has(v.state)),
       version: VERSION,
       pendingDetections,
       pendingDeliveries: Math.min(pending.length, PENDING_DELIVERIES_CAP),
-      sources: views.map((v) => ({ id: v.id, name: v.name, state: v.state, stateDetail: v.stateDetail })),
+      sources: views,
     };
   });
 };

@@ -24,7 +24,49 @@ const lastErrorSchema = {
   required: ['code', 'message', 'fix', 'at'],
 } as const;
 
-export const sourceStateSchema = { type: 'string', enum: ['setup_incomplete', 'paused', 'not_collected_yet', 'healthy', 'reading', 'error'] } as const;
+export const sourceStateSchema = {
+  type: 'string',
+  enum: [
+    'setup_incomplete', 'paused', 'reauthorization_required', 'wrong_credentials', 'missing_scope', 'permission_missing', 'rate_limited',
+    'zoom_unavailable', 'error', 'not_collected_yet', 'no_data', 'classification_failures', 'rule_errors', 'reading', 'quiet', 'healthy',
+  ],
+} as const;
+
+/** A quiet schedule as stored (the routes check it further with parseQuietSchedule). */
+export const quietScheduleSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    timeZone: { type: 'string', minLength: 1, maxLength: 100 },
+    days: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 6 }, maxItems: 7 },
+    window: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { from: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }, to: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' } },
+      required: ['from', 'to'],
+    },
+  },
+  required: ['timeZone'],
+} as const;
+
+export const alarmViewSchema = {
+  type: 'object',
+  properties: { alertId: { type: 'string' }, ruleId: { type: 'string' }, title: { type: 'string' }, status: { type: 'string' }, raisedAt: nullableTime },
+  required: ['alertId', 'ruleId', 'title', 'status', 'raisedAt'],
+} as const;
+
+const heartbeatViewSchema = {
+  type: 'object',
+  properties: {
+    logType: { type: 'string', enum: ['Zoom.Activity', 'Zoom.Operation'] },
+    at: isoTime,
+    outcome: { type: 'string', enum: ['data', 'empty', 'error', 'skipped'] },
+    errorCode: nullable('string'),
+    records: { type: 'integer' },
+    durationMs: { type: 'integer' },
+  },
+  required: ['logType', 'at', 'outcome', 'errorCode', 'records', 'durationMs'],
+} as const;
 const authKindSchema = { type: 'string', enum: ['s2s', 'authorization_code'] } as const;
 const logTypeSchema = { type: 'string', enum: ['Zoom.Activity', 'Zoom.Operation'] } as const;
 
@@ -44,9 +86,13 @@ export const sourceViewSchema = {
     hasClientSecret: { type: 'boolean' },
     hasRefreshToken: { type: 'boolean' },
     dropOffAlarmMinutes: nullable('integer'),
+    quietSchedule: quietScheduleSchema,
     createdAt: isoTime,
     state: sourceStateSchema,
     stateDetail: { type: 'string' },
+    stateCause: { type: 'string' },
+    stateFix: { type: 'string' },
+    stateSince: nullableTime,
     lastEventTime: nullableTime,
     lastPollTime: nullableTime,
     eventsLast24h: { type: 'integer' },
@@ -55,7 +101,7 @@ export const sourceViewSchema = {
   },
   required: [
     'id', 'name', 'authKind', 'zoomAccountId', 'clientId', 'apiUrl', 'oauthUrl', 'backfillDays', 'pollIntervalMs', 'paused',
-    'hasClientSecret', 'hasRefreshToken', 'dropOffAlarmMinutes', 'createdAt', 'state', 'stateDetail', 'lastEventTime',
+    'hasClientSecret', 'hasRefreshToken', 'dropOffAlarmMinutes', 'quietSchedule', 'createdAt', 'state', 'stateDetail', 'stateCause', 'stateFix', 'stateSince', 'lastEventTime',
     'lastPollTime', 'eventsLast24h', 'sparkline', 'lastError',
   ],
 } as const;
@@ -78,8 +124,17 @@ export const streamViewSchema = {
 
 export const sourceDetailSchema = {
   type: 'object',
-  properties: { source: sourceViewSchema, streams: { type: 'array', items: streamViewSchema } },
-  required: ['source', 'streams'],
+  properties: {
+    source: sourceViewSchema,
+    streams: { type: 'array', items: streamViewSchema },
+    heartbeats: { type: 'array', items: heartbeatViewSchema },
+    lateRecordDays: {
+      type: 'array',
+      items: { type: 'object', properties: { day: { type: 'string' }, logType: { type: 'string' }, gained: { type: 'integer' } }, required: ['day', 'logType', 'gained'] },
+    },
+    openAlarms: { type: 'array', items: alarmViewSchema },
+  },
+  required: ['source', 'streams', 'heartbeats', 'lateRecordDays', 'openAlarms'],
 } as const;
 
 const coverageStreamSchema = {

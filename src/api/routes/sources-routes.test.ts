@@ -206,10 +206,41 @@ describe('coverage, backfill, setup info, health', () => {
     await t.app.store.updateStream(created.id, 'Zoom.Activity', { lastPollAt: t.clock.now(), lastError: { code: 'plan_required', message: 'Plan too small.', fix: 'Upgrade to Pro.', at: t.clock.now() } });
     health = (await call('GET', '/api/health')).json<HealthView>();
     expect(health.ok).toBe(false);
-    expect(health.sources[0]).toMatchObject({ state: 'error', stateDetail: 'Plan too small. — Upgrade to Pro.' });
+    expect(health.sources[0]).toMatchObject({ state: 'permission_missing', stateDetail: 'Plan too small. (Zoom.Activity) — Upgrade to Pro.', cause: 'Plan too small. (Zoom.Activity)', fix: 'Upgrade to Pro.' });
     const view = (await call('GET', `/api/sources/${created.id}`)).json<SourceDetail>();
     expect(view.source.lastError).toMatchObject({ code: 'plan_required' });
     await t.app.store.updateStream(created.id, 'Zoom.Activity', { lastError: null, readingWindow: '2026-03-01..2026-03-10', readingPages: 2 });
     expect((await call('GET', '/api/health')).json<HealthView>().sources[0]!.state).toBe('reading');
+  });
+});
+
+describe('source health in the API', () => {
+  it('PATCH sets and clears the quiet schedule, refusing a bad one with the reason', async () => {
+    const created = await create();
+    const schedule = { timeZone: 'Europe/Paris', days: [0, 6], window: { from: '22:00', to: '06:00' } };
+    let res = await call('PATCH', `/api/sources/${created.id}`, { dropOffAlarmMinutes: 360, quietSchedule: schedule });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<SourceView>()).toMatchObject({ dropOffAlarmMinutes: 360, quietSchedule: schedule });
+    res = await call('PATCH', `/api/sources/${created.id}`, { quietSchedule: { timeZone: 'Mars/Olympus', days: [0] } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ message: string }>().message).toMatch(/quietSchedule: timeZone must be an IANA time zone/);
+    res = await call('PATCH', `/api/sources/${created.id}`, { quietSchedule: { timeZone: 'UTC', window: { from: '25:00', to: '06:00' } } });
+    expect(res.statusCode).toBe(400);
+    res = await call('PATCH', `/api/sources/${created.id}`, { quietSchedule: null });
+    expect(res.json<SourceView>().quietSchedule).toBeNull();
+  });
+
+  it('the detail carries heartbeats, late-record days and open alarms; health lists alarms per source', async () => {
+    const created = await create();
+    const now = t.clock.now();
+    await t.app.store.recordHeartbeat({ sourceId: created.id, logType: 'Zoom.Activity', at: now - 60_000, outcome: 'empty', errorCode: null, records: 0, durationMs: 40 });
+    await t.app.store.raiseSystemAlert({ ruleId: 'System.LogDropOff', dedup: created.id, title: 'No Zoom logs from x for 1 h', severity: 'HIGH', context: {} });
+    const detail = (await call('GET', `/api/sources/${created.id}`)).json<SourceDetail>();
+    expect(detail.heartbeats).toEqual([{ logType: 'Zoom.Activity', at: new Date(now - 60_000).toISOString(), outcome: 'empty', errorCode: null, records: 0, durationMs: 40 }]);
+    expect(detail.lateRecordDays).toEqual([]);
+    expect(detail.openAlarms).toMatchObject([{ ruleId: 'System.LogDropOff', status: 'open' }]);
+    expect(detail.source).toMatchObject({ stateCause: expect.any(String), stateFix: expect.any(String) });
+    const health = (await call('GET', '/api/health')).json<HealthView>();
+    expect(health.sources[0]!.openAlarms).toHaveLength(1);
   });
 });

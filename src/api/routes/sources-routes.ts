@@ -11,12 +11,15 @@ import type { DayCoverage, DayUpdate, SourcePatch, SourceRecord } from '../../st
 import { createAuthorizationRequest, PENDING_AUTHORIZATION_TTL_MS, revokeToken } from '../../zoom/authorization-code-flow.js';
 import { CLASSIC_REPORT_SCOPE, REPORT_STREAMS } from '../../zoom/report-records.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../../zoom/zoom-endpoints.js';
+import { parseQuietSchedule, QuietScheduleError } from '../../health/quiet-schedule.js';
+import type { QuietSchedule } from '../../store/store.js';
 import {
   apiErrorSchema,
   checkResultSchema,
   coverageViewSchema,
   dropOffAlarmSchema,
   idParamsSchema,
+  quietScheduleSchema,
   installValidationErrors,
   sendApiError,
   setupInfoSchema,
@@ -43,7 +46,19 @@ const sourceSettingsProperties = {
   backfillDays: { type: 'integer', minimum: 1, maximum: 180 },
   pollIntervalMs: { type: 'integer', minimum: MIN_POLL_INTERVAL_MS, maximum: MAX_POLL_INTERVAL_MS },
   dropOffAlarmMinutes: dropOffAlarmSchema,
+  quietSchedule: quietScheduleSchema,
 } as const;
+
+/** The quiet schedule of a request checked (time zone, days, window), or the 400 sent. */
+function quietScheduleOf(reply: FastifyReply, value: unknown): { ok: true; value: QuietSchedule | null } | { ok: false; reply: FastifyReply } {
+  if (value === null) return { ok: true, value: null };
+  try {
+    return { ok: true, value: parseQuietSchedule(value) };
+  } catch (error) {
+    if (error instanceof QuietScheduleError) return { ok: false, reply: validationError(reply, 'quietSchedule', error.message) };
+    throw error;
+  }
+}
 
 const createSourceBody = {
   type: 'object',
@@ -102,6 +117,12 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
     if (body.authKind === 's2s' && !body.zoomAccountId?.trim()) {
       return validationError(reply, 'zoomAccountId', 'is required for Server-to-Server OAuth: copy the Account ID from the app\'s App Credentials page in the Zoom App Marketplace');
     }
+    let quietSchedule: QuietSchedule | null = null;
+    if (body.quietSchedule !== undefined) {
+      const checked = quietScheduleOf(reply, body.quietSchedule);
+      if (!checked.ok) return checked.reply;
+      quietSchedule = checked.value;
+    }
     const apiUrl = body.apiUrl ?? ZOOM_COMMERCIAL.apiUrl;
     const oauthUrl = body.oauthUrl ?? ZOOM_COMMERCIAL.oauthUrl;
     for (const [field, label, value] of [['apiUrl', 'API URL', apiUrl], ['oauthUrl', 'OAuth URL', oauthUrl]] as const) {
@@ -125,6 +146,7 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       // wizard also creates S2S sources paused, until its check passes and the user finishes.
       paused: body.authKind === 'authorization_code' || body.paused === true,
       dropOffAlarmMinutes: body.dropOffAlarmMinutes ?? null,
+      quietSchedule,
       credentials: { clientSecret: body.clientSecret },
     });
     return reply.code(201).send(await view(created));
@@ -153,6 +175,11 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       if (body.backfillDays !== undefined) patch.backfillDays = body.backfillDays;
       if (body.pollIntervalMs !== undefined) patch.pollIntervalMs = body.pollIntervalMs;
       if (body.dropOffAlarmMinutes !== undefined) patch.dropOffAlarmMinutes = body.dropOffAlarmMinutes;
+      if (body.quietSchedule !== undefined) {
+        const checked = quietScheduleOf(reply, body.quietSchedule);
+        if (!checked.ok) return checked.reply;
+        patch.quietSchedule = checked.value;
+      }
       if (body.paused !== undefined) {
         if (!body.paused && isUnauthorized(source)) return notAuthorized(reply);
         patch.paused = body.paused;
@@ -308,7 +335,7 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       schema: {
 
         params: idParamsSchema,
-        body: { type: 'object', additionalProperties: false, properties: { dropOffAlarmMinutes: dropOffAlarmSchema }, required: ['dropOffAlarmMinutes'] },
+        body: { type: 'object', additionalProperties: false, properties: { dropOffAlarmMinutes: dropOffAlarmSchema, quietSchedule: quietScheduleSchema }, required: ['dropOffAlarmMinutes'] },
         response: { 200: sourceViewSchema, ...errors },
       },
     },
@@ -316,7 +343,13 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       const source = await load(request.params.id, reply);
       if (!source) return reply;
       if (isUnauthorized(source)) return notAuthorized(reply);
-      return view(await store.updateSource(source.id, { dropOffAlarmMinutes: request.body.dropOffAlarmMinutes, paused: false }));
+      const patch: SourcePatch = { dropOffAlarmMinutes: request.body.dropOffAlarmMinutes, paused: false };
+      if (request.body.quietSchedule !== undefined) {
+        const checked = quietScheduleOf(reply, request.body.quietSchedule);
+        if (!checked.ok) return checked.reply;
+        patch.quietSchedule = checked.value;
+      }
+      return view(await store.updateSource(source.id, patch));
     },
   );
 };

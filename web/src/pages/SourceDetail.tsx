@@ -2,7 +2,7 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { api, enc } from '../api.ts';
 import { COVERAGE_LABEL, Empty, ErrorBox, Loading, Modal, PageHeader, Sparkline, StateBadge, Time } from '../components.tsx';
 import { Link, navigate } from '../router.tsx';
-import type { AuthorizeResponse, CoverageState, CoverageView, LogTypeName, SourceDetail, SourceView, StreamView } from '../types.ts';
+import type { AlarmView, AuthorizeResponse, CoverageState, CoverageView, HeartbeatView, LogTypeName, QuietScheduleView, SourceDetail, SourceView, StreamView } from '../types.ts';
 import { minutesLabel, useAsync, useInterval } from '../util.ts';
 import { AUTH_LABEL } from './Sources.tsx';
 import { DropOffInput } from './Wizard.tsx';
@@ -79,7 +79,7 @@ export function SourceDetailPage({ id }: { id: string }) {
         }
         sub={
           <>
-            <span className="mono">{s.id}</span> · {s.stateDetail}
+            <span className="mono">{s.id}</span>
           </>
         }
         actions={
@@ -113,6 +113,7 @@ export function SourceDetailPage({ id }: { id: string }) {
         }
       />
       <ErrorBox error={actionError} />
+      <HealthCard source={s} alarms={q.data!.openAlarms} />
       {s.lastError ? (
         <div className="error-box" role="alert">
           <div className="error-title">
@@ -164,6 +165,8 @@ export function SourceDetailPage({ id }: { id: string }) {
                 change
               </button>
             </dd>
+            <dt>Quiet schedule</dt>
+            <dd data-testid="quiet-schedule">{quietLabel(s.quietSchedule)}</dd>
             <dt>Created</dt>
             <dd>
               <Time iso={s.createdAt} />
@@ -210,6 +213,17 @@ export function SourceDetailPage({ id }: { id: string }) {
         <h2>Streams</h2>
         <StreamsTable streams={q.data!.streams} />
       </section>
+
+      <div className="grid-2">
+        <section className="card">
+          <h2>Polls, last 24 hours</h2>
+          <HeartbeatHistory heartbeats={q.data!.heartbeats} />
+        </section>
+        <section className="card">
+          <h2>Late records</h2>
+          <LateRecords days={q.data!.lateRecordDays} />
+        </section>
+      </div>
 
       <section className="card">
         <div className="row space">
@@ -383,6 +397,7 @@ function DeleteDialog({ source, onClose }: { source: SourceView; onClose: () => 
 
 function AlarmDialog({ source, onClose, onSaved }: { source: SourceView; onClose: () => void; onSaved: () => void }) {
   const [minutes, setMinutes] = useState<number | null>(source.dropOffAlarmMinutes);
+  const [quiet, setQuiet] = useState<QuietScheduleView | null>(source.quietSchedule);
   const [valid, setValid] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const onChange = useCallback((m: number | null, v: boolean) => {
@@ -393,7 +408,7 @@ function AlarmDialog({ source, onClose, onSaved }: { source: SourceView; onClose
     e.preventDefault();
     if (!valid) return;
     try {
-      await api.patch<SourceView>(`/api/sources/${enc(source.id)}`, { dropOffAlarmMinutes: minutes });
+      await api.patch<SourceView>(`/api/sources/${enc(source.id)}`, { dropOffAlarmMinutes: minutes, quietSchedule: quiet });
       onSaved();
     } catch (err) {
       setError(err);
@@ -403,6 +418,7 @@ function AlarmDialog({ source, onClose, onSaved }: { source: SourceView; onClose
     <Modal title="Log drop-off alarm" onClose={onClose}>
       <form onSubmit={submit}>
         <DropOffInput initial={source.dropOffAlarmMinutes} onChange={onChange} offWhenNull />
+        <QuietScheduleInput initial={source.quietSchedule} onChange={setQuiet} />
         <ErrorBox error={error} />
         <div className="wizard-actions">
           <button type="button" className="btn" onClick={onClose}>
@@ -414,5 +430,157 @@ function AlarmDialog({ source, onClose, onSaved }: { source: SourceView; onClose
         </div>
       </form>
     </Modal>
+  );
+}
+
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function quietLabel(q: QuietScheduleView | null): string {
+  if (!q) return 'none';
+  const parts: string[] = [];
+  if (q.days?.length) parts.push(q.days.map((d) => DAY_NAMES[d]).join(', '));
+  if (q.window) parts.push(`daily ${q.window.from}–${q.window.to}`);
+  return `${parts.join(' and ')} (${q.timeZone})`;
+}
+
+function HealthCard({ source, alarms }: { source: SourceView; alarms: AlarmView[] }) {
+  return (
+    <section className="card" data-testid="health-card">
+      <h2>
+        Health <StateBadge state={source.state} />
+        {source.stateSince ? (
+          <span className="small muted">
+            {' '}
+            since <Time iso={source.stateSince} relative />
+          </span>
+        ) : null}
+      </h2>
+      <p className="state-cause" data-testid="state-cause">{source.stateCause}</p>
+      {source.stateFix ? (
+        <p className="state-fix small" data-testid="state-fix">
+          <strong>Fix: </strong>
+          {source.stateFix}
+        </p>
+      ) : null}
+      {alarms.length > 0 ? (
+        <ul className="small" data-testid="open-alarms">
+          {alarms.map((a) => (
+            <li key={a.alertId}>
+              <Link to={`/alerts/${enc(a.alertId)}`}>{a.title}</Link> <span className="muted">· {a.ruleId} · {a.status}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+const OUTCOME_LABEL: Record<HeartbeatView['outcome'], string> = {
+  data: 'new records stored',
+  empty: 'Zoom answered, nothing new',
+  error: 'failed',
+  skipped: 'not asked (backoff or rate-limit wait)',
+};
+
+function HeartbeatHistory({ heartbeats }: { heartbeats: HeartbeatView[] }) {
+  if (heartbeats.length === 0) return <Empty title="No polls in the last 24 hours">Polls appear here as the collector runs.</Empty>;
+  const oldestFirst = [...heartbeats].reverse();
+  const counts = { data: 0, empty: 0, error: 0, skipped: 0 };
+  for (const h of heartbeats) counts[h.outcome] += 1;
+  return (
+    <div data-testid="heartbeats">
+      {LOG_TYPES.map((lt) => {
+        const own = oldestFirst.filter((h) => h.logType === lt);
+        return (
+          <div key={lt}>
+            <div className="mono small">{lt}</div>
+            <div className="hb-strip" role="list" aria-label={`${lt} polls`}>
+              {own.map((h, i) => {
+                const label = `${h.at} · ${OUTCOME_LABEL[h.outcome]}${h.errorCode ? ` (${h.errorCode})` : ''}${h.records ? ` · ${h.records} records` : ''}`;
+                return <span key={`${h.at}-${i}`} role="listitem" className={`hb hb-${h.outcome}`} title={label} aria-label={label} data-outcome={h.outcome} />;
+              })}
+            </div>
+          </div>
+        );
+      })}
+      <div className="legend small">
+        {(Object.keys(counts) as HeartbeatView['outcome'][]).map((o) => (
+          <span key={o} className="legend-item">
+            <span className={`hb hb-${o}`} aria-hidden /> {OUTCOME_LABEL[o]}: {counts[o]}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function LateRecords({ days }: { days: SourceDetail['lateRecordDays'] }) {
+  if (days.length === 0) return <p className="small muted">No complete day has gained records later.</p>;
+  return (
+    <ul className="small" data-testid="late-records">
+      {days.map((d) => (
+        <li key={`${d.day}-${d.logType}`}>
+          <span className="mono">{d.day}</span> · <span className="mono">{d.logType}</span>: complete day gained {d.gained} late record{d.gained === 1 ? '' : 's'}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function QuietScheduleInput({ initial, onChange }: { initial: QuietScheduleView | null; onChange: (value: QuietScheduleView | null) => void }) {
+  const [enabled, setEnabled] = useState(initial !== null);
+  const [timeZone, setTimeZone] = useState(initial?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
+  const [days, setDays] = useState<number[]>(initial?.days ?? []);
+  const [from, setFrom] = useState(initial?.window?.from ?? '');
+  const [to, setTo] = useState(initial?.window?.to ?? '');
+  function emit(next: { enabled?: boolean; timeZone?: string; days?: number[]; from?: string; to?: string }) {
+    const e = next.enabled ?? enabled;
+    const tz = next.timeZone ?? timeZone;
+    const d = next.days ?? days;
+    const f = next.from ?? from;
+    const t = next.to ?? to;
+    if (!e) return onChange(null);
+    onChange({ timeZone: tz, ...(d.length ? { days: d } : {}), ...(f && t ? { window: { from: f, to: t } } : {}) });
+  }
+  return (
+    <fieldset className="field" data-testid="quiet-schedule-input">
+      <label className="inline-field">
+        <input type="checkbox" checked={enabled} onChange={(e) => { setEnabled(e.target.checked); emit({ enabled: e.target.checked }); }} /> Quiet schedule: the alarm does not fire during these times
+      </label>
+      {enabled ? (
+        <>
+          <label className="field">
+            <span>Time zone</span>
+            <input value={timeZone} onChange={(e) => { setTimeZone(e.target.value); emit({ timeZone: e.target.value }); }} placeholder="Europe/Paris" />
+          </label>
+          <div className="row gap small">
+            {DAY_NAMES.map((name, i) => (
+              <label key={name} className="inline-field">
+                <input
+                  type="checkbox"
+                  checked={days.includes(i)}
+                  onChange={(e) => {
+                    const next = e.target.checked ? [...days, i].sort() : days.filter((d) => d !== i);
+                    setDays(next);
+                    emit({ days: next });
+                  }}
+                />{' '}
+                {name}
+              </label>
+            ))}
+          </div>
+          <div className="row gap small">
+            <label className="inline-field">
+              <span>Daily from</span>
+              <input type="time" value={from} onChange={(e) => { setFrom(e.target.value); emit({ from: e.target.value }); }} />
+            </label>
+            <label className="inline-field">
+              <span>to</span>
+              <input type="time" value={to} onChange={(e) => { setTo(e.target.value); emit({ to: e.target.value }); }} />
+            </label>
+          </div>
+        </>
+      ) : null}
+    </fieldset>
   );
 }

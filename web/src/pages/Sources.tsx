@@ -60,8 +60,14 @@ export function SourcesPage() {
                   </td>
                   <td>{AUTH_LABEL[s.authKind] ?? s.authKind}</td>
                   <td>
-                    <StateBadge state={s.state} />
-                    <div className="small muted detail">{s.stateDetail}</div>
+                    <StateBadge state={s.state} title={s.stateSince ? `since ${s.stateSince}` : undefined} />
+                    <div className="small detail state-cause" data-testid="state-cause">{s.stateCause}</div>
+                    {s.stateFix ? (
+                      <div className="small muted state-fix" data-testid="state-fix">
+                        <strong>Fix: </strong>
+                        {s.stateFix}
+                      </div>
+                    ) : null}
                     {s.state === 'setup_incomplete' ? (
                       <Link to={`/sources/${encodeURIComponent(s.id)}/setup?step=credentials`} className="small">Continue setup →</Link>
                     ) : null}
