@@ -10,6 +10,7 @@ import { LOG_TYPES } from '../src/zoom/report-records.js';
 import { BENCH_SEED, BENCH_TODAY } from './bench-data.js';
 import { fixed, int, machineInfo, mb, parseArgs, pct, print, rate, seconds, table, UsageError, USAGE } from './bench-util.js';
 import { backfillFigures, backfillWithConfirmation, printRequests, printRss, RSS_TARGET_BYTES, runCollectionBench, steadyFigures, type CollectionResults } from './collection-bench.js';
+import { printInstances, runInstancesBench, type InstancesResult } from './instances-bench.js';
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const started = performance.now();
   const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
-  print(`Zoomtrail benchmarks: ${args.only.join(', ')}; --records ${int(args.records)}; seed ${BENCH_SEED}; simulated day ${BENCH_TODAY}`);
+  print(`Zoomtrail benchmarks: ${args.only.join(', ')}; --records ${int(args.records)}; --store ${args.store}; seed ${BENCH_SEED}; simulated day ${BENCH_TODAY}`);
   print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}, Node ${machine.node}; load average ${load()}`);
   if (!(globalThis as { gc?: unknown }).gc) print('note: run with --expose-gc (npm run bench does) for GC between runs');
 
@@ -34,12 +35,17 @@ async function main(): Promise<void> {
   let rules: RulesResult | undefined;
   let collection: CollectionResults | undefined;
   if (args.only.includes('normalize')) {
-    normalize = await runNormalizeStoreBench(args.records);
+    normalize = await runNormalizeStoreBench(args.records, args.store);
     printNormalizeStore(normalize);
   }
   if (args.only.includes('rules')) {
     rules = runRulesBench(args.records);
     printRules(rules);
+  }
+  let instances: InstancesResult | undefined;
+  if (args.only.includes('instances')) {
+    instances = await runInstancesBench(args.records);
+    printInstances(instances);
   }
   if (args.only.includes('requests') || args.only.includes('rss')) {
     collection = await runCollectionBench(args.records, { requests: args.only.includes('requests') });
@@ -51,11 +57,11 @@ async function main(): Promise<void> {
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   if (normalize) {
     rows.push(['normalize+detect+store throughput', rate(normalize.ingest.perSecond), '>= 100,000/s', verdict(normalize.ingest.perSecond >= 100_000)]);
-    rows.push(['normalize+detect+store / raw SQLite insert', pct(normalize.ratioToRaw), '>= 50%', verdict(normalize.ratioToRaw >= 0.5)]);
+    rows.push([`normalize+detect+store / ${normalize.rawLabel}`, pct(normalize.ratioToRaw), '>= 50%', verdict(normalize.ratioToRaw >= 0.5)]);
     rows.push(['  of which in Detector.detect (share of wall time)', pct(normalize.ingest.detectMs / normalize.ingest.ms), '-', '-']);
     rows.push(['  rule matches / alerts raised during the run', `${int(normalize.ingest.matches)} / ${int(normalize.ingest.alertsRaised)}`, '-', '-']);
     rows.push(['  baseline: JSON.parse', rate(normalize.jsonParse.perSecond), '-', '-']);
-    rows.push(['  baseline: raw SQLite insert', rate(normalize.rawInsert.perSecond), '-', '-']);
+    rows.push([`  baseline: ${normalize.rawLabel}`, rate(normalize.rawInsert.perSecond), '-', '-']);
   }
   if (rules) {
     rows.push(['rule evaluations/s, one core', rate(rules.real.perSecond), '>= 1,000,000/s', verdict(rules.real.perSecond >= 1_000_000)]);
@@ -91,6 +97,10 @@ async function main(): Promise<void> {
     const rss = b.samples.filter((s) => s.progress >= 0.1).map((s) => s.rss);
     rows.push([`peak RSS, collector, ${int(collection.backfill7.generated.expected)}-record backfill`, mb(peak), '<= 250 MB', verdict(peak <= RSS_TARGET_BYTES)]);
     if (rss.length > 1) rows.push(['  RSS at 10% -> 100% of the backfill', `${mb(rss[0]!)} -> ${mb(rss[rss.length - 1]!)}`, 'flat', '-']);
+  }
+  if (instances) {
+    const one = instances.runs[0]!.perSecond;
+    for (const run of instances.runs) rows.push([`collection, ${run.instances} instance(s), 30 sources (PostgreSQL)`, rate(run.perSecond), run.instances === 1 ? '-' : `> 1x of 1 instance`, run.instances === 1 ? '-' : `${fixed(run.perSecond / one, 2)}x`]);
   }
   print(table('summary', ['figure', 'measured', 'target', 'verdict'], rows));
   print(`\ntotal ${seconds(performance.now() - started)}; load average at the end ${load()}`);

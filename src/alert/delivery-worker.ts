@@ -20,6 +20,13 @@ export interface DeliveryWorkerOptions {
   fetch?: typeof fetch;
   /** Base URL of the console, for links in alerts; null for none. */
   publicUrl?: string | null;
+  /**
+   * With several instances: claim due deliveries under this owner (for
+   * `claimMs`, default 5 min) so each is sent by one instance. Without it,
+   * every due delivery is taken (one instance).
+   */
+  owner?: string;
+  claimMs?: number;
   /** Deliveries sent per pass; default 50. */
   batchSize?: number;
   /** Longest sleep between passes when nothing is due; default 30 s (another process may queue work). */
@@ -56,7 +63,8 @@ export class DeliveryWorker {
     const batchSize = this.#o.batchSize ?? 50;
     let attempted = 0;
     while (!signal?.aborted) {
-      const due = await store.dueDeliveries(clock.now(), batchSize);
+      const { owner } = this.#o;
+      const due = owner ? await store.claimDueDeliveries(owner, clock.now(), batchSize, this.#o.claimMs ?? 5 * 60_000) : await store.dueDeliveries(clock.now(), batchSize);
       for (const delivery of due) {
         if (signal?.aborted) break;
         await this.#attempt(delivery);

@@ -6,6 +6,8 @@ import type { Normalizer } from '../normalize/normalizer.js';
 import { ActionableError } from '../shared/actionable-error.js';
 import { shiftedClock, systemClock, type Clock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
+import { openPostgresStore } from '../store/postgres-store.js';
+import { isPostgresUrl, redactDatabaseUrl } from '../store/postgres-url.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
@@ -22,7 +24,8 @@ export interface AppContext {
 
 /**
  * Opens the store named by the config (SQLite under the data directory unless
- * DATABASE_URL says otherwise). Logs go to stderr, so stdout stays data.
+ * DATABASE_URL says otherwise: `sqlite:<file>`, or `postgres://` / `postgresql://`
+ * for PostgreSQL, which needs ZOOMTRAIL_SECRET_KEY). Logs go to stderr, so stdout stays data.
  */
 export async function openApp(config: RuntimeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<AppContext> {
   const clock = options.clock ?? clockFromEnv(process.env);
@@ -39,10 +42,11 @@ async function openStore(config: RuntimeConfig, clock: Clock): Promise<Store> {
     const file = path.resolve(url.replace(/^sqlite:(\/\/)?/i, ''));
     return openSqliteStore({ dataDir: path.dirname(file), fileName: path.basename(file), clock });
   }
+  if (isPostgresUrl(url)) return openPostgresStore({ clock, ...postgresTarget(url) });
   throw new ActionableError(
-    'not_supported',
-    'DATABASE_URL points at PostgreSQL, which this version of Zoomtrail cannot use yet.',
-    'Unset DATABASE_URL to use the embedded SQLite store under --data-dir.',
+    'bad_config',
+    `DATABASE_URL ${redactDatabaseUrl(url)} is neither a postgres:// nor a sqlite: URL.`,
+    'Unset DATABASE_URL to use SQLite under the data directory, or set it to postgres://user@host:5432/db.',
   );
 }
 
@@ -53,4 +57,17 @@ export function clockFromEnv(env: NodeJS.ProcessEnv): Clock {
   const ms = Date.parse(start);
   if (Number.isNaN(ms)) throw new ActionableError('bad_config', `ZOOMTRAIL_CLOCK_START "${start}" is not an RFC 3339 time.`, 'Unset it (it is for tests and demos) or give a time such as 2026-03-10T12:00:00Z.');
   return shiftedClock(ms);
+}
+
+/**
+ * `?schema=<name>` on a PostgreSQL DATABASE_URL (Zoomtrail's own parameter,
+ * removed before connecting): the schema Zoomtrail lives in, created if
+ * missing, so one database can hold several deployments (or tests).
+ */
+export function postgresTarget(url: string): { url: string; schema?: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (schema === null) return { url };
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
 }

@@ -1,11 +1,15 @@
 import { DeliveryWorker } from '../alert/delivery-worker.js';
 import type { EventsStoredListener } from '../collect/page-ingest.js';
+import { instanceOwner } from '../collect/instance-identity.js';
 import { Detector } from '../detect/detector.js';
 import { findRule, RULES } from '../rules/rule-registry.js';
+import { systemAlarmMeta } from '../health/system-alarms.js';
 import type { AppContext } from './app-context.js';
 
 /** The stages after collection, wired together: new events go to the rules, raised alerts to the outbox. */
 export interface Pipeline {
+  /** This process as an owner of leases and delivery claims (instanceOwner()). */
+  owner: string;
   detector: Detector;
   deliveries: DeliveryWorker;
   /** Give this to the collector: detection runs on each commit's new events, deliveries wake for new alerts. */
@@ -14,15 +18,18 @@ export interface Pipeline {
 
 export function createPipeline(app: AppContext, options: { fetch?: typeof fetch } = {}): Pipeline {
   const { store, clock, logger } = app;
+  const owner = instanceOwner();
   const detector = new Detector({ store, rules: RULES, clock, logger });
   const deliveries = new DeliveryWorker({
     store,
     clock,
     logger,
-    ruleMeta: (ruleId) => findRule(ruleId)?.meta,
+    ruleMeta: (ruleId) => findRule(ruleId)?.meta ?? systemAlarmMeta(ruleId),
+    owner,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return {
+    owner,
     detector,
     deliveries,
     onEventsStored: async (events) => {

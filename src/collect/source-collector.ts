@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import type { DayCoverage, DayUpdate, SourceRecord, Store, StreamError } from '../store/store.js';
 import { backoffDelay } from '../zoom/backoff.js';
 import { REPORT_STREAMS, type LogType, type ReportStream } from '../zoom/report-records.js';
-import { LocalRequestBudget } from '../zoom/request-budget.js';
+import { LocalRequestBudget, type RequestBudget } from '../zoom/request-budget.js';
 import { connectToZoom, type ZoomAuth, type ZoomConnection } from '../zoom/zoom-client-factory.js';
 import type { ReportWindow } from '../zoom/report-reader.js';
 import { DailyBudgetExhaustedError, DateOutOfRangeError, RateLimitedError, ZoomError, ZoomRequestRejectedError } from '../zoom/zoom-errors.js';
@@ -21,6 +21,8 @@ export interface SourceCollectorDeps {
   normalizers: ReadonlyMap<LogType, Normalizer>;
   fetchImpl?: typeof fetch;
   onProgress?: (progress: WindowProgress) => void;
+  /** The source's Zoom request budget; default one kept in this process (several instances share one through the store). */
+  budgetFor?: (source: SourceRecord) => RequestBudget;
   /** Told about newly stored events (detection). */
   onEventsStored?: EventsStoredListener;
   /** The fast path stops this far behind the newest stored event; default 10 minutes. */
@@ -88,9 +90,35 @@ export class SourceCollector {
     const reports: StreamCycleReport[] = [];
     for (const stream of REPORT_STREAMS) {
       if (options.signal?.aborted) break;
-      reports.push(await this.#runStream(stream, options));
+      const startedAt = this.#deps.clock.now();
+      const report = await this.#runStream(stream, options);
+      reports.push(report);
+      await this.#recordHeartbeat(report, startedAt);
     }
     return reports;
+  }
+
+  /**
+   * One heartbeat per stream per cycle, whatever happened: `data`, `empty`
+   * (Zoom answered, nothing new), `error`, or `skipped` (backoff or rate-limit
+   * wait). A store failure here is logged and never breaks collection.
+   */
+  async #recordHeartbeat(report: StreamCycleReport, startedAt: number): Promise<void> {
+    const { store, clock, logger } = this.#deps;
+    const at = clock.now();
+    try {
+      await store.recordHeartbeat({
+        sourceId: this.#source.id,
+        logType: report.logType,
+        at,
+        outcome: report.outcome === 'failed' ? 'error' : report.outcome === 'backoff' ? 'skipped' : report.inserted > 0 ? 'data' : 'empty',
+        errorCode: report.error?.code ?? null,
+        records: report.inserted,
+        durationMs: at - startedAt,
+      });
+    } catch (error) {
+      logger.warn({ sourceId: this.#source.id, logType: report.logType, err: error }, 'could not record the poll heartbeat');
+    }
   }
 
   async #connect(): Promise<ZoomConnection> {
@@ -117,7 +145,7 @@ export class SourceCollector {
     this.#connection = connectToZoom({
       endpoints: { apiUrl: source.apiUrl, oauthUrl: source.oauthUrl },
       auth,
-      budget: new LocalRequestBudget(clock, { requestsPerSecond: source.requestsPerSecond, requestsPerDay: source.requestsPerDay }),
+      budget: this.#deps.budgetFor?.(source) ?? new LocalRequestBudget(clock, { requestsPerSecond: source.requestsPerSecond, requestsPerDay: source.requestsPerDay }),
       clock,
       logger: this.#deps.logger,
       fetchImpl: this.#deps.fetchImpl,
@@ -134,7 +162,7 @@ export class SourceCollector {
     const state = await store.getStreamState(source.id, logType);
     const startMs = clock.now();
     if (!options.force && state.nextAttemptAt !== null && state.nextAttemptAt > startMs) {
-      return { ...report, outcome: 'backoff', nextAttemptAt: state.nextAttemptAt };
+      return { ...report, outcome: 'backoff', nextAttemptAt: state.nextAttemptAt, ...(state.lastError ? { error: state.lastError } : {}) };
     }
 
     let coverage: DayCoverage[] = [];

@@ -184,6 +184,34 @@ export class AlertRepository {
     return rows.map(toDeliveryRecord);
   }
 
+  /**
+   * Claims up to `limit` due deliveries for `owner` until `now + claimMs`, in one
+   * statement: a delivery claimed by another live instance is skipped, so one
+   * alert is sent by one instance. (The outer condition is checked again on
+   * each row as it is updated, which makes the claim safe on PostgreSQL too.)
+   */
+  async claimDueDeliveries(owner: string, now: number, limit: number, claimMs: number): Promise<DeliveryRecord[]> {
+    const due = this.db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('claim_until', 'is', null), eb('claim_until', '<', now)]))
+      .orderBy('next_attempt_at')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit);
+    const rows = await this.db
+      .updateTable('deliveries')
+      .set({ claimed_by: owner, claim_until: now + claimMs })
+      .where('id', 'in', due)
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb('claim_until', 'is', null), eb('claim_until', '<', now)]))
+      .returningAll()
+      .execute();
+    return rows.map(toDeliveryRecord).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
   async nextDeliveryDueAt(): Promise<number | null> {
     const row = await this.db
       .selectFrom('deliveries')

@@ -53,6 +53,12 @@ export interface AlertStore {
   // --- delivery outbox -------------------------------------------------------
   /** Pending deliveries due at `now`, oldest first. */
   dueDeliveries(now: number, limit: number): Promise<DeliveryRecord[]>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` for `owner` until
+   * `now + claimMs` (one statement): with several instances, each delivery is
+   * sent by one of them; a crashed claimer's claims lapse.
+   */
+  claimDueDeliveries(owner: string, now: number, limit: number, claimMs: number): Promise<DeliveryRecord[]>;
   /** Earliest `nextAttemptAt` of a pending delivery, or null. */
   nextDeliveryDueAt(): Promise<number | null>;
   /** Logs an attempt and moves the delivery to its next state, in one transaction. */

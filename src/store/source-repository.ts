@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import type { SecretBox } from './secret-box.js';
 import { newSourceId } from './source-id.js';
 import { UnknownSourceError } from './store-errors.js';
-import type { AuthKind, NewSource, SourceCredentials, SourcePatch, SourceRecord, SourceSettings } from './store.js';
+import type { AuthKind, NewSource, QuietSchedule, SourceCredentials, SourcePatch, SourceRecord, SourceSettings } from './store.js';
 import type { SourcesTable, StoreTables } from './store-tables.js';
 
 type SourceRow = Selectable<SourcesTable>;
@@ -110,6 +110,7 @@ function settingsColumns(settings: Partial<SourceSettings>): Updateable<SourcesT
   if (settings.requestsPerDay !== undefined) columns.requests_per_day = settings.requestsPerDay;
   if (settings.paused !== undefined) columns.paused = settings.paused ? 1 : 0;
   if (settings.dropOffAlarmMinutes !== undefined) columns.drop_off_alarm_minutes = settings.dropOffAlarmMinutes;
+  if (settings.quietSchedule !== undefined) columns.quiet_schedule_json = settings.quietSchedule === null ? null : JSON.stringify(settings.quietSchedule);
   return columns;
 }
 
@@ -130,6 +131,7 @@ function toSourceRecord(row: SourceRow): SourceRecord {
     requestsPerDay: Number(row.requests_per_day),
     paused: Number(row.paused) !== 0,
     dropOffAlarmMinutes: row.drop_off_alarm_minutes === null || row.drop_off_alarm_minutes === undefined ? null : Number(row.drop_off_alarm_minutes),
+    quietSchedule: row.quiet_schedule_json ? (JSON.parse(row.quiet_schedule_json) as QuietSchedule) : null,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     hasClientSecret: row.client_secret_sealed !== null && row.client_secret_sealed !== '',

@@ -58,7 +58,8 @@ export class SqliteAlertWriter {
       insertAttempt: prep(`INSERT INTO delivery_attempts (delivery_id, attempt, at, ok, status, message, duration_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       updateDelivery: prep(`UPDATE deliveries SET state = @state, attempts = @attempts, next_attempt_at = @nextAttemptAt,
-        last_status = @status, last_error = @error, updated_at = @at, delivered_at = @deliveredAt WHERE id = @id`),
+        last_status = @status, last_error = @error, updated_at = @at, delivered_at = @deliveredAt,
+        claimed_by = NULL, claim_until = NULL WHERE id = @id`),
       removePendingDeliveries: prep(`DELETE FROM deliveries WHERE destination_id = ? AND state = 'pending'`),
       removeDestination: prep('DELETE FROM destinations WHERE id = ?'),
     };

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LogType } from '../zoom/report-records.js';
-import { UnknownSourceError } from './store-errors.js';
-import type { DayUpdate, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
+import { LeaseLostError, UnknownSourceError } from './store-errors.js';
+import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
 
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -63,6 +63,7 @@ const UPSERT_STREAM = `INSERT INTO streams (source_id, log_type, ${STREAM_FIELDS
  */
 export class SqlitePageWriter {
   readonly #sourceExists: Statement;
+  readonly #leaseOf: Statement;
   readonly #insertEvent: Statement;
   readonly #insertIndicator: Statement;
   readonly #queueForDetection: Statement;
@@ -71,10 +72,11 @@ export class SqlitePageWriter {
   readonly #applyDay: Statement;
   readonly #upsertStream: Statement;
   readonly #commitPage: (commit: PageCommit, now: number) => PageCommitResult;
-  readonly #updateStream: (sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number) => void;
+  readonly #updateStream: (sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number, fence?: Fence) => void;
 
   constructor(db: Database) {
     this.#sourceExists = db.prepare('SELECT 1 FROM sources WHERE id = ?').pluck();
+    this.#leaseOf = db.prepare('SELECT owner, token FROM source_leases WHERE source_id = ?');
     this.#insertEvent = db.prepare(INSERT_EVENT);
     this.#insertIndicator = db.prepare(INSERT_INDICATOR);
     this.#queueForDetection = db.prepare(QUEUE_FOR_DETECTION);
@@ -83,8 +85,9 @@ export class SqlitePageWriter {
     this.#applyDay = db.prepare(APPLY_DAY);
     this.#upsertStream = db.prepare(UPSERT_STREAM);
     this.#commitPage = db.transaction((commit: PageCommit, now: number) => this.#commitPageNow(commit, now));
-    this.#updateStream = db.transaction((sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number) => {
+    this.#updateStream = db.transaction((sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number, fence?: Fence) => {
       this.#requireSource(sourceId);
+      this.#checkFence(sourceId, fence);
       for (const day of days) this.#applyDayUpdate(sourceId, logType, day, now);
       this.#applyStreamUpdate(sourceId, logType, update);
     });
@@ -96,13 +99,14 @@ export class SqlitePageWriter {
   }
 
   /** A stream outcome without data (and day updates), atomically. Throws UnknownSourceError. */
-  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number): void {
-    this.#updateStream(sourceId, logType, update, days, now);
+  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number, fence?: Fence): void {
+    this.#updateStream(sourceId, logType, update, days, now, fence);
   }
 
   #commitPageNow(commit: PageCommit, now: number): PageCommitResult {
     const { sourceId, logType } = commit;
     this.#requireSource(sourceId);
+    this.#checkFence(sourceId, commit.fence);
     const insertEvent = this.#insertEvent;
     const insertIndicator = this.#insertIndicator;
     const queueForDetection = this.#queueForDetection;
@@ -138,6 +142,13 @@ export class SqlitePageWriter {
     this.#applyStreamUpdate(sourceId, logType, commit.stream);
 
     return { insertedEventIds, insertedFailures, insertedPerDay, gainedAfterComplete };
+  }
+
+  /** Inside the transaction: the lease must still be the one the writer holds. */
+  #checkFence(sourceId: string, fence: Fence | undefined): void {
+    if (!fence) return;
+    const lease = this.#leaseOf.get(sourceId) as { owner: string; token: number | string } | undefined;
+    if (!lease || lease.owner !== fence.owner || Number(lease.token) !== fence.token) throw new LeaseLostError(sourceId, fence.token);
   }
 
   #requireSource(sourceId: string): void {

@@ -10,6 +10,7 @@ const DELETES = [
   'DELETE FROM classification_failures WHERE source_id = ?',
   'DELETE FROM day_coverage WHERE source_id = ?',
   'DELETE FROM streams WHERE source_id = ?',
+  'DELETE FROM heartbeats WHERE source_id = ?',
   'DELETE FROM sources WHERE id = ?',
 ];
 

@@ -24,14 +24,10 @@ afterEach(() => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-describeStoreContract('SQLite (file)', async ({ clock, batchSize }) => {
-  const dataDir = tempDir();
-  const store = await openSqliteStore({ dataDir, clock, env: {}, batchSize });
-  return { store, cleanup: () => store.close() };
-});
+// The file-backed SQLite store runs the contracts in store-contracts.test.ts, beside PostgreSQL (STORE=sqlite,postgres).
 
-describeAlertStoreContract('SQLite (file)', async ({ clock, batchSize }) => {
-  const store = await openSqliteStore({ dataDir: tempDir(), clock, env: {}, batchSize });
+describeAlertStoreContract('SQLite (in memory)', async ({ clock, batchSize }) => {
+  const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {}, batchSize });
   return { store, cleanup: () => store.close() };
 });
 
@@ -148,9 +144,9 @@ describe('SQLite store', () => {
       expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(Object.keys(MIGRATIONS));
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' ORDER BY name").pluck().all();
       expect(tables).toEqual([
-        'alert_events', 'alerts', 'api_tokens', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts', 'destinations',
-        'detection_pending', 'event_indicators', 'events', 'meta', 'oauth_states', 'rule_errors', 'rule_settings', 'sessions', 'setup_tokens',
-        'sources', 'streams', 'users',
+        'alert_events', 'alerts', 'api_tokens', 'budget_holds', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts',
+        'destinations', 'detection_pending', 'event_indicators', 'events', 'heartbeats', 'meta', 'oauth_states', 'request_budget', 'rule_errors',
+        'rule_settings', 'sessions', 'setup_tokens', 'source_leases', 'sources', 'streams', 'users',
       ]);
     } finally {
       db.close();

@@ -19,6 +19,8 @@ import type {
   RuleErrorRecord,
 } from './alert-store.js';
 import { AlertRepository } from './alert-repository.js';
+import { LeaseRepository } from './lease-repository.js';
+import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
 import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, TakenAuthorization, UserRecord } from './auth-store.js';
 import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
@@ -32,12 +34,16 @@ import { SourceRepository } from './source-repository.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteAlertWriter } from './sqlite-alert-writer.js';
 import { SqlitePageWriter } from './sqlite-page-writer.js';
+import { HealthRepository } from './health-repository.js';
+import type { HealthCounts, Heartbeat, HeartbeatQuery, SystemAlertInput } from './health-store.js';
+import { SqliteHealthWriter } from './sqlite-health-writer.js';
 import { sqliteSourceRemover } from './sqlite-source-remover.js';
 import type {
   ClassificationFailure,
   DayCoverage,
   DayUpdate,
   EventQuery,
+  Fence,
   FailureQuery,
   NewSource,
   PageCommit,
@@ -89,7 +95,17 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const kysely = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: db }) });
   try {
     // Kysely<any>: migrations see the schema as it was when they were written.
-    await runMigrations(kysely as Kysely<any>, location);
+    // Kysely runs SQLite migrations without a transaction or a lock: one IMMEDIATE
+    // transaction around them makes a second process opening the same new database
+    // wait (busy timeout) and then find them applied, and a failed migration leave nothing.
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      await runMigrations(kysely as Kysely<any>, location);
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
     const { key, origin } = resolveSecretKey({
       env: options.env ?? process.env,
       dataDir: memory ? null : options.dataDir,
@@ -121,9 +137,12 @@ class SqliteStore implements Store {
   readonly #reader: EventReader;
   readonly #writer: SqlitePageWriter;
   readonly #alerts: AlertRepository;
+  readonly #leases: LeaseRepository;
   readonly #alertWriter: SqliteAlertWriter;
   readonly #removeSource: (sourceId: string) => boolean;
   readonly #auth: AuthRepository;
+  readonly #health: HealthRepository;
+  readonly #healthWriter: SqliteHealthWriter;
   #closed = false;
 
   constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
@@ -135,9 +154,12 @@ class SqliteStore implements Store {
     this.#reader = new EventReader(kysely, batchSize, 'sqlite');
     this.#writer = new SqlitePageWriter(db);
     this.#alerts = new AlertRepository(kysely, box, clock);
+    this.#leases = new LeaseRepository(kysely, clock);
     this.#alertWriter = new SqliteAlertWriter(db);
     this.#removeSource = sqliteSourceRemover(db);
     this.#auth = new AuthRepository(kysely, box, clock);
+    this.#health = new HealthRepository(kysely, clock);
+    this.#healthWriter = new SqliteHealthWriter(db);
   }
 
   async close(): Promise<void> {
@@ -187,8 +209,8 @@ class SqliteStore implements Store {
     return this.#writer.commitPage(commit, this.#clock.now());
   }
 
-  async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = []): Promise<void> {
-    this.#writer.updateStream(sourceId, logType, update, days, this.#clock.now());
+  async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = [], fence?: Fence): Promise<void> {
+    this.#writer.updateStream(sourceId, logType, update, days, this.#clock.now(), fence);
   }
 
   queryEvents(query: EventQuery): AsyncIterable<StoredEvent> {
@@ -303,6 +325,36 @@ class SqliteStore implements Store {
     return this.#alerts.listDeliveryAttempts(deliveryId);
   }
 
+  // --- source health (HealthStore) --------------------------------------------
+
+  recordHeartbeat(heartbeat: Heartbeat): Promise<void> {
+    return this.#health.recordHeartbeat(heartbeat);
+  }
+
+  listHeartbeats(query: HeartbeatQuery): Promise<Heartbeat[]> {
+    return this.#health.listHeartbeats(query);
+  }
+
+  healthCounts(sourceId: string, sinceMs: number): Promise<HealthCounts> {
+    return this.#health.healthCounts(sourceId, sinceMs);
+  }
+
+  listLateRecordDays(sourceId: string, fromDay: string, limit?: number): Promise<DayCoverage[]> {
+    return this.#health.listLateRecordDays(sourceId, fromDay, limit);
+  }
+
+  async raiseSystemAlert(input: SystemAlertInput): Promise<{ alert: AlertRecord; raised: boolean }> {
+    return this.#healthWriter.raiseSystemAlert(input, this.#clock.now());
+  }
+
+  async resolveSystemAlert(ruleId: string, dedup: string, note: string): Promise<AlertRecord | undefined> {
+    return this.#healthWriter.resolveSystemAlert(ruleId, dedup, note, this.#clock.now());
+  }
+
+  listOpenSystemAlerts(query?: { ruleId?: string; sourceId?: string }): Promise<AlertRecord[]> {
+    return this.#health.listOpenSystemAlerts(query);
+  }
+
   // --- console and API auth (AuthStore) ---------------------------------------
 
   countUsers(): Promise<number> {
@@ -367,5 +419,33 @@ class SqliteStore implements Store {
 
   takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined> {
     return this.#auth.takePendingAuthorization(state);
+  }
+
+  claimDueDeliveries(owner: string, now: number, limit: number, claimMs: number): Promise<DeliveryRecord[]> {
+    return this.#alerts.claimDueDeliveries(owner, now, limit, claimMs);
+  }
+
+  acquireLease(sourceId: string, owner: string, ttlMs: number, options?: { force?: boolean }): Promise<Lease | null> {
+    return this.#leases.acquireLease(sourceId, owner, ttlMs, options);
+  }
+
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    return this.#leases.renewLease(lease, ttlMs);
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    return this.#leases.releaseLease(lease);
+  }
+
+  listLeases(): Promise<LeaseRecord[]> {
+    return this.#leases.listLeases();
+  }
+
+  takeBudgetSlot(key: string, limits: { windowMs: number; perWindow: number; perDay: number }): Promise<BudgetSlot> {
+    return this.#leases.takeBudgetSlot(key, limits);
+  }
+
+  holdBudget(key: string, untilMs: number): Promise<void> {
+    return this.#leases.holdBudget(key, untilMs);
   }
 }

@@ -59,6 +59,17 @@ export class SecretKeyError extends ActionableError {
     );
   }
 
+  /** A server database (PostgreSQL) has no data directory for a key file: the key must be given. */
+  static missingServerKey(keyFile: string | null): SecretKeyError {
+    return new SecretKeyError(
+      keyFile
+        ? `The key file ${keyFile} (ZOOMTRAIL_SECRET_KEY_FILE) does not exist; with DATABASE_URL=postgres://... the key that encrypts stored credentials must be given.`
+        : `${SECRET_KEY_ENV} is not set; with DATABASE_URL=postgres://... there is no data directory for a key file, so the key that encrypts stored credentials must be given.`,
+      `Set ${SECRET_KEY_ENV} to 64 hexadecimal characters (e.g. the output of \`openssl rand -hex 32\`), the same for every Zoomtrail instance on this database, ` +
+        'or set ZOOMTRAIL_SECRET_KEY_FILE to a file holding it.',
+    );
+  }
+
   /** ZOOMTRAIL_SECRET_KEY is set but is not a 32-byte key. */
   static malformedEnvKey(keyFile: string | null): SecretKeyError {
     return new SecretKeyError(
@@ -161,5 +172,19 @@ export class DuplicateUserError extends ActionableError {
 
   constructor(readonly username: string) {
     super('duplicate_user', `A user named "${username}" exists already.`, 'Choose another username, or sign in as that user.');
+  }
+}
+
+/**
+ * A write by an instance whose lease on the source expired and was taken by
+ * another: refused, so a paused or partitioned process never writes over its
+ * successor. The instance stops collecting the source; nothing is lost (the
+ * successor reads the same windows).
+ */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+
+  constructor(readonly sourceId: string, readonly token: number) {
+    super(`The lease on source ${sourceId} (token ${token}) was taken by another instance; this write was refused.`);
   }
 }

@@ -21,11 +21,15 @@ export interface StoreTables {
   destinations: DestinationsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  source_leases: SourceLeasesTable;
+  request_budget: RequestBudgetTable;
+  budget_holds: BudgetHoldsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
   oauth_states: OAuthStatesTable;
+  heartbeats: HeartbeatsTable;
 }
 
 /** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
@@ -54,6 +58,8 @@ export interface SourcesTable {
   client_secret_sealed: string;
   refresh_token_sealed: string | null;
   drop_off_alarm_minutes: number | null;
+  /** QuietSchedule as JSON (migration 004), or null. */
+  quiet_schedule_json?: string | null;
   created_at: BigIntColumn;
   updated_at: BigIntColumn;
 }
@@ -183,6 +189,8 @@ export interface DeliveriesTable {
   created_at: BigIntColumn;
   updated_at: BigIntColumn;
   delivered_at: BigIntColumn | null;
+  claimed_by?: string | null;
+  claim_until?: BigIntColumn | null;
 }
 
 export interface DeliveryAttemptsTable {
@@ -235,4 +243,35 @@ export interface OAuthStatesTable {
   pending_sealed: string;
   created_at: BigIntColumn;
   expires_at: BigIntColumn;
+}
+
+/** One poll of one stream (migration 004): `data`, `empty`, `error` or `skipped`. */
+export interface HeartbeatsTable {
+  source_id: string;
+  log_type: string;
+  at: BigIntColumn;
+  outcome: string;
+  error_code: string | null;
+  records: number;
+  duration_ms: number;
+}
+
+export interface SourceLeasesTable {
+  source_id: string;
+  owner: string;
+  token: BigIntColumn;
+  expires_at: BigIntColumn;
+  acquired_at: BigIntColumn;
+}
+
+export interface RequestBudgetTable {
+  budget_key: string;
+  window_key: string;
+  used: number;
+  created_at: BigIntColumn;
+}
+
+export interface BudgetHoldsTable {
+  budget_key: string;
+  hold_until: BigIntColumn;
 }

@@ -1,6 +1,8 @@
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertStore } from './alert-store.js';
+import type { LeaseStore } from './lease-store.js';
 import type { AuthStore } from './auth-store.js';
+import type { HealthStore } from './health-store.js';
 
 /**
  * The narrow interface between Zoomtrail and its database. SQLite implements
@@ -9,7 +11,7 @@ import type { AuthStore } from './auth-store.js';
  *
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
-export interface Store extends AlertStore, AuthStore {
+export interface Store extends AlertStore, AuthStore, HealthStore, LeaseStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   close(): Promise<void>;
@@ -41,7 +43,7 @@ export interface Store extends AlertStore, AuthStore {
    */
   commitPage(commit: PageCommit): Promise<PageCommitResult>;
   /** Records an outcome that carried no data (a failed read, a poll that found nothing). */
-  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days?: DayUpdate[]): Promise<void>;
+  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days?: DayUpdate[], fence?: Fence): Promise<void>;
 
   // --- reading back ----------------------------------------------------------
   /** Events in event-time order (then row id), streamed in batches. */
@@ -83,6 +85,20 @@ export interface SourceSettings {
   paused: boolean;
   /** Minutes without new events before the log drop-off alarm fires; null = off. */
   dropOffAlarmMinutes: number | null;
+  /** When the drop-off alarm holds its fire (weekends, nights); null or absent = never. */
+  quietSchedule?: QuietSchedule | null;
+}
+
+/**
+ * Times during which the log drop-off alarm does not fire, in `timeZone`
+ * (IANA, e.g. `Europe/Paris`): whole `days` (0 = Sunday .. 6 = Saturday)
+ * and/or a daily `window` from `from` to `to` (`HH:MM`, 24 h; `from` after
+ * `to` wraps past midnight, e.g. 22:00 to 06:00).
+ */
+export interface QuietSchedule {
+  timeZone: string;
+  days?: number[];
+  window?: { from: string; to: string };
 }
 
 export interface NewSource extends SourceSettings {
@@ -189,9 +205,17 @@ export interface FailureRow {
   failedAt: number;
 }
 
+/** A lease's fencing token, carried by writes of an instance collecting under a lease. */
+export interface Fence {
+  owner: string;
+  token: number;
+}
+
 export interface PageCommit {
   sourceId: string;
   logType: LogType;
+  /** When set, the commit is refused (LeaseLostError) unless this is still the source's lease. */
+  fence?: Fence;
   events: EventRow[];
   failures: FailureRow[];
   days: DayUpdate[];

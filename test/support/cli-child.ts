@@ -92,9 +92,9 @@ export async function runCli(
 }
 
 /** Waits until `condition` holds, polling every `everyMs`; false after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, timeoutMs: number, everyMs = 2): Promise<boolean> {
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 2): Promise<boolean> {
   const end = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > end) return false;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }

@@ -95,9 +95,15 @@ export async function storedZoomRecords(store: Store, sourceId: string, logType:
  * What the store must hold for these UTC days: the simulator's ground truth,
  * split by the schema into events (Zoom fields as normalized) and failures (raw).
  */
-export function expectedFromTruth(h: Harness, logType: LogType, firstDay: string, lastDay: string): { events: Record<string, unknown>[]; failures: unknown[] } {
+export function expectedFromTruth(
+  h: Pick<Harness, 'sim'>,
+  logType: LogType,
+  firstDay: string,
+  lastDay: string,
+  accountId = ACCOUNT_ID,
+): { events: Record<string, unknown>[]; failures: unknown[] } {
   // Ask wide, then keep the UTC days: the simulator's own day cut (±14 h, `to` exclusive) may differ.
-  const truth = h.sim.account(ACCOUNT_ID).groundTruth(logType, addDays(firstDay, -2), addDays(lastDay, 2));
+  const truth = h.sim.account(accountId).groundTruth(logType, addDays(firstDay, -2), addDays(lastDay, 2));
   const normalizer = normalizers.get(logType)!;
   const events: Record<string, unknown>[] = [];
   const failures: unknown[] = [];

@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial.js';
 import { detectionsMigration } from './002-detections.js';
 import { consoleMigration } from './003-console.js';
+import { healthMigration } from './004-health.js';
+import { instancesMigration } from './005-instances.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -12,6 +14,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initialMigration,
   '002-detections': detectionsMigration,
   '003-console': consoleMigration,
+  '004-health': healthMigration,
+  '005-instances': instancesMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
