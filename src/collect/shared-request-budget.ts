@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { LeaseStore } from '../store/lease-store.js';
-import type { RequestBudget, RequestBudgetLimits } from '../zoom/request-budget.js';
+import { MAX_HOLD_WAIT_MS, type RequestBudget, type RequestBudgetLimits } from '../zoom/request-budget.js';
 import { DailyBudgetExhaustedError } from '../zoom/zoom-errors.js';
 
 /**
@@ -30,6 +30,7 @@ export class SharedRequestBudget implements RequestBudget {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       const now = this.#clock.now();
+      if (this.#localHold - now > MAX_HOLD_WAIT_MS) throw new DailyBudgetExhaustedError(this.#localHold, 'zoom');
       if (this.#localHold > now) {
         await this.#clock.sleep(this.#localHold - now, signal);
         continue;
@@ -37,6 +38,8 @@ export class SharedRequestBudget implements RequestBudget {
       const slot = await this.#store.takeBudgetSlot(this.#key, this.#limits);
       if (slot.ok) return;
       if (slot.reason === 'day') throw new DailyBudgetExhaustedError(slot.retryAt, 'local');
+      // Another instance met Zoom's daily cap: the same as meeting it here.
+      if (slot.retryAt - this.#clock.now() > MAX_HOLD_WAIT_MS) throw new DailyBudgetExhaustedError(slot.retryAt, 'zoom');
       await this.#clock.sleep(Math.max(1, slot.retryAt - this.#clock.now()), signal);
     }
   }

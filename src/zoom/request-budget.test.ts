@@ -35,6 +35,18 @@ describe('LocalRequestBudget', () => {
     expect(clock.now() - start).toBe(5_000);
   });
 
+  it('does not wait out a long hold (the daily cap): the request fails at once, saying until when', async () => {
+    const clock = new ManualClock(Date.parse('2026-03-10T12:00:00Z'));
+    const budget = new LocalRequestBudget(clock, { requestsPerSecond: 100, requestsPerDay: 1000 });
+    const midnight = Date.parse('2026-03-11T00:00:00Z');
+    budget.holdUntil(midnight);
+    await expect(budget.acquire()).rejects.toMatchObject({ name: 'DailyBudgetExhaustedError' });
+    expect(clock.now()).toBe(Date.parse('2026-03-10T12:00:00Z'));
+    clock.set(midnight - 60_000);
+    await expect(budget.acquire()).resolves.toBeUndefined();
+    expect(clock.now()).toBe(midnight);
+  });
+
   it('refuses nonsensical limits with a message naming them', () => {
     const clock = new ManualClock(0);
     expect(() => new LocalRequestBudget(clock, { requestsPerSecond: 0 })).toThrow(/requestsPerSecond/);

@@ -26,6 +26,15 @@ export interface RequestBudgetLimits {
 
 export const DEFAULT_BUDGET_LIMITS: RequestBudgetLimits = { requestsPerSecond: 2, requestsPerDay: 3_000 };
 
+/**
+ * A hold longer than this is not waited out inside a request: it is Zoom's
+ * daily cap (held until 00:00 UTC), and a request waiting hours would hold its
+ * whole cycle (and the other stream, and a lease) with it. The request fails
+ * with DailyBudgetExhaustedError instead; the stream records it and retries
+ * after the reset.
+ */
+export const MAX_HOLD_WAIT_MS = 5 * 60_000;
+
 /** A RequestBudget kept in this process (several instances share one through the store). */
 export class LocalRequestBudget implements RequestBudget {
   readonly #clock: Clock;
@@ -55,6 +64,7 @@ export class LocalRequestBudget implements RequestBudget {
     const now = this.#clock.now();
     this.#rollDay(now);
     // Slots are reserved synchronously, so concurrent callers queue without a lock.
+    if (this.#heldUntil - now > MAX_HOLD_WAIT_MS) throw new DailyBudgetExhaustedError(this.#heldUntil, 'zoom');
     const slot = Math.max(now, this.#nextSlot, this.#heldUntil);
     if (utcDay(slot) !== this.#day) {
       // A hold can push the slot into tomorrow; count it there.
