@@ -16,8 +16,8 @@ import { multisetDiff } from './support/multiset.js';
  * Several instances on one PostgreSQL database: three `zoomtrail run`
  * processes share thirty sources on a simulator with faults (5xx, 429s,
  * latency). One instance is killed with SIGKILL mid-run; another is stopped
- * with SIGSTOP while it holds a lease, until that lease has been taken over,
- * then resumed. At the end the store equals the ground truth for every source,
+ * with SIGSTOP while it holds a lease (possibly in the middle of a commit),
+ * until that lease has been taken over, then resumed. At the end the store equals the ground truth for every source,
  * and every rule match is in exactly one alert, once.
  */
 
@@ -102,6 +102,8 @@ describePg('several instances on one PostgreSQL database', () => {
       ZOOMTRAIL_LEASE_TTL_MS: String(LEASE_TTL_MS),
       ZOOMTRAIL_MAX_CONCURRENT_SOURCES: '4',
       ZOOMTRAIL_LOG_LEVEL: 'info',
+      // A process stopped mid-commit holds row locks until PostgreSQL ends its idle transaction.
+      ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS: '3000',
     };
     for (let i = 0; i < 3; i++) children.push(spawnCli(['run'], env));
     const [killed, stopped, survivor] = children as [CliChild, CliChild, CliChild];
@@ -124,7 +126,7 @@ describePg('several instances on one PostgreSQL database', () => {
       }, 30_000, 5),
     ).toBe(true);
     expect(
-      await waitUntil(async () => ((await store.listLeases()).find((l) => l.sourceId === held!.sourceId)?.token ?? 0) > held!.token, 30_000, 50),
+      await waitUntil(async () => ((await store.listLeases()).find((l) => l.sourceId === held!.sourceId)?.token ?? 0) > held!.token, 60_000, 50),
       `lease on ${held!.sourceId} taken over after its ${LEASE_TTL_MS} ms`,
     ).toBe(true);
     stopped.child.kill('SIGCONT');

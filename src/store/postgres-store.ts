@@ -79,6 +79,14 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Pool size; default 10. */
   maxConnections?: number;
+  /**
+   * PostgreSQL ends a transaction left idle this long (default 15 s, or
+   * `ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS`). Zoomtrail's transactions take
+   * milliseconds; one idle for long belongs to a process that was paused or
+   * cut off mid-commit, and its row locks would otherwise keep another
+   * instance from taking over its lease (the takeover waits for the lease row).
+   */
+  idleTransactionTimeoutMs?: number;
 }
 
 /**
@@ -97,11 +105,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError(`schema must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
   const location = redactDatabaseUrl(options.url) + (schema ? ` (schema ${schema})` : '');
   if (schema !== undefined) await createSchema(options.url, schema);
+  const idleTimeout = options.idleTransactionTimeoutMs ?? (Number(env.ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS) || 15_000);
+  const settings = [`-c idle_in_transaction_session_timeout=${Math.max(1000, Math.round(idleTimeout))}`];
+  if (schema !== undefined) settings.push(`-c search_path=${schema}`);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
-    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    options: settings.join(' '),
   });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
