@@ -116,6 +116,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor a checked-out client's (the server ended an idle transaction, or restarted): the query in
+  // flight is rejected with the same error, and that is where it is handled.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const kysely = new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) });
   try {
     let current: string;
