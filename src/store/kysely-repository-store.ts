@@ -1,0 +1,321 @@
+import { Kysely } from 'kysely';
+import type { Clock } from '../shared/clock.js';
+import type { LogType } from '../zoom/report-records.js';
+import type {
+  AlertQuery,
+  AlertRecord,
+  DeliveryAttemptRecord,
+  DeliveryQuery,
+  DeliveryRecord,
+  DestinationPatch,
+  DestinationRecord,
+  NewDestination,
+  RuleErrorQuery,
+  RuleErrorRecord,
+} from './alert-store.js';
+import { AlertRepository } from './alert-repository.js';
+import { LeaseRepository } from './lease-repository.js';
+import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
+import { AuthRepository } from './auth-repository.js';
+import type {
+  ApiTokenRecord,
+  NewApiToken,
+  NewSession,
+  NewUser,
+  SessionPolicy,
+  SessionRecord,
+  TakenAuthorization,
+  UserRecord,
+} from './auth-store.js';
+import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
+import type { DestinationSecret } from '../alert/destination.js';
+import { CoverageReader } from './coverage-reader.js';
+import { EventReader } from './event-reader.js';
+import { SecretBox } from './secret-box.js';
+import { SourceRepository } from './source-repository.js';
+import { HealthRepository } from './health-repository.js';
+import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
+import type {
+  ClassificationFailure,
+  DayCoverage,
+  EventQuery,
+  FailureQuery,
+  NewSource,
+  SourceCredentials,
+  SourcePatch,
+  SourceRecord,
+  StoredEvent,
+  StreamState,
+} from './store.js';
+import type { StoreTables } from './store-tables.js';
+
+/**
+ * What every store does the same way: reads and single-statement writes
+ * through the Kysely repositories (dialect-neutral). SqliteStore and
+ * PostgresStore extend it with their own write paths (page commits,
+ * detection commits, status changes, removals), which differ by dialect.
+ */
+export abstract class KyselyRepositoryStore {
+  protected readonly sources: SourceRepository;
+  protected readonly coverage: CoverageReader;
+  protected readonly reader: EventReader;
+  protected readonly alerts: AlertRepository;
+  protected readonly leases: LeaseRepository;
+  protected readonly auth: AuthRepository;
+  protected readonly health: HealthRepository;
+  protected readonly clock: Clock;
+
+  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, dialect: 'sqlite' | 'postgres') {
+    this.clock = clock;
+    this.sources = new SourceRepository(kysely, box, clock);
+    this.coverage = new CoverageReader(kysely);
+    this.reader = new EventReader(kysely, batchSize, dialect);
+    this.alerts = new AlertRepository(kysely, box, clock);
+    this.leases = new LeaseRepository(kysely, clock);
+    this.auth = new AuthRepository(kysely, box, clock);
+    this.health = new HealthRepository(kysely, clock);
+  }
+  createSource(input: NewSource): Promise<SourceRecord> {
+    return this.sources.create(input);
+  }
+
+  updateSource(id: string, patch: SourcePatch): Promise<SourceRecord> {
+    return this.sources.update(id, patch);
+  }
+
+  getSource(id: string): Promise<SourceRecord | undefined> {
+    return this.sources.get(id);
+  }
+
+  listSources(): Promise<SourceRecord[]> {
+    return this.sources.list();
+  }
+
+  getSourceCredentials(id: string): Promise<SourceCredentials> {
+    return this.sources.getCredentials(id);
+  }
+
+  setSourceCredentials(id: string, credentials: Partial<SourceCredentials>): Promise<void> {
+    return this.sources.setCredentials(id, credentials);
+  }
+
+  getStreamState(sourceId: string, logType: LogType): Promise<StreamState> {
+    return this.coverage.streamState(sourceId, logType);
+  }
+
+  listDayCoverage(sourceId: string, logType: LogType, fromDay: string, toDay: string): Promise<DayCoverage[]> {
+    return this.coverage.dayCoverage(sourceId, logType, fromDay, toDay);
+  }
+
+  queryEvents(query: EventQuery): AsyncIterable<StoredEvent> {
+    return this.reader.events(query);
+  }
+
+  countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
+    return this.reader.countEvents(query);
+  }
+
+  getEvent(rowId: string): Promise<StoredEvent | undefined> {
+    return this.reader.getEvent(rowId);
+  }
+
+  eventHistogram(query: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]> {
+    return this.reader.histogram(query, fromMs, toMs, bucketMs);
+  }
+
+  listFailures(query: FailureQuery): AsyncIterable<ClassificationFailure> {
+    return this.reader.failures(query);
+  }
+
+  countFailures(query: Omit<FailureQuery, 'limit'>): Promise<number> {
+    return this.reader.countFailures(query);
+  }
+
+  listPendingDetection(limit: number): Promise<StoredEvent[]> {
+    return this.alerts.listPendingDetection(limit);
+  }
+
+  countPendingDetection(): Promise<number> {
+    return this.alerts.countPendingDetection();
+  }
+
+  ruleEnabledOverrides(): Promise<Map<string, boolean>> {
+    return this.alerts.ruleEnabledOverrides();
+  }
+
+  setRuleEnabled(ruleId: string, enabled: boolean): Promise<void> {
+    return this.alerts.setRuleEnabled(ruleId, enabled);
+  }
+
+  listRuleErrors(query: RuleErrorQuery): Promise<RuleErrorRecord[]> {
+    return this.alerts.listRuleErrors(query);
+  }
+
+  countRuleErrors(query: Omit<RuleErrorQuery, 'limit'>): Promise<number> {
+    return this.alerts.countRuleErrors(query);
+  }
+
+  listAlerts(query: AlertQuery): Promise<AlertRecord[]> {
+    return this.alerts.listAlerts(query);
+  }
+
+  getAlert(id: string): Promise<AlertRecord | undefined> {
+    return this.alerts.getAlert(id);
+  }
+
+  alertRowIds(alertId: string, limit?: number): Promise<string[]> {
+    return this.alerts.alertRowIds(alertId, limit);
+  }
+
+  createDestination(input: NewDestination): Promise<DestinationRecord> {
+    return this.alerts.createDestination(input);
+  }
+
+  updateDestination(id: string, patch: DestinationPatch): Promise<DestinationRecord> {
+    return this.alerts.updateDestination(id, patch);
+  }
+
+  getDestination(idOrName: string): Promise<DestinationRecord | undefined> {
+    return this.alerts.getDestination(idOrName);
+  }
+
+  listDestinations(): Promise<DestinationRecord[]> {
+    return this.alerts.listDestinations();
+  }
+
+  getDestinationSecret(id: string): Promise<DestinationSecret> {
+    return this.alerts.getDestinationSecret(id);
+  }
+
+  dueDeliveries(now: number, limit: number): Promise<DeliveryRecord[]> {
+    return this.alerts.dueDeliveries(now, limit);
+  }
+
+  nextDeliveryDueAt(): Promise<number | null> {
+    return this.alerts.nextDeliveryDueAt();
+  }
+
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
+    return this.alerts.listDeliveries(query);
+  }
+
+  listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttemptRecord[]> {
+    return this.alerts.listDeliveryAttempts(deliveryId);
+  }
+
+  // --- source health (HealthStore) --------------------------------------------
+
+  recordHeartbeat(heartbeat: Heartbeat): Promise<void> {
+    return this.health.recordHeartbeat(heartbeat);
+  }
+
+  listHeartbeats(query: HeartbeatQuery): Promise<Heartbeat[]> {
+    return this.health.listHeartbeats(query);
+  }
+
+  healthCounts(sourceId: string, sinceMs: number): Promise<HealthCounts> {
+    return this.health.healthCounts(sourceId, sinceMs);
+  }
+
+  listLateRecordDays(sourceId: string, fromDay: string, limit?: number): Promise<DayCoverage[]> {
+    return this.health.listLateRecordDays(sourceId, fromDay, limit);
+  }
+
+  listOpenSystemAlerts(query?: { ruleId?: string; sourceId?: string }): Promise<AlertRecord[]> {
+    return this.health.listOpenSystemAlerts(query);
+  }
+
+  // --- console and API auth (AuthStore) ---------------------------------------
+
+  countUsers(): Promise<number> {
+    return this.auth.countUsers();
+  }
+
+  createUser(input: NewUser): Promise<UserRecord> {
+    return this.auth.createUser(input);
+  }
+
+  findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    return this.auth.findUserByUsername(username);
+  }
+
+  getUser(id: string): Promise<UserRecord | undefined> {
+    return this.auth.getUser(id);
+  }
+
+  createSession(input: NewSession): Promise<SessionRecord> {
+    return this.auth.createSession(input);
+  }
+
+  touchSession(idHash: string, policy: SessionPolicy): Promise<SessionRecord | undefined> {
+    return this.auth.touchSession(idHash, policy);
+  }
+
+  deleteSession(idHash: string): Promise<boolean> {
+    return this.auth.deleteSession(idHash);
+  }
+
+  deleteExpiredAuth(): Promise<number> {
+    return this.auth.deleteExpiredAuth();
+  }
+
+  createApiToken(input: NewApiToken): Promise<ApiTokenRecord> {
+    return this.auth.createApiToken(input);
+  }
+
+  listApiTokens(): Promise<ApiTokenRecord[]> {
+    return this.auth.listApiTokens();
+  }
+
+  deleteApiToken(id: string): Promise<boolean> {
+    return this.auth.deleteApiToken(id);
+  }
+
+  useApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
+    return this.auth.useApiToken(tokenHash);
+  }
+
+  createSetupToken(tokenHash: string, expiresAt: number): Promise<void> {
+    return this.auth.createSetupToken(tokenHash, expiresAt);
+  }
+
+  consumeSetupToken(tokenHash: string): Promise<boolean> {
+    return this.auth.consumeSetupToken(tokenHash);
+  }
+
+  savePendingAuthorization(sessionIdHash: string, sourceId: string, pending: PendingAuthorization, expiresAt: number): Promise<void> {
+    return this.auth.savePendingAuthorization(sessionIdHash, sourceId, pending, expiresAt);
+  }
+
+  takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined> {
+    return this.auth.takePendingAuthorization(state);
+  }
+
+  claimDueDeliveries(owner: string, now: number, limit: number, claimMs: number): Promise<DeliveryRecord[]> {
+    return this.alerts.claimDueDeliveries(owner, now, limit, claimMs);
+  }
+
+  acquireLease(sourceId: string, owner: string, ttlMs: number, options?: { force?: boolean }): Promise<Lease | null> {
+    return this.leases.acquireLease(sourceId, owner, ttlMs, options);
+  }
+
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    return this.leases.renewLease(lease, ttlMs);
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    return this.leases.releaseLease(lease);
+  }
+
+  listLeases(): Promise<LeaseRecord[]> {
+    return this.leases.listLeases();
+  }
+
+  takeBudgetSlot(key: string, limits: { windowMs: number; perWindow: number; perDay: number }): Promise<BudgetSlot> {
+    return this.leases.takeBudgetSlot(key, limits);
+  }
+
+  holdBudget(key: string, untilMs: number): Promise<void> {
+    return this.leases.holdBudget(key, untilMs);
+  }
+}
