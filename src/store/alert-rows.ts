@@ -1,7 +1,8 @@
 import type { Selectable } from 'kysely';
+import type { GroupState } from '../alert/alert-grouping.js';
 import type { Severity } from '../detect/rule.js';
 import type { DestinationKind, DestinationSettings } from '../alert/destination.js';
-import type { AlertRecord, AlertStatus, DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './alert-store.js';
+import type { AlertRecord, AlertStatus, RuleMatchRow, DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './alert-store.js';
 import type { AlertsTable, DeliveriesTable, DeliveryAttemptsTable, DestinationsTable } from './store-tables.js';
 
 /** Row -> record conversions for the alert tables, shared by every store. */
@@ -73,4 +74,20 @@ export function toDeliveryAttemptRecord(row: Selectable<DeliveryAttemptsTable>):
 /** Associated data binding a sealed destination secret to its row. */
 export function destinationSecretContext(destinationId: string): string {
   return `destinations/${destinationId}/secret`;
+}
+
+/** A stored alert group as the pure grouping functions see it. */
+export function groupState(row: Selectable<AlertsTable>): GroupState {
+  return {
+    firstEventMs: Number(row.first_event_ms),
+    lastEventMs: Number(row.last_event_ms),
+    eventCount: Number(row.event_count),
+    threshold: Number(row.threshold),
+    raisedAt: row.raised_at === null ? null : Number(row.raised_at),
+  };
+}
+
+/** Matches oldest first, so a batch groups history as it happened (stable for equal times). */
+export function inEventTimeOrder(matches: readonly RuleMatchRow[]): RuleMatchRow[] {
+  return [...matches].sort((a, b) => a.eventTimeMs - b.eventTimeMs);
 }

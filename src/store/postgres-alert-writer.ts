@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { acceptingBounds, addMatch, startGroup, type GroupState } from '../alert/alert-grouping.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { acceptingBounds, addMatch, startGroup } from '../alert/alert-grouping.js';
 import { destinationWants } from '../alert/destination-filter.js';
-import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult, RuleMatchRow } from './alert-store.js';
-import { toAlertRecord, toDestinationRecord } from './alert-rows.js';
+import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult } from './alert-store.js';
+import { toAlertRecord, toDestinationRecord, groupState, inEventTimeOrder } from './alert-rows.js';
 import { withRetry } from './postgres-transaction.js';
 import { UnknownAlertError } from './store-errors.js';
-import type { AlertsTable, StoreTables } from './store-tables.js';
+import type { StoreTables } from './store-tables.js';
 
 type Trx = Transaction<StoreTables>;
-type AlertRow = Selectable<AlertsTable>;
 
 /**
  * PostgreSQL's multi-statement writes for detections and alerts, each one
@@ -216,19 +215,4 @@ async function insertDelivery(trx: Trx, alertId: string, destinationId: string, 
     })
     .onConflict((oc) => oc.columns(['alert_id', 'destination_id', 'notice']).doNothing())
     .execute();
-}
-
-function groupState(row: AlertRow): GroupState {
-  return {
-    firstEventMs: Number(row.first_event_ms),
-    lastEventMs: Number(row.last_event_ms),
-    eventCount: Number(row.event_count),
-    threshold: Number(row.threshold),
-    raisedAt: row.raised_at === null ? null : Number(row.raised_at),
-  };
-}
-
-/** Matches oldest first, so a batch groups history as it happened (stable for equal times). */
-function inEventTimeOrder(matches: readonly RuleMatchRow[]): RuleMatchRow[] {
-  return [...matches].sort((a, b) => a.eventTimeMs - b.eventTimeMs);
 }

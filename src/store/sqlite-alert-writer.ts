@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
-import { acceptingBounds, addMatch, startGroup, type GroupState } from '../alert/alert-grouping.js';
+import { acceptingBounds, addMatch, startGroup } from '../alert/alert-grouping.js';
 import { destinationWants } from '../alert/destination-filter.js';
-import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult, RuleMatchRow } from './alert-store.js';
-import { toAlertRecord, toDestinationRecord } from './alert-rows.js';
+import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult } from './alert-store.js';
+import { toAlertRecord, toDestinationRecord, groupState, inEventTimeOrder } from './alert-rows.js';
 import { UnknownAlertError } from './store-errors.js';
 import type { AlertsTable, DestinationsTable } from './store-tables.js';
 
@@ -170,19 +170,4 @@ export class SqliteAlertWriter {
   removeDestination(id: string): boolean {
     return this.#removeDestination(id);
   }
-}
-
-function groupState(row: AlertRow): GroupState {
-  return {
-    firstEventMs: Number(row.first_event_ms),
-    lastEventMs: Number(row.last_event_ms),
-    eventCount: Number(row.event_count),
-    threshold: Number(row.threshold),
-    raisedAt: row.raised_at === null ? null : Number(row.raised_at),
-  };
-}
-
-/** Matches oldest first, so a batch groups history as it happened (stable for equal times). */
-function inEventTimeOrder(matches: readonly RuleMatchRow[]): RuleMatchRow[] {
-  return [...matches].sort((a, b) => a.eventTimeMs - b.eventTimeMs);
 }
