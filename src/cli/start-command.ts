@@ -43,12 +43,13 @@ export function registerStartCommand(program: Command): void {
           } else if ((await app.store.listSources()).length === 0) {
             process.stderr.write('No sources yet: add one with `npx zoomtrail source add --help`, or try `npm start -- --demo`. Waiting for sources...\n');
           }
-          const pipeline = createPipeline(app);
           const host = options.host ?? (process.env.ZOOMTRAIL_HOST || '127.0.0.1');
           const wanted = options.port ?? app.config.port;
           const port = wanted === 0 ? await freePort(host) : wanted;
           // The default public URL follows the port actually used.
           const publicUrl = app.config.publicUrl === `http://localhost:${app.config.port}` ? `http://localhost:${port}` : app.config.publicUrl;
+          // Alert notifications link to the console at the address it is served at.
+          const pipeline = createPipeline(app, { publicUrl });
           const setupLink = await firstStartSetupLink(app.store, app.clock, publicUrl);
           if (setupLink) process.stderr.write(`Open this link to create the admin account: ${setupLink}\n`);
           const server = await startServer(app, signal, { port, host, pipeline, publicUrl });
