@@ -219,8 +219,13 @@ function newSourceFrom(options: AddOptions): NewSource {
   };
 }
 
-/** Gets a token and one small page of each report for today: wrong credentials, scopes or plan fail here, before anything is saved. */
-async function checkSource(app: AppContext, input: NewSource): Promise<void> {
+/**
+ * Gets a token and one small page of each report for today: wrong credentials,
+ * scopes or plan fail here, before anything is saved. Zoom's transient faults
+ * are retried for a few seconds (CHECK_RETRY); on a terminal each retry is
+ * said on `stderr`, so a pause is not mistaken for a hang.
+ */
+export async function checkSource(app: Pick<AppContext, 'clock' | 'logger'>, input: NewSource, stderr: { isTTY?: boolean; write(text: string): unknown } = process.stderr): Promise<void> {
   const outcome = await checkZoomSource({
     endpoints: { apiUrl: input.apiUrl, oauthUrl: input.oauthUrl },
     auth: { kind: 's2s', accountId: input.zoomAccountId!, clientId: input.clientId, clientSecret: input.credentials.clientSecret },
@@ -228,6 +233,7 @@ async function checkSource(app: AppContext, input: NewSource): Promise<void> {
     logger: app.logger,
     requestsPerSecond: input.requestsPerSecond,
     requestsPerDay: input.requestsPerDay,
+    ...(stderr.isTTY ? { onRetry: (notice: string) => void stderr.write(`${notice}...\n`) } : {}),
   });
   if (outcome.error) throw outcome.error;
 }
