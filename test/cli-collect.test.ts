@@ -439,6 +439,13 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       expect(out.stderr).toBe('');
     }, 120_000);
 
+    it('shows durations as durations, not milliseconds: source add --help', async () => {
+      const out = await cli(['source', 'add', '--help'], { ZOOMTRAIL_DATA_DIR: '/dev/null/zoomtrail' });
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toMatch(/--poll-interval <duration>[\s\S]*?\(default: 5m\)/);
+      expect(out.stdout).toMatch(/--reconcile-interval <duration>[\s\S]*?\(default: 1h\)/);
+      expect(out.stdout).not.toMatch(/default: (300000|3600000)\)/);
+    }, 120_000);
   });
 
   it('poll --once with Zoom down for the whole cycle exits 4; source show then has the last error and its fix', async () => {

@@ -10,7 +10,7 @@ import { checkZoomSource } from '../collect/source-check.js';
 import { SOURCE_DEFAULTS } from '../collect/source-defaults.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
-import { formatDuration, parseDuration, parseDurationOption, parseIntegerOption } from './option-parsers.js';
+import { durationOption, formatDuration, parseDuration, parseIntegerOption } from './option-parsers.js';
 import { loadSourceHealth } from '../health/health-loader.js';
 import { describeQuietSchedule, parseQuietSchedule, QuietScheduleError } from '../health/quiet-schedule.js';
 import type { QuietSchedule, SourcePatch } from '../store/store.js';
@@ -48,9 +48,9 @@ export function registerSourceCommand(program: Command): void {
     .option('--api-url <url>', 'Zoom API base URL (ZoomGov: https://api.zoomgov.com/v2)', ZOOM_COMMERCIAL.apiUrl)
     .option('--oauth-url <url>', 'Zoom OAuth base URL (ZoomGov: https://zoomgov.com)', ZOOM_COMMERCIAL.oauthUrl)
     .option('--backfill-days <days>', 'days of history to read on first start, 1-180', parseIntegerOption('--backfill-days', 1, 180), SOURCE_DEFAULTS.backfillDays)
-    .option('--poll-interval <duration>', 'time between polls, 30s to 1d', parseDurationOption('--poll-interval', 30_000, 86_400_000), SOURCE_DEFAULTS.pollIntervalMs)
+    .addOption(durationOption('--poll-interval <duration>', 'time between polls, 30s to 1d', 30_000, 86_400_000, SOURCE_DEFAULTS.pollIntervalMs))
     .option('--settle-days <days>', 'days a past day stays open for late records, 0-7', parseIntegerOption('--settle-days', 0, 7), SOURCE_DEFAULTS.settleDays)
-    .option('--reconcile-interval <duration>', 'how often open days are re-read in full, 5m to 1d', parseDurationOption('--reconcile-interval', 300_000, 86_400_000), SOURCE_DEFAULTS.reconcileIntervalMs)
+    .addOption(durationOption('--reconcile-interval <duration>', 'how often open days are re-read in full, 5m to 1d', 300_000, 86_400_000, SOURCE_DEFAULTS.reconcileIntervalMs))
     .option('--rps <n>', 'requests per second this source may spend (Pro allows 10 for the whole account)', parseIntegerOption('--rps', 1, 40), SOURCE_DEFAULTS.requestsPerSecond)
     .option('--requests-per-day <n>', 'requests per UTC day this source may spend (Pro allows 30,000 for the whole account)', parseIntegerOption('--requests-per-day', 10, 60_000), SOURCE_DEFAULTS.requestsPerDay)
     .option('--no-check', 'save without checking the credentials against Zoom first')
