@@ -80,7 +80,7 @@ export function registerSourceCommand(program: Command): void {
           process.stdout.write('No sources yet. Add one with `zoomtrail source add --help`.\n');
           return;
         }
-        const table = rows.map(({ source: s, streams }) => [s.id, s.name, s.authKind, s.paused ? 'paused' : streamsStatus(streams), time(maxOf(streams.map((st) => st.lastSuccessAt))), time(maxOf(streams.map((st) => st.newestEventTimeMs)))]);
+        const table = rows.map(({ source: s, streams }) => [s.id, s.name, s.authKind, s.setupFinished === false ? 'setup incomplete' : s.paused ? 'paused' : streamsStatus(streams), time(maxOf(streams.map((st) => st.lastSuccessAt))), time(maxOf(streams.map((st) => st.newestEventTimeMs)))]);
         process.stdout.write(formatTable(['ID', 'NAME', 'AUTH', 'STATUS', 'LAST SUCCESS', 'NEWEST EVENT'], table));
       });
     });
