@@ -43,6 +43,11 @@ describe('source health model', () => {
   it('setup states come first: setup_incomplete, paused, not_collected_yet', () => {
     expect(health({ source: source({ authKind: 'authorization_code', hasRefreshToken: false }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] }).state).toBe('setup_incomplete');
     expect(health({ source: source({ paused: true }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] }).state).toBe('paused');
+    // A Server-to-Server draft whose check failed: setup incomplete, as an OAuth draft, not "paused — resume the source".
+    const draft = health({ source: source({ paused: true, setupFinished: false }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] });
+    expect(draft.state).toBe('setup_incomplete');
+    expect(draft.cause).toMatch(/^Setup not finished/);
+    expect(draft.fix).toMatch(/Finish Setup/);
     const fresh = [defaultStreamState('src', 'Zoom.Activity'), defaultStreamState('src', 'Zoom.Operation')];
     expect(health({ streams: fresh, heartbeats: [] }).state).toBe('not_collected_yet');
   });

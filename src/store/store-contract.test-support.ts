@@ -142,6 +142,16 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         expect(await store.getSource('src_aaaaaaaaaa')).toBeUndefined();
       });
 
+      it('keeps whether a source\'s setup was finished: true unless created as a draft, until updated', async () => {
+        const finished = await store.createSource(sampleSource());
+        expect(finished.setupFinished).toBe(true);
+        const draft = await store.createSource(sampleSource({ name: 'Draft', paused: true, setupFinished: false }));
+        expect(draft).toMatchObject({ paused: true, setupFinished: false });
+        expect((await store.getSource(draft.id))?.setupFinished).toBe(false);
+        expect(await store.updateSource(draft.id, { paused: false, setupFinished: true })).toMatchObject({ paused: false, setupFinished: true });
+        expect((await store.getSource(draft.id))?.setupFinished).toBe(true);
+      });
+
       it('throws UnknownSourceError for an unknown id', async () => {
         await expect(store.updateSource('src_nothere000', { paused: true })).rejects.toBeInstanceOf(UnknownSourceError);
         await expect(store.getSourceCredentials('src_nothere000')).rejects.toMatchObject({ code: 'unknown_source' });
