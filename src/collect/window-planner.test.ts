@@ -104,4 +104,9 @@ describe('provenCore', () => {
     expect(provenCore(read, '2026-03-08')).toEqual({ first: '2026-03-04', last: '2026-03-06' });
     expect(provenCore(read, '2026-03-04')).toBeNull();
   });
+  it('a clamp that leaves exactly one provable day proves that day; one day less proves nothing', () => {
+    // Zoom answered up to 03-06: with two days of padding after, 03-04 (the core's first day) is the last provable day.
+    expect(provenCore(read, '2026-03-06')).toEqual({ first: '2026-03-04', last: '2026-03-04' });
+    expect(provenCore(read, '2026-03-05')).toBeNull();
+  });
 });
