@@ -103,6 +103,26 @@ describe('collection end to end against the simulator', () => {
     expect(h.sim.requests.slice(before).every((r) => r.query.to === TODAY)).toBe(true);
   });
 
+  it('a Zoom that echoes from/to as date-times and moves a future `to` back to today: polls succeed, today is proven, re-reads add nothing', async () => {
+    h = await startCollectHarness({ echoedDateForm: 'dateTime', clampFutureTo: true });
+    const reports = await h.cycle();
+    expect(reports.map((r) => [r.outcome, r.error?.message])).toEqual([['ok', undefined], ['ok', undefined]]);
+    const total = await expectStoreEqualsTruth(h);
+    const coverage = await h.store.listDayCoverage(h.source.id, 'Zoom.Operation', FIRST_DAY, TODAY);
+    expect(coverage.filter((d) => d.lastFullReadAt !== null).map((d) => d.day)).toEqual(Array.from({ length: 10 }, (_, i) => addDays(FIRST_DAY, i)));
+    // Zoom answered `to` = today while asked two days later.
+    const asked = h.sim.requests.filter((r) => r.path.startsWith('/v2/report'));
+    expect(asked.some((r) => (r.query.to ?? '') > TODAY)).toBe(true);
+
+    h.clock.advance(5 * MINUTE);
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    h.clock.advance(61 * MINUTE);
+    const again = await h.cycle({ reconcile: true });
+    expect(again.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(again.reduce((n, r) => n + r.inserted, 0)).toBe(0);
+    expect(await expectStoreEqualsTruth(h)).toBe(total);
+  });
+
   it('days cut at UTC-12 with `to` inclusive: the padded windows still cover every UTC day', async () => {
     h = await startCollectHarness({ dayCutOffsetMinutes: -12 * 60 });
     await cycleUntilClean(h);
