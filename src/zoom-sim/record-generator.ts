@@ -33,6 +33,20 @@ export interface GenerateDayOptions {
 export interface GeneratedDay {
   activities: ActivityLogRecord[];
   operations: OperationLogRecord[];
+  /**
+   * Ground truth for detection tests, independent of the rules: each
+   * operation made from DETECTION_TRIGGERS (an alert of `ruleId` expected) or
+   * NEAR_MISSES (no alert of any Zoom rule expected), copies included.
+   */
+  planted: PlantedSample[];
+}
+
+export interface PlantedSample {
+  /** The record as generated (the same object as in `operations`). */
+  record: OperationLogRecord;
+  ruleId: string;
+  /** True for a trigger, false for a near miss. */
+  expectAlert: boolean;
 }
 
 /** An operation record, without time and operator, that a rule is expected to fire or not fire on. */
@@ -272,6 +286,12 @@ export const NEAR_MISSES: ReadonlyArray<DetectionSample> = [
   ),
   account(RULE_TWO_FACTOR, 'Security  - Sign in with Two-Factor Authentication: from Off to On', {
     note: 'turned on, not off',
+  }),
+  account(RULE_TWO_FACTOR, 'Security  - Sign in with Two-Factor Authentication: from Off to Off', {
+    note: 'saved while already off: nothing was turned off',
+  }),
+  account(RULE_SIGN_IN_REQUIREMENTS, 'Sign-In Password Requirement  - Include at least 1 number: from Off to Off ', {
+    note: 'saved while already off: no requirement was dropped',
   }),
   {
     ruleId: RULE_PRIVILEGED_ROLE,
@@ -1054,7 +1074,7 @@ function generateOperations(
   count: number,
   detectionShare: number,
   identicalShare: number,
-): OperationLogRecord[] {
+): { operations: OperationLogRecord[]; planted: PlantedSample[] } {
   const tod = timeOfDay();
   const dups = duplicateCount(count, identicalShare);
   const base = count - dups;
@@ -1067,15 +1087,21 @@ function generateOperations(
   // Walking the triggers from a random start guarantees every trigger appears
   // once a day has at least as many detections as there are triggers.
   const firstTrigger = triggers.length > 0 ? rng.int(0, triggers.length) : 0;
+  // Near misses are walked the same way, so a day with enough of them has each one.
+  const firstNearMiss = rng.int(0, nearMisses.length);
+  let nearMissCount = 0;
+  const plantedAt = new Map<number, { ruleId: string; expectAlert: boolean }>();
 
   for (let i = 0; i < base; i++) {
     let draft: OperationDraft;
     if (i < detections) {
       const t = triggers[(firstTrigger + i) % triggers.length] as DetectionSample;
       draft = op(rng.pick(pop.operators), t.category_type, t.action, t.operation_detail);
+      plantedAt.set(i, { ruleId: t.ruleId, expectAlert: true });
     } else if (rng.chance(NEAR_MISS_SHARE)) {
-      const t = rng.pick(nearMisses);
+      const t = nearMisses[(firstNearMiss + nearMissCount++) % nearMisses.length] as DetectionSample;
       draft = op(rng.pick(pop.operators), t.category_type, t.action, t.operation_detail);
+      plantedAt.set(i, { ruleId: t.ruleId, expectAlert: false });
     } else {
       const category = CATEGORIES[weightedIndex(rng, CATEGORY_WEIGHTS)]!;
       const operator =
@@ -1095,9 +1121,12 @@ function generateOperations(
   for (let i = 0; i < dups; i++) {
     const j = rng.int(0, base);
     secs[records.length] = secs[j]!;
+    const planted = plantedAt.get(j);
+    if (planted) plantedAt.set(records.length, planted);
     records.push({ ...(records[j] as OperationLogRecord) });
   }
-  return sortBySecond(records, secs);
+  const planted = [...plantedAt].map(([i, p]) => ({ record: records[i]!, ...p }));
+  return { operations: sortBySecond(records, secs), planted };
 }
 
 /**
@@ -1134,7 +1163,7 @@ export function generateDay(options: GenerateDayOptions): GeneratedDay {
       volume.activities,
       identicalShare,
     ),
-    operations: generateOperations(
+    ...generateOperations(
       SeededRandom.forKey(seed, `operations:${day}`),
       pop,
       prefix,
