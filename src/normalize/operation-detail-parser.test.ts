@@ -76,7 +76,7 @@ const documentedFormats: Case[] = [
   {
     name: 'activate user, trailing space, no changes (doc)',
     category: 'User',
-    action: 'Activate',
+    action: 'Update',
     detail: 'Activate User someone@example.com ',
     expected: { kind: 'user', verb: 'activate', email: 'someone@example.com', changes: [] },
   },
