@@ -120,6 +120,12 @@ export function provenCore(planned: PlannedRead, zoomTo: string, today?: string)
   return last < planned.core.first ? null : { first: planned.core.first, last };
 }
 
+/** The oldest day a stream keeps complete: `backfillDays` back from `today` (1..ZOOM_RETENTION_DAYS of them). */
+export function backfillFirstDay(today: string, backfillDays: number): string {
+  const days = Math.min(Math.max(1, Math.floor(backfillDays)), ZOOM_RETENTION_DAYS);
+  return addDays(today, -(days - 1));
+}
+
 export function planStream(args: {
   nowMs: number;
   settings: PlanSettings;
@@ -130,8 +136,7 @@ export function planStream(args: {
 }): StreamPlan {
   const { nowMs, settings } = args;
   const today = utcDay(nowMs);
-  const backfillDays = Math.min(Math.max(1, Math.floor(settings.backfillDays)), ZOOM_RETENTION_DAYS);
-  const firstDay = addDays(today, -(backfillDays - 1));
+  const firstDay = backfillFirstDay(today, settings.backfillDays);
   const byDay = new Map(args.coverage.map((row) => [row.day, row]));
   const openDayRecords = args.coverage.filter((row) => row.day >= firstDay && nowMs < settleAtMs(row.day, settings.settleDays)).reduce((n, row) => n + row.records, 0);
   const reconcileIntervalMs = effectiveReconcileIntervalMs(settings, openDayRecords);

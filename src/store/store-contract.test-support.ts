@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, utcDay } from '../shared/clock.js';
+import { ManualClock, utcDay, type Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { EventRow, FailureRow, NewSource, PageCommit, Store, StoredEvent, StreamError } from './store.js';
 import { UnknownSourceError } from './store-errors.js';
 
 /** What a store implementation's test passes in to open a fresh, empty store. */
 export interface StoreContractOptions {
-  clock: ManualClock;
+  clock: Clock;
   /** Rows per query when streaming; small, so paging is exercised. */
   batchSize: number;
 }
