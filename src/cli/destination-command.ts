@@ -6,7 +6,7 @@ import { DESTINATION_SENDERS, senderFor } from '../alert/destination-registry.js
 import { testNotification } from '../alert/test-notification.js';
 import { SEVERITIES, type Severity } from '../detect/rule.js';
 import { findRule } from '../rules/rule-registry.js';
-import type { DestinationRecord } from '../store/alert-store.js';
+import type { DestinationRecord } from '../store/destination-store.js';
 import { UnknownDestinationError } from '../store/store-errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';

@@ -6,15 +6,17 @@ import type {
   AlertFilter,
   AlertQuery,
   AlertRecord,
+  RuleErrorQuery,
+  RuleErrorRecord,
+} from './alert-store.js';
+import type {
   DeliveryAttemptRecord,
   DeliveryQuery,
   DeliveryRecord,
   DestinationPatch,
   DestinationRecord,
   NewDestination,
-  RuleErrorQuery,
-  RuleErrorRecord,
-} from './alert-store.js';
+} from './destination-store.js';
 import { afterPosition, ALERT_SORT_KEYS } from './alert-order.js';
 import { destinationSecretContext, toAlertRecord, toDeliveryAttemptRecord, toDeliveryRecord, toDestinationRecord } from './alert-rows.js';
 import type { SecretBox } from './secret-box.js';

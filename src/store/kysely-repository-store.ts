@@ -5,15 +5,17 @@ import type {
   AlertFilter,
   AlertQuery,
   AlertRecord,
+  RuleErrorQuery,
+  RuleErrorRecord,
+} from './alert-store.js';
+import type {
   DeliveryAttemptRecord,
   DeliveryQuery,
   DeliveryRecord,
   DestinationPatch,
   DestinationRecord,
   NewDestination,
-  RuleErrorQuery,
-  RuleErrorRecord,
-} from './alert-store.js';
+} from './destination-store.js';
 import { AlertRepository } from './alert-repository.js';
 import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';

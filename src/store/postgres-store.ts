@@ -5,10 +5,10 @@ import type { LogType } from '../zoom/report-records.js';
 import type {
   AlertRecord,
   AlertStatus,
-  DeliveryAttemptInput,
   DetectionCommit,
   DetectionCommitResult,
 } from './alert-store.js';
+import type { DeliveryAttemptInput } from './destination-store.js';
 import { KyselyRepositoryStore } from './kysely-repository-store.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import type { SystemAlertInput } from './health-store.js';
