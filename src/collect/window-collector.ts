@@ -6,7 +6,7 @@ import { PAGE_SIZE, readReportWindow, type ReportPage, type ReportWindow } from 
 import type { ReportStream } from '../zoom/report-records.js';
 import type { ZoomApiClient } from '../zoom/zoom-api-client.js';
 import { WindowIngest, type EventsStoredListener } from './page-ingest.js';
-import { daysFrom } from './utc-days.js';
+import { daysFrom } from '../domain/utc-days.js';
 
 /** Everything one stream's reads need; built once per source. */
 export interface StreamContext {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../shared/clock.js';
-import type { DestinationSecret } from '../alert/destination.js';
+import type { DestinationSecret } from '../domain/destination-settings.js';
 import type {
   AlertFilter,
   AlertQuery,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import { SEVERITIES } from '../detect/rule.js';
+import { SEVERITIES } from '../domain/severity.js';
 import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertQuery, type AlertRecord, type AlertSort, type RuleMatchRow } from './alert-store.js';
 import type { StoreContractOptions, StoreUnderTest } from './store-contract.test-support.js';
 import { sampleEvent, sampleSource } from './store-contract.test-support.js';

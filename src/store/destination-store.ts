@@ -1,4 +1,4 @@
-import type { DestinationKind, DestinationSecret, DestinationSettings } from '../alert/destination.js';
+import type { DestinationKind, DestinationSecret, DestinationSettings } from '../domain/destination-settings.js';
 
 /**
  * The store's part for destinations and the delivery outbox. Deliveries are

@@ -30,8 +30,8 @@ import type {
   TakenAuthorization,
   UserRecord,
 } from './auth-store.js';
-import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
-import type { DestinationSecret } from '../alert/destination.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
+import type { DestinationSecret } from '../domain/destination-settings.js';
 import { CoverageReader } from './coverage-reader.js';
 import { EventReader } from './event-reader.js';
 import { SecretBox } from './secret-box.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
-import { destinationWants } from '../alert/destination-filter.js';
+import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord } from './alert-store.js';
 import { toAlertRecord, toDestinationRecord } from './alert-rows.js';
 import type { SystemAlertInput } from './health-store.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../../alert/destination.js';
+import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../../domain/destination-settings.js';
 import { senderFor } from '../../alert/destination-registry.js';
 import { testNotification } from '../../alert/test-notification.js';
-import type { Severity } from '../../detect/rule.js';
+import type { Severity } from '../../domain/severity.js';
 import { findRule } from '../../rules/rule-registry.js';
 import type { DestinationPatch, DestinationRecord } from '../../store/destination-store.js';
 import type { ApiContext } from '../api-context.js';
