@@ -9,7 +9,41 @@
  * survive.
  */
 import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
+import {
+  DEPARTMENTS,
+  GROUP_NAMES,
+  IM_SETTINGS,
+  JOB_TITLES,
+  LOCATIONS,
+  MEETING_TOPICS,
+  NON_PRIVILEGED_ROLES,
+  PLANS,
+  ROLE_PRIVILEGES,
+  ROOM_SETTINGS,
+  ROOMS,
+  SUB_ACCOUNTS,
+  WEBINAR_SETTINGS,
+} from './operation-vocabulary.js';
+import {
+  BROWSER_VERSION,
+  CUSTOM_ROLES,
+  DESKTOP_VERSIONS,
+  FIRST_NAMES,
+  HOME_PREFIXES,
+  LAST_NAMES,
+  MOBILE_VERSIONS,
+  NEW_HIRE_COUNT,
+  POPULATION_SIZE,
+  WORK_STARTS_UTC_HOURS,
+} from './population-tables.js';
 import { SeededRandom } from './seeded-random.js';
+import {
+  ACCOUNT_SECTIONS,
+  GROUP_SETTINGS,
+  USER_SETTINGS_SECTIONS,
+  type SectionDef,
+  type SettingDef,
+} from './settings-tables.js';
 
 export interface DayVolume {
   activities: number;
@@ -347,38 +381,6 @@ export const NEAR_MISSES: ReadonlyArray<DetectionSample> = [
 // ---------------------------------------------------------------------------
 // Population: the same ~50 people on every day of one seed.
 
-const FIRST_NAMES = [
-  'alex', 'amara', 'ana', 'ben', 'carlos', 'chen', 'chloe', 'daniel', 'dev', 'diego',
-  'elena', 'emma', 'fatima', 'felix', 'grace', 'hana', 'hugo', 'ines', 'isaac', 'jamal',
-  'jordan', 'julia', 'kai', 'kenji', 'lara', 'leo', 'lina', 'lucas', 'maya', 'mei',
-  'mohammed', 'nadia', 'noah', 'olivia', 'omar', 'priya', 'rafael', 'rosa', 'sam', 'sara',
-  'sofia', 'tariq', 'theo', 'uma', 'victor', 'wei', 'yara', 'yusuf', 'zoe', 'zara',
-] as const;
-
-const LAST_NAMES = [
-  'adams', 'ahmed', 'alvarez', 'baker', 'becker', 'brown', 'chen', 'cohen', 'costa', 'diaz',
-  'dubois', 'evans', 'fischer', 'garcia', 'gupta', 'hansen', 'hughes', 'ito', 'jensen', 'kim',
-  'kowalski', 'kumar', 'lee', 'lopez', 'martin', 'meyer', 'moreau', 'murphy', 'nakamura', 'nguyen',
-  'novak', 'okafor', 'olsen', 'patel', 'perez', 'rossi', 'santos', 'schmidt', 'silva', 'singh',
-  'suzuki', 'tanaka', 'taylor', 'thompson', 'walker', 'wang', 'weber', 'wilson', 'wong', 'young',
-] as const;
-
-const POPULATION_SIZE = 50;
-/** Custom roles an account has defined; none of them is privileged. */
-const CUSTOM_ROLES = ['Auditors', 'Help Desk', 'Report Viewer', 'Zoom Rooms Manager', 'IT Support'] as const;
-/** Spare name pairs, never in the population, for users being added. */
-const NEW_HIRE_COUNT = 40;
-
-// Real records: `client_type` in lower case (`mac`, `windows`, `android`, `ios`)
-// or `Browser`; `version` four dotted numbers (`5.13.7.15481`), `-` for Browser.
-const DESKTOP_VERSIONS = [
-  '5.13.7.15481', '5.15.7.21404', '5.16.10.26186', '5.17.5.31030', '5.17.11.34827',
-  '6.0.2.33403', '6.0.11.39959', '6.1.5.48206',
-] as const;
-const MOBILE_VERSIONS = ['5.13.7.8793', '5.17.10.20256', '6.0.2.21130', '6.0.11.22450', '6.1.1.23211'] as const;
-/** What a Browser sign-in reports as its version. */
-const BROWSER_VERSION = '-';
-
 interface ClientProfile {
   client_type: string;
   /** Undefined when this client reports no version. */
@@ -406,11 +408,6 @@ interface Population {
   officeIps: readonly string[];
   officeIpv6Prefix: string;
 }
-
-// Home connections: mostly documentation ranges, some public-looking ISP prefixes
-// so that IP based features (geolocation, threat intel) see realistic values.
-const HOME_PREFIXES = ['198.51.100', '192.0.2', '24.17', '73.162', '81.2', '86.147', '98.207', '174.63'] as const;
-const WORK_STARTS_UTC_HOURS = [13, 13, 14, 15, 16, 7, 8, 8, 1] as const;
 
 const populationCache = new Map<string, Population>();
 
@@ -652,163 +649,8 @@ function generateActivities(
 // ---------------------------------------------------------------------------
 // Operations: background admin work.
 
-/**
- * How a setting may change in background traffic. Settings that one of
- * Panther's rules watches only move in the direction that does not fire it,
- * so every alert in a generated day comes from DETECTION_TRIGGERS.
- */
-type Direction = 'either' | 'enableOnly' | 'disableOnly';
-
-interface SettingDef {
-  name: string;
-  direction?: Direction;
-  /** Numeric setting: the values it moves between. */
-  values?: readonly number[];
-  /** Numeric setting that may only grow (weakening it would be a sign-in requirement change). */
-  growOnly?: boolean;
-}
-
-interface SectionDef {
-  section: string;
-  weight: number;
-  settings: readonly SettingDef[];
-}
-
-const ACCOUNT_SECTIONS: readonly SectionDef[] = [
-  {
-    section: 'Meeting',
-    weight: 6,
-    settings: [
-      { name: 'Maximum participants', values: [100, 300, 500, 1000] },
-      { name: 'Join before host' },
-      { name: 'Mute participants upon entry' },
-      { name: 'Co-host' },
-      { name: 'Polling' },
-      { name: 'Breakout room' },
-      { name: 'Remote control' },
-      { name: 'Allow removed participants to rejoin' },
-    ],
-  },
-  {
-    section: 'In Meeting (Basic)',
-    weight: 4,
-    settings: [
-      { name: 'Chat' },
-      { name: 'Private chat' },
-      { name: 'File transfer' },
-      { name: 'Screen sharing' },
-      { name: 'Annotation' },
-      { name: 'Whiteboard' },
-    ],
-  },
-  {
-    section: 'Schedule Meeting',
-    weight: 3,
-    settings: [{ name: 'Host video' }, { name: 'Participants video' }, { name: 'Enable Personal Meeting ID' }],
-  },
-  {
-    section: 'Recording',
-    weight: 3,
-    settings: [
-      { name: 'Cloud recording' },
-      { name: 'Local recording' },
-      { name: 'Automatic recording' },
-      { name: 'Delete cloud recordings after days', values: [30, 60, 90, 120, 365] },
-    ],
-  },
-  {
-    section: 'Security',
-    weight: 3,
-    settings: [
-      { name: 'Waiting Room' },
-      { name: 'Only authenticated users can join meetings', direction: 'enableOnly' },
-      { name: 'Sign in with Two-Factor Authentication', direction: 'enableOnly' },
-      { name: 'Require a passcode when scheduling new meetings', direction: 'enableOnly' },
-      { name: 'Require a passcode for instant meetings', direction: 'enableOnly' },
-      { name: 'Require that all meetings are secured with one security option', direction: 'enableOnly' },
-      { name: 'Automatically sign users out after a specified time', direction: 'enableOnly' },
-      { name: 'Embed passcode in invite link for one-click join' },
-    ],
-  },
-  {
-    section: 'Sign-in Methods',
-    weight: 1,
-    settings: [
-      { name: 'Allow users to sign in with Google', direction: 'disableOnly' },
-      { name: 'Allow users to sign in with Apple ID', direction: 'disableOnly' },
-      { name: 'Allow users to sign in with Facebook', direction: 'disableOnly' },
-      { name: 'Allow users to sign in with Microsoft', direction: 'disableOnly' },
-    ],
-  },
-  {
-    section: 'Sign-In Password Requirement',
-    weight: 1,
-    settings: [
-      { name: 'Have at least specified length of characters', values: [8, 10, 12, 14, 16], growOnly: true },
-      { name: 'Include at least 1 letter', direction: 'enableOnly' },
-      { name: 'Include at least 1 number', direction: 'enableOnly' },
-      { name: 'Include at least 1 special character', direction: 'enableOnly' },
-      { name: 'Include both uppercase and lowercase characters', direction: 'enableOnly' },
-    ],
-  },
-  {
-    section: 'Telephone',
-    weight: 1,
-    settings: [{ name: 'Toll Call' }, { name: 'Call Me' }, { name: 'Mask phone number in the participant list' }],
-  },
-  {
-    section: 'Email Notification',
-    weight: 1,
-    settings: [{ name: 'When a cloud recording is available' }, { name: 'When attendees join meeting before host' }],
-  },
-];
 const ACCOUNT_SECTION_WEIGHTS = cumulative(ACCOUNT_SECTIONS.map((s) => s.weight));
-
-/** The sections a user can change for themselves. */
-const USER_SETTINGS_SECTIONS: readonly SectionDef[] = ACCOUNT_SECTIONS.filter((s) =>
-  ['Meeting', 'In Meeting (Basic)', 'Schedule Meeting', 'Recording', 'Email Notification'].includes(s.section),
-);
 const USER_SETTINGS_SECTION_WEIGHTS = cumulative(USER_SETTINGS_SECTIONS.map((s) => s.weight));
-
-const GROUP_SETTINGS: readonly SettingDef[] = [
-  { name: 'Join before host' },
-  { name: 'Cloud recording' },
-  { name: 'Local recording' },
-  { name: 'Waiting Room' },
-  { name: 'Screen sharing' },
-  { name: 'Chat' },
-  { name: 'Breakout room' },
-  { name: 'Mute participants upon entry' },
-  { name: 'Personal Meeting ID (PMI) Passcode', direction: 'enableOnly' },
-  { name: 'Require a passcode when scheduling new meetings', direction: 'enableOnly' },
-];
-
-const GROUP_NAMES = [
-  'Engineers', 'Sales', 'Marketing', 'Support', 'Springfield', 'Finance', 'Legal',
-  'Contractors', 'Executives', 'Customer Success', 'Berlin Office', 'Interns',
-] as const;
-const ROLE_PRIVILEGES = [
-  'View Dashboard', 'Edit Users', 'View Usage Reports', 'View Operation Logs',
-  'Manage Zoom Rooms', 'Edit Account Settings', 'View Recordings',
-] as const;
-const DEPARTMENTS = [
-  'Engineering', 'Sales', 'Marketing', 'Finance', 'Support', 'Legal', 'People Ops', 'IT', 'Operations', 'Product',
-] as const;
-const JOB_TITLES = [
-  'Contractor', 'Software Engineer', 'Account Executive', 'Product Manager', 'Designer',
-  'Support Specialist', 'Director of Sales', 'Intern', 'IT Administrator', 'Recruiter',
-] as const;
-const LOCATIONS = ['Berlin', 'San Francisco', 'London', 'Austin', 'Singapore', 'Remote'] as const;
-const ROOMS = ['Boardroom 3F', 'Huddle 2A', 'Huddle 2B', 'Training Room', 'Lobby Kiosk', 'Focus Room 5'] as const;
-const ROOM_SETTINGS = [
-  'Allow screen sharing', 'Enable auto-answer', 'Show meeting topic on Zoom Rooms display', 'Enable wireless screen share',
-] as const;
-const MEETING_TOPICS = [
-  'Weekly Sync', 'All Hands', 'Sprint Review', 'Customer Onboarding', '1:1', 'Board Prep', 'Design Review',
-] as const;
-const PLANS = ['Business', 'Pro', 'Large Meetings 500', 'Webinar 500', 'Cloud Recording 1TB'] as const;
-const SUB_ACCOUNTS = ['EMEA Branch', 'APAC Branch', 'Research Lab'] as const;
-const NON_PRIVILEGED_ROLES = ['Member', 'Member', 'Member', ...CUSTOM_ROLES] as const;
 
 function cumulative(weights: readonly number[]): Float64Array {
   const out = new Float64Array(weights.length);
@@ -1006,7 +848,7 @@ function webinarOperation(rng: SeededRandom, pop: Population, operator: string):
   if (roll < 0.55) {
     return op(operator, 'Webinar', 'Delete', trailing(rng, `Delete Webinar License Webinar 500 for ${(rng.pick(pop.members) as SimUser).email}`));
   }
-  const setting = rng.pick(['Q&A', 'Practice session', 'Attendee chat', 'Webinar polls']);
+  const setting = rng.pick(WEBINAR_SETTINGS);
   return op(
     operator,
     'Webinar',
@@ -1023,7 +865,7 @@ function imOperation(rng: SeededRandom, pop: Population, operator: string): Oper
   if (roll < 0.7) {
     return op(operator, 'IM', 'Update', trailing(rng, `Edit IM Group ${group}  - Add Members: ${(rng.pick(pop.members) as SimUser).email}`));
   }
-  const setting = rng.pick(['Allow users to send files', 'Allow users to share screenshots', 'Show link previews']);
+  const setting = rng.pick(IM_SETTINGS);
   return op(
     operator,
     'IM',
