@@ -36,6 +36,8 @@ import {
   POPULATION_SIZE,
   WORK_STARTS_UTC_HOURS,
 } from './population-tables.js';
+import { DETECTION_TRIGGERS, NEAR_MISSES } from './scenarios/detection-scenarios.js';
+import type { DetectionSample } from './scenarios/detection-scenario.js';
 import { SeededRandom } from './seeded-random.js';
 import {
   ACCOUNT_SECTIONS,
@@ -44,6 +46,9 @@ import {
   type SectionDef,
   type SettingDef,
 } from './settings-tables.js';
+
+export { PANTHER_ZOOM_RULE_IDS, type DetectionSample } from './scenarios/detection-scenario.js';
+export { DETECTION_TRIGGERS, NEAR_MISSES } from './scenarios/detection-scenarios.js';
 
 export interface DayVolume {
   activities: number;
@@ -58,7 +63,7 @@ export interface GenerateDayOptions {
   volume: DayVolume;
   /** Email domain, default `example.com`. */
   domain?: string;
-  /** Share of operation records that are the detection-triggering changes below, default 0.05. */
+  /** Share of operation records that are DETECTION_TRIGGERS (see scenarios/), default 0.05. */
   detectionShare?: number;
   /** Share of records that get an exact duplicate in the same second (two real identical events), default 0.01. */
   identicalShare?: number;
@@ -82,301 +87,6 @@ export interface PlantedSample {
   /** True for a trigger, false for a near miss. */
   expectAlert: boolean;
 }
-
-/** An operation record, without time and operator, that a rule is expected to fire or not fire on. */
-export interface DetectionSample {
-  /** Id of the Panther rule concerned. */
-  ruleId: string;
-  category_type: string;
-  action: string;
-  operation_detail: string;
-  /**
-   * True when this is the same change as a Panther test event, written in a way
-   * Panther's raw string comparison misses. A better rule should still fire.
-   */
-  variant?: boolean;
-  /** Why the sample is here, for test failure messages. */
-  note?: string;
-}
-
-/** Panther's eight Zoom.Operation detections, in the order of panther-conventions.md. */
-export const PANTHER_ZOOM_RULE_IDS = [
-  'Zoom.All.Meetings.Secured.With.One.Option.Disabled',
-  'Zoom.Automatic.Sign.Out.Disabled',
-  'Zoom.New.Meeting.Passcode.Required.Disabled',
-  'Zoom.PasscodeDisabled',
-  'Zoom.Sign.In.Method.Modified',
-  'Zoom.Sign.In.Requirements.Changed',
-  'Zoom.Two.Factor.Authentication.Disabled',
-  'Zoom.User.Promoted.to.Privileged.Role',
-] as const;
-
-const [
-  RULE_ONE_OPTION,
-  RULE_AUTO_SIGN_OUT,
-  RULE_NEW_MEETING_PASSCODE,
-  RULE_GROUP_PASSCODE,
-  RULE_SIGN_IN_METHOD,
-  RULE_SIGN_IN_REQUIREMENTS,
-  RULE_TWO_FACTOR,
-  RULE_PRIVILEGED_ROLE,
-] = PANTHER_ZOOM_RULE_IDS;
-
-const TWO_FACTOR_OFF = 'Security  - Sign in with Two-Factor Authentication: from On to Off';
-const NEW_MEETING_PASSCODE_OFF = 'Security  - Require a passcode when scheduling new meetings: from On to Off';
-
-function account(ruleId: string, operation_detail: string, extra: Partial<DetectionSample> = {}): DetectionSample {
-  return { ruleId, category_type: 'Account', action: 'Update', operation_detail, ...extra };
-}
-
-/**
- * Operation records each of Panther's Zoom detections fires on, plus `variant`
- * records: the same change in a form Panther's exact comparisons miss.
- * Emails use `example.com`; `generateDay` rewrites them to its `domain`.
- */
-export const DETECTION_TRIGGERS: ReadonlyArray<DetectionSample> = [
-  account(RULE_ONE_OPTION, 'Security  - Require that all meetings are secured with one security option: from On to Off'),
-  account(
-    RULE_ONE_OPTION,
-    'Security  - Waiting Room: from On to Off - Require that all meetings are secured with one security option: from On to Off ',
-    { note: 'several changes and a trailing space; Panther matches a substring, so it still fires' },
-  ),
-  account(RULE_AUTO_SIGN_OUT, 'Security  - Automatically sign users out after a specified time: from On to Off'),
-  account(RULE_AUTO_SIGN_OUT, 'Security  - Automatically sign users out after a specified time: from On to Off ', {
-    note: 'trailing space; Panther matches a substring, so it still fires',
-  }),
-  account(RULE_NEW_MEETING_PASSCODE, NEW_MEETING_PASSCODE_OFF),
-  account(RULE_NEW_MEETING_PASSCODE, 'Security - Require a passcode when scheduling new meetings: from On to Off', {
-    variant: true,
-    note: 'one space before the dash; Panther compares the whole detail',
-  }),
-  account(RULE_NEW_MEETING_PASSCODE, `${NEW_MEETING_PASSCODE_OFF} `, {
-    variant: true,
-    note: 'trailing space; Panther compares the whole detail',
-  }),
-  account(
-    RULE_NEW_MEETING_PASSCODE,
-    `${NEW_MEETING_PASSCODE_OFF} - Require a passcode for instant meetings: from On to Off`,
-    { variant: true, note: 'joined with a second change; Panther compares the whole detail' },
-  ),
-  {
-    ruleId: RULE_GROUP_PASSCODE,
-    category_type: 'User Group',
-    action: 'Update',
-    operation_detail: 'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from On to Off',
-  },
-  {
-    ruleId: RULE_GROUP_PASSCODE,
-    category_type: 'User Group',
-    action: 'Update',
-    operation_detail: 'Edit Group Engineers  - Personal Meeting ID (PMI) Passcode: from On to Off ',
-    note: 'trailing space; Panther strips the change, so it still fires',
-  },
-  {
-    ruleId: RULE_GROUP_PASSCODE,
-    category_type: 'User Group',
-    action: 'Update',
-    operation_detail: 'Edit Group Sales-EMEA  - Personal Meeting ID (PMI) Passcode: from On to Off',
-    variant: true,
-    note: 'hyphen in the group name; Panther splits the detail on every "-"',
-  },
-  {
-    ruleId: RULE_GROUP_PASSCODE,
-    category_type: 'User Group',
-    action: 'Update',
-    operation_detail:
-      'Edit Group Contractors  - Join before host: from Off to On - Personal Meeting ID (PMI) Passcode: from On to Off ',
-    variant: true,
-    note: 'passcode is the second change; Panther only reads the first',
-  },
-  account(RULE_SIGN_IN_METHOD, 'Sign-in Methods  - Allow users to sign in with Google: from Off to On'),
-  account(RULE_SIGN_IN_METHOD, 'Sign-in Methods  - Allow users to sign in with Apple ID: from Off to On ', {
-    note: 'trailing space; Panther matches substrings, so it still fires',
-  }),
-  account(RULE_SIGN_IN_METHOD, 'Sign-in Methods - Allow users to sign in with Microsoft: from Off to On', {
-    variant: true,
-    note: 'one space before the dash; Panther looks for two',
-  }),
-  account(
-    RULE_SIGN_IN_REQUIREMENTS,
-    'Sign-In Password Requirement  - Include at least 1 letter: from On to Off - Include at least 1 number: from On to Off - Include both uppercase and lowercase characters: from On to Off',
-  ),
-  account(
-    RULE_SIGN_IN_REQUIREMENTS,
-    'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 special character: from On to Off ',
-    { note: 'a numeric change first and a trailing space; Panther matches substrings, so it still fires' },
-  ),
-  account(RULE_TWO_FACTOR, TWO_FACTOR_OFF),
-  account(RULE_TWO_FACTOR, 'Security - Sign in with Two-Factor Authentication: from On to Off', {
-    variant: true,
-    note: 'one space before the dash; Panther compares the whole detail',
-  }),
-  account(RULE_TWO_FACTOR, `${TWO_FACTOR_OFF} `, {
-    variant: true,
-    note: 'trailing space; Panther compares the whole detail',
-  }),
-  account(RULE_TWO_FACTOR, `${TWO_FACTOR_OFF} - Only authenticated users can join meetings: from On to Off`, {
-    variant: true,
-    note: 'joined with a second change; Panther compares the whole detail',
-  }),
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Update',
-    operation_detail: 'Change Role  - jordan.lee@example.com: from Member to Admin',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Batch Update',
-    operation_detail: 'Change Role  - priya.patel@example.com: from Member to Co-Owner',
-    note: 'Panther tests for "Update" in the action, so Batch Update fires',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'SCIM API - Update',
-    operation_detail: 'Change Role  - noah.kim@example.com: from Member to Billing Admin',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Update',
-    operation_detail: 'Change Role  - sara.costa@example.com: from Auditors to Owner',
-    note: 'a custom role is not privileged',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Update',
-    operation_detail: 'Change Role - lucas.silva@example.com: from Member to Admin',
-    note: 'one space before the dash; Panther only checks the "Change Role" prefix, so it still fires',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Update',
-    operation_detail: 'Change Role  - jordan.lee@example.com: from Member to Admin ',
-    variant: true,
-    note: 'trailing space; Panther reads the new role as "Admin "',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Batch Update',
-    operation_detail: 'Change Role  - mei.tanaka@example.com: from Member to Co-Owner ',
-    variant: true,
-    note: 'Batch Update with a trailing space; Panther reads the new role as "Co-Owner "',
-  },
-];
-
-/**
- * Records that look like DETECTION_TRIGGERS but must not fire the rule named
- * in `ruleId` (nor, in Panther, any other of the eight). `generateDay` mixes
- * them into ordinary traffic: turning a protection back on is normal admin work.
- */
-export const NEAR_MISSES: ReadonlyArray<DetectionSample> = [
-  account(RULE_ONE_OPTION, 'Security  - Require that all meetings are secured with one security option: from Off to On', {
-    note: 'turned on, not off',
-  }),
-  account(RULE_AUTO_SIGN_OUT, 'Security  - Automatically sign users out after a specified time: from Off to On', {
-    note: 'turned on, not off',
-  }),
-  account(RULE_NEW_MEETING_PASSCODE, 'Security  - Require a passcode when scheduling new meetings: from Off to On', {
-    note: 'turned on, not off',
-  }),
-  account(RULE_NEW_MEETING_PASSCODE, 'Security  - Require a passcode for instant meetings: from On to Off', {
-    note: 'instant meetings, not new scheduled meetings',
-  }),
-  {
-    ruleId: RULE_GROUP_PASSCODE,
-    category_type: 'User Group',
-    action: 'Update',
-    operation_detail: 'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from Off to On',
-    note: 'turned on, not off',
-  },
-  {
-    ruleId: RULE_GROUP_PASSCODE,
-    category_type: 'User Group',
-    action: 'Add',
-    operation_detail: 'Add Group Engineers',
-    note: 'a new group, no setting change',
-  },
-  {
-    ruleId: RULE_GROUP_PASSCODE,
-    category_type: 'User Group',
-    action: 'Update',
-    operation_detail:
-      'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from Off to On - Join before host: from On to Off ',
-    note: 'passcode turned on; the setting turned off is another one',
-  },
-  account(RULE_SIGN_IN_METHOD, 'Sign-in Methods  - Allow users to sign in with Google: from On to Off', {
-    note: 'a sign-in method removed, not added',
-  }),
-  account(
-    RULE_SIGN_IN_REQUIREMENTS,
-    'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 letter: from Off to On',
-    { note: 'requirements tightened' },
-  ),
-  account(RULE_TWO_FACTOR, 'Security  - Sign in with Two-Factor Authentication: from Off to On', {
-    note: 'turned on, not off',
-  }),
-  account(RULE_TWO_FACTOR, 'Security  - Sign in with Two-Factor Authentication: from Off to Off', {
-    note: 'saved while already off: nothing was turned off',
-  }),
-  account(RULE_SIGN_IN_REQUIREMENTS, 'Sign-In Password Requirement  - Include at least 1 number: from Off to Off ', {
-    note: 'saved while already off: no requirement was dropped',
-  }),
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Update',
-    operation_detail: 'Change Role  - omar.hansen@example.com: from Admin to Owner',
-    note: 'Admin is already privileged',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Batch Update',
-    operation_detail: 'Change Role  - omar.hansen@example.com: from Admin to Billing Admin',
-    note: 'Admin is already privileged',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Batch Update',
-    operation_detail: 'Change Role  - grace.wong@example.com: from Co-Owner to Admin',
-    note: 'Co-Owner is already privileged',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Update',
-    operation_detail: 'Change Role  - grace.wong@example.com: from Admin to Member',
-    note: 'a demotion',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Update',
-    operation_detail: 'Change Role  - theo.weber@example.com: from Member to Auditors',
-    note: 'a custom role is not privileged',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'SCIM API - Update',
-    operation_detail: 'Edit User theo.weber@example.com  - Change Type: from Basic to Licensed',
-    note: 'a license change, not a role change',
-  },
-  {
-    ruleId: RULE_PRIVILEGED_ROLE,
-    category_type: 'User',
-    action: 'Update',
-    operation_detail: 'Update User zara.nguyen@example.com  - Department: set to Admin',
-    note: '"to Admin" names a department here',
-  },
-];
 
 // ---------------------------------------------------------------------------
 // Population: the same ~50 people on every day of one seed.
