@@ -1,7 +1,7 @@
 /**
  * The settings an operation record can change, by section of the account
  * settings page, and how background traffic may move each of them. Data only:
- * the generator draws changes from these tables.
+ * background-operations.ts draws changes from these tables.
  */
 
 /**
