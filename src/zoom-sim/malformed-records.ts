@@ -5,8 +5,9 @@
  * collector must do the same instead of failing the whole page.
  */
 import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
-import { assertUtcDay, simulatedUsers } from './record-generator.js';
+import { assertUtcDay } from './record-generator.js';
 import { SeededRandom } from './seeded-random.js';
+import { simulatedUsers } from './simulated-population.js';
 
 export type Defect =
   | 'missing_required_field'
