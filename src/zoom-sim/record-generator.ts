@@ -618,7 +618,7 @@ function generateActivities(
     if (!rng.chance(P_NO_IP)) {
       const roll = rng.next();
       if (client?.mobile) {
-        ip = roll < 0.55 ? user.mobileIpv6 : roll < 0.8 ? user.homeIp : (pop.officeIps[0] as string);
+        ip = roll < 0.55 ? user.mobileIpv6 : roll < 0.8 ? user.homeIp : pop.officeIps[0];
       } else if (roll < 0.45) {
         ip = rng.pick(pop.officeIps);
       } else if (roll < 0.85) {
@@ -873,7 +873,7 @@ function op(operator: string, category_type: string, action: string, operation_d
 }
 
 function userOperation(rng: SeededRandom, pop: Population, operator: string): OperationDraft {
-  const member = (rng.pick(pop.members) as SimUser).email;
+  const member = rng.pick(pop.members).email;
   const roll = rng.next();
   if (roll < 0.12) {
     return op(
@@ -1001,10 +1001,10 @@ function recordingOperation(rng: SeededRandom, _pop: Population, operator: strin
 function webinarOperation(rng: SeededRandom, pop: Population, operator: string): OperationDraft {
   const roll = rng.next();
   if (roll < 0.4) {
-    return op(operator, 'Webinar', 'Add', trailing(rng, `Add Webinar License Webinar 500 for ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'Webinar', 'Add', trailing(rng, `Add Webinar License Webinar 500 for ${rng.pick(pop.members).email}`));
   }
   if (roll < 0.55) {
-    return op(operator, 'Webinar', 'Delete', trailing(rng, `Delete Webinar License Webinar 500 for ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'Webinar', 'Delete', trailing(rng, `Delete Webinar License Webinar 500 for ${rng.pick(pop.members).email}`));
   }
   const setting = rng.pick(['Q&A', 'Practice session', 'Attendee chat', 'Webinar polls']);
   return op(
@@ -1021,7 +1021,7 @@ function imOperation(rng: SeededRandom, pop: Population, operator: string): Oper
   if (roll < 0.3) return op(operator, 'IM', 'Add', trailing(rng, `Add IM Group ${group}`));
   if (roll < 0.4) return op(operator, 'IM', 'Delete', trailing(rng, `Delete IM Group ${group}`));
   if (roll < 0.7) {
-    return op(operator, 'IM', 'Update', trailing(rng, `Edit IM Group ${group}  - Add Members: ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'IM', 'Update', trailing(rng, `Edit IM Group ${group}  - Add Members: ${rng.pick(pop.members).email}`));
   }
   const setting = rng.pick(['Allow users to send files', 'Allow users to share screenshots', 'Show link previews']);
   return op(
@@ -1105,7 +1105,7 @@ function generateOperations(
     } else {
       const category = CATEGORIES[weightedIndex(rng, CATEGORY_WEIGHTS)]!;
       const operator =
-        category.membersOperate && rng.chance(0.5) ? (rng.pick(pop.members) as SimUser).email : rng.pick(pop.operators);
+        category.membersOperate && rng.chance(0.5) ? rng.pick(pop.members).email : rng.pick(pop.operators);
       draft = category.generate(rng, pop, operator);
     }
     const sec = secondOfDay(rng, byEmail.get(draft.operator)?.workStart ?? 14 * 3600);

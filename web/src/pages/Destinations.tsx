@@ -102,7 +102,7 @@ export function DestinationsPage() {
                   <td className="mono small break">{d.url ?? <span className="muted">—</span>}</td>
                   <td>{d.hasSecret ? <span className="badge">stored</span> : <span className="muted">none</span>}</td>
                   <td>
-                    <select aria-label={`${d.name} minimum severity`} value={d.minSeverity} onChange={(e) => void patch(d, { minSeverity: e.target.value as Severity })}>
+                    <select aria-label={`${d.name} minimum severity`} value={d.minSeverity} onChange={(e) => void patch(d, { minSeverity: e.target.value })}>
                       {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
                     </select>
                   </td>
