@@ -95,6 +95,18 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
   return { data, error, loading, reload, setData };
 }
 
+/**
+ * An event handler that runs an async action. React drops the promise a
+ * handler returns, so whatever the action does not handle itself (the forms
+ * show their API errors inline) is logged instead of becoming an unhandled
+ * rejection.
+ */
+export function onAsync<E>(action: (event: E) => Promise<void>): (event: E) => void {
+  return (event) => {
+    action(event).catch((error: unknown) => console.error(error));
+  };
+}
+
 /** Calls `fn` every `ms` while `active`. */
 export function useInterval(fn: () => void, ms: number, active: boolean): void {
   const ref = useRef(fn);

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, enc } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import type { CreateDestinationRequest, DestinationKind, DestinationView, Severity, TestDeliveryResult } from '../types.ts';
-import { useAsync } from '../util.ts';
+import { onAsync, useAsync } from '../util.ts';
 import { SEVERITIES } from './Alerts.tsx';
 
 const KIND_LABEL: Record<DestinationKind, string> = {
@@ -169,7 +169,7 @@ function AddDestination({ onCancel, onCreated }: { onCancel: () => void; onCreat
   }
 
   return (
-    <form className="card add-form" onSubmit={submit} aria-label="Add destination" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+    <form className="card add-form" onSubmit={onAsync(submit)} aria-label="Add destination" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       <h2>Add destination</h2>
       <div className="filter-grid">
         <label className="field">
