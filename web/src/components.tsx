@@ -89,7 +89,8 @@ export const STATE_LABEL: Record<SourceState, string> = {
   quiet: 'Quiet',
   healthy: 'Healthy',
 };
-export function StateBadge({ state, title }: { state: SourceState | string; title?: string }) {
+/** `state`: a SourceState, or any other string (shown as it is). */
+export function StateBadge({ state, title }: { state: string; title?: string }) {
   const label = (STATE_LABEL as Record<string, string>)[state] ?? state;
   return (
     <span className={`badge state state-${state}`} data-testid="state-badge" data-state={state} title={title}>
