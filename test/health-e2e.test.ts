@@ -56,7 +56,7 @@ async function deliver(c: CollectHarness): Promise<number> {
 
 describe('log drop-off alarm against the simulator', () => {
   it('an account going quiet fires the alarm within the period, through the destinations, and it clears when records return', async () => {
-    const { c, src, collector } = (await quietAccount({ dropOffAlarmMinutes: 60 })) as Awaited<ReturnType<typeof quietAccount>>;
+    const { c, src, collector } = await quietAccount({ dropOffAlarmMinutes: 60 });
     h = c;
     const drop = monitor(c);
     expect((await collector.runCycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);

@@ -175,7 +175,7 @@ describe('typed errors that name the fix', () => {
     h = await startHarness();
     // Something between us and Zoom mangles the token (a proxy, a mixed-up API URL).
     const mangling: typeof fetch = (input, init) => {
-      const url = String(input);
+      const url = input instanceof Request ? input.url : String(input);
       if (url.includes('/v2/report/')) return fetch(input, { ...init, headers: { authorization: 'Bearer not-a-token-from-this-zoom' } });
       return fetch(input, init);
     };

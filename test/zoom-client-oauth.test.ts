@@ -189,7 +189,7 @@ describe('Server-to-Server OAuth', () => {
     h = await startHarness();
     const { client } = clientFor(h, s2sAuth());
     await drainWindow(client, ACTIVITY_STREAM, { from: '2026-03-09', to: '2026-03-09' });
-    h.sim.revokeAllTokens(s2sAuth().clientId as string);
+    h.sim.revokeAllTokens(s2sAuth().clientId);
     const { records } = await drainWindow(client, ACTIVITY_STREAM, { from: '2026-03-09', to: '2026-03-09' });
     expect(records.length).toBeGreaterThan(0);
     expect(h.sim.requestCount({ pathPrefix: '/oauth/token' })).toBe(2);

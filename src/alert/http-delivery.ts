@@ -114,7 +114,8 @@ function redactAll(text: string, secrets: readonly (string | null | undefined)[]
 
 async function readPrefix(response: Response): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  // A fetch body is a byte stream; the Node types leave its chunk type `any`.
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {

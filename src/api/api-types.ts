@@ -379,11 +379,6 @@ export interface AlertDetail {
   events: EventView[];
   deliveries: { id: string; destinationName: string; notice: 'raised' | 'resolved'; state: 'pending' | 'delivered' | 'failed'; attempts: number; lastError: string | null; deliveredAt: string | null }[];
 }
-/** POST /api/alerts/:id/status { status, note? } -> AlertView */
-export interface AlertStatusRequest {
-  status: AlertStatus;
-  note?: string;
-}
 
 // --- destinations ---------------------------------------------------------------------
 

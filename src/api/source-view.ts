@@ -6,7 +6,6 @@ import { utcDay } from '../shared/clock.js';
 import type { AlertRecord } from '../store/alert-store.js';
 import type { Heartbeat } from '../store/health-store.js';
 import type { SourceRecord, Store, StreamError, StreamState } from '../store/store.js';
-import { REPORT_STREAMS } from '../zoom/report-records.js';
 
 const HOUR_MS = 3_600_000;
 const SPARK_HOURS = 24;
@@ -62,10 +61,6 @@ export function streamView(state: StreamState): StreamView {
     consecutiveFailures: state.consecutiveFailures,
     nextAttemptTime: iso(state.nextAttemptAt),
   };
-}
-
-export async function loadStreams(store: Store, sourceId: string): Promise<StreamState[]> {
-  return Promise.all(REPORT_STREAMS.map((stream) => store.getStreamState(sourceId, stream.logType)));
 }
 
 /** Events per hour, oldest first, over the 24 hours ending with the current hour. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
-import { type LogType, OPERATION_CATEGORY_FILTERS, streamForLogType } from '../zoom/report-records.js';
+import { OPERATION_CATEGORY_FILTERS, streamForLogType } from '../zoom/report-records.js';
 import { readReportWindow } from '../zoom/report-reader.js';
 import { LocalRequestBudget } from '../zoom/request-budget.js';
 import { connectToZoom } from '../zoom/zoom-client-factory.js';
@@ -49,7 +49,7 @@ export function registerPullCommand(program: Command): void {
 async function pull(options: PullOptions): Promise<number> {
   try {
     const settings = resolveSettings(options);
-    const logger = createLogger({ level: process.env.ZOOMTRAIL_LOG_LEVEL ?? 'warn' }, process.stderr as never);
+    const logger = createLogger({ level: process.env.ZOOMTRAIL_LOG_LEVEL ?? 'warn' }, process.stderr);
     const { client } = connectToZoom({
       endpoints: { apiUrl: options.apiUrl, oauthUrl: options.oauthUrl },
       auth: { kind: 's2s', ...settings.credentials },
@@ -77,7 +77,7 @@ function resolveSettings(options: PullOptions) {
   if (options.logType !== 'Zoom.Activity' && options.logType !== 'Zoom.Operation') {
     throw new UsageError(`--log-type must be Zoom.Activity or Zoom.Operation, not "${options.logType}".`);
   }
-  const stream = streamForLogType(options.logType as LogType);
+  const stream = streamForLogType(options.logType);
   if (options.categoryType !== undefined) {
     if (stream.logType !== 'Zoom.Operation') throw new UsageError('--category-type applies to Zoom.Operation only.');
     if (!(OPERATION_CATEGORY_FILTERS as readonly string[]).includes(options.categoryType)) {

@@ -66,7 +66,9 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
   const host = options.host ?? (process.env.ZOOMTRAIL_HOST || '127.0.0.1');
   const wanted = options.port ?? opened.config.port;
   const listenTarget = { what: 'the API and console', host, port: wanted, portFlag: '--port', portEnv: 'ZOOMTRAIL_PORT', hostFlag: '--host', likelyHolder: 'another `zoomtrail start`' };
-  const port = wanted === 0 ? await freePort(host).catch((error: unknown) => Promise.reject(listenError(error, listenTarget))) : wanted;
+  const port = wanted === 0 ? await freePort(host).catch((error: unknown) => {
+    throw listenError(error, listenTarget);
+  }) : wanted;
   const publicUrl = effectivePublicUrl(opened.config, { host, port });
   // What everything downstream (server, links, deliveries) reads: the port and public URL in use.
   const app: AppContext = { ...opened, config: { ...opened.config, port, publicUrl } };
@@ -92,7 +94,9 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
       say('No sources yet: add one with `npx zoomtrail source add --help`, or try `npm start -- --demo`. Waiting for sources...');
     }
     const pipeline = createPipeline(app);
-    const server = await startServer(app, signal, { port, host, pipeline, publicUrl }).catch((error: unknown) => Promise.reject(listenError(error, listenTarget)));
+    const server = await startServer(app, signal, { port, host, pipeline, publicUrl }).catch((error: unknown) => {
+    throw listenError(error, listenTarget);
+  });
     // Only now: a link printed before the server listens could point at another program on that port.
     const setupLink = await firstStartSetupLink(app.store, app.clock, publicUrl);
     if (setupLink) say(`Open this link to create the admin account: ${setupLink}`);

@@ -71,7 +71,7 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ActionableError('bad_config', `Log level "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}.`, 'Set ZOOMTRAIL_LOG_LEVEL or logLevel in the config file to one of them.');
   }
-  const portText = env.ZOOMTRAIL_PORT ?? (file.port === undefined ? undefined : String(file.port));
+  const portText = env.ZOOMTRAIL_PORT ?? (file.port === undefined ? undefined : typeof file.port === 'number' || typeof file.port === 'string' ? String(file.port) : JSON.stringify(file.port));
   const port = portText === undefined ? 8080 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new ActionableError('bad_config', `Port "${portText}" is not a TCP port.`, 'Set ZOOMTRAIL_PORT or port in the config file to a number from 0 to 65535.');

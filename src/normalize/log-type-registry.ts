@@ -44,7 +44,7 @@ function loadSchema(entry: LogTypeEntry, schemaDir: URL): PantherSchema {
     text = readFileSync(url, 'utf8');
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`cannot read schema file ${entry.schemaFile} for ${entry.logType}: ${why}`);
+    throw new Error(`cannot read schema file ${entry.schemaFile} for ${entry.logType}: ${why}`, { cause: err });
   }
   const schema = parsePantherSchema(text, entry.schemaFile);
   if (schema.schema !== entry.logType) {

@@ -102,10 +102,6 @@ function cleanName(s: string): string {
   return s.trim().replace(SPACE_RUN, ' ');
 }
 
-function keyOf(s: string): string {
-  return cleanName(s).toLowerCase();
-}
-
 const TO_KEYWORD_ALL = / to /gi;
 
 /** A dash that can separate: hyphen-minus, en dash, em dash. */

@@ -110,7 +110,7 @@ class SchemaReader {
     try {
       doc = parseYaml(text);
     } catch (err) {
-      throw new Error(`${this.fileName}: invalid YAML: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`${this.fileName}: invalid YAML: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     if (!isPlain(doc)) this.fail('document', `expected a mapping, got ${kindOf(doc)}`);
     this.onlyKeys(doc, SCHEMA_KEYS, 'schema document');

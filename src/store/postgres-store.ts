@@ -94,8 +94,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       throw new DatabaseConnectionError(options.url, error);
     }
     if (!current) throw new DatabaseConnectionError(options.url, new Error('no schema on the search_path exists (current_schema() is null)'));
-    // Kysely<any>: migrations see the schema as it was when they were written.
-    await runMigrations(kysely as Kysely<any>, location, current);
+    await runMigrations(kysely, location, current);
     const box = serverSecretBox(env, options.secretKeyFile, await hasEncryptedData(kysely));
     await verifyKeyCheck(kysely, box);
     return new PostgresStore(kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE);

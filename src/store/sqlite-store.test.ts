@@ -159,7 +159,7 @@ describe('SQLite store', () => {
     await store.commitPage({ sourceId: source.id, logType: 'Zoom.Activity', events: [sampleEvent('old', clock.now())], failures: [], days: [], stream: {} });
     await store.close();
     // Back to the previous version's schema, data kept.
-    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(join(dataDir, SQLITE_FILE_NAME)) }) });
+    const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(join(dataDir, SQLITE_FILE_NAME)) }) });
     const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('001-initial');
     expect(error).toBeUndefined();
     await kysely.destroy();

@@ -59,13 +59,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const { db, location } = openSqliteDatabase({ dataDir: options.dataDir, fileName: options.fileName ?? SQLITE_FILE_NAME, memory });
   const kysely = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: db }) });
   try {
-    // Kysely<any>: migrations see the schema as it was when they were written.
     // Kysely runs SQLite migrations without a transaction or a lock: one IMMEDIATE
     // transaction around them makes a second process opening the same new database
     // wait (busy timeout) and then find them applied, and a failed migration leave nothing.
     db.exec('BEGIN IMMEDIATE');
     try {
-      await runMigrations(kysely as Kysely<any>, location);
+      await runMigrations(kysely, location);
       db.exec('COMMIT');
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');

@@ -135,9 +135,6 @@ async function resolveTargets(): Promise<StoreTarget[]> {
 /** The targets selected by STORE, resolved once per test file. */
 export const STORE_TARGETS: readonly StoreTarget[] = await resolveTargets();
 
-/** The PostgreSQL target when selected (and reachable, or CI=true), else undefined. */
-export const POSTGRES_TARGET: StoreTarget | undefined = STORE_TARGETS.find((t) => t.kind === 'postgres');
-
 /**
  * Runs `suite` for every target; an unavailable target (PostgreSQL unreachable
  * under CI=true) gets one failing test naming the reason instead of its suite.

@@ -35,7 +35,7 @@ type RawQuery = Record<string, unknown>;
 /** Repeated parameters arrive as arrays; Zoom reads the first. */
 function param(query: RawQuery, name: string): string | undefined {
   const value = query[name];
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first : undefined;
 }
 

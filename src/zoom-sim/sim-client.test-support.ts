@@ -86,7 +86,8 @@ export async function drainReport(
     if (!Array.isArray(items)) throw new Error(`page ${pages + 1}: no ${key}`);
     records.push(...(items as unknown[]));
     pages += 1;
-    next = String(response.json['next_page_token'] ?? '');
+    const nextToken = response.json['next_page_token'];
+    next = typeof nextToken === 'string' ? nextToken : '';
   } while (next !== '');
   return { records, pages };
 }

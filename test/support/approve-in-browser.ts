@@ -26,5 +26,5 @@ export async function approveInBrowser(url: string, decision: 'approve' | 'deny'
   expect(answer.status).toBe(302);
   const location = new URL(answer.headers.get('location')!);
   expect(`${location.origin}${location.pathname}`).toBe(OAUTH_APP.redirectUri);
-  return Object.fromEntries(location.searchParams) as ConsentCallback;
+  return Object.fromEntries(location.searchParams);
 }

@@ -26,7 +26,7 @@ export interface CliChild {
   /** Resolves when the child has exited and its pipes are drained. */
   exited: Promise<CliResult>;
   /** Whether `exited` has resolved. */
-  done(): boolean;
+  done: () => boolean;
 }
 
 /**

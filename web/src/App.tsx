@@ -57,23 +57,22 @@ export function App() {
 
   useEffect(() => onSession(setSession), []);
   useEffect(() => {
-    setSessionError(null);
     fetchSession().catch((e: unknown) => setSessionError(e));
   }, [attempt]);
 
   const isPublic = loc.path === '/login' || loc.path === '/setup';
 
+  const { path, href } = loc;
+  const nextParam = loc.query.get('next');
   useEffect(() => {
     if (!session) return;
     if (!session.authenticated && !isPublic) {
-      const next = loc.path === '/' ? '' : `?next=${encodeURIComponent(loc.href)}`;
+      const next = path === '/' ? '' : `?next=${encodeURIComponent(href)}`;
       navigate(`/login${next}`, { replace: true });
-    } else if (session.authenticated && (loc.path === '/' || loc.path === '/login')) {
-      const next = loc.query.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/sources', { replace: true });
+    } else if (session.authenticated && (path === '/' || path === '/login')) {
+      navigate(nextParam && nextParam.startsWith('/') && !nextParam.startsWith('//') ? nextParam : '/sources', { replace: true });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [session, loc.href]);
+  }, [session, path, href, isPublic, nextParam]);
 
   useEffect(() => {
     const item = NAV.find((n) => loc.path.startsWith(n.path));
@@ -85,7 +84,10 @@ export function App() {
       <div className="center-page">
         <div className="card narrow">
           <h1>Zoomtrail</h1>
-          <ErrorBox error={sessionError} title="Cannot reach the server" onRetry={() => setAttempt((a) => a + 1)} />
+          <ErrorBox error={sessionError} title="Cannot reach the server" onRetry={() => {
+            setSessionError(null);
+            setAttempt((a) => a + 1);
+          }} />
         </div>
       </div>
     );

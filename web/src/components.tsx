@@ -7,7 +7,7 @@ import { isoShort, relTime } from './util.ts';
 export function ErrorBox({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
   if (!error) return null;
   const e = error instanceof ApiRequestError ? error : null;
-  const message = e ? e.message : error instanceof Error ? error.message : String(error);
+  const message = e ? e.message : error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
   return (
     <div className="error-box" role="alert" data-testid="error-message">
       <div className="error-title">{title ?? 'Error'}{e && e.code ? <span className="mono muted"> · {e.code}</span> : null}</div>
@@ -89,7 +89,8 @@ export const STATE_LABEL: Record<SourceState, string> = {
   quiet: 'Quiet',
   healthy: 'Healthy',
 };
-export function StateBadge({ state, title }: { state: SourceState | string; title?: string }) {
+/** `state`: a SourceState, or any other string (shown as it is). */
+export function StateBadge({ state, title }: { state: string; title?: string }) {
   const label = (STATE_LABEL as Record<string, string>)[state] ?? state;
   return (
     <span className={`badge state state-${state}`} data-testid="state-badge" data-state={state} title={title}>

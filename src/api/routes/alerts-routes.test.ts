@@ -29,7 +29,7 @@ describe('alerts routes', () => {
 
   const list = async (query = '') => {
     const res = await t.server.inject({ method: 'GET', url: `/api/alerts${query}` });
-    return { status: res.statusCode, body: res.json() as { alerts: AlertView[] } & { fields?: { field: string; message: string }[] } };
+    return { status: res.statusCode, body: res.json<{ alerts: AlertView[] } & { fields?: { field: string; message: string }[] }>() };
   };
 
   it('lists alerts, filtered by status, severity and rule', async () => {
@@ -59,7 +59,7 @@ describe('alerts routes', () => {
   it('shows an alert with its matched events, rule and deliveries', async () => {
     const res = await t.server.inject({ method: 'GET', url: `/api/alerts/${alertId}` });
     expect(res.statusCode).toBe(200);
-    const detail = res.json() as AlertDetail;
+    const detail = res.json<AlertDetail>();
     expect(detail.alert.id).toBe(alertId);
     expect(detail.alert.eventCount).toBe(2);
     expect(detail.events.map((e) => e.eventTime)).toEqual(['2026-03-10T11:00:00.000Z', '2026-03-10T11:02:00.000Z']);
@@ -81,7 +81,7 @@ describe('alerts routes', () => {
     const wake = vi.spyOn(t.context.pipeline.deliveries, 'wake');
     const resolved = await t.server.inject({ method: 'POST', url: `/api/alerts/${alertId}/status`, payload: { status: 'resolved' } });
     expect(resolved.json()).toMatchObject({ status: 'resolved', statusChangedAt: '2026-03-10T12:01:00.000Z' });
-    const detail = (await t.server.inject({ method: 'GET', url: `/api/alerts/${alertId}` })).json() as AlertDetail;
+    const detail = (await t.server.inject({ method: 'GET', url: `/api/alerts/${alertId}` })).json<AlertDetail>();
     expect(detail.deliveries.map((d) => d.notice).sort()).toEqual(['raised', 'resolved']);
     expect(wake).toHaveBeenCalled();
   });
@@ -90,7 +90,7 @@ describe('alerts routes', () => {
     for (const payload of [{}, { status: 'closed' }, { status: 'resolved', note: 'x'.repeat(2001) }]) {
       const res = await t.server.inject({ method: 'POST', url: `/api/alerts/${alertId}/status`, payload });
       expect(res.statusCode).toBe(400);
-      expect((res.json() as { fields: unknown[] }).fields.length).toBeGreaterThan(0);
+      expect(res.json<{ fields: unknown[] }>().fields.length).toBeGreaterThan(0);
     }
     const res = await t.server.inject({ method: 'POST', url: '/api/alerts/alt_nothere/status', payload: { status: 'resolved' } });
     expect(res.statusCode).toBe(404);

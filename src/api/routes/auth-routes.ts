@@ -84,7 +84,11 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
     ? fastify.createRateLimit({
         max: SIGN_IN_ATTEMPTS_PER_MINUTE,
         timeWindow: SIGN_IN_WINDOW_MS,
-        keyGenerator: (request: FastifyRequest) => `user:${String((request.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+        keyGenerator: (request: FastifyRequest) => {
+          // Before validation: a username that is not a string shares the '' bucket (it fails validation anyway).
+          const username = (request.body as { username?: unknown } | undefined)?.username;
+          return `user:${typeof username === 'string' ? username.toLowerCase() : ''}`;
+        },
       })
     : undefined;
   const limitUsername = async (request: FastifyRequest) => {

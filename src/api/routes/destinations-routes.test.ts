@@ -29,7 +29,7 @@ describe('destinations routes', () => {
   async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) {
     const res = await t.server.inject({ method, url, ...(payload ? { payload } : {}) });
     bodies.push(res.body);
-    return { status: res.statusCode, body: res.body === '' ? undefined : (res.json() as unknown) };
+    return { status: res.statusCode, body: res.body === '' ? undefined : res.json<unknown>() };
   }
 
   const webhook = () => ({ name: 'SOC webhook', kind: 'webhook', url: `${receiver.origin}/hook`, secret: WEBHOOK_SECRET, minSeverity: 'HIGH', ruleIds: ['Zoom.Two.Factor.Authentication.Disabled'] });

@@ -29,7 +29,7 @@ describe('events routes', () => {
 
   const get = async <T>(url: string): Promise<{ status: number; body: T }> => {
     const res = await t.server.inject({ method: 'GET', url });
-    return { status: res.statusCode, body: res.json() as T };
+    return { status: res.statusCode, body: res.json<T>() };
   };
   const times = (page: EventPage) => page.events.map((e) => e.eventTime);
 
@@ -73,7 +73,7 @@ describe('events routes', () => {
   it('returns operation_detail holding markup verbatim as JSON text', async () => {
     const res = await t.server.inject({ method: 'GET', url: '/api/events?category=User' });
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const page = res.json() as EventPage;
+    const page = res.json<EventPage>();
     expect(page.events[0]!.event.operation_detail).toBe(`Add User ${XSS}`);
     expect(res.body).toContain(JSON.stringify(`Add User ${XSS}`));
   });
@@ -111,13 +111,13 @@ describe('events routes', () => {
     ] as const) {
       const res = await t.server.inject({ method: 'GET', url: `/api/events?${query}` });
       expect(res.statusCode, query).toBe(400);
-      const body = res.json() as { code: string; fields: { field: string }[] };
+      const body = res.json<{ code: string; fields: { field: string }[] }>();
       expect(body.code).toBe('invalid_request');
       expect(body.fields.map((f) => f.field), query).toContain(field);
     }
     const res = await t.server.inject({ method: 'GET', url: '/api/events/histogram?buckets=501' });
     expect(res.statusCode).toBe(400);
-    expect((res.json() as { fields: { field: string }[] }).fields[0]!.field).toBe('buckets');
+    expect(res.json<{ fields: { field: string }[] }>().fields[0]!.field).toBe('buckets');
     expect((await t.server.inject({ method: 'GET', url: '/api/events/export?format=xml' })).statusCode).toBe(400);
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ApiContext } from '../api-context.js';
-import type { AuthorizeResponse, BackfillRequest, CheckResult, CoverageState, CoverageView, CreateSourceRequest, FinishSetupRequest, LogTypeName, SetupInfo, SourceDetail, SourceView, UpdateSourceRequest } from '../api-types.js';
+import type { AuthorizeResponse, BackfillRequest, CheckResult, CoverageView, CreateSourceRequest, FinishSetupRequest, LogTypeName, SetupInfo, SourceDetail, SourceView, UpdateSourceRequest } from '../api-types.js';
 import { buildSourceDetail, buildSourceView } from '../source-view.js';
 import { checkStoredSource } from '../source-check.js';
 import { sessionIdHash } from '../session-id.js';
@@ -277,8 +277,8 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
         const rows = await store.listDayCoverage(source.id, stream.logType, first, today);
         byStream.set(stream.logType, new Map(rows.map((row) => [row.day, row])));
       }
-      const cell = (row: DayCoverage | undefined) => ({
-        state: (row ? row.state : 'missing') as CoverageState,
+      const cell = (row: DayCoverage | undefined): CoverageView['days'][number]['streams'][LogTypeName] => ({
+        state: row ? row.state : 'missing',
         records: row?.records ?? 0,
         ambiguous: row?.ambiguous ?? false,
         gainedAfterComplete: row?.gainedAfterComplete ?? 0,

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Migration } from 'kysely';
 
 /**
  * The first schema: settings, sources, streams, per-day coverage, events with
@@ -6,7 +6,7 @@ import type { Kysely, Migration } from 'kysely';
  * (SQLite and PostgreSQL): times are `bigint` ms, booleans integer 0/1.
  */
 export const initialMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
+  async up(db): Promise<void> {
     await db.schema
       .createTable('meta')
       .addColumn('key', 'text', (c) => c.primaryKey())
@@ -112,7 +112,7 @@ export const initialMigration: Migration = {
       .execute();
   },
 
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db): Promise<void> {
     for (const table of ['classification_failures', 'event_indicators', 'events', 'day_coverage', 'streams', 'sources', 'meta']) {
       await db.schema.dropTable(table).execute();
     }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, enc } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import type { CreateDestinationRequest, DestinationKind, DestinationView, Severity, TestDeliveryResult } from '../types.ts';
-import { useAsync } from '../util.ts';
+import { onAsync, useAsync } from '../util.ts';
 import { SEVERITIES } from './Alerts.tsx';
 
 const KIND_LABEL: Record<DestinationKind, string> = {
@@ -102,7 +102,7 @@ export function DestinationsPage() {
                   <td className="mono small break">{d.url ?? <span className="muted">—</span>}</td>
                   <td>{d.hasSecret ? <span className="badge">stored</span> : <span className="muted">none</span>}</td>
                   <td>
-                    <select aria-label={`${d.name} minimum severity`} value={d.minSeverity} onChange={(e) => void patch(d, { minSeverity: e.target.value as Severity })}>
+                    <select aria-label={`${d.name} minimum severity`} value={d.minSeverity} onChange={(e) => void patch(d, { minSeverity: e.target.value })}>
                       {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
                     </select>
                   </td>
@@ -169,7 +169,7 @@ function AddDestination({ onCancel, onCreated }: { onCancel: () => void; onCreat
   }
 
   return (
-    <form className="card add-form" onSubmit={submit} aria-label="Add destination" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+    <form className="card add-form" onSubmit={onAsync(submit)} aria-label="Add destination" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       <h2>Add destination</h2>
       <div className="filter-grid">
         <label className="field">

@@ -56,12 +56,21 @@ function actionCell(e: Record<string, unknown>): string {
 
 export function EventsPage() {
   const loc = useLocation();
-  const applied = useMemo(() => filtersFromQuery(loc.query), [loc.href]); // eslint-disable-line react-hooks/exhaustive-deps
+  const search = loc.query.toString();
+  const applied = useMemo(() => filtersFromQuery(new URLSearchParams(search)), [search]);
   const [form, setForm] = useState<Filters>(applied);
+  // The form starts over from the URL's filters whenever they change (React's
+  // "adjusting state when a prop changes", done during render, not in an effect).
+  const [formFrom, setFormFrom] = useState<Filters>(applied);
+  if (formFrom !== applied) {
+    setFormFrom(applied);
+    setForm(applied);
+  }
   const [refresh, setRefresh] = useState(0);
-  useEffect(() => setForm(applied), [applied]);
 
-  // Resolve relative ranges once per apply/refresh so the list, histogram and exports agree.
+  // Resolve relative ranges once per apply/refresh so the list, histogram and exports agree:
+  // reading the clock here is the point, and `refresh` is the dependency that asks for a new reading.
+  // eslint-disable-next-line react-hooks/purity, react-hooks/exhaustive-deps
   const params = useMemo(() => apiParams(applied, Date.now()), [applied, refresh]);
   const key = JSON.stringify(params);
 
@@ -76,6 +85,8 @@ export function EventsPage() {
 
   useEffect(() => {
     let live = true;
+    // Starting the request is this effect's job, and loading says it started.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setLoading(true);
     setError(null);
     api.get<EventPage>(`/api/events${qs({ ...params, limit: 100 })}`).then(
@@ -96,7 +107,7 @@ export function EventsPage() {
     return () => {
       live = false;
     };
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [params]);
 
   async function loadMore() {
     if (!cursor) return;

@@ -3,6 +3,7 @@ import { api } from '../api.ts';
 import { ErrorBox } from '../components.tsx';
 import { navigate } from '../router.tsx';
 import type { SessionInfo } from '../types.ts';
+import { onAsync } from '../util.ts';
 
 export function LoginPage({ session }: { session: SessionInfo }) {
   const [username, setUsername] = useState('');
@@ -27,7 +28,7 @@ export function LoginPage({ session }: { session: SessionInfo }) {
 
   return (
     <div className="center-page">
-      <form className="card narrow auth-card" onSubmit={submit} aria-labelledby="login-title">
+      <form className="card narrow auth-card" onSubmit={onAsync(submit)} aria-labelledby="login-title">
         <div className="brand big">
           <span className="brand-mark" aria-hidden>Z</span> Zoomtrail
         </div>
@@ -81,7 +82,7 @@ export function SetupPage({ token, session }: { token: string; session: SessionI
 
   return (
     <div className="center-page">
-      <form className="card narrow auth-card" onSubmit={submit} aria-labelledby="setup-title">
+      <form className="card narrow auth-card" onSubmit={onAsync(submit)} aria-labelledby="setup-title">
         <div className="brand big">
           <span className="brand-mark" aria-hidden>Z</span> Zoomtrail
         </div>

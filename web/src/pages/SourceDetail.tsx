@@ -3,7 +3,7 @@ import { api, enc } from '../api.ts';
 import { COVERAGE_LABEL, Empty, ErrorBox, Loading, Modal, PageHeader, Sparkline, StateBadge, Time } from '../components.tsx';
 import { Link, navigate } from '../router.tsx';
 import type { AlarmView, AuthorizeResponse, CoverageState, CoverageView, HeartbeatView, LogTypeName, QuietScheduleView, SourceDetail, SourceView, StreamView } from '../types.ts';
-import { minutesLabel, useAsync, useInterval } from '../util.ts';
+import { minutesLabel, onAsync, useAsync, useInterval } from '../util.ts';
 import { AUTH_LABEL } from './Sources.tsx';
 import { DropOffInput } from './Wizard.tsx';
 
@@ -20,6 +20,9 @@ export function SourceDetailPage({ id }: { id: string }) {
   const [days, setDays] = useState('7');
 
   const reading = !!q.data?.streams.some((s) => s.readingWindow);
+  // Fast polling for 15 s after a backfill request: the clock is read at each
+  // render, and the 3 s reloads are what re-render.
+  // eslint-disable-next-line react-hooks/purity
   const polling = reading || Date.now() < backfillUntil;
   useInterval(
     () => {
@@ -370,7 +373,7 @@ function DeleteDialog({ source, onClose }: { source: SourceView; onClose: () => 
   }
   return (
     <Modal title={`Delete “${source.name}”?`} onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={onAsync(submit)}>
         <p>
           Collection stops and the stored credentials are removed
           {source.authKind === 'authorization_code' ? ' (the refresh token is also revoked at Zoom)' : ''}. This cannot be undone.
@@ -416,7 +419,7 @@ function AlarmDialog({ source, onClose, onSaved }: { source: SourceView; onClose
   }
   return (
     <Modal title="Log drop-off alarm" onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={onAsync(submit)}>
         <DropOffInput initial={source.dropOffAlarmMinutes} onChange={onChange} offWhenNull />
         <QuietScheduleInput initial={source.quietSchedule} onChange={setQuiet} />
         <ErrorBox error={error} />

@@ -3,7 +3,7 @@ import { api, enc } from '../api.ts';
 import { ErrorBox, Loading } from '../components.tsx';
 import { Link, navigate } from '../router.tsx';
 import type { AuthKind, AuthorizeResponse, CheckResult, CreateSourceRequest, SetupInfo, SourceView, UpdateSourceRequest } from '../types.ts';
-import { copyText, minutesLabel, useAsync } from '../util.ts';
+import { copyText, minutesLabel, onAsync, useAsync } from '../util.ts';
 
 const STEPS = ['Source', 'Name', 'App type', 'Credentials', 'Check', 'Confirm'];
 
@@ -181,10 +181,14 @@ function RedirectUrlBox({ url }: { url: string }) {
         type="button"
         className="btn btn-sm"
         data-testid="copy-redirect-url"
-        onClick={async () => {
-          const ok = await copyText(url, ref.current);
-          setCopied(ok ? 'copied' : 'selected');
-          window.setTimeout(() => setCopied(''), 2500);
+        onClick={() => {
+          copyText(url, ref.current).then(
+            (ok) => {
+              setCopied(ok ? 'copied' : 'selected');
+              window.setTimeout(() => setCopied(''), 2500);
+            },
+            (error: unknown) => console.error(error),
+          );
         }}
       >
         {copied === 'copied' ? 'Copied ✓' : 'Copy'}
@@ -402,7 +406,7 @@ function CredentialsStep({
       <ErrorBox error={info.error} onRetry={info.reload} title="Could not load the setup information" />
       {info.data ? isS2S ? <S2SInstructions info={info.data} /> : <OAuthInstructions info={info.data} /> : info.loading ? <Loading /> : null}
 
-      <form onSubmit={submit} className="cred-form">
+      <form onSubmit={onAsync(submit)} className="cred-form">
         <h3>{isS2S ? '2' : '3'}. Set Credentials</h3>
         {isS2S ? (
           <label className="field">
@@ -650,7 +654,7 @@ function ConfirmStep({ source, onBack }: { source: SourceView; onBack: () => voi
 
   return (
     <StepPanel n={6} title="Confirm and start collecting">
-      <form onSubmit={finish}>
+      <form onSubmit={onAsync(finish)}>
         <dl className="kv">
           <dt>Name</dt>
           <dd>{source.name}</dd>
