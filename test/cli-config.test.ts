@@ -31,7 +31,7 @@ describe('zoomtrail config (the built CLI)', () => {
     const out = await runCli(['config'], { ZOOMTRAIL_MAX_CONCURRENT_SOURCES: '0' });
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/^error: ZOOMTRAIL_MAX_CONCURRENT_SOURCES "0" is not a whole number from 1 to 1000\.$/m);
-    expect(out.stderr).toMatch(/^fix: Set ZOOMTRAIL_MAX_CONCURRENT_SOURCES or maxConcurrentSources in the config file to a number from 1 to 1000\.$/m);
+    expect(out.stderr).toMatch(/^fix: Set ZOOMTRAIL_MAX_CONCURRENT_SOURCES or maxConcurrentSources in the config file to a number from 1 to 1000 \(this value came from ZOOMTRAIL_MAX_CONCURRENT_SOURCES\)\.$/m);
   }, 60_000);
 
   it("loads neither Fastify, pg, argon2, SQLite nor pino to run", async () => {

@@ -95,7 +95,7 @@ function parseSetting(definition: SettingDefinition, text: string, origin: strin
     return definition.parse(text, { origin, cwd });
   } catch (error) {
     if (!(error instanceof SettingValueError)) throw error;
-    throw new ActionableError('bad_config', error.problem, `Set ${settingWays(definition)} to ${error.expected}.`);
+    throw new ActionableError('bad_config', error.problem, `Set ${settingWays(definition)} to ${error.expected} (this value came from ${origin}).`);
   }
 }
 

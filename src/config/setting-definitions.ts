@@ -50,9 +50,9 @@ export interface ParseContext {
 }
 
 /**
- * A value that fails its check: `problem` says what is wrong (naming where the
- * value came from, never a secret's value), `expected` what would be accepted;
- * the loader turns it into an ActionableError whose fix names every way to set it.
+ * A value that fails its check: `problem` says what is wrong (never a secret's
+ * value), `expected` what would be accepted; the loader turns it into an
+ * ActionableError whose fix names every way to set it and where the value came from.
  */
 export class SettingValueError extends Error {
   override readonly name = 'SettingValueError';
@@ -92,8 +92,8 @@ type Definitions = { [K in SettingKey]: SettingDefinition<K> };
 const text = (value: string): string => value;
 
 function oneOf<T extends string>(label: string, choices: readonly T[], fix: string) {
-  return (value: string, { origin }: ParseContext): T => {
-    if (!(choices as readonly string[]).includes(value)) throw new SettingValueError(`${label} "${value}" is not one of ${choices.join(', ')} (from ${origin}).`, fix);
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) throw new SettingValueError(`${label} "${value}" is not one of ${choices.join(', ')}.`, fix);
     return value as T;
   };
 }
@@ -109,7 +109,7 @@ function wholeNumber(min: number, max: number, label?: string) {
 }
 
 /** An http(s) origin with an optional path, returned without a trailing slash. */
-function parsePublicUrl(value: string, { origin }: ParseContext): string {
+function parsePublicUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -118,7 +118,7 @@ function parsePublicUrl(value: string, { origin }: ParseContext): string {
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
     throw new SettingValueError(
-      `The public URL "${value}" (from ${origin}) is not an http(s) URL without credentials, query or fragment.`,
+      `The public URL "${value}" is not an http(s) URL without credentials, query or fragment.`,
       'the address browsers use, e.g. https://zoomtrail.example.com',
     );
   }
@@ -190,9 +190,9 @@ const DEFINITIONS: Definitions = {
     numeric: true,
     default: '8080',
     description: 'Port of the API and console (`0` picks a free one).',
-    parse: (value, { origin }) => {
+    parse: (value) => {
       const n = Number(value);
-      if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65_535) throw new SettingValueError(`Port "${value}" is not a TCP port (from ${origin}).`, 'a number from 0 to 65535');
+      if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65_535) throw new SettingValueError(`Port "${value}" is not a TCP port.`, 'a number from 0 to 65535');
       return n;
     },
   },
