@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { registerAdminCommand } from './admin-command.js';
 import { registerAlertsCommand } from './alerts-command.js';
+import { registerConfigCommand } from './config-command.js';
 import { registerDestinationCommand } from './destination-command.js';
 import { registerEventsCommand } from './events-command.js';
 import { registerFailuresCommand } from './failures-command.js';
@@ -40,5 +41,6 @@ export function buildProgram(): Command {
   registerAlertsCommand(program);
   registerDestinationCommand(program);
   registerAdminCommand(program);
+  registerConfigCommand(program);
   return program;
 }

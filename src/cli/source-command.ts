@@ -56,7 +56,7 @@ export function registerSourceCommand(program: Command): void {
     .option('--no-check', 'save without checking the credentials against Zoom first')
     .action(async (options: AddOptions, command: Command) => {
       await withApp(command, async (app) => {
-        const input = newSourceFrom(options);
+        const input = newSourceFrom(options, app.config.zoomCredentials?.clientSecret);
         if (options.check) await checkSource(app, input);
         const created = await app.store.createSource(input);
         process.stdout.write(`${created.id}\n`);
@@ -181,7 +181,7 @@ export function registerSourceCommand(program: Command): void {
     });
 }
 
-function newSourceFrom(options: AddOptions): NewSource {
+function newSourceFrom(options: AddOptions, configuredSecret: string | undefined): NewSource {
   if (options.auth !== 's2s') {
     throw new UsageError(
       options.auth === 'authorization_code' || options.auth === 'oauth'
@@ -189,7 +189,7 @@ function newSourceFrom(options: AddOptions): NewSource {
         : `--auth must be s2s, not "${options.auth}".`,
     );
   }
-  const clientSecret = options.clientSecret ?? process.env.ZOOMTRAIL_CLIENT_SECRET;
+  const clientSecret = options.clientSecret ?? configuredSecret;
   const missing = [
     !options.accountId && '--account-id',
     !options.clientId && '--client-id',

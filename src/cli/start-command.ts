@@ -6,6 +6,7 @@ import { createPipeline } from '../app/pipeline.js';
 import type { AppContext } from '../app/app-context.js';
 import { effectivePublicUrl } from '../config/public-url.js';
 import { LOG_FORMATS, type LogFormat } from '../config/runtime-config.js';
+import { settingDefault } from '../config/setting-definitions.js';
 import type { SourceRecord } from '../store/store.js';
 import { startDemoSimulator, zoomtrailRedirectUri, type DemoSimulator } from '../zoom-sim/demo-simulator.js';
 import { listenError } from './listen-error.js';
@@ -63,7 +64,7 @@ export function registerStartCommand(program: Command): void {
 
 async function runStart(opened: AppContext, options: StartOptions, logFile: string | undefined): Promise<void> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  const host = options.host ?? (process.env.ZOOMTRAIL_HOST || '127.0.0.1');
+  const host = options.host ?? opened.config.host ?? settingDefault('host');
   const wanted = options.port ?? opened.config.port;
   const listenTarget = { what: 'the API and console', host, port: wanted, portFlag: '--port', portEnv: 'ZOOMTRAIL_PORT', hostFlag: '--host', likelyHolder: 'another `zoomtrail start`' };
   const port = wanted === 0 ? await freePort(host).catch((error: unknown) => {

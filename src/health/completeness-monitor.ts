@@ -7,13 +7,9 @@ import type { MonitorDeps } from './drop-off-monitor.js';
 import { isoSeconds } from './source-health.js';
 import { COVERAGE_AT_RISK } from './system-alarms.js';
 
+/** The default of `ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS` (configured in src/config/setting-definitions.ts). */
 export const DEFAULT_COMPLETENESS_MARGIN_DAYS = 14;
 
-/** `ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS` (1..90), else 14. */
-export function completenessMarginFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS);
-  return Number.isInteger(n) && n >= 1 && n <= 90 ? n : DEFAULT_COMPLETENESS_MARGIN_DAYS;
-}
 
 export interface AtRiskDay {
   day: string;

@@ -15,7 +15,7 @@ export function createLogger(options: { level?: string; name?: string } = {}, de
   return pino(
     {
       name: options.name ?? 'zoomtrail',
-      level: options.level ?? process.env.ZOOMTRAIL_LOG_LEVEL ?? 'info',
+      level: options.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     },
     destination,
