@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { systemClock } from '../shared/clock.js';
-import { createLogger } from '../shared/logger.js';
 import { type LogType, OPERATION_CATEGORY_FILTERS, streamForLogType } from '../zoom/report-records.js';
-import { readReportWindow } from '../zoom/report-reader.js';
-import { LocalRequestBudget } from '../zoom/request-budget.js';
-import { connectToZoom } from '../zoom/zoom-client-factory.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
 import { EXIT, reportError, UsageError } from './exit-codes.js';
 import { parseDayOption, parseIntegerOption } from './option-parsers.js';
@@ -49,6 +45,12 @@ export function registerPullCommand(program: Command): void {
 async function pull(options: PullOptions): Promise<number> {
   try {
     const settings = resolveSettings(options);
+    const [{ createLogger }, { readReportWindow }, { LocalRequestBudget }, { connectToZoom }] = await Promise.all([
+      import('../shared/logger.js'),
+      import('../zoom/report-reader.js'),
+      import('../zoom/request-budget.js'),
+      import('../zoom/zoom-client-factory.js'),
+    ]);
     const logger = createLogger({ level: process.env.ZOOMTRAIL_LOG_LEVEL ?? 'warn' }, process.stderr as never);
     const { client } = connectToZoom({
       endpoints: { apiUrl: options.apiUrl, oauthUrl: options.oauthUrl },

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Rule } from '../detect/rule.js';
-import { evaluateBatch, type DetectableEvent } from '../detect/detector.js';
+import type { DetectableEvent } from '../detect/detector.js';
 import { runRuleTests } from '../detect/rule-test-runner.js';
 import { AlertGrouper } from '../alert/alert-grouping.js';
 import { findRule, RULES } from '../rules/rule-registry.js';
@@ -138,6 +138,7 @@ export function registerRulesCommand(program: Command): void {
           for (const logType of rule.meta.logTypes) byLogType.set(logType, [...(byLogType.get(logType) ?? []), rule]);
         }
 
+        const { evaluateBatch } = await import('../detect/detector.js');
         const grouper = new AlertGrouper<RuleMatchRow>();
         let events = 0;
         let ruleErrors = 0;

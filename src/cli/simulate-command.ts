@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startDemoSimulator } from '../zoom-sim/demo-simulator.js';
 import { parseIntegerOption } from './option-parsers.js';
 
 /** `zoomtrail simulate`: a simulated Zoom account on loopback, for trying things out and for tests by hand. */
@@ -13,6 +12,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--days <n>', 'days of history to generate, up to today', parseIntegerOption('--days', 1, 180), 30)
     .option('--no-live', 'do not add new records while running')
     .action(async (options: { port: number; host: string; seed: number; days: number; live: boolean }) => {
+      const { startDemoSimulator } = await import('../zoom-sim/demo-simulator.js');
       const demo = await startDemoSimulator({ port: options.port, host: options.host, seed: options.seed, days: options.days, live: options.live });
       const { sim, s2s, oauthApp, accountId } = demo;
       const basic = `${s2s.clientId}:${s2s.clientSecret}`;

@@ -1,11 +1,8 @@
 import { createServer } from 'node:net';
 import type { Command } from 'commander';
-import { startServer } from '../api/serve.js';
-import { firstStartSetupLink } from '../api/setup-link.js';
-import { createPipeline } from '../app/pipeline.js';
 import type { AppContext } from '../app/app-context.js';
 import type { SourceRecord } from '../store/store.js';
-import { startDemoSimulator, type DemoSimulator } from '../zoom-sim/demo-simulator.js';
+import type { DemoSimulator } from '../zoom-sim/demo-simulator.js';
 import { parseIntegerOption } from './option-parsers.js';
 import { runCollector, shutdownSignal } from './run-command.js';
 import { SOURCE_DEFAULTS } from './source-command.js';
@@ -31,6 +28,13 @@ export function registerStartCommand(program: Command): void {
     .action(async (options: { demo?: boolean; simPort: number; port?: number; host?: string }, command: Command) => {
       await withApp(command, async (app) => {
         const signal = shutdownSignal();
+        // The server, the pipeline and the simulator load only when start runs (the CLI's other commands start fast).
+        const [{ startServer }, { firstStartSetupLink }, { createPipeline }, { startDemoSimulator }] = await Promise.all([
+          import('../api/serve.js'),
+          import('../api/setup-link.js'),
+          import('../app/pipeline.js'),
+          import('../zoom-sim/demo-simulator.js'),
+        ]);
         let demo: DemoSimulator | undefined;
         try {
           if (options.demo) {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { openApp, type AppContext } from '../app/app-context.js';
-import { resolveRuntimeConfig } from '../config/runtime-config.js';
+import type { AppContext } from '../app/app-context.js';
 import { EXIT, reportError } from './exit-codes.js';
 
 export interface GlobalOptions {
@@ -13,6 +12,8 @@ export async function withApp(command: Command, work: (app: AppContext) => Promi
   let app: AppContext | undefined;
   try {
     const globals = command.optsWithGlobals<GlobalOptions>();
+    // Loaded here, not at the top: `zoomtrail --help` and option errors never open a store.
+    const [{ openApp }, { resolveRuntimeConfig }] = await Promise.all([import('../app/app-context.js'), import('../config/runtime-config.js')]);
     app = await openApp(resolveRuntimeConfig({ dataDir: globals.dataDir, config: globals.config }));
     process.exitCode = (await work(app)) ?? EXIT.ok;
   } catch (error) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ActionableError } from '../shared/actionable-error.js';
+import { parseYaml } from '../shared/parse-yaml.js';
 
 /** Where Zoomtrail keeps its data and how it logs; resolved once per process. */
 export interface RuntimeConfig {

@@ -46,10 +46,16 @@ export function childEnv(env: Record<string, string | undefined>): NodeJS.Proces
   return out;
 }
 
+export interface SpawnOptions {
+  cwd?: string;
+  /** Options of node itself, before the script (e.g. `--import`). */
+  nodeArgs?: string[];
+}
+
 /** Starts `node bin/zoomtrail.js ...args` with its output captured. */
-export function spawnCli(args: string[], env: Record<string, string | undefined>, options: { cwd?: string } = {}): CliChild {
+export function spawnCli(args: string[], env: Record<string, string | undefined>, options: SpawnOptions = {}): CliChild {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { env: childEnv(env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let finished = false;
@@ -74,7 +80,7 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
 export async function runCli(
   args: string[],
   env: Record<string, string | undefined>,
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: SpawnOptions & { timeoutMs?: number } = {},
 ): Promise<CliResult> {
   const run = spawnCli(args, env, options);
   let timer: NodeJS.Timeout | undefined;
