@@ -18,7 +18,14 @@ import { TEST_SECRET_KEY } from './support/collect-harness.js';
 /**
  * The detection and alerting commands as a user runs them: real child
  * processes (`node bin/zoomtrail.js ...`), each test with its own data
- * directory; tests run concurrently.
+ * directory.
+ *
+ * One test at a time: a test runs up to thirteen CLI processes, each a
+ * fraction of a second of CPU (test/cli-startup.test.ts keeps the server,
+ * PostgreSQL and argon2 out of them; BENCHMARKS.md, "CLI start-up"). Run concurrently, the nine tests' processes shared the
+ * cores and each test's time grew with the others' (past 30 s on a busy
+ * 2-core machine); one at a time, a test takes its own time, and 60 s leaves
+ * a busy machine room.
  */
 
 const TWO_FACTOR_OFF = {
@@ -112,7 +119,7 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/hook`;
 }
 
-describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
+describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }, () => {
   it('rules test runs every rule test without a data directory and sums up', async () => {
     const cwd = tempDir();
     const out = await runCli(['rules', 'test'], { ZOOMTRAIL_LOG_LEVEL: 'warn' }, { cwd });
