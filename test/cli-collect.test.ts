@@ -221,6 +221,34 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       }
     }, 120_000);
 
+    it('events export without --log-type (or with --log-type all): every log type at once, in event-time order', async () => {
+      const [all, named, activity, operation] = await Promise.all([
+        cli(['events', 'export', '--data-dir', dataDir]),
+        cli(['events', 'export', '--log-type', 'all', '--data-dir', dataDir]),
+        cli(['events', 'export', '--log-type', 'Zoom.Activity', '--data-dir', dataDir]),
+        cli(['events', 'export', '--log-type', 'Zoom.Operation', '--data-dir', dataDir]),
+      ]);
+      expect(all.code, all.stderr).toBe(0);
+      expect(named.code, named.stderr).toBe(0);
+      const events = ndjson(all.stdout);
+      expect(ndjson(named.stdout)).toEqual(events);
+      const rowIds = (out: CliResult) => ndjson(out.stdout).map((e) => e.p_row_id as string);
+      expect(new Set(events.map((e) => e.p_row_id))).toEqual(new Set([...rowIds(activity), ...rowIds(operation)]));
+      expect(new Set(events.map((e) => e.p_log_type))).toEqual(new Set(['Zoom.Activity', 'Zoom.Operation']));
+      const times = events.map((e) => Date.parse(String(e.p_event_time)));
+      expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+
+      const csv = await cli(['events', 'export', '--format', 'csv', '--data-dir', dataDir]);
+      expect(csv.code, csv.stderr).toBe(0);
+      const [header, ...body] = parseCsv(csv.stdout);
+      expect(header).toEqual(expect.arrayContaining(['email', 'type', 'operator', 'operation_detail']));
+      expect(body).toHaveLength(events.length);
+
+      const bad = await cli(['events', 'export', '--log-type', 'Zoom.Nope', '--data-dir', dataDir]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/Zoom\.Activity, Zoom\.Operation or all/);
+    }, 120_000);
+
     it('events export --format csv: a header row and one row per event, the same events as NDJSON', async () => {
       const [csvOut, jsonOut] = await Promise.all([
         cli(['events', 'export', '--log-type', 'Zoom.Activity', '--format', 'csv', '--data-dir', dataDir]),
@@ -409,6 +437,14 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       expect(out.stdout).toMatch(usage);
       expect(out.stdout).toMatch(detail);
       expect(out.stderr).toBe('');
+    }, 120_000);
+
+    it('shows durations as durations, not milliseconds: source add --help', async () => {
+      const out = await cli(['source', 'add', '--help'], { ZOOMTRAIL_DATA_DIR: '/dev/null/zoomtrail' });
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toMatch(/--poll-interval <duration>[\s\S]*?\(default: 5m\)/);
+      expect(out.stdout).toMatch(/--reconcile-interval <duration>[\s\S]*?\(default: 1h\)/);
+      expect(out.stdout).not.toMatch(/default: (300000|3600000)\)/);
     }, 120_000);
   });
 

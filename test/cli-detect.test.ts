@@ -291,10 +291,11 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     expect(list.stdout).toMatch(new RegExp(`^${add.stdout.trim()}\\s+hook\\s+webhook\\s+yes\\s+LOW\\s+all\\s+${hook.url.replace(/[.]/g, '\\.')}\\s+yes$`, 'm'));
 
     const [ok, failed] = await Promise.all([runCli(['destination', 'test', 'hook'], env), runCli(['destination', 'test', 'dead'], env)]);
-    expect(ok.stdout).toBe('delivered (HTTP 200)\n');
+    expect(ok.stdout).toBe(`delivered: HTTP 200 from ${new URL(hook.url).host}\n`);
     expect(ok.code).toBe(0);
     expect(hook.bodies).toHaveLength(1);
-    expect(JSON.parse(hook.bodies[0]!)).toMatchObject({ alert: { ruleId: 'Zoomtrail.Test', title: 'Zoomtrail test alert', severity: 'INFO' } });
+    expect(JSON.parse(hook.bodies[0]!)).toMatchObject({ alert: { ruleId: 'Zoomtrail.Test', title: 'Zoomtrail test alert', severity: 'INFO', context: { sentFrom: 'cli' } } });
+    expect((JSON.parse(hook.bodies[0]!) as { alert: { description: string } }).alert.description).toMatch(/^A test alert sent from the command line \(`zoomtrail destination test`\)/);
     expect(failed.stdout).toMatch(/^FAILED: /);
     expect(failed.code).toBe(4);
 

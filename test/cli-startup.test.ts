@@ -47,7 +47,7 @@ async function loadedBy(args: string[]): Promise<{ packages: Set<string>; module
 /** Packages only the server, PostgreSQL, passwords, metrics or Zoom requests need. */
 const SERVER_PACKAGES = ['fastify', '@fastify/static', 'pg', '@node-rs/argon2', 'prom-client', 'yaml'];
 /** Our modules behind them: the API server, the simulator, the collector, detection. */
-const SERVER_MODULES = /^(api|zoom-sim|collect\/collector|collect\/source-collector|detect\/detector|store\/postgres-store|app\/pipeline)[./]/;
+const SERVER_MODULES = /^(api\/|zoom-sim\/(zoom|demo)-simulator\.|collect\/(source-)?collector\.|detect\/detector\.|store\/postgres-store\.|app\/pipeline\.)/;
 /** Our modules that open a store. */
 const STORE_MODULES = /^(app\/app-context|store\/(sqlite|postgres|kysely|migrations\/|\w+-repository))/;
 

@@ -18,8 +18,17 @@ afterEach(async () => {
 
 async function failuresOf(c: CollectHarness, logType: LogType): Promise<unknown[]> {
   const out: unknown[] = [];
-  for await (const f of c.store.listFailures({ sourceId: c.source.id, logType })) out.push(JSON.parse(f.raw));
+  // A record that was a bare string is kept as that string.
+  for await (const f of c.store.listFailures({ sourceId: c.source.id, logType })) out.push(parsedOrText(f.raw));
   return out;
+}
+
+function parsedOrText(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
 }
 
 /** The store holds exactly the simulator's records for the backfill days: none missing, none doubled. */
@@ -103,6 +112,26 @@ describe('collection end to end against the simulator', () => {
     expect(h.sim.requests.slice(before).every((r) => r.query.to === TODAY)).toBe(true);
   });
 
+  it('a Zoom that echoes from/to as date-times and moves a future `to` back to today: polls succeed, today is proven, re-reads add nothing', async () => {
+    h = await startCollectHarness({ echoedDateForm: 'dateTime', clampFutureTo: true });
+    const reports = await h.cycle();
+    expect(reports.map((r) => [r.outcome, r.error?.message])).toEqual([['ok', undefined], ['ok', undefined]]);
+    const total = await expectStoreEqualsTruth(h);
+    const coverage = await h.store.listDayCoverage(h.source.id, 'Zoom.Operation', FIRST_DAY, TODAY);
+    expect(coverage.filter((d) => d.lastFullReadAt !== null).map((d) => d.day)).toEqual(Array.from({ length: 10 }, (_, i) => addDays(FIRST_DAY, i)));
+    // Zoom answered `to` = today while asked two days later.
+    const asked = h.sim.requests.filter((r) => r.path.startsWith('/v2/report'));
+    expect(asked.some((r) => (r.query.to ?? '') > TODAY)).toBe(true);
+
+    h.clock.advance(5 * MINUTE);
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    h.clock.advance(61 * MINUTE);
+    const again = await h.cycle({ reconcile: true });
+    expect(again.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(again.reduce((n, r) => n + r.inserted, 0)).toBe(0);
+    expect(await expectStoreEqualsTruth(h)).toBe(total);
+  });
+
   it('days cut at UTC-12 with `to` inclusive: the padded windows still cover every UTC day', async () => {
     h = await startCollectHarness({ dayCutOffsetMinutes: -12 * 60 });
     await cycleUntilClean(h);
@@ -184,6 +213,57 @@ describe('collection end to end against the simulator', () => {
       expect(found, `${malformed.defect} kept`).toBeDefined();
       if (malformed.field) expect(found!.reason).toContain(malformed.field);
     }
+  });
+
+  it('an identical malformed record without a usable time, returned on several days, is kept once per day it was returned, across windows and re-reads', async () => {
+    h = await startCollectHarness({ volume: { activities: 40, operations: 30 }, source: { backfillDays: 40 } });
+    const account = h.sim.account(ACCOUNT_ID);
+    const bare = 'zoom returned a bare string';
+    const badTime = { time: 'not-a-time', operator: 'owner@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Meeting  - Join before host: from Off to On ' };
+    const noon = (day: string) => Date.parse(`${day}T12:00:00Z`);
+    // 02-05 lies in the backfill's older window, the other days in the newer one; 03-02 has two real copies.
+    const days = ['2026-02-05', '2026-02-20', '2026-03-02', '2026-03-02', '2026-03-05', '2026-03-09'];
+    days.forEach((day, i) => {
+      account.addRawRecord('Zoom.Operation', bare, noon(day) + i);
+      account.addRawRecord('Zoom.Operation', { ...badTime }, noon(day) + i);
+    });
+    const planted = async () => {
+      const kept = { bare: 0, badTime: 0, days: new Map<string, number>() };
+      for await (const f of h!.store.listFailures({ sourceId: h!.source.id, logType: 'Zoom.Operation' })) {
+        if (f.raw === bare) kept.bare += 1;
+        else if (f.raw === JSON.stringify(badTime)) kept.badTime += 1;
+        else continue;
+        kept.days.set(f.day, (kept.days.get(f.day) ?? 0) + 1);
+      }
+      return kept;
+    };
+    const reports = await h.cycle();
+    expect(reports.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(h.sim.requests.filter((r) => r.path === '/v2/report/operationlogs' && !r.query.next_page_token).length, 'two windows').toBeGreaterThanOrEqual(2);
+    const first = await planted();
+    expect([first.bare, first.badTime]).toEqual([days.length, days.length]);
+    // Placed on the day Zoom returned them, by their neighbours' times.
+    expect(Object.fromEntries(first.days)).toEqual({ '2026-02-05': 2, '2026-02-20': 2, '2026-03-02': 4, '2026-03-05': 2, '2026-03-09': 2 });
+    await expectStoreEqualsTruth(h, '2026-01-20', TODAY);
+
+    // Re-reads add nothing: the open days (03-09 among them), then two past days in windows of their own.
+    h.clock.advance(61 * MINUTE);
+    expect((await h.cycle({ reconcile: true })).reduce((n, r) => n + r.inserted, 0)).toBe(0);
+    await h.store.updateStream(h.source.id, 'Zoom.Operation', {}, ['2026-02-05', '2026-03-02'].map((day) => ({ day, state: 'failed' as const, lastError: 'read again' })));
+    const before = h.sim.requests.length;
+    expect((await h.cycle()).reduce((n, r) => n + r.inserted, 0)).toBe(0);
+    const reread = h.sim.requests.slice(before).filter((r) => r.path === '/v2/report/operationlogs' && !r.query.next_page_token);
+    expect(reread.map((r) => `${r.query.from}..${r.query.to}`)).toEqual(expect.arrayContaining(['2026-02-04..2026-02-07', '2026-03-01..2026-03-04']));
+    expect(await planted()).toEqual(first);
+
+    // Days go by; each new day Zoom returns the same record once more: each is kept.
+    for (const day of ['2026-03-11', '2026-03-12', '2026-03-13']) {
+      h.clock.set(noon(day) + 3_600_000);
+      account.addRawRecord('Zoom.Operation', bare, noon(day));
+      await h.cycle({ force: true });
+    }
+    expect((await planted()).bare).toBe(days.length + 3);
+    expect((await planted()).badTime).toBe(days.length);
   });
 
   it('paging that moves between requests (live list, shuffled ties) never doubles a record', async () => {

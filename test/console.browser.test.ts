@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startReceiver } from '../src/alert/http-receiver.test-support.js';
 import { createSetupLink } from '../src/api/setup-link.js';
 import { startServer, type RunningServer } from '../src/api/serve.js';
 import type { AppContext } from '../src/app/app-context.js';
@@ -214,6 +215,15 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     await expect.poll(async () => (await checkStep('scopes')).ok, { timeout: 15_000 }).toBe('false');
     expect((await checkStep('scopes')).text).toMatch(/report:read:admin|report:read:user_activities:admin/);
     await screenshot(page, '08-check-missing-scope');
+
+    // The drafts whose check failed say their setup is incomplete, not "Paused — Resume the source".
+    await page.goto(`${base}/sources`);
+    for (const name of ['Wrong secret', 'Missing scope']) {
+      const row = page.getByTestId('source-row').filter({ hasText: name });
+      await expect.poll(() => row.getByTestId('state-cause').innerText()).toMatch(/^Setup not finished/);
+      expect(await row.innerText()).toMatch(/Setup incomplete/);
+      expect(await row.innerText()).not.toMatch(/Resume the source/);
+    }
   });
 
   it('sets up a Server-to-Server source; its events can be filtered by email, and Zoom text shows as text', async () => {
@@ -288,5 +298,24 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     await screenshot(page, '16-destinations');
     await page.goto(`${base}/failures`);
     await screenshot(page, '17-failures');
+  });
+
+  it('a destination test from the console: the result reads once ("HTTP 200 from host"), the alert names the console and the user', async () => {
+    const receiver = await startReceiver();
+    try {
+      await app.store.createDestination({ name: 'Console hook', kind: 'webhook', settings: { url: `${receiver.origin}/hook` }, enabled: true, secret: 'console-hook-secret-0123456789' });
+      await page.goto(`${base}/destinations`);
+      const row = page.getByTestId('destination-row').filter({ hasText: 'Console hook' });
+      await row.getByTestId('test-destination').click();
+      await expect.poll(() => row.getByTestId('test-result').getAttribute('data-ok'), { timeout: 10_000 }).toBe('true');
+      expect((await row.getByTestId('test-result').innerText()).trim()).toBe(`✓ HTTP 200 from ${new URL(receiver.origin).host}`);
+      expect(receiver.requests).toHaveLength(1);
+      const { alert } = JSON.parse(receiver.requests[0]!.body) as { alert: { description: string; context: Record<string, unknown> } };
+      expect(alert.description).toContain(`from the Zoomtrail console by ${ADMIN.username}`);
+      expect(alert.context).toEqual({ sentFrom: 'console', sentBy: ADMIN.username });
+      await screenshot(page, '18-destination-tested');
+    } finally {
+      await receiver.close();
+    }
   });
 }, );

@@ -6,7 +6,7 @@ import type { NewlyStoredEvent } from '../src/collect/page-ingest.js';
 import { Detector } from '../src/detect/detector.js';
 import { findRule, RULES } from '../src/rules/rule-registry.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
-import { startCollectHarness, TEST_SECRET_KEY, type CollectHarness } from './support/collect-harness.js';
+import { normalizers, startCollectHarness, TEST_SECRET_KEY, type CollectHarness } from './support/collect-harness.js';
 import { expectedRuleMatches } from './support/detect-harness.js';
 import { multisetDiff } from './support/multiset.js';
 import { ACCOUNT_ID } from './support/sim-harness.js';
@@ -85,6 +85,43 @@ describe('detection and alerting end to end', () => {
     c.clock.advance(2 * 3_600_000);
     await c.cycle({ reconcile: true });
     expect((await c.store.listAlerts({ limit: 10_000 })).map((a) => [a.id, a.eventCount])).toEqual(alertsBefore);
+  });
+
+  it('alerts match what the simulator planted, not what the rules say: every trigger in an alert of its rule, no near miss in any', async () => {
+    const { h: c } = await wired();
+    await c.cycle();
+    const first = '2026-03-01';
+    const last = '2026-03-10';
+    const inRange = (ms: number) => ms >= Date.parse(`${first}T00:00:00Z`) && ms < Date.parse(`${last}T00:00:00Z`) + 86_400_000;
+    const keyOf = (e: Readonly<Record<string, unknown>>, ms: number) => [ms, e.operator, e.category_type, e.action, e.operation_detail].join('|');
+
+    // What the simulator planted, from its own record of it.
+    const planted = c.sim.account(ACCOUNT_ID).plantedDetections(first, last);
+    const expected: string[] = [];
+    const nearMisses = new Set<string>();
+    for (const p of planted) {
+      const result = normalizers.get('Zoom.Operation')!.normalize(p.record, { sourceId: 'x', sourceLabel: 'x', rowId: 'x', parseTimeMs: 0 });
+      if (!result.ok) throw new Error('a planted record fails its schema');
+      const key = keyOf(result.value.event, result.value.eventTimeMs);
+      if (p.expectAlert) expected.push(`${p.ruleId} ${key}`);
+      else nearMisses.add(key);
+    }
+    expect(expected.length, 'triggers planted').toBeGreaterThan(50);
+    expect(nearMisses.size, 'near misses planted').toBeGreaterThan(10);
+
+    // What the alerts hold.
+    const events = new Map<string, { key: string; ms: number }>();
+    for await (const e of c.store.queryEvents({ sourceId: c.source.id, logType: 'Zoom.Operation' })) events.set(e.rowId, { key: keyOf(e.event, e.eventTimeMs), ms: e.eventTimeMs });
+    const alerted: string[] = [];
+    for (const alert of await c.store.listAlerts({ limit: 10_000 })) {
+      if (!alert.ruleId.startsWith('Zoom.')) continue;
+      for (const rowId of await c.store.alertRowIds(alert.id, 100_000)) {
+        const event = events.get(rowId)!;
+        if (inRange(event.ms)) alerted.push(`${alert.ruleId} ${event.key}`);
+      }
+    }
+    expect(multisetDiff(alerted, expected)).toEqual([]);
+    expect(alerted.filter((a) => nearMisses.has(a.slice(a.indexOf(' ') + 1)))).toEqual([]);
   });
 
   it('a two-factor change emitted by Zoom raises its alert on the next poll, with Panther\'s title', async () => {

@@ -287,6 +287,37 @@ describe('completeness alarm', () => {
     expect((await c.store.listDeliveries({ alertId: alarm!.id })).map((d) => d.notice).sort()).toEqual(['raised', 'resolved']);
   });
 
+  it('a fresh 180-day source raises none while its backfill reads the newest days first; a backfill that fails raises it', async () => {
+    let completeness: CompletenessMonitor | undefined;
+    const checks: Array<ReturnType<CompletenessMonitor['checkOnce']>> = [];
+    h = await startCollectHarness({
+      volume: { activities: 5, operations: 2 },
+      source: { backfillDays: 180 },
+      // A check after every page read: the alarm sees the backfill half way, the oldest days not read yet.
+      collectorDeps: { onProgress: () => void checks.push(completeness!.checkOnce()) },
+    });
+    const c = h;
+    completeness = new CompletenessMonitor({ store: c.store, clock: c.clock, logger: c.logger }, 14);
+    checks.push(completeness.checkOnce());
+    expect((await c.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    checks.push(completeness.checkOnce());
+    const actions = (await Promise.all(checks)).flat().map((r) => r.action);
+    expect(actions.length).toBeGreaterThan(10);
+    expect(actions.filter((a) => a !== 'ok')).toEqual([]);
+    expect(await c.store.listOpenSystemAlerts({ ruleId: COVERAGE_AT_RISK })).toEqual([]);
+
+    // A second 180-day source whose backfill fails (Zoom down): its oldest days will be lost; that alarm is real.
+    const { source: failing, collector } = await c.addSource({ name: 'Failing Zoom', backfillDays: 180 });
+    c.sim.faults.http5xx = 1;
+    expect((await collector.runCycle()).map((r) => r.outcome)).toEqual(['failed', 'failed']);
+    const after = await completeness.checkOnce();
+    expect(after.filter((r) => r.sourceId === failing.id).map((r) => [r.logType, r.action, r.days.length])).toEqual([
+      ['Zoom.Activity', 'raised', 15],
+      ['Zoom.Operation', 'raised', 15],
+    ]);
+    expect(after.filter((r) => r.sourceId === c.source.id).map((r) => r.action)).toEqual(['ok', 'ok']);
+  });
+
   it("a complete day that later gained records is in the source's history", async () => {
     h = await startCollectHarness({ volume: { activities: 20, operations: 5 } });
     await h.cycle();

@@ -119,6 +119,14 @@ describe('reading report windows against the simulator', () => {
     expect(pages.at(-1)!.window.to).toBe('2026-03-09');
     expect(pages.at(-1)!.zoomWindow.to < '2026-03-09').toBe(true);
   });
+
+  it('reads an echoed window of date-times, and a future `to` moved back to today, as days (what `pull` and the planner compare)', async () => {
+    h = await startHarness({ volume: { activities: 10, operations: 5 }, echoedDateForm: 'dateTime', clampFutureTo: true });
+    const { pages } = await drainWindow(clientFor(h).client, ACTIVITY_STREAM, { from: '2026-03-04', to: '2026-03-12' });
+    expect(pages.map((p) => p.zoomWindow)).toEqual(pages.map(() => ({ from: '2026-03-04', to: '2026-03-10' })));
+    const { pages: asked } = await drainWindow(clientFor(h).client, ACTIVITY_STREAM, { from: '2026-03-04', to: '2026-03-09' });
+    expect(asked.at(-1)!.zoomWindow).toEqual({ from: '2026-03-04', to: '2026-03-09' });
+  });
 });
 
 describe('malformed records from Zoom', () => {

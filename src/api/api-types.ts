@@ -399,7 +399,9 @@ export type UpdateDestinationRequest = Partial<Omit<CreateDestinationRequest, 'k
 /** POST /api/destinations/:id/test -> TestDeliveryResult (a sample alert sent directly, not through the outbox) */
 export interface TestDeliveryResult {
   ok: boolean;
+  /** The destination's HTTP status, null when none (a log destination, no answer). */
   status: number | null;
+  /** What happened, whole (it names the status when there is one: "HTTP 200 from hooks.slack.com"): show it alone. */
   message: string;
 }
 

@@ -16,7 +16,17 @@ export interface Pipeline {
   onEventsStored: EventsStoredListener;
 }
 
-export function createPipeline(app: AppContext, options: { fetch?: typeof fetch } = {}): Pipeline {
+export interface PipelineOptions {
+  fetch?: typeof fetch;
+  /**
+   * The console's address as browsers reach it, for the link to each alert in
+   * its notifications (`<publicUrl>/alerts/<id>`); default the configured one.
+   * `start` passes the one it serves the console at.
+   */
+  publicUrl?: string;
+}
+
+export function createPipeline(app: AppContext, options: PipelineOptions = {}): Pipeline {
   const { store, clock, logger } = app;
   const owner = instanceOwner();
   const detector = new Detector({ store, rules: RULES, clock, logger });
@@ -26,6 +36,7 @@ export function createPipeline(app: AppContext, options: { fetch?: typeof fetch 
     logger,
     ruleMeta: (ruleId) => findRule(ruleId)?.meta ?? systemAlarmMeta(ruleId),
     owner,
+    publicUrl: options.publicUrl ?? app.config.publicUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return {

@@ -102,17 +102,17 @@ export function registerDestinationCommand(program: Command): void {
 
   destination
     .command('test')
-    .description('Send a test alert to a destination right away (not through the outbox); prints "delivered (...)" and exits 0, or "FAILED: ..." and exits 4.')
+    .description('Send a test alert to a destination right away (not through the outbox); prints "delivered: <what the destination answered>" and exits 0, or "FAILED: ..." and exits 4.')
     .argument('<destination>', 'destination name or id')
     .action(async (idOrName: string, _options: unknown, command: Command) => {
       await withApp(command, async (app) => {
         const d = await existing(app, idOrName);
         const secret = await app.store.getDestinationSecret(d.id);
         const now = app.clock.now();
-        const notification = testNotification(now);
+        const notification = testNotification(now, { from: 'cli' });
         const result = await senderFor(d.kind).send(notification, d.settings, secret, { fetch: globalThis.fetch, clock: app.clock, logger: app.logger });
         if (result.ok) {
-          process.stdout.write(`delivered (${result.status !== null ? `HTTP ${result.status}` : result.message})\n`);
+          process.stdout.write(`delivered: ${result.message}\n`);
           return EXIT.ok;
         }
         process.stdout.write(`FAILED: ${result.message}\n`);

@@ -9,8 +9,16 @@ export function parseLogTypeOption(value: string): LogType {
   return value as LogType;
 }
 
+/** `--log-type` where every log type is allowed: one of LOG_TYPES, or `all`. */
+export function parseLogTypeOrAllOption(value: string): LogType | 'all' {
+  if (value.trim().toLowerCase() === 'all') return 'all';
+  if (!(LOG_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`--log-type must be one of ${LOG_TYPES.join(', ')} or all, not "${value}".`);
+  return value as LogType;
+}
+
 interface ExportOptions {
-  logType: LogType;
+  /** Absent or `all`: every log type. */
+  logType?: LogType | 'all';
   source?: string;
   since?: number;
   until?: number;
@@ -25,7 +33,7 @@ export function registerEventsCommand(program: Command): void {
   events
     .command('export')
     .description('Write stored events to stdout in event-time order, as NDJSON (whole normalized events) or CSV (one column per schema field).')
-    .requiredOption('--log-type <type>', LOG_TYPES.join(' or '), parseLogTypeOption)
+    .option('--log-type <type>', `only this log type: ${LOG_TYPES.join(', ')}, or all (the default; CSV then has every log type's columns)`, parseLogTypeOrAllOption)
     .option('--source <id>', 'only this source')
     .option('--since <time>', 'from this time, inclusive: yyyy-mm-dd (UTC) or RFC 3339', parseTimeOption('--since'))
     .option('--until <time>', 'up to this time, exclusive: yyyy-mm-dd (UTC) or RFC 3339', parseTimeOption('--until'))
@@ -37,10 +45,11 @@ export function registerEventsCommand(program: Command): void {
       await withApp(command, async (app) => {
         if (options.format !== 'ndjson' && options.format !== 'csv') throw new UsageError(`--format must be ndjson or csv, not "${options.format}".`);
         if (options.since !== undefined && options.until !== undefined && options.since >= options.until) throw new UsageError('--since must be before --until.');
-        const query = { logType: options.logType, sourceId: options.source, sinceMs: options.since, untilMs: options.until, email: options.email, ipAddress: options.ip, limit: options.limit };
-        // The schemas (YAML) load only for an export, not for every command's start-up.
+        const logType = options.logType === 'all' ? undefined : options.logType;
+        const query = { logType, sourceId: options.source, sinceMs: options.since, untilMs: options.until, email: options.email, ipAddress: options.ip, limit: options.limit };
+        // The schemas load only for an export, not for every command's start-up.
         const { csvCell, eventCsvColumns, eventCsvLine } = await import('../normalize/event-csv.js');
-        const columns = eventCsvColumns(options.logType);
+        const columns = eventCsvColumns(logType);
         if (options.format === 'csv') await write(`${columns.map(csvCell).join(',')}\r\n`);
         for await (const stored of app.store.queryEvents(query)) {
           const line = options.format === 'csv' ? eventCsvLine(columns, stored.event) : `${JSON.stringify(stored.event)}\n`;

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 /** A commander option parser for whole numbers in a range, with a message naming the option. */
 export function parseIntegerOption(name: string, min: number, max: number): (value: string) => number {
@@ -39,6 +39,16 @@ export function parseDurationOption(name: string, minMs: number, maxMs: number):
     }
     return ms;
   };
+}
+
+/**
+ * A duration option (`--poll-interval <duration>`): read as 90s, 5m, 1h or 2d
+ * within bounds, and its default shown in help as a duration ("default: 5m"),
+ * not as milliseconds.
+ */
+export function durationOption(flags: string, description: string, minMs: number, maxMs: number, defaultMs: number): Option {
+  const name = flags.split(/[ ,]/)[0]!;
+  return new Option(flags, description).argParser(parseDurationOption(name, minMs, maxMs)).default(defaultMs, formatDuration(defaultMs));
 }
 
 export function formatDuration(ms: number): string {

@@ -3,6 +3,7 @@ import type { AppContext } from '../app/app-context.js';
 import type { Pipeline } from '../app/pipeline.js';
 import type { InstanceOptions } from '../collect/collector.js';
 import { ActionableError } from '../shared/actionable-error.js';
+import { EXIT } from './exit-codes.js';
 import { withApp } from './with-app.js';
 
 /**
@@ -56,10 +57,27 @@ export function instanceOptionsFromEnv(env: NodeJS.ProcessEnv, owner: string): I
   };
 }
 
-/** An AbortSignal that fires on the first SIGINT or SIGTERM. */
-export function shutdownSignal(): AbortSignal {
+/** How long a stopping process waits for its loops, requests and stores to finish. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * An AbortSignal that fires on the first SIGINT or SIGTERM. Whatever has not
+ * stopped `graceMs` later (a stuck loop, a request that never ends) is
+ * abandoned: the process exits. A second signal ends it at once (the
+ * listeners are gone: the default action).
+ */
+export function shutdownSignal(graceMs: number = SHUTDOWN_GRACE_MS): AbortSignal {
   const controller = new AbortController();
-  const stop = () => controller.abort(new Error('shutdown'));
+  const stop = (name: NodeJS.Signals) => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    controller.abort(new Error('shutdown'));
+    // Unref'd: a clean stop ends the process before it fires.
+    setTimeout(() => {
+      process.stderr.write(`zoomtrail: not stopped ${graceMs / 1000} s after ${name}; exiting without waiting for the rest.\n`);
+      process.exit(EXIT.unexpected);
+    }, graceMs).unref();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return controller.signal;

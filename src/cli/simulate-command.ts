@@ -1,5 +1,29 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { DemoSimulator } from '../zoom-sim/demo-simulator.js';
+import { DEMO_REDIRECT_URIS } from '../zoom-sim/demo-redirect-uris.js';
+import { EXIT, reportError } from './exit-codes.js';
+import { listenError } from './listen-error.js';
 import { parseIntegerOption } from './option-parsers.js';
+
+/**
+ * `--redirect-uri`, repeatable and comma-separated: each an http(s) URL,
+ * collected in order.
+ */
+export function collectRedirectUris(value: string, previous: string[] | undefined): string[] {
+  const uris = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const uri of uris) {
+    let url: URL | undefined;
+    try {
+      url = new URL(uri);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash) {
+      throw new InvalidArgumentError(`--redirect-uri must be an http(s) URL such as http://localhost:8080/oauth/callback, not "${uri}".`);
+    }
+  }
+  return [...(previous ?? []), ...uris];
+}
 
 /** `zoomtrail simulate`: a simulated Zoom account on loopback, for trying things out and for tests by hand. */
 export function registerSimulateCommand(program: Command): void {
@@ -11,9 +35,28 @@ export function registerSimulateCommand(program: Command): void {
     .option('--seed <n>', 'seed of the generated records', parseIntegerOption('--seed', 0, 2 ** 31), 1)
     .option('--days <n>', 'days of history to generate, up to today', parseIntegerOption('--days', 1, 180), 30)
     .option('--no-live', 'do not add new records while running')
-    .action(async (options: { port: number; host: string; seed: number; days: number; live: boolean }) => {
+    .option(
+      '--redirect-uri <url>',
+      `a Redirect URL of the account-level OAuth app: Zoomtrail's <public URL>/oauth/callback; repeat it or separate with commas (default: ${DEMO_REDIRECT_URIS.join(', ')})`,
+      collectRedirectUris,
+    )
+    .action(async (options: { port: number; host: string; seed: number; days: number; live: boolean; redirectUri?: string[] }) => {
+      // The simulator (Fastify) loads only when the command runs.
       const { startDemoSimulator } = await import('../zoom-sim/demo-simulator.js');
-      const demo = await startDemoSimulator({ port: options.port, host: options.host, seed: options.seed, days: options.days, live: options.live });
+      let demo: DemoSimulator;
+      try {
+        demo = await startDemoSimulator({
+          port: options.port,
+          host: options.host,
+          seed: options.seed,
+          days: options.days,
+          live: options.live,
+          ...(options.redirectUri ? { redirectUris: options.redirectUri } : {}),
+        });
+      } catch (error) {
+        process.exitCode = reportError(listenError(error, { what: 'the Zoom simulator', host: options.host, port: options.port, portFlag: '--port', hostFlag: '--host', likelyHolder: 'another `zoomtrail simulate` or `zoomtrail start --demo`' }));
+        return;
+      }
       const { sim, s2s, oauthApp, accountId } = demo;
       const basic = `${s2s.clientId}:${s2s.clientSecret}`;
       const lines = [
@@ -29,7 +72,7 @@ export function registerSimulateCommand(program: Command): void {
         'Account-level OAuth app (authorization code):',
         `  Client ID:     ${oauthApp.clientId}`,
         `  Client Secret: ${oauthApp.clientSecret}`,
-        `  Redirect URLs: ${oauthApp.redirectUris.join(', ')}`,
+        `  Redirect URLs: ${oauthApp.redirectUris.join(', ')}   (--redirect-uri to register others)`,
         '',
         'Try it:',
         `  TOKEN=$(curl -s -u ${basic} -d grant_type=account_credentials -d account_id=${accountId} ${sim.baseUrl}/oauth/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
@@ -41,7 +84,7 @@ export function registerSimulateCommand(program: Command): void {
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       const stop = () => {
-        void demo.stop().then(() => process.exit(0));
+        void demo.stop().then(() => process.exit(EXIT.ok));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -9,7 +9,7 @@ import { addDays } from '../collect/utc-days.js';
 import { SOURCE_DEFAULTS } from '../collect/source-defaults.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
-import { formatDuration, parseDuration, parseDurationOption, parseIntegerOption } from './option-parsers.js';
+import { durationOption, formatDuration, parseDuration, parseIntegerOption } from './option-parsers.js';
 import { loadSourceHealth } from '../health/health-loader.js';
 import { describeQuietSchedule, parseQuietSchedule, QuietScheduleError } from '../health/quiet-schedule.js';
 import type { QuietSchedule, SourcePatch } from '../store/store.js';
@@ -47,9 +47,9 @@ export function registerSourceCommand(program: Command): void {
     .option('--api-url <url>', 'Zoom API base URL (ZoomGov: https://api.zoomgov.com/v2)', ZOOM_COMMERCIAL.apiUrl)
     .option('--oauth-url <url>', 'Zoom OAuth base URL (ZoomGov: https://zoomgov.com)', ZOOM_COMMERCIAL.oauthUrl)
     .option('--backfill-days <days>', 'days of history to read on first start, 1-180', parseIntegerOption('--backfill-days', 1, 180), SOURCE_DEFAULTS.backfillDays)
-    .option('--poll-interval <duration>', 'time between polls, 30s to 1d', parseDurationOption('--poll-interval', 30_000, 86_400_000), SOURCE_DEFAULTS.pollIntervalMs)
+    .addOption(durationOption('--poll-interval <duration>', 'time between polls, 30s to 1d', 30_000, 86_400_000, SOURCE_DEFAULTS.pollIntervalMs))
     .option('--settle-days <days>', 'days a past day stays open for late records, 0-7', parseIntegerOption('--settle-days', 0, 7), SOURCE_DEFAULTS.settleDays)
-    .option('--reconcile-interval <duration>', 'how often open days are re-read in full, 5m to 1d', parseDurationOption('--reconcile-interval', 300_000, 86_400_000), SOURCE_DEFAULTS.reconcileIntervalMs)
+    .addOption(durationOption('--reconcile-interval <duration>', 'how often open days are re-read in full, 5m to 1d', 300_000, 86_400_000, SOURCE_DEFAULTS.reconcileIntervalMs))
     .option('--rps <n>', 'requests per second this source may spend (Pro allows 10 for the whole account)', parseIntegerOption('--rps', 1, 40), SOURCE_DEFAULTS.requestsPerSecond)
     .option('--requests-per-day <n>', 'requests per UTC day this source may spend (Pro allows 30,000 for the whole account)', parseIntegerOption('--requests-per-day', 10, 60_000), SOURCE_DEFAULTS.requestsPerDay)
     .option('--no-check', 'save without checking the credentials against Zoom first')
@@ -79,7 +79,7 @@ export function registerSourceCommand(program: Command): void {
           process.stdout.write('No sources yet. Add one with `zoomtrail source add --help`.\n');
           return;
         }
-        const table = rows.map(({ source: s, streams }) => [s.id, s.name, s.authKind, s.paused ? 'paused' : streamsStatus(streams), time(maxOf(streams.map((st) => st.lastSuccessAt))), time(maxOf(streams.map((st) => st.newestEventTimeMs)))]);
+        const table = rows.map(({ source: s, streams }) => [s.id, s.name, s.authKind, s.setupFinished === false ? 'setup incomplete' : s.paused ? 'paused' : streamsStatus(streams), time(maxOf(streams.map((st) => st.lastSuccessAt))), time(maxOf(streams.map((st) => st.newestEventTimeMs)))]);
         process.stdout.write(formatTable(['ID', 'NAME', 'AUTH', 'STATUS', 'LAST SUCCESS', 'NEWEST EVENT'], table));
       });
     });
@@ -218,8 +218,13 @@ function newSourceFrom(options: AddOptions): NewSource {
   };
 }
 
-/** Gets a token and one small page of each report for today: wrong credentials, scopes or plan fail here, before anything is saved. */
-async function checkSource(app: AppContext, input: NewSource): Promise<void> {
+/**
+ * Gets a token and one small page of each report for today: wrong credentials,
+ * scopes or plan fail here, before anything is saved. Zoom's transient faults
+ * are retried for a few seconds (CHECK_RETRY); on a terminal each retry is
+ * said on `stderr`, so a pause is not mistaken for a hang.
+ */
+export async function checkSource(app: Pick<AppContext, 'clock' | 'logger'>, input: NewSource, stderr: { isTTY?: boolean; write(text: string): unknown } = process.stderr): Promise<void> {
   const { checkZoomSource } = await import('../collect/source-check.js');
   const outcome = await checkZoomSource({
     endpoints: { apiUrl: input.apiUrl, oauthUrl: input.oauthUrl },
@@ -228,6 +233,7 @@ async function checkSource(app: AppContext, input: NewSource): Promise<void> {
     logger: app.logger,
     requestsPerSecond: input.requestsPerSecond,
     requestsPerDay: input.requestsPerDay,
+    ...(stderr.isTTY ? { onRetry: (notice: string) => void stderr.write(`${notice}...\n`) } : {}),
   });
   if (outcome.error) throw outcome.error;
 }

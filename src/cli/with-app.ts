@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import type { AppContext } from '../app/app-context.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 import { EXIT, reportError } from './exit-codes.js';
 
 export interface GlobalOptions {
@@ -7,14 +9,20 @@ export interface GlobalOptions {
   config?: string;
 }
 
+export interface WithAppOptions {
+  /** The app's logger, made from the resolved config; default JSON lines on stderr. */
+  logger?: (config: RuntimeConfig) => Logger;
+}
+
 /** Opens the app with the global options of `command`, runs `work`, closes, and sets the exit code. */
-export async function withApp(command: Command, work: (app: AppContext) => Promise<number | void>): Promise<void> {
+export async function withApp(command: Command, work: (app: AppContext) => Promise<number | void>, options: WithAppOptions = {}): Promise<void> {
   let app: AppContext | undefined;
   try {
     const globals = command.optsWithGlobals<GlobalOptions>();
     // Loaded here, not at the top: `zoomtrail --help` and option errors never open a store.
     const [{ openApp }, { resolveRuntimeConfig }] = await Promise.all([import('../app/app-context.js'), import('../config/runtime-config.js')]);
-    app = await openApp(resolveRuntimeConfig({ dataDir: globals.dataDir, config: globals.config }));
+    const config = resolveRuntimeConfig({ dataDir: globals.dataDir, config: globals.config });
+    app = await openApp(config, options.logger ? { logger: options.logger(config) } : {});
     process.exitCode = (await work(app)) ?? EXIT.ok;
   } catch (error) {
     process.exitCode = reportError(error);

@@ -37,6 +37,9 @@ interface LeaseHolder {
   current: Lease | null;
 }
 
+/** The shortest wait between two turns of a leased source loop, whatever the turn found. */
+export const MIN_TURN_WAIT_MS = 1000;
+
 /** A random delay in [0, ms): spreads instances that wake at the same moment. */
 function jitter(ms: number): number {
   return Math.floor(Math.random() * ms);
@@ -62,15 +65,18 @@ export class Collector {
     this.#slots = new Semaphore(options.instance?.maxConcurrentCycles ?? 4);
   }
 
+  get #refreshMs(): number {
+    return this.#options.refreshMs ?? 10_000;
+  }
+
   /** Runs until `signal` aborts; then waits for every source loop to stop. */
   async run(signal: AbortSignal): Promise<void> {
     // One listener per source loop on this signal: many sources are not a leak.
     setMaxListeners(0, signal);
-    const refreshMs = this.#options.refreshMs ?? 10_000;
     try {
       while (!signal.aborted) {
         await this.#syncSources(signal);
-        await this.#clock.sleep(refreshMs, signal).catch(() => undefined);
+        await this.#clock.sleep(this.#refreshMs, signal).catch(() => undefined);
       }
     } finally {
       for (const loop of this.#loops.values()) loop.abort.abort();
@@ -151,67 +157,100 @@ export class Collector {
    * release it. Another instance holding the lease means it collects the
    * source now: this one looks again later. Due times come from the store's
    * stream states, so instances never poll a source twice in one interval.
+   *
+   * Every turn ends in a wait, whatever happened in it. A turn that found
+   * nothing to do and came straight back would never yield: on SQLite every
+   * store call resolves without touching the event loop, so such a loop
+   * starves it (no HTTP answers, no timers, not even the refresh that would
+   * end the loop, no SIGTERM).
    */
   async #leasedSourceLoop(collector: SourceCollector, lease: LeaseHolder, signal: AbortSignal): Promise<void> {
-    const { store } = this.#options;
-    const instance = this.#options.instance!;
     while (!signal.aborted) {
-      const source = collector.source;
-      const wait = (await this.#dueAt(source)) - this.#clock.now();
-      if (wait > 0) {
-        await this.#clock.sleep(Math.min(wait, instance.leaseTtlMs) + jitter(1000), signal).catch(() => undefined);
-        continue;
-      }
+      let waitMs: number;
       try {
-        await this.#slots.acquire(signal);
-      } catch {
-        return;
-      }
-      let held: Lease | null = null;
-      const cycleAbort = new AbortController();
-      const onAbort = () => cycleAbort.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      let renewer: ReturnType<typeof setInterval> | undefined;
-      try {
-        held = await this.#acquire(source.id);
-        if (!held) {
-          // Another instance is collecting it; it records the poll, which moves the due time.
-          await this.#clock.sleep(instance.leaseTtlMs / 4 + jitter(instance.leaseTtlMs / 4), signal).catch(() => undefined);
-          continue;
-        }
-        // Fresh settings and credentials: another instance may have rotated the refresh token.
-        const fresh = await store.getSource(source.id);
-        if (!fresh || fresh.paused) continue;
-        collector.update(fresh);
-        if ((await this.#dueAt(fresh)) > this.#clock.now()) continue;
-        lease.current = held;
-        const current = held;
-        renewer = setInterval(() => {
-          store.renewLease(current, instance.leaseTtlMs).then(
-            (ok) => {
-              if (!ok) cycleAbort.abort(new LeaseLostError(current.sourceId, current.token));
-            },
-            (error: unknown) => this.#logger.warn({ sourceId: source.id, err: error }, 'could not renew the lease; retrying'),
-          );
-        }, Math.max(250, Math.floor(instance.leaseTtlMs / 3)));
-        const started = this.#clock.now();
-        await collector.runCycle({ signal: cycleAbort.signal });
-        metrics.pollDuration.observe({ source_id: source.id }, (this.#clock.now() - started) / 1000);
+        waitMs = await this.#leasedTurn(collector, lease, signal);
       } catch (error) {
         if (signal.aborted) return;
-        if (error instanceof LeaseLostError || cycleAbort.signal.reason instanceof LeaseLostError) {
-          this.#logger.warn({ sourceId: source.id, token: held?.token }, 'lease on the source was taken by another instance; this instance stops collecting it for now');
-        } else {
-          this.#logger.error({ sourceId: source.id, err: error }, 'collection cycle failed');
-        }
-      } finally {
-        if (renewer) clearInterval(renewer);
-        signal.removeEventListener('abort', onAbort);
-        lease.current = null;
-        if (held) await store.releaseLease(held).catch(() => undefined);
-        this.#slots.release();
+        this.#logger.error({ sourceId: collector.source.id, err: error }, 'could not check whether the source is due; retrying');
+        waitMs = this.#refreshMs;
       }
+      await this.#clock.sleep(Math.max(MIN_TURN_WAIT_MS, waitMs), signal).catch(() => undefined);
     }
+  }
+
+  /** One turn of a leased source loop: collects the source if it is due and its lease is free; returns how long to wait before the next turn. */
+  async #leasedTurn(collector: SourceCollector, lease: LeaseHolder, signal: AbortSignal): Promise<number> {
+    const { store } = this.#options;
+    const instance = this.#options.instance!;
+    const source = collector.source;
+    const wait = (await this.#dueAt(source)) - this.#clock.now();
+    if (wait > 0) return Math.min(wait, instance.leaseTtlMs) + jitter(1000);
+    await this.#slots.acquire(signal);
+    let held: Lease | null = null;
+    const cycleAbort = new AbortController();
+    const onAbort = () => cycleAbort.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const renewal = new AbortController();
+    try {
+      held = await this.#acquire(source.id);
+      // Another instance is collecting it; it records the poll, which moves the due time.
+      if (!held) return instance.leaseTtlMs / 4 + jitter(instance.leaseTtlMs / 4);
+      // Fresh settings and credentials: another instance may have rotated the refresh token.
+      const fresh = await store.getSource(source.id);
+      // Paused or removed since the source list was read: the next refresh ends this loop (resumed by then, it collects).
+      if (!fresh || fresh.paused) return this.#refreshMs;
+      collector.update(fresh);
+      const freshWait = (await this.#dueAt(fresh)) - this.#clock.now();
+      if (freshWait > 0) return Math.min(freshWait, instance.leaseTtlMs);
+      lease.current = held;
+      this.#renewWhileCollecting(held, cycleAbort, renewal.signal);
+      const started = this.#clock.now();
+      await collector.runCycle({ signal: cycleAbort.signal });
+      metrics.pollDuration.observe({ source_id: source.id }, (this.#clock.now() - started) / 1000);
+      // The next turn finds the next due time in the stream states the cycle wrote.
+      return 0;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (error instanceof LeaseLostError || cycleAbort.signal.reason instanceof LeaseLostError) {
+        this.#logger.warn({ sourceId: source.id, token: held?.token }, 'lease on the source was taken by another instance; this instance stops collecting it for now');
+        return 0;
+      }
+      this.#logger.error({ sourceId: source.id, err: error }, 'collection cycle failed');
+      return source.pollIntervalMs;
+    } finally {
+      renewal.abort();
+      signal.removeEventListener('abort', onAbort);
+      lease.current = null;
+      if (held) await store.releaseLease(held).catch(() => undefined);
+      this.#slots.release();
+    }
+  }
+
+  /**
+   * Renews `held` every third of the lease period, on the injected clock, until
+   * `stop` aborts; a lease found taken aborts the cycle.
+   */
+  #renewWhileCollecting(held: Lease, cycleAbort: AbortController, stop: AbortSignal): void {
+    const { store } = this.#options;
+    const instance = this.#options.instance!;
+    const everyMs = Math.max(250, Math.floor(instance.leaseTtlMs / 3));
+    void (async () => {
+      while (!stop.aborted) {
+        try {
+          await this.#clock.sleep(everyMs, stop);
+        } catch {
+          return;
+        }
+        try {
+          if (!(await store.renewLease(held, instance.leaseTtlMs))) {
+            cycleAbort.abort(new LeaseLostError(held.sourceId, held.token));
+            return;
+          }
+        } catch (error) {
+          this.#logger.warn({ sourceId: held.sourceId, err: error }, 'could not renew the lease; retrying');
+        }
+      }
+    })();
   }
 
   /** The lease, or null when a live instance holds it; a crashed instance's (same host, process gone) is taken at once. */

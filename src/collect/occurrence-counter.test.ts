@@ -16,7 +16,7 @@ describe('OccurrenceCounter', () => {
     counter.addPage(['a', 'b'], id);
     counter.addPage(['c'], id);
     const { counted } = counter.addPage(['a'], id);
-    expect(counted).toEqual([{ record: 'a', hash: 'a', occurrence: 1 }]);
+    expect(counted).toEqual([{ record: 'a', index: 0, hash: 'a', occurrence: 1 }]);
   });
 
   it('counts a record repeated across a page boundary once and reports it ambiguous (a list that moved between requests)', () => {
@@ -33,6 +33,22 @@ describe('OccurrenceCounter', () => {
     counter.addPage(['q', 'a', 'a'], id);
     const { counted } = counter.addPage(['a', 'a', 'a', 'r'], id);
     expect(counted.map((c) => `${c.record}${c.occurrence}`)).toEqual(['a2', 'r0']);
+  });
+
+  it('identical timeless records (no readable time: possibly days apart) on consecutive pages are all counted, unless in the zone a moved list repeats', () => {
+    const timelessOf = (page: readonly string[]) => (i: number) => page[i] === 'T';
+    const counter = new OccurrenceCounter();
+    const first = ['a', 'T', 'b', 'c'];
+    counter.addPage(first, id, timelessOf(first));
+    const second = ['d', 'e', 'T', 'f', 'T'];
+    const { counted, ambiguous } = counter.addPage(second, id, timelessOf(second));
+    expect(counted.map((c) => `${c.record}${c.occurrence}`)).toEqual(['d0', 'e0', 'T1', 'f0', 'T2']);
+    expect(ambiguous.size).toBe(0);
+    // The list moved by two: `f, T` show again at the top of the next page.
+    const third = ['f', 'T', 'g'];
+    const moved = counter.addPage(third, id, timelessOf(third));
+    expect(moved.counted.map((c) => `${c.record}${c.occurrence}`)).toEqual(['g0']);
+    expect([...moved.ambiguous].sort()).toEqual(['T', 'f']);
   });
 
   it('a fresh counter (a restarted pass) numbers from 0 again, so the same ids come back', () => {

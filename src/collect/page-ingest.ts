@@ -4,7 +4,7 @@ import type { Normalizer } from '../normalize/normalizer.js';
 import type { DayUpdate, EventRow, FailureRow, PageCommitResult, Store } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
 import { OccurrenceCounter } from './occurrence-counter.js';
-import { contentHash, rowIdFor } from './row-identity.js';
+import { contentHash, rowIdFor, timelessKey } from './row-identity.js';
 import { settleAtMs } from './window-planner.js';
 import { metrics } from '../shared/metrics.js';
 
@@ -35,7 +35,10 @@ export interface WindowIngestOptions {
   logger: Logger;
   /** `from..to` of the window, for the stream's `readingWindow` and the log. */
   windowLabel: string;
-  /** Day a failure whose time cannot be read is filed under: the window's first day. */
+  /**
+   * Day a failure whose time cannot be read is placed on when the read has no
+   * record with a readable time to place it by: the window's first day.
+   */
   anchorDay: string;
   /**
    * A confirmation read (other page boundaries) settles a day's doubt; a
@@ -71,10 +74,38 @@ export interface PageIngestResult {
  * day and stream updates, and the page's commit (one transaction). The window
  * collector feeds it Zoom's pages; the benchmark feeds it generated ones.
  */
+/**
+ * A record whose time cannot be read (a bare string, `time: "not-a-time"`)
+ * has no day of its own, and Zoom may return the identical record on several
+ * days: counted by content alone they would collapse into one per window
+ * read. Such a record is placed on the day of its older neighbour, the next
+ * record of the read with a readable time (Zoom lists newest first), or,
+ * when none follows, of its newer neighbour; its occurrence is counted per
+ * content AND day. New records arrive at the top, so the older neighbour is
+ * the one that stays the same from read to read: re-reads give the same day,
+ * the same occurrence and the same row id.
+ */
+interface TimelessRecord {
+  record: unknown;
+  hash: string;
+  reason: string;
+  field: string | null;
+}
+
 export class WindowIngest {
   readonly #o: WindowIngestOptions;
   #counter = new OccurrenceCounter();
   #ambiguousDays = new Set<string>();
+  /** Timeless records waiting for their older neighbour, newest first. */
+  #timeless: TimelessRecord[] = [];
+  /** Occurrences handed out per timelessKey in this read. */
+  #timelessTotals = new Map<string, number>();
+  /** Days timeless records of each content were placed on, for ambiguity found later. */
+  #timelessDays = new Map<string, Set<string>>();
+  /** Timeless contents seen on two consecutive pages: their days get a confirmation read. */
+  #ambiguousTimeless = new Set<string>();
+  /** Day of the last record with a readable time in this read: the newer neighbour. */
+  #newerDay: string | null = null;
   #newestStored: number | null;
   #pages = 0;
   #received = 0;
@@ -111,6 +142,11 @@ export class WindowIngest {
   restartCounting(): void {
     this.#counter = new OccurrenceCounter();
     this.#ambiguousDays = new Set();
+    this.#timeless = [];
+    this.#timelessTotals = new Map();
+    this.#timelessDays = new Map();
+    this.#ambiguousTimeless = new Set();
+    this.#newerDay = null;
   }
 
   /**
@@ -122,13 +158,27 @@ export class WindowIngest {
   async ingestPage(page: PageIngestInput): Promise<PageIngestResult> {
     const { normalizer, sourceId, logType, sourceLabel, anchorDay } = this.#o;
     const { records, nowMs } = page;
-    const { counted, ambiguous } = this.#counter.addPage(records, contentHash);
+    // The row id starts with the event time, which the normalizer reads: fill it in after.
+    const results = records.map((record) => normalizer.normalize(record, { sourceId, sourceLabel, rowId: '', parseTimeMs: nowMs }));
+    const timeOf = (i: number) => {
+      const result = results[i]!;
+      return result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs;
+    };
+    const hashes = records.map(contentHash);
+    const { counted, ambiguous } = this.#counter.addPage(hashes, (hash) => hash, (i) => timeOf(i) === null);
     const batch = this.#batch;
     const eventTimes: number[] = [];
 
-    for (const { record, hash, occurrence } of counted) {
-      // The row id starts with the event time, which the normalizer reads: fill it in after.
-      const result = normalizer.normalize(record, { sourceId, sourceLabel, rowId: '', parseTimeMs: nowMs });
+    for (const { index, hash, occurrence } of counted) {
+      const record = records[index];
+      const result = results[index]!;
+      if (!result.ok && result.problem.eventTimeMs === null) {
+        this.#timeless.push({ record, hash, reason: result.problem.reason, field: result.problem.field });
+        continue;
+      }
+      const eventDay = utcDay(result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs!);
+      this.#placeTimeless(eventDay, nowMs);
+      this.#newerDay = eventDay;
       const rowId = rowIdFor(sourceId, logType, hash, occurrence, result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs);
       if (result.ok) {
         const { event, eventTimeMs, emails, ipAddresses } = result.value;
@@ -141,7 +191,7 @@ export class WindowIngest {
         const { problem } = result;
         batch.failures.push({
           rowId,
-          day: problem.eventTimeMs === null ? anchorDay : utcDay(problem.eventTimeMs),
+          day: eventDay,
           raw: rawText(record),
           reason: problem.reason,
           field: problem.field,
@@ -150,12 +200,20 @@ export class WindowIngest {
       }
     }
     if (ambiguous.size > 0) {
-      for (const record of records) {
-        if (!ambiguous.has(contentHash(record))) continue;
-        const time = eventTimeOf(normalizer, record, sourceId, nowMs);
-        this.#ambiguousDays.add(time === null ? anchorDay : utcDay(time));
+      for (let i = 0; i < records.length; i += 1) {
+        const hash = hashes[i]!;
+        if (!ambiguous.has(hash)) continue;
+        const time = timeOf(i);
+        if (time !== null) {
+          this.#ambiguousDays.add(utcDay(time));
+          continue;
+        }
+        this.#ambiguousTimeless.add(hash);
+        for (const day of this.#timelessDays.get(hash) ?? []) this.#ambiguousDays.add(day);
       }
     }
+    // The oldest records of the read have no older neighbour: their newer one places them.
+    if (page.last) this.#placeTimeless(this.#newerDay ?? anchorDay, nowMs);
 
     this.#pages += 1;
     this.#received += records.length;
@@ -177,7 +235,29 @@ export class WindowIngest {
     return { eventTimes, commit };
   }
 
-  /** Commits the batch (pages prepared and not yet committed) in one transaction; null if empty. */
+  /** Files the timeless records waiting for a neighbour as failures of `day`, each with its occurrence there. */
+  #placeTimeless(day: string, nowMs: number): void {
+    if (this.#timeless.length === 0) return;
+    const { sourceId, logType } = this.#o;
+    for (const { record, hash, reason, field } of this.#timeless) {
+      const key = timelessKey(hash, day);
+      const occurrence = this.#timelessTotals.get(key) ?? 0;
+      this.#timelessTotals.set(key, occurrence + 1);
+      let days = this.#timelessDays.get(hash);
+      if (!days) this.#timelessDays.set(hash, (days = new Set()));
+      days.add(day);
+      if (this.#ambiguousTimeless.has(hash)) this.#ambiguousDays.add(day);
+      this.#batch.failures.push({ rowId: rowIdFor(sourceId, logType, key, occurrence, null), day, raw: rawText(record), reason, field, failedAt: nowMs });
+    }
+    this.#timeless = [];
+  }
+
+  /**
+   * Commits the batch (pages prepared and not yet committed) in one
+   * transaction; null if empty. Timeless records still waiting for their
+   * older neighbour are not in it: a read stopped early leaves them to the
+   * next full read, which places them the same way every time.
+   */
   async flush(): Promise<PageCommitResult | null> {
     const batch = this.#batch;
     if (batch.records === 0 && !batch.last) return null;
@@ -269,10 +349,4 @@ function emptyBatch(): PendingBatch {
 function rawText(record: unknown): string {
   if (typeof record === 'string') return record;
   return JSON.stringify(record) ?? String(record);
-}
-
-/** The event time of a record if its schema can read one; for placing ambiguity on a day. */
-function eventTimeOf(normalizer: Normalizer, record: unknown, sourceId: string, nowMs: number): number | null {
-  const result = normalizer.normalize(record, { sourceId, sourceLabel: '', rowId: '', parseTimeMs: nowMs });
-  return result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs;
 }

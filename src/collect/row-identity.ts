@@ -47,3 +47,13 @@ export function rowIdFor(sourceId: string, logType: string, hash: string, occurr
   const seconds = eventTimeMs === null || !(eventTimeMs >= 0) ? 0 : Math.min(Math.floor(eventTimeMs / 1000), 0xffffffff);
   return seconds.toString(16).padStart(8, '0') + digest('sha256', `${sourceId}\n${logType}\n${hash}\n${occurrence}`, 'hex').slice(0, 24);
 }
+
+/**
+ * The occurrence key of a record without a readable time: its content hash
+ * and the day it was placed on (see WindowIngest). The same malformed record
+ * Zoom returns on several days is several records, one per day; its time
+ * cannot tell them apart, the day can.
+ */
+export function timelessKey(hash: string, day: string): string {
+  return `${hash}@${day}`;
+}

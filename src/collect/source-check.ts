@@ -5,7 +5,7 @@ import { CachedAccessTokenProvider } from '../zoom/access-token-provider.js';
 import { ACTIVITY_STREAM, CLASSIC_REPORT_SCOPE, OPERATION_STREAM, REPORT_STREAMS, type ReportStream } from '../zoom/report-records.js';
 import { LocalRequestBudget } from '../zoom/request-budget.js';
 import { connectToZoom, type ZoomAuth } from '../zoom/zoom-client-factory.js';
-import type { ZoomApiClient } from '../zoom/zoom-api-client.js';
+import type { RetryPolicy, ZoomApiClient, ZoomRequestEvent } from '../zoom/zoom-api-client.js';
 import type { ZoomEndpoints } from '../zoom/zoom-endpoints.js';
 import { MissingScopeError, PermissionDeniedError, PlanRequiredError, ZoomError } from '../zoom/zoom-errors.js';
 
@@ -25,6 +25,21 @@ export interface SourceCheckOutcome {
   error?: Error;
 }
 
+/**
+ * The check's patience with Zoom's transient faults (5xx, resets, unreadable
+ * bodies, per-second 429s): retried with backoff as collection does, but
+ * bounded to a few seconds per request, so one fault does not fail the check
+ * and a person is not kept waiting. A 429's Retry-After is honoured when it
+ * falls within the bound; a longer one fails the check with its wait.
+ * Refusals (credentials, scope, plan, permission) are never retried.
+ */
+export const CHECK_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  backoff: { baseMs: 500, maxMs: 2_000 },
+  maxRateLimitWaits: 4,
+  maxRateLimitWaitMs: 5_000,
+};
+
 const STEP_ORDER: readonly CheckStepName[] = ['token', 'scopes', 'plan', 'activity_report', 'operation_report'];
 export const NOT_CHECKED = 'not checked: fix the step above first';
 
@@ -33,6 +48,14 @@ const REPORT_NAMES: Record<string, string> = { [ACTIVITY_STREAM.logType]: 'Sign 
 /** Scopes of the token that do not allow reading `stream` (neither the classic nor the stream's granular scope). */
 function lacksScopeFor(granted: readonly string[], stream: ReportStream): boolean {
   return !granted.includes(CLASSIC_REPORT_SCOPE) && !granted.includes(stream.granularScope);
+}
+
+/** Words for a retried request, or null for any other outcome. */
+function retryNotice(event: ZoomRequestEvent): string | null {
+  const report = REPORT_NAMES[REPORT_STREAMS.find((s) => s.path === event.endpoint)?.logType ?? ''] ?? event.endpoint;
+  if (event.outcome === 'retried') return `Zoom did not answer the ${report} request (${event.status ? `HTTP ${event.status}` : event.error ?? 'no answer'}); retrying`;
+  if (event.outcome === 'rate_limited' && event.error === 'rate_limited') return `Zoom's per-second rate limit (HTTP 429) on the ${report} request; waiting, then retrying`;
+  return null;
 }
 
 /**
@@ -49,7 +72,10 @@ export async function checkZoomSource(args: {
   requestsPerDay?: number;
   logger?: Logger;
   fetchImpl?: typeof fetch;
+  /** Told each time a transient fault is retried, in words (the CLI prints them on a terminal). */
+  onRetry?: (notice: string) => void;
 }): Promise<SourceCheckOutcome> {
+  const onRetry = args.onRetry;
   const { client, tokens } = connectToZoom({
     endpoints: args.endpoints,
     auth: args.auth,
@@ -57,7 +83,11 @@ export async function checkZoomSource(args: {
     clock: args.clock,
     logger: args.logger,
     fetchImpl: args.fetchImpl,
-    retry: { maxAttempts: 2 },
+    retry: CHECK_RETRY,
+    ...(onRetry ? { onRequest: (event: ZoomRequestEvent) => {
+      const notice = retryNotice(event);
+      if (notice) onRetry(notice);
+    } } : {}),
   });
   const steps: CheckStep[] = [];
   const finish = (error?: Error): SourceCheckOutcome => {

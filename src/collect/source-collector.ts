@@ -246,7 +246,7 @@ export class SourceCollector {
         return await collectWindow(ctx, {
           window: asked,
           pageSize: read.pageSize,
-          coreFor: (zoomTo) => provenCore(read, asked.to < read.window.to && zoomTo >= asked.to ? read.window.to : zoomTo),
+          coreFor: (zoomTo) => provenCore(read, zoomTo, today),
           ...extra,
         });
       } catch (error) {

@@ -104,4 +104,21 @@ describe('provenCore', () => {
     expect(provenCore(read, '2026-03-08')).toEqual({ first: '2026-03-04', last: '2026-03-06' });
     expect(provenCore(read, '2026-03-04')).toBeNull();
   });
+  it('a clamp that leaves exactly one provable day proves that day; one day less proves nothing', () => {
+    // Zoom answered up to 03-06: with two days of padding after, 03-04 (the core's first day) is the last provable day.
+    expect(provenCore(read, '2026-03-06')).toEqual({ first: '2026-03-04', last: '2026-03-04' });
+    expect(provenCore(read, '2026-03-05')).toBeNull();
+  });
+  it('reads Zoom\'s echoed `to` as a date or as a date-time (Zoom\'s documented example), alike', () => {
+    expect(provenCore(read, '2026-03-12T00:00:00Z')).toEqual({ first: '2026-03-04', last: '2026-03-10' });
+    expect(provenCore(read, '2026-03-08T00:00:00Z')).toEqual(provenCore(read, '2026-03-08'));
+    expect(provenCore(read, '2026-03-06T23:59:59Z')).toEqual({ first: '2026-03-04', last: '2026-03-04' });
+    expect(provenCore(read, 'not a date')).toBeNull();
+  });
+  it('a `to` moved back to today (a future `to`) proves the padded window; an earlier clamp only what its padding covers', () => {
+    expect(provenCore(read, '2026-03-10', '2026-03-10')).toEqual({ first: '2026-03-04', last: '2026-03-10' });
+    expect(provenCore(read, '2026-03-10T00:00:00Z', '2026-03-10')).toEqual({ first: '2026-03-04', last: '2026-03-10' });
+    expect(provenCore(read, '2026-03-09', '2026-03-10')).toEqual({ first: '2026-03-04', last: '2026-03-07' });
+    expect(provenCore(read, '2026-03-10')).toEqual({ first: '2026-03-04', last: '2026-03-08' });
+  });
 });

@@ -1,5 +1,6 @@
 import { utcDay } from '../shared/clock.js';
 import type { DayCoverage } from '../store/store.js';
+import { echoedDay } from '../zoom/echoed-day.js';
 import { PAGE_SIZE, type ReportWindow } from '../zoom/report-reader.js';
 import { addDays, DAY_MS, dayStartMs, daysBetween } from './utc-days.js';
 
@@ -100,11 +101,29 @@ export function windowForCore(first: string, last: string, today: string): Repor
   return { from: from < oldest ? oldest : from, to: addDays(last, PAD_AFTER) };
 }
 
-/** Core days a finished read of `window` proves complete, given the window Zoom says it answered. */
-export function provenCore(planned: PlannedRead, zoomTo: string): { first: string; last: string } | null {
-  const lastByZoom = addDays(zoomTo < planned.window.to ? zoomTo : planned.window.to, -PAD_AFTER);
+/**
+ * Core days a finished read of `window` proves complete, given the `to` Zoom
+ * says it answered (a date or a date-time; anything else proves nothing).
+ *
+ * A `to` earlier than asked was clamped. Clamped to `today` or later (Zoom
+ * moves a future `to` back to its today, and a refused future `to` makes us
+ * ask up to today), it is the most Zoom serves: nothing after it exists yet,
+ * so the read proves what the padded window would. Any other clamp proves
+ * only the core days its own padding covers.
+ */
+export function provenCore(planned: PlannedRead, zoomTo: string, today?: string): { first: string; last: string } | null {
+  const answeredTo = echoedDay(zoomTo);
+  if (answeredTo === undefined) return null;
+  const servedTo = answeredTo >= planned.window.to || (today !== undefined && answeredTo >= today) ? planned.window.to : answeredTo;
+  const lastByZoom = addDays(servedTo, -PAD_AFTER);
   const last = lastByZoom < planned.core.last ? lastByZoom : planned.core.last;
   return last < planned.core.first ? null : { first: planned.core.first, last };
+}
+
+/** The oldest day a stream keeps complete: `backfillDays` back from `today` (1..ZOOM_RETENTION_DAYS of them). */
+export function backfillFirstDay(today: string, backfillDays: number): string {
+  const days = Math.min(Math.max(1, Math.floor(backfillDays)), ZOOM_RETENTION_DAYS);
+  return addDays(today, -(days - 1));
 }
 
 export function planStream(args: {
@@ -117,8 +136,7 @@ export function planStream(args: {
 }): StreamPlan {
   const { nowMs, settings } = args;
   const today = utcDay(nowMs);
-  const backfillDays = Math.min(Math.max(1, Math.floor(settings.backfillDays)), ZOOM_RETENTION_DAYS);
-  const firstDay = addDays(today, -(backfillDays - 1));
+  const firstDay = backfillFirstDay(today, settings.backfillDays);
   const byDay = new Map(args.coverage.map((row) => [row.day, row]));
   const openDayRecords = args.coverage.filter((row) => row.day >= firstDay && nowMs < settleAtMs(row.day, settings.settleDays)).reduce((n, row) => n + row.records, 0);
   const reconcileIntervalMs = effectiveReconcileIntervalMs(settings, openDayRecords);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ActionableError } from '../shared/actionable-error.js';
 import { parseYaml } from '../shared/parse-yaml.js';
+import { derivedPublicUrl } from './public-url.js';
 
 /** Where Zoomtrail keeps its data and how it logs; resolved once per process. */
 export interface RuntimeConfig {
@@ -16,10 +17,26 @@ export interface RuntimeConfig {
   port: number;
   /**
    * Base URL browsers reach Zoomtrail at, no trailing slash; the OAuth Redirect URL is
-   * `${publicUrl}/oauth/callback`. Default `http://localhost:<port>`.
+   * `${publicUrl}/oauth/callback`. Default `http://localhost:<port>` (see derivedPublicUrl).
    */
   publicUrl: string;
+  /**
+   * True when ZOOMTRAIL_PUBLIC_URL or publicUrl in the config file set the public
+   * URL: it is then used as is, whatever port the server listens on (see
+   * effectivePublicUrl); false or absent when it is derived from the port.
+   */
+  publicUrlIsSet?: boolean;
+  /**
+   * Where `start` writes its JSON logs (ZOOMTRAIL_LOG_FORMAT or logFormat in the
+   * config file): `json` on stderr, `file` to `<dataDir>/zoomtrail.log`. Absent:
+   * chosen by `start` (file on a terminal, json otherwise).
+   */
+  logFormat?: LogFormat;
 }
+
+/** Where JSON logs go: `json` = on stderr; `file` = `<dataDir>/zoomtrail.log`. */
+export type LogFormat = 'json' | 'file';
+export const LOG_FORMATS: readonly LogFormat[] = ['json', 'file'];
 
 export interface ConfigInputs {
   /** `--data-dir`. */
@@ -31,12 +48,13 @@ export interface ConfigInputs {
 }
 
 const DEFAULT_CONFIG_FILE = 'zoomtrail.yml';
-const FILE_KEYS = ['dataDir', 'databaseUrl', 'logLevel', 'port', 'publicUrl'] as const;
+const FILE_KEYS = ['dataDir', 'databaseUrl', 'logLevel', 'logFormat', 'port', 'publicUrl'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
  * Settings from, strongest first: command-line flags, environment
- * (`ZOOMTRAIL_DATA_DIR`, `DATABASE_URL`, `ZOOMTRAIL_LOG_LEVEL`, `ZOOMTRAIL_PORT`, `ZOOMTRAIL_PUBLIC_URL`),
+ * (`ZOOMTRAIL_DATA_DIR`, `DATABASE_URL`, `ZOOMTRAIL_LOG_LEVEL`, `ZOOMTRAIL_LOG_FORMAT`, `ZOOMTRAIL_PORT`,
+ * `ZOOMTRAIL_HOST` (only to derive the default public URL), `ZOOMTRAIL_PUBLIC_URL`),
  * the config file (`--config`, `ZOOMTRAIL_CONFIG`, or `./zoomtrail.yml` if
  * present), then defaults (`./data`, SQLite, `info`, 8080).
  */
@@ -61,9 +79,22 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
   if (databaseUrl !== undefined && !/^(postgres(ql)?|sqlite):/i.test(databaseUrl)) {
     throw new ActionableError('bad_config', 'DATABASE_URL is neither a postgres:// nor a sqlite: URL.', 'Unset DATABASE_URL to use SQLite under the data directory, or set it to postgres://user@host:5432/db.');
   }
-  const publicUrlText = env.ZOOMTRAIL_PUBLIC_URL || stringSetting(file, 'publicUrl', configFile) || `http://localhost:${port}`;
-  const publicUrl = parsePublicUrl(publicUrlText);
-  return { dataDir, databaseUrl, logLevel, configFile, port, publicUrl };
+  const logFormatText = env.ZOOMTRAIL_LOG_FORMAT || stringSetting(file, 'logFormat', configFile) || undefined;
+  if (logFormatText !== undefined && !(LOG_FORMATS as readonly string[]).includes(logFormatText)) {
+    throw new ActionableError('bad_config', `Log format "${logFormatText}" is not one of ${LOG_FORMATS.join(', ')}.`, 'Set ZOOMTRAIL_LOG_FORMAT or logFormat in the config file to json (logs on stderr) or file (logs in the data directory), or unset it.');
+  }
+  const setPublicUrl = env.ZOOMTRAIL_PUBLIC_URL || stringSetting(file, 'publicUrl', configFile) || undefined;
+  const publicUrl = setPublicUrl === undefined ? derivedPublicUrl(env.ZOOMTRAIL_HOST || '127.0.0.1', port) : parsePublicUrl(setPublicUrl);
+  return {
+    dataDir,
+    databaseUrl,
+    logLevel,
+    configFile,
+    port,
+    publicUrl,
+    publicUrlIsSet: setPublicUrl !== undefined,
+    ...(logFormatText === undefined ? {} : { logFormat: logFormatText as LogFormat }),
+  };
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -49,9 +49,29 @@ describe('evaluateRule', () => {
     expect(evaluateRule(badTitle, del)).toMatchObject({ match: { title: 'Test Rule', dedup: 'Zoom.Test.Rule' }, errors: [{ functionName: 'title' }] });
   });
 
-  it('cuts titles and dedup strings at 1000 characters', () => {
-    const long = rule({ title: () => 'x'.repeat(5000) });
-    expect(evaluateRule(long, del).match?.title.length).toBe(1000);
+  it("cuts titles and dedup strings over 1000 characters as Panther does: the first 985 characters, then '... (truncated)'", () => {
+    const text = `${'a'.repeat(980)}${'b'.repeat(4020)}`;
+    const expected = `${'a'.repeat(980)}bbbbb... (truncated)`;
+    const long = rule({ title: () => text });
+    expect(evaluateRule(long, del).match).toMatchObject({ title: expected, dedup: expected });
+    expect(expected).toHaveLength(1000);
+    const longDedup = rule({ title: () => 'short', dedup: () => text });
+    expect(evaluateRule(longDedup, del).match).toMatchObject({ title: 'short', dedup: expected });
+  });
+
+  it('keeps a title of exactly 1000 characters whole', () => {
+    const exact = 'x'.repeat(1000);
+    expect(evaluateRule(rule({ title: () => exact }), del).match?.title).toBe(exact);
+  });
+
+  it('counts characters as Panther (Python) does, by code point: an emoji is one character and never split', () => {
+    const emoji = '\u{1F600}';
+    // 1000 code points (2000 UTF-16 units): Panther keeps it whole.
+    const exact = emoji.repeat(1000);
+    expect(evaluateRule(rule({ title: () => exact }), del).match?.title).toBe(exact);
+    // 1001 code points: the first 985 emoji are kept, none cut in half.
+    const over = emoji.repeat(1001);
+    expect(evaluateRule(rule({ title: () => over }), del).match?.title).toBe(`${emoji.repeat(985)}... (truncated)`);
   });
 });
 

@@ -2,8 +2,13 @@ import type { Rule, Severity } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import type { RuleEvent } from './rule-event.js';
 
-/** Panther cuts titles and dedup strings at 1000 characters. */
+/**
+ * Panther's limit for titles and dedup strings (pypanther `MAX_GENERATED_FIELD_SIZE`
+ * and `MAX_DEDUP_STRING_SIZE`): a longer one keeps its first 985 characters and
+ * ends with `... (truncated)`, 1000 characters in all.
+ */
 export const MAX_ALERT_TEXT = 1000;
+const TRUNCATED_SUFFIX = '... (truncated)';
 const MAX_ERROR_MESSAGE = 500;
 
 /** What a matching rule says about the event. */
@@ -53,7 +58,7 @@ export function evaluateRule(rule: Rule, event: RuleEvent): RuleEvaluation {
   let titled = false;
   if (rule.title) {
     try {
-      title = clip(String(rule.title(event)));
+      title = truncateAlertText(String(rule.title(event)));
       titled = true;
     } catch (error) {
       errors.push(ruleError(rule, 'title', error));
@@ -62,7 +67,7 @@ export function evaluateRule(rule: Rule, event: RuleEvent): RuleEvaluation {
   let dedup = titled ? title : meta.id;
   if (rule.dedup) {
     try {
-      dedup = clip(String(rule.dedup(event)));
+      dedup = truncateAlertText(String(rule.dedup(event)));
     } catch (error) {
       errors.push(ruleError(rule, 'dedup', error));
     }
@@ -91,8 +96,27 @@ export function evaluateRule(rule: Rule, event: RuleEvent): RuleEvaluation {
   return { match: { rule, title, dedup, severity, context }, errors };
 }
 
-function clip(text: string): string {
-  return text.length > MAX_ALERT_TEXT ? text.slice(0, MAX_ALERT_TEXT) : text;
+/**
+ * Panther's truncation. Characters are counted as Python counts them (code
+ * points), so a title with emoji is cut where Panther cuts it and never in the
+ * middle of a surrogate pair.
+ */
+export function truncateAlertText(text: string): string {
+  if (text.length <= MAX_ALERT_TEXT) return text; // fewer code units, so fewer code points
+  const keep = MAX_ALERT_TEXT - TRUNCATED_SUFFIX.length;
+  let codePoints = 0;
+  let cut = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (codePoints === keep) cut = i;
+    codePoints++;
+    if (codePoints > MAX_ALERT_TEXT) return `${text.slice(0, cut)}${TRUNCATED_SUFFIX}`;
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return text;
 }
 
 function ruleError(rule: Rule, functionName: RuleErrorOutcome['functionName'], error: unknown): RuleErrorOutcome {

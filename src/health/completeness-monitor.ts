@@ -1,7 +1,7 @@
-import { addDays } from '../collect/utc-days.js';
-import { ZOOM_RETENTION_DAYS } from '../collect/window-planner.js';
+import { addDays, dayStartMs } from '../collect/utc-days.js';
+import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../collect/window-planner.js';
 import { utcDay } from '../shared/clock.js';
-import type { DayCoverage, SourceRecord } from '../store/store.js';
+import type { DayCoverage, SourceRecord, StreamState } from '../store/store.js';
 import { REPORT_STREAMS, type LogType } from '../zoom/report-records.js';
 import type { MonitorDeps } from './drop-off-monitor.js';
 import { isoSeconds } from './source-health.js';
@@ -25,12 +25,50 @@ export interface AtRiskDay {
 }
 
 /**
+ * How long a backfill is allowed to reach a day it has not read yet, from the
+ * start of its next cycle: a cycle reads every planned day, newest first,
+ * within the source's request budget (the default share, 3,000 requests at
+ * 2 a second, is spent in 25 minutes).
+ */
+export const BACKFILL_REACH_MS = 3_600_000;
+
+/** The stream's schedule, as far as the completeness alarm needs it. */
+export type BackfillSchedule = Pick<StreamState, 'lastPollAt' | 'nextAttemptAt' | 'consecutiveFailures'>;
+
+/**
+ * Whether the stream's running backfill will read `day` (never read, within
+ * the planned days) before it leaves Zoom (the end of its last collectable
+ * day): the stream's last cycle did not fail, and its next cycle starts
+ * (after its poll interval, backoff or rate-limit wait) at least
+ * BACKFILL_REACH_MS before that. Pure.
+ */
+export function backfillWillRead(
+  day: string,
+  source: Pick<SourceRecord, 'backfillDays' | 'pollIntervalMs'>,
+  stream: BackfillSchedule,
+  nowMs: number,
+): boolean {
+  if (day < backfillFirstDay(utcDay(nowMs), source.backfillDays)) return false;
+  if (stream.consecutiveFailures > 0) return false;
+  const nextCycleAt = Math.max(nowMs, stream.lastPollAt === null ? nowMs : stream.lastPollAt + source.pollIntervalMs, stream.nextAttemptAt ?? nowMs);
+  const leavesZoomAt = dayStartMs(addDays(day, ZOOM_RETENTION_DAYS));
+  return nextCycleAt + BACKFILL_REACH_MS <= leavesZoomAt;
+}
+
+/**
  * Days a source is supposed to cover (from its backfill start, counted from
  * its creation day, or its oldest coverage row if older; up to 2 days ago)
  * that are not complete and leave Zoom's 6-month window within `marginDays`.
- * Pure.
+ * A day never read that the stream's running backfill will read in time
+ * (`backfillWillRead`) is not at risk. Pure.
  */
-export function daysAtRisk(source: Pick<SourceRecord, 'createdAt' | 'backfillDays'>, coverage: readonly DayCoverage[], nowMs: number, marginDays: number): AtRiskDay[] {
+export function daysAtRisk(
+  source: Pick<SourceRecord, 'createdAt' | 'backfillDays' | 'pollIntervalMs'>,
+  coverage: readonly DayCoverage[],
+  stream: BackfillSchedule,
+  nowMs: number,
+  marginDays: number,
+): AtRiskDay[] {
   const today = utcDay(nowMs);
   const oldestServed = addDays(today, -(ZOOM_RETENTION_DAYS - 1));
   const riskUntil = addDays(oldestServed, marginDays);
@@ -43,6 +81,7 @@ export function daysAtRisk(source: Pick<SourceRecord, 'createdAt' | 'backfillDay
   for (let day = first; day <= riskUntil && day <= lastDay; day = addDays(day, 1)) {
     const row = byDay.get(day);
     if (row?.state === 'complete') continue;
+    if (!row && backfillWillRead(day, source, stream, nowMs)) continue;
     const state = !row ? 'missing' : row.state === 'failed' ? 'failed' : 'open';
     // Zoom serves `day` while it is >= today - 179: the last day is day + 179.
     out.push({ day, state, lastCollectableDay: addDays(day, ZOOM_RETENTION_DAYS - 1), lastError: row?.lastError ?? null });
@@ -73,11 +112,18 @@ export class CompletenessMonitor {
       for (const { logType } of REPORT_STREAMS) {
         const dedup = `${source.id}:${logType}`;
         try {
-          const coverage = active ? await store.listDayCoverage(source.id, logType, addDays(today, -(ZOOM_RETENTION_DAYS - 1)), today) : [];
-          const days = active ? daysAtRisk(source, coverage, nowMs, this.marginDays) : [];
+          const days = active
+            ? daysAtRisk(
+                source,
+                await store.listDayCoverage(source.id, logType, addDays(today, -(ZOOM_RETENTION_DAYS - 1)), today),
+                await store.getStreamState(source.id, logType),
+                nowMs,
+                this.marginDays,
+              )
+            : [];
           if (days.length === 0) {
             if (openKeys.has(dedup)) {
-              const note = active ? `Every listed day is complete or has left Zoom's 6-month window (${isoSeconds(nowMs)}).` : `The source was paused (${isoSeconds(nowMs)}).`;
+              const note = active ? `Every listed day is complete, has left Zoom's 6-month window, or is read in time by the running backfill (${isoSeconds(nowMs)}).` : `The source was paused (${isoSeconds(nowMs)}).`;
               const resolved = await store.resolveSystemAlert(COVERAGE_AT_RISK, dedup, note);
               if (resolved) this.deps.onChange?.();
               out.push({ sourceId: source.id, logType, days, action: 'resolved' as const });

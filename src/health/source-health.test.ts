@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { defaultStreamState } from '../store/coverage-reader.js';
 import type { Heartbeat } from '../store/health-store.js';
 import type { StreamError, StreamState } from '../store/store.js';
-import { daysAtRisk } from './completeness-monitor.js';
 import { HEALTH_STATES, sourceHealth, stateOfError, type HealthInput } from './source-health.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -43,6 +42,11 @@ describe('source health model', () => {
   it('setup states come first: setup_incomplete, paused, not_collected_yet', () => {
     expect(health({ source: source({ authKind: 'authorization_code', hasRefreshToken: false }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] }).state).toBe('setup_incomplete');
     expect(health({ source: source({ paused: true }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] }).state).toBe('paused');
+    // A Server-to-Server draft whose check failed: setup incomplete, as an OAuth draft, not "paused — resume the source".
+    const draft = health({ source: source({ paused: true, setupFinished: false }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] });
+    expect(draft.state).toBe('setup_incomplete');
+    expect(draft.cause).toMatch(/^Setup not finished/);
+    expect(draft.fix).toMatch(/Finish Setup/);
     const fresh = [defaultStreamState('src', 'Zoom.Activity'), defaultStreamState('src', 'Zoom.Operation')];
     expect(health({ streams: fresh, heartbeats: [] }).state).toBe('not_collected_yet');
   });
@@ -140,28 +144,5 @@ describe('source health model', () => {
 
   it('reading while a window is read', () => {
     expect(health({ streams: [stream('Zoom.Activity', { readingWindow: '2026-03-01..2026-03-10', readingPages: 3 })] }).state).toBe('reading');
-  });
-});
-
-describe('days at risk of leaving Zoom', () => {
-  const src = { createdAt: NOW - 5 * 24 * HOUR, backfillDays: 180 };
-  const row = (day: string, state: 'complete' | 'failed' | 'open') => ({ sourceId: 's', logType: 'Zoom.Activity' as const, day, records: 0, lastFullReadAt: null, state, ambiguous: false, gainedAfterComplete: 0, lastError: state === 'failed' ? 'boom' : null, updatedAt: 0 });
-
-  it('lists failed, open and missing days within the margin of the 6-month edge, from the backfill start', () => {
-    // Today 2026-03-10: Zoom serves 2025-09-12 onwards; a 14-day margin covers 2025-09-12..2025-09-26.
-    const coverage = [];
-    for (let d = Date.parse('2025-09-12T00:00:00Z'); d <= Date.parse('2025-09-30T00:00:00Z'); d += 24 * HOUR) coverage.push(row(new Date(d).toISOString().slice(0, 10), 'complete'));
-    coverage[3] = row('2025-09-15', 'failed');
-    coverage[5] = row('2025-09-17', 'open');
-    coverage.splice(8, 1); // 2025-09-20 missing
-    coverage[15] = row('2025-09-28', 'failed'); // outside the margin
-    const days = daysAtRisk(src, coverage, NOW, 14);
-    expect(days.map((d) => [d.day, d.state])).toEqual([['2025-09-15', 'failed'], ['2025-09-17', 'open'], ['2025-09-20', 'missing']]);
-    expect(days[0]!.lastCollectableDay).toBe('2026-03-13'); // 2025-09-12 is the oldest day served on 2026-03-10
-    expect(days[0]!.lastError).toBe('boom');
-  });
-
-  it('ignores days before the backfill start', () => {
-    expect(daysAtRisk({ createdAt: NOW, backfillDays: 10 }, [], NOW, 14)).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@ export interface SourceHealth {
 }
 
 export interface HealthInput {
-  source: Pick<SourceRecord, 'authKind' | 'hasRefreshToken' | 'paused' | 'dropOffAlarmMinutes' | 'createdAt'> & Partial<Pick<SourceRecord, 'quietSchedule'>>;
+  source: Pick<SourceRecord, 'authKind' | 'hasRefreshToken' | 'paused' | 'dropOffAlarmMinutes' | 'createdAt'> & Partial<Pick<SourceRecord, 'quietSchedule' | 'setupFinished'>>;
   streams: readonly StreamState[];
   /** The source's recent heartbeats (the last 24 h is plenty), any order. */
   heartbeats: readonly Heartbeat[];
@@ -88,6 +88,14 @@ export function sourceHealth(input: HealthInput): SourceHealth {
 
   if (source.authKind === 'authorization_code' && !source.hasRefreshToken) {
     return result('setup_incomplete', 'Not authorized in Zoom yet.', 'Finish the setup: authorize the app (an admin with the report permissions approves it in Zoom), then run the check.', null);
+  }
+  if (source.setupFinished === false) {
+    return result(
+      'setup_incomplete',
+      'Setup not finished: the live check has not passed yet, or Finish Setup was not clicked. Nothing is collected.',
+      'Finish the setup (Sources > Continue setup): run the check, fix in Zoom what it reports, then click Finish Setup.',
+      null,
+    );
   }
   if (source.paused) return result('paused', 'Paused: nothing is collected until it is resumed.', 'Resume the source when collection should start again.', null);
 

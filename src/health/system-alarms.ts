@@ -38,7 +38,7 @@ export const SYSTEM_ALARMS: ReadonlyMap<string, RuleMeta> = new Map([
     systemMeta(
       COVERAGE_AT_RISK,
       'Zoom log days about to be lost',
-      "Days that failed or were never read will soon leave Zoom's 6-month report window; once out, they can never be collected. The alert context lists the days. Resolves by itself when the days are read or leave the window.",
+      "Days that failed or were never read will soon leave Zoom's 6-month report window; once out, they can never be collected. Days a running backfill will read in time (its stream not failing, its next cycle at least an hour before the day leaves) are not listed. The alert context lists the days. Resolves by itself when the days are read or leave the window.",
       'Fix what makes the source fail (see its state in the console), then run a backfill covering the listed days (Sources > the source > Backfill, or `zoomtrail pull`).',
     ),
   ],

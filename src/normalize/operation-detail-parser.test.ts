@@ -28,6 +28,30 @@ const documentedFormats: Case[] = [
     },
   },
   {
+    name: 'section with a sub-heading: the double space before the dash ends the section (doc)',
+    category: 'Account',
+    action: 'Update',
+    detail: 'Quality Settings - Audio  - Receive Bitrate: from 20 to 200',
+    expected: {
+      kind: 'settings',
+      section: 'Quality Settings - Audio',
+      sectionKey: 'quality settings - audio',
+      changes: [sc('Receive Bitrate', '20', '200')],
+    },
+  },
+  {
+    name: 'password policy change (doc)',
+    category: 'Account',
+    action: 'Update',
+    detail: 'Sign-In Password Requirement  - Have at least specified length of characters: from 14 to 6',
+    expected: {
+      kind: 'settings',
+      section: 'Sign-In Password Requirement',
+      sectionKey: 'sign-in password requirement',
+      changes: [sc('Have at least specified length of characters', '14', '6')],
+    },
+  },
+  {
     name: 'role change (doc)',
     category: 'User',
     action: 'Update',
@@ -76,7 +100,7 @@ const documentedFormats: Case[] = [
   {
     name: 'activate user, trailing space, no changes (doc)',
     category: 'User',
-    action: 'Activate',
+    action: 'Update',
     detail: 'Activate User someone@example.com ',
     expected: { kind: 'user', verb: 'activate', email: 'someone@example.com', changes: [] },
   },
@@ -98,6 +122,131 @@ const documentedFormats: Case[] = [
       group: 'Springfield',
       changes: [sc('Personal Meeting ID (PMI) Passcode', 'On', 'Off')],
     },
+  },
+];
+
+// Separators as real Zoom pages write them: sub-headings, several changes, a
+// trailing space, a dash with a space on one side only, en and em dashes.
+const separators: Case[] = [
+  {
+    name: 'sub-heading section, several changes joined with " - ", trailing space',
+    detail: 'Quality Settings - Audio  - Receive Bitrate: from 20 to 200 - Send Bitrate: from 20 to 100 ',
+    expected: {
+      kind: 'settings',
+      section: 'Quality Settings - Audio',
+      sectionKey: 'quality settings - audio',
+      changes: [sc('Receive Bitrate', '20', '200'), sc('Send Bitrate', '20', '100')],
+    },
+  },
+  {
+    name: 'sub-heading section with a hyphenated name and On/Off changes',
+    detail: 'Meeting - In Meeting (Advanced)  - Allow live streaming meetings: from On to Off - Far end camera control: from Off to On',
+    expected: {
+      kind: 'settings',
+      section: 'Meeting - In Meeting (Advanced)',
+      sectionKey: 'meeting - in meeting (advanced)',
+      changes: [sc('Allow live streaming meetings', 'On', 'Off'), sc('Far end camera control', 'Off', 'On')],
+    },
+  },
+  {
+    name: 'sub-heading section, later double-spaced dashes separate changes',
+    detail: 'Quality Settings - Video  - Send Resolution: from 720 to 1080  - Receive Resolution: from 360 to 720',
+    expected: {
+      kind: 'settings',
+      section: 'Quality Settings - Video',
+      sectionKey: 'quality settings - video',
+      changes: [sc('Send Resolution', '720', '1080'), sc('Receive Resolution', '360', '720')],
+    },
+  },
+  {
+    name: 'no space after the dash (Security -Sign in ...)',
+    detail: 'Security -Sign in with Two-Factor Authentication: from On to Off',
+    expected: {
+      kind: 'settings',
+      section: 'Security',
+      sectionKey: 'security',
+      changes: [sc('Sign in with Two-Factor Authentication', 'On', 'Off')],
+    },
+  },
+  {
+    name: 'double space and no space after the dash',
+    detail: 'Security  -Require a passcode when scheduling new meetings: from On to Off',
+    expected: {
+      kind: 'settings',
+      section: 'Security',
+      sectionKey: 'security',
+      changes: [sc('Require a passcode when scheduling new meetings', 'On', 'Off')],
+    },
+  },
+  {
+    name: 'no space before the dash ends a group name (Group Springfield- Personal ...)',
+    detail: 'Edit Group Springfield- Personal Meeting ID (PMI) Passcode: from On to Off',
+    expected: {
+      kind: 'group',
+      verb: 'edit',
+      group: 'Springfield',
+      changes: [sc('Personal Meeting ID (PMI) Passcode', 'On', 'Off')],
+    },
+  },
+  {
+    name: 'changes separated by an en dash',
+    detail: 'Edit Group Springfield  - Waiting Room: from On to Off \u2013 Meeting passcode: from Off to On',
+    expected: {
+      kind: 'group',
+      verb: 'edit',
+      group: 'Springfield',
+      changes: [sc('Waiting Room', 'On', 'Off'), sc('Meeting passcode', 'Off', 'On')],
+    },
+  },
+  {
+    name: 'section and changes separated by em dashes',
+    detail: 'Security  \u2014 Waiting room: from Off to On \u2014 Sign in with Two-Factor Authentication: from On to Off',
+    expected: {
+      kind: 'settings',
+      section: 'Security',
+      sectionKey: 'security',
+      changes: [sc('Waiting room', 'Off', 'On'), sc('Sign in with Two-Factor Authentication', 'On', 'Off')],
+    },
+  },
+  {
+    name: 'a dash inside a word never separates (Sign-in, Two-Factor, Co-Owner)',
+    detail: 'Sign-in Methods  - Allow users to sign in with Two-Factor-App: from Off to On',
+    expected: {
+      kind: 'settings',
+      section: 'Sign-in Methods',
+      sectionKey: 'sign-in methods',
+      changes: [sc('Allow users to sign in with Two-Factor-App', 'Off', 'On')],
+    },
+  },
+  {
+    name: 'a glued sub-heading keeps its separator as written',
+    detail: 'Security  - Sign-In Password Requirement -Have at least 8 characters: from On to Off',
+    expected: {
+      kind: 'settings',
+      section: 'Security',
+      sectionKey: 'security',
+      changes: [sc('Sign-In Password Requirement -Have at least 8 characters', 'On', 'Off')],
+    },
+  },
+  {
+    name: 'a group name ends at the double-spaced dash even when the change cannot be read: unknown, not a long group name',
+    detail: 'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: On to Off',
+    expected: { kind: 'unknown', raw: 'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: On to Off' },
+  },
+  {
+    name: 'role change with no space after the dash',
+    detail: 'Change Role -someone@example.com: from Member to Co-Owner',
+    expected: { kind: 'role_change', email: 'someone@example.com', from: 'Member', to: 'Co-Owner' },
+  },
+  {
+    name: 'role names containing " to ": split at the last " to ", as Panther reads them',
+    detail: 'Change Role  - someone@example.com: from Member to Role to Admin',
+    expected: { kind: 'role_change', email: 'someone@example.com', from: 'Member to Role', to: 'Admin' },
+  },
+  {
+    name: 'role change with a non-ASCII e-mail',
+    detail: 'Change Role  - Jos\u00e9@Ejemplo.es: from Member to Admin ',
+    expected: { kind: 'role_change', email: 'jos\u00e9@ejemplo.es', from: 'Member', to: 'Admin' },
   },
 ];
 
@@ -321,6 +470,10 @@ const variants: Case[] = [
 
 describe('parseOperationDetail', () => {
   it.each(documentedFormats)('documented format: $name', ({ category, action, detail, expected }) => {
+    expect(parseOperationDetail(category, action, detail)).toEqual(expected);
+  });
+
+  it.each(separators)('separators: $name', ({ category, action, detail, expected }) => {
     expect(parseOperationDetail(category, action, detail)).toEqual(expected);
   });
 

@@ -6,9 +6,19 @@
  * events as `p_udm.changes`. The parser never throws: anything it cannot read
  * confidently comes back as `{ kind: 'unknown', raw }`.
  *
- * Performance: only literal string searches, `split` and single-character-class
- * regexes without nested quantifiers are used, so the work is linear in the
- * length of the input (no catastrophic backtracking on long or hostile text).
+ * Separators: Zoom joins a header and its changes, and the changes, with
+ * ` - `; the header ends at the first dash with two spaces before it
+ * (`Quality Settings - Audio  - Receive Bitrate: from 20 to 200` is section
+ * `Quality Settings - Audio`). A dash counts as a separator when a space
+ * stands on at least one side of it (`Security -Sign in ...`, `Group
+ * Springfield- Personal ...`), and en and em dashes (`–`, `—`) count like
+ * `-`; a dash inside a word (`Sign-in`, `Co-Owner`) never does. Every rule
+ * reads changes through this one parser, so all rules tolerate the same forms.
+ *
+ * Performance: one left-to-right scan for separators, literal string
+ * searches and single-character-class regexes without nested quantifiers, so
+ * the work is linear in the length of the input (no catastrophic backtracking
+ * on long or hostile text).
  */
 
 /** One `<setting>: from <x> to <y>` change. */
@@ -79,9 +89,6 @@ export type OperationDetail =
   | GroupDetail
   | UnknownDetail;
 
-/** Separator between the header and changes, and between changes. */
-const SEP = ' - ';
-
 /** Any whitespace character (tabs, newlines, NBSP, ...): mapped to a plain space. */
 const WHITESPACE_CHAR = /\s/g;
 /** A run of spaces (single quantifier, linear). */
@@ -99,6 +106,67 @@ function keyOf(s: string): string {
   return cleanName(s).toLowerCase();
 }
 
+const TO_KEYWORD_ALL = / to /gi;
+
+/** A dash that can separate: hyphen-minus, en dash, em dash. */
+function isDash(char: string | undefined): boolean {
+  return char === '-' || char === '\u2013' || char === '\u2014';
+}
+
+/**
+ * One stretch of text between separators: `[start, end)` in the normalized
+ * text, and how many spaces stood before the dash that precedes it (0 for the
+ * first segment). The separators themselves lie between segments, so
+ * `text.slice(segments[i].start, segments[j].end)` is the text as written.
+ */
+interface Segment {
+  start: number;
+  end: number;
+  spacesBeforeDash: number;
+}
+
+/** Split at every separating dash (see the module comment), in one linear scan. */
+function splitSegments(text: string): Segment[] {
+  const segments: Segment[] = [];
+  let start = 0;
+  let spacesBeforeDash = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!isDash(text[i])) continue;
+    if (text[i - 1] !== ' ' && text[i + 1] !== ' ') continue;
+    let left = i;
+    while (left > start && text[left - 1] === ' ') left--;
+    let right = i + 1;
+    while (right < text.length && text[right] === ' ') right++;
+    segments.push({ start, end: left, spacesBeforeDash });
+    spacesBeforeDash = i - left;
+    start = right;
+    i = right - 1;
+  }
+  segments.push({ start, end: text.length, spacesBeforeDash });
+  return segments;
+}
+
+/** The text of segments `first..last` (inclusive), separators as written. */
+function textOf(text: string, segments: readonly Segment[], first: number, last: number): string {
+  const a = segments[first];
+  const b = segments[last];
+  return a === undefined || b === undefined ? '' : text.slice(a.start, b.end);
+}
+
+/**
+ * The index of the header's last segment when a dash with two or more spaces
+ * before it ends the header, else -1 (no such dash, or the text before it
+ * reads as a change, `name: ...`).
+ */
+function headerEndOf(text: string, segments: readonly Segment[]): number {
+  for (let k = 1; k < segments.length; k++) {
+    if ((segments[k]?.spacesBeforeDash ?? 0) >= 2) {
+      return textOf(text, segments, 0, k - 1).includes(': ') ? -1 : k - 1;
+    }
+  }
+  return -1;
+}
+
 interface FromTo {
   name: string;
   from: string;
@@ -108,23 +176,31 @@ interface FromTo {
 /**
  * Parse `<name>: from <x> to <y>`. The name ends at the FIRST `: from `
  * (so a name may itself contain `: `), and `<x>` ends at the first ` to `
- * after it. Keywords are matched case-insensitively (`from on to off` and
- * `From On To Off` both parse). Values are trimmed, not otherwise changed.
+ * after it, or at the LAST one with `toAt: 'last'`. Keywords are matched
+ * case-insensitively (`from on to off` and `From On To Off` both parse).
+ * Values are trimmed, not otherwise changed.
  */
-function parseFromTo(piece: string): FromTo | null {
+function parseFromTo(piece: string, toAt: 'first' | 'last' = 'first'): FromTo | null {
   const text = piece.trim();
   const fromMatch = FROM_KEYWORD.exec(text);
   if (!fromMatch || fromMatch.index < 1) return null;
   const name = cleanName(text.slice(0, fromMatch.index));
   if (name === '') return null;
   const rest = text.slice(fromMatch.index + fromMatch[0].length);
-  const toMatch = TO_KEYWORD.exec(rest);
+  const toMatch = toAt === 'first' ? TO_KEYWORD.exec(rest) : lastMatch(TO_KEYWORD_ALL, rest);
   if (!toMatch) return null;
   return {
     name,
     from: rest.slice(0, toMatch.index).trim(),
     to: rest.slice(toMatch.index + toMatch[0].length).trim(),
   };
+}
+
+function lastMatch(globalPattern: RegExp, text: string): RegExpExecArray | null {
+  globalPattern.lastIndex = 0;
+  let last: RegExpExecArray | null = null;
+  for (let m = globalPattern.exec(text); m !== null; m = globalPattern.exec(text)) last = m;
+  return last;
 }
 
 function parseSettingChange(piece: string): SettingChange | null {
@@ -149,49 +225,59 @@ function parseUserChange(piece: string): UserChange | null {
 }
 
 /**
- * Group ` - `-separated segments into change pieces and parse them.
+ * Group the segments `first..` into change pieces and parse them.
  *
  * A segment starts a new piece only if it parses as a change on its own AND
- * the piece being built already parses. Otherwise it is glued (with ` - `) to
- * the current piece: a leading non-change segment becomes a prefix of the
- * next change's name (`Sign-In Password Requirement - Have at least 8
- * characters: from On to Off`), and a later one becomes part of the previous
- * change's value (`A: from x - y to z`). Returns null when no change at all
- * can be read. Linear in the total length of the segments.
+ * the piece being built already parses. Otherwise it is glued (with the
+ * separator as written) to the current piece: a leading non-change segment
+ * becomes a prefix of the next change's name (`Sign-In Password Requirement -
+ * Have at least 8 characters: from On to Off`), and a later one becomes part
+ * of the previous change's value (`A: from x - y to z`). Returns null when no
+ * change at all can be read. Linear in the total length of the segments.
  */
-function parseChanges<T>(segments: readonly string[], parse: (piece: string) => T | null): T[] | null {
-  const pieces: string[][] = [];
-  let current: string[] = [];
+function parseChanges<T>(
+  text: string,
+  segments: readonly Segment[],
+  first: number,
+  parse: (piece: string) => T | null,
+): T[] | null {
+  const pieces: Array<[number, number]> = [];
+  let pieceStart = first;
   let currentParses = false;
   // Incremental state, so that a piece that does not parse yet is never re-scanned
   // (keeps the whole pass linear): has the piece a `: from ` keyword already?
   let currentHasFrom = false;
-  for (const seg of segments) {
+  for (let k = first; k < segments.length; k++) {
+    const seg = textOf(text, segments, k, k);
     const isStart = parse(seg) !== null;
     if (isStart && currentParses) {
-      pieces.push(current);
-      current = [seg];
+      pieces.push([pieceStart, k - 1]);
+      pieceStart = k;
       currentHasFrom = FROM_KEYWORD.test(seg);
       continue;
     }
-    const prev = current[current.length - 1];
-    current.push(seg);
+    if (k === pieceStart) {
+      currentParses = isStart;
+      currentHasFrom = FROM_KEYWORD.test(seg);
+      continue;
+    }
     if (currentParses) continue;
+    const prev = segments[k - 1];
     if (isStart) {
       // The piece now contains a segment that parses alone: the joined piece parses too.
       currentParses = true;
-    } else if (currentHasFrom && prev !== undefined && TO_KEYWORD.test(prev.slice(-3) + SEP + seg)) {
+    } else if (currentHasFrom && prev !== undefined && TO_KEYWORD.test(text.slice(Math.max(prev.start, prev.end - 3), segments[k]?.end))) {
       // `<name>: from <x - y> to <z>`: the ` to ` arrived in a later segment.
       currentParses = true;
     } else if (!currentHasFrom) {
       currentHasFrom = FROM_KEYWORD.test(seg);
     }
   }
-  if (current.length > 0) pieces.push(current);
+  if (pieceStart < segments.length) pieces.push([pieceStart, segments.length - 1]);
 
   const out: T[] = [];
-  for (const piece of pieces) {
-    const parsed = parse(piece.join(SEP));
+  for (const [a, b] of pieces) {
+    const parsed = parse(textOf(text, segments, a, b));
     if (parsed === null) return null;
     out.push(parsed);
   }
@@ -202,9 +288,14 @@ function unknown(raw: string): UnknownDetail {
   return { kind: 'unknown', raw };
 }
 
-function parseRoleChange(body: readonly string[]): RoleChangeDetail | null {
-  if (body.length === 0) return null;
-  const ft = parseFromTo(body.join(SEP));
+/**
+ * `Change Role - <email>: from <X> to <Y>`. The roles split at the LAST ` to `,
+ * as Panther's pattern (`from (...) to (...)`, greedy) reads them: `from Member
+ * to Role to Admin` is from `Member to Role` to `Admin`.
+ */
+function parseRoleChange(body: string): RoleChangeDetail | null {
+  if (body === '') return null;
+  const ft = parseFromTo(body, 'last');
   if (!ft) return null;
   const email = ft.name.toLowerCase();
   if (!email.includes('@') || email.includes(' ')) return null;
@@ -222,23 +313,25 @@ function parseUserHeader(header: string): { verb: string; email: string } | null
   return { verb: words.slice(0, -2).join(' ').toLowerCase(), email: email.toLowerCase() };
 }
 
-function parseGroup(verb: string, segments: readonly string[]): GroupDetail | null {
-  // segments[0] is `<Verb> Group <name...>`; the name continues over further
-  // ` - ` segments until the first segment that reads as a `: from X to Y` change.
-  const first = cleanName(segments[0] ?? '');
-  const nameStart = first.toLowerCase().indexOf(' group ');
+function parseGroup(verb: string, text: string, segments: readonly Segment[]): GroupDetail | null {
+  // segments[0] is `<Verb> Group <name...>`; the name ends where a header ends
+  // (a dash with two spaces before it), else it continues over further
+  // segments until the first one that reads as a `: from X to Y` change.
+  const first = segments[0];
+  if (first === undefined) return null;
+  const firstText = text.slice(first.start, first.end);
+  const nameStart = firstText.toLowerCase().indexOf(' group ');
   if (nameStart < 0) return null;
-  const nameParts = [first.slice(nameStart + ' group '.length)];
-  let i = 1;
-  while (i < segments.length && parseSettingChange(segments[i] ?? '') === null) {
-    nameParts.push(segments[i] ?? '');
-    i++;
+  let last = headerEndOf(text, segments);
+  if (last < 0) {
+    last = 0;
+    while (last + 1 < segments.length && parseSettingChange(textOf(text, segments, last + 1, last + 1)) === null) last++;
   }
-  const group = cleanName(nameParts.join(SEP));
+  const group = cleanName(text.slice(first.start + nameStart + ' group '.length, segments[last]?.end));
   if (group === '') return null;
   let changes: SettingChange[] = [];
-  if (i < segments.length) {
-    const parsed = parseChanges(segments.slice(i), parseSettingChange);
+  if (last + 1 < segments.length) {
+    const parsed = parseChanges(text, segments, last + 1, parseSettingChange);
     if (parsed === null) return null;
     changes = parsed;
   }
@@ -248,37 +341,39 @@ function parseGroup(verb: string, segments: readonly string[]): GroupDetail | nu
 function parse(raw: string): OperationDetail {
   const text = raw.replace(WHITESPACE_CHAR, ' ').trim();
   if (text === '') return unknown(raw);
-  const segments = text.split(SEP);
-  const header = cleanName(segments[0] ?? '');
-  const body = segments.slice(1);
+  const segments = splitSegments(text);
+  const header = cleanName(textOf(text, segments, 0, 0));
   const headerWords = header.split(' ');
   const verb = (headerWords[0] ?? '').toLowerCase();
   const second = (headerWords[1] ?? '').toLowerCase();
 
   if (header.toLowerCase() === 'change role') {
-    return parseRoleChange(body) ?? unknown(raw);
+    return parseRoleChange(segments.length > 1 ? textOf(text, segments, 1, segments.length - 1) : '') ?? unknown(raw);
   }
 
   if (headerWords.length >= 3 && second === 'group') {
-    const group = parseGroup(verb, segments);
+    const group = parseGroup(verb, text, segments);
     if (group) return group;
   }
 
   const userHeader = parseUserHeader(header);
   if (userHeader) {
-    if (body.length === 0) {
+    if (segments.length === 1) {
       return { kind: 'user', verb: userHeader.verb, email: userHeader.email, changes: [] };
     }
-    const changes = parseChanges(body, parseUserChange);
+    const changes = parseChanges(text, segments, 1, parseUserChange);
     if (changes === null) return unknown(raw);
     return { kind: 'user', verb: userHeader.verb, email: userHeader.email, changes };
   }
 
-  // Settings: `<Section>  - <change> - <change> ...`
-  if (body.length === 0 || header === '' || header.includes(': ')) return unknown(raw);
-  const changes = parseChanges(body, parseSettingChange);
+  // Settings: `<Section>  - <change> - <change> ...`, the section possibly with
+  // a sub-heading (`Quality Settings - Audio  - Receive Bitrate: from 20 to 200`).
+  const headerEnd = Math.max(0, headerEndOf(text, segments));
+  const section = cleanName(textOf(text, segments, 0, headerEnd));
+  if (headerEnd + 1 >= segments.length || section === '' || section.includes(': ')) return unknown(raw);
+  const changes = parseChanges(text, segments, headerEnd + 1, parseSettingChange);
   if (changes === null) return unknown(raw);
-  return { kind: 'settings', section: header, sectionKey: header.toLowerCase(), changes };
+  return { kind: 'settings', section, sectionKey: section.toLowerCase(), changes };
 }
 
 /**

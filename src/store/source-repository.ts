@@ -110,6 +110,7 @@ function settingsColumns(settings: Partial<SourceSettings>): Updateable<SourcesT
   if (settings.requestsPerDay !== undefined) columns.requests_per_day = settings.requestsPerDay;
   if (settings.paused !== undefined) columns.paused = settings.paused ? 1 : 0;
   if (settings.dropOffAlarmMinutes !== undefined) columns.drop_off_alarm_minutes = settings.dropOffAlarmMinutes;
+  if (settings.setupFinished !== undefined) columns.setup_finished = settings.setupFinished ? 1 : 0;
   if (settings.quietSchedule !== undefined) columns.quiet_schedule_json = settings.quietSchedule === null ? null : JSON.stringify(settings.quietSchedule);
   return columns;
 }
@@ -132,6 +133,7 @@ function toSourceRecord(row: SourceRow): SourceRecord {
     paused: Number(row.paused) !== 0,
     dropOffAlarmMinutes: row.drop_off_alarm_minutes === null || row.drop_off_alarm_minutes === undefined ? null : Number(row.drop_off_alarm_minutes),
     quietSchedule: row.quiet_schedule_json ? (JSON.parse(row.quiet_schedule_json) as QuietSchedule) : null,
+    setupFinished: row.setup_finished === undefined || Number(row.setup_finished) !== 0,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     hasClientSecret: row.client_secret_sealed !== null && row.client_secret_sealed !== '',

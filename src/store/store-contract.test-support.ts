@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, utcDay } from '../shared/clock.js';
+import { ManualClock, utcDay, type Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { EventRow, FailureRow, NewSource, PageCommit, Store, StoredEvent, StreamError } from './store.js';
 import { UnknownSourceError } from './store-errors.js';
 
 /** What a store implementation's test passes in to open a fresh, empty store. */
 export interface StoreContractOptions {
-  clock: ManualClock;
+  clock: Clock;
   /** Rows per query when streaming; small, so paging is exercised. */
   batchSize: number;
 }
@@ -140,6 +140,16 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         expect(updated).toEqual({ ...created, paused: true, requestsPerSecond: 0.25, zoomAccountId: null, updatedAt: START + 2_000 });
         expect(await store.getSource(created.id)).toEqual(updated);
         expect(await store.getSource('src_aaaaaaaaaa')).toBeUndefined();
+      });
+
+      it('keeps whether a source\'s setup was finished: true unless created as a draft, until updated', async () => {
+        const finished = await store.createSource(sampleSource());
+        expect(finished.setupFinished).toBe(true);
+        const draft = await store.createSource(sampleSource({ name: 'Draft', paused: true, setupFinished: false }));
+        expect(draft).toMatchObject({ paused: true, setupFinished: false });
+        expect((await store.getSource(draft.id))?.setupFinished).toBe(false);
+        expect(await store.updateSource(draft.id, { paused: false, setupFinished: true })).toMatchObject({ paused: false, setupFinished: true });
+        expect((await store.getSource(draft.id))?.setupFinished).toBe(true);
       });
 
       it('throws UnknownSourceError for an unknown id', async () => {

@@ -60,6 +60,8 @@ export interface SourcesTable {
   drop_off_alarm_minutes: number | null;
   /** QuietSchedule as JSON (migration 004), or null. */
   quiet_schedule_json?: string | null;
+  /** 0 for a draft saved before its setup was finished (migration 006); 1 otherwise. */
+  setup_finished?: number;
   created_at: BigIntColumn;
   updated_at: BigIntColumn;
 }

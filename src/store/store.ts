@@ -87,6 +87,11 @@ export interface SourceSettings {
   dropOffAlarmMinutes: number | null;
   /** When the drop-off alarm holds its fire (weekends, nights); null or absent = never. */
   quietSchedule?: QuietSchedule | null;
+  /**
+   * False for a draft the console's wizard saved before its setup was finished
+   * (its state is `setup_incomplete`, not `paused`); absent or true otherwise.
+   */
+  setupFinished?: boolean;
 }
 
 /**

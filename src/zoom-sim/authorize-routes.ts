@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { renderAuthorizeError, renderConsentPage } from './consent-page.js';
+import { renderAuthorizeError, renderConsentPage, type RefusedRedirect } from './consent-page.js';
 import { playEdgeFault } from './edge-faults.js';
 import { requestParams } from './request-params.js';
 import type { SimApp } from './sim-app.js';
@@ -10,7 +10,7 @@ const HTML_TYPE = 'text/html;charset=UTF-8';
 type AuthorizeCheck =
   | { ok: true; app: SimApp; params: Record<string, string>; method?: 'S256' | 'plain' }
   /** Redirected errors go back to the client; the others are shown to the user. */
-  | { ok: false; redirect?: string; message: string };
+  | { ok: false; redirect?: string; message: string; refused?: RefusedRedirect };
 
 function withQuery(uri: string, params: Record<string, string | undefined>): string {
   const url = new URL(uri);
@@ -27,7 +27,13 @@ function checkAuthorize(params: Record<string, string>, state: SimState): Author
   const app = state.apps.get(params['client_id'] ?? '');
   if (!app || app.kind !== 'oauth') return { ok: false, message: 'Invalid client_id.' };
   const redirectUri = params['redirect_uri'] ?? '';
-  if (!app.redirectUris.includes(redirectUri)) return { ok: false, message: 'Invalid redirect: redirect_uri is not registered for this app.' };
+  if (!app.redirectUris.includes(redirectUri)) {
+    return {
+      ok: false,
+      message: 'Invalid redirect: redirect_uri is not registered for this app.',
+      refused: { received: redirectUri, registered: app.redirectUris, homeUrl: app.homeUrl },
+    };
+  }
   const backTo = (error: string) => withQuery(redirectUri, { error, state: params['state'] });
   if (params['response_type'] !== 'code') {
     return { ok: false, redirect: backTo('unsupported_response_type'), message: 'response_type must be code' };
@@ -43,7 +49,7 @@ function checkAuthorize(params: Record<string, string>, state: SimState): Author
 
 function refuse(reply: FastifyReply, check: Extract<AuthorizeCheck, { ok: false }>): FastifyReply {
   if (check.redirect) return reply.redirect(check.redirect, 302);
-  return reply.code(400).type(HTML_TYPE).send(renderAuthorizeError(check.message));
+  return reply.code(400).type(HTML_TYPE).send(renderAuthorizeError(check.message, check.refused));
 }
 
 /**

@@ -49,7 +49,33 @@ export function renderConsentPage(input: ConsentPageInput): string {
   );
 }
 
-/** Errors that must not redirect (unknown client, unregistered redirect URI). */
-export function renderAuthorizeError(message: string): string {
-  return page('Authorization error - Zoom simulator', `<h1>Cannot authorize</h1>\n<p>${escapeHtml(message)}</p>`);
+/** What the error page says about a refused redirect URI, and where it leads back to. */
+export interface RefusedRedirect {
+  /** The redirect_uri the request named (shown, never linked or redirected to). */
+  received: string;
+  registered: readonly string[];
+  /** The app's home page, if registered: the way back. */
+  homeUrl: string | undefined;
+}
+
+/**
+ * Errors that must not redirect (unknown client, unregistered redirect URI).
+ * For a refused redirect URI the page names the URI received and those
+ * registered, says how to register it in the simulator, and links back to the
+ * app's home page when the app has one.
+ */
+export function renderAuthorizeError(message: string, refused?: RefusedRedirect): string {
+  const body = [`<h1>Cannot authorize</h1>`, `<p>${escapeHtml(message)}</p>`];
+  if (refused) {
+    const registered = refused.registered.map((uri) => `<li><code>${escapeHtml(uri)}</code></li>`).join('');
+    body.push(
+      `<p>Received redirect_uri: <code data-testid="received-redirect-uri">${escapeHtml(refused.received)}</code></p>`,
+      `<p>Registered Redirect URLs:</p><ul>${registered || '<li>none</li>'}</ul>`,
+      '<p>Fix: register the received URL with the simulator (<code>zoomtrail simulate --redirect-uri &lt;url&gt;</code>; ' +
+        '<code>zoomtrail start --demo</code> registers its own), or start Zoomtrail at a registered address ' +
+        '(<code>--port</code>, or <code>ZOOMTRAIL_PUBLIC_URL</code>), then authorize again.</p>',
+    );
+    if (refused.homeUrl) body.push(`<p><a href="${escapeHtml(refused.homeUrl)}" data-testid="back-link">Back to ${escapeHtml(refused.homeUrl)}</a></p>`);
+  }
+  return page('Authorization error - Zoom simulator', body.join('\n'));
 }

@@ -1,15 +1,38 @@
 import { systemClock, utcDay, type Clock } from '../shared/clock.js';
 import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
 import { addDays } from './day-calendar.js';
+import { DEMO_REDIRECT_URIS } from './demo-redirect-uris.js';
 import { generateDay } from './record-generator.js';
 import { SeededRandom } from './seeded-random.js';
 import { ZoomSimulator } from './zoom-simulator.js';
+
+export { DEMO_REDIRECT_URIS };
 
 /** Simulator-only credentials, safe to print: they open nothing but a local simulator. */
 export const DEMO_ACCOUNT_ID = 'demo-account';
 export const DEMO_S2S = { clientId: 'demo-s2s-client-id', clientSecret: 'demo-s2s-client-secret' } as const;
 export const DEMO_OAUTH_APP = { clientId: 'demo-oauth-client-id', clientSecret: 'demo-oauth-client-secret' } as const;
-export const DEMO_REDIRECT_URIS: readonly string[] = ['http://localhost:8080/oauth/callback', 'http://127.0.0.1:8080/oauth/callback'];
+
+/** Zoomtrail's OAuth Redirect URL at a public URL (as the console shows it). */
+const CALLBACK_PATH = '/oauth/callback';
+
+/** The Redirect URL Zoomtrail uses at `publicUrl`: what the demo's OAuth app must register. */
+export function zoomtrailRedirectUri(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${CALLBACK_PATH}`;
+}
+
+/**
+ * Where the simulator's authorize error page leads back to: Zoomtrail's
+ * sources page at the first redirect URI that is Zoomtrail's callback.
+ */
+export function consoleHomeFor(redirectUris: readonly string[]): string | undefined {
+  const callback = redirectUris.find((uri) => new URL(uri).pathname.endsWith(CALLBACK_PATH));
+  if (!callback) return undefined;
+  const url = new URL(callback);
+  url.pathname = `${url.pathname.slice(0, -CALLBACK_PATH.length)}/sources`;
+  url.search = '';
+  return url.toString();
+}
 
 const DEMO_VOLUME = { activities: 200, operations: 40 };
 const LIVE_INTERVAL_MS = 10_000;
@@ -26,14 +49,17 @@ export interface DemoSimulatorOptions {
   live?: boolean;
   /** Period of the live feed, default 10000 ms (real time). */
   liveIntervalMs?: number;
+  /** Redirect URLs of the account-level OAuth app. Default DEMO_REDIRECT_URIS (Zoomtrail on port 8080). */
   redirectUris?: string[];
+  /** Where the authorize error page leads back to. Default: consoleHomeFor(redirectUris). */
+  homeUrl?: string;
 }
 
 export interface DemoSimulator {
   sim: ZoomSimulator;
   accountId: string;
   s2s: { clientId: string; clientSecret: string };
-  oauthApp: { clientId: string; clientSecret: string; redirectUris: string[] };
+  oauthApp: { clientId: string; clientSecret: string; redirectUris: string[]; homeUrl: string | undefined };
   stop(): Promise<void>;
 }
 
@@ -89,6 +115,9 @@ export async function startDemoSimulator(options: DemoSimulatorOptions = {}): Pr
   const clock = options.clock ?? systemClock;
   const seed = options.seed ?? 1;
   const days = options.days ?? 30;
+  const redirectUris = options.redirectUris ?? [...DEMO_REDIRECT_URIS];
+  for (const uri of redirectUris) new URL(uri); // throws before anything listens
+  const homeUrl = options.homeUrl ?? consoleHomeFor(redirectUris);
   const sim = await ZoomSimulator.start({
     clock,
     seed,
@@ -102,9 +131,8 @@ export async function startDemoSimulator(options: DemoSimulatorOptions = {}): Pr
     plan: 'pro',
     generated: { seed, fromDay: addDays(today, -Math.max(0, days - 1)), toDay: today, volume: DEMO_VOLUME },
   });
-  const redirectUris = options.redirectUris ?? [...DEMO_REDIRECT_URIS];
   sim.addApp({ ...DEMO_S2S, accountId: DEMO_ACCOUNT_ID, kind: 's2s' });
-  sim.addApp({ ...DEMO_OAUTH_APP, accountId: DEMO_ACCOUNT_ID, kind: 'oauth', redirectUris });
+  sim.addApp({ ...DEMO_OAUTH_APP, accountId: DEMO_ACCOUNT_ID, kind: 'oauth', redirectUris, ...(homeUrl === undefined ? {} : { homeUrl }) });
 
   let timer: NodeJS.Timeout | undefined;
   if (options.live) {
@@ -121,7 +149,7 @@ export async function startDemoSimulator(options: DemoSimulatorOptions = {}): Pr
     sim,
     accountId: DEMO_ACCOUNT_ID,
     s2s: { ...DEMO_S2S },
-    oauthApp: { ...DEMO_OAUTH_APP, redirectUris },
+    oauthApp: { ...DEMO_OAUTH_APP, redirectUris, homeUrl },
     stop: async () => {
       if (timer) clearInterval(timer);
       await sim.close();

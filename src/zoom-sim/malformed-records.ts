@@ -57,7 +57,7 @@ function hugeOperationDetail(): string {
 let hugeClientType: string | undefined;
 
 function hugeClientTypeText(): string {
-  hugeClientType ??= 'Windows '.repeat(HUGE_STRING_LENGTH / 8);
+  hugeClientType ??= 'windows '.repeat(HUGE_STRING_LENGTH / 8);
   return hugeClientType;
 }
 
@@ -104,8 +104,8 @@ export function malformedActivityRecords(day: string, seed: number): MalformedRe
     time: clock.time(),
     type: rng.chance(0.5) ? 'Sign in' : 'Sign out',
     ip_address: `198.51.100.${rng.int(1, 255)}`,
-    client_type: 'Windows',
-    version: '5.17.11 (34827)',
+    client_type: 'windows',
+    version: '5.17.11.34827',
   });
   const withoutEmail: Partial<ActivityLogRecord> = valid();
   delete withoutEmail.email;

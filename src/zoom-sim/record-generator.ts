@@ -33,6 +33,20 @@ export interface GenerateDayOptions {
 export interface GeneratedDay {
   activities: ActivityLogRecord[];
   operations: OperationLogRecord[];
+  /**
+   * Ground truth for detection tests, independent of the rules: each
+   * operation made from DETECTION_TRIGGERS (an alert of `ruleId` expected) or
+   * NEAR_MISSES (no alert of any Zoom rule expected), copies included.
+   */
+  planted: PlantedSample[];
+}
+
+export interface PlantedSample {
+  /** The record as generated (the same object as in `operations`). */
+  record: OperationLogRecord;
+  ruleId: string;
+  /** True for a trigger, false for a near miss. */
+  expectAlert: boolean;
 }
 
 /** An operation record, without time and operator, that a rule is expected to fire or not fire on. */
@@ -273,6 +287,12 @@ export const NEAR_MISSES: ReadonlyArray<DetectionSample> = [
   account(RULE_TWO_FACTOR, 'Security  - Sign in with Two-Factor Authentication: from Off to On', {
     note: 'turned on, not off',
   }),
+  account(RULE_TWO_FACTOR, 'Security  - Sign in with Two-Factor Authentication: from Off to Off', {
+    note: 'saved while already off: nothing was turned off',
+  }),
+  account(RULE_SIGN_IN_REQUIREMENTS, 'Sign-In Password Requirement  - Include at least 1 number: from Off to Off ', {
+    note: 'saved while already off: no requirement was dropped',
+  }),
   {
     ruleId: RULE_PRIVILEGED_ROLE,
     category_type: 'User',
@@ -349,13 +369,15 @@ const CUSTOM_ROLES = ['Auditors', 'Help Desk', 'Report Viewer', 'Zoom Rooms Mana
 /** Spare name pairs, never in the population, for users being added. */
 const NEW_HIRE_COUNT = 40;
 
+// Real records: `client_type` in lower case (`mac`, `windows`, `android`, `ios`)
+// or `Browser`; `version` four dotted numbers (`5.13.7.15481`), `-` for Browser.
 const DESKTOP_VERSIONS = [
-  '5.15.7 (21404)', '5.16.10 (26186)', '5.17.5 (31030)', '5.17.11 (34827)',
-  '6.0.2 (33403)', '6.0.11 (39959)', '6.1.1 (443)', '6.1.5 (48206)',
+  '5.13.7.15481', '5.15.7.21404', '5.16.10.26186', '5.17.5.31030', '5.17.11.34827',
+  '6.0.2.33403', '6.0.11.39959', '6.1.5.48206',
 ] as const;
-const MOBILE_VERSIONS = ['5.17.10 (20256)', '6.0.2 (21130)', '6.0.11 (22450)', '6.1.1 (23211)'] as const;
-const ROOMS_VERSIONS = ['5.17.6 (3834)', '6.0.0 (4011)', '6.1.0 (4412)'] as const;
-const WEB_VERSIONS = ['5.17.10', '6.0.2', '6.1.0'] as const;
+const MOBILE_VERSIONS = ['5.13.7.8793', '5.17.10.20256', '6.0.2.21130', '6.0.11.22450', '6.1.1.23211'] as const;
+/** What a Browser sign-in reports as its version. */
+const BROWSER_VERSION = '-';
 
 interface ClientProfile {
   client_type: string;
@@ -406,14 +428,11 @@ function ipv4(prefix: string, rng: SeededRandom): string {
 function makeClient(rng: SeededRandom, client_type: string): ClientProfile {
   switch (client_type) {
     case 'Browser':
-      // The web client often reports no version at all.
-      return { client_type, version: rng.chance(0.6) ? undefined : rng.pick(WEB_VERSIONS), mobile: false };
-    case 'iOS':
+      // The web client reports `-`, and sometimes no version at all.
+      return { client_type, version: rng.chance(0.2) ? undefined : BROWSER_VERSION, mobile: false };
+    case 'ios':
     case 'android':
-    case 'iPad':
       return { client_type, version: rng.pick(MOBILE_VERSIONS), mobile: true };
-    case 'Zoom Rooms':
-      return { client_type, version: rng.pick(ROOMS_VERSIONS), mobile: false };
     default:
       return { client_type, version: rng.pick(DESKTOP_VERSIONS), mobile: false };
   }
@@ -444,10 +463,9 @@ function buildPopulation(seed: number, domain: string): Population {
       i === 0 ? 'Owner' : i <= 3 ? 'Admin' : i === 4 ? 'Billing Admin' : i <= 7 ? rng.pick(CUSTOM_ROLES) : 'Member';
     const clients: ClientProfile[] = [];
     const roll = rng.next();
-    clients.push(makeClient(rng, roll < 0.48 ? 'Windows' : roll < 0.86 ? 'Mac' : roll < 0.93 ? 'Linux' : 'Browser'));
-    if (rng.chance(0.6)) clients.push(makeClient(rng, rng.pick(['iOS', 'iOS', 'android', 'android', 'iPad'])));
+    clients.push(makeClient(rng, roll < 0.48 ? 'windows' : roll < 0.86 ? 'mac' : roll < 0.93 ? 'linux' : 'Browser'));
+    if (rng.chance(0.6)) clients.push(makeClient(rng, rng.pick(['ios', 'ios', 'android', 'android'])));
     if (rng.chance(0.35)) clients.push(makeClient(rng, 'Browser'));
-    if (i % 17 === 5) clients.push(makeClient(rng, 'Zoom Rooms'));
     const hour = rng.pick(WORK_STARTS_UTC_HOURS);
     users.push({
       email,
@@ -746,6 +764,12 @@ const ACCOUNT_SECTIONS: readonly SectionDef[] = [
 ];
 const ACCOUNT_SECTION_WEIGHTS = cumulative(ACCOUNT_SECTIONS.map((s) => s.weight));
 
+/** The sections a user can change for themselves. */
+const USER_SETTINGS_SECTIONS: readonly SectionDef[] = ACCOUNT_SECTIONS.filter((s) =>
+  ['Meeting', 'In Meeting (Basic)', 'Schedule Meeting', 'Recording', 'Email Notification'].includes(s.section),
+);
+const USER_SETTINGS_SECTION_WEIGHTS = cumulative(USER_SETTINGS_SECTIONS.map((s) => s.weight));
+
 const GROUP_SETTINGS: readonly SettingDef[] = [
   { name: 'Join before host' },
   { name: 'Cloud recording' },
@@ -866,8 +890,9 @@ function userOperation(rng: SeededRandom, pop: Population, operator: string): Op
       : `Delete User ${who}`;
     return op(operator, 'User', 'Delete', trailing(rng, detail));
   }
-  if (roll < 0.22) return op(operator, 'User', 'Activate', `Activate User ${member} `);
-  if (roll < 0.27) return op(operator, 'User', 'Deactivate', `Deactivate User ${member} `);
+  // Zoom writes (de)activating a user as an Update; the detail names what happened.
+  if (roll < 0.22) return op(operator, 'User', 'Update', `Activate User ${member} `);
+  if (roll < 0.27) return op(operator, 'User', 'Update', `Deactivate User ${member} `);
   if (roll < 0.37) {
     // Background role changes never promote anyone to a privileged role: those come from DETECTION_TRIGGERS.
     const to = rng.pick(NON_PRIVILEGED_ROLES);
@@ -893,6 +918,16 @@ function userOperation(rng: SeededRandom, pop: Population, operator: string): Op
     detail = `Update User ${member}  - Location: set to ${rng.pick(LOCATIONS)}`;
   }
   return op(operator, 'User', action, trailing(rng, detail));
+}
+
+/**
+ * A user's own settings (`category_type` "User Settings", about half of a real
+ * page). The detail's exact text is unconfirmed; it is written in the account
+ * settings format. Settings a rule watches only move the way that fires none.
+ */
+function userSettingsOperation(rng: SeededRandom, _pop: Population, operator: string): OperationDraft {
+  const section = USER_SETTINGS_SECTIONS[weightedIndex(rng, USER_SETTINGS_SECTION_WEIGHTS)] as SectionDef;
+  return op(operator, 'User Settings', 'Update', trailing(rng, `${section.section}  - ${changes(rng, section.settings)}`));
 }
 
 function groupOperation(rng: SeededRandom, _pop: Population, operator: string): OperationDraft {
@@ -1007,6 +1042,8 @@ function subAccountOperation(rng: SeededRandom, _pop: Population, operator: stri
 }
 
 const CATEGORIES: ReadonlyArray<{ weight: number; generate: CategoryGenerator; membersOperate: boolean }> = [
+  // Users change their own settings: about half of a real page.
+  { weight: 100, generate: userSettingsOperation, membersOperate: true },
   { weight: 34, generate: userOperation, membersOperate: false },
   { weight: 20, generate: accountOperation, membersOperate: false },
   { weight: 14, generate: groupOperation, membersOperate: false },
@@ -1037,7 +1074,7 @@ function generateOperations(
   count: number,
   detectionShare: number,
   identicalShare: number,
-): OperationLogRecord[] {
+): { operations: OperationLogRecord[]; planted: PlantedSample[] } {
   const tod = timeOfDay();
   const dups = duplicateCount(count, identicalShare);
   const base = count - dups;
@@ -1050,15 +1087,21 @@ function generateOperations(
   // Walking the triggers from a random start guarantees every trigger appears
   // once a day has at least as many detections as there are triggers.
   const firstTrigger = triggers.length > 0 ? rng.int(0, triggers.length) : 0;
+  // Near misses are walked the same way, so a day with enough of them has each one.
+  const firstNearMiss = rng.int(0, nearMisses.length);
+  let nearMissCount = 0;
+  const plantedAt = new Map<number, { ruleId: string; expectAlert: boolean }>();
 
   for (let i = 0; i < base; i++) {
     let draft: OperationDraft;
     if (i < detections) {
       const t = triggers[(firstTrigger + i) % triggers.length] as DetectionSample;
       draft = op(rng.pick(pop.operators), t.category_type, t.action, t.operation_detail);
+      plantedAt.set(i, { ruleId: t.ruleId, expectAlert: true });
     } else if (rng.chance(NEAR_MISS_SHARE)) {
-      const t = rng.pick(nearMisses);
+      const t = nearMisses[(firstNearMiss + nearMissCount++) % nearMisses.length] as DetectionSample;
       draft = op(rng.pick(pop.operators), t.category_type, t.action, t.operation_detail);
+      plantedAt.set(i, { ruleId: t.ruleId, expectAlert: false });
     } else {
       const category = CATEGORIES[weightedIndex(rng, CATEGORY_WEIGHTS)]!;
       const operator =
@@ -1078,9 +1121,12 @@ function generateOperations(
   for (let i = 0; i < dups; i++) {
     const j = rng.int(0, base);
     secs[records.length] = secs[j]!;
+    const planted = plantedAt.get(j);
+    if (planted) plantedAt.set(records.length, planted);
     records.push({ ...(records[j] as OperationLogRecord) });
   }
-  return sortBySecond(records, secs);
+  const planted = [...plantedAt].map(([i, p]) => ({ record: records[i]!, ...p }));
+  return { operations: sortBySecond(records, secs), planted };
 }
 
 /**
@@ -1117,7 +1163,7 @@ export function generateDay(options: GenerateDayOptions): GeneratedDay {
       volume.activities,
       identicalShare,
     ),
-    operations: generateOperations(
+    ...generateOperations(
       SeededRandom.forKey(seed, `operations:${day}`),
       pop,
       prefix,

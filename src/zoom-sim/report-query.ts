@@ -8,7 +8,7 @@ export const MAX_PAGE_SIZE = 300;
 
 export interface ReportQuery {
   from: string;
-  /** After the silent one-month clamp: what the response echoes. */
+  /** After the silent clamps (one month; today, with `clampFutureTo`): what the response echoes. */
   to: string;
   pageSize: number;
   nextPageToken?: string;
@@ -26,6 +26,8 @@ export interface WindowRules {
   nowMs: number;
   /** Refuse a `to` after today (a validation error on `to`). */
   refuseFutureTo?: boolean;
+  /** Move a `to` after today back to today, silently. */
+  clampFutureTo?: boolean;
 }
 
 type RawQuery = Record<string, unknown>;
@@ -78,7 +80,8 @@ export function parseReportQuery(stream: ReportStream, query: RawQuery, rules: W
   if (rules.refuseFutureTo && to > today) return { ok: false, body: zoomErrors.validation([{ field: 'to', message: 'The date cannot be later than today.' }]) };
 
   const monthEnd = addMonths(from, 1);
-  const effectiveTo = to > monthEnd ? monthEnd : to;
+  const servedTo = rules.clampFutureTo && to > today ? (today < from ? from : today) : to;
+  const effectiveTo = servedTo > monthEnd ? monthEnd : servedTo;
   const { startMs, endMs } = rules.calendar.range(from, effectiveTo, rules.toInclusive);
   const nextPageToken = param(query, 'next_page_token');
   return {

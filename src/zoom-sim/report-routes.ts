@@ -73,15 +73,16 @@ async function handleReport(
   if (account.plan === 'free') return send(400, zoomErrors.paidAccountOnly());
   if (!account.hasPermission(stream.rolePermission)) return send(400, zoomErrors.noPermission());
 
-  const parsed = parseReportQuery(stream, query, { calendar: state.calendar, toInclusive: state.options.toInclusive, refuseFutureTo: state.options.refuseFutureTo, nowMs });
+  const parsed = parseReportQuery(stream, query, { calendar: state.calendar, toInclusive: state.options.toInclusive, refuseFutureTo: state.options.refuseFutureTo, clampFutureTo: state.options.clampFutureTo, nowMs });
   if (!parsed.ok) return send(400, parsed.body);
   if (context.entry.fault === 'expirePageToken') return send(400, zoomErrors.invalidPageToken());
 
   const page = readPage(stream, parsed.query, account, state);
   if (!page) return send(400, zoomErrors.invalidPageToken());
+  const echo = (day: string) => (state.options.echoedDateForm === 'dateTime' ? `${day}T00:00:00Z` : day);
   return send(200, {
-    from: parsed.query.from,
-    to: parsed.query.to,
+    from: echo(parsed.query.from),
+    to: echo(parsed.query.to),
     page_size: parsed.query.pageSize,
     next_page_token: page.nextPageToken,
     [stream.recordsKey]: page.items.map((r) => r.value),

@@ -6,7 +6,7 @@ import { filterKey, recordCategoryKey } from './operation-categories.js';
 import { planLimits, type PlanLimits, type SimPlan } from './plan-limits.js';
 import { AccountRateLimiter } from './rate-limiter.js';
 import { malformedActivityRecords, malformedOperationRecords, type MalformedRecord } from './malformed-records.js';
-import { generateDay, type DayVolume } from './record-generator.js';
+import { generateDay, type DayVolume, type PlantedSample } from './record-generator.js';
 import type { SimApp } from './sim-app.js';
 import { collectWindow, type DaySource, type WindowSpec } from './window-reader.js';
 
@@ -68,6 +68,7 @@ export class SimAccount {
   };
   readonly #generated: GeneratedHistory | undefined;
   readonly #materialised = new Set<string>();
+  readonly #planted = new Map<string, readonly PlantedSample[]>();
   #plan: SimPlan;
   readonly #perSecondOverride: number | undefined;
   readonly #dailyOverride: number | undefined;
@@ -182,6 +183,22 @@ export class SimAccount {
     return collectWindow(this.daySource(logType), this.windowSpec(startMs, endMs, categoryType)).map((r) => r.value);
   }
 
+  /**
+   * Ground truth for detection tests: the generated operation records of the
+   * UTC days `fromDay..toDay` that were planted as a rule's trigger (an alert
+   * expected) or as a near miss (no alert expected), as the generator made
+   * them, independent of the rules themselves.
+   */
+  plantedDetections(fromDay: string, toDay: string): PlantedSample[] {
+    const out: PlantedSample[] = [];
+    for (let ms = requireDay(fromDay, 'fromDay'); ms <= requireDay(toDay, 'toDay'); ms += DAY_MS) {
+      const day = new Date(ms).toISOString().slice(0, 10);
+      this.#materialise(day);
+      out.push(...(this.#planted.get(day) ?? []));
+    }
+    return out;
+  }
+
   /** The window as the endpoint evaluates it now. */
   windowSpec(startMs: number, endMs: number, categoryFilter: string | undefined): WindowSpec {
     const key = filterKey(categoryFilter);
@@ -214,7 +231,7 @@ export class SimAccount {
     if (!generated || this.#materialised.has(day)) return;
     this.#materialised.add(day);
     if (day < generated.fromDay || day > generated.toDay) return;
-    const { activities, operations } = generateDay({
+    const { activities, operations, planted } = generateDay({
       seed: generated.seed,
       day,
       volume: generated.volume,
@@ -236,6 +253,7 @@ export class SimAccount {
     };
     place('Zoom.Activity', activities);
     place('Zoom.Operation', operations);
+    this.#planted.set(day, planted);
     if (generated.malformedRecords) {
       for (const logType of ['Zoom.Activity', 'Zoom.Operation'] as const) {
         this.#malformedFor(logType, day, generated.seed).forEach((m, i) => {

@@ -11,6 +11,13 @@ export interface SimAppOptions {
   scopes?: string[];
   /** Exact redirect URIs the authorize and token endpoints accept (OAuth apps). */
   redirectUris?: string[];
+  /**
+   * Where the simulator's authorize error page links back to (the client's own
+   * page, e.g. Zoomtrail's sources). Zoom's page has no such link; the simulator's
+   * users need a way back when a redirect URI is refused, and it must not be the
+   * refused URI itself.
+   */
+  homeUrl?: string;
 }
 
 /** An OAuth app registered in an account, as configured in the Zoom Marketplace. */
@@ -20,6 +27,7 @@ export class SimApp {
   readonly accountId: string;
   readonly kind: 's2s' | 'oauth';
   readonly redirectUris: readonly string[];
+  readonly homeUrl: string | undefined;
   #scopes: readonly string[];
 
   constructor(options: SimAppOptions) {
@@ -28,6 +36,7 @@ export class SimApp {
     this.accountId = options.accountId;
     this.kind = options.kind;
     this.redirectUris = [...(options.redirectUris ?? [])];
+    this.homeUrl = options.homeUrl;
     this.#scopes = [...(options.scopes ?? [CLASSIC_REPORT_SCOPE])];
   }
 

@@ -83,6 +83,22 @@ describe('simulator OAuth', () => {
       expect(badRedirect.status).toBe(400);
       expect(badRedirect.page.text).toContain('redirect');
     });
+
+    it('on an unregistered redirect URI, names it and the registered ones, says how to register it, and links back to the app home, never to the refused URI', async () => {
+      sim.addApp({ clientId: 'with-home', clientSecret: 's', accountId: ACCOUNT, kind: 'oauth', redirectUris: [REDIRECT], homeUrl: 'http://127.0.0.1:8080/sources' });
+      const refused = await authorize(sim, { response_type: 'code', client_id: 'with-home', redirect_uri: 'http://evil.example/cb?"><b>x</b>', state: 's' });
+      expect(refused.status).toBe(400);
+      expect(refused.location).toBeUndefined();
+      expect(refused.page.text).toContain('Received redirect_uri: <code data-testid="received-redirect-uri">http://evil.example/cb?&quot;&gt;&lt;b&gt;x&lt;/b&gt;</code>');
+      expect(refused.page.text).toContain(`<li><code>${REDIRECT}</code></li>`);
+      expect(refused.page.text).toContain('zoomtrail simulate --redirect-uri');
+      expect(refused.page.text).toContain('<a href="http://127.0.0.1:8080/sources" data-testid="back-link">');
+      expect(refused.page.text).not.toContain('href="http://evil.example');
+      // No home registered: the same explanation, no link.
+      const noHome = await authorize(sim, { response_type: 'code', client_id: OAUTH.clientId, redirect_uri: 'http://evil.example/cb' });
+      expect(noHome.page.text).toContain('Registered Redirect URLs');
+      expect(noHome.page.text).not.toContain('<a href');
+    });
   });
 
   describe('authorization_code grant', () => {

@@ -133,6 +133,17 @@ describe('simulator reports: window rules', () => {
     expect(endOfMonth.json?.['to']).toBe('2026-02-28');
   });
 
+  it('knobs: echoes from/to as date-times, and moves a future `to` back to today', async () => {
+    await start({ echoedDateForm: 'dateTime', clampFutureTo: true });
+    const res = await getReport(simulator(), ACT, { from: '2026-03-08', to: '2026-03-12', page_size: 300 }, token);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ from: '2026-03-08T00:00:00Z', to: '2026-03-10T00:00:00Z' });
+    const { records } = await drainReport(simulator(), ACT, { from: '2026-03-08', to: '2026-03-12', page_size: 300 }, token);
+    expect(multisetDiff(records, account.groundTruth('Zoom.Activity', '2026-03-08', '2026-03-10'))).toEqual([]);
+    // A `to` up to today is served as asked.
+    expect((await getReport(simulator(), ACT, { from: '2026-03-01', to: '2026-03-10' }, token)).json).toMatchObject({ from: '2026-03-01T00:00:00Z', to: '2026-03-10T00:00:00Z' });
+  });
+
   it('refuses from older than 6 months with code 300', async () => {
     await start();
     const old = await getReport(simulator(), ACT, { from: '2025-09-09', to: '2025-09-20' }, token);

@@ -33,6 +33,18 @@ export interface ZoomSimulatorOptions {
    */
   refuseFutureTo?: boolean;
   /**
+   * Default false: a `to` after the account's today is served as asked. true
+   * moves it back to today, and the response echoes today as `to` (what
+   * Zoom does; a `to` earlier than asked). `refuseFutureTo` wins when both are set.
+   */
+  clampFutureTo?: boolean;
+  /**
+   * Form of the `from`/`to` the response echoes. Default 'date' (`2026-03-10`,
+   * as real responses show); 'dateTime' echoes `2026-03-10T00:00:00Z`, as in
+   * Zoom's own documented example.
+   */
+  echoedDateForm?: 'date' | 'dateTime';
+  /**
    * Default 'snapshot': a page token pins the result list of its first page.
    * 'live' re-evaluates the window on every page and pages by offset, so records
    * added mid-paging shift pages (duplicates across pages).
@@ -72,6 +84,8 @@ export function resolveSimulatorOptions(options: ZoomSimulatorOptions = {}): Res
     toInclusive: options.toInclusive ?? true,
     dayCutOffsetMinutes: options.dayCutOffsetMinutes ?? 0,
     refuseFutureTo: options.refuseFutureTo ?? false,
+    clampFutureTo: options.clampFutureTo ?? false,
+    echoedDateForm: options.echoedDateForm ?? 'date',
     pagingConsistency: options.pagingConsistency ?? 'snapshot',
     tieOrder: options.tieOrder ?? 'stable',
     hideFutureRecords: options.hideFutureRecords ?? false,

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, utcDay } from '../shared/clock.js';
-import { startDemoSimulator, type DemoSimulator } from './demo-simulator.js';
+import { consoleHomeFor, startDemoSimulator, zoomtrailRedirectUri, type DemoSimulator } from './demo-simulator.js';
 import { authorize, drainReport, getReport, postForm, s2sToken } from './sim-client.test-support.js';
 import { ZoomSimulator } from './zoom-simulator.js';
 
@@ -100,6 +100,7 @@ describe('startDemoSimulator', () => {
     demo = await startDemoSimulator({ clock, days: 3 });
     expect(demo.accountId).toBe('demo-account');
     expect(demo.oauthApp.redirectUris).toEqual(['http://localhost:8080/oauth/callback', 'http://127.0.0.1:8080/oauth/callback']);
+    expect(demo.oauthApp.homeUrl).toBe('http://localhost:8080/sources');
     const token = await s2sToken(demo.sim, demo.s2s, demo.accountId);
     const today = utcDay(NOW);
     const { records } = await drainReport(demo.sim, '/report/activities', { from: '2026-03-08', to: today, page_size: 300 }, token);
@@ -131,5 +132,23 @@ describe('startDemoSimulator', () => {
     const after = account.groundTruth('Zoom.Activity', '2026-03-10', '2026-03-10');
     expect(after.length).toBeGreaterThan(before);
     expect((after[0] as { time: string }).time).toBe('2026-03-10T12:00:00Z');
+  });
+
+  it("registers the Redirect URL of Zoomtrail's public URL, and leads a refused authorization back to its sources page", async () => {
+    const clock = new ManualClock(NOW);
+    const redirect = zoomtrailRedirectUri('https://zt.example.com/audit/');
+    expect(redirect).toBe('https://zt.example.com/audit/oauth/callback');
+    demo = await startDemoSimulator({ clock, days: 1, redirectUris: [redirect] });
+    expect(demo.oauthApp.homeUrl).toBe('https://zt.example.com/audit/sources');
+    const ok = await authorize(demo.sim, { response_type: 'code', client_id: demo.oauthApp.clientId, redirect_uri: redirect, state: 's' });
+    expect(ok.location?.searchParams.get('code')).toBeTruthy();
+    const refused = await authorize(demo.sim, { response_type: 'code', client_id: demo.oauthApp.clientId, redirect_uri: 'http://localhost:8080/oauth/callback' });
+    expect(refused.status).toBe(400);
+    expect(refused.page.text).toContain('<a href="https://zt.example.com/audit/sources"');
+  });
+
+  it('consoleHomeFor: the sources page beside the first Zoomtrail callback, none without one', () => {
+    expect(consoleHomeFor(['http://other.example/cb', 'http://localhost:9000/oauth/callback'])).toBe('http://localhost:9000/sources');
+    expect(consoleHomeFor(['http://other.example/cb'])).toBeUndefined();
   });
 });

@@ -121,6 +121,7 @@ export class ZoomSimulator {
     const account = this.account(options.accountId);
     if (this.#state.apps.has(options.clientId)) throw new Error(`app ${options.clientId} already exists`);
     for (const uri of options.redirectUris ?? []) new URL(uri);
+    if (options.homeUrl !== undefined && !/^https?:$/.test(new URL(options.homeUrl).protocol)) throw new Error(`homeUrl ${options.homeUrl} is not an http(s) URL`);
     const app = new SimApp(options);
     this.#state.apps.set(app.clientId, app);
     account.registerApp(app);

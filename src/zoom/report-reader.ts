@@ -1,3 +1,4 @@
+import { echoedDay } from './echoed-day.js';
 import type { ReportStream } from './report-records.js';
 import type { ZoomApiClient } from './zoom-api-client.js';
 import { MalformedResponseError, PageTokenExpiredError, ZoomRequestRejectedError } from './zoom-errors.js';
@@ -13,8 +14,11 @@ export interface ReportPage {
   /** The window asked for. */
   window: ReportWindow;
   /**
-   * The window Zoom says it answered. Zoom may clamp a range longer than a
-   * month silently: a `to` earlier than asked means the rest was not read.
+   * The window Zoom says it answered, as days (`yyyy-mm-dd`) whether Zoom
+   * echoed dates or date-times; the window asked for where Zoom echoed
+   * nothing readable. Zoom may clamp a range longer than a month silently, or
+   * move a future `to` back to today: a `to` earlier than asked means the
+   * rest was not read.
    */
   zoomWindow: ReportWindow;
   /**
@@ -121,8 +125,8 @@ export async function* readReportWindow(
       stream,
       window,
       zoomWindow: {
-        from: typeof body.from === 'string' ? body.from : window.from,
-        to: typeof body.to === 'string' ? body.to : window.to,
+        from: echoedDay(body.from) ?? window.from,
+        to: echoedDay(body.to) ?? window.to,
       },
       pass,
       index,

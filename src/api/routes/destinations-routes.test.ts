@@ -112,4 +112,15 @@ describe('destinations routes', () => {
 
     expect((await call('POST', '/api/destinations/dst_nothere/test')).status).toBe(404);
   });
+
+  it('a test alert sent from the console says so and names the user; the result\'s message stands alone', async () => {
+    const d = (await call('POST', '/api/destinations', webhook())).body as DestinationView;
+    const result = await call('POST', `/api/destinations/${d.id}/test`);
+    expect(result.body).toEqual({ ok: true, status: 200, message: `HTTP 200 from ${new URL(receiver.origin).host}` });
+    const { alert } = JSON.parse(receiver.requests[0]!.body) as { alert: { description: string; runbook: string; context: Record<string, unknown> } };
+    expect(alert.description).toBe('A test alert sent from the Zoomtrail console by admin to check this destination; nothing happened in Zoom.');
+    expect(alert.runbook).toContain('from the Zoomtrail console by admin');
+    expect(alert.context).toEqual({ sentFrom: 'console', sentBy: 'admin' });
+    expect(JSON.stringify(alert)).not.toContain('zoomtrail destination test');
+  });
 });

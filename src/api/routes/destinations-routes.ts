@@ -162,7 +162,9 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (fastify
   }, async (request): Promise<TestDeliveryResult> => {
     const d = await existing(request.params.id);
     const secret = await store.getDestinationSecret(d.id);
-    const result = await senderFor(d.kind).send(testNotification(clock.now()), d.settings, secret, { fetch: context.fetch, clock, logger });
+    const user = request.user!;
+    const origin = { from: user.via === 'session' ? 'console' : 'api', username: user.username } as const;
+    const result = await senderFor(d.kind).send(testNotification(clock.now(), origin), d.settings, secret, { fetch: context.fetch, clock, logger });
     return { ok: result.ok, status: result.status, message: result.message };
   });
 };

@@ -128,6 +128,23 @@ describe('source CRUD', () => {
     expect((await call('POST', `/api/sources/${created.id}/finish`, { dropOffAlarmMinutes: 43_201 })).statusCode).toBe(400);
   });
 
+  it('a Server-to-Server draft of the wizard (created paused) is setup_incomplete until finished, then paused only when paused', async () => {
+    const draft = await create({ ...s2sBody, paused: true });
+    expect(draft).toMatchObject({ paused: true, state: 'setup_incomplete' });
+    expect(draft.stateCause).toMatch(/^Setup not finished/);
+    expect(draft.stateFix).toMatch(/Finish Setup/);
+    expect(draft.stateFix).not.toMatch(/Resume/);
+    // Read back from the store: still a draft.
+    expect((await call('GET', `/api/sources/${draft.id}`)).json<{ source: SourceView }>().source.state).toBe('setup_incomplete');
+    expect((await call('POST', `/api/sources/${draft.id}/finish`, { dropOffAlarmMinutes: null })).json<SourceView>()).toMatchObject({ paused: false, state: 'not_collected_yet' });
+    expect((await call('POST', `/api/sources/${draft.id}/pause`)).json<SourceView>()).toMatchObject({ paused: true, state: 'paused' });
+
+    // Resuming a draft also ends its setup.
+    const other = await create({ ...s2sBody, name: 'Other', paused: true });
+    expect((await call('POST', `/api/sources/${other.id}/resume`)).json<SourceView>()).toMatchObject({ paused: false, state: 'not_collected_yet' });
+    expect((await call('POST', `/api/sources/${other.id}/pause`)).json<SourceView>().state).toBe('paused');
+  });
+
   it('deletes a source', async () => {
     const created = await create();
     expect((await call('DELETE', `/api/sources/${created.id}`)).statusCode).toBe(204);

@@ -145,6 +145,8 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       // An OAuth app cannot collect before an admin has authorized it: it starts paused. The
       // wizard also creates S2S sources paused, until its check passes and the user finishes.
       paused: body.authKind === 'authorization_code' || body.paused === true,
+      // Such a draft is `setup_incomplete` (not `paused`) until Finish Setup, or a resume.
+      setupFinished: !(body.authKind === 'authorization_code' || body.paused === true),
       dropOffAlarmMinutes: body.dropOffAlarmMinutes ?? null,
       quietSchedule,
       credentials: { clientSecret: body.clientSecret },
@@ -183,6 +185,8 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       if (body.paused !== undefined) {
         if (!body.paused && isUnauthorized(source)) return notAuthorized(reply);
         patch.paused = body.paused;
+        // Collecting is the end of the setup, whichever way it was asked for.
+        if (!body.paused) patch.setupFinished = true;
       }
       if (body.clientSecret !== undefined) await store.setSourceCredentials(source.id, { clientSecret: body.clientSecret });
       const updated = Object.keys(patch).length > 0 ? await store.updateSource(source.id, patch) : ((await store.getSource(source.id)) ?? source);
@@ -218,7 +222,7 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       const source = await load(request.params.id, reply);
       if (!source) return reply;
       if (action === 'resume' && isUnauthorized(source)) return notAuthorized(reply);
-      return view(await store.updateSource(source.id, { paused: action === 'pause' }));
+      return view(await store.updateSource(source.id, action === 'pause' ? { paused: true } : { paused: false, setupFinished: true }));
     });
   }
 
@@ -343,7 +347,7 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       const source = await load(request.params.id, reply);
       if (!source) return reply;
       if (isUnauthorized(source)) return notAuthorized(reply);
-      const patch: SourcePatch = { dropOffAlarmMinutes: request.body.dropOffAlarmMinutes, paused: false };
+      const patch: SourcePatch = { dropOffAlarmMinutes: request.body.dropOffAlarmMinutes, paused: false, setupFinished: true };
       if (request.body.quietSchedule !== undefined) {
         const checked = quietScheduleOf(reply, request.body.quietSchedule);
         if (!checked.ok) return checked.reply;

@@ -1,6 +1,6 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
 import type { SettingChange } from '../../normalize/operation-detail-parser.js';
-import { isAccountUpdate, operatorOf as operator, isOnToOff, settingChangesOf as changesOf, settingsAlertContext } from './zoom-rule-helpers.js';
+import { isAccountUpdate, operatorOf as operator, isOnToOff, rawDetailIncludes, settingChangesOf as changesOf, settingsAlertContext } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.All.Meetings.Secured.With.One.Option.Disabled
@@ -12,12 +12,12 @@ import { isAccountUpdate, operatorOf as operator, isOnToOff, settingChangesOf as
  * parsed change (settings or group detail, any section) of that setting going
  * On -> Off, compared case- and whitespace-insensitively. Floor: when the
  * parsed detail does not show it, Panther's own substring test is applied to
- * the loose (lower-cased, whitespace-collapsed) text, so every event Panther
- * matches still matches.
+ * the raw text as written, so every event Panther matches still matches; all
+ * other tolerance is the parser's, the same as every rule's.
  */
 
 const SETTING_KEY = 'require that all meetings are secured with one security option';
-const PANTHER_FLAG_LOOSE = `${SETTING_KEY}: from on to off`;
+const PANTHER_FLAG = 'Require that all meetings are secured with one security option: from On to Off';
 function isRisky(change: SettingChange): boolean {
   return change.settingKey === SETTING_KEY && isOnToOff(change);
 }
@@ -143,7 +143,7 @@ export const allMeetingsSecuredWithOneOptionDisabledRule = defineRule({
   rule(e) {
     if (!isAccountUpdate(e)) return false;
     if (changesOf(e.detail).some(isRisky)) return true;
-    return e.key('operation_detail').includes(PANTHER_FLAG_LOOSE);
+    return rawDetailIncludes(e, PANTHER_FLAG);
   },
   title(e) {
     return `Zoom User [${operator(e)}] turned off your organization's requirement to secure all meetings with one security option.`;

@@ -1,6 +1,6 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
 import type { SettingChange } from '../../normalize/operation-detail-parser.js';
-import { isAccountUpdate, operatorOf as operator, settingChangesOf as changesOf, settingsAlertContext } from './zoom-rule-helpers.js';
+import { isAccountUpdate, isOnToOff, operatorOf as operator, rawDetailIncludes, settingChangesOf as changesOf, settingsAlertContext } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.Automatic.Sign.Out.Disabled
@@ -10,13 +10,15 @@ import { isAccountUpdate, operatorOf as operator, settingChangesOf as changesOf,
  *
  * Ours: category `account`, an action containing `update` (any case), and ANY
  * parsed change of that setting going On -> Off (case/whitespace-insensitive,
- * any section). Floor: Panther's substring test on the loose text.
+ * any section). Floor: Panther's substring test on the raw text as written,
+ * so every event Panther matches still matches; all other tolerance is the
+ * parser's, the same as every rule's.
  */
 
 const SETTING_KEY = 'automatically sign users out after a specified time';
-const PANTHER_FLAG_LOOSE = `${SETTING_KEY}: from on to off`;
+const PANTHER_FLAG = 'Automatically sign users out after a specified time: from On to Off';
 function isRisky(change: SettingChange): boolean {
-  return change.settingKey === SETTING_KEY && change.from.toLowerCase() === 'on' && change.to.toLowerCase() === 'off';
+  return change.settingKey === SETTING_KEY && isOnToOff(change);
 }
 
 const base = {
@@ -118,7 +120,7 @@ export const automaticSignOutDisabledRule = defineRule({
   rule(e) {
     if (!isAccountUpdate(e)) return false;
     if (changesOf(e.detail).some(isRisky)) return true;
-    return e.key('operation_detail').includes(PANTHER_FLAG_LOOSE);
+    return rawDetailIncludes(e, PANTHER_FLAG);
   },
   title(e) {
     return `Zoom User [${operator(e)}] turned off your organization's setting to automatically sign users out after a specified time.`;

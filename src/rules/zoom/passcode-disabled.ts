@@ -1,29 +1,38 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
-import { looseKey, type RuleEvent } from '../../detect/rule-event.js';
+import type { RuleEvent } from '../../detect/rule-event.js';
 import type { SettingChange } from '../../normalize/operation-detail-parser.js';
-import { operatorOf as operator } from './zoom-rule-helpers.js';
+import { isCategory, isOnToOff, isUpdateAction, operatorOf as operator } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.PasscodeDisabled ("Zoom Meeting Passcode Disabled")
  *
- * Panther: category `User Group` (action Update, through its helper); the text
- * between the first and second `-` of `operation_detail` (the FIRST change)
- * contains "Passcode" and "On to Off". Title: "Group <name> passcode
- * requirement disabled by <operator>".
+ * Panther: category exactly `User Group`, action exactly `Update` (through its
+ * helper); the text between the first and second `-` of `operation_detail`
+ * (meant to be the FIRST change) contains "Passcode" and "On to Off", as
+ * written. Title: "Group <name> passcode requirement disabled by <operator>",
+ * the name being the words before the first `-` after the verb and "Group".
  *
  * Ours (decision): category `user group`, an action containing `update` (any
- * case), a group detail, and ANY of its changes whose setting mentions
- * "passcode" (any case) going On -> Off: a passcode switched off as the
- * second or third change of one edit is the same risk, and Panther's split on
- * every `-` also breaks on group names with a hyphen. Floor: when the parsed
- * detail does not show it, Panther's own first-segment test is applied
- * (case-insensitively), so every event Panther matches still matches.
+ * case), a group detail, and ANY of its parsed changes whose setting mentions
+ * "passcode" (any case) going On -> Off: a passcode switched off as the second
+ * or third change of one edit is the same risk, and Panther's split on every
+ * `-` also breaks on group names with a hyphen. The parser separates changes
+ * at en dashes too, so `Waiting Room: from On to Off – Meeting passcode: from
+ * Off to On` is two changes and no alert.
+ *
+ * Floor: Panther's own first-piece test, exactly as Panther applies it (case-
+ * sensitive), so every event Panther alerts on still alerts, including
+ * Panther's own false positive when an en dash hides a second change whose
+ * name has a capital "Passcode".
+ *
+ * Title: the parsed group name when the parser read the changes; otherwise
+ * (the alert comes from the floor) Panther's group name, never the whole text.
  */
 
 const NO_CHANGES: readonly SettingChange[] = [];
 
 function isRisky(change: SettingChange): boolean {
-  return change.settingKey.includes('passcode') && change.from.toLowerCase() === 'on' && change.to.toLowerCase() === 'off';
+  return change.settingKey.includes('passcode') && isOnToOff(change);
 }
 
 function riskyChanges(e: RuleEvent): readonly SettingChange[] {
@@ -31,20 +40,10 @@ function riskyChanges(e: RuleEvent): readonly SettingChange[] {
   return detail.kind === 'group' ? detail.changes.filter(isRisky) : NO_CHANGES;
 }
 
-function isGroupUpdate(e: RuleEvent): boolean {
-  const category = e.text('category_type');
-  if (category !== 'User Group' && looseKey(category) !== 'user group') return false;
-  const action = e.text('action');
-  return action === 'Update' || looseKey(action).includes('update');
-}
-
-/** Panther's reading: the first `-`-separated piece after the header. */
+/** Panther's reading: the first `-`-separated piece after the header, as written. */
 function pantherFirstChangeMatches(raw: string): boolean {
-  const parts = raw.split('-');
-  const change = parts[1];
-  if (change === undefined) return false;
-  const key = looseKey(change);
-  return key.includes('passcode') && key.includes('on to off');
+  const change = raw.split('-')[1];
+  return change !== undefined && change.includes('Passcode') && change.includes('On to Off');
 }
 
 /** Panther's group name: the words of the text before the first `-`, after the verb and "Group". */
@@ -54,7 +53,7 @@ function pantherGroupName(raw: string): string {
 
 function groupName(e: RuleEvent): string {
   const detail = e.detail;
-  return detail.kind === 'group' ? detail.group : pantherGroupName(e.text('operation_detail'));
+  return detail.kind === 'group' && detail.changes.length > 0 ? detail.group : pantherGroupName(e.text('operation_detail'));
 }
 
 const base = {
@@ -123,7 +122,36 @@ const tests: RuleTest[] = [
     expectMatch: true,
     event: { ...base, action: 'UPDATE', operation_detail: 'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from On to Off' },
   },
+  {
+    name: 'title names the group when no space stands before the dash (Springfield- Personal ...)',
+    expectMatch: true,
+    expectTitle: TITLE,
+    event: { ...base, operation_detail: 'Edit Group Springfield- Personal Meeting ID (PMI) Passcode: from On to Off' },
+  },
+  {
+    name: 'title names the group, not the whole text, when the change cannot be parsed (Panther floor)',
+    expectMatch: true,
+    expectTitle: TITLE,
+    event: { ...base, operation_detail: 'Edit Group Springfield - Personal Meeting ID (PMI) Passcode: On to Off' },
+  },
+  {
+    name: "fires where Panther fires: an en dash hides a second change with a capital 'Passcode' (Panther's false positive, kept as the floor)",
+    expectMatch: true,
+    expectTitle: TITLE,
+    event: {
+      ...base,
+      operation_detail: 'Edit Group Springfield  - Waiting Room: from On to Off \u2013 Meeting Passcode: from Off to On',
+    },
+  },
   // Near misses
+  {
+    name: 'does not fire when changes are separated by an en dash and the passcode goes Off to On',
+    expectMatch: false,
+    event: {
+      ...base,
+      operation_detail: 'Edit Group Springfield  - Waiting Room: from On to Off \u2013 Meeting passcode: from Off to On',
+    },
+  },
   {
     name: 'does not fire when another setting goes On to Off and the passcode goes Off to On',
     expectMatch: false,
@@ -170,7 +198,7 @@ export const passcodeDisabledRule = defineRule({
     threshold: 1,
   },
   rule(e) {
-    if (!isGroupUpdate(e)) return false;
+    if (!isCategory(e, 'User Group') || !isUpdateAction(e)) return false;
     if (riskyChanges(e).length > 0) return true;
     return pantherFirstChangeMatches(e.text('operation_detail'));
   },

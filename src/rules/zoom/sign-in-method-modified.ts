@@ -1,7 +1,7 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
 import { type RuleEvent } from '../../detect/rule-event.js';
 import type { SettingChange } from '../../normalize/operation-detail-parser.js';
-import { isAccountUpdate, operatorOf as operator } from './zoom-rule-helpers.js';
+import { isAccountUpdate, operatorOf as operator, rawDetailIncludes } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.Sign.In.Method.Modified
@@ -15,13 +15,14 @@ import { isAccountUpdate, operatorOf as operator } from './zoom-rule-helpers.js'
  * settings detail in section `sign-in methods`, and ANY change whose setting
  * starts with "allow users to sign in with " going Off -> On (case- and
  * whitespace-insensitive). Floor: Panther's older, wider test (both texts
- * anywhere) on the loose text, so every event Panther matches still matches.
+ * anywhere) on the raw text as written, so every event Panther matches still
+ * matches; all other tolerance is the parser's, the same as every rule's.
  */
 
 const SECTION_KEY = 'sign-in methods';
 const SETTING_PREFIX = 'allow users to sign in with ';
-const PANTHER_FLAG_LOOSE = 'sign-in methods - allow users to sign in with ';
-const PANTHER_SETTING_FLAG_LOOSE = 'from off to on';
+const PANTHER_FLAG = 'Sign-in Methods  - Allow users to sign in with ';
+const PANTHER_SETTING_FLAG = 'from Off to On';
 const NO_CHANGES: readonly SettingChange[] = [];
 
 function isRisky(change: SettingChange): boolean {
@@ -165,8 +166,7 @@ export const signInMethodModifiedRule = defineRule({
   rule(e) {
     if (!isAccountUpdate(e)) return false;
     if (riskyChanges(e).length > 0) return true;
-    const detail = e.key('operation_detail');
-    return detail.includes(PANTHER_FLAG_LOOSE) && detail.includes(PANTHER_SETTING_FLAG_LOOSE);
+    return rawDetailIncludes(e, PANTHER_FLAG, PANTHER_SETTING_FLAG);
   },
   title(e) {
     const service = services(e)[0] ?? pantherService(e.text('operation_detail'));

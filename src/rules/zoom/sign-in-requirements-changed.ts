@@ -1,7 +1,7 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
 import { type RuleEvent } from '../../detect/rule-event.js';
 import type { OperationDetail, SettingChange } from '../../normalize/operation-detail-parser.js';
-import { isAccountUpdate, operatorOf as operator, isOnToOff, settingsAlertContext } from './zoom-rule-helpers.js';
+import { isAccountUpdate, operatorOf as operator, isOnToOff, rawDetailIncludes, settingsAlertContext } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.Sign.In.Requirements.Changed
@@ -17,12 +17,14 @@ import { isAccountUpdate, operatorOf as operator, isOnToOff, settingsAlertContex
  * Ours: category `account`, an action containing `update` (any case), a
  * settings detail that mentions the password requirement (as its section or in
  * a setting name), and ANY change in it going On -> Off (case-insensitive).
- * Floor: Panther's test on the loose text, so every event Panther matches
- * still matches.
+ * Floor: Panther's test on the raw text as written, so every event Panther
+ * matches still matches; all other tolerance is the parser's, the same as
+ * every rule's.
  */
 
 const REQUIREMENT_KEY = 'sign-in password requirement';
-const PANTHER_FLAG_TWO_LOOSE = 'on to off';
+const PANTHER_FLAG_ONE = 'Sign-In Password Requirement';
+const PANTHER_FLAG_TWO = 'On to Off';
 const NO_CHANGES: readonly SettingChange[] = [];
 
 function mentionsRequirement(detail: OperationDetail): boolean {
@@ -161,8 +163,7 @@ export const signInRequirementsChangedRule = defineRule({
   rule(e) {
     if (!isAccountUpdate(e)) return false;
     if (riskyChanges(e).length > 0) return true;
-    const detail = e.key('operation_detail');
-    return detail.includes(REQUIREMENT_KEY) && detail.includes(PANTHER_FLAG_TWO_LOOSE);
+    return rawDetailIncludes(e, PANTHER_FLAG_ONE, PANTHER_FLAG_TWO);
   },
   title(e) {
     return `Zoom User [${operator(e)}] changed your organization's sign in requirements [${rawDetail(e)}].`;

@@ -1,27 +1,49 @@
 import { defineRule, type RuleTest } from '../../detect/rule.js';
 import { looseKey, type RuleEvent } from '../../detect/rule-event.js';
+import { isCategory, isUpdateAction } from './zoom-rule-helpers.js';
 
 /**
  * Zoom.User.Promoted.to.Privileged.Role
  *
  * Panther: category `User`, "Update" in action (so "Batch Update" and
  * "SCIM API - Update" count), `operation_detail` starts with "Change Role";
- * the first "from X to Y" must go from a role NOT in (Admin, Co-Owner, Owner,
- * Billing Admin) to one in it. So Admin -> Owner and Co-Owner -> Admin do not
- * fire. Title: "Zoom: [<email>]'s role was changed from [X] to [Y] by [<operator>]."
- * with the e-mail and roles as written.
+ * the first `from (X) to (Y)` of its pattern (`[-\s\w]`, Python's Unicode
+ * `\w`) must go from a role NOT in (Admin, Co-Owner, Owner, Billing Admin) to
+ * one in it, compared exactly. So Admin -> Owner and Co-Owner -> Admin do not
+ * fire. Title: "Zoom: [<email>]'s role was changed from [X] to [Y] by
+ * [<operator>]." with the e-mail and roles as written.
  *
  * Ours: category `user`, action containing `update` in any case (also
  * `UPDATE`), a parsed role change (`Change Role - email: from X to Y`, any
- * spacing, trailing space), roles compared trimmed, whitespace-collapsed and
- * lower-cased. Floor: a "Change Role" text the parser cannot read is checked
- * Panther's way (first "from X to Y"), so every event Panther matches still
- * matches.
+ * separator the parser reads, trailing space), roles compared trimmed,
+ * whitespace-collapsed and lower-cased.
+ *
+ * Role names containing " to " (decision: Panther's reading). `from Member to
+ * Role to Admin` cannot be split for certain; Panther's greedy pattern splits
+ * at the LAST " to " (from `Member to Role`, to `Admin`), and so does the
+ * parser, so this alerts, with Panther's title. No privileged role contains
+ * " to ", so reading at the last " to " never loses a promotion that the first
+ * would find.
+ *
+ * Floor: Panther's own reading (its patterns, Unicode-aware as in Python, so
+ * `josé@ejemplo.es` is an address) is applied to every "Change Role" event as
+ * well, so every event Panther alerts on still alerts: e.g. `to Admin.`, where
+ * Panther's pattern stops at the dot. Where Panther would raise (no e-mail in
+ * the text), the e-mail shows as `<email-not-found>` and the rule still alerts.
  */
 
 const PRIVILEGED_ROLES: ReadonlySet<string> = new Set(['admin', 'co-owner', 'owner', 'billing admin']);
-const FROM_TO = /from ([-\s\w]+) to ([-\s\w]+)/i;
-const EMAIL = /[\w.+%-]+@[\w.-]+\.[a-zA-Z]{2,}/;
+const PANTHER_PRIVILEGED_ROLES: ReadonlySet<string> = new Set(['Admin', 'Co-Owner', 'Owner', 'Billing Admin']);
+/** Python's Unicode `\w`: letters, digits, underscore. */
+const WORD = '\\p{L}\\p{N}_';
+const PANTHER_FROM_TO = new RegExp(`from ([-\\s${WORD}]+) to ([-\\s${WORD}]+)`, 'u');
+const PANTHER_EMAIL = new RegExp(`[${WORD}.+%-]+@[${WORD}.-]+\\.[a-zA-Z]{2,}`, 'u');
+/**
+ * Panther's patterns backtrack; they read at most this much of the text, far
+ * more than a "Change Role" text holds (one address, two role names), so a
+ * hostile, very long text cannot stall detection.
+ */
+const PANTHER_READ_LIMIT = 4096;
 
 interface RoleChange {
   email: string;
@@ -29,19 +51,22 @@ interface RoleChange {
   to: string;
 }
 
-/** The role change in the event (parsed, else Panther's way), or null. */
-function roleChange(e: RuleEvent): RoleChange | null {
-  const raw = e.text('operation_detail');
+/** The parsed role change, or null. */
+function parsedRoleChange(e: RuleEvent): RoleChange | null {
   const detail = e.detail;
-  if (detail.kind === 'role_change') {
-    return { email: emailAsWritten(raw, detail.email), from: detail.from, to: detail.to };
-  }
-  // Floor: Panther's reading of a "Change Role" text our parser could not read.
+  if (detail.kind !== 'role_change') return null;
+  return { email: emailAsWritten(e.text('operation_detail'), detail.email), from: detail.from, to: detail.to };
+}
+
+/** Panther's reading of a "Change Role" text, or null when its pattern finds no roles. */
+function pantherRoleChange(e: RuleEvent): RoleChange | null {
+  const raw = e.text('operation_detail');
   if (!raw.trimStart().toLowerCase().startsWith('change role')) return null;
-  const fromTo = FROM_TO.exec(raw);
-  const email = EMAIL.exec(raw);
-  if (!fromTo || !email) return null;
-  return { email: email[0], from: (fromTo[1] ?? '').trim(), to: (fromTo[2] ?? '').trim() };
+  const text = raw.slice(0, PANTHER_READ_LIMIT);
+  const fromTo = PANTHER_FROM_TO.exec(text);
+  if (!fromTo) return null;
+  const email = PANTHER_EMAIL.exec(text);
+  return { email: email?.[0] ?? '<email-not-found>', from: fromTo[1] ?? '', to: fromTo[2] ?? '' };
 }
 
 /** The parser lower-cases the e-mail; the title shows it as Zoom wrote it. */
@@ -52,15 +77,25 @@ function emailAsWritten(raw: string, email: string): string {
   return at < 0 ? email : raw.slice(at, at + email.length);
 }
 
-function isPromotion(change: RoleChange): boolean {
-  return PRIVILEGED_ROLES.has(looseKey(change.to)) && !PRIVILEGED_ROLES.has(looseKey(change.from));
+function isPromotion(change: RoleChange | null): change is RoleChange {
+  return change !== null && PRIVILEGED_ROLES.has(looseKey(change.to)) && !PRIVILEGED_ROLES.has(looseKey(change.from));
+}
+
+function isPantherPromotion(change: RoleChange | null): change is RoleChange {
+  return change !== null && PANTHER_PRIVILEGED_ROLES.has(change.to) && !PANTHER_PRIVILEGED_ROLES.has(change.from);
+}
+
+/** The change the alert is about: ours when it is a promotion, else Panther's when that is one, else what was read. */
+function roleChange(e: RuleEvent): RoleChange | null {
+  const parsed = parsedRoleChange(e);
+  if (isPromotion(parsed)) return parsed;
+  const panther = pantherRoleChange(e);
+  if (isPantherPromotion(panther)) return panther;
+  return parsed ?? panther;
 }
 
 function isUserUpdate(e: RuleEvent): boolean {
-  const category = e.text('category_type');
-  if (category !== 'User' && looseKey(category) !== 'user') return false;
-  const action = e.text('action');
-  return action === 'Update' || action === 'Batch Update' || looseKey(action).includes('update');
+  return isCategory(e, 'User') && isUpdateAction(e);
 }
 
 function operator(e: RuleEvent): string {
@@ -167,7 +202,53 @@ const tests: RuleTest[] = [
     expectTitle: title('User', 'Owner', 'Homer.Simpson@Duff.io'),
     event: { ...base, operation_detail: 'Change Role  - Homer.Simpson@Duff.io: from User to Owner' },
   },
+  {
+    name: 'fires on a role name containing " to ", read as Panther reads it (from [Member to Role] to [Admin])',
+    expectMatch: true,
+    expectTitle: title('Member to Role', 'Admin'),
+    event: { ...base, operation_detail: 'Change Role  - homer.simpson@duff.io: from Member to Role to Admin' },
+  },
+  {
+    name: "fires where Panther's pattern stops at punctuation (to Admin.)",
+    expectMatch: true,
+    expectTitle: title('Member', 'Admin'),
+    event: { ...base, operation_detail: 'Change Role  - homer.simpson@duff.io: from Member to Admin.' },
+  },
+  {
+    name: 'fires on a non-ASCII e-mail the parser cannot read, title keeps the address whole',
+    expectMatch: true,
+    expectTitle: title('Member', 'Admin', 'jos\u00e9@ejemplo.es'),
+    event: { ...base, operation_detail: 'Change Role  - jos\u00e9@ejemplo.es from Member to Admin' },
+  },
+  {
+    name: 'fires on a non-ASCII role name read the Panther way (from D\u00e9veloppeur)',
+    expectMatch: true,
+    expectTitle: title('D\u00e9veloppeur', 'Admin', 'jos\u00e9@ejemplo.es'),
+    event: { ...base, operation_detail: 'Change Role  - jos\u00e9@ejemplo.es: from D\u00e9veloppeur to Admin.' },
+  },
+  {
+    name: 'title keeps a parsed non-ASCII e-mail as written',
+    expectMatch: true,
+    expectTitle: title('Member', 'Owner', 'Jos\u00e9@Ejemplo.es'),
+    event: { ...base, operation_detail: 'Change Role  - Jos\u00e9@Ejemplo.es: from Member to Owner' },
+  },
+  {
+    name: 'fires without an e-mail in the text (Panther raises there); the title says so',
+    expectMatch: true,
+    expectTitle: title('Member', 'Admin', '<email-not-found>'),
+    event: { ...base, operation_detail: 'Change Role  - : from Member to Admin' },
+  },
   // Near misses
+  {
+    name: 'does not fire on a privileged role with a remark (neither reading sees a privileged role)',
+    expectMatch: false,
+    event: { ...base, operation_detail: 'Change Role  - homer.simpson@duff.io: from Member to Admin (pending approval)' },
+  },
+  {
+    name: 'does not fire on a role name containing " to " that ends in a non-privileged role',
+    expectMatch: false,
+    event: { ...base, operation_detail: 'Change Role  - homer.simpson@duff.io: from Member to Admin to Member' },
+  },
   {
     name: 'does not fire on a demotion (Admin to Member)',
     expectMatch: false,
@@ -225,8 +306,7 @@ export const userPromotedToPrivilegedRoleRule = defineRule({
   },
   rule(e) {
     if (!isUserUpdate(e)) return false;
-    const change = roleChange(e);
-    return change !== null && isPromotion(change);
+    return isPromotion(parsedRoleChange(e)) || isPantherPromotion(pantherRoleChange(e));
   },
   title(e) {
     const change = roleChange(e);

@@ -11,15 +11,30 @@ const NO_CHANGES: readonly SettingChange[] = [];
 
 /** `category_type` is `Account` and the action is an update of any kind. */
 export function isAccountUpdate(e: RuleEvent): boolean {
-  const category = e.text('category_type');
-  if (category !== 'Account' && looseKey(category) !== 'account') return false;
-  return isUpdateAction(e);
+  return isCategory(e, 'Account') && isUpdateAction(e);
 }
 
 /** The action is `Update` or contains "update" in any case. */
 export function isUpdateAction(e: RuleEvent): boolean {
   const action = e.text('action');
   return action === 'Update' || looseKey(action).includes('update');
+}
+
+/** `category_type` is `name` (Zoom's Title Case, or the same words in any case and spacing). */
+export function isCategory(e: RuleEvent, name: string): boolean {
+  const category = e.text('category_type');
+  return category === name || looseKey(category) === looseKey(name);
+}
+
+/**
+ * Panther's own test on the raw `operation_detail`: every flag occurs as
+ * written (case- and space-sensitive). Rules apply it as their floor, so every
+ * event Panther alerts on still alerts; everything more tolerant than Panther
+ * comes from the parsed detail (`e.detail`), the same for every rule.
+ */
+export function rawDetailIncludes(e: RuleEvent, ...flags: readonly string[]): boolean {
+  const raw = e.text('operation_detail');
+  return flags.every((flag) => raw.includes(flag));
 }
 
 /** The operator as written, or Panther's placeholder when absent. */

@@ -4,6 +4,7 @@ import { detectionsMigration } from './002-detections.js';
 import { consoleMigration } from './003-console.js';
 import { healthMigration } from './004-health.js';
 import { instancesMigration } from './005-instances.js';
+import { setupFinishedMigration } from './006-setup-finished.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003-console': consoleMigration,
   '004-health': healthMigration,
   '005-instances': instancesMigration,
+  '006-setup-finished': setupFinishedMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

@@ -118,8 +118,7 @@ export function DestinationsPage() {
                     </button>
                     {t && t !== 'running' ? (
                       <div className={`small ${t.ok ? 'text-ok' : 'text-bad'}`} data-testid="test-result" data-ok={String(t.ok)}>
-                        {t.ok ? '✓' : '✗'} {t.status !== null ? `HTTP ${t.status} · ` : ''}
-                        {t.message}
+                        {t.ok ? '✓' : '✗'} {t.message}
                       </div>
                     ) : null}
                   </td>
