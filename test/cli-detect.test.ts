@@ -96,6 +96,44 @@ async function seedAlert(dataDir: string): Promise<void> {
   }
 }
 
+/** `count` alerts: two-factor turned off by `count` different admins, a minute apart from 2026-03-10 00:00 UTC. */
+async function seedAlerts(dataDir: string, count: number): Promise<void> {
+  const store = await openSqliteStore({ dataDir, clock: systemClock, env: { ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY } });
+  try {
+    const source = await store.createSource({
+      name: 'Seeded',
+      authKind: 's2s',
+      zoomAccountId: 'acct',
+      clientId: 'client',
+      apiUrl: 'https://api.zoom.us/v2',
+      oauthUrl: 'https://zoom.us',
+      backfillDays: 7,
+      pollIntervalMs: 300_000,
+      settleDays: 2,
+      reconcileIntervalMs: 3_600_000,
+      requestsPerSecond: 2,
+      requestsPerDay: 3000,
+      paused: false,
+      dropOffAlarmMinutes: null,
+      credentials: { clientSecret: 'seeded-client-secret' },
+    });
+    const normalizer = loadNormalizers().get('Zoom.Operation')!;
+    const events: EventRow[] = Array.from({ length: count }, (_, i) => {
+      const raw = { ...TWO_FACTOR_OFF, operator: `admin${i}@example.com`, time: new Date(Date.parse('2026-03-10T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', 'Z') };
+      const rowId = rowIdFor(source.id, 'Zoom.Operation', `seed-${i}`, 0, Date.parse(raw.time));
+      const result = normalizer.normalize(raw, { sourceId: source.id, sourceLabel: source.name, rowId, parseTimeMs: Date.now() });
+      if (!result.ok) throw new Error(result.problem.reason);
+      const { event, eventTimeMs, emails, ipAddresses } = result.value;
+      return { rowId, day: utcDay(eventTimeMs), eventTimeMs, emails, ipAddresses, event };
+    });
+    await store.commitPage({ sourceId: source.id, logType: 'Zoom.Operation', events, failures: [], days: [], stream: {} });
+    const detector = new Detector({ store, rules: RULES, clock: systemClock, logger: pino({ level: 'silent' }) });
+    expect(await detector.drain()).toEqual({ events: count, raised: count });
+  } finally {
+    await store.close();
+  }
+}
+
 async function receiver(status: number): Promise<{ url: string; bodies: string[] }> {
   const bodies: string[] = [];
   const server = createServer((req, res) => {
@@ -253,8 +291,8 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
       runCli(['alerts', 'show', id], env),
       runCli(['alerts', 'list', '--status', 'open'], env),
     ]);
-    expect(table.stdout).toMatch(/^ID\s+RAISED\s+SEVERITY\s+STATUS\s+EVENTS\s+RULE\s+TITLE\n/);
-    expect(table.stdout).toMatch(new RegExp(`^${id}\\s+\\S+Z\\s+MEDIUM\\s+acknowledged\\s+1\\s+Zoom\\.Two\\.Factor\\.Authentication\\.Disabled\\s+Zoom User`, 'm'));
+    expect(table.stdout).toMatch(/^ID\s+LAST EVENT\s+RAISED\s+SEVERITY\s+STATUS\s+EVENTS\s+RULE\s+TITLE\n/);
+    expect(table.stdout).toMatch(new RegExp(`^${id}\\s+2026-03-10T11:00:00Z\\s+\\S+Z\\s+MEDIUM\\s+acknowledged\\s+1\\s+Zoom\\.Two\\.Factor\\.Authentication\\.Disabled\\s+Zoom User`, 'm'));
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('status: acknowledged');
     expect(show.stdout).toContain('note: looking into it');
@@ -264,6 +302,36 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     expect((await runCli(['alerts', 'reopen', id], env)).stdout).toBe(`${id} open\n`);
     // The replay wrote nothing: still one alert.
     expect((await runCli(['alerts', 'list', '--format', 'ndjson'], env)).stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('alerts list says on stderr when more alerts match than it shows; --all and --limit show more; newest last event first; --sort', async () => {
+    const dataDir = tempDir();
+    await seedAlerts(dataDir, 105);
+    const env = envFor(dataDir);
+    const [table, all, five, raised, badSort] = await Promise.all([
+      runCli(['alerts', 'list'], env),
+      runCli(['alerts', 'list', '--all', '--format', 'ndjson'], env),
+      runCli(['alerts', 'list', '--limit', '5', '--format', 'ndjson'], env),
+      runCli(['alerts', 'list', '--sort', 'raised', '--limit', '200', '--format', 'ndjson'], env),
+      runCli(['alerts', 'list', '--sort', 'newest'], env),
+    ]);
+    expect(table.code).toBe(0);
+    expect(table.stdout.trimEnd().split('\n')).toHaveLength(1 + 100);
+    expect(table.stdout.split('\n')[1]).toContain('2026-03-10T01:44:00Z'); // admin104's, the newest event
+    expect(table.stderr).toBe('Showing 100 of 105 alerts (newest last event first); use --all, or --limit <n>, to see more.\n');
+
+    const every = all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; lastEventTime: string });
+    expect(every).toHaveLength(105);
+    expect(new Set(every.map((a) => a.id)).size).toBe(105);
+    expect(every.map((a) => a.lastEventTime)).toEqual(every.map((a) => a.lastEventTime).sort().reverse());
+    expect(all.stderr).toBe('');
+
+    expect(five.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { lastEventTime: string }).lastEventTime)).toEqual(every.slice(0, 5).map((a) => a.lastEventTime));
+    expect(five.stderr).toContain('Showing 5 of 105 alerts');
+    expect(raised.stdout.trimEnd().split('\n')).toHaveLength(105);
+    expect(raised.stderr).toBe('');
+    expect(badSort.code).toBe(2);
+    expect(badSort.stderr).toContain('last-event, severity, status, raised');
   });
 
   it('destination add, list (never the secret), test against a receiver and a closed port, disable, remove', async () => {

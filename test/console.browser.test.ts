@@ -318,4 +318,38 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
       await receiver.close();
     }
   });
+
+  it('pages through more alerts than one page: the newest last event first, "N of M", Load more, sort', async () => {
+    const from = Date.parse('2026-03-10T00:00:00Z');
+    sim.account(ACCOUNT_ID).addRecords(
+      'Zoom.Operation',
+      Array.from({ length: 130 }, (_, i) => ({
+        time: new Date(from + i * 5 * 60_000).toISOString().replace('.000Z', 'Z'),
+        operator: `admin${i}@example.com`,
+        category_type: 'Account',
+        action: 'Update',
+        operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
+      })),
+    );
+    await collectAll();
+    const stored = await app.store.listAlerts({ limit: 10_000 });
+    const total = stored.length;
+    expect(total).toBeGreaterThan(130);
+    const newest = Math.max(...stored.map((a) => a.lastEventMs));
+
+    await page.goto(`${base}/alerts`);
+    await expect.poll(() => page.getByTestId('alerts-count').innerText(), { timeout: 10_000 }).toBe(`Showing 100 of ${total} alerts`);
+    const firstId = await page.getByTestId('alert-row').first().getAttribute('data-alert-id');
+    expect(stored.find((a) => a.id === firstId)?.lastEventMs).toBe(newest);
+    await page.getByTestId('load-more').click();
+    await expect.poll(() => page.getByTestId('alerts-count').innerText()).toBe(`Showing ${total} of ${total} alerts`);
+    expect(await page.getByTestId('load-more').count()).toBe(0);
+    const ids = await page.getByTestId('alert-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-alert-id')));
+    expect(new Set(ids).size).toBe(total);
+    await screenshot(page, '19-alerts-all-pages');
+
+    await page.getByTestId('alerts-sort').selectOption('severity');
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('severity');
+    await expect.poll(() => page.getByTestId('alerts-count').innerText()).toBe(`Showing 100 of ${total} alerts`);
+  });
 }, );

@@ -68,9 +68,58 @@ export interface GroupableMatch {
   threshold: number;
 }
 
+/** What the grouping order reads of a match. */
+export interface OrderedMatch {
+  eventTimeMs: number;
+  rowId: string;
+  ruleId: string;
+}
+
+/** Code-unit order (SQLite's BINARY collation; never the locale's). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * THE order in which matches are grouped, wherever they are grouped: each
+ * store's detection commit and `rules replay`. Event time first (history as
+ * it happened), then row id, then rule id: matches at the same instant are
+ * grouped in one order whatever order Zoom's pages or a batch brought them
+ * in, so the same match starts a group (its title and context are the
+ * alert's) in a store and in a replay.
+ */
+export function compareGroupingOrder(a: OrderedMatch, b: OrderedMatch): number {
+  return a.eventTimeMs - b.eventTimeMs || compareText(a.rowId, b.rowId) || compareText(a.ruleId, b.ruleId);
+}
+
+/** The matches in grouping order (a sorted copy). */
+export function inGroupingOrder<M extends OrderedMatch>(matches: readonly M[]): M[] {
+  return [...matches].sort(compareGroupingOrder);
+}
+
+/**
+ * Of the groups that accept a match, the one it joins, as an ordered list of
+ * keys (the stores turn it into their ORDER BY; AlertGrouper compares with
+ * it): the latest first event, then the latest last event.
+ */
+export const JOINED_GROUP_ORDER: ReadonlyArray<{ key: keyof GroupSpan; direction: 'asc' | 'desc' }> = [
+  { key: 'firstEventMs', direction: 'desc' },
+  { key: 'lastEventMs', direction: 'desc' },
+];
+
+/** Negative when group `a` is the one a match joins rather than `b` (JOINED_GROUP_ORDER). */
+export function compareJoinPreference(a: GroupSpan, b: GroupSpan): number {
+  for (const { key, direction } of JOINED_GROUP_ORDER) {
+    const difference = a[key] - b[key];
+    if (difference !== 0) return direction === 'asc' ? difference : -difference;
+  }
+  return 0;
+}
+
 /**
  * Grouping in memory (for `rules replay`): the same decisions the stores
- * make, without writing anything.
+ * make, without writing anything. `addBatch` groups in the stores' order;
+ * `add` takes matches in the order given.
  */
 export class AlertGrouper<M extends GroupableMatch> {
   readonly #groups = new Map<string, Array<{ state: GroupState; matches: M[] }>>();
@@ -82,7 +131,7 @@ export class AlertGrouper<M extends GroupableMatch> {
     if (!groups) this.#groups.set(key, (groups = []));
     let best: { state: GroupState; matches: M[] } | undefined;
     for (const g of groups) {
-      if (groupAccepts(g.state, match.eventTimeMs, match.dedupPeriodMs) && (!best || g.state.firstEventMs > best.state.firstEventMs)) best = g;
+      if (groupAccepts(g.state, match.eventTimeMs, match.dedupPeriodMs) && (!best || compareJoinPreference(g.state, best.state) < 0)) best = g;
     }
     if (best) {
       const { group, raisedNow } = addMatch(best.state, match.eventTimeMs, nowMs);
@@ -94,6 +143,11 @@ export class AlertGrouper<M extends GroupableMatch> {
     const created = { state: group, matches: [match] };
     groups.push(created);
     return { ...created, raisedNow };
+  }
+
+  /** Adds a batch of matches in grouping order, as a store's detection commit does; `nowMs` gives each match's "now". */
+  addBatch(matches: readonly (M & OrderedMatch)[], nowMs: (match: M) => number): void {
+    for (const match of inGroupingOrder(matches)) this.add(match, nowMs(match));
   }
 
   /** Every group, raised or not. */

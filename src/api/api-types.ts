@@ -354,7 +354,23 @@ export interface AlertView {
   statusNote: string | null;
   context: Record<string, unknown>;
 }
-/** GET /api/alerts?status=open,acknowledged&severity=HIGH,CRITICAL&ruleId&limit -> { alerts: AlertView[] } (newest first) */
+/**
+ * How GET /api/alerts orders: `last-event` newest last event first (the default), `severity` most
+ * severe first, `status` open then acknowledged then resolved, `raised` newest raised first.
+ * Ties: newest last event, then id.
+ */
+export type AlertSort = 'last-event' | 'severity' | 'status' | 'raised';
+/**
+ * GET /api/alerts?status=open,acknowledged&severity=HIGH,CRITICAL&ruleId&sort&cursor&limit -> AlertPage.
+ * limit 1..500, default 100. A cursor that is not a nextCursor given for the same sort is a 400 (with `fix`).
+ */
+export interface AlertPage {
+  alerts: AlertView[];
+  /** Pass as `cursor` (same sort and filters) for the next page; null at the end. */
+  nextCursor: string | null;
+  /** Alerts matching the filters, on every page: "showing N of total". */
+  total: number;
+}
 /** GET /api/alerts/:id -> AlertDetail */
 export interface AlertDetail {
   alert: AlertView;

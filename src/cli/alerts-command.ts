@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { SEVERITIES, type Severity } from '../detect/rule.js';
 import { findRule } from '../rules/rule-registry.js';
-import { ALERT_STATUSES, type AlertRecord, type AlertStatus } from '../store/alert-store.js';
+import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertFilter, type AlertRecord, type AlertSort, type AlertStatus } from '../store/alert-store.js';
 import { UnknownAlertError } from '../store/store-errors.js';
 import { UsageError } from './exit-codes.js';
 import { parseIntegerOption } from './option-parsers.js';
@@ -23,7 +23,24 @@ interface ListOptions {
   severity?: Severity[];
   rule?: string;
   limit: number;
+  all?: boolean;
+  sort: AlertSort;
   format: string;
+}
+
+/** Alerts read per store query while listing. */
+const LIST_PAGE = 500;
+
+const SORT_WORDS: Record<AlertSort, string> = {
+  'last-event': 'newest last event first',
+  severity: 'most severe first',
+  status: 'open, acknowledged, then resolved',
+  raised: 'newest raised first',
+};
+
+function parseSortOption(value: string): AlertSort {
+  if (!(ALERT_SORTS as readonly string[]).includes(value)) throw new InvalidArgumentError(`--sort takes one of ${ALERT_SORTS.join(', ')}, not "${value}".`);
+  return value as AlertSort;
 }
 
 export function registerAlertsCommand(program: Command): void {
@@ -31,26 +48,42 @@ export function registerAlertsCommand(program: Command): void {
 
   alerts
     .command('list')
-    .description('List raised alerts, newest first.')
+    .description(
+      'List raised alerts, newest last event first (--sort to change), at most --limit (100) of them unless --all; ' +
+        'when more match than are shown, a line on stderr says how many.',
+    )
     .option('--status <list>', `only these statuses, comma-separated: ${ALERT_STATUSES.join(', ')}`, parseListOption('--status', ALERT_STATUSES))
     .option('--severity <list>', `only these severities, comma-separated: ${SEVERITIES.join(', ')}`, parseListOption('--severity', SEVERITIES, (v) => v.toUpperCase()))
     .option('--rule <id>', 'only alerts of this rule')
-    .option('--limit <n>', 'at most this many', parseIntegerOption('--limit', 1, 1_000_000), 100)
+    .option('--sort <sort>', `${ALERT_SORTS.map((sort) => `${sort} (${SORT_WORDS[sort]})`).join(', ')}`, parseSortOption, 'last-event')
+    .option('--limit <n>', 'show at most this many', parseIntegerOption('--limit', 1, 1_000_000), 100)
+    .option('--all', 'show every matching alert (instead of --limit)')
     .option('--format <format>', 'table or ndjson', 'table')
     .action(async (options: ListOptions, command: Command) => {
       await withApp(command, async (app) => {
         if (options.format !== 'table' && options.format !== 'ndjson') throw new UsageError(`--format must be table or ndjson, not "${options.format}".`);
-        const list = await app.store.listAlerts({ status: options.status, severity: options.severity, ruleId: options.rule, limit: options.limit });
+        const filter: AlertFilter = { status: options.status, severity: options.severity, ruleId: options.rule };
+        const wanted = options.all ? Number.POSITIVE_INFINITY : options.limit;
+        const list: AlertRecord[] = [];
+        while (list.length < wanted) {
+          const last = list.at(-1);
+          const page = await app.store.listAlerts({ ...filter, sort: options.sort, limit: Math.min(LIST_PAGE, wanted - list.length), ...(last ? { after: alertPosition(last) } : {}) });
+          list.push(...page);
+          if (page.length === 0 || list.length >= wanted) break;
+        }
         if (options.format === 'ndjson') {
           for (const a of list) process.stdout.write(`${JSON.stringify(alertJson(a))}\n`);
-          return;
-        }
-        if (list.length === 0) {
+        } else if (list.length === 0) {
           process.stdout.write('No alerts.\n');
-          return;
+        } else {
+          const rows = list.map((a) => [a.id, iso(a.lastEventMs), iso(a.raisedAt ?? a.createdAt), a.severity, a.status, String(a.eventCount), a.ruleId, a.title]);
+          process.stdout.write(formatTable(['ID', 'LAST EVENT', 'RAISED', 'SEVERITY', 'STATUS', 'EVENTS', 'RULE', 'TITLE'], rows));
         }
-        const rows = list.map((a) => [a.id, iso(a.raisedAt ?? a.createdAt), a.severity, a.status, String(a.eventCount), a.ruleId, a.title]);
-        process.stdout.write(formatTable(['ID', 'RAISED', 'SEVERITY', 'STATUS', 'EVENTS', 'RULE', 'TITLE'], rows));
+        // On stderr, so a pipe gets the alerts only.
+        const total = list.length < wanted ? list.length : await app.store.countAlerts(filter);
+        if (total > list.length) {
+          process.stderr.write(`Showing ${list.length} of ${total} alerts (${SORT_WORDS[options.sort]}); use --all, or --limit <n>, to see more.\n`);
+        }
       });
     });
 

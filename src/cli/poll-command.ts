@@ -46,9 +46,9 @@ export function registerPollCommand(program: Command): void {
         );
         // Whatever is still queued (an earlier crash, a failed detection), then the alerts' first delivery attempts.
         await pipeline.detector.drain();
-        const alerts = await app.store.listAlerts({ status: ['open'], limit: 1000 });
+        const open = await app.store.countAlerts({ status: ['open'] });
         const attempted = await pipeline.deliveries.deliverDue();
-        if (alerts.length > 0) process.stderr.write(`${alerts.length} open alert(s); \`zoomtrail alerts list\` shows them${attempted > 0 ? `; ${attempted} delivery attempt(s) made` : ''}.\n`);
+        if (open > 0) process.stderr.write(`${open} open alert(s); \`zoomtrail alerts list\` shows them${attempted > 0 ? `; ${attempted} delivery attempt(s) made` : ''}.\n`);
         return exitCodeOf(results.flat());
       });
     });

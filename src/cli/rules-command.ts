@@ -3,11 +3,8 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Rule } from '../detect/rule.js';
-import type { DetectableEvent } from '../detect/detector.js';
 import { runRuleTests } from '../detect/rule-test-runner.js';
-import { AlertGrouper } from '../alert/alert-grouping.js';
 import { findRule, RULES } from '../rules/rule-registry.js';
-import type { RuleMatchRow } from '../store/alert-store.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { LOG_TYPES, type LogType } from '../zoom/report-records.js';
 import { EXIT, reportError, UsageError } from './exit-codes.js';
@@ -15,9 +12,6 @@ import { parseLogTypeOption } from './events-command.js';
 import { parseIntegerOption, parseTimeOption } from './option-parsers.js';
 import { readRunInput, rulesForLogType, runRulesOnEvent } from './rules-run.js';
 import { formatTable, withApp } from './with-app.js';
-
-/** Events evaluated per `evaluateBatch` call in `rules replay`. */
-const REPLAY_CHUNK = 1000;
 
 export function registerRulesCommand(program: Command): void {
   const rules = program.command('rules').description('List, test, run and replay the detection rules; enable or disable them; see their errors.');
@@ -133,41 +127,16 @@ export function registerRulesCommand(program: Command): void {
           const overrides = await app.store.ruleEnabledOverrides();
           selected = RULES.filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
         }
-        const byLogType = new Map<LogType, Rule[]>();
-        for (const rule of selected) {
-          for (const logType of rule.meta.logTypes) byLogType.set(logType, [...(byLogType.get(logType) ?? []), rule]);
-        }
-
-        const { evaluateBatch } = await import('../detect/detector.js');
-        const grouper = new AlertGrouper<RuleMatchRow>();
-        let events = 0;
-        let ruleErrors = 0;
-        let chunk: DetectableEvent[] = [];
-        const flush = () => {
-          const { matches, errors } = evaluateBatch(byLogType, chunk);
-          ruleErrors += errors.length;
-          for (const match of matches) grouper.add(match, match.eventTimeMs);
-          chunk = [];
-        };
-        for await (const stored of app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source })) {
-          events++;
-          chunk.push(stored);
-          if (chunk.length >= REPLAY_CHUNK) flush();
-        }
-        flush();
-
-        const raised = [...grouper.groups()]
-          .filter((g) => g.state.raisedAt !== null)
-          .map((g) => ({ ruleId: g.ruleId, dedup: g.dedup, first: g.matches[0]!, state: g.state }))
-          .sort((a, b) => a.state.firstEventMs - b.state.firstEventMs || a.ruleId.localeCompare(b.ruleId));
+        const { replayRules } = await import('./rules-replay.js');
+        const { events, ruleErrors, raised } = await replayRules(selected, app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }));
         if (options.format === 'ndjson') {
           for (const g of raised) {
             await write(
-              `${JSON.stringify({ rule_id: g.ruleId, severity: g.first.severity, first_event_time: iso(g.state.firstEventMs), last_event_time: iso(g.state.lastEventMs), event_count: g.state.eventCount, title: g.first.title, dedup: g.dedup })}\n`,
+              `${JSON.stringify({ rule_id: g.ruleId, severity: g.severity, first_event_time: iso(g.firstEventMs), last_event_time: iso(g.lastEventMs), event_count: g.eventCount, title: g.title, dedup: g.dedup })}\n`,
             );
           }
         } else if (raised.length > 0) {
-          const rows = raised.map((g) => [g.ruleId, g.first.severity, iso(g.state.firstEventMs), iso(g.state.lastEventMs), String(g.state.eventCount), g.first.title]);
+          const rows = raised.map((g) => [g.ruleId, g.severity, iso(g.firstEventMs), iso(g.lastEventMs), String(g.eventCount), g.title]);
           await write(formatTable(['RULE', 'SEVERITY', 'FIRST EVENT', 'LAST EVENT', 'COUNT', 'TITLE'], rows));
         } else {
           await write('No alerts would have been raised.\n');

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { DestinationSecret } from '../alert/destination.js';
 import type {
+  AlertFilter,
   AlertQuery,
   AlertRecord,
   DeliveryAttemptRecord,
@@ -14,6 +15,7 @@ import type {
   RuleErrorQuery,
   RuleErrorRecord,
 } from './alert-store.js';
+import { afterPosition, ALERT_SORT_KEYS } from './alert-order.js';
 import { destinationSecretContext, toAlertRecord, toDeliveryAttemptRecord, toDeliveryRecord, toDestinationRecord } from './alert-rows.js';
 import type { SecretBox } from './secret-box.js';
 import { toStoredEvent } from './event-reader.js';
@@ -87,14 +89,30 @@ export class AlertRepository {
   }
 
   async listAlerts(query: AlertQuery): Promise<AlertRecord[]> {
-    let q = this.db.selectFrom('alerts').selectAll().where('raised_at', 'is not', null);
-    if (query.status?.length) q = q.where('status', 'in', [...query.status]);
-    if (query.severity?.length) q = q.where('severity', 'in', [...query.severity]);
-    if (query.ruleId !== undefined) q = q.where('rule_id', '=', query.ruleId);
-    if (query.sinceMs !== undefined) q = q.where('raised_at', '>=', query.sinceMs);
-    if (query.untilMs !== undefined) q = q.where('raised_at', '<', query.untilMs);
-    const rows = await q.orderBy('raised_at', 'desc').orderBy('id').limit(query.limit ?? 100).execute();
+    const sort = query.sort ?? 'last-event';
+    let q = this.filterAlerts(this.db.selectFrom('alerts').selectAll(), query);
+    if (query.after) q = q.where(afterPosition(sort, query.after));
+    for (const key of ALERT_SORT_KEYS[sort]) q = q.orderBy(key.sql, key.direction);
+    const rows = await q.limit(query.limit ?? 100).execute();
     return rows.map(toAlertRecord);
+  }
+
+  async countAlerts(filter: AlertFilter): Promise<number> {
+    const row = await this.filterAlerts(this.db.selectFrom('alerts'), filter)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Raised alerts matching the filter. */
+  private filterAlerts<O>(q: SelectQueryBuilder<StoreTables, 'alerts', O>, filter: AlertFilter): SelectQueryBuilder<StoreTables, 'alerts', O> {
+    q = q.where('raised_at', 'is not', null);
+    if (filter.status?.length) q = q.where('status', 'in', [...filter.status]);
+    if (filter.severity?.length) q = q.where('severity', 'in', [...filter.severity]);
+    if (filter.ruleId !== undefined) q = q.where('rule_id', '=', filter.ruleId);
+    if (filter.sinceMs !== undefined) q = q.where('raised_at', '>=', filter.sinceMs);
+    if (filter.untilMs !== undefined) q = q.where('raised_at', '<', filter.untilMs);
+    return q;
   }
 
   async getAlert(id: string): Promise<AlertRecord | undefined> {

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
-import type { GroupState } from '../alert/alert-grouping.js';
+import { JOINED_GROUP_ORDER, type GroupSpan, type GroupState } from '../alert/alert-grouping.js';
 import type { Severity } from '../detect/rule.js';
 import type { DestinationKind, DestinationSettings } from '../alert/destination.js';
-import type { AlertRecord, AlertStatus, RuleMatchRow, DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './alert-store.js';
+import type { AlertRecord, AlertStatus, DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './alert-store.js';
 import type { AlertsTable, DeliveriesTable, DeliveryAttemptsTable, DestinationsTable } from './store-tables.js';
 
 /** Row -> record conversions for the alert tables, shared by every store. */
@@ -87,7 +87,14 @@ export function groupState(row: Selectable<AlertsTable>): GroupState {
   };
 }
 
-/** Matches oldest first, so a batch groups history as it happened (stable for equal times). */
-export function inEventTimeOrder(matches: readonly RuleMatchRow[]): RuleMatchRow[] {
-  return [...matches].sort((a, b) => a.eventTimeMs - b.eventTimeMs);
-}
+const GROUP_SPAN_COLUMNS: Record<keyof GroupSpan, 'first_event_ms' | 'last_event_ms'> = { firstEventMs: 'first_event_ms', lastEventMs: 'last_event_ms' };
+
+/**
+ * The ORDER BY that picks the group a match joins (alert-grouping.ts's
+ * JOINED_GROUP_ORDER, as columns), then `id` so the pick is deterministic
+ * even for two identical spans (possible only after a reopen).
+ */
+export const JOINED_GROUP_ORDER_BY: ReadonlyArray<{ column: 'first_event_ms' | 'last_event_ms' | 'id'; direction: 'asc' | 'desc' }> = [
+  ...JOINED_GROUP_ORDER.map(({ key, direction }) => ({ column: GROUP_SPAN_COLUMNS[key], direction })),
+  { column: 'id', direction: 'asc' },
+];

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import type { RuleMatchRow } from './alert-store.js';
+import { SEVERITIES } from '../detect/rule.js';
+import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertQuery, type AlertRecord, type AlertSort, type RuleMatchRow } from './alert-store.js';
 import type { StoreContractOptions, StoreUnderTest } from './store-contract.test-support.js';
 import { sampleEvent, sampleSource } from './store-contract.test-support.js';
 import { DuplicateDestinationError, UnknownAlertError } from './store-errors.js';
@@ -141,6 +142,108 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         expect((await store.listAlerts({ status: ['open'] })).length).toBe(0);
         expect((await store.listAlerts({ status: ['acknowledged'] })).length).toBe(1);
         await expect(store.setAlertStatus('nope', 'resolved')).rejects.toBeInstanceOf(UnknownAlertError);
+      });
+    });
+
+    describe('alert paging', () => {
+      /** Every alert of `query`, page by page (keyset: each page after the last alert of the one before). */
+      async function allPages(query: AlertQuery, pageSize: number): Promise<{ pages: AlertRecord[][]; ids: string[] }> {
+        const pages: AlertRecord[][] = [];
+        let after: AlertRecord | undefined;
+        for (;;) {
+          const page = await store.listAlerts({ ...query, limit: pageSize, ...(after ? { after: alertPosition(after) } : {}) });
+          if (page.length === 0) break;
+          pages.push(page);
+          after = page.at(-1);
+          if (pages.length > 1000) throw new Error('paging does not end');
+        }
+        return { pages, ids: pages.flat().map((a) => a.id) };
+      }
+
+      it('more alerts than a page (a backfill raising the oldest last): the newest last event comes first, and paging reaches every alert once', async () => {
+        // 637 alerts, one per dedup string, a minute of event time apart; raised newest events first
+        // (as a backfill reading newest pages first does), so raise time and event time disagree.
+        const total = 637;
+        const rowIds = Array.from({ length: total }, (_, i) => `r${String(i).padStart(4, '0')}`);
+        await storeEvents(...rowIds);
+        for (let start = total - 1; start >= 0; start -= 100) {
+          const batch = rowIds.slice(Math.max(0, start - 99), start + 1);
+          await store.commitDetection({ rowIds: batch, matches: batch.map((id) => match(id, Number(id.slice(1)), { dedup: id })), errors: [] });
+          clock.advance(MIN);
+        }
+        expect(await store.countAlerts({})).toBe(total);
+
+        const first = await store.listAlerts({ limit: 500 });
+        expect(first.length).toBe(500);
+        expect(first[0]!.dedup).toBe('r0636'); // the newest event, although raised first
+        expect(first.slice(0, 137).map((a) => a.dedup)).toEqual(rowIds.slice(-137).reverse());
+
+        const { pages, ids } = await allPages({}, 500);
+        expect(pages.map((p) => p.length)).toEqual([500, 137]);
+        expect(new Set(ids).size).toBe(total);
+        expect(pages.flat().map((a) => a.dedup)).toEqual([...rowIds].reverse());
+      }, 60_000); // 637 detection matches: seconds on PostgreSQL under load
+
+      it('each sort pages through ties (same last event, severity, status, raise time) in one total order, every alert once', async () => {
+        const severities = ['LOW', 'CRITICAL', 'HIGH', 'CRITICAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', 'INFO', 'LOW', 'HIGH'] as const;
+        const rowIds = severities.map((_, i) => `s${String(i).padStart(2, '0')}`);
+        await storeEvents(...rowIds);
+        // Three commits (three raise times); event times in threes (ties on the last event).
+        for (const batch of [rowIds.slice(0, 4), rowIds.slice(4, 8), rowIds.slice(8)]) {
+          await store.commitDetection({
+            rowIds: batch,
+            matches: batch.map((id) => match(id, Math.floor(Number(id.slice(1)) / 3), { dedup: id, severity: severities[Number(id.slice(1))]! })),
+            errors: [],
+          });
+          clock.advance(MIN);
+        }
+        const all = await store.listAlerts({ limit: 1000 });
+        expect(all.length).toBe(severities.length);
+        for (const [i, a] of all.filter((x) => ['s01', 's05', 's09'].includes(x.dedup)).entries()) await store.setAlertStatus(a.id, i === 1 ? 'resolved' : 'acknowledged');
+        const records = await store.listAlerts({ limit: 1000 });
+
+        const byId = (a: AlertRecord, b: AlertRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+        const newestEvent = (a: AlertRecord, b: AlertRecord) => b.lastEventMs - a.lastEventMs;
+        const rank = <T extends string>(list: readonly T[], value: T) => list.indexOf(value);
+        const expected: Record<AlertSort, (a: AlertRecord, b: AlertRecord) => number> = {
+          'last-event': (a, b) => newestEvent(a, b) || byId(a, b),
+          severity: (a, b) => rank(SEVERITIES, b.severity) - rank(SEVERITIES, a.severity) || newestEvent(a, b) || byId(a, b),
+          status: (a, b) => rank(ALERT_STATUSES, a.status) - rank(ALERT_STATUSES, b.status) || newestEvent(a, b) || byId(a, b),
+          raised: (a, b) => b.raisedAt! - a.raisedAt! || byId(a, b),
+        };
+        for (const sort of ALERT_SORTS) {
+          const want = [...records].sort(expected[sort]).map((a) => a.dedup);
+          expect((await store.listAlerts({ sort, limit: 1000 })).map((a) => a.dedup), sort).toEqual(want);
+          for (const pageSize of [1, 2, 4]) {
+            const { pages } = await allPages({ sort }, pageSize);
+            expect(pages.flat().map((a) => a.dedup), `${sort}, pages of ${pageSize}`).toEqual(want);
+          }
+        }
+        // The ties are there: the test would not catch a missing tie-break without them.
+        expect(new Set(records.map((a) => a.lastEventMs)).size).toBeLessThan(records.length);
+        expect(new Set(records.map((a) => a.raisedAt)).size).toBe(3);
+      });
+
+      it('paging and the count respect the filters; groups below their threshold are not alerts', async () => {
+        await storeEvents('a', 'b', 'c', 'd', 'e');
+        await store.commitDetection({
+          rowIds: ['a', 'b', 'c', 'd', 'e'],
+          matches: [
+            match('a', 0, { dedup: 'a', severity: 'HIGH' }),
+            match('b', 1, { dedup: 'b', severity: 'HIGH' }),
+            match('c', 2, { dedup: 'c', severity: 'LOW' }),
+            match('d', 3, { dedup: 'd', severity: 'HIGH', ruleId: 'Zoom.Other.Rule' }),
+            match('e', 4, { dedup: 'e', severity: 'HIGH', threshold: 2 }),
+          ],
+          errors: [],
+        });
+        expect(await store.countAlerts({})).toBe(4);
+        expect(await store.countAlerts({ severity: ['HIGH'] })).toBe(3);
+        expect(await store.countAlerts({ severity: ['HIGH'], ruleId: 'Zoom.Test.Rule' })).toBe(2);
+        expect(await store.countAlerts({ status: ['resolved'] })).toBe(0);
+        const { ids } = await allPages({ severity: ['HIGH'], ruleId: 'Zoom.Test.Rule' }, 1);
+        expect(ids.length).toBe(2);
+        expect((await allPages({ severity: ['HIGH'], ruleId: 'Zoom.Test.Rule' }, 1)).pages.flat().map((a) => a.dedup)).toEqual(['b', 'a']);
       });
     });
 

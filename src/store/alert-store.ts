@@ -27,8 +27,14 @@ export interface AlertStore {
   countRuleErrors(query: Omit<RuleErrorQuery, 'limit'>): Promise<number>;
 
   // --- alerts ----------------------------------------------------------------
-  /** Raised alerts (groups at or above their threshold), newest first. */
+  /**
+   * Raised alerts (groups at or above their threshold) in `query.sort` order
+   * (default: newest last event first), each sort ending with the alert id;
+   * `query.after` continues after an alert (keyset paging: every alert once).
+   */
   listAlerts(query: AlertQuery): Promise<AlertRecord[]>;
+  /** How many raised alerts match the filters (the M of "N of M"). */
+  countAlerts(query: AlertFilter): Promise<number>;
   getAlert(id: string): Promise<AlertRecord | undefined>;
   /** Row ids of the events grouped into an alert, oldest first. */
   alertRowIds(alertId: string, limit?: number): Promise<string[]>;
@@ -144,13 +150,42 @@ export interface AlertRecord {
   updatedAt: number;
 }
 
-export interface AlertQuery {
+export interface AlertFilter {
   status?: readonly AlertStatus[];
   severity?: readonly Severity[];
   ruleId?: string;
   /** Raised at or after / before. */
   sinceMs?: number;
   untilMs?: number;
+}
+
+/**
+ * How alerts are listed: newest last event first (`last-event`, the
+ * default); most severe first; open, acknowledged, resolved; newest raised
+ * first. Ties: newest last event, then alert id.
+ */
+export const ALERT_SORTS = ['last-event', 'severity', 'status', 'raised'] as const;
+export type AlertSort = (typeof ALERT_SORTS)[number];
+
+/** An alert's place in every sort: its sort keys (a paging cursor holds one). */
+export interface AlertPosition {
+  id: string;
+  lastEventMs: number;
+  raisedAt: number;
+  severity: Severity;
+  status: AlertStatus;
+}
+
+/** An alert's position (a raised alert's; `createdAt` stands in for a missing raise time). */
+export function alertPosition(alert: AlertRecord): AlertPosition {
+  return { id: alert.id, lastEventMs: alert.lastEventMs, raisedAt: alert.raisedAt ?? alert.createdAt, severity: alert.severity, status: alert.status };
+}
+
+export interface AlertQuery extends AlertFilter {
+  sort?: AlertSort;
+  /** Only alerts after this one in `sort`. */
+  after?: AlertPosition;
+  /** Default 100. */
   limit?: number;
 }
 

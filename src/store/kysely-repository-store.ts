@@ -2,6 +2,7 @@ import { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
 import type {
+  AlertFilter,
   AlertQuery,
   AlertRecord,
   DeliveryAttemptRecord,
@@ -157,6 +158,10 @@ export abstract class KyselyRepositoryStore {
 
   listAlerts(query: AlertQuery): Promise<AlertRecord[]> {
     return this.alerts.listAlerts(query);
+  }
+
+  countAlerts(filter: AlertFilter): Promise<number> {
+    return this.alerts.countAlerts(filter);
   }
 
   getAlert(id: string): Promise<AlertRecord | undefined> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { acceptingBounds, addMatch, startGroup } from '../alert/alert-grouping.js';
+import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../alert/alert-grouping.js';
 import { destinationWants } from '../alert/destination-filter.js';
 import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult } from './alert-store.js';
-import { toAlertRecord, toDestinationRecord, groupState, inEventTimeOrder } from './alert-rows.js';
+import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
 import { withRetry } from './postgres-transaction.js';
 import { UnknownAlertError } from './store-errors.js';
 import type { StoreTables } from './store-tables.js';
@@ -96,7 +96,7 @@ async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): 
   }
   const raised: AlertRecord[] = [];
   let matched = 0;
-  const matches = inEventTimeOrder(commit.matches).filter((m) => claimed.has(m.rowId));
+  const matches = inGroupingOrder(commit.matches).filter((m) => claimed.has(m.rowId));
 
   // One advisory lock per (rule, dedup), in one order: a concurrent commit for the same key waits here.
   const keys = [...new Set(matches.map((m) => JSON.stringify([m.ruleId, m.dedup])))].sort();
@@ -106,7 +106,7 @@ async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): 
   for (const match of matches) {
     matched++;
     const { after, before } = acceptingBounds(match.eventTimeMs, match.dedupPeriodMs);
-    const existing = await trx
+    let candidates = trx
       .selectFrom('alerts')
       .selectAll()
       .where('type', '=', 'rule')
@@ -114,11 +114,9 @@ async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): 
       .where('dedup', '=', match.dedup)
       .where('status', '!=', 'resolved')
       .where('first_event_ms', '>', after)
-      .where('last_event_ms', '<', before)
-      .orderBy('first_event_ms', 'desc')
-      .limit(1)
-      .forUpdate()
-      .executeTakeFirst();
+      .where('last_event_ms', '<', before);
+    for (const { column, direction } of JOINED_GROUP_ORDER_BY) candidates = candidates.orderBy(column, direction);
+    const existing = await candidates.limit(1).forUpdate().executeTakeFirst();
     let alertId: string;
     let raisedNow: boolean;
     if (existing) {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
-import { acceptingBounds, addMatch, startGroup } from '../alert/alert-grouping.js';
+import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../alert/alert-grouping.js';
 import { destinationWants } from '../alert/destination-filter.js';
 import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult } from './alert-store.js';
-import { toAlertRecord, toDestinationRecord, groupState, inEventTimeOrder } from './alert-rows.js';
+import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
 import { UnknownAlertError } from './store-errors.js';
 import type { AlertsTable, DestinationsTable } from './store-tables.js';
 
@@ -15,7 +15,7 @@ type AlertRow = Selectable<AlertsTable>;
 /** The group a match joins: one rule, one dedup string, not resolved, spanning less than a period with the match. */
 const FIND_GROUP = `SELECT * FROM alerts
   WHERE type = 'rule' AND rule_id = ? AND dedup = ? AND status != 'resolved' AND first_event_ms > ? AND last_event_ms < ?
-  ORDER BY first_event_ms DESC LIMIT 1`;
+  ORDER BY ${JOINED_GROUP_ORDER_BY.map(({ column, direction }) => `${column} ${direction.toUpperCase()}`).join(', ')} LIMIT 1`;
 
 const INSERT_ALERT = `INSERT INTO alerts (id, type, rule_id, dedup, title, severity, first_event_ms, last_event_ms, event_count,
     dedup_period_ms, threshold, raised_at, status, status_changed_at, status_note, context_json, created_at, updated_at)
@@ -76,7 +76,7 @@ export class SqliteAlertWriter {
       for (const rowId of commit.rowIds) if (s.deletePending.run(rowId).changes > 0) claimed.add(rowId);
       const raised: AlertRecord[] = [];
       let matched = 0;
-      for (const match of inEventTimeOrder(commit.matches)) {
+      for (const match of inGroupingOrder(commit.matches)) {
         if (!claimed.has(match.rowId)) continue;
         matched++;
         const { after, before } = acceptingBounds(match.eventTimeMs, match.dedupPeriodMs);

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AlertDetail, AlertView } from '../api-types.js';
+import { Detector } from '../../detect/detector.js';
+import { RULES } from '../../rules/rule-registry.js';
+import type { AlertDetail, AlertPage, AlertView, ApiError } from '../api-types.js';
 import { startRouteTestServer, type RouteTestServer } from '../route-test-server.test-support.js';
 import { alertsRoutes } from './alerts-routes.js';
 import { createSource, detect, operation, storeRecords, TWO_FACTOR_OFF } from './route-seed.test-support.js';
@@ -92,5 +94,82 @@ describe('alerts routes', () => {
     }
     const res = await t.server.inject({ method: 'POST', url: '/api/alerts/alt_nothere/status', payload: { status: 'resolved' } });
     expect(res.statusCode).toBe(404);
+  });
+});
+
+describe('alerts routes: paging', () => {
+  let t: RouteTestServer;
+  const HOUR = 3_600_000;
+  const TOTAL = 637;
+
+  /** A 180-day backfill's alerts: two-factor turned off every two hours, detected newest page first (so raised newest event first). */
+  beforeEach(async () => {
+    t = await startRouteTestServer([{ plugin: alertsRoutes, prefix: '/api' }]);
+    const sourceId = await createSource(t.app);
+    const oldest = Date.parse('2025-09-10T00:00:00Z');
+    const rows = await storeRecords(
+      t.app,
+      sourceId,
+      'Zoom.Operation',
+      Array.from({ length: TOTAL }, (_, i) => operation(new Date(oldest + i * 2 * HOUR).toISOString(), { operation_detail: TWO_FACTOR_OFF })),
+    );
+    const detector = new Detector({ store: t.app.store, rules: RULES, clock: t.clock, logger: t.app.logger });
+    const newestFirst = rows.map((r) => ({ rowId: r.rowId, sourceId, logType: 'Zoom.Operation' as const, eventTimeMs: r.eventTimeMs, event: r.event })).reverse();
+    for (let i = 0; i < newestFirst.length; i += 100) {
+      await detector.detect(newestFirst.slice(i, i + 100));
+      t.clock.advance(60_000);
+    }
+  }, 60_000);
+  afterEach(async () => t.close());
+
+  const get = async (query: string) => {
+    const res = await t.server.inject({ method: 'GET', url: `/api/alerts${query}` });
+    return { status: res.statusCode, body: res.json() as AlertPage & ApiError };
+  };
+
+  it('more alerts than a page: the newest last event first, a cursor to every other alert once, and the total', async () => {
+    const first = await get('?limit=500');
+    expect(first.status).toBe(200);
+    expect([first.body.alerts.length, first.body.total]).toEqual([500, TOTAL]);
+    expect(first.body.alerts[0]!.lastEventTime).toBe(new Date(Date.parse('2025-09-10T00:00:00Z') + (TOTAL - 1) * 2 * HOUR).toISOString());
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await get(`?limit=500&cursor=${first.body.nextCursor}`);
+    expect([second.body.alerts.length, second.body.total, second.body.nextCursor]).toEqual([137, TOTAL, null]);
+    const all = [...first.body.alerts, ...second.body.alerts];
+    expect(new Set(all.map((a) => a.id)).size).toBe(TOTAL);
+    const times = all.map((a) => Date.parse(a.lastEventTime));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('sorts by raise time when asked, and pages that sort with its own cursors', async () => {
+    const raised = await get('?sort=raised&limit=300');
+    // Raised last, together: the 37 oldest events (the backfill's last batch), in id order among themselves.
+    const oldest37 = Array.from({ length: 37 }, (_, i) => new Date(Date.parse('2025-09-10T00:00:00Z') + i * 2 * HOUR).toISOString());
+    expect(raised.body.alerts.slice(0, 37).map((a) => a.lastEventTime).sort()).toEqual(oldest37);
+    expect(raised.body.alerts.slice(0, 37).map((a) => a.id)).toEqual(raised.body.alerts.slice(0, 37).map((a) => a.id).sort());
+    const ids = raised.body.alerts.map((a) => a.id);
+    let cursor = raised.body.nextCursor;
+    while (cursor !== null) {
+      const next = await get(`?sort=raised&limit=300&cursor=${cursor}`);
+      ids.push(...next.body.alerts.map((a) => a.id));
+      cursor = next.body.nextCursor;
+    }
+    expect(new Set(ids).size).toBe(TOTAL);
+    const severity = await get('?sort=severity&limit=2&status=open');
+    expect([severity.status, severity.body.total]).toEqual([200, TOTAL]);
+  });
+
+  it('rejects a cursor it did not give out, or given for another sort, with a fix; bounds the limit', async () => {
+    const garbage = await get('?cursor=not-a-cursor');
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.fields).toEqual([{ field: 'cursor', message: expect.stringContaining('not a cursor') as string }]);
+    expect(garbage.body.fix).toMatch(/nextCursor/);
+    const { nextCursor } = (await get('?limit=5')).body;
+    const otherSort = await get(`?sort=severity&cursor=${nextCursor}`);
+    expect(otherSort.status).toBe(400);
+    expect(otherSort.body.message).toContain('sort=last-event');
+    expect(otherSort.body.fix).toMatch(/sort=last-event/);
+    expect((await get('?limit=501')).status).toBe(400);
+    expect((await get('?sort=newest')).status).toBe(400);
   });
 });

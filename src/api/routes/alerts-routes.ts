@@ -1,14 +1,21 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SEVERITIES, type Severity } from '../../detect/rule.js';
 import { findRule } from '../../rules/rule-registry.js';
-import { ALERT_STATUSES, type AlertQuery, type AlertRecord, type AlertStatus } from '../../store/alert-store.js';
+import { ALERT_SORTS, ALERT_STATUSES, type AlertFilter, type AlertQuery, type AlertRecord, type AlertSort, type AlertStatus } from '../../store/alert-store.js';
 import type { ApiContext } from '../api-context.js';
-import type { AlertDetail, AlertView, EventView } from '../api-types.js';
+import type { AlertDetail, AlertPage, AlertSort as ApiAlertSort, AlertView, EventView } from '../api-types.js';
+import { decodeAlertCursor, encodeAlertCursor } from './alert-cursor.js';
 import { eventView, eventViewSchema } from './events-routes.js';
 import { errorResponses, idParamsSchema, installApiErrorHandler, invalidField, iso, isoOrNull, isoTimeSchema, notFound, nullableIsoTimeSchema, severitySchema } from './route-support.js';
 
 /** Matched events shown with an alert. */
 const DETAIL_EVENTS = 100;
+
+/** Most alerts in one page of GET /alerts. */
+const MAX_PAGE = 500;
+
+/** The sorts, checked against the API's type (the console's). */
+const SORTS: readonly ApiAlertSort[] = ALERT_SORTS;
 
 export const alertViewSchema = {
   type: 'object',
@@ -106,29 +113,49 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
     return alert;
   }
 
-  fastify.get<{ Querystring: { status?: string; severity?: string; ruleId?: string; limit: number } }>('/alerts', {
+  fastify.get<{ Querystring: { status?: string; severity?: string; ruleId?: string; sort: AlertSort; cursor?: string; limit: number } }>('/alerts', {
     schema: {
       tags: ['alerts'],
+      summary: 'Raised alerts, a page at a time (keyset-paged: pass nextCursor back as cursor), with the total matching the filters',
       querystring: {
         type: 'object',
         properties: {
           status: { type: 'string', description: `comma-separated: ${ALERT_STATUSES.join(', ')}` },
           severity: { type: 'string', description: `comma-separated: ${SEVERITIES.join(', ')}` },
           ruleId: { type: 'string', minLength: 1 },
-          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          sort: {
+            type: 'string',
+            enum: SORTS,
+            default: 'last-event',
+            description: 'last-event: newest last event first (default); severity: most severe first; status: open, acknowledged, resolved; raised: newest raised first. Ties: newest last event, then id.',
+          },
+          cursor: { type: 'string', minLength: 1, maxLength: 1000, description: 'nextCursor of the previous page, with the same sort and filters' },
+          limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 },
         },
       },
-      response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alertViewSchema } }, required: ['alerts'] }, ...errorResponses(400) },
+      response: {
+        200: {
+          type: 'object',
+          properties: { alerts: { type: 'array', items: alertViewSchema }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' } },
+          required: ['alerts', 'nextCursor', 'total'],
+        },
+        ...errorResponses(400),
+      },
     },
-  }, async (request) => {
-    const { ruleId, limit } = request.query;
-    const query: AlertQuery = { limit };
+  }, async (request): Promise<AlertPage> => {
+    const { ruleId, sort, cursor, limit } = request.query;
+    const filter: AlertFilter = {};
     const status = parseList<AlertStatus>('status', request.query.status, ALERT_STATUSES, (v) => v.toLowerCase());
     const severity = parseList<Severity>('severity', request.query.severity, SEVERITIES, (v) => v.toUpperCase());
-    if (status) query.status = status;
-    if (severity) query.severity = severity;
-    if (ruleId !== undefined) query.ruleId = ruleId;
-    return { alerts: (await store.listAlerts(query)).map(alertView) };
+    if (status) filter.status = status;
+    if (severity) filter.severity = severity;
+    if (ruleId !== undefined) filter.ruleId = ruleId;
+    const query: AlertQuery = { ...filter, sort, limit: limit + 1 };
+    if (cursor !== undefined) query.after = decodeAlertCursor(cursor, sort);
+    const rows = await store.listAlerts(query);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { alerts: page.map(alertView), nextCursor: rows.length > limit && last ? encodeAlertCursor(sort, last) : null, total: await store.countAlerts(filter) };
   });
 
   fastify.get<{ Params: { id: string } }>('/alerts/:id', {

@@ -1,11 +1,20 @@
+import { useEffect, useState } from 'react';
 import { api, qs } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SeverityBadge, SkeletonRows, Time } from '../components.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
-import type { AlertStatus, AlertView, Severity } from '../types.ts';
-import { useAsync, useInterval } from '../util.ts';
+import type { AlertPage, AlertSort, AlertStatus, AlertView, Severity } from '../types.ts';
+import { useInterval } from '../util.ts';
 
 export const SEVERITIES: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'];
 const STATUSES: AlertStatus[] = ['open', 'acknowledged', 'resolved'];
+const SORTS: Array<{ value: AlertSort; label: string }> = [
+  { value: 'last-event', label: 'Last event, newest first' },
+  { value: 'severity', label: 'Severity, most severe first' },
+  { value: 'status', label: 'Status: open, acknowledged, resolved' },
+  { value: 'raised', label: 'Raised, newest first' },
+];
+/** Alerts per request. */
+const PAGE = 100;
 
 export function StatusBadge({ status }: { status: AlertStatus }) {
   return <span className={`badge status status-${status}`}>{status}</span>;
@@ -20,19 +29,65 @@ export function AlertsPage() {
   const sev = (loc.query.get('severity') ?? '').split(',').filter(Boolean);
   const status = (loc.query.get('status') ?? '').split(',').filter(Boolean);
   const ruleId = loc.query.get('ruleId') ?? '';
-  const q = useAsync(
-    () => api.get<{ alerts: AlertView[] }>(`/api/alerts${qs({ severity: sev.join(','), status: status.join(','), ruleId, limit: 500 })}`),
-    [loc.href],
-  );
-  useInterval(q.reload, 30000, true);
+  const sortParam = loc.query.get('sort') ?? '';
+  const sort: AlertSort = SORTS.some((s) => s.value === sortParam) ? (sortParam as AlertSort) : 'last-event';
+  const filters = { severity: sev.join(','), status: status.join(','), ruleId, sort: sort === 'last-event' ? '' : sort };
 
-  function setFilter(next: { severity?: string[]; status?: string[] }) {
-    const s = next.severity ?? sev;
-    const st = next.status ?? status;
-    navigate(`/alerts${qs({ severity: s.join(','), status: st.join(','), ruleId })}`, { replace: true });
+  const [alerts, setAlerts] = useState<AlertView[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [total, setTotal] = useState(0);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+
+  // The first page, on every filter or sort change and every 30 s while only the first page is shown.
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    api.get<AlertPage>(`/api/alerts${qs({ ...filters, limit: PAGE })}`).then(
+      (page) => {
+        if (!live) return;
+        setAlerts(page.alerts);
+        setCursor(page.nextCursor);
+        setTotal(page.total);
+        setError(null);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (!live) return;
+        setError(err);
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [loc.href, tick]); // eslint-disable-line react-hooks/exhaustive-deps
+  const reload = () => setTick((t) => t + 1);
+  useInterval(reload, 30000, (alerts?.length ?? 0) <= PAGE);
+
+  async function loadMore() {
+    if (!cursor) return;
+    setLoading(true);
+    try {
+      const page = await api.get<AlertPage>(`/api/alerts${qs({ ...filters, cursor, limit: PAGE })}`);
+      setAlerts((prev) => [...(prev ?? []), ...page.alerts]);
+      setCursor(page.nextCursor);
+      setTotal(page.total);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoading(false);
+    }
   }
 
-  const alerts = q.data?.alerts;
+  function setFilter(next: { severity?: string[]; status?: string[]; sort?: AlertSort }) {
+    const s = next.severity ?? sev;
+    const st = next.status ?? status;
+    const so = next.sort ?? sort;
+    navigate(`/alerts${qs({ severity: s.join(','), status: st.join(','), ruleId, sort: so === 'last-event' ? '' : so })}`, { replace: true });
+  }
+
   return (
     <div className="page">
       <PageHeader title="Alerts" sub="Raised by detections (rules) and by the system (log drop-off, collection failures)." />
@@ -67,13 +122,23 @@ export function AlertsPage() {
             </button>
           ))}
         </div>
+        <label className="chip-group">
+          <span className="chip-label">Sort</span>
+          <select data-testid="alerts-sort" value={sort} onChange={(e) => setFilter({ sort: e.target.value as AlertSort })}>
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
         {sev.length || status.length || ruleId ? (
-          <button type="button" className="btn-link small" onClick={() => navigate('/alerts', { replace: true })}>
+          <button type="button" className="btn-link small" onClick={() => navigate(`/alerts${qs({ sort: filters.sort })}`, { replace: true })}>
             Clear filters{ruleId ? ` (rule ${ruleId})` : ''}
           </button>
         ) : null}
       </div>
-      <ErrorBox error={q.error} onRetry={q.reload} />
+      <ErrorBox error={error} onRetry={reload} />
       <div className="table-wrap tall">
         <table className="table" data-testid="alerts-table">
           <thead>
@@ -88,7 +153,7 @@ export function AlertsPage() {
             </tr>
           </thead>
           <tbody>
-            {!alerts && q.loading ? <SkeletonRows cols={7} /> : null}
+            {!alerts && loading ? <SkeletonRows cols={7} /> : null}
             {alerts?.map((a) => (
               <tr
                 key={a.id}
@@ -126,6 +191,18 @@ export function AlertsPage() {
           </tbody>
         </table>
       </div>
+      {alerts && alerts.length > 0 ? (
+        <div className="row gap load-more">
+          <span className="small muted" data-testid="alerts-count">
+            Showing {alerts.length} of {total} alerts
+          </span>
+          {cursor ? (
+            <button type="button" className="btn" data-testid="load-more" onClick={() => void loadMore()} disabled={loading}>
+              {loading ? 'Loading…' : `Load ${Math.min(PAGE, Math.max(0, total - alerts.length)) || PAGE} more`}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       {alerts && alerts.length === 0 ? (
         <Empty title={sev.length || status.length ? 'No alerts match these filters' : 'No alerts yet'}>
           {sev.length || status.length
