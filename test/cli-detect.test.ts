@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,13 +12,20 @@ import { RULES } from '../src/rules/rule-registry.js';
 import { systemClock, utcDay } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { EventRow } from '../src/store/store.js';
-import { BIN, childEnv, runCli, type CliResult } from './support/cli-child.js';
+import { runCli } from './support/cli-child.js';
 import { TEST_SECRET_KEY } from './support/collect-harness.js';
 
 /**
  * The detection and alerting commands as a user runs them: real child
  * processes (`node bin/zoomtrail.js ...`), each test with its own data
- * directory; tests run concurrently.
+ * directory.
+ *
+ * One test at a time: a test runs up to thirteen CLI processes, each a
+ * fraction of a second of CPU (test/cli-startup.test.ts keeps the server,
+ * PostgreSQL and argon2 out of them; BENCHMARKS.md, "CLI start-up"). Run concurrently, the nine tests' processes shared the
+ * cores and each test's time grew with the others' (past 30 s on a busy
+ * 2-core machine); one at a time, a test takes its own time, and 60 s leaves
+ * a busy machine room.
  */
 
 const TWO_FACTOR_OFF = {
@@ -50,25 +56,6 @@ function tempDir(): string {
 
 function envFor(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return { ZOOMTRAIL_DATA_DIR: dataDir, ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, ZOOMTRAIL_LOG_LEVEL: 'warn', ...extra };
-}
-
-/** Like runCli, with `input` written to the child's stdin. */
-function runWithInput(args: string[], env: Record<string, string>, input: string): Promise<CliResult> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  child.stdin.end(input);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
 }
 
 /** A store in `dataDir` holding one two-factor-disabled event, run through detection: one open alert. */
@@ -170,7 +157,7 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/hook`;
 }
 
-describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
+describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }, () => {
   it('rules test runs every rule test without a data directory and sums up', async () => {
     const cwd = tempDir();
     const out = await runCli(['rules', 'test'], { ZOOMTRAIL_LOG_LEVEL: 'warn' }, { cwd });
@@ -191,7 +178,7 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
 
   it('rules run reads stdin NDJSON: matches as NDJSON lines, a bad line reported, exit 2', async () => {
     const input = `${JSON.stringify(TWO_FACTOR_OFF)}\n\n${JSON.stringify(HARMLESS)}\n{not json\n${JSON.stringify(TWO_FACTOR_OFF)}\n`;
-    const out = await runWithInput(['rules', 'run', '--log-type', 'Zoom.Operation'], {}, input);
+    const out = await runCli(['rules', 'run', '--log-type', 'Zoom.Operation'], {}, { input });
     const lines = out.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(TWO_FACTOR_MATCH(0));
@@ -396,7 +383,7 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
   it('destination add reads the secret from stdin (slack shows only "(secret URL)")', async () => {
     const env = envFor(tempDir());
     const slackUrl = 'https://hooks.slack.com/services/T000/B000/slacksecret123456';
-    const add = await runWithInput(['destination', 'add', '--name', 'chat', '--kind', 'slack', '--secret-stdin'], env, `${slackUrl}\n`);
+    const add = await runCli(['destination', 'add', '--name', 'chat', '--kind', 'slack', '--secret-stdin'], env, { input: `${slackUrl}\n` });
     expect(add.code).toBe(0);
     const list = await runCli(['destination', 'list'], env);
     expect(list.stdout).toContain('(secret URL)');

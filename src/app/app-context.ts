@@ -6,9 +6,7 @@ import type { Normalizer } from '../normalize/normalizer.js';
 import { ActionableError } from '../shared/actionable-error.js';
 import { shiftedClock, systemClock, type Clock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
-import { openPostgresStore } from '../store/postgres-store.js';
 import { isPostgresUrl, redactDatabaseUrl } from '../store/postgres-url.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
 
@@ -31,19 +29,35 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
   const clock = options.clock ?? configuredClock(config.clockStartMs);
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'zoomtrail' }, pino.destination({ fd: 2, sync: true }));
   const store = await openStore(config, clock);
-  const normalizers = loadNormalizers();
-  return { config, store, normalizers, logger, clock, close: () => store.close() };
+  let normalizers: ReadonlyMap<LogType, Normalizer> | undefined;
+  return {
+    config,
+    store,
+    // Compiled on first use: only the commands that collect need them.
+    get normalizers() {
+      return (normalizers ??= loadNormalizers());
+    },
+    logger,
+    clock,
+    close: () => store.close(),
+  };
 }
 
+/** Loads only the store's own driver: a SQLite command never loads pg, a PostgreSQL one never better-sqlite3. */
 async function openStore(config: RuntimeConfig, clock: Clock): Promise<Store> {
   const url = config.databaseUrl;
   const secretKey = config.secretKey;
-  if (url === undefined) return openSqliteStore({ dataDir: config.dataDir, clock, secretKey });
+  if (url === undefined) {
+    const { openSqliteStore } = await import('../store/sqlite-store.js');
+    return openSqliteStore({ dataDir: config.dataDir, clock, secretKey });
+  }
   if (/^sqlite:/i.test(url)) {
+    const { openSqliteStore } = await import('../store/sqlite-store.js');
     const file = path.resolve(url.replace(/^sqlite:(\/\/)?/i, ''));
     return openSqliteStore({ dataDir: path.dirname(file), fileName: path.basename(file), clock, secretKey });
   }
   if (isPostgresUrl(url)) {
+    const { openPostgresStore } = await import('../store/postgres-store.js');
     return openPostgresStore({ clock, secretKey, secretKeyFile: config.secretKeyFile, idleTransactionTimeoutMs: config.dbIdleTransactionTimeoutMs, ...postgresTarget(url) });
   }
   throw new ActionableError(

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createPipeline } from '../app/pipeline.js';
-import { SourceCollector, type StreamCycleReport } from '../collect/source-collector.js';
+import type { StreamCycleReport } from '../collect/source-collector.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { EXIT } from './exit-codes.js';
 import { ProgressReporter } from './progress-reporter.js';
@@ -31,6 +30,7 @@ export function registerPollCommand(program: Command): void {
           process.stderr.write('No sources to poll. Add one with `zoomtrail source add --help`.\n');
           return EXIT.ok;
         }
+        const [{ createPipeline }, { SourceCollector }] = await Promise.all([import('../app/pipeline.js'), import('../collect/source-collector.js')]);
         const progress = new ProgressReporter(process.stderr, () => app.clock.now());
         const pipeline = createPipeline(app);
         const results = await Promise.all(

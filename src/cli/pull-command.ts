@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { resolveRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { systemClock } from '../shared/clock.js';
-import { createLogger } from '../shared/logger.js';
 import { OPERATION_CATEGORY_FILTERS, streamForLogType } from '../zoom/report-records.js';
-import { readReportWindow } from '../zoom/report-reader.js';
-import { LocalRequestBudget } from '../zoom/request-budget.js';
-import { connectToZoom } from '../zoom/zoom-client-factory.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
 import { EXIT, reportError, UsageError } from './exit-codes.js';
 import { parseDayOption, parseIntegerOption } from './option-parsers.js';
@@ -52,6 +48,12 @@ async function pull(options: PullOptions, command: Command): Promise<number> {
   try {
     const config = resolveRuntimeConfig({ flags: settingFlags(command) });
     const settings = resolveSettings(options, config);
+    const [{ createLogger }, { readReportWindow }, { LocalRequestBudget }, { connectToZoom }] = await Promise.all([
+      import('../shared/logger.js'),
+      import('../zoom/report-reader.js'),
+      import('../zoom/request-budget.js'),
+      import('../zoom/zoom-client-factory.js'),
+    ]);
     // Quieter than the other commands unless a log level is set: stdout is the records.
     const logger = createLogger({ level: config.settings?.origins.logLevel.source === 'default' ? 'warn' : config.logLevel }, process.stderr as never);
     const { client } = connectToZoom({

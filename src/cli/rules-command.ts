@@ -11,7 +11,6 @@ import { EXIT, reportError, UsageError } from './exit-codes.js';
 import { parseLogTypeOption } from './events-command.js';
 import { parseIntegerOption, parseTimeOption } from './option-parsers.js';
 import { readRunInput, rulesForLogType, runRulesOnEvent } from './rules-run.js';
-import { replayRules } from './rules-replay.js';
 import { formatTable, withApp } from './with-app.js';
 
 export function registerRulesCommand(program: Command): void {
@@ -128,6 +127,7 @@ export function registerRulesCommand(program: Command): void {
           const overrides = await app.store.ruleEnabledOverrides();
           selected = RULES.filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
         }
+        const { replayRules } = await import('./rules-replay.js');
         const { events, ruleErrors, raised } = await replayRules(selected, app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }));
         if (options.format === 'ndjson') {
           for (const g of raised) {

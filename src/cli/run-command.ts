@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
-import { createPipeline, type Pipeline } from '../app/pipeline.js';
-import { Collector, type InstanceOptions } from '../collect/collector.js';
+import type { Pipeline } from '../app/pipeline.js';
+import type { InstanceOptions } from '../collect/collector.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { settingDefault } from '../config/setting-definitions.js';
-import { HealthMonitor } from '../health/health-monitor.js';
 import { EXIT } from './exit-codes.js';
 import { withApp } from './with-app.js';
 
@@ -12,7 +11,13 @@ import { withApp } from './with-app.js';
  * Runs the collector, detection, alert delivery and the health alarms until `signal` aborts
  * (SIGINT or SIGTERM); resolves when all three have stopped.
  */
-export async function runCollector(app: AppContext, signal: AbortSignal, pipeline: Pipeline = createPipeline(app)): Promise<void> {
+export async function runCollector(app: AppContext, signal: AbortSignal, given?: Pipeline): Promise<void> {
+  const [{ createPipeline }, { Collector }, { HealthMonitor }] = await Promise.all([
+    import('../app/pipeline.js'),
+    import('../collect/collector.js'),
+    import('../health/health-monitor.js'),
+  ]);
+  const pipeline = given ?? createPipeline(app);
   // Always under leases: any number of instances may share the database (PostgreSQL), and
   // a second process on the same SQLite file cannot collect a source twice either.
   const collector = new Collector({

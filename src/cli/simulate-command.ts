@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startDemoSimulator, DEMO_REDIRECT_URIS, type DemoSimulator } from '../zoom-sim/demo-simulator.js';
+import type { DemoSimulator } from '../zoom-sim/demo-simulator.js';
+import { DEMO_REDIRECT_URIS } from '../zoom-sim/demo-redirect-uris.js';
 import { EXIT, reportError } from './exit-codes.js';
 import { listenError } from './listen-error.js';
 import { parseIntegerOption } from './option-parsers.js';
@@ -40,6 +41,8 @@ export function registerSimulateCommand(program: Command): void {
       collectRedirectUris,
     )
     .action(async (options: { port: number; host: string; seed: number; days: number; live: boolean; redirectUri?: string[] }) => {
+      // The simulator (Fastify) loads only when the command runs.
+      const { startDemoSimulator } = await import('../zoom-sim/demo-simulator.js');
       let demo: DemoSimulator;
       try {
         demo = await startDemoSimulator({

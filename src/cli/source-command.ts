@@ -6,7 +6,6 @@ import { UnknownSourceError } from '../store/store-errors.js';
 import { REPORT_STREAMS } from '../zoom/report-records.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
 import { addDays } from '../collect/utc-days.js';
-import { checkZoomSource } from '../collect/source-check.js';
 import { SOURCE_DEFAULTS } from '../collect/source-defaults.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
@@ -226,6 +225,7 @@ function newSourceFrom(options: AddOptions, configuredSecret: string | undefined
  * said on `stderr`, so a pause is not mistaken for a hang.
  */
 export async function checkSource(app: Pick<AppContext, 'clock' | 'logger'>, input: NewSource, stderr: { isTTY?: boolean; write(text: string): unknown } = process.stderr): Promise<void> {
+  const { checkZoomSource } = await import('../collect/source-check.js');
   const outcome = await checkZoomSource({
     endpoints: { apiUrl: input.apiUrl, oauthUrl: input.oauthUrl },
     auth: { kind: 's2s', accountId: input.zoomAccountId!, clientId: input.clientId, clientSecret: input.credentials.clientSecret },

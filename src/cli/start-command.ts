@@ -1,19 +1,15 @@
 import { createServer } from 'node:net';
 import { Option, type Command } from 'commander';
-import { startServer } from '../api/serve.js';
-import { firstStartSetupLink } from '../api/setup-link.js';
-import { createPipeline } from '../app/pipeline.js';
 import type { AppContext } from '../app/app-context.js';
 import { effectivePublicUrl } from '../config/public-url.js';
 import { LOG_FORMATS, type LogFormat } from '../config/runtime-config.js';
 import { settingDefault } from '../config/setting-definitions.js';
 import type { SourceRecord } from '../store/store.js';
-import { startDemoSimulator, zoomtrailRedirectUri, type DemoSimulator } from '../zoom-sim/demo-simulator.js';
+import type { DemoSimulator } from '../zoom-sim/demo-simulator.js';
 import { listenError } from './listen-error.js';
 import { parseIntegerOption } from './option-parsers.js';
 import { runCollector, shutdownSignal } from './run-command.js';
 import { SOURCE_DEFAULTS } from './source-command.js';
-import { chooseLogFormat, openStartLogs } from './start-logs.js';
 import { withApp } from './with-app.js';
 
 export const DEMO_SOURCE_NAME = 'Demo Zoom account (simulated)';
@@ -51,6 +47,8 @@ export function registerStartCommand(program: Command): void {
       ).choices(LOG_FORMATS),
     )
     .action(async (options: StartOptions, command: Command) => {
+      // The log setup (pino), the server, the pipeline and the simulator load only when start runs.
+      const { chooseLogFormat, openStartLogs } = await import('./start-logs.js');
       let logFile: string | undefined;
       await withApp(command, (app) => runStart(app, options, logFile), {
         logger: (config) => {
@@ -76,6 +74,11 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
   if (logFile) say(`Logs: ${logFile} (JSON lines; --log-format json shows them here instead)`);
 
   const signal = shutdownSignal();
+  const [{ startServer }, { firstStartSetupLink }, { createPipeline }] = await Promise.all([
+    import('../api/serve.js'),
+    import('../api/setup-link.js'),
+    import('../app/pipeline.js'),
+  ]);
   let demo: DemoSimulator | undefined;
   try {
     if (options.demo) {
@@ -111,6 +114,7 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
 
 /** The demo simulator on `simPort`, its OAuth app registered for Zoomtrail's Redirect URL at `publicUrl`. */
 async function startDemo(simPort: number, publicUrl: string): Promise<DemoSimulator> {
+  const { startDemoSimulator, zoomtrailRedirectUri } = await import('../zoom-sim/demo-simulator.js');
   try {
     return await startDemoSimulator({ port: simPort, live: true, redirectUris: [zoomtrailRedirectUri(publicUrl)] });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../shared/parse-yaml.js';
 import { ActionableError } from '../shared/actionable-error.js';
 import { FILE_KEYS, SETTINGS, SettingValueError, settingWays, type SettingDefinition, type SettingKey, type SettingSource, type SettingValues } from './setting-definitions.js';
 

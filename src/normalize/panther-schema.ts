@@ -3,7 +3,7 @@
  * refuses anything the schema compiler could misread, naming the file and the
  * field at fault.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../shared/parse-yaml.js';
 import { INDICATOR_NAME } from './indicators.js';
 import { isTimeFormat, TIME_FORMATS, type TimeFormat } from './timestamp-parser.js';
 
