@@ -80,7 +80,7 @@ describe('zoomtrail CLI', () => {
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-01-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c'], /at most one month/],
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c', '--api-url', 'not a url'], /API URL "not a url" is not a URL/],
   ])('bad invocation %j exits 2 naming the problem', async (args, message) => {
-    const out = await zoomtrail(args as string[]);
+    const out = await zoomtrail(args);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(message);
   });

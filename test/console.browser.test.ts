@@ -344,7 +344,7 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     await page.getByTestId('load-more').click();
     await expect.poll(() => page.getByTestId('alerts-count').innerText()).toBe(`Showing ${total} of ${total} alerts`);
     expect(await page.getByTestId('load-more').count()).toBe(0);
-    const ids = await page.getByTestId('alert-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-alert-id')));
+    const ids = await page.getByTestId('alert-row').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((r) => r.getAttribute('data-alert-id')));
     expect(new Set(ids).size).toBe(total);
     await screenshot(page, '19-alerts-all-pages');
 

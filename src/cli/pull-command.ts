@@ -55,7 +55,7 @@ async function pull(options: PullOptions, command: Command): Promise<number> {
       import('../zoom/zoom-client-factory.js'),
     ]);
     // Quieter than the other commands unless a log level is set: stdout is the records.
-    const logger = createLogger({ level: config.settings?.origins.logLevel.source === 'default' ? 'warn' : config.logLevel }, process.stderr as never);
+    const logger = createLogger({ level: config.settings?.origins.logLevel.source === 'default' ? 'warn' : config.logLevel }, process.stderr);
     const { client } = connectToZoom({
       endpoints: { apiUrl: options.apiUrl, oauthUrl: options.oauthUrl },
       auth: { kind: 's2s', ...settings.credentials },

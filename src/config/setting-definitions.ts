@@ -298,7 +298,7 @@ const DEFINITIONS: Definitions = {
 };
 
 /** Every setting, in the order the docs and `zoomtrail config` list them. */
-export const SETTINGS: readonly SettingDefinition[] = Object.values(DEFINITIONS) as SettingDefinition[];
+export const SETTINGS: readonly SettingDefinition[] = Object.values(DEFINITIONS);
 
 export function settingDefinition<K extends SettingKey>(key: K): SettingDefinition<K> {
   return DEFINITIONS[key];
@@ -317,8 +317,8 @@ export function settingWays(definition: SettingDefinition): string {
 export function displayValue(definition: SettingDefinition, value: unknown): string {
   if (value === undefined) return '(unset)';
   if (definition.secret === 'value') return '(set, hidden)';
-  if (definition.secret === 'url-password') return maskUrlPassword(String(value));
-  return String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return definition.secret === 'url-password' ? maskUrlPassword(text) : text;
 }
 
 /** `postgres://user:***@host/db?password=***`: the password in the user info or a `password` parameter hidden. */

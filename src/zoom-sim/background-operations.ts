@@ -29,7 +29,7 @@ import {
   type SectionDef,
   type SettingDef,
 } from './settings-tables.js';
-import type { Population, SimUser } from './simulated-population.js';
+import type { Population } from './simulated-population.js';
 import { cumulative, weightedIndex } from './weighted-choice.js';
 
 const ACCOUNT_SECTION_WEIGHTS = cumulative(ACCOUNT_SECTIONS.map((s) => s.weight));
@@ -83,7 +83,7 @@ export function op(operator: string, category_type: string, action: string, oper
 }
 
 function userOperation(rng: SeededRandom, pop: Population, operator: string): OperationDraft {
-  const member = (rng.pick(pop.members) as SimUser).email;
+  const member = rng.pick(pop.members).email;
   const roll = rng.next();
   if (roll < 0.12) {
     return op(
@@ -211,10 +211,10 @@ function recordingOperation(rng: SeededRandom, _pop: Population, operator: strin
 function webinarOperation(rng: SeededRandom, pop: Population, operator: string): OperationDraft {
   const roll = rng.next();
   if (roll < 0.4) {
-    return op(operator, 'Webinar', 'Add', trailing(rng, `Add Webinar License Webinar 500 for ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'Webinar', 'Add', trailing(rng, `Add Webinar License Webinar 500 for ${rng.pick(pop.members).email}`));
   }
   if (roll < 0.55) {
-    return op(operator, 'Webinar', 'Delete', trailing(rng, `Delete Webinar License Webinar 500 for ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'Webinar', 'Delete', trailing(rng, `Delete Webinar License Webinar 500 for ${rng.pick(pop.members).email}`));
   }
   const setting = rng.pick(WEBINAR_SETTINGS);
   return op(
@@ -231,7 +231,7 @@ function imOperation(rng: SeededRandom, pop: Population, operator: string): Oper
   if (roll < 0.3) return op(operator, 'IM', 'Add', trailing(rng, `Add IM Group ${group}`));
   if (roll < 0.4) return op(operator, 'IM', 'Delete', trailing(rng, `Delete IM Group ${group}`));
   if (roll < 0.7) {
-    return op(operator, 'IM', 'Update', trailing(rng, `Edit IM Group ${group}  - Add Members: ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'IM', 'Update', trailing(rng, `Edit IM Group ${group}  - Add Members: ${rng.pick(pop.members).email}`));
   }
   const setting = rng.pick(IM_SETTINGS);
   return op(
@@ -272,6 +272,6 @@ const CATEGORY_WEIGHTS = cumulative(CATEGORIES.map((c) => c.weight));
 export function backgroundOperation(rng: SeededRandom, pop: Population): OperationDraft {
   const category = CATEGORIES[weightedIndex(rng, CATEGORY_WEIGHTS)]!;
   const operator =
-    category.membersOperate && rng.chance(0.5) ? (rng.pick(pop.members) as SimUser).email : rng.pick(pop.operators);
+    category.membersOperate && rng.chance(0.5) ? rng.pick(pop.members).email : rng.pick(pop.operators);
   return category.generate(rng, pop, operator);
 }

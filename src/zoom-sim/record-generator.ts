@@ -173,7 +173,7 @@ function generateActivities(
     if (!rng.chance(P_NO_IP)) {
       const roll = rng.next();
       if (client?.mobile) {
-        ip = roll < 0.55 ? user.mobileIpv6 : roll < 0.8 ? user.homeIp : (pop.officeIps[0] as string);
+        ip = roll < 0.55 ? user.mobileIpv6 : roll < 0.8 ? user.homeIp : (pop.officeIps[0]);
       } else if (roll < 0.45) {
         ip = rng.pick(pop.officeIps);
       } else if (roll < 0.85) {

@@ -21,8 +21,8 @@ export interface CliResult {
 export interface CliChild {
   child: ChildProcessByStdio<Writable, Readable, Readable>;
   pid: number;
-  stdout(): string;
-  stderr(): string;
+  stdout: () => string;
+  stderr: () => string;
   /** Resolves when the child has exited and its pipes are drained. */
   exited: Promise<CliResult>;
   /** Whether `exited` has resolved. */

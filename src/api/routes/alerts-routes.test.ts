@@ -124,7 +124,7 @@ describe('alerts routes: paging', () => {
 
   const get = async (query: string) => {
     const res = await t.server.inject({ method: 'GET', url: `/api/alerts${query}` });
-    return { status: res.statusCode, body: res.json() as AlertPage & ApiError };
+    return { status: res.statusCode, body: res.json<AlertPage & ApiError>() };
   };
 
   it('more alerts than a page: the newest last event first, a cursor to every other alert once, and the total', async () => {
