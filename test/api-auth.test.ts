@@ -54,9 +54,7 @@ describe('every API route needs authentication unless it is on the public list',
 
   /** `METHOD url` of every route, with whether it is public (read after ready: the console scope marks its routes). */
   function enumerate(): { method: string; url: string; isPublic: boolean }[] {
-    return routes.flatMap((route) =>
-      [route.method].flat().map((method) => ({ method: String(method), url: route.url, isPublic: route.config?.public === true })),
-    );
+    return routes.flatMap((route) => [route.method].flat().map((method) => ({ method: String(method), url: route.url, isPublic: route.config?.public === true })));
   }
 
   it('registers every route plugin', () => {
@@ -71,9 +69,16 @@ describe('every API route needs authentication unless it is on the public list',
     // /oauth/callback bounces the browser to /oauth/complete (the SameSite=Strict cookie is only sent on the
     // second, same-site navigation), which checks the state's session binding itself.
     const allowed = new Set([
-      'GET /api/session', 'HEAD /api/session', 'POST /api/setup', 'POST /api/login',
-      'GET /oauth/callback', 'HEAD /oauth/callback', 'GET /oauth/complete', 'HEAD /oauth/complete',
-      'GET /*', 'HEAD /*',
+      'GET /api/session',
+      'HEAD /api/session',
+      'POST /api/setup',
+      'POST /api/login',
+      'GET /oauth/callback',
+      'HEAD /oauth/callback',
+      'GET /oauth/complete',
+      'HEAD /oauth/complete',
+      'GET /*',
+      'HEAD /*',
     ]);
     const publicRoutes = enumerate()
       .filter((r) => r.isPublic)
@@ -123,8 +128,7 @@ describe('CLI: the first admin', () => {
     expect(out.code).toBe(0);
     expect(out.stdout.trim()).toMatch(/^https:\/\/zt\.example\.com\/setup\?token=[A-Za-z0-9_-]{43}$/);
 
-    const admin = (input: string) =>
-      runCli(['admin', 'create', '--data-dir', dataDir, '--username', 'ops', '--password-stdin'], {}, { input });
+    const admin = (input: string) => runCli(['admin', 'create', '--data-dir', dataDir, '--username', 'ops', '--password-stdin'], {}, { input });
     const refused = await admin('short\n');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/at least 12 characters/);

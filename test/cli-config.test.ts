@@ -31,15 +31,23 @@ describe('zoomtrail config (the built CLI)', () => {
     const out = await runCli(['config'], { ZOOMTRAIL_MAX_CONCURRENT_SOURCES: '0' });
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/^error: ZOOMTRAIL_MAX_CONCURRENT_SOURCES "0" is not a whole number from 1 to 1000\.$/m);
-    expect(out.stderr).toMatch(/^fix: Set ZOOMTRAIL_MAX_CONCURRENT_SOURCES or maxConcurrentSources in the config file to a number from 1 to 1000 \(this value came from ZOOMTRAIL_MAX_CONCURRENT_SOURCES\)\.$/m);
+    expect(out.stderr).toMatch(
+      /^fix: Set ZOOMTRAIL_MAX_CONCURRENT_SOURCES or maxConcurrentSources in the config file to a number from 1 to 1000 \(this value came from ZOOMTRAIL_MAX_CONCURRENT_SOURCES\)\.$/m,
+    );
   }, 60_000);
 
-  it("loads neither Fastify, pg, argon2, SQLite nor pino to run", async () => {
+  it('loads neither Fastify, pg, argon2, SQLite nor pino to run', async () => {
     // A module hook reports every heavy package resolved while the command's modules load.
     const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (/node_modules\\/(fastify|pg|@node-rs|better-sqlite3|kysely|pino)\\//.test(r.url)) process.stderr.write('HEAVY ' + r.url + '\\n'); return r; }`;
     const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
     const modules = ['config-command.js', 'config-report.js'].map((m) => new URL(`../dist/cli/${m}`, import.meta.url).href);
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', `${modules.map((m) => `await import(${JSON.stringify(m)});`).join(' ')} console.log('loaded');`]);
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(register)}`,
+      '--input-type=module',
+      '-e',
+      `${modules.map((m) => `await import(${JSON.stringify(m)});`).join(' ')} console.log('loaded');`,
+    ]);
     expect(stdout).toBe('loaded\n');
     expect(stderr).toBe('');
   }, 60_000);

@@ -35,7 +35,13 @@ const TWO_FACTOR_OFF = {
   action: 'Update',
   operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
 };
-const HARMLESS = { time: '2026-03-10T11:05:00Z', operator: 'admin@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from Off to On' };
+const HARMLESS = {
+  time: '2026-03-10T11:05:00Z',
+  operator: 'admin@example.com',
+  category_type: 'Account',
+  action: 'Update',
+  operation_detail: 'Security  - Sign in with Two-Factor Authentication: from Off to On',
+};
 const TWO_FACTOR_TITLE = "Zoom User [admin@example.com] disabled your organization's setting to sign in with Two-Factor Authentication.";
 const TWO_FACTOR_MATCH = (index: number) =>
   JSON.stringify({ index, rule_id: 'Zoom.Two.Factor.Authentication.Disabled', title: TWO_FACTOR_TITLE, severity: 'MEDIUM', dedup: TWO_FACTOR_TITLE });
@@ -171,7 +177,12 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     // No data directory was created in the working directory.
     const one = await runCli(['rules', 'test', '--rule', 'Zoom.PasscodeDisabled'], {}, { cwd });
     expect(one.code).toBe(0);
-    expect(one.stdout.split('\n').filter((l) => l.startsWith('PASS ')).every((l) => l.startsWith('PASS Zoom.PasscodeDisabled '))).toBe(true);
+    expect(
+      one.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('PASS '))
+        .every((l) => l.startsWith('PASS Zoom.PasscodeDisabled ')),
+    ).toBe(true);
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(cwd)).toEqual([]);
   });
@@ -261,9 +272,19 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
       runCli(['alerts', 'ack', 'no-such-alert'], env),
     ]);
     expect(list.code).toBe(0);
-    const alerts = list.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const alerts = list.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ ruleId: 'Zoom.Two.Factor.Authentication.Disabled', status: 'open', severity: 'MEDIUM', eventCount: 1, title: TWO_FACTOR_TITLE, ruleDisplayName: 'Zoom Two Factor Authentication Disabled' });
+    expect(alerts[0]).toMatchObject({
+      ruleId: 'Zoom.Two.Factor.Authentication.Disabled',
+      status: 'open',
+      severity: 'MEDIUM',
+      eventCount: 1,
+      title: TWO_FACTOR_TITLE,
+      ruleDisplayName: 'Zoom Two Factor Authentication Disabled',
+    });
     const id = alerts[0]!.id as string;
 
     expect(replay.code).toBe(0);
@@ -286,13 +307,11 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     const ack = await runCli(['alerts', 'ack', id, '--note', 'looking into it'], env);
     expect(ack.code).toBe(0);
     expect(ack.stdout).toBe(`${id} acknowledged\n`);
-    const [table, show, openOnly] = await Promise.all([
-      runCli(['alerts', 'list'], env),
-      runCli(['alerts', 'show', id], env),
-      runCli(['alerts', 'list', '--status', 'open'], env),
-    ]);
+    const [table, show, openOnly] = await Promise.all([runCli(['alerts', 'list'], env), runCli(['alerts', 'show', id], env), runCli(['alerts', 'list', '--status', 'open'], env)]);
     expect(table.stdout).toMatch(/^ID\s+LAST EVENT\s+RAISED\s+SEVERITY\s+STATUS\s+EVENTS\s+RULE\s+TITLE\n/);
-    expect(table.stdout).toMatch(new RegExp(`^${id}\\s+2026-03-10T11:00:00Z\\s+\\S+Z\\s+MEDIUM\\s+acknowledged\\s+1\\s+Zoom\\.Two\\.Factor\\.Authentication\\.Disabled\\s+Zoom User`, 'm'));
+    expect(table.stdout).toMatch(
+      new RegExp(`^${id}\\s+2026-03-10T11:00:00Z\\s+\\S+Z\\s+MEDIUM\\s+acknowledged\\s+1\\s+Zoom\\.Two\\.Factor\\.Authentication\\.Disabled\\s+Zoom User`, 'm'),
+    );
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('status: acknowledged');
     expect(show.stdout).toContain('note: looking into it');
@@ -320,13 +339,26 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     expect(table.stdout.split('\n')[1]).toContain('2026-03-10T01:44:00Z'); // admin104's, the newest event
     expect(table.stderr).toBe('Showing 100 of 105 alerts (newest last event first); use --all, or --limit <n>, to see more.\n');
 
-    const every = all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; lastEventTime: string });
+    const every = all.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; lastEventTime: string });
     expect(every).toHaveLength(105);
     expect(new Set(every.map((a) => a.id)).size).toBe(105);
-    expect(every.map((a) => a.lastEventTime)).toEqual(every.map((a) => a.lastEventTime).sort().reverse());
+    expect(every.map((a) => a.lastEventTime)).toEqual(
+      every
+        .map((a) => a.lastEventTime)
+        .sort()
+        .reverse(),
+    );
     expect(all.stderr).toBe('');
 
-    expect(five.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { lastEventTime: string }).lastEventTime)).toEqual(every.slice(0, 5).map((a) => a.lastEventTime));
+    expect(
+      five.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { lastEventTime: string }).lastEventTime),
+    ).toEqual(every.slice(0, 5).map((a) => a.lastEventTime));
     expect(five.stderr).toContain('Showing 5 of 105 alerts');
     expect(raised.stdout.trimEnd().split('\n')).toHaveLength(105);
     expect(raised.stderr).toBe('');
@@ -363,7 +395,9 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     expect(ok.code).toBe(0);
     expect(hook.bodies).toHaveLength(1);
     expect(JSON.parse(hook.bodies[0]!)).toMatchObject({ alert: { ruleId: 'Zoomtrail.Test', title: 'Zoomtrail test alert', severity: 'INFO', context: { sentFrom: 'cli' } } });
-    expect((JSON.parse(hook.bodies[0]!) as { alert: { description: string } }).alert.description).toMatch(/^A test alert sent from the command line \(`zoomtrail destination test`\)/);
+    expect((JSON.parse(hook.bodies[0]!) as { alert: { description: string } }).alert.description).toMatch(
+      /^A test alert sent from the command line \(`zoomtrail destination test`\)/,
+    );
     expect(failed.stdout).toMatch(/^FAILED: /);
     expect(failed.code).toBe(4);
 
@@ -371,7 +405,12 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     expect((await runCli(['destination', 'list'], env)).stdout).toMatch(/\shook\s+webhook\s+no\s/);
     expect((await runCli(['destination', 'remove', 'dead'], env)).code).toBe(0);
     const after = await runCli(['destination', 'list', '--format', 'ndjson'], env);
-    expect(after.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['hook']);
+    expect(
+      after.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { name: string }).name),
+    ).toEqual(['hook']);
     const unknown = await runCli(['destination', 'test', 'dead'], env);
     expect(unknown.code).toBe(2);
 

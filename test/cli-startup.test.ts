@@ -31,7 +31,11 @@ function tempDir(): string {
 async function loadedBy(args: string[]): Promise<{ packages: Set<string>; modules: Set<string> }> {
   const dir = tempDir();
   const file = path.join(dir, 'loaded.txt');
-  const result = await runCli(args, { ZOOMTRAIL_DATA_DIR: path.join(dir, 'data'), ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, LOADED_MODULES_FILE: file }, { nodeArgs: ['--import', RECORDER], cwd: dir });
+  const result = await runCli(
+    args,
+    { ZOOMTRAIL_DATA_DIR: path.join(dir, 'data'), ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, LOADED_MODULES_FILE: file },
+    { nodeArgs: ['--import', RECORDER], cwd: dir },
+  );
   expect(result.code, result.stderr).toBe(0);
   const packages = new Set<string>();
   const modules = new Set<string>();

@@ -52,21 +52,58 @@ describe('zoomtrail CLI', () => {
     const from = utcDay(Date.now() - 5 * 86_400_000);
     const to = utcDay(Date.now() - 2 * 86_400_000);
     const out = await zoomtrail(
-      ['pull', '--log-type', 'Zoom.Activity', '--from', from, '--to', to, '--account-id', 'cli-acct', '--client-id', 'CLI_APP', '--api-url', s.apiUrl, '--oauth-url', s.baseUrl, '--rps', '20'],
+      [
+        'pull',
+        '--log-type',
+        'Zoom.Activity',
+        '--from',
+        from,
+        '--to',
+        to,
+        '--account-id',
+        'cli-acct',
+        '--client-id',
+        'CLI_APP',
+        '--api-url',
+        s.apiUrl,
+        '--oauth-url',
+        s.baseUrl,
+        '--rps',
+        '20',
+      ],
       { ZOOMTRAIL_CLIENT_SECRET: SECRET },
     );
     expect(out.stderr).toMatch(/\d+ records, \d+ pages/);
     expect(out.code).toBe(0);
-    const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines.length).toBe(s.account('cli-acct').groundTruth('Zoom.Activity', from, to).length);
   });
 
   it('a wrong secret exits 3 with an error and a fix, and never prints the secret', async () => {
     const s = await simWithApp();
     const day = utcDay(Date.now() - 86_400_000);
-    const out = await zoomtrail(
-      ['pull', '--log-type', 'Zoom.Operation', '--from', day, '--to', day, '--account-id', 'cli-acct', '--client-id', 'CLI_APP', '--client-secret', 'wrong-secret-abcdef', '--api-url', s.apiUrl, '--oauth-url', s.baseUrl],
-    );
+    const out = await zoomtrail([
+      'pull',
+      '--log-type',
+      'Zoom.Operation',
+      '--from',
+      day,
+      '--to',
+      day,
+      '--account-id',
+      'cli-acct',
+      '--client-id',
+      'CLI_APP',
+      '--client-secret',
+      'wrong-secret-abcdef',
+      '--api-url',
+      s.apiUrl,
+      '--oauth-url',
+      s.baseUrl,
+    ]);
     expect(out.code).toBe(3);
     expect(out.stderr).toMatch(/^error: .*Client ID and Client Secret/m);
     expect(out.stderr).toMatch(/^fix: /m);
@@ -78,7 +115,26 @@ describe('zoomtrail CLI', () => {
     [['pull', '--log-type', 'Zoom.Nope', '--from', '2026-03-01', '--to', '2026-03-02'], /--log-type must be/],
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-02-30', '--to', '2026-03-02'], /--from must be a date/],
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-01-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c'], /at most one month/],
-    [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c', '--api-url', 'not a url'], /API URL "not a url" is not a URL/],
+    [
+      [
+        'pull',
+        '--log-type',
+        'Zoom.Activity',
+        '--from',
+        '2026-03-01',
+        '--to',
+        '2026-03-02',
+        '--account-id',
+        'a',
+        '--client-id',
+        'b',
+        '--client-secret',
+        'c',
+        '--api-url',
+        'not a url',
+      ],
+      /API URL "not a url" is not a URL/,
+    ],
   ])('bad invocation %j exits 2 naming the problem', async (args, message) => {
     const out = await zoomtrail(args);
     expect(out.code).toBe(2);
@@ -137,7 +193,12 @@ describe('zoomtrail CLI', () => {
       expect(out.stdout.trim().split('\n').length).toBeGreaterThan(10);
       const alerts = await zoomtrail(['alerts', 'list', '--format', 'ndjson', '--data-dir', dataDir]);
       expect(alerts.code).toBe(0);
-      const rules = new Set(alerts.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { ruleId: string }).ruleId));
+      const rules = new Set(
+        alerts.stdout
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { ruleId: string }).ruleId),
+      );
       expect(rules.size, [...rules].join(', ')).toBeGreaterThanOrEqual(3);
     } finally {
       run.child.kill('SIGKILL');
@@ -147,7 +208,23 @@ describe('zoomtrail CLI', () => {
 
   it('an unreachable Zoom exits 4 (try later)', async () => {
     const out = await zoomtrail(
-      ['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-01', '--account-id', 'a', '--client-id', 'b', '--api-url', 'http://127.0.0.1:9/v2', '--oauth-url', 'http://127.0.0.1:9'],
+      [
+        'pull',
+        '--log-type',
+        'Zoom.Activity',
+        '--from',
+        '2026-03-01',
+        '--to',
+        '2026-03-01',
+        '--account-id',
+        'a',
+        '--client-id',
+        'b',
+        '--api-url',
+        'http://127.0.0.1:9/v2',
+        '--oauth-url',
+        'http://127.0.0.1:9',
+      ],
       { ZOOMTRAIL_CLIENT_SECRET: 'whatever-secret-1' },
     );
     expect(out.code).toBe(4);
@@ -167,7 +244,10 @@ describe('zoomtrail CLI', () => {
         body: new URLSearchParams({ grant_type: 'account_credentials', account_id: accountId }),
       });
       const { access_token } = (await tokenResponse.json()) as { access_token: string };
-      for (const [path, key] of [['activities', 'activity_logs'], ['operationlogs', 'operation_logs']] as const) {
+      for (const [path, key] of [
+        ['activities', 'activity_logs'],
+        ['operationlogs', 'operation_logs'],
+      ] as const) {
         const day = utcDay(Date.now() - 86_400_000);
         let token = '';
         let total = 0;

@@ -31,8 +31,13 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     expect(tokens.scopes).toContain('report:read:admin');
     const persisted: TokenSet[] = [];
     const { client } = clientFor(h, {
-      kind: 'authorization_code', ...OAUTH_APP, refreshToken: tokens.refreshToken!, initial: tokens,
-      persist: async (t) => { persisted.push(t); },
+      kind: 'authorization_code',
+      ...OAUTH_APP,
+      refreshToken: tokens.refreshToken!,
+      initial: tokens,
+      persist: async (t) => {
+        persisted.push(t);
+      },
     });
     const { records } = await drainWindow(client, ACTIVITY_STREAM, { from: '2026-03-09', to: '2026-03-09' });
     expect(records.length).toBeGreaterThan(0);
@@ -47,8 +52,13 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     const { client } = clientFor(
       h,
       {
-        kind: 'authorization_code', ...OAUTH_APP, refreshToken: tokens.refreshToken!, initial: tokens,
-        persist: async (t) => { events.push(`persist ${t.accessToken}`); },
+        kind: 'authorization_code',
+        ...OAUTH_APP,
+        refreshToken: tokens.refreshToken!,
+        initial: tokens,
+        persist: async (t) => {
+          events.push(`persist ${t.accessToken}`);
+        },
       },
       { fetchImpl: captureFetch(wire) },
     );
@@ -74,10 +84,17 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     const { tokens } = await authorize();
     const make = () =>
       new AuthorizationCodeTokenProvider({
-        endpoints: endpoints(), credentials: OAUTH_APP, refreshToken: tokens.refreshToken!, persist: async () => {}, clock: h.clock, redactor: new SecretRedactor(),
+        endpoints: endpoints(),
+        credentials: OAUTH_APP,
+        refreshToken: tokens.refreshToken!,
+        persist: async () => {},
+        clock: h.clock,
+        redactor: new SecretRedactor(),
       });
     await make().getAccessToken(); // rotates: the original refresh token is now dead
-    const error = await make().getAccessToken().catch((e: unknown) => e);
+    const error = await make()
+      .getAccessToken()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReauthorizationRequiredError);
     expect((error as ReauthorizationRequiredError).fix).toMatch(/Re-authorize/);
   });
@@ -87,7 +104,12 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     const { tokens } = await authorize();
     const before = h.sim.requestCount({ pathPrefix: '/oauth/token' });
     const provider = new AuthorizationCodeTokenProvider({
-      endpoints: endpoints(), credentials: OAUTH_APP, refreshToken: tokens.refreshToken!, persist: async () => {}, clock: h.clock, redactor: new SecretRedactor(),
+      endpoints: endpoints(),
+      credentials: OAUTH_APP,
+      refreshToken: tokens.refreshToken!,
+      persist: async () => {},
+      clock: h.clock,
+      redactor: new SecretRedactor(),
     });
     const got = await Promise.all(Array.from({ length: 10 }, () => provider.getAccessToken()));
     expect(new Set(got).size).toBe(1);
@@ -100,7 +122,11 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     let fail = true;
     const stored: string[] = [];
     const provider = new AuthorizationCodeTokenProvider({
-      endpoints: endpoints(), credentials: OAUTH_APP, refreshToken: tokens.refreshToken!, clock: h.clock, redactor: new SecretRedactor(),
+      endpoints: endpoints(),
+      credentials: OAUTH_APP,
+      refreshToken: tokens.refreshToken!,
+      clock: h.clock,
+      redactor: new SecretRedactor(),
       persist: async (t) => {
         if (fail) throw new Error('disk full');
         stored.push(t.refreshToken!);
@@ -120,7 +146,14 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     const callback = await approveInBrowser(pending.url);
     const tokenRequests = h.sim.requestCount({ pathPrefix: '/oauth/token' });
     for (const state of ['forged-state', undefined]) {
-      const error = await completeAuthorization({ endpoints: endpoints(), credentials: OAUTH_APP, pending, callback: { ...callback, state }, clock: h.clock, redactor: new SecretRedactor() }).catch((e: unknown) => e);
+      const error = await completeAuthorization({
+        endpoints: endpoints(),
+        credentials: OAUTH_APP,
+        pending,
+        callback: { ...callback, state },
+        clock: h.clock,
+        redactor: new SecretRedactor(),
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OAuthFlowError);
       expect((error as Error).message).toMatch(/state/);
     }
@@ -132,7 +165,12 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     const pending = createAuthorizationRequest(endpoints(), OAUTH_APP.clientId, OAUTH_APP.redirectUri, h.clock);
     const callback = await approveInBrowser(pending.url);
     const error = await completeAuthorization({
-      endpoints: endpoints(), credentials: OAUTH_APP, pending: { ...pending, codeVerifier: 'x'.repeat(64) }, callback, clock: h.clock, redactor: new SecretRedactor(),
+      endpoints: endpoints(),
+      credentials: OAUTH_APP,
+      pending: { ...pending, codeVerifier: 'x'.repeat(64) },
+      callback,
+      clock: h.clock,
+      redactor: new SecretRedactor(),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthFlowError);
   });
@@ -153,7 +191,9 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     const pending = createAuthorizationRequest(endpoints(), OAUTH_APP.clientId, OAUTH_APP.redirectUri, h.clock);
     const callback = await approveInBrowser(pending.url, 'deny');
     expect(callback.error).toBe('access_denied');
-    await expect(completeAuthorization({ endpoints: endpoints(), credentials: OAUTH_APP, pending, callback, clock: h.clock, redactor: new SecretRedactor() })).rejects.toBeInstanceOf(OAuthFlowError);
+    await expect(
+      completeAuthorization({ endpoints: endpoints(), credentials: OAUTH_APP, pending, callback, clock: h.clock, redactor: new SecretRedactor() }),
+    ).rejects.toBeInstanceOf(OAuthFlowError);
   });
 
   it('a wrong client secret in the code exchange is a credentials error', async () => {
@@ -161,7 +201,12 @@ describe('authorization-code flow (the account-level OAuth app of the seed)', ()
     const pending = createAuthorizationRequest(endpoints(), OAUTH_APP.clientId, OAUTH_APP.redirectUri, h.clock);
     const callback = await approveInBrowser(pending.url);
     const error = await completeAuthorization({
-      endpoints: endpoints(), credentials: { ...OAUTH_APP, clientSecret: 'wrong-secret-000000' }, pending, callback, clock: h.clock, redactor: new SecretRedactor(),
+      endpoints: endpoints(),
+      credentials: { ...OAUTH_APP, clientSecret: 'wrong-secret-000000' },
+      pending,
+      callback,
+      clock: h.clock,
+      redactor: new SecretRedactor(),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WrongCredentialsError);
   });

@@ -126,7 +126,7 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
       if (!session || !csrfTokenMatches(session, request.headers['x-csrf-token'])) {
         return sendError(reply, 403, {
           code: 'csrf',
-          message: 'This request lacks the session\'s CSRF token.',
+          message: "This request lacks the session's CSRF token.",
           fix: 'Send the csrfToken from GET /api/session as the X-CSRF-Token header (reload the console if it was open before you signed in again).',
         });
       }
@@ -218,13 +218,7 @@ export function errorResponse(error: unknown): { status: number; body: ApiError 
   }
   if (error instanceof ZoomError) return { status: 502, body: { code: String(error.code), message: error.message, fix: error.fix } };
   if (error instanceof ActionableError) {
-    const status = /^unknown_/.test(error.code)
-      ? 404
-      : /^duplicate_/.test(error.code)
-        ? 409
-        : /^(bad_config|validation|invalid_)/.test(error.code)
-          ? 400
-          : 500;
+    const status = /^unknown_/.test(error.code) ? 404 : /^duplicate_/.test(error.code) ? 409 : /^(bad_config|validation|invalid_)/.test(error.code) ? 400 : 500;
     return { status, body: { code: error.code, message: error.message, fix: error.fix } };
   }
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;

@@ -8,7 +8,7 @@ import { withApp } from './with-app.js';
  * the user itself (the password read from standard input, never from argv).
  */
 export function registerAdminCommand(program: Command): void {
-  const admin = program.command('admin').description('Manage the console\'s admin accounts.');
+  const admin = program.command('admin').description("Manage the console's admin accounts.");
   admin
     .command('create')
     .description('Print a one-time link (valid 24 h) to create an admin account; or create it directly with --username and --password-stdin.')

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 export function registerConfigCommand(program: Command): void {
   program
     .command('config')
-    .description('Print every setting\'s effective value and its source (flag, env, file or default); secrets are hidden.')
+    .description("Print every setting's effective value and its source (flag, env, file or default); secrets are hidden.")
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { json?: boolean }, command: Command) => {
       const { runConfigCommand } = await import('./config-report.js');

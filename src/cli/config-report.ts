@@ -22,7 +22,12 @@ export function configReport(inputs: ConfigInputs): { configFile: string | null;
   const config = resolveRuntimeConfig(inputs);
   const { values, origins } = config.settings!;
   const settings = SETTINGS.map((definition): ConfigReportRow => {
-    const raw = definition.key === 'publicUrl' ? config.publicUrl : definition.key === 'clockStart' && values.clockStart !== undefined ? new Date(values.clockStart).toISOString() : values[definition.key];
+    const raw =
+      definition.key === 'publicUrl'
+        ? config.publicUrl
+        : definition.key === 'clockStart' && values.clockStart !== undefined
+          ? new Date(values.clockStart).toISOString()
+          : values[definition.key];
     const shown = raw === undefined ? null : definition.secret || typeof raw !== 'number' ? displayValue(definition, raw) : raw;
     const origin = origins[definition.key];
     return { key: definition.key, env: definition.env, file: definition.file ?? null, flag: definition.flag ?? null, value: shown, source: origin.source, from: origin.name };
@@ -33,7 +38,12 @@ export function configReport(inputs: ConfigInputs): { configFile: string | null;
 /** The report as text: the config file, then one row per setting. */
 export function formatConfigReport(report: ReturnType<typeof configReport>): string {
   const header = ['setting', 'value', 'source', 'variable'];
-  const rows = report.settings.map((s) => [s.key, s.value === null ? '(unset)' : String(s.value), s.source === 'file' || s.source === 'flag' ? `${s.source} (${s.from})` : s.source, s.env]);
+  const rows = report.settings.map((s) => [
+    s.key,
+    s.value === null ? '(unset)' : String(s.value),
+    s.source === 'file' || s.source === 'flag' ? `${s.source} (${s.from})` : s.source,
+    s.env,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return `Config file: ${report.configFile ?? 'none'}\n${[line(header), ...rows.map(line)].join('\n')}\n`;

@@ -67,4 +67,3 @@ function write(text: string): Promise<void> {
     process.stdout.once('error', reject);
   });
 }
-

@@ -35,10 +35,20 @@ export function registerPollCommand(program: Command): void {
         const pipeline = createPipeline(app);
         const results = await Promise.all(
           active.map(async (source) => {
-            const collector = new SourceCollector(source!, { store: app.store, clock: app.clock, logger: app.logger, normalizers: app.normalizers, onProgress: progress.onProgress, onEventsStored: pipeline.onEventsStored });
+            const collector = new SourceCollector(source!, {
+              store: app.store,
+              clock: app.clock,
+              logger: app.logger,
+              normalizers: app.normalizers,
+              onProgress: progress.onProgress,
+              onEventsStored: pipeline.onEventsStored,
+            });
             const reports = await collector.runCycle({ reconcile: options.reconcile, force: true });
             for (const r of reports) {
-              const what = r.outcome === 'failed' ? `FAILED ${r.error?.code}: ${r.error?.message}\n  fix: ${r.error?.fix}` : `${r.received} records read, ${r.inserted} new, ${r.requestsPages} pages`;
+              const what =
+                r.outcome === 'failed'
+                  ? `FAILED ${r.error?.code}: ${r.error?.message}\n  fix: ${r.error?.fix}`
+                  : `${r.received} records read, ${r.inserted} new, ${r.requestsPages} pages`;
               process.stderr.write(`${source!.id} ${r.logType}: ${what}\n`);
             }
             return reports;

@@ -94,7 +94,10 @@ function resolveSettings(options: PullOptions, config: RuntimeConfig) {
   if (Date.parse(options.to) - Date.parse(options.from) > 30 * 86_400_000) {
     throw new UsageError('Zoom reads at most one month per request: keep --to within 30 days of --from.');
   }
-  for (const [name, value] of [['API URL', options.apiUrl], ['OAuth URL', options.oauthUrl]] as const) {
+  for (const [name, value] of [
+    ['API URL', options.apiUrl],
+    ['OAuth URL', options.oauthUrl],
+  ] as const) {
     const problem = checkEndpointUrl(name, value);
     if (problem) throw new UsageError(problem);
   }

@@ -10,7 +10,10 @@ import { parseIntegerOption } from './option-parsers.js';
  * collected in order.
  */
 export function collectRedirectUris(value: string, previous: string[] | undefined): string[] {
-  const uris = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const uris = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   for (const uri of uris) {
     let url: URL | undefined;
     try {
@@ -54,7 +57,16 @@ export function registerSimulateCommand(program: Command): void {
           ...(options.redirectUri ? { redirectUris: options.redirectUri } : {}),
         });
       } catch (error) {
-        process.exitCode = reportError(listenError(error, { what: 'the Zoom simulator', host: options.host, port: options.port, portFlag: '--port', hostFlag: '--host', likelyHolder: 'another `zoomtrail simulate` or `zoomtrail start --demo`' }));
+        process.exitCode = reportError(
+          listenError(error, {
+            what: 'the Zoom simulator',
+            host: options.host,
+            port: options.port,
+            portFlag: '--port',
+            hostFlag: '--host',
+            likelyHolder: 'another `zoomtrail simulate` or `zoomtrail start --demo`',
+          }),
+        );
         return;
       }
       const { sim, s2s, oauthApp, accountId } = demo;

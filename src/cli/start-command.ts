@@ -64,10 +64,21 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const host = options.host ?? opened.config.host ?? settingDefault('host');
   const wanted = options.port ?? opened.config.port;
-  const listenTarget = { what: 'the API and console', host, port: wanted, portFlag: '--port', portEnv: 'ZOOMTRAIL_PORT', hostFlag: '--host', likelyHolder: 'another `zoomtrail start`' };
-  const port = wanted === 0 ? await freePort(host).catch((error: unknown) => {
-    throw listenError(error, listenTarget);
-  }) : wanted;
+  const listenTarget = {
+    what: 'the API and console',
+    host,
+    port: wanted,
+    portFlag: '--port',
+    portEnv: 'ZOOMTRAIL_PORT',
+    hostFlag: '--host',
+    likelyHolder: 'another `zoomtrail start`',
+  };
+  const port =
+    wanted === 0
+      ? await freePort(host).catch((error: unknown) => {
+          throw listenError(error, listenTarget);
+        })
+      : wanted;
   const publicUrl = effectivePublicUrl(opened.config, { host, port });
   // What everything downstream (server, links, deliveries) reads: the port and public URL in use.
   const app: AppContext = { ...opened, config: { ...opened.config, port, publicUrl } };
@@ -99,8 +110,8 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
     }
     const pipeline = createPipeline(app);
     const server = await startServer(app, signal, { port, host, pipeline, publicUrl }).catch((error: unknown) => {
-    throw listenError(error, listenTarget);
-  });
+      throw listenError(error, listenTarget);
+    });
     // Only now: a link printed before the server listens could point at another program on that port.
     const setupLink = await firstStartSetupLink(app.store, app.clock, publicUrl);
     if (setupLink) say(`Open this link to create the admin account: ${setupLink}`);
@@ -118,7 +129,13 @@ async function startDemo(simPort: number, publicUrl: string): Promise<DemoSimula
   try {
     return await startDemoSimulator({ port: simPort, live: true, redirectUris: [zoomtrailRedirectUri(publicUrl)] });
   } catch (error) {
-    throw listenError(error, { what: 'the demo simulator', host: '127.0.0.1', port: simPort, portFlag: '--sim-port', likelyHolder: 'another `zoomtrail start --demo` or `zoomtrail simulate`' });
+    throw listenError(error, {
+      what: 'the demo simulator',
+      host: '127.0.0.1',
+      port: simPort,
+      portFlag: '--sim-port',
+      likelyHolder: 'another `zoomtrail start --demo` or `zoomtrail simulate`',
+    });
   }
 }
 

@@ -71,7 +71,9 @@ describe('loadSettings', () => {
     const cwd = dirWithConfig('port: 70000\n');
     const fromFile = catchError(() => loadSettings({ env: {}, cwd }));
     expect(fromFile.message).toBe('Port "70000" is not a TCP port.');
-    expect(fromFile.fix).toBe(`Set ZOOMTRAIL_PORT, port in the config file or --port to a number from 0 to 65535 (this value came from port in ${path.join(cwd, 'zoomtrail.yml')}).`);
+    expect(fromFile.fix).toBe(
+      `Set ZOOMTRAIL_PORT, port in the config file or --port to a number from 0 to 65535 (this value came from port in ${path.join(cwd, 'zoomtrail.yml')}).`,
+    );
 
     const level = catchError(() => loadSettings({ env: { ZOOMTRAIL_LOG_LEVEL: 'loud' }, cwd: EMPTY_DIR }));
     expect(level.message).toMatch(/^Log level "loud" is not one of fatal, .*, silent\.$/);

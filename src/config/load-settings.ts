@@ -43,7 +43,11 @@ export function loadSettings(inputs: LoadSettingsInputs = {}): LoadedSettings {
   const origins: Partial<Record<SettingKey, SettingOrigin>> = {};
 
   const configDefinition = SETTINGS.find((s) => s.key === 'config')!;
-  const explicit = given(flags.config) ? { text: String(flags.config), origin: { source: 'flag', name: configDefinition.flag! } as SettingOrigin } : given(env.ZOOMTRAIL_CONFIG) ? { text: env.ZOOMTRAIL_CONFIG!, origin: { source: 'env', name: configDefinition.env } as SettingOrigin } : undefined;
+  const explicit = given(flags.config)
+    ? { text: String(flags.config), origin: { source: 'flag', name: configDefinition.flag! } as SettingOrigin }
+    : given(env.ZOOMTRAIL_CONFIG)
+      ? { text: env.ZOOMTRAIL_CONFIG!, origin: { source: 'env', name: configDefinition.env } as SettingOrigin }
+      : undefined;
   const configFile = explicit ? path.resolve(cwd, explicit.text) : existsSync(path.join(cwd, DEFAULT_CONFIG_FILE)) ? path.join(cwd, DEFAULT_CONFIG_FILE) : undefined;
   values.config = configFile;
   origins.config = explicit?.origin ?? { source: 'default', name: 'default' };
@@ -84,7 +88,11 @@ function rawValue(
   if (fromFile === undefined || fromFile === null) return undefined;
   if (typeof fromFile === 'number' && definition.numeric) return { text: String(fromFile), origin: { source: 'file', name: `${definition.file} in ${configFile}` } };
   if (typeof fromFile !== 'string') {
-    throw new ActionableError('bad_config', `Setting "${definition.file}" in ${configFile} must be ${definition.numeric ? 'a number' : 'text'}.`, definition.numeric ? `Write ${definition.file} as a plain number.` : `Quote the value of ${definition.file}.`);
+    throw new ActionableError(
+      'bad_config',
+      `Setting "${definition.file}" in ${configFile} must be ${definition.numeric ? 'a number' : 'text'}.`,
+      definition.numeric ? `Write ${definition.file} as a plain number.` : `Quote the value of ${definition.file}.`,
+    );
   }
   if (fromFile.trim() === '') return undefined;
   return { text: fromFile, origin: { source: 'file', name: `${definition.file} in ${configFile}` } };
@@ -104,7 +112,11 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ActionableError('bad_config', `Cannot read the config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, 'Check the path given to --config or ZOOMTRAIL_CONFIG.');
+    throw new ActionableError(
+      'bad_config',
+      `Cannot read the config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      'Check the path given to --config or ZOOMTRAIL_CONFIG.',
+    );
   }
   let parsed: unknown;
   try {

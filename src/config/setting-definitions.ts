@@ -102,7 +102,10 @@ function wholeNumber(min: number, max: number, label?: string) {
   return (value: string, { origin }: ParseContext): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-      throw new SettingValueError(`${label ?? origin} "${value}" is not a whole number from ${min} to ${max}${label ? ` (from ${origin})` : ''}.`, `a number from ${min} to ${max}`);
+      throw new SettingValueError(
+        `${label ?? origin} "${value}" is not a whole number from ${min} to ${max}${label ? ` (from ${origin})` : ''}.`,
+        `a number from ${min} to ${max}`,
+      );
     }
     return n;
   };
@@ -230,7 +233,11 @@ const DEFINITIONS: Definitions = {
     description: 'Tests and demos: the clock starts at this RFC 3339 time (and runs from there).',
     parse: (value, { origin }) => {
       const ms = Date.parse(value);
-      if (Number.isNaN(ms)) throw new SettingValueError(`${origin === 'ZOOMTRAIL_CLOCK_START' ? origin : `ZOOMTRAIL_CLOCK_START (from ${origin})`} "${value}" is not an RFC 3339 time.`, 'a time such as 2026-03-10T12:00:00Z, or unset it (it is for tests and demos)');
+      if (Number.isNaN(ms))
+        throw new SettingValueError(
+          `${origin === 'ZOOMTRAIL_CLOCK_START' ? origin : `ZOOMTRAIL_CLOCK_START (from ${origin})`} "${value}" is not an RFC 3339 time.`,
+          'a time such as 2026-03-10T12:00:00Z, or unset it (it is for tests and demos)',
+        );
       return ms;
     },
   },

@@ -13,11 +13,7 @@ export function settingsTable(): string {
     s.description + secretNote(s),
   ]);
   const cell = (text: string) => text.replace(/\|/g, '\\|');
-  return [
-    '| variable | `zoomtrail.yml` | flag | default | what it sets |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-  ].join('\n');
+  return ['| variable | `zoomtrail.yml` | flag | default | what it sets |', '| --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 }
 
 function secretNote(s: SettingDefinition): string {

@@ -8,9 +8,7 @@ export class HealthMonitor {
   readonly dropOff: DropOffMonitor;
   readonly completeness: CompletenessMonitor;
 
-  constructor(
-    private readonly deps: MonitorDeps & { marginDays?: number; intervalMs?: number },
-  ) {
+  constructor(private readonly deps: MonitorDeps & { marginDays?: number; intervalMs?: number }) {
     this.dropOff = new DropOffMonitor(deps);
     this.completeness = new CompletenessMonitor(deps, deps.marginDays ?? DEFAULT_COMPLETENESS_MARGIN_DAYS);
   }

@@ -45,12 +45,7 @@ export interface ArrayValueSchema extends ValueSchemaBase {
 }
 
 /** The shape of one value: a field without its name (also an array's `element`). */
-export type PantherValueSchema =
-  | StringValueSchema
-  | TimestampValueSchema
-  | ScalarValueSchema
-  | ObjectValueSchema
-  | ArrayValueSchema;
+export type PantherValueSchema = StringValueSchema | TimestampValueSchema | ScalarValueSchema | ObjectValueSchema | ArrayValueSchema;
 
 /** What a named field adds to its value's shape. */
 export interface PantherFieldMeta {

@@ -5,10 +5,22 @@ import { pino, type Logger, type DestinationStream } from 'pino';
  * Free text is cleaned separately by SecretRedactor before it becomes a message.
  */
 export const REDACTED_KEYS = [
-  'authorization', 'Authorization', 'clientSecret', 'client_secret', 'accessToken', 'access_token',
-  'refreshToken', 'refresh_token', 'token', 'password', 'secret', 'code_verifier', 'codeVerifier',
+  'authorization',
+  'Authorization',
+  'clientSecret',
+  'client_secret',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'token',
+  'password',
+  'secret',
+  'code_verifier',
+  'codeVerifier',
   // The runtime config carries the store's key and the pull command's credentials.
-  'secretKey', 'secret_key',
+  'secretKey',
+  'secret_key',
 ];
 
 const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `headers.${key}`, `req.headers.${key}`]);

@@ -213,10 +213,16 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         };
         for (const sort of ALERT_SORTS) {
           const want = [...records].sort(expected[sort]).map((a) => a.dedup);
-          expect((await store.listAlerts({ sort, limit: 1000 })).map((a) => a.dedup), sort).toEqual(want);
+          expect(
+            (await store.listAlerts({ sort, limit: 1000 })).map((a) => a.dedup),
+            sort,
+          ).toEqual(want);
           for (const pageSize of [1, 2, 4]) {
             const { pages } = await allPages({ sort }, pageSize);
-            expect(pages.flat().map((a) => a.dedup), `${sort}, pages of ${pageSize}`).toEqual(want);
+            expect(
+              pages.flat().map((a) => a.dedup),
+              `${sort}, pages of ${pageSize}`,
+            ).toEqual(want);
           }
         }
         // The ties are there: the test would not catch a missing tie-break without them.
@@ -265,7 +271,12 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         await store.setRuleEnabled('Zoom.A', false);
         await store.setRuleEnabled('Zoom.B', true);
         await store.setRuleEnabled('Zoom.A', true);
-        expect(await store.ruleEnabledOverrides()).toEqual(new Map([['Zoom.A', true], ['Zoom.B', true]]));
+        expect(await store.ruleEnabledOverrides()).toEqual(
+          new Map([
+            ['Zoom.A', true],
+            ['Zoom.B', true],
+          ]),
+        );
       });
     });
 
@@ -293,7 +304,10 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
 
         const due = await store.dueDeliveries(START, 10);
         expect(due.map((d) => [d.destinationId, d.notice, d.state, d.attempts]).sort()).toEqual(
-          [[all.id, 'raised', 'pending', 0], [hook.id, 'raised', 'pending', 0]].sort(),
+          [
+            [all.id, 'raised', 'pending', 0],
+            [hook.id, 'raised', 'pending', 0],
+          ].sort(),
         );
         const toHook = due.find((d) => d.destinationId === hook.id)!;
         const toAll = due.find((d) => d.destinationId === all.id)!;
@@ -304,7 +318,10 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         await store.recordDeliveryAttempt({ deliveryId: toHook.id, at: START + 30_000, ok: false, status: 400, message: 'HTTP 400', durationMs: 5, retryAt: null });
         const states = await store.listDeliveries({ alertId: alert!.id });
         expect(states.map((d) => [d.destinationId, d.state, d.attempts, d.lastStatus]).sort()).toEqual(
-          [[all.id, 'delivered', 1, null], [hook.id, 'failed', 2, 400]].sort(),
+          [
+            [all.id, 'delivered', 1, null],
+            [hook.id, 'failed', 2, 400],
+          ].sort(),
         );
         expect((await store.listDeliveryAttempts(toHook.id)).map((a) => [a.attempt, a.ok, a.status, a.message])).toEqual([
           [1, false, 503, 'HTTP 503'],
@@ -315,7 +332,12 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         // Resolving tells the destinations that were told about it.
         await store.setAlertStatus(alert!.id, 'resolved');
         const resolved = await store.dueDeliveries(clock.now(), 10);
-        expect(resolved.map((d) => [d.destinationId, d.notice]).sort()).toEqual([[all.id, 'resolved'], [hook.id, 'resolved']].sort());
+        expect(resolved.map((d) => [d.destinationId, d.notice]).sort()).toEqual(
+          [
+            [all.id, 'resolved'],
+            [hook.id, 'resolved'],
+          ].sort(),
+        );
       });
 
       it('removing a destination drops its pending deliveries', async () => {

@@ -18,16 +18,7 @@ import { AlertRepository } from './alert-repository.js';
 import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
-import type {
-  ApiTokenRecord,
-  NewApiToken,
-  NewSession,
-  NewUser,
-  SessionPolicy,
-  SessionRecord,
-  TakenAuthorization,
-  UserRecord,
-} from './auth-store.js';
+import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, TakenAuthorization, UserRecord } from './auth-store.js';
 import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
 import type { DestinationSecret } from '../alert/destination.js';
 import { CoverageReader } from './coverage-reader.js';
@@ -36,18 +27,7 @@ import { SecretBox } from './secret-box.js';
 import { SourceRepository } from './source-repository.js';
 import { HealthRepository } from './health-repository.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
-import type {
-  ClassificationFailure,
-  DayCoverage,
-  EventQuery,
-  FailureQuery,
-  NewSource,
-  SourceCredentials,
-  SourcePatch,
-  SourceRecord,
-  StoredEvent,
-  StreamState,
-} from './store.js';
+import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
 import type { StoreTables } from './store-tables.js';
 
 /**

@@ -59,8 +59,28 @@ forEachStoreTarget((target) => {
       const applied = await adminQuery(`SELECT name FROM "${schema}".kysely_migration ORDER BY name`);
       expect(applied.rows.map((r: { name: string }) => r.name)).toEqual(Object.keys(MIGRATIONS));
       const tables = await tablesOf(schema);
-      for (const t of ['alert_events', 'alerts', 'api_tokens', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts', 'destinations',
-        'detection_pending', 'event_indicators', 'events', 'meta', 'oauth_states', 'rule_errors', 'rule_settings', 'sessions', 'setup_tokens', 'sources', 'streams', 'users']) {
+      for (const t of [
+        'alert_events',
+        'alerts',
+        'api_tokens',
+        'classification_failures',
+        'day_coverage',
+        'deliveries',
+        'delivery_attempts',
+        'destinations',
+        'detection_pending',
+        'event_indicators',
+        'events',
+        'meta',
+        'oauth_states',
+        'rule_errors',
+        'rule_settings',
+        'sessions',
+        'setup_tokens',
+        'sources',
+        'streams',
+        'users',
+      ]) {
         expect(tables).toContain(t);
       }
     });
@@ -200,11 +220,7 @@ forEachStoreTarget((target) => {
         threshold: 1,
       });
       const commitOn = (store: Store, slice: EventRow[]) => store.commitDetection({ rowIds: slice.map((e) => e.rowId), matches: slice.map(match), errors: [] });
-      const results = await Promise.all([
-        commitOn(a, events.slice(0, 140)),
-        commitOn(b, events.slice(60, 200)),
-        commitOn(b, events.slice(0, 200).reverse()),
-      ]);
+      const results = await Promise.all([commitOn(a, events.slice(0, 140)), commitOn(b, events.slice(60, 200)), commitOn(b, events.slice(0, 200).reverse())]);
       expect(results.reduce((n, r) => n + r.claimed, 0)).toBe(200);
       expect(results.reduce((n, r) => n + r.matched, 0)).toBe(200);
       expect(await a.countPendingDetection()).toBe(0);

@@ -2,13 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
-import type {
-  AlertRecord,
-  AlertStatus,
-  DeliveryAttemptInput,
-  DetectionCommit,
-  DetectionCommitResult,
-} from './alert-store.js';
+import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import { KyselyRepositoryStore } from './kysely-repository-store.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import type { SystemAlertInput } from './health-store.js';
@@ -211,5 +205,4 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   async resolveSystemAlert(ruleId: string, dedup: string, note: string): Promise<AlertRecord | undefined> {
     return this.#healthWriter.resolveSystemAlert(ruleId, dedup, note, this.#clock.now());
   }
-
 }

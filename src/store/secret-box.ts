@@ -23,7 +23,10 @@ export const KEY_FILE_NAME = 'secret.key';
 export class SecretBox {
   readonly #key: Buffer;
 
-  constructor(key: Buffer, readonly origin: KeyOrigin = { kind: 'ephemeral', keyFile: null }) {
+  constructor(
+    key: Buffer,
+    readonly origin: KeyOrigin = { kind: 'ephemeral', keyFile: null },
+  ) {
     if (key.length !== KEY_BYTES) throw new RangeError(`SecretBox needs a ${KEY_BYTES}-byte key`);
     this.#key = Buffer.from(key);
   }

@@ -2,13 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
-import type {
-  AlertRecord,
-  AlertStatus,
-  DeliveryAttemptInput,
-  DetectionCommit,
-  DetectionCommitResult,
-} from './alert-store.js';
+import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import { KyselyRepositoryStore } from './kysely-repository-store.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
@@ -158,5 +152,4 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   async resolveSystemAlert(ruleId: string, dedup: string, note: string): Promise<AlertRecord | undefined> {
     return this.#healthWriter.resolveSystemAlert(ruleId, dedup, note, this.#clock.now());
   }
-
 }

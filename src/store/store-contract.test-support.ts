@@ -142,7 +142,7 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         expect(await store.getSource('src_aaaaaaaaaa')).toBeUndefined();
       });
 
-      it('keeps whether a source\'s setup was finished: true unless created as a draft, until updated', async () => {
+      it("keeps whether a source's setup was finished: true unless created as a draft, until updated", async () => {
         const finished = await store.createSource(sampleSource());
         expect(finished.setupFinished).toBe(true);
         const draft = await store.createSource(sampleSource({ name: 'Draft', paused: true, setupFinished: false }));
@@ -192,13 +192,40 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
 
         expect(result.insertedEventIds).toEqual(['r1', 'r2', 'r3']);
         expect(result.insertedFailures).toBe(0);
-        expect(result.insertedPerDay).toEqual(new Map([['2026-03-08', 2], ['2026-03-09', 1]]));
+        expect(result.insertedPerDay).toEqual(
+          new Map([
+            ['2026-03-08', 2],
+            ['2026-03-09', 1],
+          ]),
+        );
         expect(result.gainedAfterComplete).toEqual(new Map());
 
         const coverage = await store.listDayCoverage(id, ACTIVITY, '2026-03-01', '2026-03-31');
         expect(coverage).toEqual([
-          { sourceId: id, logType: ACTIVITY, day: '2026-03-08', records: 2, lastFullReadAt: null, state: 'open', ambiguous: false, gainedAfterComplete: 0, lastError: null, updatedAt: START },
-          { sourceId: id, logType: ACTIVITY, day: '2026-03-09', records: 1, lastFullReadAt: null, state: 'open', ambiguous: false, gainedAfterComplete: 0, lastError: null, updatedAt: START },
+          {
+            sourceId: id,
+            logType: ACTIVITY,
+            day: '2026-03-08',
+            records: 2,
+            lastFullReadAt: null,
+            state: 'open',
+            ambiguous: false,
+            gainedAfterComplete: 0,
+            lastError: null,
+            updatedAt: START,
+          },
+          {
+            sourceId: id,
+            logType: ACTIVITY,
+            day: '2026-03-09',
+            records: 1,
+            lastFullReadAt: null,
+            state: 'open',
+            ambiguous: false,
+            gainedAfterComplete: 0,
+            lastError: null,
+            updatedAt: START,
+          },
         ]);
         expect(await store.listDayCoverage(id, OPERATION, '2026-03-01', '2026-03-31')).toEqual([]);
         expect(await store.getStreamState(id, ACTIVITY)).toMatchObject({ readingWindow: '2026-03-08..2026-03-09', readingPages: 1 });
@@ -224,7 +251,11 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         const [day] = await store.listDayCoverage(id, ACTIVITY, '2026-03-08', '2026-03-08');
         expect(day?.records).toBe(3);
         const stored = await collect(store.queryEvents({ sourceId: id }));
-        expect(stored.map((e) => [e.rowId, e.storedAt])).toEqual([['r1', START], ['r2', START], ['r3', START + 60_000]]);
+        expect(stored.map((e) => [e.rowId, e.storedAt])).toEqual([
+          ['r1', START],
+          ['r2', START],
+          ['r3', START + 60_000],
+        ]);
         expect(stored[0]?.event).toEqual(sampleEvent('r1', t).event);
         // The duplicate did not add its indicators twice.
         expect(await store.countEvents({ email: 'alice@example.com' })).toBe(3);
@@ -237,9 +268,16 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         let [day] = await store.listDayCoverage(id, ACTIVITY, '2026-03-07', '2026-03-07');
         expect(day).toMatchObject({ records: 1, state: 'complete', lastFullReadAt: START, gainedAfterComplete: 0 });
 
-        const late = await store.commitPage(page(id, [sampleEvent('r1', t), sampleEvent('late1', t - 5), sampleEvent('late2', t - 4), sampleEvent('r9', Date.parse('2026-03-08T00:00:01Z'))]));
+        const late = await store.commitPage(
+          page(id, [sampleEvent('r1', t), sampleEvent('late1', t - 5), sampleEvent('late2', t - 4), sampleEvent('r9', Date.parse('2026-03-08T00:00:01Z'))]),
+        );
         expect(late.gainedAfterComplete).toEqual(new Map([['2026-03-07', 2]]));
-        expect(late.insertedPerDay).toEqual(new Map([['2026-03-07', 2], ['2026-03-08', 1]]));
+        expect(late.insertedPerDay).toEqual(
+          new Map([
+            ['2026-03-07', 2],
+            ['2026-03-08', 1],
+          ]),
+        );
         [day] = await store.listDayCoverage(id, ACTIVITY, '2026-03-07', '2026-03-07');
         expect(day).toMatchObject({ records: 3, state: 'complete', gainedAfterComplete: 2 });
 
@@ -255,7 +293,12 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         const failures = [sampleFailure('f2', '2026-03-08', START + 5), sampleFailure('f1', '2026-03-08', START + 5), sampleFailure('f3', '2026-03-09', START)];
         const result = await store.commitPage(page(id, [sampleEvent('r1', t)], { failures }));
         expect(result.insertedFailures).toBe(3);
-        expect(result.insertedPerDay).toEqual(new Map([['2026-03-08', 3], ['2026-03-09', 1]]));
+        expect(result.insertedPerDay).toEqual(
+          new Map([
+            ['2026-03-08', 3],
+            ['2026-03-09', 1],
+          ]),
+        );
         const again = await store.commitPage(page(id, [], { failures }));
         expect(again.insertedFailures).toBe(0);
         expect((await store.listDayCoverage(id, ACTIVITY, '2026-03-08', '2026-03-09')).map((d) => d.records)).toEqual([3, 1]);
@@ -307,8 +350,16 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
       it('returns a default state for a stream never touched', async () => {
         const { id } = await store.createSource(sampleSource());
         expect(await store.getStreamState(id, OPERATION)).toEqual({
-          sourceId: id, logType: OPERATION, newestEventTimeMs: null, lastPollAt: null, lastSuccessAt: null,
-          readingWindow: null, readingPages: 0, lastError: null, consecutiveFailures: 0, nextAttemptAt: null,
+          sourceId: id,
+          logType: OPERATION,
+          newestEventTimeMs: null,
+          lastPollAt: null,
+          lastSuccessAt: null,
+          readingWindow: null,
+          readingPages: 0,
+          lastError: null,
+          consecutiveFailures: 0,
+          nextAttemptAt: null,
         });
       });
 
@@ -316,11 +367,27 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         const { id } = await store.createSource(sampleSource());
         const lastError: StreamError = { code: 'rate_limited', message: 'Zoom asked to wait', fix: 'wait', at: START };
         await store.updateStream(id, ACTIVITY, {
-          newestEventTimeMs: START - 10, lastPollAt: START, lastSuccessAt: START - 60_000, readingWindow: 'a..b',
-          readingPages: 4, lastError, consecutiveFailures: 2, nextAttemptAt: START + 30_000,
+          newestEventTimeMs: START - 10,
+          lastPollAt: START,
+          lastSuccessAt: START - 60_000,
+          readingWindow: 'a..b',
+          readingPages: 4,
+          lastError,
+          consecutiveFailures: 2,
+          nextAttemptAt: START + 30_000,
         });
-        const full = { sourceId: id, logType: ACTIVITY, newestEventTimeMs: START - 10, lastPollAt: START, lastSuccessAt: START - 60_000,
-          readingWindow: 'a..b', readingPages: 4, lastError, consecutiveFailures: 2, nextAttemptAt: START + 30_000 };
+        const full = {
+          sourceId: id,
+          logType: ACTIVITY,
+          newestEventTimeMs: START - 10,
+          lastPollAt: START,
+          lastSuccessAt: START - 60_000,
+          readingWindow: 'a..b',
+          readingPages: 4,
+          lastError,
+          consecutiveFailures: 2,
+          nextAttemptAt: START + 30_000,
+        };
         expect(await store.getStreamState(id, ACTIVITY)).toEqual(full);
 
         await store.updateStream(id, ACTIVITY, { lastSuccessAt: START + 1, lastError: null, consecutiveFailures: 0, nextAttemptAt: null });
@@ -336,11 +403,36 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
           { day: '2026-03-06', ambiguous: true, lastError: 'page boundary' },
         ]);
         clock.advance(5_000);
-        await store.updateStream(id, ACTIVITY, {}, [{ day: '2026-03-06', state: 'failed' }, { day: '2026-03-05', lastError: null }]);
+        await store.updateStream(id, ACTIVITY, {}, [
+          { day: '2026-03-06', state: 'failed' },
+          { day: '2026-03-05', lastError: null },
+        ]);
         const days = await store.listDayCoverage(id, ACTIVITY, '2026-03-05', '2026-03-06');
         expect(days).toEqual([
-          { sourceId: id, logType: ACTIVITY, day: '2026-03-05', records: 0, lastFullReadAt: START, state: 'complete', ambiguous: false, gainedAfterComplete: 0, lastError: null, updatedAt: START + 5_000 },
-          { sourceId: id, logType: ACTIVITY, day: '2026-03-06', records: 0, lastFullReadAt: null, state: 'failed', ambiguous: true, gainedAfterComplete: 0, lastError: 'page boundary', updatedAt: START + 5_000 },
+          {
+            sourceId: id,
+            logType: ACTIVITY,
+            day: '2026-03-05',
+            records: 0,
+            lastFullReadAt: START,
+            state: 'complete',
+            ambiguous: false,
+            gainedAfterComplete: 0,
+            lastError: null,
+            updatedAt: START + 5_000,
+          },
+          {
+            sourceId: id,
+            logType: ACTIVITY,
+            day: '2026-03-06',
+            records: 0,
+            lastFullReadAt: null,
+            state: 'failed',
+            ambiguous: true,
+            gainedAfterComplete: 0,
+            lastError: 'page boundary',
+            updatedAt: START + 5_000,
+          },
         ]);
         await store.updateStream(id, ACTIVITY, {}, [{ day: '2026-03-06', ambiguous: false, lastError: null }]);
         expect((await store.listDayCoverage(id, ACTIVITY, '2026-03-06', '2026-03-06'))[0]).toMatchObject({ ambiguous: false, lastError: null, state: 'failed' });
@@ -356,11 +448,13 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
       beforeEach(async () => {
         a = (await store.createSource(sampleSource({ name: 'a' }))).id;
         b = (await store.createSource(sampleSource({ name: 'b' }))).id;
-        await store.commitPage(page(a, [
-          sampleEvent('a1', t0, 'Alice@Example.com', '203.0.113.7'),
-          sampleEvent('a2', t0 + 1_000, 'bob@example.com', '2001:db8::1'),
-          sampleEvent('a3', t0 + 2_000, 'alice@example.com', '198.51.100.2'),
-        ]));
+        await store.commitPage(
+          page(a, [
+            sampleEvent('a1', t0, 'Alice@Example.com', '203.0.113.7'),
+            sampleEvent('a2', t0 + 1_000, 'bob@example.com', '2001:db8::1'),
+            sampleEvent('a3', t0 + 2_000, 'alice@example.com', '198.51.100.2'),
+          ]),
+        );
         await store.commitPage({ ...page(a, [sampleEvent('a4', t0 + 1_000, 'carol@example.com', '203.0.113.7')]), logType: OPERATION });
         await store.commitPage(page(b, [sampleEvent('b1', t0 + 500, 'ALICE@example.com', '192.0.2.1')]));
       });
@@ -414,9 +508,19 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         a = (await store.createSource(sampleSource({ name: 'ops' }))).id;
         await store.commitPage({
           ...page(a, [
-            sampleOperationEvent('o1', t0, { category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off', changes: ['Sign in with Two-Factor Authentication'] }),
+            sampleOperationEvent('o1', t0, {
+              category_type: 'Account',
+              action: 'Update',
+              operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
+              changes: ['Sign in with Two-Factor Authentication'],
+            }),
             sampleOperationEvent('o2', t0 + 1_000, { category_type: 'User', action: 'Add', operation_detail: 'Add User bob@example.com 100% of_the time' }),
-            sampleOperationEvent('o3', t0 + 2_000, { category_type: 'account', action: 'UPDATE', operation_detail: 'Meeting - Require passcode: from On to Off', changes: ['Require a passcode', 'Waiting Room'] }),
+            sampleOperationEvent('o3', t0 + 2_000, {
+              category_type: 'account',
+              action: 'UPDATE',
+              operation_detail: 'Meeting - Require passcode: from On to Off',
+              changes: ['Require a passcode', 'Waiting Room'],
+            }),
           ]),
           logType: OPERATION,
         });
@@ -490,11 +594,13 @@ export function describeStoreContract(name: string, openStore: (options: StoreCo
         const drop = (await store.createSource(sampleSource({ name: 'drop' }))).id;
         const t = Date.parse('2026-03-08T10:00:00Z');
         for (const id of [keep, drop]) {
-          await store.commitPage(page(id, [sampleEvent(`${id}-e1`, t)], {
-            failures: [sampleFailure(`${id}-f1`, '2026-03-08', START)],
-            days: [{ day: '2026-03-08', state: 'complete' }],
-            stream: { readingPages: 3 },
-          }));
+          await store.commitPage(
+            page(id, [sampleEvent(`${id}-e1`, t)], {
+              failures: [sampleFailure(`${id}-f1`, '2026-03-08', START)],
+              days: [{ day: '2026-03-08', state: 'complete' }],
+              stream: { readingPages: 3 },
+            }),
+          );
         }
 
         expect(await store.removeSource(drop)).toBe(true);

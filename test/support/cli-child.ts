@@ -86,11 +86,7 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
  * (by its pid) and the call rejects, so a hanging command fails its test
  * instead of outliving it.
  */
-export async function runCli(
-  args: string[],
-  env: Record<string, string | undefined>,
-  options: SpawnOptions & { timeoutMs?: number } = {},
-): Promise<CliResult> {
+export async function runCli(args: string[], env: Record<string, string | undefined>, options: SpawnOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
   const run = spawnCli(args, env, options);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
