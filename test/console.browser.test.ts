@@ -286,17 +286,15 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
   });
 
   it('an alert appears after Zoom emits a two-factor-disabled change', async () => {
-    sim
-      .account(ACCOUNT_ID)
-      .addRecords('Zoom.Operation', [
-        {
-          time: '2026-03-10T11:30:00Z',
-          operator: 'mallory@example.com',
-          category_type: 'Account',
-          action: 'Update',
-          operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off ',
-        },
-      ]);
+    sim.account(ACCOUNT_ID).addRecords('Zoom.Operation', [
+      {
+        time: '2026-03-10T11:30:00Z',
+        operator: 'mallory@example.com',
+        category_type: 'Account',
+        action: 'Update',
+        operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off ',
+      },
+    ]);
     await collectAll();
     await page.goto(`${base}/alerts`);
     const title = "Zoom User [mallory@example.com] disabled your organization's setting to sign in with Two-Factor Authentication.";
