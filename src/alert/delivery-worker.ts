@@ -132,7 +132,8 @@ export class DeliveryWorker {
     const fields = { deliveryId: delivery.id, alertId: delivery.alertId, destination: destination?.name ?? delivery.destinationId, attempt: delivery.attempts + 1 };
     if (result.ok) logger.info(fields, `alert ${delivery.notice} delivered to ${fields.destination}`);
     else if (retryAt === null) logger.error({ ...fields, status: result.status }, `alert delivery to ${fields.destination} failed for good: ${result.message}`);
-    else logger.warn({ ...fields, status: result.status, retryAt: new Date(retryAt).toISOString() }, `alert delivery to ${fields.destination} failed, will retry: ${result.message}`);
+    else
+      logger.warn({ ...fields, status: result.status, retryAt: new Date(retryAt).toISOString() }, `alert delivery to ${fields.destination} failed, will retry: ${result.message}`);
   }
 }
 

@@ -13,9 +13,7 @@ const SENDERS = {
   log: logSender,
 } satisfies Record<DestinationKind, DestinationSender>;
 
-export const DESTINATION_SENDERS: ReadonlyMap<DestinationKind, DestinationSender> = new Map(
-  Object.entries(SENDERS) as [DestinationKind, DestinationSender][],
-);
+export const DESTINATION_SENDERS: ReadonlyMap<DestinationKind, DestinationSender> = new Map(Object.entries(SENDERS) as [DestinationKind, DestinationSender][]);
 
 /** The sender for `kind`; throws on a kind unknown to this build (e.g. a row written by a newer version). */
 export function senderFor(kind: DestinationKind): DestinationSender {

@@ -377,12 +377,15 @@ export interface AlertDetail {
   rule: { description: string; runbook: string; reference: string; tags: string[]; mitre: string[] } | null;
   /** The matched events (up to 100). */
   events: EventView[];
-  deliveries: { id: string; destinationName: string; notice: 'raised' | 'resolved'; state: 'pending' | 'delivered' | 'failed'; attempts: number; lastError: string | null; deliveredAt: string | null }[];
-}
-/** POST /api/alerts/:id/status { status, note? } -> AlertView */
-export interface AlertStatusRequest {
-  status: AlertStatus;
-  note?: string;
+  deliveries: {
+    id: string;
+    destinationName: string;
+    notice: 'raised' | 'resolved';
+    state: 'pending' | 'delivered' | 'failed';
+    attempts: number;
+    lastError: string | null;
+    deliveredAt: string | null;
+  }[];
 }
 
 // --- destinations ---------------------------------------------------------------------

@@ -47,7 +47,7 @@ export function prepareDummyHash(): Promise<string> {
  */
 export async function checkPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
   const target = passwordHash ?? (await prepareDummyHash());
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await verify(target, password);
   } catch {

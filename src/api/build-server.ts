@@ -126,7 +126,7 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
       if (!session || !csrfTokenMatches(session, request.headers['x-csrf-token'])) {
         return sendError(reply, 403, {
           code: 'csrf',
-          message: 'This request lacks the session\'s CSRF token.',
+          message: "This request lacks the session's CSRF token.",
           fix: 'Send the csrfToken from GET /api/session as the X-CSRF-Token header (reload the console if it was open before you signed in again).',
         });
       }
@@ -164,7 +164,7 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
     const lastSegment = url.slice(url.lastIndexOf('/') + 1);
     if ((request.method === 'GET' || request.method === 'HEAD') && !lastSegment.includes('.')) {
       if (consoleBuilt) {
-        const html = await readFile(path.join(consoleDir!, 'index.html'));
+        const html = await readFile(path.join(consoleDir, 'index.html'));
         return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
       }
       if (url === '/') return reply.code(200).type('text/plain; charset=utf-8').send(NOT_BUILT_PAGE);
@@ -208,7 +208,7 @@ export function errorResponse(error: unknown): { status: number; body: ApiError 
   if (Array.isArray(fastifyError.validation)) {
     const where = fastifyError.validationContext ?? 'request';
     const fields = fastifyError.validation.map((v) => {
-      const params = (v.params ?? {}) as Record<string, unknown>;
+      const params = v.params ?? {};
       const base = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
       const extra = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : '';
       const field = [base, extra].filter(Boolean).join('.') || where;
@@ -218,13 +218,7 @@ export function errorResponse(error: unknown): { status: number; body: ApiError 
   }
   if (error instanceof ZoomError) return { status: 502, body: { code: String(error.code), message: error.message, fix: error.fix } };
   if (error instanceof ActionableError) {
-    const status = /^unknown_/.test(error.code)
-      ? 404
-      : /^duplicate_/.test(error.code)
-        ? 409
-        : /^(bad_config|validation|invalid_)/.test(error.code)
-          ? 400
-          : 500;
+    const status = /^unknown_/.test(error.code) ? 404 : /^duplicate_/.test(error.code) ? 409 : /^(bad_config|validation|invalid_)/.test(error.code) ? 400 : 500;
     return { status, body: { code: error.code, message: error.message, fix: error.fix } };
   }
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;

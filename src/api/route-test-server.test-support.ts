@@ -53,5 +53,14 @@ export async function startRouteTestServer(
   });
   for (const { plugin, prefix } of plugins) await server.register(plugin, { ...context, prefix });
   await server.ready();
-  return { server, context, app, clock, close: async () => { await server.close(); await store.close(); } };
+  return {
+    server,
+    context,
+    app,
+    clock,
+    close: async () => {
+      await server.close();
+      await store.close();
+    },
+  };
 }

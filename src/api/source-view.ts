@@ -6,7 +6,6 @@ import { utcDay } from '../shared/clock.js';
 import type { AlertRecord } from '../store/alert-store.js';
 import type { Heartbeat } from '../store/health-store.js';
 import type { SourceRecord, Store, StreamError, StreamState } from '../store/store.js';
-import { REPORT_STREAMS } from '../zoom/report-records.js';
 
 const HOUR_MS = 3_600_000;
 const SPARK_HOURS = 24;
@@ -64,17 +63,11 @@ export function streamView(state: StreamState): StreamView {
   };
 }
 
-export async function loadStreams(store: Store, sourceId: string): Promise<StreamState[]> {
-  return Promise.all(REPORT_STREAMS.map((stream) => store.getStreamState(sourceId, stream.logType)));
-}
-
 /** Events per hour, oldest first, over the 24 hours ending with the current hour. */
 export async function hourlySparkline(store: Store, sourceId: string, nowMs: number): Promise<number[]> {
   const end = Math.floor(nowMs / HOUR_MS) * HOUR_MS + HOUR_MS;
   const start = end - SPARK_HOURS * HOUR_MS;
-  return Promise.all(
-    Array.from({ length: SPARK_HOURS }, (_, i) => store.countEvents({ sourceId, sinceMs: start + i * HOUR_MS, untilMs: start + (i + 1) * HOUR_MS })),
-  );
+  return Promise.all(Array.from({ length: SPARK_HOURS }, (_, i) => store.countEvents({ sourceId, sinceMs: start + i * HOUR_MS, untilMs: start + (i + 1) * HOUR_MS })));
 }
 
 export async function buildSourceView(store: Store, source: SourceRecord, nowMs: number, loaded?: LoadedHealth): Promise<SourceView> {
@@ -84,7 +77,11 @@ export async function buildSourceView(store: Store, source: SourceRecord, nowMs:
     hourlySparkline(store, source.id, nowMs),
     store.countEvents({ sourceId: source.id, sinceMs: nowMs - SPARK_HOURS * HOUR_MS, untilMs: nowMs + 1 }),
   ]);
-  const newestError = states.map((s) => s.lastError).filter((e): e is StreamError => e !== null).sort((a, b) => b.at - a.at)[0] ?? null;
+  const newestError =
+    states
+      .map((s) => s.lastError)
+      .filter((e): e is StreamError => e !== null)
+      .sort((a, b) => b.at - a.at)[0] ?? null;
   return {
     id: source.id,
     name: source.name,

@@ -165,7 +165,11 @@ export class WindowIngest {
       return result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs;
     };
     const hashes = records.map(contentHash);
-    const { counted, ambiguous } = this.#counter.addPage(hashes, (hash) => hash, (i) => timeOf(i) === null);
+    const { counted, ambiguous } = this.#counter.addPage(
+      hashes,
+      (hash) => hash,
+      (i) => timeOf(i) === null,
+    );
     const batch = this.#batch;
     const eventTimes: number[] = [];
 

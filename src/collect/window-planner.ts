@@ -82,7 +82,14 @@ export function settleAtMs(day: string, settleDays: number): number {
 }
 
 /** Why `day` needs a full read now, or undefined. */
-function reasonToRead(day: string, coverage: DayCoverage | undefined, nowMs: number, settings: PlanSettings, reconcile: boolean, reconcileIntervalMs: number): ReadReason | undefined {
+function reasonToRead(
+  day: string,
+  coverage: DayCoverage | undefined,
+  nowMs: number,
+  settings: PlanSettings,
+  reconcile: boolean,
+  reconcileIntervalMs: number,
+): ReadReason | undefined {
   if (!coverage || coverage.lastFullReadAt === null) return 'backfill';
   if (coverage.state === 'failed') return 'retry';
   const settled = nowMs >= settleAtMs(day, settings.settleDays);

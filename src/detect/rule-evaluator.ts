@@ -34,7 +34,7 @@ export interface RuleEvaluation {
 }
 
 const NO_ERRORS: RuleErrorOutcome[] = [];
-const NO_MATCH: RuleEvaluation = Object.freeze({ match: null, errors: NO_ERRORS }) as RuleEvaluation;
+const NO_MATCH: RuleEvaluation = Object.freeze({ match: null, errors: NO_ERRORS });
 
 /**
  * Runs one rule on one event, as Panther does: `rule` decides; for a match,

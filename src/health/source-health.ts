@@ -87,7 +87,12 @@ export function sourceHealth(input: HealthInput): SourceHealth {
   const result = (state: HealthState, cause: string, fix: string, since: number | null): SourceHealth => ({ state, cause, fix, since, lastEventMs, lastPollMs });
 
   if (source.authKind === 'authorization_code' && !source.hasRefreshToken) {
-    return result('setup_incomplete', 'Not authorized in Zoom yet.', 'Finish the setup: authorize the app (an admin with the report permissions approves it in Zoom), then run the check.', null);
+    return result(
+      'setup_incomplete',
+      'Not authorized in Zoom yet.',
+      'Finish the setup: authorize the app (an admin with the report permissions approves it in Zoom), then run the check.',
+      null,
+    );
   }
   if (source.setupFinished === false) {
     return result(

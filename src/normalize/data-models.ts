@@ -51,7 +51,7 @@ const OPERATION_INDEX: ReadonlyMap<string, ReadonlyMap<string, readonly Operatio
   const index = new Map<string, Map<string, OperationEventTypeRow[]>>();
   for (const row of OPERATION_EVENT_TYPES) {
     let byAction = index.get(row.categoryType);
-    if (!byAction) index.set(row.categoryType, (byAction = new Map()));
+    if (!byAction) index.set(row.categoryType, (byAction = new Map<string, OperationEventTypeRow[]>()));
     let rows = byAction.get(row.action);
     if (!rows) byAction.set(row.action, (rows = []));
     rows.push(row);
@@ -133,4 +133,3 @@ export function operationDetailUdm(event: Readonly<Record<string, unknown>>): Re
       return {};
   }
 }
-

@@ -22,6 +22,11 @@ export function eventCsvLine(columns: readonly string[], event: Record<string, u
 /** RFC 4180: quote cells holding a comma, quote or line break; arrays joined with `;`, objects as JSON. */
 export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
-  const text = Array.isArray(value) ? value.join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return csvText(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return csvText(String(value));
+  return csvText(Array.isArray(value) ? value.join(';') : (JSON.stringify(value) ?? ''));
+}
+
+function csvText(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

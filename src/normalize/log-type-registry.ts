@@ -44,7 +44,7 @@ function loadSchema(entry: LogTypeEntry, schemaDir: URL): PantherSchema {
     text = readFileSync(url, 'utf8');
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`cannot read schema file ${entry.schemaFile} for ${entry.logType}: ${why}`);
+    throw new Error(`cannot read schema file ${entry.schemaFile} for ${entry.logType}: ${why}`, { cause: err });
   }
   const schema = parsePantherSchema(text, entry.schemaFile);
   if (schema.schema !== entry.logType) {
@@ -58,9 +58,7 @@ function loadSchema(entry: LogTypeEntry, schemaDir: URL): PantherSchema {
  * (default: the repo's `schemas/`). Reads synchronously: it runs once at start.
  */
 export function loadNormalizers(schemaDir: URL = DEFAULT_SCHEMA_DIR): Map<LogType, Normalizer> {
-  return new Map(
-    LOG_TYPES.map((entry) => [entry.logType, compileSchema(loadSchema(entry, schemaDir), entry.logType, entry.dataModel)]),
-  );
+  return new Map(LOG_TYPES.map((entry) => [entry.logType, compileSchema(loadSchema(entry, schemaDir), entry.logType, entry.dataModel)]));
 }
 
 const schemaCache = new Map<LogType, PantherSchema>();

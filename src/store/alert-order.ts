@@ -42,10 +42,7 @@ export function afterPosition(sort: AlertSort, position: AlertPosition): (eb: Al
   return (eb) =>
     eb.or(
       keys.map((key, i) =>
-        eb.and([
-          ...keys.slice(0, i).map((earlier) => eb(earlier.sql, '=', earlier.value(position))),
-          eb(key.sql, key.direction === 'desc' ? '<' : '>', key.value(position)),
-        ]),
+        eb.and([...keys.slice(0, i).map((earlier) => eb(earlier.sql, '=', earlier.value(position))), eb(key.sql, key.direction === 'desc' ? '<' : '>', key.value(position))]),
       ),
     );
 }

@@ -218,10 +218,16 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         };
         for (const sort of ALERT_SORTS) {
           const want = [...records].sort(expected[sort]).map((a) => a.dedup);
-          expect((await store.listAlerts({ sort, limit: 1000 })).map((a) => a.dedup), sort).toEqual(want);
+          expect(
+            (await store.listAlerts({ sort, limit: 1000 })).map((a) => a.dedup),
+            sort,
+          ).toEqual(want);
           for (const pageSize of [1, 2, 4]) {
             const { pages } = await allPages({ sort }, pageSize);
-            expect(pages.flat().map((a) => a.dedup), `${sort}, pages of ${pageSize}`).toEqual(want);
+            expect(
+              pages.flat().map((a) => a.dedup),
+              `${sort}, pages of ${pageSize}`,
+            ).toEqual(want);
           }
         }
         // The ties are there: the test would not catch a missing tie-break without them.
@@ -270,10 +276,14 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         await store.setRuleEnabled('Zoom.A', false);
         await store.setRuleEnabled('Zoom.B', true);
         await store.setRuleEnabled('Zoom.A', true);
-        expect(await store.ruleEnabledOverrides()).toEqual(new Map([['Zoom.A', true], ['Zoom.B', true]]));
+        expect(await store.ruleEnabledOverrides()).toEqual(
+          new Map([
+            ['Zoom.A', true],
+            ['Zoom.B', true],
+          ]),
+        );
       });
     });
-
 
     it('removing a source drops its queued detections and rule errors and keeps its alerts', async () => {
       await storeEvents('a', 'b', 'c');

@@ -53,7 +53,10 @@ export function describeDestinationStoreContract(name: string, openStore: (optio
 
         const due = await store.dueDeliveries(START, 10);
         expect(due.map((d) => [d.destinationId, d.notice, d.state, d.attempts]).sort()).toEqual(
-          [[all.id, 'raised', 'pending', 0], [hook.id, 'raised', 'pending', 0]].sort(),
+          [
+            [all.id, 'raised', 'pending', 0],
+            [hook.id, 'raised', 'pending', 0],
+          ].sort(),
         );
         const toHook = due.find((d) => d.destinationId === hook.id)!;
         const toAll = due.find((d) => d.destinationId === all.id)!;
@@ -64,7 +67,10 @@ export function describeDestinationStoreContract(name: string, openStore: (optio
         await store.recordDeliveryAttempt({ deliveryId: toHook.id, at: START + 30_000, ok: false, status: 400, message: 'HTTP 400', durationMs: 5, retryAt: null });
         const states = await store.listDeliveries({ alertId: alert!.id });
         expect(states.map((d) => [d.destinationId, d.state, d.attempts, d.lastStatus]).sort()).toEqual(
-          [[all.id, 'delivered', 1, null], [hook.id, 'failed', 2, 400]].sort(),
+          [
+            [all.id, 'delivered', 1, null],
+            [hook.id, 'failed', 2, 400],
+          ].sort(),
         );
         expect((await store.listDeliveryAttempts(toHook.id)).map((a) => [a.attempt, a.ok, a.status, a.message])).toEqual([
           [1, false, 503, 'HTTP 503'],
@@ -75,7 +81,12 @@ export function describeDestinationStoreContract(name: string, openStore: (optio
         // Resolving tells the destinations that were told about it.
         await store.setAlertStatus(alert!.id, 'resolved');
         const resolved = await store.dueDeliveries(clock.now(), 10);
-        expect(resolved.map((d) => [d.destinationId, d.notice]).sort()).toEqual([[all.id, 'resolved'], [hook.id, 'resolved']].sort());
+        expect(resolved.map((d) => [d.destinationId, d.notice]).sort()).toEqual(
+          [
+            [all.id, 'resolved'],
+            [hook.id, 'resolved'],
+          ].sort(),
+        );
       });
 
       it('removing a destination drops its pending deliveries', async () => {

@@ -43,13 +43,40 @@ export function describeEventStoreContract(name: string, openStore: (options: St
 
         expect(result.insertedEventIds).toEqual(['r1', 'r2', 'r3']);
         expect(result.insertedFailures).toBe(0);
-        expect(result.insertedPerDay).toEqual(new Map([['2026-03-08', 2], ['2026-03-09', 1]]));
+        expect(result.insertedPerDay).toEqual(
+          new Map([
+            ['2026-03-08', 2],
+            ['2026-03-09', 1],
+          ]),
+        );
         expect(result.gainedAfterComplete).toEqual(new Map());
 
         const coverage = await store.listDayCoverage(id, ACTIVITY, '2026-03-01', '2026-03-31');
         expect(coverage).toEqual([
-          { sourceId: id, logType: ACTIVITY, day: '2026-03-08', records: 2, lastFullReadAt: null, state: 'open', ambiguous: false, gainedAfterComplete: 0, lastError: null, updatedAt: START },
-          { sourceId: id, logType: ACTIVITY, day: '2026-03-09', records: 1, lastFullReadAt: null, state: 'open', ambiguous: false, gainedAfterComplete: 0, lastError: null, updatedAt: START },
+          {
+            sourceId: id,
+            logType: ACTIVITY,
+            day: '2026-03-08',
+            records: 2,
+            lastFullReadAt: null,
+            state: 'open',
+            ambiguous: false,
+            gainedAfterComplete: 0,
+            lastError: null,
+            updatedAt: START,
+          },
+          {
+            sourceId: id,
+            logType: ACTIVITY,
+            day: '2026-03-09',
+            records: 1,
+            lastFullReadAt: null,
+            state: 'open',
+            ambiguous: false,
+            gainedAfterComplete: 0,
+            lastError: null,
+            updatedAt: START,
+          },
         ]);
         expect(await store.listDayCoverage(id, OPERATION, '2026-03-01', '2026-03-31')).toEqual([]);
         expect(await store.getStreamState(id, ACTIVITY)).toMatchObject({ readingWindow: '2026-03-08..2026-03-09', readingPages: 1 });
@@ -75,7 +102,11 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         const [day] = await store.listDayCoverage(id, ACTIVITY, '2026-03-08', '2026-03-08');
         expect(day?.records).toBe(3);
         const stored = await collect(store.queryEvents({ sourceId: id }));
-        expect(stored.map((e) => [e.rowId, e.storedAt])).toEqual([['r1', START], ['r2', START], ['r3', START + 60_000]]);
+        expect(stored.map((e) => [e.rowId, e.storedAt])).toEqual([
+          ['r1', START],
+          ['r2', START],
+          ['r3', START + 60_000],
+        ]);
         expect(stored[0]?.event).toEqual(sampleEvent('r1', t).event);
         // The duplicate did not add its indicators twice.
         expect(await store.countEvents({ email: 'alice@example.com' })).toBe(3);
@@ -88,9 +119,16 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         let [day] = await store.listDayCoverage(id, ACTIVITY, '2026-03-07', '2026-03-07');
         expect(day).toMatchObject({ records: 1, state: 'complete', lastFullReadAt: START, gainedAfterComplete: 0 });
 
-        const late = await store.commitPage(page(id, [sampleEvent('r1', t), sampleEvent('late1', t - 5), sampleEvent('late2', t - 4), sampleEvent('r9', Date.parse('2026-03-08T00:00:01Z'))]));
+        const late = await store.commitPage(
+          page(id, [sampleEvent('r1', t), sampleEvent('late1', t - 5), sampleEvent('late2', t - 4), sampleEvent('r9', Date.parse('2026-03-08T00:00:01Z'))]),
+        );
         expect(late.gainedAfterComplete).toEqual(new Map([['2026-03-07', 2]]));
-        expect(late.insertedPerDay).toEqual(new Map([['2026-03-07', 2], ['2026-03-08', 1]]));
+        expect(late.insertedPerDay).toEqual(
+          new Map([
+            ['2026-03-07', 2],
+            ['2026-03-08', 1],
+          ]),
+        );
         [day] = await store.listDayCoverage(id, ACTIVITY, '2026-03-07', '2026-03-07');
         expect(day).toMatchObject({ records: 3, state: 'complete', gainedAfterComplete: 2 });
 
@@ -106,7 +144,12 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         const failures = [sampleFailure('f2', '2026-03-08', START + 5), sampleFailure('f1', '2026-03-08', START + 5), sampleFailure('f3', '2026-03-09', START)];
         const result = await store.commitPage(page(id, [sampleEvent('r1', t)], { failures }));
         expect(result.insertedFailures).toBe(3);
-        expect(result.insertedPerDay).toEqual(new Map([['2026-03-08', 3], ['2026-03-09', 1]]));
+        expect(result.insertedPerDay).toEqual(
+          new Map([
+            ['2026-03-08', 3],
+            ['2026-03-09', 1],
+          ]),
+        );
         const again = await store.commitPage(page(id, [], { failures }));
         expect(again.insertedFailures).toBe(0);
         expect((await store.listDayCoverage(id, ACTIVITY, '2026-03-08', '2026-03-09')).map((d) => d.records)).toEqual([3, 1]);
@@ -162,11 +205,13 @@ export function describeEventStoreContract(name: string, openStore: (options: St
       beforeEach(async () => {
         a = (await store.createSource(sampleSource({ name: 'a' }))).id;
         b = (await store.createSource(sampleSource({ name: 'b' }))).id;
-        await store.commitPage(page(a, [
-          sampleEvent('a1', t0, 'Alice@Example.com', '203.0.113.7'),
-          sampleEvent('a2', t0 + 1_000, 'bob@example.com', '2001:db8::1'),
-          sampleEvent('a3', t0 + 2_000, 'alice@example.com', '198.51.100.2'),
-        ]));
+        await store.commitPage(
+          page(a, [
+            sampleEvent('a1', t0, 'Alice@Example.com', '203.0.113.7'),
+            sampleEvent('a2', t0 + 1_000, 'bob@example.com', '2001:db8::1'),
+            sampleEvent('a3', t0 + 2_000, 'alice@example.com', '198.51.100.2'),
+          ]),
+        );
         await store.commitPage({ ...page(a, [sampleEvent('a4', t0 + 1_000, 'carol@example.com', '203.0.113.7')]), logType: OPERATION });
         await store.commitPage(page(b, [sampleEvent('b1', t0 + 500, 'ALICE@example.com', '192.0.2.1')]));
       });
@@ -220,9 +265,19 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         a = (await store.createSource(sampleSource({ name: 'ops' }))).id;
         await store.commitPage({
           ...page(a, [
-            sampleOperationEvent('o1', t0, { category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off', changes: ['Sign in with Two-Factor Authentication'] }),
+            sampleOperationEvent('o1', t0, {
+              category_type: 'Account',
+              action: 'Update',
+              operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
+              changes: ['Sign in with Two-Factor Authentication'],
+            }),
             sampleOperationEvent('o2', t0 + 1_000, { category_type: 'User', action: 'Add', operation_detail: 'Add User bob@example.com 100% of_the time' }),
-            sampleOperationEvent('o3', t0 + 2_000, { category_type: 'account', action: 'UPDATE', operation_detail: 'Meeting - Require passcode: from On to Off', changes: ['Require a passcode', 'Waiting Room'] }),
+            sampleOperationEvent('o3', t0 + 2_000, {
+              category_type: 'account',
+              action: 'UPDATE',
+              operation_detail: 'Meeting - Require passcode: from On to Off',
+              changes: ['Require a passcode', 'Waiting Room'],
+            }),
           ]),
           logType: OPERATION,
         });

@@ -1,35 +1,13 @@
 import { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
-import type {
-  AlertFilter,
-  AlertQuery,
-  AlertRecord,
-  RuleErrorQuery,
-  RuleErrorRecord,
-} from './alert-store.js';
-import type {
-  DeliveryAttemptRecord,
-  DeliveryQuery,
-  DeliveryRecord,
-  DestinationPatch,
-  DestinationRecord,
-  NewDestination,
-} from './destination-store.js';
+import type { AlertFilter, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
+import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { AlertRepository } from './alert-repository.js';
 import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
-import type {
-  ApiTokenRecord,
-  NewApiToken,
-  NewSession,
-  NewUser,
-  SessionPolicy,
-  SessionRecord,
-  TakenAuthorization,
-  UserRecord,
-} from './auth-store.js';
+import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, TakenAuthorization, UserRecord } from './auth-store.js';
 import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import type { DestinationSecret } from '../domain/destination-settings.js';
 import { CoverageReader } from './coverage-reader.js';
@@ -38,18 +16,7 @@ import { SecretBox } from './secret-box.js';
 import { SourceRepository } from './source-repository.js';
 import { HealthRepository } from './health-repository.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
-import type {
-  ClassificationFailure,
-  DayCoverage,
-  EventQuery,
-  FailureQuery,
-  NewSource,
-  SourceCredentials,
-  SourcePatch,
-  SourceRecord,
-  StoredEvent,
-  StreamState,
-} from './store.js';
+import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
 import type { StoreTables } from './store-tables.js';
 
 /**

@@ -163,7 +163,11 @@ async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): 
         })
         .execute();
     }
-    await trx.insertInto('alert_events').values({ alert_id: alertId, row_id: match.rowId }).onConflict((oc) => oc.doNothing()).execute();
+    await trx
+      .insertInto('alert_events')
+      .values({ alert_id: alertId, row_id: match.rowId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     if (raisedNow) {
       const alert = toAlertRecord(await trx.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirstOrThrow());
       destinations ??= (await trx.selectFrom('destinations').selectAll().where('enabled', '=', 1).orderBy('created_at').orderBy('id').execute()).map(toDestinationRecord);

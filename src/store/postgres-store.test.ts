@@ -59,8 +59,28 @@ forEachStoreTarget((target) => {
       const applied = await adminQuery(`SELECT name FROM "${schema}".kysely_migration ORDER BY name`);
       expect(applied.rows.map((r: { name: string }) => r.name)).toEqual(Object.keys(MIGRATIONS));
       const tables = await tablesOf(schema);
-      for (const t of ['alert_events', 'alerts', 'api_tokens', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts', 'destinations',
-        'detection_pending', 'event_indicators', 'events', 'meta', 'oauth_states', 'rule_errors', 'rule_settings', 'sessions', 'setup_tokens', 'sources', 'streams', 'users']) {
+      for (const t of [
+        'alert_events',
+        'alerts',
+        'api_tokens',
+        'classification_failures',
+        'day_coverage',
+        'deliveries',
+        'delivery_attempts',
+        'destinations',
+        'detection_pending',
+        'event_indicators',
+        'events',
+        'meta',
+        'oauth_states',
+        'rule_errors',
+        'rule_settings',
+        'sessions',
+        'setup_tokens',
+        'sources',
+        'streams',
+        'users',
+      ]) {
         expect(tables).toContain(t);
       }
     });
@@ -72,7 +92,7 @@ forEachStoreTarget((target) => {
       await store.close();
       // Back to the previous version's schema, data kept (the key check row in meta stays, as it would have been written at open).
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
-      const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+      const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
       const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider, migrationTableSchema: schema }).migrateTo('001-initial');
       await kysely.destroy();
       expect(error).toBeUndefined();
@@ -137,7 +157,7 @@ forEachStoreTarget((target) => {
 
     it('two stores (two pools) commit overlapping pages at once: each row stored once, inserted ids disjoint, day records equal rows', async () => {
       const [a, b] = await Promise.all([open(), open()]);
-      const source = await a!.createSource(sampleSource());
+      const source = await a.createSource(sampleSource());
       const base = Date.parse('2026-03-07T00:00:00Z');
       const rows: EventRow[] = [];
       for (let i = 0; i < 600; i++) rows.push(sampleEvent(`r${String(i).padStart(4, '0')}`, base + i * 6 * 60_000));
@@ -167,25 +187,25 @@ forEachStoreTarget((target) => {
         );
         return ids;
       };
-      const [idsA, idsB] = await Promise.all([run(a!, pages(0, 450, false)), run(b!, pages(150, 600, true))]);
-      const all = [...idsA!, ...idsB!];
+      const [idsA, idsB] = await Promise.all([run(a, pages(0, 450, false)), run(b, pages(150, 600, true))]);
+      const all = [...idsA, ...idsB];
       expect(new Set(all).size).toBe(all.length);
       expect(all.length).toBe(600);
-      expect(await a!.countEvents({})).toBe(600);
-      expect(await b!.countPendingDetection()).toBe(600);
-      const coverage = await a!.listDayCoverage(source.id, 'Zoom.Activity', '2026-03-01', '2026-03-31');
+      expect(await a.countEvents({})).toBe(600);
+      expect(await b.countPendingDetection()).toBe(600);
+      const coverage = await a.listDayCoverage(source.id, 'Zoom.Activity', '2026-03-01', '2026-03-31');
       const perDay = new Map<string, number>();
       for (const row of rows) perDay.set(row.day, (perDay.get(row.day) ?? 0) + 1);
       expect(new Map(coverage.map((d) => [d.day, d.records]))).toEqual(perDay);
-      expect(await a!.countEvents({ email: 'alice@example.com' })).toBe(600);
+      expect(await a.countEvents({ email: 'alice@example.com' })).toBe(600);
     });
 
     it('two concurrent commitDetection calls over overlapping rows: claimed once in all, one alert counting every match', async () => {
       const [a, b] = await Promise.all([open(), open()]);
-      const source = await a!.createSource(sampleSource());
+      const source = await a.createSource(sampleSource());
       const base = Date.parse('2026-03-10T09:00:00Z');
       const events = Array.from({ length: 200 }, (_, i) => sampleEvent(`d${String(i).padStart(4, '0')}`, base + i * 1000));
-      await a!.commitPage({ sourceId: source.id, logType: 'Zoom.Activity', events, failures: [], days: [], stream: {} });
+      await a.commitPage({ sourceId: source.id, logType: 'Zoom.Activity', events, failures: [], days: [], stream: {} });
       const match = (e: EventRow): RuleMatchRow => ({
         ruleId: 'Test.Rule',
         rowId: e.rowId,
@@ -200,19 +220,15 @@ forEachStoreTarget((target) => {
         threshold: 1,
       });
       const commitOn = (store: Store, slice: EventRow[]) => store.commitDetection({ rowIds: slice.map((e) => e.rowId), matches: slice.map(match), errors: [] });
-      const results = await Promise.all([
-        commitOn(a!, events.slice(0, 140)),
-        commitOn(b!, events.slice(60, 200)),
-        commitOn(b!, events.slice(0, 200).reverse()),
-      ]);
+      const results = await Promise.all([commitOn(a, events.slice(0, 140)), commitOn(b, events.slice(60, 200)), commitOn(b, events.slice(0, 200).reverse())]);
       expect(results.reduce((n, r) => n + r.claimed, 0)).toBe(200);
       expect(results.reduce((n, r) => n + r.matched, 0)).toBe(200);
-      expect(await a!.countPendingDetection()).toBe(0);
-      const alerts = await a!.listAlerts({ ruleId: 'Test.Rule' });
+      expect(await a.countPendingDetection()).toBe(0);
+      const alerts = await a.listAlerts({ ruleId: 'Test.Rule' });
       expect(alerts).toHaveLength(1);
       expect(alerts[0]!.eventCount).toBe(200);
       expect(results.reduce((n, r) => n + r.raised.length, 0)).toBe(1);
-      expect(await a!.alertRowIds(alerts[0]!.id, 1000)).toHaveLength(200);
+      expect(await a.alertRowIds(alerts[0]!.id, 1000)).toHaveLength(200);
     });
   });
 });

@@ -11,8 +11,3 @@ export function newSourceId(): string {
   for (const byte of bytes) id += BASE32[byte & 31];
   return id;
 }
-
-/** Whether `text` has the shape of a source id. */
-export function isSourceId(text: string): boolean {
-  return /^src_[a-z2-7]{10}$/.test(text);
-}

@@ -55,7 +55,7 @@ export function describeSourceStoreContract(name: string, openStore: (options: S
         expect(await store.getSource('src_aaaaaaaaaa')).toBeUndefined();
       });
 
-      it('keeps whether a source\'s setup was finished: true unless created as a draft, until updated', async () => {
+      it("keeps whether a source's setup was finished: true unless created as a draft, until updated", async () => {
         const finished = await store.createSource(sampleSource());
         expect(finished.setupFinished).toBe(true);
         const draft = await store.createSource(sampleSource({ name: 'Draft', paused: true, setupFinished: false }));
@@ -99,8 +99,16 @@ export function describeSourceStoreContract(name: string, openStore: (options: S
       it('returns a default state for a stream never touched', async () => {
         const { id } = await store.createSource(sampleSource());
         expect(await store.getStreamState(id, OPERATION)).toEqual({
-          sourceId: id, logType: OPERATION, newestEventTimeMs: null, lastPollAt: null, lastSuccessAt: null,
-          readingWindow: null, readingPages: 0, lastError: null, consecutiveFailures: 0, nextAttemptAt: null,
+          sourceId: id,
+          logType: OPERATION,
+          newestEventTimeMs: null,
+          lastPollAt: null,
+          lastSuccessAt: null,
+          readingWindow: null,
+          readingPages: 0,
+          lastError: null,
+          consecutiveFailures: 0,
+          nextAttemptAt: null,
         });
       });
 
@@ -108,11 +116,27 @@ export function describeSourceStoreContract(name: string, openStore: (options: S
         const { id } = await store.createSource(sampleSource());
         const lastError: StreamError = { code: 'rate_limited', message: 'Zoom asked to wait', fix: 'wait', at: START };
         await store.updateStream(id, ACTIVITY, {
-          newestEventTimeMs: START - 10, lastPollAt: START, lastSuccessAt: START - 60_000, readingWindow: 'a..b',
-          readingPages: 4, lastError, consecutiveFailures: 2, nextAttemptAt: START + 30_000,
+          newestEventTimeMs: START - 10,
+          lastPollAt: START,
+          lastSuccessAt: START - 60_000,
+          readingWindow: 'a..b',
+          readingPages: 4,
+          lastError,
+          consecutiveFailures: 2,
+          nextAttemptAt: START + 30_000,
         });
-        const full = { sourceId: id, logType: ACTIVITY, newestEventTimeMs: START - 10, lastPollAt: START, lastSuccessAt: START - 60_000,
-          readingWindow: 'a..b', readingPages: 4, lastError, consecutiveFailures: 2, nextAttemptAt: START + 30_000 };
+        const full = {
+          sourceId: id,
+          logType: ACTIVITY,
+          newestEventTimeMs: START - 10,
+          lastPollAt: START,
+          lastSuccessAt: START - 60_000,
+          readingWindow: 'a..b',
+          readingPages: 4,
+          lastError,
+          consecutiveFailures: 2,
+          nextAttemptAt: START + 30_000,
+        };
         expect(await store.getStreamState(id, ACTIVITY)).toEqual(full);
 
         await store.updateStream(id, ACTIVITY, { lastSuccessAt: START + 1, lastError: null, consecutiveFailures: 0, nextAttemptAt: null });
@@ -128,11 +152,13 @@ export function describeSourceStoreContract(name: string, openStore: (options: S
         const drop = (await store.createSource(sampleSource({ name: 'drop' }))).id;
         const t = Date.parse('2026-03-08T10:00:00Z');
         for (const id of [keep, drop]) {
-          await store.commitPage(page(id, [sampleEvent(`${id}-e1`, t)], {
-            failures: [sampleFailure(`${id}-f1`, '2026-03-08', START)],
-            days: [{ day: '2026-03-08', state: 'complete' }],
-            stream: { readingPages: 3 },
-          }));
+          await store.commitPage(
+            page(id, [sampleEvent(`${id}-e1`, t)], {
+              failures: [sampleFailure(`${id}-f1`, '2026-03-08', START)],
+              days: [{ day: '2026-03-08', state: 'complete' }],
+              stream: { readingPages: 3 },
+            }),
+          );
         }
 
         expect(await store.removeSource(drop)).toBe(true);

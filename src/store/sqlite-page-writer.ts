@@ -129,9 +129,7 @@ export class SqlitePageWriter {
 
     let insertedFailures = 0;
     for (const failure of commit.failures) {
-      const { changes } = this.#insertFailure.run(
-        failure.rowId, sourceId, logType, failure.day, failure.raw, failure.reason, failure.field, failure.failedAt,
-      );
+      const { changes } = this.#insertFailure.run(failure.rowId, sourceId, logType, failure.day, failure.raw, failure.reason, failure.field, failure.failedAt);
       if (changes === 0) continue;
       insertedFailures++;
       insertedPerDay.set(failure.day, (insertedPerDay.get(failure.day) ?? 0) + 1);

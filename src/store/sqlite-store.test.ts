@@ -152,9 +152,30 @@ describe('SQLite store', () => {
       expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(Object.keys(MIGRATIONS));
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' ORDER BY name").pluck().all();
       expect(tables).toEqual([
-        'alert_events', 'alerts', 'api_tokens', 'budget_holds', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts',
-        'destinations', 'detection_pending', 'event_indicators', 'events', 'heartbeats', 'meta', 'oauth_states', 'request_budget', 'rule_errors',
-        'rule_settings', 'sessions', 'setup_tokens', 'source_leases', 'sources', 'streams', 'users',
+        'alert_events',
+        'alerts',
+        'api_tokens',
+        'budget_holds',
+        'classification_failures',
+        'day_coverage',
+        'deliveries',
+        'delivery_attempts',
+        'destinations',
+        'detection_pending',
+        'event_indicators',
+        'events',
+        'heartbeats',
+        'meta',
+        'oauth_states',
+        'request_budget',
+        'rule_errors',
+        'rule_settings',
+        'sessions',
+        'setup_tokens',
+        'source_leases',
+        'sources',
+        'streams',
+        'users',
       ]);
     } finally {
       db.close();
@@ -167,7 +188,7 @@ describe('SQLite store', () => {
     await store.commitPage({ sourceId: source.id, logType: 'Zoom.Activity', events: [sampleEvent('old', clock.now())], failures: [], days: [], stream: {} });
     await store.close();
     // Back to the previous version's schema, data kept.
-    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(join(dataDir, SQLITE_FILE_NAME)) }) });
+    const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(join(dataDir, SQLITE_FILE_NAME)) }) });
     const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('001-initial');
     expect(error).toBeUndefined();
     await kysely.destroy();

@@ -15,7 +15,7 @@ export interface StoreContractOptions {
 
 export interface StoreUnderTest {
   store: Store;
-  cleanup(): Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
 export const START = Date.parse('2026-03-10T12:00:00Z');

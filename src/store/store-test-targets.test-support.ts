@@ -72,7 +72,10 @@ async function postgresUnavailable(): Promise<string | undefined> {
 
 function selectedKinds(): StoreKind[] {
   const text = process.env.STORE?.trim() || 'sqlite,postgres';
-  const kinds = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const kinds = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   for (const kind of kinds) if (kind !== 'sqlite' && kind !== 'postgres') throw new Error(`STORE: unknown store ${JSON.stringify(kind)} (sqlite, postgres)`);
   return [...new Set(kinds)] as StoreKind[];
 }
@@ -134,9 +137,6 @@ async function resolveTargets(): Promise<StoreTarget[]> {
 
 /** The targets selected by STORE, resolved once per test file. */
 export const STORE_TARGETS: readonly StoreTarget[] = await resolveTargets();
-
-/** The PostgreSQL target when selected (and reachable, or CI=true), else undefined. */
-export const POSTGRES_TARGET: StoreTarget | undefined = STORE_TARGETS.find((t) => t.kind === 'postgres');
 
 /**
  * Runs `suite` for every target; an unavailable target (PostgreSQL unreachable

@@ -14,15 +14,7 @@ import type { HealthStore } from './health-store.js';
  *
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
-export interface Store
-  extends SourceStore,
-    EventStore,
-    CoverageStore,
-    AlertStore,
-    DestinationStore,
-    AuthStore,
-    HealthStore,
-    LeaseStore {
+export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, DestinationStore, AuthStore, HealthStore, LeaseStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   close(): Promise<void>;

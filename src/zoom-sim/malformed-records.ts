@@ -5,26 +5,14 @@
  * collector must do the same instead of failing the whole page.
  */
 import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
-import { assertUtcDay, simulatedUsers } from './record-generator.js';
+import { assertUtcDay } from './record-generator.js';
 import { SeededRandom } from './seeded-random.js';
+import { simulatedUsers } from './simulated-population.js';
 
-export type Defect =
-  | 'missing_required_field'
-  | 'bad_time'
-  | 'numeric_time'
-  | 'wrong_type'
-  | 'huge_string'
-  | 'not_an_object';
+export type Defect = 'missing_required_field' | 'bad_time' | 'numeric_time' | 'wrong_type' | 'huge_string' | 'not_an_object';
 
 /** Every defect, in the order the functions below return them. */
-export const DEFECTS: readonly Defect[] = [
-  'missing_required_field',
-  'bad_time',
-  'numeric_time',
-  'wrong_type',
-  'huge_string',
-  'not_an_object',
-];
+export const DEFECTS: readonly Defect[] = ['missing_required_field', 'bad_time', 'numeric_time', 'wrong_type', 'huge_string', 'not_an_object'];
 
 export interface MalformedRecord {
   defect: Defect;

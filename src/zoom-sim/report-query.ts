@@ -35,7 +35,7 @@ type RawQuery = Record<string, unknown>;
 /** Repeated parameters arrive as arrays; Zoom reads the first. */
 function param(query: RawQuery, name: string): string | undefined {
   const value = query[name];
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first : undefined;
 }
 
@@ -49,7 +49,10 @@ export function parseReportQuery(stream: ReportStream, query: RawQuery, rules: W
   const errors: ZoomFieldError[] = [];
   const from = param(query, 'from');
   const to = param(query, 'to');
-  for (const [field, value] of [['from', from], ['to', to]] as const) {
+  for (const [field, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (value === undefined || value === '') errors.push({ field, message: `The ${field} field is required.` });
     else if (parseDay(value) === undefined) errors.push({ field, message: 'Invalid field. Expected a date as yyyy-mm-dd.' });
   }

@@ -87,7 +87,7 @@ export class ZoomSimulator {
       if (context) sendJson(reply, context, state.log, 404, zoomErrors.notFound());
       else reply.code(404).send(zoomErrors.notFound());
     });
-    server.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
+    server.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
       const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
       reply.code(status).send({ code: status, message: error.message ?? 'Internal error' });
     });

@@ -11,7 +11,6 @@ export interface ZoomEndpoints {
 }
 
 export const ZOOM_COMMERCIAL: ZoomEndpoints = { apiUrl: 'https://api.zoom.us/v2', oauthUrl: 'https://zoom.us' };
-export const ZOOM_GOV: ZoomEndpoints = { apiUrl: 'https://api.zoomgov.com/v2', oauthUrl: 'https://zoomgov.com' };
 
 /** Joins a base URL and a path without doubling or losing the slash. */
 export function joinUrl(base: string, path: string): string {

@@ -16,11 +16,14 @@ export function captureFetch(log: WireEntry[]): typeof fetch {
       url,
       method: init?.method ?? 'GET',
       authorization: headers.get('authorization') ?? undefined,
-      requestBody: init?.body === undefined || init.body === null ? undefined : String(init.body),
+      requestBody: typeof init?.body === 'string' || init?.body instanceof URLSearchParams ? init.body.toString() : undefined,
     };
     log.push(entry);
     const response = await fetch(input, init);
-    const text = await response.clone().text().catch(() => '');
+    const text = await response
+      .clone()
+      .text()
+      .catch(() => '');
     entry.status = response.status;
     entry.responseBody = text;
     return response;

@@ -57,23 +57,22 @@ export function App() {
 
   useEffect(() => onSession(setSession), []);
   useEffect(() => {
-    setSessionError(null);
     fetchSession().catch((e: unknown) => setSessionError(e));
   }, [attempt]);
 
   const isPublic = loc.path === '/login' || loc.path === '/setup';
 
+  const { path, href } = loc;
+  const nextParam = loc.query.get('next');
   useEffect(() => {
     if (!session) return;
     if (!session.authenticated && !isPublic) {
-      const next = loc.path === '/' ? '' : `?next=${encodeURIComponent(loc.href)}`;
+      const next = path === '/' ? '' : `?next=${encodeURIComponent(href)}`;
       navigate(`/login${next}`, { replace: true });
-    } else if (session.authenticated && (loc.path === '/' || loc.path === '/login')) {
-      const next = loc.query.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/sources', { replace: true });
+    } else if (session.authenticated && (path === '/' || path === '/login')) {
+      navigate(nextParam && nextParam.startsWith('/') && !nextParam.startsWith('//') ? nextParam : '/sources', { replace: true });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [session, loc.href]);
+  }, [session, path, href, isPublic, nextParam]);
 
   useEffect(() => {
     const item = NAV.find((n) => loc.path.startsWith(n.path));
@@ -85,12 +84,24 @@ export function App() {
       <div className="center-page">
         <div className="card narrow">
           <h1>Zoomtrail</h1>
-          <ErrorBox error={sessionError} title="Cannot reach the server" onRetry={() => setAttempt((a) => a + 1)} />
+          <ErrorBox
+            error={sessionError}
+            title="Cannot reach the server"
+            onRetry={() => {
+              setSessionError(null);
+              setAttempt((a) => a + 1);
+            }}
+          />
         </div>
       </div>
     );
   }
-  if (!session) return <div className="center-page"><Loading /></div>;
+  if (!session)
+    return (
+      <div className="center-page">
+        <Loading />
+      </div>
+    );
 
   if (loc.path === '/setup') return <SetupPage token={loc.query.get('token') ?? ''} session={session} />;
   if (loc.path === '/login' || !session.authenticated) return <LoginPage session={session} />;
@@ -99,14 +110,19 @@ export function App() {
     <div className="layout">
       <aside className="sidebar">
         <Link to="/sources" className="brand">
-          <span className="brand-mark" aria-hidden>Z</span> Zoomtrail
+          <span className="brand-mark" aria-hidden>
+            Z
+          </span>{' '}
+          Zoomtrail
         </Link>
         <nav aria-label="Main">
           {NAV.map((n) => {
             const active = loc.path === n.path || loc.path.startsWith(`${n.path}/`);
             return (
               <Link key={n.page} to={n.path} data-testid={`nav-${n.page}`} className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
-                <span className="nav-icon" aria-hidden>{n.icon}</span>
+                <span className="nav-icon" aria-hidden>
+                  {n.icon}
+                </span>
                 {n.label}
               </Link>
             );
@@ -118,7 +134,9 @@ export function App() {
           <div className="crumbs mono muted">{loc.path}</div>
           <div className="row gap">
             <span className="user" data-testid="current-user" title="Signed in">
-              <span className="avatar" aria-hidden>{(session.username ?? '?').slice(0, 1).toUpperCase()}</span>
+              <span className="avatar" aria-hidden>
+                {(session.username ?? '?').slice(0, 1).toUpperCase()}
+              </span>
               {session.username}
             </span>
             <button

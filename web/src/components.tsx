@@ -7,10 +7,13 @@ import { isoShort, relTime } from './util.ts';
 export function ErrorBox({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
   if (!error) return null;
   const e = error instanceof ApiRequestError ? error : null;
-  const message = e ? e.message : error instanceof Error ? error.message : String(error);
+  const message = e ? e.message : error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
   return (
     <div className="error-box" role="alert" data-testid="error-message">
-      <div className="error-title">{title ?? 'Error'}{e && e.code ? <span className="mono muted"> · {e.code}</span> : null}</div>
+      <div className="error-title">
+        {title ?? 'Error'}
+        {e && e.code ? <span className="mono muted"> · {e.code}</span> : null}
+      </div>
       <div className="error-msg">{message}</div>
       {e?.fix ? (
         <div className="error-fix">
@@ -42,7 +45,10 @@ export function SkeletonRows({ cols, rows = 5 }: { cols: number; rows?: number }
       {Array.from({ length: rows }, (_, i) => (
         <tr key={i} className="skeleton-row" aria-hidden={i > 0}>
           {Array.from({ length: cols }, (_, j) => (
-            <td key={j}>{i === 0 && j === 0 ? <span className="sr-only">Loading…</span> : null}<span className="skeleton" /></td>
+            <td key={j}>
+              {i === 0 && j === 0 ? <span className="sr-only">Loading…</span> : null}
+              <span className="skeleton" />
+            </td>
           ))}
         </tr>
       ))}
@@ -89,7 +95,8 @@ export const STATE_LABEL: Record<SourceState, string> = {
   quiet: 'Quiet',
   healthy: 'Healthy',
 };
-export function StateBadge({ state, title }: { state: SourceState | string; title?: string }) {
+/** `state`: a SourceState, or any other string (shown as it is). */
+export function StateBadge({ state, title }: { state: string; title?: string }) {
   const label = (STATE_LABEL as Record<string, string>)[state] ?? state;
   return (
     <span className={`badge state state-${state}`} data-testid="state-badge" data-state={state} title={title}>
@@ -153,7 +160,9 @@ export function JsonDrawer({ title, value, onClose, testId = 'event-json' }: { t
             </button>
           </div>
         </header>
-        <pre className="json" data-testid={testId}>{text}</pre>
+        <pre className="json" data-testid={testId}>
+          {text}
+        </pre>
       </aside>
     </div>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 
 /** "3 min ago", "in 2 h", from an ISO time. */
 export function relTime(iso: string | null | undefined, now = Date.now()): string {
@@ -20,7 +20,10 @@ export function isoShort(iso: string | null | undefined): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return new Date(t).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(t)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function minutesLabel(m: number | null): string {
@@ -68,12 +71,14 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
-  const fnRef = useRef(fn);
-  fnRef.current = fn;
+  // The latest `fn`, callable from the effect without being one of its deps.
+  const load = useEffectEvent(fn);
   useEffect(() => {
     let live = true;
+    // Starting the request is this effect's job, and loading says it started.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setLoading(true);
-    fnRef.current().then(
+    load().then(
       (d) => {
         if (!live) return;
         setData(d);
@@ -89,19 +94,30 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `deps` is the caller's list: this hook re-runs like useEffect does
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload, setData };
 }
 
+/**
+ * An event handler that runs an async action. React drops the promise a
+ * handler returns, so whatever the action does not handle itself (the forms
+ * show their API errors inline) is logged instead of becoming an unhandled
+ * rejection.
+ */
+export function onAsync<E>(action: (event: E) => Promise<void>): (event: E) => void {
+  return (event) => {
+    action(event).catch((error: unknown) => console.error(error));
+  };
+}
+
 /** Calls `fn` every `ms` while `active`. */
 export function useInterval(fn: () => void, ms: number, active: boolean): void {
-  const ref = useRef(fn);
-  ref.current = fn;
+  const tick = useEffectEvent(fn);
   useEffect(() => {
     if (!active) return;
-    const h = window.setInterval(() => ref.current(), ms);
+    const h = window.setInterval(() => tick(), ms);
     return () => window.clearInterval(h);
   }, [ms, active]);
 }

@@ -6,7 +6,18 @@ import type { ApiContext } from '../api-context.js';
 import type { AlertDetail, AlertPage, AlertSort as ApiAlertSort, AlertView, EventView } from '../api-types.js';
 import { decodeAlertCursor, encodeAlertCursor } from './alert-cursor.js';
 import { eventView, eventViewSchema } from './events-routes.js';
-import { errorResponses, idParamsSchema, installApiErrorHandler, invalidField, iso, isoOrNull, isoTimeSchema, notFound, nullableIsoTimeSchema, severitySchema } from './route-support.js';
+import {
+  errorResponses,
+  idParamsSchema,
+  installApiErrorHandler,
+  invalidField,
+  iso,
+  isoOrNull,
+  isoTimeSchema,
+  notFound,
+  nullableIsoTimeSchema,
+  severitySchema,
+} from './route-support.js';
 
 /** Matched events shown with an alert. */
 const DETAIL_EVENTS = 100;
@@ -36,7 +47,23 @@ export const alertViewSchema = {
     statusNote: { type: ['string', 'null'] },
     context: { type: 'object', additionalProperties: true },
   },
-  required: ['id', 'type', 'ruleId', 'ruleDisplayName', 'title', 'severity', 'dedup', 'status', 'eventCount', 'firstEventTime', 'lastEventTime', 'raisedAt', 'statusChangedAt', 'statusNote', 'context'],
+  required: [
+    'id',
+    'type',
+    'ruleId',
+    'ruleDisplayName',
+    'title',
+    'severity',
+    'dedup',
+    'status',
+    'eventCount',
+    'firstEventTime',
+    'lastEventTime',
+    'raisedAt',
+    'statusChangedAt',
+    'statusNote',
+    'context',
+  ],
 } as const;
 
 const stringArray = { type: 'array', items: { type: 'string' } } as const;
@@ -94,7 +121,10 @@ export function alertView(a: AlertRecord): AlertView {
 /** A comma-separated list of allowed values, or a 400 naming the first value that is not one. */
 function parseList<T extends string>(field: string, value: string | undefined, allowed: readonly T[], normalize: (v: string) => string): T[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   if (items.length === 0) throw invalidField(field, `${field} takes a comma-separated list of ${allowed.join(', ')}`);
   for (const item of items) {
     if (!(allowed as readonly string[]).includes(normalize(item))) throw invalidField(field, `"${item}" is not a valid ${field}; use ${allowed.join(', ')}`);
@@ -113,97 +143,113 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
     return alert;
   }
 
-  fastify.get<{ Querystring: { status?: string; severity?: string; ruleId?: string; sort: AlertSort; cursor?: string; limit: number } }>('/alerts', {
-    schema: {
-      tags: ['alerts'],
-      summary: 'Raised alerts, a page at a time (keyset-paged: pass nextCursor back as cursor), with the total matching the filters',
-      querystring: {
-        type: 'object',
-        properties: {
-          status: { type: 'string', description: `comma-separated: ${ALERT_STATUSES.join(', ')}` },
-          severity: { type: 'string', description: `comma-separated: ${SEVERITIES.join(', ')}` },
-          ruleId: { type: 'string', minLength: 1 },
-          sort: {
-            type: 'string',
-            enum: SORTS,
-            default: 'last-event',
-            description: 'last-event: newest last event first (default); severity: most severe first; status: open, acknowledged, resolved; raised: newest raised first. Ties: newest last event, then id.',
-          },
-          cursor: { type: 'string', minLength: 1, maxLength: 1000, description: 'nextCursor of the previous page, with the same sort and filters' },
-          limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 },
-        },
-      },
-      response: {
-        200: {
+  fastify.get<{ Querystring: { status?: string; severity?: string; ruleId?: string; sort: AlertSort; cursor?: string; limit: number } }>(
+    '/alerts',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Raised alerts, a page at a time (keyset-paged: pass nextCursor back as cursor), with the total matching the filters',
+        querystring: {
           type: 'object',
-          properties: { alerts: { type: 'array', items: alertViewSchema }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' } },
-          required: ['alerts', 'nextCursor', 'total'],
+          properties: {
+            status: { type: 'string', description: `comma-separated: ${ALERT_STATUSES.join(', ')}` },
+            severity: { type: 'string', description: `comma-separated: ${SEVERITIES.join(', ')}` },
+            ruleId: { type: 'string', minLength: 1 },
+            sort: {
+              type: 'string',
+              enum: SORTS,
+              default: 'last-event',
+              description:
+                'last-event: newest last event first (default); severity: most severe first; status: open, acknowledged, resolved; raised: newest raised first. Ties: newest last event, then id.',
+            },
+            cursor: { type: 'string', minLength: 1, maxLength: 1000, description: 'nextCursor of the previous page, with the same sort and filters' },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 },
+          },
         },
-        ...errorResponses(400),
+        response: {
+          200: {
+            type: 'object',
+            properties: { alerts: { type: 'array', items: alertViewSchema }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' } },
+            required: ['alerts', 'nextCursor', 'total'],
+          },
+          ...errorResponses(400),
+        },
       },
     },
-  }, async (request): Promise<AlertPage> => {
-    const { ruleId, sort, cursor, limit } = request.query;
-    const filter: AlertFilter = {};
-    const status = parseList<AlertStatus>('status', request.query.status, ALERT_STATUSES, (v) => v.toLowerCase());
-    const severity = parseList<Severity>('severity', request.query.severity, SEVERITIES, (v) => v.toUpperCase());
-    if (status) filter.status = status;
-    if (severity) filter.severity = severity;
-    if (ruleId !== undefined) filter.ruleId = ruleId;
-    const query: AlertQuery = { ...filter, sort, limit: limit + 1 };
-    if (cursor !== undefined) query.after = decodeAlertCursor(cursor, sort);
-    const rows = await store.listAlerts(query);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { alerts: page.map(alertView), nextCursor: rows.length > limit && last ? encodeAlertCursor(sort, last) : null, total: await store.countAlerts(filter) };
-  });
-
-  fastify.get<{ Params: { id: string } }>('/alerts/:id', {
-    schema: {
-      tags: ['alerts'], params: idParamsSchema, response: { 200: alertDetailSchema, ...errorResponses(404) } },
-  }, async (request): Promise<AlertDetail> => {
-    const alert = await raisedAlert(request.params.id);
-    const events: EventView[] = [];
-    for (const rowId of await store.alertRowIds(alert.id, DETAIL_EVENTS)) {
-      const e = await store.getEvent(rowId);
-      if (e) events.push(eventView(e)); // the event's source may have been removed since
-    }
-    const meta = findRule(alert.ruleId)?.meta;
-    const names = new Map((await store.listDestinations()).map((d) => [d.id, d.name]));
-    const deliveries = (await store.listDeliveries({ alertId: alert.id, limit: 1000 })).map((d) => ({
-      id: d.id,
-      destinationName: names.get(d.destinationId) ?? `${d.destinationId} (removed)`,
-      notice: d.notice,
-      state: d.state,
-      attempts: d.attempts,
-      lastError: d.lastError,
-      deliveredAt: isoOrNull(d.deliveredAt),
-    }));
-    return {
-      alert: alertView(alert),
-      rule: meta ? { description: meta.description, runbook: meta.runbook, reference: meta.reference, tags: [...meta.tags], mitre: [...meta.mitre] } : null,
-      events,
-      deliveries,
-    };
-  });
-
-  fastify.post<{ Params: { id: string }; Body: { status: AlertStatus; note?: string } }>('/alerts/:id/status', {
-    schema: {
-      tags: ['alerts'],
-      params: idParamsSchema,
-      body: {
-        type: 'object',
-        properties: { status: { type: 'string', enum: ALERT_STATUSES }, note: { type: 'string', maxLength: 2000 } },
-        required: ['status'],
-        additionalProperties: false,
-      },
-      response: { 200: alertViewSchema, ...errorResponses(400, 404) },
+    async (request): Promise<AlertPage> => {
+      const { ruleId, sort, cursor, limit } = request.query;
+      const filter: AlertFilter = {};
+      const status = parseList<AlertStatus>('status', request.query.status, ALERT_STATUSES, (v) => v.toLowerCase());
+      const severity = parseList<Severity>('severity', request.query.severity, SEVERITIES, (v) => v.toUpperCase());
+      if (status) filter.status = status;
+      if (severity) filter.severity = severity;
+      if (ruleId !== undefined) filter.ruleId = ruleId;
+      const query: AlertQuery = { ...filter, sort, limit: limit + 1 };
+      if (cursor !== undefined) query.after = decodeAlertCursor(cursor, sort);
+      const rows = await store.listAlerts(query);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { alerts: page.map(alertView), nextCursor: rows.length > limit && last ? encodeAlertCursor(sort, last) : null, total: await store.countAlerts(filter) };
     },
-  }, async (request): Promise<AlertView> => {
-    await raisedAlert(request.params.id);
-    const note = request.body.note?.trim();
-    const updated = await store.setAlertStatus(request.params.id, request.body.status, note ? note : undefined);
-    context.pipeline.deliveries.wake(); // a resolve queues `resolved` notices
-    return alertView(updated);
-  });
+  );
+
+  fastify.get<{ Params: { id: string } }>(
+    '/alerts/:id',
+    {
+      schema: {
+        tags: ['alerts'],
+        params: idParamsSchema,
+        response: { 200: alertDetailSchema, ...errorResponses(404) },
+      },
+    },
+    async (request): Promise<AlertDetail> => {
+      const alert = await raisedAlert(request.params.id);
+      const events: EventView[] = [];
+      for (const rowId of await store.alertRowIds(alert.id, DETAIL_EVENTS)) {
+        const e = await store.getEvent(rowId);
+        if (e) events.push(eventView(e)); // the event's source may have been removed since
+      }
+      const meta = findRule(alert.ruleId)?.meta;
+      const names = new Map((await store.listDestinations()).map((d) => [d.id, d.name]));
+      const deliveries = (await store.listDeliveries({ alertId: alert.id, limit: 1000 })).map((d) => ({
+        id: d.id,
+        destinationName: names.get(d.destinationId) ?? `${d.destinationId} (removed)`,
+        notice: d.notice,
+        state: d.state,
+        attempts: d.attempts,
+        lastError: d.lastError,
+        deliveredAt: isoOrNull(d.deliveredAt),
+      }));
+      return {
+        alert: alertView(alert),
+        rule: meta ? { description: meta.description, runbook: meta.runbook, reference: meta.reference, tags: [...meta.tags], mitre: [...meta.mitre] } : null,
+        events,
+        deliveries,
+      };
+    },
+  );
+
+  fastify.post<{ Params: { id: string }; Body: { status: AlertStatus; note?: string } }>(
+    '/alerts/:id/status',
+    {
+      schema: {
+        tags: ['alerts'],
+        params: idParamsSchema,
+        body: {
+          type: 'object',
+          properties: { status: { type: 'string', enum: ALERT_STATUSES }, note: { type: 'string', maxLength: 2000 } },
+          required: ['status'],
+          additionalProperties: false,
+        },
+        response: { 200: alertViewSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request): Promise<AlertView> => {
+      await raisedAlert(request.params.id);
+      const note = request.body.note?.trim();
+      const updated = await store.setAlertStatus(request.params.id, request.body.status, note ? note : undefined);
+      context.pipeline.deliveries.wake(); // a resolve queues `resolved` notices
+      return alertView(updated);
+    },
+  );
 };

@@ -84,7 +84,11 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
     ? fastify.createRateLimit({
         max: SIGN_IN_ATTEMPTS_PER_MINUTE,
         timeWindow: SIGN_IN_WINDOW_MS,
-        keyGenerator: (request: FastifyRequest) => `user:${String((request.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+        keyGenerator: (request: FastifyRequest) => {
+          // Before validation: a username that is not a string shares the '' bucket (it fails validation anyway).
+          const username = (request.body as { username?: unknown } | undefined)?.username;
+          return `user:${typeof username === 'string' ? username.toLowerCase() : ''}`;
+        },
       })
     : undefined;
   const limitUsername = async (request: FastifyRequest) => {
@@ -125,7 +129,13 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
     async (request, reply): Promise<SessionInfo> => {
       const { token, username, password } = request.body;
       if (await store.findUserByUsername(username)) {
-        throw new ApiHttpError(409, 'duplicate_user', `A user named "${username}" exists already.`, [{ field: 'username', message: 'username is taken' }], 'Choose another username, or sign in as that user.');
+        throw new ApiHttpError(
+          409,
+          'duplicate_user',
+          `A user named "${username}" exists already.`,
+          [{ field: 'username', message: 'username is taken' }],
+          'Choose another username, or sign in as that user.',
+        );
       }
       if (!(await store.consumeSetupToken(hashSecret(token)))) {
         throw new ApiHttpError(
@@ -166,23 +176,25 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
       // Same work and same answer for an unknown user and a wrong password.
       if (!(await checkPassword(user?.passwordHash, password)) || !user) {
         request.log.warn({ username: username.slice(0, 64) }, 'sign-in refused');
-        throw new ApiHttpError(401, 'bad_credentials', 'Wrong username or password.', undefined, 'Check both and try again; an admin can create a new account with `zoomtrail admin create`.');
+        throw new ApiHttpError(
+          401,
+          'bad_credentials',
+          'Wrong username or password.',
+          undefined,
+          'Check both and try again; an admin can create a new account with `zoomtrail admin create`.',
+        );
       }
       const session = await startSession(store, reply, user.id, ctx.publicUrl, clock.now());
       return sessionInfo(session, false);
     },
   );
 
-  fastify.post(
-    '/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' } } } },
-    async (request, reply) => {
-      const session = sessionOf(request);
-      if (session) await store.deleteSession(session.idHash);
-      clearSessionCookie(reply, ctx.publicUrl);
-      return reply.code(204).send();
-    },
-  );
+  fastify.post('/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' } } } }, async (request, reply) => {
+    const session = sessionOf(request);
+    if (session) await store.deleteSession(session.idHash);
+    clearSessionCookie(reply, ctx.publicUrl);
+    return reply.code(204).send();
+  });
 
   fastify.get(
     '/tokens',

@@ -94,97 +94,113 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
   installApiErrorHandler(fastify);
   const { store, clock } = context.app;
 
-  fastify.get<{ Querystring: FilterParams & { cursor?: string; limit: number } }>('/events', {
-    schema: {
-      tags: ['events'],
-      summary: 'Search events, newest first',
-      querystring: {
-        type: 'object',
-        properties: { ...filterProperties, cursor: { type: 'string', minLength: 1, maxLength: 1000 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-      },
-      response: {
-        200: { type: 'object', properties: { events: { type: 'array', items: eventViewSchema }, nextCursor: { type: ['string', 'null'] } }, required: ['events', 'nextCursor'] },
-        ...errorResponses(400),
-      },
-    },
-  }, async (request): Promise<EventPage> => {
-    const { cursor, limit, ...filters } = request.query;
-    const query: EventQuery = { ...toQuery(filters), order: 'desc', limit: limit + 1 };
-    if (cursor !== undefined) query.after = decodeCursor(cursor);
-    const rows: StoredEvent[] = [];
-    for await (const e of store.queryEvents(query)) rows.push(e);
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { events: page.map(eventView), nextCursor: more && last ? encodeCursor(last) : null };
-  });
-
-  fastify.get<{ Querystring: FilterParams & { buckets: number } }>('/events/histogram', {
-    schema: {
-      tags: ['events'],
-      summary: 'Matching events counted per time bucket over [since, until) (default: the last 24 hours)',
-      querystring: { type: 'object', properties: { ...filterProperties, buckets: { type: 'integer', minimum: 1, maximum: 500, default: 48 } } },
-      response: {
-        200: {
+  fastify.get<{ Querystring: FilterParams & { cursor?: string; limit: number } }>(
+    '/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Search events, newest first',
+        querystring: {
           type: 'object',
-          properties: {
-            bucketMs: { type: 'integer' },
-            buckets: { type: 'array', items: { type: 'object', properties: { start: isoTimeSchema, count: { type: 'integer' } }, required: ['start', 'count'] } },
-          },
-          required: ['bucketMs', 'buckets'],
+          properties: { ...filterProperties, cursor: { type: 'string', minLength: 1, maxLength: 1000 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
         },
-        ...errorResponses(400),
+        response: {
+          200: { type: 'object', properties: { events: { type: 'array', items: eventViewSchema }, nextCursor: { type: ['string', 'null'] } }, required: ['events', 'nextCursor'] },
+          ...errorResponses(400),
+        },
       },
     },
-  }, async (request): Promise<Histogram> => {
-    const { buckets, ...filters } = request.query;
-    const query = toQuery(filters);
-    const untilMs = query.untilMs ?? (query.sinceMs !== undefined ? Math.max(clock.now(), query.sinceMs + 1) : clock.now());
-    const sinceMs = query.sinceMs ?? untilMs - DAY_MS;
-    if (sinceMs >= untilMs) throw invalidField('since', 'since must be before until (until defaults to now)');
-    const bucketMs = Math.max(1, Math.ceil((untilMs - sinceMs) / buckets));
-    const counts = await store.eventHistogram(query, sinceMs, untilMs, bucketMs);
-    return { bucketMs, buckets: counts.map((count, i) => ({ start: iso(sinceMs + i * bucketMs), count })) };
-  });
-
-  fastify.get<{ Querystring: FilterParams & { format: 'ndjson' | 'csv' } }>('/events/export', {
-    schema: {
-      tags: ['events'],
-      summary: 'Download every matching event, oldest first, as NDJSON (whole events) or CSV (one column per schema field)',
-      querystring: { type: 'object', properties: { ...filterProperties, format: { type: 'string', enum: ['ndjson', 'csv'], default: 'ndjson' } } },
-      response: { 200: { type: 'string', description: 'The file (Content-Disposition: attachment)' }, ...errorResponses(400) },
+    async (request): Promise<EventPage> => {
+      const { cursor, limit, ...filters } = request.query;
+      const query: EventQuery = { ...toQuery(filters), order: 'desc', limit: limit + 1 };
+      if (cursor !== undefined) query.after = decodeCursor(cursor);
+      const rows: StoredEvent[] = [];
+      for await (const e of store.queryEvents(query)) rows.push(e);
+      const more = rows.length > limit;
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { events: page.map(eventView), nextCursor: more && last ? encodeCursor(last) : null };
     },
-  }, async (request, reply) => {
-    const { format, ...filters } = request.query;
-    const query: EventQuery = { ...toQuery(filters), order: 'asc' };
-    const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
-    const filename = `zoomtrail-events-${stamp}.${format}`;
-    async function* lines(): AsyncGenerator<string> {
-      if (format === 'csv') {
-        const columns = eventCsvColumns(query.logType);
-        yield eventCsvLine(columns, Object.fromEntries(columns.map((c) => [c, c])));
-        for await (const e of store.queryEvents(query)) yield eventCsvLine(columns, e.event);
-      } else {
-        for await (const e of store.queryEvents(query)) yield `${JSON.stringify(e.event)}\n`;
+  );
+
+  fastify.get<{ Querystring: FilterParams & { buckets: number } }>(
+    '/events/histogram',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Matching events counted per time bucket over [since, until) (default: the last 24 hours)',
+        querystring: { type: 'object', properties: { ...filterProperties, buckets: { type: 'integer', minimum: 1, maximum: 500, default: 48 } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              bucketMs: { type: 'integer' },
+              buckets: { type: 'array', items: { type: 'object', properties: { start: isoTimeSchema, count: { type: 'integer' } }, required: ['start', 'count'] } },
+            },
+            required: ['bucketMs', 'buckets'],
+          },
+          ...errorResponses(400),
+        },
+      },
+    },
+    async (request): Promise<Histogram> => {
+      const { buckets, ...filters } = request.query;
+      const query = toQuery(filters);
+      const untilMs = query.untilMs ?? (query.sinceMs !== undefined ? Math.max(clock.now(), query.sinceMs + 1) : clock.now());
+      const sinceMs = query.sinceMs ?? untilMs - DAY_MS;
+      if (sinceMs >= untilMs) throw invalidField('since', 'since must be before until (until defaults to now)');
+      const bucketMs = Math.max(1, Math.ceil((untilMs - sinceMs) / buckets));
+      const counts = await store.eventHistogram(query, sinceMs, untilMs, bucketMs);
+      return { bucketMs, buckets: counts.map((count, i) => ({ start: iso(sinceMs + i * bucketMs), count })) };
+    },
+  );
+
+  fastify.get<{ Querystring: FilterParams & { format: 'ndjson' | 'csv' } }>(
+    '/events/export',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Download every matching event, oldest first, as NDJSON (whole events) or CSV (one column per schema field)',
+        querystring: { type: 'object', properties: { ...filterProperties, format: { type: 'string', enum: ['ndjson', 'csv'], default: 'ndjson' } } },
+        response: { 200: { type: 'string', description: 'The file (Content-Disposition: attachment)' }, ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...filters } = request.query;
+      const query: EventQuery = { ...toQuery(filters), order: 'asc' };
+      const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
+      const filename = `zoomtrail-events-${stamp}.${format}`;
+      async function* lines(): AsyncGenerator<string> {
+        if (format === 'csv') {
+          const columns = eventCsvColumns(query.logType);
+          yield eventCsvLine(columns, Object.fromEntries(columns.map((c) => [c, c])));
+          for await (const e of store.queryEvents(query)) yield eventCsvLine(columns, e.event);
+        } else {
+          for await (const e of store.queryEvents(query)) yield `${JSON.stringify(e.event)}\n`;
+        }
       }
-    }
-    return reply
-      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${filename}"`)
-      .header('cache-control', 'no-store')
-      .send(Readable.from(lines()));
-  });
-
-  fastify.get<{ Params: { rowId: string } }>('/events/:rowId', {
-    schema: {
-      tags: ['events'],
-      summary: 'One event by row id',
-      params: { type: 'object', properties: { rowId: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['rowId'] },
-      response: { 200: eventViewSchema, ...errorResponses(404) },
+      return reply
+        .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(lines()));
     },
-  }, async (request): Promise<EventView> => {
-    const e = await store.getEvent(request.params.rowId);
-    if (!e) throw notFound('event', request.params.rowId);
-    return eventView(e);
-  });
+  );
+
+  fastify.get<{ Params: { rowId: string } }>(
+    '/events/:rowId',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'One event by row id',
+        params: { type: 'object', properties: { rowId: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['rowId'] },
+        response: { 200: eventViewSchema, ...errorResponses(404) },
+      },
+    },
+    async (request): Promise<EventView> => {
+      const e = await store.getEvent(request.params.rowId);
+      if (!e) throw notFound('event', request.params.rowId);
+      return eventView(e);
+    },
+  );
 };

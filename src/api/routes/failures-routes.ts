@@ -25,27 +25,31 @@ export const failuresRoutes: FastifyPluginAsync<ApiContext> = async (fastify, co
   installApiErrorHandler(fastify);
   const { store } = context.app;
 
-  fastify.get<{ Querystring: { sourceId?: string; logType?: LogType; limit: number } }>('/failures', {
-    schema: {
-      tags: ['events'],
-      querystring: {
-        type: 'object',
-        properties: { sourceId: { type: 'string', minLength: 1 }, logType: logTypeSchema, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-      },
-      response: {
-        200: { type: 'object', properties: { failures: { type: 'array', items: failureViewSchema }, total: { type: 'integer' } }, required: ['failures', 'total'] },
-        ...errorResponses(400),
+  fastify.get<{ Querystring: { sourceId?: string; logType?: LogType; limit: number } }>(
+    '/failures',
+    {
+      schema: {
+        tags: ['events'],
+        querystring: {
+          type: 'object',
+          properties: { sourceId: { type: 'string', minLength: 1 }, logType: logTypeSchema, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        },
+        response: {
+          200: { type: 'object', properties: { failures: { type: 'array', items: failureViewSchema }, total: { type: 'integer' } }, required: ['failures', 'total'] },
+          ...errorResponses(400),
+        },
       },
     },
-  }, async (request) => {
-    const { sourceId, logType, limit } = request.query;
-    const filter: Omit<FailureQuery, 'limit'> = {};
-    if (sourceId !== undefined) filter.sourceId = sourceId;
-    if (logType !== undefined) filter.logType = logType;
-    const failures: FailureView[] = [];
-    for await (const f of store.listFailures({ ...filter, limit })) {
-      failures.push({ rowId: f.rowId, sourceId: f.sourceId, logType: f.logType, day: f.day, raw: f.raw, reason: f.reason, field: f.field, failedAt: iso(f.failedAt) });
-    }
-    return { failures, total: await store.countFailures(filter) };
-  });
+    async (request) => {
+      const { sourceId, logType, limit } = request.query;
+      const filter: Omit<FailureQuery, 'limit'> = {};
+      if (sourceId !== undefined) filter.sourceId = sourceId;
+      if (logType !== undefined) filter.logType = logType;
+      const failures: FailureView[] = [];
+      for await (const f of store.listFailures({ ...filter, limit })) {
+        failures.push({ rowId: f.rowId, sourceId: f.sourceId, logType: f.logType, day: f.day, raw: f.raw, reason: f.reason, field: f.field, failedAt: iso(f.failedAt) });
+      }
+      return { failures, total: await store.countFailures(filter) };
+    },
+  );
 };

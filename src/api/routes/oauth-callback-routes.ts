@@ -63,7 +63,6 @@ export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (fastif
     {
       config: { public: true },
       schema: {
-
         querystring: {
           type: 'object',
           properties: { code: { type: 'string', maxLength: 2000 }, state: { type: 'string', maxLength: 500 }, error: { type: 'string', maxLength: 500 } },

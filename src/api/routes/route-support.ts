@@ -51,9 +51,9 @@ export function installApiErrorHandler(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: FastifyError | ApiHttpError | Error, _request, reply) => {
     if (error instanceof ApiHttpError) return reply.code(error.statusCode).send(error.body());
     if ('validation' in error && Array.isArray(error.validation)) {
-      const where = (error as FastifyError).validationContext;
+      const where = error.validationContext;
       const fields = error.validation.map((v) => {
-        const params = v.params as Record<string, unknown>;
+        const params = v.params;
         const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
         const field =
           typeof params.missingProperty === 'string'

@@ -13,7 +13,7 @@ describe('rules routes', () => {
   });
   afterEach(async () => t.close());
 
-  const rules = async () => (t.server.inject({ method: 'GET', url: '/api/rules' }).then((r) => (r.json() as { rules: RuleView[] }).rules));
+  const rules = async () => t.server.inject({ method: 'GET', url: '/api/rules' }).then((r) => r.json<{ rules: RuleView[] }>().rules);
 
   it('lists the 9 rules with metadata, enabled state, passing tests and alerts of the last 7 days', async () => {
     const sourceId = await createSource(t.app);
@@ -55,7 +55,7 @@ describe('rules routes', () => {
     for (const payload of [{}, { enabled: 'maybe' }]) {
       const bad = await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload });
       expect(bad.statusCode).toBe(400);
-      expect((bad.json() as { fields: { field: string }[] }).fields[0]!.field).toBe('enabled');
+      expect(bad.json<{ fields: { field: string }[] }>().fields[0]!.field).toBe('enabled');
     }
   });
 
@@ -65,12 +65,19 @@ describe('rules routes', () => {
     await t.app.store.commitDetection({
       rowIds: rows.map((r) => r.rowId),
       matches: [],
-      errors: rows.map((r, i) => ({ ruleId: i === 0 ? TWO_FACTOR_RULE : 'Zoom.PasscodeDisabled', rowId: r.rowId, sourceId, logType: 'Zoom.Operation' as const, functionName: 'title', message: 'boom' })),
+      errors: rows.map((r, i) => ({
+        ruleId: i === 0 ? TWO_FACTOR_RULE : 'Zoom.PasscodeDisabled',
+        rowId: r.rowId,
+        sourceId,
+        logType: 'Zoom.Operation' as const,
+        functionName: 'title',
+        message: 'boom',
+      })),
     });
-    const all = (await t.server.inject({ method: 'GET', url: '/api/rule-errors' })).json() as { errors: RuleErrorView[]; total: number };
+    const all = (await t.server.inject({ method: 'GET', url: '/api/rule-errors' })).json<{ errors: RuleErrorView[]; total: number }>();
     expect(all.total).toBe(2);
     expect(all.errors[0]).toMatchObject({ functionName: 'title', message: 'boom', sourceId, at: '2026-03-10T12:00:00.000Z' });
-    const one = (await t.server.inject({ method: 'GET', url: `/api/rule-errors?ruleId=${TWO_FACTOR_RULE}&limit=1` })).json() as { errors: RuleErrorView[]; total: number };
+    const one = (await t.server.inject({ method: 'GET', url: `/api/rule-errors?ruleId=${TWO_FACTOR_RULE}&limit=1` })).json<{ errors: RuleErrorView[]; total: number }>();
     expect(one).toMatchObject({ total: 1, errors: [{ ruleId: TWO_FACTOR_RULE, rowId: rows[0]!.rowId }] });
     expect((await t.server.inject({ method: 'GET', url: '/api/rule-errors?limit=5000' })).statusCode).toBe(400);
   });

@@ -45,7 +45,23 @@ export const ruleViewSchema = {
     },
     alertsLast7Days: { type: 'integer' },
   },
-  required: ['id', 'displayName', 'logTypes', 'severity', 'description', 'runbook', 'reference', 'tags', 'mitre', 'dedupPeriodMinutes', 'threshold', 'enabled', 'defaultEnabled', 'tests', 'alertsLast7Days'],
+  required: [
+    'id',
+    'displayName',
+    'logTypes',
+    'severity',
+    'description',
+    'runbook',
+    'reference',
+    'tags',
+    'mitre',
+    'dedupPeriodMinutes',
+    'threshold',
+    'enabled',
+    'defaultEnabled',
+    'tests',
+    'alertsLast7Days',
+  ],
 } as const;
 
 const ruleErrorViewSchema = {
@@ -102,43 +118,65 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, conte
   installApiErrorHandler(fastify);
   const { store, clock } = context.app;
 
-  fastify.get('/rules', {
-    schema: {
-      tags: ['rules'], response: { 200: { type: 'object', properties: { rules: { type: 'array', items: ruleViewSchema } }, required: ['rules'] } } },
-  }, async () => {
-    const overrides = await store.ruleEnabledOverrides();
-    const now = clock.now();
-    return { rules: await Promise.all(RULES.map((rule) => ruleView(store, rule, overrides, now))) };
-  });
-
-  fastify.patch<{ Params: { id: string }; Body: { enabled: boolean } }>('/rules/:id', {
-    schema: {
-      tags: ['rules'],
-      params: { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] },
-      body: { type: 'object', properties: { enabled: { type: 'boolean' } }, required: ['enabled'], additionalProperties: false },
-      response: { 200: ruleViewSchema, ...errorResponses(400, 404) },
-    },
-  }, async (request): Promise<RuleView> => {
-    const rule = findRule(request.params.id);
-    if (!rule) throw notFound('rule', request.params.id);
-    await store.setRuleEnabled(rule.meta.id, request.body.enabled);
-    return ruleView(store, rule, await store.ruleEnabledOverrides(), clock.now());
-  });
-
-  fastify.get<{ Querystring: { ruleId?: string; limit: number } }>('/rule-errors', {
-    schema: {
-      tags: ['rules'],
-      querystring: { type: 'object', properties: { ruleId: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
-      response: {
-        200: { type: 'object', properties: { errors: { type: 'array', items: ruleErrorViewSchema }, total: { type: 'integer' } }, required: ['errors', 'total'] },
-        ...errorResponses(400),
+  fastify.get(
+    '/rules',
+    {
+      schema: {
+        tags: ['rules'],
+        response: { 200: { type: 'object', properties: { rules: { type: 'array', items: ruleViewSchema } }, required: ['rules'] } },
       },
     },
-  }, async (request) => {
-    const { ruleId, limit } = request.query;
-    const filter = ruleId !== undefined ? { ruleId } : {};
-    const rows = await store.listRuleErrors({ ...filter, limit });
-    const errors: RuleErrorView[] = rows.map((e) => ({ ruleId: e.ruleId, rowId: e.rowId, sourceId: e.sourceId, logType: e.logType, functionName: e.functionName, message: e.message, at: iso(e.at) }));
-    return { errors, total: await store.countRuleErrors(filter) };
-  });
+    async () => {
+      const overrides = await store.ruleEnabledOverrides();
+      const now = clock.now();
+      return { rules: await Promise.all(RULES.map((rule) => ruleView(store, rule, overrides, now))) };
+    },
+  );
+
+  fastify.patch<{ Params: { id: string }; Body: { enabled: boolean } }>(
+    '/rules/:id',
+    {
+      schema: {
+        tags: ['rules'],
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] },
+        body: { type: 'object', properties: { enabled: { type: 'boolean' } }, required: ['enabled'], additionalProperties: false },
+        response: { 200: ruleViewSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request): Promise<RuleView> => {
+      const rule = findRule(request.params.id);
+      if (!rule) throw notFound('rule', request.params.id);
+      await store.setRuleEnabled(rule.meta.id, request.body.enabled);
+      return ruleView(store, rule, await store.ruleEnabledOverrides(), clock.now());
+    },
+  );
+
+  fastify.get<{ Querystring: { ruleId?: string; limit: number } }>(
+    '/rule-errors',
+    {
+      schema: {
+        tags: ['rules'],
+        querystring: { type: 'object', properties: { ruleId: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
+        response: {
+          200: { type: 'object', properties: { errors: { type: 'array', items: ruleErrorViewSchema }, total: { type: 'integer' } }, required: ['errors', 'total'] },
+          ...errorResponses(400),
+        },
+      },
+    },
+    async (request) => {
+      const { ruleId, limit } = request.query;
+      const filter = ruleId !== undefined ? { ruleId } : {};
+      const rows = await store.listRuleErrors({ ...filter, limit });
+      const errors: RuleErrorView[] = rows.map((e) => ({
+        ruleId: e.ruleId,
+        rowId: e.rowId,
+        sourceId: e.sourceId,
+        logType: e.logType,
+        functionName: e.functionName,
+        message: e.message,
+        at: iso(e.at),
+      }));
+      return { errors, total: await store.countRuleErrors(filter) };
+    },
+  );
 };

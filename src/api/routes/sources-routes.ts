@@ -1,6 +1,18 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ApiContext } from '../api-context.js';
-import type { AuthorizeResponse, BackfillRequest, CheckResult, CoverageState, CoverageView, CreateSourceRequest, FinishSetupRequest, LogTypeName, SetupInfo, SourceDetail, SourceView, UpdateSourceRequest } from '../api-types.js';
+import type {
+  AuthorizeResponse,
+  BackfillRequest,
+  CheckResult,
+  CoverageView,
+  CreateSourceRequest,
+  FinishSetupRequest,
+  LogTypeName,
+  SetupInfo,
+  SourceDetail,
+  SourceView,
+  UpdateSourceRequest,
+} from '../api-types.js';
 import { buildSourceDetail, buildSourceView } from '../source-view.js';
 import { checkStoredSource } from '../source-check.js';
 import { sessionIdHash } from '../session-id.js';
@@ -36,7 +48,6 @@ const MIN_POLL_INTERVAL_MS = 60_000;
 const MAX_POLL_INTERVAL_MS = 86_400_000;
 
 const errors = { 400: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema };
-
 
 const sourceSettingsProperties = {
   name: { type: 'string', minLength: 1, maxLength: 100 },
@@ -105,17 +116,21 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
   };
   const view = (source: SourceRecord): Promise<SourceView> => buildSourceView(store, source, clock.now());
 
-  fastify.get('/sources', { schema: { response: { 200: { type: 'object', properties: { sources: { type: 'array', items: sourceViewSchema } }, required: ['sources'] } } } }, async () => {
-    const sources = await store.listSources();
-    return { sources: await Promise.all(sources.map(view)) };
-  });
+  fastify.get(
+    '/sources',
+    { schema: { response: { 200: { type: 'object', properties: { sources: { type: 'array', items: sourceViewSchema } }, required: ['sources'] } } } },
+    async () => {
+      const sources = await store.listSources();
+      return { sources: await Promise.all(sources.map(view)) };
+    },
+  );
 
   fastify.post<{ Body: CreateSourceRequest }>('/sources', { schema: { body: createSourceBody, response: { 201: sourceViewSchema, ...errors } } }, async (request, reply) => {
     const body = request.body;
     const name = body.name.trim();
     if (!name) return validationError(reply, 'name', 'must not be blank');
     if (body.authKind === 's2s' && !body.zoomAccountId?.trim()) {
-      return validationError(reply, 'zoomAccountId', 'is required for Server-to-Server OAuth: copy the Account ID from the app\'s App Credentials page in the Zoom App Marketplace');
+      return validationError(reply, 'zoomAccountId', "is required for Server-to-Server OAuth: copy the Account ID from the app's App Credentials page in the Zoom App Marketplace");
     }
     let quietSchedule: QuietSchedule | null = null;
     if (body.quietSchedule !== undefined) {
@@ -125,7 +140,10 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
     }
     const apiUrl = body.apiUrl ?? ZOOM_COMMERCIAL.apiUrl;
     const oauthUrl = body.oauthUrl ?? ZOOM_COMMERCIAL.oauthUrl;
-    for (const [field, label, value] of [['apiUrl', 'API URL', apiUrl], ['oauthUrl', 'OAuth URL', oauthUrl]] as const) {
+    for (const [field, label, value] of [
+      ['apiUrl', 'API URL', apiUrl],
+      ['oauthUrl', 'OAuth URL', oauthUrl],
+    ] as const) {
       const problem = checkEndpointUrl(label, value);
       if (problem) return validationError(reply, field, problem);
     }
@@ -154,11 +172,15 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
     return reply.code(201).send(await view(created));
   });
 
-  fastify.get<{ Params: { id: string } }>('/sources/:id', { schema: { params: idParamsSchema, response: { 200: sourceDetailSchema, ...errors } } }, async (request, reply): Promise<SourceDetail | FastifyReply> => {
-    const source = await load(request.params.id, reply);
-    if (!source) return reply;
-    return buildSourceDetail(store, source, clock.now());
-  });
+  fastify.get<{ Params: { id: string } }>(
+    '/sources/:id',
+    { schema: { params: idParamsSchema, response: { 200: sourceDetailSchema, ...errors } } },
+    async (request, reply): Promise<SourceDetail | FastifyReply> => {
+      const source = await load(request.params.id, reply);
+      if (!source) return reply;
+      return buildSourceDetail(store, source, clock.now());
+    },
+  );
 
   fastify.patch<{ Params: { id: string }; Body: UpdateSourceRequest }>(
     '/sources/:id',
@@ -210,7 +232,10 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
           if (!revoked) request.log.warn({ sourceId: source.id }, 'Zoom did not accept revoking the refresh token; removing the source anyway');
         }
       } catch (error) {
-        request.log.warn({ sourceId: source.id, err: error instanceof Error ? error.message : String(error) }, 'could not revoke the refresh token at Zoom; removing the source anyway');
+        request.log.warn(
+          { sourceId: source.id, err: error instanceof Error ? error.message : String(error) },
+          'could not revoke the refresh token at Zoom; removing the source anyway',
+        );
       }
     }
     await store.removeSource(source.id);
@@ -218,19 +243,22 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
   });
 
   for (const action of ['pause', 'resume'] as const) {
-    fastify.post<{ Params: { id: string } }>(`/sources/:id/${action}`, { schema: { params: idParamsSchema, response: { 200: sourceViewSchema, ...errors } } }, async (request, reply) => {
-      const source = await load(request.params.id, reply);
-      if (!source) return reply;
-      if (action === 'resume' && isUnauthorized(source)) return notAuthorized(reply);
-      return view(await store.updateSource(source.id, action === 'pause' ? { paused: true } : { paused: false, setupFinished: true }));
-    });
+    fastify.post<{ Params: { id: string } }>(
+      `/sources/:id/${action}`,
+      { schema: { params: idParamsSchema, response: { 200: sourceViewSchema, ...errors } } },
+      async (request, reply) => {
+        const source = await load(request.params.id, reply);
+        if (!source) return reply;
+        if (action === 'resume' && isUnauthorized(source)) return notAuthorized(reply);
+        return view(await store.updateSource(source.id, action === 'pause' ? { paused: true } : { paused: false, setupFinished: true }));
+      },
+    );
   }
 
   fastify.post<{ Params: { id: string }; Body: BackfillRequest }>(
     '/sources/:id/backfill',
     {
       schema: {
-
         params: idParamsSchema,
         body: { type: 'object', additionalProperties: false, properties: { days: { type: 'integer', minimum: 1, maximum: 180 } }, required: ['days'] },
         response: { 200: sourceViewSchema, ...errors },
@@ -260,7 +288,6 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
     '/sources/:id/coverage',
     {
       schema: {
-
         params: idParamsSchema,
         querystring: { type: 'object', properties: { days: { type: 'integer', minimum: 1, maximum: 180, default: 180 } } },
         response: { 200: coverageViewSchema, ...errors },
@@ -277,8 +304,8 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
         const rows = await store.listDayCoverage(source.id, stream.logType, first, today);
         byStream.set(stream.logType, new Map(rows.map((row) => [row.day, row])));
       }
-      const cell = (row: DayCoverage | undefined) => ({
-        state: (row ? row.state : 'missing') as CoverageState,
+      const cell = (row: DayCoverage | undefined): CoverageView['days'][number]['streams'][LogTypeName] => ({
+        state: row ? row.state : 'missing',
         records: row?.records ?? 0,
         ambiguous: row?.ambiguous ?? false,
         gainedAfterComplete: row?.gainedAfterComplete ?? 0,
@@ -311,14 +338,18 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
       const source = await load(request.params.id, reply);
       if (!source) return reply;
       if (source.authKind !== 'authorization_code') {
-        return sendApiError(reply, 409, { code: 'not_oauth_app', message: 'This source uses Server-to-Server OAuth: there is nothing to authorize.', fix: 'Run the check instead.' });
+        return sendApiError(reply, 409, {
+          code: 'not_oauth_app',
+          message: 'This source uses Server-to-Server OAuth: there is nothing to authorize.',
+          fix: 'Run the check instead.',
+        });
       }
       const sessionId = request.user?.sessionId;
       if (!sessionId) {
         return sendApiError(reply, 400, {
           code: 'session_required',
           message: 'Authorizing needs a browser session: the OAuth state is bound to it.',
-          fix: 'Sign in to the console in a browser and authorize from the source\'s setup page (not with an API token).',
+          fix: "Sign in to the console in a browser and authorize from the source's setup page (not with an API token).",
         });
       }
       const pending = createAuthorizationRequest({ apiUrl: source.apiUrl, oauthUrl: source.oauthUrl }, source.clientId, `${ctx.publicUrl}${OAUTH_CALLBACK_PATH}`, clock);
@@ -327,19 +358,27 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx
     },
   );
 
-  fastify.post<{ Params: { id: string } }>('/sources/:id/check', { schema: { params: idParamsSchema, response: { 200: checkResultSchema, ...errors } } }, async (request, reply): Promise<CheckResult | FastifyReply> => {
-    const source = await load(request.params.id, reply);
-    if (!source) return reply;
-    return checkStoredSource(ctx, source);
-  });
+  fastify.post<{ Params: { id: string } }>(
+    '/sources/:id/check',
+    { schema: { params: idParamsSchema, response: { 200: checkResultSchema, ...errors } } },
+    async (request, reply): Promise<CheckResult | FastifyReply> => {
+      const source = await load(request.params.id, reply);
+      if (!source) return reply;
+      return checkStoredSource(ctx, source);
+    },
+  );
 
   fastify.post<{ Params: { id: string }; Body: FinishSetupRequest }>(
     '/sources/:id/finish',
     {
       schema: {
-
         params: idParamsSchema,
-        body: { type: 'object', additionalProperties: false, properties: { dropOffAlarmMinutes: dropOffAlarmSchema, quietSchedule: quietScheduleSchema }, required: ['dropOffAlarmMinutes'] },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { dropOffAlarmMinutes: dropOffAlarmSchema, quietSchedule: quietScheduleSchema },
+          required: ['dropOffAlarmMinutes'],
+        },
         response: { 200: sourceViewSchema, ...errors },
       },
     },

@@ -7,8 +7,8 @@ describeRuleTests(twoFactorAuthenticationDisabledRule);
 
 describe('twoFactorAuthenticationDisabledRule: extra checks', () => {
   it('has no dedup or severity function (Panther has none)', () => {
-    expect(twoFactorAuthenticationDisabledRule.dedup).toBeUndefined();
-    expect(twoFactorAuthenticationDisabledRule.severity).toBeUndefined();
+    expect(twoFactorAuthenticationDisabledRule).not.toHaveProperty('dedup');
+    expect(twoFactorAuthenticationDisabledRule).not.toHaveProperty('severity');
   });
   it('does not fire on an event without fields', () => {
     expect(twoFactorAuthenticationDisabledRule.rule(new RuleEvent({}))).toBe(false);

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Migration } from 'kysely';
 
 /**
  * The first schema: settings, sources, streams, per-day coverage, events with
@@ -6,7 +6,7 @@ import type { Kysely, Migration } from 'kysely';
  * (SQLite and PostgreSQL): times are `bigint` ms, booleans integer 0/1.
  */
 export const initialMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
+  async up(db): Promise<void> {
     await db.schema
       .createTable('meta')
       .addColumn('key', 'text', (c) => c.primaryKey())
@@ -105,14 +105,10 @@ export const initialMigration: Migration = {
       .addColumn('failed_at', 'bigint', (c) => c.notNull())
       .addForeignKeyConstraint('classification_failures_source_fk', ['source_id'], 'sources', ['id'])
       .execute();
-    await db.schema
-      .createIndex('classification_failures_source_type_time')
-      .on('classification_failures')
-      .columns(['source_id', 'log_type', 'failed_at'])
-      .execute();
+    await db.schema.createIndex('classification_failures_source_type_time').on('classification_failures').columns(['source_id', 'log_type', 'failed_at']).execute();
   },
 
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db): Promise<void> {
     for (const table of ['classification_failures', 'event_indicators', 'events', 'day_coverage', 'streams', 'sources', 'meta']) {
       await db.schema.dropTable(table).execute();
     }

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Migration } from 'kysely';
 
 /**
  * Detections and alerts: the queue of stored events not yet through the rules
@@ -7,7 +7,7 @@ import type { Kysely, Migration } from 'kysely';
  * with its attempt log. Dialect-neutral, like 001.
  */
 export const detectionsMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
+  async up(db): Promise<void> {
     // Written in the same transaction as the event; deleted in the same transaction as the rules' results.
     await db.schema
       .createTable('detection_pending')
@@ -112,7 +112,7 @@ export const detectionsMigration: Migration = {
       .execute();
   },
 
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db): Promise<void> {
     for (const table of ['delivery_attempts', 'deliveries', 'destinations', 'alert_events', 'alerts', 'rule_errors', 'rule_settings', 'detection_pending']) {
       await db.schema.dropTable(table).execute();
     }

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Migration } from 'kysely';
 
 /**
  * The web console and JSON API: users (argon2id password hashes), sessions,
@@ -7,7 +7,7 @@ import type { Kysely, Migration } from 'kysely';
  * the per-source log drop-off alarm. Dialect-neutral, like 001.
  */
 export const consoleMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
+  async up(db): Promise<void> {
     await db.schema
       .createTable('users')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -58,7 +58,7 @@ export const consoleMigration: Migration = {
     await db.schema.alterTable('sources').addColumn('drop_off_alarm_minutes', 'integer').execute();
   },
 
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db): Promise<void> {
     await db.schema.alterTable('sources').dropColumn('drop_off_alarm_minutes').execute();
     for (const table of ['oauth_states', 'setup_tokens', 'api_tokens', 'sessions', 'users']) {
       await db.schema.dropTable(table).execute();

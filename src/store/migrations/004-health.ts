@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Migration } from 'kysely';
 
 /**
  * Source health: one heartbeat per stream per collection cycle (its outcome,
@@ -8,7 +8,7 @@ import type { Kysely, Migration } from 'kysely';
  * Dialect-neutral, like 001.
  */
 export const healthMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
+  async up(db): Promise<void> {
     await db.schema
       .createTable('heartbeats')
       .addColumn('source_id', 'text', (c) => c.notNull())
@@ -25,7 +25,7 @@ export const healthMigration: Migration = {
     await db.schema.alterTable('sources').addColumn('quiet_schedule_json', 'text').execute();
   },
 
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db): Promise<void> {
     await db.schema.alterTable('sources').dropColumn('quiet_schedule_json').execute();
     await db.schema.dropIndex('alerts_type_status').execute();
     await db.schema.dropTable('heartbeats').execute();

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Migration } from 'kysely';
 
 /**
  * Several instances on one database: a lease per source with a fencing token
@@ -8,7 +8,7 @@ import type { Kysely, Migration } from 'kysely';
  * instance. Dialect-neutral, like 001.
  */
 export const instancesMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
+  async up(db): Promise<void> {
     await db.schema
       .createTable('source_leases')
       .addColumn('source_id', 'text', (c) => c.primaryKey())
@@ -40,7 +40,7 @@ export const instancesMigration: Migration = {
     await db.schema.alterTable('deliveries').addColumn('claim_until', 'bigint').execute();
   },
 
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db): Promise<void> {
     await db.schema.alterTable('deliveries').dropColumn('claim_until').execute();
     await db.schema.alterTable('deliveries').dropColumn('claimed_by').execute();
     for (const table of ['budget_holds', 'request_budget', 'source_leases']) await db.schema.dropTable(table).execute();

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Migration } from 'kysely';
 
 /**
  * Whether a source's setup was finished: a source the console's wizard saved
@@ -7,11 +7,14 @@ import type { Kysely, Migration } from 'kysely';
  * stored before this migration count as set up. Dialect-neutral, like 001.
  */
 export const setupFinishedMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
-    await db.schema.alterTable('sources').addColumn('setup_finished', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  async up(db): Promise<void> {
+    await db.schema
+      .alterTable('sources')
+      .addColumn('setup_finished', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
   },
 
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db): Promise<void> {
     await db.schema.alterTable('sources').dropColumn('setup_finished').execute();
   },
 };

@@ -15,8 +15,11 @@ const MIGRATION_LOCK_TABLE = 'kysely_migration_lock';
  * @param schema PostgreSQL: the schema the store lives in (its `current_schema()`), so
  *   Kysely's bookkeeping tables of other schemas in the same database are not mistaken
  *   for this one's. Unset for SQLite.
+ *
+ * Any Kysely will do, whatever its table types: the migrations (typed by Kysely's
+ * `Migration`) see the schema as it was when each was written, not today's types.
  */
-export async function runMigrations(db: Kysely<any>, location: string, schema?: string): Promise<void> {
+export async function runMigrations<DB>(db: Kysely<DB>, location: string, schema?: string): Promise<void> {
   const unknown = (await appliedMigrations(db, schema)).filter((name) => !(name in MIGRATIONS));
   if (unknown.length > 0) throw new StoreSchemaError(location, unknown);
 
@@ -30,12 +33,14 @@ export async function runMigrations(db: Kysely<any>, location: string, schema?: 
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`schema migration ${failed} failed on ${location}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`schema migration ${failed} failed on ${location}: ${error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)}`, {
+      cause: error,
+    });
   }
 }
 
 /** Names of the migrations already applied; none for a new database. */
-async function appliedMigrations(db: Kysely<any>, schema: string | undefined): Promise<string[]> {
+async function appliedMigrations<DB>(db: Kysely<DB>, schema: string | undefined): Promise<string[]> {
   const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
   if (!tables.some((t) => t.name === MIGRATION_TABLE && (schema === undefined || t.schema === schema))) return [];
   const table = schema === undefined ? sql.table(MIGRATION_TABLE) : sql.table(`${schema}.${MIGRATION_TABLE}`);

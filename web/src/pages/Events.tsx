@@ -56,12 +56,21 @@ function actionCell(e: Record<string, unknown>): string {
 
 export function EventsPage() {
   const loc = useLocation();
-  const applied = useMemo(() => filtersFromQuery(loc.query), [loc.href]); // eslint-disable-line react-hooks/exhaustive-deps
+  const search = loc.query.toString();
+  const applied = useMemo(() => filtersFromQuery(new URLSearchParams(search)), [search]);
   const [form, setForm] = useState<Filters>(applied);
+  // The form starts over from the URL's filters whenever they change (React's
+  // "adjusting state when a prop changes", done during render, not in an effect).
+  const [formFrom, setFormFrom] = useState<Filters>(applied);
+  if (formFrom !== applied) {
+    setFormFrom(applied);
+    setForm(applied);
+  }
   const [refresh, setRefresh] = useState(0);
-  useEffect(() => setForm(applied), [applied]);
 
-  // Resolve relative ranges once per apply/refresh so the list, histogram and exports agree.
+  // Resolve relative ranges once per apply/refresh so the list, histogram and exports agree:
+  // reading the clock here is the point, and `refresh` is the dependency that asks for a new reading.
+  // eslint-disable-next-line react-hooks/purity, react-hooks/exhaustive-deps
   const params = useMemo(() => apiParams(applied, Date.now()), [applied, refresh]);
   const key = JSON.stringify(params);
 
@@ -76,6 +85,8 @@ export function EventsPage() {
 
   useEffect(() => {
     let live = true;
+    // Starting the request is this effect's job, and loading says it started.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setLoading(true);
     setError(null);
     api.get<EventPage>(`/api/events${qs({ ...params, limit: 100 })}`).then(
@@ -96,7 +107,7 @@ export function EventsPage() {
     return () => {
       live = false;
     };
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [params]);
 
   async function loadMore() {
     if (!cursor) return;
@@ -183,11 +194,21 @@ export function EventsPage() {
             <>
               <label className="inline-field">
                 <span>Since (local)</span>
-                <input type="datetime-local" data-testid="filter-since" value={toLocalInput(form.since)} onChange={(e) => setForm({ ...form, since: fromLocalInput(e.target.value) })} />
+                <input
+                  type="datetime-local"
+                  data-testid="filter-since"
+                  value={toLocalInput(form.since)}
+                  onChange={(e) => setForm({ ...form, since: fromLocalInput(e.target.value) })}
+                />
               </label>
               <label className="inline-field">
                 <span>Until (local)</span>
-                <input type="datetime-local" data-testid="filter-until" value={toLocalInput(form.until)} onChange={(e) => setForm({ ...form, until: fromLocalInput(e.target.value) })} />
+                <input
+                  type="datetime-local"
+                  data-testid="filter-until"
+                  value={toLocalInput(form.until)}
+                  onChange={(e) => setForm({ ...form, until: fromLocalInput(e.target.value) })}
+                />
               </label>
             </>
           ) : null}
@@ -327,8 +348,7 @@ export function EventsPage() {
       </div>
       {events && events.length === 0 && !loading && !error ? (
         <Empty title="No events match">
-          Widen the time range or clear some filters. If there are no events at all, check <a href="/sources">Sources</a>: a new source needs one poll before
-          events appear.
+          Widen the time range or clear some filters. If there are no events at all, check <a href="/sources">Sources</a>: a new source needs one poll before events appear.
         </Empty>
       ) : null}
       <div className="row gap load-more">

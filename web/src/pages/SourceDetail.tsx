@@ -3,7 +3,7 @@ import { api, enc } from '../api.ts';
 import { COVERAGE_LABEL, Empty, ErrorBox, Loading, Modal, PageHeader, Sparkline, StateBadge, Time } from '../components.tsx';
 import { Link, navigate } from '../router.tsx';
 import type { AlarmView, AuthorizeResponse, CoverageState, CoverageView, HeartbeatView, LogTypeName, QuietScheduleView, SourceDetail, SourceView, StreamView } from '../types.ts';
-import { minutesLabel, useAsync, useInterval } from '../util.ts';
+import { minutesLabel, onAsync, useAsync, useInterval } from '../util.ts';
 import { AUTH_LABEL } from './Sources.tsx';
 import { DropOffInput } from './Wizard.tsx';
 
@@ -20,6 +20,9 @@ export function SourceDetailPage({ id }: { id: string }) {
   const [days, setDays] = useState('7');
 
   const reading = !!q.data?.streams.some((s) => s.readingWindow);
+  // Fast polling for 15 s after a backfill request: the clock is read at each
+  // render, and the 3 s reloads are what re-render.
+  // eslint-disable-next-line react-hooks/purity
   const polling = reading || Date.now() < backfillUntil;
   useInterval(
     () => {
@@ -203,7 +206,11 @@ export function SourceDetailPage({ id }: { id: string }) {
               <button type="submit" className="btn" data-testid="backfill" disabled={!!busy}>
                 {busy === 'backfill' ? 'Starting…' : 'Backfill'}
               </button>
-              {polling ? <span className="small muted" role="status">refreshing every 3 s…</span> : null}
+              {polling ? (
+                <span className="small muted" role="status">
+                  refreshing every 3 s…
+                </span>
+              ) : null}
             </div>
           </form>
         </section>
@@ -339,7 +346,17 @@ function CoverageMap({ view }: { view: CoverageView }) {
               if (c?.gainedAfterComplete) parts.push(`${c.gainedAfterComplete} records arrived after the day was complete`);
               if (c?.ambiguous) parts.push('ambiguous (day boundary unclear)');
               if (c?.lastError) parts.push(`Error: ${c.lastError}`);
-              return <span key={d.day} role="listitem" className={`cov cov-${state}${c?.ambiguous ? ' cov-amb' : ''}`} title={parts.join('\n')} aria-label={parts.join(', ')} data-day={d.day} data-state={state} />;
+              return (
+                <span
+                  key={d.day}
+                  role="listitem"
+                  className={`cov cov-${state}${c?.ambiguous ? ' cov-amb' : ''}`}
+                  title={parts.join('\n')}
+                  aria-label={parts.join(', ')}
+                  data-day={d.day}
+                  data-state={state}
+                />
+              );
             })}
           </div>
         </div>
@@ -370,7 +387,7 @@ function DeleteDialog({ source, onClose }: { source: SourceView; onClose: () => 
   }
   return (
     <Modal title={`Delete “${source.name}”?`} onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={onAsync(submit)}>
         <p>
           Collection stops and the stored credentials are removed
           {source.authKind === 'authorization_code' ? ' (the refresh token is also revoked at Zoom)' : ''}. This cannot be undone.
@@ -416,7 +433,7 @@ function AlarmDialog({ source, onClose, onSaved }: { source: SourceView; onClose
   }
   return (
     <Modal title="Log drop-off alarm" onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={onAsync(submit)}>
         <DropOffInput initial={source.dropOffAlarmMinutes} onChange={onChange} offWhenNull />
         <QuietScheduleInput initial={source.quietSchedule} onChange={setQuiet} />
         <ErrorBox error={error} />
@@ -455,7 +472,9 @@ function HealthCard({ source, alarms }: { source: SourceView; alarms: AlarmView[
           </span>
         ) : null}
       </h2>
-      <p className="state-cause" data-testid="state-cause">{source.stateCause}</p>
+      <p className="state-cause" data-testid="state-cause">
+        {source.stateCause}
+      </p>
       {source.stateFix ? (
         <p className="state-fix small" data-testid="state-fix">
           <strong>Fix: </strong>
@@ -466,7 +485,10 @@ function HealthCard({ source, alarms }: { source: SourceView; alarms: AlarmView[
         <ul className="small" data-testid="open-alarms">
           {alarms.map((a) => (
             <li key={a.alertId}>
-              <Link to={`/alerts/${enc(a.alertId)}`}>{a.title}</Link> <span className="muted">· {a.ruleId} · {a.status}</span>
+              <Link to={`/alerts/${enc(a.alertId)}`}>{a.title}</Link>{' '}
+              <span className="muted">
+                · {a.ruleId} · {a.status}
+              </span>
             </li>
           ))}
         </ul>
@@ -545,13 +567,28 @@ function QuietScheduleInput({ initial, onChange }: { initial: QuietScheduleView 
   return (
     <fieldset className="field" data-testid="quiet-schedule-input">
       <label className="inline-field">
-        <input type="checkbox" checked={enabled} onChange={(e) => { setEnabled(e.target.checked); emit({ enabled: e.target.checked }); }} /> Quiet schedule: the alarm does not fire during these times
+        <input
+          type="checkbox"
+          checked={enabled}
+          onChange={(e) => {
+            setEnabled(e.target.checked);
+            emit({ enabled: e.target.checked });
+          }}
+        />{' '}
+        Quiet schedule: the alarm does not fire during these times
       </label>
       {enabled ? (
         <>
           <label className="field">
             <span>Time zone</span>
-            <input value={timeZone} onChange={(e) => { setTimeZone(e.target.value); emit({ timeZone: e.target.value }); }} placeholder="Europe/Paris" />
+            <input
+              value={timeZone}
+              onChange={(e) => {
+                setTimeZone(e.target.value);
+                emit({ timeZone: e.target.value });
+              }}
+              placeholder="Europe/Paris"
+            />
           </label>
           <div className="row gap small">
             {DAY_NAMES.map((name, i) => (
@@ -572,11 +609,25 @@ function QuietScheduleInput({ initial, onChange }: { initial: QuietScheduleView 
           <div className="row gap small">
             <label className="inline-field">
               <span>Daily from</span>
-              <input type="time" value={from} onChange={(e) => { setFrom(e.target.value); emit({ from: e.target.value }); }} />
+              <input
+                type="time"
+                value={from}
+                onChange={(e) => {
+                  setFrom(e.target.value);
+                  emit({ from: e.target.value });
+                }}
+              />
             </label>
             <label className="inline-field">
               <span>to</span>
-              <input type="time" value={to} onChange={(e) => { setTo(e.target.value); emit({ to: e.target.value }); }} />
+              <input
+                type="time"
+                value={to}
+                onChange={(e) => {
+                  setTo(e.target.value);
+                  emit({ to: e.target.value });
+                }}
+              />
             </label>
           </div>
         </>
