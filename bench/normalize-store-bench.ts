@@ -19,7 +19,7 @@ import { WindowIngest } from '../src/collect/page-ingest.js';
 import { Detector } from '../src/detect/detector.js';
 import { RULES } from '../src/rules/rule-registry.js';
 import { contentHash, rowIdFor } from '../src/collect/row-identity.js';
-import { addDays, daysFrom } from '../src/collect/utc-days.js';
+import { addDays, daysFrom } from '../src/domain/utc-days.js';
 import { OccurrenceCounter, type PageCount } from '../src/collect/occurrence-counter.js';
 import type { Normalizer } from '../src/normalize/normalizer.js';
 import { ManualClock } from '../src/shared/clock.js';

@@ -21,7 +21,7 @@
  *
  * Each is run REPETITIONS times; the median is reported.
  */
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import { evaluateBatch, type DetectableEvent } from '../src/detect/detector.js';
 import { defineRule, type Rule } from '../src/detect/rule.js';
 import { RuleEvent } from '../src/detect/rule-event.js';

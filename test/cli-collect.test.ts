@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysFrom } from '../src/collect/utc-days.js';
+import { addDays, daysFrom } from '../src/domain/utc-days.js';
 import { ManualClock, shiftedClock } from '../src/shared/clock.js';
 import type { MalformedRecord } from '../src/zoom-sim/malformed-records.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';

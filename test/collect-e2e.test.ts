@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import type { LogType } from '../src/zoom/report-records.js';
 import { LOG_TYPES } from '../src/zoom/report-records.js';
 import { expectedFromTruth, startCollectHarness, storedZoomRecords, type CollectHarness } from './support/collect-harness.js';

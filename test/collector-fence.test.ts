@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import type { StoreUnderTest } from '../src/store/store-contract.test-support.js';
 import { LeaseLostError } from '../src/store/store-errors.js';
 import { forEachStoreTarget } from '../src/store/store-test-targets.test-support.js';

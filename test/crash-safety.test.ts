@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysFrom } from '../src/collect/utc-days.js';
+import { addDays, daysFrom } from '../src/domain/utc-days.js';
 import { ManualClock, shiftedClock } from '../src/shared/clock.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/store.js';

@@ -1,6 +1,6 @@
 import Database from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import { shiftedClock } from '../src/shared/clock.js';
 import { openPostgresStore } from '../src/store/postgres-store.js';
 import type { Store } from '../src/store/store.js';

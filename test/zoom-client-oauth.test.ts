@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthorizationCodeTokenProvider } from '../src/zoom/authorization-code-token-provider.js';
-import { completeAuthorization, createAuthorizationRequest, type PendingAuthorization, revokeToken } from '../src/zoom/authorization-code-flow.js';
+import { completeAuthorization, createAuthorizationRequest, revokeToken } from '../src/zoom/authorization-code-flow.js';
+import { type PendingAuthorization } from '../src/domain/pending-authorization.js';
 import type { TokenSet } from '../src/zoom/oauth-token-endpoint.js';
 import { ACTIVITY_STREAM } from '../src/zoom/report-records.js';
 import { SecretRedactor } from '../src/zoom/secret-redactor.js';

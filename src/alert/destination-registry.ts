@@ -1,4 +1,5 @@
-import type { DestinationKind, DestinationSender } from './destination.js';
+import type { DestinationSender } from './destination.js';
+import type { DestinationKind } from '../domain/destination-settings.js';
 import { logSender } from './log-sender.js';
 import { pagerdutySender } from './pagerduty-sender.js';
 import { slackSender } from './slack-sender.js';

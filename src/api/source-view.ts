@@ -1,5 +1,5 @@
 import type { AlarmView, HeartbeatView, SourceDetail, SourceView, StreamView } from './api-types.js';
-import { addDays } from '../collect/utc-days.js';
+import { addDays } from '../domain/utc-days.js';
 import { loadSourceHealth, type LoadedHealth } from '../health/health-loader.js';
 import type { SourceHealth } from '../health/source-health.js';
 import { utcDay } from '../shared/clock.js';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { SEVERITIES, type Severity } from '../detect/rule.js';
+import { SEVERITIES, type Severity } from '../domain/severity.js';
 import { findRule } from '../rules/rule-registry.js';
 import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertFilter, type AlertRecord, type AlertSort, type AlertStatus } from '../store/alert-store.js';
 import { UnknownAlertError } from '../store/store-errors.js';

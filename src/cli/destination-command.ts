@@ -1,12 +1,12 @@
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
-import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../alert/destination.js';
+import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../domain/destination-settings.js';
 import { DESTINATION_SENDERS, senderFor } from '../alert/destination-registry.js';
 import { testNotification } from '../alert/test-notification.js';
-import { SEVERITIES, type Severity } from '../detect/rule.js';
+import { SEVERITIES, type Severity } from '../domain/severity.js';
 import { findRule } from '../rules/rule-registry.js';
-import type { DestinationRecord } from '../store/alert-store.js';
+import type { DestinationRecord } from '../store/destination-store.js';
 import { UnknownDestinationError } from '../store/store-errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';

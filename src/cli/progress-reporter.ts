@@ -1,5 +1,5 @@
 import type { WindowProgress } from '../collect/window-collector.js';
-import { DAY_MS, dayStartMs } from '../collect/utc-days.js';
+import { DAY_MS, dayStartMs } from '../domain/utc-days.js';
 
 /**
  * Shows backfill progress per stream: on a terminal one redrawn bar per

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlertGrouper } from '../alert/alert-grouping.js';
+import { AlertGrouper } from '../domain/alert-grouping.js';
 import { Detector, evaluateBatch } from '../detect/detector.js';
 import type { Rule } from '../detect/rule.js';
 import { ManualClock } from '../shared/clock.js';

@@ -5,7 +5,7 @@ import type { NewSource, StreamState } from '../store/store.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { REPORT_STREAMS } from '../zoom/report-records.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
-import { addDays } from '../collect/utc-days.js';
+import { addDays } from '../domain/utc-days.js';
 import { SOURCE_DEFAULTS } from '../collect/source-defaults.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';

@@ -10,9 +10,10 @@ import { connectToZoom, type ZoomAuth, type ZoomConnection } from '../zoom/zoom-
 import type { ReportWindow } from '../zoom/report-reader.js';
 import { DailyBudgetExhaustedError, DateOutOfRangeError, RateLimitedError, ZoomError, ZoomRequestRejectedError } from '../zoom/zoom-errors.js';
 import type { EventsStoredListener } from './page-ingest.js';
-import { addDays, daysFrom } from './utc-days.js';
+import { addDays, daysFrom } from '../domain/utc-days.js';
 import { collectWindow, type StreamContext, type WindowOutcome, type WindowProgress, type WindowRequest } from './window-collector.js';
-import { planStream, provenCore, ZOOM_RETENTION_DAYS, type PlannedRead } from './window-planner.js';
+import { planStream, provenCore, type PlannedRead } from './window-planner.js';
+import { ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.js';
 
 export interface SourceCollectorDeps {
   store: Store;

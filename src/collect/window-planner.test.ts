@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DayCoverage } from '../store/store.js';
 import { CONFIRM_PAGE_SIZE, effectiveReconcileIntervalMs, MAX_REQUEST_DAYS, planStream, provenCore, settleAtMs } from './window-planner.js';
-import { daysBetween } from './utc-days.js';
+import { daysBetween } from '../domain/utc-days.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
-import { addDays, dayStartMs } from '../collect/utc-days.js';
-import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../collect/window-planner.js';
+import { addDays, dayStartMs } from '../domain/utc-days.js';
+import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.js';
 import { utcDay } from '../shared/clock.js';
 import type { DayCoverage, SourceRecord, StreamState } from '../store/store.js';
 import { REPORT_STREAMS, type LogType } from '../zoom/report-records.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SEVERITIES } from '../detect/rule.js';
+import { SEVERITIES } from '../domain/severity.js';
 import { LOG_TYPES } from '../zoom/report-records.js';
 import { RULES, findRule, ruleFilePath } from './rule-registry.js';
 

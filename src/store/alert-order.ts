@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
-import { SEVERITIES } from '../detect/rule.js';
+import { SEVERITIES } from '../domain/severity.js';
 import { ALERT_STATUSES, type AlertPosition, type AlertSort } from './alert-store.js';
 import type { StoreTables } from './store-tables.js';
 

@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../shared/clock.js';
-import type { DestinationSecret } from '../alert/destination.js';
-import type {
-  AlertFilter,
-  AlertQuery,
-  AlertRecord,
-  DeliveryAttemptRecord,
-  DeliveryQuery,
-  DeliveryRecord,
-  DestinationPatch,
-  DestinationRecord,
-  NewDestination,
-  RuleErrorQuery,
-  RuleErrorRecord,
-} from './alert-store.js';
+import type { DestinationSecret } from '../domain/destination-settings.js';
+import type { AlertFilter, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
+import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { afterPosition, ALERT_SORT_KEYS } from './alert-order.js';
 import { destinationSecretContext, toAlertRecord, toDeliveryAttemptRecord, toDeliveryRecord, toDestinationRecord } from './alert-rows.js';
 import type { SecretBox } from './secret-box.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../shared/clock.js';
-import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import {
   hashSecret,
   type ApiTokenRecord,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import { hashSecret } from './auth-store.js';
 import type { StoreContractOptions, StoreUnderTest } from './store-contract.test-support.js';
 import { sampleSource } from './store-contract.test-support.js';

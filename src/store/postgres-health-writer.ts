@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { destinationWants } from '../alert/destination-filter.js';
+import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord } from './alert-store.js';
 import { toAlertRecord, toDestinationRecord } from './alert-rows.js';
 import type { SystemAlertInput } from './health-store.js';

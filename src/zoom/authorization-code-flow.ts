@@ -1,20 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import { type OAuthClientCredentials, requestToken, type TokenSet } from './oauth-token-endpoint.js';
 import { createPkcePair } from './pkce.js';
 import type { SecretRedactor } from './secret-redactor.js';
 import { joinUrl, type ZoomEndpoints } from './zoom-endpoints.js';
 import { OAuthFlowError } from './zoom-errors.js';
-
-/** What must be kept server-side between sending the browser to Zoom and the callback. */
-export interface PendingAuthorization {
-  /** Where to send the browser. */
-  url: string;
-  state: string;
-  codeVerifier: string;
-  redirectUri: string;
-  createdAt: number;
-}
 
 /** Zoom's authorization code lives 5 minutes; a pending request is useless after that. */
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60_000;

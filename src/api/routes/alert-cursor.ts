@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../../detect/rule.js';
+import { SEVERITIES, type Severity } from '../../domain/severity.js';
 import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertPosition, type AlertRecord, type AlertSort, type AlertStatus } from '../../store/alert-store.js';
 import { ApiHttpError } from './route-support.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { SEVERITIES, type Severity } from '../../detect/rule.js';
+import { SEVERITIES, type Severity } from '../../domain/severity.js';
 import { findRule } from '../../rules/rule-registry.js';
 import { ALERT_SORTS, ALERT_STATUSES, type AlertFilter, type AlertQuery, type AlertRecord, type AlertSort, type AlertStatus } from '../../store/alert-store.js';
 import type { ApiContext } from '../api-context.js';

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../../alert/destination.js';
+import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../../domain/destination-settings.js';
 import { senderFor } from '../../alert/destination-registry.js';
 import { testNotification } from '../../alert/test-notification.js';
-import type { Severity } from '../../detect/rule.js';
+import type { Severity } from '../../domain/severity.js';
 import { findRule } from '../../rules/rule-registry.js';
-import type { DestinationPatch, DestinationRecord } from '../../store/alert-store.js';
+import type { DestinationPatch, DestinationRecord } from '../../store/destination-store.js';
 import type { ApiContext } from '../api-context.js';
 import type { CreateDestinationRequest, DestinationView, TestDeliveryResult, UpdateDestinationRequest } from '../api-types.js';
 import { ApiHttpError, errorResponses, idParamsSchema, installApiErrorHandler, invalidField, iso, isoTimeSchema, notFound, severitySchema } from './route-support.js';

@@ -17,7 +17,7 @@ import { buildSourceDetail, buildSourceView } from '../source-view.js';
 import { checkStoredSource } from '../source-check.js';
 import { sessionIdHash } from '../session-id.js';
 import { SOURCE_DEFAULTS } from '../../collect/source-defaults.js';
-import { addDays } from '../../collect/utc-days.js';
+import { addDays } from '../../domain/utc-days.js';
 import { utcDay } from '../../shared/clock.js';
 import type { DayCoverage, DayUpdate, SourcePatch, SourceRecord } from '../../store/store.js';
 import { createAuthorizationRequest, PENDING_AUTHORIZATION_TTL_MS, revokeToken } from '../../zoom/authorization-code-flow.js';
