@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
 import type { RuleMatchRow } from './alert-store.js';
 import { MIGRATIONS, staticMigrationProvider } from './migrations/migration-list.js';
+import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import { openPostgresStore } from './postgres-store.js';
 import { DatabaseConnectionError, redactDatabaseUrl } from './postgres-url.js';
 import { sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
@@ -82,6 +83,23 @@ forEachStoreTarget((target) => {
         'users',
       ]) {
         expect(tables).toContain(t);
+      }
+    });
+
+    it("introspects only its own schema: another schema's tables (which may be dropped at any moment) are never read", async () => {
+      await (await open()).close();
+      const other = newTestSchema();
+      await adminQuery(`CREATE SCHEMA "${other}"; CREATE TABLE "${other}".kysely_migration (name text); CREATE TABLE "${other}".elsewhere (x int)`);
+      try {
+        const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
+        const kysely = new Kysely<unknown>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+        const tables = await kysely.introspection.getTables({ withInternalKyselyTables: true });
+        await kysely.destroy();
+        expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([schema]));
+        expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['kysely_migration', 'events', 'sources']));
+        expect(tables.find((t) => t.name === 'events')?.columns.length).toBeGreaterThan(3);
+      } finally {
+        await dropSchema(other);
       }
     });
 

@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
+import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import pg from 'pg';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
@@ -84,7 +85,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // Nor a checked-out client's (the server ended an idle transaction, or restarted): the query in
   // flight is rejected with the same error, and that is where it is handled.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const kysely = new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<StoreTables>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   try {
     let current: string;
     try {
