@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
@@ -110,7 +110,7 @@ forEachStoreTarget((target) => {
       await store.close();
       // Back to the previous version's schema, data kept (the key check row in meta stays, as it would have been written at open).
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
-      const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+      const kysely = new Kysely<unknown>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
       const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider, migrationTableSchema: schema }).migrateTo('001-initial');
       await kysely.destroy();
       expect(error).toBeUndefined();
