@@ -1,9 +1,12 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import { readCookie, SESSION_COOKIE, sessionIdHash } from '../session-id.js';
 import { completeAuthorization, PENDING_AUTHORIZATION_TTL_MS } from '../../zoom/authorization-code-flow.js';
 import { SecretRedactor } from '../../zoom/secret-redactor.js';
 import { ZoomError } from '../../zoom/zoom-errors.js';
+import { NoContent } from '../schemas/common.js';
+import { OAuthCompleteQuerySchema, RefusalPageSchema } from '../schemas/sources.js';
 import { OAUTH_CALLBACK_PATH } from './sources-routes.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -43,7 +46,8 @@ export const OAUTH_COMPLETE_PATH = '/oauth/complete';
  * read here, since the auth hook does not run on public routes); then the code
  * is exchanged (PKCE) and the refresh token stored encrypted.
  */
-export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
+export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) => {
+  const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = ctx.app;
   fastify.get(OAUTH_CALLBACK_PATH, { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
@@ -58,17 +62,14 @@ export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (fastif
       );
   });
 
-  fastify.get<{ Querystring: { code?: string; state?: string; error?: string } }>(
+  fastify.get(
     OAUTH_COMPLETE_PATH,
     {
       config: { public: true },
       schema: {
 
-        querystring: {
-          type: 'object',
-          properties: { code: { type: 'string', maxLength: 2000 }, state: { type: 'string', maxLength: 500 }, error: { type: 'string', maxLength: 500 } },
-        },
-        response: { 302: { type: 'null' }, 400: { type: 'string' } },
+        querystring: OAuthCompleteQuerySchema,
+        response: { 302: NoContent, 400: RefusalPageSchema },
       },
     },
     async (request, reply) => {

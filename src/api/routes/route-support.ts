@@ -33,6 +33,36 @@ export function notFound(what: string, id: string): ApiHttpError {
   return new ApiHttpError(404, 'not_found', `There is no ${what} with id "${id}".`);
 }
 
+/** The sources' 400 naming the field at fault (their own wording: `validation`, with a fix). */
+export function sourceFieldError(field: string, message: string): ApiHttpError {
+  return new ApiHttpError(400, 'validation', `${field}: ${message}`, [{ field, message }], `Correct ${field} and send again.`);
+}
+
+/**
+ * The sources' schema validation failures as ApiError `validation` with `fields`
+ * (for that plugin's routes); other errors pass on to the server's handler.
+ */
+export function installValidationErrors(fastify: FastifyInstance): void {
+  fastify.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error.validation) {
+      const fields = error.validation.map((v) => {
+        const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+        const extra = (v.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+        const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+        const field = missing ? (path ? `${path}.${missing}` : missing) : extra ? extra : path || error.validationContext || 'body';
+        return { field, message: v.message ?? 'is invalid' };
+      });
+      return reply.code(400).send({
+        code: 'validation',
+        message: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
+        fix: 'Correct the fields named and send again.',
+        fields,
+      } satisfies ApiError);
+    }
+    throw error;
+  });
+}
+
 /** Store errors that mean "unknown id" or "conflict", by code. */
 const ACTIONABLE_STATUS: Record<string, number> = {
   unknown_source: 404,
@@ -73,32 +103,6 @@ export function installApiErrorHandler(fastify: FastifyInstance): void {
     throw error;
   });
 }
-
-// --- JSON schema fragments --------------------------------------------------------
-
-export const apiErrorSchema = {
-  type: 'object',
-  properties: {
-    code: { type: 'string' },
-    message: { type: 'string' },
-    fix: { type: 'string' },
-    fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] } },
-  },
-  required: ['code', 'message'],
-} as const;
-
-/** Error responses for a route's `response` schema. */
-export function errorResponses(...statuses: number[]): Record<number, typeof apiErrorSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, apiErrorSchema]));
-}
-
-export const SEVERITY_VALUES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export const LOG_TYPE_VALUES = ['Zoom.Activity', 'Zoom.Operation'] as const;
-export const severitySchema = { type: 'string', enum: SEVERITY_VALUES } as const;
-export const logTypeSchema = { type: 'string', enum: LOG_TYPE_VALUES } as const;
-export const isoTimeSchema = { type: 'string', description: 'ISO 8601 UTC' } as const;
-export const nullableIsoTimeSchema = { type: ['string', 'null'], description: 'ISO 8601 UTC' } as const;
-export const idParamsSchema = { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } as const;
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
