@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ActionableError } from '../../shared/actionable-error.js';
 import type { ApiError } from '../api-types.js';
+import { httpStatusOf } from '../error-status.js';
 
 /**
  * Shared pieces of the resource route plugins: an error type carrying an
@@ -63,18 +64,10 @@ export function installValidationErrors(fastify: FastifyInstance): void {
   });
 }
 
-/** Store errors that mean "unknown id" or "conflict", by code. */
-const ACTIONABLE_STATUS: Record<string, number> = {
-  unknown_source: 404,
-  unknown_alert: 404,
-  unknown_destination: 404,
-  duplicate_destination: 409,
-};
-
 /**
  * Installs, in the calling plugin's scope, an error handler that answers
- * schema validation failures and ApiHttpErrors (and store "unknown id" /
- * "duplicate" errors) with an `ApiError`; anything else goes on to the
+ * schema validation failures and ApiHttpErrors (and the user's errors by
+ * class: unknown id, conflict, invalid input) with an `ApiError`; anything else goes on to the
  * parent scope's handler (the server's).
  */
 export function installApiErrorHandler(fastify: FastifyInstance): void {
@@ -96,9 +89,9 @@ export function installApiErrorHandler(fastify: FastifyInstance): void {
       const body: ApiError = { code: 'invalid_request', message: `Invalid ${where ?? 'request'}: ${fields.map((f) => f.message).join('; ')}.`, fields };
       return reply.code(400).send(body);
     }
-    if (error instanceof ActionableError && ACTIONABLE_STATUS[error.code] !== undefined) {
+    if (error instanceof ActionableError && httpStatusOf(error) < 500) {
       const body: ApiError = { code: error.code, message: error.message, fix: error.fix };
-      return reply.code(ACTIONABLE_STATUS[error.code]!).send(body);
+      return reply.code(httpStatusOf(error)).send(body);
     }
     throw error;
   });
