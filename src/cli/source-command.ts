@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
+import { removeSource } from '../app/source-service.js';
 import { utcDay } from '../shared/clock.js';
 import type { NewSource, StreamState } from '../store/store.js';
 import { UnknownSourceError } from '../store/store-errors.js';
@@ -175,8 +176,10 @@ export function registerSourceCommand(program: Command): void {
     .argument('<id>', 'source id')
     .action(async (id: string, _options: unknown, command: Command) => {
       await withApp(command, async (app) => {
-        if (!(await app.store.removeSource(id))) throw new UnknownSourceError(id);
+        const { revocation } = await removeSource({ store: app.store, fetch: globalThis.fetch, logger: app.logger }, id);
         process.stderr.write(`Removed source ${id} and its events.\n`);
+        if (revocation === 'revoked') process.stderr.write('Revoked its authorization at Zoom.\n');
+        if (revocation === 'refused' || revocation === 'failed') process.stderr.write('Could not revoke its authorization at Zoom: remove the app in the Zoom App Marketplace (Manage > Added Apps) if it is no longer used.\n');
       });
     });
 }

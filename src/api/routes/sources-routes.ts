@@ -5,11 +5,12 @@ import type { CoverageView, LogTypeName, SetupInfo, SourceView } from '../api-ty
 import { buildSourceDetail, buildSourceView } from '../source-view.js';
 import { checkStoredSource } from '../source-check.js';
 import { sessionIdHash } from '../session-id.js';
+import { removeSource } from '../../app/source-service.js';
 import { SOURCE_DEFAULTS } from '../../collect/source-defaults.js';
 import { addDays } from '../../collect/utc-days.js';
 import { utcDay } from '../../shared/clock.js';
 import type { DayCoverage, DayUpdate, SourcePatch, SourceRecord } from '../../store/store.js';
-import { createAuthorizationRequest, PENDING_AUTHORIZATION_TTL_MS, revokeToken } from '../../zoom/authorization-code-flow.js';
+import { createAuthorizationRequest, PENDING_AUTHORIZATION_TTL_MS } from '../../zoom/authorization-code-flow.js';
 import { CLASSIC_REPORT_SCOPE, REPORT_STREAMS } from '../../zoom/report-records.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../../zoom/zoom-endpoints.js';
 import { parseQuietSchedule, QuietScheduleError } from '../../health/quiet-schedule.js';
@@ -34,8 +35,6 @@ import { ApiHttpError, installValidationErrors, sourceFieldError } from './route
 
 /** The callback path registered in Zoom (Redirect URL and OAuth allow list). */
 export const OAUTH_CALLBACK_PATH = '/oauth/callback';
-/** Revoking at Zoom when a source is deleted is best effort: never hold the delete longer than this. */
-const REVOKE_TIMEOUT_MS = 10_000;
 const errors = errorResponses(400, 404, 409);
 
 /** The quiet schedule of a request checked (time zone, days, window), or a 400 naming it. */
@@ -154,23 +153,7 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
 
   fastify.delete('/sources/:id', { schema: { params: SourceIdParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
     const source = await load(request.params.id);
-    if (source.authKind === 'authorization_code' && source.hasRefreshToken) {
-      try {
-        const credentials = await store.getSourceCredentials(source.id);
-        if (credentials.refreshToken) {
-          const revoked = await revokeToken({
-            endpoints: { apiUrl: source.apiUrl, oauthUrl: source.oauthUrl },
-            credentials: { clientId: source.clientId, clientSecret: credentials.clientSecret },
-            token: credentials.refreshToken,
-            fetchImpl: (input, init) => ctx.fetch(input, { ...init, signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS) }),
-          });
-          if (!revoked) request.log.warn({ sourceId: source.id }, 'Zoom did not accept revoking the refresh token; removing the source anyway');
-        }
-      } catch (error) {
-        request.log.warn({ sourceId: source.id, err: error instanceof Error ? error.message : String(error) }, 'could not revoke the refresh token at Zoom; removing the source anyway');
-      }
-    }
-    await store.removeSource(source.id);
+    await removeSource({ store, fetch: ctx.fetch, logger: request.log }, source.id);
     return reply.code(204).send();
   });
 
