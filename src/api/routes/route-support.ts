@@ -41,7 +41,8 @@ export function sourceFieldError(field: string, message: string): ApiHttpError {
 
 /**
  * The sources' schema validation failures as ApiError `validation` with `fields`
- * (for that plugin's routes); other errors pass on to the server's handler.
+ * (for that plugin's routes), and the user's errors as installApiErrorHandler
+ * answers them; other errors pass on to the server's handler.
  */
 export function installValidationErrors(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -60,8 +61,17 @@ export function installValidationErrors(fastify: FastifyInstance): void {
         fields,
       } satisfies ApiError);
     }
+    const known = userErrorResponse(error);
+    if (known) return reply.code(known.status).send(known.body);
     throw error;
   });
+}
+
+/** An ApiHttpError, or an ActionableError whose class makes it the user's (404, 409, 400): its status and body; otherwise undefined. */
+function userErrorResponse(error: unknown): { status: number; body: ApiError } | undefined {
+  if (error instanceof ApiHttpError) return { status: error.statusCode, body: error.body() };
+  if (error instanceof ActionableError && httpStatusOf(error) < 500) return { status: httpStatusOf(error), body: { code: error.code, message: error.message, fix: error.fix } };
+  return undefined;
 }
 
 /**
@@ -72,7 +82,8 @@ export function installValidationErrors(fastify: FastifyInstance): void {
  */
 export function installApiErrorHandler(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: FastifyError | ApiHttpError | Error, _request, reply) => {
-    if (error instanceof ApiHttpError) return reply.code(error.statusCode).send(error.body());
+    const known = userErrorResponse(error);
+    if (known) return reply.code(known.status).send(known.body);
     if ('validation' in error && Array.isArray(error.validation)) {
       const where = error.validationContext;
       const fields = error.validation.map((v) => {
@@ -88,10 +99,6 @@ export function installApiErrorHandler(fastify: FastifyInstance): void {
       });
       const body: ApiError = { code: 'invalid_request', message: `Invalid ${where ?? 'request'}: ${fields.map((f) => f.message).join('; ')}.`, fields };
       return reply.code(400).send(body);
-    }
-    if (error instanceof ActionableError && httpStatusOf(error) < 500) {
-      const body: ApiError = { code: error.code, message: error.message, fix: error.fix };
-      return reply.code(httpStatusOf(error)).send(body);
     }
     throw error;
   });

@@ -5,12 +5,12 @@ import type { CoverageView, LogTypeName, SetupInfo, SourceView } from '../api-ty
 import { buildSourceDetail, buildSourceView } from '../source-view.js';
 import { checkStoredSource } from '../source-check.js';
 import { sessionIdHash } from '../session-id.js';
+import { startSourceAuthorization } from '../../app/source-authorization.js';
 import { removeSource } from '../../app/source-service.js';
 import { SOURCE_DEFAULTS } from '../../collect/source-defaults.js';
 import { addDays } from '../../collect/utc-days.js';
 import { utcDay } from '../../shared/clock.js';
 import type { DayCoverage, DayUpdate, SourcePatch, SourceRecord } from '../../store/store.js';
-import { createAuthorizationRequest, PENDING_AUTHORIZATION_TTL_MS } from '../../zoom/authorization-code-flow.js';
 import { CLASSIC_REPORT_SCOPE, REPORT_STREAMS } from '../../zoom/report-records.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../../zoom/zoom-endpoints.js';
 import { parseQuietSchedule, QuietScheduleError } from '../../health/quiet-schedule.js';
@@ -229,22 +229,8 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
 
   fastify.post('/sources/:id/authorize', { schema: { params: SourceIdParams, response: { 200: AuthorizeResponseSchema, ...errors } } }, async (request) => {
     const source = await load(request.params.id);
-    if (source.authKind !== 'authorization_code') {
-      throw new ApiHttpError(409, 'not_oauth_app', 'This source uses Server-to-Server OAuth: there is nothing to authorize.', undefined, 'Run the check instead.');
-    }
     const sessionId = request.user?.sessionId;
-    if (!sessionId) {
-      throw new ApiHttpError(
-        400,
-        'session_required',
-        'Authorizing needs a browser session: the OAuth state is bound to it.',
-        undefined,
-        'Sign in to the console in a browser and authorize from the source\'s setup page (not with an API token).',
-      );
-    }
-    const pending = createAuthorizationRequest({ apiUrl: source.apiUrl, oauthUrl: source.oauthUrl }, source.clientId, `${ctx.publicUrl}${OAUTH_CALLBACK_PATH}`, clock);
-    await store.savePendingAuthorization(sessionIdHash(sessionId), source.id, pending, pending.createdAt + PENDING_AUTHORIZATION_TTL_MS);
-    return { url: pending.url };
+    return startSourceAuthorization({ store, clock, fetch: ctx.fetch, logger: request.log }, source, sessionId ? sessionIdHash(sessionId) : undefined, `${ctx.publicUrl}${OAUTH_CALLBACK_PATH}`);
   });
 
   fastify.post('/sources/:id/check', { schema: { params: SourceIdParams, response: { 200: CheckResultSchema, ...errors } } }, async (request) => {
