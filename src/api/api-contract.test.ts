@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifySchema, type RouteOptions } from 'fastify';
 import type { Static } from 'typebox';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -46,6 +46,16 @@ describe('the console types come from the route schemas', () => {
   it('the console imports exactly these types', () => {
     const text = readFileSync(new URL('../../web/src/types.ts', import.meta.url), 'utf8');
     expect(text.split('\n').filter((line) => line.startsWith('export'))).toEqual(["export type * from '../../src/api/api-types.ts';"]);
+  });
+
+  it('the console spells no response shape of its own: it names the contract\'s types', () => {
+    const dir = new URL('../../web/src/', import.meta.url);
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      expect(text, file).not.toMatch(/\bapi\.\w+<\s*\{/);
+    }
   });
 
   it('the type system agrees (checked by tsc)', () => {

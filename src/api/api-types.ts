@@ -14,12 +14,12 @@
  */
 import type { Static } from 'typebox';
 import type { AlertDetailSchema, AlertPageSchema, AlertSortSchema, AlertStatusSchema, AlertViewSchema } from './schemas/alerts.js';
-import type { ApiTokenCreatedSchema, ApiTokenViewSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from './schemas/auth.js';
+import type { ApiTokenCreatedSchema, ApiTokenListSchema, ApiTokenViewSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from './schemas/auth.js';
 import type { ApiErrorSchema, LogTypeSchema, SeveritySchema } from './schemas/common.js';
-import type { CreateDestinationRequestSchema, DestinationKindSchema, DestinationViewSchema, TestDeliveryResultSchema, UpdateDestinationRequestSchema } from './schemas/destinations.js';
-import type { EventPageSchema, EventViewSchema, FailureViewSchema, HistogramSchema } from './schemas/events.js';
+import type { CreateDestinationRequestSchema, DestinationKindSchema, DestinationListSchema, DestinationViewSchema, TestDeliveryResultSchema, UpdateDestinationRequestSchema } from './schemas/destinations.js';
+import type { EventPageSchema, EventViewSchema, FailureListSchema, FailureViewSchema, HistogramSchema } from './schemas/events.js';
 import type { HealthViewSchema } from './schemas/health.js';
-import type { RuleErrorViewSchema, RuleViewSchema } from './schemas/rules.js';
+import type { RuleErrorListSchema, RuleErrorViewSchema, RuleListSchema, RuleViewSchema } from './schemas/rules.js';
 import type {
   AlarmViewSchema,
   AuthKindSchema,
@@ -34,6 +34,7 @@ import type {
   QuietScheduleSchema,
   SetupInfoSchema,
   SourceDetailSchema,
+  SourceListSchema,
   SourceStateSchema,
   SourceViewSchema,
   StreamViewSchema,
@@ -51,6 +52,8 @@ export type SetupRequest = Static<typeof SetupRequestSchema>;
 export type LoginRequest = Static<typeof LoginRequestSchema>;
 export type ApiTokenView = Static<typeof ApiTokenViewSchema>;
 export type ApiTokenCreated = Static<typeof ApiTokenCreatedSchema>;
+/** GET /api/tokens */
+export type ApiTokenList = Static<typeof ApiTokenListSchema>;
 
 // --- sources ---
 export type AuthKind = Static<typeof AuthKindSchema>;
@@ -59,6 +62,8 @@ export type QuietScheduleView = Static<typeof QuietScheduleSchema>;
 export type HeartbeatView = Static<typeof HeartbeatViewSchema>;
 export type AlarmView = Static<typeof AlarmViewSchema>;
 export type SourceView = Static<typeof SourceViewSchema>;
+/** GET /api/sources */
+export type SourceList = Static<typeof SourceListSchema>;
 export type CreateSourceRequest = Static<typeof CreateSourceRequestSchema>;
 export type UpdateSourceRequest = Static<typeof UpdateSourceRequestSchema>;
 export type BackfillRequest = Static<typeof BackfillRequestSchema>;
@@ -76,10 +81,16 @@ export type EventView = Static<typeof EventViewSchema>;
 export type EventPage = Static<typeof EventPageSchema>;
 export type Histogram = Static<typeof HistogramSchema>;
 export type FailureView = Static<typeof FailureViewSchema>;
+/** GET /api/failures */
+export type FailureList = Static<typeof FailureListSchema>;
 
 // --- rules, rule errors ---
 export type RuleView = Static<typeof RuleViewSchema>;
+/** GET /api/rules */
+export type RuleList = Static<typeof RuleListSchema>;
 export type RuleErrorView = Static<typeof RuleErrorViewSchema>;
+/** GET /api/rule-errors */
+export type RuleErrorList = Static<typeof RuleErrorListSchema>;
 
 // --- alerts ---
 export type AlertStatus = Static<typeof AlertStatusSchema>;
@@ -91,6 +102,8 @@ export type AlertDetail = Static<typeof AlertDetailSchema>;
 // --- destinations ---
 export type DestinationKind = Static<typeof DestinationKindSchema>;
 export type DestinationView = Static<typeof DestinationViewSchema>;
+/** GET /api/destinations */
+export type DestinationList = Static<typeof DestinationListSchema>;
 export type CreateDestinationRequest = Static<typeof CreateDestinationRequestSchema>;
 export type UpdateDestinationRequest = Static<typeof UpdateDestinationRequestSchema>;
 export type TestDeliveryResult = Static<typeof TestDeliveryResultSchema>;
