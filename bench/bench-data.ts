@@ -3,7 +3,7 @@
  * records feed the normalize+detect+store run and the rules run (in process) and the simulator the
  * backfills read (in a child), so the figures are about the same records.
  */
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import type { Normalizer } from '../src/normalize/normalizer.js';
 import { systemClock, type Clock } from '../src/shared/clock.js';

@@ -57,7 +57,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     };
     switch (flag) {
       case '--only': {
-        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+        const names = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         for (const name of names) if (!(BENCH_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown benchmark ${JSON.stringify(name)}`);
         only = BENCH_NAMES.filter((name) => names.includes(name));
         break;
@@ -117,8 +120,7 @@ export function seconds(ms: number): string {
 export function table(title: string, headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const numeric = headers.map((_, c) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,.]+( ?(%|\/s|s|ms|MB|x))?$|^[-–]$|^n\/a$/.test(r[c] ?? '')));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, c) => (numeric[c] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [`\n### ${title}\n`, line(headers), rule, ...rows.map(line)].join('\n');
 }

@@ -88,7 +88,9 @@ export function longPerDay(records: number): number {
 
 export async function runCollectionBench(records: number, options: { requests: boolean }): Promise<CollectionResults> {
   const history = backfillHistory(records);
-  print(`\nbackfill (${BACKFILL_DAYS} days, ${int(history.days * (history.volume.activities + history.volume.operations))} records) over HTTP: simulator and collector in child processes...`);
+  print(
+    `\nbackfill (${BACKFILL_DAYS} days, ${int(history.days * (history.volume.activities + history.volume.operations))} records) over HTTP: simulator and collector in child processes...`,
+  );
   const backfill7 = await runScenario({ label: '7-day', backfillDays: BACKFILL_DAYS, history, steady: options.requests ? STEADY : null });
   print(`  done in ${seconds(backfill7.collector.backfill.wallMs)}${options.requests ? `, then ${STEADY.polls} steady-state polls` : ''}`);
   let backfill180: ScenarioResult | null = null;
@@ -202,22 +204,49 @@ export function printRequests(results: CollectionResults): void {
     for (const logType of LOG_TYPES) {
       const n = b.stored[logType];
       const req = b.requests[logType].requests;
-      rows.push([`${s.label} (${int(s.generated.perDay)}/day)`, logType, int(n), int(req), int(Math.ceil(n / PAGE)), fixed((req / n) * 1000, 3), fixed(req / Math.ceil(n / PAGE), 4), '-']);
+      rows.push([
+        `${s.label} (${int(s.generated.perDay)}/day)`,
+        logType,
+        int(n),
+        int(req),
+        int(Math.ceil(n / PAGE)),
+        fixed((req / n) * 1000, 3),
+        fixed(req / Math.ceil(n / PAGE), 4),
+        '-',
+      ]);
     }
     const f = backfillFigures(s);
-    rows.push([`${s.label} (${int(s.generated.perDay)}/day)`, 'total', int(f.records), int(f.requests), int(f.ideal), fixed(f.perThousand, 3), fixed(f.ratio, 4), `<= 1.02: ${f.ratio <= 1.02 ? 'met' : 'MISSED'}`]);
+    rows.push([
+      `${s.label} (${int(s.generated.perDay)}/day)`,
+      'total',
+      int(f.records),
+      int(f.requests),
+      int(f.ideal),
+      fixed(f.perThousand, 3),
+      fixed(f.ratio, 4),
+      `<= 1.02: ${f.ratio <= 1.02 ? 'met' : 'MISSED'}`,
+    ]);
   }
-  print(table('Zoom report requests during a backfill (ideal: ceil(n/300) per stream)', ['backfill', 'stream', 'records', 'requests', 'ideal', 'per 1,000 records', 'ratio to ideal', 'target'], rows));
+  print(
+    table(
+      'Zoom report requests during a backfill (ideal: ceil(n/300) per stream)',
+      ['backfill', 'stream', 'records', 'requests', 'ideal', 'per 1,000 records', 'ratio to ideal', 'target'],
+      rows,
+    ),
+  );
   for (const s of scenarios) {
     const f = backfillFigures(s);
     const statuses = LOG_TYPES.map((t) => `${t} ${JSON.stringify(s.collector.backfill.requests[t].byStatus)}`).join(', ');
     const clientTotal = f.requests + s.collector.polls.reduce((n, p) => n + LOG_TYPES.reduce((m, t) => m + p.streams[t].requests, 0), 0);
-    print(`${s.label}: ${f.windows} window reads, wall ${seconds(f.wallMs)}; report requests over the whole run: simulator ${int(f.simRequests)}, collector ${int(clientTotal)}; backfill statuses ${statuses}`);
+    print(
+      `${s.label}: ${f.windows} window reads, wall ${seconds(f.wallMs)}; report requests over the whole run: simulator ${int(f.simRequests)}, collector ${int(clientTotal)}; backfill statuses ${statuses}`,
+    );
     const warnings = Object.entries(s.collector.warnings);
     if (warnings.length > 0) print(`  collector warnings: ${warnings.map(([m, n]) => `${n} x "${m}"`).join('; ')}`);
     if (f.failed.length > 0) print(`  FAILED streams: ${f.failed.join('; ')}`);
     if (s.label === '180-day') {
-      for (const w of s.collector.backfill.windows) print(`  ${w.logType} ${w.window.from}..${w.window.to} ${w.reasons.join('+')}: ${int(w.pages)} pages, ${int(w.received)} received, ${int(w.inserted)} new`);
+      for (const w of s.collector.backfill.windows)
+        print(`  ${w.logType} ${w.window.from}..${w.window.to} ${w.reasons.join('+')}: ${int(w.pages)} pages, ${int(w.received)} received, ${int(w.inserted)} new`);
     }
   }
 
@@ -235,18 +264,31 @@ export function printRequests(results: CollectionResults): void {
       LOG_TYPES.flatMap((t) => p.streams[t].fullReads.map((r) => `${t.replace('Zoom.', '')} ${r}`)).join('; ') || 'fast path only',
     ]);
   }
-  print(table(`polls after the ${BACKFILL_DAYS}-day backfill: one every 5 minutes, a few new records each`, ['poll', 'time', 'new (act + op)', 'Activity requests', 'Operation requests', 'stored', 'full reads'], hourRows));
+  print(
+    table(
+      `polls after the ${BACKFILL_DAYS}-day backfill: one every 5 minutes, a few new records each`,
+      ['poll', 'time', 'new (act + op)', 'Activity requests', 'Operation requests', 'stored', 'full reads'],
+      hourRows,
+    ),
+  );
   const fastMean = LOG_TYPES.map((t) => `${t} ${fixed(st.fastPathPerStream[t].mean, 2)} (${st.fastPathPerStream[t].min}-${st.fastPathPerStream[t].max})`).join(', ');
   const summary: string[][] = [];
   if (st.first && st.first.reads.length > 0) {
     const conf = backfillWithConfirmation(results.backfill7)!;
-    summary.push(['poll 1: re-reads right after the backfill', `${LOG_TYPES.map((t) => `${t} ${int(st.first!.perStream[t])}`).join(', ')} requests (${st.first.reads.join('; ')})`]);
+    summary.push([
+      'poll 1: re-reads right after the backfill',
+      `${LOG_TYPES.map((t) => `${t} ${int(st.first!.perStream[t])}`).join(', ')} requests (${st.first.reads.join('; ')})`,
+    ]);
     summary.push(['backfill + its confirmation re-reads / ceil(n/300)', `${int(conf.requests)} / ${int(backfillFigures(results.backfill7).ideal)} = ${fixed(conf.ratio, 3)}`]);
   }
   summary.push([`polls 2-${st.polls + 1} (one hour): fast path only / with a full re-read`, `${st.fastPathPolls} / ${st.polls - st.fastPathPolls}`]);
   summary.push(['requests per poll per stream, fast-path polls (mean, min-max)', fastMean]);
   summary.push(['requests per 1,000 new records, fast-path polls', fixed((st.requestsFastPath / Math.max(1, st.newInFastPathPolls)) * 1000, 1)]);
-  for (const r of st.rereadPolls) summary.push([`poll ${r.poll}: full re-read (hourly reconcile, or confirmation)`, `${LOG_TYPES.map((t) => `${t} ${int(r.perStream[t])}`).join(', ')} requests (${r.reads.join('; ')})`]);
+  for (const r of st.rereadPolls)
+    summary.push([
+      `poll ${r.poll}: full re-read (hourly reconcile, or confirmation)`,
+      `${LOG_TYPES.map((t) => `${t} ${int(r.perStream[t])}`).join(', ')} requests (${r.reads.join('; ')})`,
+    ]);
   summary.push(['the hour: requests / new records stored', `${int(st.requestsTotal)} / ${int(st.newRecords)}`]);
   summary.push(['the hour: requests per poll per stream', fixed(st.requestsTotal / st.polls / LOG_TYPES.length, 2)]);
   summary.push(['the hour: requests per 1,000 new records', fixed((st.requestsTotal / Math.max(1, st.newRecords)) * 1000, 1)]);
@@ -264,10 +306,24 @@ export function printRss(results: CollectionResults): void {
       ['progress', 'records', 'elapsed', 'rss', 'rss anon', 'rss file', 'rss shmem', 'heap total', 'heap used', 'heap after GC', 'external'],
       b.samples.map((s) => {
         const opt = (n: number | null) => (n === null ? 'n/a' : mb(n));
-        return [`${Math.round(s.progress * 100)}%`, int(s.received), seconds(s.elapsedMs), mb(s.rss), opt(s.rssAnon), opt(s.rssFile), opt(s.rssShmem), mb(s.heapTotal), mb(s.heapUsed), mb(s.heapAfterGc), mb(s.external)];
+        return [
+          `${Math.round(s.progress * 100)}%`,
+          int(s.received),
+          seconds(s.elapsedMs),
+          mb(s.rss),
+          opt(s.rssAnon),
+          opt(s.rssFile),
+          opt(s.rssShmem),
+          mb(s.heapTotal),
+          mb(s.heapUsed),
+          mb(s.heapAfterGc),
+          mb(s.external),
+        ];
       }),
     ),
   );
   const peak = Math.max(b.peakRssSampled, b.maxRss);
-  print(`peak RSS: ${mb(b.peakRssSampled)} sampled (250 ms + progress), ${mb(b.maxRss)} kernel high-water mark (getrusage maxrss); target <= 250 MB: ${peak <= RSS_TARGET_BYTES ? 'met' : 'MISSED'}`);
+  print(
+    `peak RSS: ${mb(b.peakRssSampled)} sampled (250 ms + progress), ${mb(b.maxRss)} kernel high-water mark (getrusage maxrss); target <= 250 MB: ${peak <= RSS_TARGET_BYTES ? 'met' : 'MISSED'}`,
+  );
 }

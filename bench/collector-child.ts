@@ -186,7 +186,18 @@ async function main(): Promise<void> {
     peakRssSampled = Math.max(peakRssSampled, m.rss);
     collectGarbage();
     const after = process.memoryUsage();
-    samples.push({ progress, received, elapsedMs: performance.now() - started, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, heapAfterGc: after.heapUsed, ...kernel });
+    samples.push({
+      progress,
+      received,
+      elapsedMs: performance.now() - started,
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      heapAfterGc: after.heapUsed,
+      ...kernel,
+    });
   };
   const sampler = setInterval(() => {
     peakRssSampled = Math.max(peakRssSampled, process.memoryUsage.rss());
@@ -203,7 +214,10 @@ async function main(): Promise<void> {
     received += p.received - before;
     while (nextMark <= 10 && received >= (config.expectedRecords * nextMark) / 10) {
       sample(nextMark / 10, received);
-      if (nextMark % 2 === 0) process.stdout.write(`  [${config.label}] backfill ${nextMark * 10}%: ${received.toLocaleString('en-US')} records, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+      if (nextMark % 2 === 0)
+        process.stdout.write(
+          `  [${config.label}] backfill ${nextMark * 10}%: ${received.toLocaleString('en-US')} records, ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+        );
       nextMark += 1;
     }
   };
@@ -266,7 +280,12 @@ async function main(): Promise<void> {
           fullReads: reads.filter((r) => r.logType === report.logType).map((r) => `${r.window.from}..${r.window.to} (${r.reasons.join('+')})`),
         };
       }
-      polls.push({ poll: i, atMinutes: Math.round((clock.now() - startOfPolls) / 60_000), added: { activities: added.activities ?? 0, operations: added.operations ?? 0 }, streams });
+      polls.push({
+        poll: i,
+        atMinutes: Math.round((clock.now() - startOfPolls) / 60_000),
+        added: { activities: added.activities ?? 0, operations: added.operations ?? 0 },
+        streams,
+      });
     }
   }
 

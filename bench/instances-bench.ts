@@ -62,12 +62,28 @@ async function runOnce(instances: number, perSourceDay: number): Promise<Instanc
     const perType = Math.round(perSourceDay / 2);
     for (let i = 0; i < SOURCES; i++) {
       const accountId = `bench-${i}`;
-      sim.addAccount({ accountId, plan: 'business', perSecondLimit: 40, generated: { seed: 500 + i, fromDay: '2026-03-01', toDay: '2026-03-10', volume: { activities: perType, operations: perType } } });
+      sim.addAccount({
+        accountId,
+        plan: 'business',
+        perSecondLimit: 40,
+        generated: { seed: 500 + i, fromDay: '2026-03-01', toDay: '2026-03-10', volume: { activities: perType, operations: perType } },
+      });
       sim.addApp({ clientId: `BENCH_${i}`, clientSecret: `bench-secret-${i}-0123456789`, accountId, kind: 's2s' });
       await store.createSource({
-        name: `Bench ${i}`, authKind: 's2s', zoomAccountId: accountId, clientId: `BENCH_${i}`, apiUrl: sim.apiUrl, oauthUrl: sim.baseUrl,
-        backfillDays: BACKFILL_DAYS, pollIntervalMs: 3_600_000, settleDays: 2, reconcileIntervalMs: 3_600_000,
-        requestsPerSecond: 20, requestsPerDay: 100_000, paused: false, dropOffAlarmMinutes: null,
+        name: `Bench ${i}`,
+        authKind: 's2s',
+        zoomAccountId: accountId,
+        clientId: `BENCH_${i}`,
+        apiUrl: sim.apiUrl,
+        oauthUrl: sim.baseUrl,
+        backfillDays: BACKFILL_DAYS,
+        pollIntervalMs: 3_600_000,
+        settleDays: 2,
+        reconcileIntervalMs: 3_600_000,
+        requestsPerSecond: 20,
+        requestsPerDay: 100_000,
+        paused: false,
+        dropOffAlarmMinutes: null,
         credentials: { clientSecret: `bench-secret-${i}-0123456789` },
       });
     }
@@ -126,7 +142,9 @@ async function runOnce(instances: number, perSourceDay: number): Promise<Instanc
 /** Runs 1, 2 and 3 instances over the same accounts; `records` sets the total size (about records / 30 sources / 7 days per source-day). */
 export async function runInstancesBench(records: number): Promise<InstancesResult> {
   const perSourceDay = Math.max(60, Math.min(3000, Math.round(records / SOURCES / BACKFILL_DAYS)));
-  print(`\ninstances: ${SOURCES} sources x ${BACKFILL_DAYS} days x ~${int(perSourceDay)} records, ${LATENCY_MS} ms per Zoom request, PostgreSQL ${BENCH_DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`);
+  print(
+    `\ninstances: ${SOURCES} sources x ${BACKFILL_DAYS} days x ~${int(perSourceDay)} records, ${LATENCY_MS} ms per Zoom request, PostgreSQL ${BENCH_DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`,
+  );
   const runs: InstancesRun[] = [];
   for (const n of [1, 2, 3]) {
     const run = await runOnce(n, perSourceDay);

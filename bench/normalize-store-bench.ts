@@ -19,7 +19,7 @@ import { WindowIngest } from '../src/collect/page-ingest.js';
 import { Detector } from '../src/detect/detector.js';
 import { RULES } from '../src/rules/rule-registry.js';
 import { contentHash, rowIdFor } from '../src/collect/row-identity.js';
-import { addDays, daysFrom } from '../src/collect/utc-days.js';
+import { addDays, daysFrom } from '../src/domain/utc-days.js';
 import { OccurrenceCounter, type PageCount } from '../src/collect/occurrence-counter.js';
 import type { Normalizer } from '../src/normalize/normalizer.js';
 import { ManualClock } from '../src/shared/clock.js';
@@ -49,7 +49,17 @@ export interface NormalizeStoreResult {
   failures: number;
   identicalPairs: number;
   jsonParse: { ms: number; perSecond: number };
-  ingest: { ms: number; perSecond: number; commitMs: number; detectMs: number; alertsRaised: number; matches: number; detectCalls: number; writtenBytes: number | null; deciles: { records: number; perSecond: number }[] };
+  ingest: {
+    ms: number;
+    perSecond: number;
+    commitMs: number;
+    detectMs: number;
+    alertsRaised: number;
+    matches: number;
+    detectCalls: number;
+    writtenBytes: number | null;
+    deciles: { records: number; perSecond: number }[];
+  };
   rawInsert: { ms: number; perSecond: number; rows: number; writtenBytes: number | null };
   ratioToRaw: number;
   ratioToParse: number;
@@ -410,7 +420,9 @@ export async function runNormalizeStoreBench(totalRecords: number, kind: BenchSt
     print(`\nnormalize+detect+store: generating ${int(totalRecords)} records (seed ${BENCH_SEED}, ${BACKFILL_DAYS} days up to ${lastDay})...`);
     const genStarted = performance.now();
     const { streams, records, identicalPairs } = generatePages(totalRecords, BENCH_SEED, lastDay);
-    print(`  ${int(records)} records in ${int(streams.reduce((n, s) => n + s.pages.length, 0))} pages, ${int(identicalPairs)} identical pairs, generated in ${seconds(performance.now() - genStarted)}`);
+    print(
+      `  ${int(records)} records in ${int(streams.reduce((n, s) => n + s.pages.length, 0))} pages, ${int(identicalPairs)} identical pairs, generated in ${seconds(performance.now() - genStarted)}`,
+    );
 
     // Warm-up: every code path once on a small set of other records, into a throwaway store.
     {
@@ -471,7 +483,9 @@ export async function runNormalizeStoreBench(totalRecords: number, kind: BenchSt
         alertsRaised: ingest.alertsRaised,
         matches: ingest.matches,
         detectCalls: ingest.detectCalls,
-        writtenBytes: ioIngest, deciles: ingest.deciles },
+        writtenBytes: ioIngest,
+        deciles: ingest.deciles,
+      },
       rawInsert: { ms: raw.ms, perSecond: rawRate, rows: raw.rows, writtenBytes: ioRaw },
       ratioToRaw: ingestRate / rawRate,
       ratioToParse: ingestRate / parseRate,
@@ -493,10 +507,14 @@ async function runPostgres(totalRecords: number): Promise<NormalizeStoreResult> 
   const tag = randomBytes(4).toString('hex');
   const schemas = { warm: `zt_bench_${tag}_warm`, warmRaw: `zt_bench_${tag}_warm_raw`, store: `zt_bench_${tag}_store`, raw: `zt_bench_${tag}_raw` };
   try {
-    print(`\nnormalize+detect+store on PostgreSQL (${BENCH_DATABASE_URL.replace(/:\/\/([^:@/]*):[^@/]*@/, '://$1:***@')}): generating ${int(totalRecords)} records (seed ${BENCH_SEED}, ${BACKFILL_DAYS} days up to ${lastDay})...`);
+    print(
+      `\nnormalize+detect+store on PostgreSQL (${BENCH_DATABASE_URL.replace(/:\/\/([^:@/]*):[^@/]*@/, '://$1:***@')}): generating ${int(totalRecords)} records (seed ${BENCH_SEED}, ${BACKFILL_DAYS} days up to ${lastDay})...`,
+    );
     const genStarted = performance.now();
     const { streams, records, identicalPairs } = generatePages(totalRecords, BENCH_SEED, lastDay);
-    print(`  ${int(records)} records in ${int(streams.reduce((n, s) => n + s.pages.length, 0))} pages, ${int(identicalPairs)} identical pairs, generated in ${seconds(performance.now() - genStarted)}`);
+    print(
+      `  ${int(records)} records in ${int(streams.reduce((n, s) => n + s.pages.length, 0))} pages, ${int(identicalPairs)} identical pairs, generated in ${seconds(performance.now() - genStarted)}`,
+    );
     {
       const warm = generatePages(WARMUP_RECORDS, BENCH_SEED + 1, '2026-01-10');
       const { store, sourceId } = await openBenchStore(schemas.warm, clock, 'postgres');
@@ -575,7 +593,9 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
       ],
     ),
   );
-  print(`normalize+detect+store / raw insert = ${fixed(r.ratioToRaw, 3)}; normalize+detect+store / JSON.parse = ${fixed(r.ratioToParse, 3)}; store size ${int(r.dbBytes / 1024 / 1024)} MB`);
+  print(
+    `normalize+detect+store / raw insert = ${fixed(r.ratioToRaw, 3)}; normalize+detect+store / JSON.parse = ${fixed(r.ratioToParse, 3)}; store size ${int(r.dbBytes / 1024 / 1024)} MB`,
+  );
   const perEvent = (bytes: number | null, n: number) => (bytes === null ? 'n/a' : `${fixed(bytes / n / 1024, 1)} KiB`);
   print(
     table(
@@ -583,11 +603,7 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
       ['part', 'time', 'share'],
       [
         [`store.commitPage (the ${r.storeKind === 'postgres' ? 'PostgreSQL' : 'SQLite'} transactions)`, seconds(r.ingest.commitMs), pct(r.ingest.commitMs / r.ingest.ms)],
-        [
-          `Detector.detect (${int(r.ingest.detectCalls)} calls: rules + store.commitDetection)`,
-          seconds(r.ingest.detectMs),
-          pct(r.ingest.detectMs / r.ingest.ms),
-        ],
+        [`Detector.detect (${int(r.ingest.detectCalls)} calls: rules + store.commitDetection)`, seconds(r.ingest.detectMs), pct(r.ingest.detectMs / r.ingest.ms)],
         [
           'everything else (count, hash, row id, normalize, rows)',
           seconds(r.ingest.ms - r.ingest.commitMs - r.ingest.detectMs),
@@ -597,7 +613,9 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
     ),
   );
   print(`detection during the run: ${int(r.ingest.matches)} rule matches, ${int(r.ingest.alertsRaised)} alerts raised (RULES: ${RULES.length} rules)`);
-  print(`bytes written to storage per event: normalize+detect+store ${perEvent(r.ingest.writtenBytes, r.events)}, raw insert ${perEvent(r.rawInsert.writtenBytes, r.rawInsert.rows)} (/proc/self/io write_bytes)`);
+  print(
+    `bytes written to storage per event: normalize+detect+store ${perEvent(r.ingest.writtenBytes, r.events)}, raw insert ${perEvent(r.rawInsert.writtenBytes, r.rawInsert.rows)} (/proc/self/io write_bytes)`,
+  );
   print(
     table(
       'normalize+detect+store: throughput by tenth of the run (the store grows)',

@@ -21,7 +21,7 @@
  *
  * Each is run REPETITIONS times; the median is reported.
  */
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import { evaluateBatch, type DetectableEvent } from '../src/detect/detector.js';
 import { defineRule, type Rule } from '../src/detect/rule.js';
 import { RuleEvent } from '../src/detect/rule-event.js';
@@ -163,7 +163,9 @@ export function runRulesBench(records: number): RulesResult {
   const counts: Record<LogType, number> = { 'Zoom.Activity': 0, 'Zoom.Operation': 0 };
   for (const e of events) counts[e.logType] += 1;
   const texts = events.map((e) => JSON.stringify(e.event));
-  print(`  ${int(events.length)} events (${int(counts['Zoom.Activity'])} Activity, ${int(counts['Zoom.Operation'])} Operation), ${int(failures)} failures, in ${seconds(performance.now() - started)}`);
+  print(
+    `  ${int(events.length)} events (${int(counts['Zoom.Activity'])} Activity, ${int(counts['Zoom.Operation'])} Operation), ${int(failures)} failures, in ${seconds(performance.now() - started)}`,
+  );
 
   const enabled = RULES.filter((r) => r.meta.enabled);
   const real = byLogType(enabled);
@@ -221,7 +223,7 @@ export function printRules(r: RulesResult): void {
       ['run', 'time', 'evaluations', 'evaluations/s', 'ns/evaluation', 'matches', 'vs (a)', "vs (a')"],
       [
         [
-          'real path: RuleEvent + evaluateRule, every rule of the event\'s type',
+          "real path: RuleEvent + evaluateRule, every rule of the event's type",
           seconds(r.real.ms),
           int(r.real.evaluations),
           rate(r.real.perSecond),
@@ -240,7 +242,16 @@ export function printRules(r: RulesResult): void {
           pct(r.batch.perSecond / r.trivial.perSecond),
           pct(r.batch.perSecond / r.trivialSameCount.perSecond),
         ],
-        ['baseline (a): one trivial rule, same loop', seconds(r.trivial.ms), int(r.trivial.evaluations), rate(r.trivial.perSecond), fixed(r.trivial.nsPerEvaluation, 1), int(r.trivial.matches), '100.0%', '-'],
+        [
+          'baseline (a): one trivial rule, same loop',
+          seconds(r.trivial.ms),
+          int(r.trivial.evaluations),
+          rate(r.trivial.perSecond),
+          fixed(r.trivial.nsPerEvaluation, 1),
+          int(r.trivial.matches),
+          '100.0%',
+          '-',
+        ],
         [
           `baseline (a'): the trivial rule ${r.rules} times, same loop`,
           seconds(r.trivialSameCount.ms),

@@ -9,7 +9,16 @@ import os from 'node:os';
 import { LOG_TYPES } from '../src/zoom/report-records.js';
 import { BENCH_SEED, BENCH_TODAY } from './bench-data.js';
 import { fixed, int, machineInfo, mb, parseArgs, pct, print, rate, seconds, table, UsageError, USAGE } from './bench-util.js';
-import { backfillFigures, backfillWithConfirmation, printRequests, printRss, RSS_TARGET_BYTES, runCollectionBench, steadyFigures, type CollectionResults } from './collection-bench.js';
+import {
+  backfillFigures,
+  backfillWithConfirmation,
+  printRequests,
+  printRss,
+  RSS_TARGET_BYTES,
+  runCollectionBench,
+  steadyFigures,
+  type CollectionResults,
+} from './collection-bench.js';
 import { printInstances, runInstancesBench, type InstancesResult } from './instances-bench.js';
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
@@ -26,7 +35,11 @@ async function main(): Promise<void> {
   }
   const machine = machineInfo();
   const started = performance.now();
-  const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = () =>
+    os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ');
   print(`Zoomtrail benchmarks: ${args.only.join(', ')}; --records ${int(args.records)}; --store ${args.store}; seed ${BENCH_SEED}; simulated day ${BENCH_TODAY}`);
   print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}, Node ${machine.node}; load average ${load()}`);
   if (!(globalThis as { gc?: unknown }).gc) print('note: run with --expose-gc (npm run bench does) for GC between runs');
@@ -79,7 +92,8 @@ async function main(): Promise<void> {
       rows.push([`${s.label} backfill: requests per 1,000 records (${int(f.records)} records)`, fixed(f.perThousand, 3), '-', '-']);
       rows.push([`${s.label} backfill: requests / ceil(n/300)`, fixed(f.ratio, 4), '<= 1.02', verdict(f.ratio <= 1.02)]);
       const conf = backfillWithConfirmation(s);
-      if (conf && conf.confirmRequests > 0) rows.push([`${s.label} backfill incl. the confirmation re-reads it causes / ceil(n/300)`, fixed(conf.ratio, 4), '<= 1.02', verdict(conf.ratio <= 1.02)]);
+      if (conf && conf.confirmRequests > 0)
+        rows.push([`${s.label} backfill incl. the confirmation re-reads it causes / ceil(n/300)`, fixed(conf.ratio, 4), '<= 1.02', verdict(conf.ratio <= 1.02)]);
     }
     const polls = collection.backfill7.collector.polls;
     if (polls.length > 0) {
@@ -100,7 +114,13 @@ async function main(): Promise<void> {
   }
   if (instances) {
     const one = instances.runs[0]!.perSecond;
-    for (const run of instances.runs) rows.push([`collection, ${run.instances} instance(s), 30 sources (PostgreSQL)`, rate(run.perSecond), run.instances === 1 ? '-' : `> 1x of 1 instance`, run.instances === 1 ? '-' : `${fixed(run.perSecond / one, 2)}x`]);
+    for (const run of instances.runs)
+      rows.push([
+        `collection, ${run.instances} instance(s), 30 sources (PostgreSQL)`,
+        rate(run.perSecond),
+        run.instances === 1 ? '-' : `> 1x of 1 instance`,
+        run.instances === 1 ? '-' : `${fixed(run.perSecond / one, 2)}x`,
+      ]);
   }
   print(table('summary', ['figure', 'measured', 'target', 'verdict'], rows));
   print(`\ntotal ${seconds(performance.now() - started)}; load average at the end ${load()}`);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { createPipeline } from '../src/app/pipeline.js';
 import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
-import { BIN, childEnv, runCli, spawnCli, waitUntil, type CliChild } from './support/cli-child.js';
+import { runCli, spawnCli, waitUntil, type CliChild } from './support/cli-child.js';
 
 /**
  * Every route the real server registers (whatever ROUTE_PLUGINS holds) is
@@ -55,9 +54,7 @@ describe('every API route needs authentication unless it is on the public list',
 
   /** `METHOD url` of every route, with whether it is public (read after ready: the console scope marks its routes). */
   function enumerate(): { method: string; url: string; isPublic: boolean }[] {
-    return routes.flatMap((route) =>
-      [route.method].flat().map((method) => ({ method: String(method), url: route.url, isPublic: route.config?.public === true })),
-    );
+    return routes.flatMap((route) => [route.method].flat().map((method) => ({ method: String(method), url: route.url, isPublic: route.config?.public === true })));
   }
 
   it('registers every route plugin', () => {
@@ -72,9 +69,16 @@ describe('every API route needs authentication unless it is on the public list',
     // /oauth/callback bounces the browser to /oauth/complete (the SameSite=Strict cookie is only sent on the
     // second, same-site navigation), which checks the state's session binding itself.
     const allowed = new Set([
-      'GET /api/session', 'HEAD /api/session', 'POST /api/setup', 'POST /api/login',
-      'GET /oauth/callback', 'HEAD /oauth/callback', 'GET /oauth/complete', 'HEAD /oauth/complete',
-      'GET /*', 'HEAD /*',
+      'GET /api/session',
+      'HEAD /api/session',
+      'POST /api/setup',
+      'POST /api/login',
+      'GET /oauth/callback',
+      'HEAD /oauth/callback',
+      'GET /oauth/complete',
+      'HEAD /oauth/complete',
+      'GET /*',
+      'HEAD /*',
     ]);
     const publicRoutes = enumerate()
       .filter((r) => r.isPublic)
@@ -124,13 +128,12 @@ describe('CLI: the first admin', () => {
     expect(out.code).toBe(0);
     expect(out.stdout.trim()).toMatch(/^https:\/\/zt\.example\.com\/setup\?token=[A-Za-z0-9_-]{43}$/);
 
-    const admin = (input: string) =>
-      spawnSync(process.execPath, [BIN, 'admin', 'create', '--data-dir', dataDir, '--username', 'ops', '--password-stdin'], { input, env: childEnv({}), encoding: 'utf8' });
-    const refused = admin('short\n');
-    expect(refused.status).toBe(2);
+    const admin = (input: string) => runCli(['admin', 'create', '--data-dir', dataDir, '--username', 'ops', '--password-stdin'], {}, { input });
+    const refused = await admin('short\n');
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/at least 12 characters/);
-    const created = admin('a long enough password\n');
-    expect(created.status).toBe(0);
+    const created = await admin('a long enough password\n');
+    expect(created.code).toBe(0);
     expect(created.stderr).toMatch(/Created the admin account "ops"/);
     expect(created.stdout + created.stderr).not.toContain('a long enough password');
     const store = await openSqliteStore({ dataDir, clock: new ManualClock(Date.now()), env: {} });
@@ -139,7 +142,7 @@ describe('CLI: the first admin', () => {
     } finally {
       await store.close();
     }
-    expect(admin('a long enough password\n').stderr).toMatch(/exists already/);
+    expect((await admin('a long enough password\n')).stderr).toMatch(/exists already/);
   });
 
   it('`start` on a fresh data dir prints a setup link and serves the API on the port', async () => {

@@ -11,7 +11,10 @@ let t: RouteTestServer;
 
 beforeEach(async () => {
   h = await startHarness();
-  t = await startRouteTestServer(ROUTE_PLUGINS.filter((p) => ['sources', 'oauth-callback', 'health'].includes(p.name)), { clock: h.clock, publicUrl: 'http://127.0.0.1:8080' });
+  t = await startRouteTestServer(
+    ROUTE_PLUGINS.filter((p) => ['sources', 'oauth-callback', 'health'].includes(p.name)),
+    { clock: h.clock, publicUrl: 'http://127.0.0.1:8080' },
+  );
 });
 afterEach(async () => {
   await t.close();
@@ -28,7 +31,8 @@ async function post<T>(url: string, payload?: object): Promise<T> {
 
 const endpoints = () => ({ apiUrl: h.sim.apiUrl, oauthUrl: h.sim.baseUrl });
 const createS2s = (extra: object = {}) => post<SourceView>('/api/sources', { name: 'S2S', authKind: 's2s', zoomAccountId: ACCOUNT_ID, ...S2S, ...endpoints(), ...extra });
-const createOAuth = () => post<SourceView>('/api/sources', { name: 'OAuth app', authKind: 'authorization_code', clientId: OAUTH_APP.clientId, clientSecret: OAUTH_APP.clientSecret, ...endpoints() });
+const createOAuth = () =>
+  post<SourceView>('/api/sources', { name: 'OAuth app', authKind: 'authorization_code', clientId: OAUTH_APP.clientId, clientSecret: OAUTH_APP.clientSecret, ...endpoints() });
 
 /**
  * Zoom's redirect as a browser makes it: /oauth/callback arrives without the
@@ -129,7 +133,13 @@ describe('live check', () => {
     const source = await createS2s();
     const result = await post<CheckResult>(`/api/sources/${source.id}/check`);
     expect(result.ok).toBe(true);
-    expect(result.steps.map((s) => [s.name, s.ok])).toEqual([['token', true], ['scopes', true], ['plan', true], ['activity_report', true], ['operation_report', true]]);
+    expect(result.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['token', true],
+      ['scopes', true],
+      ['plan', true],
+      ['activity_report', true],
+      ['operation_report', true],
+    ]);
     expect(result.steps[1]!.message).toContain('report:read:admin');
   });
 
@@ -191,7 +201,14 @@ describe('coverage after collection', () => {
     let days = await coverage(source.id, 8);
     const states = (logType: 'Zoom.Activity' | 'Zoom.Operation') => Object.fromEntries(days.map((d) => [d.day, d.streams[logType].state]));
     // now 2026-03-10 12:00, 2 settle days: 03-07 is settled (complete), 03-08..03-10 stay open.
-    expect(states('Zoom.Activity')).toMatchObject({ '2026-03-03': 'missing', '2026-03-04': 'missing', '2026-03-07': 'complete', '2026-03-08': 'open', '2026-03-09': 'open', '2026-03-10': 'open' });
+    expect(states('Zoom.Activity')).toMatchObject({
+      '2026-03-03': 'missing',
+      '2026-03-04': 'missing',
+      '2026-03-07': 'complete',
+      '2026-03-08': 'open',
+      '2026-03-09': 'open',
+      '2026-03-10': 'open',
+    });
     expect(days.find((d) => d.day === '2026-03-07')!.streams['Zoom.Activity'].records).toBeGreaterThan(0);
     expect(states('Zoom.Operation')).toMatchObject({ '2026-03-03': 'missing', '2026-03-07': 'failed', '2026-03-10': 'failed' });
     expect(days.find((d) => d.day === '2026-03-07')!.streams['Zoom.Operation'].lastError).toContain('Admin Activity Logs');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysFrom } from '../src/collect/utc-days.js';
+import { addDays, daysFrom } from '../src/domain/utc-days.js';
 import { ManualClock, shiftedClock } from '../src/shared/clock.js';
 import type { MalformedRecord } from '../src/zoom-sim/malformed-records.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
@@ -48,7 +48,12 @@ afterAll(async () => {
 /** A simulator on the fixed day: one Pro account (per-second limit raised: tests run in parallel) and its S2S app. */
 async function simulator(): Promise<ZoomSimulator> {
   const s = await ZoomSimulator.start({ clock: shiftedClock(NOW), logger: false, seed: 5 });
-  s.addAccount({ accountId: ACCOUNT_ID, plan: 'pro', perSecondLimit: 50, generated: { seed: 9, fromDay: '2026-02-20', toDay: TODAY, volume: { activities: 300, operations: 60 } } });
+  s.addAccount({
+    accountId: ACCOUNT_ID,
+    plan: 'pro',
+    perSecondLimit: 50,
+    generated: { seed: 9, fromDay: '2026-02-20', toDay: TODAY, volume: { activities: 300, operations: 60 } },
+  });
   s.addApp({ ...S2S, accountId: ACCOUNT_ID, kind: 's2s' });
   return s;
 }
@@ -71,8 +76,27 @@ async function cli(args: string[], env: Record<string, string | undefined> = {},
 }
 
 function addArgs(dataDir: string, s: ZoomSimulator, name: string, extra: string[] = []): string[] {
-  return ['source', 'add', '--name', name, '--account-id', ACCOUNT_ID, '--client-id', S2S.clientId, '--api-url', s.apiUrl, '--oauth-url', s.baseUrl,
-    '--backfill-days', String(BACKFILL_DAYS), '--rps', '20', '--data-dir', dataDir, ...extra];
+  return [
+    'source',
+    'add',
+    '--name',
+    name,
+    '--account-id',
+    ACCOUNT_ID,
+    '--client-id',
+    S2S.clientId,
+    '--api-url',
+    s.apiUrl,
+    '--oauth-url',
+    s.baseUrl,
+    '--backfill-days',
+    String(BACKFILL_DAYS),
+    '--rps',
+    '20',
+    '--data-dir',
+    dataDir,
+    ...extra,
+  ];
 }
 
 /** Adds a source with the right secret (given in the environment) and returns its id. */
@@ -85,7 +109,11 @@ async function addSource(dataDir: string, s: ZoomSimulator, name: string, extra:
 
 const truthHarness = (): Harness => ({ sim, clock: new ManualClock(NOW), close: async () => {} });
 const withoutP = (event: Record<string, unknown>) => Object.fromEntries(Object.entries(event).filter(([k]) => !k.startsWith('p_')));
-const ndjson = (text: string) => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+const ndjson = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** RFC 4180: rows of cells; quoted cells may hold commas, quotes and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -137,7 +165,17 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
     expect(json.code).toBe(0);
     const listed = JSON.parse(json.stdout) as Record<string, unknown>[];
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ id, name: 'CLI Zoom', authKind: 's2s', zoomAccountId: ACCOUNT_ID, clientId: S2S.clientId, apiUrl: sim.apiUrl, backfillDays: BACKFILL_DAYS, requestsPerSecond: 20, hasClientSecret: true });
+    expect(listed[0]).toMatchObject({
+      id,
+      name: 'CLI Zoom',
+      authKind: 's2s',
+      zoomAccountId: ACCOUNT_ID,
+      clientId: S2S.clientId,
+      apiUrl: sim.apiUrl,
+      backfillDays: BACKFILL_DAYS,
+      requestsPerSecond: 20,
+      hasClientSecret: true,
+    });
     expect(listed[0]).not.toHaveProperty('credentials');
 
     const poll = await cli(['poll', '--once', '--data-dir', dataDir]);
@@ -145,7 +183,9 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
     expect(poll.stderr).toMatch(new RegExp(`^${id} Zoom\\.Activity: \\d+ records read, \\d+ new, \\d+ pages$`, 'm'));
     expect(poll.stderr).toMatch(new RegExp(`^${id} Zoom\\.Operation: \\d+ records read, \\d+ new, \\d+ pages$`, 'm'));
 
-    expect((await cli(['source', 'list', '--data-dir', dataDir])).stdout).toMatch(new RegExp(`^${id}\\s+CLI Zoom\\s+s2s\\s+ok\\s+2026-03-10T12:\\d\\d:\\d\\d(\\.\\d{3})?Z\\s+2026-03-10T`, 'm'));
+    expect((await cli(['source', 'list', '--data-dir', dataDir])).stdout).toMatch(
+      new RegExp(`^${id}\\s+CLI Zoom\\s+s2s\\s+ok\\s+2026-03-10T12:\\d\\d:\\d\\d(\\.\\d{3})?Z\\s+2026-03-10T`, 'm'),
+    );
 
     const show = await cli(['source', 'show', id, '--data-dir', dataDir]);
     expect(show.code, show.stderr).toBe(0);
@@ -162,7 +202,9 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       // The day before the backfill is read only as the oldest window's padding: shown as such, not as open.
       expect(section).toMatch(/^\s+2026-03-05\s+before backfill\s+\d+\s+-/m);
     }
-    const showJson = JSON.parse((await cli(['source', 'show', id, '--format', 'json', '--data-dir', dataDir])).stdout) as { streams: { coverage: { day: string; state: string; lastFullReadAt: number | null }[] }[] };
+    const showJson = JSON.parse((await cli(['source', 'show', id, '--format', 'json', '--data-dir', dataDir])).stdout) as {
+      streams: { coverage: { day: string; state: string; lastFullReadAt: number | null }[] }[];
+    };
     for (const stream of showJson.streams) {
       const read = stream.coverage.filter((c) => c.lastFullReadAt !== null);
       expect(read.map((c) => `${c.day} ${c.state}`)).toEqual(daysFrom(FIRST_DAY, TODAY).map((d) => `${d} ${d <= '2026-03-07' ? 'complete' : 'open'}`));
@@ -277,7 +319,9 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
 
       const since = Date.parse('2026-03-08T06:00:00Z');
       const until = Date.parse('2026-03-08T18:30:00Z');
-      const byTimes = ndjson((await cli(['events', 'export', '--log-type', 'Zoom.Activity', '--since', '2026-03-08T06:00:00Z', '--until', '2026-03-08T18:30:00Z', '--data-dir', dataDir])).stdout);
+      const byTimes = ndjson(
+        (await cli(['events', 'export', '--log-type', 'Zoom.Activity', '--since', '2026-03-08T06:00:00Z', '--until', '2026-03-08T18:30:00Z', '--data-dir', dataDir])).stdout,
+      );
       expect(byTimes.length).toBe(expected.events.filter((e) => Date.parse(String(e.time)) >= since && Date.parse(String(e.time)) < until).length);
       expect(byTimes.length).toBeGreaterThan(0);
       for (const e of byTimes) expect(Date.parse(String(e.p_event_time)) >= since && Date.parse(String(e.p_event_time)) < until).toBe(true);
@@ -334,15 +378,19 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
     it.each([
       ['ftp://x', /API URL must be http\(s\), not ftp:/],
       ['not a url', /API URL "not a url" is not a URL: use e\.g\. https:\/\/api\.zoom\.us\/v2/],
-    ])('source add --api-url %j exits 2', async (apiUrl, message) => {
-      const dataDir = tempDir();
-      const args = addArgs(dataDir, sim, 'Bad URL');
-      args[args.indexOf('--api-url') + 1] = apiUrl;
-      const out = await cli(args, { ZOOMTRAIL_CLIENT_SECRET: S2S.clientSecret });
-      expect(out.code).toBe(2);
-      expect(out.stderr).toMatch(message);
-      expect((await cli(['source', 'list', '--data-dir', dataDir])).stdout).toMatch(/No sources yet/);
-    }, 120_000);
+    ])(
+      'source add --api-url %j exits 2',
+      async (apiUrl, message) => {
+        const dataDir = tempDir();
+        const args = addArgs(dataDir, sim, 'Bad URL');
+        args[args.indexOf('--api-url') + 1] = apiUrl;
+        const out = await cli(args, { ZOOMTRAIL_CLIENT_SECRET: S2S.clientSecret });
+        expect(out.code).toBe(2);
+        expect(out.stderr).toMatch(message);
+        expect((await cli(['source', 'list', '--data-dir', dataDir])).stdout).toMatch(/No sources yet/);
+      },
+      120_000,
+    );
 
     it('poll --once --source with an unknown id exits 2 and points at source list', async () => {
       const out = await cli(['poll', '--once', '--source', 'nope', '--data-dir', tempDir()]);
@@ -356,7 +404,10 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       const file = path.join(tempDir(), 'afile');
       writeFileSync(file, 'not a directory\n');
       const bad = path.join(file, 'data');
-      for (const args of [['source', 'list', '--data-dir', bad], ['poll', '--once', '--data-dir', bad]]) {
+      for (const args of [
+        ['source', 'list', '--data-dir', bad],
+        ['poll', '--once', '--data-dir', bad],
+      ]) {
         const out = await cli(args);
         expect(out.code, args.join(' ')).toBe(2);
         expect(out.stderr).toMatch(/^error: The data directory .* cannot be used/m);
@@ -378,7 +429,12 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
     it('reopening a data directory with another ZOOMTRAIL_SECRET_KEY exits 2 about the key, and prints no garbage', async () => {
       const dataDir = tempDir();
       const id = await addSource(dataDir, sim, 'Keyed', ['--no-check']);
-      for (const args of [['source', 'list'], ['source', 'show', id], ['poll', '--once'], ['events', 'export', '--log-type', 'Zoom.Activity']]) {
+      for (const args of [
+        ['source', 'list'],
+        ['source', 'show', id],
+        ['poll', '--once'],
+        ['events', 'export', '--log-type', 'Zoom.Activity'],
+      ]) {
         const out = await cli([...args, '--data-dir', dataDir], { ZOOMTRAIL_SECRET_KEY: OTHER_KEY });
         expect(out.code, args.join(' ')).toBe(2);
         expect(out.stdout).toBe('');
@@ -405,12 +461,16 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL is neither a postgres:\/\/ nor a sqlite: URL/],
       [{ ZOOMTRAIL_LOG_LEVEL: 'loud' }, /Log level "loud" is not one of/],
       [{ ZOOMTRAIL_CLOCK_START: 'someday' }, /ZOOMTRAIL_CLOCK_START "someday" is not an RFC 3339 time/],
-    ])('environment %j exits 2 naming the variable', async (env, message) => {
-      const out = await cli(['source', 'list', '--data-dir', tempDir()], env);
-      expect(out.code).toBe(2);
-      expect(out.stderr).toMatch(message);
-      expect(out.stderr).toMatch(/^fix: /m);
-    }, 120_000);
+    ])(
+      'environment %j exits 2 naming the variable',
+      async (env, message) => {
+        const out = await cli(['source', 'list', '--data-dir', tempDir()], env);
+        expect(out.code).toBe(2);
+        expect(out.stderr).toMatch(message);
+        expect(out.stderr).toMatch(/^fix: /m);
+      },
+      120_000,
+    );
   });
 
   describe('--help works for every command without touching the data directory', () => {
@@ -430,14 +490,18 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       [['failures', 'list'], /Usage: zoomtrail failures list \[options\]/, /--log-type <type>/],
       [['pull'], /Usage: zoomtrail pull \[options\]/, /--category-type/],
       [['simulate'], /Usage: zoomtrail simulate/, /--port/],
-    ])('zoomtrail %j --help', async (command, usage, detail) => {
-      // A data directory that cannot exist: help must not open the store.
-      const out = await cli([...command, '--help'], { ZOOMTRAIL_DATA_DIR: '/dev/null/zoomtrail' });
-      expect(out.code, out.stderr).toBe(0);
-      expect(out.stdout).toMatch(usage);
-      expect(out.stdout).toMatch(detail);
-      expect(out.stderr).toBe('');
-    }, 120_000);
+    ])(
+      'zoomtrail %j --help',
+      async (command, usage, detail) => {
+        // A data directory that cannot exist: help must not open the store.
+        const out = await cli([...command, '--help'], { ZOOMTRAIL_DATA_DIR: '/dev/null/zoomtrail' });
+        expect(out.code, out.stderr).toBe(0);
+        expect(out.stdout).toMatch(usage);
+        expect(out.stdout).toMatch(detail);
+        expect(out.stderr).toBe('');
+      },
+      120_000,
+    );
 
     it('shows durations as durations, not milliseconds: source add --help', async () => {
       const out = await cli(['source', 'add', '--help'], { ZOOMTRAIL_DATA_DIR: '/dev/null/zoomtrail' });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,13 +12,20 @@ import { RULES } from '../src/rules/rule-registry.js';
 import { systemClock, utcDay } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { EventRow } from '../src/store/store.js';
-import { BIN, childEnv, runCli, type CliResult } from './support/cli-child.js';
+import { runCli } from './support/cli-child.js';
 import { TEST_SECRET_KEY } from './support/collect-harness.js';
 
 /**
  * The detection and alerting commands as a user runs them: real child
  * processes (`node bin/zoomtrail.js ...`), each test with its own data
- * directory; tests run concurrently.
+ * directory.
+ *
+ * One test at a time: a test runs up to thirteen CLI processes, each a
+ * fraction of a second of CPU (test/cli-startup.test.ts keeps the server,
+ * PostgreSQL and argon2 out of them; BENCHMARKS.md, "CLI start-up"). Run concurrently, the nine tests' processes shared the
+ * cores and each test's time grew with the others' (past 30 s on a busy
+ * 2-core machine); one at a time, a test takes its own time, and 60 s leaves
+ * a busy machine room.
  */
 
 const TWO_FACTOR_OFF = {
@@ -29,7 +35,13 @@ const TWO_FACTOR_OFF = {
   action: 'Update',
   operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
 };
-const HARMLESS = { time: '2026-03-10T11:05:00Z', operator: 'admin@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from Off to On' };
+const HARMLESS = {
+  time: '2026-03-10T11:05:00Z',
+  operator: 'admin@example.com',
+  category_type: 'Account',
+  action: 'Update',
+  operation_detail: 'Security  - Sign in with Two-Factor Authentication: from Off to On',
+};
 const TWO_FACTOR_TITLE = "Zoom User [admin@example.com] disabled your organization's setting to sign in with Two-Factor Authentication.";
 const TWO_FACTOR_MATCH = (index: number) =>
   JSON.stringify({ index, rule_id: 'Zoom.Two.Factor.Authentication.Disabled', title: TWO_FACTOR_TITLE, severity: 'MEDIUM', dedup: TWO_FACTOR_TITLE });
@@ -50,25 +62,6 @@ function tempDir(): string {
 
 function envFor(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return { ZOOMTRAIL_DATA_DIR: dataDir, ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, ZOOMTRAIL_LOG_LEVEL: 'warn', ...extra };
-}
-
-/** Like runCli, with `input` written to the child's stdin. */
-function runWithInput(args: string[], env: Record<string, string>, input: string): Promise<CliResult> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  child.stdin.end(input);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
 }
 
 /** A store in `dataDir` holding one two-factor-disabled event, run through detection: one open alert. */
@@ -170,7 +163,7 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/hook`;
 }
 
-describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
+describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }, () => {
   it('rules test runs every rule test without a data directory and sums up', async () => {
     const cwd = tempDir();
     const out = await runCli(['rules', 'test'], { ZOOMTRAIL_LOG_LEVEL: 'warn' }, { cwd });
@@ -184,14 +177,19 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
     // No data directory was created in the working directory.
     const one = await runCli(['rules', 'test', '--rule', 'Zoom.PasscodeDisabled'], {}, { cwd });
     expect(one.code).toBe(0);
-    expect(one.stdout.split('\n').filter((l) => l.startsWith('PASS ')).every((l) => l.startsWith('PASS Zoom.PasscodeDisabled '))).toBe(true);
+    expect(
+      one.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('PASS '))
+        .every((l) => l.startsWith('PASS Zoom.PasscodeDisabled ')),
+    ).toBe(true);
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('rules run reads stdin NDJSON: matches as NDJSON lines, a bad line reported, exit 2', async () => {
     const input = `${JSON.stringify(TWO_FACTOR_OFF)}\n\n${JSON.stringify(HARMLESS)}\n{not json\n${JSON.stringify(TWO_FACTOR_OFF)}\n`;
-    const out = await runWithInput(['rules', 'run', '--log-type', 'Zoom.Operation'], {}, input);
+    const out = await runCli(['rules', 'run', '--log-type', 'Zoom.Operation'], {}, { input });
     const lines = out.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(TWO_FACTOR_MATCH(0));
@@ -274,9 +272,19 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
       runCli(['alerts', 'ack', 'no-such-alert'], env),
     ]);
     expect(list.code).toBe(0);
-    const alerts = list.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const alerts = list.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ ruleId: 'Zoom.Two.Factor.Authentication.Disabled', status: 'open', severity: 'MEDIUM', eventCount: 1, title: TWO_FACTOR_TITLE, ruleDisplayName: 'Zoom Two Factor Authentication Disabled' });
+    expect(alerts[0]).toMatchObject({
+      ruleId: 'Zoom.Two.Factor.Authentication.Disabled',
+      status: 'open',
+      severity: 'MEDIUM',
+      eventCount: 1,
+      title: TWO_FACTOR_TITLE,
+      ruleDisplayName: 'Zoom Two Factor Authentication Disabled',
+    });
     const id = alerts[0]!.id as string;
 
     expect(replay.code).toBe(0);
@@ -299,13 +307,11 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
     const ack = await runCli(['alerts', 'ack', id, '--note', 'looking into it'], env);
     expect(ack.code).toBe(0);
     expect(ack.stdout).toBe(`${id} acknowledged\n`);
-    const [table, show, openOnly] = await Promise.all([
-      runCli(['alerts', 'list'], env),
-      runCli(['alerts', 'show', id], env),
-      runCli(['alerts', 'list', '--status', 'open'], env),
-    ]);
+    const [table, show, openOnly] = await Promise.all([runCli(['alerts', 'list'], env), runCli(['alerts', 'show', id], env), runCli(['alerts', 'list', '--status', 'open'], env)]);
     expect(table.stdout).toMatch(/^ID\s+LAST EVENT\s+RAISED\s+SEVERITY\s+STATUS\s+EVENTS\s+RULE\s+TITLE\n/);
-    expect(table.stdout).toMatch(new RegExp(`^${id}\\s+2026-03-10T11:00:00Z\\s+\\S+Z\\s+MEDIUM\\s+acknowledged\\s+1\\s+Zoom\\.Two\\.Factor\\.Authentication\\.Disabled\\s+Zoom User`, 'm'));
+    expect(table.stdout).toMatch(
+      new RegExp(`^${id}\\s+2026-03-10T11:00:00Z\\s+\\S+Z\\s+MEDIUM\\s+acknowledged\\s+1\\s+Zoom\\.Two\\.Factor\\.Authentication\\.Disabled\\s+Zoom User`, 'm'),
+    );
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('status: acknowledged');
     expect(show.stdout).toContain('note: looking into it');
@@ -333,13 +339,26 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
     expect(table.stdout.split('\n')[1]).toContain('2026-03-10T01:44:00Z'); // admin104's, the newest event
     expect(table.stderr).toBe('Showing 100 of 105 alerts (newest last event first); use --all, or --limit <n>, to see more.\n');
 
-    const every = all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; lastEventTime: string });
+    const every = all.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; lastEventTime: string });
     expect(every).toHaveLength(105);
     expect(new Set(every.map((a) => a.id)).size).toBe(105);
-    expect(every.map((a) => a.lastEventTime)).toEqual(every.map((a) => a.lastEventTime).sort().reverse());
+    expect(every.map((a) => a.lastEventTime)).toEqual(
+      every
+        .map((a) => a.lastEventTime)
+        .sort()
+        .reverse(),
+    );
     expect(all.stderr).toBe('');
 
-    expect(five.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { lastEventTime: string }).lastEventTime)).toEqual(every.slice(0, 5).map((a) => a.lastEventTime));
+    expect(
+      five.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { lastEventTime: string }).lastEventTime),
+    ).toEqual(every.slice(0, 5).map((a) => a.lastEventTime));
     expect(five.stderr).toContain('Showing 5 of 105 alerts');
     expect(raised.stdout.trimEnd().split('\n')).toHaveLength(105);
     expect(raised.stderr).toBe('');
@@ -376,7 +395,9 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
     expect(ok.code).toBe(0);
     expect(hook.bodies).toHaveLength(1);
     expect(JSON.parse(hook.bodies[0]!)).toMatchObject({ alert: { ruleId: 'Zoomtrail.Test', title: 'Zoomtrail test alert', severity: 'INFO', context: { sentFrom: 'cli' } } });
-    expect((JSON.parse(hook.bodies[0]!) as { alert: { description: string } }).alert.description).toMatch(/^A test alert sent from the command line \(`zoomtrail destination test`\)/);
+    expect((JSON.parse(hook.bodies[0]!) as { alert: { description: string } }).alert.description).toMatch(
+      /^A test alert sent from the command line \(`zoomtrail destination test`\)/,
+    );
     expect(failed.stdout).toMatch(/^FAILED: /);
     expect(failed.code).toBe(4);
 
@@ -384,7 +405,12 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
     expect((await runCli(['destination', 'list'], env)).stdout).toMatch(/\shook\s+webhook\s+no\s/);
     expect((await runCli(['destination', 'remove', 'dead'], env)).code).toBe(0);
     const after = await runCli(['destination', 'list', '--format', 'ndjson'], env);
-    expect(after.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['hook']);
+    expect(
+      after.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { name: string }).name),
+    ).toEqual(['hook']);
     const unknown = await runCli(['destination', 'test', 'dead'], env);
     expect(unknown.code).toBe(2);
 
@@ -396,7 +422,7 @@ describe.concurrent('zoomtrail rules, alerts and destination commands', () => {
   it('destination add reads the secret from stdin (slack shows only "(secret URL)")', async () => {
     const env = envFor(tempDir());
     const slackUrl = 'https://hooks.slack.com/services/T000/B000/slacksecret123456';
-    const add = await runWithInput(['destination', 'add', '--name', 'chat', '--kind', 'slack', '--secret-stdin'], env, `${slackUrl}\n`);
+    const add = await runCli(['destination', 'add', '--name', 'chat', '--kind', 'slack', '--secret-stdin'], env, { input: `${slackUrl}\n` });
     expect(add.code).toBe(0);
     const list = await runCli(['destination', 'list'], env);
     expect(list.stdout).toContain('(secret URL)');

@@ -119,7 +119,9 @@ describe('zoomtrail start --demo: the simulated account', { timeout: TEST_MS }, 
     expect(publicUrl).not.toBe('http://localhost:8080');
     const [, oauthUrl] = /OAuth URL (\S+), API URL/.exec(run.stderr())!;
     const authorize = (redirectUri: string) =>
-      fetch(`${oauthUrl}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'demo-oauth-client-id', redirect_uri: redirectUri, state: 's' }).toString()}`, { redirect: 'manual' });
+      fetch(`${oauthUrl}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'demo-oauth-client-id', redirect_uri: redirectUri, state: 's' }).toString()}`, {
+        redirect: 'manual',
+      });
 
     const consent = await authorize(`${publicUrl}/oauth/callback`);
     expect(consent.status).toBe(200);
@@ -219,7 +221,18 @@ describe('zoomtrail start: logs', { timeout: TEST_MS }, () => {
 describe('zoomtrail simulate --redirect-uri', { timeout: TEST_MS }, () => {
   it('registers the given Redirect URLs (repeated and comma-separated) instead of the port-8080 defaults', async () => {
     const run = spawnCli(
-      ['simulate', '--port', '0', '--days', '1', '--no-live', '--redirect-uri', 'http://localhost:9000/oauth/callback,https://zt.example.com/oauth/callback', '--redirect-uri', 'http://127.0.0.1:9000/oauth/callback'],
+      [
+        'simulate',
+        '--port',
+        '0',
+        '--days',
+        '1',
+        '--no-live',
+        '--redirect-uri',
+        'http://localhost:9000/oauth/callback,https://zt.example.com/oauth/callback',
+        '--redirect-uri',
+        'http://127.0.0.1:9000/oauth/callback',
+      ],
       {},
     );
     children.push(run.child);
@@ -227,7 +240,9 @@ describe('zoomtrail simulate --redirect-uri', { timeout: TEST_MS }, () => {
     expect(run.stdout()).toContain('Redirect URLs: http://localhost:9000/oauth/callback, https://zt.example.com/oauth/callback, http://127.0.0.1:9000/oauth/callback');
     const base = /listening on (http:\/\/\S+)/.exec(run.stdout())![1]!;
     const authorize = (redirectUri: string) =>
-      fetch(`${base}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'demo-oauth-client-id', redirect_uri: redirectUri, state: 's' }).toString()}`, { redirect: 'manual' });
+      fetch(`${base}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'demo-oauth-client-id', redirect_uri: redirectUri, state: 's' }).toString()}`, {
+        redirect: 'manual',
+      });
     expect((await authorize('http://127.0.0.1:9000/oauth/callback')).status).toBe(200);
     expect((await authorize('https://zt.example.com/oauth/callback')).status).toBe(200);
     const refused = await authorize('http://localhost:8080/oauth/callback');

@@ -1,47 +1,35 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { utcDay } from '../src/shared/clock.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
+import { runCli, spawnCli, waitUntil, type CliChild } from './support/cli-child.js';
 
-const run = promisify(execFile);
-const BIN = 'bin/zoomtrail.js';
-
-/** Runs the built CLI; resolves with exit code and output instead of throwing. */
-async function zoomtrail(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/** Runs the built CLI to its end (in the parent's environment without DATABASE_URL and ZOOMTRAIL_*, plus `env`). */
+function zoomtrail(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, env);
 }
 
-/** Resolves with everything read once `pattern` shows up in the stream. */
-function waitForOutput(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    stream.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (pattern.test(text)) resolve(text);
-    });
-    stream.once('end', () => reject(new Error(`output ended without ${pattern}: ${text.slice(-2000)}`)));
-  });
+/** Starts a long-running command; it is killed after the test even when the test timed out. */
+function startCli(args: string[], env: Record<string, string> = {}): CliChild {
+  const run = spawnCli(args, env);
+  children.push(run);
+  return run;
 }
 
-function exitCode(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+/** Everything `read` returned once `pattern` shows up in it; fails if the child exits first or after `timeoutMs`. */
+async function waitForOutput(run: CliChild, read: () => string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  await waitUntil(() => pattern.test(read()) || run.done(), timeoutMs, 20);
+  if (!pattern.test(read())) throw new Error(`no ${pattern} in the output${run.done() ? ' before the command exited' : ` after ${timeoutMs} ms`}: ${read().slice(-2000)}`);
+  return read();
 }
 
 let sim: ZoomSimulator | undefined;
 /** Long-running children, killed after each test even when it timed out (a timeout skips the test's own finally). */
-const children: ChildProcess[] = [];
+const children: CliChild[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const run of children.splice(0)) run.child.kill('SIGKILL');
   await sim?.close();
   sim = undefined;
 });
@@ -64,21 +52,58 @@ describe('zoomtrail CLI', () => {
     const from = utcDay(Date.now() - 5 * 86_400_000);
     const to = utcDay(Date.now() - 2 * 86_400_000);
     const out = await zoomtrail(
-      ['pull', '--log-type', 'Zoom.Activity', '--from', from, '--to', to, '--account-id', 'cli-acct', '--client-id', 'CLI_APP', '--api-url', s.apiUrl, '--oauth-url', s.baseUrl, '--rps', '20'],
+      [
+        'pull',
+        '--log-type',
+        'Zoom.Activity',
+        '--from',
+        from,
+        '--to',
+        to,
+        '--account-id',
+        'cli-acct',
+        '--client-id',
+        'CLI_APP',
+        '--api-url',
+        s.apiUrl,
+        '--oauth-url',
+        s.baseUrl,
+        '--rps',
+        '20',
+      ],
       { ZOOMTRAIL_CLIENT_SECRET: SECRET },
     );
     expect(out.stderr).toMatch(/\d+ records, \d+ pages/);
     expect(out.code).toBe(0);
-    const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines.length).toBe(s.account('cli-acct').groundTruth('Zoom.Activity', from, to).length);
   });
 
   it('a wrong secret exits 3 with an error and a fix, and never prints the secret', async () => {
     const s = await simWithApp();
     const day = utcDay(Date.now() - 86_400_000);
-    const out = await zoomtrail(
-      ['pull', '--log-type', 'Zoom.Operation', '--from', day, '--to', day, '--account-id', 'cli-acct', '--client-id', 'CLI_APP', '--client-secret', 'wrong-secret-abcdef', '--api-url', s.apiUrl, '--oauth-url', s.baseUrl],
-    );
+    const out = await zoomtrail([
+      'pull',
+      '--log-type',
+      'Zoom.Operation',
+      '--from',
+      day,
+      '--to',
+      day,
+      '--account-id',
+      'cli-acct',
+      '--client-id',
+      'CLI_APP',
+      '--client-secret',
+      'wrong-secret-abcdef',
+      '--api-url',
+      s.apiUrl,
+      '--oauth-url',
+      s.baseUrl,
+    ]);
     expect(out.code).toBe(3);
     expect(out.stderr).toMatch(/^error: .*Client ID and Client Secret/m);
     expect(out.stderr).toMatch(/^fix: /m);
@@ -90,56 +115,116 @@ describe('zoomtrail CLI', () => {
     [['pull', '--log-type', 'Zoom.Nope', '--from', '2026-03-01', '--to', '2026-03-02'], /--log-type must be/],
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-02-30', '--to', '2026-03-02'], /--from must be a date/],
     [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-01-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c'], /at most one month/],
-    [['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-02', '--account-id', 'a', '--client-id', 'b', '--client-secret', 'c', '--api-url', 'not a url'], /API URL "not a url" is not a URL/],
+    [
+      [
+        'pull',
+        '--log-type',
+        'Zoom.Activity',
+        '--from',
+        '2026-03-01',
+        '--to',
+        '2026-03-02',
+        '--account-id',
+        'a',
+        '--client-id',
+        'b',
+        '--client-secret',
+        'c',
+        '--api-url',
+        'not a url',
+      ],
+      /API URL "not a url" is not a URL/,
+    ],
   ])('bad invocation %j exits 2 naming the problem', async (args, message) => {
-    const out = await zoomtrail(args, { ZOOMTRAIL_ACCOUNT_ID: '', ZOOMTRAIL_CLIENT_ID: '', ZOOMTRAIL_CLIENT_SECRET: '' });
+    const out = await zoomtrail(args);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(message);
   });
 
+  it("a developer's DATABASE_URL and ZOOMTRAIL_* never reach a CLI child: it keeps to its own SQLite store", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-env-'));
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, ZOOMTRAIL_CONFIG: process.env.ZOOMTRAIL_CONFIG };
+    // What a developer may have exported in the shell running the tests: their own database and config file.
+    // Passed on, the child would write to that database (here: fail to reach it) or fail to read that file.
+    process.env.DATABASE_URL = 'postgres://developer@127.0.0.1:1/their_own_db';
+    process.env.ZOOMTRAIL_CONFIG = path.join(dataDir, 'their-config.yml');
+    try {
+      const out = await zoomtrail(['source', 'list', '--data-dir', dataDir]);
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      expect(out.stdout).toMatch(/^No sources yet/);
+      expect(existsSync(path.join(dataDir, 'zoomtrail.db'))).toBe(true);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('start with no sources says how to add one, keeps running, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-start-'));
-    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
-    children.push(child);
+    const run = startCli(['start', '--port', '0', '--data-dir', dataDir], { ZOOMTRAIL_LOG_LEVEL: 'info' });
     try {
-      const stderr = await waitForOutput(child.stderr, /No sources yet/);
+      const stderr = await waitForOutput(run, run.stderr, /No sources yet/);
       expect(stderr).toMatch(/source add --help/);
-      child.kill('SIGTERM');
-      expect(await exitCode(child)).toBe(0);
+      run.child.kill('SIGTERM');
+      expect((await run.exited).code).toBe(0);
       expect(statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
     } finally {
-      child.kill('SIGKILL');
+      run.child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
   it('start --demo: a simulated account and its source; events and alerts are stored within seconds', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-demo-'));
-    const child = spawn(process.execPath, [BIN, 'start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZOOMTRAIL_LOG_LEVEL: 'info' } });
-    children.push(child);
+    const run = startCli(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], { ZOOMTRAIL_LOG_LEVEL: 'info' });
     try {
-      const stderr = await waitForOutput(child.stderr, /"logType":"Zoom.Operation".*"msg":"window read"/);
+      const stderr = await waitForOutput(run, run.stderr, /"logType":"Zoom.Operation".*"msg":"window read"/, 50_000);
       const sourceId = /source (src_\w+) collects it/.exec(stderr)![1]!;
       // The demo history holds risky changes: the rules raise alerts as the backfill is stored.
       expect(stderr).toMatch(/"msg":"alert raised: /);
-      child.kill('SIGTERM');
-      expect(await exitCode(child)).toBe(0);
+      run.child.kill('SIGTERM');
+      expect((await run.exited).code).toBe(0);
       const out = await zoomtrail(['events', 'export', '--log-type', 'Zoom.Operation', '--source', sourceId, '--data-dir', dataDir]);
       expect(out.code).toBe(0);
       expect(out.stdout.trim().split('\n').length).toBeGreaterThan(10);
       const alerts = await zoomtrail(['alerts', 'list', '--format', 'ndjson', '--data-dir', dataDir]);
       expect(alerts.code).toBe(0);
-      const rules = new Set(alerts.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { ruleId: string }).ruleId));
+      const rules = new Set(
+        alerts.stdout
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { ruleId: string }).ruleId),
+      );
       expect(rules.size, [...rules].join(', ')).toBeGreaterThanOrEqual(3);
     } finally {
-      child.kill('SIGKILL');
+      run.child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 
   it('an unreachable Zoom exits 4 (try later)', async () => {
     const out = await zoomtrail(
-      ['pull', '--log-type', 'Zoom.Activity', '--from', '2026-03-01', '--to', '2026-03-01', '--account-id', 'a', '--client-id', 'b', '--api-url', 'http://127.0.0.1:9/v2', '--oauth-url', 'http://127.0.0.1:9'],
+      [
+        'pull',
+        '--log-type',
+        'Zoom.Activity',
+        '--from',
+        '2026-03-01',
+        '--to',
+        '2026-03-01',
+        '--account-id',
+        'a',
+        '--client-id',
+        'b',
+        '--api-url',
+        'http://127.0.0.1:9/v2',
+        '--oauth-url',
+        'http://127.0.0.1:9',
+      ],
       { ZOOMTRAIL_CLIENT_SECRET: 'whatever-secret-1' },
     );
     expect(out.code).toBe(4);
@@ -147,16 +232,9 @@ describe('zoomtrail CLI', () => {
   }, 60_000);
 
   it('simulate prints its URLs and credentials; curl-style S2S token and paging through both reports work', async () => {
-    const child = spawn(process.execPath, [BIN, 'simulate', '--port', '0', '--days', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = startCli(['simulate', '--port', '0', '--days', '3']);
     try {
-      let banner = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          banner += chunk.toString();
-          if (banner.includes('Ctrl-C')) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`simulate exited ${code}`)));
-      });
+      const banner = await waitForOutput(run, run.stdout, /Ctrl-C/);
       const base = /listening on (http:\/\/\S+)/.exec(banner)![1]!;
       const accountId = /Account ID:\s+(\S+)/.exec(banner)![1]!;
       const [, clientId, clientSecret] = /Client ID:\s+(\S+)\s+Client Secret:\s+(\S+)/.exec(banner)!;
@@ -166,7 +244,10 @@ describe('zoomtrail CLI', () => {
         body: new URLSearchParams({ grant_type: 'account_credentials', account_id: accountId }),
       });
       const { access_token } = (await tokenResponse.json()) as { access_token: string };
-      for (const [path, key] of [['activities', 'activity_logs'], ['operationlogs', 'operation_logs']] as const) {
+      for (const [path, key] of [
+        ['activities', 'activity_logs'],
+        ['operationlogs', 'operation_logs'],
+      ] as const) {
         const day = utcDay(Date.now() - 86_400_000);
         let token = '';
         let total = 0;
@@ -179,7 +260,7 @@ describe('zoomtrail CLI', () => {
         expect(total).toBeGreaterThan(0);
       }
     } finally {
-      child.kill('SIGTERM');
+      run.child.kill('SIGTERM');
     }
   });
 });

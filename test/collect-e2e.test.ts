@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import type { LogType } from '../src/zoom/report-records.js';
 import { LOG_TYPES } from '../src/zoom/report-records.js';
 import { expectedFromTruth, startCollectHarness, storedZoomRecords, type CollectHarness } from './support/collect-harness.js';
@@ -115,7 +115,10 @@ describe('collection end to end against the simulator', () => {
   it('a Zoom that echoes from/to as date-times and moves a future `to` back to today: polls succeed, today is proven, re-reads add nothing', async () => {
     h = await startCollectHarness({ echoedDateForm: 'dateTime', clampFutureTo: true });
     const reports = await h.cycle();
-    expect(reports.map((r) => [r.outcome, r.error?.message])).toEqual([['ok', undefined], ['ok', undefined]]);
+    expect(reports.map((r) => [r.outcome, r.error?.message])).toEqual([
+      ['ok', undefined],
+      ['ok', undefined],
+    ]);
     const total = await expectStoreEqualsTruth(h);
     const coverage = await h.store.listDayCoverage(h.source.id, 'Zoom.Operation', FIRST_DAY, TODAY);
     expect(coverage.filter((d) => d.lastFullReadAt !== null).map((d) => d.day)).toEqual(Array.from({ length: 10 }, (_, i) => addDays(FIRST_DAY, i)));
@@ -161,7 +164,13 @@ describe('collection end to end against the simulator', () => {
     const account = h.sim.account(ACCOUNT_ID);
     // 2026-03-08 is open (settles 03-11 00:00); 2026-03-07 is complete (settled 03-10 00:00), but lies in the re-read's padding.
     account.addRecords('Zoom.Operation', [
-      { time: '2026-03-08T10:00:00Z', operator: 'late@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off' },
+      {
+        time: '2026-03-08T10:00:00Z',
+        operator: 'late@example.com',
+        category_type: 'Account',
+        action: 'Update',
+        operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
+      },
       { time: '2026-03-07T23:00:00Z', operator: 'later@example.com', category_type: 'User', action: 'Add', operation_detail: 'Add User x@example.com  - User Type: Basic' },
     ]);
     h.clock.advance(61 * MINUTE);
@@ -184,7 +193,10 @@ describe('collection end to end against the simulator', () => {
 
     // 650 new sign-ins in the next five minutes: 3 pages of the fast path (plus one for operations).
     const at = NOW + 6 * MINUTE;
-    h.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', Array.from({ length: 650 }, (_, i) => ({ email: `burst${i}@example.com`, time: new Date(at + (i % 240) * 1000).toISOString().replace('.000', ''), type: 'Sign in' })));
+    h.sim.account(ACCOUNT_ID).addRecords(
+      'Zoom.Activity',
+      Array.from({ length: 650 }, (_, i) => ({ email: `burst${i}@example.com`, time: new Date(at + (i % 240) * 1000).toISOString().replace('.000', ''), type: 'Sign in' })),
+    );
     h.clock.advance(5 * MINUTE);
     const mid = h.sim.requestCount({ pathPrefix: '/v2/report' });
     const reports = await h.cycle();
@@ -219,7 +231,13 @@ describe('collection end to end against the simulator', () => {
     h = await startCollectHarness({ volume: { activities: 40, operations: 30 }, source: { backfillDays: 40 } });
     const account = h.sim.account(ACCOUNT_ID);
     const bare = 'zoom returned a bare string';
-    const badTime = { time: 'not-a-time', operator: 'owner@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Meeting  - Join before host: from Off to On ' };
+    const badTime = {
+      time: 'not-a-time',
+      operator: 'owner@example.com',
+      category_type: 'Account',
+      action: 'Update',
+      operation_detail: 'Meeting  - Join before host: from Off to On ',
+    };
     const noon = (day: string) => Date.parse(`${day}T12:00:00Z`);
     // 02-05 lies in the backfill's older window, the other days in the newer one; 03-02 has two real copies.
     const days = ['2026-02-05', '2026-02-20', '2026-03-02', '2026-03-02', '2026-03-05', '2026-03-09'];
@@ -249,7 +267,12 @@ describe('collection end to end against the simulator', () => {
     // Re-reads add nothing: the open days (03-09 among them), then two past days in windows of their own.
     h.clock.advance(61 * MINUTE);
     expect((await h.cycle({ reconcile: true })).reduce((n, r) => n + r.inserted, 0)).toBe(0);
-    await h.store.updateStream(h.source.id, 'Zoom.Operation', {}, ['2026-02-05', '2026-03-02'].map((day) => ({ day, state: 'failed' as const, lastError: 'read again' })));
+    await h.store.updateStream(
+      h.source.id,
+      'Zoom.Operation',
+      {},
+      ['2026-02-05', '2026-03-02'].map((day) => ({ day, state: 'failed' as const, lastError: 'read again' })),
+    );
     const before = h.sim.requests.length;
     expect((await h.cycle()).reduce((n, r) => n + r.inserted, 0)).toBe(0);
     const reread = h.sim.requests.slice(before).filter((r) => r.path === '/v2/report/operationlogs' && !r.query.next_page_token);
@@ -275,16 +298,17 @@ describe('collection end to end against the simulator', () => {
     for (const logType of LOG_TYPES) {
       const expected = expectedFromTruth(h, logType, FIRST_DAY, addDays(TODAY, -1));
       const stored = await storedZoomRecords(h.store, h.source.id, logType, FIRST_DAY, addDays(TODAY, -1));
-      expect(multisetDiff(stored, expected.events).filter((line) => line.startsWith('+')), `${logType}: nothing doubled`).toEqual([]);
+      expect(
+        multisetDiff(stored, expected.events).filter((line) => line.startsWith('+')),
+        `${logType}: nothing doubled`,
+      ).toEqual([]);
     }
   });
 
   it('two identical records split by a page boundary: counted once, then both after a confirmation read with other page boundaries', async () => {
     h = await startCollectHarness();
     // Place the twins so that exactly 299 records of the first window are newer: page 1 ends with one, page 2 starts with the other.
-    const times = (h.sim.account(ACCOUNT_ID).groundTruth('Zoom.Activity', '2026-02-28', '2026-03-12') as { time: string }[])
-      .map((r) => Date.parse(r.time))
-      .sort((a, b) => b - a);
+    const times = (h.sim.account(ACCOUNT_ID).groundTruth('Zoom.Activity', '2026-02-28', '2026-03-12') as { time: string }[]).map((r) => Date.parse(r.time)).sort((a, b) => b - a);
     const at = Math.floor((times[298]! + times[299]!) / 2000) * 1000;
     expect(at).toBeLessThan(times[298]!);
     expect(at).toBeGreaterThan(times[299]!);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import type { StoreUnderTest } from '../src/store/store-contract.test-support.js';
 import { LeaseLostError } from '../src/store/store-errors.js';
 import { forEachStoreTarget } from '../src/store/store-test-targets.test-support.js';
@@ -59,7 +59,10 @@ forEachStoreTarget((target) => {
         },
       });
       const before = await Promise.all(LOG_TYPES.map((logType) => store.getStreamState(source.id, logType)));
-      const noticed = await driver.runUntil(() => driver!.logLines.some((l) => l.msg === 'lease on the source was taken by another instance; this instance stops collecting it for now'), 200);
+      const noticed = await driver.runUntil(
+        () => driver!.logLines.some((l) => l.msg === 'lease on the source was taken by another instance; this instance stops collecting it for now'),
+        200,
+      );
       expect(noticed, JSON.stringify(driver.logLines.slice(-5))).toBe(true);
       await driver.stop();
 

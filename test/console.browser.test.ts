@@ -61,7 +61,13 @@ async function freePort(): Promise<number> {
 async function collectAll(): Promise<void> {
   for (const source of await app.store.listSources()) {
     if (source.paused) continue;
-    const collector = new SourceCollector(source, { store: app.store, clock: app.clock, logger: app.logger, normalizers: app.normalizers, onEventsStored: pipeline.onEventsStored });
+    const collector = new SourceCollector(source, {
+      store: app.store,
+      clock: app.clock,
+      logger: app.logger,
+      normalizers: app.normalizers,
+      onEventsStored: pipeline.onEventsStored,
+    });
     await collector.runCycle({ force: true });
   }
   await pipeline.detector.drain();
@@ -106,12 +112,16 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     sim.addApp({ ...S2S, accountId: ACCOUNT_ID, kind: 's2s' });
     sim.addApp({ ...NARROW, accountId: ACCOUNT_ID, kind: 's2s', scopes: ['user:read:admin'] });
     sim.addApp({ ...OAUTH, accountId: ACCOUNT_ID, kind: 'oauth', redirectUris: [`${base}/oauth/callback`] });
-    sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [
-      { email: TARGET_EMAIL, time: '2026-03-09T08:00:00Z', type: 'Sign in', ip_address: '198.51.100.23', client_type: 'Browser', version: '5.17.0' },
-    ]);
-    sim.account(ACCOUNT_ID).addRecords('Zoom.Operation', [
-      { time: '2026-03-09T09:00:00Z', operator: 'mallory@example.com', category_type: 'User Group', action: 'Update', operation_detail: XSS_DETAIL },
-    ]);
+    sim
+      .account(ACCOUNT_ID)
+      .addRecords('Zoom.Activity', [
+        { email: TARGET_EMAIL, time: '2026-03-09T08:00:00Z', type: 'Sign in', ip_address: '198.51.100.23', client_type: 'Browser', version: '5.17.0' },
+      ]);
+    sim
+      .account(ACCOUNT_ID)
+      .addRecords('Zoom.Operation', [
+        { time: '2026-03-09T09:00:00Z', operator: 'mallory@example.com', category_type: 'User Group', action: 'Update', operation_detail: XSS_DETAIL },
+      ]);
 
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-browser-'));
     const store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: 'b0'.repeat(32) } });
@@ -277,7 +287,13 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
 
   it('an alert appears after Zoom emits a two-factor-disabled change', async () => {
     sim.account(ACCOUNT_ID).addRecords('Zoom.Operation', [
-      { time: '2026-03-10T11:30:00Z', operator: 'mallory@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off ' },
+      {
+        time: '2026-03-10T11:30:00Z',
+        operator: 'mallory@example.com',
+        category_type: 'Account',
+        action: 'Update',
+        operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off ',
+      },
     ]);
     await collectAll();
     await page.goto(`${base}/alerts`);
@@ -303,7 +319,13 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
   it('a destination test from the console: the result reads once ("HTTP 200 from host"), the alert names the console and the user', async () => {
     const receiver = await startReceiver();
     try {
-      await app.store.createDestination({ name: 'Console hook', kind: 'webhook', settings: { url: `${receiver.origin}/hook` }, enabled: true, secret: 'console-hook-secret-0123456789' });
+      await app.store.createDestination({
+        name: 'Console hook',
+        kind: 'webhook',
+        settings: { url: `${receiver.origin}/hook` },
+        enabled: true,
+        secret: 'console-hook-secret-0123456789',
+      });
       await page.goto(`${base}/destinations`);
       const row = page.getByTestId('destination-row').filter({ hasText: 'Console hook' });
       await row.getByTestId('test-destination').click();
@@ -344,7 +366,7 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     await page.getByTestId('load-more').click();
     await expect.poll(() => page.getByTestId('alerts-count').innerText()).toBe(`Showing ${total} of ${total} alerts`);
     expect(await page.getByTestId('load-more').count()).toBe(0);
-    const ids = await page.getByTestId('alert-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-alert-id')));
+    const ids = await page.getByTestId('alert-row').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((r) => r.getAttribute('data-alert-id')));
     expect(new Set(ids).size).toBe(total);
     await screenshot(page, '19-alerts-all-pages');
 
@@ -352,4 +374,4 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('severity');
     await expect.poll(() => page.getByTestId('alerts-count').innerText()).toBe(`Showing 100 of ${total} alerts`);
   });
-}, );
+});

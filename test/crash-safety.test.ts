@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysFrom } from '../src/collect/utc-days.js';
+import { addDays, daysFrom } from '../src/domain/utc-days.js';
 import { ManualClock, shiftedClock } from '../src/shared/clock.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
@@ -132,7 +132,11 @@ const dayRange = (day: string) => ({ sinceMs: Date.parse(`${day}T00:00:00Z`), un
  * and each day's record count is exactly the rows stored for it (no page
  * counted without its rows, or stored without being counted).
  */
-async function checkStore(store: Store, truthPerDay: TruthPerDay, label: string): Promise<Omit<KillSnapshot, 'kill' | 'finishedWindow' | 'afterRequest' | 'jitterMs' | 'windowsFinished'>> {
+async function checkStore(
+  store: Store,
+  truthPerDay: TruthPerDay,
+  label: string,
+): Promise<Omit<KillSnapshot, 'kill' | 'finishedWindow' | 'afterRequest' | 'jitterMs' | 'windowsFinished'>> {
   let events = 0;
   let completeDays = 0;
   const midWindow: string[] = [];
@@ -159,8 +163,29 @@ describe('crash safety: kill -9 at any moment loses nothing and duplicates nothi
   it(`a backfill killed with SIGKILL ${KILLS} times at random moments, then run to the end, equals the ground truth`, async () => {
     const t0 = Date.now();
     const add = await runCli(
-      ['source', 'add', '--name', 'Crash test', '--account-id', ACCOUNT_ID, '--client-id', S2S.clientId, '--api-url', sim.apiUrl, '--oauth-url', sim.baseUrl,
-        '--backfill-days', String(BACKFILL_DAYS), '--rps', '40', '--requests-per-day', '60000', '--no-check', '--data-dir', dataDir],
+      [
+        'source',
+        'add',
+        '--name',
+        'Crash test',
+        '--account-id',
+        ACCOUNT_ID,
+        '--client-id',
+        S2S.clientId,
+        '--api-url',
+        sim.apiUrl,
+        '--oauth-url',
+        sim.baseUrl,
+        '--backfill-days',
+        String(BACKFILL_DAYS),
+        '--rps',
+        '40',
+        '--requests-per-day',
+        '60000',
+        '--no-check',
+        '--data-dir',
+        dataDir,
+      ],
       { ...env(), ZOOMTRAIL_CLIENT_SECRET: S2S.clientSecret },
     );
     expect(add.code, add.stderr).toBe(0);
@@ -212,7 +237,10 @@ describe('crash safety: kill -9 at any moment loses nothing and duplicates nothi
       snapshots.push({ kill, finishedWindow: finishWindowFirst, afterRequest, jitterMs, windowsFinished, ...snapshot });
     }
     const killPhaseMs = Date.now() - t0;
-    expect(finishedBeforeKill.map((r) => r.stderr), 'children that finished the backfill before their kill').toEqual([]);
+    expect(
+      finishedBeforeKill.map((r) => r.stderr),
+      'children that finished the backfill before their kill',
+    ).toEqual([]);
 
     // Then to the end. A second cycle runs only if a confirmation read is due (two identical
     // records split by a page boundary are counted once until read with other boundaries).
@@ -221,19 +249,29 @@ describe('crash safety: kill -9 at any moment loses nothing and duplicates nothi
       const final = await runCli(['poll', '--once', '--data-dir', dataDir], env(), { timeoutMs: 60_000 });
       finals.push(final);
       expect(final.code, final.stderr).toBe(0);
-      const ambiguous = await withStore(async (store) => (await Promise.all(LOG_TYPES.map((lt) => store.listDayCoverage(sourceId, lt, FIRST_DAY, TODAY)))).flat().filter((d) => d.ambiguous));
+      const ambiguous = await withStore(async (store) =>
+        (await Promise.all(LOG_TYPES.map((lt) => store.listDayCoverage(sourceId, lt, FIRST_DAY, TODAY)))).flat().filter((d) => d.ambiguous),
+      );
       if (ambiguous.length === 0) break;
     }
 
     // For whoever reads the log: where each kill landed.
     console.log(
-      [`${snapshots.length} kills in ${killPhaseMs} ms, then ${finals.length} cycle(s) to the end (${finals.map((f) => `${f.ms} ms`).join(', ')}); ${finalTotal} events in the backfill days`,
-        ...snapshots.map((s) => `  kill ${s.kill}: ${s.finishedWindow ? `${s.windowsFinished} window(s) finished, then ` : ''}request ${s.afterRequest} + ${s.jitterMs} ms -> ${s.events} events, ${s.completeDays} complete days; ${s.midWindow.join(' | ') || 'between windows'}`)].join('\n'),
+      [
+        `${snapshots.length} kills in ${killPhaseMs} ms, then ${finals.length} cycle(s) to the end (${finals.map((f) => `${f.ms} ms`).join(', ')}); ${finalTotal} events in the backfill days`,
+        ...snapshots.map(
+          (s) =>
+            `  kill ${s.kill}: ${s.finishedWindow ? `${s.windowsFinished} window(s) finished, then ` : ''}request ${s.afterRequest} + ${s.jitterMs} ms -> ${s.events} events, ${s.completeDays} complete days; ${s.midWindow.join(' | ') || 'between windows'}`,
+        ),
+      ].join('\n'),
     );
 
     // Kills really interrupted the backfill, mid-window, with part of the data in.
     expect(snapshots.length).toBeGreaterThanOrEqual(15);
-    expect(snapshots.some((s) => s.events > 0 && s.events < finalTotal), 'a kill left a partly stored backfill').toBe(true);
+    expect(
+      snapshots.some((s) => s.events > 0 && s.events < finalTotal),
+      'a kill left a partly stored backfill',
+    ).toBe(true);
     expect(snapshots.filter((s) => s.midWindow.length > 0).length, 'kills landing between the pages of a window').toBeGreaterThanOrEqual(10);
 
     // The store equals the ground truth for the backfill days: nothing missing, nothing doubled.
@@ -262,7 +300,10 @@ describe('crash safety: kill -9 at any moment loses nothing and duplicates nothi
       // string is valid by the schema, so that one is an event, checked with the truth above).
       for (const m of malformed.filter((r) => r.defect !== 'huge_string')) {
         const raw = typeof m.record === 'string' ? m.record : JSON.stringify(m.record);
-        expect(allFailures.filter((f) => f.raw === raw), `${m.defect} kept once`).toHaveLength(1);
+        expect(
+          allFailures.filter((f) => f.raw === raw),
+          `${m.defect} kept once`,
+        ).toHaveLength(1);
       }
       const twins = (await storedZoomRecords(store, sourceId, 'Zoom.Activity', '2026-03-04', '2026-03-04')).filter((r) => r.email === TWIN.email);
       expect(twins).toHaveLength(2);
@@ -277,14 +318,21 @@ describe('crash safety: kill -9 at any moment loses nothing and duplicates nothi
       expect(expected.length, 'the generated days hold detection triggers').toBeGreaterThan(50);
       const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
       try {
-        const grouped = db.prepare('SELECT a.rule_id AS ruleId, e.row_id AS rowId FROM alert_events e JOIN alerts a ON a.id = e.alert_id').all() as { ruleId: string; rowId: string }[];
-        expect(multisetDiff(grouped.map((g) => `${g.ruleId} ${g.rowId}`), expected)).toEqual([]);
+        const grouped = db.prepare('SELECT a.rule_id AS ruleId, e.row_id AS rowId FROM alert_events e JOIN alerts a ON a.id = e.alert_id').all() as {
+          ruleId: string;
+          rowId: string;
+        }[];
+        expect(
+          multisetDiff(
+            grouped.map((g) => `${g.ruleId} ${g.rowId}`),
+            expected,
+          ),
+        ).toEqual([]);
         const counted = db.prepare('SELECT SUM(event_count) FROM alerts').pluck().get();
         expect(counted).toBe(expected.length);
       } finally {
         db.close();
       }
     });
-
   }, 180_000);
 });

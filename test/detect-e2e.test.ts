@@ -124,13 +124,15 @@ describe('detection and alerting end to end', () => {
     expect(alerted.filter((a) => nearMisses.has(a.slice(a.indexOf(' ') + 1)))).toEqual([]);
   });
 
-  it('a two-factor change emitted by Zoom raises its alert on the next poll, with Panther\'s title', async () => {
+  it("a two-factor change emitted by Zoom raises its alert on the next poll, with Panther's title", async () => {
     const { h: c } = await wired();
     await c.cycle();
     c.sim.account(ACCOUNT_ID).addRecords('Zoom.Operation', [TWO_FACTOR_OFF]);
     c.clock.advance(5 * 60_000);
     await c.cycle();
-    const [alert] = await c.store.listAlerts({ ruleId: 'Zoom.Two.Factor.Authentication.Disabled', limit: 10 }).then((all) => all.filter((a) => a.firstEventMs === Date.parse(TWO_FACTOR_OFF.time)));
+    const [alert] = await c.store
+      .listAlerts({ ruleId: 'Zoom.Two.Factor.Authentication.Disabled', limit: 10 })
+      .then((all) => all.filter((a) => a.firstEventMs === Date.parse(TWO_FACTOR_OFF.time)));
     expect(alert?.title).toBe("Zoom User [mallory@example.com] disabled your organization's setting to sign in with Two-Factor Authentication.");
     expect([alert?.severity, alert?.status, alert?.eventCount]).toEqual(['MEDIUM', 'open', 1]);
   });
@@ -180,11 +182,16 @@ describe('detection and alerting end to end', () => {
     const ids = delivered.map((r) => (JSON.parse(r.body) as { alert: { alertId: string } }).alert.alertId);
     expect(new Set(ids)).toEqual(new Set(alerts.map((a) => a.id)));
     for (const r of receiver.requests) {
-      expect(verifyWebhookSignature(WEBHOOK_SECRET, r.headers['x-zoomtrail-timestamp'] as string, r.body, r.headers['x-zoomtrail-signature'] as string, w.h.clock.now(), 3600)).toBe(true);
+      expect(
+        verifyWebhookSignature(WEBHOOK_SECRET, r.headers['x-zoomtrail-timestamp'] as string, r.body, r.headers['x-zoomtrail-signature'] as string, w.h.clock.now(), 3600),
+      ).toBe(true);
     }
     const retried = (await store.listDeliveries({ limit: 1000 })).filter((d) => d.attempts === 2);
     expect(retried.length).toBe(2);
-    expect((await store.listDeliveryAttempts(retried[0]!.id)).map((a) => [a.ok, a.status])).toEqual([[false, 503], [true, 200]]);
+    expect((await store.listDeliveryAttempts(retried[0]!.id)).map((a) => [a.ok, a.status])).toEqual([
+      [false, 503],
+      [true, 200],
+    ]);
     await store.close();
   });
 });

@@ -33,13 +33,21 @@ async function quietAccount(source: Partial<NewSource> = {}): Promise<{ c: Colle
   c.sim.addAccount({ accountId: 'quiet', plan: 'pro', generated: { seed: 9, fromDay: '2026-03-01', toDay: '2026-03-08', volume: { activities: 20, operations: 5 } } });
   c.sim.addApp({ ...QUIET_APP, accountId: 'quiet', kind: 's2s' });
   signIn(c, NOW - 10 * MIN);
-  const { source: src, collector } = await c.addSource({ name: 'Quiet Zoom', zoomAccountId: 'quiet', clientId: QUIET_APP.clientId, credentials: { clientSecret: QUIET_APP.clientSecret }, ...source });
+  const { source: src, collector } = await c.addSource({
+    name: 'Quiet Zoom',
+    zoomAccountId: 'quiet',
+    clientId: QUIET_APP.clientId,
+    credentials: { clientSecret: QUIET_APP.clientSecret },
+    ...source,
+  });
   await c.store.createDestination({ name: 'log', kind: 'log', settings: {}, enabled: true, secret: null });
   return { c, src, collector };
 }
 
 function signIn(c: CollectHarness, atMs: number): void {
-  c.sim.account('quiet').addRecords('Zoom.Activity', [{ email: 'alice@example.com', time: iso(atMs), type: 'Sign in', ip_address: '203.0.113.7', client_type: 'Browser', version: '6.0.0' }]);
+  c.sim
+    .account('quiet')
+    .addRecords('Zoom.Activity', [{ email: 'alice@example.com', time: iso(atMs), type: 'Sign in', ip_address: '203.0.113.7', client_type: 'Browser', version: '6.0.0' }]);
 }
 
 function monitor(c: CollectHarness): DropOffMonitor {
@@ -194,7 +202,12 @@ describe('health states produced by the simulator', () => {
 
   it('a daily-cap 429 shows the budget exhausted until 00:00 UTC; polls meanwhile are skipped, not failed', async () => {
     h = await startCollectHarness({ volume: { activities: 20, operations: 5 } });
-    h.sim.addAccount({ accountId: 'small', plan: 'pro', dailyLimit: 3, generated: { seed: 1, fromDay: '2026-03-01', toDay: '2026-03-10', volume: { activities: 2000, operations: 10 } } });
+    h.sim.addAccount({
+      accountId: 'small',
+      plan: 'pro',
+      dailyLimit: 3,
+      generated: { seed: 1, fromDay: '2026-03-01', toDay: '2026-03-10', volume: { activities: 2000, operations: 10 } },
+    });
     h.sim.addApp({ clientId: 'SMALL_APP', clientSecret: 'small-app-secret-42', accountId: 'small', kind: 's2s' });
     const { source, collector } = await h.addSource({ name: 'Small', zoomAccountId: 'small', clientId: 'SMALL_APP', credentials: { clientSecret: 'small-app-secret-42' } });
     const reports = await collector.runCycle();
@@ -270,7 +283,10 @@ describe('completeness alarm', () => {
     // The oldest days Zoom still serves (2025-09-12..): one of them failed, as the collector records a failed read.
     await c.store.updateStream(c.source.id, 'Zoom.Activity', {}, [{ day: '2025-09-15', state: 'failed', lastError: 'Zoom could not be reached.' }]);
     const checks = await completeness.checkOnce();
-    expect(checks.map((r) => [r.logType, r.action])).toEqual([['Zoom.Activity', 'raised'], ['Zoom.Operation', 'ok']]);
+    expect(checks.map((r) => [r.logType, r.action])).toEqual([
+      ['Zoom.Activity', 'raised'],
+      ['Zoom.Operation', 'ok'],
+    ]);
     const [alarm] = await c.store.listOpenSystemAlerts({ ruleId: COVERAGE_AT_RISK });
     expect(alarm).toMatchObject({ dedup: `${c.source.id}:Zoom.Activity`, severity: 'HIGH', type: 'system' });
     expect(alarm!.title).toContain('2026-03-13');
@@ -324,7 +340,11 @@ describe('completeness alarm', () => {
     // 2026-03-07 is complete (settled); Zoom adds a late sign-in to it. The re-read of the
     // open days (2026-03-08..) pads its window with the day before, which picks it up.
     expect((await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', '2026-03-07', '2026-03-07'))[0]!.state).toBe('complete');
-    h.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [{ email: 'late@example.com', time: '2026-03-07T08:00:00Z', type: 'Sign in', ip_address: '198.51.100.4', client_type: 'Browser', version: '6.0.0' }]);
+    h.sim
+      .account(ACCOUNT_ID)
+      .addRecords('Zoom.Activity', [
+        { email: 'late@example.com', time: '2026-03-07T08:00:00Z', type: 'Sign in', ip_address: '198.51.100.4', client_type: 'Browser', version: '6.0.0' },
+      ]);
     h.clock.advance(HOUR);
     await h.cycle({ reconcile: true });
     const late = await h.store.listLateRecordDays(h.source.id, '2026-01-01');

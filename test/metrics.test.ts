@@ -41,7 +41,9 @@ describe('/metrics', () => {
     const alerts = await h.store.listAlerts({ limit: 10_000 });
     expect(events).toBeGreaterThan(100);
     expect(sum(text, 'zoomtrail_records_collected_total', { kind: 'event' })).toBe(events);
-    expect(sum(text, 'zoomtrail_records_collected_total', { source_id: h.source.id, log_type: 'Zoom.Operation', kind: 'event' })).toBe(await h.store.countEvents({ logType: 'Zoom.Operation' }));
+    expect(sum(text, 'zoomtrail_records_collected_total', { source_id: h.source.id, log_type: 'Zoom.Operation', kind: 'event' })).toBe(
+      await h.store.countEvents({ logType: 'Zoom.Operation' }),
+    );
     expect(sum(text, 'zoomtrail_classification_failures_total')).toBe(await h.store.countFailures({}));
     expect(sum(text, 'zoomtrail_zoom_requests_total', { outcome: 'ok' })).toBeGreaterThan(0);
     expect(sum(text, 'zoomtrail_zoom_requests_total', { outcome: 'rate_limited' })).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import Database from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import { shiftedClock } from '../src/shared/clock.js';
 import { openPostgresStore } from '../src/store/postgres-store.js';
 import type { Store } from '../src/store/store.js';
@@ -116,14 +116,18 @@ describePg('several instances on one PostgreSQL database', () => {
     // Stop the second while it holds a lease; resume it once another instance has taken that source.
     let held: { sourceId: string; token: number } | undefined;
     expect(
-      await waitUntil(async () => {
-        const lease = (await store.listLeases()).find((l) => ownerPid(l.owner) === stopped.pid);
-        if (lease) {
-          stopped.child.kill('SIGSTOP');
-          held = { sourceId: lease.sourceId, token: lease.token };
-        }
-        return lease !== undefined;
-      }, 30_000, 5),
+      await waitUntil(
+        async () => {
+          const lease = (await store.listLeases()).find((l) => ownerPid(l.owner) === stopped.pid);
+          if (lease) {
+            stopped.child.kill('SIGSTOP');
+            held = { sourceId: lease.sourceId, token: lease.token };
+          }
+          return lease !== undefined;
+        },
+        30_000,
+        5,
+      ),
     ).toBe(true);
     expect(
       await waitUntil(async () => ((await store.listLeases()).find((l) => l.sourceId === held!.sourceId)?.token ?? 0) > held!.token, 60_000, 50),
@@ -133,7 +137,10 @@ describePg('several instances on one PostgreSQL database', () => {
 
     // Until every source holds the truth for the backfill days (or 90 s).
     const expected = new Map(
-      [...sourceIds].map(([accountId, sourceId]) => [sourceId, LOG_TYPES.map((lt) => expectedFromTruth({ sim }, lt, FIRST_DAY, TODAY, accountId).events.length).reduce((a, b) => a + b, 0)]),
+      [...sourceIds].map(([accountId, sourceId]) => [
+        sourceId,
+        LOG_TYPES.map((lt) => expectedFromTruth({ sim }, lt, FIRST_DAY, TODAY, accountId).events.length).reduce((a, b) => a + b, 0),
+      ]),
     );
     const done = await waitUntil(
       async () => {
@@ -149,7 +156,10 @@ describePg('several instances on one PostgreSQL database', () => {
     for (const child of [stopped, survivor]) child.child.kill('SIGTERM');
     const results = await Promise.all([stopped.exited, survivor.exited]);
     expect(done, `instances did not finish: ${survivor.stderr().slice(-2000)}`).toBe(true);
-    expect(results.map((r) => r.code), results.map((r) => r.stderr.slice(-1500)).join('\n')).toEqual([0, 0]);
+    expect(
+      results.map((r) => r.code),
+      results.map((r) => r.stderr.slice(-1500)).join('\n'),
+    ).toEqual([0, 0]);
     console.log(
       `stopped instance after SIGCONT: ${/lease on the source was taken by another instance/.test(stopped.stderr()) ? 'found its lease taken and stopped writing' : 'had no write left in that cycle'}; ` +
         `survivor took over ${(survivor.stderr().match(/taking over the lease of a crashed instance/g) ?? []).length} lease(s) of the killed instance at once`,

@@ -15,7 +15,12 @@ describe('secrets never leak', () => {
   it('no client secret, token, verifier or Authorization header appears in logs, errors or their JSON', async () => {
     h = await startHarness({ accessTokenTtlSeconds: 60, volume: { activities: 400, operations: 50 } });
     const logLines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    });
     const logger = createLogger({ level: 'trace' }, sink);
     const wire: WireEntry[] = [];
     const fetchImpl = captureFetch(wire);
@@ -41,7 +46,10 @@ describe('secrets never leak', () => {
     await drainWindow(oauthClient.client, ACTIVITY_STREAM, { from: '2026-03-09', to: '2026-03-09' });
 
     // Failures of every kind, surfaced and logged.
-    await drainWindow(clientFor(h, s2sAuth({ clientSecret: 'wrong-but-secret-value-77' }), { logger, fetchImpl }).client, ACTIVITY_STREAM, { from: '2026-03-09', to: '2026-03-09' }).catch(record);
+    await drainWindow(clientFor(h, s2sAuth({ clientSecret: 'wrong-but-secret-value-77' }), { logger, fetchImpl }).client, ACTIVITY_STREAM, {
+      from: '2026-03-09',
+      to: '2026-03-09',
+    }).catch(record);
     h.sim.faults.http5xx = 1;
     await drainWindow(clientFor(h, s2sAuth(), { logger, fetchImpl, retry: { maxAttempts: 2 } }).client, ACTIVITY_STREAM, { from: '2026-03-09', to: '2026-03-09' }).catch(record);
     h.sim.faults.http5xx = 0;

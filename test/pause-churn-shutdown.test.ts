@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../src/collect/utc-days.js';
+import { addDays } from '../src/domain/utc-days.js';
 import { shiftedClock } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { SourceRecord, Store } from '../src/store/store.js';

@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest';
 
 const RUN_COMMAND = new URL('../dist/cli/run-command.js', import.meta.url).href;
 
-function runScript(body: string): { ready: Promise<void>; kill: () => void; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; msAfterKill: number }> } {
+function runScript(body: string): {
+  ready: Promise<void>;
+  kill: () => void;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; msAfterKill: number }>;
+} {
   const script = `import { shutdownSignal } from ${JSON.stringify(RUN_COMMAND)};\n${body}\nprocess.stdout.write('ready\\n');\n`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -56,9 +60,7 @@ describe('shutdown grace', () => {
   });
 
   it('SIGTERM: a process whose work stops exits at once, without waiting for the grace period', async () => {
-    const run = runScript(
-      'const signal = shutdownSignal();\nconst work = setInterval(() => undefined, 60_000);\nsignal.addEventListener("abort", () => clearInterval(work));',
-    );
+    const run = runScript('const signal = shutdownSignal();\nconst work = setInterval(() => undefined, 60_000);\nsignal.addEventListener("abort", () => clearInterval(work));');
     await run.ready;
     run.kill();
     const result = await exitWithin(run, 8_000);

@@ -31,7 +31,15 @@ afterEach(async () => h.close());
 
 async function addAuthorizedSource(store: Store): Promise<string> {
   const source = await store.createSource(
-    sampleSource({ name: 'OAuth app', authKind: 'authorization_code', zoomAccountId: null, clientId: OAUTH_APP.clientId, apiUrl: h.sim.apiUrl, oauthUrl: h.sim.baseUrl, credentials: { clientSecret: OAUTH_APP.clientSecret, refreshToken } }),
+    sampleSource({
+      name: 'OAuth app',
+      authKind: 'authorization_code',
+      zoomAccountId: null,
+      clientId: OAUTH_APP.clientId,
+      apiUrl: h.sim.apiUrl,
+      oauthUrl: h.sim.baseUrl,
+      credentials: { clientSecret: OAUTH_APP.clientSecret, refreshToken },
+    }),
   );
   return source.id;
 }

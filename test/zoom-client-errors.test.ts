@@ -22,7 +22,10 @@ afterEach(async () => h?.close());
 const DAY = { from: '2026-03-09', to: '2026-03-09' };
 
 async function failure(promise: Promise<unknown>): Promise<ZoomError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ZoomError);
   return error as ZoomError;
 }
@@ -88,7 +91,12 @@ describe('typed errors that name the fix', () => {
 
   it.each(['seconds', 'iso', 'none'] as const)("Zoom's daily cap (Retry-After %s) surfaces as budget exhausted until 00:00 UTC", async (retryAfterFormat) => {
     h = await startHarness({ retryAfterFormat });
-    h.sim.addAccount({ accountId: 'small', plan: 'pro', dailyLimit: 3, generated: { seed: 1, fromDay: '2026-03-01', toDay: '2026-03-10', volume: { activities: 2000, operations: 10 } } });
+    h.sim.addAccount({
+      accountId: 'small',
+      plan: 'pro',
+      dailyLimit: 3,
+      generated: { seed: 1, fromDay: '2026-03-01', toDay: '2026-03-10', volume: { activities: 2000, operations: 10 } },
+    });
     h.sim.addApp({ clientId: 'SMALL_APP', clientSecret: 'small-app-secret-42', accountId: 'small', kind: 's2s' });
     const { client } = clientFor(h, s2sAuth({ accountId: 'small', clientId: 'SMALL_APP', clientSecret: 'small-app-secret-42' }));
     const error = await failure(drainWindow(client, ACTIVITY_STREAM, DAY));
@@ -113,7 +121,12 @@ describe('typed errors that name the fix', () => {
 
   it('a client faster than the account allows is slowed by Zoom and still finishes', async () => {
     h = await startHarness();
-    h.sim.addAccount({ accountId: 'slow', plan: 'pro', perSecondLimit: 1, generated: { seed: 3, fromDay: '2026-03-01', toDay: '2026-03-10', volume: { activities: 3000, operations: 10 } } });
+    h.sim.addAccount({
+      accountId: 'slow',
+      plan: 'pro',
+      perSecondLimit: 1,
+      generated: { seed: 3, fromDay: '2026-03-01', toDay: '2026-03-10', volume: { activities: 3000, operations: 10 } },
+    });
     h.sim.addApp({ clientId: 'SLOW_APP', clientSecret: 'slow-app-secret-42', accountId: 'slow', kind: 's2s' });
     const { client } = clientFor(h, s2sAuth({ accountId: 'slow', clientId: 'SLOW_APP', clientSecret: 'slow-app-secret-42' }), { rps: 40 });
     const { records } = await drainWindow(client, ACTIVITY_STREAM, { from: '2026-03-01', to: '2026-03-03' });

@@ -48,7 +48,13 @@ describe('reading report windows against the simulator', () => {
     const { client } = clientFor(h);
     const window = { from: '2026-03-02', to: '2026-03-02' };
     const first = await drainWindow(client, OPERATION_STREAM, window);
-    const late = { time: '2026-03-02T08:00:00Z', operator: 'admin@example.com', category_type: 'User', action: 'Add', operation_detail: 'Add User late@example.com  - User Type: Basic ' };
+    const late = {
+      time: '2026-03-02T08:00:00Z',
+      operator: 'admin@example.com',
+      category_type: 'User',
+      action: 'Add',
+      operation_detail: 'Add User late@example.com  - User Type: Basic ',
+    };
     h.sim.account(ACCOUNT_ID).addRecords('Zoom.Operation', [late, late]);
     const second = await drainWindow(client, OPERATION_STREAM, window);
     expect(second.records.length).toBe(first.records.length + 2);
@@ -138,7 +144,10 @@ describe('malformed records from Zoom', () => {
     const { records } = await drainWindow(client, OPERATION_STREAM, { from: '2026-03-08', to: '2026-03-08' });
     for (const m of placed) expect(records).toContainEqual(m.record);
 
-    h.sim.addAccount({ accountId: 'messy', generated: { seed: 9, fromDay: '2026-03-01', toDay: '2026-03-09', volume: { activities: 10, operations: 10 }, malformedRecords: true } });
+    h.sim.addAccount({
+      accountId: 'messy',
+      generated: { seed: 9, fromDay: '2026-03-01', toDay: '2026-03-09', volume: { activities: 10, operations: 10 }, malformedRecords: true },
+    });
     h.sim.addApp({ clientId: 'MESSY', clientSecret: 'messy-secret-123456', accountId: 'messy', kind: 's2s' });
     const messy = clientFor(h, { kind: 's2s', accountId: 'messy', clientId: 'MESSY', clientSecret: 'messy-secret-123456' }).client;
     const activities = await drainWindow(messy, ACTIVITY_STREAM, { from: '2026-03-05', to: '2026-03-05' });

@@ -1,5 +1,6 @@
 import type { RuleMeta } from '../detect/rule.js';
-import type { AlertRecord, DeliveryNotice } from '../store/alert-store.js';
+import type { AlertRecord } from '../store/alert-store.js';
+import type { DeliveryNotice } from '../store/destination-store.js';
 import type { AlertNotification } from './destination.js';
 
 /**

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { RuleMeta } from '../detect/rule.js';
 import type { Clock } from '../shared/clock.js';
 import { metrics } from '../shared/metrics.js';
-import type { DeliveryRecord } from '../store/alert-store.js';
-import type { Store } from '../store/store.js';
+import type { DeliveryRecord, DestinationStore } from '../store/destination-store.js';
+import type { AlertStore } from '../store/alert-store.js';
 import { buildNotification } from './alert-notification.js';
 import type { DeliveryResult } from './destination.js';
 import { senderFor } from './destination-registry.js';
@@ -12,7 +12,7 @@ import { senderFor } from './destination-registry.js';
 export const DELIVERY_RETRY = { baseMs: 30_000, maxMs: 60 * 60_000, giveUpAfterMs: 3 * 24 * 60 * 60_000 } as const;
 
 export interface DeliveryWorkerOptions {
-  store: Store;
+  store: AlertStore & DestinationStore;
   clock: Clock;
   logger: Logger;
   /** The rule metadata for a rule id (description, runbook, ...), undefined for unknown ids. */
@@ -132,7 +132,8 @@ export class DeliveryWorker {
     const fields = { deliveryId: delivery.id, alertId: delivery.alertId, destination: destination?.name ?? delivery.destinationId, attempt: delivery.attempts + 1 };
     if (result.ok) logger.info(fields, `alert ${delivery.notice} delivered to ${fields.destination}`);
     else if (retryAt === null) logger.error({ ...fields, status: result.status }, `alert delivery to ${fields.destination} failed for good: ${result.message}`);
-    else logger.warn({ ...fields, status: result.status, retryAt: new Date(retryAt).toISOString() }, `alert delivery to ${fields.destination} failed, will retry: ${result.message}`);
+    else
+      logger.warn({ ...fields, status: result.status, retryAt: new Date(retryAt).toISOString() }, `alert delivery to ${fields.destination} failed, will retry: ${result.message}`);
   }
 }
 

@@ -1,4 +1,5 @@
-import type { DestinationKind, DestinationSender } from './destination.js';
+import type { DestinationSender } from './destination.js';
+import type { DestinationKind } from '../domain/destination-settings.js';
 import { logSender } from './log-sender.js';
 import { pagerdutySender } from './pagerduty-sender.js';
 import { slackSender } from './slack-sender.js';
@@ -12,9 +13,7 @@ const SENDERS = {
   log: logSender,
 } satisfies Record<DestinationKind, DestinationSender>;
 
-export const DESTINATION_SENDERS: ReadonlyMap<DestinationKind, DestinationSender> = new Map(
-  Object.entries(SENDERS) as [DestinationKind, DestinationSender][],
-);
+export const DESTINATION_SENDERS: ReadonlyMap<DestinationKind, DestinationSender> = new Map(Object.entries(SENDERS) as [DestinationKind, DestinationSender][]);
 
 /** The sender for `kind`; throws on a kind unknown to this build (e.g. a row written by a newer version). */
 export function senderFor(kind: DestinationKind): DestinationSender {

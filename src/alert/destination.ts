@@ -1,10 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
-import type { Severity } from '../detect/rule.js';
-
-/** The kinds of alert destination, registered in destination-registry.ts. */
-export const DESTINATION_KINDS = ['webhook', 'slack', 'pagerduty', 'log'] as const;
-export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+import type { Severity } from '../domain/severity.js';
+import type { DestinationKind, DestinationSecret, DestinationSettings } from '../domain/destination-settings.js';
 
 /**
  * What is delivered about one alert: everything a responder needs without
@@ -35,23 +32,6 @@ export interface AlertNotification {
   /** Link to the alert in the console when a public URL is configured, else null. */
   url: string | null;
 }
-
-/** Non-secret settings of a destination, stored as JSON. */
-export interface DestinationSettings {
-  /** webhook: the receiver; pagerduty: the Events API v2 endpoint (default Zoomtrail's PAGERDUTY_EVENTS_URL). Not used by slack (its URL is the secret) nor log. */
-  url?: string;
-  /** Alerts below this severity are not sent here; default INFO (everything). */
-  minSeverity?: Severity;
-  /** Only these rule ids when non-empty (system alerts always go). */
-  ruleIds?: string[];
-}
-
-/**
- * The secret of a destination, encrypted at rest, never shown: webhook: the
- * HMAC signing key; slack: the incoming-webhook URL; pagerduty: the
- * integration's routing key; log: none.
- */
-export type DestinationSecret = string | null;
 
 /** One delivery attempt's outcome. Messages never contain the secret. */
 export type DeliveryResult =

@@ -47,13 +47,7 @@ export function checkDestinationUrl(raw: string, what: string, http: HttpPolicy)
  * (a Slack URL's path is its secret), and have `options.redact` values removed.
  * Redirects are not followed: a signed body must not be replayed to another host.
  */
-export async function postJson(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  context: SendContext,
-  options: PostOptions = {},
-): Promise<DeliveryResult> {
+export async function postJson(url: string, body: string, headers: Record<string, string>, context: SendContext, options: PostOptions = {}): Promise<DeliveryResult> {
   const redact = (text: string) => redactAll(text, options.redact ?? []);
   let host: string;
   try {
@@ -88,9 +82,7 @@ export async function postJson(
   const retryable = status === 408 || status === 429 || status >= 500;
   const message = `HTTP ${status} from ${host}${excerpt ? `: ${excerpt}` : ''}`;
   const retryAfterMs = retryable ? parseRetryAfter(response.headers.get('retry-after'), context.clock.now()) : undefined;
-  return retryAfterMs === undefined
-    ? { ok: false, retryable, status, message }
-    : { ok: false, retryable, status, message, retryAfterMs };
+  return retryAfterMs === undefined ? { ok: false, retryable, status, message } : { ok: false, retryable, status, message, retryAfterMs };
 }
 
 /** Retry-After as milliseconds from `nowMs`: delay-seconds or an HTTP date; undefined when absent or unreadable. */

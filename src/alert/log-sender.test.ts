@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESTINATION_KINDS } from './destination.js';
+import { DESTINATION_KINDS } from '../domain/destination-settings.js';
 import { DESTINATION_SENDERS, senderFor } from './destination-registry.js';
 import { logSender } from './log-sender.js';
 import { sampleNotification, testContext } from './http-receiver.test-support.js';

@@ -1,5 +1,6 @@
-import type { Severity } from '../detect/rule.js';
-import type { AlertNotification, DestinationSecret, DestinationSender, DestinationSettings } from './destination.js';
+import type { Severity } from '../domain/severity.js';
+import type { AlertNotification, DestinationSender } from './destination.js';
+import type { DestinationSecret, DestinationSettings } from '../domain/destination-settings.js';
 import { checkDestinationUrl, postJson } from './http-delivery.js';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';

@@ -62,7 +62,7 @@ describe('slackSender.send', () => {
     [404, 'no_service'],
     [403, 'invalid_token'],
     [400, 'invalid_payload'],
-  ])('treats %i %s as not retryable, keeping Slack\'s reason', async (status, reason) => {
+  ])("treats %i %s as not retryable, keeping Slack's reason", async (status, reason) => {
     receiver.reply({ status, body: reason });
     const result = await slackSender.send(sampleNotification(), {}, webhookUrl, testContext());
     expect(result).toMatchObject({ ok: false, retryable: false, status });

@@ -1,4 +1,5 @@
-import type { AlertNotification, DestinationSecret, DestinationSender } from './destination.js';
+import type { AlertNotification, DestinationSender } from './destination.js';
+import type { DestinationSecret } from '../domain/destination-settings.js';
 import { checkDestinationUrl, postJson } from './http-delivery.js';
 
 const HEADER_MAX = 150;

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { DestinationSecret, DestinationSender, DestinationSettings } from './destination.js';
+import type { DestinationSender } from './destination.js';
+import type { DestinationSecret, DestinationSettings } from '../domain/destination-settings.js';
 import { checkDestinationUrl, postJson } from './http-delivery.js';
 
 const MIN_SECRET_LENGTH = 16;

@@ -48,7 +48,7 @@ describe('the console types come from the route schemas', () => {
     expect(text.split('\n').filter((line) => line.startsWith('export'))).toEqual(["export type * from '../../src/api/api-types.ts';"]);
   });
 
-  it('the console spells no response shape of its own: it names the contract\'s types', () => {
+  it("the console spells no response shape of its own: it names the contract's types", () => {
     const dir = new URL('../../web/src/', import.meta.url);
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f));
     expect(files.length).toBeGreaterThan(10);
@@ -95,7 +95,10 @@ describe('every route takes its schemas from src/api/schemas/', () => {
         if (schema[part] !== undefined) expect(exportedSchemas.has(schema[part]), `${where} ${part}`).toBe(true);
       }
       const responses = Object.entries(schema.response ?? {});
-      expect(responses.some(([status]) => /^[23]/.test(status)), `${where} declares a success response`).toBe(true);
+      expect(
+        responses.some(([status]) => /^[23]/.test(status)),
+        `${where} declares a success response`,
+      ).toBe(true);
       for (const [status, value] of responses) {
         expect(exportedSchemas.has(value), `${where} ${status}`).toBe(true);
         if (/^4|^5/.test(status) && route.url !== '/oauth/complete') expect(value, `${where} ${status}`).toBe(common.ApiErrorSchema);
@@ -103,7 +106,9 @@ describe('every route takes its schemas from src/api/schemas/', () => {
     }
     // The OpenAPI document is built from the same schemas.
     const paths = (server.swagger() as { paths: Record<string, unknown> }).paths;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/sources', '/api/sources/{id}', '/api/alerts', '/api/events', '/api/destinations', '/api/rules', '/api/health']));
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(['/api/sources', '/api/sources/{id}', '/api/alerts', '/api/events', '/api/destinations', '/api/rules', '/api/health']),
+    );
   });
 });
 
@@ -129,7 +134,15 @@ function recordResponses(server: FastifyInstance, seen: { route: string; status:
 /** JSON with object keys sorted (the serializer writes them in the schema's order). */
 function canonical(value: unknown): string {
   const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sort(x)])) : v;
+    Array.isArray(v)
+      ? v.map(sort)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, x]) => [k, sort(x)]),
+          )
+        : v;
   return JSON.stringify(sort(value));
 }
 
@@ -166,10 +179,28 @@ describe('the serializer drops no field', () => {
       const [signIn] = await storeRecords(t.app, seeded, 'Zoom.Activity', [activity('2026-03-10T09:00:00Z')]);
       await detect(t.app);
 
-      const created = (await call('POST', '/api/sources', { name: 'S2S', authKind: 's2s', clientId: 'c', clientSecret: 'secret-1', zoomAccountId: 'a', quietSchedule: { timeZone: 'UTC', days: [0, 6], window: { from: '22:00', to: '06:00' } } })).json<Api.SourceView>();
+      const created = (
+        await call('POST', '/api/sources', {
+          name: 'S2S',
+          authKind: 's2s',
+          clientId: 'c',
+          clientSecret: 'secret-1',
+          zoomAccountId: 'a',
+          quietSchedule: { timeZone: 'UTC', days: [0, 6], window: { from: '22:00', to: '06:00' } },
+        })
+      ).json<Api.SourceView>();
       await call('POST', '/api/sources', { name: 'OAuth', authKind: 'authorization_code', clientId: 'c', clientSecret: 'secret-2' });
       await call('POST', '/api/sources', {});
-      for (const url of ['/api/sources', `/api/sources/${seeded}`, `/api/sources/${created.id}`, `/api/sources/${seeded}/coverage?days=3`, '/api/setup-info', '/api/health', '/api/sources/nope']) await call('GET', url);
+      for (const url of [
+        '/api/sources',
+        `/api/sources/${seeded}`,
+        `/api/sources/${created.id}`,
+        `/api/sources/${seeded}/coverage?days=3`,
+        '/api/setup-info',
+        '/api/health',
+        '/api/sources/nope',
+      ])
+        await call('GET', url);
       await call('PATCH', `/api/sources/${created.id}`, { name: 'Renamed', dropOffAlarmMinutes: 60 });
       await call('POST', `/api/sources/${created.id}/pause`);
       await call('POST', `/api/sources/${created.id}/resume`);
@@ -177,7 +208,18 @@ describe('the serializer drops no field', () => {
       await call('POST', `/api/sources/${created.id}/authorize`);
       await call('POST', `/api/sources/${created.id}/finish`, { dropOffAlarmMinutes: null });
 
-      for (const url of ['/api/events', '/api/events?logType=Zoom.Operation&limit=1', '/api/events/histogram?buckets=4', `/api/events/${signIn!.rowId}`, '/api/events/nope', '/api/failures', '/api/rules', '/api/rule-errors', '/api/tokens', '/api/session'])
+      for (const url of [
+        '/api/events',
+        '/api/events?logType=Zoom.Operation&limit=1',
+        '/api/events/histogram?buckets=4',
+        `/api/events/${signIn!.rowId}`,
+        '/api/events/nope',
+        '/api/failures',
+        '/api/rules',
+        '/api/rule-errors',
+        '/api/tokens',
+        '/api/session',
+      ])
         await call('GET', url);
       await call('PATCH', '/api/rules/Zoom.Two.Factor.Authentication.Disabled', { enabled: false });
       await call('POST', '/api/tokens', { name: 'ci' });
@@ -188,7 +230,9 @@ describe('the serializer drops no field', () => {
       await call('POST', `/api/alerts/${page.alerts[0]!.id}/status`, { status: 'acknowledged', note: 'looking' });
       await call('GET', '/api/alerts?status=nope');
 
-      const destination = (await call('POST', '/api/destinations', { name: 'Hook', kind: 'webhook', url: 'https://hooks.example.com/x', secret: 'hook-secret', minSeverity: 'HIGH' })).json<Api.DestinationView>();
+      const destination = (
+        await call('POST', '/api/destinations', { name: 'Hook', kind: 'webhook', url: 'https://hooks.example.com/x', secret: 'hook-secret', minSeverity: 'HIGH' })
+      ).json<Api.DestinationView>();
       await call('POST', '/api/destinations', { name: 'Hook', kind: 'webhook', url: 'https://hooks.example.com/y', secret: 'hook-secret' });
       await call('GET', '/api/destinations');
       await call('PATCH', `/api/destinations/${destination.id}`, { ruleIds: ['Zoom.Two.Factor.Authentication.Disabled'] });

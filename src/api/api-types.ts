@@ -16,7 +16,14 @@ import type { Static } from 'typebox';
 import type { AlertDetailSchema, AlertPageSchema, AlertSortSchema, AlertStatusSchema, AlertViewSchema } from './schemas/alerts.js';
 import type { ApiTokenCreatedSchema, ApiTokenListSchema, ApiTokenViewSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from './schemas/auth.js';
 import type { ApiErrorSchema, LogTypeSchema, SeveritySchema } from './schemas/common.js';
-import type { CreateDestinationRequestSchema, DestinationKindSchema, DestinationListSchema, DestinationViewSchema, TestDeliveryResultSchema, UpdateDestinationRequestSchema } from './schemas/destinations.js';
+import type {
+  CreateDestinationRequestSchema,
+  DestinationKindSchema,
+  DestinationListSchema,
+  DestinationViewSchema,
+  TestDeliveryResultSchema,
+  UpdateDestinationRequestSchema,
+} from './schemas/destinations.js';
 import type { EventPageSchema, EventViewSchema, FailureListSchema, FailureViewSchema, HistogramSchema } from './schemas/events.js';
 import type { HealthViewSchema } from './schemas/health.js';
 import type { RuleErrorListSchema, RuleErrorViewSchema, RuleListSchema, RuleViewSchema } from './schemas/rules.js';

@@ -41,10 +41,7 @@ async function harness(options: { publicUrl?: string; console?: boolean } = {}):
     writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>Zoomtrail console</title>');
     writeFileSync(join(consoleDir, 'app.js'), 'console.log("console")');
   }
-  const server = await buildApiServer(
-    { app, pipeline: createPipeline(app), publicUrl, fetch: globalThis.fetch },
-    { consoleDir: options.console === false ? null : consoleDir },
-  );
+  const server = await buildApiServer({ app, pipeline: createPipeline(app), publicUrl, fetch: globalThis.fetch }, { consoleDir: options.console === false ? null : consoleDir });
   await server.ready();
   return {
     server,
@@ -200,8 +197,7 @@ describe('API server: authentication, CSRF, tokens', () => {
 
   it('CSRF: a cookie POST without or with a wrong X-CSRF-Token is 403; with the right one it passes', async () => {
     const { cookie, csrf } = await setupAdmin();
-    const post = (headers: Record<string, string>) =>
-      h.server.inject({ method: 'POST', url: '/api/tokens', cookies: { zt_session: cookie }, headers, payload: { name: 'x' } });
+    const post = (headers: Record<string, string>) => h.server.inject({ method: 'POST', url: '/api/tokens', cookies: { zt_session: cookie }, headers, payload: { name: 'x' } });
     const missing = await post({});
     expect(missing.statusCode).toBe(403);
     expect(missing.json()).toMatchObject({ code: 'csrf' });

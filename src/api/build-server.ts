@@ -127,7 +127,7 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
       if (!session || !csrfTokenMatches(session, request.headers['x-csrf-token'])) {
         return sendError(reply, 403, {
           code: 'csrf',
-          message: 'This request lacks the session\'s CSRF token.',
+          message: "This request lacks the session's CSRF token.",
           fix: 'Send the csrfToken from GET /api/session as the X-CSRF-Token header (reload the console if it was open before you signed in again).',
         });
       }

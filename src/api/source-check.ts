@@ -15,10 +15,15 @@ export async function checkStoredSource(ctx: ApiContext, source: SourceRecord): 
   const credentials = await store.getSourceCredentials(source.id);
   let auth: ZoomAuth;
   if (source.authKind === 's2s') {
-    if (!source.zoomAccountId) return notReady('The source has no Zoom Account ID.', 'Copy the Account ID from the Server-to-Server app\'s App Credentials page in the Zoom App Marketplace and set it on the source.');
+    if (!source.zoomAccountId)
+      return notReady(
+        'The source has no Zoom Account ID.',
+        "Copy the Account ID from the Server-to-Server app's App Credentials page in the Zoom App Marketplace and set it on the source.",
+      );
     auth = { kind: 's2s', accountId: source.zoomAccountId, clientId: source.clientId, clientSecret: credentials.clientSecret };
   } else {
-    if (!credentials.refreshToken) return notReady('The source is not authorized in Zoom yet.', 'Authorize it first: an admin with the report permissions approves the app on Zoom\'s consent page.');
+    if (!credentials.refreshToken)
+      return notReady('The source is not authorized in Zoom yet.', "Authorize it first: an admin with the report permissions approves the app on Zoom's consent page.");
     auth = {
       kind: 'authorization_code',
       clientId: source.clientId,

@@ -1,5 +1,5 @@
 import type { AlarmView, HeartbeatView, SourceDetail, SourceView, StreamView } from './api-types.js';
-import { addDays } from '../collect/utc-days.js';
+import { addDays } from '../domain/utc-days.js';
 import { loadSourceHealth, type LoadedHealth } from '../health/health-loader.js';
 import type { SourceHealth } from '../health/source-health.js';
 import { utcDay } from '../shared/clock.js';
@@ -67,9 +67,7 @@ export function streamView(state: StreamState): StreamView {
 export async function hourlySparkline(store: Store, sourceId: string, nowMs: number): Promise<number[]> {
   const end = Math.floor(nowMs / HOUR_MS) * HOUR_MS + HOUR_MS;
   const start = end - SPARK_HOURS * HOUR_MS;
-  return Promise.all(
-    Array.from({ length: SPARK_HOURS }, (_, i) => store.countEvents({ sourceId, sinceMs: start + i * HOUR_MS, untilMs: start + (i + 1) * HOUR_MS })),
-  );
+  return Promise.all(Array.from({ length: SPARK_HOURS }, (_, i) => store.countEvents({ sourceId, sinceMs: start + i * HOUR_MS, untilMs: start + (i + 1) * HOUR_MS })));
 }
 
 export async function buildSourceView(store: Store, source: SourceRecord, nowMs: number, loaded?: LoadedHealth): Promise<SourceView> {
@@ -79,7 +77,11 @@ export async function buildSourceView(store: Store, source: SourceRecord, nowMs:
     hourlySparkline(store, source.id, nowMs),
     store.countEvents({ sourceId: source.id, sinceMs: nowMs - SPARK_HOURS * HOUR_MS, untilMs: nowMs + 1 }),
   ]);
-  const newestError = states.map((s) => s.lastError).filter((e): e is StreamError => e !== null).sort((a, b) => b.at - a.at)[0] ?? null;
+  const newestError =
+    states
+      .map((s) => s.lastError)
+      .filter((e): e is StreamError => e !== null)
+      .sort((a, b) => b.at - a.at)[0] ?? null;
   return {
     id: source.id,
     name: source.name,

@@ -6,9 +6,7 @@ import type { Normalizer } from '../normalize/normalizer.js';
 import { ActionableError } from '../shared/actionable-error.js';
 import { shiftedClock, systemClock, type Clock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
-import { openPostgresStore } from '../store/postgres-store.js';
 import { isPostgresUrl, redactDatabaseUrl } from '../store/postgres-url.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
 
@@ -28,21 +26,40 @@ export interface AppContext {
  * for PostgreSQL, which needs ZOOMTRAIL_SECRET_KEY). Logs go to stderr, so stdout stays data.
  */
 export async function openApp(config: RuntimeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<AppContext> {
-  const clock = options.clock ?? clockFromEnv(process.env);
+  const clock = options.clock ?? configuredClock(config.clockStartMs);
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'zoomtrail' }, pino.destination({ fd: 2, sync: true }));
   const store = await openStore(config, clock);
-  const normalizers = loadNormalizers();
-  return { config, store, normalizers, logger, clock, close: () => store.close() };
+  let normalizers: ReadonlyMap<LogType, Normalizer> | undefined;
+  return {
+    config,
+    store,
+    // Compiled on first use: only the commands that collect need them.
+    get normalizers() {
+      return (normalizers ??= loadNormalizers());
+    },
+    logger,
+    clock,
+    close: () => store.close(),
+  };
 }
 
+/** Loads only the store's own driver: a SQLite command never loads pg, a PostgreSQL one never better-sqlite3. */
 async function openStore(config: RuntimeConfig, clock: Clock): Promise<Store> {
   const url = config.databaseUrl;
-  if (url === undefined) return openSqliteStore({ dataDir: config.dataDir, clock });
-  if (/^sqlite:/i.test(url)) {
-    const file = path.resolve(url.replace(/^sqlite:(\/\/)?/i, ''));
-    return openSqliteStore({ dataDir: path.dirname(file), fileName: path.basename(file), clock });
+  const secretKey = config.secretKey;
+  if (url === undefined) {
+    const { openSqliteStore } = await import('../store/sqlite-store.js');
+    return openSqliteStore({ dataDir: config.dataDir, clock, secretKey });
   }
-  if (isPostgresUrl(url)) return openPostgresStore({ clock, ...postgresTarget(url) });
+  if (/^sqlite:/i.test(url)) {
+    const { openSqliteStore } = await import('../store/sqlite-store.js');
+    const file = path.resolve(url.replace(/^sqlite:(\/\/)?/i, ''));
+    return openSqliteStore({ dataDir: path.dirname(file), fileName: path.basename(file), clock, secretKey });
+  }
+  if (isPostgresUrl(url)) {
+    const { openPostgresStore } = await import('../store/postgres-store.js');
+    return openPostgresStore({ clock, secretKey, secretKeyFile: config.secretKeyFile, idleTransactionTimeoutMs: config.dbIdleTransactionTimeoutMs, ...postgresTarget(url) });
+  }
   throw new ActionableError(
     'bad_config',
     `DATABASE_URL ${redactDatabaseUrl(url)} is neither a postgres:// nor a sqlite: URL.`,
@@ -50,13 +67,9 @@ async function openStore(config: RuntimeConfig, clock: Clock): Promise<Store> {
   );
 }
 
-/** The system clock, or one shifted to start at ZOOMTRAIL_CLOCK_START (an RFC 3339 time) for reproducible runs. */
-export function clockFromEnv(env: NodeJS.ProcessEnv): Clock {
-  const start = env.ZOOMTRAIL_CLOCK_START;
-  if (!start) return systemClock;
-  const ms = Date.parse(start);
-  if (Number.isNaN(ms)) throw new ActionableError('bad_config', `ZOOMTRAIL_CLOCK_START "${start}" is not an RFC 3339 time.`, 'Unset it (it is for tests and demos) or give a time such as 2026-03-10T12:00:00Z.');
-  return shiftedClock(ms);
+/** The system clock, or one shifted to start at `startMs` (ZOOMTRAIL_CLOCK_START) for reproducible runs. */
+export function configuredClock(startMs: number | undefined): Clock {
+  return startMs === undefined ? systemClock : shiftedClock(startMs);
 }
 
 /**

@@ -34,7 +34,13 @@ async function setUp(): Promise<{ app: AppContext; receiver: Receiver }> {
   receiver = await startReceiver();
   await store.createDestination({ name: 'webhook', kind: 'webhook', settings: { url: `${receiver.origin}/webhook` }, enabled: true, secret: 'webhook-signing-secret-0123456789' });
   await store.createDestination({ name: 'slack', kind: 'slack', settings: {}, enabled: true, secret: `${receiver.origin}/slack/services/T0/B0/token-0123456789` });
-  await store.createDestination({ name: 'pagerduty', kind: 'pagerduty', settings: { url: `${receiver.origin}/pagerduty` }, enabled: true, secret: 'pagerduty-routing-key-0123456789' });
+  await store.createDestination({
+    name: 'pagerduty',
+    kind: 'pagerduty',
+    settings: { url: `${receiver.origin}/pagerduty` },
+    enabled: true,
+    secret: 'pagerduty-routing-key-0123456789',
+  });
   return { app, receiver };
 }
 
@@ -53,7 +59,7 @@ function linksByPath(r: Receiver): Record<string, string | undefined> {
   return out;
 }
 
-describe('the pipeline\'s alert notifications link to the alert in the console', () => {
+describe("the pipeline's alert notifications link to the alert in the console", () => {
   it('webhook, Slack and PagerDuty each carry <public URL>/alerts/<id> (the configured public URL by default)', async () => {
     const { app, receiver } = await setUp();
     const { alert } = await app.store.raiseSystemAlert({ ruleId: 'System.LogDropOff', dedup: 'src_1', title: 'No events', severity: 'HIGH', context: {} });

@@ -23,7 +23,12 @@ export interface SourceAuthorizationDeps {
  * Starts an authorization for `source` in the browser session `sessionIdHash`: returns Zoom's authorize page.
  * Throws ConflictError (`not_oauth_app`) for a Server-to-Server source, InvalidInputError (`session_required`) without a session.
  */
-export async function startSourceAuthorization(deps: SourceAuthorizationDeps, source: SourceRecord, sessionIdHash: string | undefined, redirectUrl: string): Promise<{ url: string }> {
+export async function startSourceAuthorization(
+  deps: SourceAuthorizationDeps,
+  source: SourceRecord,
+  sessionIdHash: string | undefined,
+  redirectUrl: string,
+): Promise<{ url: string }> {
   if (source.authKind !== 'authorization_code') {
     throw new ConflictError('not_oauth_app', 'This source uses Server-to-Server OAuth: there is nothing to authorize.', 'Run the check instead.');
   }
@@ -31,7 +36,7 @@ export async function startSourceAuthorization(deps: SourceAuthorizationDeps, so
     throw new InvalidInputError(
       'session_required',
       'Authorizing needs a browser session: the OAuth state is bound to it.',
-      'Sign in to the console in a browser and authorize from the source\'s setup page (not with an API token).',
+      "Sign in to the console in a browser and authorize from the source's setup page (not with an API token).",
     );
   }
   const pending = createAuthorizationRequest({ apiUrl: source.apiUrl, oauthUrl: source.oauthUrl }, source.clientId, redirectUrl, deps.clock);
@@ -44,10 +49,7 @@ export async function startSourceAuthorization(deps: SourceAuthorizationDeps, so
  * missing, unknown, used or its source gone), `retry` (back to the source's
  * authorize step, with why), or `authorized` (the refresh token is stored).
  */
-export type AuthorizationOutcome =
-  | { kind: 'refused'; message: string }
-  | { kind: 'retry'; sourceId: string; message: string }
-  | { kind: 'authorized'; sourceId: string };
+export type AuthorizationOutcome = { kind: 'refused'; message: string } | { kind: 'retry'; sourceId: string; message: string } | { kind: 'authorized'; sourceId: string };
 
 /** Completes an authorization from Zoom's callback, in the browser session `sessionIdHash` (undefined: none). */
 export async function completeSourceAuthorization(

@@ -48,7 +48,10 @@ async function revokeStoredGrant(deps: SourceServiceDeps, source: SourceRecord):
     if (!revoked) deps.logger.warn({ sourceId: source.id }, 'Zoom did not accept revoking the refresh token; removing the source anyway');
     return revoked ? 'revoked' : 'refused';
   } catch (error) {
-    deps.logger.warn({ sourceId: source.id, err: error instanceof Error ? error.message : String(error) }, 'could not revoke the refresh token at Zoom; removing the source anyway');
+    deps.logger.warn(
+      { sourceId: source.id, err: error instanceof Error ? error.message : String(error) },
+      'could not revoke the refresh token at Zoom; removing the source anyway',
+    );
     return 'failed';
   }
 }

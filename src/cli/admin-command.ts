@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../api/auth-session.js';
-import { createSetupLink } from '../api/setup-link.js';
 import { UsageError } from './exit-codes.js';
 import { withApp } from './with-app.js';
 
@@ -10,7 +8,7 @@ import { withApp } from './with-app.js';
  * the user itself (the password read from standard input, never from argv).
  */
 export function registerAdminCommand(program: Command): void {
-  const admin = program.command('admin').description('Manage the console\'s admin accounts.');
+  const admin = program.command('admin').description("Manage the console's admin accounts.");
   admin
     .command('create')
     .description('Print a one-time link (valid 24 h) to create an admin account; or create it directly with --username and --password-stdin.')
@@ -19,6 +17,7 @@ export function registerAdminCommand(program: Command): void {
     .action(async (options: { username?: string; passwordStdin?: boolean }, command: Command) => {
       await withApp(command, async (app) => {
         if (options.username === undefined && !options.passwordStdin) {
+          const { createSetupLink } = await import('../api/setup-link.js');
           const link = await createSetupLink(app.store, app.clock, app.config.publicUrl);
           process.stdout.write(`${link}\n`);
           process.stderr.write('Open this link to create an admin account (valid 24 hours, usable once).\n');
@@ -28,6 +27,7 @@ export function registerAdminCommand(program: Command): void {
         if (!/^[A-Za-z0-9._@-]{1,64}$/.test(options.username)) {
           throw new UsageError('--username must be 1 to 64 letters, digits, dots, dashes, underscores or @.');
         }
+        const { hashPassword, MIN_PASSWORD_LENGTH } = await import('../api/auth-session.js');
         const password = (await readStdin()).split(/\r?\n/)[0] ?? '';
         if (password.length < MIN_PASSWORD_LENGTH) throw new UsageError(`The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
         const user = await app.store.createUser({ username: options.username, passwordHash: await hashPassword(password) });

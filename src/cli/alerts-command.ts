@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { SEVERITIES, type Severity } from '../detect/rule.js';
+import { SEVERITIES, type Severity } from '../domain/severity.js';
 import { findRule } from '../rules/rule-registry.js';
 import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertFilter, type AlertRecord, type AlertSort, type AlertStatus } from '../store/alert-store.js';
 import { UnknownAlertError } from '../store/store-errors.js';
@@ -11,7 +11,10 @@ import { formatTable, withApp } from './with-app.js';
 /** A comma-separated list of allowed values, e.g. `--status open,acknowledged`. */
 function parseListOption<T extends string>(name: string, allowed: readonly T[], normalize: (v: string) => string = (v) => v): (value: string) => T[] {
   return (value) => {
-    const items = value.split(',').map((v) => normalize(v.trim())).filter((v) => v !== '');
+    const items = value
+      .split(',')
+      .map((v) => normalize(v.trim()))
+      .filter((v) => v !== '');
     const wrong = items.filter((v) => !(allowed as readonly string[]).includes(v));
     if (items.length === 0 || wrong.length > 0) throw new InvalidArgumentError(`${name} takes a comma-separated list of ${allowed.join(', ')}, not "${value}".`);
     return items as T[];
@@ -53,7 +56,11 @@ export function registerAlertsCommand(program: Command): void {
         'when more match than are shown, a line on stderr says how many.',
     )
     .option('--status <list>', `only these statuses, comma-separated: ${ALERT_STATUSES.join(', ')}`, parseListOption('--status', ALERT_STATUSES))
-    .option('--severity <list>', `only these severities, comma-separated: ${SEVERITIES.join(', ')}`, parseListOption('--severity', SEVERITIES, (v) => v.toUpperCase()))
+    .option(
+      '--severity <list>',
+      `only these severities, comma-separated: ${SEVERITIES.join(', ')}`,
+      parseListOption('--severity', SEVERITIES, (v) => v.toUpperCase()),
+    )
     .option('--rule <id>', 'only alerts of this rule')
     .option('--sort <sort>', `${ALERT_SORTS.map((sort) => `${sort} (${SORT_WORDS[sort]})`).join(', ')}`, parseSortOption, 'last-event')
     .option('--limit <n>', 'show at most this many', parseIntegerOption('--limit', 1, 1_000_000), 100)
@@ -67,7 +74,12 @@ export function registerAlertsCommand(program: Command): void {
         const list: AlertRecord[] = [];
         while (list.length < wanted) {
           const last = list.at(-1);
-          const page = await app.store.listAlerts({ ...filter, sort: options.sort, limit: Math.min(LIST_PAGE, wanted - list.length), ...(last ? { after: alertPosition(last) } : {}) });
+          const page = await app.store.listAlerts({
+            ...filter,
+            sort: options.sort,
+            limit: Math.min(LIST_PAGE, wanted - list.length),
+            ...(last ? { after: alertPosition(last) } : {}),
+          });
           list.push(...page);
           if (page.length === 0 || list.length >= wanted) break;
         }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { registerAdminCommand } from './admin-command.js';
 import { registerAlertsCommand } from './alerts-command.js';
+import { registerConfigCommand } from './config-command.js';
 import { registerDestinationCommand } from './destination-command.js';
 import { registerEventsCommand } from './events-command.js';
 import { registerFailuresCommand } from './failures-command.js';
@@ -21,7 +22,10 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .option('--data-dir <dir>', 'directory of the SQLite database and secret key (or ZOOMTRAIL_DATA_DIR)', undefined)
     .option('--config <file>', 'YAML config file (or ZOOMTRAIL_CONFIG; ./zoomtrail.yml is read if present)')
-    .addHelpText('after', '\nEnvironment: DATABASE_URL, ZOOMTRAIL_DATA_DIR, ZOOMTRAIL_SECRET_KEY (64 hex chars; else data/secret.key), ZOOMTRAIL_LOG_LEVEL.\nExit codes: 0 ok, 1 unexpected, 2 bad usage or configuration, 3 Zoom refused (credentials, scope, plan), 4 Zoom unavailable or rate limited.')
+    .addHelpText(
+      'after',
+      '\nEnvironment: DATABASE_URL, ZOOMTRAIL_DATA_DIR, ZOOMTRAIL_SECRET_KEY (64 hex chars; else data/secret.key), ZOOMTRAIL_LOG_LEVEL.\nExit codes: 0 ok, 1 unexpected, 2 bad usage or configuration, 3 Zoom refused (credentials, scope, plan), 4 Zoom unavailable or rate limited.',
+    )
     .showHelpAfterError()
     .exitOverride((error) => {
       // commander's own exits: help and version keep 0, a bad invocation is a usage error.
@@ -40,5 +44,6 @@ export function buildProgram(): Command {
   registerAlertsCommand(program);
   registerDestinationCommand(program);
   registerAdminCommand(program);
+  registerConfigCommand(program);
   return program;
 }

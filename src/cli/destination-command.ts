@@ -1,12 +1,12 @@
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
-import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../alert/destination.js';
+import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../domain/destination-settings.js';
 import { DESTINATION_SENDERS, senderFor } from '../alert/destination-registry.js';
 import { testNotification } from '../alert/test-notification.js';
-import { SEVERITIES, type Severity } from '../detect/rule.js';
+import { SEVERITIES, type Severity } from '../domain/severity.js';
 import { findRule } from '../rules/rule-registry.js';
-import type { DestinationRecord } from '../store/alert-store.js';
+import type { DestinationRecord } from '../store/destination-store.js';
 import { UnknownDestinationError } from '../store/store-errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
@@ -88,21 +88,35 @@ export function registerDestinationCommand(program: Command): void {
         if (options.format !== 'table' && options.format !== 'ndjson') throw new UsageError(`--format must be table or ndjson, not "${options.format}".`);
         const list = await app.store.listDestinations();
         if (options.format === 'ndjson') {
-          for (const d of list) process.stdout.write(`${JSON.stringify({ id: d.id, name: d.name, kind: d.kind, enabled: d.enabled, settings: d.settings, hasSecret: d.hasSecret, createdAt: d.createdAt, updatedAt: d.updatedAt })}\n`);
+          for (const d of list)
+            process.stdout.write(
+              `${JSON.stringify({ id: d.id, name: d.name, kind: d.kind, enabled: d.enabled, settings: d.settings, hasSecret: d.hasSecret, createdAt: d.createdAt, updatedAt: d.updatedAt })}\n`,
+            );
           return;
         }
         if (list.length === 0) {
           process.stdout.write('No destinations yet. Add one with `zoomtrail destination add --help`.\n');
           return;
         }
-        const rows = list.map((d) => [d.id, d.name, d.kind, d.enabled ? 'yes' : 'no', d.settings.minSeverity ?? 'INFO', d.settings.ruleIds?.join(',') || 'all', shownUrl(d), d.hasSecret ? 'yes' : 'no']);
+        const rows = list.map((d) => [
+          d.id,
+          d.name,
+          d.kind,
+          d.enabled ? 'yes' : 'no',
+          d.settings.minSeverity ?? 'INFO',
+          d.settings.ruleIds?.join(',') || 'all',
+          shownUrl(d),
+          d.hasSecret ? 'yes' : 'no',
+        ]);
         process.stdout.write(formatTable(['ID', 'NAME', 'KIND', 'ENABLED', 'MIN SEVERITY', 'RULES', 'URL', 'SECRET SET'], rows));
       });
     });
 
   destination
     .command('test')
-    .description('Send a test alert to a destination right away (not through the outbox); prints "delivered: <what the destination answered>" and exits 0, or "FAILED: ..." and exits 4.')
+    .description(
+      'Send a test alert to a destination right away (not through the outbox); prints "delivered: <what the destination answered>" and exits 0, or "FAILED: ..." and exits 4.',
+    )
     .argument('<destination>', 'destination name or id')
     .action(async (idOrName: string, _options: unknown, command: Command) => {
       await withApp(command, async (app) => {
@@ -132,7 +146,10 @@ export function registerDestinationCommand(program: Command): void {
       });
     });
 
-  for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [name, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     destination
       .command(name)
       .description(`${enabled ? 'Enable' : 'Disable'} a destination: new alerts are ${enabled ? '' : 'no longer '}sent to it.`)

@@ -18,7 +18,9 @@ export function registerFailuresCommand(program: Command): void {
         const rows: string[][] = [];
         for await (const f of app.store.listFailures({ sourceId: options.source, logType: options.logType, limit: options.limit })) {
           if (options.format === 'ndjson') {
-            process.stdout.write(`${JSON.stringify({ row_id: f.rowId, source_id: f.sourceId, log_type: f.logType, day: f.day, reason: f.reason, field: f.field, failed_at: new Date(f.failedAt).toISOString(), raw: f.raw })}\n`);
+            process.stdout.write(
+              `${JSON.stringify({ row_id: f.rowId, source_id: f.sourceId, log_type: f.logType, day: f.day, reason: f.reason, field: f.field, failed_at: new Date(f.failedAt).toISOString(), raw: f.raw })}\n`,
+            );
           } else {
             rows.push([f.sourceId, f.logType, f.day, f.reason, f.raw.length > 80 ? `${f.raw.slice(0, 77)}...` : f.raw]);
           }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createPipeline } from '../app/pipeline.js';
-import { SourceCollector, type StreamCycleReport } from '../collect/source-collector.js';
+import type { StreamCycleReport } from '../collect/source-collector.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { EXIT } from './exit-codes.js';
 import { ProgressReporter } from './progress-reporter.js';
@@ -31,14 +30,25 @@ export function registerPollCommand(program: Command): void {
           process.stderr.write('No sources to poll. Add one with `zoomtrail source add --help`.\n');
           return EXIT.ok;
         }
+        const [{ createPipeline }, { SourceCollector }] = await Promise.all([import('../app/pipeline.js'), import('../collect/source-collector.js')]);
         const progress = new ProgressReporter(process.stderr, () => app.clock.now());
         const pipeline = createPipeline(app);
         const results = await Promise.all(
           active.map(async (source) => {
-            const collector = new SourceCollector(source!, { store: app.store, clock: app.clock, logger: app.logger, normalizers: app.normalizers, onProgress: progress.onProgress, onEventsStored: pipeline.onEventsStored });
+            const collector = new SourceCollector(source!, {
+              store: app.store,
+              clock: app.clock,
+              logger: app.logger,
+              normalizers: app.normalizers,
+              onProgress: progress.onProgress,
+              onEventsStored: pipeline.onEventsStored,
+            });
             const reports = await collector.runCycle({ reconcile: options.reconcile, force: true });
             for (const r of reports) {
-              const what = r.outcome === 'failed' ? `FAILED ${r.error?.code}: ${r.error?.message}\n  fix: ${r.error?.fix}` : `${r.received} records read, ${r.inserted} new, ${r.requestsPages} pages`;
+              const what =
+                r.outcome === 'failed'
+                  ? `FAILED ${r.error?.code}: ${r.error?.message}\n  fix: ${r.error?.fix}`
+                  : `${r.received} records read, ${r.inserted} new, ${r.requestsPages} pages`;
               process.stderr.write(`${source!.id} ${r.logType}: ${what}\n`);
             }
             return reports;

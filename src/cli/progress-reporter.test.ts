@@ -4,7 +4,16 @@ import type { WindowProgress } from '../collect/window-collector.js';
 import { ProgressReporter, progressOf } from './progress-reporter.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
-const base: WindowProgress = { sourceId: 'src_a', logType: 'Zoom.Activity', window: { from: '2026-03-03', to: '2026-03-12' }, pages: 1, received: 300, stored: 300, oldestSeenMs: null, done: false };
+const base: WindowProgress = {
+  sourceId: 'src_a',
+  logType: 'Zoom.Activity',
+  window: { from: '2026-03-03', to: '2026-03-12' },
+  pages: 1,
+  received: 300,
+  stored: 300,
+  oldestSeenMs: null,
+  done: false,
+};
 
 function capture(isTTY: boolean) {
   const out = new PassThrough() as PassThrough & { isTTY?: boolean };

@@ -1,5 +1,5 @@
 import type { WindowProgress } from '../collect/window-collector.js';
-import { DAY_MS, dayStartMs } from '../collect/utc-days.js';
+import { DAY_MS, dayStartMs } from '../domain/utc-days.js';
 
 /**
  * Shows backfill progress per stream: on a terminal one redrawn bar per
@@ -31,7 +31,10 @@ export class ProgressReporter {
     const eta = p.done ? 'done' : fraction > 0.02 ? `ETA ${formatSeconds((elapsed / fraction) * (1 - fraction))}` : 'ETA -';
     const width = 20;
     const filled = Math.round((p.done ? 1 : fraction) * width);
-    this.#lines.set(key, `${p.sourceId} ${p.logType.padEnd(14)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done ? daysTotal : daysDone}/${daysTotal} days, ${p.received.toLocaleString('en-US')} records (${p.stored.toLocaleString('en-US')} new), ${eta}`);
+    this.#lines.set(
+      key,
+      `${p.sourceId} ${p.logType.padEnd(14)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done ? daysTotal : daysDone}/${daysTotal} days, ${p.received.toLocaleString('en-US')} records (${p.stored.toLocaleString('en-US')} new), ${eta}`,
+    );
     this.#redraw();
   };
 

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
+import { resolveRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { systemClock } from '../shared/clock.js';
-import { createLogger } from '../shared/logger.js';
 import { OPERATION_CATEGORY_FILTERS, streamForLogType } from '../zoom/report-records.js';
-import { readReportWindow } from '../zoom/report-reader.js';
-import { LocalRequestBudget } from '../zoom/request-budget.js';
-import { connectToZoom } from '../zoom/zoom-client-factory.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
 import { EXIT, reportError, UsageError } from './exit-codes.js';
 import { parseDayOption, parseIntegerOption } from './option-parsers.js';
+import { settingFlags } from './setting-flags.js';
 
 interface PullOptions {
   logType: string;
@@ -41,15 +39,23 @@ export function registerPullCommand(program: Command): void {
     .option('--oauth-url <url>', 'Zoom OAuth base URL', ZOOM_COMMERCIAL.oauthUrl)
     .option('--category-type <filter>', `operation logs only: ${OPERATION_CATEGORY_FILTERS.join(', ')}`)
     .option('--rps <n>', 'requests per second to spend', parseIntegerOption('--rps', 1, 40), 2)
-    .action(async (options: PullOptions) => {
-      process.exitCode = await pull(options);
+    .action(async (options: PullOptions, command: Command) => {
+      process.exitCode = await pull(options, command);
     });
 }
 
-async function pull(options: PullOptions): Promise<number> {
+async function pull(options: PullOptions, command: Command): Promise<number> {
   try {
-    const settings = resolveSettings(options);
-    const logger = createLogger({ level: process.env.ZOOMTRAIL_LOG_LEVEL ?? 'warn' }, process.stderr);
+    const config = resolveRuntimeConfig({ flags: settingFlags(command) });
+    const settings = resolveSettings(options, config);
+    const [{ createLogger }, { readReportWindow }, { LocalRequestBudget }, { connectToZoom }] = await Promise.all([
+      import('../shared/logger.js'),
+      import('../zoom/report-reader.js'),
+      import('../zoom/request-budget.js'),
+      import('../zoom/zoom-client-factory.js'),
+    ]);
+    // Quieter than the other commands unless a log level is set: stdout is the records.
+    const logger = createLogger({ level: config.settings?.origins.logLevel.source === 'default' ? 'warn' : config.logLevel }, process.stderr);
     const { client } = connectToZoom({
       endpoints: { apiUrl: options.apiUrl, oauthUrl: options.oauthUrl },
       auth: { kind: 's2s', ...settings.credentials },
@@ -73,7 +79,7 @@ async function pull(options: PullOptions): Promise<number> {
   }
 }
 
-function resolveSettings(options: PullOptions) {
+function resolveSettings(options: PullOptions, config: RuntimeConfig) {
   if (options.logType !== 'Zoom.Activity' && options.logType !== 'Zoom.Operation') {
     throw new UsageError(`--log-type must be Zoom.Activity or Zoom.Operation, not "${options.logType}".`);
   }
@@ -88,13 +94,14 @@ function resolveSettings(options: PullOptions) {
   if (Date.parse(options.to) - Date.parse(options.from) > 30 * 86_400_000) {
     throw new UsageError('Zoom reads at most one month per request: keep --to within 30 days of --from.');
   }
-  for (const [name, value] of [['API URL', options.apiUrl], ['OAuth URL', options.oauthUrl]] as const) {
+  for (const [name, value] of [
+    ['API URL', options.apiUrl],
+    ['OAuth URL', options.oauthUrl],
+  ] as const) {
     const problem = checkEndpointUrl(name, value);
     if (problem) throw new UsageError(problem);
   }
-  const accountId = options.accountId ?? process.env.ZOOMTRAIL_ACCOUNT_ID;
-  const clientId = options.clientId ?? process.env.ZOOMTRAIL_CLIENT_ID;
-  const clientSecret = options.clientSecret ?? process.env.ZOOMTRAIL_CLIENT_SECRET;
+  const { accountId, clientId, clientSecret } = config.zoomCredentials ?? {};
   const missing = [
     !accountId && '--account-id (or ZOOMTRAIL_ACCOUNT_ID)',
     !clientId && '--client-id (or ZOOMTRAIL_CLIENT_ID)',

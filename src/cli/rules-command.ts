@@ -11,7 +11,6 @@ import { EXIT, reportError, UsageError } from './exit-codes.js';
 import { parseLogTypeOption } from './events-command.js';
 import { parseIntegerOption, parseTimeOption } from './option-parsers.js';
 import { readRunInput, rulesForLogType, runRulesOnEvent } from './rules-run.js';
-import { replayRules } from './rules-replay.js';
 import { formatTable, withApp } from './with-app.js';
 
 export function registerRulesCommand(program: Command): void {
@@ -27,14 +26,25 @@ export function registerRulesCommand(program: Command): void {
         const overrides = await app.store.ruleEnabledOverrides();
         const rows = RULES.map((rule) => ({ rule, enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled }));
         if (options.format === 'ndjson') {
-          for (const { rule: { meta }, enabled } of rows) {
+          for (const {
+            rule: { meta },
+            enabled,
+          } of rows) {
             process.stdout.write(
               `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold })}\n`,
             );
           }
           return;
         }
-        const table = rows.map(({ rule: { meta }, enabled }) => [meta.id, meta.severity, enabled ? 'yes' : 'no', meta.logTypes.join(','), String(meta.dedupPeriodMinutes), String(meta.threshold), meta.displayName]);
+        const table = rows.map(({ rule: { meta }, enabled }) => [
+          meta.id,
+          meta.severity,
+          enabled ? 'yes' : 'no',
+          meta.logTypes.join(','),
+          String(meta.dedupPeriodMinutes),
+          String(meta.threshold),
+          meta.displayName,
+        ]);
         process.stdout.write(formatTable(['ID', 'SEVERITY', 'ENABLED', 'LOG TYPES', 'DEDUP MIN', 'THRESHOLD', 'NAME'], table));
       });
     });
@@ -128,6 +138,7 @@ export function registerRulesCommand(program: Command): void {
           const overrides = await app.store.ruleEnabledOverrides();
           selected = RULES.filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
         }
+        const { replayRules } = await import('./rules-replay.js');
         const { events, ruleErrors, raised } = await replayRules(selected, app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }));
         if (options.format === 'ndjson') {
           for (const g of raised) {
@@ -162,7 +173,10 @@ export function registerRulesCommand(program: Command): void {
       });
     });
 
-  for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [name, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     rules
       .command(name)
       .description(`${enabled ? 'Enable' : 'Disable'} a rule: detection ${enabled ? 'runs it on' : 'stops running it on'} new events.`)

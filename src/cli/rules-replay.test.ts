@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlertGrouper } from '../alert/alert-grouping.js';
+import { AlertGrouper } from '../domain/alert-grouping.js';
 import { Detector, evaluateBatch } from '../detect/detector.js';
 import type { Rule } from '../detect/rule.js';
 import { ManualClock } from '../shared/clock.js';
@@ -72,7 +72,14 @@ forEachStoreTarget((target) => {
     afterEach(async () => cleanup());
 
     async function storeSignIns(signIns: Array<[rowId: string, minutes: number, email: string]>): Promise<StoredEvent[]> {
-      await store.commitPage({ sourceId, logType: 'Zoom.Activity', events: signIns.map(([rowId, m, email]) => sampleEvent(rowId, T + m * MIN, email)), failures: [], days: [], stream: {} });
+      await store.commitPage({
+        sourceId,
+        logType: 'Zoom.Activity',
+        events: signIns.map(([rowId, m, email]) => sampleEvent(rowId, T + m * MIN, email)),
+        failures: [],
+        days: [],
+        stream: {},
+      });
       const byId = new Map<string, StoredEvent>();
       for await (const e of store.queryEvents({ sourceId })) byId.set(e.rowId, e);
       return signIns.map(([rowId]) => byId.get(rowId)!);
@@ -91,7 +98,13 @@ forEachStoreTarget((target) => {
       await detector.detect([...events].sort((a, b) => (a.rowId < b.rowId ? 1 : -1)));
 
       const replayed = await replayRules([signInRule], store.queryEvents({ sourceId }));
-      const replayGroupings = replayed.raised.map((g) => ({ title: g.title, firstMin: (g.firstEventMs - T) / MIN, lastMin: (g.lastEventMs - T) / MIN, count: g.eventCount, rowIds: [...g.rowIds].sort() }));
+      const replayGroupings = replayed.raised.map((g) => ({
+        title: g.title,
+        firstMin: (g.firstEventMs - T) / MIN,
+        lastMin: (g.lastEventMs - T) / MIN,
+        count: g.eventCount,
+        rowIds: [...g.rowIds].sort(),
+      }));
       const expected: Grouping[] = [
         { title: 'sign-in by alice@example.com', firstMin: 0, lastMin: 59, count: 4, rowIds: ['r-a', 'r-b', 'r-c', 'r-d'] },
         { title: 'sign-in by erin@example.com', firstMin: 60, lastMin: 60, count: 2, rowIds: ['r-e', 'r-f'] },
@@ -113,7 +126,13 @@ forEachStoreTarget((target) => {
         grouper.addBatch(evaluateBatch(byLogType, [event]).matches, () => clock.now());
       }
       const inMemory = [...grouper.groups()]
-        .map((g) => ({ title: g.matches[0]!.title, firstMin: (g.state.firstEventMs - T) / MIN, lastMin: (g.state.lastEventMs - T) / MIN, count: g.state.eventCount, rowIds: g.matches.map((m) => m.rowId).sort() }))
+        .map((g) => ({
+          title: g.matches[0]!.title,
+          firstMin: (g.state.firstEventMs - T) / MIN,
+          lastMin: (g.state.lastEventMs - T) / MIN,
+          count: g.state.eventCount,
+          rowIds: g.matches.map((m) => m.rowId).sort(),
+        }))
         .sort((a, b) => a.firstMin - b.firstMin);
       expect(await storeGroupings(store)).toEqual(inMemory);
       expect(inMemory).toEqual([

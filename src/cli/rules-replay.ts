@@ -1,5 +1,6 @@
-import { AlertGrouper } from '../alert/alert-grouping.js';
-import type { Rule, Severity } from '../detect/rule.js';
+import { AlertGrouper } from '../domain/alert-grouping.js';
+import type { Rule } from '../detect/rule.js';
+import type { Severity } from '../domain/severity.js';
 import { evaluateBatch, type DetectableEvent } from '../detect/detector.js';
 import type { RuleMatchRow } from '../store/alert-store.js';
 import type { LogType } from '../zoom/report-records.js';

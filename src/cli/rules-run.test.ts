@@ -59,9 +59,21 @@ describe('parseRunLine', () => {
 
 describe('rulesForLogType / runRulesOnEvent', () => {
   it('picks the log type, enabled ones unless all', () => {
-    const on = defineRule({ meta: { id: 'Zoom.On', displayName: 'On', logTypes: ['Zoom.Operation'], severity: 'LOW', description: '', runbook: '', reference: '' }, rule: () => true, tests: [] });
-    const off = defineRule({ meta: { id: 'Zoom.Off', displayName: 'Off', logTypes: ['Zoom.Operation'], severity: 'LOW', description: '', runbook: '', reference: '', enabled: false }, rule: () => true, tests: [] });
-    const other = defineRule({ meta: { id: 'Zoom.Act', displayName: 'Act', logTypes: ['Zoom.Activity'], severity: 'LOW', description: '', runbook: '', reference: '' }, rule: () => true, tests: [] });
+    const on = defineRule({
+      meta: { id: 'Zoom.On', displayName: 'On', logTypes: ['Zoom.Operation'], severity: 'LOW', description: '', runbook: '', reference: '' },
+      rule: () => true,
+      tests: [],
+    });
+    const off = defineRule({
+      meta: { id: 'Zoom.Off', displayName: 'Off', logTypes: ['Zoom.Operation'], severity: 'LOW', description: '', runbook: '', reference: '', enabled: false },
+      rule: () => true,
+      tests: [],
+    });
+    const other = defineRule({
+      meta: { id: 'Zoom.Act', displayName: 'Act', logTypes: ['Zoom.Activity'], severity: 'LOW', description: '', runbook: '', reference: '' },
+      rule: () => true,
+      tests: [],
+    });
     expect(rulesForLogType('Zoom.Operation', false, [on, off, other])).toEqual([on]);
     expect(rulesForLogType('Zoom.Operation', true, [on, off, other])).toEqual([on, off]);
   });

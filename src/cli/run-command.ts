@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
-import { createPipeline, type Pipeline } from '../app/pipeline.js';
-import { Collector, type InstanceOptions } from '../collect/collector.js';
-import { ActionableError } from '../shared/actionable-error.js';
-import { HealthMonitor } from '../health/health-monitor.js';
+import type { Pipeline } from '../app/pipeline.js';
+import type { InstanceOptions } from '../collect/collector.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import { settingDefault } from '../config/setting-definitions.js';
 import { EXIT } from './exit-codes.js';
 import { withApp } from './with-app.js';
 
@@ -11,7 +11,13 @@ import { withApp } from './with-app.js';
  * Runs the collector, detection, alert delivery and the health alarms until `signal` aborts
  * (SIGINT or SIGTERM); resolves when all three have stopped.
  */
-export async function runCollector(app: AppContext, signal: AbortSignal, pipeline: Pipeline = createPipeline(app)): Promise<void> {
+export async function runCollector(app: AppContext, signal: AbortSignal, given?: Pipeline): Promise<void> {
+  const [{ createPipeline }, { Collector }, { HealthMonitor }] = await Promise.all([
+    import('../app/pipeline.js'),
+    import('../collect/collector.js'),
+    import('../health/health-monitor.js'),
+  ]);
+  const pipeline = given ?? createPipeline(app);
   // Always under leases: any number of instances may share the database (PostgreSQL), and
   // a second process on the same SQLite file cannot collect a source twice either.
   const collector = new Collector({
@@ -20,10 +26,16 @@ export async function runCollector(app: AppContext, signal: AbortSignal, pipelin
     logger: app.logger,
     normalizers: app.normalizers,
     onEventsStored: pipeline.onEventsStored,
-    instance: instanceOptionsFromEnv(process.env, pipeline.owner),
+    instance: instanceOptions(app.config, pipeline.owner),
   });
   // The log drop-off and completeness alarms: system alerts through the same outbox.
-  const health = new HealthMonitor({ store: app.store, clock: app.clock, logger: app.logger, onChange: () => pipeline.deliveries.wake() });
+  const health = new HealthMonitor({
+    store: app.store,
+    clock: app.clock,
+    logger: app.logger,
+    onChange: () => pipeline.deliveries.wake(),
+    marginDays: app.config.completenessMarginDays ?? settingDefault('completenessMarginDays'),
+  });
   app.logger.info({ dataDir: app.config.dataDir }, 'collector running; stop with Ctrl-C');
   await Promise.all([collector.run(signal), pipeline.detector.run(signal), pipeline.deliveries.run(signal), health.run(signal)]);
   app.logger.info('collector stopped');
@@ -33,22 +45,13 @@ export async function runCollector(app: AppContext, signal: AbortSignal, pipelin
  * This instance's share of the work: lease period (`ZOOMTRAIL_LEASE_TTL_MS`,
  * default 60 s: a crashed instance's sources are taken over after it; one on
  * this host whose process is gone, at once) and sources collected at once
- * (`ZOOMTRAIL_MAX_CONCURRENT_SOURCES`, default 4).
+ * (`ZOOMTRAIL_MAX_CONCURRENT_SOURCES`, default 4), from the config.
  */
-export function instanceOptionsFromEnv(env: NodeJS.ProcessEnv, owner: string): InstanceOptions {
-  const number = (name: string, fallback: number, min: number, max: number): number => {
-    const text = env[name];
-    if (text === undefined || text === '') return fallback;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new ActionableError('bad_config', `${name} "${text}" is not a whole number from ${min} to ${max}.`, `Set ${name} to a number in that range, or unset it for the default (${fallback}).`);
-    }
-    return value;
-  };
+export function instanceOptions(config: RuntimeConfig, owner: string): InstanceOptions {
   return {
     owner,
-    leaseTtlMs: number('ZOOMTRAIL_LEASE_TTL_MS', 60_000, 1_000, 3_600_000),
-    maxConcurrentCycles: number('ZOOMTRAIL_MAX_CONCURRENT_SOURCES', 4, 1, 1_000),
+    leaseTtlMs: config.leaseTtlMs ?? settingDefault('leaseTtlMs'),
+    maxConcurrentCycles: config.maxConcurrentSources ?? settingDefault('maxConcurrentSources'),
   };
 }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startDemoSimulator, DEMO_REDIRECT_URIS, type DemoSimulator } from '../zoom-sim/demo-simulator.js';
+import type { DemoSimulator } from '../zoom-sim/demo-simulator.js';
+import { DEMO_REDIRECT_URIS } from '../zoom-sim/demo-redirect-uris.js';
 import { EXIT, reportError } from './exit-codes.js';
 import { listenError } from './listen-error.js';
 import { parseIntegerOption } from './option-parsers.js';
@@ -9,7 +10,10 @@ import { parseIntegerOption } from './option-parsers.js';
  * collected in order.
  */
 export function collectRedirectUris(value: string, previous: string[] | undefined): string[] {
-  const uris = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const uris = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   for (const uri of uris) {
     let url: URL | undefined;
     try {
@@ -40,6 +44,8 @@ export function registerSimulateCommand(program: Command): void {
       collectRedirectUris,
     )
     .action(async (options: { port: number; host: string; seed: number; days: number; live: boolean; redirectUri?: string[] }) => {
+      // The simulator (Fastify) loads only when the command runs.
+      const { startDemoSimulator } = await import('../zoom-sim/demo-simulator.js');
       let demo: DemoSimulator;
       try {
         demo = await startDemoSimulator({
@@ -51,7 +57,16 @@ export function registerSimulateCommand(program: Command): void {
           ...(options.redirectUri ? { redirectUris: options.redirectUri } : {}),
         });
       } catch (error) {
-        process.exitCode = reportError(listenError(error, { what: 'the Zoom simulator', host: options.host, port: options.port, portFlag: '--port', hostFlag: '--host', likelyHolder: 'another `zoomtrail simulate` or `zoomtrail start --demo`' }));
+        process.exitCode = reportError(
+          listenError(error, {
+            what: 'the Zoom simulator',
+            host: options.host,
+            port: options.port,
+            portFlag: '--port',
+            hostFlag: '--host',
+            likelyHolder: 'another `zoomtrail simulate` or `zoomtrail start --demo`',
+          }),
+        );
         return;
       }
       const { sim, s2s, oauthApp, accountId } = demo;

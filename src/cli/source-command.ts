@@ -6,8 +6,7 @@ import type { NewSource, StreamState } from '../store/store.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { REPORT_STREAMS } from '../zoom/report-records.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
-import { addDays } from '../collect/utc-days.js';
-import { checkZoomSource } from '../collect/source-check.js';
+import { addDays } from '../domain/utc-days.js';
 import { SOURCE_DEFAULTS } from '../collect/source-defaults.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
@@ -53,11 +52,16 @@ export function registerSourceCommand(program: Command): void {
     .option('--settle-days <days>', 'days a past day stays open for late records, 0-7', parseIntegerOption('--settle-days', 0, 7), SOURCE_DEFAULTS.settleDays)
     .addOption(durationOption('--reconcile-interval <duration>', 'how often open days are re-read in full, 5m to 1d', 300_000, 86_400_000, SOURCE_DEFAULTS.reconcileIntervalMs))
     .option('--rps <n>', 'requests per second this source may spend (Pro allows 10 for the whole account)', parseIntegerOption('--rps', 1, 40), SOURCE_DEFAULTS.requestsPerSecond)
-    .option('--requests-per-day <n>', 'requests per UTC day this source may spend (Pro allows 30,000 for the whole account)', parseIntegerOption('--requests-per-day', 10, 60_000), SOURCE_DEFAULTS.requestsPerDay)
+    .option(
+      '--requests-per-day <n>',
+      'requests per UTC day this source may spend (Pro allows 30,000 for the whole account)',
+      parseIntegerOption('--requests-per-day', 10, 60_000),
+      SOURCE_DEFAULTS.requestsPerDay,
+    )
     .option('--no-check', 'save without checking the credentials against Zoom first')
     .action(async (options: AddOptions, command: Command) => {
       await withApp(command, async (app) => {
-        const input = newSourceFrom(options);
+        const input = newSourceFrom(options, app.config.zoomCredentials?.clientSecret);
         if (options.check) await checkSource(app, input);
         const created = await app.store.createSource(input);
         process.stdout.write(`${created.id}\n`);
@@ -72,23 +76,38 @@ export function registerSourceCommand(program: Command): void {
     .action(async (options: { format: string }, command: Command) => {
       await withApp(command, async (app) => {
         const sources = await app.store.listSources();
-        const rows = await Promise.all(sources.map(async (s) => ({ source: s, streams: await Promise.all(REPORT_STREAMS.map((st) => app.store.getStreamState(s.id, st.logType))) })));
+        const rows = await Promise.all(
+          sources.map(async (s) => ({ source: s, streams: await Promise.all(REPORT_STREAMS.map((st) => app.store.getStreamState(s.id, st.logType))) })),
+        );
         if (options.format === 'json') {
-          process.stdout.write(`${JSON.stringify(rows.map(({ source: s, streams }) => ({ ...s, streams })), null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify(
+              rows.map(({ source: s, streams }) => ({ ...s, streams })),
+              null,
+              2,
+            )}\n`,
+          );
           return;
         }
         if (rows.length === 0) {
           process.stdout.write('No sources yet. Add one with `zoomtrail source add --help`.\n');
           return;
         }
-        const table = rows.map(({ source: s, streams }) => [s.id, s.name, s.authKind, s.setupFinished === false ? 'setup incomplete' : s.paused ? 'paused' : streamsStatus(streams), time(maxOf(streams.map((st) => st.lastSuccessAt))), time(maxOf(streams.map((st) => st.newestEventTimeMs)))]);
+        const table = rows.map(({ source: s, streams }) => [
+          s.id,
+          s.name,
+          s.authKind,
+          s.setupFinished === false ? 'setup incomplete' : s.paused ? 'paused' : streamsStatus(streams),
+          time(maxOf(streams.map((st) => st.lastSuccessAt))),
+          time(maxOf(streams.map((st) => st.newestEventTimeMs))),
+        ]);
         process.stdout.write(formatTable(['ID', 'NAME', 'AUTH', 'STATUS', 'LAST SUCCESS', 'NEWEST EVENT'], table));
       });
     });
 
   source
     .command('show')
-    .description('Show a source: settings (never secrets), each stream\'s state and last error, and coverage per UTC day.')
+    .description("Show a source: settings (never secrets), each stream's state and last error, and coverage per UTC day.")
     .argument('<id>', 'source id, from `zoomtrail source list`')
     .option('--days <n>', 'days of coverage to show', parseIntegerOption('--days', 1, 180), 14)
     .option('--format <format>', 'text or json', 'text')
@@ -104,7 +123,12 @@ export function registerSourceCommand(program: Command): void {
             coverage: await app.store.listDayCoverage(id, st.logType, first, today),
           })),
         );
-        const health = await loadSourceHealth(app.store, s, app.clock.now(), streams.map((st) => st.state));
+        const health = await loadSourceHealth(
+          app.store,
+          s,
+          app.clock.now(),
+          streams.map((st) => st.state),
+        );
         const alarms = await app.store.listOpenSystemAlerts({ sourceId: id });
         if (options.format === 'json') {
           const { streams: _streams, heartbeats, ...state } = health;
@@ -123,11 +147,15 @@ export function registerSourceCommand(program: Command): void {
           ...(health.fix ? [`  fix: ${health.fix}`] : []),
           ...alarms.map((a) => `  open alarm ${a.id} (${a.ruleId}, raised ${time(a.raisedAt)}): ${a.title}`),
           `  last polls: ${health.heartbeats.length === 0 ? 'none in the last 24 h' : ''}`,
-          ...health.heartbeats.slice(0, 10).map((h) => `    ${time(h.at)}  ${h.logType.padEnd(14)} ${h.outcome.padEnd(7)} ${h.errorCode ?? ''}${h.records ? `${h.records} records` : ''}`.trimEnd()),
+          ...health.heartbeats
+            .slice(0, 10)
+            .map((h) => `    ${time(h.at)}  ${h.logType.padEnd(14)} ${h.outcome.padEnd(7)} ${h.errorCode ?? ''}${h.records ? `${h.records} records` : ''}`.trimEnd()),
         ];
         for (const { state, coverage } of streams) {
           lines.push('', `${state.logType}: ${streamsStatus([state])}`);
-          lines.push(`  last poll ${time(state.lastPollAt)}, last success ${time(state.lastSuccessAt)}, newest event ${time(state.newestEventTimeMs)}${state.readingWindow ? `, reading ${state.readingWindow} (${state.readingPages} pages so far)` : ''}`);
+          lines.push(
+            `  last poll ${time(state.lastPollAt)}, last success ${time(state.lastSuccessAt)}, newest event ${time(state.newestEventTimeMs)}${state.readingWindow ? `, reading ${state.readingWindow} (${state.readingPages} pages so far)` : ''}`,
+          );
           if (state.lastError) {
             lines.push(`  last error (${state.lastError.code}, ${time(state.lastError.at)}): ${state.lastError.message}`, `  fix: ${state.lastError.fix}`);
             if (state.nextAttemptAt) lines.push(`  next attempt ${time(state.nextAttemptAt)}`);
@@ -138,7 +166,13 @@ export function registerSourceCommand(program: Command): void {
             const c = byDay.get(day);
             // Days before the backfill are only read as padding of the oldest window: partial by design.
             const beforeBackfill = day < addDays(today, -(s.backfillDays - 1));
-            rows.push([day, beforeBackfill ? 'before backfill' : c ? c.state : 'missing', c ? String(c.records) : '0', time(c?.lastFullReadAt ?? null), c ? [c.ambiguous ? 'confirming' : '', c.gainedAfterComplete ? `+${c.gainedAfterComplete} late` : '', c.lastError ?? ''].filter(Boolean).join('; ') : '']);
+            rows.push([
+              day,
+              beforeBackfill ? 'before backfill' : c ? c.state : 'missing',
+              c ? String(c.records) : '0',
+              time(c?.lastFullReadAt ?? null),
+              c ? [c.ambiguous ? 'confirming' : '', c.gainedAfterComplete ? `+${c.gainedAfterComplete} late` : '', c.lastError ?? ''].filter(Boolean).join('; ') : '',
+            ]);
           }
           lines.push(formatTable(['DAY (UTC)', 'STATE', 'RECORDS', 'LAST FULL READ', 'NOTES'], rows).replace(/^/gm, '  ').trimEnd());
         }
@@ -148,10 +182,13 @@ export function registerSourceCommand(program: Command): void {
 
   source
     .command('update')
-    .description('Change a source\'s log drop-off alarm (period or off) and its quiet schedule.')
+    .description("Change a source's log drop-off alarm (period or off) and its quiet schedule.")
     .argument('<id>', 'source id')
     .option('--drop-off <period>', 'alarm after this long without events, 15m to 30d (e.g. 6h), or "off"')
-    .option('--quiet-schedule <json>', 'when the alarm holds its fire, e.g. \'{"timeZone":"Europe/Paris","days":[0,6],"window":{"from":"22:00","to":"06:00"}}\' (days: 0 = Sunday), or "off"')
+    .option(
+      '--quiet-schedule <json>',
+      'when the alarm holds its fire, e.g. \'{"timeZone":"Europe/Paris","days":[0,6],"window":{"from":"22:00","to":"06:00"}}\' (days: 0 = Sunday), or "off"',
+    )
     .option('--name <name>', 'a new name')
     .action(async (id: string, options: { dropOff?: string; quietSchedule?: string; name?: string }, command: Command) => {
       await withApp(command, async (app) => {
@@ -179,12 +216,13 @@ export function registerSourceCommand(program: Command): void {
         const { revocation } = await removeSource({ store: app.store, fetch: globalThis.fetch, logger: app.logger }, id);
         process.stderr.write(`Removed source ${id} and its events.\n`);
         if (revocation === 'revoked') process.stderr.write('Revoked its authorization at Zoom.\n');
-        if (revocation === 'refused' || revocation === 'failed') process.stderr.write('Could not revoke its authorization at Zoom: remove the app in the Zoom App Marketplace (Manage > Added Apps) if it is no longer used.\n');
+        if (revocation === 'refused' || revocation === 'failed')
+          process.stderr.write('Could not revoke its authorization at Zoom: remove the app in the Zoom App Marketplace (Manage > Added Apps) if it is no longer used.\n');
       });
     });
 }
 
-function newSourceFrom(options: AddOptions): NewSource {
+function newSourceFrom(options: AddOptions, configuredSecret: string | undefined): NewSource {
   if (options.auth !== 's2s') {
     throw new UsageError(
       options.auth === 'authorization_code' || options.auth === 'oauth'
@@ -192,14 +230,13 @@ function newSourceFrom(options: AddOptions): NewSource {
         : `--auth must be s2s, not "${options.auth}".`,
     );
   }
-  const clientSecret = options.clientSecret ?? process.env.ZOOMTRAIL_CLIENT_SECRET;
-  const missing = [
-    !options.accountId && '--account-id',
-    !options.clientId && '--client-id',
-    !clientSecret && '--client-secret (or ZOOMTRAIL_CLIENT_SECRET)',
-  ].filter(Boolean);
+  const clientSecret = options.clientSecret ?? configuredSecret;
+  const missing = [!options.accountId && '--account-id', !options.clientId && '--client-id', !clientSecret && '--client-secret (or ZOOMTRAIL_CLIENT_SECRET)'].filter(Boolean);
   if (missing.length > 0) throw new UsageError(`Server-to-Server OAuth needs ${missing.join(', ')}: find them in the Zoom App Marketplace under your app's App Credentials.`);
-  for (const [name, value] of [['API URL', options.apiUrl], ['OAuth URL', options.oauthUrl]] as const) {
+  for (const [name, value] of [
+    ['API URL', options.apiUrl],
+    ['OAuth URL', options.oauthUrl],
+  ] as const) {
     const problem = checkEndpointUrl(name, value);
     if (problem) throw new UsageError(problem);
   }
@@ -228,7 +265,12 @@ function newSourceFrom(options: AddOptions): NewSource {
  * are retried for a few seconds (CHECK_RETRY); on a terminal each retry is
  * said on `stderr`, so a pause is not mistaken for a hang.
  */
-export async function checkSource(app: Pick<AppContext, 'clock' | 'logger'>, input: NewSource, stderr: { isTTY?: boolean; write(text: string): unknown } = process.stderr): Promise<void> {
+export async function checkSource(
+  app: Pick<AppContext, 'clock' | 'logger'>,
+  input: NewSource,
+  stderr: { isTTY?: boolean; write(text: string): unknown } = process.stderr,
+): Promise<void> {
+  const { checkZoomSource } = await import('../collect/source-check.js');
   const outcome = await checkZoomSource({
     endpoints: { apiUrl: input.apiUrl, oauthUrl: input.oauthUrl },
     auth: { kind: 's2s', accountId: input.zoomAccountId!, clientId: input.clientId, clientSecret: input.credentials.clientSecret },
@@ -245,7 +287,8 @@ export async function checkSource(app: Pick<AppContext, 'clock' | 'logger'>, inp
 export function parseDropOff(value: string): number | null {
   if (value.trim().toLowerCase() === 'off') return null;
   const ms = parseDuration(value);
-  if (ms === undefined || ms < 15 * 60_000 || ms > 30 * 86_400_000) throw new UsageError(`--drop-off must be "off" or a duration from 15m to 30d (e.g. 45m, 6h, 2d), not "${value}".`);
+  if (ms === undefined || ms < 15 * 60_000 || ms > 30 * 86_400_000)
+    throw new UsageError(`--drop-off must be "off" or a duration from 15m to 30d (e.g. 45m, 6h, 2d), not "${value}".`);
   return Math.round(ms / 60_000);
 }
 

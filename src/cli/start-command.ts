@@ -1,18 +1,15 @@
 import { createServer } from 'node:net';
 import { Option, type Command } from 'commander';
-import { startServer } from '../api/serve.js';
-import { firstStartSetupLink } from '../api/setup-link.js';
-import { createPipeline } from '../app/pipeline.js';
 import type { AppContext } from '../app/app-context.js';
 import { effectivePublicUrl } from '../config/public-url.js';
 import { LOG_FORMATS, type LogFormat } from '../config/runtime-config.js';
+import { settingDefault } from '../config/setting-definitions.js';
 import type { SourceRecord } from '../store/store.js';
-import { startDemoSimulator, zoomtrailRedirectUri, type DemoSimulator } from '../zoom-sim/demo-simulator.js';
+import type { DemoSimulator } from '../zoom-sim/demo-simulator.js';
 import { listenError } from './listen-error.js';
 import { parseIntegerOption } from './option-parsers.js';
 import { runCollector, shutdownSignal } from './run-command.js';
 import { SOURCE_DEFAULTS } from './source-command.js';
-import { chooseLogFormat, openStartLogs } from './start-logs.js';
 import { withApp } from './with-app.js';
 
 export const DEMO_SOURCE_NAME = 'Demo Zoom account (simulated)';
@@ -50,6 +47,8 @@ export function registerStartCommand(program: Command): void {
       ).choices(LOG_FORMATS),
     )
     .action(async (options: StartOptions, command: Command) => {
+      // The log setup (pino), the server, the pipeline and the simulator load only when start runs.
+      const { chooseLogFormat, openStartLogs } = await import('./start-logs.js');
       let logFile: string | undefined;
       await withApp(command, (app) => runStart(app, options, logFile), {
         logger: (config) => {
@@ -63,18 +62,34 @@ export function registerStartCommand(program: Command): void {
 
 async function runStart(opened: AppContext, options: StartOptions, logFile: string | undefined): Promise<void> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  const host = options.host ?? (process.env.ZOOMTRAIL_HOST || '127.0.0.1');
+  const host = options.host ?? opened.config.host ?? settingDefault('host');
   const wanted = options.port ?? opened.config.port;
-  const listenTarget = { what: 'the API and console', host, port: wanted, portFlag: '--port', portEnv: 'ZOOMTRAIL_PORT', hostFlag: '--host', likelyHolder: 'another `zoomtrail start`' };
-  const port = wanted === 0 ? await freePort(host).catch((error: unknown) => {
-    throw listenError(error, listenTarget);
-  }) : wanted;
+  const listenTarget = {
+    what: 'the API and console',
+    host,
+    port: wanted,
+    portFlag: '--port',
+    portEnv: 'ZOOMTRAIL_PORT',
+    hostFlag: '--host',
+    likelyHolder: 'another `zoomtrail start`',
+  };
+  const port =
+    wanted === 0
+      ? await freePort(host).catch((error: unknown) => {
+          throw listenError(error, listenTarget);
+        })
+      : wanted;
   const publicUrl = effectivePublicUrl(opened.config, { host, port });
   // What everything downstream (server, links, deliveries) reads: the port and public URL in use.
   const app: AppContext = { ...opened, config: { ...opened.config, port, publicUrl } };
   if (logFile) say(`Logs: ${logFile} (JSON lines; --log-format json shows them here instead)`);
 
   const signal = shutdownSignal();
+  const [{ startServer }, { firstStartSetupLink }, { createPipeline }] = await Promise.all([
+    import('../api/serve.js'),
+    import('../api/setup-link.js'),
+    import('../app/pipeline.js'),
+  ]);
   let demo: DemoSimulator | undefined;
   try {
     if (options.demo) {
@@ -95,8 +110,8 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
     }
     const pipeline = createPipeline(app);
     const server = await startServer(app, signal, { port, host, pipeline, publicUrl }).catch((error: unknown) => {
-    throw listenError(error, listenTarget);
-  });
+      throw listenError(error, listenTarget);
+    });
     // Only now: a link printed before the server listens could point at another program on that port.
     const setupLink = await firstStartSetupLink(app.store, app.clock, publicUrl);
     if (setupLink) say(`Open this link to create the admin account: ${setupLink}`);
@@ -110,10 +125,17 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
 
 /** The demo simulator on `simPort`, its OAuth app registered for Zoomtrail's Redirect URL at `publicUrl`. */
 async function startDemo(simPort: number, publicUrl: string): Promise<DemoSimulator> {
+  const { startDemoSimulator, zoomtrailRedirectUri } = await import('../zoom-sim/demo-simulator.js');
   try {
     return await startDemoSimulator({ port: simPort, live: true, redirectUris: [zoomtrailRedirectUri(publicUrl)] });
   } catch (error) {
-    throw listenError(error, { what: 'the demo simulator', host: '127.0.0.1', port: simPort, portFlag: '--sim-port', likelyHolder: 'another `zoomtrail start --demo` or `zoomtrail simulate`' });
+    throw listenError(error, {
+      what: 'the demo simulator',
+      host: '127.0.0.1',
+      port: simPort,
+      portFlag: '--sim-port',
+      likelyHolder: 'another `zoomtrail start --demo` or `zoomtrail simulate`',
+    });
   }
 }
 

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { openApp, type AppContext } from '../app/app-context.js';
-import { resolveRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
+import type { AppContext } from '../app/app-context.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 import { EXIT, reportError } from './exit-codes.js';
+import { settingFlags } from './setting-flags.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -18,8 +19,9 @@ export interface WithAppOptions {
 export async function withApp(command: Command, work: (app: AppContext) => Promise<number | void>, options: WithAppOptions = {}): Promise<void> {
   let app: AppContext | undefined;
   try {
-    const globals = command.optsWithGlobals<GlobalOptions>();
-    const config = resolveRuntimeConfig({ dataDir: globals.dataDir, config: globals.config });
+    // Loaded here, not at the top: `zoomtrail --help` and option errors never open a store.
+    const [{ openApp }, { resolveRuntimeConfig }] = await Promise.all([import('../app/app-context.js'), import('../config/runtime-config.js')]);
+    const config = resolveRuntimeConfig({ flags: settingFlags(command) });
     app = await openApp(config, options.logger ? { logger: options.logger(config) } : {});
     process.exitCode = (await work(app)) ?? EXIT.ok;
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { utcDay } from '../shared/clock.js';
 import type { Normalizer } from '../normalize/normalizer.js';
-import type { DayUpdate, EventRow, FailureRow, PageCommitResult, Store } from '../store/store.js';
+import type { DayUpdate, EventRow, EventStore, FailureRow, PageCommitResult } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
 import { OccurrenceCounter } from './occurrence-counter.js';
 import { contentHash, rowIdFor, timelessKey } from './row-identity.js';
@@ -26,7 +26,7 @@ export type EventsStoredListener = (events: readonly NewlyStoredEvent[]) => Prom
 
 /** What the pages of one window read are stored with. */
 export interface WindowIngestOptions {
-  store: Store;
+  store: EventStore;
   normalizer: Normalizer;
   logType: LogType;
   sourceId: string;
@@ -165,7 +165,11 @@ export class WindowIngest {
       return result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs;
     };
     const hashes = records.map(contentHash);
-    const { counted, ambiguous } = this.#counter.addPage(hashes, (hash) => hash, (i) => timeOf(i) === null);
+    const { counted, ambiguous } = this.#counter.addPage(
+      hashes,
+      (hash) => hash,
+      (i) => timeOf(i) === null,
+    );
     const batch = this.#batch;
     const eventTimes: number[] = [];
 

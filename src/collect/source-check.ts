@@ -53,7 +53,7 @@ function lacksScopeFor(granted: readonly string[], stream: ReportStream): boolea
 /** Words for a retried request, or null for any other outcome. */
 function retryNotice(event: ZoomRequestEvent): string | null {
   const report = REPORT_NAMES[REPORT_STREAMS.find((s) => s.path === event.endpoint)?.logType ?? ''] ?? event.endpoint;
-  if (event.outcome === 'retried') return `Zoom did not answer the ${report} request (${event.status ? `HTTP ${event.status}` : event.error ?? 'no answer'}); retrying`;
+  if (event.outcome === 'retried') return `Zoom did not answer the ${report} request (${event.status ? `HTTP ${event.status}` : (event.error ?? 'no answer')}); retrying`;
   if (event.outcome === 'rate_limited' && event.error === 'rate_limited') return `Zoom's per-second rate limit (HTTP 429) on the ${report} request; waiting, then retrying`;
   return null;
 }
@@ -84,10 +84,14 @@ export async function checkZoomSource(args: {
     logger: args.logger,
     fetchImpl: args.fetchImpl,
     retry: CHECK_RETRY,
-    ...(onRetry ? { onRequest: (event: ZoomRequestEvent) => {
-      const notice = retryNotice(event);
-      if (notice) onRetry(notice);
-    } } : {}),
+    ...(onRetry
+      ? {
+          onRequest: (event: ZoomRequestEvent) => {
+            const notice = retryNotice(event);
+            if (notice) onRetry(notice);
+          },
+        }
+      : {}),
   });
   const steps: CheckStep[] = [];
   const finish = (error?: Error): SourceCheckOutcome => {
@@ -96,7 +100,12 @@ export async function checkZoomSource(args: {
   };
   const fail = (name: CheckStepName, error: unknown): SourceCheckOutcome => {
     const e = error instanceof Error ? error : new Error(String(error));
-    steps.push({ name, ok: false, message: e.message, fix: error instanceof ZoomError ? error.fix : 'Unexpected failure: check the URL settings and this machine\'s network, then try again.' });
+    steps.push({
+      name,
+      ok: false,
+      message: e.message,
+      fix: error instanceof ZoomError ? error.fix : "Unexpected failure: check the URL settings and this machine's network, then try again.",
+    });
     return finish(e);
   };
 
@@ -109,7 +118,7 @@ export async function checkZoomSource(args: {
   steps.push({ name: 'token', ok: true, message: `Zoom issued an access token (${args.auth.kind === 's2s' ? 'Server-to-Server OAuth' : 'OAuth app, refresh token'}).`, fix: null });
 
   // 2. scopes, from the token response when Zoom lists them
-  const granted = tokens instanceof CachedAccessTokenProvider ? tokens.grantedScopes() ?? [] : [];
+  const granted = tokens instanceof CachedAccessTokenProvider ? (tokens.grantedScopes() ?? []) : [];
   const scopesListed = granted.length > 0;
   if (scopesListed) {
     const lacking = REPORT_STREAMS.filter((stream) => lacksScopeFor(granted, stream));
@@ -133,7 +142,7 @@ export async function checkZoomSource(args: {
   const readOne = async (stream: ReportStream, c: ZoomApiClient) => c.getJson(stream, { from: today, to: today, page_size: '1' });
   try {
     await readOne(ACTIVITY_STREAM, client);
-    steps.push({ name: 'plan', ok: true, message: 'The account\'s plan includes the reports (a report request succeeded).', fix: null });
+    steps.push({ name: 'plan', ok: true, message: "The account's plan includes the reports (a report request succeeded).", fix: null });
     steps.push({ name: 'activity_report', ok: true, message: `Read the ${REPORT_NAMES[ACTIVITY_STREAM.logType]} for ${today}.`, fix: null });
   } catch (error) {
     if (error instanceof MissingScopeError) {
@@ -155,7 +164,7 @@ export async function checkZoomSource(args: {
       return finish(error);
     }
     if (error instanceof PermissionDeniedError) {
-      steps.push({ name: 'plan', ok: true, message: 'The account\'s plan includes the reports (Zoom refused for a permission, not the plan).', fix: null });
+      steps.push({ name: 'plan', ok: true, message: "The account's plan includes the reports (Zoom refused for a permission, not the plan).", fix: null });
       return fail('activity_report', error);
     }
     return fail('plan', error);

@@ -10,9 +10,10 @@ import { connectToZoom, type ZoomAuth, type ZoomConnection } from '../zoom/zoom-
 import type { ReportWindow } from '../zoom/report-reader.js';
 import { DailyBudgetExhaustedError, DateOutOfRangeError, RateLimitedError, ZoomError, ZoomRequestRejectedError } from '../zoom/zoom-errors.js';
 import type { EventsStoredListener } from './page-ingest.js';
-import { addDays, daysFrom } from './utc-days.js';
+import { addDays, daysFrom } from '../domain/utc-days.js';
 import { collectWindow, type StreamContext, type WindowOutcome, type WindowProgress, type WindowRequest } from './window-collector.js';
-import { planStream, provenCore, ZOOM_RETENTION_DAYS, type PlannedRead } from './window-planner.js';
+import { planStream, provenCore, type PlannedRead } from './window-planner.js';
+import { ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.js';
 
 export interface SourceCollectorDeps {
   store: Store;
@@ -128,10 +129,20 @@ export class SourceCollector {
     const credentials = await store.getSourceCredentials(source.id);
     let auth: ZoomAuth;
     if (source.authKind === 's2s') {
-      if (!source.zoomAccountId) throw new ActionableError('bad_config', `Source ${source.id} uses Server-to-Server OAuth but has no Zoom Account ID.`, `Set it with \`zoomtrail source add\` again or in the console.`);
+      if (!source.zoomAccountId)
+        throw new ActionableError(
+          'bad_config',
+          `Source ${source.id} uses Server-to-Server OAuth but has no Zoom Account ID.`,
+          `Set it with \`zoomtrail source add\` again or in the console.`,
+        );
       auth = { kind: 's2s', accountId: source.zoomAccountId, clientId: source.clientId, clientSecret: credentials.clientSecret };
     } else {
-      if (!credentials.refreshToken) throw new ActionableError('reauthorization_required', `Source ${source.id} has not been authorized in Zoom yet.`, 'Authorize it from the console (Sources > the source > Re-authorize).');
+      if (!credentials.refreshToken)
+        throw new ActionableError(
+          'reauthorization_required',
+          `Source ${source.id} has not been authorized in Zoom yet.`,
+          'Authorize it from the console (Sources > the source > Re-authorize).',
+        );
       auth = {
         kind: 'authorization_code',
         clientId: source.clientId,
@@ -201,7 +212,10 @@ export class SourceCollector {
         report.requestsPages += outcome.pages;
         report.received += outcome.received;
         report.inserted += outcome.inserted;
-        logger.info({ sourceId: source.id, logType, window: read.window, reasons: read.reasons, pages: outcome.pages, received: outcome.received, inserted: outcome.inserted }, 'window read');
+        logger.info(
+          { sourceId: source.id, logType, window: read.window, reasons: read.reasons, pages: outcome.pages, received: outcome.received, inserted: outcome.inserted },
+          'window read',
+        );
       }
       current = undefined;
 
@@ -226,7 +240,10 @@ export class SourceCollector {
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const failure = await this.#recordFailure(logType, state.consecutiveFailures + 1, error, current, coverage);
-      logger.error({ sourceId: source.id, logType, code: failure.error.code, nextAttemptAt: new Date(failure.nextAttemptAt).toISOString() }, `${failure.error.message} Fix: ${failure.error.fix}`);
+      logger.error(
+        { sourceId: source.id, logType, code: failure.error.code, nextAttemptAt: new Date(failure.nextAttemptAt).toISOString() },
+        `${failure.error.message} Fix: ${failure.error.fix}`,
+      );
       return { ...report, outcome: 'failed', error: failure.error, nextAttemptAt: failure.nextAttemptAt };
     }
   }
@@ -266,7 +283,13 @@ export class SourceCollector {
     }
   }
 
-  async #recordFailure(logType: LogType, failures: number, error: unknown, read: PlannedRead | undefined, coverage: DayCoverage[]): Promise<{ error: StreamError; nextAttemptAt: number }> {
+  async #recordFailure(
+    logType: LogType,
+    failures: number,
+    error: unknown,
+    read: PlannedRead | undefined,
+    coverage: DayCoverage[],
+  ): Promise<{ error: StreamError; nextAttemptAt: number }> {
     const nowMs = this.#deps.clock.now();
     const streamError = describeFailure(error, nowMs);
     const nextAttemptAt =

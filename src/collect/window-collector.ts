@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
 import type { Normalizer } from '../normalize/normalizer.js';
-import type { Store } from '../store/store.js';
+import type { EventStore, SourceStore } from '../store/store.js';
 import { PAGE_SIZE, readReportWindow, type ReportPage, type ReportWindow } from '../zoom/report-reader.js';
 import type { ReportStream } from '../zoom/report-records.js';
 import type { ZoomApiClient } from '../zoom/zoom-api-client.js';
 import { WindowIngest, type EventsStoredListener } from './page-ingest.js';
-import { daysFrom } from './utc-days.js';
+import { daysFrom } from '../domain/utc-days.js';
 
 /** Everything one stream's reads need; built once per source. */
 export interface StreamContext {
-  store: Store;
+  store: SourceStore & EventStore;
   client: ZoomApiClient;
   stream: ReportStream;
   normalizer: Normalizer;

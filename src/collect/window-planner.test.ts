@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { DayCoverage } from '../store/store.js';
 import { CONFIRM_PAGE_SIZE, effectiveReconcileIntervalMs, MAX_REQUEST_DAYS, planStream, provenCore, settleAtMs } from './window-planner.js';
-import { daysBetween } from './utc-days.js';
+import { daysBetween } from '../domain/utc-days.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const HOUR = 3_600_000;
 const settings = { backfillDays: 7, settleDays: 2, reconcileIntervalMs: HOUR };
 
 function row(day: string, overrides: Partial<DayCoverage> = {}): DayCoverage {
-  return { sourceId: 's', logType: 'Zoom.Activity', day, records: 1, lastFullReadAt: NOW - 10 * 60_000, state: 'open', ambiguous: false, gainedAfterComplete: 0, lastError: null, updatedAt: NOW, ...overrides };
+  return {
+    sourceId: 's',
+    logType: 'Zoom.Activity',
+    day,
+    records: 1,
+    lastFullReadAt: NOW - 10 * 60_000,
+    state: 'open',
+    ambiguous: false,
+    gainedAfterComplete: 0,
+    lastError: null,
+    updatedAt: NOW,
+    ...overrides,
+  };
 }
 
 /** Coverage of a steady-state stream: settled days complete, open days read 10 minutes ago. */
@@ -25,11 +37,16 @@ describe('planStream', () => {
   it('first start: one window over the whole backfill, padded one day before and two after, and no fast path', () => {
     const plan = planStream({ nowMs: NOW, settings, coverage: [] });
     expect(plan.reads).toHaveLength(1);
-    expect(plan.reads[0]).toMatchObject({ window: { from: '2026-03-03', to: '2026-03-12' }, core: { first: '2026-03-04', last: '2026-03-10' }, reasons: ['backfill'], pageSize: 300 });
+    expect(plan.reads[0]).toMatchObject({
+      window: { from: '2026-03-03', to: '2026-03-12' },
+      core: { first: '2026-03-04', last: '2026-03-10' },
+      reasons: ['backfill'],
+      pageSize: 300,
+    });
     expect(plan.fastPath).toBeNull();
   });
 
-  it('a 180-day backfill is split into windows within one month, newest first, never before Zoom\'s six months', () => {
+  it("a 180-day backfill is split into windows within one month, newest first, never before Zoom's six months", () => {
     const plan = planStream({ nowMs: NOW, settings: { ...settings, backfillDays: 180 }, coverage: [] });
     const cores = plan.reads.map((r) => r.core);
     for (const read of plan.reads) expect(daysBetween(read.window.from, read.window.to) + 1).toBeLessThanOrEqual(MAX_REQUEST_DAYS);
@@ -109,7 +126,7 @@ describe('provenCore', () => {
     expect(provenCore(read, '2026-03-06')).toEqual({ first: '2026-03-04', last: '2026-03-04' });
     expect(provenCore(read, '2026-03-05')).toBeNull();
   });
-  it('reads Zoom\'s echoed `to` as a date or as a date-time (Zoom\'s documented example), alike', () => {
+  it("reads Zoom's echoed `to` as a date or as a date-time (Zoom's documented example), alike", () => {
     expect(provenCore(read, '2026-03-12T00:00:00Z')).toEqual({ first: '2026-03-04', last: '2026-03-10' });
     expect(provenCore(read, '2026-03-08T00:00:00Z')).toEqual(provenCore(read, '2026-03-08'));
     expect(provenCore(read, '2026-03-06T23:59:59Z')).toEqual({ first: '2026-03-04', last: '2026-03-04' });

@@ -2,7 +2,8 @@ import { utcDay } from '../shared/clock.js';
 import type { DayCoverage } from '../store/store.js';
 import { echoedDay } from '../zoom/echoed-day.js';
 import { PAGE_SIZE, type ReportWindow } from '../zoom/report-reader.js';
-import { addDays, DAY_MS, dayStartMs, daysBetween } from './utc-days.js';
+import { addDays, DAY_MS, dayStartMs, daysBetween } from '../domain/utc-days.js';
+import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.js';
 
 /**
  * Decides what one collection cycle of one stream reads. Pure: the same
@@ -15,8 +16,6 @@ import { addDays, DAY_MS, dayStartMs, daysBetween } from './utc-days.js';
  * before and two after. Padding after today costs nothing (no records yet).
  */
 
-/** Zoom keeps six months; never ask for more than this many days back. */
-export const ZOOM_RETENTION_DAYS = 180;
 /** Span of one request, `from` to `to` inclusive: under Zoom's one-month limit in every month. */
 export const MAX_REQUEST_DAYS = 28;
 const PAD_BEFORE = 1;
@@ -83,7 +82,14 @@ export function settleAtMs(day: string, settleDays: number): number {
 }
 
 /** Why `day` needs a full read now, or undefined. */
-function reasonToRead(day: string, coverage: DayCoverage | undefined, nowMs: number, settings: PlanSettings, reconcile: boolean, reconcileIntervalMs: number): ReadReason | undefined {
+function reasonToRead(
+  day: string,
+  coverage: DayCoverage | undefined,
+  nowMs: number,
+  settings: PlanSettings,
+  reconcile: boolean,
+  reconcileIntervalMs: number,
+): ReadReason | undefined {
   if (!coverage || coverage.lastFullReadAt === null) return 'backfill';
   if (coverage.state === 'failed') return 'retry';
   const settled = nowMs >= settleAtMs(day, settings.settleDays);
@@ -118,12 +124,6 @@ export function provenCore(planned: PlannedRead, zoomTo: string, today?: string)
   const lastByZoom = addDays(servedTo, -PAD_AFTER);
   const last = lastByZoom < planned.core.last ? lastByZoom : planned.core.last;
   return last < planned.core.first ? null : { first: planned.core.first, last };
-}
-
-/** The oldest day a stream keeps complete: `backfillDays` back from `today` (1..ZOOM_RETENTION_DAYS of them). */
-export function backfillFirstDay(today: string, backfillDays: number): string {
-  const days = Math.min(Math.max(1, Math.floor(backfillDays)), ZOOM_RETENTION_DAYS);
-  return addDays(today, -(days - 1));
 }
 
 export function planStream(args: {

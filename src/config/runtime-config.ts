@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { ActionableError } from '../shared/actionable-error.js';
+import { loadSettings, type LoadedSettings, type LoadSettingsInputs } from './load-settings.js';
 import { derivedPublicUrl } from './public-url.js';
+import type { LogFormat } from './setting-definitions.js';
 
 /** Where Zoomtrail keeps its data and how it logs; resolved once per process. */
 export interface RuntimeConfig {
@@ -32,118 +30,76 @@ export interface RuntimeConfig {
    * chosen by `start` (file on a terminal, json otherwise).
    */
   logFormat?: LogFormat;
+  /*
+   * The settings below are optional only so that tests can build a config by
+   * hand; resolveRuntimeConfig always fills them (defaults in setting-definitions.ts).
+   */
+  /** ZOOMTRAIL_HOST: the address `start` listens on. */
+  host?: string;
+  /** ZOOMTRAIL_SECRET_KEY, as given (the store checks it). */
+  secretKey?: string | undefined;
+  /** ZOOMTRAIL_SECRET_KEY_FILE (PostgreSQL). */
+  secretKeyFile?: string | undefined;
+  /** ZOOMTRAIL_CLOCK_START as epoch ms: the clock starts there (tests, demos). */
+  clockStartMs?: number | undefined;
+  /** ZOOMTRAIL_LEASE_TTL_MS. */
+  leaseTtlMs?: number;
+  /** ZOOMTRAIL_MAX_CONCURRENT_SOURCES. */
+  maxConcurrentSources?: number;
+  /** ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS (PostgreSQL). */
+  dbIdleTransactionTimeoutMs?: number;
+  /** ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS. */
+  completenessMarginDays?: number;
+  /** ZOOMTRAIL_ACCOUNT_ID, ZOOMTRAIL_CLIENT_ID, ZOOMTRAIL_CLIENT_SECRET (`pull`, `source add`). */
+  zoomCredentials?: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
+  /** Every resolved value and where it came from (`zoomtrail config`). */
+  settings?: Pick<LoadedSettings, 'values' | 'origins'>;
 }
 
-/** Where JSON logs go: `json` = on stderr; `file` = `<dataDir>/zoomtrail.log`. */
-export type LogFormat = 'json' | 'file';
-export const LOG_FORMATS: readonly LogFormat[] = ['json', 'file'];
+export { LOG_FORMATS, type LogFormat } from './setting-definitions.js';
 
 export interface ConfigInputs {
   /** `--data-dir`. */
   dataDir?: string;
   /** `--config`. */
   config?: string;
+  /** Other flags that set a setting (start's `--port`, `--host`, `--log-format`; pull's credentials), by setting key. */
+  flags?: LoadSettingsInputs['flags'];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
 
-const DEFAULT_CONFIG_FILE = 'zoomtrail.yml';
-const FILE_KEYS = ['dataDir', 'databaseUrl', 'logLevel', 'logFormat', 'port', 'publicUrl'] as const;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
 /**
- * Settings from, strongest first: command-line flags, environment
- * (`ZOOMTRAIL_DATA_DIR`, `DATABASE_URL`, `ZOOMTRAIL_LOG_LEVEL`, `ZOOMTRAIL_LOG_FORMAT`, `ZOOMTRAIL_PORT`,
- * `ZOOMTRAIL_HOST` (only to derive the default public URL), `ZOOMTRAIL_PUBLIC_URL`),
- * the config file (`--config`, `ZOOMTRAIL_CONFIG`, or `./zoomtrail.yml` if
- * present), then defaults (`./data`, SQLite, `info`, 8080).
+ * Every setting of SETTINGS (setting-definitions.ts), from, strongest first:
+ * command-line flags, environment, the config file (`--config`,
+ * `ZOOMTRAIL_CONFIG`, or `./zoomtrail.yml` if present), then defaults; see
+ * loadSettings. The public URL, when not set, derives from the host and port.
  */
 export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
-  const env = inputs.env ?? process.env;
-  const cwd = inputs.cwd ?? process.cwd();
-  const explicit = inputs.config ?? env.ZOOMTRAIL_CONFIG;
-  const configFile = explicit ? path.resolve(cwd, explicit) : existsSync(path.join(cwd, DEFAULT_CONFIG_FILE)) ? path.join(cwd, DEFAULT_CONFIG_FILE) : undefined;
-  const file = configFile ? readConfigFile(configFile) : {};
-
-  const dataDir = path.resolve(cwd, inputs.dataDir ?? env.ZOOMTRAIL_DATA_DIR ?? stringSetting(file, 'dataDir', configFile) ?? 'data');
-  const databaseUrl = env.DATABASE_URL || stringSetting(file, 'databaseUrl', configFile) || undefined;
-  const logLevel = env.ZOOMTRAIL_LOG_LEVEL ?? stringSetting(file, 'logLevel', configFile) ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ActionableError('bad_config', `Log level "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}.`, 'Set ZOOMTRAIL_LOG_LEVEL or logLevel in the config file to one of them.');
-  }
-  const portText = env.ZOOMTRAIL_PORT ?? (file.port === undefined ? undefined : typeof file.port === 'number' || typeof file.port === 'string' ? String(file.port) : JSON.stringify(file.port));
-  const port = portText === undefined ? 8080 : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new ActionableError('bad_config', `Port "${portText}" is not a TCP port.`, 'Set ZOOMTRAIL_PORT or port in the config file to a number from 0 to 65535.');
-  }
-  if (databaseUrl !== undefined && !/^(postgres(ql)?|sqlite):/i.test(databaseUrl)) {
-    throw new ActionableError('bad_config', 'DATABASE_URL is neither a postgres:// nor a sqlite: URL.', 'Unset DATABASE_URL to use SQLite under the data directory, or set it to postgres://user@host:5432/db.');
-  }
-  const logFormatText = env.ZOOMTRAIL_LOG_FORMAT || stringSetting(file, 'logFormat', configFile) || undefined;
-  if (logFormatText !== undefined && !(LOG_FORMATS as readonly string[]).includes(logFormatText)) {
-    throw new ActionableError('bad_config', `Log format "${logFormatText}" is not one of ${LOG_FORMATS.join(', ')}.`, 'Set ZOOMTRAIL_LOG_FORMAT or logFormat in the config file to json (logs on stderr) or file (logs in the data directory), or unset it.');
-  }
-  const setPublicUrl = env.ZOOMTRAIL_PUBLIC_URL || stringSetting(file, 'publicUrl', configFile) || undefined;
-  const publicUrl = setPublicUrl === undefined ? derivedPublicUrl(env.ZOOMTRAIL_HOST || '127.0.0.1', port) : parsePublicUrl(setPublicUrl);
-  return {
-    dataDir,
-    databaseUrl,
-    logLevel,
+  const { values, origins, configFile } = loadSettings({
+    flags: { ...inputs.flags, dataDir: inputs.dataDir ?? inputs.flags?.dataDir, config: inputs.config ?? inputs.flags?.config },
+    ...(inputs.env ? { env: inputs.env } : {}),
+    ...(inputs.cwd ? { cwd: inputs.cwd } : {}),
+  });
+  const publicUrl = values.publicUrl ?? derivedPublicUrl(values.host, values.port);
+  return Object.freeze({
+    dataDir: values.dataDir,
+    databaseUrl: values.databaseUrl,
+    logLevel: values.logLevel,
     configFile,
-    port,
+    port: values.port,
     publicUrl,
-    publicUrlIsSet: setPublicUrl !== undefined,
-    ...(logFormatText === undefined ? {} : { logFormat: logFormatText as LogFormat }),
-  };
-}
-
-function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ActionableError('bad_config', `Cannot read the config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, 'Check the path given to --config or ZOOMTRAIL_CONFIG.');
-  }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (error) {
-    throw new ActionableError('bad_config', `The config file ${file} is not valid YAML: ${(error as Error).message}`, 'Fix the YAML syntax at the line named.');
-  }
-  if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ActionableError('bad_config', `The config file ${file} must be a mapping of settings.`, `Write it as "key: value" lines; known keys: ${FILE_KEYS.join(', ')}.`);
-  }
-  const record = parsed as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!(FILE_KEYS as readonly string[]).includes(key)) {
-      throw new ActionableError('bad_config', `Unknown setting "${key}" in ${file}.`, `Known settings: ${FILE_KEYS.join(', ')}.`);
-    }
-  }
-  return record;
-}
-
-function stringSetting(file: Record<string, unknown>, key: string, configFile: string | undefined): string | undefined {
-  const value = file[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ActionableError('bad_config', `Setting "${key}" in ${configFile} must be text.`, `Quote the value of ${key}.`);
-  return value;
-}
-
-/** An http(s) origin with an optional path, returned without a trailing slash. */
-function parsePublicUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    url = new URL('invalid:');
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
-    throw new ActionableError(
-      'bad_config',
-      `The public URL "${text}" is not an http(s) URL without credentials, query or fragment.`,
-      'Set ZOOMTRAIL_PUBLIC_URL (or publicUrl in the config file) to the address browsers use, e.g. https://zoomtrail.example.com.',
-    );
-  }
-  return url.toString().replace(/\/+$/, '');
+    publicUrlIsSet: values.publicUrl !== undefined,
+    ...(values.logFormat === undefined ? {} : { logFormat: values.logFormat }),
+    host: values.host,
+    secretKey: values.secretKey,
+    secretKeyFile: values.secretKeyFile,
+    clockStartMs: values.clockStart,
+    leaseTtlMs: values.leaseTtlMs,
+    maxConcurrentSources: values.maxConcurrentSources,
+    dbIdleTransactionTimeoutMs: values.dbIdleTransactionTimeoutMs,
+    completenessMarginDays: values.completenessMarginDays,
+    zoomCredentials: { accountId: values.accountId, clientId: values.clientId, clientSecret: values.clientSecret },
+    settings: { values, origins },
+  });
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
 import { metrics } from '../shared/metrics.js';
 import type { DetectionCommitResult, RuleErrorRow, RuleMatchRow } from '../store/alert-store.js';
-import type { Store } from '../store/store.js';
+import type { AlertStore } from '../store/alert-store.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { Rule } from './rule.js';
 import { RuleEvent } from './rule-event.js';
@@ -18,7 +18,7 @@ export interface DetectableEvent {
 }
 
 export interface DetectorOptions {
-  store: Store;
+  store: AlertStore;
   rules: readonly Rule[];
   clock: Clock;
   logger: Logger;

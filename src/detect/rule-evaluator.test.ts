@@ -22,7 +22,7 @@ const del = new RuleEvent({ action: 'Delete', operator: 'a@example.com' });
 const add = new RuleEvent({ action: 'Add' });
 
 describe('evaluateRule', () => {
-  it('fills in Panther\'s defaults: title = display name, dedup = rule id, the rule\'s severity, empty context', () => {
+  it("fills in Panther's defaults: title = display name, dedup = rule id, the rule's severity, empty context", () => {
     expect(evaluateRule(rule(), del)).toEqual({
       match: { rule: expect.anything(), title: 'Test Rule', dedup: 'Zoom.Test.Rule', severity: 'LOW', context: {} },
       errors: [],
@@ -35,7 +35,7 @@ describe('evaluateRule', () => {
     expect(evaluateRule(r, del).match).toMatchObject({ title: 'deleted by a@example.com', dedup: 'deleted by a@example.com' });
   });
 
-  it('uses dedup, severity (any case; DEFAULT keeps the rule\'s) and alertContext', () => {
+  it("uses dedup, severity (any case; DEFAULT keeps the rule's) and alertContext", () => {
     const r = rule({ dedup: () => 'k', severity: () => 'high' as never, alertContext: (e) => ({ who: e.text('operator') }) });
     expect(evaluateRule(r, del).match).toMatchObject({ dedup: 'k', severity: 'HIGH', context: { who: 'a@example.com' } });
     expect(evaluateRule(rule({ severity: () => 'DEFAULT' as never }), del).match?.severity).toBe('LOW');
@@ -43,9 +43,17 @@ describe('evaluateRule', () => {
   });
 
   it('a throwing rule is an error and no match; a throwing title still alerts with the defaults', () => {
-    const broken = rule({ rule: () => { throw new TypeError('x is undefined'); } });
+    const broken = rule({
+      rule: () => {
+        throw new TypeError('x is undefined');
+      },
+    });
     expect(evaluateRule(broken, del)).toMatchObject({ match: null, errors: [{ functionName: 'rule', message: 'TypeError: x is undefined' }] });
-    const badTitle = rule({ title: () => { throw new Error('no'); } });
+    const badTitle = rule({
+      title: () => {
+        throw new Error('no');
+      },
+    });
     expect(evaluateRule(badTitle, del)).toMatchObject({ match: { title: 'Test Rule', dedup: 'Zoom.Test.Rule' }, errors: [{ functionName: 'title' }] });
   });
 

@@ -1,5 +1,6 @@
-import type { Rule, Severity } from './rule.js';
-import { SEVERITIES } from './rule.js';
+import type { Rule } from './rule.js';
+import type { Severity } from '../domain/severity.js';
+import { SEVERITIES } from '../domain/severity.js';
 import type { RuleEvent } from './rule-event.js';
 
 /**

@@ -1,9 +1,6 @@
+import type { Severity } from '../domain/severity.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { RuleEvent } from './rule-event.js';
-
-/** Panther's severities, lowest first. */
-export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
 
 /** What a rule is, apart from its code: Panther's rule metadata. */
 export interface RuleMeta {

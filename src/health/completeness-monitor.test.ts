@@ -36,7 +36,11 @@ describe('days at risk of leaving Zoom', () => {
     coverage.splice(8, 1); // 2025-09-20 missing
     coverage[15] = row('2025-09-28', 'failed'); // outside the margin
     const atRisk = daysAtRisk(src, coverage, failing, NOW, 14);
-    expect(days(atRisk)).toEqual([['2025-09-15', 'failed'], ['2025-09-17', 'open'], ['2025-09-20', 'missing']]);
+    expect(days(atRisk)).toEqual([
+      ['2025-09-15', 'failed'],
+      ['2025-09-17', 'open'],
+      ['2025-09-20', 'missing'],
+    ]);
     expect(atRisk[0]!.lastCollectableDay).toBe('2026-03-13'); // 2025-09-12 is the oldest day served on 2026-03-10
     expect(atRisk[0]!.lastError).toBe('boom');
   });

@@ -1,5 +1,5 @@
-import { addDays, dayStartMs } from '../collect/utc-days.js';
-import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../collect/window-planner.js';
+import { addDays, dayStartMs } from '../domain/utc-days.js';
+import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.js';
 import { utcDay } from '../shared/clock.js';
 import type { DayCoverage, SourceRecord, StreamState } from '../store/store.js';
 import { REPORT_STREAMS, type LogType } from '../zoom/report-records.js';
@@ -7,13 +7,8 @@ import type { MonitorDeps } from './drop-off-monitor.js';
 import { isoSeconds } from './source-health.js';
 import { COVERAGE_AT_RISK } from './system-alarms.js';
 
+/** The default of `ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS` (configured in src/config/setting-definitions.ts). */
 export const DEFAULT_COMPLETENESS_MARGIN_DAYS = 14;
-
-/** `ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS` (1..90), else 14. */
-export function completenessMarginFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS);
-  return Number.isInteger(n) && n >= 1 && n <= 90 ? n : DEFAULT_COMPLETENESS_MARGIN_DAYS;
-}
 
 export interface AtRiskDay {
   day: string;
@@ -42,12 +37,7 @@ export type BackfillSchedule = Pick<StreamState, 'lastPollAt' | 'nextAttemptAt' 
  * (after its poll interval, backoff or rate-limit wait) at least
  * BACKFILL_REACH_MS before that. Pure.
  */
-export function backfillWillRead(
-  day: string,
-  source: Pick<SourceRecord, 'backfillDays' | 'pollIntervalMs'>,
-  stream: BackfillSchedule,
-  nowMs: number,
-): boolean {
+export function backfillWillRead(day: string, source: Pick<SourceRecord, 'backfillDays' | 'pollIntervalMs'>, stream: BackfillSchedule, nowMs: number): boolean {
   if (day < backfillFirstDay(utcDay(nowMs), source.backfillDays)) return false;
   if (stream.consecutiveFailures > 0) return false;
   const nextCycleAt = Math.max(nowMs, stream.lastPollAt === null ? nowMs : stream.lastPollAt + source.pollIntervalMs, stream.nextAttemptAt ?? nowMs);
@@ -101,7 +91,9 @@ export class CompletenessMonitor {
     private readonly marginDays: number = DEFAULT_COMPLETENESS_MARGIN_DAYS,
   ) {}
 
-  async checkOnce(nowMs: number = this.deps.clock.now()): Promise<Array<{ sourceId: string; logType: LogType; days: AtRiskDay[]; action: 'ok' | 'raised' | 'still_open' | 'resolved' }>> {
+  async checkOnce(
+    nowMs: number = this.deps.clock.now(),
+  ): Promise<Array<{ sourceId: string; logType: LogType; days: AtRiskDay[]; action: 'ok' | 'raised' | 'still_open' | 'resolved' }>> {
     const { store, logger } = this.deps;
     const [sources, open] = await Promise.all([store.listSources(), store.listOpenSystemAlerts({ ruleId: COVERAGE_AT_RISK })]);
     const openKeys = new Set(open.map((a) => a.dedup));
@@ -123,7 +115,9 @@ export class CompletenessMonitor {
             : [];
           if (days.length === 0) {
             if (openKeys.has(dedup)) {
-              const note = active ? `Every listed day is complete, has left Zoom's 6-month window, or is read in time by the running backfill (${isoSeconds(nowMs)}).` : `The source was paused (${isoSeconds(nowMs)}).`;
+              const note = active
+                ? `Every listed day is complete, has left Zoom's 6-month window, or is read in time by the running backfill (${isoSeconds(nowMs)}).`
+                : `The source was paused (${isoSeconds(nowMs)}).`;
               const resolved = await store.resolveSystemAlert(COVERAGE_AT_RISK, dedup, note);
               if (resolved) this.deps.onChange?.();
               out.push({ sourceId: source.id, logType, days, action: 'resolved' as const });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
-import type { SourceRecord, Store } from '../store/store.js';
+import type { HealthStore } from '../store/health-store.js';
+import type { CoverageStore, SourceRecord, SourceStore } from '../store/store.js';
 import { REPORT_STREAMS } from '../zoom/report-records.js';
 import { loadSourceHealth } from './health-loader.js';
 import { describeQuietSchedule, isQuietAt } from './quiet-schedule.js';
@@ -8,7 +9,8 @@ import { formatDurationMs, isoSeconds } from './source-health.js';
 import { LOG_DROP_OFF } from './system-alarms.js';
 
 export interface MonitorDeps {
-  store: Store;
+  /** The drop-off monitor reads no coverage; the completeness monitor does. */
+  store: SourceStore & CoverageStore & HealthStore;
   clock: Clock;
   logger: Logger;
   /** Called after an alarm was raised or resolved (wake the delivery worker). */

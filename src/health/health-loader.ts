@@ -1,5 +1,5 @@
-import type { Heartbeat } from '../store/health-store.js';
-import type { SourceRecord, Store, StreamState } from '../store/store.js';
+import type { HealthStore, Heartbeat } from '../store/health-store.js';
+import type { SourceRecord, SourceStore, StreamState } from '../store/store.js';
 import { REPORT_STREAMS } from '../zoom/report-records.js';
 import { HEALTH_WINDOW_MS, sourceHealth, type SourceHealth } from './source-health.js';
 
@@ -10,7 +10,7 @@ export interface LoadedHealth extends SourceHealth {
 }
 
 /** Reads what the health model needs (streams, the last 24 h of heartbeats and counts) and derives the source's health. */
-export async function loadSourceHealth(store: Store, source: SourceRecord, nowMs: number, streams?: StreamState[]): Promise<LoadedHealth> {
+export async function loadSourceHealth(store: SourceStore & HealthStore, source: SourceRecord, nowMs: number, streams?: StreamState[]): Promise<LoadedHealth> {
   const since = nowMs - HEALTH_WINDOW_MS;
   const [states, heartbeats, counts] = await Promise.all([
     streams ?? Promise.all(REPORT_STREAMS.map((stream) => store.getStreamState(source.id, stream.logType))),

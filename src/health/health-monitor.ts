@@ -1,4 +1,4 @@
-import { CompletenessMonitor, completenessMarginFromEnv } from './completeness-monitor.js';
+import { CompletenessMonitor, DEFAULT_COMPLETENESS_MARGIN_DAYS } from './completeness-monitor.js';
 import { DropOffMonitor, type MonitorDeps } from './drop-off-monitor.js';
 
 export const HEALTH_CHECK_INTERVAL_MS = 60_000;
@@ -8,11 +8,9 @@ export class HealthMonitor {
   readonly dropOff: DropOffMonitor;
   readonly completeness: CompletenessMonitor;
 
-  constructor(
-    private readonly deps: MonitorDeps & { marginDays?: number; intervalMs?: number },
-  ) {
+  constructor(private readonly deps: MonitorDeps & { marginDays?: number; intervalMs?: number }) {
     this.dropOff = new DropOffMonitor(deps);
-    this.completeness = new CompletenessMonitor(deps, deps.marginDays ?? completenessMarginFromEnv());
+    this.completeness = new CompletenessMonitor(deps, deps.marginDays ?? DEFAULT_COMPLETENESS_MARGIN_DAYS);
   }
 
   async checkOnce(nowMs: number = this.deps.clock.now()): Promise<void> {

@@ -18,7 +18,8 @@ export function parseQuietSchedule(value: unknown): QuietSchedule {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new QuietScheduleError('must be an object like {"timeZone":"Europe/Paris","days":[0,6]}');
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v)) if (!['timeZone', 'days', 'window'].includes(key)) throw new QuietScheduleError(`unknown field "${key}" (expected timeZone, days, window)`);
-  if (typeof v.timeZone !== 'string' || !isTimeZone(v.timeZone)) throw new QuietScheduleError(`timeZone must be an IANA time zone such as "Europe/Paris" or "UTC", not ${JSON.stringify(v.timeZone)}`);
+  if (typeof v.timeZone !== 'string' || !isTimeZone(v.timeZone))
+    throw new QuietScheduleError(`timeZone must be an IANA time zone such as "Europe/Paris" or "UTC", not ${JSON.stringify(v.timeZone)}`);
   const schedule: QuietSchedule = { timeZone: v.timeZone };
   if (v.days !== undefined) {
     if (!Array.isArray(v.days) || v.days.some((d) => !Number.isInteger(d) || (d as number) < 0 || (d as number) > 6)) {

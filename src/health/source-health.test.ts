@@ -25,7 +25,15 @@ function stream(logType: StreamState['logType'], over: Partial<StreamState> = {}
 const error = (code: string, message = `${code} message`, fix = `${code} fix`, at = NOW - MIN): StreamError => ({ code, message, fix, at });
 
 function beats(outcome: Heartbeat['outcome'], count: number, errorCode: string | null = null, logType: Heartbeat['logType'] = 'Zoom.Activity'): Heartbeat[] {
-  return Array.from({ length: count }, (_, i) => ({ sourceId: 'src', logType, at: NOW - (i + 1) * 5 * MIN, outcome, errorCode, records: outcome === 'data' ? 3 : 0, durationMs: 100 }));
+  return Array.from({ length: count }, (_, i) => ({
+    sourceId: 'src',
+    logType,
+    at: NOW - (i + 1) * 5 * MIN,
+    outcome,
+    errorCode,
+    records: outcome === 'data' ? 3 : 0,
+    durationMs: 100,
+  }));
 }
 
 const health = (over: Partial<HealthInput>) =>
@@ -40,7 +48,9 @@ describe('source health model', () => {
   });
 
   it('setup states come first: setup_incomplete, paused, not_collected_yet', () => {
-    expect(health({ source: source({ authKind: 'authorization_code', hasRefreshToken: false }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] }).state).toBe('setup_incomplete');
+    expect(
+      health({ source: source({ authKind: 'authorization_code', hasRefreshToken: false }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] }).state,
+    ).toBe('setup_incomplete');
     expect(health({ source: source({ paused: true }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] }).state).toBe('paused');
     // A Server-to-Server draft whose check failed: setup incomplete, as an OAuth draft, not "paused — resume the source".
     const draft = health({ source: source({ paused: true, setupFinished: false }), streams: [stream('Zoom.Activity', { lastError: error('wrong_credentials') })] });

@@ -8,11 +8,7 @@ describe('zoomActivityDataModel', () => {
       { email: 'Alice@example.com', time: 't', type: 'Sign in', ip_address: '198.51.100.7' },
       { actor_user: 'Alice@example.com', source_ip: '198.51.100.7', event_type: 'successful_login' },
     ],
-    [
-      'sign out without an IP',
-      { email: 'bob@example.com', time: 't', type: 'Sign out' },
-      { actor_user: 'bob@example.com', event_type: 'successful_logout' },
-    ],
+    ['sign out without an IP', { email: 'bob@example.com', time: 't', type: 'Sign out' }, { actor_user: 'bob@example.com', event_type: 'successful_logout' }],
     ['other type', { email: 'c@example.com', type: 'Sign-in failed' }, { actor_user: 'c@example.com' }],
     ['type in lower case', { email: 'c@example.com', type: 'sign in' }, { actor_user: 'c@example.com' }],
     ['no type', { email: 'c@example.com' }, { actor_user: 'c@example.com' }],
@@ -71,20 +67,48 @@ describe('zoomOperationDataModel', () => {
   });
 
   it.each<[string, string, string, Record<string, unknown>]>([
-    ['Account', 'Update', 'Security  - Sign in with Two-Factor Authentication: from On to Off ', {
-      detail_kind: 'settings', section: 'Security',
-      changes: [{ name: 'Sign in with Two-Factor Authentication', from: 'On', to: 'Off' }],
-    }],
-    ['User', 'Update', 'Change Role  - Someone@Example.com: from Member to Admin', {
-      detail_kind: 'role_change', target_user: 'someone@example.com', changes: [{ name: 'Role', from: 'Member', to: 'Admin' }],
-    }],
-    ['User', 'Update', 'Update User someone@example.com  - Job Title: set to Contractor', {
-      detail_kind: 'user', user_action: 'update', target_user: 'someone@example.com', changes: [{ name: 'Job Title', to: 'Contractor' }],
-    }],
-    ['User Group', 'Update', 'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from On to Off', {
-      detail_kind: 'group', group_action: 'edit', group: 'Springfield',
-      changes: [{ name: 'Personal Meeting ID (PMI) Passcode', from: 'On', to: 'Off' }],
-    }],
+    [
+      'Account',
+      'Update',
+      'Security  - Sign in with Two-Factor Authentication: from On to Off ',
+      {
+        detail_kind: 'settings',
+        section: 'Security',
+        changes: [{ name: 'Sign in with Two-Factor Authentication', from: 'On', to: 'Off' }],
+      },
+    ],
+    [
+      'User',
+      'Update',
+      'Change Role  - Someone@Example.com: from Member to Admin',
+      {
+        detail_kind: 'role_change',
+        target_user: 'someone@example.com',
+        changes: [{ name: 'Role', from: 'Member', to: 'Admin' }],
+      },
+    ],
+    [
+      'User',
+      'Update',
+      'Update User someone@example.com  - Job Title: set to Contractor',
+      {
+        detail_kind: 'user',
+        user_action: 'update',
+        target_user: 'someone@example.com',
+        changes: [{ name: 'Job Title', to: 'Contractor' }],
+      },
+    ],
+    [
+      'User Group',
+      'Update',
+      'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from On to Off',
+      {
+        detail_kind: 'group',
+        group_action: 'edit',
+        group: 'Springfield',
+        changes: [{ name: 'Personal Meeting ID (PMI) Passcode', from: 'On', to: 'Off' }],
+      },
+    ],
     ['Billing', 'Update', 'something Zoom never documented', {}],
   ])('stores the parsed %s/%s detail for search: %j', (categoryType, action, detail, parsed) => {
     const udm = zoomOperationDataModel(op(categoryType, action, detail));

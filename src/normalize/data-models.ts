@@ -133,4 +133,3 @@ export function operationDetailUdm(event: Readonly<Record<string, unknown>>): Re
       return {};
   }
 }
-

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  finishIndicatorValues,
-  hostOfUrl,
-  indicatorExtractor,
-  indicatorFields,
-  normalizeDomain,
-  normalizeEmail,
-  normalizeIp,
-  normalizeUsername,
-} from './indicators.js';
+import { finishIndicatorValues, hostOfUrl, indicatorExtractor, indicatorFields, normalizeDomain, normalizeEmail, normalizeIp, normalizeUsername } from './indicators.js';
 
 describe('normalizeEmail', () => {
   it.each<[string, string | undefined]>([
@@ -123,8 +114,14 @@ describe('finishIndicatorValues', () => {
   it.each<[string[], string[]]>([
     [[], []],
     [['b'], ['b']],
-    [['b', 'a', 'b', 'c', 'a'], ['a', 'b', 'c']],
-    [['10.0.0.2', '10.0.0.10', '10.0.0.2'], ['10.0.0.10', '10.0.0.2']],
+    [
+      ['b', 'a', 'b', 'c', 'a'],
+      ['a', 'b', 'c'],
+    ],
+    [
+      ['10.0.0.2', '10.0.0.10', '10.0.0.2'],
+      ['10.0.0.10', '10.0.0.2'],
+    ],
   ])('%j -> %j', (input, expected) => {
     const result = finishIndicatorValues(input);
     expect(result).toEqual(expected);

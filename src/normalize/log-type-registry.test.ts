@@ -37,7 +37,9 @@ describe('shipped schema files', () => {
     expect(schemaFieldNames('Zoom.Activity')).toEqual(['email', 'time', 'type', 'ip_address', 'client_type', 'version']);
     expect(schemaFieldNames('Zoom.Operation')).toEqual(['time', 'operator', 'category_type', 'action', 'operation_detail']);
     const required = (logType: 'Zoom.Activity' | 'Zoom.Operation'): string[] =>
-      schemaFor(logType).fields.filter((f) => f.required).map((f) => f.name);
+      schemaFor(logType)
+        .fields.filter((f) => f.required)
+        .map((f) => f.name);
     expect(required('Zoom.Activity')).toEqual(['email', 'time']);
     expect(required('Zoom.Operation')).toEqual(['time', 'operator', 'category_type']);
   });
@@ -77,9 +79,7 @@ describe('loadNormalizers and normalizerFor', () => {
 
   it('refuses a file whose schema name is not the registry log type', () => {
     const text = readFileSync(new URL('zoom-activity.yml', DEFAULT_SCHEMA_DIR), 'utf8').replace('schema: Zoom.Activity', 'schema: Zoom.Activities');
-    expect(() => loadNormalizers(schemaDir({ 'zoom-activity.yml': text }))).toThrow(
-      'zoom-activity.yml: "schema" is "Zoom.Activities", but the registry expects "Zoom.Activity"',
-    );
+    expect(() => loadNormalizers(schemaDir({ 'zoom-activity.yml': text }))).toThrow('zoom-activity.yml: "schema" is "Zoom.Activities", but the registry expects "Zoom.Activity"');
   });
 
   it('names the file when a schema is invalid', () => {

@@ -58,9 +58,7 @@ function loadSchema(entry: LogTypeEntry, schemaDir: URL): PantherSchema {
  * (default: the repo's `schemas/`). Reads synchronously: it runs once at start.
  */
 export function loadNormalizers(schemaDir: URL = DEFAULT_SCHEMA_DIR): Map<LogType, Normalizer> {
-  return new Map(
-    LOG_TYPES.map((entry) => [entry.logType, compileSchema(loadSchema(entry, schemaDir), entry.logType, entry.dataModel)]),
-  );
+  return new Map(LOG_TYPES.map((entry) => [entry.logType, compileSchema(loadSchema(entry, schemaDir), entry.logType, entry.dataModel)]));
 }
 
 const schemaCache = new Map<LogType, PantherSchema>();

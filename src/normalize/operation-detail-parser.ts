@@ -82,12 +82,7 @@ export interface UnknownDetail {
   raw: string;
 }
 
-export type OperationDetail =
-  | SettingsDetail
-  | RoleChangeDetail
-  | UserDetail
-  | GroupDetail
-  | UnknownDetail;
+export type OperationDetail = SettingsDetail | RoleChangeDetail | UserDetail | GroupDetail | UnknownDetail;
 
 /** Any whitespace character (tabs, newlines, NBSP, ...): mapped to a plain space. */
 const WHITESPACE_CHAR = /\s/g;
@@ -231,12 +226,7 @@ function parseUserChange(piece: string): UserChange | null {
  * of the previous change's value (`A: from x - y to z`). Returns null when no
  * change at all can be read. Linear in the total length of the segments.
  */
-function parseChanges<T>(
-  text: string,
-  segments: readonly Segment[],
-  first: number,
-  parse: (piece: string) => T | null,
-): T[] | null {
+function parseChanges<T>(text: string, segments: readonly Segment[], first: number, parse: (piece: string) => T | null): T[] | null {
   const pieces: Array<[number, number]> = [];
   let pieceStart = first;
   let currentParses = false;
@@ -378,11 +368,7 @@ function parse(raw: string): OperationDetail {
  * the detail text decides the result (a `Change Role` header is a role change
  * whatever the category). Never throws.
  */
-export function parseOperationDetail(
-  categoryType: string | undefined,
-  action: string | undefined,
-  detail: string | undefined,
-): OperationDetail {
+export function parseOperationDetail(categoryType: string | undefined, action: string | undefined, detail: string | undefined): OperationDetail {
   void categoryType;
   void action;
   const raw = typeof detail === 'string' ? detail : '';

@@ -124,7 +124,11 @@ describe('parsePantherSchema: errors name the file and the field', () => {
     ['__proto__ name', withFields('  - name: __proto__\n    type: string\n'), 'bad.yml: field "__proto__": this name is not allowed'],
     ['object without fields', withFields('  - name: actor\n    type: object\n'), 'bad.yml: field "actor": an object needs "fields"'],
     ['object with empty fields', withFields('  - name: actor\n    type: object\n    fields: []\n'), 'bad.yml: field "actor" "fields": expected a non-empty list of fields'],
-    ['fields on a string', withFields('  - name: a\n    type: string\n    fields:\n      - name: b\n        type: string\n'), 'bad.yml: field "a": "fields" is only allowed on type object (this field is string)'],
+    [
+      'fields on a string',
+      withFields('  - name: a\n    type: string\n    fields:\n      - name: b\n        type: string\n'),
+      'bad.yml: field "a": "fields" is only allowed on type object (this field is string)',
+    ],
     ['array without element', withFields('  - name: tags\n    type: array\n'), 'bad.yml: field "tags": an array needs an "element" mapping'],
     ['element with a bad type', withFields('  - name: tags\n    type: array\n    element:\n      type: strng\n'), 'bad.yml: field "tags[]": unknown type "strng"'],
     ['element with a name', withFields('  - name: tags\n    type: array\n    element:\n      name: x\n      type: string\n'), 'bad.yml: field "tags[]": unknown key "name"'],
@@ -142,14 +146,20 @@ describe('parsePantherSchema: errors name the file and the field', () => {
       withFields('  - name: a\n    type: object\n    fields:\n      - name: t\n        type: timestamp\n        timeFormat: unix\n        isEventTime: true\n'),
       'bad.yml: field "a.t": "isEventTime" is only allowed on a top-level field',
     ],
-    ['indicators on an int', withFields('  - name: n\n    type: int\n    indicators: [ip]\n'), 'bad.yml: field "n": "indicators" is only allowed on type string (this field is int)'],
+    [
+      'indicators on an int',
+      withFields('  - name: n\n    type: int\n    indicators: [ip]\n'),
+      'bad.yml: field "n": "indicators" is only allowed on type string (this field is int)',
+    ],
     ['indicators not a list', withFields('  - name: e\n    type: string\n    indicators: email\n'), 'bad.yml: field "e": "indicators" must be a non-empty list'],
     ['bad indicator name', withFields('  - name: e\n    type: string\n    indicators: [E-Mail]\n'), 'bad.yml: field "e": invalid indicator "E-Mail"'],
     ['indicator twice', withFields('  - name: e\n    type: string\n    indicators: [email, email]\n'), 'bad.yml: field "e": indicator "email" listed twice'],
     ['description not a string', withFields('  - name: e\n    type: string\n    description: [a]\n'), 'bad.yml: field "e": "description" must be a string'],
     [
       'nested field error path',
-      withFields('  - name: actor\n    type: object\n    fields:\n      - name: ids\n        type: array\n        element:\n          type: object\n          fields:\n            - name: n\n              type: number\n'),
+      withFields(
+        '  - name: actor\n    type: object\n    fields:\n      - name: ids\n        type: array\n        element:\n          type: object\n          fields:\n            - name: n\n              type: number\n',
+      ),
       'bad.yml: field "actor.ids[].n": unknown type "number"',
     ],
   ])('%s', (_, yaml, message) => {

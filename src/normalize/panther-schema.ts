@@ -3,7 +3,7 @@
  * refuses anything the schema compiler could misread, naming the file and the
  * field at fault.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../shared/parse-yaml.js';
 import { INDICATOR_NAME } from './indicators.js';
 import { isTimeFormat, TIME_FORMATS, type TimeFormat } from './timestamp-parser.js';
 
@@ -45,12 +45,7 @@ export interface ArrayValueSchema extends ValueSchemaBase {
 }
 
 /** The shape of one value: a field without its name (also an array's `element`). */
-export type PantherValueSchema =
-  | StringValueSchema
-  | TimestampValueSchema
-  | ScalarValueSchema
-  | ObjectValueSchema
-  | ArrayValueSchema;
+export type PantherValueSchema = StringValueSchema | TimestampValueSchema | ScalarValueSchema | ObjectValueSchema | ArrayValueSchema;
 
 /** What a named field adds to its value's shape. */
 export interface PantherFieldMeta {

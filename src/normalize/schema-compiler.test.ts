@@ -59,9 +59,21 @@ describe('Zoom.Activity normalizer', () => {
       p_udm: { actor_user: 'Alice.Smith@Example.com', source_ip: '198.51.100.7', event_type: 'successful_login' },
     });
     expect(Object.keys(value.event)).toEqual([
-      'email', 'time', 'type', 'ip_address', 'client_type', 'version',
-      'p_log_type', 'p_row_id', 'p_event_time', 'p_parse_time', 'p_source_id', 'p_source_label',
-      'p_any_emails', 'p_any_ip_addresses', 'p_udm',
+      'email',
+      'time',
+      'type',
+      'ip_address',
+      'client_type',
+      'version',
+      'p_log_type',
+      'p_row_id',
+      'p_event_time',
+      'p_parse_time',
+      'p_source_id',
+      'p_source_label',
+      'p_any_emails',
+      'p_any_ip_addresses',
+      'p_udm',
     ]);
     expect(value.eventTimeMs).toBe(T);
     expect(value.emails).toEqual(['alice.smith@example.com']);
@@ -72,9 +84,18 @@ describe('Zoom.Activity normalizer', () => {
   it('normalizes a sign-out record without ip_address, client_type or version', () => {
     const value = ok(activity.normalize({ email: 'bob@example.com', time: '2019-09-15T19:13:41Z', type: 'Sign out' }, context));
     expect(Object.keys(value.event)).toEqual([
-      'email', 'time', 'type',
-      'p_log_type', 'p_row_id', 'p_event_time', 'p_parse_time', 'p_source_id', 'p_source_label',
-      'p_any_emails', 'p_any_ip_addresses', 'p_udm',
+      'email',
+      'time',
+      'type',
+      'p_log_type',
+      'p_row_id',
+      'p_event_time',
+      'p_parse_time',
+      'p_source_id',
+      'p_source_label',
+      'p_any_emails',
+      'p_any_ip_addresses',
+      'p_udm',
     ]);
     expect(value.event.p_any_ip_addresses).toEqual([]);
     expect(value.ipAddresses).toEqual([]);
@@ -233,7 +254,14 @@ describe('classification problems', () => {
     ["the simulator's bad time", operation, { ...validOperation, time: BAD_TIME }, `field "time": cannot read "${BAD_TIME}" as an rfc3339 timestamp`, 'time', null],
     ['numeric time', activity, { ...validActivity, time: 1_568_574_821 }, 'field "time": cannot read 1568574821 as an rfc3339 timestamp', 'time', null],
     ['empty time', activity, { ...validActivity, time: '' }, 'missing required field "time"', 'time', null],
-    ['reserved p_ key', activity, { ...validActivity, p_any_emails: ['spoofed@example.com'] }, 'field "p_any_emails": names starting with "p_" are reserved for standard fields', 'p_any_emails', T],
+    [
+      'reserved p_ key',
+      activity,
+      { ...validActivity, p_any_emails: ['spoofed@example.com'] },
+      'field "p_any_emails": names starting with "p_" are reserved for standard fields',
+      'p_any_emails',
+      T,
+    ],
   ])('%s', (_, normalizer, raw, reason, field, eventTimeMs) => {
     expect(failed(normalizer.normalize(raw, context))).toEqual({ reason, field, eventTimeMs });
   });
@@ -364,9 +392,7 @@ describe('compiled custom schema: every type', () => {
     });
     // No isEventTime field: the parse time is the event time.
     expect(value.eventTimeMs).toBe(context.parseTimeMs);
-    expect(Object.keys(value.event).slice(-6)).toEqual([
-      'p_any_emails', 'p_any_ip_addresses', 'p_any_domain_names', 'p_any_hostnames', 'p_any_usernames', 'p_udm',
-    ]);
+    expect(Object.keys(value.event).slice(-6)).toEqual(['p_any_emails', 'p_any_ip_addresses', 'p_any_domain_names', 'p_any_hostnames', 'p_any_usernames', 'p_udm']);
   });
 
   it('leaves out empty optional p_any fields and empty-text typed fields', () => {

@@ -10,15 +10,7 @@
  */
 import type { LogType } from '../zoom/report-records.js';
 import type { DataModel } from './data-models.js';
-import {
-  finishIndicatorValues,
-  indicatorExtractor,
-  indicatorFields,
-  P_ANY_EMAILS,
-  P_ANY_IP_ADDRESSES,
-  type IndicatorExtractor,
-  type IndicatorSink,
-} from './indicators.js';
+import { finishIndicatorValues, indicatorExtractor, indicatorFields, P_ANY_EMAILS, P_ANY_IP_ADDRESSES, type IndicatorExtractor, type IndicatorSink } from './indicators.js';
 import type { NormalizeContext, NormalizeResult, Normalizer } from './normalizer.js';
 import type { PantherField, PantherSchema, PantherValueSchema } from './panther-schema.js';
 import { formatTimestamp, timestampReader, type TimestampReader } from './timestamp-parser.js';
@@ -172,9 +164,7 @@ const booleanConverter: Converter = (value, state) => {
   if (typeof value === 'boolean') return value;
   if (value === 'true') return true;
   if (value === 'false') return false;
-  return typeof value === 'string'
-    ? invalid(state, `cannot read ${preview(value)} as boolean`)
-    : invalid(state, `expected boolean, got ${kindOf(value)}`);
+  return typeof value === 'string' ? invalid(state, `cannot read ${preview(value)} as boolean`) : invalid(state, `expected boolean, got ${kindOf(value)}`);
 };
 
 const jsonConverter: Converter = (value) => value;
@@ -290,7 +280,7 @@ function compileFields(fields: readonly PantherField[], topLevel: boolean): Fiel
 }
 
 function isReservedKey(key: string): boolean {
-  return key.charCodeAt(0) === 112 /* p */ && key.charCodeAt(1) === 95 /* _ */;
+  return key.charCodeAt(0) === 112 /* p */ && key.charCodeAt(1) === 95; /* _ */
 }
 
 /** The single `isEventTime` field, if any; more than one is an error. */
@@ -368,11 +358,7 @@ export function compileSchema(schema: PantherSchema, logType: LogType, dataModel
       return problem(reason, path, eventTimeOnFailure(raw, context));
     }
     if (reservedKey !== undefined) {
-      return problem(
-        `field "${reservedKey}": names starting with "p_" are reserved for standard fields`,
-        reservedKey,
-        eventTimeOnFailure(raw, context),
-      );
+      return problem(`field "${reservedKey}": names starting with "p_" are reserved for standard fields`, reservedKey, eventTimeOnFailure(raw, context));
     }
 
     const parseTime = parseTimeText(context.parseTimeMs);

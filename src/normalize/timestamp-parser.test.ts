@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatTimestamp,
-  isTimeFormat,
-  MAX_TIMESTAMP_MS,
-  MIN_TIMESTAMP_MS,
-  parseTimestamp,
-  timestampReader,
-} from './timestamp-parser.js';
+import { formatTimestamp, isTimeFormat, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, parseTimestamp, timestampReader } from './timestamp-parser.js';
 
 const T = Date.UTC(2019, 8, 15, 19, 13, 41); // 2019-09-15T19:13:41Z = 1568574821000
 

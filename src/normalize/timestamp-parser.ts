@@ -109,7 +109,7 @@ function readRfc3339(value: unknown): number | undefined {
     const zone = s.charCodeAt(i);
     if (zone === 90 /* Z */ || zone === 122 /* z */) {
       if (i + 1 !== len) return undefined;
-    } else if ((zone === 43 /* + */ || zone === 45 /* - */) && i + 6 === len && s.charCodeAt(i + 3) === 58) {
+    } else if ((zone === 43 /* + */ || zone === 45) /* - */ && i + 6 === len && s.charCodeAt(i + 3) === 58) {
       const offsetHours = digitsAt(s, i + 1, 2);
       const offsetMins = digitsAt(s, i + 4, 2);
       if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) return undefined;
@@ -119,13 +119,7 @@ function readRfc3339(value: unknown): number | undefined {
     }
   }
 
-  const ms =
-    daysFromCivil(year, month, day) * MS_PER_DAY +
-    hour * 3_600_000 +
-    minute * 60_000 +
-    second * 1000 +
-    fractionMs -
-    offsetMinutes * 60_000;
+  const ms = daysFromCivil(year, month, day) * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + fractionMs - offsetMinutes * 60_000;
   return inRange(ms);
 }
 
@@ -225,9 +219,7 @@ function dayText(days: number): string {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const mp = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
@@ -254,15 +246,5 @@ export function formatTimestamp(ms: number): string {
   rest -= minute * 60_000;
   const second = Math.floor(rest / 1000);
   const milli = rest - second * 1000;
-  return (
-    dayText(days) +
-    (TWO_DIGITS[hour] as string) +
-    ':' +
-    (TWO_DIGITS[minute] as string) +
-    ':' +
-    (TWO_DIGITS[second] as string) +
-    '.' +
-    (THREE_DIGITS[milli] as string) +
-    'Z'
-  );
+  return dayText(days) + (TWO_DIGITS[hour] as string) + ':' + (TWO_DIGITS[minute] as string) + ':' + (TWO_DIGITS[second] as string) + '.' + (THREE_DIGITS[milli] as string) + 'Z';
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SEVERITIES } from '../detect/rule.js';
+import { SEVERITIES } from '../domain/severity.js';
 import { LOG_TYPES } from '../zoom/report-records.js';
 import { RULES, findRule, ruleFilePath } from './rule-registry.js';
 
@@ -14,9 +14,7 @@ describe('rule registry', () => {
   });
 
   it('maps ids to files', () => {
-    expect(ruleFilePath('Zoom.All.Meetings.Secured.With.One.Option.Disabled')).toBe(
-      'src/rules/zoom/all-meetings-secured-with-one-option-disabled.ts',
-    );
+    expect(ruleFilePath('Zoom.All.Meetings.Secured.With.One.Option.Disabled')).toBe('src/rules/zoom/all-meetings-secured-with-one-option-disabled.ts');
     expect(ruleFilePath('Zoom.PasscodeDisabled')).toBe('src/rules/zoom/passcode-disabled.ts');
     expect(ruleFilePath('Zoom.Sign.In.Method.Modified')).toBe('src/rules/zoom/sign-in-method-modified.ts');
     expect(ruleFilePath('Zoom.User.Promoted.to.Privileged.Role')).toBe('src/rules/zoom/user-promoted-to-privileged-role.ts');

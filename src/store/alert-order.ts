@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
-import { SEVERITIES } from '../detect/rule.js';
+import { SEVERITIES } from '../domain/severity.js';
 import { ALERT_STATUSES, type AlertPosition, type AlertSort } from './alert-store.js';
 import type { StoreTables } from './store-tables.js';
 
@@ -42,10 +42,7 @@ export function afterPosition(sort: AlertSort, position: AlertPosition): (eb: Al
   return (eb) =>
     eb.or(
       keys.map((key, i) =>
-        eb.and([
-          ...keys.slice(0, i).map((earlier) => eb(earlier.sql, '=', earlier.value(position))),
-          eb(key.sql, key.direction === 'desc' ? '<' : '>', key.value(position)),
-        ]),
+        eb.and([...keys.slice(0, i).map((earlier) => eb(earlier.sql, '=', earlier.value(position))), eb(key.sql, key.direction === 'desc' ? '<' : '>', key.value(position))]),
       ),
     );
 }

@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../shared/clock.js';
-import type { DestinationSecret } from '../alert/destination.js';
-import type {
-  AlertFilter,
-  AlertQuery,
-  AlertRecord,
-  DeliveryAttemptRecord,
-  DeliveryQuery,
-  DeliveryRecord,
-  DestinationPatch,
-  DestinationRecord,
-  NewDestination,
-  RuleErrorQuery,
-  RuleErrorRecord,
-} from './alert-store.js';
+import type { DestinationSecret } from '../domain/destination-settings.js';
+import type { AlertFilter, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
+import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { afterPosition, ALERT_SORT_KEYS } from './alert-order.js';
 import { destinationSecretContext, toAlertRecord, toDeliveryAttemptRecord, toDeliveryRecord, toDestinationRecord } from './alert-rows.js';
 import type { SecretBox } from './secret-box.js';
@@ -49,7 +38,10 @@ export class AlertRepository {
   }
 
   async countPendingDetection(): Promise<number> {
-    const row = await this.db.selectFrom('detection_pending').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('detection_pending')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -70,7 +62,12 @@ export class AlertRepository {
   async listRuleErrors(query: RuleErrorQuery): Promise<RuleErrorRecord[]> {
     let q = this.db.selectFrom('rule_errors').selectAll();
     if (query.ruleId !== undefined) q = q.where('rule_id', '=', query.ruleId);
-    const rows = await q.orderBy('at', 'desc').orderBy('rule_id').orderBy('row_id').limit(query.limit ?? 100).execute();
+    const rows = await q
+      .orderBy('at', 'desc')
+      .orderBy('rule_id')
+      .orderBy('row_id')
+      .limit(query.limit ?? 100)
+      .execute();
     return rows.map((r) => ({
       ruleId: r.rule_id,
       rowId: r.row_id,
@@ -244,7 +241,11 @@ export class AlertRepository {
     if (query.alertId !== undefined) q = q.where('alert_id', '=', query.alertId);
     if (query.destinationId !== undefined) q = q.where('destination_id', '=', query.destinationId);
     if (query.state !== undefined) q = q.where('state', '=', query.state);
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id').limit(query.limit ?? 100).execute();
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(query.limit ?? 100)
+      .execute();
     return rows.map(toDeliveryRecord);
   }
 

@@ -1,8 +1,9 @@
 import type { Selectable } from 'kysely';
-import { JOINED_GROUP_ORDER, type GroupSpan, type GroupState } from '../alert/alert-grouping.js';
-import type { Severity } from '../detect/rule.js';
-import type { DestinationKind, DestinationSettings } from '../alert/destination.js';
-import type { AlertRecord, AlertStatus, DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './alert-store.js';
+import { JOINED_GROUP_ORDER, type GroupSpan, type GroupState } from '../domain/alert-grouping.js';
+import type { Severity } from '../domain/severity.js';
+import type { DestinationKind, DestinationSettings } from '../domain/destination-settings.js';
+import type { AlertRecord, AlertStatus } from './alert-store.js';
+import type { DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './destination-store.js';
 import type { AlertsTable, DeliveriesTable, DeliveryAttemptsTable, DestinationsTable } from './store-tables.js';
 
 /** Row -> record conversions for the alert tables, shared by every store. */

@@ -1,20 +1,50 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import { SEVERITIES } from '../detect/rule.js';
+import { SEVERITIES } from '../domain/severity.js';
 import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertQuery, type AlertRecord, type AlertSort, type RuleMatchRow } from './alert-store.js';
 import type { StoreContractOptions, StoreUnderTest } from './store-contract.test-support.js';
 import { sampleEvent, sampleSource } from './store-contract.test-support.js';
-import { DuplicateDestinationError, UnknownAlertError } from './store-errors.js';
+import { UnknownAlertError } from './store-errors.js';
 import type { Store } from './store.js';
 
-const START = Date.parse('2026-03-10T12:00:00Z');
+export const START = Date.parse('2026-03-10T12:00:00Z');
 const MIN = 60_000;
 const T = Date.parse('2026-03-10T09:00:00Z');
-const WEBHOOK_SECRET = 'whsec-7Hq2Lx9Vb4Nc8Rt1';
+
+/** Stores one sample sign-in event per row id, a second apart from `T`. */
+export async function storeSampleEvents(store: Store, sourceId: string, rowIds: string[]): Promise<void> {
+  await store.commitPage({
+    sourceId,
+    logType: 'Zoom.Activity',
+    events: rowIds.map((id, i) => sampleEvent(id, T + i * 1000)),
+    failures: [],
+    days: [],
+    stream: {},
+  });
+}
+
+/** A match of `Zoom.Test.Rule` on `rowId`, `minutes` after `T`, dedup `same`, one hour, threshold 1. */
+export function sampleMatch(sourceId: string, rowId: string, minutes: number, extra: Partial<RuleMatchRow> = {}): RuleMatchRow {
+  return {
+    ruleId: 'Zoom.Test.Rule',
+    rowId,
+    sourceId,
+    logType: 'Zoom.Activity',
+    eventTimeMs: T + minutes * MIN,
+    title: `title of ${rowId}`,
+    dedup: 'same',
+    severity: 'MEDIUM',
+    context: { rowId },
+    dedupPeriodMs: 60 * MIN,
+    threshold: 1,
+    ...extra,
+  };
+}
 
 /**
  * The detection and alert behaviour every Store must have (the AlertStore
- * part), as one vitest suite; run beside describeStoreContract.
+ * part), as one vitest suite; destinations and deliveries are in
+ * destination-store-contract.test-support.ts.
  */
 export function describeAlertStoreContract(name: string, openStore: (options: StoreContractOptions) => Promise<StoreUnderTest>): void {
   describe(`Alert store contract: ${name}`, () => {
@@ -30,33 +60,8 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
     });
     afterEach(async () => cleanup());
 
-    async function storeEvents(...rowIds: string[]): Promise<void> {
-      await store.commitPage({
-        sourceId,
-        logType: 'Zoom.Activity',
-        events: rowIds.map((id, i) => sampleEvent(id, T + i * 1000)),
-        failures: [],
-        days: [],
-        stream: {},
-      });
-    }
-
-    function match(rowId: string, minutes: number, extra: Partial<RuleMatchRow> = {}): RuleMatchRow {
-      return {
-        ruleId: 'Zoom.Test.Rule',
-        rowId,
-        sourceId,
-        logType: 'Zoom.Activity',
-        eventTimeMs: T + minutes * MIN,
-        title: `title of ${rowId}`,
-        dedup: 'same',
-        severity: 'MEDIUM',
-        context: { rowId },
-        dedupPeriodMs: 60 * MIN,
-        threshold: 1,
-        ...extra,
-      };
-    }
+    const storeEvents = (...rowIds: string[]) => storeSampleEvents(store, sourceId, rowIds);
+    const match = (rowId: string, minutes: number, extra: Partial<RuleMatchRow> = {}) => sampleMatch(sourceId, rowId, minutes, extra);
 
     describe('detection queue', () => {
       it('queues each newly stored event once, with the event, oldest row first', async () => {
@@ -213,10 +218,16 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         };
         for (const sort of ALERT_SORTS) {
           const want = [...records].sort(expected[sort]).map((a) => a.dedup);
-          expect((await store.listAlerts({ sort, limit: 1000 })).map((a) => a.dedup), sort).toEqual(want);
+          expect(
+            (await store.listAlerts({ sort, limit: 1000 })).map((a) => a.dedup),
+            sort,
+          ).toEqual(want);
           for (const pageSize of [1, 2, 4]) {
             const { pages } = await allPages({ sort }, pageSize);
-            expect(pages.flat().map((a) => a.dedup), `${sort}, pages of ${pageSize}`).toEqual(want);
+            expect(
+              pages.flat().map((a) => a.dedup),
+              `${sort}, pages of ${pageSize}`,
+            ).toEqual(want);
           }
         }
         // The ties are there: the test would not catch a missing tie-break without them.
@@ -265,67 +276,12 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         await store.setRuleEnabled('Zoom.A', false);
         await store.setRuleEnabled('Zoom.B', true);
         await store.setRuleEnabled('Zoom.A', true);
-        expect(await store.ruleEnabledOverrides()).toEqual(new Map([['Zoom.A', true], ['Zoom.B', true]]));
-      });
-    });
-
-    describe('destinations and deliveries', () => {
-      it('seals the secret: records say only that one is set', async () => {
-        const created = await store.createDestination({ name: 'soc', kind: 'webhook', settings: { url: 'https://hooks.example.com/z' }, enabled: true, secret: WEBHOOK_SECRET });
-        expect(created.hasSecret).toBe(true);
-        expect(JSON.stringify(created)).not.toContain(WEBHOOK_SECRET);
-        expect(JSON.stringify(await store.listDestinations())).not.toContain(WEBHOOK_SECRET);
-        expect(await store.getDestinationSecret(created.id)).toBe(WEBHOOK_SECRET);
-        expect((await store.getDestination('soc'))?.id).toBe(created.id);
-        await expect(store.createDestination({ name: 'soc', kind: 'log', settings: {}, enabled: true, secret: null })).rejects.toBeInstanceOf(DuplicateDestinationError);
-        const updated = await store.updateDestination(created.id, { secret: null, settings: { url: 'https://hooks.example.com/y', minSeverity: 'HIGH' } });
-        expect([updated.hasSecret, updated.settings.minSeverity]).toEqual([false, 'HIGH']);
-        expect(await store.getDestinationSecret(created.id)).toBeNull();
-      });
-
-      it('queues a raised alert for each destination that wants it, and records attempts until delivered or given up', async () => {
-        const all = await store.createDestination({ name: 'all', kind: 'log', settings: {}, enabled: true, secret: null });
-        await store.createDestination({ name: 'off', kind: 'log', settings: {}, enabled: false, secret: null });
-        await store.createDestination({ name: 'high-only', kind: 'log', settings: { minSeverity: 'HIGH' }, enabled: true, secret: null });
-        const hook = await store.createDestination({ name: 'hook', kind: 'webhook', settings: { url: 'http://127.0.0.1:9/x' }, enabled: true, secret: WEBHOOK_SECRET });
-        await storeEvents('a');
-        const [alert] = (await store.commitDetection({ rowIds: ['a'], matches: [match('a', 0)], errors: [] })).raised;
-
-        const due = await store.dueDeliveries(START, 10);
-        expect(due.map((d) => [d.destinationId, d.notice, d.state, d.attempts]).sort()).toEqual(
-          [[all.id, 'raised', 'pending', 0], [hook.id, 'raised', 'pending', 0]].sort(),
+        expect(await store.ruleEnabledOverrides()).toEqual(
+          new Map([
+            ['Zoom.A', true],
+            ['Zoom.B', true],
+          ]),
         );
-        const toHook = due.find((d) => d.destinationId === hook.id)!;
-        const toAll = due.find((d) => d.destinationId === all.id)!;
-        await store.recordDeliveryAttempt({ deliveryId: toAll.id, at: START + 1, ok: true, status: null, message: 'logged', durationMs: 1, retryAt: null });
-        await store.recordDeliveryAttempt({ deliveryId: toHook.id, at: START + 2, ok: false, status: 503, message: 'HTTP 503', durationMs: 5, retryAt: START + 30_000 });
-        expect(await store.dueDeliveries(START + 29_999, 10)).toEqual([]);
-        expect(await store.nextDeliveryDueAt()).toBe(START + 30_000);
-        await store.recordDeliveryAttempt({ deliveryId: toHook.id, at: START + 30_000, ok: false, status: 400, message: 'HTTP 400', durationMs: 5, retryAt: null });
-        const states = await store.listDeliveries({ alertId: alert!.id });
-        expect(states.map((d) => [d.destinationId, d.state, d.attempts, d.lastStatus]).sort()).toEqual(
-          [[all.id, 'delivered', 1, null], [hook.id, 'failed', 2, 400]].sort(),
-        );
-        expect((await store.listDeliveryAttempts(toHook.id)).map((a) => [a.attempt, a.ok, a.status, a.message])).toEqual([
-          [1, false, 503, 'HTTP 503'],
-          [2, false, 400, 'HTTP 400'],
-        ]);
-        expect(await store.nextDeliveryDueAt()).toBeNull();
-
-        // Resolving tells the destinations that were told about it.
-        await store.setAlertStatus(alert!.id, 'resolved');
-        const resolved = await store.dueDeliveries(clock.now(), 10);
-        expect(resolved.map((d) => [d.destinationId, d.notice]).sort()).toEqual([[all.id, 'resolved'], [hook.id, 'resolved']].sort());
-      });
-
-      it('removing a destination drops its pending deliveries', async () => {
-        const hook = await store.createDestination({ name: 'hook', kind: 'log', settings: {}, enabled: true, secret: null });
-        await storeEvents('a');
-        await store.commitDetection({ rowIds: ['a'], matches: [match('a', 0)], errors: [] });
-        expect((await store.dueDeliveries(START, 10)).length).toBe(1);
-        expect(await store.removeDestination(hook.id)).toBe(true);
-        expect(await store.removeDestination(hook.id)).toBe(false);
-        expect(await store.dueDeliveries(START, 10)).toEqual([]);
       });
     });
 

@@ -1,10 +1,14 @@
-import type { Severity } from '../detect/rule.js';
-import type { DestinationKind, DestinationSecret, DestinationSettings } from '../alert/destination.js';
+import type { Severity } from '../domain/severity.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { StoredEvent } from './store.js';
+import type { AlertSort, AlertStatus } from '../domain/alert-status.js';
+
+/** Alert statuses and sorts are shared values (src/domain/alert-status.ts). */
+export { ALERT_SORTS, ALERT_STATUSES, type AlertSort, type AlertStatus } from '../domain/alert-status.js';
 
 /**
- * The store's part for detections, alerts, destinations and deliveries. Every
+ * The store's part for detections and alerts (destinations and deliveries:
+ * `destination-store.ts`). Every
  * multi-row change is one transaction; `commitDetection` in particular makes
  * detection exactly-once: it takes the events' rows off the detection queue
  * (filled in the transaction that stored them) and records the rules'
@@ -43,34 +47,6 @@ export interface AlertStore {
    * `resolved` notice to each destination told about it. Throws UnknownAlertError.
    */
   setAlertStatus(id: string, status: AlertStatus, note?: string): Promise<AlertRecord>;
-
-  // --- destinations ----------------------------------------------------------
-  createDestination(input: NewDestination): Promise<DestinationRecord>;
-  /** Throws UnknownDestinationError. `secret: null` removes it; undefined keeps it. */
-  updateDestination(id: string, patch: DestinationPatch): Promise<DestinationRecord>;
-  /** By id or by name. */
-  getDestination(idOrName: string): Promise<DestinationRecord | undefined>;
-  listDestinations(): Promise<DestinationRecord[]>;
-  /** Removes it with its pending deliveries (the delivery log stays). */
-  removeDestination(id: string): Promise<boolean>;
-  /** Decrypted; only the delivery worker calls this. */
-  getDestinationSecret(id: string): Promise<DestinationSecret>;
-
-  // --- delivery outbox -------------------------------------------------------
-  /** Pending deliveries due at `now`, oldest first. */
-  dueDeliveries(now: number, limit: number): Promise<DeliveryRecord[]>;
-  /**
-   * Claims up to `limit` pending deliveries due at `now` for `owner` until
-   * `now + claimMs` (one statement): with several instances, each delivery is
-   * sent by one of them; a crashed claimer's claims lapse.
-   */
-  claimDueDeliveries(owner: string, now: number, limit: number, claimMs: number): Promise<DeliveryRecord[]>;
-  /** Earliest `nextAttemptAt` of a pending delivery, or null. */
-  nextDeliveryDueAt(): Promise<number | null>;
-  /** Logs an attempt and moves the delivery to its next state, in one transaction. */
-  recordDeliveryAttempt(attempt: DeliveryAttemptInput): Promise<void>;
-  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
-  listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttemptRecord[]>;
 }
 
 /** One rule's match on one event, with the rule's grouping settings. */
@@ -124,9 +100,6 @@ export interface RuleErrorQuery {
   limit?: number;
 }
 
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
-
 export interface AlertRecord {
   id: string;
   /** `rule` (a detection) or `system` (Zoomtrail's own alarms). */
@@ -159,14 +132,6 @@ export interface AlertFilter {
   untilMs?: number;
 }
 
-/**
- * How alerts are listed: newest last event first (`last-event`, the
- * default); most severe first; open, acknowledged, resolved; newest raised
- * first. Ties: newest last event, then alert id.
- */
-export const ALERT_SORTS = ['last-event', 'severity', 'status', 'raised'] as const;
-export type AlertSort = (typeof ALERT_SORTS)[number];
-
 /** An alert's place in every sort: its sort keys (a paging cursor holds one). */
 export interface AlertPosition {
   id: string;
@@ -186,72 +151,5 @@ export interface AlertQuery extends AlertFilter {
   /** Only alerts after this one in `sort`. */
   after?: AlertPosition;
   /** Default 100. */
-  limit?: number;
-}
-
-export interface DestinationFields {
-  name: string;
-  kind: DestinationKind;
-  settings: DestinationSettings;
-  enabled: boolean;
-}
-
-export interface NewDestination extends DestinationFields {
-  secret: DestinationSecret;
-}
-
-export type DestinationPatch = Partial<Omit<DestinationFields, 'kind'>> & { secret?: DestinationSecret };
-
-export interface DestinationRecord extends DestinationFields {
-  id: string;
-  /** Whether a secret is stored; its value never leaves the store except through getDestinationSecret. */
-  hasSecret: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export type DeliveryNotice = 'raised' | 'resolved';
-export type DeliveryState = 'pending' | 'delivered' | 'failed';
-
-export interface DeliveryRecord {
-  id: string;
-  alertId: string;
-  destinationId: string;
-  notice: DeliveryNotice;
-  state: DeliveryState;
-  attempts: number;
-  nextAttemptAt: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-  deliveredAt: number | null;
-}
-
-export interface DeliveryAttemptInput {
-  deliveryId: string;
-  at: number;
-  ok: boolean;
-  status: number | null;
-  message: string;
-  durationMs: number;
-  /** After a failure: when to try again, or null to give up (state `failed`). */
-  retryAt: number | null;
-}
-
-export interface DeliveryAttemptRecord {
-  deliveryId: string;
-  attempt: number;
-  at: number;
-  ok: boolean;
-  status: number | null;
-  message: string;
-  durationMs: number;
-}
-
-export interface DeliveryQuery {
-  alertId?: string;
-  destinationId?: string;
-  state?: DeliveryState;
   limit?: number;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../shared/clock.js';
-import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import {
   hashSecret,
   type ApiTokenRecord,
@@ -32,7 +32,10 @@ export class AuthRepository implements AuthStore {
   ) {}
 
   async countUsers(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -119,12 +122,7 @@ export class AuthRepository implements AuthStore {
 
   async useApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
     const now = this.clock.now();
-    const row = await this.db
-      .updateTable('api_tokens')
-      .set({ last_used_at: now })
-      .where('token_hash', '=', tokenHash)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('token_hash', '=', tokenHash).returningAll().executeTakeFirst();
     if (!row) return undefined;
     const user = await this.getUser(row.user_id);
     return user && { token: toApiToken(row), user };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import { hashSecret } from './auth-store.js';
 import type { StoreContractOptions, StoreUnderTest } from './store-contract.test-support.js';
 import { sampleSource } from './store-contract.test-support.js';
@@ -97,7 +97,13 @@ export function describeAuthStoreContract(name: string, openStore: (options: Sto
 
     it('pending authorizations are taken once, by state, until they expire', async () => {
       const source = await store.createSource(sampleSource());
-      const pending: PendingAuthorization = { url: 'https://zoom.us/oauth/authorize?x', state: 'state-1', codeVerifier: 'verifier-secret-xyz', redirectUri: 'http://localhost:8080/oauth/callback', createdAt: START };
+      const pending: PendingAuthorization = {
+        url: 'https://zoom.us/oauth/authorize?x',
+        state: 'state-1',
+        codeVerifier: 'verifier-secret-xyz',
+        redirectUri: 'http://localhost:8080/oauth/callback',
+        createdAt: START,
+      };
       await store.savePendingAuthorization('session-hash', source.id, pending, START + 10 * 60_000);
       expect(await store.takePendingAuthorization('state-2')).toBeUndefined();
       expect(await store.takePendingAuthorization('state-1')).toEqual({ sessionIdHash: 'session-hash', sourceId: source.id, pending });

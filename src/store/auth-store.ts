@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
 
 /** SHA-256 (hex) of a random secret: what the store keeps instead of the secret. */
 export function hashSecret(secret: string): string {

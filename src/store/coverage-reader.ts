@@ -9,12 +9,7 @@ export class CoverageReader {
 
   /** The stream's state, or the default (nothing read yet) when it has no row. */
   async streamState(sourceId: string, logType: LogType): Promise<StreamState> {
-    const row = await this.db
-      .selectFrom('streams')
-      .selectAll()
-      .where('source_id', '=', sourceId)
-      .where('log_type', '=', logType)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('streams').selectAll().where('source_id', '=', sourceId).where('log_type', '=', logType).executeTakeFirst();
     return row ? toStreamState(row) : defaultStreamState(sourceId, logType);
   }
 

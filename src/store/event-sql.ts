@@ -32,8 +32,7 @@ const postgresSql: EventSql = {
     sql<boolean>`exists (select 1 from jsonb_array_elements(coalesce(${sql.ref(column)}::jsonb #> '{p_udm,changes}', '[]'::jsonb)) as c(value) where lower(c.value ->> 'name') like ${pattern} escape '\\')`,
   // Literals, not parameters: the expression appears in SELECT and GROUP BY, and PostgreSQL matches
   // them only when identical ($1 and $5 are different expressions). Both are checked finite numbers.
-  bucketIndex: (timeColumn, fromMs, bucketMs) =>
-    sql<number>`((${sql.ref(timeColumn)} - ${sql.lit(numberLiteral(fromMs))}::bigint) / ${sql.lit(numberLiteral(bucketMs))}::bigint)`,
+  bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`((${sql.ref(timeColumn)} - ${sql.lit(numberLiteral(fromMs))}::bigint) / ${sql.lit(numberLiteral(bucketMs))}::bigint)`,
 };
 
 export function eventSqlFor(kind: StoreDialectKind): EventSql {

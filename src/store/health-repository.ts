@@ -38,7 +38,10 @@ export class HealthRepository {
     const now = this.clock.now();
     if (now - this.#lastPruneAt >= PRUNE_EVERY_MS) {
       this.#lastPruneAt = now;
-      await this.db.deleteFrom('heartbeats').where('at', '<', now - HEARTBEAT_RETENTION_MS).execute();
+      await this.db
+        .deleteFrom('heartbeats')
+        .where('at', '<', now - HEARTBEAT_RETENTION_MS)
+        .execute();
     }
   }
 
@@ -46,15 +49,33 @@ export class HealthRepository {
     let q = this.db.selectFrom('heartbeats').selectAll().where('source_id', '=', query.sourceId);
     if (query.sinceMs !== undefined) q = q.where('at', '>=', query.sinceMs);
     if (query.logType !== undefined) q = q.where('log_type', '=', query.logType);
-    const rows = await q.orderBy('at', 'desc').limit(query.limit ?? 1000).execute();
+    const rows = await q
+      .orderBy('at', 'desc')
+      .limit(query.limit ?? 1000)
+      .execute();
     return rows.map(toHeartbeat);
   }
 
   async healthCounts(sourceId: string, sinceMs: number): Promise<HealthCounts> {
     const [records, failures, ruleErrors] = await Promise.all([
-      this.db.selectFrom('heartbeats').select((eb) => eb.fn.sum<number | string | null>('records').as('n')).where('source_id', '=', sourceId).where('at', '>=', sinceMs).executeTakeFirst(),
-      this.db.selectFrom('classification_failures').select((eb) => eb.fn.countAll().as('n')).where('source_id', '=', sourceId).where('failed_at', '>=', sinceMs).executeTakeFirst(),
-      this.db.selectFrom('rule_errors').select((eb) => eb.fn.countAll().as('n')).where('source_id', '=', sourceId).where('at', '>=', sinceMs).executeTakeFirst(),
+      this.db
+        .selectFrom('heartbeats')
+        .select((eb) => eb.fn.sum<number | string | null>('records').as('n'))
+        .where('source_id', '=', sourceId)
+        .where('at', '>=', sinceMs)
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('classification_failures')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('source_id', '=', sourceId)
+        .where('failed_at', '>=', sinceMs)
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('rule_errors')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('source_id', '=', sourceId)
+        .where('at', '>=', sinceMs)
+        .executeTakeFirst(),
     ]);
     return { records: Number(records?.n ?? 0), classificationFailures: Number(failures?.n ?? 0), ruleErrors: Number(ruleErrors?.n ?? 0) };
   }

@@ -23,7 +23,15 @@ export function describeHealthStoreContract(name: string, openStore: (options: S
     });
     afterEach(async () => cleanup());
 
-    const beat = (at: number, outcome: Heartbeat['outcome'], records = 0, errorCode: string | null = null): Heartbeat => ({ sourceId, logType: 'Zoom.Activity', at, outcome, errorCode, records, durationMs: 12 });
+    const beat = (at: number, outcome: Heartbeat['outcome'], records = 0, errorCode: string | null = null): Heartbeat => ({
+      sourceId,
+      logType: 'Zoom.Activity',
+      at,
+      outcome,
+      errorCode,
+      records,
+      durationMs: 12,
+    });
 
     it('records heartbeats, lists them newest first, sums records, and prunes those older than 14 days', async () => {
       await store.recordHeartbeat(beat(START - 20 * 24 * 60 * MIN, 'data', 5));
@@ -32,7 +40,11 @@ export function describeHealthStoreContract(name: string, openStore: (options: S
       await store.recordHeartbeat(beat(START - MIN, 'error', 0, 'zoom_unavailable'));
       await store.recordHeartbeat({ ...beat(START, 'empty'), logType: 'Zoom.Operation' });
       const all = await store.listHeartbeats({ sourceId });
-      expect(all.map((b) => [b.outcome, b.errorCode, b.records])).toEqual([['empty', null, 0], ['error', 'zoom_unavailable', 0], ['data', null, 7]]);
+      expect(all.map((b) => [b.outcome, b.errorCode, b.records])).toEqual([
+        ['empty', null, 0],
+        ['error', 'zoom_unavailable', 0],
+        ['data', null, 7],
+      ]);
       expect(all.every((b) => b.at >= clock.now() - HEARTBEAT_RETENTION_MS)).toBe(true);
       expect(await store.listHeartbeats({ sourceId, logType: 'Zoom.Operation' })).toHaveLength(1);
       expect(await store.listHeartbeats({ sourceId, sinceMs: START - MIN })).toHaveLength(2);
@@ -52,7 +64,15 @@ export function describeHealthStoreContract(name: string, openStore: (options: S
       const input = { ruleId: 'System.LogDropOff', dedup: sourceId, title: 'No Zoom logs', severity: 'HIGH' as const, context: { n: 1 }, firstEventMs: START - 60 * MIN };
       const first = await store.raiseSystemAlert(input);
       expect(first.raised).toBe(true);
-      expect(first.alert).toMatchObject({ type: 'system', ruleId: 'System.LogDropOff', dedup: sourceId, status: 'open', raisedAt: START, firstEventMs: START - 60 * MIN, context: { n: 1 } });
+      expect(first.alert).toMatchObject({
+        type: 'system',
+        ruleId: 'System.LogDropOff',
+        dedup: sourceId,
+        status: 'open',
+        raisedAt: START,
+        firstEventMs: START - 60 * MIN,
+        context: { n: 1 },
+      });
       // System alarms reach every enabled destination at or below their severity, whatever its rule filter.
       expect((await store.listDeliveries({ alertId: first.alert.id })).map((d) => [d.destinationId, d.notice])).toEqual([[log.id, 'raised']]);
       clock.advance(MIN);

@@ -1,4 +1,4 @@
-import type { Severity } from '../detect/rule.js';
+import type { Severity } from '../domain/severity.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertRecord } from './alert-store.js';
 import type { DayCoverage } from './store.js';

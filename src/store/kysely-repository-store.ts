@@ -1,53 +1,22 @@
 import { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
-import type {
-  AlertFilter,
-  AlertQuery,
-  AlertRecord,
-  DeliveryAttemptRecord,
-  DeliveryQuery,
-  DeliveryRecord,
-  DestinationPatch,
-  DestinationRecord,
-  NewDestination,
-  RuleErrorQuery,
-  RuleErrorRecord,
-} from './alert-store.js';
+import type { AlertFilter, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
+import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { AlertRepository } from './alert-repository.js';
 import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
-import type {
-  ApiTokenRecord,
-  NewApiToken,
-  NewSession,
-  NewUser,
-  SessionPolicy,
-  SessionRecord,
-  TakenAuthorization,
-  UserRecord,
-} from './auth-store.js';
-import type { PendingAuthorization } from '../zoom/authorization-code-flow.js';
-import type { DestinationSecret } from '../alert/destination.js';
+import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, TakenAuthorization, UserRecord } from './auth-store.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
+import type { DestinationSecret } from '../domain/destination-settings.js';
 import { CoverageReader } from './coverage-reader.js';
 import { EventReader } from './event-reader.js';
 import { SecretBox } from './secret-box.js';
 import { SourceRepository } from './source-repository.js';
 import { HealthRepository } from './health-repository.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
-import type {
-  ClassificationFailure,
-  DayCoverage,
-  EventQuery,
-  FailureQuery,
-  NewSource,
-  SourceCredentials,
-  SourcePatch,
-  SourceRecord,
-  StoredEvent,
-  StreamState,
-} from './store.js';
+import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
 import type { StoreTables } from './store-tables.js';
 
 /**

@@ -99,7 +99,14 @@ export class LeaseRepository {
   async #prune(now: number): Promise<void> {
     if (now - this.#lastPrune < 3_600_000) return;
     this.#lastPrune = now;
-    await this.db.deleteFrom('request_budget').where('created_at', '<', now - BUDGET_WINDOW_RETENTION_MS).where('window_key', 'like', 's:%').execute();
-    await this.db.deleteFrom('request_budget').where('created_at', '<', now - 7 * BUDGET_WINDOW_RETENTION_MS).execute();
+    await this.db
+      .deleteFrom('request_budget')
+      .where('created_at', '<', now - BUDGET_WINDOW_RETENTION_MS)
+      .where('window_key', 'like', 's:%')
+      .execute();
+    await this.db
+      .deleteFrom('request_budget')
+      .where('created_at', '<', now - 7 * BUDGET_WINDOW_RETENTION_MS)
+      .execute();
   }
 }

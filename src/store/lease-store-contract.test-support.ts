@@ -73,8 +73,17 @@ export function describeLeaseStoreContract(name: string, openStore: (options: St
       await store.commitPage(page('a'));
       await store.commitPage(page('b'));
       const match = (rowId: string, dedup: string) => ({
-        ruleId: 'Zoom.Test', rowId, sourceId, logType: 'Zoom.Activity' as const, eventTimeMs: START, title: rowId, dedup,
-        severity: 'LOW' as const, context: {}, dedupPeriodMs: 3_600_000, threshold: 1,
+        ruleId: 'Zoom.Test',
+        rowId,
+        sourceId,
+        logType: 'Zoom.Activity' as const,
+        eventTimeMs: START,
+        title: rowId,
+        dedup,
+        severity: 'LOW' as const,
+        context: {},
+        dedupPeriodMs: 3_600_000,
+        threshold: 1,
       });
       await store.commitDetection({ rowIds: ['a', 'b'], matches: [match('a', 'x'), match('b', 'y')], errors: [] });
       const first = await store.claimDueDeliveries('i1', START, 1, 60_000);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../alert/alert-grouping.js';
-import { destinationWants } from '../alert/destination-filter.js';
-import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult } from './alert-store.js';
+import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../domain/alert-grouping.js';
+import { destinationWants } from '../domain/destination-filter.js';
+import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
+import type { DeliveryAttemptInput } from './destination-store.js';
 import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
 import { withRetry } from './postgres-transaction.js';
 import { UnknownAlertError } from './store-errors.js';
@@ -162,7 +163,11 @@ async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): 
         })
         .execute();
     }
-    await trx.insertInto('alert_events').values({ alert_id: alertId, row_id: match.rowId }).onConflict((oc) => oc.doNothing()).execute();
+    await trx
+      .insertInto('alert_events')
+      .values({ alert_id: alertId, row_id: match.rowId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     if (raisedNow) {
       const alert = toAlertRecord(await trx.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirstOrThrow());
       destinations ??= (await trx.selectFrom('destinations').selectAll().where('enabled', '=', 1).orderBy('created_at').orderBy('id').execute()).map(toDestinationRecord);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { destinationWants } from '../alert/destination-filter.js';
+import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord } from './alert-store.js';
 import { toAlertRecord, toDestinationRecord } from './alert-rows.js';
 import type { SystemAlertInput } from './health-store.js';
@@ -30,9 +30,24 @@ export class PostgresHealthWriter {
         await trx
           .insertInto('alerts')
           .values({
-            id, type: 'system', rule_id: input.ruleId, dedup: input.dedup, title: input.title, severity: input.severity,
-            first_event_ms: input.firstEventMs ?? now, last_event_ms: now, event_count: 1, dedup_period_ms: 0, threshold: 1, raised_at: now,
-            status: 'open', status_changed_at: null, status_note: null, context_json: context, created_at: now, updated_at: now,
+            id,
+            type: 'system',
+            rule_id: input.ruleId,
+            dedup: input.dedup,
+            title: input.title,
+            severity: input.severity,
+            first_event_ms: input.firstEventMs ?? now,
+            last_event_ms: now,
+            event_count: 1,
+            dedup_period_ms: 0,
+            threshold: 1,
+            raised_at: now,
+            status: 'open',
+            status_changed_at: null,
+            status_note: null,
+            context_json: context,
+            created_at: now,
+            updated_at: now,
           })
           .execute();
         const alert = await getAlert(trx, id);
@@ -85,8 +100,18 @@ async function insertDelivery(trx: Trx, alertId: string, destinationId: string, 
   await trx
     .insertInto('deliveries')
     .values({
-      id: randomUUID(), alert_id: alertId, destination_id: destinationId, notice, state: 'pending', attempts: 0, next_attempt_at: now,
-      last_status: null, last_error: null, created_at: now, updated_at: now, delivered_at: null,
+      id: randomUUID(),
+      alert_id: alertId,
+      destination_id: destinationId,
+      notice,
+      state: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      last_status: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      delivered_at: null,
     })
     .onConflict((oc) => oc.columns(['alert_id', 'destination_id', 'notice']).doNothing())
     .execute();

@@ -226,7 +226,10 @@ async function applyStreamUpdate(trx: Trx, sourceId: string, logType: LogType, u
 
 /** Day updates in day order (one lock order for concurrent commits); a later update of the same day still applies after an earlier one. */
 function sortedDays(days: readonly DayUpdate[]): DayUpdate[] {
-  return days.map((d, i) => ({ d, i })).sort((a, b) => compare(a.d.day, b.d.day) || a.i - b.i).map(({ d }) => d);
+  return days
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => compare(a.d.day, b.d.day) || a.i - b.i)
+    .map(({ d }) => d);
 }
 
 /** One fixed order (UTF-16 code units) for every process, so concurrent transactions take row locks in the same order. */

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
 import type { RuleMatchRow } from './alert-store.js';
 import { MIGRATIONS, staticMigrationProvider } from './migrations/migration-list.js';
+import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import { openPostgresStore } from './postgres-store.js';
 import { DatabaseConnectionError, redactDatabaseUrl } from './postgres-url.js';
 import { sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
@@ -59,9 +60,46 @@ forEachStoreTarget((target) => {
       const applied = await adminQuery(`SELECT name FROM "${schema}".kysely_migration ORDER BY name`);
       expect(applied.rows.map((r: { name: string }) => r.name)).toEqual(Object.keys(MIGRATIONS));
       const tables = await tablesOf(schema);
-      for (const t of ['alert_events', 'alerts', 'api_tokens', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts', 'destinations',
-        'detection_pending', 'event_indicators', 'events', 'meta', 'oauth_states', 'rule_errors', 'rule_settings', 'sessions', 'setup_tokens', 'sources', 'streams', 'users']) {
+      for (const t of [
+        'alert_events',
+        'alerts',
+        'api_tokens',
+        'classification_failures',
+        'day_coverage',
+        'deliveries',
+        'delivery_attempts',
+        'destinations',
+        'detection_pending',
+        'event_indicators',
+        'events',
+        'meta',
+        'oauth_states',
+        'rule_errors',
+        'rule_settings',
+        'sessions',
+        'setup_tokens',
+        'sources',
+        'streams',
+        'users',
+      ]) {
         expect(tables).toContain(t);
+      }
+    });
+
+    it("introspects only its own schema: another schema's tables (which may be dropped at any moment) are never read", async () => {
+      await (await open()).close();
+      const other = newTestSchema();
+      await adminQuery(`CREATE SCHEMA "${other}"; CREATE TABLE "${other}".kysely_migration (name text); CREATE TABLE "${other}".elsewhere (x int)`);
+      try {
+        const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
+        const kysely = new Kysely<unknown>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+        const tables = await kysely.introspection.getTables({ withInternalKyselyTables: true });
+        await kysely.destroy();
+        expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([schema]));
+        expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['kysely_migration', 'events', 'sources']));
+        expect(tables.find((t) => t.name === 'events')?.columns.length).toBeGreaterThan(3);
+      } finally {
+        await dropSchema(other);
       }
     });
 
@@ -200,11 +238,7 @@ forEachStoreTarget((target) => {
         threshold: 1,
       });
       const commitOn = (store: Store, slice: EventRow[]) => store.commitDetection({ rowIds: slice.map((e) => e.rowId), matches: slice.map(match), errors: [] });
-      const results = await Promise.all([
-        commitOn(a, events.slice(0, 140)),
-        commitOn(b, events.slice(60, 200)),
-        commitOn(b, events.slice(0, 200).reverse()),
-      ]);
+      const results = await Promise.all([commitOn(a, events.slice(0, 140)), commitOn(b, events.slice(60, 200)), commitOn(b, events.slice(0, 200).reverse())]);
       expect(results.reduce((n, r) => n + r.claimed, 0)).toBe(200);
       expect(results.reduce((n, r) => n + r.matched, 0)).toBe(200);
       expect(await a.countPendingDetection()).toBe(0);

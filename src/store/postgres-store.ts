@@ -1,14 +1,10 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
+import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import pg from 'pg';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
-import type {
-  AlertRecord,
-  AlertStatus,
-  DeliveryAttemptInput,
-  DetectionCommit,
-  DetectionCommitResult,
-} from './alert-store.js';
+import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
+import type { DeliveryAttemptInput } from './destination-store.js';
 import { KyselyRepositoryStore } from './kysely-repository-store.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import type { SystemAlertInput } from './health-store.js';
@@ -31,10 +27,15 @@ export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database` (or `postgresql://`). */
   url: string;
   clock: Clock;
-  /** Where `ZOOMTRAIL_SECRET_KEY` / `ZOOMTRAIL_SECRET_KEY_FILE` are read; default `process.env`. */
-  env?: NodeJS.ProcessEnv;
-  /** A file holding the key (64 hex characters or base64 of 32 bytes); default `ZOOMTRAIL_SECRET_KEY_FILE`. The variable wins when both are set. */
+  /** The secret key as configured (ZOOMTRAIL_SECRET_KEY); it wins over `secretKeyFile`. */
+  secretKey?: string;
+  /** A file holding the key (64 hex characters or base64 of 32 bytes), as configured (ZOOMTRAIL_SECRET_KEY_FILE). */
   secretKeyFile?: string;
+  /**
+   * Tests and benchmarks: the settings above as an environment (`ZOOMTRAIL_SECRET_KEY`,
+   * `ZOOMTRAIL_SECRET_KEY_FILE`, `ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS`) when not given.
+   */
+  env?: NodeJS.ProcessEnv;
   /** Rows per query when streaming events and failures out; default 1000. */
   batchSize?: number;
   /**
@@ -45,8 +46,8 @@ export interface PostgresStoreOptions {
   /** Pool size; default 10. */
   maxConnections?: number;
   /**
-   * PostgreSQL ends a transaction left idle this long (default 15 s, or
-   * `ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS`). Zoomtrail's transactions take
+   * PostgreSQL ends a transaction left idle this long (default 15 s; configured
+   * by `ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS`). Zoomtrail's transactions take
    * milliseconds; one idle for long belongs to a process that was paused or
    * cut off mid-commit, and its row locks would otherwise keep another
    * instance from taking over its lease (the takeover waits for the lease row).
@@ -62,10 +63,10 @@ export interface PostgresStoreOptions {
  * (key missing, malformed, or not the key the secrets were sealed with).
  *
  * @example
- * const store = await openPostgresStore({ url: process.env.DATABASE_URL!, clock: systemClock });
+ * const store = await openPostgresStore({ url: config.databaseUrl, secretKey: config.secretKey, clock: systemClock });
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   const schema = options.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError(`schema must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
   const location = redactDatabaseUrl(options.url) + (schema ? ` (schema ${schema})` : '');
@@ -84,7 +85,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // Nor a checked-out client's (the server ended an idle transaction, or restarted): the query in
   // flight is rejected with the same error, and that is where it is handled.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const kysely = new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<StoreTables>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   try {
     let current: string;
     try {
@@ -95,7 +96,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
     if (!current) throw new DatabaseConnectionError(options.url, new Error('no schema on the search_path exists (current_schema() is null)'));
     await runMigrations(kysely, location, current);
-    const box = serverSecretBox(env, options.secretKeyFile, await hasEncryptedData(kysely));
+    const secretKey = options.secretKey ?? env[SECRET_KEY_ENV];
+    const keyFile = options.secretKeyFile ?? (env[SECRET_KEY_FILE_ENV]?.trim() || undefined);
+    const box = serverSecretBox(secretKey, keyFile, await hasEncryptedData(kysely));
     await verifyKeyCheck(kysely, box);
     return new PostgresStore(kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE);
   } catch (error) {
@@ -105,15 +108,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 }
 
 /** The key from ZOOMTRAIL_SECRET_KEY (resolveSecretKey's rules), else from the key file; required: there is no data directory to create one in. */
-function serverSecretBox(env: NodeJS.ProcessEnv, keyFileOption: string | undefined, encrypted: boolean): SecretBox {
-  const fromEnv = env[SECRET_KEY_ENV];
-  if (fromEnv !== undefined && fromEnv.trim() !== '') {
-    const { key, origin } = resolveSecretKey({ env, dataDir: null, hasEncryptedData: encrypted });
+function serverSecretBox(secretKey: string | undefined, keyFile: string | undefined, encrypted: boolean): SecretBox {
+  if (secretKey !== undefined && secretKey.trim() !== '') {
+    const { key, origin } = resolveSecretKey({ secretKey, dataDir: null, hasEncryptedData: encrypted });
     const box = new SecretBox(key, origin);
     key.fill(0);
     return box;
   }
-  const keyFile = keyFileOption ?? (env[SECRET_KEY_FILE_ENV]?.trim() || undefined);
   if (keyFile === undefined) throw SecretKeyError.missingServerKey(null);
   const key = readKeyFile(keyFile);
   if (!key) throw SecretKeyError.missingServerKey(keyFile);
@@ -206,5 +207,4 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   async resolveSystemAlert(ruleId: string, dedup: string, note: string): Promise<AlertRecord | undefined> {
     return this.#healthWriter.resolveSystemAlert(ruleId, dedup, note, this.#clock.now());
   }
-
 }

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DataDirError, type KeyOrigin, SECRET_KEY_ENV, SecretKeyError } from './store-errors.js';
+import { DataDirError, type KeyOrigin, SecretKeyError } from './store-errors.js';
 
 const VERSION = 'v1';
 const KEY_BYTES = 32;
@@ -23,7 +23,10 @@ export const KEY_FILE_NAME = 'secret.key';
 export class SecretBox {
   readonly #key: Buffer;
 
-  constructor(key: Buffer, readonly origin: KeyOrigin = { kind: 'ephemeral', keyFile: null }) {
+  constructor(
+    key: Buffer,
+    readonly origin: KeyOrigin = { kind: 'ephemeral', keyFile: null },
+  ) {
     if (key.length !== KEY_BYTES) throw new RangeError(`SecretBox needs a ${KEY_BYTES}-byte key`);
     this.#key = Buffer.from(key);
   }
@@ -71,7 +74,8 @@ export function parseSecretKey(text: string): Buffer | undefined {
 }
 
 export interface ResolveSecretKeyOptions {
-  env: NodeJS.ProcessEnv;
+  /** The text of ZOOMTRAIL_SECRET_KEY, as configured; undefined or blank = not set. */
+  secretKey: string | undefined;
   /** The data directory holding the key file; null for an in-memory store (no key file: the key is ephemeral). */
   dataDir: string | null;
   /** Whether the database already holds encrypted values (then a missing key file is an error, not a first run). */
@@ -96,7 +100,7 @@ export interface ResolvedSecretKey {
  */
 export function resolveSecretKey(options: ResolveSecretKeyOptions): ResolvedSecretKey {
   const keyFile = options.dataDir === null ? null : join(options.dataDir, KEY_FILE_NAME);
-  const fromEnv = options.env[SECRET_KEY_ENV];
+  const fromEnv = options.secretKey;
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
     const key = parseSecretKey(fromEnv);
     if (!key) throw SecretKeyError.malformedEnvKey(keyFile);

@@ -30,8 +30,7 @@ export class SourceRepository {
         id,
         ...settingsColumns(input),
         client_secret_sealed: this.box.seal(input.credentials.clientSecret, secretContext(id, 'client_secret')),
-        refresh_token_sealed:
-          input.credentials.refreshToken === undefined ? null : this.box.seal(input.credentials.refreshToken, secretContext(id, 'refresh_token')),
+        refresh_token_sealed: input.credentials.refreshToken === undefined ? null : this.box.seal(input.credentials.refreshToken, secretContext(id, 'refresh_token')),
         created_at: now,
         updated_at: now,
       } as Insertable<SourcesTable>)
@@ -62,11 +61,7 @@ export class SourceRepository {
   }
 
   async getCredentials(id: string): Promise<SourceCredentials> {
-    const row = await this.db
-      .selectFrom('sources')
-      .select(['client_secret_sealed', 'refresh_token_sealed'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('sources').select(['client_secret_sealed', 'refresh_token_sealed']).where('id', '=', id).executeTakeFirst();
     if (!row) throw new UnknownSourceError(id);
     const credentials: SourceCredentials = { clientSecret: this.box.open(row.client_secret_sealed, secretContext(id, 'client_secret')) };
     if (row.refresh_token_sealed !== null) {

@@ -1,21 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Selectable } from 'kysely';
-import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../alert/alert-grouping.js';
-import { destinationWants } from '../alert/destination-filter.js';
-import type { AlertRecord, AlertStatus, DeliveryAttemptInput, DetectionCommit, DetectionCommitResult } from './alert-store.js';
+import { sql } from 'kysely';
+import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../domain/alert-grouping.js';
+import { destinationWants } from '../domain/destination-filter.js';
+import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
+import type { DeliveryAttemptInput } from './destination-store.js';
 import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
 import { UnknownAlertError } from './store-errors.js';
-import type { AlertsTable, DestinationsTable } from './store-tables.js';
+import { BOUND, prepareQuery, requiredRow, sqliteQueries } from './sqlite-statements.js';
 
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
-type AlertRow = Selectable<AlertsTable>;
 
-/** The group a match joins: one rule, one dedup string, not resolved, spanning less than a period with the match. */
-const FIND_GROUP = `SELECT * FROM alerts
-  WHERE type = 'rule' AND rule_id = ? AND dedup = ? AND status != 'resolved' AND first_event_ms > ? AND last_event_ms < ?
-  ORDER BY ${JOINED_GROUP_ORDER_BY.map(({ column, direction }) => `${column} ${direction.toUpperCase()}`).join(', ')} LIMIT 1`;
+/** The group a match joins: one rule, one dedup string, not resolved, spanning less than a period with the match. Bound: rule id, dedup, after, before. */
+function findGroupQuery() {
+  let query = sqliteQueries
+    .selectFrom('alerts')
+    .selectAll()
+    .where('type', '=', sql.lit('rule'))
+    .where('rule_id', '=', BOUND)
+    .where('dedup', '=', BOUND)
+    .where('status', '!=', sql.lit('resolved'))
+    .where('first_event_ms', '>', BOUND)
+    .where('last_event_ms', '<', BOUND);
+  for (const { column, direction } of JOINED_GROUP_ORDER_BY) query = query.orderBy(column, direction);
+  return query.limit(sql.lit(1));
+}
 
 const INSERT_ALERT = `INSERT INTO alerts (id, type, rule_id, dedup, title, severity, first_event_ms, last_event_ms, event_count,
     dedup_period_ms, threshold, raised_at, status, status_changed_at, status_note, context_json, created_at, updated_at)
@@ -43,18 +53,21 @@ export class SqliteAlertWriter {
     const prep = (sql: string): Statement => db.prepare(sql);
     const s = {
       deletePending: prep('DELETE FROM detection_pending WHERE row_id = ?'),
-      findGroup: prep(FIND_GROUP),
+      findGroup: prepareQuery(db, findGroupQuery()),
       insertAlert: prep(INSERT_ALERT),
       updateGroup: prep(UPDATE_GROUP),
-      getAlert: prep('SELECT * FROM alerts WHERE id = ?'),
+      getAlert: prepareQuery(db, sqliteQueries.selectFrom('alerts').selectAll().where('id', '=', BOUND)),
       insertAlertEvent: prep('INSERT INTO alert_events (alert_id, row_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       insertRuleError: prep(`INSERT INTO rule_errors (rule_id, row_id, function_name, source_id, log_type, message, at)
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-      destinations: prep('SELECT * FROM destinations WHERE enabled = 1 ORDER BY created_at, id'),
+      destinations: prepareQuery(db, sqliteQueries.selectFrom('destinations').selectAll().where('enabled', '=', sql.lit(1)).orderBy('created_at').orderBy('id')),
       insertDelivery: prep(INSERT_DELIVERY),
       setStatus: prep(`UPDATE alerts SET status = ?, status_changed_at = ?, status_note = ?, updated_at = ? WHERE id = ?`),
-      raisedDestinations: prep(`SELECT DISTINCT destination_id FROM deliveries WHERE alert_id = ? AND notice = 'raised'`),
-      getDelivery: prep('SELECT attempts FROM deliveries WHERE id = ?'),
+      raisedDestinations: prepareQuery(
+        db,
+        sqliteQueries.selectFrom('deliveries').select('destination_id').distinct().where('alert_id', '=', BOUND).where('notice', '=', sql.lit('raised')),
+      ),
+      getDelivery: prepareQuery(db, sqliteQueries.selectFrom('deliveries').select('attempts').where('id', '=', BOUND)),
       insertAttempt: prep(`INSERT INTO delivery_attempts (delivery_id, attempt, at, ok, status, message, duration_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       updateDelivery: prep(`UPDATE deliveries SET state = @state, attempts = @attempts, next_attempt_at = @nextAttemptAt,
@@ -65,7 +78,7 @@ export class SqliteAlertWriter {
     };
 
     const enqueueRaised = (alert: AlertRecord, now: number) => {
-      for (const row of s.destinations.all() as Selectable<DestinationsTable>[]) {
+      for (const row of s.destinations.all()) {
         const destination = toDestinationRecord(row);
         if (destinationWants(destination, alert)) s.insertDelivery.run(randomUUID(), alert.id, destination.id, 'raised', now, now, now);
       }
@@ -80,7 +93,7 @@ export class SqliteAlertWriter {
         if (!claimed.has(match.rowId)) continue;
         matched++;
         const { after, before } = acceptingBounds(match.eventTimeMs, match.dedupPeriodMs);
-        const existing = s.findGroup.get(match.ruleId, match.dedup, after, before) as AlertRow | undefined;
+        const existing = s.findGroup.get(match.ruleId, match.dedup, after, before);
         let alertId: string;
         let raisedNow: boolean;
         if (existing) {
@@ -106,7 +119,7 @@ export class SqliteAlertWriter {
         }
         s.insertAlertEvent.run(alertId, match.rowId);
         if (raisedNow) {
-          const alert = toAlertRecord(s.getAlert.get(alertId) as AlertRow);
+          const alert = toAlertRecord(requiredRow(s.getAlert.get(alertId), `alert ${alertId}`));
           enqueueRaised(alert, now);
           raised.push(alert);
         }
@@ -119,21 +132,21 @@ export class SqliteAlertWriter {
     });
 
     this.#setStatus = db.transaction((id: string, status: AlertStatus, note: string | null, now: number): AlertRecord => {
-      const before = s.getAlert.get(id) as AlertRow | undefined;
+      const before = s.getAlert.get(id);
       if (!before) throw new UnknownAlertError(id);
       if (before.status !== status) {
         s.setStatus.run(status, now, note, now, id);
         if (status === 'resolved') {
-          for (const { destination_id } of s.raisedDestinations.all(id) as Array<{ destination_id: string }>) {
+          for (const { destination_id } of s.raisedDestinations.all(id)) {
             s.insertDelivery.run(randomUUID(), id, destination_id, 'resolved', now, now, now);
           }
         }
       }
-      return toAlertRecord(s.getAlert.get(id) as AlertRow);
+      return toAlertRecord(requiredRow(s.getAlert.get(id), `alert ${id}`));
     });
 
     this.#recordAttempt = db.transaction((a: DeliveryAttemptInput) => {
-      const row = s.getDelivery.get(a.deliveryId) as { attempts: number } | undefined;
+      const row = s.getDelivery.get(a.deliveryId);
       if (!row) return;
       const attempt = Number(row.attempts) + 1;
       s.insertAttempt.run(a.deliveryId, attempt, a.at, a.ok ? 1 : 0, a.status, a.message, Math.round(a.durationMs));

@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Selectable } from 'kysely';
-import { destinationWants } from '../alert/destination-filter.js';
+import { sql } from 'kysely';
+import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord } from './alert-store.js';
 import { toAlertRecord, toDestinationRecord } from './alert-rows.js';
 import type { SystemAlertInput } from './health-store.js';
-import type { AlertsTable, DestinationsTable } from './store-tables.js';
+import { BOUND, prepareQuery, requiredRow, sqliteQueries } from './sqlite-statements.js';
 
-type AlertRow = Selectable<AlertsTable>;
-
-const FIND_OPEN = `SELECT * FROM alerts WHERE type = 'system' AND rule_id = ? AND dedup = ? AND status != 'resolved'
-  ORDER BY created_at DESC LIMIT 1`;
+/** The open system alarm of a rule id and dedup. Bound: rule id, dedup. */
+const FIND_OPEN = sqliteQueries
+  .selectFrom('alerts')
+  .selectAll()
+  .where('type', '=', sql.lit('system'))
+  .where('rule_id', '=', BOUND)
+  .where('dedup', '=', BOUND)
+  .where('status', '!=', sql.lit('resolved'))
+  .orderBy('created_at', 'desc')
+  .limit(sql.lit(1));
 
 const INSERT_SYSTEM_ALERT = `INSERT INTO alerts (id, type, rule_id, dedup, title, severity, first_event_ms, last_event_ms, event_count,
     dedup_period_ms, threshold, raised_at, status, status_changed_at, status_note, context_json, created_at, updated_at)
@@ -34,27 +40,30 @@ export class SqliteHealthWriter {
 
   constructor(db: BetterSqlite3.Database) {
     const s = {
-      findOpen: db.prepare(FIND_OPEN),
+      findOpen: prepareQuery(db, FIND_OPEN),
       insert: db.prepare(INSERT_SYSTEM_ALERT),
       refresh: db.prepare('UPDATE alerts SET title = ?, context_json = ?, last_event_ms = ?, updated_at = ? WHERE id = ?'),
-      get: db.prepare('SELECT * FROM alerts WHERE id = ?'),
-      destinations: db.prepare('SELECT * FROM destinations WHERE enabled = 1 ORDER BY created_at, id'),
+      get: prepareQuery(db, sqliteQueries.selectFrom('alerts').selectAll().where('id', '=', BOUND)),
+      destinations: prepareQuery(db, sqliteQueries.selectFrom('destinations').selectAll().where('enabled', '=', sql.lit(1)).orderBy('created_at').orderBy('id')),
       insertDelivery: db.prepare(INSERT_DELIVERY),
       resolve: db.prepare(`UPDATE alerts SET status = 'resolved', status_changed_at = ?, status_note = ?, updated_at = ? WHERE id = ?`),
-      raisedDestinations: db.prepare(`SELECT DISTINCT destination_id FROM deliveries WHERE alert_id = ? AND notice = 'raised'`),
+      raisedDestinations: prepareQuery(
+        db,
+        sqliteQueries.selectFrom('deliveries').select('destination_id').distinct().where('alert_id', '=', BOUND).where('notice', '=', sql.lit('raised')),
+      ),
     };
 
     this.#raise = db.transaction((input: SystemAlertInput, now: number) => {
-      const open = s.findOpen.get(input.ruleId, input.dedup) as AlertRow | undefined;
+      const open = s.findOpen.get(input.ruleId, input.dedup);
       const context = JSON.stringify(input.context);
       if (open) {
         s.refresh.run(input.title, context, now, now, open.id);
-        return { alert: toAlertRecord(s.get.get(open.id) as AlertRow), raised: false };
+        return { alert: toAlertRecord(requiredRow(s.get.get(open.id), `alert ${open.id}`)), raised: false };
       }
       const id = randomUUID();
       s.insert.run({ id, ruleId: input.ruleId, dedup: input.dedup, title: input.title, severity: input.severity, firstEventMs: input.firstEventMs ?? now, context, now });
-      const alert = toAlertRecord(s.get.get(id) as AlertRow);
-      for (const row of s.destinations.all() as Selectable<DestinationsTable>[]) {
+      const alert = toAlertRecord(requiredRow(s.get.get(id), `alert ${id}`));
+      for (const row of s.destinations.all()) {
         const destination = toDestinationRecord(row);
         if (destinationWants(destination, alert)) s.insertDelivery.run(randomUUID(), id, destination.id, 'raised', now, now, now);
       }
@@ -62,13 +71,13 @@ export class SqliteHealthWriter {
     });
 
     this.#resolve = db.transaction((ruleId: string, dedup: string, note: string, now: number) => {
-      const open = s.findOpen.get(ruleId, dedup) as AlertRow | undefined;
+      const open = s.findOpen.get(ruleId, dedup);
       if (!open) return undefined;
       s.resolve.run(now, note, now, open.id);
-      for (const { destination_id } of s.raisedDestinations.all(open.id) as Array<{ destination_id: string }>) {
+      for (const { destination_id } of s.raisedDestinations.all(open.id)) {
         s.insertDelivery.run(randomUUID(), open.id, destination_id, 'resolved', now, now, now);
       }
-      return toAlertRecord(s.get.get(open.id) as AlertRow);
+      return toAlertRecord(requiredRow(s.get.get(open.id), `alert ${open.id}`));
     });
   }
 

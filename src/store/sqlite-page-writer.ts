@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { LogType } from '../zoom/report-records.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
+import { BOUND, prepareQuery, prepareRaw, sqliteQueries, type QueryRow, type RowStatement } from './sqlite-statements.js';
 
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -25,6 +26,9 @@ const ADD_DAY_RECORDS = `INSERT INTO day_coverage (source_id, log_type, day, rec
       + CASE WHEN day_coverage.state = 'complete' THEN excluded.records ELSE 0 END,
     updated_at = excluded.updated_at
   RETURNING state`;
+
+/** The lease a fenced write must still hold. Bound: source id. */
+const LEASE_OF = sqliteQueries.selectFrom('source_leases').select(['owner', 'token']).where('source_id', '=', BOUND);
 
 /** A DayUpdate: each field changes only when its `set_` flag is 1. */
 const APPLY_DAY = `INSERT INTO day_coverage
@@ -63,12 +67,12 @@ const UPSERT_STREAM = `INSERT INTO streams (source_id, log_type, ${STREAM_FIELDS
  */
 export class SqlitePageWriter {
   readonly #sourceExists: Statement;
-  readonly #leaseOf: Statement;
+  readonly #leaseOf: RowStatement<QueryRow<typeof LEASE_OF>>;
   readonly #insertEvent: Statement;
   readonly #insertIndicator: Statement;
   readonly #queueForDetection: Statement;
   readonly #insertFailure: Statement;
-  readonly #addDayRecords: Statement;
+  readonly #addDayRecords: RowStatement<{ state: string }>;
   readonly #applyDay: Statement;
   readonly #upsertStream: Statement;
   readonly #commitPage: (commit: PageCommit, now: number) => PageCommitResult;
@@ -76,12 +80,12 @@ export class SqlitePageWriter {
 
   constructor(db: Database) {
     this.#sourceExists = db.prepare('SELECT 1 FROM sources WHERE id = ?').pluck();
-    this.#leaseOf = db.prepare('SELECT owner, token FROM source_leases WHERE source_id = ?');
+    this.#leaseOf = prepareQuery(db, LEASE_OF);
     this.#insertEvent = db.prepare(INSERT_EVENT);
     this.#insertIndicator = db.prepare(INSERT_INDICATOR);
     this.#queueForDetection = db.prepare(QUEUE_FOR_DETECTION);
     this.#insertFailure = db.prepare(INSERT_FAILURE);
-    this.#addDayRecords = db.prepare(ADD_DAY_RECORDS).pluck();
+    this.#addDayRecords = prepareRaw<{ state: string }>(db, ADD_DAY_RECORDS);
     this.#applyDay = db.prepare(APPLY_DAY);
     this.#upsertStream = db.prepare(UPSERT_STREAM);
     this.#commitPage = db.transaction((commit: PageCommit, now: number) => this.#commitPageNow(commit, now));
@@ -125,9 +129,7 @@ export class SqlitePageWriter {
 
     let insertedFailures = 0;
     for (const failure of commit.failures) {
-      const { changes } = this.#insertFailure.run(
-        failure.rowId, sourceId, logType, failure.day, failure.raw, failure.reason, failure.field, failure.failedAt,
-      );
+      const { changes } = this.#insertFailure.run(failure.rowId, sourceId, logType, failure.day, failure.raw, failure.reason, failure.field, failure.failedAt);
       if (changes === 0) continue;
       insertedFailures++;
       insertedPerDay.set(failure.day, (insertedPerDay.get(failure.day) ?? 0) + 1);
@@ -135,7 +137,7 @@ export class SqlitePageWriter {
 
     const gainedAfterComplete = new Map<string, number>();
     for (const [day, inserted] of insertedPerDay) {
-      const stateBefore = this.#addDayRecords.get(sourceId, logType, day, inserted, now);
+      const stateBefore = this.#addDayRecords.get(sourceId, logType, day, inserted, now)?.state;
       if (stateBefore === 'complete') gainedAfterComplete.set(day, inserted);
     }
     for (const day of commit.days) this.#applyDayUpdate(sourceId, logType, day, now);
@@ -147,7 +149,7 @@ export class SqlitePageWriter {
   /** Inside the transaction: the lease must still be the one the writer holds. */
   #checkFence(sourceId: string, fence: Fence | undefined): void {
     if (!fence) return;
-    const lease = this.#leaseOf.get(sourceId) as { owner: string; token: number | string } | undefined;
+    const lease = this.#leaseOf.get(sourceId);
     if (!lease || lease.owner !== fence.owner || Number(lease.token) !== fence.token) throw new LeaseLostError(sourceId, fence.token);
   }
 

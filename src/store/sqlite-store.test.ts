@@ -11,7 +11,11 @@ import { KEY_FILE_NAME } from './secret-box.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 import { describeAlertStoreContract } from './alert-store-contract.test-support.js';
 import { describeAuthStoreContract } from './auth-store-contract.test-support.js';
-import { describeStoreContract, sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
+import { describeDestinationStoreContract } from './destination-store-contract.test-support.js';
+import { describeCoverageStoreContract } from './coverage-store-contract.test-support.js';
+import { describeEventStoreContract } from './event-store-contract.test-support.js';
+import { describeSourceStoreContract } from './source-store-contract.test-support.js';
+import { sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN, type StoreContractOptions } from './store-contract.test-support.js';
 import { DataDirError, SecretKeyError, StoreSchemaError } from './store-errors.js';
 
 const tempDirs: string[] = [];
@@ -36,10 +40,14 @@ describeAuthStoreContract('SQLite (in memory)', async ({ clock }) => {
   return { store, cleanup: () => store.close() };
 });
 
-describeStoreContract('SQLite (in memory)', async ({ clock, batchSize }) => {
+async function openInMemory({ clock, batchSize }: StoreContractOptions) {
   const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {}, batchSize });
   return { store, cleanup: () => store.close() };
-});
+}
+describeSourceStoreContract('SQLite (in memory)', openInMemory);
+describeEventStoreContract('SQLite (in memory)', openInMemory);
+describeCoverageStoreContract('SQLite (in memory)', openInMemory);
+describeDestinationStoreContract('SQLite (in memory)', openInMemory);
 
 describe('SQLite store', () => {
   let clock: ManualClock;
@@ -144,9 +152,30 @@ describe('SQLite store', () => {
       expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(Object.keys(MIGRATIONS));
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' ORDER BY name").pluck().all();
       expect(tables).toEqual([
-        'alert_events', 'alerts', 'api_tokens', 'budget_holds', 'classification_failures', 'day_coverage', 'deliveries', 'delivery_attempts',
-        'destinations', 'detection_pending', 'event_indicators', 'events', 'heartbeats', 'meta', 'oauth_states', 'request_budget', 'rule_errors',
-        'rule_settings', 'sessions', 'setup_tokens', 'source_leases', 'sources', 'streams', 'users',
+        'alert_events',
+        'alerts',
+        'api_tokens',
+        'budget_holds',
+        'classification_failures',
+        'day_coverage',
+        'deliveries',
+        'delivery_attempts',
+        'destinations',
+        'detection_pending',
+        'event_indicators',
+        'events',
+        'heartbeats',
+        'meta',
+        'oauth_states',
+        'request_budget',
+        'rule_errors',
+        'rule_settings',
+        'sessions',
+        'setup_tokens',
+        'source_leases',
+        'sources',
+        'streams',
+        'users',
       ]);
     } finally {
       db.close();

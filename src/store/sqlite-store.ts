@@ -2,18 +2,14 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
-import type {
-  AlertRecord,
-  AlertStatus,
-  DeliveryAttemptInput,
-  DetectionCommit,
-  DetectionCommitResult,
-} from './alert-store.js';
+import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
+import type { DeliveryAttemptInput } from './destination-store.js';
 import { KyselyRepositoryStore } from './kysely-repository-store.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import { resolveSecretKey, SecretBox } from './secret-box.js';
+import { SECRET_KEY_ENV } from './store-errors.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteAlertWriter } from './sqlite-alert-writer.js';
 import { SqlitePageWriter } from './sqlite-page-writer.js';
@@ -30,7 +26,9 @@ export interface SqliteStoreOptions {
   /** Directory for the database and the key file; created if missing. Ignored when `memory`. */
   dataDir: string;
   clock: Clock;
-  /** Where `ZOOMTRAIL_SECRET_KEY` is read; default `process.env`. */
+  /** The secret key as configured (ZOOMTRAIL_SECRET_KEY); unset: the key file in `dataDir`. */
+  secretKey?: string;
+  /** Tests and benchmarks: the key as an environment (`{ ZOOMTRAIL_SECRET_KEY }`) when `secretKey` is not given. */
   env?: NodeJS.ProcessEnv;
   /** Database file name inside `dataDir`; default `zoomtrail.db`. */
   fileName?: string;
@@ -71,7 +69,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       throw error;
     }
     const { key, origin } = resolveSecretKey({
-      env: options.env ?? process.env,
+      secretKey: options.secretKey ?? options.env?.[SECRET_KEY_ENV],
       dataDir: memory ? null : options.dataDir,
       hasEncryptedData: await hasEncryptedData(kysely),
     });
@@ -155,5 +153,4 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   async resolveSystemAlert(ruleId: string, dedup: string, note: string): Promise<AlertRecord | undefined> {
     return this.#healthWriter.resolveSystemAlert(ruleId, dedup, note, this.#clock.now());
   }
-
 }

@@ -1,14 +1,21 @@
 import { describeAlertStoreContract } from './alert-store-contract.test-support.js';
 import { describeAuthStoreContract } from './auth-store-contract.test-support.js';
+import { describeCoverageStoreContract } from './coverage-store-contract.test-support.js';
+import { describeDestinationStoreContract } from './destination-store-contract.test-support.js';
+import { describeEventStoreContract } from './event-store-contract.test-support.js';
 import { describeLeaseStoreContract } from './lease-store-contract.test-support.js';
-import { describeStoreContract } from './store-contract.test-support.js';
+import { describeSourceStoreContract } from './source-store-contract.test-support.js';
 import { forEachStoreTarget } from './store-test-targets.test-support.js';
 
-// The whole store contract against every store selected by STORE (default sqlite,postgres):
-// see store-test-targets.test-support.ts for the PostgreSQL URL, the skip and CI=true.
+// The store contract, one suite per concern, against every store selected by STORE (default
+// sqlite,postgres; the HealthStore suite is in health-store-contracts.test.ts): see
+// store-test-targets.test-support.ts for the PostgreSQL URL, the skip and CI=true.
 forEachStoreTarget((target) => {
-  describeStoreContract(target.name, (options) => target.open(options));
+  describeSourceStoreContract(target.name, (options) => target.open(options));
+  describeEventStoreContract(target.name, (options) => target.open(options));
+  describeCoverageStoreContract(target.name, (options) => target.open(options));
   describeAlertStoreContract(target.name, (options) => target.open(options));
+  describeDestinationStoreContract(target.name, (options) => target.open(options));
   describeAuthStoreContract(target.name, (options) => target.open(options));
   describeLeaseStoreContract(target.name, (options) => target.open(options));
 });

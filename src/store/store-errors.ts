@@ -35,7 +35,11 @@ export class DuplicateDestinationError extends ConflictError {
   override readonly name = 'DuplicateDestinationError';
 
   constructor(readonly destination: string) {
-    super('duplicate_destination', `A destination named "${destination}" exists already.`, 'Choose another --name, or remove the existing one with `zoomtrail destination remove`.');
+    super(
+      'duplicate_destination',
+      `A destination named "${destination}" exists already.`,
+      'Choose another --name, or remove the existing one with `zoomtrail destination remove`.',
+    );
   }
 }
 
@@ -74,8 +78,7 @@ export class SecretKeyError extends ActionableError {
   static malformedEnvKey(keyFile: string | null): SecretKeyError {
     return new SecretKeyError(
       `${SECRET_KEY_ENV} is not a valid key: expected 64 hexadecimal characters or the base64 encoding of 32 bytes.`,
-      `Set ${SECRET_KEY_ENV} to 64 hexadecimal characters (e.g. the output of \`openssl rand -hex 32\`)` +
-        (keyFile ? `, or unset it to use the key file ${keyFile}.` : '.'),
+      `Set ${SECRET_KEY_ENV} to 64 hexadecimal characters (e.g. the output of \`openssl rand -hex 32\`)` + (keyFile ? `, or unset it to use the key file ${keyFile}.` : '.'),
     );
   }
 
@@ -102,9 +105,7 @@ export class SecretKeyError extends ActionableError {
   static damagedSecret(origin: KeyOrigin, cause?: unknown): SecretKeyError {
     return new SecretKeyError(
       'A stored secret could not be decrypted: it is damaged or was encrypted with another key.',
-      `Check that ${SECRET_KEY_ENV}` +
-        (origin.keyFile ? ` or the key file ${origin.keyFile}` : '') +
-        ' holds the original key; otherwise set the source credentials again.',
+      `Check that ${SECRET_KEY_ENV}` + (origin.keyFile ? ` or the key file ${origin.keyFile}` : '') + ' holds the original key; otherwise set the source credentials again.',
       cause === undefined ? undefined : { cause },
     );
   }
@@ -121,13 +122,12 @@ export interface KeyOrigin {
 export class DataDirError extends ActionableError {
   override readonly name = 'DataDirError';
 
-  constructor(readonly path: string, reason: string, options?: { cause?: unknown }) {
-    super(
-      'data_dir',
-      `The data directory ${path} cannot be used: ${reason}.`,
-      'Choose a writable directory with --data-dir, or fix the permissions of this one.',
-      options,
-    );
+  constructor(
+    readonly path: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super('data_dir', `The data directory ${path} cannot be used: ${reason}.`, 'Choose a writable directory with --data-dir, or fix the permissions of this one.', options);
   }
 
   /** Builds the error from an OS error (`ENOTDIR`, `EACCES`, ...), naming the reason in words. */
@@ -157,7 +157,10 @@ function osReason(error: unknown): string {
 export class StoreSchemaError extends ActionableError {
   override readonly name = 'StoreSchemaError';
 
-  constructor(readonly location: string, readonly unknownMigrations: string[]) {
+  constructor(
+    readonly location: string,
+    readonly unknownMigrations: string[],
+  ) {
     super(
       'store_schema',
       `The database ${location} was written by a newer version of Zoomtrail (unknown schema migrations: ${unknownMigrations.join(', ')}).`,
@@ -184,7 +187,10 @@ export class DuplicateUserError extends ConflictError {
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
 
-  constructor(readonly sourceId: string, readonly token: number) {
+  constructor(
+    readonly sourceId: string,
+    readonly token: number,
+  ) {
     super(`The lease on source ${sourceId} (token ${token}) was taken by another instance; this write was refused.`);
   }
 }

@@ -72,7 +72,10 @@ async function postgresUnavailable(): Promise<string | undefined> {
 
 function selectedKinds(): StoreKind[] {
   const text = process.env.STORE?.trim() || 'sqlite,postgres';
-  const kinds = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const kinds = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   for (const kind of kinds) if (kind !== 'sqlite' && kind !== 'postgres') throw new Error(`STORE: unknown store ${JSON.stringify(kind)} (sqlite, postgres)`);
   return [...new Set(kinds)] as StoreKind[];
 }

@@ -1,22 +1,27 @@
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertStore } from './alert-store.js';
+import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { HealthStore } from './health-store.js';
 
 /**
- * The narrow interface between Zoomtrail and its database. SQLite implements
- * it now (`sqlite-store.ts`); PostgreSQL implements the same interface next,
- * and the same store test suite runs against both.
+ * The interface between Zoomtrail and its database: one narrow interface per
+ * concern, each with its contract suite run on both stores. A caller that
+ * needs one concern takes that part (`HealthStore`, `LeaseStore`, ...);
+ * `Store` is all of them. SQLite (`sqlite-store.ts`) and PostgreSQL
+ * (`postgres-store.ts`) implement it.
  *
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
-export interface Store extends AlertStore, AuthStore, HealthStore, LeaseStore {
+export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, DestinationStore, AuthStore, HealthStore, LeaseStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   close(): Promise<void>;
+}
 
-  // --- sources -------------------------------------------------------------
+/** The store's part for sources and their streams (source x log type). */
+export interface SourceStore {
   createSource(input: NewSource): Promise<SourceRecord>;
   /** Settings only; credentials change through `setSourceCredentials`. Throws UnknownSourceError. */
   updateSource(id: string, patch: SourcePatch): Promise<SourceRecord>;
@@ -29,11 +34,20 @@ export interface Store extends AlertStore, AuthStore, HealthStore, LeaseStore {
   /** Replaces the credentials given (others kept), encrypted at rest. */
   setSourceCredentials(id: string, credentials: Partial<SourceCredentials>): Promise<void>;
 
-  // --- streams (source x log type) and per-day coverage ----------------------
   /** The stream's state; a default (nothing read yet) when the stream was never touched. */
   getStreamState(sourceId: string, logType: LogType): Promise<StreamState>;
+  /** Records an outcome that carried no data (a failed read, a poll that found nothing). */
+  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days?: DayUpdate[], fence?: Fence): Promise<void>;
+}
+
+/** The store's part for per-day coverage: what is proven read. */
+export interface CoverageStore {
   /** Days with coverage rows in [fromDay, toDay], oldest first. */
   listDayCoverage(sourceId: string, logType: LogType, fromDay: string, toDay: string): Promise<DayCoverage[]>;
+}
+
+/** The store's part for events and classification failures: the page commit and reading back. */
+export interface EventStore {
   /**
    * One page's work, atomically: inserts the events and failures that are not
    * stored yet (by `rowId`; an existing id is left untouched), adds what was
@@ -42,10 +56,7 @@ export interface Store extends AlertStore, AuthStore, HealthStore, LeaseStore {
    * the same transaction. Returns what was new.
    */
   commitPage(commit: PageCommit): Promise<PageCommitResult>;
-  /** Records an outcome that carried no data (a failed read, a poll that found nothing). */
-  updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days?: DayUpdate[], fence?: Fence): Promise<void>;
 
-  // --- reading back ----------------------------------------------------------
   /** Events in event-time order (then row id), streamed in batches. */
   queryEvents(query: EventQuery): AsyncIterable<StoredEvent>;
   /** Counts the events matching the filters (`order` and `after` are ignored). */

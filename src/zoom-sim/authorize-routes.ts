@@ -81,9 +81,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: SimState): 
       const value = params[name];
       if (value !== undefined) hidden[name] = value;
     }
-    return reply
-      .type(HTML_TYPE)
-      .send(renderConsentPage({ clientId: check.app.clientId, accountId: check.app.accountId, scopes: check.app.scopes, hidden }));
+    return reply.type(HTML_TYPE).send(renderConsentPage({ clientId: check.app.clientId, accountId: check.app.accountId, scopes: check.app.scopes, hidden }));
   });
 
   app.post('/oauth/authorize', async (request: FastifyRequest, reply: FastifyReply) => {

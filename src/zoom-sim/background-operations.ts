@@ -22,14 +22,8 @@ import {
 } from './operation-vocabulary.js';
 import { CUSTOM_ROLES } from './population-tables.js';
 import type { SeededRandom } from './seeded-random.js';
-import {
-  ACCOUNT_SECTIONS,
-  GROUP_SETTINGS,
-  USER_SETTINGS_SECTIONS,
-  type SectionDef,
-  type SettingDef,
-} from './settings-tables.js';
-import type { Population, SimUser } from './simulated-population.js';
+import { ACCOUNT_SECTIONS, GROUP_SETTINGS, USER_SETTINGS_SECTIONS, type SectionDef, type SettingDef } from './settings-tables.js';
+import type { Population } from './simulated-population.js';
 import { cumulative, weightedIndex } from './weighted-choice.js';
 
 const ACCOUNT_SECTION_WEIGHTS = cumulative(ACCOUNT_SECTIONS.map((s) => s.weight));
@@ -83,7 +77,7 @@ export function op(operator: string, category_type: string, action: string, oper
 }
 
 function userOperation(rng: SeededRandom, pop: Population, operator: string): OperationDraft {
-  const member = (rng.pick(pop.members) as SimUser).email;
+  const member = rng.pick(pop.members).email;
   const roll = rng.next();
   if (roll < 0.12) {
     return op(
@@ -95,9 +89,7 @@ function userOperation(rng: SeededRandom, pop: Population, operator: string): Op
   }
   if (roll < 0.17) {
     const who = rng.chance(0.5) ? rng.pick(pop.newHires) : member;
-    const detail = rng.chance(0.7)
-      ? `Delete User ${who}  - User Type: ${rng.chance(0.5) ? 'Licensed' : 'Basic'} - Department: ${rng.pick(DEPARTMENTS)}`
-      : `Delete User ${who}`;
+    const detail = rng.chance(0.7) ? `Delete User ${who}  - User Type: ${rng.chance(0.5) ? 'Licensed' : 'Basic'} - Department: ${rng.pick(DEPARTMENTS)}` : `Delete User ${who}`;
     return op(operator, 'User', 'Delete', trailing(rng, detail));
   }
   // Zoom writes (de)activating a user as an Update; the detail names what happened.
@@ -108,12 +100,7 @@ function userOperation(rng: SeededRandom, pop: Population, operator: string): Op
     const to = rng.pick(NON_PRIVILEGED_ROLES);
     let from = rng.pick(['Admin', 'Billing Admin', ...NON_PRIVILEGED_ROLES]);
     if (from === to) from = to === 'Member' ? 'Auditors' : 'Member';
-    return op(
-      operator,
-      'User',
-      rng.chance(0.6) ? 'Update' : 'Batch Update',
-      trailing(rng, `Change Role  - ${member}: from ${from} to ${to}`),
-    );
+    return op(operator, 'User', rng.chance(0.6) ? 'Update' : 'Batch Update', trailing(rng, `Change Role  - ${member}: from ${from} to ${to}`));
   }
   const action = roll < 0.75 ? 'Update' : roll < 0.88 ? 'SCIM API - Update' : 'Batch Update';
   const kind = rng.next();
@@ -159,9 +146,7 @@ function roleOperation(rng: SeededRandom, _pop: Population, operator: string): O
   if (roll < 0.2) return op(operator, 'Role', 'Add', trailing(rng, `Add Role ${role}`));
   if (roll < 0.3) return op(operator, 'Role', 'Delete', trailing(rng, `Delete Role ${role}`));
   const first = `${rng.pick(ROLE_PRIVILEGES)}: ${rng.chance(0.7) ? 'from Off to On' : 'from On to Off'}`;
-  const detail = rng.chance(0.3)
-    ? `Edit Role ${role}  - ${first} - ${rng.pick(ROLE_PRIVILEGES)}: from Off to On`
-    : `Edit Role ${role}  - ${first}`;
+  const detail = rng.chance(0.3) ? `Edit Role ${role}  - ${first} - ${rng.pick(ROLE_PRIVILEGES)}: from Off to On` : `Edit Role ${role}  - ${first}`;
   return op(operator, 'Role', 'Update', trailing(rng, detail));
 }
 
@@ -183,12 +168,7 @@ function roomsOperation(rng: SeededRandom, _pop: Population, operator: string): 
   if (roll < 0.15) return op(operator, 'Zoom Rooms', 'Add', trailing(rng, `Add Room ${room}`));
   if (roll < 0.22) return op(operator, 'Zoom Rooms', 'Delete', trailing(rng, `Delete Room ${room}`));
   const setting = rng.pick(ROOM_SETTINGS);
-  return op(
-    operator,
-    'Zoom Rooms',
-    'Update',
-    trailing(rng, `Edit Room ${room}  - ${setting}: ${rng.chance(0.5) ? 'from Off to On' : 'from On to Off'}`),
-  );
+  return op(operator, 'Zoom Rooms', 'Update', trailing(rng, `Edit Room ${room}  - ${setting}: ${rng.chance(0.5) ? 'from Off to On' : 'from On to Off'}`));
 }
 
 function recordingOperation(rng: SeededRandom, _pop: Population, operator: string): OperationDraft {
@@ -200,29 +180,19 @@ function recordingOperation(rng: SeededRandom, _pop: Population, operator: strin
   if (roll < 0.85) {
     return op(operator, 'Recording', 'Update', trailing(rng, `Recover Cloud Recording ${topic} (${meetingId(rng)})`));
   }
-  return op(
-    operator,
-    'Recording',
-    'Update',
-    trailing(rng, `Update Recording Settings  - Share recordings publicly: ${rng.chance(0.5) ? 'from Off to On' : 'from On to Off'}`),
-  );
+  return op(operator, 'Recording', 'Update', trailing(rng, `Update Recording Settings  - Share recordings publicly: ${rng.chance(0.5) ? 'from Off to On' : 'from On to Off'}`));
 }
 
 function webinarOperation(rng: SeededRandom, pop: Population, operator: string): OperationDraft {
   const roll = rng.next();
   if (roll < 0.4) {
-    return op(operator, 'Webinar', 'Add', trailing(rng, `Add Webinar License Webinar 500 for ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'Webinar', 'Add', trailing(rng, `Add Webinar License Webinar 500 for ${rng.pick(pop.members).email}`));
   }
   if (roll < 0.55) {
-    return op(operator, 'Webinar', 'Delete', trailing(rng, `Delete Webinar License Webinar 500 for ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'Webinar', 'Delete', trailing(rng, `Delete Webinar License Webinar 500 for ${rng.pick(pop.members).email}`));
   }
   const setting = rng.pick(WEBINAR_SETTINGS);
-  return op(
-    operator,
-    'Webinar',
-    'Update',
-    trailing(rng, `Update Webinar Settings  - ${setting}: ${rng.chance(0.5) ? 'from Off to On' : 'from On to Off'}`),
-  );
+  return op(operator, 'Webinar', 'Update', trailing(rng, `Update Webinar Settings  - ${setting}: ${rng.chance(0.5) ? 'from Off to On' : 'from On to Off'}`));
 }
 
 function imOperation(rng: SeededRandom, pop: Population, operator: string): OperationDraft {
@@ -231,15 +201,10 @@ function imOperation(rng: SeededRandom, pop: Population, operator: string): Oper
   if (roll < 0.3) return op(operator, 'IM', 'Add', trailing(rng, `Add IM Group ${group}`));
   if (roll < 0.4) return op(operator, 'IM', 'Delete', trailing(rng, `Delete IM Group ${group}`));
   if (roll < 0.7) {
-    return op(operator, 'IM', 'Update', trailing(rng, `Edit IM Group ${group}  - Add Members: ${(rng.pick(pop.members) as SimUser).email}`));
+    return op(operator, 'IM', 'Update', trailing(rng, `Edit IM Group ${group}  - Add Members: ${rng.pick(pop.members).email}`));
   }
   const setting = rng.pick(IM_SETTINGS);
-  return op(
-    operator,
-    'IM',
-    'Update',
-    trailing(rng, `Update IM Settings  - ${setting}: ${rng.chance(0.5) ? 'from Off to On' : 'from On to Off'}`),
-  );
+  return op(operator, 'IM', 'Update', trailing(rng, `Update IM Settings  - ${setting}: ${rng.chance(0.5) ? 'from Off to On' : 'from On to Off'}`));
 }
 
 function subAccountOperation(rng: SeededRandom, _pop: Population, operator: string): OperationDraft {
@@ -271,7 +236,6 @@ const CATEGORY_WEIGHTS = cumulative(CATEGORIES.map((c) => c.weight));
 /** One background operation: a category by weight, then who did it, then what. */
 export function backgroundOperation(rng: SeededRandom, pop: Population): OperationDraft {
   const category = CATEGORIES[weightedIndex(rng, CATEGORY_WEIGHTS)]!;
-  const operator =
-    category.membersOperate && rng.chance(0.5) ? (rng.pick(pop.members) as SimUser).email : rng.pick(pop.operators);
+  const operator = category.membersOperate && rng.chance(0.5) ? rng.pick(pop.members).email : rng.pick(pop.operators);
   return category.generate(rng, pop, operator);
 }

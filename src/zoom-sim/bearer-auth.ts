@@ -4,9 +4,7 @@ import type { SimApp } from './sim-app.js';
 import type { SimState } from './sim-state.js';
 import { zoomErrors, type ZoomErrorBody } from './zoom-errors.js';
 
-export type BearerAuth =
-  | { ok: true; app: SimApp; account: SimAccount }
-  | { ok: false; body: ZoomErrorBody };
+export type BearerAuth = { ok: true; app: SimApp; account: SimAccount } | { ok: false; body: ZoomErrorBody };
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;

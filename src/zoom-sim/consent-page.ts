@@ -1,23 +1,11 @@
 /** HTML pages of the authorize endpoint. Everything echoed from the request is escaped. */
 
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function page(title: string, body: string): string {
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>${escapeHtml(title)}</title>`,
-    '</head><body>',
-    body,
-    '</body></html>',
-  ].join('\n');
+  return ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">', `<title>${escapeHtml(title)}</title>`, '</head><body>', body, '</body></html>'].join('\n');
 }
 
 export interface ConsentPageInput {

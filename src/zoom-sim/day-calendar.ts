@@ -41,12 +41,8 @@ export function addDays(day: string, days: number): string {
 export function addMonths(day: string, months: number): string {
   const d = new Date(requireDay(day));
   const firstOfTarget = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
-  const lastDayOfTarget = new Date(
-    Date.UTC(firstOfTarget.getUTCFullYear(), firstOfTarget.getUTCMonth() + 1, 0),
-  ).getUTCDate();
-  return formatDay(
-    Date.UTC(firstOfTarget.getUTCFullYear(), firstOfTarget.getUTCMonth(), Math.min(d.getUTCDate(), lastDayOfTarget)),
-  );
+  const lastDayOfTarget = new Date(Date.UTC(firstOfTarget.getUTCFullYear(), firstOfTarget.getUTCMonth() + 1, 0)).getUTCDate();
+  return formatDay(Date.UTC(firstOfTarget.getUTCFullYear(), firstOfTarget.getUTCMonth(), Math.min(d.getUTCDate(), lastDayOfTarget)));
 }
 
 export class DayCalendar {

@@ -1,15 +1,17 @@
 import { systemClock, utcDay, type Clock } from '../shared/clock.js';
 import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
 import { addDays } from './day-calendar.js';
+import { DEMO_REDIRECT_URIS } from './demo-redirect-uris.js';
 import { generateDay } from './record-generator.js';
 import { SeededRandom } from './seeded-random.js';
 import { ZoomSimulator } from './zoom-simulator.js';
+
+export { DEMO_REDIRECT_URIS };
 
 /** Simulator-only credentials, safe to print: they open nothing but a local simulator. */
 export const DEMO_ACCOUNT_ID = 'demo-account';
 export const DEMO_S2S = { clientId: 'demo-s2s-client-id', clientSecret: 'demo-s2s-client-secret' } as const;
 export const DEMO_OAUTH_APP = { clientId: 'demo-oauth-client-id', clientSecret: 'demo-oauth-client-secret' } as const;
-export const DEMO_REDIRECT_URIS: readonly string[] = ['http://localhost:8080/oauth/callback', 'http://127.0.0.1:8080/oauth/callback'];
 
 /** Zoomtrail's OAuth Redirect URL at a public URL (as the console shows it). */
 const CALLBACK_PATH = '/oauth/callback';

@@ -17,13 +17,7 @@ export interface EdgeFaultRequest {
  * request has been answered. `truncated` and `expirePageToken` are only recorded
  * in the context: the route plays them on its real answer.
  */
-export async function playEdgeFault(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  context: RequestContext,
-  state: SimState,
-  edge: EdgeFaultRequest,
-): Promise<boolean> {
+export async function playEdgeFault(request: FastifyRequest, reply: FastifyReply, context: RequestContext, state: SimState, edge: EdgeFaultRequest): Promise<boolean> {
   const fault = state.faults.take({ path: context.entry.path, isReport: edge.isReport, hasPageToken: edge.hasPageToken });
   if (fault) context.entry.fault = fault;
   const latencyMs = state.faults.settings.latencyMs;

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BAD_TIME,
-  DEFECTS,
-  HUGE_STRING_LENGTH,
-  malformedActivityRecords,
-  malformedOperationRecords,
-  type MalformedRecord,
-} from './malformed-records.js';
+import { BAD_TIME, DEFECTS, HUGE_STRING_LENGTH, malformedActivityRecords, malformedOperationRecords, type MalformedRecord } from './malformed-records.js';
 
 const DAY = '2026-03-01';
 const DAY_START_S = Date.parse(`${DAY}T00:00:00Z`) / 1000;

@@ -9,23 +9,10 @@ import { assertUtcDay } from './record-generator.js';
 import { SeededRandom } from './seeded-random.js';
 import { simulatedUsers } from './simulated-population.js';
 
-export type Defect =
-  | 'missing_required_field'
-  | 'bad_time'
-  | 'numeric_time'
-  | 'wrong_type'
-  | 'huge_string'
-  | 'not_an_object';
+export type Defect = 'missing_required_field' | 'bad_time' | 'numeric_time' | 'wrong_type' | 'huge_string' | 'not_an_object';
 
 /** Every defect, in the order the functions below return them. */
-export const DEFECTS: readonly Defect[] = [
-  'missing_required_field',
-  'bad_time',
-  'numeric_time',
-  'wrong_type',
-  'huge_string',
-  'not_an_object',
-];
+export const DEFECTS: readonly Defect[] = ['missing_required_field', 'bad_time', 'numeric_time', 'wrong_type', 'huge_string', 'not_an_object'];
 
 export interface MalformedRecord {
   defect: Defect;

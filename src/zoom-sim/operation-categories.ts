@@ -7,7 +7,10 @@ import { OPERATION_CATEGORY_FILTERS, type OperationCategoryFilter } from '../zoo
  * match `User Group`, exactly as the two are different categories in Zoom.
  */
 export function categoryKey(category: string): string {
-  return category.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return category
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 export function isCategoryFilter(value: string): value is OperationCategoryFilter {

@@ -1,9 +1,7 @@
 import { nextUtcMidnight, utcDay } from '../shared/clock.js';
 import type { PlanLimits } from './plan-limits.js';
 
-export type RateLimitDecision =
-  | { allowed: true; dailyRemaining: number }
-  | { allowed: false; type: 'QPS' | 'Daily-limit'; limit: number; retryAtMs: number };
+export type RateLimitDecision = { allowed: true; dailyRemaining: number } | { allowed: false; type: 'QPS' | 'Daily-limit'; limit: number; retryAtMs: number };
 
 /**
  * The Heavy limits of one account, shared by every app on it. The per-second

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
-import {
-  DETECTION_TRIGGERS,
-  NEAR_MISSES,
-  PANTHER_ZOOM_RULE_IDS,
-  generateDay,
-  simulatedUsers,
-  type DetectionSample,
-  type GenerateDayOptions,
-} from './record-generator.js';
+import { DETECTION_TRIGGERS, NEAR_MISSES, PANTHER_ZOOM_RULE_IDS, generateDay, simulatedUsers, type DetectionSample, type GenerateDayOptions } from './record-generator.js';
 import { SeededRandom } from './seeded-random.js';
 
 type OperationFields = Pick<OperationLogRecord, 'category_type' | 'action' | 'operation_detail'>;
@@ -20,17 +12,11 @@ type OperationFields = Pick<OperationLogRecord, 'category_type' | 'action' | 'op
  */
 const PANTHER_RULES: Record<string, (e: OperationFields) => boolean> = {
   'Zoom.All.Meetings.Secured.With.One.Option.Disabled': (e) =>
-    e.action === 'Update' &&
-    e.category_type === 'Account' &&
-    e.operation_detail.includes('Require that all meetings are secured with one security option: from On to Off'),
+    e.action === 'Update' && e.category_type === 'Account' && e.operation_detail.includes('Require that all meetings are secured with one security option: from On to Off'),
   'Zoom.Automatic.Sign.Out.Disabled': (e) =>
-    e.action === 'Update' &&
-    e.category_type === 'Account' &&
-    e.operation_detail.includes('Automatically sign users out after a specified time: from On to Off'),
+    e.action === 'Update' && e.category_type === 'Account' && e.operation_detail.includes('Automatically sign users out after a specified time: from On to Off'),
   'Zoom.New.Meeting.Passcode.Required.Disabled': (e) =>
-    e.action === 'Update' &&
-    e.category_type === 'Account' &&
-    e.operation_detail === 'Security  - Require a passcode when scheduling new meetings: from On to Off',
+    e.action === 'Update' && e.category_type === 'Account' && e.operation_detail === 'Security  - Require a passcode when scheduling new meetings: from On to Off',
   'Zoom.PasscodeDisabled': (e) => {
     if (e.category_type !== 'User Group' || e.action !== 'Update') return false;
     // Python's raw_string.split("-")[1] raises when there is no dash: a rule error, no alert.
@@ -43,14 +29,9 @@ const PANTHER_RULES: Record<string, (e: OperationFields) => boolean> = {
     e.operation_detail.includes('Sign-in Methods  - Allow users to sign in with ') &&
     e.operation_detail.includes('from Off to On'),
   'Zoom.Sign.In.Requirements.Changed': (e) =>
-    e.action === 'Update' &&
-    e.category_type === 'Account' &&
-    e.operation_detail.includes('Sign-In Password Requirement') &&
-    e.operation_detail.includes('On to Off'),
+    e.action === 'Update' && e.category_type === 'Account' && e.operation_detail.includes('Sign-In Password Requirement') && e.operation_detail.includes('On to Off'),
   'Zoom.Two.Factor.Authentication.Disabled': (e) =>
-    e.action === 'Update' &&
-    e.category_type === 'Account' &&
-    e.operation_detail === 'Security  - Sign in with Two-Factor Authentication: from On to Off',
+    e.action === 'Update' && e.category_type === 'Account' && e.operation_detail === 'Security  - Sign in with Two-Factor Authentication: from On to Off',
   'Zoom.User.Promoted.to.Privileged.Role': (e) => {
     if (!(e.action.includes('Update') && e.category_type === 'User' && e.operation_detail.startsWith('Change Role'))) {
       return false;
@@ -271,19 +252,20 @@ describe('generated operations', () => {
   it('use Title Case categories, about half of them User Settings as in real pages, then User, Account and User Group', () => {
     const counts = new Map<string, number>();
     for (const o of operations) counts.set(o.category_type, (counts.get(o.category_type) ?? 0) + 1);
-    const expected = [
-      'User Settings', 'User', 'User Group', 'Account', 'Role', 'Billing', 'Zoom Rooms', 'Recording', 'Webinar', 'IM', 'Sub Account',
-    ];
+    const expected = ['User Settings', 'User', 'User Group', 'Account', 'Role', 'Billing', 'Zoom Rooms', 'Recording', 'Webinar', 'IM', 'Sub Account'];
     expect([...counts.keys()].sort()).toEqual([...expected].sort());
     const userSettings = counts.get('User Settings')! / operations.length;
     expect(userSettings).toBeGreaterThan(0.4);
     expect(userSettings).toBeLessThan(0.6);
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([c]) => c);
+    const top = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([c]) => c);
     expect(top.sort()).toEqual(['Account', 'User', 'User Group', 'User Settings']);
     expect(counts.get('Recording')).toBeGreaterThan(0);
   });
 
-  it('write activating and deactivating a user as action Update with the detail naming it (Zoom\'s own example)', () => {
+  it("write activating and deactivating a user as action Update with the detail naming it (Zoom's own example)", () => {
     const activations = operations.filter((o) => /^(Activate|Deactivate) User /.test(o.operation_detail));
     expect(new Set(activations.map((o) => o.operation_detail.split(' ')[0]))).toEqual(new Set(['Activate', 'Deactivate']));
     expect(new Set(activations.map((o) => `${o.category_type}/${o.action}`))).toEqual(new Set(['User/Update']));
@@ -318,7 +300,10 @@ describe('generated operations', () => {
       editRole: /^Edit Role [\w ]+ {2}- [^:]+: from (On|Off) to (On|Off)/,
     };
     for (const [name, re] of Object.entries(formats)) {
-      expect(details.some((d) => re.test(d)), name).toBe(true);
+      expect(
+        details.some((d) => re.test(d)),
+        name,
+      ).toBe(true);
     }
     const trailingShare = details.filter((d) => d.endsWith(' ')).length / details.length;
     expect(trailingShare).toBeGreaterThan(0.15);
@@ -372,11 +357,29 @@ describe('the Panther rule transcription used by these tests', () => {
     ['Zoom.User.Promoted.to.Privileged.Role', 'User', 'SCIM API - Update', 'Edit User homer.simpson@duff.co  - Change Type: from Basic to Licensed', false],
     ['Zoom.Sign.In.Method.Modified', 'Account', 'Update', 'Sign-in Methods  - Allow users to sign in with Google: from Off to On', true],
     ['Zoom.Sign.In.Method.Modified', 'Account', 'Update', 'Security  - Automatically sign users out after a specified time: from On to Off', false],
-    ['Zoom.Sign.In.Requirements.Changed', 'Account', 'Update', 'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 letter: from On to Off', true],
-    ['Zoom.Sign.In.Requirements.Changed', 'Account', 'Update', 'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 letter: from Off to On', false],
+    [
+      'Zoom.Sign.In.Requirements.Changed',
+      'Account',
+      'Update',
+      'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 letter: from On to Off',
+      true,
+    ],
+    [
+      'Zoom.Sign.In.Requirements.Changed',
+      'Account',
+      'Update',
+      'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 letter: from Off to On',
+      false,
+    ],
     ['Zoom.Sign.In.Requirements.Changed', 'Account', 'Update', 'Security  - Sign in with Two-Factor Authentication: from On to Off', false],
     ['Zoom.All.Meetings.Secured.With.One.Option.Disabled', 'Account', 'Update', 'Security  - Require that all meetings are secured with one security option: from On to Off', true],
-    ['Zoom.All.Meetings.Secured.With.One.Option.Disabled', 'Account', 'Update', 'Security  - Require that all meetings are secured with one security option: from Off to On', false],
+    [
+      'Zoom.All.Meetings.Secured.With.One.Option.Disabled',
+      'Account',
+      'Update',
+      'Security  - Require that all meetings are secured with one security option: from Off to On',
+      false,
+    ],
     ['Zoom.All.Meetings.Secured.With.One.Option.Disabled', 'User', 'Update', 'Update User example@example.io  - Job Title: set to Contractor', false],
   ];
 
@@ -407,9 +410,7 @@ describe('DETECTION_TRIGGERS and NEAR_MISSES', () => {
     expect(variants.some((t) => /^Security - /.test(t.operation_detail))).toBe(true);
     expect(variants.some((t) => t.operation_detail.endsWith(' '))).toBe(true);
     expect(variants.some((t) => t.action === 'Batch Update')).toBe(true);
-    expect(
-      DETECTION_TRIGGERS.some((t) => !t.variant && t.action === 'Batch Update' && t.ruleId === PANTHER_ZOOM_RULE_IDS[7]),
-    ).toBe(true);
+    expect(DETECTION_TRIGGERS.some((t) => !t.variant && t.action === 'Batch Update' && t.ruleId === PANTHER_ZOOM_RULE_IDS[7])).toBe(true);
     for (const ruleId of ['Zoom.New.Meeting.Passcode.Required.Disabled', 'Zoom.Two.Factor.Authentication.Disabled']) {
       const exact = DETECTION_TRIGGERS.filter((t) => t.ruleId === ruleId && !t.variant).map((t) => t.operation_detail);
       expect(exact.every((d) => d.includes('  - '))).toBe(true);

@@ -141,13 +141,7 @@ const P_NO_VERSION = 0.01;
 /** Sessions with both a sign-in and a sign-out on the day; the rest show only one side. */
 const P_PAIRED = 0.85;
 
-function generateActivities(
-  rng: SeededRandom,
-  pop: Population,
-  prefix: string,
-  count: number,
-  identicalShare: number,
-): ActivityLogRecord[] {
+function generateActivities(rng: SeededRandom, pop: Population, prefix: string, count: number, identicalShare: number): ActivityLogRecord[] {
   const tod = timeOfDay();
   const dups = duplicateCount(count, identicalShare);
   const base = count - dups;
@@ -173,7 +167,7 @@ function generateActivities(
     if (!rng.chance(P_NO_IP)) {
       const roll = rng.next();
       if (client?.mobile) {
-        ip = roll < 0.55 ? user.mobileIpv6 : roll < 0.8 ? user.homeIp : (pop.officeIps[0] as string);
+        ip = roll < 0.55 ? user.mobileIpv6 : roll < 0.8 ? user.homeIp : pop.officeIps[0];
       } else if (roll < 0.45) {
         ip = rng.pick(pop.officeIps);
       } else if (roll < 0.85) {
@@ -302,21 +296,7 @@ export function generateDay(options: GenerateDayOptions): GeneratedDay {
   const prefix = `${day}T`;
   // Separate streams per report: changing one report's volume leaves the other's records unchanged.
   return {
-    activities: generateActivities(
-      SeededRandom.forKey(seed, `activities:${day}`),
-      pop,
-      prefix,
-      volume.activities,
-      identicalShare,
-    ),
-    ...generateOperations(
-      SeededRandom.forKey(seed, `operations:${day}`),
-      pop,
-      prefix,
-      domain,
-      volume.operations,
-      detectionShare,
-      identicalShare,
-    ),
+    activities: generateActivities(SeededRandom.forKey(seed, `activities:${day}`), pop, prefix, volume.activities, identicalShare),
+    ...generateOperations(SeededRandom.forKey(seed, `operations:${day}`), pop, prefix, domain, volume.operations, detectionShare, identicalShare),
   };
 }

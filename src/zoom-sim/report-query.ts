@@ -49,7 +49,10 @@ export function parseReportQuery(stream: ReportStream, query: RawQuery, rules: W
   const errors: ZoomFieldError[] = [];
   const from = param(query, 'from');
   const to = param(query, 'to');
-  for (const [field, value] of [['from', from], ['to', to]] as const) {
+  for (const [field, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (value === undefined || value === '') errors.push({ field, message: `The ${field} field is required.` });
     else if (parseDay(value) === undefined) errors.push({ field, message: 'Invalid field. Expected a date as yyyy-mm-dd.' });
   }

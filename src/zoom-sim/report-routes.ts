@@ -24,12 +24,7 @@ export function registerReportRoutes(app: FastifyInstance, state: SimState): voi
  * faults, then authentication, then the rate limit (every authenticated request
  * spends budget, even one refused below), then scope, plan, permission, query.
  */
-async function handleReport(
-  stream: ReportStream,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  state: SimState,
-): Promise<FastifyReply> {
+async function handleReport(stream: ReportStream, request: FastifyRequest, reply: FastifyReply, state: SimState): Promise<FastifyReply> {
   const context = state.log.context(request.raw);
   if (!context) throw new Error('request without a log context');
   const query = (request.query ?? {}) as Record<string, unknown>;
@@ -62,18 +57,20 @@ async function handleReport(
     setRetryAfter(reply, decision.retryAtMs, nowMs, state.options.retryAfterFormat);
     return send(429, decision.type === 'QPS' ? zoomErrors.perSecondLimit() : zoomErrors.dailyLimit(decision.limit));
   }
-  setRateLimitHeaders(
-    reply,
-    { type: 'Daily-limit', limit: limits.daily, remaining: decision.dailyRemaining },
-    state.options.rateLimitHeaders,
-  );
+  setRateLimitHeaders(reply, { type: 'Daily-limit', limit: limits.daily, remaining: decision.dailyRemaining }, state.options.rateLimitHeaders);
 
   const accepted = [stream.granularScope, CLASSIC_REPORT_SCOPE];
   if (!accepted.some((scope) => app.scopes.includes(scope))) return send(400, zoomErrors.missingScopes(accepted));
   if (account.plan === 'free') return send(400, zoomErrors.paidAccountOnly());
   if (!account.hasPermission(stream.rolePermission)) return send(400, zoomErrors.noPermission());
 
-  const parsed = parseReportQuery(stream, query, { calendar: state.calendar, toInclusive: state.options.toInclusive, refuseFutureTo: state.options.refuseFutureTo, clampFutureTo: state.options.clampFutureTo, nowMs });
+  const parsed = parseReportQuery(stream, query, {
+    calendar: state.calendar,
+    toInclusive: state.options.toInclusive,
+    refuseFutureTo: state.options.refuseFutureTo,
+    clampFutureTo: state.options.clampFutureTo,
+    nowMs,
+  });
   if (!parsed.ok) return send(400, parsed.body);
   if (context.entry.fault === 'expirePageToken') return send(400, zoomErrors.invalidPageToken());
 

@@ -44,14 +44,7 @@ export const ACCOUNT_SECTIONS: readonly SectionDef[] = [
   {
     section: 'In Meeting (Basic)',
     weight: 4,
-    settings: [
-      { name: 'Chat' },
-      { name: 'Private chat' },
-      { name: 'File transfer' },
-      { name: 'Screen sharing' },
-      { name: 'Annotation' },
-      { name: 'Whiteboard' },
-    ],
+    settings: [{ name: 'Chat' }, { name: 'Private chat' }, { name: 'File transfer' }, { name: 'Screen sharing' }, { name: 'Annotation' }, { name: 'Whiteboard' }],
   },
   {
     section: 'Schedule Meeting',

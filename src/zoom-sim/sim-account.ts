@@ -52,7 +52,10 @@ const GENERATED_SEQ_BASE = -1_000_000_000;
 
 /** Zoom's role editor shows report permissions as `Reports > X`; both spellings are accepted. */
 function permissionName(permission: string): string {
-  return permission.replace(/^\s*Reports\s*>\s*/i, '').trim().toLowerCase();
+  return permission
+    .replace(/^\s*Reports\s*>\s*/i, '')
+    .trim()
+    .toLowerCase();
 }
 
 /** One Zoom account: its plan, its admin's permissions, its apps, its report data and its rate-limit budget. */

@@ -32,23 +32,14 @@ async function toRaw(response: Response): Promise<RawResponse> {
 }
 
 /** POST a form to an OAuth endpoint (`/oauth/token`, `/oauth/revoke`). */
-export async function postForm(
-  sim: ZoomSimulator,
-  path: string,
-  form: Record<string, string>,
-  auth?: { clientId: string; clientSecret: string } | string,
-): Promise<RawResponse> {
+export async function postForm(sim: ZoomSimulator, path: string, form: Record<string, string>, auth?: { clientId: string; clientSecret: string } | string): Promise<RawResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (typeof auth === 'string') headers.authorization = auth;
   else if (auth) headers.authorization = basicAuth(auth.clientId, auth.clientSecret);
   return toRaw(await fetch(`${sim.baseUrl}${path}`, { method: 'POST', headers, body: new URLSearchParams(form) }));
 }
 
-export async function s2sToken(
-  sim: ZoomSimulator,
-  app: { clientId: string; clientSecret: string },
-  accountId: string,
-): Promise<string> {
+export async function s2sToken(sim: ZoomSimulator, app: { clientId: string; clientSecret: string }, accountId: string): Promise<string> {
   const response = await postForm(sim, '/oauth/token', { grant_type: 'account_credentials', account_id: accountId }, app);
   const token = response.json?.['access_token'];
   if (response.status !== 200 || typeof token !== 'string') throw new Error(`token request failed: ${response.status} ${response.text}`);
@@ -56,12 +47,7 @@ export async function s2sToken(
 }
 
 /** GET a report path below the API URL (`/report/activities`) with a bearer token. */
-export async function getReport(
-  sim: ZoomSimulator,
-  path: string,
-  query: Record<string, string | number | undefined>,
-  token?: string,
-): Promise<RawResponse> {
+export async function getReport(sim: ZoomSimulator, path: string, query: Record<string, string | number | undefined>, token?: string): Promise<RawResponse> {
   const url = new URL(`${sim.apiUrl}${path}`);
   for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
   const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };

@@ -57,7 +57,10 @@ describe('simulator reports: paging', () => {
   for (const pageSize of [30, 300]) {
     it(`drains exactly groundTruth with page_size ${pageSize}, newest first`, async () => {
       await start();
-      for (const [path, logType] of [[ACT, 'Zoom.Activity'], [OPS, 'Zoom.Operation']] as const) {
+      for (const [path, logType] of [
+        [ACT, 'Zoom.Activity'],
+        [OPS, 'Zoom.Operation'],
+      ] as const) {
         const { records, pages } = await drainReport(simulator(), path, { from: '2026-03-01', to: '2026-03-10', page_size: pageSize }, token);
         const truth = account.groundTruth(logType, '2026-03-01', '2026-03-10');
         expect(truth.length).toBeGreaterThan(1000);
@@ -204,7 +207,12 @@ describe('simulator reports: window rules', () => {
     const users = await drainReport(simulator(), OPS, { from: '2026-03-01', to: '2026-03-10', page_size: 300, category_type: 'user' }, token);
     expect(users.records.length).toBeGreaterThan(0);
     expect(new Set((users.records as OperationLogRecord[]).map((r) => r.category_type))).toEqual(new Set(['User']));
-    expect(multisetDiff(users.records, all.filter((r) => r.category_type === 'User'))).toEqual([]);
+    expect(
+      multisetDiff(
+        users.records,
+        all.filter((r) => r.category_type === 'User'),
+      ),
+    ).toEqual([]);
     expect(multisetDiff(users.records, account.groundTruth('Zoom.Operation', '2026-03-01', '2026-03-10', 'user'))).toEqual([]);
     const everything = await drainReport(simulator(), OPS, { from: '2026-03-01', to: '2026-03-10', page_size: 300, category_type: 'all' }, token);
     expect(everything.records).toHaveLength(all.length);
@@ -221,7 +229,11 @@ describe('simulator reports: window rules', () => {
       operation('2026-03-05T03:00:00Z', 'IM'),
       operation('2026-03-05T04:00:00Z', 'User Group'),
     ]);
-    for (const [filter, category] of [['user_settings', 'User Settings'], ['zoom_rooms', 'Zoom Rooms'], ['im', 'IM']]) {
+    for (const [filter, category] of [
+      ['user_settings', 'User Settings'],
+      ['zoom_rooms', 'Zoom Rooms'],
+      ['im', 'IM'],
+    ]) {
       const { records } = await drainReport(simulator(), OPS, { from: '2026-03-05', to: '2026-03-05', category_type: filter }, token);
       expect((records as OperationLogRecord[]).map((r) => r.category_type)).toEqual([category]);
     }
@@ -277,7 +289,10 @@ describe('simulator reports: late records and consistency', () => {
 
   async function seedFive(options: ZoomSimulatorOptions): Promise<void> {
     await start(options, false);
-    account.addRecords('Zoom.Activity', [1, 2, 3, 4, 5].map((h) => activity(`2026-03-05T0${h}:00:00Z`)));
+    account.addRecords(
+      'Zoom.Activity',
+      [1, 2, 3, 4, 5].map((h) => activity(`2026-03-05T0${h}:00:00Z`)),
+    );
   }
 
   it('snapshot: a page token pins the list of its first page', async () => {
@@ -333,7 +348,10 @@ describe('simulator reports: late records and consistency', () => {
 
   it('tieOrder stable answers the same order every time', async () => {
     await start({}, false);
-    account.addRecords('Zoom.Activity', Array.from({ length: 10 }, (_, i) => activity('2026-03-05T10:00:00Z', `u${i}@example.com`)));
+    account.addRecords(
+      'Zoom.Activity',
+      Array.from({ length: 10 }, (_, i) => activity('2026-03-05T10:00:00Z', `u${i}@example.com`)),
+    );
     const a = await drainReport(simulator(), ACT, { from: '2026-03-05', to: '2026-03-05' }, token);
     const b = await drainReport(simulator(), ACT, { from: '2026-03-05', to: '2026-03-05' }, token);
     expect(a.records).toEqual(b.records);

@@ -46,13 +46,7 @@ export interface ResponseDeps {
 }
 
 /** The per-second 429, from a real limit or played as a fault. */
-export function sendPerSecondLimit(
-  reply: FastifyReply,
-  context: RequestContext,
-  deps: ResponseDeps,
-  limit: number,
-  retryAtMs: number,
-): void {
+export function sendPerSecondLimit(reply: FastifyReply, context: RequestContext, deps: ResponseDeps, limit: number, retryAtMs: number): void {
   setRateLimitHeaders(reply, { type: 'QPS', limit, remaining: 0 }, deps.rateLimitHeaders);
   setRetryAfter(reply, retryAtMs, deps.nowMs, deps.retryAfterFormat);
   sendJson(reply, context, deps.log, 429, zoomErrors.perSecondLimit());

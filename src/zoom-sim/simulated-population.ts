@@ -81,8 +81,7 @@ function buildPopulation(seed: number, domain: string): Population {
   for (let i = 0; i < POPULATION_SIZE; i++) {
     // First names are unique, so pairing the i-th of each shuffle gives unique emails.
     const email = `${firsts[i]}.${lasts[i]}@${domain}`;
-    const role =
-      i === 0 ? 'Owner' : i <= 3 ? 'Admin' : i === 4 ? 'Billing Admin' : i <= 7 ? rng.pick(CUSTOM_ROLES) : 'Member';
+    const role = i === 0 ? 'Owner' : i <= 3 ? 'Admin' : i === 4 ? 'Billing Admin' : i <= 7 ? rng.pick(CUSTOM_ROLES) : 'Member';
     const clients: ClientProfile[] = [];
     const roll = rng.next();
     clients.push(makeClient(rng, roll < 0.48 ? 'windows' : roll < 0.86 ? 'mac' : roll < 0.93 ? 'linux' : 'Browser'));

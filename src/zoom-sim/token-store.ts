@@ -30,9 +30,7 @@ export interface AuthCodeRecord {
   used: boolean;
 }
 
-export type AccessCheck =
-  | { ok: true; record: AccessTokenRecord }
-  | { ok: false; reason: 'invalid' | 'expired' };
+export type AccessCheck = { ok: true; record: AccessTokenRecord } | { ok: false; reason: 'invalid' | 'expired' };
 
 export interface IssuedTokens {
   access: AccessTokenRecord;

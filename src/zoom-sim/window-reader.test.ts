@@ -35,7 +35,12 @@ describe('window reader', () => {
   it('slices exactly like the collected window, for partial days, filters and visibility', () => {
     for (const spec of specs) {
       const all = collectWindow(days, spec);
-      for (const { offset, limit } of [{ offset: 0, limit: 7 }, { offset: 250, limit: 300 }, { offset: all.length - 3, limit: 300 }, { offset: all.length, limit: 5 }]) {
+      for (const { offset, limit } of [
+        { offset: 0, limit: 7 },
+        { offset: 250, limit: 300 },
+        { offset: all.length - 3, limit: 300 },
+        { offset: all.length, limit: 5 },
+      ]) {
         const { items, hasMore } = sliceWindow(days, spec, offset, limit);
         expect(items).toEqual(all.slice(offset, offset + limit));
         expect(hasMore).toBe(offset + limit < all.length);

@@ -57,19 +57,13 @@ export function collectWindow(source: DaySource, spec: WindowSpec): StoredRecord
  * `limit` records of the window starting at `offset`, newest first, without
  * building the whole window: whole unfiltered days are skipped by their length.
  */
-export function sliceWindow(
-  source: DaySource,
-  spec: WindowSpec,
-  offset: number,
-  limit: number,
-): { items: StoredRecord[]; hasMore: boolean } {
+export function sliceWindow(source: DaySource, spec: WindowSpec, offset: number, limit: number): { items: StoredRecord[]; hasMore: boolean } {
   const { plan, lo, hi } = planDays(spec);
   const items: StoredRecord[] = [];
   let skip = offset;
   for (const { day, whole } of plan) {
     const records = source.day(day);
-    const selected =
-      whole && spec.categoryKey === undefined ? records : records.filter((r) => matches(r, spec, lo, hi, whole));
+    const selected = whole && spec.categoryKey === undefined ? records : records.filter((r) => matches(r, spec, lo, hi, whole));
     if (skip >= selected.length) {
       skip -= selected.length;
       continue;

@@ -67,8 +67,7 @@ export interface ZoomSimulatorOptions {
   logger?: Logger | false;
 }
 
-export type ResolvedSimulatorOptions = Required<Omit<ZoomSimulatorOptions, 'faults' | 'logger'>> &
-  Pick<ZoomSimulatorOptions, 'faults' | 'logger'>;
+export type ResolvedSimulatorOptions = Required<Omit<ZoomSimulatorOptions, 'faults' | 'logger'>> & Pick<ZoomSimulatorOptions, 'faults' | 'logger'>;
 
 export function resolveSimulatorOptions(options: ZoomSimulatorOptions = {}): ResolvedSimulatorOptions {
   const resolved: ResolvedSimulatorOptions = {

@@ -1,20 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import { type OAuthClientCredentials, requestToken, type TokenSet } from './oauth-token-endpoint.js';
 import { createPkcePair } from './pkce.js';
 import type { SecretRedactor } from './secret-redactor.js';
 import { joinUrl, type ZoomEndpoints } from './zoom-endpoints.js';
 import { OAuthFlowError } from './zoom-errors.js';
-
-/** What must be kept server-side between sending the browser to Zoom and the callback. */
-export interface PendingAuthorization {
-  /** Where to send the browser. */
-  url: string;
-  state: string;
-  codeVerifier: string;
-  redirectUri: string;
-  createdAt: number;
-}
 
 /** Zoom's authorization code lives 5 minutes; a pending request is useless after that. */
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60_000;
@@ -26,12 +17,7 @@ export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60_000;
  * const pending = createAuthorizationRequest(ZOOM_COMMERCIAL, clientId, 'https://zt.example.com/oauth/callback', clock);
  * // keep `pending` with the user's session, then redirect to pending.url
  */
-export function createAuthorizationRequest(
-  endpoints: ZoomEndpoints,
-  clientId: string,
-  redirectUri: string,
-  clock: Clock,
-): PendingAuthorization {
+export function createAuthorizationRequest(endpoints: ZoomEndpoints, clientId: string, redirectUri: string, clock: Clock): PendingAuthorization {
   const pkce = createPkcePair();
   const state = randomBytes(24).toString('base64url');
   const url = new URL(joinUrl(endpoints.oauthUrl, '/oauth/authorize'));
@@ -68,7 +54,7 @@ export async function completeAuthorization(args: {
   const { pending, callback, clock } = args;
   if (!callback.state || !sameText(callback.state, pending.state)) {
     throw new OAuthFlowError(
-      'The OAuth callback\'s state does not match the authorization this browser started.',
+      "The OAuth callback's state does not match the authorization this browser started.",
       'Start the authorization again from the source page, in the same browser session; do not reuse an old Zoom link.',
     );
   }
@@ -76,32 +62,27 @@ export async function completeAuthorization(args: {
     throw new OAuthFlowError('The authorization took too long and has expired.', 'Start the authorization again from the source page.');
   }
   if (callback.error) {
-    throw new OAuthFlowError(
-      `Zoom did not grant access (${callback.error.slice(0, 100)}).`,
-      'The admin must click Allow on Zoom\'s consent page. Start the authorization again.',
-    );
+    throw new OAuthFlowError(`Zoom did not grant access (${callback.error.slice(0, 100)}).`, "The admin must click Allow on Zoom's consent page. Start the authorization again.");
   }
   if (!callback.code) {
     throw new OAuthFlowError('The OAuth callback carried no authorization code.', 'Start the authorization again from the source page.');
   }
-  const tokens = await requestToken(
-    { endpoints: args.endpoints, credentials: args.credentials, clock, redactor: args.redactor, fetchImpl: args.fetchImpl },
-    'authorization_code',
-    { code: callback.code, redirect_uri: pending.redirectUri, code_verifier: pending.codeVerifier },
-  );
+  const tokens = await requestToken({ endpoints: args.endpoints, credentials: args.credentials, clock, redactor: args.redactor, fetchImpl: args.fetchImpl }, 'authorization_code', {
+    code: callback.code,
+    redirect_uri: pending.redirectUri,
+    code_verifier: pending.codeVerifier,
+  });
   if (!tokens.refreshToken) {
-    throw new OAuthFlowError('Zoom returned no refresh token.', 'Check that the app in Zoom is an OAuth app (user-managed or account-level), not Server-to-Server, then authorize again.');
+    throw new OAuthFlowError(
+      'Zoom returned no refresh token.',
+      'Check that the app in Zoom is an OAuth app (user-managed or account-level), not Server-to-Server, then authorize again.',
+    );
   }
   return tokens;
 }
 
 /** Revokes a token at Zoom (`POST /oauth/revoke`), e.g. when a source is deleted. */
-export async function revokeToken(args: {
-  endpoints: ZoomEndpoints;
-  credentials: OAuthClientCredentials;
-  token: string;
-  fetchImpl?: typeof fetch;
-}): Promise<boolean> {
+export async function revokeToken(args: { endpoints: ZoomEndpoints; credentials: OAuthClientCredentials; token: string; fetchImpl?: typeof fetch }): Promise<boolean> {
   const basic = Buffer.from(`${args.credentials.clientId}:${args.credentials.clientSecret}`).toString('base64');
   const response = await (args.fetchImpl ?? fetch)(joinUrl(args.endpoints.oauthUrl, '/oauth/revoke'), {
     method: 'POST',

@@ -48,11 +48,7 @@ export class AuthorizationCodeTokenProvider extends CachedAccessTokenProvider {
   protected async renew(signal?: AbortSignal): Promise<TokenSet> {
     if (this.#unpersisted) return this.#persistThenUse(this.#unpersisted);
     const { endpoints, credentials, clock, redactor, fetchImpl } = this.#options;
-    const tokens = await requestToken(
-      { endpoints, credentials, clock, redactor, fetchImpl, signal },
-      'refresh_token',
-      { refresh_token: this.#refreshToken },
-    );
+    const tokens = await requestToken({ endpoints, credentials, clock, redactor, fetchImpl, signal }, 'refresh_token', { refresh_token: this.#refreshToken });
     if (!tokens.refreshToken) {
       throw new ReauthorizationRequiredError('Zoom returned no refresh token on refresh');
     }

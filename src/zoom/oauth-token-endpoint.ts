@@ -48,11 +48,7 @@ const TRANSIENT_ATTEMPTS = 4;
  * refusal to an error that says what to fix. Transient faults (network, 5xx,
  * 429, unreadable body) are retried a few times with backoff.
  */
-export async function requestToken(
-  ctx: TokenEndpointContext,
-  grant: Grant,
-  params: Record<string, string>,
-): Promise<TokenSet> {
+export async function requestToken(ctx: TokenEndpointContext, grant: Grant, params: Record<string, string>): Promise<TokenSet> {
   const { credentials, redactor } = ctx;
   redactor.add(credentials.clientSecret);
   for (const key of ['refresh_token', 'code', 'code_verifier']) redactor.add(params[key]);
@@ -118,7 +114,7 @@ async function requestTokenOnce(ctx: TokenEndpointContext, grant: Grant, params:
   }
 
   const error = typeof json?.error === 'string' ? json.error : '';
-  const reason = redactor.redact(typeof json?.reason === 'string' ? json.reason : (typeof json?.message === 'string' ? json.message : text.slice(0, 200)));
+  const reason = redactor.redact(typeof json?.reason === 'string' ? json.reason : typeof json?.message === 'string' ? json.message : text.slice(0, 200));
   if (error === 'invalid_grant') {
     if (grant === 'refresh_token') throw new ReauthorizationRequiredError(`refresh token refused: ${reason || 'invalid_grant'}`, details);
     if (grant === 'authorization_code') {

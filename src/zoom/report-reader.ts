@@ -95,7 +95,7 @@ export async function* readReportWindow(
         if (pass > maxRestarts) {
           throw new ZoomRequestRejectedError(
             `Zoom's page tokens for ${stream.path} ${window.from}..${window.to} kept expiring (${pass} passes).`,
-            'Pages are read too slowly to finish a window within 15 minutes: raise the source\'s requests per second or make storage faster.',
+            "Pages are read too slowly to finish a window within 15 minutes: raise the source's requests per second or make storage faster.",
           );
         }
         pass += 1;

@@ -75,7 +75,17 @@ export function streamForLogType(logType: LogType): ReportStream {
 
 /** `category_type` values the operation-logs endpoint accepts as a filter. */
 export const OPERATION_CATEGORY_FILTERS = [
-  'all', 'user', 'user_settings', 'account', 'billing', 'im', 'recording',
-  'phone_contacts', 'webinar', 'sub_account', 'role', 'zoom_rooms',
+  'all',
+  'user',
+  'user_settings',
+  'account',
+  'billing',
+  'im',
+  'recording',
+  'phone_contacts',
+  'webinar',
+  'sub_account',
+  'role',
+  'zoom_rooms',
 ] as const;
 export type OperationCategoryFilter = (typeof OPERATION_CATEGORY_FILTERS)[number];

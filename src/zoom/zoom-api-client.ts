@@ -135,7 +135,8 @@ export class ZoomApiClient {
 
       if (response.ok) {
         if (!json) {
-          const what = text.length === 0 ? 'empty body' : looksLikeJson(response) ? 'truncated or invalid JSON' : `not JSON (${response.headers.get('content-type') ?? 'no content-type'})`;
+          const what =
+            text.length === 0 ? 'empty body' : looksLikeJson(response) ? 'truncated or invalid JSON' : `not JSON (${response.headers.get('content-type') ?? 'no content-type'})`;
           await retryOrThrow(new MalformedResponseError(`${endpoint} answered 200 with ${what}`, details), started);
           continue;
         }

@@ -170,10 +170,13 @@ export class DateOutOfRangeError extends ZoomError {
 export class RateLimitedError extends ZoomError {
   readonly code = 'rate_limited';
   readonly retryable = true;
-  constructor(readonly retryAt: number, details: ZoomErrorDetails = {}) {
+  constructor(
+    readonly retryAt: number,
+    details: ZoomErrorDetails = {},
+  ) {
     super(
       'Zoom kept answering 429 (per-second rate limit) for this account.',
-      'Other apps on the same Zoom account share its Heavy API budget. Lower this source\'s requests per second, or wait; collection resumes by itself.',
+      "Other apps on the same Zoom account share its Heavy API budget. Lower this source's requests per second, or wait; collection resumes by itself.",
       details,
     );
   }
@@ -196,7 +199,7 @@ export class DailyBudgetExhaustedError extends ZoomError {
         : `This source's daily share of the Zoom Heavy API budget is spent until ${until}.`,
       by === 'zoom'
         ? 'The daily cap is shared by every app on the Zoom account and resets at 00:00 UTC. Collection resumes then by itself; if it happens often, find the other app spending the budget or move to a plan with a higher cap.'
-        : 'Collection resumes at 00:00 UTC by itself. Raise the source\'s daily request share if backfills need more.',
+        : "Collection resumes at 00:00 UTC by itself. Raise the source's daily request share if backfills need more.",
       details,
     );
   }
@@ -208,7 +211,7 @@ export class ZoomUnavailableError extends ZoomError {
   constructor(what: string, details: ZoomErrorDetails = {}) {
     super(
       `Zoom could not be reached or kept failing: ${what}`,
-      'Usually transient: collection retries with backoff and resumes where it stopped. If it lasts, check the API URL setting, this machine\'s network and status.zoom.us.',
+      "Usually transient: collection retries with backoff and resumes where it stopped. If it lasts, check the API URL setting, this machine's network and status.zoom.us.",
       details,
     );
   }
@@ -220,7 +223,7 @@ export class MalformedResponseError extends ZoomError {
   constructor(what: string, details: ZoomErrorDetails = {}) {
     super(
       `Zoom's response could not be read: ${what}`,
-      'Usually a proxy or a transient fault: collection retries. If it persists, check that the API URL setting points at Zoom\'s API (e.g. https://api.zoom.us/v2) and not at a proxy page.',
+      "Usually a proxy or a transient fault: collection retries. If it persists, check that the API URL setting points at Zoom's API (e.g. https://api.zoom.us/v2) and not at a proxy page.",
       details,
     );
   }
@@ -240,11 +243,7 @@ export class PageTokenExpiredError extends ZoomError {
   readonly code = 'page_token_expired';
   readonly retryable = true;
   constructor(details: ZoomErrorDetails = {}) {
-    super(
-      'The next page token is invalid or expired.',
-      'Zoom page tokens live 15 minutes: the window is read again from its first page.',
-      details,
-    );
+    super('The next page token is invalid or expired.', 'Zoom page tokens live 15 minutes: the window is read again from its first page.', details);
   }
 }
 

@@ -19,7 +19,11 @@ export async function approveInBrowser(url: string, decision: 'approve' | 'deny'
   for (const match of html.matchAll(/<input[^>]+type="hidden"[^>]*>/gi)) {
     const name = /name="([^"]+)"/.exec(match[0])?.[1];
     const value = /value="([^"]*)"/.exec(match[0])?.[1] ?? '';
-    if (name) fields.set(name, value.replace(/&(amp|quot|lt|gt|#39);/g, (entity) => ENTITIES[entity] ?? entity));
+    if (name)
+      fields.set(
+        name,
+        value.replace(/&(amp|quot|lt|gt|#39);/g, (entity) => ENTITIES[entity] ?? entity),
+      );
   }
   fields.set('decision', decision);
   const answer = await fetch(new URL('/oauth/authorize', url), { method: 'POST', body: fields, redirect: 'manual' });

@@ -20,7 +20,10 @@ export function captureFetch(log: WireEntry[]): typeof fetch {
     };
     log.push(entry);
     const response = await fetch(input, init);
-    const text = await response.clone().text().catch(() => '');
+    const text = await response
+      .clone()
+      .text()
+      .catch(() => '');
     entry.status = response.status;
     entry.responseBody = text;
     return response;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI (test/global-setup.ts builds dist/ first). Absolute, so children can run in a temp cwd. */
@@ -19,10 +19,10 @@ export interface CliResult {
 }
 
 export interface CliChild {
-  child: ChildProcessByStdio<null, Readable, Readable>;
+  child: ChildProcessByStdio<Writable, Readable, Readable>;
   pid: number;
-  stdout(): string;
-  stderr(): string;
+  stdout: () => string;
+  stderr: () => string;
   /** Resolves when the child has exited and its pipes are drained. */
   exited: Promise<CliResult>;
   /** Whether `exited` has resolved. */
@@ -46,10 +46,25 @@ export function childEnv(env: Record<string, string | undefined>): NodeJS.Proces
   return out;
 }
 
-/** Starts `node bin/zoomtrail.js ...args` with its output captured. */
-export function spawnCli(args: string[], env: Record<string, string | undefined>, options: { cwd?: string } = {}): CliChild {
+export interface SpawnOptions {
+  cwd?: string;
+  /** Options of node itself, before the script (e.g. `--import`). */
+  nodeArgs?: string[];
+  /** Written to the child's stdin, which is then closed (closed at once without it). */
+  input?: string;
+}
+
+/**
+ * Starts `node bin/zoomtrail.js ...args` with its output captured, in the
+ * environment of `childEnv(env)`. Every test starts the CLI through here (or
+ * runCli), so none passes a developer's DATABASE_URL or ZOOMTRAIL_* on.
+ */
+export function spawnCli(args: string[], env: Record<string, string | undefined>, options: SpawnOptions = {}): CliChild {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { env: childEnv(env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  // A child that exits without reading its input must not fail the test with EPIPE.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(options.input);
   let stdout = '';
   let stderr = '';
   let finished = false;
@@ -71,11 +86,7 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
  * (by its pid) and the call rejects, so a hanging command fails its test
  * instead of outliving it.
  */
-export async function runCli(
-  args: string[],
-  env: Record<string, string | undefined>,
-  options: { cwd?: string; timeoutMs?: number } = {},
-): Promise<CliResult> {
+export async function runCli(args: string[], env: Record<string, string | undefined>, options: SpawnOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
   const run = spawnCli(args, env, options);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

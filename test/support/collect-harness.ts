@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { SourceCollector, type SourceCollectorDeps, type StreamCycleReport } from '../../src/collect/source-collector.js';
-import { addDays } from '../../src/collect/utc-days.js';
+import { addDays } from '../../src/domain/utc-days.js';
 import { loadNormalizers } from '../../src/normalize/log-type-registry.js';
 import { utcDay } from '../../src/shared/clock.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';

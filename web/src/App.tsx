@@ -84,15 +84,24 @@ export function App() {
       <div className="center-page">
         <div className="card narrow">
           <h1>Zoomtrail</h1>
-          <ErrorBox error={sessionError} title="Cannot reach the server" onRetry={() => {
-            setSessionError(null);
-            setAttempt((a) => a + 1);
-          }} />
+          <ErrorBox
+            error={sessionError}
+            title="Cannot reach the server"
+            onRetry={() => {
+              setSessionError(null);
+              setAttempt((a) => a + 1);
+            }}
+          />
         </div>
       </div>
     );
   }
-  if (!session) return <div className="center-page"><Loading /></div>;
+  if (!session)
+    return (
+      <div className="center-page">
+        <Loading />
+      </div>
+    );
 
   if (loc.path === '/setup') return <SetupPage token={loc.query.get('token') ?? ''} session={session} />;
   if (loc.path === '/login' || !session.authenticated) return <LoginPage session={session} />;
@@ -101,14 +110,19 @@ export function App() {
     <div className="layout">
       <aside className="sidebar">
         <Link to="/sources" className="brand">
-          <span className="brand-mark" aria-hidden>Z</span> Zoomtrail
+          <span className="brand-mark" aria-hidden>
+            Z
+          </span>{' '}
+          Zoomtrail
         </Link>
         <nav aria-label="Main">
           {NAV.map((n) => {
             const active = loc.path === n.path || loc.path.startsWith(`${n.path}/`);
             return (
               <Link key={n.page} to={n.path} data-testid={`nav-${n.page}`} className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
-                <span className="nav-icon" aria-hidden>{n.icon}</span>
+                <span className="nav-icon" aria-hidden>
+                  {n.icon}
+                </span>
                 {n.label}
               </Link>
             );
@@ -120,7 +134,9 @@ export function App() {
           <div className="crumbs mono muted">{loc.path}</div>
           <div className="row gap">
             <span className="user" data-testid="current-user" title="Signed in">
-              <span className="avatar" aria-hidden>{(session.username ?? '?').slice(0, 1).toUpperCase()}</span>
+              <span className="avatar" aria-hidden>
+                {(session.username ?? '?').slice(0, 1).toUpperCase()}
+              </span>
               {session.username}
             </span>
             <button

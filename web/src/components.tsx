@@ -10,7 +10,10 @@ export function ErrorBox({ error, onRetry, title }: { error: unknown; onRetry?: 
   const message = e ? e.message : error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
   return (
     <div className="error-box" role="alert" data-testid="error-message">
-      <div className="error-title">{title ?? 'Error'}{e && e.code ? <span className="mono muted"> · {e.code}</span> : null}</div>
+      <div className="error-title">
+        {title ?? 'Error'}
+        {e && e.code ? <span className="mono muted"> · {e.code}</span> : null}
+      </div>
       <div className="error-msg">{message}</div>
       {e?.fix ? (
         <div className="error-fix">
@@ -42,7 +45,10 @@ export function SkeletonRows({ cols, rows = 5 }: { cols: number; rows?: number }
       {Array.from({ length: rows }, (_, i) => (
         <tr key={i} className="skeleton-row" aria-hidden={i > 0}>
           {Array.from({ length: cols }, (_, j) => (
-            <td key={j}>{i === 0 && j === 0 ? <span className="sr-only">Loading…</span> : null}<span className="skeleton" /></td>
+            <td key={j}>
+              {i === 0 && j === 0 ? <span className="sr-only">Loading…</span> : null}
+              <span className="skeleton" />
+            </td>
           ))}
         </tr>
       ))}
@@ -154,7 +160,9 @@ export function JsonDrawer({ title, value, onClose, testId = 'event-json' }: { t
             </button>
           </div>
         </header>
-        <pre className="json" data-testid={testId}>{text}</pre>
+        <pre className="json" data-testid={testId}>
+          {text}
+        </pre>
       </aside>
     </div>
   );

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../../detect/rule.js';
+import { SEVERITIES, type Severity } from '../../domain/severity.js';
 import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertPosition, type AlertRecord, type AlertSort, type AlertStatus } from '../../store/alert-store.js';
 import { ApiHttpError } from './route-support.js';
 
@@ -29,13 +29,19 @@ export function decodeAlertCursor(cursor: string, sort: AlertSort): AlertPositio
     (SEVERITIES as readonly unknown[]).includes(value.v) &&
     (ALERT_STATUSES as readonly unknown[]).includes(value.t) &&
     (ALERT_SORTS as readonly unknown[]).includes(value.s)
-      ? { sort: value.s as AlertSort, id: value.i, lastEventMs: value.l as number, raisedAt: value.r as number, severity: value.v as Severity, status: value.t as AlertStatus }
+      ? { sort: value.s as AlertSort, id: value.i, lastEventMs: value.l, raisedAt: value.r, severity: value.v as Severity, status: value.t as AlertStatus }
       : undefined;
   if (!position) {
-    throw invalidCursor('cursor is not a cursor this server gave out', 'Pass the nextCursor of the previous page back unchanged, or leave cursor out to start from the first page.');
+    throw invalidCursor(
+      'cursor is not a cursor this server gave out',
+      'Pass the nextCursor of the previous page back unchanged, or leave cursor out to start from the first page.',
+    );
   }
   if (position.sort !== sort) {
-    throw invalidCursor(`cursor was given out for sort=${position.sort}, not sort=${sort}`, `Page with sort=${position.sort}, or leave cursor out to start the sort=${sort} list from its first page.`);
+    throw invalidCursor(
+      `cursor was given out for sort=${position.sort}, not sort=${sort}`,
+      `Page with sort=${position.sort}, or leave cursor out to start the sort=${sort} list from its first page.`,
+    );
   }
   const { sort: _sort, ...rest } = position;
   return rest;

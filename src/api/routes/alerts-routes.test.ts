@@ -36,7 +36,15 @@ describe('alerts routes', () => {
     const all = await list();
     expect(all.status).toBe(200);
     expect(all.body.alerts).toHaveLength(1);
-    expect(all.body.alerts[0]).toMatchObject({ id: alertId, type: 'rule', ruleId: TWO_FACTOR_RULE, status: 'open', statusChangedAt: null, statusNote: null, raisedAt: '2026-03-10T12:00:00.000Z' });
+    expect(all.body.alerts[0]).toMatchObject({
+      id: alertId,
+      type: 'rule',
+      ruleId: TWO_FACTOR_RULE,
+      status: 'open',
+      statusChangedAt: null,
+      statusNote: null,
+      raisedAt: '2026-03-10T12:00:00.000Z',
+    });
     expect(all.body.alerts[0]!.ruleDisplayName).not.toBe(TWO_FACTOR_RULE);
     const severity = all.body.alerts[0]!.severity;
     expect((await list('?status=open,acknowledged')).body.alerts).toHaveLength(1);
@@ -65,7 +73,9 @@ describe('alerts routes', () => {
     expect(detail.events.map((e) => e.eventTime)).toEqual(['2026-03-10T11:00:00.000Z', '2026-03-10T11:02:00.000Z']);
     expect(detail.events[0]!.event.operation_detail).toBe(TWO_FACTOR_OFF);
     expect(detail.rule?.runbook).not.toBe('');
-    expect(detail.deliveries).toEqual([{ id: expect.any(String) as string, destinationName: 'audit log', notice: 'raised', state: 'pending', attempts: 0, lastError: null, deliveredAt: null }]);
+    expect(detail.deliveries).toEqual([
+      { id: expect.any(String) as string, destinationName: 'audit log', notice: 'raised', state: 'pending', attempts: 0, lastError: null, deliveredAt: null },
+    ]);
 
     const missing = await t.server.inject({ method: 'GET', url: '/api/alerts/alt_nothere' });
     expect(missing.statusCode).toBe(404);
@@ -124,7 +134,7 @@ describe('alerts routes: paging', () => {
 
   const get = async (query: string) => {
     const res = await t.server.inject({ method: 'GET', url: `/api/alerts${query}` });
-    return { status: res.statusCode, body: res.json() as AlertPage & ApiError };
+    return { status: res.statusCode, body: res.json<AlertPage & ApiError>() };
   };
 
   it('more alerts than a page: the newest last event first, a cursor to every other alert once, and the total', async () => {
@@ -145,8 +155,18 @@ describe('alerts routes: paging', () => {
     const raised = await get('?sort=raised&limit=300');
     // Raised last, together: the 37 oldest events (the backfill's last batch), in id order among themselves.
     const oldest37 = Array.from({ length: 37 }, (_, i) => new Date(Date.parse('2025-09-10T00:00:00Z') + i * 2 * HOUR).toISOString());
-    expect(raised.body.alerts.slice(0, 37).map((a) => a.lastEventTime).sort()).toEqual(oldest37);
-    expect(raised.body.alerts.slice(0, 37).map((a) => a.id)).toEqual(raised.body.alerts.slice(0, 37).map((a) => a.id).sort());
+    expect(
+      raised.body.alerts
+        .slice(0, 37)
+        .map((a) => a.lastEventTime)
+        .sort(),
+    ).toEqual(oldest37);
+    expect(raised.body.alerts.slice(0, 37).map((a) => a.id)).toEqual(
+      raised.body.alerts
+        .slice(0, 37)
+        .map((a) => a.id)
+        .sort(),
+    );
     const ids = raised.body.alerts.map((a) => a.id);
     let cursor = raised.body.nextCursor;
     while (cursor !== null) {

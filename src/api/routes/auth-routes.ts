@@ -4,17 +4,7 @@ import type {} from '@fastify/rate-limit';
 import type {} from '@fastify/swagger';
 import type { ApiContext } from '../api-context.js';
 import type { ApiTokenCreated, ApiTokenView, SessionInfo } from '../api-types.js';
-import {
-  API_TOKEN_PREFIX,
-  checkPassword,
-  clearSessionCookie,
-  csrfTokenOf,
-  hashPassword,
-  prepareDummyHash,
-  randomSecret,
-  sessionOf,
-  startSession,
-} from '../auth-session.js';
+import { API_TOKEN_PREFIX, checkPassword, clearSessionCookie, csrfTokenOf, hashPassword, prepareDummyHash, randomSecret, sessionOf, startSession } from '../auth-session.js';
 import { hashSecret, type ApiTokenRecord, type SessionRecord } from '../../store/auth-store.js';
 import { ApiTokenCreatedSchema, ApiTokenListSchema, CreateApiTokenRequestSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from '../schemas/auth.js';
 import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
@@ -100,7 +90,13 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
     async (request, reply): Promise<SessionInfo> => {
       const { token, username, password } = request.body;
       if (await store.findUserByUsername(username)) {
-        throw new ApiHttpError(409, 'duplicate_user', `A user named "${username}" exists already.`, [{ field: 'username', message: 'username is taken' }], 'Choose another username, or sign in as that user.');
+        throw new ApiHttpError(
+          409,
+          'duplicate_user',
+          `A user named "${username}" exists already.`,
+          [{ field: 'username', message: 'username is taken' }],
+          'Choose another username, or sign in as that user.',
+        );
       }
       if (!(await store.consumeSetupToken(hashSecret(token)))) {
         throw new ApiHttpError(
@@ -136,23 +132,25 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
       // Same work and same answer for an unknown user and a wrong password.
       if (!(await checkPassword(user?.passwordHash, password)) || !user) {
         request.log.warn({ username: username.slice(0, 64) }, 'sign-in refused');
-        throw new ApiHttpError(401, 'bad_credentials', 'Wrong username or password.', undefined, 'Check both and try again; an admin can create a new account with `zoomtrail admin create`.');
+        throw new ApiHttpError(
+          401,
+          'bad_credentials',
+          'Wrong username or password.',
+          undefined,
+          'Check both and try again; an admin can create a new account with `zoomtrail admin create`.',
+        );
       }
       const session = await startSession(store, reply, user.id, ctx.publicUrl, clock.now());
       return sessionInfo(session, false);
     },
   );
 
-  fastify.post(
-    '/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: NoContent } } },
-    async (request, reply) => {
-      const session = sessionOf(request);
-      if (session) await store.deleteSession(session.idHash);
-      clearSessionCookie(reply, ctx.publicUrl);
-      return reply.code(204).send();
-    },
-  );
+  fastify.post('/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: NoContent } } }, async (request, reply) => {
+    const session = sessionOf(request);
+    if (session) await store.deleteSession(session.idHash);
+    clearSessionCookie(reply, ctx.publicUrl);
+    return reply.code(204).send();
+  });
 
   fastify.get(
     '/tokens',

@@ -32,13 +32,29 @@ describe('destinations routes', () => {
     return { status: res.statusCode, body: res.body === '' ? undefined : res.json<unknown>() };
   }
 
-  const webhook = () => ({ name: 'SOC webhook', kind: 'webhook', url: `${receiver.origin}/hook`, secret: WEBHOOK_SECRET, minSeverity: 'HIGH', ruleIds: ['Zoom.Two.Factor.Authentication.Disabled'] });
+  const webhook = () => ({
+    name: 'SOC webhook',
+    kind: 'webhook',
+    url: `${receiver.origin}/hook`,
+    secret: WEBHOOK_SECRET,
+    minSeverity: 'HIGH',
+    ruleIds: ['Zoom.Two.Factor.Authentication.Disabled'],
+  });
 
   it('creates, lists, updates and deletes destinations, never showing a secret', async () => {
     const created = await call('POST', '/api/destinations', webhook());
     expect(created.status).toBe(201);
     const view = created.body as DestinationView;
-    expect(view).toMatchObject({ name: 'SOC webhook', kind: 'webhook', enabled: true, url: `${receiver.origin}/hook`, minSeverity: 'HIGH', ruleIds: ['Zoom.Two.Factor.Authentication.Disabled'], hasSecret: true, createdAt: '2026-03-10T12:00:00.000Z' });
+    expect(view).toMatchObject({
+      name: 'SOC webhook',
+      kind: 'webhook',
+      enabled: true,
+      url: `${receiver.origin}/hook`,
+      minSeverity: 'HIGH',
+      ruleIds: ['Zoom.Two.Factor.Authentication.Disabled'],
+      hasSecret: true,
+      createdAt: '2026-03-10T12:00:00.000Z',
+    });
     expect(Object.keys(view)).not.toContain('secret');
 
     const slack = await call('POST', '/api/destinations', { name: 'Slack', kind: 'slack', secret: `${receiver.origin}${SLACK_PATH}` });
@@ -79,7 +95,10 @@ describe('destinations routes', () => {
     for (const [payload, field] of cases) {
       const res = await call('POST', '/api/destinations', payload);
       expect(res.status, JSON.stringify(payload)).toBe(400);
-      expect((res.body as { fields: { field: string }[] }).fields.map((f) => f.field), JSON.stringify(payload)).toContain(field);
+      expect(
+        (res.body as { fields: { field: string }[] }).fields.map((f) => f.field),
+        JSON.stringify(payload),
+      ).toContain(field);
     }
     const first = await call('POST', '/api/destinations', webhook());
     expect(first.status).toBe(201);
@@ -113,7 +132,7 @@ describe('destinations routes', () => {
     expect((await call('POST', '/api/destinations/dst_nothere/test')).status).toBe(404);
   });
 
-  it('a test alert sent from the console says so and names the user; the result\'s message stands alone', async () => {
+  it("a test alert sent from the console says so and names the user; the result's message stands alone", async () => {
     const d = (await call('POST', '/api/destinations', webhook())).body as DestinationView;
     const result = await call('POST', `/api/destinations/${d.id}/test`);
     expect(result.body).toEqual({ ok: true, status: 200, message: `HTTP 200 from ${new URL(receiver.origin).host}` });

@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { type DestinationKind, type DestinationSecret, type DestinationSettings } from '../../alert/destination.js';
+import type { DestinationKind, DestinationSecret, DestinationSettings } from '../../domain/destination-settings.js';
 import { senderFor } from '../../alert/destination-registry.js';
 import { testNotification } from '../../alert/test-notification.js';
-import type { Severity } from '../../detect/rule.js';
+import type { Severity } from '../../domain/severity.js';
 import { findRule } from '../../rules/rule-registry.js';
-import type { DestinationPatch, DestinationRecord } from '../../store/alert-store.js';
+import type { DestinationPatch, DestinationRecord } from '../../store/destination-store.js';
 import type { ApiContext } from '../api-context.js';
 import type { DestinationView, TestDeliveryResult } from '../api-types.js';
 import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
@@ -64,86 +64,112 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
 
   async function nameFree(name: string, exceptId?: string): Promise<void> {
     const other = await store.getDestination(name);
-    if (other && other.name === name && other.id !== exceptId) throw new ApiHttpError(409, 'duplicate_destination', `A destination named "${name}" exists already.`, [{ field: 'name', message: 'name is taken' }]);
+    if (other && other.name === name && other.id !== exceptId)
+      throw new ApiHttpError(409, 'duplicate_destination', `A destination named "${name}" exists already.`, [{ field: 'name', message: 'name is taken' }]);
   }
 
-  fastify.get('/destinations', {
-    schema: {
-      tags: ['destinations'], response: { 200: DestinationListSchema } },
-  }, async () => ({ destinations: (await store.listDestinations()).map(destinationView) }));
-
-  fastify.post('/destinations', {
-    schema: {
-      tags: ['destinations'],
-      body: CreateDestinationRequestSchema,
-      response: { 201: DestinationViewSchema, ...errorResponses(400, 409) },
-    },
-  }, async (request, reply) => {
-    const body = request.body;
-    const name = body.name.trim();
-    if (name === '') throw invalidField('name', 'name must not be blank');
-    checkRuleIds(body.ruleIds);
-    const settings = settingsFrom({}, body);
-    const secret = body.secret ?? null;
-    if (senderFor(body.kind).needsSecret && secret === null) throw invalidField('secret', `a ${body.kind} destination needs a secret`);
-    checkSettings(body.kind, settings, secret);
-    await nameFree(name);
-    const created = await store.createDestination({ name, kind: body.kind, settings, enabled: body.enabled ?? true, secret });
-    return reply.code(201).send(destinationView(created));
-  });
-
-  fastify.patch('/destinations/:id', {
-    schema: {
-      tags: ['destinations'],
-      params: IdParams,
-      body: UpdateDestinationRequestSchema,
-      response: { 200: DestinationViewSchema, ...errorResponses(400, 404, 409) },
-    },
-  }, async (request): Promise<DestinationView> => {
-    const current = await existing(request.params.id);
-    const body = request.body;
-    const patch: DestinationPatch = {};
-    if (body.name !== undefined) {
-      const name = body.name.trim();
-      if (name === '') throw invalidField('name', 'name must not be blank');
-      if (name !== current.name) await nameFree(name, current.id);
-      patch.name = name;
-    }
-    checkRuleIds(body.ruleIds);
-    const settings = settingsFrom(current.settings, body);
-    // A new secret replaces the stored one; leaving it out keeps it.
-    const secret = body.secret !== undefined ? body.secret : await store.getDestinationSecret(current.id);
-    checkSettings(current.kind, settings, secret);
-    patch.settings = settings;
-    if (body.secret !== undefined) patch.secret = body.secret;
-    if (body.enabled !== undefined) patch.enabled = body.enabled;
-    return destinationView(await store.updateDestination(current.id, patch));
-  });
-
-  fastify.delete('/destinations/:id', {
-    schema: {
-      tags: ['destinations'], params: IdParams, response: { 204: NoContent, ...errorResponses(404) } },
-  }, async (request, reply) => {
-    const d = await existing(request.params.id);
-    if (!(await store.removeDestination(d.id))) throw notFound('destination', d.id);
-    return reply.code(204).send();
-  });
-
-  fastify.post('/destinations/:id/test', {
-    schema: {
-      tags: ['destinations'],
-      params: IdParams,
-      response: {
-        200: TestDeliveryResultSchema,
-        ...errorResponses(404),
+  fastify.get(
+    '/destinations',
+    {
+      schema: {
+        tags: ['destinations'],
+        response: { 200: DestinationListSchema },
       },
     },
-  }, async (request): Promise<TestDeliveryResult> => {
-    const d = await existing(request.params.id);
-    const secret = await store.getDestinationSecret(d.id);
-    const user = request.user!;
-    const origin = { from: user.via === 'session' ? 'console' : 'api', username: user.username } as const;
-    const result = await senderFor(d.kind).send(testNotification(clock.now(), origin), d.settings, secret, { fetch: context.fetch, clock, logger });
-    return { ok: result.ok, status: result.status, message: result.message };
-  });
+    async () => ({ destinations: (await store.listDestinations()).map(destinationView) }),
+  );
+
+  fastify.post(
+    '/destinations',
+    {
+      schema: {
+        tags: ['destinations'],
+        body: CreateDestinationRequestSchema,
+        response: { 201: DestinationViewSchema, ...errorResponses(400, 409) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const name = body.name.trim();
+      if (name === '') throw invalidField('name', 'name must not be blank');
+      checkRuleIds(body.ruleIds);
+      const settings = settingsFrom({}, body);
+      const secret = body.secret ?? null;
+      if (senderFor(body.kind).needsSecret && secret === null) throw invalidField('secret', `a ${body.kind} destination needs a secret`);
+      checkSettings(body.kind, settings, secret);
+      await nameFree(name);
+      const created = await store.createDestination({ name, kind: body.kind, settings, enabled: body.enabled ?? true, secret });
+      return reply.code(201).send(destinationView(created));
+    },
+  );
+
+  fastify.patch(
+    '/destinations/:id',
+    {
+      schema: {
+        tags: ['destinations'],
+        params: IdParams,
+        body: UpdateDestinationRequestSchema,
+        response: { 200: DestinationViewSchema, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request): Promise<DestinationView> => {
+      const current = await existing(request.params.id);
+      const body = request.body;
+      const patch: DestinationPatch = {};
+      if (body.name !== undefined) {
+        const name = body.name.trim();
+        if (name === '') throw invalidField('name', 'name must not be blank');
+        if (name !== current.name) await nameFree(name, current.id);
+        patch.name = name;
+      }
+      checkRuleIds(body.ruleIds);
+      const settings = settingsFrom(current.settings, body);
+      // A new secret replaces the stored one; leaving it out keeps it.
+      const secret = body.secret !== undefined ? body.secret : await store.getDestinationSecret(current.id);
+      checkSettings(current.kind, settings, secret);
+      patch.settings = settings;
+      if (body.secret !== undefined) patch.secret = body.secret;
+      if (body.enabled !== undefined) patch.enabled = body.enabled;
+      return destinationView(await store.updateDestination(current.id, patch));
+    },
+  );
+
+  fastify.delete(
+    '/destinations/:id',
+    {
+      schema: {
+        tags: ['destinations'],
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const d = await existing(request.params.id);
+      if (!(await store.removeDestination(d.id))) throw notFound('destination', d.id);
+      return reply.code(204).send();
+    },
+  );
+
+  fastify.post(
+    '/destinations/:id/test',
+    {
+      schema: {
+        tags: ['destinations'],
+        params: IdParams,
+        response: {
+          200: TestDeliveryResultSchema,
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request): Promise<TestDeliveryResult> => {
+      const d = await existing(request.params.id);
+      const secret = await store.getDestinationSecret(d.id);
+      const user = request.user!;
+      const origin = { from: user.via === 'session' ? 'console' : 'api', username: user.username } as const;
+      const result = await senderFor(d.kind).send(testNotification(clock.now(), origin), d.settings, secret, { fetch: context.fetch, clock, logger });
+      return { ok: result.ok, status: result.status, message: result.message };
+    },
+  );
 };

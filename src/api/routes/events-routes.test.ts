@@ -14,7 +14,10 @@ describe('events routes', () => {
   let otherSource: string;
 
   beforeEach(async () => {
-    t = await startRouteTestServer([{ plugin: eventsRoutes, prefix: '/api' }, { plugin: failuresRoutes, prefix: '/api' }]);
+    t = await startRouteTestServer([
+      { plugin: eventsRoutes, prefix: '/api' },
+      { plugin: failuresRoutes, prefix: '/api' },
+    ]);
     sourceId = await createSource(t.app, 'A');
     otherSource = await createSource(t.app, 'B');
     await storeRecords(t.app, sourceId, 'Zoom.Operation', [
@@ -36,13 +39,7 @@ describe('events routes', () => {
   it('lists events newest first with their views', async () => {
     const { status, body } = await get<EventPage>('/api/events');
     expect(status).toBe(200);
-    expect(times(body)).toEqual([
-      '2026-03-10T10:20:00.000Z',
-      '2026-03-10T10:10:00.000Z',
-      '2026-03-10T10:00:00.000Z',
-      '2026-03-10T09:00:00.000Z',
-      '2026-03-09T09:00:00.000Z',
-    ]);
+    expect(times(body)).toEqual(['2026-03-10T10:20:00.000Z', '2026-03-10T10:10:00.000Z', '2026-03-10T10:00:00.000Z', '2026-03-10T09:00:00.000Z', '2026-03-09T09:00:00.000Z']);
     expect(body.nextCursor).toBeNull();
     const first = body.events[0]!;
     expect(first).toMatchObject({ sourceId, logType: 'Zoom.Operation', storedAt: '2026-03-10T12:00:00.000Z' });
@@ -80,7 +77,9 @@ describe('events routes', () => {
 
   it('pages with a cursor over more events than the limit, without duplicates or gaps', async () => {
     // 23 more events, several per second so pages break inside equal times.
-    const raws = Array.from({ length: 23 }, (_, i) => activity(new Date(Date.parse('2026-03-10T11:00:00Z') + Math.floor(i / 4) * 1000).toISOString().replace('.000Z', 'Z'), `user${i}@example.com`));
+    const raws = Array.from({ length: 23 }, (_, i) =>
+      activity(new Date(Date.parse('2026-03-10T11:00:00Z') + Math.floor(i / 4) * 1000).toISOString().replace('.000Z', 'Z'), `user${i}@example.com`),
+    );
     await storeRecords(t.app, otherSource, 'Zoom.Activity', raws);
     const all = (await get<EventPage>('/api/events?limit=500')).body.events.map((e) => e.rowId);
     expect(all).toHaveLength(28);
@@ -113,7 +112,10 @@ describe('events routes', () => {
       expect(res.statusCode, query).toBe(400);
       const body = res.json<{ code: string; fields: { field: string }[] }>();
       expect(body.code).toBe('invalid_request');
-      expect(body.fields.map((f) => f.field), query).toContain(field);
+      expect(
+        body.fields.map((f) => f.field),
+        query,
+      ).toContain(field);
     }
     const res = await t.server.inject({ method: 'GET', url: '/api/events/histogram?buckets=501' });
     expect(res.statusCode).toBe(400);
@@ -139,7 +141,13 @@ describe('events routes', () => {
     expect(body.buckets[0]!.start).toBe('2026-03-09T12:00:00.000Z');
     expect(body.buckets.reduce((n, b) => n + b.count, 0)).toBe(4); // the event of 2026-03-09T09:00 is older than 24 h
     const hour = await get<Histogram>('/api/events/histogram?since=2026-03-10T09:00:00Z&until=2026-03-10T11:00:00Z&buckets=2');
-    expect(hour.body).toEqual({ bucketMs: HOUR, buckets: [{ start: '2026-03-10T09:00:00.000Z', count: 1 }, { start: '2026-03-10T10:00:00.000Z', count: 3 }] });
+    expect(hour.body).toEqual({
+      bucketMs: HOUR,
+      buckets: [
+        { start: '2026-03-10T09:00:00.000Z', count: 1 },
+        { start: '2026-03-10T10:00:00.000Z', count: 3 },
+      ],
+    });
     const filtered = await get<Histogram>('/api/events/histogram?since=2026-03-09&until=2026-03-11&buckets=7&logType=Zoom.Activity');
     expect(filtered.body.buckets.reduce((n, b) => n + b.count, 0)).toBe(2);
   });
@@ -151,7 +159,9 @@ describe('events routes', () => {
     expect(nd.headers['content-disposition']).toMatch(/^attachment; filename="zoomtrail-events-.*\.ndjson"$/);
     const lines = nd.body.trimEnd().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines.map((l) => (JSON.parse(l) as { p_event_time: string }).p_event_time)).toEqual([...lines.map((l) => (JSON.parse(l) as { p_event_time: string }).p_event_time)].sort());
+    expect(lines.map((l) => (JSON.parse(l) as { p_event_time: string }).p_event_time)).toEqual(
+      [...lines.map((l) => (JSON.parse(l) as { p_event_time: string }).p_event_time)].sort(),
+    );
 
     const csv = await t.server.inject({ method: 'GET', url: '/api/events/export?format=csv&logType=Zoom.Operation' });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);

@@ -7,7 +7,17 @@ import type { Static } from 'typebox';
 import type { ApiContext } from '../api-context.js';
 import type { EventPage, EventView, Histogram } from '../api-types.js';
 import { errorResponses } from '../schemas/common.js';
-import { EventFiltersSchema, EventPageSchema, EventSearchQuerySchema, EventViewSchema, ExportFileSchema, ExportQuerySchema, HistogramQuerySchema, HistogramSchema, RowIdParams } from '../schemas/events.js';
+import {
+  EventFiltersSchema,
+  EventPageSchema,
+  EventSearchQuerySchema,
+  EventViewSchema,
+  ExportFileSchema,
+  ExportQuerySchema,
+  HistogramQuerySchema,
+  HistogramSchema,
+  RowIdParams,
+} from '../schemas/events.js';
 import { installApiErrorHandler, invalidField, iso, notFound, parseTimeParam } from './route-support.js';
 
 const DAY_MS = 86_400_000;
@@ -61,87 +71,103 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
   const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = context.app;
 
-  fastify.get('/events', {
-    schema: {
-      tags: ['events'],
-      summary: 'Search events, newest first',
-      querystring: EventSearchQuerySchema,
-      response: {
-        200: EventPageSchema,
-        ...errorResponses(400),
+  fastify.get(
+    '/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Search events, newest first',
+        querystring: EventSearchQuerySchema,
+        response: {
+          200: EventPageSchema,
+          ...errorResponses(400),
+        },
       },
     },
-  }, async (request): Promise<EventPage> => {
-    const { cursor, limit, ...filters } = request.query;
-    const query: EventQuery = { ...toQuery(filters), order: 'desc', limit: limit + 1 };
-    if (cursor !== undefined) query.after = decodeCursor(cursor);
-    const rows: StoredEvent[] = [];
-    for await (const e of store.queryEvents(query)) rows.push(e);
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { events: page.map(eventView), nextCursor: more && last ? encodeCursor(last) : null };
-  });
+    async (request): Promise<EventPage> => {
+      const { cursor, limit, ...filters } = request.query;
+      const query: EventQuery = { ...toQuery(filters), order: 'desc', limit: limit + 1 };
+      if (cursor !== undefined) query.after = decodeCursor(cursor);
+      const rows: StoredEvent[] = [];
+      for await (const e of store.queryEvents(query)) rows.push(e);
+      const more = rows.length > limit;
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { events: page.map(eventView), nextCursor: more && last ? encodeCursor(last) : null };
+    },
+  );
 
-  fastify.get('/events/histogram', {
-    schema: {
-      tags: ['events'],
-      summary: 'Matching events counted per time bucket over [since, until) (default: the last 24 hours)',
-      querystring: HistogramQuerySchema,
-      response: {
-        200: HistogramSchema,
-        ...errorResponses(400),
+  fastify.get(
+    '/events/histogram',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Matching events counted per time bucket over [since, until) (default: the last 24 hours)',
+        querystring: HistogramQuerySchema,
+        response: {
+          200: HistogramSchema,
+          ...errorResponses(400),
+        },
       },
     },
-  }, async (request): Promise<Histogram> => {
-    const { buckets, ...filters } = request.query;
-    const query = toQuery(filters);
-    const untilMs = query.untilMs ?? (query.sinceMs !== undefined ? Math.max(clock.now(), query.sinceMs + 1) : clock.now());
-    const sinceMs = query.sinceMs ?? untilMs - DAY_MS;
-    if (sinceMs >= untilMs) throw invalidField('since', 'since must be before until (until defaults to now)');
-    const bucketMs = Math.max(1, Math.ceil((untilMs - sinceMs) / buckets));
-    const counts = await store.eventHistogram(query, sinceMs, untilMs, bucketMs);
-    return { bucketMs, buckets: counts.map((count, i) => ({ start: iso(sinceMs + i * bucketMs), count })) };
-  });
-
-  fastify.get('/events/export', {
-    schema: {
-      tags: ['events'],
-      summary: 'Download every matching event, oldest first, as NDJSON (whole events) or CSV (one column per schema field)',
-      querystring: ExportQuerySchema,
-      response: { 200: ExportFileSchema, ...errorResponses(400) },
+    async (request): Promise<Histogram> => {
+      const { buckets, ...filters } = request.query;
+      const query = toQuery(filters);
+      const untilMs = query.untilMs ?? (query.sinceMs !== undefined ? Math.max(clock.now(), query.sinceMs + 1) : clock.now());
+      const sinceMs = query.sinceMs ?? untilMs - DAY_MS;
+      if (sinceMs >= untilMs) throw invalidField('since', 'since must be before until (until defaults to now)');
+      const bucketMs = Math.max(1, Math.ceil((untilMs - sinceMs) / buckets));
+      const counts = await store.eventHistogram(query, sinceMs, untilMs, bucketMs);
+      return { bucketMs, buckets: counts.map((count, i) => ({ start: iso(sinceMs + i * bucketMs), count })) };
     },
-  }, async (request, reply) => {
-    const { format, ...filters } = request.query;
-    const query: EventQuery = { ...toQuery(filters), order: 'asc' };
-    const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
-    const filename = `zoomtrail-events-${stamp}.${format}`;
-    async function* lines(): AsyncGenerator<string> {
-      if (format === 'csv') {
-        const columns = eventCsvColumns(query.logType);
-        yield eventCsvLine(columns, Object.fromEntries(columns.map((c) => [c, c])));
-        for await (const e of store.queryEvents(query)) yield eventCsvLine(columns, e.event);
-      } else {
-        for await (const e of store.queryEvents(query)) yield `${JSON.stringify(e.event)}\n`;
+  );
+
+  fastify.get(
+    '/events/export',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Download every matching event, oldest first, as NDJSON (whole events) or CSV (one column per schema field)',
+        querystring: ExportQuerySchema,
+        response: { 200: ExportFileSchema, ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...filters } = request.query;
+      const query: EventQuery = { ...toQuery(filters), order: 'asc' };
+      const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
+      const filename = `zoomtrail-events-${stamp}.${format}`;
+      async function* lines(): AsyncGenerator<string> {
+        if (format === 'csv') {
+          const columns = eventCsvColumns(query.logType);
+          yield eventCsvLine(columns, Object.fromEntries(columns.map((c) => [c, c])));
+          for await (const e of store.queryEvents(query)) yield eventCsvLine(columns, e.event);
+        } else {
+          for await (const e of store.queryEvents(query)) yield `${JSON.stringify(e.event)}\n`;
+        }
       }
-    }
-    return reply
-      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${filename}"`)
-      .header('cache-control', 'no-store')
-      .send(Readable.from(lines()));
-  });
-
-  fastify.get('/events/:rowId', {
-    schema: {
-      tags: ['events'],
-      summary: 'One event by row id',
-      params: RowIdParams,
-      response: { 200: EventViewSchema, ...errorResponses(404) },
+      return reply
+        .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(lines()));
     },
-  }, async (request): Promise<EventView> => {
-    const e = await store.getEvent(request.params.rowId);
-    if (!e) throw notFound('event', request.params.rowId);
-    return eventView(e);
-  });
+  );
+
+  fastify.get(
+    '/events/:rowId',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'One event by row id',
+        params: RowIdParams,
+        response: { 200: EventViewSchema, ...errorResponses(404) },
+      },
+    },
+    async (request): Promise<EventView> => {
+      const e = await store.getEvent(request.params.rowId);
+      if (!e) throw notFound('event', request.params.rowId);
+      return eventView(e);
+    },
+  );
 };

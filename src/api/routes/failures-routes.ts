@@ -13,24 +13,28 @@ export const failuresRoutes: FastifyPluginAsync<ApiContext> = async (plugin, con
   const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = context.app;
 
-  fastify.get('/failures', {
-    schema: {
-      tags: ['events'],
-      querystring: FailureQuerySchema,
-      response: {
-        200: FailureListSchema,
-        ...errorResponses(400),
+  fastify.get(
+    '/failures',
+    {
+      schema: {
+        tags: ['events'],
+        querystring: FailureQuerySchema,
+        response: {
+          200: FailureListSchema,
+          ...errorResponses(400),
+        },
       },
     },
-  }, async (request) => {
-    const { sourceId, logType, limit } = request.query;
-    const filter: Omit<FailureQuery, 'limit'> = {};
-    if (sourceId !== undefined) filter.sourceId = sourceId;
-    if (logType !== undefined) filter.logType = logType;
-    const failures: FailureView[] = [];
-    for await (const f of store.listFailures({ ...filter, limit })) {
-      failures.push({ rowId: f.rowId, sourceId: f.sourceId, logType: f.logType, day: f.day, raw: f.raw, reason: f.reason, field: f.field, failedAt: iso(f.failedAt) });
-    }
-    return { failures, total: await store.countFailures(filter) };
-  });
+    async (request) => {
+      const { sourceId, logType, limit } = request.query;
+      const filter: Omit<FailureQuery, 'limit'> = {};
+      if (sourceId !== undefined) filter.sourceId = sourceId;
+      if (logType !== undefined) filter.logType = logType;
+      const failures: FailureView[] = [];
+      for await (const f of store.listFailures({ ...filter, limit })) {
+        failures.push({ rowId: f.rowId, sourceId: f.sourceId, logType: f.logType, day: f.day, raw: f.raw, reason: f.reason, field: f.field, failedAt: iso(f.failedAt) });
+      }
+      return { failures, total: await store.countFailures(filter) };
+    },
+  );
 };

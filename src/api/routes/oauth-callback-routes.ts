@@ -65,7 +65,6 @@ export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (plugin
     {
       config: { public: true },
       schema: {
-
         querystring: OAuthCompleteQuerySchema,
         response: { 302: NoContent, 400: RefusalPageSchema },
       },

@@ -9,7 +9,14 @@ import type { AppContext } from '../../app/app-context.js';
 
 /** A Zoom operation-log record as Zoom returns it. */
 export function operation(time: string, fields: Partial<{ operator: string; category_type: string; action: string; operation_detail: string }> = {}): Record<string, unknown> {
-  return { time, operator: 'admin@example.com', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from Off to On', ...fields };
+  return {
+    time,
+    operator: 'admin@example.com',
+    category_type: 'Account',
+    action: 'Update',
+    operation_detail: 'Security  - Sign in with Two-Factor Authentication: from Off to On',
+    ...fields,
+  };
 }
 
 /** A Zoom sign-in/out record as Zoom returns it. */

@@ -13,7 +13,7 @@ describe('rules routes', () => {
   });
   afterEach(async () => t.close());
 
-  const rules = async () => (t.server.inject({ method: 'GET', url: '/api/rules' }).then((r) => r.json<{ rules: RuleView[] }>().rules));
+  const rules = async () => t.server.inject({ method: 'GET', url: '/api/rules' }).then((r) => r.json<{ rules: RuleView[] }>().rules);
 
   it('lists the 9 rules with metadata, enabled state, passing tests and alerts of the last 7 days', async () => {
     const sourceId = await createSource(t.app);
@@ -65,7 +65,14 @@ describe('rules routes', () => {
     await t.app.store.commitDetection({
       rowIds: rows.map((r) => r.rowId),
       matches: [],
-      errors: rows.map((r, i) => ({ ruleId: i === 0 ? TWO_FACTOR_RULE : 'Zoom.PasscodeDisabled', rowId: r.rowId, sourceId, logType: 'Zoom.Operation' as const, functionName: 'title', message: 'boom' })),
+      errors: rows.map((r, i) => ({
+        ruleId: i === 0 ? TWO_FACTOR_RULE : 'Zoom.PasscodeDisabled',
+        rowId: r.rowId,
+        sourceId,
+        logType: 'Zoom.Operation' as const,
+        functionName: 'title',
+        message: 'boom',
+      })),
     });
     const all = (await t.server.inject({ method: 'GET', url: '/api/rule-errors' })).json<{ errors: RuleErrorView[]; total: number }>();
     expect(all.total).toBe(2);

@@ -53,43 +53,65 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = context.app;
 
-  fastify.get('/rules', {
-    schema: {
-      tags: ['rules'], response: { 200: RuleListSchema } },
-  }, async () => {
-    const overrides = await store.ruleEnabledOverrides();
-    const now = clock.now();
-    return { rules: await Promise.all(RULES.map((rule) => ruleView(store, rule, overrides, now))) };
-  });
-
-  fastify.patch('/rules/:id', {
-    schema: {
-      tags: ['rules'],
-      params: RuleIdParams,
-      body: RulePatchSchema,
-      response: { 200: RuleViewSchema, ...errorResponses(400, 404) },
-    },
-  }, async (request): Promise<RuleView> => {
-    const rule = findRule(request.params.id);
-    if (!rule) throw notFound('rule', request.params.id);
-    await store.setRuleEnabled(rule.meta.id, request.body.enabled);
-    return ruleView(store, rule, await store.ruleEnabledOverrides(), clock.now());
-  });
-
-  fastify.get('/rule-errors', {
-    schema: {
-      tags: ['rules'],
-      querystring: RuleErrorQuerySchema,
-      response: {
-        200: RuleErrorListSchema,
-        ...errorResponses(400),
+  fastify.get(
+    '/rules',
+    {
+      schema: {
+        tags: ['rules'],
+        response: { 200: RuleListSchema },
       },
     },
-  }, async (request) => {
-    const { ruleId, limit } = request.query;
-    const filter = ruleId !== undefined ? { ruleId } : {};
-    const rows = await store.listRuleErrors({ ...filter, limit });
-    const errors: RuleErrorView[] = rows.map((e) => ({ ruleId: e.ruleId, rowId: e.rowId, sourceId: e.sourceId, logType: e.logType, functionName: e.functionName, message: e.message, at: iso(e.at) }));
-    return { errors, total: await store.countRuleErrors(filter) };
-  });
+    async () => {
+      const overrides = await store.ruleEnabledOverrides();
+      const now = clock.now();
+      return { rules: await Promise.all(RULES.map((rule) => ruleView(store, rule, overrides, now))) };
+    },
+  );
+
+  fastify.patch(
+    '/rules/:id',
+    {
+      schema: {
+        tags: ['rules'],
+        params: RuleIdParams,
+        body: RulePatchSchema,
+        response: { 200: RuleViewSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request): Promise<RuleView> => {
+      const rule = findRule(request.params.id);
+      if (!rule) throw notFound('rule', request.params.id);
+      await store.setRuleEnabled(rule.meta.id, request.body.enabled);
+      return ruleView(store, rule, await store.ruleEnabledOverrides(), clock.now());
+    },
+  );
+
+  fastify.get(
+    '/rule-errors',
+    {
+      schema: {
+        tags: ['rules'],
+        querystring: RuleErrorQuerySchema,
+        response: {
+          200: RuleErrorListSchema,
+          ...errorResponses(400),
+        },
+      },
+    },
+    async (request) => {
+      const { ruleId, limit } = request.query;
+      const filter = ruleId !== undefined ? { ruleId } : {};
+      const rows = await store.listRuleErrors({ ...filter, limit });
+      const errors: RuleErrorView[] = rows.map((e) => ({
+        ruleId: e.ruleId,
+        rowId: e.rowId,
+        sourceId: e.sourceId,
+        logType: e.logType,
+        functionName: e.functionName,
+        message: e.message,
+        at: iso(e.at),
+      }));
+      return { errors, total: await store.countRuleErrors(filter) };
+    },
+  );
 };

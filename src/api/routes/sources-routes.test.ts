@@ -109,7 +109,13 @@ describe('source CRUD', () => {
 
   it('updates settings and the secret without ever returning it', async () => {
     const created = await create();
-    const response = await call('PATCH', `/api/sources/${created.id}`, { name: 'Renamed', backfillDays: 30, pollIntervalMs: 120_000, dropOffAlarmMinutes: 90, clientSecret: NEW_SECRET });
+    const response = await call('PATCH', `/api/sources/${created.id}`, {
+      name: 'Renamed',
+      backfillDays: 30,
+      pollIntervalMs: 120_000,
+      dropOffAlarmMinutes: 90,
+      clientSecret: NEW_SECRET,
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json<SourceView>()).toMatchObject({ name: 'Renamed', backfillDays: 30, pollIntervalMs: 120_000, dropOffAlarmMinutes: 90, hasClientSecret: true });
     expect((await t.app.store.getSourceCredentials(created.id)).clientSecret).toBe(NEW_SECRET);
@@ -178,7 +184,10 @@ describe('coverage, backfill, setup info, health', () => {
     const full = (await call('GET', `/api/sources/${created.id}/coverage`)).json<CoverageView>();
     expect(full.days).toHaveLength(180);
     expect(full.days.at(-1)!.day).toBe('2026-03-10');
-    await t.app.store.updateStream(created.id, 'Zoom.Activity', {}, [{ day: '2026-03-08', state: 'complete', lastFullReadAt: t.clock.now() }, { day: '2026-03-09', state: 'failed', lastError: 'boom' }]);
+    await t.app.store.updateStream(created.id, 'Zoom.Activity', {}, [
+      { day: '2026-03-08', state: 'complete', lastFullReadAt: t.clock.now() },
+      { day: '2026-03-09', state: 'failed', lastError: 'boom' },
+    ]);
     const view = (await call('GET', `/api/sources/${created.id}/coverage?days=3`)).json<CoverageView>();
     expect(view.days.map((d) => [d.day, d.streams['Zoom.Activity'].state, d.streams['Zoom.Operation'].state])).toEqual([
       ['2026-03-08', 'complete', 'missing'],
@@ -198,7 +207,10 @@ describe('coverage, backfill, setup info, health', () => {
     const response = await call('POST', `/api/sources/${created.id}/backfill`, { days: 30 });
     expect(response.json<SourceView>().backfillDays).toBe(30);
     const rows = await t.app.store.listDayCoverage(created.id, 'Zoom.Operation', '2026-01-01', '2026-03-10');
-    expect(rows.map((r) => [r.day, r.state])).toEqual([['2026-02-01', 'complete'], ['2026-03-01', 'open']]);
+    expect(rows.map((r) => [r.day, r.state])).toEqual([
+      ['2026-02-01', 'complete'],
+      ['2026-03-01', 'open'],
+    ]);
     expect((await call('POST', `/api/sources/${created.id}/backfill`, { days: 181 })).json<{ fields: { field: string }[] }>().fields[0]!.field).toBe('days');
   });
 
@@ -220,10 +232,18 @@ describe('coverage, backfill, setup info, health', () => {
     const created = await create();
     let health = (await call('GET', '/api/health')).json<HealthView>();
     expect(health).toMatchObject({ ok: true, pendingDetections: 0, pendingDeliveries: 0, sources: [{ id: created.id, state: 'not_collected_yet' }] });
-    await t.app.store.updateStream(created.id, 'Zoom.Activity', { lastPollAt: t.clock.now(), lastError: { code: 'plan_required', message: 'Plan too small.', fix: 'Upgrade to Pro.', at: t.clock.now() } });
+    await t.app.store.updateStream(created.id, 'Zoom.Activity', {
+      lastPollAt: t.clock.now(),
+      lastError: { code: 'plan_required', message: 'Plan too small.', fix: 'Upgrade to Pro.', at: t.clock.now() },
+    });
     health = (await call('GET', '/api/health')).json<HealthView>();
     expect(health.ok).toBe(false);
-    expect(health.sources[0]).toMatchObject({ state: 'permission_missing', stateDetail: 'Plan too small. (Zoom.Activity) — Upgrade to Pro.', cause: 'Plan too small. (Zoom.Activity)', fix: 'Upgrade to Pro.' });
+    expect(health.sources[0]).toMatchObject({
+      state: 'permission_missing',
+      stateDetail: 'Plan too small. (Zoom.Activity) — Upgrade to Pro.',
+      cause: 'Plan too small. (Zoom.Activity)',
+      fix: 'Upgrade to Pro.',
+    });
     const view = (await call('GET', `/api/sources/${created.id}`)).json<SourceDetail>();
     expect(view.source.lastError).toMatchObject({ code: 'plan_required' });
     await t.app.store.updateStream(created.id, 'Zoom.Activity', { lastError: null, readingWindow: '2026-03-01..2026-03-10', readingPages: 2 });

@@ -8,7 +8,7 @@ import { sessionIdHash } from '../session-id.js';
 import { startSourceAuthorization } from '../../app/source-authorization.js';
 import { removeSource } from '../../app/source-service.js';
 import { SOURCE_DEFAULTS } from '../../collect/source-defaults.js';
-import { addDays } from '../../collect/utc-days.js';
+import { addDays } from '../../domain/utc-days.js';
 import { utcDay } from '../../shared/clock.js';
 import type { DayCoverage, DayUpdate, SourcePatch, SourceRecord } from '../../store/store.js';
 import { CLASSIC_REPORT_SCOPE, REPORT_STREAMS } from '../../zoom/report-records.js';
@@ -87,12 +87,15 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
     const name = body.name.trim();
     if (!name) throw sourceFieldError('name', 'must not be blank');
     if (body.authKind === 's2s' && !body.zoomAccountId?.trim()) {
-      throw sourceFieldError('zoomAccountId', 'is required for Server-to-Server OAuth: copy the Account ID from the app\'s App Credentials page in the Zoom App Marketplace');
+      throw sourceFieldError('zoomAccountId', "is required for Server-to-Server OAuth: copy the Account ID from the app's App Credentials page in the Zoom App Marketplace");
     }
     const quietSchedule = body.quietSchedule !== undefined ? quietScheduleOf(body.quietSchedule) : null;
     const apiUrl = body.apiUrl ?? ZOOM_COMMERCIAL.apiUrl;
     const oauthUrl = body.oauthUrl ?? ZOOM_COMMERCIAL.oauthUrl;
-    for (const [field, label, value] of [['apiUrl', 'API URL', apiUrl], ['oauthUrl', 'OAuth URL', oauthUrl]] as const) {
+    for (const [field, label, value] of [
+      ['apiUrl', 'API URL', apiUrl],
+      ['oauthUrl', 'OAuth URL', oauthUrl],
+    ] as const) {
       const problem = checkEndpointUrl(label, value);
       if (problem) throw sourceFieldError(field, problem);
     }
@@ -165,27 +168,23 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
     });
   }
 
-  fastify.post(
-    '/sources/:id/backfill',
-    { schema: { params: SourceIdParams, body: BackfillRequestSchema, response: { 200: SourceViewSchema, ...errors } } },
-    async (request) => {
-      const source = await load(request.params.id);
-      const { days } = request.body;
-      const updated = await store.updateSource(source.id, { backfillDays: days });
-      // The planner reads every day in the backfill range that has no full read
-      // (new days) or is not complete: reopening the complete days makes the
-      // collector read the whole range again on its next cycle. Re-reading is
-      // idempotent (events are stored by row identity).
-      const today = utcDay(clock.now());
-      const first = addDays(today, -(days - 1));
-      for (const stream of REPORT_STREAMS) {
-        const rows = await store.listDayCoverage(source.id, stream.logType, first, today);
-        const reopen: DayUpdate[] = rows.filter((row) => row.state === 'complete').map((row) => ({ day: row.day, state: 'open' }));
-        if (reopen.length > 0) await store.updateStream(source.id, stream.logType, {}, reopen);
-      }
-      return view(updated);
-    },
-  );
+  fastify.post('/sources/:id/backfill', { schema: { params: SourceIdParams, body: BackfillRequestSchema, response: { 200: SourceViewSchema, ...errors } } }, async (request) => {
+    const source = await load(request.params.id);
+    const { days } = request.body;
+    const updated = await store.updateSource(source.id, { backfillDays: days });
+    // The planner reads every day in the backfill range that has no full read
+    // (new days) or is not complete: reopening the complete days makes the
+    // collector read the whole range again on its next cycle. Re-reading is
+    // idempotent (events are stored by row identity).
+    const today = utcDay(clock.now());
+    const first = addDays(today, -(days - 1));
+    for (const stream of REPORT_STREAMS) {
+      const rows = await store.listDayCoverage(source.id, stream.logType, first, today);
+      const reopen: DayUpdate[] = rows.filter((row) => row.state === 'complete').map((row) => ({ day: row.day, state: 'open' }));
+      if (reopen.length > 0) await store.updateStream(source.id, stream.logType, {}, reopen);
+    }
+    return view(updated);
+  });
 
   fastify.get(
     '/sources/:id/coverage',
@@ -230,7 +229,12 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
   fastify.post('/sources/:id/authorize', { schema: { params: SourceIdParams, response: { 200: AuthorizeResponseSchema, ...errors } } }, async (request) => {
     const source = await load(request.params.id);
     const sessionId = request.user?.sessionId;
-    return startSourceAuthorization({ store, clock, fetch: ctx.fetch, logger: request.log }, source, sessionId ? sessionIdHash(sessionId) : undefined, `${ctx.publicUrl}${OAUTH_CALLBACK_PATH}`);
+    return startSourceAuthorization(
+      { store, clock, fetch: ctx.fetch, logger: request.log },
+      source,
+      sessionId ? sessionIdHash(sessionId) : undefined,
+      `${ctx.publicUrl}${OAUTH_CALLBACK_PATH}`,
+    );
   });
 
   fastify.post('/sources/:id/check', { schema: { params: SourceIdParams, response: { 200: CheckResultSchema, ...errors } } }, async (request) => {
@@ -238,15 +242,11 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
     return checkStoredSource(ctx, source);
   });
 
-  fastify.post(
-    '/sources/:id/finish',
-    { schema: { params: SourceIdParams, body: FinishSetupRequestSchema, response: { 200: SourceViewSchema, ...errors } } },
-    async (request) => {
-      const source = await load(request.params.id);
-      if (isUnauthorized(source)) throw notAuthorized();
-      const patch: SourcePatch = { dropOffAlarmMinutes: request.body.dropOffAlarmMinutes, paused: false, setupFinished: true };
-      if (request.body.quietSchedule !== undefined) patch.quietSchedule = quietScheduleOf(request.body.quietSchedule);
-      return view(await store.updateSource(source.id, patch));
-    },
-  );
+  fastify.post('/sources/:id/finish', { schema: { params: SourceIdParams, body: FinishSetupRequestSchema, response: { 200: SourceViewSchema, ...errors } } }, async (request) => {
+    const source = await load(request.params.id);
+    if (isUnauthorized(source)) throw notAuthorized();
+    const patch: SourcePatch = { dropOffAlarmMinutes: request.body.dropOffAlarmMinutes, paused: false, setupFinished: true };
+    if (request.body.quietSchedule !== undefined) patch.quietSchedule = quietScheduleOf(request.body.quietSchedule);
+    return view(await store.updateSource(source.id, patch));
+  });
 };

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { SEVERITIES } from '../../detect/rule.js';
-import { ALERT_SORTS, ALERT_STATUSES } from '../../store/alert-store.js';
+import { SEVERITIES } from '../../domain/severity.js';
+import { ALERT_SORTS, ALERT_STATUSES } from '../../domain/alert-status.js';
 import { AnyObject, IsoTime, Nullable, NullableIsoTime, SeveritySchema, StringArray, StringEnum, WithDefaults } from './common.js';
 import { EventViewSchema } from './events.js';
 

@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject, type TSchema } from 'typebox';
-import { SEVERITIES } from '../../detect/rule.js';
+import { SEVERITIES } from '../../domain/severity.js';
 import { LOG_TYPES } from '../../zoom/report-records.js';
 
 /**

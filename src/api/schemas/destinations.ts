@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DESTINATION_KINDS } from '../../alert/destination.js';
+import { DESTINATION_KINDS } from '../../domain/destination-settings.js';
 import { IsoTime, Nullable, SeveritySchema, StringEnum } from './common.js';
 
 /** Destinations: GET/POST /api/destinations, PATCH/DELETE /api/destinations/:id, POST /api/destinations/:id/test. */

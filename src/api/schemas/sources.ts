@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { HEALTH_STATES } from '../../health/source-health.js';
+import { HEALTH_STATES } from '../../domain/health-state.js';
 import { DateTime, LogTypeSchema, Nullable, NullableDateTime, StringArray, StringEnum } from './common.js';
 
 /** The sources' routes: CRUD, pause/resume, backfill, coverage, and the setup wizard (setup info, authorize, check, finish). */

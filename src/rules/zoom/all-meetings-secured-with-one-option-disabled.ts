@@ -80,8 +80,7 @@ const tests: RuleTest[] = [
     expectMatch: true,
     event: {
       ...base,
-      operation_detail:
-        'Security  - Waiting room: from Off to On - Require that all meetings are secured with one security option: from On to Off',
+      operation_detail: 'Security  - Waiting room: from Off to On - Require that all meetings are secured with one security option: from On to Off',
     },
   },
   {
@@ -100,8 +99,7 @@ const tests: RuleTest[] = [
     expectMatch: false,
     event: {
       ...base,
-      operation_detail:
-        'Security  - Waiting room: from On to Off - Require that all meetings are secured with one security option: from Off to On',
+      operation_detail: 'Security  - Waiting room: from On to Off - Require that all meetings are secured with one security option: from Off to On',
     },
   },
   {
@@ -132,8 +130,7 @@ export const allMeetingsSecuredWithOneOptionDisabledRule = defineRule({
     displayName: 'Zoom All Meetings Secured With One Option Disabled',
     logTypes: ['Zoom.Operation'],
     severity: 'MEDIUM',
-    description:
-      "A Zoom User turned off your organization's requirement that all meetings are secured with one security option.",
+    description: "A Zoom User turned off your organization's requirement that all meetings are secured with one security option.",
     runbook: 'Confirm this user acted with valid business intent and determine whether this activity was authorized.',
     reference: 'https://support.zoom.com/hc/en/article?id=zm_kb&sysparm_article=KB0059862',
     tags: ['Zoom Detections'],

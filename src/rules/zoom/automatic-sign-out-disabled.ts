@@ -27,8 +27,7 @@ const base = {
   operator: 'example@example.io',
   time: '2022-12-16 18:20:42',
 };
-const TITLE =
-  "Zoom User [example@example.io] turned off your organization's setting to automatically sign users out after a specified time.";
+const TITLE = "Zoom User [example@example.io] turned off your organization's setting to automatically sign users out after a specified time.";
 
 const tests: RuleTest[] = [
   // Panther's own unit tests
@@ -65,8 +64,7 @@ const tests: RuleTest[] = [
     expectMatch: true,
     event: {
       ...base,
-      operation_detail:
-        'Security  - Waiting room: from Off to On - Automatically sign users out after a specified time: from On to Off - Mute upon entry: from Off to On',
+      operation_detail: 'Security  - Waiting room: from Off to On - Automatically sign users out after a specified time: from On to Off - Mute upon entry: from Off to On',
     },
   },
   {
@@ -108,11 +106,9 @@ export const automaticSignOutDisabledRule = defineRule({
     displayName: 'Zoom Automatic Sign Out Disabled',
     logTypes: ['Zoom.Operation'],
     severity: 'MEDIUM',
-    description:
-      "A Zoom User turned off your organization's setting to automatically sign users out after a specified period of time.",
+    description: "A Zoom User turned off your organization's setting to automatically sign users out after a specified period of time.",
     runbook: 'Confirm this user acted with valid business intent and determine whether this activity was authorized.',
-    reference:
-      'https://support.zoom.us/hc/en-us/articles/115005756143-Changing-account-security-settings#:~:text=Users%20need%20to%20sign%20in,of%205%20to%20120%20minutes',
+    reference: 'https://support.zoom.us/hc/en-us/articles/115005756143-Changing-account-security-settings#:~:text=Users%20need%20to%20sign%20in,of%205%20to%20120%20minutes',
     tags: ['Zoom Detections'],
     dedupPeriodMinutes: 60,
     threshold: 1,

@@ -28,8 +28,7 @@ const base = {
   operator: 'example@example.io',
   time: '2022-12-16 18:22:17',
 };
-const TITLE =
-  "Zoom User [example@example.io] turned off your organization's setting to require passcodes for new meetings.";
+const TITLE = "Zoom User [example@example.io] turned off your organization's setting to require passcodes for new meetings.";
 
 const tests: RuleTest[] = [
   // Panther's own unit tests
@@ -76,8 +75,7 @@ const tests: RuleTest[] = [
     expectMatch: true,
     event: {
       ...base,
-      operation_detail:
-        'Security  - Waiting room: from Off to On - Require a passcode when scheduling new meetings: from On to Off',
+      operation_detail: 'Security  - Waiting room: from Off to On - Require a passcode when scheduling new meetings: from On to Off',
     },
   },
   {
@@ -91,8 +89,7 @@ const tests: RuleTest[] = [
     expectMatch: false,
     event: {
       ...base,
-      operation_detail:
-        'Security  - Waiting room: from On to Off - Require a passcode when scheduling new meetings: from Off to On',
+      operation_detail: 'Security  - Waiting room: from On to Off - Require a passcode when scheduling new meetings: from Off to On',
     },
   },
   {

@@ -107,8 +107,7 @@ const tests: RuleTest[] = [
     expectTitle: TITLE,
     event: {
       ...base,
-      operation_detail:
-        'Edit Group Springfield  - Waiting room: from Off to On - Require a passcode when scheduling new meetings: from On to Off',
+      operation_detail: 'Edit Group Springfield  - Waiting room: from Off to On - Require a passcode when scheduling new meetings: from On to Off',
     },
   },
   {

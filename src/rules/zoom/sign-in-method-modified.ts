@@ -27,10 +27,7 @@ const NO_CHANGES: readonly SettingChange[] = [];
 
 function isRisky(change: SettingChange): boolean {
   return (
-    change.settingKey.startsWith(SETTING_PREFIX) &&
-    change.settingKey.length > SETTING_PREFIX.length &&
-    change.from.toLowerCase() === 'off' &&
-    change.to.toLowerCase() === 'on'
+    change.settingKey.startsWith(SETTING_PREFIX) && change.settingKey.length > SETTING_PREFIX.length && change.from.toLowerCase() === 'off' && change.to.toLowerCase() === 'on'
   );
 }
 
@@ -61,8 +58,7 @@ const base = {
   operator: 'example@example.io',
   time: '2022-12-16 18:20:07',
 };
-const title = (service: string) =>
-  `Zoom User [example@example.io] modified your organization's sign in methods to allow users to sign in with [${service}].`;
+const title = (service: string) => `Zoom User [example@example.io] modified your organization's sign in methods to allow users to sign in with [${service}].`;
 
 const tests: RuleTest[] = [
   // Panther's own unit tests
@@ -91,7 +87,7 @@ const tests: RuleTest[] = [
     event: { ...base, operation_detail: 'Sign-in Methods - Allow users to sign in with Facebook: from Off to On' },
   },
   {
-    name: 'fires with a trailing space (Panther\'s endswith misses it)',
+    name: "fires with a trailing space (Panther's endswith misses it)",
     expectMatch: true,
     expectTitle: title('SSO'),
     event: { ...base, operation_detail: 'Sign-in Methods  - Allow users to sign in with SSO: from Off to On ' },
@@ -108,8 +104,7 @@ const tests: RuleTest[] = [
     expectTitle: title('Apple ID'),
     event: {
       ...base,
-      operation_detail:
-        'Sign-in Methods  - Allow users to sign in with Google: from On to Off - Allow users to sign in with Apple ID: from Off to On',
+      operation_detail: 'Sign-in Methods  - Allow users to sign in with Google: from On to Off - Allow users to sign in with Apple ID: from Off to On',
     },
   },
   {
@@ -158,8 +153,7 @@ export const signInMethodModifiedRule = defineRule({
     severity: 'MEDIUM',
     description: 'A Zoom User modified your organizations sign in method.',
     runbook: 'Confirm this user acted with valid business intent and determine whether this activity was authorized.',
-    reference:
-      'https://support.zoom.com/hc/en/article?id=zm_kb&sysparm_article=KB0067602#:~:text=Go%20to%20the%20Zoom%20site,click%20Link%20and%20Sign%20In',
+    reference: 'https://support.zoom.com/hc/en/article?id=zm_kb&sysparm_article=KB0067602#:~:text=Go%20to%20the%20Zoom%20site,click%20Link%20and%20Sign%20In',
     dedupPeriodMinutes: 60,
     threshold: 1,
   },

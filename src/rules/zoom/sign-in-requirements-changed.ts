@@ -52,8 +52,7 @@ const DETAIL_ONE =
   'Sign-In Password Requirement  - Include at least 1 letter: from On to Off - Include at least 1 number: from On to Off - Include both uppercase and lowercase characters: from On to Off';
 const DETAIL_TWO =
   'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 letter: from On to Off - Include at least 1 number: from On to Off - Include both uppercase and lowercase characters: from On to Off';
-const title = (detail: string) =>
-  `Zoom User [example@example.io] changed your organization's sign in requirements [${detail}].`;
+const title = (detail: string) => `Zoom User [example@example.io] changed your organization's sign in requirements [${detail}].`;
 
 const tests: RuleTest[] = [
   // Panther's own unit tests
@@ -110,8 +109,7 @@ const tests: RuleTest[] = [
     expectMatch: true,
     event: {
       ...base,
-      operation_detail:
-        'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 number: from On to Off',
+      operation_detail: 'Sign-In Password Requirement  - Have at least specified length of characters: from 8 to 14 - Include at least 1 number: from On to Off',
     },
   },
   {

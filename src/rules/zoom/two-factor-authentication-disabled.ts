@@ -28,8 +28,7 @@ const base = {
   operator: 'example@example.io',
   time: '2022-12-16 18:20:35',
 };
-const TITLE =
-  "Zoom User [example@example.io] disabled your organization's setting to sign in with Two-Factor Authentication.";
+const TITLE = "Zoom User [example@example.io] disabled your organization's setting to sign in with Two-Factor Authentication.";
 
 const tests: RuleTest[] = [
   // Panther's own unit tests
@@ -76,8 +75,7 @@ const tests: RuleTest[] = [
     expectMatch: true,
     event: {
       ...base,
-      operation_detail:
-        'Security  - Require that all meetings are secured with one security option: from Off to On - Sign in with Two-Factor Authentication: from On to Off',
+      operation_detail: 'Security  - Require that all meetings are secured with one security option: from Off to On - Sign in with Two-Factor Authentication: from On to Off',
     },
   },
   {

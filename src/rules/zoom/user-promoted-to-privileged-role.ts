@@ -108,8 +108,7 @@ const base = {
   operator: 'admin@duff.io',
   time: '2022-07-05 20:28:48',
 };
-const title = (from: string, to: string, email = 'homer.simpson@duff.io') =>
-  `Zoom: [${email}]'s role was changed from [${from}] to [${to}] by [admin@duff.io].`;
+const title = (from: string, to: string, email = 'homer.simpson@duff.io') => `Zoom: [${email}]'s role was changed from [${from}] to [${to}] by [admin@duff.io].`;
 
 const tests: RuleTest[] = [
   // Panther's own unit tests

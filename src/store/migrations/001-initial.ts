@@ -105,11 +105,7 @@ export const initialMigration: Migration = {
       .addColumn('failed_at', 'bigint', (c) => c.notNull())
       .addForeignKeyConstraint('classification_failures_source_fk', ['source_id'], 'sources', ['id'])
       .execute();
-    await db.schema
-      .createIndex('classification_failures_source_type_time')
-      .on('classification_failures')
-      .columns(['source_id', 'log_type', 'failed_at'])
-      .execute();
+    await db.schema.createIndex('classification_failures_source_type_time').on('classification_failures').columns(['source_id', 'log_type', 'failed_at']).execute();
   },
 
   async down(db): Promise<void> {

@@ -8,7 +8,10 @@ import type { Migration } from 'kysely';
  */
 export const setupFinishedMigration: Migration = {
   async up(db): Promise<void> {
-    await db.schema.alterTable('sources').addColumn('setup_finished', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+    await db.schema
+      .alterTable('sources')
+      .addColumn('setup_finished', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
   },
 
   async down(db): Promise<void> {

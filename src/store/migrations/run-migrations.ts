@@ -33,7 +33,9 @@ export async function runMigrations<DB>(db: Kysely<DB>, location: string, schema
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`schema migration ${failed} failed on ${location}: ${error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)}`, { cause: error });
+    throw new Error(`schema migration ${failed} failed on ${location}: ${error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)}`, {
+      cause: error,
+    });
   }
 }
 

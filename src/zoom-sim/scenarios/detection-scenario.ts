@@ -46,10 +46,6 @@ export interface DetectionScenario {
 }
 
 /** A change on the account settings page: category Account, action Update. */
-export function accountUpdate(
-  ruleId: string,
-  operation_detail: string,
-  extra: Partial<DetectionSample> = {},
-): DetectionSample {
+export function accountUpdate(ruleId: string, operation_detail: string, extra: Partial<DetectionSample> = {}): DetectionSample {
   return { ruleId, category_type: 'Account', action: 'Update', operation_detail, ...extra };
 }

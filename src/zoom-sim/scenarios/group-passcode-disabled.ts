@@ -30,8 +30,7 @@ export const groupPasscodeDisabled: DetectionScenario = {
       ruleId: RULE,
       category_type: 'User Group',
       action: 'Update',
-      operation_detail:
-        'Edit Group Contractors  - Join before host: from Off to On - Personal Meeting ID (PMI) Passcode: from On to Off ',
+      operation_detail: 'Edit Group Contractors  - Join before host: from Off to On - Personal Meeting ID (PMI) Passcode: from On to Off ',
       variant: true,
       note: 'passcode is the second change; Panther only reads the first',
     },
@@ -55,8 +54,7 @@ export const groupPasscodeDisabled: DetectionScenario = {
       ruleId: RULE,
       category_type: 'User Group',
       action: 'Update',
-      operation_detail:
-        'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from Off to On - Join before host: from On to Off ',
+      operation_detail: 'Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from Off to On - Join before host: from On to Off ',
       note: 'passcode turned on; the setting turned off is another one',
     },
   ],

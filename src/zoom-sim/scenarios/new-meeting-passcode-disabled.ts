@@ -15,11 +15,10 @@ export const newMeetingPasscodeDisabled: DetectionScenario = {
       variant: true,
       note: 'trailing space; Panther compares the whole detail',
     }),
-    accountUpdate(
-      RULE,
-      `${NEW_MEETING_PASSCODE_OFF} - Require a passcode for instant meetings: from On to Off`,
-      { variant: true, note: 'joined with a second change; Panther compares the whole detail' },
-    ),
+    accountUpdate(RULE, `${NEW_MEETING_PASSCODE_OFF} - Require a passcode for instant meetings: from On to Off`, {
+      variant: true,
+      note: 'joined with a second change; Panther compares the whole detail',
+    }),
   ],
   nearMisses: [
     accountUpdate(RULE, 'Security  - Require a passcode when scheduling new meetings: from Off to On', {

@@ -9,11 +9,9 @@ const RULE: PantherZoomRuleId = 'Zoom.All.Meetings.Secured.With.One.Option.Disab
 export const oneOptionDisabled: DetectionScenario = {
   triggers: [
     accountUpdate(RULE, 'Security  - Require that all meetings are secured with one security option: from On to Off'),
-    accountUpdate(
-      RULE,
-      'Security  - Waiting Room: from On to Off - Require that all meetings are secured with one security option: from On to Off ',
-      { note: 'several changes and a trailing space; Panther matches a substring, so it still fires' },
-    ),
+    accountUpdate(RULE, 'Security  - Waiting Room: from On to Off - Require that all meetings are secured with one security option: from On to Off ', {
+      note: 'several changes and a trailing space; Panther matches a substring, so it still fires',
+    }),
   ],
   nearMisses: [
     accountUpdate(RULE, 'Security  - Require that all meetings are secured with one security option: from Off to On', {

@@ -48,14 +48,13 @@ export function AlertDetailPage({ id }: { id: string }) {
         <Link to="/alerts">Alerts</Link> › <span className="mono">{a.id}</span>
       </div>
       <PageHeader
-        title={
-          <span data-testid="alert-title">
-            {a.title}
-          </span>
-        }
+        title={<span data-testid="alert-title">{a.title}</span>}
         sub={
           <span className="row gap">
-            <SeverityBadge severity={a.severity} /> <span data-testid="alert-status"><StatusBadge status={a.status} /></span>
+            <SeverityBadge severity={a.severity} />{' '}
+            <span data-testid="alert-status">
+              <StatusBadge status={a.status} />
+            </span>
             <span>
               {a.type === 'system' ? 'System alert' : 'Rule'} <strong>{a.ruleDisplayName}</strong> <span className="mono muted">{a.ruleId}</span>
             </span>
@@ -69,15 +68,26 @@ export function AlertDetailPage({ id }: { id: string }) {
             <dt>Events</dt>
             <dd className="mono">{a.eventCount}</dd>
             <dt>First event</dt>
-            <dd><Time iso={a.firstEventTime} /></dd>
+            <dd>
+              <Time iso={a.firstEventTime} />
+            </dd>
             <dt>Last event</dt>
-            <dd><Time iso={a.lastEventTime} /></dd>
+            <dd>
+              <Time iso={a.lastEventTime} />
+            </dd>
             <dt>Raised</dt>
-            <dd><Time iso={a.raisedAt} /> <span className="muted small">(<Time iso={a.raisedAt} relative />)</span></dd>
+            <dd>
+              <Time iso={a.raisedAt} />{' '}
+              <span className="muted small">
+                (<Time iso={a.raisedAt} relative />)
+              </span>
+            </dd>
             <dt>Dedup key</dt>
             <dd className="mono">{a.dedup}</dd>
             <dt>Status changed</dt>
-            <dd><Time iso={a.statusChangedAt} /></dd>
+            <dd>
+              <Time iso={a.statusChangedAt} />
+            </dd>
             {a.statusNote ? (
               <>
                 <dt>Note</dt>
@@ -92,7 +102,9 @@ export function AlertDetailPage({ id }: { id: string }) {
             }}
           >
             <label className="field">
-              <span>Note <span className="muted">(optional, saved with the status change)</span></span>
+              <span>
+                Note <span className="muted">(optional, saved with the status change)</span>
+              </span>
               <textarea data-testid="status-note" value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={2000} />
             </label>
             <div className="row gap">
@@ -137,13 +149,25 @@ export function AlertDetailPage({ id }: { id: string }) {
               {rule.tags.length ? (
                 <>
                   <dt>Tags</dt>
-                  <dd>{rule.tags.map((t) => <span key={t} className="badge">{t}</span>)}</dd>
+                  <dd>
+                    {rule.tags.map((t) => (
+                      <span key={t} className="badge">
+                        {t}
+                      </span>
+                    ))}
+                  </dd>
                 </>
               ) : null}
               {rule.mitre.length ? (
                 <>
                   <dt>MITRE ATT&amp;CK</dt>
-                  <dd>{rule.mitre.map((t) => <span key={t} className="badge mono">{t}</span>)}</dd>
+                  <dd>
+                    {rule.mitre.map((t) => (
+                      <span key={t} className="badge mono">
+                        {t}
+                      </span>
+                    ))}
+                  </dd>
                 </>
               ) : null}
             </dl>
@@ -151,12 +175,20 @@ export function AlertDetailPage({ id }: { id: string }) {
             <p className="muted">{a.type === 'system' ? 'A system alert raised by Zoomtrail itself.' : 'The rule no longer exists.'}</p>
           )}
           <h3>Alert context</h3>
-          <pre className="json small-json" data-testid="alert-context">{JSON.stringify(a.context, null, 2)}</pre>
+          <pre className="json small-json" data-testid="alert-context">
+            {JSON.stringify(a.context, null, 2)}
+          </pre>
         </section>
       </div>
 
       <section className="card">
-        <h2>Matched events <span className="muted small">({events.length}{a.eventCount > events.length ? ` of ${a.eventCount}` : ''})</span></h2>
+        <h2>
+          Matched events{' '}
+          <span className="muted small">
+            ({events.length}
+            {a.eventCount > events.length ? ` of ${a.eventCount}` : ''})
+          </span>
+        </h2>
         {events.length === 0 ? (
           <p className="muted">No events are attached to this alert.</p>
         ) : (
@@ -184,11 +216,15 @@ export function AlertDetailPage({ id }: { id: string }) {
                       onClick={() => setSelected(ev)}
                       onKeyDown={(k) => k.key === 'Enter' && setSelected(ev)}
                     >
-                      <td className="mono nowrap"><Time iso={ev.eventTime} /></td>
+                      <td className="mono nowrap">
+                        <Time iso={ev.eventTime} />
+                      </td>
                       <td className="mono">{ev.logType}</td>
                       <td className="mono">{str(pick(e, 'p_udm', 'actor_user'))}</td>
                       <td>{ev.logType === 'Zoom.Activity' ? str(e.type) : [str(e.category_type), str(e.action)].filter(Boolean).join(' / ')}</td>
-                      <td className="detail-cell" title={detail}>{detail}</td>
+                      <td className="detail-cell" title={detail}>
+                        {detail}
+                      </td>
                     </tr>
                   );
                 })}
@@ -221,9 +257,13 @@ export function AlertDetailPage({ id }: { id: string }) {
                 <tr key={d.id}>
                   <td>{d.destinationName}</td>
                   <td>{d.notice}</td>
-                  <td><span className={`badge delivery-${d.state}`}>{d.state}</span></td>
+                  <td>
+                    <span className={`badge delivery-${d.state}`}>{d.state}</span>
+                  </td>
                   <td className="num mono">{d.attempts}</td>
-                  <td><Time iso={d.deliveredAt} /></td>
+                  <td>
+                    <Time iso={d.deliveredAt} />
+                  </td>
                   <td className="small text-bad">{d.lastError ?? ''}</td>
                 </tr>
               ))}

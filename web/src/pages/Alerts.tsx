@@ -43,6 +43,8 @@ export function AlertsPage() {
   // The first page, on every filter or sort change and every 30 s while only the first page is shown.
   useEffect(() => {
     let live = true;
+    // Starting the request is this effect's job, and loading says it started.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setLoading(true);
     api.get<AlertPage>(`/api/alerts${qs({ ...filters, limit: PAGE })}`).then(
       (page) => {

@@ -103,12 +103,23 @@ export function DestinationsPage() {
                   <td>{d.hasSecret ? <span className="badge">stored</span> : <span className="muted">none</span>}</td>
                   <td>
                     <select aria-label={`${d.name} minimum severity`} value={d.minSeverity} onChange={(e) => void patch(d, { minSeverity: e.target.value })}>
-                      {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
+                      {SEVERITIES.map((s) => (
+                        <option key={s} value={s}>
+                          {s}
+                        </option>
+                      ))}
                     </select>
                   </td>
                   <td>
                     <label className="switch">
-                      <input type="checkbox" role="switch" data-testid="destination-enabled" checked={d.enabled} aria-label={`${d.name} enabled`} onChange={(e) => void patch(d, { enabled: e.target.checked })} />
+                      <input
+                        type="checkbox"
+                        role="switch"
+                        data-testid="destination-enabled"
+                        checked={d.enabled}
+                        aria-label={`${d.name} enabled`}
+                        onChange={(e) => void patch(d, { enabled: e.target.checked })}
+                      />
                       <span className="switch-track" aria-hidden />
                     </label>
                   </td>
@@ -135,7 +146,11 @@ export function DestinationsPage() {
       </div>
       {list && list.length === 0 && !adding ? (
         <Empty title="No destinations">
-          Alerts are only visible in this console. <button type="button" className="btn-link" onClick={() => setAdding(true)}>Add a webhook, Slack or PagerDuty destination</button> to be notified.
+          Alerts are only visible in this console.{' '}
+          <button type="button" className="btn-link" onClick={() => setAdding(true)}>
+            Add a webhook, Slack or PagerDuty destination
+          </button>{' '}
+          to be notified.
         </Empty>
       ) : null}
     </div>
@@ -178,43 +193,89 @@ function AddDestination({ onCancel, onCreated }: { onCancel: () => void; onCreat
         </label>
         <label className="field">
           <span>Kind</span>
-          <select data-testid="destination-kind" value={kind} onChange={(e) => { setKind(e.target.value as DestinationKind); setSecret(''); }}>
-            {(Object.keys(KIND_LABEL) as DestinationKind[]).map((k) => <option key={k} value={k}>{KIND_LABEL[k]}</option>)}
+          <select
+            data-testid="destination-kind"
+            value={kind}
+            onChange={(e) => {
+              setKind(e.target.value as DestinationKind);
+              setSecret('');
+            }}
+          >
+            {(Object.keys(KIND_LABEL) as DestinationKind[]).map((k) => (
+              <option key={k} value={k}>
+                {KIND_LABEL[k]}
+              </option>
+            ))}
           </select>
         </label>
         <label className="field">
           <span>Minimum severity</span>
           <select data-testid="destination-min-severity" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity)}>
-            {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </label>
         {kind === 'webhook' ? (
           <>
             <label className="field">
               <span>URL</span>
-              <input data-testid="destination-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://siem.example.com/hooks/zoomtrail" className="mono" />
+              <input
+                data-testid="destination-url"
+                type="url"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                required
+                placeholder="https://siem.example.com/hooks/zoomtrail"
+                className="mono"
+              />
             </label>
             <label className="field">
-              <span>Signing secret <span className="muted">(optional; HMAC of each request)</span></span>
+              <span>
+                Signing secret <span className="muted">(optional; HMAC of each request)</span>
+              </span>
               <input data-testid="destination-secret" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" />
             </label>
           </>
         ) : null}
         {kind === 'slack' ? (
           <label className="field wide">
-            <span>Slack incoming webhook URL <span className="muted">(a secret: stored, never shown)</span></span>
-            <input data-testid="destination-secret" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} required autoComplete="new-password" placeholder="https://hooks.slack.com/services/…" />
+            <span>
+              Slack incoming webhook URL <span className="muted">(a secret: stored, never shown)</span>
+            </span>
+            <input
+              data-testid="destination-secret"
+              type="password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              required
+              autoComplete="new-password"
+              placeholder="https://hooks.slack.com/services/…"
+            />
           </label>
         ) : null}
         {kind === 'pagerduty' ? (
           <>
             <label className="field">
-              <span>Routing key <span className="muted">(Events API v2 integration key)</span></span>
+              <span>
+                Routing key <span className="muted">(Events API v2 integration key)</span>
+              </span>
               <input data-testid="destination-secret" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} required autoComplete="new-password" />
             </label>
             <label className="field">
-              <span>Events API URL <span className="muted">(optional, e.g. EU)</span></span>
-              <input data-testid="destination-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://events.pagerduty.com/v2/enqueue" className="mono" />
+              <span>
+                Events API URL <span className="muted">(optional, e.g. EU)</span>
+              </span>
+              <input
+                data-testid="destination-url"
+                type="url"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                placeholder="https://events.pagerduty.com/v2/enqueue"
+                className="mono"
+              />
             </label>
           </>
         ) : null}

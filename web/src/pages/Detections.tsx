@@ -83,13 +83,23 @@ export function DetectionsPage() {
                 <Fragment key={r.id}>
                   <tr data-testid="rule-row" data-rule-id={r.id} className={r.enabled ? '' : 'disabled-row'}>
                     <td>
-                      <button type="button" className="btn-icon" aria-expanded={isOpen} aria-label={`${isOpen ? 'Collapse' : 'Expand'} ${r.displayName}`} onClick={() => toggleOpen(r.id)}>
+                      <button
+                        type="button"
+                        className="btn-icon"
+                        aria-expanded={isOpen}
+                        aria-label={`${isOpen ? 'Collapse' : 'Expand'} ${r.displayName}`}
+                        onClick={() => toggleOpen(r.id)}
+                      >
                         {isOpen ? '▾' : '▸'}
                       </button>
                     </td>
-                    <td><SeverityBadge severity={r.severity} /></td>
                     <td>
-                      <button type="button" className="btn-link strong" onClick={() => toggleOpen(r.id)}>{r.displayName}</button>
+                      <SeverityBadge severity={r.severity} />
+                    </td>
+                    <td>
+                      <button type="button" className="btn-link strong" onClick={() => toggleOpen(r.id)}>
+                        {r.displayName}
+                      </button>
                       <div className="mono muted small">{r.id}</div>
                     </td>
                     <td className="mono small">{r.logTypes.join(', ')}</td>
@@ -113,9 +123,7 @@ export function DetectionsPage() {
                         {r.tests.passed}/{total} passed
                       </button>
                     </td>
-                    <td className="num mono">
-                      {r.alertsLast7Days > 0 ? <Link to={`/alerts?ruleId=${enc(r.id)}`}>{r.alertsLast7Days}</Link> : 0}
-                    </td>
+                    <td className="num mono">{r.alertsLast7Days > 0 ? <Link to={`/alerts?ruleId=${enc(r.id)}`}>{r.alertsLast7Days}</Link> : 0}</td>
                     <td className="small">
                       {r.dedupPeriodMinutes} min · ≥{r.threshold} event{r.threshold === 1 ? '' : 's'}
                     </td>
@@ -127,11 +135,31 @@ export function DetectionsPage() {
                         <div className="rule-detail">
                           <p className="prewrap">{r.description}</p>
                           {r.runbook ? (
-                            <p className="prewrap"><strong>Runbook: </strong>{r.runbook}</p>
+                            <p className="prewrap">
+                              <strong>Runbook: </strong>
+                              {r.runbook}
+                            </p>
                           ) : null}
-                          {r.reference ? <p><strong>Reference: </strong>{/^https?:\/\//.test(r.reference) ? <a href={r.reference} target="_blank" rel="noreferrer noopener">{r.reference}</a> : r.reference}</p> : null}
+                          {r.reference ? (
+                            <p>
+                              <strong>Reference: </strong>
+                              {/^https?:\/\//.test(r.reference) ? (
+                                <a href={r.reference} target="_blank" rel="noreferrer noopener">
+                                  {r.reference}
+                                </a>
+                              ) : (
+                                r.reference
+                              )}
+                            </p>
+                          ) : null}
                           {r.tags.length || r.mitre.length ? (
-                            <p>{[...r.tags, ...r.mitre].map((t) => <span key={t} className="badge">{t}</span>)}</p>
+                            <p>
+                              {[...r.tags, ...r.mitre].map((t) => (
+                                <span key={t} className="badge">
+                                  {t}
+                                </span>
+                              ))}
+                            </p>
                           ) : null}
                           <h4>Tests</h4>
                           {r.tests.results.length === 0 ? (
@@ -144,14 +172,18 @@ export function DetectionsPage() {
                                   <span className="muted small">(expects {t.expectMatch ? 'a match' : 'no match'})</span>
                                   {t.problems.length ? (
                                     <ul className="problems">
-                                      {t.problems.map((p, i) => <li key={i}>{p}</li>)}
+                                      {t.problems.map((p, i) => (
+                                        <li key={i}>{p}</li>
+                                      ))}
                                     </ul>
                                   ) : null}
                                 </li>
                               ))}
                             </ul>
                           )}
-                          <Link to={`/rule-errors?ruleId=${enc(r.id)}`} className="small">Errors raised by this rule →</Link>
+                          <Link to={`/rule-errors?ruleId=${enc(r.id)}`} className="small">
+                            Errors raised by this rule →
+                          </Link>
                         </div>
                       </td>
                     </tr>
@@ -162,7 +194,9 @@ export function DetectionsPage() {
           </tbody>
         </table>
       </div>
-      {rules && rules.length === 0 ? <Empty title={f ? 'No rule matches the filter' : 'No rules loaded'}>{f ? 'Change the filter text.' : 'Check the server log: rules are loaded at start.'}</Empty> : null}
+      {rules && rules.length === 0 ? (
+        <Empty title={f ? 'No rule matches the filter' : 'No rules loaded'}>{f ? 'Change the filter text.' : 'Check the server log: rules are loaded at start.'}</Empty>
+      ) : null}
     </div>
   );
 }

@@ -194,11 +194,21 @@ export function EventsPage() {
             <>
               <label className="inline-field">
                 <span>Since (local)</span>
-                <input type="datetime-local" data-testid="filter-since" value={toLocalInput(form.since)} onChange={(e) => setForm({ ...form, since: fromLocalInput(e.target.value) })} />
+                <input
+                  type="datetime-local"
+                  data-testid="filter-since"
+                  value={toLocalInput(form.since)}
+                  onChange={(e) => setForm({ ...form, since: fromLocalInput(e.target.value) })}
+                />
               </label>
               <label className="inline-field">
                 <span>Until (local)</span>
-                <input type="datetime-local" data-testid="filter-until" value={toLocalInput(form.until)} onChange={(e) => setForm({ ...form, until: fromLocalInput(e.target.value) })} />
+                <input
+                  type="datetime-local"
+                  data-testid="filter-until"
+                  value={toLocalInput(form.until)}
+                  onChange={(e) => setForm({ ...form, until: fromLocalInput(e.target.value) })}
+                />
               </label>
             </>
           ) : null}
@@ -338,8 +348,7 @@ export function EventsPage() {
       </div>
       {events && events.length === 0 && !loading && !error ? (
         <Empty title="No events match">
-          Widen the time range or clear some filters. If there are no events at all, check <a href="/sources">Sources</a>: a new source needs one poll before
-          events appear.
+          Widen the time range or clear some filters. If there are no events at all, check <a href="/sources">Sources</a>: a new source needs one poll before events appear.
         </Empty>
       ) : null}
       <div className="row gap load-more">

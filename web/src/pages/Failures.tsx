@@ -34,7 +34,12 @@ export function FailuresPage() {
         sub={
           <>
             Records Zoom sent that did not match the log type's schema; they are kept here instead of being dropped.
-            {q.data ? <> {q.data.total.toLocaleString()} in total{list && list.length < q.data.total ? `, ${list.length} newest shown` : ''}.</> : null}
+            {q.data ? (
+              <>
+                {' '}
+                {q.data.total.toLocaleString()} in total{list && list.length < q.data.total ? `, ${list.length} newest shown` : ''}.
+              </>
+            ) : null}
           </>
         }
       />
@@ -43,7 +48,11 @@ export function FailuresPage() {
           <span>Source</span>
           <select value={sourceId} onChange={(e) => setQ('sourceId', e.target.value)}>
             <option value="">All</option>
-            {sources.data?.sources.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+            {sources.data?.sources.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
           </select>
         </label>
         <label className="inline-field">
@@ -80,7 +89,9 @@ export function FailuresPage() {
                   onClick={() => setOpen(open === f.rowId ? null : f.rowId)}
                   onKeyDown={(e) => e.key === 'Enter' && setOpen(open === f.rowId ? null : f.rowId)}
                 >
-                  <td className="nowrap"><Time iso={f.failedAt} /></td>
+                  <td className="nowrap">
+                    <Time iso={f.failedAt} />
+                  </td>
                   <td>{name(f.sourceId)}</td>
                   <td className="mono">{f.logType}</td>
                   <td className="mono">{f.day}</td>
@@ -91,7 +102,9 @@ export function FailuresPage() {
                   <tr className="expand-row">
                     <td colSpan={6}>
                       <div className="small muted">Raw record as Zoom sent it:</div>
-                      <pre className="json" data-testid="failure-raw">{prettyRaw(f.raw)}</pre>
+                      <pre className="json" data-testid="failure-raw">
+                        {prettyRaw(f.raw)}
+                      </pre>
                     </td>
                   </tr>
                 ) : null}

@@ -30,13 +30,16 @@ export function LoginPage({ session }: { session: SessionInfo }) {
     <div className="center-page">
       <form className="card narrow auth-card" onSubmit={onAsync(submit)} aria-labelledby="login-title">
         <div className="brand big">
-          <span className="brand-mark" aria-hidden>Z</span> Zoomtrail
+          <span className="brand-mark" aria-hidden>
+            Z
+          </span>{' '}
+          Zoomtrail
         </div>
         <h1 id="login-title">Sign in</h1>
         {session.setupRequired ? (
           <div className="notice" data-testid="setup-required">
-            No administrator exists yet. Open the one-time <strong>setup link</strong> printed in the server log at start
-            (it looks like <code>/setup?token=…</code>) to create the first admin.
+            No administrator exists yet. Open the one-time <strong>setup link</strong> printed in the server log at start (it looks like <code>/setup?token=…</code>) to create the
+            first admin.
           </div>
         ) : null}
         <label className="field">
@@ -45,7 +48,15 @@ export function LoginPage({ session }: { session: SessionInfo }) {
         </label>
         <label className="field">
           <span>Password</span>
-          <input data-testid="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            data-testid="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         <ErrorBox error={error} title="Sign-in failed" />
         <button type="submit" className="btn btn-primary btn-block" data-testid="login-submit" disabled={busy}>
@@ -84,7 +95,10 @@ export function SetupPage({ token, session }: { token: string; session: SessionI
     <div className="center-page">
       <form className="card narrow auth-card" onSubmit={onAsync(submit)} aria-labelledby="setup-title">
         <div className="brand big">
-          <span className="brand-mark" aria-hidden>Z</span> Zoomtrail
+          <span className="brand-mark" aria-hidden>
+            Z
+          </span>{' '}
+          Zoomtrail
         </div>
         <h1 id="setup-title">Create the administrator</h1>
         {!token ? (
@@ -93,14 +107,18 @@ export function SetupPage({ token, session }: { token: string; session: SessionI
           </div>
         ) : null}
         {!session.setupRequired ? (
-          <div className="notice">An administrator already exists. <a href="/login">Sign in</a> instead.</div>
+          <div className="notice">
+            An administrator already exists. <a href="/login">Sign in</a> instead.
+          </div>
         ) : null}
         <label className="field">
           <span>Username</span>
           <input data-testid="setup-username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
         </label>
         <label className="field">
-          <span>Password <span className="muted">(at least 12 characters)</span></span>
+          <span>
+            Password <span className="muted">(at least 12 characters)</span>
+          </span>
           <input
             data-testid="setup-password"
             type="password"
@@ -111,7 +129,11 @@ export function SetupPage({ token, session }: { token: string; session: SessionI
             aria-invalid={tooShort}
             onChange={(e) => setPassword(e.target.value)}
           />
-          {tooShort ? <small className="field-error">{12 - password.length} more character{12 - password.length === 1 ? '' : 's'} needed.</small> : null}
+          {tooShort ? (
+            <small className="field-error">
+              {12 - password.length} more character{12 - password.length === 1 ? '' : 's'} needed.
+            </small>
+          ) : null}
         </label>
         <label className="field">
           <span>Confirm password</span>

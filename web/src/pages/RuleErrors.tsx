@@ -44,8 +44,12 @@ export function RuleErrorsPage() {
             {!list && q.loading ? <SkeletonRows cols={6} /> : null}
             {list?.map((e, i) => (
               <tr key={`${e.ruleId}-${e.rowId}-${i}`} data-testid="rule-error-row">
-                <td className="nowrap"><Time iso={e.at} /></td>
-                <td className="mono"><Link to={`/rule-errors${qs({ ruleId: e.ruleId })}`}>{e.ruleId}</Link></td>
+                <td className="nowrap">
+                  <Time iso={e.at} />
+                </td>
+                <td className="mono">
+                  <Link to={`/rule-errors${qs({ ruleId: e.ruleId })}`}>{e.ruleId}</Link>
+                </td>
                 <td className="mono">{e.functionName}</td>
                 <td className="prewrap">{e.message}</td>
                 <td className="mono">{e.logType}</td>

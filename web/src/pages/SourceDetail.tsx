@@ -206,7 +206,11 @@ export function SourceDetailPage({ id }: { id: string }) {
               <button type="submit" className="btn" data-testid="backfill" disabled={!!busy}>
                 {busy === 'backfill' ? 'Starting…' : 'Backfill'}
               </button>
-              {polling ? <span className="small muted" role="status">refreshing every 3 s…</span> : null}
+              {polling ? (
+                <span className="small muted" role="status">
+                  refreshing every 3 s…
+                </span>
+              ) : null}
             </div>
           </form>
         </section>
@@ -342,7 +346,17 @@ function CoverageMap({ view }: { view: CoverageView }) {
               if (c?.gainedAfterComplete) parts.push(`${c.gainedAfterComplete} records arrived after the day was complete`);
               if (c?.ambiguous) parts.push('ambiguous (day boundary unclear)');
               if (c?.lastError) parts.push(`Error: ${c.lastError}`);
-              return <span key={d.day} role="listitem" className={`cov cov-${state}${c?.ambiguous ? ' cov-amb' : ''}`} title={parts.join('\n')} aria-label={parts.join(', ')} data-day={d.day} data-state={state} />;
+              return (
+                <span
+                  key={d.day}
+                  role="listitem"
+                  className={`cov cov-${state}${c?.ambiguous ? ' cov-amb' : ''}`}
+                  title={parts.join('\n')}
+                  aria-label={parts.join(', ')}
+                  data-day={d.day}
+                  data-state={state}
+                />
+              );
             })}
           </div>
         </div>
@@ -458,7 +472,9 @@ function HealthCard({ source, alarms }: { source: SourceView; alarms: AlarmView[
           </span>
         ) : null}
       </h2>
-      <p className="state-cause" data-testid="state-cause">{source.stateCause}</p>
+      <p className="state-cause" data-testid="state-cause">
+        {source.stateCause}
+      </p>
       {source.stateFix ? (
         <p className="state-fix small" data-testid="state-fix">
           <strong>Fix: </strong>
@@ -469,7 +485,10 @@ function HealthCard({ source, alarms }: { source: SourceView; alarms: AlarmView[
         <ul className="small" data-testid="open-alarms">
           {alarms.map((a) => (
             <li key={a.alertId}>
-              <Link to={`/alerts/${enc(a.alertId)}`}>{a.title}</Link> <span className="muted">· {a.ruleId} · {a.status}</span>
+              <Link to={`/alerts/${enc(a.alertId)}`}>{a.title}</Link>{' '}
+              <span className="muted">
+                · {a.ruleId} · {a.status}
+              </span>
             </li>
           ))}
         </ul>
@@ -548,13 +567,28 @@ function QuietScheduleInput({ initial, onChange }: { initial: QuietScheduleView 
   return (
     <fieldset className="field" data-testid="quiet-schedule-input">
       <label className="inline-field">
-        <input type="checkbox" checked={enabled} onChange={(e) => { setEnabled(e.target.checked); emit({ enabled: e.target.checked }); }} /> Quiet schedule: the alarm does not fire during these times
+        <input
+          type="checkbox"
+          checked={enabled}
+          onChange={(e) => {
+            setEnabled(e.target.checked);
+            emit({ enabled: e.target.checked });
+          }}
+        />{' '}
+        Quiet schedule: the alarm does not fire during these times
       </label>
       {enabled ? (
         <>
           <label className="field">
             <span>Time zone</span>
-            <input value={timeZone} onChange={(e) => { setTimeZone(e.target.value); emit({ timeZone: e.target.value }); }} placeholder="Europe/Paris" />
+            <input
+              value={timeZone}
+              onChange={(e) => {
+                setTimeZone(e.target.value);
+                emit({ timeZone: e.target.value });
+              }}
+              placeholder="Europe/Paris"
+            />
           </label>
           <div className="row gap small">
             {DAY_NAMES.map((name, i) => (
@@ -575,11 +609,25 @@ function QuietScheduleInput({ initial, onChange }: { initial: QuietScheduleView 
           <div className="row gap small">
             <label className="inline-field">
               <span>Daily from</span>
-              <input type="time" value={from} onChange={(e) => { setFrom(e.target.value); emit({ from: e.target.value }); }} />
+              <input
+                type="time"
+                value={from}
+                onChange={(e) => {
+                  setFrom(e.target.value);
+                  emit({ from: e.target.value });
+                }}
+              />
             </label>
             <label className="inline-field">
               <span>to</span>
-              <input type="time" value={to} onChange={(e) => { setTo(e.target.value); emit({ to: e.target.value }); }} />
+              <input
+                type="time"
+                value={to}
+                onChange={(e) => {
+                  setTo(e.target.value);
+                  emit({ to: e.target.value });
+                }}
+              />
             </label>
           </div>
         </>

@@ -50,18 +50,28 @@ export function SourcesPage() {
             <tbody>
               {!sources && q.loading ? <SkeletonRows cols={7} rows={3} /> : null}
               {sources?.map((s) => (
-                <tr key={s.id} data-testid="source-row" data-source-id={s.id} className="clickable" onClick={(e) => {
-                  if ((e.target as HTMLElement).closest('a,button')) return;
-                  navigate(s.state === 'setup_incomplete' ? `/sources/${encodeURIComponent(s.id)}/setup?step=credentials` : `/sources/${encodeURIComponent(s.id)}`);
-                }}>
+                <tr
+                  key={s.id}
+                  data-testid="source-row"
+                  data-source-id={s.id}
+                  className="clickable"
+                  onClick={(e) => {
+                    if ((e.target as HTMLElement).closest('a,button')) return;
+                    navigate(s.state === 'setup_incomplete' ? `/sources/${encodeURIComponent(s.id)}/setup?step=credentials` : `/sources/${encodeURIComponent(s.id)}`);
+                  }}
+                >
                   <td>
-                    <Link to={`/sources/${encodeURIComponent(s.id)}`} className="strong">{s.name}</Link>
+                    <Link to={`/sources/${encodeURIComponent(s.id)}`} className="strong">
+                      {s.name}
+                    </Link>
                     <div className="mono muted small">{s.id}</div>
                   </td>
                   <td>{AUTH_LABEL[s.authKind] ?? s.authKind}</td>
                   <td>
                     <StateBadge state={s.state} title={s.stateSince ? `since ${s.stateSince}` : undefined} />
-                    <div className="small detail state-cause" data-testid="state-cause">{s.stateCause}</div>
+                    <div className="small detail state-cause" data-testid="state-cause">
+                      {s.stateCause}
+                    </div>
                     {s.stateFix ? (
                       <div className="small muted state-fix" data-testid="state-fix">
                         <strong>Fix: </strong>
@@ -69,7 +79,9 @@ export function SourcesPage() {
                       </div>
                     ) : null}
                     {s.state === 'setup_incomplete' ? (
-                      <Link to={`/sources/${encodeURIComponent(s.id)}/setup?step=credentials`} className="small">Continue setup →</Link>
+                      <Link to={`/sources/${encodeURIComponent(s.id)}/setup?step=credentials`} className="small">
+                        Continue setup →
+                      </Link>
                     ) : null}
                   </td>
                   <td>

@@ -71,12 +71,23 @@ function NewSourceWizard() {
   const [authKind, setAuthKind] = useState<AuthKind>('s2s');
 
   return (
-    <WizardFrame step={step} subtitle={name && step > 2 ? <>Source: <strong>{name}</strong></> : undefined}>
+    <WizardFrame
+      step={step}
+      subtitle={
+        name && step > 2 ? (
+          <>
+            Source: <strong>{name}</strong>
+          </>
+        ) : undefined
+      }
+    >
       {step === 1 ? (
         <StepPanel n={1} title="Choose a log source">
           <div className="source-cards">
             <div className="source-card selected" aria-label="Zoom">
-              <div className="source-card-logo" aria-hidden>zoom</div>
+              <div className="source-card-logo" aria-hidden>
+                zoom
+              </div>
               <div>
                 <div className="strong">Zoom</div>
                 <div className="small muted">Sign In/Sign Out activity (Zoom.Activity) and Operation logs (Zoom.Operation), read from Zoom's report API.</div>
@@ -102,10 +113,14 @@ function NewSourceWizard() {
             <label className="field">
               <span>Source name</span>
               <input data-testid="source-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="My Zoom logs" required autoFocus maxLength={100} />
-              <small className="muted">A memorable name; it is stored on every event as <code>p_source_label</code>.</small>
+              <small className="muted">
+                A memorable name; it is stored on every event as <code>p_source_label</code>.
+              </small>
             </label>
             <div className="wizard-actions">
-              <button type="button" className="btn" onClick={() => setStep(1)}>Back</button>
+              <button type="button" className="btn" onClick={() => setStep(1)}>
+                Back
+              </button>
               <button type="submit" className="btn btn-primary" data-testid="continue" disabled={!name.trim()}>
                 Continue Setup
               </button>
@@ -126,10 +141,12 @@ function NewSourceWizard() {
               <label className={`choice${authKind === 's2s' ? ' selected' : ''}`}>
                 <input type="radio" name="authKind" value="s2s" data-testid="auth-kind-s2s" checked={authKind === 's2s'} onChange={() => setAuthKind('s2s')} />
                 <div>
-                  <div className="strong">Server-to-Server OAuth <span className="badge accent">recommended</span></div>
+                  <div className="strong">
+                    Server-to-Server OAuth <span className="badge accent">recommended</span>
+                  </div>
                   <div className="small">
-                    An app that belongs to the Zoom account, not to a person. Zoomtrail gets its tokens with the Account ID, Client ID and
-                    Client Secret, so collection keeps working when the admin who set it up leaves or loses the Admin role.
+                    An app that belongs to the Zoom account, not to a person. Zoomtrail gets its tokens with the Account ID, Client ID and Client Secret, so collection keeps
+                    working when the admin who set it up leaves or loses the Admin role.
                   </div>
                 </div>
               </label>
@@ -145,15 +162,16 @@ function NewSourceWizard() {
                 <div>
                   <div className="strong">Account-level OAuth app (as Panther)</div>
                   <div className="small">
-                    An admin authorizes the app in the browser. The refresh token belongs to <em>that admin</em>: if they leave the
-                    company, are deactivated or lose the Admin role or the report permissions, Zoom revokes it and collection stops
-                    until someone re-authorizes.
+                    An admin authorizes the app in the browser. The refresh token belongs to <em>that admin</em>: if they leave the company, are deactivated or lose the Admin role
+                    or the report permissions, Zoom revokes it and collection stops until someone re-authorizes.
                   </div>
                 </div>
               </label>
             </div>
             <div className="wizard-actions">
-              <button type="button" className="btn" onClick={() => setStep(2)}>Back</button>
+              <button type="button" className="btn" onClick={() => setStep(2)}>
+                Back
+              </button>
               <button type="submit" className="btn btn-primary" data-testid="continue">
                 Continue Setup
               </button>
@@ -204,14 +222,18 @@ function ScopeList({ info }: { info: SetupInfo }) {
   return (
     <span>
       {info.scopes.classic.map((s) => (
-        <code key={s} className="scope">{s}</code>
+        <code key={s} className="scope">
+          {s}
+        </code>
       ))}
       {info.scopes.granular.length > 0 ? (
         <>
           {' '}
           (granular scopes:{' '}
           {info.scopes.granular.map((s) => (
-            <code key={s} className="scope">{s}</code>
+            <code key={s} className="scope">
+              {s}
+            </code>
           ))}
           )
         </>
@@ -227,7 +249,9 @@ function OAuthInstructions({ info }: { info: SetupInfo }) {
       <p>You will paste it into Zoom. Keep this window open while you create the app.</p>
       <RedirectUrlBox url={info.redirectUrl} />
       <h3>2. Create an OAuth app in the Zoom App Marketplace</h3>
-      <p className="small muted">You must be an Admin of the Zoom account. The admin who later authorizes the app needs the report permissions <em>Sign In/Sign Out</em> and <em>Admin Activity Logs</em>.</p>
+      <p className="small muted">
+        You must be an Admin of the Zoom account. The admin who later authorizes the app needs the report permissions <em>Sign In/Sign Out</em> and <em>Admin Activity Logs</em>.
+      </p>
       <ol className="steps">
         <li>
           Sign in to the{' '}
@@ -240,12 +264,11 @@ function OAuthInstructions({ info }: { info: SetupInfo }) {
           Open <strong>Develop</strong> (top-right menu) › <strong>Build App</strong>.
         </li>
         <li>
-          Under <strong>OAuth</strong>, click <strong>Create</strong>. Give the app a name, choose <strong>Account-level app</strong> as the app type and
-          leave <strong>Distribution</strong> disabled (the app does not need to be public). Click <strong>Create</strong>.
+          Under <strong>OAuth</strong>, click <strong>Create</strong>. Give the app a name, choose <strong>Account-level app</strong> as the app type and leave{' '}
+          <strong>Distribution</strong> disabled (the app does not need to be public). Click <strong>Create</strong>.
         </li>
         <li>
-          On <strong>App Credentials</strong>, paste the Redirect URL above into both <strong>Redirect URL for OAuth</strong> and the{' '}
-          <strong>OAuth allow list</strong>.
+          On <strong>App Credentials</strong>, paste the Redirect URL above into both <strong>Redirect URL for OAuth</strong> and the <strong>OAuth allow list</strong>.
         </li>
         <li>
           Copy the <strong>Client ID</strong> and <strong>Client Secret</strong> shown there.
@@ -265,8 +288,8 @@ function S2SInstructions({ info }: { info: SetupInfo }) {
     <>
       <h3>1. Create a Server-to-Server OAuth app in the Zoom App Marketplace</h3>
       <p className="small muted">
-        You need the Zoom role permission to manage Server-to-Server OAuth apps, and the report permissions <em>Sign In/Sign Out</em> and{' '}
-        <em>Admin Activity Logs</em> (scopes you do not hold are not offered).
+        You need the Zoom role permission to manage Server-to-Server OAuth apps, and the report permissions <em>Sign In/Sign Out</em> and <em>Admin Activity Logs</em> (scopes you
+        do not hold are not offered).
       </p>
       <ol className="steps">
         <li>
@@ -395,8 +418,8 @@ function CredentialsStep({
           <div className="error-title">Zoom authorization did not complete</div>
           <div className="error-msg">{authError}</div>
           <div className="error-fix">
-            <strong>Fix: </strong>Check that the Redirect URL below is in the app's Redirect URL and OAuth allow list, that the app has the Report scope, and
-            that you signed in to Zoom as an Admin with the report permissions. Then retry, or correct the Client ID / Client Secret below.
+            <strong>Fix: </strong>Check that the Redirect URL below is in the app's Redirect URL and OAuth allow list, that the app has the Report scope, and that you signed in to
+            Zoom as an Admin with the report permissions. Then retry, or correct the Client ID / Client Secret below.
           </div>
           <button type="button" className="btn btn-sm btn-primary" data-testid="retry-authorize" onClick={() => void retryAuthorize()} disabled={busy}>
             Retry authorization
@@ -419,9 +442,7 @@ function CredentialsStep({
           <input data-testid="client-id" value={clientId} onChange={(e) => setClientId(e.target.value)} required autoComplete="off" spellCheck={false} className="mono" />
         </label>
         <label className="field">
-          <span>
-            Client Secret {secretOptional ? <span className="muted">(leave empty to keep the stored secret)</span> : null}
-          </span>
+          <span>Client Secret {secretOptional ? <span className="muted">(leave empty to keep the stored secret)</span> : null}</span>
           <input
             data-testid="client-secret"
             type="password"
@@ -438,15 +459,35 @@ function CredentialsStep({
             <summary data-testid="advanced-settings">Advanced: ZoomGov URLs, history to read</summary>
             <label className="field">
               <span>API URL</span>
-              <input data-testid="api-url" value={adv.apiUrl} onChange={(e) => setAdv({ ...adv, apiUrl: e.target.value })} placeholder="https://api.zoom.us/v2 (ZoomGov: https://api.zoomgov.com/v2)" className="mono" />
+              <input
+                data-testid="api-url"
+                value={adv.apiUrl}
+                onChange={(e) => setAdv({ ...adv, apiUrl: e.target.value })}
+                placeholder="https://api.zoom.us/v2 (ZoomGov: https://api.zoomgov.com/v2)"
+                className="mono"
+              />
             </label>
             <label className="field">
               <span>OAuth URL</span>
-              <input data-testid="oauth-url" value={adv.oauthUrl} onChange={(e) => setAdv({ ...adv, oauthUrl: e.target.value })} placeholder="https://zoom.us (ZoomGov: https://zoomgov.com)" className="mono" />
+              <input
+                data-testid="oauth-url"
+                value={adv.oauthUrl}
+                onChange={(e) => setAdv({ ...adv, oauthUrl: e.target.value })}
+                placeholder="https://zoom.us (ZoomGov: https://zoomgov.com)"
+                className="mono"
+              />
             </label>
             <label className="field">
               <span>Days of history to read at start (1–180)</span>
-              <input type="number" data-testid="backfill-days-setting" min={1} max={180} value={adv.backfillDays} onChange={(e) => setAdv({ ...adv, backfillDays: e.target.value })} placeholder="server default" />
+              <input
+                type="number"
+                data-testid="backfill-days-setting"
+                min={1}
+                max={180}
+                value={adv.backfillDays}
+                onChange={(e) => setAdv({ ...adv, backfillDays: e.target.value })}
+                placeholder="server default"
+              />
             </label>
           </details>
         ) : null}
@@ -473,17 +514,22 @@ function ResumeWizard({ sourceId, step, authError }: { sourceId: string; step: s
   const src = useAsync(() => api.get<SourceDetail>(`/api/sources/${enc(sourceId)}`), [sourceId]);
   const s = src.data?.source;
   if (!s) {
-    return (
-      <WizardFrame step={step === 'confirm' ? 6 : step === 'check' ? 5 : 4}>
-        {src.error ? <ErrorBox error={src.error} onRetry={src.reload} /> : <Loading />}
-      </WizardFrame>
-    );
+    return <WizardFrame step={step === 'confirm' ? 6 : step === 'check' ? 5 : 4}>{src.error ? <ErrorBox error={src.error} onRetry={src.reload} /> : <Loading />}</WizardFrame>;
   }
   const stepNo = step === 'confirm' ? 6 : step === 'check' ? 5 : 4;
   const go = (st: string) => navigate(`/sources/${enc(sourceId)}/setup?step=${st}`);
   return (
-    <WizardFrame step={stepNo} subtitle={<>Source: <strong>{s.name}</strong> <span className="mono muted small">{s.id}</span></>}>
-      {stepNo === 4 ? <CredentialsStep key={step} name={s.name} authKind={s.authKind} existing={s} authError={step === 'authorize' ? authError ?? 'Authorization was not completed.' : null} /> : null}
+    <WizardFrame
+      step={stepNo}
+      subtitle={
+        <>
+          Source: <strong>{s.name}</strong> <span className="mono muted small">{s.id}</span>
+        </>
+      }
+    >
+      {stepNo === 4 ? (
+        <CredentialsStep key={step} name={s.name} authKind={s.authKind} existing={s} authError={step === 'authorize' ? (authError ?? 'Authorization was not completed.') : null} />
+      ) : null}
       {stepNo === 5 ? <CheckStep source={s} onBack={() => go('credentials')} onNext={() => go('confirm')} /> : null}
       {stepNo === 6 ? <ConfirmStep source={s} onBack={() => go('check')} /> : null}
     </WizardFrame>
@@ -523,15 +569,15 @@ function CheckStep({ source, onBack, onNext }: { source: SourceView; onBack: () 
 
   return (
     <StepPanel n={5} title="Live check against Zoom">
-      <p className="small muted">
-        Zoomtrail gets a token with the credentials, checks the scopes and the plan, and reads one page of each report.
-      </p>
+      <p className="small muted">Zoomtrail gets a token with the credentials, checks the scopes and the plan, and reads one page of each report.</p>
       {running && !result ? <Loading label="Checking with Zoom…" /> : null}
       {result ? (
         <ul className={`check-list${running ? ' stale' : ''}`} data-testid="check-result" data-ok={String(result.ok)}>
           {result.steps.map((st) => (
             <li key={st.name} className={st.ok ? 'ok' : 'bad'} data-testid={`check-step-${st.name}`} data-ok={String(st.ok)}>
-              <span className="check-icon" aria-label={st.ok ? 'passed' : 'failed'}>{st.ok ? '✓' : '✗'}</span>
+              <span className="check-icon" aria-label={st.ok ? 'passed' : 'failed'}>
+                {st.ok ? '✓' : '✗'}
+              </span>
               <div>
                 <div className="strong">{CHECK_LABEL[st.name] ?? st.name}</div>
                 <div className="check-msg">{st.message}</div>
@@ -559,9 +605,7 @@ function CheckStep({ source, onBack, onNext }: { source: SourceView; onBack: () 
           Continue Setup
         </button>
       </div>
-      {source.authKind === 'authorization_code' ? (
-        <p className="small muted">Wrong Zoom user? “Back to credentials” lets you authorize again as another admin.</p>
-      ) : null}
+      {source.authKind === 'authorization_code' ? <p className="small muted">Wrong Zoom user? “Back to credentials” lets you authorize again as another admin.</p> : null}
     </StepPanel>
   );
 }
@@ -603,7 +647,9 @@ export function DropOffInput({
         <input type="checkbox" data-testid="drop-off-enabled" checked={on} onChange={(e) => setOn(e.target.checked)} /> Alarm when no logs arrive for
       </label>
       <div className="row gap">
-        <label className="sr-only" htmlFor="drop-off-value">Period</label>
+        <label className="sr-only" htmlFor="drop-off-value">
+          Period
+        </label>
         <input
           id="drop-off-value"
           data-testid="drop-off-minutes"
@@ -616,7 +662,9 @@ export function DropOffInput({
           aria-invalid={!valid}
           onChange={(e) => setValue(e.target.value)}
         />
-        <label className="sr-only" htmlFor="drop-off-unit">Unit</label>
+        <label className="sr-only" htmlFor="drop-off-unit">
+          Unit
+        </label>
         <select id="drop-off-unit" data-testid="drop-off-unit" disabled={!on} value={unit} onChange={(e) => setUnit(e.target.value as Unit)}>
           <option value="minutes">minutes</option>
           <option value="hours">hours</option>

@@ -46,7 +46,11 @@ describe('AlertGrouper', () => {
     const raised = [match(0), match(30), match(59), match(60), match(5, 'other')].map((m) => grouper.add(m, 0).raisedNow);
     expect(raised).toEqual([true, false, false, true, true]);
     const groups = [...grouper.groups()].map((g) => [g.dedup, g.state.eventCount]);
-    expect(groups).toEqual([['d', 3], ['d', 1], ['other', 1]]);
+    expect(groups).toEqual([
+      ['d', 3],
+      ['d', 1],
+      ['other', 1],
+    ]);
   });
 
   it('below the threshold within a period, no alert; the matches of the next period count afresh', () => {

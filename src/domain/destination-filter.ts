@@ -1,5 +1,5 @@
-import { SEVERITIES, type Severity } from '../detect/rule.js';
-import type { DestinationSettings } from './destination.js';
+import { SEVERITIES, type Severity } from './severity.js';
+import type { DestinationSettings } from './destination-settings.js';
 
 /** Whether an alert is sent to a destination: enabled, at or above its minimum severity, and one of its rules if it names any. */
 export function destinationWants(
