@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
-import { removeSource } from '../app/source-service.js';
 import { utcDay } from '../shared/clock.js';
 import type { NewSource, StreamState } from '../store/store.js';
 import { UnknownSourceError } from '../store/store-errors.js';
@@ -213,6 +212,7 @@ export function registerSourceCommand(program: Command): void {
     .argument('<id>', 'source id')
     .action(async (id: string, _options: unknown, command: Command) => {
       await withApp(command, async (app) => {
+        const { removeSource } = await import('../app/source-service.js');
         const { revocation } = await removeSource({ store: app.store, fetch: globalThis.fetch, logger: app.logger }, id);
         process.stderr.write(`Removed source ${id} and its events.\n`);
         if (revocation === 'revoked') process.stderr.write('Revoked its authorization at Zoom.\n');
