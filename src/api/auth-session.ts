@@ -16,7 +16,8 @@ const HOUR = 3_600_000;
 /** 12 hours idle, 7 days at most. */
 export const SESSION_POLICY: SessionPolicy = { idleMs: 12 * HOUR, maxAgeMs: 7 * 24 * HOUR };
 export const API_TOKEN_PREFIX = 'zt_';
-export const MIN_PASSWORD_LENGTH = 12;
+/** The shortest password (the schema of POST /api/setup says it too). */
+export { MIN_PASSWORD_LENGTH } from './schemas/auth.js';
 
 /** 32 random bytes, base64url: session ids, API tokens, setup tokens, CSRF secrets. */
 export function randomSecret(): string {

@@ -13,6 +13,7 @@ import { hashSecret } from '../store/auth-store.js';
 import { ZoomError } from '../zoom/zoom-errors.js';
 import type { ApiContext, ApiUser } from './api-context.js';
 import type { ApiError } from './api-types.js';
+import { httpStatusOf } from './error-status.js';
 import { csrfTokenMatches, SESSION_COOKIE, SESSION_POLICY, sessionOf as sessionOfRequest, setSessionOf } from './auth-session.js';
 import { ROUTE_PLUGINS } from './route-plugins.js';
 import { ApiHttpError } from './routes/route-support.js';
@@ -217,10 +218,7 @@ export function errorResponse(error: unknown): { status: number; body: ApiError 
     return { status: 400, body: { code: 'invalid_request', message: `Invalid ${where}: ${fields.map((f) => f.message).join('; ')}.`, fields } };
   }
   if (error instanceof ZoomError) return { status: 502, body: { code: String(error.code), message: error.message, fix: error.fix } };
-  if (error instanceof ActionableError) {
-    const status = /^unknown_/.test(error.code) ? 404 : /^duplicate_/.test(error.code) ? 409 : /^(bad_config|validation|invalid_)/.test(error.code) ? 400 : 500;
-    return { status, body: { code: error.code, message: error.message, fix: error.fix } };
-  }
+  if (error instanceof ActionableError) return { status: httpStatusOf(error), body: { code: error.code, message: error.message, fix: error.fix } };
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
   if (status >= 400 && status < 500) {
     // Fastify's own client errors (bad JSON, wrong content type, body too large): their messages hold no data of ours.

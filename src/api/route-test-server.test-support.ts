@@ -27,7 +27,12 @@ export interface RouteTestServer {
  */
 export async function startRouteTestServer(
   plugins: ReadonlyArray<{ plugin: FastifyPluginAsync<ApiContext>; prefix: string }>,
-  options: { fetch?: typeof fetch; publicUrl?: string; clock?: ManualClock } = {},
+  options: {
+    fetch?: typeof fetch;
+    publicUrl?: string;
+    clock?: ManualClock;
+    /** Called before the plugins are registered (to add hooks that see every route). */ beforeRoutes?: (server: FastifyInstance) => void;
+  } = {},
 ): Promise<RouteTestServer> {
   const clock = options.clock ?? new ManualClock(ROUTE_TEST_NOW);
   const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {} });
@@ -51,6 +56,7 @@ export async function startRouteTestServer(
   server.addHook('onRequest', async (request) => {
     request.user = TEST_USER;
   });
+  options.beforeRoutes?.(server);
   for (const { plugin, prefix } of plugins) await server.register(plugin, { ...context, prefix });
   await server.ready();
   return {

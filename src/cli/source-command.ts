@@ -212,8 +212,12 @@ export function registerSourceCommand(program: Command): void {
     .argument('<id>', 'source id')
     .action(async (id: string, _options: unknown, command: Command) => {
       await withApp(command, async (app) => {
-        if (!(await app.store.removeSource(id))) throw new UnknownSourceError(id);
+        const { removeSource } = await import('../app/source-service.js');
+        const { revocation } = await removeSource({ store: app.store, fetch: globalThis.fetch, logger: app.logger }, id);
         process.stderr.write(`Removed source ${id} and its events.\n`);
+        if (revocation === 'revoked') process.stderr.write('Revoked its authorization at Zoom.\n');
+        if (revocation === 'refused' || revocation === 'failed')
+          process.stderr.write('Could not revoke its authorization at Zoom: remove the app in the Zoom App Marketplace (Manage > Added Apps) if it is no longer used.\n');
       });
     });
 }

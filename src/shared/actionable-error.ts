@@ -19,3 +19,18 @@ export class ActionableError extends Error {
     return { code: this.code, message: this.message, fix: this.fix };
   }
 }
+
+/** An id or name that names nothing (the API answers 404). */
+export class NotFoundError extends ActionableError {
+  override readonly name: string = 'NotFoundError';
+}
+
+/** A name already taken, or a state that forbids the change (the API answers 409). */
+export class ConflictError extends ActionableError {
+  override readonly name: string = 'ConflictError';
+}
+
+/** Input the user can correct (the API answers 400). */
+export class InvalidInputError extends ActionableError {
+  override readonly name: string = 'InvalidInputError';
+}

@@ -1,6 +1,10 @@
 import type { Severity } from '../domain/severity.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { StoredEvent } from './store.js';
+import type { AlertSort, AlertStatus } from '../domain/alert-status.js';
+
+/** Alert statuses and sorts are shared values (src/domain/alert-status.ts). */
+export { ALERT_SORTS, ALERT_STATUSES, type AlertSort, type AlertStatus } from '../domain/alert-status.js';
 
 /**
  * The store's part for detections and alerts (destinations and deliveries:
@@ -96,9 +100,6 @@ export interface RuleErrorQuery {
   limit?: number;
 }
 
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
-
 export interface AlertRecord {
   id: string;
   /** `rule` (a detection) or `system` (Zoomtrail's own alarms). */
@@ -130,14 +131,6 @@ export interface AlertFilter {
   sinceMs?: number;
   untilMs?: number;
 }
-
-/**
- * How alerts are listed: newest last event first (`last-event`, the
- * default); most severe first; open, acknowledged, resolved; newest raised
- * first. Ties: newest last event, then alert id.
- */
-export const ALERT_SORTS = ['last-event', 'severity', 'status', 'raised'] as const;
-export type AlertSort = (typeof ALERT_SORTS)[number];
 
 /** An alert's place in every sort: its sort keys (a paging cursor holds one). */
 export interface AlertPosition {

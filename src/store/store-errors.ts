@@ -1,10 +1,10 @@
-import { ActionableError } from '../shared/actionable-error.js';
+import { ActionableError, ConflictError, NotFoundError } from '../shared/actionable-error.js';
 
 /** The environment variable that holds the key encrypting stored credentials. */
 export const SECRET_KEY_ENV = 'ZOOMTRAIL_SECRET_KEY';
 
 /** A source id that names no source. */
-export class UnknownSourceError extends ActionableError {
+export class UnknownSourceError extends NotFoundError {
   override readonly name = 'UnknownSourceError';
 
   constructor(readonly sourceId: string) {
@@ -13,7 +13,7 @@ export class UnknownSourceError extends ActionableError {
 }
 
 /** An alert id that names no alert. */
-export class UnknownAlertError extends ActionableError {
+export class UnknownAlertError extends NotFoundError {
   override readonly name = 'UnknownAlertError';
 
   constructor(readonly alertId: string) {
@@ -22,7 +22,7 @@ export class UnknownAlertError extends ActionableError {
 }
 
 /** A destination id or name that names no destination. */
-export class UnknownDestinationError extends ActionableError {
+export class UnknownDestinationError extends NotFoundError {
   override readonly name = 'UnknownDestinationError';
 
   constructor(readonly destination: string) {
@@ -31,7 +31,7 @@ export class UnknownDestinationError extends ActionableError {
 }
 
 /** A destination name already taken. */
-export class DuplicateDestinationError extends ActionableError {
+export class DuplicateDestinationError extends ConflictError {
   override readonly name = 'DuplicateDestinationError';
 
   constructor(readonly destination: string) {
@@ -170,7 +170,7 @@ export class StoreSchemaError extends ActionableError {
 }
 
 /** A username already taken. */
-export class DuplicateUserError extends ActionableError {
+export class DuplicateUserError extends ConflictError {
   override readonly name = 'DuplicateUserError';
 
   constructor(readonly username: string) {

@@ -1,102 +1,18 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { SEVERITIES, type Severity } from '../../domain/severity.js';
 import { findRule } from '../../rules/rule-registry.js';
-import { ALERT_SORTS, ALERT_STATUSES, type AlertFilter, type AlertQuery, type AlertRecord, type AlertSort, type AlertStatus } from '../../store/alert-store.js';
+import { ALERT_STATUSES, type AlertFilter, type AlertQuery, type AlertRecord, type AlertStatus } from '../../store/alert-store.js';
 import type { ApiContext } from '../api-context.js';
-import type { AlertDetail, AlertPage, AlertSort as ApiAlertSort, AlertView, EventView } from '../api-types.js';
+import type { AlertDetail, AlertPage, AlertView, EventView } from '../api-types.js';
 import { decodeAlertCursor, encodeAlertCursor } from './alert-cursor.js';
-import { eventView, eventViewSchema } from './events-routes.js';
-import {
-  errorResponses,
-  idParamsSchema,
-  installApiErrorHandler,
-  invalidField,
-  iso,
-  isoOrNull,
-  isoTimeSchema,
-  notFound,
-  nullableIsoTimeSchema,
-  severitySchema,
-} from './route-support.js';
+import { eventView } from './events-routes.js';
+import { AlertDetailSchema, AlertPageSchema, AlertQuerySchema, AlertStatusRequestSchema, AlertViewSchema } from '../schemas/alerts.js';
+import { errorResponses, IdParams } from '../schemas/common.js';
+import { installApiErrorHandler, invalidField, iso, isoOrNull, notFound } from './route-support.js';
 
 /** Matched events shown with an alert. */
 const DETAIL_EVENTS = 100;
-
-/** Most alerts in one page of GET /alerts. */
-const MAX_PAGE = 500;
-
-/** The sorts, checked against the API's type (the console's). */
-const SORTS: readonly ApiAlertSort[] = ALERT_SORTS;
-
-export const alertViewSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    type: { type: 'string', enum: ['rule', 'system'] },
-    ruleId: { type: 'string' },
-    ruleDisplayName: { type: 'string' },
-    title: { type: 'string' },
-    severity: severitySchema,
-    dedup: { type: 'string' },
-    status: { type: 'string', enum: ALERT_STATUSES },
-    eventCount: { type: 'integer' },
-    firstEventTime: isoTimeSchema,
-    lastEventTime: isoTimeSchema,
-    raisedAt: isoTimeSchema,
-    statusChangedAt: nullableIsoTimeSchema,
-    statusNote: { type: ['string', 'null'] },
-    context: { type: 'object', additionalProperties: true },
-  },
-  required: [
-    'id',
-    'type',
-    'ruleId',
-    'ruleDisplayName',
-    'title',
-    'severity',
-    'dedup',
-    'status',
-    'eventCount',
-    'firstEventTime',
-    'lastEventTime',
-    'raisedAt',
-    'statusChangedAt',
-    'statusNote',
-    'context',
-  ],
-} as const;
-
-const stringArray = { type: 'array', items: { type: 'string' } } as const;
-
-const alertDetailSchema = {
-  type: 'object',
-  properties: {
-    alert: alertViewSchema,
-    rule: {
-      type: ['object', 'null'],
-      properties: { description: { type: 'string' }, runbook: { type: 'string' }, reference: { type: 'string' }, tags: stringArray, mitre: stringArray },
-      required: ['description', 'runbook', 'reference', 'tags', 'mitre'],
-    },
-    events: { type: 'array', items: eventViewSchema },
-    deliveries: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          id: { type: 'string' },
-          destinationName: { type: 'string' },
-          notice: { type: 'string', enum: ['raised', 'resolved'] },
-          state: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
-          attempts: { type: 'integer' },
-          lastError: { type: ['string', 'null'] },
-          deliveredAt: nullableIsoTimeSchema,
-        },
-        required: ['id', 'destinationName', 'notice', 'state', 'attempts', 'lastError', 'deliveredAt'],
-      },
-    },
-  },
-  required: ['alert', 'rule', 'events', 'deliveries'],
-} as const;
 
 export function alertView(a: AlertRecord): AlertView {
   return {
@@ -133,8 +49,9 @@ function parseList<T extends string>(field: string, value: string | undefined, a
 }
 
 /** GET /alerts, GET /alerts/:id, POST /alerts/:id/status. */
-export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, context) => {
-  installApiErrorHandler(fastify);
+export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
+  installApiErrorHandler(plugin);
+  const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = context.app;
 
   async function raisedAlert(id: string): Promise<AlertRecord> {
@@ -143,35 +60,15 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
     return alert;
   }
 
-  fastify.get<{ Querystring: { status?: string; severity?: string; ruleId?: string; sort: AlertSort; cursor?: string; limit: number } }>(
+  fastify.get(
     '/alerts',
     {
       schema: {
         tags: ['alerts'],
         summary: 'Raised alerts, a page at a time (keyset-paged: pass nextCursor back as cursor), with the total matching the filters',
-        querystring: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', description: `comma-separated: ${ALERT_STATUSES.join(', ')}` },
-            severity: { type: 'string', description: `comma-separated: ${SEVERITIES.join(', ')}` },
-            ruleId: { type: 'string', minLength: 1 },
-            sort: {
-              type: 'string',
-              enum: SORTS,
-              default: 'last-event',
-              description:
-                'last-event: newest last event first (default); severity: most severe first; status: open, acknowledged, resolved; raised: newest raised first. Ties: newest last event, then id.',
-            },
-            cursor: { type: 'string', minLength: 1, maxLength: 1000, description: 'nextCursor of the previous page, with the same sort and filters' },
-            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 },
-          },
-        },
+        querystring: AlertQuerySchema,
         response: {
-          200: {
-            type: 'object',
-            properties: { alerts: { type: 'array', items: alertViewSchema }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' } },
-            required: ['alerts', 'nextCursor', 'total'],
-          },
+          200: AlertPageSchema,
           ...errorResponses(400),
         },
       },
@@ -193,13 +90,13 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
     },
   );
 
-  fastify.get<{ Params: { id: string } }>(
+  fastify.get(
     '/alerts/:id',
     {
       schema: {
         tags: ['alerts'],
-        params: idParamsSchema,
-        response: { 200: alertDetailSchema, ...errorResponses(404) },
+        params: IdParams,
+        response: { 200: AlertDetailSchema, ...errorResponses(404) },
       },
     },
     async (request): Promise<AlertDetail> => {
@@ -229,19 +126,14 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
     },
   );
 
-  fastify.post<{ Params: { id: string }; Body: { status: AlertStatus; note?: string } }>(
+  fastify.post(
     '/alerts/:id/status',
     {
       schema: {
         tags: ['alerts'],
-        params: idParamsSchema,
-        body: {
-          type: 'object',
-          properties: { status: { type: 'string', enum: ALERT_STATUSES }, note: { type: 'string', maxLength: 2000 } },
-          required: ['status'],
-          additionalProperties: false,
-        },
-        response: { 200: alertViewSchema, ...errorResponses(400, 404) },
+        params: IdParams,
+        body: AlertStatusRequestSchema,
+        response: { 200: AlertViewSchema, ...errorResponses(400, 404) },
       },
     },
     async (request): Promise<AlertView> => {

@@ -1,53 +1,18 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type {} from '@fastify/rate-limit';
 import type {} from '@fastify/swagger';
 import type { ApiContext } from '../api-context.js';
-import type { ApiTokenCreated, ApiTokenView, LoginRequest, SessionInfo, SetupRequest } from '../api-types.js';
-import {
-  API_TOKEN_PREFIX,
-  checkPassword,
-  clearSessionCookie,
-  csrfTokenOf,
-  hashPassword,
-  MIN_PASSWORD_LENGTH,
-  prepareDummyHash,
-  randomSecret,
-  sessionOf,
-  startSession,
-} from '../auth-session.js';
+import type { ApiTokenCreated, ApiTokenView, SessionInfo } from '../api-types.js';
+import { API_TOKEN_PREFIX, checkPassword, clearSessionCookie, csrfTokenOf, hashPassword, prepareDummyHash, randomSecret, sessionOf, startSession } from '../auth-session.js';
 import { hashSecret, type ApiTokenRecord, type SessionRecord } from '../../store/auth-store.js';
-import { ApiHttpError, errorResponses, idParamsSchema, installApiErrorHandler, iso, isoOrNull } from './route-support.js';
+import { ApiTokenCreatedSchema, ApiTokenListSchema, CreateApiTokenRequestSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from '../schemas/auth.js';
+import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
+import { ApiHttpError, installApiErrorHandler, iso, isoOrNull } from './route-support.js';
 
 /** Sign-in attempts per minute, per client IP and (separately) per username, on each of POST /login and /setup. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 5;
 const SIGN_IN_WINDOW_MS = 60_000;
-
-const sessionInfoSchema = {
-  type: 'object',
-  required: ['authenticated', 'username', 'csrfToken', 'setupRequired'],
-  properties: {
-    authenticated: { type: 'boolean' },
-    username: { type: ['string', 'null'] },
-    csrfToken: { type: ['string', 'null'], description: 'Send as X-CSRF-Token on every POST/PATCH/PUT/DELETE made with the session cookie.' },
-    setupRequired: { type: 'boolean' },
-  },
-} as const;
-
-const usernameSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' } as const;
-const passwordSchema = { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 } as const;
-
-const apiTokenViewProperties = {
-  id: { type: 'string' },
-  name: { type: 'string' },
-  createdAt: { type: 'string' },
-  lastUsedAt: { type: ['string', 'null'] },
-} as const;
-const apiTokenViewSchema = { type: 'object', required: ['id', 'name', 'createdAt', 'lastUsedAt'], properties: apiTokenViewProperties } as const;
-const apiTokenCreatedSchema = {
-  type: 'object',
-  required: ['id', 'name', 'createdAt', 'lastUsedAt', 'token'],
-  properties: { ...apiTokenViewProperties, token: { type: 'string', description: 'Shown once: use as Authorization: Bearer <token>.' } },
-} as const;
 
 function sessionInfo(session: SessionRecord | undefined, setupRequired: boolean): SessionInfo {
   return {
@@ -74,8 +39,9 @@ function rateLimited(retryAfterSeconds: number): ApiHttpError {
  * need a session or a token. Passwords are argon2id; session ids, API tokens
  * and setup tokens are 32 random bytes of which only the SHA-256 is stored.
  */
-export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
-  installApiErrorHandler(fastify);
+export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) => {
+  installApiErrorHandler(plugin);
+  const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = ctx.app;
   void prepareDummyHash();
   const perIp = { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: SIGN_IN_WINDOW_MS };
@@ -101,7 +67,7 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
     '/session',
     {
       config: { public: true },
-      schema: { tags: ['auth'], summary: 'Who is signed in, the CSRF token, and whether setup is needed', response: { 200: sessionInfoSchema } },
+      schema: { tags: ['auth'], summary: 'Who is signed in, the CSRF token, and whether setup is needed', response: { 200: SessionInfoSchema } },
     },
     async (request): Promise<SessionInfo> => {
       const setupRequired = (await store.countUsers()) === 0;
@@ -109,20 +75,15 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
     },
   );
 
-  fastify.post<{ Body: SetupRequest }>(
+  fastify.post(
     '/setup',
     {
       config: { public: true, rateLimit: perIp },
       schema: {
         tags: ['auth'],
         summary: 'Create an admin with the one-time token of a setup link, and sign in',
-        body: {
-          type: 'object',
-          required: ['token', 'username', 'password'],
-          additionalProperties: false,
-          properties: { token: { type: 'string', minLength: 1, maxLength: 200 }, username: usernameSchema, password: passwordSchema },
-        },
-        response: { 200: sessionInfoSchema, ...errorResponses(400, 403, 409, 415, 429) },
+        body: SetupRequestSchema,
+        response: { 200: SessionInfoSchema, ...errorResponses(400, 403, 409, 415, 429) },
       },
       preHandler: limitUsername,
     },
@@ -153,20 +114,15 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
     },
   );
 
-  fastify.post<{ Body: LoginRequest }>(
+  fastify.post(
     '/login',
     {
       config: { public: true, rateLimit: perIp },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with username and password',
-        body: {
-          type: 'object',
-          required: ['username', 'password'],
-          additionalProperties: false,
-          properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
-        },
-        response: { 200: sessionInfoSchema, ...errorResponses(400, 401, 415, 429) },
+        body: LoginRequestSchema,
+        response: { 200: SessionInfoSchema, ...errorResponses(400, 401, 415, 429) },
       },
       preHandler: limitUsername,
     },
@@ -189,7 +145,7 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
     },
   );
 
-  fastify.post('/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' } } } }, async (request, reply) => {
+  fastify.post('/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: NoContent } } }, async (request, reply) => {
     const session = sessionOf(request);
     if (session) await store.deleteSession(session.idHash);
     clearSessionCookie(reply, ctx.publicUrl);
@@ -202,20 +158,20 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
       schema: {
         tags: ['auth'],
         summary: 'API tokens (values are never shown again)',
-        response: { 200: { type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: apiTokenViewSchema } } } },
+        response: { 200: ApiTokenListSchema },
       },
     },
     async (): Promise<{ tokens: ApiTokenView[] }> => ({ tokens: (await store.listApiTokens()).map(tokenView) }),
   );
 
-  fastify.post<{ Body: { name: string } }>(
+  fastify.post(
     '/tokens',
     {
       schema: {
         tags: ['auth'],
         summary: 'Create an API token; its value is in this response only',
-        body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } },
-        response: { 201: apiTokenCreatedSchema, ...errorResponses(400) },
+        body: CreateApiTokenRequestSchema,
+        response: { 201: ApiTokenCreatedSchema, ...errorResponses(400) },
       },
     },
     async (request, reply): Promise<ApiTokenCreated> => {
@@ -226,9 +182,9 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) =
     },
   );
 
-  fastify.delete<{ Params: { id: string } }>(
+  fastify.delete(
     '/tokens/:id',
-    { schema: { tags: ['auth'], summary: 'Revoke an API token', params: idParamsSchema, response: { 204: { type: 'null' }, ...errorResponses(404) } } },
+    { schema: { tags: ['auth'], summary: 'Revoke an API token', params: IdParams, response: { 204: NoContent, ...errorResponses(404) } } },
     async (request, reply) => {
       if (!(await store.deleteApiToken(request.params.id))) {
         throw new ApiHttpError(404, 'not_found', `There is no API token with id "${request.params.id}".`);

@@ -1,38 +1,16 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../../domain/destination-settings.js';
+import type { DestinationKind, DestinationSecret, DestinationSettings } from '../../domain/destination-settings.js';
 import { senderFor } from '../../alert/destination-registry.js';
 import { testNotification } from '../../alert/test-notification.js';
 import type { Severity } from '../../domain/severity.js';
 import { findRule } from '../../rules/rule-registry.js';
 import type { DestinationPatch, DestinationRecord } from '../../store/destination-store.js';
 import type { ApiContext } from '../api-context.js';
-import type { CreateDestinationRequest, DestinationView, TestDeliveryResult, UpdateDestinationRequest } from '../api-types.js';
-import { ApiHttpError, errorResponses, idParamsSchema, installApiErrorHandler, invalidField, iso, isoTimeSchema, notFound, severitySchema } from './route-support.js';
-
-export const destinationViewSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    kind: { type: 'string', enum: DESTINATION_KINDS },
-    enabled: { type: 'boolean' },
-    url: { type: ['string', 'null'] },
-    minSeverity: severitySchema,
-    ruleIds: { type: 'array', items: { type: 'string' } },
-    hasSecret: { type: 'boolean' },
-    createdAt: isoTimeSchema,
-  },
-  required: ['id', 'name', 'kind', 'enabled', 'url', 'minSeverity', 'ruleIds', 'hasSecret', 'createdAt'],
-} as const;
-
-const editableProperties = {
-  name: { type: 'string', minLength: 1, maxLength: 100 },
-  url: { type: 'string', minLength: 1, maxLength: 2000 },
-  secret: { type: 'string', minLength: 1, maxLength: 4000, description: 'webhook signing secret, Slack webhook URL or PagerDuty routing key; never returned' },
-  minSeverity: severitySchema,
-  ruleIds: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 100 },
-  enabled: { type: 'boolean' },
-} as const;
+import type { DestinationView, TestDeliveryResult } from '../api-types.js';
+import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
+import { CreateDestinationRequestSchema, DestinationListSchema, DestinationViewSchema, TestDeliveryResultSchema, UpdateDestinationRequestSchema } from '../schemas/destinations.js';
+import { ApiHttpError, installApiErrorHandler, invalidField, iso, notFound } from './route-support.js';
 
 /** The view: never the secret (a Slack URL is the secret, so `url` is null for Slack). */
 export function destinationView(d: DestinationRecord): DestinationView {
@@ -73,8 +51,9 @@ function settingsFrom(base: DestinationSettings, input: { url?: string; minSever
 }
 
 /** GET/POST /destinations, PATCH/DELETE /destinations/:id, POST /destinations/:id/test. */
-export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, context) => {
-  installApiErrorHandler(fastify);
+export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
+  installApiErrorHandler(plugin);
+  const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock, logger } = context.app;
 
   async function existing(id: string): Promise<DestinationRecord> {
@@ -94,19 +73,19 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (fastify
     {
       schema: {
         tags: ['destinations'],
-        response: { 200: { type: 'object', properties: { destinations: { type: 'array', items: destinationViewSchema } }, required: ['destinations'] } },
+        response: { 200: DestinationListSchema },
       },
     },
     async () => ({ destinations: (await store.listDestinations()).map(destinationView) }),
   );
 
-  fastify.post<{ Body: CreateDestinationRequest }>(
+  fastify.post(
     '/destinations',
     {
       schema: {
         tags: ['destinations'],
-        body: { type: 'object', properties: { ...editableProperties, kind: { type: 'string', enum: DESTINATION_KINDS } }, required: ['name', 'kind'], additionalProperties: false },
-        response: { 201: destinationViewSchema, ...errorResponses(400, 409) },
+        body: CreateDestinationRequestSchema,
+        response: { 201: DestinationViewSchema, ...errorResponses(400, 409) },
       },
     },
     async (request, reply) => {
@@ -124,14 +103,14 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (fastify
     },
   );
 
-  fastify.patch<{ Params: { id: string }; Body: UpdateDestinationRequest }>(
+  fastify.patch(
     '/destinations/:id',
     {
       schema: {
         tags: ['destinations'],
-        params: idParamsSchema,
-        body: { type: 'object', properties: editableProperties, additionalProperties: false },
-        response: { 200: destinationViewSchema, ...errorResponses(400, 404, 409) },
+        params: IdParams,
+        body: UpdateDestinationRequestSchema,
+        response: { 200: DestinationViewSchema, ...errorResponses(400, 404, 409) },
       },
     },
     async (request): Promise<DestinationView> => {
@@ -156,13 +135,13 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (fastify
     },
   );
 
-  fastify.delete<{ Params: { id: string } }>(
+  fastify.delete(
     '/destinations/:id',
     {
       schema: {
         tags: ['destinations'],
-        params: idParamsSchema,
-        response: { 204: { type: 'null' }, ...errorResponses(404) },
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses(404) },
       },
     },
     async (request, reply) => {
@@ -172,18 +151,14 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (fastify
     },
   );
 
-  fastify.post<{ Params: { id: string } }>(
+  fastify.post(
     '/destinations/:id/test',
     {
       schema: {
         tags: ['destinations'],
-        params: idParamsSchema,
+        params: IdParams,
         response: {
-          200: {
-            type: 'object',
-            properties: { ok: { type: 'boolean' }, status: { type: ['integer', 'null'] }, message: { type: 'string' } },
-            required: ['ok', 'status', 'message'],
-          },
+          200: TestDeliveryResultSchema,
           ...errorResponses(404),
         },
       },

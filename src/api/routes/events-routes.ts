@@ -1,57 +1,33 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { eventCsvColumns, eventCsvLine } from '../../normalize/event-csv.js';
 import type { EventQuery, StoredEvent } from '../../store/store.js';
-import type { LogType } from '../../zoom/report-records.js';
+import type { Static } from 'typebox';
 import type { ApiContext } from '../api-context.js';
 import type { EventPage, EventView, Histogram } from '../api-types.js';
-import { errorResponses, installApiErrorHandler, invalidField, iso, isoTimeSchema, logTypeSchema, notFound, parseTimeParam } from './route-support.js';
+import { errorResponses } from '../schemas/common.js';
+import {
+  EventFiltersSchema,
+  EventPageSchema,
+  EventSearchQuerySchema,
+  EventViewSchema,
+  ExportFileSchema,
+  ExportQuerySchema,
+  HistogramQuerySchema,
+  HistogramSchema,
+  RowIdParams,
+} from '../schemas/events.js';
+import { installApiErrorHandler, invalidField, iso, notFound, parseTimeParam } from './route-support.js';
 
 const DAY_MS = 86_400_000;
-
-export const eventViewSchema = {
-  type: 'object',
-  properties: {
-    rowId: { type: 'string' },
-    sourceId: { type: 'string' },
-    logType: logTypeSchema,
-    eventTime: isoTimeSchema,
-    storedAt: isoTimeSchema,
-    event: { type: 'object', additionalProperties: true, description: 'The whole normalized event; render values as text, never as HTML.' },
-  },
-  required: ['rowId', 'sourceId', 'logType', 'eventTime', 'storedAt', 'event'],
-} as const;
 
 export function eventView(e: StoredEvent): EventView {
   return { rowId: e.rowId, sourceId: e.sourceId, logType: e.logType, eventTime: iso(e.eventTimeMs), storedAt: iso(e.storedAt), event: e.event };
 }
 
 /** The filters shared by /events, /events/histogram and /events/export. */
-const filterProperties = {
-  since: { type: 'string', description: 'ISO 8601 (or yyyy-mm-dd, UTC), inclusive' },
-  until: { type: 'string', description: 'ISO 8601 (or yyyy-mm-dd, UTC), exclusive' },
-  logType: logTypeSchema,
-  sourceId: { type: 'string', minLength: 1 },
-  email: { type: 'string', minLength: 1, maxLength: 320 },
-  ip: { type: 'string', minLength: 1, maxLength: 64 },
-  category: { type: 'string', minLength: 1, maxLength: 200, description: 'category_type, exact, case-insensitive' },
-  action: { type: 'string', minLength: 1, maxLength: 200, description: 'exact, case-insensitive' },
-  text: { type: 'string', minLength: 1, maxLength: 500, description: 'case-insensitive substring of operation_detail' },
-  change: { type: 'string', minLength: 1, maxLength: 200, description: "case-insensitive substring of a parsed change's name (p_udm.changes[].name)" },
-} as const;
-
-interface FilterParams {
-  since?: string;
-  until?: string;
-  logType?: LogType;
-  sourceId?: string;
-  email?: string;
-  ip?: string;
-  category?: string;
-  action?: string;
-  text?: string;
-  change?: string;
-}
+type FilterParams = Static<typeof EventFiltersSchema>;
 
 function toQuery(params: FilterParams): Omit<EventQuery, 'limit' | 'order' | 'after'> {
   const sinceMs = parseTimeParam('since', params.since);
@@ -90,22 +66,20 @@ export function decodeCursor(cursor: string): { eventTimeMs: number; rowId: stri
  * GET /events (newest first, keyset-paged), /events/histogram, /events/export
  * (streams every match oldest first as NDJSON or CSV) and /events/:rowId.
  */
-export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, context) => {
-  installApiErrorHandler(fastify);
+export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
+  installApiErrorHandler(plugin);
+  const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = context.app;
 
-  fastify.get<{ Querystring: FilterParams & { cursor?: string; limit: number } }>(
+  fastify.get(
     '/events',
     {
       schema: {
         tags: ['events'],
         summary: 'Search events, newest first',
-        querystring: {
-          type: 'object',
-          properties: { ...filterProperties, cursor: { type: 'string', minLength: 1, maxLength: 1000 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-        },
+        querystring: EventSearchQuerySchema,
         response: {
-          200: { type: 'object', properties: { events: { type: 'array', items: eventViewSchema }, nextCursor: { type: ['string', 'null'] } }, required: ['events', 'nextCursor'] },
+          200: EventPageSchema,
           ...errorResponses(400),
         },
       },
@@ -123,22 +97,15 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
     },
   );
 
-  fastify.get<{ Querystring: FilterParams & { buckets: number } }>(
+  fastify.get(
     '/events/histogram',
     {
       schema: {
         tags: ['events'],
         summary: 'Matching events counted per time bucket over [since, until) (default: the last 24 hours)',
-        querystring: { type: 'object', properties: { ...filterProperties, buckets: { type: 'integer', minimum: 1, maximum: 500, default: 48 } } },
+        querystring: HistogramQuerySchema,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              bucketMs: { type: 'integer' },
-              buckets: { type: 'array', items: { type: 'object', properties: { start: isoTimeSchema, count: { type: 'integer' } }, required: ['start', 'count'] } },
-            },
-            required: ['bucketMs', 'buckets'],
-          },
+          200: HistogramSchema,
           ...errorResponses(400),
         },
       },
@@ -155,14 +122,14 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
     },
   );
 
-  fastify.get<{ Querystring: FilterParams & { format: 'ndjson' | 'csv' } }>(
+  fastify.get(
     '/events/export',
     {
       schema: {
         tags: ['events'],
         summary: 'Download every matching event, oldest first, as NDJSON (whole events) or CSV (one column per schema field)',
-        querystring: { type: 'object', properties: { ...filterProperties, format: { type: 'string', enum: ['ndjson', 'csv'], default: 'ndjson' } } },
-        response: { 200: { type: 'string', description: 'The file (Content-Disposition: attachment)' }, ...errorResponses(400) },
+        querystring: ExportQuerySchema,
+        response: { 200: ExportFileSchema, ...errorResponses(400) },
       },
     },
     async (request, reply) => {
@@ -187,14 +154,14 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, cont
     },
   );
 
-  fastify.get<{ Params: { rowId: string } }>(
+  fastify.get(
     '/events/:rowId',
     {
       schema: {
         tags: ['events'],
         summary: 'One event by row id',
-        params: { type: 'object', properties: { rowId: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['rowId'] },
-        response: { 200: eventViewSchema, ...errorResponses(404) },
+        params: RowIdParams,
+        response: { 200: EventViewSchema, ...errorResponses(404) },
       },
     },
     async (request): Promise<EventView> => {

@@ -1,41 +1,26 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { FailureQuery } from '../../store/store.js';
-import type { LogType } from '../../zoom/report-records.js';
 import type { ApiContext } from '../api-context.js';
 import type { FailureView } from '../api-types.js';
-import { errorResponses, installApiErrorHandler, iso, isoTimeSchema, logTypeSchema } from './route-support.js';
-
-export const failureViewSchema = {
-  type: 'object',
-  properties: {
-    rowId: { type: 'string' },
-    sourceId: { type: 'string' },
-    logType: logTypeSchema,
-    day: { type: 'string' },
-    raw: { type: 'string' },
-    reason: { type: 'string' },
-    field: { type: ['string', 'null'] },
-    failedAt: isoTimeSchema,
-  },
-  required: ['rowId', 'sourceId', 'logType', 'day', 'raw', 'reason', 'field', 'failedAt'],
-} as const;
+import { errorResponses } from '../schemas/common.js';
+import { FailureListSchema, FailureQuerySchema } from '../schemas/events.js';
+import { installApiErrorHandler, iso } from './route-support.js';
 
 /** GET /failures?sourceId&logType&limit -> { failures (oldest first), total (all matching) } */
-export const failuresRoutes: FastifyPluginAsync<ApiContext> = async (fastify, context) => {
-  installApiErrorHandler(fastify);
+export const failuresRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
+  installApiErrorHandler(plugin);
+  const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = context.app;
 
-  fastify.get<{ Querystring: { sourceId?: string; logType?: LogType; limit: number } }>(
+  fastify.get(
     '/failures',
     {
       schema: {
         tags: ['events'],
-        querystring: {
-          type: 'object',
-          properties: { sourceId: { type: 'string', minLength: 1 }, logType: logTypeSchema, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-        },
+        querystring: FailureQuerySchema,
         response: {
-          200: { type: 'object', properties: { failures: { type: 'array', items: failureViewSchema }, total: { type: 'integer' } }, required: ['failures', 'total'] },
+          200: FailureListSchema,
           ...errorResponses(400),
         },
       },

@@ -3,41 +3,11 @@ import type { ApiContext } from '../api-context.js';
 import type { HealthView } from '../api-types.js';
 import { loadSourceHealth } from '../../health/health-loader.js';
 import { alarmView, healthFields, iso } from '../source-view.js';
-import { alarmViewSchema, sourceStateSchema } from './source-schemas.js';
+import { HealthViewSchema } from '../schemas/health.js';
 
 /** Counting more pending deliveries than this says nothing more: the number is capped. */
 export const PENDING_DELIVERIES_CAP = 1000;
 const VERSION = '0.1.0';
-
-const healthViewSchema = {
-  type: 'object',
-  properties: {
-    ok: { type: 'boolean' },
-    version: { type: 'string' },
-    pendingDetections: { type: 'integer' },
-    pendingDeliveries: { type: 'integer' },
-    sources: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          id: { type: 'string' },
-          name: { type: 'string' },
-          state: sourceStateSchema,
-          stateDetail: { type: 'string' },
-          cause: { type: 'string' },
-          fix: { type: 'string' },
-          since: { type: ['string', 'null'], format: 'date-time' },
-          lastEventTime: { type: ['string', 'null'], format: 'date-time' },
-          lastPollTime: { type: ['string', 'null'], format: 'date-time' },
-          openAlarms: { type: 'array', items: alarmViewSchema },
-        },
-        required: ['id', 'name', 'state', 'stateDetail', 'cause', 'fix', 'since', 'lastEventTime', 'lastPollTime', 'openAlarms'],
-      },
-    },
-  },
-  required: ['ok', 'version', 'pendingDetections', 'pendingDeliveries', 'sources'],
-} as const;
 
 /** States in which a source does not collect as it should: `ok` is false while any source is in one. */
 const FAILING_STATES = new Set(['reauthorization_required', 'wrong_credentials', 'missing_scope', 'permission_missing', 'rate_limited', 'zoom_unavailable', 'error', 'no_data']);
@@ -45,7 +15,7 @@ const FAILING_STATES = new Set(['reauthorization_required', 'wrong_credentials',
 /** GET /api/health (authenticated): the detection and delivery backlog, and each source's health with its open alarms. ok = no source failing. */
 export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
   const { store, clock } = ctx.app;
-  fastify.get('/health', { schema: { response: { 200: healthViewSchema } } }, async (): Promise<HealthView> => {
+  fastify.get('/health', { schema: { response: { 200: HealthViewSchema } } }, async (): Promise<HealthView> => {
     const [pendingDetections, pending, sources] = await Promise.all([
       store.countPendingDetection(),
       store.listDeliveries({ state: 'pending', limit: PENDING_DELIVERIES_CAP }),

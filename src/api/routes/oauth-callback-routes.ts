@@ -1,9 +1,10 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import { readCookie, SESSION_COOKIE, sessionIdHash } from '../session-id.js';
-import { completeAuthorization, PENDING_AUTHORIZATION_TTL_MS } from '../../zoom/authorization-code-flow.js';
-import { SecretRedactor } from '../../zoom/secret-redactor.js';
-import { ZoomError } from '../../zoom/zoom-errors.js';
+import { completeSourceAuthorization } from '../../app/source-authorization.js';
+import { NoContent } from '../schemas/common.js';
+import { OAuthCompleteQuerySchema, RefusalPageSchema } from '../schemas/sources.js';
 import { OAUTH_CALLBACK_PATH } from './sources-routes.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -43,7 +44,8 @@ export const OAUTH_COMPLETE_PATH = '/oauth/complete';
  * read here, since the auth hook does not run on public routes); then the code
  * is exchanged (PKCE) and the refresh token stored encrypted.
  */
-export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
+export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) => {
+  const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = ctx.app;
   fastify.get(OAUTH_CALLBACK_PATH, { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
@@ -58,53 +60,20 @@ export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (fastif
       );
   });
 
-  fastify.get<{ Querystring: { code?: string; state?: string; error?: string } }>(
+  fastify.get(
     OAUTH_COMPLETE_PATH,
     {
       config: { public: true },
       schema: {
-        querystring: {
-          type: 'object',
-          properties: { code: { type: 'string', maxLength: 2000 }, state: { type: 'string', maxLength: 500 }, error: { type: 'string', maxLength: 500 } },
-        },
-        response: { 302: { type: 'null' }, 400: { type: 'string' } },
+        querystring: OAuthCompleteQuerySchema,
+        response: { 302: NoContent, 400: RefusalPageSchema },
       },
     },
     async (request, reply) => {
-      const { code, state, error } = request.query;
-      if (!state) return refusalPage(reply, 'The callback carried no state: it did not come from an authorization Zoomtrail started.');
-      const taken = await store.takePendingAuthorization(state);
-      if (!taken) return refusalPage(reply, 'This authorization is unknown, already used, or expired: a Zoom link works once, within 10 minutes.');
-      const source = await store.getSource(taken.sourceId);
-      if (!source) return refusalPage(reply, 'The source this authorization was started for no longer exists.');
-
       const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-      if (!cookie || sessionIdHash(cookie) !== taken.sessionIdHash) {
-        request.log.warn({ sourceId: source.id }, 'OAuth callback from another session refused');
-        return backToSetup(reply, source.id, 'authorize', 'This authorization was started in another browser session. Start it again here.');
-      }
-      if (clock.now() - taken.pending.createdAt > PENDING_AUTHORIZATION_TTL_MS) {
-        return backToSetup(reply, source.id, 'authorize', 'The authorization took too long and has expired. Start it again.');
-      }
-      try {
-        const credentials = await store.getSourceCredentials(source.id);
-        const tokens = await completeAuthorization({
-          endpoints: { apiUrl: source.apiUrl, oauthUrl: source.oauthUrl },
-          credentials: { clientId: source.clientId, clientSecret: credentials.clientSecret },
-          pending: taken.pending,
-          callback: { ...(code === undefined ? {} : { code }), state, ...(error === undefined ? {} : { error }) },
-          clock,
-          redactor: new SecretRedactor(),
-          fetchImpl: ctx.fetch,
-        });
-        await store.setSourceCredentials(source.id, { refreshToken: tokens.refreshToken! });
-        request.log.info({ sourceId: source.id }, 'source authorized in Zoom');
-        return backToSetup(reply, source.id, 'check');
-      } catch (failure) {
-        const message = failure instanceof ZoomError ? `${failure.message} ${failure.fix}` : 'Zoomtrail could not complete the authorization.';
-        if (!(failure instanceof ZoomError)) request.log.error({ sourceId: source.id, err: failure instanceof Error ? failure.message : String(failure) }, 'OAuth callback failed');
-        return backToSetup(reply, source.id, 'authorize', message);
-      }
+      const outcome = await completeSourceAuthorization({ store, clock, fetch: ctx.fetch, logger: request.log }, request.query, cookie ? sessionIdHash(cookie) : undefined);
+      if (outcome.kind === 'refused') return refusalPage(reply, outcome.message);
+      return outcome.kind === 'authorized' ? backToSetup(reply, outcome.sourceId, 'check') : backToSetup(reply, outcome.sourceId, 'authorize', outcome.message);
     },
   );
 };

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ActionableError } from '../../shared/actionable-error.js';
 import type { ApiError } from '../api-types.js';
+import { httpStatusOf } from '../error-status.js';
 
 /**
  * Shared pieces of the resource route plugins: an error type carrying an
@@ -33,23 +34,56 @@ export function notFound(what: string, id: string): ApiHttpError {
   return new ApiHttpError(404, 'not_found', `There is no ${what} with id "${id}".`);
 }
 
-/** Store errors that mean "unknown id" or "conflict", by code. */
-const ACTIONABLE_STATUS: Record<string, number> = {
-  unknown_source: 404,
-  unknown_alert: 404,
-  unknown_destination: 404,
-  duplicate_destination: 409,
-};
+/** The sources' 400 naming the field at fault (their own wording: `validation`, with a fix). */
+export function sourceFieldError(field: string, message: string): ApiHttpError {
+  return new ApiHttpError(400, 'validation', `${field}: ${message}`, [{ field, message }], `Correct ${field} and send again.`);
+}
+
+/**
+ * The sources' schema validation failures as ApiError `validation` with `fields`
+ * (for that plugin's routes), and the user's errors as installApiErrorHandler
+ * answers them; other errors pass on to the server's handler.
+ */
+export function installValidationErrors(fastify: FastifyInstance): void {
+  fastify.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error.validation) {
+      const fields = error.validation.map((v) => {
+        const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+        const extra = (v.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+        const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+        const field = missing ? (path ? `${path}.${missing}` : missing) : extra ? extra : path || error.validationContext || 'body';
+        return { field, message: v.message ?? 'is invalid' };
+      });
+      return reply.code(400).send({
+        code: 'validation',
+        message: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
+        fix: 'Correct the fields named and send again.',
+        fields,
+      } satisfies ApiError);
+    }
+    const known = userErrorResponse(error);
+    if (known) return reply.code(known.status).send(known.body);
+    throw error;
+  });
+}
+
+/** An ApiHttpError, or an ActionableError whose class makes it the user's (404, 409, 400): its status and body; otherwise undefined. */
+function userErrorResponse(error: unknown): { status: number; body: ApiError } | undefined {
+  if (error instanceof ApiHttpError) return { status: error.statusCode, body: error.body() };
+  if (error instanceof ActionableError && httpStatusOf(error) < 500) return { status: httpStatusOf(error), body: { code: error.code, message: error.message, fix: error.fix } };
+  return undefined;
+}
 
 /**
  * Installs, in the calling plugin's scope, an error handler that answers
- * schema validation failures and ApiHttpErrors (and store "unknown id" /
- * "duplicate" errors) with an `ApiError`; anything else goes on to the
+ * schema validation failures and ApiHttpErrors (and the user's errors by
+ * class: unknown id, conflict, invalid input) with an `ApiError`; anything else goes on to the
  * parent scope's handler (the server's).
  */
 export function installApiErrorHandler(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: FastifyError | ApiHttpError | Error, _request, reply) => {
-    if (error instanceof ApiHttpError) return reply.code(error.statusCode).send(error.body());
+    const known = userErrorResponse(error);
+    if (known) return reply.code(known.status).send(known.body);
     if ('validation' in error && Array.isArray(error.validation)) {
       const where = error.validationContext;
       const fields = error.validation.map((v) => {
@@ -66,39 +100,9 @@ export function installApiErrorHandler(fastify: FastifyInstance): void {
       const body: ApiError = { code: 'invalid_request', message: `Invalid ${where ?? 'request'}: ${fields.map((f) => f.message).join('; ')}.`, fields };
       return reply.code(400).send(body);
     }
-    if (error instanceof ActionableError && ACTIONABLE_STATUS[error.code] !== undefined) {
-      const body: ApiError = { code: error.code, message: error.message, fix: error.fix };
-      return reply.code(ACTIONABLE_STATUS[error.code]!).send(body);
-    }
     throw error;
   });
 }
-
-// --- JSON schema fragments --------------------------------------------------------
-
-export const apiErrorSchema = {
-  type: 'object',
-  properties: {
-    code: { type: 'string' },
-    message: { type: 'string' },
-    fix: { type: 'string' },
-    fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] } },
-  },
-  required: ['code', 'message'],
-} as const;
-
-/** Error responses for a route's `response` schema. */
-export function errorResponses(...statuses: number[]): Record<number, typeof apiErrorSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, apiErrorSchema]));
-}
-
-export const SEVERITY_VALUES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export const LOG_TYPE_VALUES = ['Zoom.Activity', 'Zoom.Operation'] as const;
-export const severitySchema = { type: 'string', enum: SEVERITY_VALUES } as const;
-export const logTypeSchema = { type: 'string', enum: LOG_TYPE_VALUES } as const;
-export const isoTimeSchema = { type: 'string', description: 'ISO 8601 UTC' } as const;
-export const nullableIsoTimeSchema = { type: ['string', 'null'], description: 'ISO 8601 UTC' } as const;
-export const idParamsSchema = { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } as const;
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();

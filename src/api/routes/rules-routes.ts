@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Rule } from '../../detect/rule.js';
 import { runRuleTests, type RuleTestResult } from '../../detect/rule-test-runner.js';
@@ -5,78 +6,11 @@ import { findRule, RULES } from '../../rules/rule-registry.js';
 import type { Store } from '../../store/store.js';
 import type { ApiContext } from '../api-context.js';
 import type { RuleErrorView, RuleView } from '../api-types.js';
-import { errorResponses, installApiErrorHandler, iso, isoTimeSchema, logTypeSchema, notFound, severitySchema } from './route-support.js';
+import { errorResponses } from '../schemas/common.js';
+import { RuleErrorListSchema, RuleErrorQuerySchema, RuleIdParams, RuleListSchema, RulePatchSchema, RuleViewSchema } from '../schemas/rules.js';
+import { installApiErrorHandler, iso, notFound } from './route-support.js';
 
 const WEEK_MS = 7 * 86_400_000;
-
-const stringArray = { type: 'array', items: { type: 'string' } } as const;
-
-export const ruleViewSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    displayName: { type: 'string' },
-    logTypes: { type: 'array', items: logTypeSchema },
-    severity: severitySchema,
-    description: { type: 'string' },
-    runbook: { type: 'string' },
-    reference: { type: 'string' },
-    tags: stringArray,
-    mitre: stringArray,
-    dedupPeriodMinutes: { type: 'integer' },
-    threshold: { type: 'integer' },
-    enabled: { type: 'boolean' },
-    defaultEnabled: { type: 'boolean' },
-    tests: {
-      type: 'object',
-      properties: {
-        passed: { type: 'integer' },
-        failed: { type: 'integer' },
-        results: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { name: { type: 'string' }, expectMatch: { type: 'boolean' }, passed: { type: 'boolean' }, problems: stringArray },
-            required: ['name', 'expectMatch', 'passed', 'problems'],
-          },
-        },
-      },
-      required: ['passed', 'failed', 'results'],
-    },
-    alertsLast7Days: { type: 'integer' },
-  },
-  required: [
-    'id',
-    'displayName',
-    'logTypes',
-    'severity',
-    'description',
-    'runbook',
-    'reference',
-    'tags',
-    'mitre',
-    'dedupPeriodMinutes',
-    'threshold',
-    'enabled',
-    'defaultEnabled',
-    'tests',
-    'alertsLast7Days',
-  ],
-} as const;
-
-const ruleErrorViewSchema = {
-  type: 'object',
-  properties: {
-    ruleId: { type: 'string' },
-    rowId: { type: 'string' },
-    sourceId: { type: 'string' },
-    logType: logTypeSchema,
-    functionName: { type: 'string' },
-    message: { type: 'string' },
-    at: isoTimeSchema,
-  },
-  required: ['ruleId', 'rowId', 'sourceId', 'logType', 'functionName', 'message', 'at'],
-} as const;
 
 /** The rules' own tests never change while the process runs: run once, on first use. */
 let testResults: ReadonlyMap<string, RuleTestResult[]> | undefined;
@@ -114,8 +48,9 @@ async function ruleView(store: Store, rule: Rule, overrides: ReadonlyMap<string,
 }
 
 /** GET /rules, PATCH /rules/:id { enabled }, GET /rule-errors?ruleId&limit. */
-export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, context) => {
-  installApiErrorHandler(fastify);
+export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
+  installApiErrorHandler(plugin);
+  const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = context.app;
 
   fastify.get(
@@ -123,7 +58,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, conte
     {
       schema: {
         tags: ['rules'],
-        response: { 200: { type: 'object', properties: { rules: { type: 'array', items: ruleViewSchema } }, required: ['rules'] } },
+        response: { 200: RuleListSchema },
       },
     },
     async () => {
@@ -133,14 +68,14 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, conte
     },
   );
 
-  fastify.patch<{ Params: { id: string }; Body: { enabled: boolean } }>(
+  fastify.patch(
     '/rules/:id',
     {
       schema: {
         tags: ['rules'],
-        params: { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] },
-        body: { type: 'object', properties: { enabled: { type: 'boolean' } }, required: ['enabled'], additionalProperties: false },
-        response: { 200: ruleViewSchema, ...errorResponses(400, 404) },
+        params: RuleIdParams,
+        body: RulePatchSchema,
+        response: { 200: RuleViewSchema, ...errorResponses(400, 404) },
       },
     },
     async (request): Promise<RuleView> => {
@@ -151,14 +86,14 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (fastify, conte
     },
   );
 
-  fastify.get<{ Querystring: { ruleId?: string; limit: number } }>(
+  fastify.get(
     '/rule-errors',
     {
       schema: {
         tags: ['rules'],
-        querystring: { type: 'object', properties: { ruleId: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
+        querystring: RuleErrorQuerySchema,
         response: {
-          200: { type: 'object', properties: { errors: { type: 'array', items: ruleErrorViewSchema }, total: { type: 'integer' } }, required: ['errors', 'total'] },
+          200: RuleErrorListSchema,
           ...errorResponses(400),
         },
       },

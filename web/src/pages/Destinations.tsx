@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, enc } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
-import type { CreateDestinationRequest, DestinationKind, DestinationView, Severity, TestDeliveryResult } from '../types.ts';
+import type { CreateDestinationRequest, DestinationKind, DestinationList, DestinationView, Severity, TestDeliveryResult } from '../types.ts';
 import { onAsync, useAsync } from '../util.ts';
 import { SEVERITIES } from './Alerts.tsx';
 
@@ -13,7 +13,7 @@ const KIND_LABEL: Record<DestinationKind, string> = {
 };
 
 export function DestinationsPage() {
-  const q = useAsync(() => api.get<{ destinations: DestinationView[] }>('/api/destinations'), []);
+  const q = useAsync(() => api.get<DestinationList>('/api/destinations'), []);
   const [error, setError] = useState<unknown>(null);
   const [tests, setTests] = useState<Record<string, TestDeliveryResult | 'running'>>({});
   const [adding, setAdding] = useState(false);

@@ -2,11 +2,11 @@ import { Fragment, useState } from 'react';
 import { api, enc } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SeverityBadge, SkeletonRows } from '../components.tsx';
 import { Link } from '../router.tsx';
-import type { RuleView } from '../types.ts';
+import type { RuleList, RuleView } from '../types.ts';
 import { useAsync } from '../util.ts';
 
 export function DetectionsPage() {
-  const q = useAsync(() => api.get<{ rules: RuleView[] }>('/api/rules'), []);
+  const q = useAsync(() => api.get<RuleList>('/api/rules'), []);
   const [open, setOpen] = useState<Set<string>>(new Set());
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState<string | null>(null);

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, qs } from '../api.ts';
 import { Empty, ErrorBox, JsonDrawer, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import { navigate, useLocation } from '../router.tsx';
-import type { EventPage, EventView, Histogram, SourceView } from '../types.ts';
+import type { EventPage, EventView, Histogram, SourceList } from '../types.ts';
 import { durationLabel, isoShort, pick, str, useAsync } from '../util.ts';
 
 const PRESETS: { key: string; label: string; ms: number }[] = [
@@ -74,7 +74,7 @@ export function EventsPage() {
   const params = useMemo(() => apiParams(applied, Date.now()), [applied, refresh]);
   const key = JSON.stringify(params);
 
-  const sources = useAsync(() => api.get<{ sources: SourceView[] }>('/api/sources'), []);
+  const sources = useAsync(() => api.get<SourceList>('/api/sources'), []);
   const hist = useAsync(() => api.get<Histogram>(`/api/events/histogram${qs({ ...params, buckets: 48 })}`), [key]);
 
   const [events, setEvents] = useState<EventView[] | null>(null);

@@ -2,7 +2,7 @@ import { Fragment, useState } from 'react';
 import { api, qs } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import { navigate, useLocation } from '../router.tsx';
-import type { FailureView, SourceView } from '../types.ts';
+import type { FailureList, SourceList } from '../types.ts';
 import { useAsync } from '../util.ts';
 
 function prettyRaw(raw: string): string {
@@ -17,8 +17,8 @@ export function FailuresPage() {
   const loc = useLocation();
   const sourceId = loc.query.get('sourceId') ?? '';
   const logType = loc.query.get('logType') ?? '';
-  const q = useAsync(() => api.get<{ failures: FailureView[]; total: number }>(`/api/failures${qs({ sourceId, logType, limit: 200 })}`), [loc.href]);
-  const sources = useAsync(() => api.get<{ sources: SourceView[] }>('/api/sources'), []);
+  const q = useAsync(() => api.get<FailureList>(`/api/failures${qs({ sourceId, logType, limit: 200 })}`), [loc.href]);
+  const sources = useAsync(() => api.get<SourceList>('/api/sources'), []);
   const [open, setOpen] = useState<string | null>(null);
   const setQ = (k: string, v: string) => {
     const p = { sourceId, logType, [k]: v };

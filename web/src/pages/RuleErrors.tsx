@@ -1,13 +1,13 @@
 import { api, qs } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
-import type { RuleErrorView } from '../types.ts';
+import type { RuleErrorList } from '../types.ts';
 import { useAsync } from '../util.ts';
 
 export function RuleErrorsPage() {
   const loc = useLocation();
   const ruleId = loc.query.get('ruleId') ?? '';
-  const q = useAsync(() => api.get<{ errors: RuleErrorView[]; total: number }>(`/api/rule-errors${qs({ ruleId, limit: 200 })}`), [loc.href]);
+  const q = useAsync(() => api.get<RuleErrorList>(`/api/rule-errors${qs({ ruleId, limit: 200 })}`), [loc.href]);
   const list = q.data?.errors;
   return (
     <div className="page">

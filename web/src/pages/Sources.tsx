@@ -1,7 +1,7 @@
 import { api } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SkeletonRows, Sparkline, StateBadge, Time } from '../components.tsx';
 import { Link, navigate } from '../router.tsx';
-import type { SourceView } from '../types.ts';
+import type { SourceList } from '../types.ts';
 import { useAsync, useInterval } from '../util.ts';
 
 export const AUTH_LABEL: Record<string, string> = {
@@ -10,7 +10,7 @@ export const AUTH_LABEL: Record<string, string> = {
 };
 
 export function SourcesPage() {
-  const q = useAsync(() => api.get<{ sources: SourceView[] }>('/api/sources'), []);
+  const q = useAsync(() => api.get<SourceList>('/api/sources'), []);
   useInterval(q.reload, 30000, true);
   const sources = q.data?.sources;
 

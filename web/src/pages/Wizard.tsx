@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNod
 import { api, enc } from '../api.ts';
 import { ErrorBox, Loading } from '../components.tsx';
 import { Link, navigate } from '../router.tsx';
-import type { AuthKind, AuthorizeResponse, CheckResult, CreateSourceRequest, SetupInfo, SourceView, UpdateSourceRequest } from '../types.ts';
+import type { AuthKind, AuthorizeResponse, CheckResult, CreateSourceRequest, SetupInfo, SourceDetail, SourceView, UpdateSourceRequest } from '../types.ts';
 import { copyText, minutesLabel, onAsync, useAsync } from '../util.ts';
 
 const STEPS = ['Source', 'Name', 'App type', 'Credentials', 'Check', 'Confirm'];
@@ -511,7 +511,7 @@ function CredentialsStep({
 // ---------------------------------------------------------------- resume (steps 4-6)
 
 function ResumeWizard({ sourceId, step, authError }: { sourceId: string; step: string; authError: string | null }) {
-  const src = useAsync(() => api.get<{ source: SourceView }>(`/api/sources/${enc(sourceId)}`), [sourceId]);
+  const src = useAsync(() => api.get<SourceDetail>(`/api/sources/${enc(sourceId)}`), [sourceId]);
   const s = src.data?.source;
   if (!s) {
     return <WizardFrame step={step === 'confirm' ? 6 : step === 'check' ? 5 : 4}>{src.error ? <ErrorBox error={src.error} onRetry={src.reload} /> : <Loading />}</WizardFrame>;

@@ -1,0 +1,42 @@
+import { Type } from 'typebox';
+import { IsoTime, LogTypeSchema, SeveritySchema, StringArray, WithDefaults } from './common.js';
+
+/** Rules (GET /api/rules, PATCH /api/rules/:id { enabled }) and rule errors (GET /api/rule-errors?ruleId&limit). */
+
+export const RuleViewSchema = Type.Object({
+  id: Type.String(),
+  displayName: Type.String(),
+  logTypes: Type.Array(LogTypeSchema),
+  severity: SeveritySchema,
+  description: Type.String(),
+  runbook: Type.String(),
+  reference: Type.String(),
+  tags: StringArray,
+  mitre: StringArray,
+  dedupPeriodMinutes: Type.Integer(),
+  threshold: Type.Integer(),
+  enabled: Type.Boolean(),
+  defaultEnabled: Type.Boolean(),
+  /** The rule's own tests, run by the server. */
+  tests: Type.Object({
+    passed: Type.Integer(),
+    failed: Type.Integer(),
+    results: Type.Array(Type.Object({ name: Type.String(), expectMatch: Type.Boolean(), passed: Type.Boolean(), problems: StringArray })),
+  }),
+  alertsLast7Days: Type.Integer(),
+});
+export const RuleListSchema = Type.Object({ rules: Type.Array(RuleViewSchema) });
+export const RuleIdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+export const RulePatchSchema = Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false });
+
+export const RuleErrorViewSchema = Type.Object({
+  ruleId: Type.String(),
+  rowId: Type.String(),
+  sourceId: Type.String(),
+  logType: LogTypeSchema,
+  functionName: Type.String(),
+  message: Type.String(),
+  at: IsoTime,
+});
+export const RuleErrorListSchema = Type.Object({ errors: Type.Array(RuleErrorViewSchema), total: Type.Integer() });
+export const RuleErrorQuerySchema = WithDefaults(Type.Object({ ruleId: Type.Optional(Type.String({ minLength: 1 })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }));
