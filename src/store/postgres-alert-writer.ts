@@ -5,6 +5,7 @@ import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import type { DeliveryAttemptInput } from './destination-store.js';
 import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
+import { insertDelivery } from './postgres-delivery-insert.js';
 import { withRetry } from './postgres-transaction.js';
 import { UnknownAlertError } from './store-errors.js';
 import type { StoreTables } from './store-tables.js';
@@ -197,25 +198,4 @@ async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): 
       .execute();
   }
   return { claimed: claimed.size, raised, matched };
-}
-
-async function insertDelivery(trx: Trx, alertId: string, destinationId: string, notice: 'raised' | 'resolved', now: number): Promise<void> {
-  await trx
-    .insertInto('deliveries')
-    .values({
-      id: randomUUID(),
-      alert_id: alertId,
-      destination_id: destinationId,
-      notice,
-      state: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      last_status: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-      delivered_at: null,
-    })
-    .onConflict((oc) => oc.columns(['alert_id', 'destination_id', 'notice']).doNothing())
-    .execute();
 }

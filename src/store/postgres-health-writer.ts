@@ -4,6 +4,7 @@ import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord } from './alert-store.js';
 import { toAlertRecord, toDestinationRecord } from './alert-rows.js';
 import type { SystemAlertInput } from './health-store.js';
+import { insertDelivery } from './postgres-delivery-insert.js';
 import { withRetry } from './postgres-transaction.js';
 import type { StoreTables } from './store-tables.js';
 
@@ -94,25 +95,4 @@ async function findOpen(trx: Trx, ruleId: string, dedup: string): Promise<string
 
 async function getAlert(trx: Trx, id: string): Promise<AlertRecord> {
   return toAlertRecord(await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
-}
-
-async function insertDelivery(trx: Trx, alertId: string, destinationId: string, notice: 'raised' | 'resolved', now: number): Promise<void> {
-  await trx
-    .insertInto('deliveries')
-    .values({
-      id: randomUUID(),
-      alert_id: alertId,
-      destination_id: destinationId,
-      notice,
-      state: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      last_status: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-      delivered_at: null,
-    })
-    .onConflict((oc) => oc.columns(['alert_id', 'destination_id', 'notice']).doNothing())
-    .execute();
 }
