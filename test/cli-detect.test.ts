@@ -11,7 +11,7 @@ import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import { RULES } from '../src/rules/rule-registry.js';
 import { systemClock, utcDay } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
-import type { EventRow } from '../src/store/store.js';
+import type { EventRow, SourceRecord, Store } from '../src/store/store.js';
 import { runCli } from './support/cli-child.js';
 import { TEST_SECRET_KEY } from './support/collect-harness.js';
 
@@ -64,27 +64,32 @@ function envFor(dataDir: string, extra: Record<string, string> = {}): Record<str
   return { ZOOMTRAIL_DATA_DIR: dataDir, ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, ZOOMTRAIL_LOG_LEVEL: 'warn', ...extra };
 }
 
+/** The S2S source the seeded alerts belong to. */
+function createSeededSource(store: Store): Promise<SourceRecord> {
+  return store.createSource({
+    name: 'Seeded',
+    authKind: 's2s',
+    zoomAccountId: 'acct',
+    clientId: 'client',
+    apiUrl: 'https://api.zoom.us/v2',
+    oauthUrl: 'https://zoom.us',
+    backfillDays: 7,
+    pollIntervalMs: 300_000,
+    settleDays: 2,
+    reconcileIntervalMs: 3_600_000,
+    requestsPerSecond: 2,
+    requestsPerDay: 3000,
+    paused: false,
+    dropOffAlarmMinutes: null,
+    credentials: { clientSecret: 'seeded-client-secret' },
+  });
+}
+
 /** A store in `dataDir` holding one two-factor-disabled event, run through detection: one open alert. */
 async function seedAlert(dataDir: string): Promise<void> {
   const store = await openSqliteStore({ dataDir, clock: systemClock, env: { ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY } });
   try {
-    const source = await store.createSource({
-      name: 'Seeded',
-      authKind: 's2s',
-      zoomAccountId: 'acct',
-      clientId: 'client',
-      apiUrl: 'https://api.zoom.us/v2',
-      oauthUrl: 'https://zoom.us',
-      backfillDays: 7,
-      pollIntervalMs: 300_000,
-      settleDays: 2,
-      reconcileIntervalMs: 3_600_000,
-      requestsPerSecond: 2,
-      requestsPerDay: 3000,
-      paused: false,
-      dropOffAlarmMinutes: null,
-      credentials: { clientSecret: 'seeded-client-secret' },
-    });
+    const source = await createSeededSource(store);
     const normalizer = loadNormalizers().get('Zoom.Operation')!;
     const events: EventRow[] = [TWO_FACTOR_OFF, HARMLESS].map((raw, i) => {
       const rowId = rowIdFor(source.id, 'Zoom.Operation', `seed-${i}`, 0, Date.parse(raw.time));
@@ -106,23 +111,7 @@ async function seedAlert(dataDir: string): Promise<void> {
 async function seedAlerts(dataDir: string, count: number): Promise<void> {
   const store = await openSqliteStore({ dataDir, clock: systemClock, env: { ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY } });
   try {
-    const source = await store.createSource({
-      name: 'Seeded',
-      authKind: 's2s',
-      zoomAccountId: 'acct',
-      clientId: 'client',
-      apiUrl: 'https://api.zoom.us/v2',
-      oauthUrl: 'https://zoom.us',
-      backfillDays: 7,
-      pollIntervalMs: 300_000,
-      settleDays: 2,
-      reconcileIntervalMs: 3_600_000,
-      requestsPerSecond: 2,
-      requestsPerDay: 3000,
-      paused: false,
-      dropOffAlarmMinutes: null,
-      credentials: { clientSecret: 'seeded-client-secret' },
-    });
+    const source = await createSeededSource(store);
     const normalizer = loadNormalizers().get('Zoom.Operation')!;
     const events: EventRow[] = Array.from({ length: count }, (_, i) => {
       const raw = { ...TWO_FACTOR_OFF, operator: `admin${i}@example.com`, time: new Date(Date.parse('2026-03-10T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', 'Z') };
