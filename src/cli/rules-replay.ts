@@ -1,26 +1,17 @@
 import { AlertGrouper } from '../domain/alert-grouping.js';
 import type { Rule } from '../detect/rule.js';
-import type { Severity } from '../domain/severity.js';
 import { evaluateBatch, type DetectableEvent } from '../detect/detector.js';
-import type { RuleMatchRow } from '../store/alert-store.js';
+import type { AlertRecord, RuleMatchRow } from '../store/alert-store.js';
 import type { LogType } from '../zoom/report-records.js';
 
 /** Events evaluated per `evaluateBatch` call (a chunk never splits events of one instant). */
 export const REPLAY_CHUNK = 1000;
 
-/** An alert `rules replay` says would have been raised. */
-export interface ReplayedAlert {
-  ruleId: string;
-  dedup: string;
-  /** Of the group's first match (as a store's alert takes them). */
-  title: string;
-  severity: Severity;
-  firstEventMs: number;
-  lastEventMs: number;
-  eventCount: number;
+/** An alert `rules replay` says would have been raised: the stored alert's own fields (title and severity of the group's first match), and its events. */
+export type ReplayedAlert = Pick<AlertRecord, 'ruleId' | 'dedup' | 'title' | 'severity' | 'firstEventMs' | 'lastEventMs' | 'eventCount'> & {
   /** The grouped events, in grouping order. */
   rowIds: string[];
-}
+};
 
 export interface ReplayResult {
   events: number;
