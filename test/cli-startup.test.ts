@@ -64,13 +64,16 @@ describe('CLI start-up: each command loads only what it needs', () => {
     expect([...modules].filter((m) => SERVER_MODULES.test(m) || STORE_MODULES.test(m))).toEqual([]);
   });
 
-  it.each([[['rules', 'list']], [['source', 'list']]])('%j opens the SQLite store and loads nothing of the server, PostgreSQL, argon2, metrics or YAML', async (args) => {
-    const { packages, modules } = await loadedBy(args);
-    // The recorder sees what the command does need.
-    expect(packages).toContain('better-sqlite3');
-    expect(packages).toContain('kysely');
-    expect(modules).toContain('store/sqlite-store.js');
-    for (const pkg of SERVER_PACKAGES) expect(packages, `${args.join(' ')} loaded ${pkg}`).not.toContain(pkg);
-    expect([...modules].filter((m) => SERVER_MODULES.test(m))).toEqual([]);
-  });
+  it.each([[['rules', 'list']], [['source', 'list']]])(
+    '%j opens the SQLite store and loads nothing of the server, PostgreSQL, argon2, metrics, YAML or the logger',
+    async (args) => {
+      const { packages, modules } = await loadedBy(args);
+      // The recorder sees what the command does need.
+      expect(packages).toContain('better-sqlite3');
+      expect(packages).toContain('kysely');
+      expect(modules).toContain('store/sqlite-store.js');
+      for (const pkg of [...SERVER_PACKAGES, 'pino']) expect(packages, `${args.join(' ')} loaded ${pkg}`).not.toContain(pkg);
+      expect([...modules].filter((m) => SERVER_MODULES.test(m))).toEqual([]);
+    },
+  );
 });
