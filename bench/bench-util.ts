@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss', 'instances'] as const;
+export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss', 'instances', 'startup'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchArgs {
@@ -35,6 +35,7 @@ export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [
                      requests   Zoom report requests per 1,000 records: 7-day and 180-day backfill, steady-state polls
                      rss        peak RSS of a collector process during the 7-day backfill
                      instances  collection throughput of 1, 2 and 3 instances on one PostgreSQL database, 30 sources
+                     startup    wall time of zoomtrail --help, rules list and source list vs node -e 0
                    (requests and rss share one backfill run when both are selected)
   --records <n>    records of the normalize+detect+store run and of the 7-day backfill,
                    and events of the rules run (at most ${RULES_MAX_EVENTS.toLocaleString('en-US')}) (default ${DEFAULT_RECORDS.toLocaleString('en-US')})

@@ -22,6 +22,7 @@ import {
 import { printInstances, runInstancesBench, type InstancesResult } from './instances-bench.js';
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
+import { printStartup, runStartupBench, STARTUP_TARGET_MS, type StartupResult } from './startup-bench.js';
 
 async function main(): Promise<void> {
   let args;
@@ -64,6 +65,11 @@ async function main(): Promise<void> {
     collection = await runCollectionBench(args.records, { requests: args.only.includes('requests') });
     if (args.only.includes('requests')) printRequests(collection);
     if (args.only.includes('rss')) printRss(collection);
+  }
+  let startup: StartupResult | undefined;
+  if (args.only.includes('startup')) {
+    startup = runStartupBench();
+    printStartup(startup);
   }
 
   const rows: string[][] = [];
@@ -121,6 +127,11 @@ async function main(): Promise<void> {
         run.instances === 1 ? '-' : `> 1x of 1 instance`,
         run.instances === 1 ? '-' : `${fixed(run.perSecond / one, 2)}x`,
       ]);
+  }
+  if (startup) {
+    for (const command of startup.commands)
+      rows.push([`${command.label}: start to exit, median wall`, `${int(command.medianMs)} ms`, `<= ${STARTUP_TARGET_MS} ms`, verdict(command.medianMs <= STARTUP_TARGET_MS)]);
+    rows.push(['  baseline: node -e 0, median wall', `${int(startup.baseline.medianMs)} ms`, '-', '-']);
   }
   print(table('summary', ['figure', 'measured', 'target', 'verdict'], rows));
   print(`\ntotal ${seconds(performance.now() - started)}; load average at the end ${load()}`);
