@@ -39,7 +39,10 @@ const otherPackagesExternal = {
 rmSync(`${ROOT}/${OUT_DIR}`, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
+  // A module Node must start by its path (a worker thread's script) is an entry point too:
+  // entryNames keeps every entry flat beside the chunks, as dist/bundle/<name>.js.
   entryPoints: ['src/cli/zoomtrail.ts'],
+  entryNames: '[name]',
   outdir: OUT_DIR,
   bundle: true,
   splitting: true,
