@@ -58,6 +58,8 @@ export interface QueryFigure {
   /** Events in the answer (a page's events, a histogram's total, sources listed). */
   count: number;
   latency: LatencySummary;
+  /** A reference figure without a target of its own. */
+  baseline: boolean;
 }
 
 export interface ExportFigure {
@@ -76,7 +78,7 @@ export interface SearchResult {
   serverOpenMs: number;
   values: FilterValues;
   queries: QueryFigure[];
-  cursorPages: { label: string; latency: LatencySummary };
+  cursorPages: QueryFigure;
   exportAlone: ExportFigure;
   underLoad: {
     health: LatencySummary;
@@ -131,7 +133,7 @@ async function measureAll(client: ApiClient, store: SearchStore, serverOpenMs: n
   const iso = (ms: number) => new Date(ms).toISOString();
   const events = (params: Record<string, string>) => `/api/events?${new URLSearchParams({ ...params, limit: String(PAGE_LIMIT) }).toString()}`;
   const histogram = (params: Record<string, string>) => `/api/events/histogram?${new URLSearchParams({ ...params, buckets: String(HISTOGRAM_BUCKETS) }).toString()}`;
-  const specs: Array<{ label: string; requests: string[] }> = [
+  const specs: Array<{ label: string; requests: string[]; baseline?: boolean }> = [
     { label: 'newest page, no filter', requests: [events({})] },
     { label: 'last 24 h', requests: [events({ since: iso(SEARCH_NOW - DAY_MS) })] },
     { label: 'by email', requests: [events({ email: values.email })] },
@@ -149,17 +151,24 @@ async function measureAll(client: ApiClient, store: SearchStore, serverOpenMs: n
       label: "a source's page (the source and its coverage, together)",
       requests: [`/api/sources/${encodeURIComponent(store.sourceId)}`, `/api/sources/${encodeURIComponent(store.sourceId)}/coverage?days=${COVERAGE_DAYS}`],
     },
+    { label: '/api/health alone (the baseline of the figure under load)', requests: ['/api/health'], baseline: true },
   ];
   const queries: QueryFigure[] = [];
   for (const spec of specs) {
-    const figure = await measureQuery(client, spec.label, spec.requests);
+    const figure = await measureQuery(client, spec.label, spec.requests, spec.baseline === true);
     print(`  ${spec.label}: median ${millis(figure.latency.median)}, worst ${millis(figure.latency.worst)} (${int(figure.count)} in the answer)`);
     queries.push(figure);
   }
 
   await walkCursorPages(client, events({})); // warm-up walk
   const pageTimes = await walkCursorPages(client, events({}));
-  const cursorPages = { label: `each of ${pageTimes.length} cursor pages (no filter, ${PAGE_LIMIT} per page)`, latency: summarize(pageTimes) };
+  const cursorPages: QueryFigure = {
+    label: `each of ${pageTimes.length} cursor pages (no filter, ${PAGE_LIMIT} per page)`,
+    requests: [`/api/events?limit=${PAGE_LIMIT}&cursor=...`],
+    count: PAGE_LIMIT,
+    latency: summarize(pageTimes),
+    baseline: false,
+  };
   print(`  ${cursorPages.label}: median ${millis(cursorPages.latency.median)}, worst ${millis(cursorPages.latency.worst)}`);
 
   const exportRequest = `/api/events/export?${new URLSearchParams({ since: iso(SEARCH_NOW - 7 * DAY_MS) }).toString()}`;
@@ -225,7 +234,7 @@ function countIn(body: string): number {
   return 1;
 }
 
-async function measureQuery(client: ApiClient, label: string, requests: string[]): Promise<QueryFigure> {
+async function measureQuery(client: ApiClient, label: string, requests: string[], baseline: boolean): Promise<QueryFigure> {
   const once = async () => {
     const started = performance.now();
     const answers = await Promise.all(requests.map((r) => client.get(r)));
@@ -239,7 +248,7 @@ async function measureQuery(client: ApiClient, label: string, requests: string[]
     times.push(run.ms);
     count = run.count;
   }
-  return { label, requests, count, latency: summarize(times) };
+  return { label, requests, count, latency: summarize(times), baseline };
 }
 
 /** The first page (not timed), then CURSOR_PAGES pages through nextCursor, each timed; fewer when the events run out. */
@@ -359,6 +368,9 @@ function changeNames(event: Readonly<Record<string, unknown>>): string[] {
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 const latencyText = (l: LatencySummary) => `${millis(l.median)} / ${millis(l.worst)}`;
 const QUERY_TARGET_TEXT = `<= ${QUERY_TARGET.median} / <= ${QUERY_TARGET.worst} ms`;
+/** The queries with a target, the cursor pages, then the baselines. */
+const figuresInOrder = (r: SearchResult) => [...r.queries.filter((q) => !q.baseline), r.cursorPages, ...r.queries.filter((q) => q.baseline)];
+const queryVerdict = (q: QueryFigure) => (q.baseline ? '-' : verdict(withinLatency(q.latency, QUERY_TARGET)));
 
 function describe(r: SearchResult, withLocation: boolean): string {
   const kind = r.store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite';
@@ -368,22 +380,7 @@ function describe(r: SearchResult, withLocation: boolean): string {
 
 /** The detailed table: every request, its answer size, median and worst. */
 export function printSearch(r: SearchResult): void {
-  const rows: string[][] = r.queries.map((q) => [
-    q.label,
-    q.requests.join(' + '),
-    int(q.count),
-    millis(q.latency.median),
-    millis(q.latency.worst),
-    verdict(withinLatency(q.latency, QUERY_TARGET)),
-  ]);
-  rows.push([
-    r.cursorPages.label,
-    `/api/events?limit=${PAGE_LIMIT}&cursor=...`,
-    int(PAGE_LIMIT),
-    millis(r.cursorPages.latency.median),
-    millis(r.cursorPages.latency.worst),
-    verdict(withinLatency(r.cursorPages.latency, QUERY_TARGET)),
-  ]);
+  const rows: string[][] = figuresInOrder(r).map((q) => [q.label, q.requests.join(' + '), int(q.count), millis(q.latency.median), millis(q.latency.worst), queryVerdict(q)]);
   print(
     table(
       `search through the API: ${describe(r, true)}; warm, median and worst of ${RUNS} runs after one warm-up (cursor pages: each page of a second walk); target ${QUERY_TARGET_TEXT}`,
@@ -407,7 +404,7 @@ export function printSearch(r: SearchResult): void {
 /** The search rows of the one summary table: figure, measured, target, verdict. */
 export function searchSummaryRows(r: SearchResult): string[][] {
   const rows: string[][] = [[`search through the API, ${describe(r, false)}`, 'median / worst', '', '']];
-  for (const q of [...r.queries, r.cursorPages]) rows.push([`  ${q.label}`, latencyText(q.latency), QUERY_TARGET_TEXT, verdict(withinLatency(q.latency, QUERY_TARGET))]);
+  for (const q of figuresInOrder(r)) rows.push([`  ${q.label}`, latencyText(q.latency), q.baseline ? '-' : QUERY_TARGET_TEXT, queryVerdict(q)]);
   const e = r.exportAlone;
   rows.push([
     `  7-day export of everything (${int(e.events)} events, NDJSON)`,
