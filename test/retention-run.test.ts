@@ -27,7 +27,12 @@ describe('retention in zoomtrail run', () => {
     let store = await openSqliteStore({ dataDir, clock: new ManualClock(now), secretKey: TEST_SECRET_KEY });
     const { id } = await store.createSource(sampleSource({ paused: true }));
     // One sign-in a day from 10 days ago to today.
-    await store.commitPage(page(id, Array.from({ length: 11 }, (_, d) => sampleEvent(`e${d}`, now - (10 - d) * 86_400_000))));
+    await store.commitPage(
+      page(
+        id,
+        Array.from({ length: 11 }, (_, d) => sampleEvent(`e${d}`, now - (10 - d) * 86_400_000)),
+      ),
+    );
     await store.close();
 
     const run = spawnCli(['run'], {

@@ -96,7 +96,7 @@ describe('retention job', () => {
     expect(report.purged[0]).toMatchObject({ events: 6, failures: 1, batches: 4 });
     const batches = turns.flatMap((t, i) => (t === 'batch' ? [i] : []));
     expect(batches).toHaveLength(4);
-    for (let i = 1; i < batches.length; i++) expect(turns.slice(batches[i - 1]! + 1, batches[i]!)).toContain('tick');
+    for (let i = 1; i < batches.length; i++) expect(turns.slice(batches[i - 1]! + 1, batches[i])).toContain('tick');
   });
 
   it('runs at start and then every hour on the clock until stopped; without a retention it does nothing', async () => {

@@ -104,13 +104,17 @@ describe('planStream', () => {
 
   it('never reads a day retention purged, whatever else its row says, nor counts it among the open days', () => {
     // Retention of one day: yesterday (still open, failed, ambiguous, never fully read) and before are purged.
-    const coverage = steady().map((r) => (r.day < '2026-03-10' ? { ...r, state: 'purged' as const, lastFullReadAt: r.day === '2026-03-09' ? null : NOW - 2 * HOUR, ambiguous: true } : r));
+    const coverage = steady().map((r) =>
+      r.day < '2026-03-10' ? { ...r, state: 'purged' as const, lastFullReadAt: r.day === '2026-03-09' ? null : NOW - 2 * HOUR, ambiguous: true } : r,
+    );
     const plan = planStream({ nowMs: NOW, settings, coverage });
     expect(plan.reads).toEqual([]);
     expect(plan.fastPath).toEqual({ from: '2026-03-09', to: '2026-03-12' });
     // A busy account's purged open days do not stretch the re-reads of today.
     const busy = coverage.map((r) => (r.state === 'purged' ? { ...r, records: 150_000 } : { ...r, lastFullReadAt: NOW - 2 * HOUR }));
-    expect(planStream({ nowMs: NOW, settings: { ...settings, requestsPerDay: 3000 }, coverage: busy }).reads.map((r) => r.core)).toEqual([{ first: '2026-03-10', last: '2026-03-10' }]);
+    expect(planStream({ nowMs: NOW, settings: { ...settings, requestsPerDay: 3000 }, coverage: busy }).reads.map((r) => r.core)).toEqual([
+      { first: '2026-03-10', last: '2026-03-10' },
+    ]);
   });
 
   it('a missing day in the middle is read, days far apart are separate windows', () => {

@@ -166,7 +166,10 @@ export function describeRetentionStoreContract(name: string, openStore: (options
       expect(ids(await collect(store.queryEvents({ sourceId: a, logType: ACTIVITY })))).toEqual(['a7-first', 'a7-1', 'a7-2']);
       expect(await store.countFailures({ sourceId: a, logType: ACTIVITY })).toBe(1);
       // Other streams and sources keep those days as before.
-      const other = await store.commitPage({ ...page(a, [sampleOperationEvent('o6', at('2026-03-06T09:00:00Z'), { category_type: 'User', action: 'Add', operation_detail: 'x' })]), logType: OPERATION });
+      const other = await store.commitPage({
+        ...page(a, [sampleOperationEvent('o6', at('2026-03-06T09:00:00Z'), { category_type: 'User', action: 'Add', operation_detail: 'x' })]),
+        logType: OPERATION,
+      });
       expect(other.insertedEventIds).toEqual(['o6']);
     });
 

@@ -21,7 +21,12 @@ async function fill(store: Store, sourceId: string, count: number, dayOffset = 0
   for (let i = 0; i < count; i += 500) {
     const events = Array.from({ length: Math.min(500, count - i) }, (_, j) => {
       const n = i + j;
-      return sampleEvent(`${prefix}${dayOffset}-${String(n).padStart(6, '0')}`, DAY + dayOffset * 86_400_000 + n * 1000, `user${n}@example.com`, `10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`);
+      return sampleEvent(
+        `${prefix}${dayOffset}-${String(n).padStart(6, '0')}`,
+        DAY + dayOffset * 86_400_000 + n * 1000,
+        `user${n}@example.com`,
+        `10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`,
+      );
     });
     await store.commitPage(page(sourceId, events));
   }
