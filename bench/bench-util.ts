@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss', 'instances', 'startup'] as const;
+export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss', 'instances', 'search', 'startup'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchArgs {
@@ -14,8 +14,10 @@ export interface BenchArgs {
   only: BenchName[];
   /** Records of the normalize+detect+store run and of the 7-day backfill; events of the rules run (capped). */
   records: number;
-  /** The store of the normalize+detect+store run: `sqlite` (default) or `postgres`. */
+  /** The store of the normalize+detect+store run and of the search run: `sqlite` (default) or `postgres`. */
   store: BenchStore;
+  /** The search run's SQLite file (built there when missing, reused when built with the same parameters); default under bench-data/. */
+  storeFile?: string;
 }
 
 export const BENCH_STORES = ['sqlite', 'postgres'] as const;
@@ -27,7 +29,7 @@ export const DEFAULT_RECORDS = 1_000_000;
 /** The rules benchmark uses min(--records, this) events. */
 export const RULES_MAX_EVENTS = 300_000;
 
-export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [--store sqlite|postgres]
+export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [--store sqlite|postgres] [--store-file <file>]
 
   --only <names>   comma-separated subset of: ${BENCH_NAMES.join(', ')} (default: all)
                      normalize  normalize+detect+store throughput vs JSON.parse and a raw SQLite insert
@@ -35,19 +37,28 @@ export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [
                      requests   Zoom report requests per 1,000 records: 7-day and 180-day backfill, steady-state polls
                      rss        peak RSS of a collector process during the 7-day backfill
                      instances  collection throughput of 1, 2 and 3 instances on one PostgreSQL database, 30 sources
+                     search     search, pages, histograms, export and /api/health through the API (real HTTP, an API
+                                token) over a store of --records records (180 days, both log types, 3,000 users) filled
+                                through the collector's ingest path; each figure against issue 14's targets
                      startup    wall time of zoomtrail --help, rules list and source list vs node -e 0
                    (requests and rss share one backfill run when both are selected)
-  --records <n>    records of the normalize+detect+store run and of the 7-day backfill,
-                   and events of the rules run (at most ${RULES_MAX_EVENTS.toLocaleString('en-US')}) (default ${DEFAULT_RECORDS.toLocaleString('en-US')})
-  --store <kind>   store of the normalize+detect+store run: sqlite (default) or postgres
+  --records <n>    records of the normalize+detect+store run, of the 7-day backfill and of the search store,
+                   and events of the rules run (at most ${RULES_MAX_EVENTS.toLocaleString('en-US')}) (default ${DEFAULT_RECORDS.toLocaleString('en-US')};
+                   issue 14's search targets are for 5,000,000)
+  --store <kind>   store of the normalize+detect+store and search runs: sqlite (default) or postgres
                    (ZOOMTRAIL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
-                   a fresh schema, dropped at the end; baseline: raw multi-row INSERT of the same rows)
+                   normalize: a fresh schema, dropped at the end; baseline: raw COPY of the same rows;
+                   search: the schema zt_bench_search_r<records>_s<seed>_v<n>, kept and reused by later runs)
+  --store-file <f> search on sqlite: the database file, built when missing and reused when it was built
+                   with the same parameters (default bench-data/search-sqlite-r<records>-s<seed>-v<n>.db,
+                   also kept and reused; building 5,000,000 records takes several minutes)
 `;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let only: BenchName[] = [...BENCH_NAMES];
   let records = DEFAULT_RECORDS;
   let store: BenchStore = 'sqlite';
+  let storeFile: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -79,6 +90,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         store = v as BenchStore;
         break;
       }
+      case '--store-file': {
+        const v = value().trim();
+        if (v === '') throw new UsageError('--store-file needs a file name');
+        storeFile = v;
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -86,7 +103,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
-  return { only, records, store };
+  if (storeFile !== undefined && store !== 'sqlite') throw new UsageError('--store-file is the SQLite file of the search run: leave it out with --store postgres');
+  return storeFile === undefined ? { only, records, store } : { only, records, store, storeFile };
 }
 
 export class UsageError extends Error {}
@@ -111,6 +129,11 @@ export function pct(n: number): string {
 
 export function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Milliseconds: one decimal under 10 ms, whole above. */
+export function millis(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${int(ms)} ms`;
 }
 
 export function seconds(ms: number): string {

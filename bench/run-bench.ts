@@ -4,6 +4,7 @@
  * fails only when a benchmark cannot run. See BENCHMARKS.md.
  *
  *   npm run bench -- --only normalize --records 100000
+ *   npm run bench -- --only search --records 5000000 --store postgres
  */
 import os from 'node:os';
 import { LOG_TYPES } from '../src/zoom/report-records.js';
@@ -22,6 +23,7 @@ import {
 import { printInstances, runInstancesBench, type InstancesResult } from './instances-bench.js';
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
+import { printSearch, runSearchBench, searchSummaryRows, type SearchResult } from './search-bench.js';
 import { printStartup, runStartupBench, STARTUP_TARGET_MS, type StartupResult } from './startup-bench.js';
 
 async function main(): Promise<void> {
@@ -41,7 +43,9 @@ async function main(): Promise<void> {
       .loadavg()
       .map((n) => n.toFixed(2))
       .join(' ');
-  print(`Zoomtrail benchmarks: ${args.only.join(', ')}; --records ${int(args.records)}; --store ${args.store}; seed ${BENCH_SEED}; simulated day ${BENCH_TODAY}`);
+  print(
+    `Zoomtrail benchmarks: ${args.only.join(', ')}; --records ${int(args.records)}; --store ${args.store}${args.storeFile === undefined ? '' : `; --store-file ${args.storeFile}`}; seed ${BENCH_SEED}; simulated day ${BENCH_TODAY}`,
+  );
   print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}, Node ${machine.node}; load average ${load()}`);
   if (!(globalThis as { gc?: unknown }).gc) print('note: run with --expose-gc (npm run bench does) for GC between runs');
 
@@ -65,6 +69,11 @@ async function main(): Promise<void> {
     collection = await runCollectionBench(args.records, { requests: args.only.includes('requests') });
     if (args.only.includes('requests')) printRequests(collection);
     if (args.only.includes('rss')) printRss(collection);
+  }
+  let search: SearchResult | undefined;
+  if (args.only.includes('search')) {
+    search = await runSearchBench(args.records, args.store, args.storeFile);
+    printSearch(search);
   }
   let startup: StartupResult | undefined;
   if (args.only.includes('startup')) {
@@ -128,6 +137,7 @@ async function main(): Promise<void> {
         run.instances === 1 ? '-' : `${fixed(run.perSecond / one, 2)}x`,
       ]);
   }
+  if (search) rows.push(...searchSummaryRows(search));
   if (startup) {
     for (const command of startup.commands)
       rows.push([`${command.label}: start to exit, median wall`, `${int(command.medianMs)} ms`, `<= ${STARTUP_TARGET_MS} ms`, verdict(command.medianMs <= STARTUP_TARGET_MS)]);

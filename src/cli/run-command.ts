@@ -8,14 +8,15 @@ import { EXIT } from './exit-codes.js';
 import { withApp } from './with-app.js';
 
 /**
- * Runs the collector, detection, alert delivery and the health alarms until `signal` aborts
- * (SIGINT or SIGTERM); resolves when all three have stopped.
+ * Runs the collector, detection, alert delivery, the health alarms and retention until `signal`
+ * aborts (SIGINT or SIGTERM); resolves when all of them have stopped.
  */
 export async function runCollector(app: AppContext, signal: AbortSignal, given?: Pipeline): Promise<void> {
-  const [{ createPipeline }, { Collector }, { HealthMonitor }] = await Promise.all([
+  const [{ createPipeline }, { Collector }, { HealthMonitor }, { RetentionJob, retentionDaysFromConfig }] = await Promise.all([
     import('../app/pipeline.js'),
     import('../collect/collector.js'),
     import('../health/health-monitor.js'),
+    import('../app/retention-job.js'),
   ]);
   const pipeline = given ?? createPipeline(app);
   // Always under leases: any number of instances may share the database (PostgreSQL), and
@@ -36,8 +37,10 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
     onChange: () => pipeline.deliveries.wake(),
     marginDays: app.config.completenessMarginDays ?? settingDefault('completenessMarginDays'),
   });
+  // ZOOMTRAIL_RETENTION_*_DAYS: old days deleted hourly in small batches (nothing runs when unset).
+  const retention = new RetentionJob({ store: app.store, clock: app.clock, logger: app.logger, retentionDays: retentionDaysFromConfig(app.config) });
   app.logger.info({ dataDir: app.config.dataDir }, 'collector running; stop with Ctrl-C');
-  await Promise.all([collector.run(signal), pipeline.detector.run(signal), pipeline.deliveries.run(signal), health.run(signal)]);
+  await Promise.all([collector.run(signal), pipeline.detector.run(signal), pipeline.deliveries.run(signal), health.run(signal), retention.run(signal)]);
   app.logger.info('collector stopped');
 }
 

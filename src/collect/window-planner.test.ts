@@ -102,6 +102,21 @@ describe('planStream', () => {
     expect(plan.reads[0]!.reasons.sort()).toEqual(['confirm', 'retry']);
   });
 
+  it('never reads a day retention purged, whatever else its row says, nor counts it among the open days', () => {
+    // Retention of one day: yesterday (still open, failed, ambiguous, never fully read) and before are purged.
+    const coverage = steady().map((r) =>
+      r.day < '2026-03-10' ? { ...r, state: 'purged' as const, lastFullReadAt: r.day === '2026-03-09' ? null : NOW - 2 * HOUR, ambiguous: true } : r,
+    );
+    const plan = planStream({ nowMs: NOW, settings, coverage });
+    expect(plan.reads).toEqual([]);
+    expect(plan.fastPath).toEqual({ from: '2026-03-09', to: '2026-03-12' });
+    // A busy account's purged open days do not stretch the re-reads of today.
+    const busy = coverage.map((r) => (r.state === 'purged' ? { ...r, records: 150_000 } : { ...r, lastFullReadAt: NOW - 2 * HOUR }));
+    expect(planStream({ nowMs: NOW, settings: { ...settings, requestsPerDay: 3000 }, coverage: busy }).reads.map((r) => r.core)).toEqual([
+      { first: '2026-03-10', last: '2026-03-10' },
+    ]);
+  });
+
   it('a missing day in the middle is read, days far apart are separate windows', () => {
     const coverage = steady(30).filter((r) => r.day !== '2026-03-01' && r.day !== '2026-02-20');
     const plan = planStream({ nowMs: NOW, settings: { ...settings, backfillDays: 30 }, coverage });

@@ -90,6 +90,8 @@ function reasonToRead(
   reconcile: boolean,
   reconcileIntervalMs: number,
 ): ReadReason | undefined {
+  // Retention deleted its events on purpose: never read again (Zoom would send them back).
+  if (coverage?.state === 'purged') return undefined;
   if (!coverage || coverage.lastFullReadAt === null) return 'backfill';
   if (coverage.state === 'failed') return 'retry';
   const settled = nowMs >= settleAtMs(day, settings.settleDays);
@@ -138,7 +140,9 @@ export function planStream(args: {
   const today = utcDay(nowMs);
   const firstDay = backfillFirstDay(today, settings.backfillDays);
   const byDay = new Map(args.coverage.map((row) => [row.day, row]));
-  const openDayRecords = args.coverage.filter((row) => row.day >= firstDay && nowMs < settleAtMs(row.day, settings.settleDays)).reduce((n, row) => n + row.records, 0);
+  const openDayRecords = args.coverage
+    .filter((row) => row.day >= firstDay && row.state !== 'purged' && nowMs < settleAtMs(row.day, settings.settleDays))
+    .reduce((n, row) => n + row.records, 0);
   const reconcileIntervalMs = effectiveReconcileIntervalMs(settings, openDayRecords);
 
   const needed: { day: string; reason: ReadReason; ambiguous: boolean }[] = [];

@@ -86,6 +86,25 @@ describe('loadSettings', () => {
     expect(typed.message).toMatch(/Setting "publicUrl" in .* must be text/);
   });
 
+  it('reads a retention per log type: unset by default (kept forever), whole days from 1, with a fix that says how to keep everything', () => {
+    const nothing = loadSettings({ env: {}, cwd: EMPTY_DIR });
+    expect([nothing.values.retentionActivityDays, nothing.values.retentionOperationDays]).toEqual([undefined, undefined]);
+    const cwd = dirWithConfig('retentionOperationDays: 365\n');
+    const set = loadSettings({ env: { ZOOMTRAIL_RETENTION_ACTIVITY_DAYS: '30' }, cwd });
+    expect([set.values.retentionActivityDays, set.values.retentionOperationDays]).toEqual([30, 365]);
+    expect(set.origins.retentionOperationDays).toEqual({ source: 'file', name: `retentionOperationDays in ${path.join(cwd, 'zoomtrail.yml')}` });
+
+    for (const bad of ['0', '-3', '7.5', 'a week', '36501']) {
+      const error = catchError(() => loadSettings({ env: { ZOOMTRAIL_RETENTION_ACTIVITY_DAYS: bad }, cwd: EMPTY_DIR }));
+      expect(error.code).toBe('bad_config');
+      expect(error.message).toBe(`ZOOMTRAIL_RETENTION_ACTIVITY_DAYS "${bad}" is not a whole number of days from 1 to 36500.`);
+      expect(error.fix).toBe(
+        'Set ZOOMTRAIL_RETENTION_ACTIVITY_DAYS or retentionActivityDays in the config file to a whole number of days from 1 to 36500 (e.g. 90), ' +
+          'or unset it to keep Zoom.Activity events forever (this value came from ZOOMTRAIL_RETENTION_ACTIVITY_DAYS).',
+      );
+    }
+  });
+
   it('refuses an unknown key in the config file, listing the known ones', () => {
     const error = catchError(() => loadSettings({ env: {}, cwd: dirWithConfig('logLevl: debug\n') }));
     expect(error.message).toMatch(/Unknown setting "logLevl"/);

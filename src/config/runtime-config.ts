@@ -50,6 +50,10 @@ export interface RuntimeConfig {
   dbIdleTransactionTimeoutMs?: number;
   /** ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS. */
   completenessMarginDays?: number;
+  /** ZOOMTRAIL_RETENTION_ACTIVITY_DAYS: days Zoom.Activity events are kept; unset = forever. */
+  retentionActivityDays?: number | undefined;
+  /** ZOOMTRAIL_RETENTION_OPERATION_DAYS: days Zoom.Operation events are kept; unset = forever. */
+  retentionOperationDays?: number | undefined;
   /** ZOOMTRAIL_ACCOUNT_ID, ZOOMTRAIL_CLIENT_ID, ZOOMTRAIL_CLIENT_SECRET (`pull`, `source add`). */
   zoomCredentials?: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
   /** Every resolved value and where it came from (`zoomtrail config`). */
@@ -99,6 +103,8 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
     maxConcurrentSources: values.maxConcurrentSources,
     dbIdleTransactionTimeoutMs: values.dbIdleTransactionTimeoutMs,
     completenessMarginDays: values.completenessMarginDays,
+    retentionActivityDays: values.retentionActivityDays,
+    retentionOperationDays: values.retentionOperationDays,
     zoomCredentials: { accountId: values.accountId, clientId: values.clientId, clientSecret: values.clientSecret },
     settings: { values, origins },
   });

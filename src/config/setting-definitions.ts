@@ -35,6 +35,8 @@ export interface SettingValues {
   maxConcurrentSources: number;
   dbIdleTransactionTimeoutMs: number;
   completenessMarginDays: number;
+  retentionActivityDays: number | undefined;
+  retentionOperationDays: number | undefined;
   accountId: string | undefined;
   clientId: string | undefined;
   clientSecret: string | undefined;
@@ -105,6 +107,23 @@ function wholeNumber(min: number, max: number, label?: string) {
       throw new SettingValueError(
         `${label ?? origin} "${value}" is not a whole number from ${min} to ${max}${label ? ` (from ${origin})` : ''}.`,
         `a number from ${min} to ${max}`,
+      );
+    }
+    return n;
+  };
+}
+
+/** Most days a retention setting takes: a hundred years. */
+export const MAX_RETENTION_DAYS = 36_500;
+
+/** A retention in whole days (1..MAX_RETENTION_DAYS) for the events of `logType`. */
+function retentionDays(logType: string) {
+  return (value: string, { origin }: ParseContext): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > MAX_RETENTION_DAYS) {
+      throw new SettingValueError(
+        `${origin} "${value}" is not a whole number of days from 1 to ${MAX_RETENTION_DAYS}.`,
+        `a whole number of days from 1 to ${MAX_RETENTION_DAYS} (e.g. 90), or unset it to keep ${logType} events forever`,
       );
     }
     return n;
@@ -276,6 +295,24 @@ const DEFINITIONS: Definitions = {
     default: '14',
     description: "Alarm when an incomplete day leaves Zoom's six-month window within this many days.",
     parse: wholeNumber(1, 90),
+  },
+  retentionActivityDays: {
+    key: 'retentionActivityDays',
+    env: 'ZOOMTRAIL_RETENTION_ACTIVITY_DAYS',
+    file: 'retentionActivityDays',
+    numeric: true,
+    defaultDoc: 'unset: kept forever',
+    description: 'Days `Zoom.Activity` events (sign-ins, sign-outs) and their classification failures are kept; older days are deleted (hourly, in small batches).',
+    parse: retentionDays('Zoom.Activity'),
+  },
+  retentionOperationDays: {
+    key: 'retentionOperationDays',
+    env: 'ZOOMTRAIL_RETENTION_OPERATION_DAYS',
+    file: 'retentionOperationDays',
+    numeric: true,
+    defaultDoc: 'unset: kept forever',
+    description: 'Days `Zoom.Operation` events (admin operation logs) and their classification failures are kept; older days are deleted (hourly, in small batches).',
+    parse: retentionDays('Zoom.Operation'),
   },
   accountId: {
     key: 'accountId',

@@ -6,7 +6,7 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const row = (day: string, state: 'complete' | 'failed' | 'open'): DayCoverage => ({
+const row = (day: string, state: 'complete' | 'failed' | 'open' | 'purged'): DayCoverage => ({
   sourceId: 's',
   logType: 'Zoom.Activity',
   day,
@@ -43,6 +43,18 @@ describe('days at risk of leaving Zoom', () => {
     ]);
     expect(atRisk[0]!.lastCollectableDay).toBe('2026-03-13'); // 2025-09-12 is the oldest day served on 2026-03-10
     expect(atRisk[0]!.lastError).toBe('boom');
+  });
+
+  it('never counts a day retention purged, nor a day before it (past the retention, even if never read)', () => {
+    const coverage = [];
+    for (let d = Date.parse('2025-09-12T00:00:00Z'); d <= Date.parse('2025-09-30T00:00:00Z'); d += DAY) coverage.push(row(new Date(d).toISOString().slice(0, 10), 'purged'));
+    coverage[3] = row('2025-09-15', 'open'); // read, then its read was still open when retention took the days around it
+    coverage.splice(8, 1); // 2025-09-20: never read
+    coverage[15] = row('2025-09-28', 'failed');
+    expect(daysAtRisk(src, coverage, failing, NOW, 14)).toEqual([]);
+    // Purged up to 2025-09-18 only: the days after it are still watched.
+    const partly = coverage.map((c) => (c.day > '2025-09-18' && c.state === 'purged' ? { ...c, state: 'complete' as const } : c));
+    expect(days(daysAtRisk(src, partly, failing, NOW, 14))).toEqual([['2025-09-20', 'missing']]);
   });
 
   it('ignores days before the backfill start', () => {

@@ -50,7 +50,9 @@ export function backfillWillRead(day: string, source: Pick<SourceRecord, 'backfi
  * its creation day, or its oldest coverage row if older; up to 2 days ago)
  * that are not complete and leave Zoom's 6-month window within `marginDays`.
  * A day never read that the stream's running backfill will read in time
- * (`backfillWillRead`) is not at risk. Pure.
+ * (`backfillWillRead`) is not at risk. Days retention purged, and every day
+ * before the newest of them (past the retention, read or not), are not
+ * supposed to be kept: never at risk. Pure.
  */
 export function daysAtRisk(
   source: Pick<SourceRecord, 'createdAt' | 'backfillDays' | 'pollIntervalMs'>,
@@ -66,6 +68,8 @@ export function daysAtRisk(
   let first = addDays(utcDay(source.createdAt), -(source.backfillDays - 1));
   if (coverage.length > 0 && coverage[0]!.day < first) first = coverage[0]!.day;
   if (first < oldestServed) first = oldestServed;
+  const newestPurged = coverage.reduce<string | undefined>((newest, c) => (c.state === 'purged' && (newest === undefined || c.day > newest) ? c.day : newest), undefined);
+  if (newestPurged !== undefined && first <= newestPurged) first = addDays(newestPurged, 1);
   const byDay = new Map(coverage.map((c) => [c.day, c]));
   const out: AtRiskDay[] = [];
   for (let day = first; day <= riskUntil && day <= lastDay; day = addDays(day, 1)) {

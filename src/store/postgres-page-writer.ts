@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LogType } from '../zoom/report-records.js';
 import { withRetry } from './postgres-transaction.js';
+import { daysOfPage, withoutPurgedDays } from './purged-days.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
 import type { StoreTables } from './store-tables.js';
@@ -59,10 +60,11 @@ export class PostgresPageWriter {
     );
   }
 
-  async #commitPage(trx: Trx, commit: PageCommit, now: number): Promise<PageCommitResult> {
-    const { sourceId, logType } = commit;
+  async #commitPage(trx: Trx, given: PageCommit, now: number): Promise<PageCommitResult> {
+    const { sourceId, logType } = given;
     await requireSource(trx, sourceId);
-    await checkFence(trx, sourceId, commit.fence);
+    await checkFence(trx, sourceId, given.fence);
+    const commit = withoutPurgedDays(given, await purgedDays(trx, sourceId, logType, daysOfPage(given)));
 
     // Events: first occurrence of an id in the page wins (as SQLite's row-by-row insert), then row-id order for the locks.
     const byId = new Map<string, PageCommit['events'][number]>();
@@ -179,11 +181,19 @@ async function requireSource(trx: Trx, sourceId: string): Promise<void> {
   if (!row) throw new UnknownSourceError(sourceId);
 }
 
-/** A DayUpdate: the row is created if absent; only the fields given change (and `updated_at`). */
+/** The days of `days` retention purged for the stream: their records are not stored again. */
+async function purgedDays(trx: Trx, sourceId: string, logType: LogType, days: string[]): Promise<Set<string>> {
+  if (days.length === 0) return new Set();
+  const { rows } = await sql<{ day: string }>`SELECT day FROM day_coverage
+    WHERE source_id = ${sourceId} AND log_type = ${logType} AND day = ANY(${days}::text[]) AND state = 'purged'`.execute(trx);
+  return new Set(rows.map((row) => row.day));
+}
+
+/** A DayUpdate: the row is created if absent; only the fields given change (and `updated_at`); a purged day stays purged. */
 async function applyDayUpdate(trx: Trx, sourceId: string, logType: LogType, update: DayUpdate, now: number): Promise<void> {
   const set: Record<string, unknown> = { updated_at: now };
   if (update.lastFullReadAt !== undefined) set.last_full_read_at = update.lastFullReadAt;
-  if (update.state !== undefined) set.state = update.state;
+  if (update.state !== undefined) set.state = sql`CASE WHEN day_coverage.state = 'purged' THEN day_coverage.state ELSE excluded.state END`;
   if (update.ambiguous !== undefined) set.ambiguous = booleanParam(update.ambiguous);
   if (update.lastError !== undefined) set.last_error = update.lastError;
   await trx

@@ -14,6 +14,8 @@ import { PostgresAlertWriter } from './postgres-alert-writer.js';
 import { PostgresHealthWriter } from './postgres-health-writer.js';
 import { PostgresPageWriter } from './postgres-page-writer.js';
 import { removePostgresSource } from './postgres-source-remover.js';
+import { purgePostgresBefore } from './postgres-retention-purger.js';
+import type { FreeSpace, PurgeBatch } from './retention-store.js';
 import { DatabaseConnectionError, redactDatabaseUrl } from './postgres-url.js';
 import { readKeyFile, resolveSecretKey, SecretBox } from './secret-box.js';
 import { SECRET_KEY_ENV, SecretKeyError } from './store-errors.js';
@@ -206,5 +208,14 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
 
   async resolveSystemAlert(ruleId: string, dedup: string, note: string): Promise<AlertRecord | undefined> {
     return this.#healthWriter.resolveSystemAlert(ruleId, dedup, note, this.#clock.now());
+  }
+
+  async purgeBefore(logType: LogType, beforeDay: string, limit: number): Promise<PurgeBatch> {
+    return purgePostgresBefore(this.#kysely, logType, beforeDay, limit, this.#clock.now());
+  }
+
+  /** Nothing to do: autovacuum makes deleted rows' space reusable; the files keep their size for new rows. */
+  async releaseFreeSpace(): Promise<FreeSpace> {
+    return { released: 0, remaining: 0 };
   }
 }

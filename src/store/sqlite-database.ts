@@ -13,7 +13,8 @@ export interface SqliteDatabaseOptions {
 /**
  * Opens Zoomtrail's SQLite database: creates the data directory (recursively)
  * and checks it is writable (DataDirError naming the path and the OS reason
- * otherwise), then opens the file with WAL journaling, `synchronous = NORMAL`,
+ * otherwise), then opens the file with incremental auto-vacuum (takes effect
+ * on a new database only; see below), WAL journaling, `synchronous = NORMAL`,
  * a 5 s busy timeout, foreign keys on, a 64 MiB page cache and a WAL
  * checkpoint every 10,000 pages.
  */
@@ -27,6 +28,11 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Databa
     throw DataDirError.fromOsError(options.dataDir, `opening the database ${location}`, error);
   }
   try {
+    // Before anything writes the file: a new database keeps a map of its pages, so the space
+    // retention frees can be given back (`PRAGMA incremental_vacuum`, RetentionStore.releaseFreeSpace).
+    // A database created without it keeps auto_vacuum NONE (changing it needs a VACUUM, a full
+    // rewrite): its free pages are reused by new rows, so under retention the file stops growing.
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { LogType } from '../zoom/report-records.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
+import { daysOfPage, withoutPurgedDays } from './purged-days.js';
 import { BOUND, prepareQuery, prepareRaw, sqliteQueries, type QueryRow, type RowStatement } from './sqlite-statements.js';
 
 type Database = BetterSqlite3.Database;
@@ -30,13 +31,16 @@ const ADD_DAY_RECORDS = `INSERT INTO day_coverage (source_id, log_type, day, rec
 /** The lease a fenced write must still hold. Bound: source id. */
 const LEASE_OF = sqliteQueries.selectFrom('source_leases').select(['owner', 'token']).where('source_id', '=', BOUND);
 
-/** A DayUpdate: each field changes only when its `set_` flag is 1. */
+/** Whether retention purged a day (its records are not stored again). */
+const IS_PURGED = `SELECT 1 FROM day_coverage WHERE source_id = ? AND log_type = ? AND day = ? AND state = 'purged'`;
+
+/** A DayUpdate: each field changes only when its `set_` flag is 1; a purged day stays purged. */
 const APPLY_DAY = `INSERT INTO day_coverage
     (source_id, log_type, day, records, last_full_read_at, state, ambiguous, gained_after_complete, last_error, updated_at)
   VALUES (@sourceId, @logType, @day, 0, @lastFullReadAt, @state, @ambiguous, 0, @lastError, @now)
   ON CONFLICT (source_id, log_type, day) DO UPDATE SET
     last_full_read_at = CASE WHEN @setLastFullReadAt = 1 THEN excluded.last_full_read_at ELSE day_coverage.last_full_read_at END,
-    state = CASE WHEN @setState = 1 THEN excluded.state ELSE day_coverage.state END,
+    state = CASE WHEN @setState = 1 AND day_coverage.state <> 'purged' THEN excluded.state ELSE day_coverage.state END,
     ambiguous = CASE WHEN @setAmbiguous = 1 THEN excluded.ambiguous ELSE day_coverage.ambiguous END,
     last_error = CASE WHEN @setLastError = 1 THEN excluded.last_error ELSE day_coverage.last_error END,
     updated_at = excluded.updated_at`;
@@ -67,6 +71,7 @@ const UPSERT_STREAM = `INSERT INTO streams (source_id, log_type, ${STREAM_FIELDS
  */
 export class SqlitePageWriter {
   readonly #sourceExists: Statement;
+  readonly #isPurged: Statement;
   readonly #leaseOf: RowStatement<QueryRow<typeof LEASE_OF>>;
   readonly #insertEvent: Statement;
   readonly #insertIndicator: Statement;
@@ -80,6 +85,7 @@ export class SqlitePageWriter {
 
   constructor(db: Database) {
     this.#sourceExists = db.prepare('SELECT 1 FROM sources WHERE id = ?').pluck();
+    this.#isPurged = db.prepare(IS_PURGED).pluck();
     this.#leaseOf = prepareQuery(db, LEASE_OF);
     this.#insertEvent = db.prepare(INSERT_EVENT);
     this.#insertIndicator = db.prepare(INSERT_INDICATOR);
@@ -107,10 +113,12 @@ export class SqlitePageWriter {
     this.#updateStream(sourceId, logType, update, days, now, fence);
   }
 
-  #commitPageNow(commit: PageCommit, now: number): PageCommitResult {
-    const { sourceId, logType } = commit;
+  #commitPageNow(given: PageCommit, now: number): PageCommitResult {
+    const { sourceId, logType } = given;
     this.#requireSource(sourceId);
-    this.#checkFence(sourceId, commit.fence);
+    this.#checkFence(sourceId, given.fence);
+    const purged = new Set(daysOfPage(given).filter((day) => this.#isPurged.get(sourceId, logType, day) !== undefined));
+    const commit = withoutPurgedDays(given, purged);
     const insertEvent = this.#insertEvent;
     const insertIndicator = this.#insertIndicator;
     const queueForDetection = this.#queueForDetection;

@@ -16,6 +16,8 @@ import { SqlitePageWriter } from './sqlite-page-writer.js';
 import type { SystemAlertInput } from './health-store.js';
 import { SqliteHealthWriter } from './sqlite-health-writer.js';
 import { sqliteSourceRemover } from './sqlite-source-remover.js';
+import { SqliteRetentionPurger } from './sqlite-retention-purger.js';
+import type { FreeSpace, PurgeBatch } from './retention-store.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, Store, StreamUpdate } from './store.js';
 import type { StoreTables } from './store-tables.js';
 
@@ -98,6 +100,7 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly #alertWriter: SqliteAlertWriter;
   readonly #removeSource: (sourceId: string) => boolean;
   readonly #healthWriter: SqliteHealthWriter;
+  readonly #purger: SqliteRetentionPurger;
   #closed = false;
 
   constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
@@ -109,6 +112,7 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
     this.#alertWriter = new SqliteAlertWriter(db);
     this.#removeSource = sqliteSourceRemover(db);
     this.#healthWriter = new SqliteHealthWriter(db);
+    this.#purger = new SqliteRetentionPurger(db);
   }
 
   async close(): Promise<void> {
@@ -152,5 +156,13 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
 
   async resolveSystemAlert(ruleId: string, dedup: string, note: string): Promise<AlertRecord | undefined> {
     return this.#healthWriter.resolveSystemAlert(ruleId, dedup, note, this.#clock.now());
+  }
+
+  async purgeBefore(logType: LogType, beforeDay: string, limit: number): Promise<PurgeBatch> {
+    return this.#purger.purgeBefore(logType, beforeDay, limit, this.#clock.now());
+  }
+
+  async releaseFreeSpace(maxPages: number): Promise<FreeSpace> {
+    return this.#purger.releaseFreeSpace(maxPages);
   }
 }

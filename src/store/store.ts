@@ -4,6 +4,7 @@ import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { HealthStore } from './health-store.js';
+import type { RetentionStore } from './retention-store.js';
 
 /**
  * The interface between Zoomtrail and its database: one narrow interface per
@@ -14,7 +15,7 @@ import type { HealthStore } from './health-store.js';
  *
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
-export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, DestinationStore, AuthStore, HealthStore, LeaseStore {
+export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, DestinationStore, AuthStore, HealthStore, LeaseStore, RetentionStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   close(): Promise<void>;
@@ -138,7 +139,12 @@ export interface SourceCredentials {
   refreshToken?: string;
 }
 
-export type DayState = 'open' | 'complete' | 'failed';
+/**
+ * `open`: read, may still gain records; `complete`: proven read in full and
+ * settled; `failed`: the last read of it failed; `purged`: its events were
+ * deleted by retention (never read again; `records` is what it held).
+ */
+export type DayState = 'open' | 'complete' | 'failed' | 'purged';
 
 export interface DayCoverage {
   sourceId: string;

@@ -191,6 +191,7 @@ export const COVERAGE_LABEL: Record<CoverageState, string> = {
   open: 'Open (still being read)',
   missing: 'Missing (not read)',
   failed: 'Failed',
+  purged: 'Purged (past retention)',
 };
 
 export function PageHeader({ title, sub, actions }: { title: ReactNode; sub?: ReactNode; actions?: ReactNode }) {

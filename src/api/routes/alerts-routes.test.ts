@@ -81,6 +81,19 @@ describe('alerts routes', () => {
     expect(missing.statusCode).toBe(404);
   });
 
+  it('shows an alert whose events retention purged: the alert with no events, not an error', async () => {
+    let batch;
+    do batch = await t.app.store.purgeBefore('Zoom.Operation', '2026-03-11', 1000);
+    while (!batch.done);
+    expect(await t.app.store.countEvents({})).toBe(0);
+    const res = await t.server.inject({ method: 'GET', url: `/api/alerts/${alertId}` });
+    expect(res.statusCode).toBe(200);
+    const detail = res.json<AlertDetail>();
+    expect(detail.alert).toMatchObject({ id: alertId, eventCount: 2, status: 'open' });
+    expect(detail.events).toEqual([]);
+    expect(detail.deliveries).toHaveLength(1);
+  });
+
   it('acknowledges and resolves; resolving queues a resolved notice', async () => {
     const ack = await t.server.inject({ method: 'POST', url: `/api/alerts/${alertId}/status`, payload: { status: 'acknowledged', note: 'on it' } });
     expect(ack.statusCode).toBe(200);

@@ -196,6 +196,15 @@ describe('coverage, backfill, setup info, health', () => {
     ]);
     expect(view.days[1]!.streams['Zoom.Activity'].lastError).toBe('boom');
     expect((await call('GET', `/api/sources/${created.id}/coverage?days=0`)).statusCode).toBe(400);
+
+    // Retention purges everything before 03-09: the day read shows as purged, the day never read stays missing.
+    expect((await t.app.store.purgeBefore('Zoom.Activity', '2026-03-09', 100)).days).toBe(1);
+    const purged = (await call('GET', `/api/sources/${created.id}/coverage?days=3`)).json<CoverageView>();
+    expect(purged.days.map((d) => [d.day, d.streams['Zoom.Activity'].state, d.streams['Zoom.Operation'].state])).toEqual([
+      ['2026-03-08', 'purged', 'missing'],
+      ['2026-03-09', 'failed', 'missing'],
+      ['2026-03-10', 'missing', 'missing'],
+    ]);
   });
 
   it('backfill sets the days and reopens complete days in range', async () => {

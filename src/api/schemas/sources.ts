@@ -112,7 +112,7 @@ export const SourceDetailSchema = Type.Object({
   openAlarms: Type.Array(AlarmViewSchema),
 });
 
-export const CoverageStateSchema = StringEnum(['complete', 'open', 'missing', 'failed'] as const);
+export const CoverageStateSchema = StringEnum(['complete', 'open', 'missing', 'failed', 'purged'] as const);
 const CoverageStreamSchema = Type.Object({
   state: CoverageStateSchema,
   records: Type.Integer(),
@@ -120,7 +120,7 @@ const CoverageStreamSchema = Type.Object({
   gainedAfterComplete: Type.Integer(),
   lastError: Nullable(Type.String()),
 });
-/** GET /api/sources/:id/coverage?days=180 (days oldest first; a day with no row is `missing`). */
+/** GET /api/sources/:id/coverage?days=180 (days oldest first; a day with no row is `missing`; `purged`: its events were deleted by retention). */
 export const CoverageViewSchema = Type.Object({
   days: Type.Array(
     Type.Object({

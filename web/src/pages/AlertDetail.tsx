@@ -190,7 +190,11 @@ export function AlertDetailPage({ id }: { id: string }) {
           </span>
         </h2>
         {events.length === 0 ? (
-          <p className="muted">No events are attached to this alert.</p>
+          <p className="muted">
+            {a.type === 'rule' && a.eventCount > 0
+              ? 'Its events are no longer stored: deleted by retention (or with their source). The alert stays as the record of what happened.'
+              : 'No events are attached to this alert.'}
+          </p>
         ) : (
           <div className="table-wrap">
             <table className="table events" data-testid="alert-events-table">

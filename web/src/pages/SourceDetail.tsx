@@ -319,7 +319,7 @@ function StreamsTable({ streams }: { streams: StreamView[] }) {
 }
 
 function CoverageLegend() {
-  const states: CoverageState[] = ['complete', 'open', 'missing', 'failed'];
+  const states: CoverageState[] = ['complete', 'open', 'missing', 'failed', 'purged'];
   return (
     <div className="legend small" aria-label="Legend">
       {states.map((st) => (
@@ -342,7 +342,7 @@ function CoverageMap({ view }: { view: CoverageView }) {
             {view.days.map((d) => {
               const c = d.streams?.[lt];
               const state: CoverageState = c?.state ?? 'missing';
-              const parts = [`${d.day} · ${lt}`, `${COVERAGE_LABEL[state]}`, `${c?.records ?? 0} records`];
+              const parts = [`${d.day} · ${lt}`, `${COVERAGE_LABEL[state]}`, `${c?.records ?? 0} records${state === 'purged' ? ' (deleted by retention)' : ''}`];
               if (c?.gainedAfterComplete) parts.push(`${c.gainedAfterComplete} records arrived after the day was complete`);
               if (c?.ambiguous) parts.push('ambiguous (day boundary unclear)');
               if (c?.lastError) parts.push(`Error: ${c.lastError}`);

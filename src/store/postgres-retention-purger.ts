@@ -1,0 +1,54 @@
+import { sql, type Kysely } from 'kysely';
+import { dayStartMs } from '../domain/utc-days.js';
+import type { LogType } from '../zoom/report-records.js';
+import { withRetry } from './postgres-transaction.js';
+import { indicatorKeys } from './purged-days.js';
+import type { PurgeBatch } from './retention-store.js';
+import type { StoreTables } from './store-tables.js';
+
+/**
+ * PostgreSQL's `purgeBefore`: one transaction per batch. Rows are picked
+ * `FOR UPDATE SKIP LOCKED`, so instances purging at the same time take
+ * different rows and never wait on each other or on a commit. Space: plain
+ * DELETE; autovacuum makes the dead rows' space reusable by new rows.
+ */
+export function purgePostgresBefore(db: Kysely<StoreTables>, logType: LogType, beforeDay: string, limit: number, now: number): Promise<PurgeBatch> {
+  if (!Number.isInteger(limit) || limit < 1) return Promise.reject(new RangeError('limit must be a positive integer'));
+  return withRetry(() =>
+    db.transaction().execute(async (trx) => {
+      const marked = await sql`UPDATE day_coverage SET state = 'purged', updated_at = ${now}::bigint
+        WHERE log_type = ${logType} AND day < ${beforeDay} AND state <> 'purged'`.execute(trx);
+      const days = Number(marked.numAffectedRows ?? 0);
+
+      const { rows } = await sql<{ row_id: string; emails: unknown; ips: unknown }>`
+        SELECT row_id, event_json::jsonb -> 'p_any_emails' AS emails, event_json::jsonb -> 'p_any_ip_addresses' AS ips
+        FROM events WHERE log_type = ${logType} AND event_time_ms < ${dayStartMs(beforeDay)}::bigint
+        LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(trx);
+      if (rows.length > 0) {
+        const ids = rows.map((row) => row.row_id);
+        const keys = { kind: [] as string[], value: [] as string[], rowId: [] as string[] };
+        for (const row of rows) {
+          for (const { kind, value } of indicatorKeys(row.emails, row.ips)) {
+            keys.kind.push(kind);
+            keys.value.push(value);
+            keys.rowId.push(row.row_id);
+          }
+        }
+        // By the whole primary key: event_indicators has no index by row id (see 001-initial.ts).
+        await sql`DELETE FROM event_indicators i USING unnest(${keys.kind}::text[], ${keys.value}::text[], ${keys.rowId}::text[]) AS d(kind, value, row_id)
+          WHERE i.kind = d.kind AND i.value = d.value AND i.row_id = d.row_id`.execute(trx);
+        await sql`DELETE FROM detection_pending WHERE row_id = ANY(${ids}::text[])`.execute(trx);
+        await sql`DELETE FROM events WHERE row_id = ANY(${ids}::text[])`.execute(trx);
+      }
+
+      let failures = 0;
+      if (rows.length < limit) {
+        const deleted = await sql`DELETE FROM classification_failures WHERE row_id IN (
+          SELECT row_id FROM classification_failures WHERE log_type = ${logType} AND day < ${beforeDay}
+          LIMIT ${limit - rows.length} FOR UPDATE SKIP LOCKED)`.execute(trx);
+        failures = Number(deleted.numAffectedRows ?? 0);
+      }
+      return { events: rows.length, failures, days, done: rows.length + failures < limit };
+    }),
+  );
+}

@@ -1,0 +1,86 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { dayStartMs } from '../domain/utc-days.js';
+import type { LogType } from '../zoom/report-records.js';
+import { indicatorKeys } from './purged-days.js';
+import type { FreeSpace, PurgeBatch } from './retention-store.js';
+import { prepareRaw, type RowStatement } from './sqlite-statements.js';
+
+const MARK_PURGED = `UPDATE day_coverage SET state = 'purged', updated_at = ? WHERE log_type = ? AND day < ? AND state <> 'purged'`;
+
+/** A batch of old events with the indicator lists they were stored with (the events_type_time index serves the range). */
+const OLD_EVENTS = `SELECT row_id, json_extract(event_json, '$.p_any_emails') AS emails, json_extract(event_json, '$.p_any_ip_addresses') AS ips
+  FROM events WHERE log_type = ? AND event_time_ms < ? LIMIT ?`;
+
+/** Each by its whole primary key: event_indicators has no index by row id (see 001-initial.ts). */
+const DELETE_INDICATOR = 'DELETE FROM event_indicators WHERE kind = ? AND value = ? AND row_id = ?';
+const DELETE_PENDING = 'DELETE FROM detection_pending WHERE row_id = ?';
+const DELETE_EVENT = 'DELETE FROM events WHERE row_id = ?';
+const DELETE_FAILURES = `DELETE FROM classification_failures WHERE row_id IN (
+  SELECT row_id FROM classification_failures WHERE log_type = ? AND day < ? LIMIT ?)`;
+
+/**
+ * SQLite's retention: `purgeBefore` as one synchronous transaction per batch
+ * (the event loop is held only for one batch: the caller yields between
+ * batches), and `releaseFreeSpace` through `PRAGMA incremental_vacuum` when
+ * the database was created with incremental auto-vacuum (sqlite-database.ts).
+ */
+export class SqliteRetentionPurger {
+  readonly #db: BetterSqlite3.Database;
+  readonly #markPurged: BetterSqlite3.Statement;
+  readonly #oldEvents: RowStatement<{ row_id: string; emails: string | null; ips: string | null }>;
+  readonly #deleteIndicator: BetterSqlite3.Statement;
+  readonly #deletePending: BetterSqlite3.Statement;
+  readonly #deleteEvent: BetterSqlite3.Statement;
+  readonly #deleteFailures: BetterSqlite3.Statement;
+  readonly #purge: (logType: LogType, beforeDay: string, limit: number, now: number) => PurgeBatch;
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db;
+    this.#markPurged = db.prepare(MARK_PURGED);
+    this.#oldEvents = prepareRaw(db, OLD_EVENTS);
+    this.#deleteIndicator = db.prepare(DELETE_INDICATOR);
+    this.#deletePending = db.prepare(DELETE_PENDING);
+    this.#deleteEvent = db.prepare(DELETE_EVENT);
+    this.#deleteFailures = db.prepare(DELETE_FAILURES);
+    this.#purge = db.transaction((logType: LogType, beforeDay: string, limit: number, now: number) => this.#purgeNow(logType, beforeDay, limit, now));
+  }
+
+  /** See RetentionStore.purgeBefore; `now` is the coverage rows' updated-at time. */
+  purgeBefore(logType: LogType, beforeDay: string, limit: number, now: number): PurgeBatch {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
+    return this.#purge(logType, beforeDay, limit, now);
+  }
+
+  /** See RetentionStore.releaseFreeSpace. */
+  releaseFreeSpace(maxPages: number): FreeSpace {
+    const freePages = () => Number(this.#db.pragma('freelist_count', { simple: true }));
+    // 2 = INCREMENTAL; with NONE the free pages stay in the file and new rows reuse them.
+    if (Number(this.#db.pragma('auto_vacuum', { simple: true })) !== 2) return { released: 0, remaining: freePages() };
+    const before = freePages();
+    if (before === 0) return { released: 0, remaining: 0 };
+    this.#db.pragma(`incremental_vacuum(${Math.max(1, Math.floor(maxPages))})`);
+    const after = freePages();
+    return { released: before - after, remaining: after };
+  }
+
+  #purgeNow(logType: LogType, beforeDay: string, limit: number, now: number): PurgeBatch {
+    const days = this.#markPurged.run(now, logType, beforeDay).changes;
+    const rows = this.#oldEvents.all(logType, dayStartMs(beforeDay), limit);
+    for (const row of rows) {
+      for (const { kind, value } of indicatorKeys(parseList(row.emails), parseList(row.ips))) this.#deleteIndicator.run(kind, value, row.row_id);
+      this.#deletePending.run(row.row_id);
+      this.#deleteEvent.run(row.row_id);
+    }
+    const failures = rows.length < limit ? this.#deleteFailures.run(logType, beforeDay, limit - rows.length).changes : 0;
+    return { events: rows.length, failures, days, done: rows.length + failures < limit };
+  }
+}
+
+function parseList(json: string | null): unknown {
+  if (json === null) return [];
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return [];
+  }
+}
