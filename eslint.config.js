@@ -18,7 +18,7 @@ export default defineConfig([
         // Each file is checked with the tsconfig that owns it: tsconfig.json for
         // src/, test/, bench/, web/tsconfig.json for web/src/. The few config
         // and launcher files outside both get a default project.
-        projectService: { allowDefaultProject: ['bin/*.js', 'eslint.config.js', 'web/vite.config.ts', 'test/support/*.mjs'] },
+        projectService: { allowDefaultProject: ['bin/*.js', 'scripts/*.mjs', 'eslint.config.js', 'web/vite.config.ts', 'test/support/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -69,7 +69,7 @@ export default defineConfig([
   },
 
   {
-    files: ['bin/*.js', 'eslint.config.js', 'test/support/*.mjs'],
+    files: ['bin/*.js', 'scripts/*.mjs', 'eslint.config.js', 'test/support/*.mjs'],
     languageOptions: { globals: globals.node },
   },
 

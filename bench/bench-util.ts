@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss', 'instances', 'search'] as const;
+export const BENCH_NAMES = ['normalize', 'rules', 'requests', 'rss', 'instances', 'search', 'startup'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchArgs {
@@ -40,6 +40,7 @@ export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [
                      search     search, pages, histograms, export and /api/health through the API (real HTTP, an API
                                 token) over a store of --records records (180 days, both log types, 3,000 users) filled
                                 through the collector's ingest path; each figure against issue 14's targets
+                     startup    wall time of zoomtrail --help, rules list and source list vs node -e 0
                    (requests and rss share one backfill run when both are selected)
   --records <n>    records of the normalize+detect+store run, of the 7-day backfill and of the search store,
                    and events of the rules run (at most ${RULES_MAX_EVENTS.toLocaleString('en-US')}) (default ${DEFAULT_RECORDS.toLocaleString('en-US')};

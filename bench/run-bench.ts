@@ -24,6 +24,7 @@ import { printInstances, runInstancesBench, type InstancesResult } from './insta
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
 import { printSearch, runSearchBench, searchSummaryRows, type SearchResult } from './search-bench.js';
+import { printStartup, runStartupBench, STARTUP_TARGET_MS, type StartupResult } from './startup-bench.js';
 
 async function main(): Promise<void> {
   let args;
@@ -73,6 +74,11 @@ async function main(): Promise<void> {
   if (args.only.includes('search')) {
     search = await runSearchBench(args.records, args.store, args.storeFile);
     printSearch(search);
+  }
+  let startup: StartupResult | undefined;
+  if (args.only.includes('startup')) {
+    startup = runStartupBench();
+    printStartup(startup);
   }
 
   const rows: string[][] = [];
@@ -132,6 +138,11 @@ async function main(): Promise<void> {
       ]);
   }
   if (search) rows.push(...searchSummaryRows(search));
+  if (startup) {
+    for (const command of startup.commands)
+      rows.push([`${command.label}: start to exit, median wall`, `${int(command.medianMs)} ms`, `<= ${STARTUP_TARGET_MS} ms`, verdict(command.medianMs <= STARTUP_TARGET_MS)]);
+    rows.push(['  baseline: node -e 0, median wall', `${int(startup.baseline.medianMs)} ms`, '-', '-']);
+  }
   print(table('summary', ['figure', 'measured', 'target', 'verdict'], rows));
   print(`\ntotal ${seconds(performance.now() - started)}; load average at the end ${load()}`);
 }

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { loadNormalizers } from '../normalize/log-type-registry.js';
 import type { Normalizer } from '../normalize/normalizer.js';
 import { ActionableError } from '../shared/actionable-error.js';
 import { shiftedClock, systemClock, type Clock } from '../shared/clock.js';
-import { createLogger } from '../shared/logger.js';
+import { createStderrLogger } from '../shared/logger.js';
 import { isPostgresUrl, redactDatabaseUrl } from '../store/postgres-url.js';
 import type { Store } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
@@ -27,8 +27,8 @@ export interface AppContext {
  */
 export async function openApp(config: RuntimeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<AppContext> {
   const clock = options.clock ?? configuredClock(config.clockStartMs);
-  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'zoomtrail' }, pino.destination({ fd: 2, sync: true }));
   const store = await openStore(config, clock);
+  let logger = options.logger;
   let normalizers: ReadonlyMap<LogType, Normalizer> | undefined;
   return {
     config,
@@ -37,7 +37,10 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
     get normalizers() {
       return (normalizers ??= loadNormalizers());
     },
-    logger,
+    // Made on first use: the commands that only read the store never load pino.
+    get logger() {
+      return (logger ??= createStderrLogger({ level: config.logLevel, name: 'zoomtrail' }));
+    },
     clock,
     close: () => store.close(),
   };

@@ -1,4 +1,17 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { createRequire } from 'node:module';
+import type { DestinationStream, Logger } from 'pino';
+
+type PinoModule = typeof import('pino');
+
+let pinoModule: PinoModule | undefined;
+
+/**
+ * pino, loaded on first use (its CommonJS build, loaded synchronously): commands
+ * that log nothing (`zoomtrail --help`, `rules list`, `source list`) start without it.
+ */
+function loadPino(): PinoModule {
+  return (pinoModule ??= createRequire(import.meta.url)('pino') as PinoModule);
+}
 
 /**
  * Keys whose values are never logged, wherever they appear in a log object.
@@ -26,7 +39,7 @@ export const REDACTED_KEYS = [
 const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `headers.${key}`, `req.headers.${key}`]);
 
 export function createLogger(options: { level?: string; name?: string } = {}, destination?: DestinationStream): Logger {
-  return pino(
+  return loadPino().pino(
     {
       name: options.name ?? 'zoomtrail',
       level: options.level ?? 'info',
@@ -34,4 +47,9 @@ export function createLogger(options: { level?: string; name?: string } = {}, de
     },
     destination,
   );
+}
+
+/** The CLI's default logger: JSON lines written synchronously on stderr, so stdout stays data. */
+export function createStderrLogger(options: { level?: string; name?: string } = {}): Logger {
+  return createLogger(options, loadPino().destination({ fd: 2, sync: true }));
 }
