@@ -9,6 +9,7 @@ import { KyselyRepositoryStore } from './kysely-repository-store.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import type { SystemAlertInput } from './health-store.js';
 import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
+import { ensureTrigramIndexes } from './migrations/007-search-indexes.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import { PostgresAlertWriter } from './postgres-alert-writer.js';
 import { PostgresHealthWriter } from './postgres-health-writer.js';
@@ -96,6 +97,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
     if (!current) throw new DatabaseConnectionError(options.url, new Error('no schema on the search_path exists (current_schema() is null)'));
     await runMigrations(kysely, location, current);
+    await kysely.transaction().execute((trx) => ensureTrigramIndexes<StoreTables>(trx));
     const secretKey = options.secretKey ?? env[SECRET_KEY_ENV];
     const keyFile = options.secretKeyFile ?? (env[SECRET_KEY_FILE_ENV]?.trim() || undefined);
     const box = serverSecretBox(secretKey, keyFile, await hasEncryptedData(kysely));
@@ -142,6 +144,9 @@ async function createSchema(url: string, schema: string): Promise<void> {
   }
 }
 
+/** Events inserted by this process between two background `ANALYZE`s of the event tables (the planner's statistics). */
+export const ANALYZE_EVERY_EVENTS = 100_000;
+
 /**
  * The Store on PostgreSQL: the shared Kysely repositories for reads and
  * single-statement writes; PostgreSQL transactions for the multi-statement
@@ -155,6 +160,8 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   readonly #writer: PostgresPageWriter;
   readonly #alertWriter: PostgresAlertWriter;
   readonly #healthWriter: PostgresHealthWriter;
+  #insertedSinceAnalyze = 0;
+  #analyzing: Promise<void> | undefined;
   #closed = false;
 
   constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
@@ -169,6 +176,7 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#analyzing;
     await this.#kysely.destroy(); // ends the pool
   }
 
@@ -177,7 +185,22 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   }
 
   async commitPage(commit: PageCommit): Promise<PageCommitResult> {
-    return this.#writer.commitPage(commit, this.#clock.now());
+    const result = await this.#writer.commitPage(commit, this.#clock.now());
+    this.#insertedSinceAnalyze += result.insertedEventIds.length;
+    if (this.#insertedSinceAnalyze >= ANALYZE_EVERY_EVENTS && this.#analyzing === undefined) {
+      this.#insertedSinceAnalyze = 0;
+      // In the background (a sample of each table: about a second at millions of rows); autovacuum may be off.
+      this.#analyzing = sql`ANALYZE events, event_indicators, event_hour_counts`
+        .execute(this.#kysely)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => {
+          this.#analyzing = undefined;
+        });
+    }
+    return result;
   }
 
   async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = [], fence?: Fence): Promise<void> {

@@ -68,6 +68,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       if (db.inTransaction) db.exec('ROLLBACK');
       throw error;
     }
+    refreshPlannerStatistics(db, true);
     const { key, origin } = resolveSecretKey({
       secretKey: options.secretKey ?? options.env?.[SECRET_KEY_ENV],
       dataDir: memory ? null : options.dataDir,
@@ -81,6 +82,20 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     await kysely.destroy();
     throw error;
   }
+}
+
+/** Events inserted by this process between two `PRAGMA optimize` (refreshPlannerStatistics). */
+export const OPTIMIZE_EVERY_EVENTS = 100_000;
+
+/**
+ * Keeps the query planner's statistics fresh, so it picks the time and search
+ * indexes (migration 007): `PRAGMA optimize` analyzes only tables whose size
+ * changed a lot since they were last analyzed (or never were, `atOpen`), each
+ * from a sample (`analysis_limit`), so it is cheap when nothing changed.
+ */
+function refreshPlannerStatistics(db: BetterSqlite3.Database, atOpen: boolean): void {
+  db.pragma('analysis_limit = 1000');
+  db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
 }
 
 /**
@@ -98,6 +113,7 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly #alertWriter: SqliteAlertWriter;
   readonly #removeSource: (sourceId: string) => boolean;
   readonly #healthWriter: SqliteHealthWriter;
+  #insertedSinceOptimize = 0;
   #closed = false;
 
   constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
@@ -123,7 +139,13 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   }
 
   async commitPage(commit: PageCommit): Promise<PageCommitResult> {
-    return this.#writer.commitPage(commit, this.#clock.now());
+    const result = this.#writer.commitPage(commit, this.#clock.now());
+    this.#insertedSinceOptimize += result.insertedEventIds.length;
+    if (this.#insertedSinceOptimize >= OPTIMIZE_EVERY_EVENTS) {
+      this.#insertedSinceOptimize = 0;
+      refreshPlannerStatistics(this.#db, false);
+    }
+    return result;
   }
 
   async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = [], fence?: Fence): Promise<void> {
