@@ -79,19 +79,21 @@ export class SqliteEventSearch {
   async #candidates(match: string, conditions: Expression<SqlBool>[], lo: number, hi: number, desc: boolean, limit?: number): Promise<Selectable<EventsTable>[]> {
     const direction = sql.raw(desc ? 'DESC' : 'ASC');
     const limited = limit === undefined ? sql`` : sql` LIMIT ${limit}`;
-    const { rows } = await sql<Selectable<EventsTable>>`SELECT events.* FROM ${this.#from(match, conditions, lo, hi)} ORDER BY s.rowid ${direction}${limited}`.execute(this.db);
+    const { rows } = await sql<Selectable<EventsTable>>`SELECT events.* FROM ${this.#from(match, conditions, lo, hi)} ORDER BY events_search.rowid ${direction}${limited}`.execute(
+      this.db,
+    );
     return rows;
   }
 
   /** The index's candidates for `match` in seconds [lo, hi] (infinite: open), joined to their events, filtered by `conditions`. */
   #from(match: string, conditions: Expression<SqlBool>[], lo: number, hi: number): RawBuilder<unknown> {
     const range: Expression<SqlBool>[] = [];
-    if (lo !== -Infinity) range.push(sql<SqlBool>`s.rowid >= CAST(${lo} AS INTEGER) * ${sql.lit(SEARCH_KEYS_PER_SECOND)}`);
-    if (hi !== Infinity) range.push(sql<SqlBool>`s.rowid < (CAST(${hi} AS INTEGER) + 1) * ${sql.lit(SEARCH_KEYS_PER_SECOND)}`);
-    return sql`events_search AS s
-      JOIN events_search_keys AS k ON k.key = s.rowid
-      JOIN events ON events.rowid = k.event_rowid
-      WHERE s.events_search MATCH ${match} AND ${and([...range, ...conditions])}`;
+    if (lo !== -Infinity) range.push(sql<SqlBool>`events_search.rowid >= CAST(${lo} AS INTEGER) * ${sql.lit(SEARCH_KEYS_PER_SECOND)}`);
+    if (hi !== Infinity) range.push(sql<SqlBool>`events_search.rowid < (CAST(${hi} AS INTEGER) + 1) * ${sql.lit(SEARCH_KEYS_PER_SECOND)}`);
+    return sql`events_search
+      JOIN events_search_keys ON events_search_keys.key = events_search.rowid
+      JOIN events ON events.rowid = events_search_keys.event_rowid
+      WHERE events_search MATCH ${match} AND ${and([...range, ...conditions])}`;
   }
 }
 
