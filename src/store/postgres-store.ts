@@ -39,6 +39,8 @@ export interface PostgresStoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Rows per query when streaming events and failures out; default 1000. */
   batchSize?: number;
+  /** Events inserted between two background `ANALYZE`s of the event tables (the planner's statistics); default 100,000. */
+  analyzeEveryEvents?: number;
   /**
    * A schema to live in (tests, benchmarks): created if missing and put first on
    * every pooled connection's `search_path`. Default: the connection's own search path (usually `public`).
@@ -102,7 +104,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const keyFile = options.secretKeyFile ?? (env[SECRET_KEY_FILE_ENV]?.trim() || undefined);
     const box = serverSecretBox(secretKey, keyFile, await hasEncryptedData(kysely));
     await verifyKeyCheck(kysely, box);
-    return new PostgresStore(kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE);
+    return new PostgresStore(kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE, options.analyzeEveryEvents ?? ANALYZE_EVERY_EVENTS);
   } catch (error) {
     await kysely.destroy();
     throw error;
@@ -144,7 +146,7 @@ async function createSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-/** Events inserted by this process between two background `ANALYZE`s of the event tables (the planner's statistics). */
+/** Events inserted by this process between two background `ANALYZE`s of the event tables (the planner's statistics), by default. */
 export const ANALYZE_EVERY_EVENTS = 100_000;
 
 /**
@@ -160,12 +162,14 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   readonly #writer: PostgresPageWriter;
   readonly #alertWriter: PostgresAlertWriter;
   readonly #healthWriter: PostgresHealthWriter;
+  readonly #analyzeEveryEvents: number;
   #insertedSinceAnalyze = 0;
   #analyzing: Promise<void> | undefined;
   #closed = false;
 
-  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
+  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, analyzeEveryEvents: number) {
     super(kysely, box, clock, batchSize, 'postgres');
+    this.#analyzeEveryEvents = analyzeEveryEvents;
     this.#kysely = kysely;
     this.#clock = clock;
     this.#writer = new PostgresPageWriter(kysely);
@@ -187,7 +191,7 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   async commitPage(commit: PageCommit): Promise<PageCommitResult> {
     const result = await this.#writer.commitPage(commit, this.#clock.now());
     this.#insertedSinceAnalyze += result.insertedEventIds.length;
-    if (this.#insertedSinceAnalyze >= ANALYZE_EVERY_EVENTS && this.#analyzing === undefined) {
+    if (this.#insertedSinceAnalyze >= this.#analyzeEveryEvents && this.#analyzing === undefined) {
       this.#insertedSinceAnalyze = 0;
       // In the background (a sample of each table: about a second at millions of rows); autovacuum may be off.
       this.#analyzing = sql`ANALYZE events, event_indicators, event_hour_counts`

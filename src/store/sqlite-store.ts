@@ -40,6 +40,8 @@ export interface SqliteStoreOptions {
   memory?: boolean;
   /** Rows per query when streaming events and failures out; default 1000. */
   batchSize?: number;
+  /** Events inserted between two `PRAGMA optimize` (the planner's statistics); default 100,000. */
+  optimizeEveryEvents?: number;
 }
 
 /**
@@ -77,14 +79,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     const box = new SecretBox(key, origin);
     key.fill(0);
     await verifyKeyCheck(kysely, box);
-    return new SqliteStore(db, kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE);
+    return new SqliteStore(db, kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE, options.optimizeEveryEvents ?? OPTIMIZE_EVERY_EVENTS);
   } catch (error) {
     await kysely.destroy();
     throw error;
   }
 }
 
-/** Events inserted by this process between two `PRAGMA optimize` (refreshPlannerStatistics). */
+/** Events inserted by this process between two `PRAGMA optimize` (refreshPlannerStatistics), by default. */
 export const OPTIMIZE_EVERY_EVENTS = 100_000;
 
 /**
@@ -113,11 +115,13 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly #alertWriter: SqliteAlertWriter;
   readonly #removeSource: (sourceId: string) => boolean;
   readonly #healthWriter: SqliteHealthWriter;
+  readonly #optimizeEveryEvents: number;
   #insertedSinceOptimize = 0;
   #closed = false;
 
-  constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
+  constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, optimizeEveryEvents: number) {
     super(kysely, box, clock, batchSize, 'sqlite');
+    this.#optimizeEveryEvents = optimizeEveryEvents;
     this.#db = db;
     this.#kysely = kysely;
     this.#clock = clock;
@@ -141,7 +145,7 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   async commitPage(commit: PageCommit): Promise<PageCommitResult> {
     const result = this.#writer.commitPage(commit, this.#clock.now());
     this.#insertedSinceOptimize += result.insertedEventIds.length;
-    if (this.#insertedSinceOptimize >= OPTIMIZE_EVERY_EVENTS) {
+    if (this.#insertedSinceOptimize >= this.#optimizeEveryEvents) {
       this.#insertedSinceOptimize = 0;
       refreshPlannerStatistics(this.#db, false);
     }
