@@ -63,11 +63,11 @@ export function streamView(state: StreamState): StreamView {
   };
 }
 
-/** Events per hour, oldest first, over the 24 hours ending with the current hour. */
+/** Events per hour, oldest first, over the 24 hours ending with the current hour: one histogram (the store's hour counts). */
 export async function hourlySparkline(store: Store, sourceId: string, nowMs: number): Promise<number[]> {
   const end = Math.floor(nowMs / HOUR_MS) * HOUR_MS + HOUR_MS;
   const start = end - SPARK_HOURS * HOUR_MS;
-  return Promise.all(Array.from({ length: SPARK_HOURS }, (_, i) => store.countEvents({ sourceId, sinceMs: start + i * HOUR_MS, untilMs: start + (i + 1) * HOUR_MS })));
+  return store.eventHistogram({ sourceId }, start, end, HOUR_MS);
 }
 
 export async function buildSourceView(store: Store, source: SourceRecord, nowMs: number, loaded?: LoadedHealth): Promise<SourceView> {

@@ -1,22 +1,33 @@
-import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { LogType } from '../zoom/report-records.js';
+import { and, countableByHour, EventHourCounts, HOUR_MS } from './event-hour-counts.js';
 import { containsPattern, eventSqlFor, type EventSql, type StoreDialectKind } from './event-sql.js';
+import { matchOf, SqliteEventSearch } from './sqlite-event-search.js';
 import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
 import type { ClassificationFailuresTable, EventsTable, StoreTables } from './store-tables.js';
 
 /** Rows read per query while streaming events or failures out. */
 export const DEFAULT_QUERY_BATCH_SIZE = 1000;
 
-type EventsQuery = SelectQueryBuilder<StoreTables, 'events', object>;
 type FailuresQuery = SelectQueryBuilder<StoreTables, 'classification_failures', object>;
 
 /**
  * Reads events and classification failures back through Kysely
  * (dialect-neutral). Streams use keyset paging, `batchSize` rows per query,
  * so exporting millions of rows never holds more than one batch.
+ *
+ * Each filter has an index that serves it in event-time order (migration 007);
+ * counts by source, log type and time come from `event_hour_counts`; on SQLite,
+ * free text and change names of three characters or more go through the
+ * `events_search` trigram index (SqliteEventSearch), on PostgreSQL through
+ * pg_trgm GIN indexes the planner picks. Results are those of the plain
+ * conditions in every case: the indexes only narrow.
  */
 export class EventReader {
   private readonly sql: EventSql;
+  private readonly hours: EventHourCounts;
+  /** SQLite only (PostgreSQL's planner uses its trigram indexes by itself). */
+  private readonly search: SqliteEventSearch | undefined;
 
   constructor(
     private readonly db: Kysely<StoreTables>,
@@ -26,25 +37,34 @@ export class EventReader {
   ) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
     this.sql = eventSqlFor(dialect);
+    this.hours = new EventHourCounts(db, (time, fromMs, bucketMs) => this.sql.bucketIndex(time, fromMs, bucketMs));
+    this.search = dialect === 'sqlite' ? new SqliteEventSearch(db, batchSize) : undefined;
   }
 
   /** Events matching `query` in (event time, row id) order, ascending unless `order` is `desc`. */
   async *events(query: EventQuery): AsyncIterable<StoredEvent> {
-    let remaining = query.limit ?? Number.POSITIVE_INFINITY;
     const desc = query.order === 'desc';
+    const conditions = this.conditions(query);
+    const match = this.searchMatch(query);
+    if (this.search && match !== undefined) {
+      const cursor = query.after ? [cursorCondition(query.after.eventTimeMs, query.after.rowId, desc)] : [];
+      for await (const row of this.search.events(query, match, [...conditions, ...cursor])) yield toStoredEvent(row);
+      return;
+    }
+    let remaining = query.limit ?? Number.POSITIVE_INFINITY;
     let after: { time: number; rowId: string } | undefined = query.after ? { time: query.after.eventTimeMs, rowId: query.after.rowId } : undefined;
     while (remaining > 0) {
-      let q = this.filterEvents(this.db.selectFrom('events').selectAll('events'), query);
-      if (after) {
-        const { time, rowId } = after;
-        // `time >= t AND (time > t OR row_id > id)` (mirrored for desc): the first term lets the index seek to the cursor.
-        q = desc
-          ? q.where('event_time_ms', '<=', time).where((eb) => eb.or([eb('event_time_ms', '<', time), eb('row_id', '<', rowId)]))
-          : q.where('event_time_ms', '>=', time).where((eb) => eb.or([eb('event_time_ms', '>', time), eb('row_id', '>', rowId)]));
-      }
+      const cursor = after ? [cursorCondition(after.time, after.rowId, desc)] : [];
       const size = Math.min(this.batchSize, remaining);
       const direction = desc ? 'desc' : 'asc';
-      const rows = await q.orderBy('event_time_ms', direction).orderBy('row_id', direction).limit(size).execute();
+      const rows = await this.db
+        .selectFrom('events')
+        .selectAll('events')
+        .where(and([...conditions, ...cursor]))
+        .orderBy('event_time_ms', direction)
+        .orderBy('row_id', direction)
+        .limit(size)
+        .execute();
       for (const row of rows) yield toStoredEvent(row);
       remaining -= rows.length;
       const last = rows.at(-1);
@@ -54,8 +74,14 @@ export class EventReader {
   }
 
   async countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
-    const row = await this.filterEvents(this.db.selectFrom('events'), query)
+    if (countableByHour(query)) return this.hours.count(query);
+    const conditions = this.conditions(query);
+    const match = this.searchMatch(query);
+    if (this.search && match !== undefined) return this.search.count(match, conditions, query);
+    const row = await this.db
+      .selectFrom('events')
       .select((eb) => eb.fn.countAll().as('n'))
+      .where(and(conditions))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -69,14 +95,21 @@ export class EventReader {
   async histogram(query: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]> {
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs) throw new RangeError('the histogram needs fromMs < toMs');
     if (!Number.isInteger(bucketMs) || bucketMs < 1) throw new RangeError('bucketMs must be a positive integer');
+    // Buckets of an hour or more: whole hours from event_hour_counts, only the hours cut by a boundary from events.
+    if (countableByHour(query) && bucketMs >= HOUR_MS) return this.hours.histogram(query, fromMs, toMs, bucketMs);
     const counts = new Array<number>(Math.ceil((toMs - fromMs) / bucketMs)).fill(0);
     const bucket = this.sql.bucketIndex('events.event_time_ms', fromMs, bucketMs);
-    const rows = await this.filterEvents(this.db.selectFrom('events'), query)
-      .where('events.event_time_ms', '>=', fromMs)
-      .where('events.event_time_ms', '<', toMs)
-      .select([bucket.as('bucket'), (eb) => eb.fn.countAll().as('n')])
-      .groupBy(bucket)
-      .execute();
+    const conditions = [...this.conditions(query), sql<SqlBool>`events.event_time_ms >= ${fromMs}`, sql<SqlBool>`events.event_time_ms < ${toMs}`];
+    const match = this.searchMatch(query);
+    const rows =
+      this.search && match !== undefined
+        ? await this.search.histogram(match, conditions, bucket, fromMs, toMs)
+        : await this.db
+            .selectFrom('events')
+            .select([bucket.as('bucket'), (eb) => eb.fn.countAll().as('n')])
+            .where(and(conditions))
+            .groupBy(bucket)
+            .execute();
     for (const row of rows) {
       const index = Number(row.bucket);
       if (index >= 0 && index < counts.length) counts[index] = (counts[index] ?? 0) + Number(row.n);
@@ -111,23 +144,33 @@ export class EventReader {
     return Number(row.n);
   }
 
-  private filterEvents<Q extends EventsQuery>(q: Q, query: Omit<EventQuery, 'limit'>): Q {
-    let out: EventsQuery = q;
-    if (query.sourceId !== undefined) out = out.where('events.source_id', '=', query.sourceId);
-    if (query.logType !== undefined) out = out.where('events.log_type', '=', query.logType);
-    if (query.sinceMs !== undefined) out = out.where('events.event_time_ms', '>=', query.sinceMs);
-    if (query.untilMs !== undefined) out = out.where('events.event_time_ms', '<', query.untilMs);
-    if (query.email !== undefined) out = out.where('events.row_id', 'in', this.indicatorRows('email', query.email.trim().toLowerCase()));
-    if (query.ipAddress !== undefined) out = out.where('events.row_id', 'in', this.indicatorRows('ip', query.ipAddress.trim().toLowerCase()));
-    const json = (field: string) => this.sql.jsonText('events.event_json', field);
-    if (query.categoryType !== undefined) out = out.where((eb) => eb(eb.fn('lower', [json('category_type')]), '=', query.categoryType!.trim().toLowerCase()));
-    if (query.action !== undefined) out = out.where((eb) => eb(eb.fn('lower', [json('action')]), '=', query.action!.trim().toLowerCase()));
-    if (query.detailText !== undefined) {
-      const pattern = containsPattern(query.detailText);
-      out = out.where(sql<boolean>`lower(${json('operation_detail')}) like ${pattern} escape '\\'`);
-    }
-    if (query.changeName !== undefined) out = out.where(this.sql.changeNameLike('events.event_json', containsPattern(query.changeName)));
-    return out as Q;
+  /** Every filter of `query` (not its cursor) as conditions on `events`: exact, whatever index serves them. */
+  private conditions(query: Omit<EventQuery, 'limit'>): Expression<SqlBool>[] {
+    const out: Expression<SqlBool>[] = [];
+    if (query.sourceId !== undefined) out.push(sql<SqlBool>`events.source_id = ${query.sourceId}`);
+    if (query.logType !== undefined) out.push(sql<SqlBool>`events.log_type = ${query.logType}`);
+    if (query.sinceMs !== undefined) out.push(sql<SqlBool>`events.event_time_ms >= ${query.sinceMs}`);
+    if (query.untilMs !== undefined) out.push(sql<SqlBool>`events.event_time_ms < ${query.untilMs}`);
+    if (query.email !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('email', query.email.trim().toLowerCase())})`);
+    if (query.ipAddress !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('ip', query.ipAddress.trim().toLowerCase())})`);
+    if (query.categoryType !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'category_type')} = ${query.categoryType.trim().toLowerCase()}`);
+    if (query.action !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'action')} = ${query.action.trim().toLowerCase()}`);
+    if (query.detailText !== undefined) out.push(this.sql.detailLike('events.event_json', containsPattern(query.detailText)));
+    if (query.changeName !== undefined) out.push(this.sql.changeNameLike('events.event_json', containsPattern(query.changeName)));
+    return out;
+  }
+
+  /**
+   * SQLite: the `events_search` query narrowing `query`'s text filters, or undefined
+   * (no text of three characters or more; or an email or IP filter, whose index
+   * narrows further: its rows are checked with the LIKE directly).
+   */
+  private searchMatch(query: Omit<EventQuery, 'limit'>): string | undefined {
+    if (!this.search || query.email !== undefined || query.ipAddress !== undefined) return undefined;
+    return matchOf([
+      { column: 'detail', text: query.detailText },
+      { column: 'changes', text: query.changeName },
+    ]);
   }
 
   private indicatorRows(kind: 'email' | 'ip', value: string) {
@@ -140,6 +183,13 @@ export class EventReader {
     if (query.logType !== undefined) out = out.where('log_type', '=', query.logType);
     return out as Q;
   }
+}
+
+/** After (`time`, `rowId`) in the order: `time >= t AND (time > t OR row_id > id)` (mirrored for desc); the first term lets an index seek. */
+function cursorCondition(time: number, rowId: string, desc: boolean): Expression<SqlBool> {
+  return desc
+    ? sql<SqlBool>`events.event_time_ms <= ${time} AND (events.event_time_ms < ${time} OR events.row_id < ${rowId})`
+    : sql<SqlBool>`events.event_time_ms >= ${time} AND (events.event_time_ms > ${time} OR events.row_id > ${rowId})`;
 }
 
 export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {

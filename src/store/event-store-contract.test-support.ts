@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import type { Store } from './store.js';
+import type { EventQuery, Store } from './store.js';
 import {
   ACTIVITY,
   BATCH_SIZE,
@@ -342,6 +342,193 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         const buckets = await store.eventHistogram({}, t0 - 86_400_000, t0 + 86_400_000, 3_600_000);
         expect(buckets).toHaveLength(48);
         expect(buckets.reduce((x, y) => x + y, 0)).toBe(await store.countEvents({}));
+      });
+    });
+
+    describe('text search edge cases (trigram-indexed from three characters, read row by row below)', () => {
+      let a: string;
+      const t0 = Date.parse('2026-03-08T00:00:00Z');
+
+      beforeEach(async () => {
+        a = (await store.createSource(sampleSource({ name: 'ops' }))).id;
+        const op = (rowId: string, time: number, operation_detail: string, changes: string[], action = 'Update') =>
+          sampleOperationEvent(rowId, time, { category_type: 'Account', action, operation_detail, changes });
+        await store.commitPage({
+          ...page(a, [
+            op('e1', t0, 'Set 100% of_the users to C:\\Temp\\Logs', ['Path C:\\Temp', 'Share 50%']),
+            op('e2', t0 + 1_000, 'Zoom Räume: Bildschirm freigeben from Off to On', ['Räume', 'Bildschirm freigeben'], 'Add'),
+            op('e3', t0 + 2_000, '会議室 🎥 設定: 録画 from On to Off', ['会議室 🎥 設定', '録画']),
+            op('e4', t0 + 3_000, 'Meeting - Waiting Room: from Off to On', ['Alpha', 'Beta Gamma']),
+            op('e5', t0 + 4_000, 'a_b %c \\d', []),
+          ]),
+          logType: OPERATION,
+        });
+        await store.commitPage(page(a, [sampleEvent('s1', t0 + 500)]));
+      });
+
+      const found = async (query: Omit<EventQuery, 'limit'>) => {
+        const got = ids(await collect(store.queryEvents(query)));
+        // Counting, newest-first paging and the histogram agree with the list.
+        expect(await store.countEvents(query)).toBe(got.length);
+        expect(ids(await collect(store.queryEvents({ ...query, order: 'desc' })))).toEqual([...got].reverse());
+        expect((await store.eventHistogram(query, t0, t0 + 5_000, 1_000)).reduce((x, y) => x + y, 0)).toBe(got.length);
+        return got;
+      };
+
+      it('takes %, _ and \\ literally, long or short', async () => {
+        expect(await found({ detailText: '100%' })).toEqual(['e1']);
+        expect(await found({ detailText: '0% o' })).toEqual(['e1']);
+        expect(await found({ detailText: '100_' })).toEqual([]);
+        expect(await found({ detailText: 'of_the' })).toEqual(['e1']);
+        expect(await found({ detailText: 'of-the' })).toEqual([]);
+        expect(await found({ detailText: 'c:\\temp\\' })).toEqual(['e1']);
+        expect(await found({ detailText: '%' })).toEqual(['e1', 'e5']);
+        expect(await found({ detailText: '_' })).toEqual(['e1', 'e5']);
+        expect(await found({ detailText: '\\' })).toEqual(['e1', 'e5']);
+        expect(await found({ detailText: '%c \\' })).toEqual(['e5']);
+        expect(await found({ changeName: 'share 50%' })).toEqual(['e1']);
+        expect(await found({ changeName: '50%' })).toEqual(['e1']);
+        expect(await found({ changeName: '0%' })).toEqual(['e1']);
+        expect(await found({ changeName: '5_%' })).toEqual([]);
+        expect(await found({ changeName: 'c:\\temp' })).toEqual(['e1']);
+        expect(await found({ changeName: '\\' })).toEqual(['e1']);
+      });
+
+      it('matches short texts, non-ASCII and other scripts case-insensitively', async () => {
+        expect(await found({ detailText: 'RÄUME' })).toEqual(['e2']);
+        expect(await found({ detailText: 'ä' })).toEqual(['e2']);
+        expect(await found({ detailText: 'n' })).toEqual(['e2', 'e3', 'e4']);
+        expect(await found({ detailText: '🎥 設' })).toEqual(['e3']);
+        expect(await found({ detailText: '会議' })).toEqual(['e3']);
+        expect(await found({ detailText: '録画 FROM' })).toEqual(['e3']);
+        expect(await found({ detailText: 'ROOM: from' })).toEqual(['e4']);
+        expect(await found({ detailText: 'from off to on' })).toEqual(['e2', 'e4']);
+        expect(await found({ changeName: 'räume' })).toEqual(['e2']);
+        expect(await found({ changeName: '会議室 🎥' })).toEqual(['e3']);
+        expect(await found({ changeName: 'BILDSCHIRM' })).toEqual(['e2']);
+        expect(await found({ detailText: 'zzqx' })).toEqual([]);
+        expect(await found({ changeName: 'zz' })).toEqual([]);
+      });
+
+      it('finds a name in any change, never across two names, and only in names', async () => {
+        expect(await found({ changeName: 'gamma' })).toEqual(['e4']);
+        expect(await found({ changeName: 'beta g' })).toEqual(['e4']);
+        expect(await found({ changeName: 'alphabeta' })).toEqual([]);
+        expect(await found({ changeName: 'alpha\nbeta' })).toEqual([]);
+        expect(await found({ changeName: 'waiting' })).toEqual([]);
+        expect(await found({ detailText: 'alpha' })).toEqual([]);
+        expect(await found({ detailText: 'waiting', changeName: 'gamma' })).toEqual(['e4']);
+        expect(await found({ detailText: 'from', changeName: 'räu', action: 'add' })).toEqual(['e2']);
+        expect(await found({ detailText: 'from', changeName: 'räu', action: 'update' })).toEqual([]);
+        expect(await found({ detailText: 'from', logType: ACTIVITY })).toEqual([]);
+        expect(await found({ detailText: 'from', sinceMs: t0 + 2_000, untilMs: t0 + 3_000 })).toEqual(['e3']);
+        expect(await found({ detailText: 'from', email: 'admin@example.com' })).toEqual(['e2', 'e3', 'e4']);
+      });
+
+      it('pages text matches in (time, row id) order across batches, equal times and cursors, either way', async () => {
+        // 40 matches, 26 of them in one second (two different ms), stored in a shuffled order over three commits.
+        const t1 = t0 + 60_000;
+        const times = Array.from({ length: 40 }, (_, i) => (i < 16 ? t1 : i < 26 ? t1 + 500 : t1 + (i - 25) * 1_000));
+        const rows = times.map((time, i) =>
+          sampleOperationEvent(`n${String((i * 17) % 40).padStart(2, '0')}`, time, {
+            category_type: 'User',
+            action: 'Update',
+            operation_detail: `needle ${i}`,
+            changes: ['Needle'],
+          }),
+        );
+        const shuffled = [...rows].sort((x, y) => ((x.rowId.charCodeAt(2) * 7) % 10) - ((y.rowId.charCodeAt(2) * 7) % 10) || (x.rowId < y.rowId ? 1 : -1));
+        for (let i = 0; i < shuffled.length; i += 14) await store.commitPage({ ...page(a, shuffled.slice(i, i + 14)), logType: OPERATION });
+        await store.commitPage(page(a, [sampleEvent('m1', t1), sampleEvent('m2', t1 + 500)]));
+        const expected = [...rows].sort((x, y) => x.eventTimeMs - y.eventTimeMs || (x.rowId < y.rowId ? -1 : 1)).map((e) => e.rowId);
+        for (const filter of [{ detailText: 'NEEDLE' }, { changeName: 'needle' }, { detailText: 'ne' }] as const) {
+          expect(ids(await collect(store.queryEvents(filter)))).toEqual(expected);
+          expect(ids(await collect(store.queryEvents({ ...filter, order: 'desc' })))).toEqual([...expected].reverse());
+          expect(ids(await collect(store.queryEvents({ ...filter, sinceMs: t1 + 500 })))).toEqual(expected.slice(16));
+          expect(ids(await collect(store.queryEvents({ ...filter, untilMs: t1 + 500, order: 'desc' })))).toEqual(expected.slice(0, 16).reverse());
+          for (const order of ['asc', 'desc'] as const) {
+            const all = order === 'asc' ? expected : [...expected].reverse();
+            const seen: string[] = [];
+            let after: { eventTimeMs: number; rowId: string } | undefined;
+            for (;;) {
+              const got = await collect(store.queryEvents({ ...filter, order, limit: 9, ...(after ? { after } : {}) }));
+              seen.push(...ids(got));
+              const last = got.at(-1);
+              if (!last || got.length < 9) break;
+              after = { eventTimeMs: last.eventTimeMs, rowId: last.rowId };
+            }
+            expect(seen).toEqual(all);
+          }
+          expect(await store.countEvents(filter)).toBe(40);
+          expect(await store.eventHistogram(filter, t1, t1 + 20_000, 5_000)).toEqual([30, 5, 5, 0]);
+        }
+      });
+    });
+
+    describe('counts by source, log type and time (per-hour counts)', () => {
+      const h0 = Date.parse('2026-03-08T10:00:00Z');
+      const H = 3_600_000;
+      let a: string;
+      let b: string;
+      let events: { sourceId: string; logType: typeof ACTIVITY; time: number }[];
+
+      beforeEach(async () => {
+        a = (await store.createSource(sampleSource({ name: 'a' }))).id;
+        b = (await store.createSource(sampleSource({ name: 'b' }))).id;
+        const times = [h0 - 1, h0, h0 + 1, h0 + 59 * 60_000, h0 + H, h0 + H + 1, h0 + 2 * H + 1_800_000, h0 + 5 * H - 1, h0 + 5 * H, -1, -H, -H - 1, 0];
+        events = [];
+        let n = 0;
+        for (const [sourceId, logType, picked] of [
+          [a, ACTIVITY, times],
+          [a, OPERATION, times.filter((_, i) => i % 2 === 0)],
+          [b, ACTIVITY, times.filter((_, i) => i % 3 === 0)],
+        ] as const) {
+          const rows = picked.map((time) => sampleEvent(`c${String(n++).padStart(3, '0')}`, time));
+          await store.commitPage({ ...page(sourceId, rows), logType });
+          for (const time of picked) events.push({ sourceId, logType, time });
+        }
+      });
+
+      const expectedCount = (q: { sourceId?: string; logType?: string; sinceMs?: number; untilMs?: number }) =>
+        events.filter(
+          (e) =>
+            (q.sourceId === undefined || e.sourceId === q.sourceId) &&
+            (q.logType === undefined || e.logType === q.logType) &&
+            (q.sinceMs === undefined || e.time >= q.sinceMs) &&
+            (q.untilMs === undefined || e.time < q.untilMs),
+        ).length;
+
+      const check = async () => {
+        const filters = [{}, { sourceId: a }, { sourceId: b }, { logType: OPERATION }, { sourceId: a, logType: ACTIVITY }];
+        const bounds = [{}, { sinceMs: h0 }, { untilMs: h0 + H }, { sinceMs: h0 + 1, untilMs: h0 + 5 * H }, { sinceMs: -H, untilMs: 1 }, { sinceMs: h0 - 1, untilMs: h0 + H + 2 }];
+        for (const filter of filters) {
+          for (const bound of bounds) expect(await store.countEvents({ ...filter, ...bound }), JSON.stringify({ filter, bound })).toBe(expectedCount({ ...filter, ...bound }));
+          for (const [from, to, bucket] of [
+            [h0 - 2 * H, h0 + 6 * H, H],
+            [h0 - 2 * H + 1_234, h0 + 6 * H + 1_234, 2 * H],
+            [-2 * H, h0 + 6 * H, 7 * H + 17],
+            [h0 + 1, h0 + 5 * H, H + 1],
+          ] as const) {
+            const histogram = await store.eventHistogram({ ...filter, sinceMs: h0 - 1 }, from, to, bucket);
+            const expected = histogram.map((_, i) => expectedCount({ ...filter, sinceMs: Math.max(h0 - 1, from + i * bucket), untilMs: Math.min(to, from + (i + 1) * bucket) }));
+            expect(histogram, JSON.stringify({ filter, from, to, bucket })).toEqual(expected);
+            const open = await store.eventHistogram(filter, from, to, bucket);
+            expect(open).toEqual(open.map((_, i) => expectedCount({ ...filter, sinceMs: from + i * bucket, untilMs: Math.min(to, from + (i + 1) * bucket) })));
+          }
+        }
+      };
+
+      it('are exact at hour boundaries, for negative times and for buckets of any size', async () => {
+        await check();
+      });
+
+      it('stay exact when events are stored again and when a source is removed', async () => {
+        await store.commitPage({ ...page(a, [sampleEvent('c000', h0 - 1), sampleEvent('c001', h0)]), logType: ACTIVITY });
+        await check();
+        await store.removeSource(b);
+        events = events.filter((e) => e.sourceId !== b);
+        await check();
+        expect(await store.countEvents({ sourceId: b })).toBe(0);
       });
     });
   });

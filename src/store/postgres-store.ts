@@ -9,6 +9,7 @@ import { KyselyRepositoryStore } from './kysely-repository-store.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import type { SystemAlertInput } from './health-store.js';
 import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
+import { ensureTrigramIndexes } from './migrations/007-search-indexes.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import { PostgresAlertWriter } from './postgres-alert-writer.js';
 import { PostgresHealthWriter } from './postgres-health-writer.js';
@@ -40,6 +41,8 @@ export interface PostgresStoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Rows per query when streaming events and failures out; default 1000. */
   batchSize?: number;
+  /** Events inserted between two background `ANALYZE`s of the event tables (the planner's statistics); default 100,000. */
+  analyzeEveryEvents?: number;
   /**
    * A schema to live in (tests, benchmarks): created if missing and put first on
    * every pooled connection's `search_path`. Default: the connection's own search path (usually `public`).
@@ -98,11 +101,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
     if (!current) throw new DatabaseConnectionError(options.url, new Error('no schema on the search_path exists (current_schema() is null)'));
     await runMigrations(kysely, location, current);
+    await kysely.transaction().execute((trx) => ensureTrigramIndexes<StoreTables>(trx));
     const secretKey = options.secretKey ?? env[SECRET_KEY_ENV];
     const keyFile = options.secretKeyFile ?? (env[SECRET_KEY_FILE_ENV]?.trim() || undefined);
     const box = serverSecretBox(secretKey, keyFile, await hasEncryptedData(kysely));
     await verifyKeyCheck(kysely, box);
-    return new PostgresStore(kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE);
+    return new PostgresStore(kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE, options.analyzeEveryEvents ?? ANALYZE_EVERY_EVENTS);
   } catch (error) {
     await kysely.destroy();
     throw error;
@@ -144,6 +148,9 @@ async function createSchema(url: string, schema: string): Promise<void> {
   }
 }
 
+/** Events inserted by this process between two background `ANALYZE`s of the event tables (the planner's statistics), by default. */
+export const ANALYZE_EVERY_EVENTS = 100_000;
+
 /**
  * The Store on PostgreSQL: the shared Kysely repositories for reads and
  * single-statement writes; PostgreSQL transactions for the multi-statement
@@ -157,10 +164,14 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   readonly #writer: PostgresPageWriter;
   readonly #alertWriter: PostgresAlertWriter;
   readonly #healthWriter: PostgresHealthWriter;
+  readonly #analyzeEveryEvents: number;
+  #insertedSinceAnalyze = 0;
+  #analyzing: Promise<void> | undefined;
   #closed = false;
 
-  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
+  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, analyzeEveryEvents: number) {
     super(kysely, box, clock, batchSize, 'postgres');
+    this.#analyzeEveryEvents = analyzeEveryEvents;
     this.#kysely = kysely;
     this.#clock = clock;
     this.#writer = new PostgresPageWriter(kysely);
@@ -171,6 +182,7 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#analyzing;
     await this.#kysely.destroy(); // ends the pool
   }
 
@@ -179,7 +191,22 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   }
 
   async commitPage(commit: PageCommit): Promise<PageCommitResult> {
-    return this.#writer.commitPage(commit, this.#clock.now());
+    const result = await this.#writer.commitPage(commit, this.#clock.now());
+    this.#insertedSinceAnalyze += result.insertedEventIds.length;
+    if (this.#insertedSinceAnalyze >= this.#analyzeEveryEvents && this.#analyzing === undefined) {
+      this.#insertedSinceAnalyze = 0;
+      // In the background (a sample of each table: about a second at millions of rows); autovacuum may be off.
+      this.#analyzing = sql`ANALYZE events, event_indicators, event_hour_counts`
+        .execute(this.#kysely)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => {
+          this.#analyzing = undefined;
+        });
+    }
+    return result;
   }
 
   async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = [], fence?: Fence): Promise<void> {

@@ -3,6 +3,7 @@ import type { LogType } from '../zoom/report-records.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
 import { daysOfPage, withoutPurgedDays } from './purged-days.js';
+import { hourOf } from './event-hour-counts.js';
 import { BOUND, prepareQuery, prepareRaw, sqliteQueries, type QueryRow, type RowStatement } from './sqlite-statements.js';
 
 type Database = BetterSqlite3.Database;
@@ -12,6 +13,10 @@ const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, even
   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
 const INSERT_INDICATOR = 'INSERT INTO event_indicators (row_id, kind, value) VALUES (?, ?, ?)';
+
+/** Adds a page's new events to their hours' counts (the DELETE trigger of migration 007 takes them off). */
+const ADD_HOUR_COUNT = `INSERT INTO event_hour_counts (hour_ms, source_id, log_type, event_count) VALUES (?, ?, ?, ?)
+  ON CONFLICT (hour_ms, source_id, log_type) DO UPDATE SET event_count = event_count + excluded.event_count`;
 
 const QUEUE_FOR_DETECTION = 'INSERT INTO detection_pending (row_id, queued_at) VALUES (?, ?) ON CONFLICT (row_id) DO NOTHING';
 
@@ -76,6 +81,7 @@ export class SqlitePageWriter {
   readonly #insertEvent: Statement;
   readonly #insertIndicator: Statement;
   readonly #queueForDetection: Statement;
+  readonly #addHourCount: Statement;
   readonly #insertFailure: Statement;
   readonly #addDayRecords: RowStatement<{ state: string }>;
   readonly #applyDay: Statement;
@@ -90,6 +96,7 @@ export class SqlitePageWriter {
     this.#insertEvent = db.prepare(INSERT_EVENT);
     this.#insertIndicator = db.prepare(INSERT_INDICATOR);
     this.#queueForDetection = db.prepare(QUEUE_FOR_DETECTION);
+    this.#addHourCount = db.prepare(ADD_HOUR_COUNT);
     this.#insertFailure = db.prepare(INSERT_FAILURE);
     this.#addDayRecords = prepareRaw<{ state: string }>(db, ADD_DAY_RECORDS);
     this.#applyDay = db.prepare(APPLY_DAY);
@@ -124,6 +131,7 @@ export class SqlitePageWriter {
     const queueForDetection = this.#queueForDetection;
     const insertedEventIds: string[] = [];
     const insertedPerDay = new Map<string, number>();
+    const insertedPerHour = new Map<number, number>();
 
     for (const row of commit.events) {
       const { changes } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, JSON.stringify(row.event));
@@ -131,9 +139,12 @@ export class SqlitePageWriter {
       insertedEventIds.push(row.rowId);
       queueForDetection.run(row.rowId, now);
       insertedPerDay.set(row.day, (insertedPerDay.get(row.day) ?? 0) + 1);
+      const hour = hourOf(row.eventTimeMs);
+      insertedPerHour.set(hour, (insertedPerHour.get(hour) ?? 0) + 1);
       for (const email of row.emails) insertIndicator.run(row.rowId, 'email', email.toLowerCase());
       for (const ip of row.ipAddresses) insertIndicator.run(row.rowId, 'ip', ip.toLowerCase());
     }
+    for (const [hour, count] of insertedPerHour) this.#addHourCount.run(hour, sourceId, logType, count);
 
     let insertedFailures = 0;
     for (const failure of commit.failures) {

@@ -42,6 +42,8 @@ export interface SqliteStoreOptions {
   memory?: boolean;
   /** Rows per query when streaming events and failures out; default 1000. */
   batchSize?: number;
+  /** Events inserted between two `PRAGMA optimize` (the planner's statistics); default 100,000. */
+  optimizeEveryEvents?: number;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       if (db.inTransaction) db.exec('ROLLBACK');
       throw error;
     }
+    refreshPlannerStatistics(db, true);
     const { key, origin } = resolveSecretKey({
       secretKey: options.secretKey ?? options.env?.[SECRET_KEY_ENV],
       dataDir: memory ? null : options.dataDir,
@@ -78,11 +81,25 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     const box = new SecretBox(key, origin);
     key.fill(0);
     await verifyKeyCheck(kysely, box);
-    return new SqliteStore(db, kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE);
+    return new SqliteStore(db, kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE, options.optimizeEveryEvents ?? OPTIMIZE_EVERY_EVENTS);
   } catch (error) {
     await kysely.destroy();
     throw error;
   }
+}
+
+/** Events inserted by this process between two `PRAGMA optimize` (refreshPlannerStatistics), by default. */
+export const OPTIMIZE_EVERY_EVENTS = 100_000;
+
+/**
+ * Keeps the query planner's statistics fresh, so it picks the time and search
+ * indexes (migration 007): `PRAGMA optimize` analyzes only tables whose size
+ * changed a lot since they were last analyzed (or never were, `atOpen`), each
+ * from a sample (`analysis_limit`), so it is cheap when nothing changed.
+ */
+function refreshPlannerStatistics(db: BetterSqlite3.Database, atOpen: boolean): void {
+  db.pragma('analysis_limit = 1000');
+  db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
 }
 
 /**
@@ -101,10 +118,13 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly #removeSource: (sourceId: string) => boolean;
   readonly #healthWriter: SqliteHealthWriter;
   readonly #purger: SqliteRetentionPurger;
+  readonly #optimizeEveryEvents: number;
+  #insertedSinceOptimize = 0;
   #closed = false;
 
-  constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number) {
+  constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, optimizeEveryEvents: number) {
     super(kysely, box, clock, batchSize, 'sqlite');
+    this.#optimizeEveryEvents = optimizeEveryEvents;
     this.#db = db;
     this.#kysely = kysely;
     this.#clock = clock;
@@ -127,7 +147,13 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   }
 
   async commitPage(commit: PageCommit): Promise<PageCommitResult> {
-    return this.#writer.commitPage(commit, this.#clock.now());
+    const result = this.#writer.commitPage(commit, this.#clock.now());
+    this.#insertedSinceOptimize += result.insertedEventIds.length;
+    if (this.#insertedSinceOptimize >= this.#optimizeEveryEvents) {
+      this.#insertedSinceOptimize = 0;
+      refreshPlannerStatistics(this.#db, false);
+    }
+    return result;
   }
 
   async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = [], fence?: Fence): Promise<void> {

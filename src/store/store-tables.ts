@@ -12,6 +12,7 @@ export interface StoreTables {
   day_coverage: DayCoverageTable;
   events: EventsTable;
   event_indicators: EventIndicatorsTable;
+  event_hour_counts: EventHourCountsTable;
   classification_failures: ClassificationFailuresTable;
   detection_pending: DetectionPendingTable;
   rule_settings: RuleSettingsTable;
@@ -100,6 +101,18 @@ export interface EventsTable {
   event_time_ms: BigIntColumn;
   stored_at: BigIntColumn;
   event_json: string;
+}
+
+/**
+ * Events per UTC hour of event time, source and log type (migration 007): added to by the page
+ * writers in the page's transaction, taken from by a trigger on DELETE of events.
+ */
+export interface EventHourCountsTable {
+  /** The hour's first ms. */
+  hour_ms: BigIntColumn;
+  source_id: string;
+  log_type: string;
+  event_count: BigIntColumn;
 }
 
 export interface EventIndicatorsTable {

@@ -5,6 +5,7 @@ import { consoleMigration } from './003-console.js';
 import { healthMigration } from './004-health.js';
 import { instancesMigration } from './005-instances.js';
 import { setupFinishedMigration } from './006-setup-finished.js';
+import { searchIndexesMigration } from './007-search-indexes.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '004-health': healthMigration,
   '005-instances': instancesMigration,
   '006-setup-finished': setupFinishedMigration,
+  '007-search-indexes': searchIndexesMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

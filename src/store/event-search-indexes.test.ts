@@ -1,0 +1,419 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../shared/clock.js';
+import { EventReader } from './event-reader.js';
+import { describeEventStoreContract } from './event-store-contract.test-support.js';
+import { ensureTrigramIndexes, HOUR_MS, indexedFieldExpression, postgresDetailExpression } from './migrations/007-search-indexes.js';
+import { staticMigrationProvider } from './migrations/migration-list.js';
+import { openPostgresStore } from './postgres-store.js';
+import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
+import type { EventQuery, EventRow, Store } from './store.js';
+import { ACTIVITY, collect, ids, OPERATION, sampleEvent, sampleOperationEvent, sampleSource, START } from './store-contract.test-support.js';
+import type { StoreTables } from './store-tables.js';
+import { adminQuery, dropSchema, forEachStoreTarget, newTestSchema, TEST_DATABASE_URL, testSecretKey, type StoreKind } from './store-test-targets.test-support.js';
+
+// Migration 007 on each store: the plans of the reader's queries (an index for every filter, no
+// full scan of events), the per-hour counts and the search index kept right by DELETEs, VACUUM
+// and the migration's backfill, the planner's statistics, and PostgreSQL without pg_trgm.
+
+const DAY_MS = 86_400_000;
+
+/** A store under test with a second connection to its database: raw SQL, EXPLAIN, and a reader whose queries are recorded. */
+interface OpenedStore {
+  store: Store;
+  kind: StoreKind;
+  /** A Kysely on the same database that records each query it runs. */
+  recording: Kysely<StoreTables>;
+  recorded: CompiledQuery[];
+  /** Runs SQL on the second connection. */
+  run(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** The plan of a query, one line (SQLite: detail) per node. */
+  explain(query: CompiledQuery): Promise<string[]>;
+  /** Closes the store (the data stays) and opens it again. */
+  reopen(options?: StoreOptions): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+interface StoreOptions {
+  optimizeEveryEvents?: number;
+}
+
+async function openStore(kind: StoreKind, options: StoreOptions = {}): Promise<OpenedStore> {
+  const clock = new ManualClock(START);
+  const recorded: CompiledQuery[] = [];
+  const log = (event: { level: string; query: CompiledQuery }) => {
+    if (event.level === 'query') recorded.push(event.query);
+  };
+  if (kind === 'sqlite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zoomtrail-search-'));
+    const open = (o: StoreOptions) => openSqliteStore({ dataDir, clock, env: {}, batchSize: 1000, ...o });
+    let store = await open(options);
+    const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
+    const recording = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: raw }), log });
+    const opened: OpenedStore = {
+      store,
+      kind,
+      recording,
+      recorded,
+      run: async (text, values = []) => {
+        const statement = raw.prepare(text);
+        return statement.reader ? (statement.all(...values) as Record<string, unknown>[]) : (statement.run(...values), []);
+      },
+      explain: async (query) => (raw.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters) as { detail: string }[]).map((r) => r.detail),
+      reopen: async (o = {}) => {
+        await store.close();
+        store = await open(o);
+        opened.store = store;
+      },
+      cleanup: async () => {
+        await store.close();
+        await recording.destroy();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+    return opened;
+  }
+  const schema = newTestSchema();
+  const open = (o: StoreOptions) =>
+    openPostgresStore({
+      url: TEST_DATABASE_URL,
+      clock,
+      env: { ZOOMTRAIL_SECRET_KEY: key },
+      batchSize: 1000,
+      schema,
+      maxConnections: 4,
+      ...(o.optimizeEveryEvents === undefined ? {} : { analyzeEveryEvents: o.optimizeEveryEvents }),
+    });
+  const key = testSecretKey();
+  let store = await open(options);
+  const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2, options: `-c search_path=${schema}` });
+  const recording = new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }), log });
+  const opened: OpenedStore = {
+    store,
+    kind,
+    recording,
+    recorded,
+    run: async (text, values = []) => (await pool.query(text, values)).rows as Record<string, unknown>[],
+    explain: async (query) => ((await pool.query(`EXPLAIN ${query.sql}`, [...query.parameters])).rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']),
+    reopen: async (o = {}) => {
+      await store.close();
+      store = await open(o);
+      opened.store = store;
+    },
+    cleanup: async () => {
+      await store.close();
+      await recording.destroy();
+      await dropSchema(schema);
+    },
+  };
+  return opened;
+}
+
+/** `n` events over `days` days up to END, in time order: 15% operation logs; 200 users; a few rare words, actions and names. */
+function generatedEvents(n: number, days: number, end: number, prefix = ''): { activity: EventRow[]; operation: EventRow[] } {
+  const activity: EventRow[] = [];
+  const operation: EventRow[] = [];
+  const step = Math.floor((days * DAY_MS) / n);
+  for (let i = 0; i < n; i++) {
+    const time = end - days * DAY_MS + i * step;
+    const rowId = `${Math.floor(time / 1000).toString(16)}${prefix}${String(i).padStart(8, '0')}`;
+    if (i % 7 === 3) {
+      const rare = i % 2000 === 3;
+      const event = sampleOperationEvent(rowId, time, {
+        category_type: rare ? 'Rare Category' : ['User', 'Account', 'User Settings'][i % 3]!,
+        action: rare ? 'Rare Action' : ['Update', 'Add', 'Delete'][i % 3]!,
+        operation_detail: rare ? `Meeting - Quokka mode ${i}: from Off to On` : `Meeting - Setting ${i % 40}: from On to Off`,
+        changes: rare ? ['Platypus Mode', `Setting ${i % 40}`] : [`Setting ${i % 40}`],
+      });
+      operation.push({ ...event, emails: [`admin${i % 5}@example.com`], event: { ...event.event, operator: `admin${i % 5}@example.com` } });
+    } else {
+      activity.push(sampleEvent(rowId, time, `user${i % 200}@example.com`, `10.0.${i % 50}.${i % 200}`));
+    }
+  }
+  return { activity, operation };
+}
+
+async function fill(store: Store, sourceId: string, events: { activity: EventRow[]; operation: EventRow[] }): Promise<void> {
+  for (const [logType, rows] of [
+    [ACTIVITY, events.activity],
+    [OPERATION, events.operation],
+  ] as const) {
+    for (let i = 0; i < rows.length; i += 1000) await store.commitPage({ sourceId, logType, events: rows.slice(i, i + 1000), failures: [], days: [], stream: {} });
+  }
+}
+
+forEachStoreTarget((target) => {
+  describe(`${target.name}: search indexes (migration 007)`, () => {
+    describe('query plans', () => {
+      const END = Date.parse('2026-03-10T00:00:00Z');
+      let s: OpenedStore;
+      let a: string;
+      let reader: EventReader;
+
+      beforeAll(async () => {
+        s = await openStore(target.kind);
+        a = (await s.store.createSource(sampleSource({ name: 'a' }))).id;
+        const b = (await s.store.createSource(sampleSource({ name: 'b' }))).id;
+        await fill(s.store, a, generatedEvents(14_000, 20, END));
+        await fill(s.store, b, generatedEvents(6_000, 20, END - 1234, 'b'));
+        await s.run('ANALYZE');
+        reader = new EventReader(s.recording, 1000, target.kind);
+      });
+      afterAll(async () => s.cleanup());
+
+      const page = (query: EventQuery) => collect(reader.events({ order: 'desc', limit: 101, ...query }));
+      const cases: { name: string; run: () => Promise<unknown>; uses?: RegExp; sorts?: true }[] = [
+        { name: 'newest page', run: () => page({}) },
+        { name: 'cursor page', run: () => page({ after: { eventTimeMs: END - 10 * DAY_MS, rowId: 'z' } }) },
+        { name: 'export batch, oldest first', run: () => collect(reader.events({ sinceMs: END - 7 * DAY_MS, order: 'asc', limit: 1000 })) },
+        { name: 'last 24 hours', run: () => page({ sinceMs: END - DAY_MS }) },
+        { name: 'source', run: () => page({ sourceId: a }) },
+        { name: 'log type', run: () => page({ logType: OPERATION }) },
+        { name: 'source and log type', run: () => page({ sourceId: a, logType: OPERATION }) },
+        { name: 'email', run: () => page({ email: 'user17@example.com' }), sorts: true },
+        { name: 'IP address', run: () => page({ ipAddress: '10.0.17.117' }), sorts: true },
+        { name: 'category', run: () => page({ categoryType: 'rare category' }), uses: /events_category_time/ },
+        { name: 'action', run: () => page({ action: 'RARE ACTION' }), uses: /events_action_time/ },
+        { name: 'common action', run: () => page({ action: 'update' }) },
+        { name: 'free text', run: () => page({ detailText: 'quokka' }), uses: target.kind === 'sqlite' ? /events_search/ : /events_detail_trgm/ },
+        { name: 'common free text', run: () => page({ detailText: 'setting 1' }) },
+        { name: 'change name', run: () => page({ changeName: 'platypus' }), uses: target.kind === 'sqlite' ? /events_search/ : /events_change_names_trgm/ },
+        { name: 'text and action', run: () => page({ detailText: 'quokka', action: 'rare action' }) },
+        { name: '24-hour histogram', run: () => reader.histogram({}, END - DAY_MS + 777, END + 777, Math.ceil(DAY_MS / 48)) },
+        { name: '20-day histogram', run: () => reader.histogram({}, END - 20 * DAY_MS + 777, END + 777, Math.ceil((20 * DAY_MS) / 48)), uses: /event_hour_counts/ },
+        { name: 'histogram by source', run: () => reader.histogram({ sourceId: a, logType: OPERATION }, END - 20 * DAY_MS + 777, END + 777, Math.ceil((20 * DAY_MS) / 48)) },
+        { name: 'histogram by action', run: () => reader.histogram({ action: 'rare action' }, END - 20 * DAY_MS, END, Math.ceil((20 * DAY_MS) / 48)) },
+        { name: 'histogram by text', run: () => reader.histogram({ detailText: 'quokka' }, END - 20 * DAY_MS, END, Math.ceil((20 * DAY_MS) / 48)) },
+        { name: 'sparkline', run: () => reader.histogram({ sourceId: a }, END - DAY_MS, END, HOUR_MS), uses: /event_hour_counts/ },
+        { name: '24-hour count of a source', run: () => reader.countEvents({ sourceId: a, sinceMs: END - DAY_MS + 777, untilMs: END + 778 }) },
+      ];
+
+      it.each(cases)('$name: every query uses an index, none reads all of events', async ({ run, uses, sorts }) => {
+        s.recorded.length = 0;
+        await run();
+        expect(s.recorded.length).toBeGreaterThan(0);
+        const plans: string[] = [];
+        for (const query of s.recorded) {
+          const plan = await s.explain(query);
+          plans.push(...plan);
+          const text = `${query.sql}\n  ${plan.join('\n  ')}`;
+          if (target.kind === 'sqlite') {
+            expect(
+              plan.filter((line) => /^SCAN events\b(?! USING)/.test(line)),
+              text,
+            ).toEqual([]);
+            if (!sorts)
+              expect(
+                plan.filter((line) => line.includes('USE TEMP B-TREE FOR ORDER BY')),
+                text,
+              ).toEqual([]);
+          } else {
+            expect(
+              plan.filter((line) => /Seq Scan on events\b/.test(line)),
+              text,
+            ).toEqual([]);
+          }
+        }
+        if (uses)
+          expect(
+            plans.some((line) => uses.test(line)),
+            plans.join('\n'),
+          ).toBe(true);
+      });
+
+      if (target.kind === 'postgres') {
+        it('knows how many events a searched text, name or action matches (statistics on the expressions)', async () => {
+          for (const where of [
+            `${postgresDetailExpression('event_json')} LIKE '%setting 1%'`,
+            `event_change_names(event_json) LIKE '%setting 1%'`,
+            `${indexedFieldExpression('postgres', 'event_json', 'action')} = 'update'`,
+          ]) {
+            const [explained] = await s.run(`EXPLAIN (FORMAT JSON) SELECT 1 FROM events WHERE ${where}`);
+            const estimated = (explained?.['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0]!.Plan['Plan Rows'];
+            const [counted] = await s.run(`SELECT count(*) AS n FROM events WHERE ${where}`);
+            const actual = Number(counted?.n);
+            expect(actual).toBeGreaterThan(500);
+            expect(estimated, where).toBeGreaterThan(actual / 3);
+            expect(estimated, where).toBeLessThan(actual * 3);
+          }
+        });
+      }
+    });
+
+    describe('kept right', () => {
+      const H = HOUR_MS;
+      const T0 = Date.parse('2026-03-08T00:00:00Z');
+      let s: OpenedStore;
+      let source: string;
+      let rows: EventRow[];
+
+      beforeEach(async () => {
+        s = await openStore(target.kind);
+        source = (await s.store.createSource(sampleSource())).id;
+        rows = Array.from({ length: 120 }, (_, i) =>
+          sampleOperationEvent(`k${String(i).padStart(3, '0')}`, T0 + i * 7 * 60_000 + (i % 3) * 1000, {
+            category_type: 'Account',
+            action: i % 2 ? 'Update' : 'Add',
+            operation_detail: `Meeting - ${i % 4 === 0 ? 'Waiting Room' : 'Join before host'}: from On to Off`,
+            changes: [i % 4 === 0 ? 'Waiting Room' : 'Join before host'],
+          }),
+        );
+        await s.store.commitPage({ sourceId: source, logType: OPERATION, events: rows, failures: [], days: [], stream: {} });
+      });
+      afterEach(async () => s.cleanup());
+
+      const expectInStep = async (left: EventRow[]) => {
+        const expected = (filter: (e: EventRow) => boolean) => left.filter(filter).map((e) => e.rowId);
+        expect(ids(await collect(s.store.queryEvents({ detailText: 'waiting room' })))).toEqual(expected((e) => String(e.event.operation_detail).includes('Waiting Room')));
+        expect(ids(await collect(s.store.queryEvents({ changeName: 'before host', order: 'desc' })))).toEqual(
+          expected((e) => String(e.event.operation_detail).includes('Join')).reverse(),
+        );
+        expect(await s.store.countEvents({})).toBe(left.length);
+        expect(await s.store.countEvents({ sourceId: source, sinceMs: T0 + H + 1, untilMs: T0 + 9 * H - 1 })).toBe(
+          left.filter((e) => e.eventTimeMs >= T0 + H + 1 && e.eventTimeMs < T0 + 9 * H - 1).length,
+        );
+        const histogram = await s.store.eventHistogram({ sourceId: source }, T0, T0 + 15 * H, H);
+        expect(histogram).toEqual(histogram.map((_, i) => left.filter((e) => e.eventTimeMs >= T0 + i * H && e.eventTimeMs < T0 + (i + 1) * H).length));
+        const zeroHours = await s.run('SELECT count(*) AS n FROM event_hour_counts WHERE event_count <= 0');
+        expect(Number(zeroHours[0]?.n)).toBe(0);
+      };
+
+      it('by deletes of events in batches of row ids and by time (a retention purge)', async () => {
+        await expectInStep(rows);
+        const byIds = rows.filter((_, i) => i % 3 === 1).map((e) => e.rowId);
+        for (let i = 0; i < byIds.length; i += 10) {
+          const batch = byIds.slice(i, i + 10);
+          const list = batch.map((_, j) => (target.kind === 'sqlite' ? '?' : `$${j + 1}`)).join(', ');
+          await s.run(`DELETE FROM event_indicators WHERE row_id IN (${list})`, batch);
+          await s.run(`DELETE FROM events WHERE row_id IN (${list})`, batch);
+        }
+        let left = rows.filter((e) => !byIds.includes(e.rowId));
+        await expectInStep(left);
+        const cutoff = [T0 + 3 * H + 30 * 60_000];
+        const parameter = target.kind === 'sqlite' ? '?' : '$1';
+        await s.run(`DELETE FROM event_indicators WHERE row_id IN (SELECT row_id FROM events WHERE event_time_ms < ${parameter})`, cutoff);
+        await s.run(`DELETE FROM events WHERE event_time_ms < ${parameter}`, cutoff);
+        left = left.filter((e) => e.eventTimeMs >= T0 + 3 * H + 30 * 60_000);
+        await expectInStep(left);
+        // What is stored afterwards is indexed and counted too, in the hours the purge emptied.
+        const again = rows.filter((e) => e.eventTimeMs < T0 + 2 * H);
+        await s.store.commitPage({ sourceId: source, logType: OPERATION, events: again, failures: [], days: [], stream: {} });
+        await expectInStep([...again, ...left]);
+      });
+
+      it('by the migration, for events stored before it (backfill), and by its down', async () => {
+        await s.store.close();
+        const migrator = await migratorOn(s);
+        const { error } = await migrator.migrateDown();
+        expect(error).toBeUndefined();
+        expect(
+          (
+            await s.run(
+              target.kind === 'sqlite'
+                ? "SELECT name FROM sqlite_master WHERE name = 'event_hour_counts'"
+                : "SELECT tablename FROM pg_tables WHERE tablename = 'event_hour_counts' AND schemaname = current_schema()",
+            )
+          ).length,
+        ).toBe(0);
+        await s.reopen();
+        await expectInStep(rows);
+      });
+
+      if (target.kind === 'sqlite') {
+        it('by VACUUM (the search index maps to events by rowid)', async () => {
+          await s.run(`DELETE FROM events WHERE row_id < 'k060'`);
+          await s.store.close();
+          await s.run('VACUUM');
+          await s.reopen();
+          await expectInStep(rows.filter((e) => e.rowId >= 'k060'));
+          const stray = await s.run(
+            'SELECT count(*) AS n FROM events_search_keys k LEFT JOIN events e ON e.rowid = k.event_rowid WHERE e.rowid IS NULL OR k.key / 1048576 != e.event_time_ms / 1000',
+          );
+          expect(Number(stray[0]?.n)).toBe(0);
+        });
+      }
+    });
+
+    describe("the planner's statistics", () => {
+      let s: OpenedStore | undefined;
+      afterEach(async () => s?.cleanup());
+
+      it('are refreshed after a number of events stored', async () => {
+        s = await openStore(target.kind, { optimizeEveryEvents: 50 });
+        const source = (await s.store.createSource(sampleSource())).id;
+        const events = generatedEvents(60, 1, START);
+        await fill(s.store, source, events);
+        await s.reopen({ optimizeEveryEvents: 1_000_000 }); // PostgreSQL: close waits for the background ANALYZE
+        if (target.kind === 'sqlite') {
+          const stats = await s.run("SELECT stat FROM sqlite_stat1 WHERE tbl = 'events' AND idx = 'events_time'");
+          expect(stats.map((r) => String(r.stat).split(' ')[0])).toEqual([String(events.activity.length)]);
+        } else {
+          const [row] = await s.run("SELECT reltuples FROM pg_class WHERE oid = 'events'::regclass");
+          expect(Number(row?.reltuples)).toBeGreaterThanOrEqual(50);
+        }
+      });
+
+      if (target.kind === 'sqlite') {
+        it('are gathered at open for tables never analyzed', async () => {
+          s = await openStore('sqlite');
+          const source = (await s.store.createSource(sampleSource())).id;
+          await fill(s.store, source, generatedEvents(200, 1, START));
+          await s.reopen();
+          const stats = await s.run("SELECT stat FROM sqlite_stat1 WHERE tbl = 'events' AND idx = 'events_time'");
+          expect(stats.map((r) => String(r.stat).split(' ')[0])).toEqual(['200']);
+        });
+      }
+    });
+
+    if (target.kind === 'postgres') {
+      describe('without pg_trgm', () => {
+        let s: OpenedStore | undefined;
+        afterEach(async () => s?.cleanup());
+
+        it('leaves the transaction usable when the extension cannot be created, and builds the indexes at open once it can', async () => {
+          s = await openStore('postgres');
+          await s.run('DROP INDEX events_detail_trgm');
+          await s.run('DROP INDEX events_change_names_trgm');
+          const made = await s.recording.transaction().execute(async (trx) => {
+            const ok = await ensureTrigramIndexes<StoreTables>(trx, 'zoomtrail_no_such_extension');
+            await sql`SELECT 1`.execute(trx);
+            return ok;
+          });
+          expect(made).toBe(false);
+          const source = (await s.store.createSource(sampleSource())).id;
+          await fill(s.store, source, generatedEvents(300, 1, START));
+          expect((await collect(s.store.queryEvents({ detailText: 'setting 1' }))).length).toBeGreaterThan(0);
+          await s.reopen();
+          const indexes = await s.run("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE '%trgm' ORDER BY 1");
+          expect(indexes.map((r) => r.indexname)).toEqual(['events_change_names_trgm', 'events_detail_trgm']);
+        });
+      });
+
+      // The whole event contract on a store whose trigram indexes are missing (the extension could not be created).
+      describeEventStoreContract('PostgreSQL without trigram indexes', async ({ clock, batchSize }) => {
+        const schema = newTestSchema();
+        const store = await openPostgresStore({ url: TEST_DATABASE_URL, clock, env: { ZOOMTRAIL_SECRET_KEY: testSecretKey() }, batchSize, schema, maxConnections: 4 });
+        await adminQuery(`DROP INDEX "${schema}".events_detail_trgm, "${schema}".events_change_names_trgm`);
+        return {
+          store,
+          cleanup: async () => {
+            await store.close();
+            await dropSchema(schema);
+          },
+        };
+      });
+    }
+  });
+});
+
+/** A Kysely Migrator on the store's database (its own connection), for migrating down. */
+async function migratorOn(s: OpenedStore): Promise<Migrator> {
+  if (s.kind === 'sqlite') return new Migrator({ db: s.recording, provider: staticMigrationProvider });
+  const [row] = await s.run('SELECT current_schema() AS schema');
+  return new Migrator({ db: s.recording, provider: staticMigrationProvider, migrationTableSchema: String(row?.schema) });
+}
