@@ -23,11 +23,19 @@ export type ReadOps = {
 /** What a worker answers requests of: each operation's request and result. */
 export type OpMap = Record<string, { request: unknown; result: unknown }>;
 
+/**
+ * One batch of a stream. The items travel as one JSON string (events and
+ * failures are plain JSON values): the main thread parses it in a third of
+ * the time a structured clone of the same objects takes to deserialize.
+ */
 export interface ReadBatch<T> {
   cursor: number;
-  items: T[];
+  /** `JSON.stringify` of the batch's items (`T[]`). */
+  json: string;
   /** True when the stream has ended (the worker has dropped the cursor). */
   done: boolean;
+  /** Type-only: what `json` holds. */
+  readonly __items?: T[];
 }
 
 /** What the worker is started with (`workerData`). */

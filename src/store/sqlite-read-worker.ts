@@ -19,38 +19,64 @@ const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const reader = new EventReader(new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: db }) }), batchSize, 'sqlite');
 
-/** Open streams by cursor id (the id of the request that opened them). */
-const cursors = new Map<number, AsyncIterator<unknown>>();
+/**
+ * An open stream: EventReader's iterator, read one batch (one query) per
+ * request, with the following batch read ahead while the main thread
+ * consumes this one (so the worker is not idle meanwhile; one batch at most).
+ * The main thread asks for a cursor's batches one at a time.
+ */
+class Cursor<T> {
+  #ahead: Promise<ReadBatch<T>> | undefined;
 
-async function pull<T>(cursor: number, iterator: AsyncIterator<T>): Promise<ReadBatch<T>> {
-  const items: T[] = [];
-  try {
-    // Exactly one batch: the reader queries again only when asked for the row after a full batch.
+  constructor(
+    readonly id: number,
+    private readonly iterator: AsyncIterator<T>,
+  ) {}
+
+  async next(): Promise<ReadBatch<T>> {
+    try {
+      const batch = await (this.#ahead ?? this.#read());
+      this.#ahead = batch.done ? undefined : this.#read();
+      this.#ahead?.catch(() => undefined); // surfaces on the next request
+      if (batch.done) cursors.delete(this.id);
+      return batch;
+    } catch (error) {
+      cursors.delete(this.id);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    cursors.delete(this.id);
+    await this.#ahead?.catch(() => undefined);
+    await this.iterator.return?.();
+  }
+
+  /** Exactly one batch: the reader queries again only when asked for the row after a full batch. */
+  async #read(): Promise<ReadBatch<T>> {
+    const items: T[] = [];
     while (items.length < batchSize) {
-      const next = await iterator.next();
-      if (next.done) {
-        cursors.delete(cursor);
-        return { cursor, items, done: true };
-      }
+      const next = await this.iterator.next();
+      if (next.done) return { cursor: this.id, json: JSON.stringify(items), done: true };
       items.push(next.value);
     }
-  } catch (error) {
-    cursors.delete(cursor);
-    throw error;
+    return { cursor: this.id, json: JSON.stringify(items), done: false };
   }
-  return { cursor, items, done: false };
 }
 
-function open<T>(cursor: number, iterable: AsyncIterable<T>): Promise<ReadBatch<T>> {
-  const iterator = iterable[Symbol.asyncIterator]();
-  cursors.set(cursor, iterator);
-  return pull(cursor, iterator);
+/** Open streams by cursor id (the id of the request that opened them). */
+const cursors = new Map<number, Cursor<unknown>>();
+
+function open<T>(id: number, iterable: AsyncIterable<T>): Promise<ReadBatch<T>> {
+  const cursor = new Cursor(id, iterable[Symbol.asyncIterator]());
+  cursors.set(id, cursor);
+  return cursor.next();
 }
 
-function resume<T>(cursor: number): Promise<ReadBatch<T>> {
-  const iterator = cursors.get(cursor) as AsyncIterator<T> | undefined;
-  if (!iterator) throw new Error(`The read worker has no open stream ${cursor}: it ended, failed, or the worker was restarted. Run the read again.`);
-  return pull(cursor, iterator);
+function resume<T>(id: number): Promise<ReadBatch<T>> {
+  const cursor = cursors.get(id) as Cursor<T> | undefined;
+  if (!cursor) throw new Error(`The read worker has no open stream ${id}: it ended, failed, or the worker was restarted. Run the read again.`);
+  return cursor.next();
 }
 
 type Handlers = { [K in keyof ReadOps]: (request: ReadOps[K]['request'], id: number) => Promise<ReadOps[K]['result']> };
@@ -61,9 +87,7 @@ const handlers: Handlers = {
   failures: ({ query }, id) => open(id, reader.failures(query)),
   moreFailures: ({ cursor }) => resume(cursor),
   closeCursor: async ({ cursor }) => {
-    const iterator = cursors.get(cursor);
-    cursors.delete(cursor);
-    await iterator?.return?.();
+    await cursors.get(cursor)?.close();
     return null;
   },
   countEvents: ({ query }) => reader.countEvents(query),

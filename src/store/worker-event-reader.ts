@@ -48,7 +48,7 @@ export class WorkerEventReader {
       for (;;) {
         const next = batch.done ? undefined : more(worker, batch.cursor);
         next?.catch(() => undefined); // awaited below; a caller that stops early does not see its failure
-        for (const item of batch.items) yield item;
+        yield* decode(batch);
         if (!next) return;
         batch = await next;
       }
@@ -56,4 +56,9 @@ export class WorkerEventReader {
       if (!batch.done && !worker.stopped) worker.request('closeCursor', { cursor: batch.cursor }).catch(() => undefined);
     }
   }
+}
+
+/** The batch's items, as the worker's EventReader yielded them (they crossed as JSON: see ReadBatch). */
+function decode<T>(batch: ReadBatch<T>): T[] {
+  return JSON.parse(batch.json) as T[];
 }
