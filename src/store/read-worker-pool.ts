@@ -101,7 +101,8 @@ export class ReadWorker<Ops extends OpMap> {
     });
     worker.on('exit', (code) => {
       const cause = this.#crash;
-      const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : `exit code ${code}`;
+      const message = (cause as { message?: unknown } | undefined)?.message;
+      const detail = typeof message === 'string' ? `${(cause as { name?: unknown }).name ?? 'Error'}: ${message}` : `exit code ${code}`;
       this.#stop(this.#stopped ?? ReadWorkerError.crashed(detail, cause));
     });
   }

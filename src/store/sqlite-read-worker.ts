@@ -15,9 +15,19 @@ if (!parentPort) throw new Error('sqlite-read-worker.js runs as a worker thread 
 const port = parentPort;
 const { file, batchSize } = workerData as ReadWorkerData;
 
-const db = new Database(file, { readonly: true, fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-const reader = new EventReader(new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: db }) }), batchSize, 'sqlite');
+const reader = new EventReader(new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: openReadOnly(file) }) }), batchSize, 'sqlite');
+
+function openReadOnly(path: string): Database.Database {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (error) {
+    // Thrown as a plain Error: Node passes a worker's uncaught SqliteError to the pool without its name and message.
+    const { name, message } = serializeError(error);
+    throw new Error(`${name}: ${message} (opening ${path} read-only)`);
+  }
+}
 
 /**
  * An open stream: EventReader's iterator, read one batch (one query) per

@@ -4,6 +4,7 @@ import { describeCoverageStoreContract } from './coverage-store-contract.test-su
 import { describeDestinationStoreContract } from './destination-store-contract.test-support.js';
 import { describeEventStoreContract } from './event-store-contract.test-support.js';
 import { describeLeaseStoreContract } from './lease-store-contract.test-support.js';
+import { describeReadAfterCommitContract } from './read-after-commit-contract.test-support.js';
 import { describeSourceStoreContract } from './source-store-contract.test-support.js';
 import { forEachStoreTarget } from './store-test-targets.test-support.js';
 
@@ -18,4 +19,5 @@ forEachStoreTarget((target) => {
   describeDestinationStoreContract(target.name, (options) => target.open(options));
   describeAuthStoreContract(target.name, (options) => target.open(options));
   describeLeaseStoreContract(target.name, (options) => target.open(options));
+  describeReadAfterCommitContract(target.name, (options) => target.open(options));
 });
