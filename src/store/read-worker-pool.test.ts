@@ -59,7 +59,10 @@ describe('ReadWorkerPool', () => {
     expect(spawned).toHaveLength(2);
     expect(other.threadId).toBe(spawned[1]!.threadId);
     // Both busy: the third request queues on the least busy worker; no third thread.
-    void pool.pick().request('hang', null).catch(() => undefined);
+    void pool
+      .pick()
+      .request('hang', null)
+      .catch(() => undefined);
     await pool.request('echo', 'y');
     expect(spawned).toHaveLength(2);
   });
@@ -78,7 +81,11 @@ describe('ReadWorkerPool', () => {
     const exiting = worker.request('exit', null).catch((e: unknown) => e);
     for (const error of [await waiting, await exiting]) {
       expect(error).toBeInstanceOf(ReadWorkerError);
-      expect(error).toMatchObject({ code: 'read_worker_crashed', message: expect.stringContaining('exit code 3') as string, fix: expect.stringContaining('Run the read again') as string });
+      expect(error).toMatchObject({
+        code: 'read_worker_crashed',
+        message: expect.stringContaining('exit code 3') as string,
+        fix: expect.stringContaining('Run the read again') as string,
+      });
     }
     // The stopped worker's handle refuses at once; the pool replaces the worker.
     await expect(worker.request('echo', 'late')).rejects.toBeInstanceOf(ReadWorkerError);
@@ -88,7 +95,7 @@ describe('ReadWorkerPool', () => {
     expect(answer.threadId).toBe(spawned[1]!.threadId);
   });
 
-  it("names the uncaught error that stopped a worker", async () => {
+  it('names the uncaught error that stopped a worker', async () => {
     newPool();
     const error = await pool.request('throw', null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReadWorkerError);

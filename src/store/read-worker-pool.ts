@@ -100,10 +100,7 @@ export class ReadWorker<Ops extends OpMap> {
       void worker.terminate();
     });
     worker.on('exit', (code) => {
-      const cause = this.#crash;
-      const message = (cause as { message?: unknown } | undefined)?.message;
-      const detail = typeof message === 'string' ? `${(cause as { name?: unknown }).name ?? 'Error'}: ${message}` : `exit code ${code}`;
-      this.#stop(this.#stopped ?? ReadWorkerError.crashed(detail, cause));
+      this.#stop(this.#stopped ?? ReadWorkerError.crashed(crashDetail(this.#crash, code), this.#crash));
     });
   }
 
@@ -119,8 +116,8 @@ export class ReadWorker<Ops extends OpMap> {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
     return new Promise<Ops[K]['result']>((resolve, reject) => {
-      // The result crossed the thread boundary as a structured clone of what the worker's handler for `op` returned.
-      this.#waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      // Resolved with the structured clone of what the worker's handler for `op` returned.
+      this.#waiting.set(id, { resolve, reject });
       if (this.#waiting.size === 1) this.#worker.ref(); // a waiting read keeps the process alive
       const message: RequestMessage<Ops, K> = { id, op, request };
       this.#worker.postMessage(message);
@@ -149,4 +146,11 @@ export class ReadWorker<Ops extends OpMap> {
     this.#worker.unref();
     for (const w of waiting) w.reject(error);
   }
+}
+
+/** What stopped a worker: the uncaught error (as Node passed it over, possibly a bare object), else the exit code. */
+function crashDetail(cause: unknown, code: number): string {
+  const { name, message } = (typeof cause === 'object' && cause !== null ? cause : {}) as { name?: unknown; message?: unknown };
+  if (typeof message !== 'string') return `exit code ${code}`;
+  return `${typeof name === 'string' ? name : 'Error'}: ${message}`;
 }

@@ -48,7 +48,11 @@ describe('readWorkerScript', () => {
   });
 
   it('runs compiled without the worker: fails saying the package is incomplete', () => {
-    expect(error(() => readWorkerScript(fromDist()))).toMatchObject({ name: 'ReadWorkerScriptError', code: 'read_worker_missing', fix: expect.stringContaining('Reinstall') as string });
+    expect(error(() => readWorkerScript(fromDist()))).toMatchObject({
+      name: 'ReadWorkerScriptError',
+      code: 'read_worker_missing',
+      fix: expect.stringContaining('Reinstall') as string,
+    });
   });
 
   it('runs from the TypeScript sources: the compiled worker in dist/ of the same checkout, when built after every source it runs', () => {
@@ -63,14 +67,22 @@ describe('readWorkerScript', () => {
     file('src/store/sqlite-read-worker.ts', '', 1000);
     const e = error(() => readWorkerScript(fromSources()));
     expect(e).toBeInstanceOf(ReadWorkerScriptError);
-    expect(e).toMatchObject({ code: 'read_worker_missing', message: expect.stringContaining(join(root, 'dist/store/sqlite-read-worker.js')) as string, fix: expect.stringContaining('npm run build') as string });
+    expect(e).toMatchObject({
+      code: 'read_worker_missing',
+      message: expect.stringContaining(join(root, 'dist/store/sqlite-read-worker.js')) as string,
+      fix: expect.stringContaining('npm run build') as string,
+    });
   });
 
   it('runs from the sources with a module the worker runs changed since the build: fails naming it', () => {
     checkout();
     file('src/shared/clock.ts', 'changed', 3000);
     const e = error(() => readWorkerScript(fromSources()));
-    expect(e).toMatchObject({ code: 'read_worker_stale', message: expect.stringContaining(join(root, 'src/shared/clock.ts')) as string, fix: expect.stringContaining('npm run build') as string });
+    expect(e).toMatchObject({
+      code: 'read_worker_stale',
+      message: expect.stringContaining(join(root, 'src/shared/clock.ts')) as string,
+      fix: expect.stringContaining('npm run build') as string,
+    });
   });
 
   it('in this checkout (the suite builds first): the compiled worker in dist/', () => {

@@ -91,7 +91,11 @@ describe('SQLite read workers', () => {
     const store = await open();
     const inProcess = await open({ readWorkers: 0 });
     const sourceId = await seed(store);
-    const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
 
     const [range, rangeHere] = [await failure(store.eventHistogram({}, 10, 5, 1)), await failure(inProcess.eventHistogram({}, 10, 5, 1))];
     expect(range).toBeInstanceOf(RangeError);

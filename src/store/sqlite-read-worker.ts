@@ -23,9 +23,9 @@ function openReadOnly(path: string): Database.Database {
     db.pragma('busy_timeout = 5000');
     return db;
   } catch (error) {
-    // Thrown as a plain Error: Node passes a worker's uncaught SqliteError to the pool without its name and message.
+    // Wrapped in a plain Error: Node passes a worker's uncaught SqliteError to the pool without its name and message.
     const { name, message } = serializeError(error);
-    throw new Error(`${name}: ${message} (opening ${path} read-only)`);
+    throw new Error(`${name}: ${message} (opening ${path} read-only)`, { cause: error });
   }
 }
 
