@@ -5,7 +5,7 @@ import { EventReader } from './event-reader.js';
 import { serializeError, type ReadBatch, type ReadOps, type ReadWorkerData, type RequestMessage } from './sqlite-read-protocol.js';
 import type { StoreTables } from './store-tables.js';
 
-// The SQLite store's read worker (a worker thread; started by SqliteReadPool):
+// The SQLite store's read worker (a worker thread; sqlite-store.ts starts it through ReadWorkerPool):
 // the same EventReader as the store's, on a read-only connection to the same
 // file, so the long reads (export, search, counts, histograms) never hold the
 // main thread. In WAL mode each read sees every transaction committed before it
