@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ActionableError } from '../shared/actionable-error.js';
 
 const WORKER_FILE = 'sqlite-read-worker.js';
+const BUILD_FIX = 'Run `npm run build` (or only `npx tsc -p tsconfig.build.json`): tests running from the sources use the compiled worker; `npm test` builds first.';
 
 /** The compiled read worker is missing, or older than the TypeScript it was compiled from. */
 export class ReadWorkerScriptError extends ActionableError {
@@ -32,14 +33,10 @@ export function readWorkerScript(moduleUrl: string = import.meta.url): URL {
   const srcRoot = resolve(dirname(here), '..');
   const distRoot = resolve(srcRoot, '..', 'dist');
   const file = join(distRoot, relative(srcRoot, dirname(here)), WORKER_FILE);
-  if (!existsSync(file)) throw missing(file, 'Run `npm run build` (tests running from the sources use the compiled worker; `npm test` builds first).');
+  if (!existsSync(file)) throw missing(file, BUILD_FIX);
   const stale = newerSource(file, srcRoot, distRoot);
   if (stale) {
-    throw new ReadWorkerScriptError(
-      'read_worker_stale',
-      `The compiled SQLite read worker (${file}) is older than ${stale}, one of the sources it runs.`,
-      'Run `npm run build` (tests running from the sources use the compiled worker; `npm test` builds first).',
-    );
+    throw new ReadWorkerScriptError('read_worker_stale', `The compiled SQLite read worker (${file}) is older than ${stale}, one of the sources it runs.`, BUILD_FIX);
   }
   return pathToFileURL(file);
 }
