@@ -1,7 +1,9 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -86,15 +88,29 @@ afterAll(async () => {
 
 const get = (path: string) => fetch(`${base}${path}`, { headers: { cookie } });
 
-/** Streams the whole export, counting its lines. */
+/**
+ * Streams the whole export in a client of its own (a worker thread, as a
+ * browser would be another process), counting its lines: this thread serves.
+ */
 async function exportAll(): Promise<number> {
-  const response = await get('/api/events/export?format=ndjson&logType=Zoom.Operation');
-  expect(response.status).toBe(200);
-  let lines = 0;
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  const client = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     (async () => {
+       const response = await fetch(workerData.url, { headers: { cookie: workerData.cookie } });
+       let lines = 0;
+       for await (const chunk of response.body) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+       parentPort.postMessage({ status: response.status, lines });
+     })().catch((error) => parentPort.postMessage({ error: String(error) }));`,
+    { eval: true, workerData: { url: `${base}/api/events/export?format=ndjson&logType=Zoom.Operation`, cookie } },
+  );
+  try {
+    const [result] = (await once(client, 'message')) as [{ status?: number; lines?: number; error?: string }];
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(200);
+    return result.lines!;
+  } finally {
+    await client.terminate();
   }
-  return lines;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
