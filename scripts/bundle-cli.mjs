@@ -41,7 +41,7 @@ const result = await build({
   absWorkingDir: ROOT,
   // A module Node must start by its path (a worker thread's script) is an entry point too:
   // entryNames keeps every entry flat beside the chunks, as dist/bundle/<name>.js.
-  entryPoints: ['src/cli/zoomtrail.ts'],
+  entryPoints: ['src/cli/zoomtrail.ts', 'src/store/sqlite-read-worker.ts'],
   entryNames: '[name]',
   outdir: OUT_DIR,
   bundle: true,

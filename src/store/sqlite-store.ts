@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../shared/clock.js';
@@ -18,7 +20,11 @@ import { SqliteHealthWriter } from './sqlite-health-writer.js';
 import { sqliteSourceRemover } from './sqlite-source-remover.js';
 import { SqliteRetentionPurger } from './sqlite-retention-purger.js';
 import type { FreeSpace, PurgeBatch } from './retention-store.js';
-import type { DayUpdate, Fence, PageCommit, PageCommitResult, Store, StreamUpdate } from './store.js';
+import type { ClassificationFailure, DayUpdate, EventQuery, FailureQuery, Fence, PageCommit, PageCommitResult, Store, StoredEvent, StreamUpdate } from './store.js';
+import { ReadWorkerPool } from './read-worker-pool.js';
+import { readWorkerScript } from './read-worker-script.js';
+import type { ReadOps, ReadWorkerData } from './sqlite-read-protocol.js';
+import { WorkerEventReader } from './worker-event-reader.js';
 import type { StoreTables } from './store-tables.js';
 
 /** Default database file name inside the data directory. */
@@ -44,6 +50,13 @@ export interface SqliteStoreOptions {
   batchSize?: number;
   /** Events inserted between two `PRAGMA optimize` (the planner's statistics); default 100,000. */
   optimizeEveryEvents?: number;
+  /**
+   * Worker threads running the long reads (event streams, counts, histogram,
+   * failures) on read-only connections, so they never hold the event loop;
+   * default 2. 0 reads on the calling thread. An in-memory store always reads
+   * on the calling thread (a worker cannot open its database).
+   */
+  readWorkers?: number;
 }
 
 /**
@@ -81,7 +94,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     const box = new SecretBox(key, origin);
     key.fill(0);
     await verifyKeyCheck(kysely, box);
-    return new SqliteStore(db, kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE, options.optimizeEveryEvents ?? OPTIMIZE_EVERY_EVENTS);
+    const batchSize = options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE;
+    const readWorkers = memory ? 0 : (options.readWorkers ?? DEFAULT_READ_WORKERS);
+    const pool = readWorkers > 0 ? readWorkerPool(resolve(location), batchSize, readWorkers) : undefined;
+    return new SqliteStore(db, kysely, box, options.clock, batchSize, options.optimizeEveryEvents ?? OPTIMIZE_EVERY_EVENTS, pool);
   } catch (error) {
     await kysely.destroy();
     throw error;
@@ -102,11 +118,23 @@ function refreshPlannerStatistics(db: BetterSqlite3.Database, atOpen: boolean): 
   db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
 }
 
+/** Read worker threads of a file-backed store, unless `readWorkers` says otherwise. */
+export const DEFAULT_READ_WORKERS = 2;
+
+/** Workers running the store's EventReader on read-only connections to `file` (started on the first long read). */
+function readWorkerPool(file: string, batchSize: number, size: number): ReadWorkerPool<ReadOps> {
+  const workerData: ReadWorkerData = { file, batchSize };
+  return new ReadWorkerPool<ReadOps>({ size, spawn: () => new Worker(readWorkerScript(), { workerData }) });
+}
+
 /**
  * The Store on SQLite: Kysely for sources, reads and coverage; better-sqlite3
  * prepared statements in synchronous transactions for the write path
  * (`commitPage`, `updateStream`, `removeSource`), so a write never interleaves
- * with another on the single connection.
+ * with another on the single connection. A file-backed store runs the long
+ * reads (event streams, counts, histogram, failures) in read worker threads
+ * (WAL: each read sees what was committed before it started); short reads
+ * (one event, alerts, the detection queue) stay on the connection.
  */
 class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly kind = 'sqlite';
@@ -120,9 +148,19 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly #purger: SqliteRetentionPurger;
   readonly #optimizeEveryEvents: number;
   #insertedSinceOptimize = 0;
+  readonly #readPool: ReadWorkerPool<ReadOps> | undefined;
+  readonly #longReads: Pick<WorkerEventReader, 'events' | 'countEvents' | 'histogram' | 'failures' | 'countFailures'>;
   #closed = false;
 
-  constructor(db: BetterSqlite3.Database, kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, optimizeEveryEvents: number) {
+  constructor(
+    db: BetterSqlite3.Database,
+    kysely: Kysely<StoreTables>,
+    box: SecretBox,
+    clock: Clock,
+    batchSize: number,
+    optimizeEveryEvents: number,
+    readPool: ReadWorkerPool<ReadOps> | undefined,
+  ) {
     super(kysely, box, clock, batchSize, 'sqlite');
     this.#optimizeEveryEvents = optimizeEveryEvents;
     this.#db = db;
@@ -133,13 +171,36 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
     this.#removeSource = sqliteSourceRemover(db);
     this.#healthWriter = new SqliteHealthWriter(db);
     this.#purger = new SqliteRetentionPurger(db);
+    this.#readPool = readPool;
+    this.#longReads = readPool ? new WorkerEventReader(readPool) : this.reader;
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#readPool?.close(); // before the connection: the last one to close checkpoints the WAL
     await this.#kysely.destroy(); // closes the better-sqlite3 database too
     if (this.#db.open) this.#db.close();
+  }
+
+  override queryEvents(query: EventQuery): AsyncIterable<StoredEvent> {
+    return this.#longReads.events(query);
+  }
+
+  override countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
+    return this.#longReads.countEvents(query);
+  }
+
+  override eventHistogram(query: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]> {
+    return this.#longReads.histogram(query, fromMs, toMs, bucketMs);
+  }
+
+  override listFailures(query: FailureQuery): AsyncIterable<ClassificationFailure> {
+    return this.#longReads.failures(query);
+  }
+
+  override countFailures(query: Omit<FailureQuery, 'limit'>): Promise<number> {
+    return this.#longReads.countFailures(query);
   }
 
   async removeSource(id: string): Promise<boolean> {

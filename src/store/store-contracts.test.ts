@@ -5,6 +5,7 @@ import { describeDestinationStoreContract } from './destination-store-contract.t
 import { describeEventStoreContract } from './event-store-contract.test-support.js';
 import { describeLeaseStoreContract } from './lease-store-contract.test-support.js';
 import { describeRetentionStoreContract } from './retention-store-contract.test-support.js';
+import { describeReadAfterCommitContract } from './read-after-commit-contract.test-support.js';
 import { describeSourceStoreContract } from './source-store-contract.test-support.js';
 import { forEachStoreTarget } from './store-test-targets.test-support.js';
 
@@ -20,4 +21,5 @@ forEachStoreTarget((target) => {
   describeAuthStoreContract(target.name, (options) => target.open(options));
   describeLeaseStoreContract(target.name, (options) => target.open(options));
   describeRetentionStoreContract(target.name, (options) => target.open(options));
+  describeReadAfterCommitContract(target.name, (options) => target.open(options));
 });

@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
+
+/**
+ * The messages between the SQLite store and its read worker
+ * (sqlite-read-worker.ts). Each request runs one of EventReader's reads on the
+ * worker's read-only connection. Streams are cursors held by the worker: the
+ * first request opens one and answers its first batch, each `more*` answers the
+ * next batch (one query), so the main thread pulls batch by batch.
+ */
+export type ReadOps = {
+  events: { request: { query: EventQuery }; result: ReadBatch<StoredEvent> };
+  moreEvents: { request: { cursor: number }; result: ReadBatch<StoredEvent> };
+  failures: { request: { query: FailureQuery }; result: ReadBatch<ClassificationFailure> };
+  moreFailures: { request: { cursor: number }; result: ReadBatch<ClassificationFailure> };
+  /** Drops a cursor the main thread stopped reading (unknown cursors are ignored). */
+  closeCursor: { request: { cursor: number }; result: null };
+  countEvents: { request: { query: Omit<EventQuery, 'limit'> }; result: number };
+  eventHistogram: { request: { query: Omit<EventQuery, 'limit' | 'order' | 'after'>; fromMs: number; toMs: number; bucketMs: number }; result: number[] };
+  countFailures: { request: { query: Omit<FailureQuery, 'limit'> }; result: number };
+};
+
+/** What a worker answers requests of: each operation's request and result. */
+export type OpMap = Record<string, { request: unknown; result: unknown }>;
+
+/**
+ * One batch of a stream. The items travel as one JSON string (events and
+ * failures are plain JSON values): the main thread parses it in a third of
+ * the time a structured clone of the same objects takes to deserialize.
+ */
+export interface ReadBatch<T> {
+  cursor: number;
+  /** `JSON.stringify` of the batch's items (`T[]`). */
+  json: string;
+  /** True when the stream has ended (the worker has dropped the cursor). */
+  done: boolean;
+  /** Type-only: what `json` holds. */
+  readonly __items?: T[];
+}
+
+/** What the worker is started with (`workerData`). */
+export interface ReadWorkerData {
+  /** The database file (the store's, opened read-only). */
+  file: string;
+  /** Rows per query, as the store's own EventReader. */
+  batchSize: number;
+}
+
+export interface RequestMessage<Ops extends OpMap = ReadOps, K extends keyof Ops & string = keyof Ops & string> {
+  id: number;
+  op: K;
+  request: Ops[K]['request'];
+}
+
+export type ReplyMessage = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: SerializedError };
+
+/** An error as it crosses the thread boundary: rebuilt on the main thread as the same class where it is a known one. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), ...(error.stack ? { stack: error.stack } : {}) };
+}
+
+const BUILT_IN: Record<string, new (message: string) => Error> = { Error, RangeError, TypeError, SyntaxError, ReferenceError };
+
+/**
+ * The error `serializeError` described, as the class the in-process read would
+ * have thrown: better-sqlite3's SqliteError (with its code) and the built-in
+ * error classes; any other class becomes an Error keeping its name and code.
+ * The stack is the worker's, where the query ran.
+ */
+export function deserializeError(serialized: SerializedError): Error {
+  let error: Error;
+  if (serialized.name === 'SqliteError') {
+    error = new Database.SqliteError(serialized.message, serialized.code ?? 'SQLITE_ERROR');
+  } else {
+    const Builtin = BUILT_IN[serialized.name];
+    error = Builtin ? new Builtin(serialized.message) : Object.assign(new Error(serialized.message), { name: serialized.name });
+    if (serialized.code !== undefined) Object.assign(error, { code: serialized.code });
+  }
+  if (serialized.stack) error.stack = `${serialized.stack}\n    (in the SQLite read worker)`;
+  return error;
+}
