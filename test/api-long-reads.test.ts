@@ -113,7 +113,7 @@ async function exportAll(): Promise<number> {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 describe('long reads on a 1,000,000-event SQLite store', () => {
   it('answer /api/health promptly while a full export and free-text searches run', async () => {
@@ -144,13 +144,15 @@ describe('long reads on a 1,000,000-event SQLite store', () => {
     expect(await exported).toBe(EVENTS);
     await searching;
 
-    // The reads overlapped the polls: the searches finished and many polls were answered while the export ran.
-    expect(searchesDone.length).toBe(SEARCHES);
-    expect(latencies.length).toBeGreaterThanOrEqual(10);
-    // The issue's 200 ms, with headroom for a loaded 2-core machine: the median at most 200 ms, none over 1 s.
-    const summary = `health latencies (ms), ${latencies.length} polls: median ${median(latencies).toFixed(0)}, max ${Math.max(...latencies).toFixed(0)}, searches ${searchesDone.length}`;
+    const worst = Math.max(...latencies);
+    const summary = `${latencies.length} polls of /api/health during the export: median ${median(latencies).toFixed(0)} ms, worst ${worst.toFixed(0)} ms; ${searchesDone.length} of ${SEARCHES} searches done during it`;
     console.log(summary);
+    // Enough polls to judge, each answered promptly: the issue's 200 ms at the median, with headroom
+    // for a loaded 2-core machine at the worst (1 s).
+    expect(latencies.length, summary).toBeGreaterThanOrEqual(10);
     expect(median(latencies), summary).toBeLessThanOrEqual(200);
-    expect(Math.max(...latencies), summary).toBeLessThanOrEqual(1000);
+    expect(worst, summary).toBeLessThanOrEqual(1000);
+    // And the long reads did overlap the polls: the searches finished while the export ran.
+    expect(searchesDone.length, summary).toBe(SEARCHES);
   }, 300_000);
 });

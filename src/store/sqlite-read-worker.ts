@@ -30,48 +30,56 @@ function openReadOnly(path: string): Database.Database {
 }
 
 /**
- * An open stream: EventReader's iterator, read one batch (one query) per
- * request, with the following batch read ahead while the main thread
- * consumes this one (so the worker is not idle meanwhile; one batch at most).
- * The main thread asks for a cursor's batches one at a time.
+ * An open stream: EventReader's iterator, one batch (one query) per request.
+ * The main thread keeps a few requests ahead of what it consumes (so neither
+ * thread waits on the other's wake-up); they are answered in order, one at a
+ * time. The cursor is dropped when its last batch is read, when a read fails,
+ * or when the main thread closes it.
  */
 class Cursor<T> {
-  #ahead: Promise<ReadBatch<T>> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly id: number,
     private readonly iterator: AsyncIterator<T>,
   ) {}
 
-  async next(): Promise<ReadBatch<T>> {
-    try {
-      const batch = await (this.#ahead ?? this.#read());
-      this.#ahead = batch.done ? undefined : this.#read();
-      this.#ahead?.catch(() => undefined); // surfaces on the next request
-      if (batch.done) cursors.delete(this.id);
-      return batch;
-    } catch (error) {
-      cursors.delete(this.id);
-      throw error;
-    }
+  next(): Promise<ReadBatch<T>> {
+    const batch = this.#queue.then(() => this.#read());
+    this.#queue = batch.catch(() => undefined);
+    return batch;
   }
 
   async close(): Promise<void> {
     cursors.delete(this.id);
-    await this.#ahead?.catch(() => undefined);
+    await this.#queue;
     await this.iterator.return?.();
   }
 
   /** Exactly one batch: the reader queries again only when asked for the row after a full batch. */
   async #read(): Promise<ReadBatch<T>> {
+    if (!cursors.has(this.id)) return ended(this.id);
     const items: T[] = [];
-    while (items.length < batchSize) {
-      const next = await this.iterator.next();
-      if (next.done) return { cursor: this.id, json: JSON.stringify(items), done: true };
-      items.push(next.value);
+    try {
+      while (items.length < batchSize) {
+        const next = await this.iterator.next();
+        if (next.done) {
+          cursors.delete(this.id);
+          return { cursor: this.id, json: JSON.stringify(items), done: true };
+        }
+        items.push(next.value);
+      }
+    } catch (error) {
+      cursors.delete(this.id);
+      throw error;
     }
     return { cursor: this.id, json: JSON.stringify(items), done: false };
   }
+}
+
+/** The answer to a request for a stream that has ended (read ahead past its end) or was closed. */
+function ended<T>(cursor: number): ReadBatch<T> {
+  return { cursor, json: '[]', done: true };
 }
 
 /** Open streams by cursor id (the id of the request that opened them). */
@@ -83,10 +91,9 @@ function open<T>(id: number, iterable: AsyncIterable<T>): Promise<ReadBatch<T>> 
   return cursor.next();
 }
 
-function resume<T>(id: number): Promise<ReadBatch<T>> {
+async function resume<T>(id: number): Promise<ReadBatch<T>> {
   const cursor = cursors.get(id) as Cursor<T> | undefined;
-  if (!cursor) throw new Error(`The read worker has no open stream ${id}: it ended, failed, or the worker was restarted. Run the read again.`);
-  return cursor.next();
+  return cursor ? cursor.next() : ended(id);
 }
 
 type Handlers = { [K in keyof ReadOps]: (request: ReadOps[K]['request'], id: number) => Promise<ReadOps[K]['result']> };

@@ -3,11 +3,18 @@ import type { ReadBatch, ReadOps } from './sqlite-read-protocol.js';
 import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
 
 /**
+ * Batches a stream asks for beyond the one its caller consumes: enough that
+ * neither thread waits on the other's wake-up (costly on a loaded machine),
+ * few enough to bound memory (1 + 3 batches of `batchSize` rows).
+ */
+const BATCHES_AHEAD = 3;
+
+/**
  * EventReader's long reads (streams, counts, histogram), run by the read
  * workers' EventReader instead of on the calling thread. Streams pull one
- * batch (one query) at a time and ask for the next while the caller consumes
- * the current one: at most two batches are held, and nothing is read ahead
- * of a caller that stops.
+ * batch (one query) per request, BATCHES_AHEAD requests ahead of the caller:
+ * a caller that stops reading stops the reads (backpressure); one that stops
+ * early closes the worker's cursor.
  */
 export class WorkerEventReader {
   constructor(private readonly pool: ReadWorkerPool<ReadOps>) {}
@@ -44,12 +51,17 @@ export class WorkerEventReader {
   ): AsyncGenerator<T> {
     const worker = this.pool.pick(); // the stream's cursor lives in this worker
     let batch = await open(worker);
+    const ahead: Array<Promise<ReadBatch<T>>> = [];
     try {
       for (;;) {
-        const next = batch.done ? undefined : more(worker, batch.cursor);
-        next?.catch(() => undefined); // awaited below; a caller that stops early does not see its failure
+        while (!batch.done && ahead.length < BATCHES_AHEAD) {
+          const next = more(worker, batch.cursor);
+          next.catch(() => undefined); // awaited in turn; a caller that stops early does not see its failure
+          ahead.push(next);
+        }
         yield* decode(batch);
-        if (!next) return;
+        const next = ahead.shift();
+        if (batch.done || !next) return;
         batch = await next;
       }
     } finally {
