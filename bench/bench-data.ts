@@ -7,6 +7,7 @@ import { addDays } from '../src/domain/utc-days.js';
 import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import type { Normalizer } from '../src/normalize/normalizer.js';
 import { systemClock, type Clock } from '../src/shared/clock.js';
+import type { NewSource } from '../src/store/store.js';
 import type { LogType } from '../src/zoom/report-records.js';
 import type { DayVolume } from '../src/zoom-sim/record-generator.js';
 
@@ -89,4 +90,25 @@ export class BenchClock implements Clock {
   advance(ms: number): void {
     this.#offset += ms;
   }
+}
+
+/** The Server-to-Server source every bench store collects into (Zoom itself is never called). */
+export function benchSourceInput(name: string, backfillDays: number): NewSource {
+  return {
+    name,
+    authKind: 's2s',
+    zoomAccountId: 'bench-account',
+    clientId: 'bench-client',
+    apiUrl: 'http://127.0.0.1:1/v2',
+    oauthUrl: 'http://127.0.0.1:1',
+    backfillDays,
+    pollIntervalMs: 300_000,
+    settleDays: 2,
+    reconcileIntervalMs: 3_600_000,
+    requestsPerSecond: 2,
+    requestsPerDay: 3000,
+    paused: false,
+    dropOffAlarmMinutes: null,
+    credentials: { clientSecret: 'bench-secret' },
+  };
 }

@@ -34,7 +34,7 @@ import { randomBytes } from 'node:crypto';
 import type { PageCommit, Store } from '../src/store/store.js';
 import { LOG_TYPES, type LogType } from '../src/zoom/report-records.js';
 import { generateDay } from '../src/zoom-sim/record-generator.js';
-import { BACKFILL_DAYS, BENCH_NOW, BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, backfillHistory, benchNormalizers } from './bench-data.js';
+import { BACKFILL_DAYS, BENCH_NOW, BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, backfillHistory, benchNormalizers, benchSourceInput } from './bench-data.js';
 import { BENCH_DATABASE_URL, type BenchStore, collectGarbage, fixed, int, pct, print, rate, seconds, table, tempDir } from './bench-util.js';
 
 const PAGE = 300;
@@ -149,23 +149,7 @@ function timedStore(store: Store): { store: Store; commitMs: () => number } {
 async function openBenchStore(dir: string, clock: ManualClock, kind: BenchStore = 'sqlite'): Promise<{ store: Store; sourceId: string }> {
   const env = { ZOOMTRAIL_SECRET_KEY: BENCH_SECRET_KEY };
   const store = kind === 'postgres' ? await openPostgresStore({ url: BENCH_DATABASE_URL, clock, env, schema: dir }) : await openSqliteStore({ dataDir: dir, clock, env });
-  const source = await store.createSource({
-    name: 'Bench Zoom',
-    authKind: 's2s',
-    zoomAccountId: 'bench-account',
-    clientId: 'bench-client',
-    apiUrl: 'http://127.0.0.1:1/v2',
-    oauthUrl: 'http://127.0.0.1:1',
-    backfillDays: BACKFILL_DAYS,
-    pollIntervalMs: 300_000,
-    settleDays: 2,
-    reconcileIntervalMs: 3_600_000,
-    requestsPerSecond: 2,
-    requestsPerDay: 3000,
-    paused: false,
-    dropOffAlarmMinutes: null,
-    credentials: { clientSecret: 'bench-secret' },
-  });
+  const source = await store.createSource(benchSourceInput('Bench Zoom', BACKFILL_DAYS));
   return { store, sourceId: source.id };
 }
 

@@ -28,7 +28,7 @@ import { RULES } from '../src/rules/rule-registry.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { LOG_TYPES, type LogType } from '../src/zoom/report-records.js';
 import { generateDay } from '../src/zoom-sim/record-generator.js';
-import { BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, benchNormalizers, dayVolume } from './bench-data.js';
+import { BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, benchNormalizers, benchSourceInput, dayVolume } from './bench-data.js';
 import { BENCH_DATABASE_URL, type BenchStore, int, print, rate, seconds } from './bench-util.js';
 
 /** Days of stored history: the 180 full days before the bench's today. */
@@ -221,23 +221,7 @@ async function buildStore(params: SearchStoreParams, databaseUrl: string, where:
   const started = performance.now();
   try {
     const store = app.store;
-    const source = await store.createSource({
-      name: SOURCE_NAME,
-      authKind: 's2s',
-      zoomAccountId: 'bench-account',
-      clientId: 'bench-client',
-      apiUrl: 'http://127.0.0.1:1/v2',
-      oauthUrl: 'http://127.0.0.1:1',
-      backfillDays: params.days,
-      pollIntervalMs: 300_000,
-      settleDays: 2,
-      reconcileIntervalMs: 3_600_000,
-      requestsPerSecond: 2,
-      requestsPerDay: 3000,
-      paused: false,
-      dropOffAlarmMinutes: null,
-      credentials: { clientSecret: 'bench-secret' },
-    });
+    const source = await store.createSource(benchSourceInput(SOURCE_NAME, params.days));
     const detector = new Detector({ store, rules: RULES, clock, logger });
     let alertsRaised = 0;
     const onEventsStored = async (events: Parameters<Detector['detect']>[0]): Promise<void> => {
