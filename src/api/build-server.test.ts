@@ -24,12 +24,12 @@ interface Harness {
   consoleDir: string;
 }
 
-async function harness(options: { publicUrl?: string; console?: boolean } = {}): Promise<Harness & { close(): Promise<void> }> {
+async function harness(options: { publicUrl?: string; console?: boolean; trustedProxies?: string[] } = {}): Promise<Harness & { close(): Promise<void> }> {
   const clock = new ManualClock(NOW);
   const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {} });
   const publicUrl = options.publicUrl ?? 'http://localhost:8080';
   const app: AppContext = {
-    config: { dataDir: ':memory:', databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port: 0, publicUrl },
+    config: { dataDir: ':memory:', databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port: 0, publicUrl, trustedProxies: options.trustedProxies },
     store,
     normalizers: loadNormalizers(),
     logger: pino({ level: 'silent' }),
@@ -143,24 +143,92 @@ describe('API server: setup and sign-in', () => {
     expect(wrongPassword.cookies).toEqual([]);
   });
 
-  it('rate-limits login: 429 after 5 attempts a minute, saying when to retry', async () => {
+  it('throttles wrong passwords per user name and client, with growing delays, saying when to retry', async () => {
+    await h.app.store.createUser({ username: 'admin', passwordHash: await hashPassword(PASSWORD) });
+    const from = (ip: string, password: string) => h.server.inject({ method: 'POST', url: '/api/login', remoteAddress: ip, payload: { username: 'admin', password } });
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await login('admin', `wrong password ${i}`)).statusCode);
+    for (let i = 0; i < 6; i++) statuses.push((await from('198.51.100.1', `wrong password ${i}`)).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    const limited = await login('admin', 'wrong password again');
+    const limited = await from('198.51.100.1', PASSWORD);
     expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/try again in \d+ (second|minute)/) });
+    expect(limited.json()).toMatchObject({ code: 'rate_limited', message: 'Too many sign-in attempts: try again in 30 seconds.' });
+    // The right password from another client is not held back (nobody can lock the admin out).
+    expect((await from('203.0.113.7', PASSWORD)).statusCode).toBe(200);
+    // After the wait, one more failure doubles it.
+    h.clock.advance(30_000);
+    expect((await from('198.51.100.1', 'wrong again')).statusCode).toBe(401);
+    expect((await from('198.51.100.1', PASSWORD)).json()).toMatchObject({ message: 'Too many sign-in attempts: try again in 60 seconds.' });
+    h.clock.advance(59_000);
+    expect((await from('198.51.100.1', PASSWORD)).statusCode).toBe(429);
+    h.clock.advance(1_000);
+    expect((await from('198.51.100.1', PASSWORD)).statusCode).toBe(200);
+    // A success clears that client's count.
+    expect((await from('198.51.100.1', 'wrong once more')).statusCode).toBe(401);
   });
-  it('rate-limits login per username too, whatever the address', async () => {
+
+  it('an attacker with many addresses is slowed per user name, but the right password from a known browser still signs in', async () => {
+    await h.app.store.createUser({ username: 'admin', passwordHash: await hashPassword(PASSWORD) });
+    const known = await h.server.inject({ method: 'POST', url: '/api/login', remoteAddress: '192.0.2.50', payload: { username: 'admin', password: PASSWORD } });
+    const device = known.cookies.find((c) => c.name === 'zt_device')!;
+    expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/login' });
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 21; i++) {
       const response = await h.server.inject({ method: 'POST', url: '/api/login', remoteAddress: `198.51.100.${i + 1}`, payload: { username: 'Admin', password: `guess ${i}` } });
       statuses.push(response.statusCode);
     }
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    // Another user from another address is not held back.
+    expect(statuses).toEqual([...Array<number>(20).fill(401), 429]);
+    const unknownClient = await h.server.inject({ method: 'POST', url: '/api/login', remoteAddress: '203.0.113.9', payload: { username: 'admin', password: PASSWORD } });
+    expect(unknownClient.statusCode).toBe(429);
+    // The device cookie of an earlier sign-in is the way in, from any address.
+    const login = (cookie: string) =>
+      h.server.inject({ method: 'POST', url: '/api/login', remoteAddress: '203.0.113.10', cookies: { zt_device: cookie }, payload: { username: 'admin', password: PASSWORD } });
+    expect((await login(device.value)).statusCode).toBe(200);
+    // A forged or foreign device cookie is not.
+    const [name, nonce] = device.value.split('.');
+    expect((await login(`${name}.${nonce}.forged`)).statusCode).toBe(429);
+    // Another user is not held back.
     const other = await h.server.inject({ method: 'POST', url: '/api/login', remoteAddress: '198.51.100.99', payload: { username: 'someone', password: 'guess' } });
     expect(other.statusCode).toBe(401);
+  });
+
+  it('behind a trusted proxy each client has its own count; without the setting X-Forwarded-For is ignored', async () => {
+    const attempts = async (forwardedFor: string, n: number) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const response = await h.server.inject({
+          method: 'POST',
+          url: '/api/login',
+          remoteAddress: '10.0.0.2',
+          headers: { 'x-forwarded-for': forwardedFor },
+          payload: { username: 'admin', password: `wrong ${i}` },
+        });
+        statuses.push(response.statusCode);
+      }
+      return statuses;
+    };
+    expect(await attempts('198.51.100.1', 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(await attempts('198.51.100.2', 1)).toEqual([429]); // one client: the proxy
+    await h.close();
+    h = await harness({ trustedProxies: ['10.0.0.0/8'] });
+    expect(await attempts('198.51.100.1', 6)).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(await attempts('198.51.100.2', 1)).toEqual([401]);
+  });
+});
+
+describe('API server: setup never tells which user names exist', () => {
+  it('a bogus setup token gets the same 403 whether the name exists or not; a valid one is checked before the name and kept on a taken name', async () => {
+    await h.app.store.createUser({ username: 'admin', passwordHash: await hashPassword(PASSWORD) });
+    const setup = (token: string, username: string) => h.server.inject({ method: 'POST', url: '/api/setup', payload: { token, username, password: PASSWORD } });
+    const existing = await setup('bogus-token', 'admin');
+    const missing = await setup('bogus-token', 'nobody');
+    expect(existing.statusCode).toBe(403);
+    expect(existing.json()).toEqual(missing.json());
+    const link = await createSetupLink(h.app.store, h.clock, 'http://localhost:8080');
+    const token = new URL(link).searchParams.get('token')!;
+    const taken = await setup(token, 'admin');
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ code: 'duplicate_user' });
+    expect((await setup(token, 'second-admin')).statusCode).toBe(200);
   });
 });
 

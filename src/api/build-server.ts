@@ -58,7 +58,7 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
   const server = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    trustProxy: context.app.config.trustedProxies ?? false,
     bodyLimit: 1_048_576,
   }) as unknown as FastifyInstance;
   server.decorateRequest('user', null);

@@ -54,6 +54,10 @@ export interface RuntimeConfig {
   retentionActivityDays?: number | undefined;
   /** ZOOMTRAIL_RETENTION_OPERATION_DAYS: days Zoom.Operation events are kept; unset = forever. */
   retentionOperationDays?: number | undefined;
+  /** ZOOMTRAIL_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed; unset = none. */
+  trustedProxies?: string[] | undefined;
+  /** ZOOMTRAIL_ALLOWED_NETWORKS: non-public networks outbound URLs may reach; unset = none. */
+  allowedNetworks?: string[] | undefined;
   /** ZOOMTRAIL_ACCOUNT_ID, ZOOMTRAIL_CLIENT_ID, ZOOMTRAIL_CLIENT_SECRET (`pull`, `source add`). */
   zoomCredentials?: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
   /** Every resolved value and where it came from (`zoomtrail config`). */
@@ -105,6 +109,8 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
     completenessMarginDays: values.completenessMarginDays,
     retentionActivityDays: values.retentionActivityDays,
     retentionOperationDays: values.retentionOperationDays,
+    trustedProxies: values.trustedProxies,
+    allowedNetworks: values.allowedNetworks,
     zoomCredentials: { accountId: values.accountId, clientId: values.clientId, clientSecret: values.clientSecret },
     settings: { values, origins },
   });

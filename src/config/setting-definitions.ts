@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -37,6 +38,8 @@ export interface SettingValues {
   completenessMarginDays: number;
   retentionActivityDays: number | undefined;
   retentionOperationDays: number | undefined;
+  trustedProxies: string[] | undefined;
+  allowedNetworks: string[] | undefined;
   accountId: string | undefined;
   clientId: string | undefined;
   clientSecret: string | undefined;
@@ -145,6 +148,33 @@ function parsePublicUrl(value: string): string {
     );
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+/** `address` or `address/prefix`, IPv4 or IPv6; a bare address is a single host. */
+export function parseCidr(entry: string): { address: string; prefix: number; family: 4 | 6 } | undefined {
+  const [address = '', prefixText, ...rest] = entry.trim().split('/');
+  const family = isIP(address);
+  if ((family !== 4 && family !== 6) || rest.length > 0) return undefined;
+  const max = family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (prefixText !== undefined && (!/^\d{1,3}$/.test(prefixText) || prefix > max)) return undefined;
+  return { address, prefix, family };
+}
+
+/** A comma-separated list of IP addresses and CIDR ranges (`10.0.0.0/8, ::1`), each checked. */
+function cidrList(value: string, { origin }: ParseContext): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const bad = entries.filter((entry) => parseCidr(entry) === undefined);
+  if (bad.length > 0 || entries.length === 0) {
+    throw new SettingValueError(
+      `${origin} "${value}" is not a comma-separated list of IP addresses and CIDR ranges${bad.length > 0 ? ` (not one: ${bad.join(', ')})` : ''}.`,
+      'addresses and ranges such as 10.0.0.0/8, 192.168.1.10, fd00::/8',
+    );
+  }
+  return entries;
 }
 
 const DEFINITIONS: Definitions = {
@@ -313,6 +343,23 @@ const DEFINITIONS: Definitions = {
     defaultDoc: 'unset: kept forever',
     description: 'Days `Zoom.Operation` events (admin operation logs) and their classification failures are kept; older days are deleted (hourly, in small batches).',
     parse: retentionDays('Zoom.Operation'),
+  },
+  trustedProxies: {
+    key: 'trustedProxies',
+    env: 'ZOOMTRAIL_TRUSTED_PROXIES',
+    file: 'trustedProxies',
+    defaultDoc: "unset: the client address is the connection's",
+    description: 'Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client: sign-in throttling and the audit trail then see each client, not the proxy.',
+    parse: cidrList,
+  },
+  allowedNetworks: {
+    key: 'allowedNetworks',
+    env: 'ZOOMTRAIL_ALLOWED_NETWORKS',
+    file: 'allowedNetworks',
+    defaultDoc: 'unset: only public addresses',
+    description:
+      'Private, loopback or link-local networks (CIDR ranges) that destination, sink and Zoom URLs may reach; outside them every outbound connection must go to a public address.',
+    parse: cidrList,
   },
   accountId: {
     key: 'accountId',

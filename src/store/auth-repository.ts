@@ -132,6 +132,17 @@ export class AuthRepository implements AuthStore {
     await this.db.insertInto('setup_tokens').values({ token_hash: tokenHash, created_at: this.clock.now(), expires_at: expiresAt, used_at: null }).execute();
   }
 
+  async isSetupTokenValid(tokenHash: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('setup_tokens')
+      .select('token_hash')
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', this.clock.now())
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async consumeSetupToken(tokenHash: string): Promise<boolean> {
     const now = this.clock.now();
     const result = await this.db

@@ -87,11 +87,16 @@ export function describeAuthStoreContract(name: string, openStore: (options: Sto
     it('setup tokens are used once, and not after they expire', async () => {
       await store.createSetupToken('t1', START + HOUR);
       await store.createSetupToken('t2', START + HOUR);
+      expect(await store.isSetupTokenValid('t1')).toBe(true);
+      expect(await store.isSetupTokenValid('t1')).toBe(true); // checking does not use it
+      expect(await store.isSetupTokenValid('unknown')).toBe(false);
       const results = await Promise.all([store.consumeSetupToken('t1'), store.consumeSetupToken('t1')]);
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await store.consumeSetupToken('t1')).toBe(false);
+      expect(await store.isSetupTokenValid('t1')).toBe(false);
       expect(await store.consumeSetupToken('unknown')).toBe(false);
       clock.advance(HOUR);
+      expect(await store.isSetupTokenValid('t2')).toBe(false);
       expect(await store.consumeSetupToken('t2')).toBe(false);
     });
 

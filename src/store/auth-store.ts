@@ -46,6 +46,8 @@ export interface AuthStore {
 
   // --- setup tokens ------------------------------------------------------------
   createSetupToken(tokenHash: string, expiresAt: number): Promise<void>;
+  /** Whether the token exists, is unused and unexpired (nothing changes). */
+  isSetupTokenValid(tokenHash: string): Promise<boolean>;
   /** Marks the token used, atomically (one UPDATE ... WHERE used_at IS NULL AND expires_at > now); true only for the one caller that used it. */
   consumeSetupToken(tokenHash: string): Promise<boolean>;
 

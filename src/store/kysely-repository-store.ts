@@ -253,6 +253,10 @@ export abstract class KyselyRepositoryStore {
     return this.auth.createSetupToken(tokenHash, expiresAt);
   }
 
+  isSetupTokenValid(tokenHash: string): Promise<boolean> {
+    return this.auth.isSetupTokenValid(tokenHash);
+  }
+
   consumeSetupToken(tokenHash: string): Promise<boolean> {
     return this.auth.consumeSetupToken(tokenHash);
   }

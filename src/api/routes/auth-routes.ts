@@ -1,18 +1,20 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type {} from '@fastify/rate-limit';
 import type {} from '@fastify/swagger';
 import type { ApiContext } from '../api-context.js';
 import type { ApiTokenCreated, ApiTokenView, SessionInfo } from '../api-types.js';
 import { API_TOKEN_PREFIX, checkPassword, clearSessionCookie, csrfTokenOf, hashPassword, prepareDummyHash, randomSecret, sessionOf, startSession } from '../auth-session.js';
 import { hashSecret, type ApiTokenRecord, type SessionRecord } from '../../store/auth-store.js';
+import { isKnownDevice, setDeviceCookie } from '../known-device.js';
+import { SignInThrottle } from '../sign-in-throttle.js';
 import { ApiTokenCreatedSchema, ApiTokenListSchema, CreateApiTokenRequestSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from '../schemas/auth.js';
 import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
 import { ApiHttpError, installApiErrorHandler, iso, isoOrNull } from './route-support.js';
 
-/** Sign-in attempts per minute, per client IP and (separately) per username, on each of POST /login and /setup. */
-export const SIGN_IN_ATTEMPTS_PER_MINUTE = 5;
-const SIGN_IN_WINDOW_MS = 60_000;
+/** Setup attempts per minute per client address (a setup token is 32 random bytes: this only keeps the noise down). */
+export const SETUP_ATTEMPTS_PER_MINUTE = 5;
+const SETUP_WINDOW_MS = 60_000;
 
 function sessionInfo(session: SessionRecord | undefined, setupRequired: boolean): SessionInfo {
   return {
@@ -23,12 +25,23 @@ function sessionInfo(session: SessionRecord | undefined, setupRequired: boolean)
   };
 }
 
+function invalidSetupToken(): ApiHttpError {
+  return new ApiHttpError(
+    403,
+    'setup_token',
+    'This setup link is invalid, already used, or expired.',
+    undefined,
+    'Run `zoomtrail admin create` on the server for a fresh setup link (valid 24 hours, usable once).',
+  );
+}
+
 function tokenView(token: ApiTokenRecord): ApiTokenView {
   return { id: token.id, name: token.name, createdAt: iso(token.createdAt), lastUsedAt: isoOrNull(token.lastUsedAt) };
 }
 
-function rateLimited(retryAfterSeconds: number): ApiHttpError {
-  const wait = `${Math.max(1, Math.ceil(retryAfterSeconds))} seconds`;
+function rateLimited(retryAfterMs: number): ApiHttpError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
   return new ApiHttpError(429, 'rate_limited', `Too many sign-in attempts: try again in ${wait}.`, undefined, `Wait ${wait}, then try again.`);
 }
 
@@ -44,24 +57,8 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
   const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = ctx.app;
   void prepareDummyHash();
-  const perIp = { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: SIGN_IN_WINDOW_MS };
-  // Per username too (an attacker with many addresses), when the server registered @fastify/rate-limit.
-  const perUser = fastify.hasDecorator('createRateLimit')
-    ? fastify.createRateLimit({
-        max: SIGN_IN_ATTEMPTS_PER_MINUTE,
-        timeWindow: SIGN_IN_WINDOW_MS,
-        keyGenerator: (request: FastifyRequest) => {
-          // Before validation: a username that is not a string shares the '' bucket (it fails validation anyway).
-          const username = (request.body as { username?: unknown } | undefined)?.username;
-          return `user:${typeof username === 'string' ? username.toLowerCase() : ''}`;
-        },
-      })
-    : undefined;
-  const limitUsername = async (request: FastifyRequest) => {
-    if (!perUser) return;
-    const result = await perUser(request);
-    if (!result.isAllowed && result.isExceeded) throw rateLimited(result.ttlInSeconds);
-  };
+  const perIp = { max: SETUP_ATTEMPTS_PER_MINUTE, timeWindow: SETUP_WINDOW_MS };
+  const throttle = new SignInThrottle(clock);
 
   fastify.get(
     '/session',
@@ -85,10 +82,12 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
         body: SetupRequestSchema,
         response: { 200: SessionInfoSchema, ...errorResponses(400, 403, 409, 415, 429) },
       },
-      preHandler: limitUsername,
     },
     async (request, reply): Promise<SessionInfo> => {
       const { token, username, password } = request.body;
+      const tokenHash = hashSecret(token);
+      // The token first: without a valid one, no answer may tell which user names exist.
+      if (!(await store.isSetupTokenValid(tokenHash))) throw invalidSetupToken();
       if (await store.findUserByUsername(username)) {
         throw new ApiHttpError(
           409,
@@ -98,15 +97,7 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
           'Choose another username, or sign in as that user.',
         );
       }
-      if (!(await store.consumeSetupToken(hashSecret(token)))) {
-        throw new ApiHttpError(
-          403,
-          'setup_token',
-          'This setup link is invalid, already used, or expired.',
-          undefined,
-          'Run `zoomtrail admin create` on the server for a fresh setup link (valid 24 hours, usable once).',
-        );
-      }
+      if (!(await store.consumeSetupToken(tokenHash))) throw invalidSetupToken();
       const user = await store.createUser({ username, passwordHash: await hashPassword(password) });
       request.log.info({ username }, 'admin account created');
       const session = await startSession(store, reply, user.id, ctx.publicUrl, clock.now());
@@ -117,20 +108,23 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
   fastify.post(
     '/login',
     {
-      config: { public: true, rateLimit: perIp },
+      config: { public: true },
       schema: {
         tags: ['auth'],
-        summary: 'Sign in with username and password',
+        summary: 'Sign in with username and password (throttled per user name and client; see README, "Sign-in throttling")',
         body: LoginRequestSchema,
         response: { 200: SessionInfoSchema, ...errorResponses(400, 401, 415, 429) },
       },
-      preHandler: limitUsername,
     },
     async (request, reply): Promise<SessionInfo> => {
       const { username, password } = request.body;
       const user = await store.findUserByUsername(username);
+      const attempt = { username, client: request.ip, knownDevice: isKnownDevice(request, username, user?.passwordHash) };
+      const decision = throttle.check(attempt);
+      if (!decision.allowed) throw rateLimited(decision.retryAfterMs);
       // Same work and same answer for an unknown user and a wrong password.
       if (!(await checkPassword(user?.passwordHash, password)) || !user) {
+        throttle.recordFailure(attempt);
         request.log.warn({ username: username.slice(0, 64) }, 'sign-in refused');
         throw new ApiHttpError(
           401,
@@ -140,6 +134,8 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
           'Check both and try again; an admin can create a new account with `zoomtrail admin create`.',
         );
       }
+      throttle.recordSuccess(attempt);
+      setDeviceCookie(reply, user.username, user.passwordHash, ctx.publicUrl);
       const session = await startSession(store, reply, user.id, ctx.publicUrl, clock.now());
       return sessionInfo(session, false);
     },
