@@ -19,12 +19,19 @@ export function eventCsvLine(columns: readonly string[], event: Record<string, u
   return `${columns.map((c) => csvCell(event[c])).join(',')}\r\n`;
 }
 
-/** RFC 4180: quote cells holding a comma, quote or line break; arrays joined with `;`, objects as JSON. */
+/** What a spreadsheet may run as a formula when a cell starts with it (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: quote cells holding a comma, quote or line break; arrays joined with `;`, objects as JSON.
+ * Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+ * return) is neutralised as OWASP recommends: prefixed with `'` and quoted. Numbers stay numbers.
+ */
 export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return csvText(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return csvText(String(value));
-  return csvText(Array.isArray(value) ? value.join(';') : (JSON.stringify(value) ?? ''));
+  const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(';') : (JSON.stringify(value) ?? '');
+  return FORMULA_START.test(text) ? `"'${text.replace(/"/g, '""')}"` : csvText(text);
 }
 
 function csvText(text: string): string {
