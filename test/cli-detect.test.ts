@@ -108,13 +108,13 @@ async function seedAlert(dataDir: string): Promise<void> {
 }
 
 /** `count` alerts: two-factor turned off by `count` different admins, a minute apart from 2026-03-10 00:00 UTC. */
-async function seedAlerts(dataDir: string, count: number): Promise<void> {
+async function seedAlerts(dataDir: string, count: number, operatorOf: (i: number) => string = (i) => `admin${i}@example.com`): Promise<void> {
   const store = await openSqliteStore({ dataDir, clock: systemClock, env: { ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY } });
   try {
     const source = await createSeededSource(store);
     const normalizer = loadNormalizers().get('Zoom.Operation')!;
     const events: EventRow[] = Array.from({ length: count }, (_, i) => {
-      const raw = { ...TWO_FACTOR_OFF, operator: `admin${i}@example.com`, time: new Date(Date.parse('2026-03-10T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', 'Z') };
+      const raw = { ...TWO_FACTOR_OFF, operator: operatorOf(i), time: new Date(Date.parse('2026-03-10T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', 'Z') };
       const rowId = rowIdFor(source.id, 'Zoom.Operation', `seed-${i}`, 0, Date.parse(raw.time));
       const result = normalizer.normalize(raw, { sourceId: source.id, sourceLabel: source.name, rowId, parseTimeMs: Date.now() });
       if (!result.ok) throw new Error(result.problem.reason);
@@ -310,6 +310,19 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     expect((await runCli(['alerts', 'reopen', id], env)).stdout).toBe(`${id} open\n`);
     // The replay wrote nothing: still one alert.
     expect((await runCli(['alerts', 'list', '--format', 'ndjson'], env)).stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('alerts list and show print control characters from Zoom escaped, never raw (no screen clearing, window titles or hidden text)', async () => {
+    const dataDir = tempDir();
+    await seedAlerts(dataDir, 1, () => 'evil\u001b[2J\u001b]0;pwned\u0007\u001b[8m@example.com');
+    const env = envFor(dataDir);
+    const listed = await runCli(['alerts', 'list', '--format', 'ndjson'], env);
+    const id = (JSON.parse(listed.stdout.trim()) as { id: string }).id;
+    const [table, show] = await Promise.all([runCli(['alerts', 'list'], env), runCli(['alerts', 'show', id], env)]);
+    for (const output of [table.stdout, show.stdout]) {
+      expect([...output].filter((c) => c !== '\n' && (c < ' ' || c === '\u007f'))).toEqual([]);
+      expect(output).toContain('evil\\x1b[2J\\x1b]0;pwned\\x07\\x1b[8m@example.com');
+    }
   });
 
   it('alerts list says on stderr when more alerts match than it shows; --all and --limit show more; newest last event first; --sort', async () => {

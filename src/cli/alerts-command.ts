@@ -7,6 +7,7 @@ import { UsageError } from './exit-codes.js';
 import { parseIntegerOption } from './option-parsers.js';
 import { iso } from './rules-command.js';
 import { formatTable, withApp } from './with-app.js';
+import { indentedTable, visibleLines } from './terminal-text.js';
 
 /** A comma-separated list of allowed values, e.g. `--status open,acknowledged`. */
 function parseListOption<T extends string>(name: string, allowed: readonly T[], normalize: (v: string) => string = (v) => v): (value: string) => T[] {
@@ -140,9 +141,9 @@ export function registerAlertsCommand(program: Command): void {
             d.deliveredAt !== null ? iso(d.deliveredAt) : d.state === 'pending' ? `next ${iso(d.nextAttemptAt)}` : '-',
             d.lastError ?? '',
           ]);
-          lines.push(formatTable(['DESTINATION', 'NOTICE', 'STATE', 'ATTEMPTS', 'DELIVERED', 'LAST ERROR'], rows).replace(/^/gm, '  ').trimEnd());
+          lines.push(...indentedTable(formatTable(['DESTINATION', 'NOTICE', 'STATE', 'ATTEMPTS', 'DELIVERED', 'LAST ERROR'], rows)));
         }
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(visibleLines(lines));
       });
     });
 

@@ -4,6 +4,7 @@ import { describeQuietSchedule } from '../health/quiet-schedule.js';
 import { formatDurationMs } from '../health/source-health.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
+import { visibleLines } from './terminal-text.js';
 
 /**
  * `zoomtrail health`: every source's health state with its cause and fix, the
@@ -53,7 +54,7 @@ export function registerHealthCommand(program: Command): void {
         }
         const lines: string[] = [];
         lines.push(
-          formatTable(
+          ...formatTable(
             ['ID', 'NAME', 'STATE', 'LAST EVENT', 'LAST POLL', 'DROP-OFF', 'OPEN ALARMS'],
             rows.map(({ source, health, open }) => [
               source.id,
@@ -64,7 +65,9 @@ export function registerHealthCommand(program: Command): void {
               source.dropOffAlarmMinutes === null ? 'off' : formatDurationMs(source.dropOffAlarmMinutes * 60_000),
               String(open.length),
             ]),
-          ).trimEnd(),
+          )
+            .trimEnd()
+            .split('\n'),
         );
         for (const { source, health, open } of rows) {
           lines.push('', `${source.name} (${source.id}): ${health.state}`, `  cause: ${health.cause}`);
@@ -72,7 +75,7 @@ export function registerHealthCommand(program: Command): void {
           if (source.quietSchedule) lines.push(`  quiet schedule: ${describeQuietSchedule(source.quietSchedule)}`);
           for (const a of open) lines.push(`  alarm ${a.id} (${a.ruleId}, ${a.status}, raised ${time(a.raisedAt)}): ${a.title}`);
         }
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(visibleLines(lines));
       });
     });
 }

@@ -12,6 +12,7 @@ import { parseLogTypeOption } from './events-command.js';
 import { parseIntegerOption, parseTimeOption } from './option-parsers.js';
 import { readRunInput, rulesForLogType, runRulesOnEvent } from './rules-run.js';
 import { formatTable, withApp } from './with-app.js';
+import { visibleLines } from './terminal-text.js';
 
 export function registerRulesCommand(program: Command): void {
   const rules = program.command('rules').description('List, test, run and replay the detection rules; enable or disable them; see their errors.');
@@ -71,7 +72,7 @@ export function registerRulesCommand(program: Command): void {
           }
         }
         lines.push(`${passed} passed, ${failed} failed`);
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(visibleLines(lines));
         process.exitCode = failed > 0 ? EXIT.unexpected : EXIT.ok;
       } catch (error) {
         process.exitCode = reportError(error);

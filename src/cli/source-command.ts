@@ -13,6 +13,7 @@ import { durationOption, formatDuration, parseDuration, parseIntegerOption } fro
 import { loadSourceHealth } from '../health/health-loader.js';
 import { describeQuietSchedule, parseQuietSchedule, QuietScheduleError } from '../health/quiet-schedule.js';
 import type { QuietSchedule, SourcePatch } from '../store/store.js';
+import { indentedTable, visibleLines } from './terminal-text.js';
 
 interface AddOptions {
   name: string;
@@ -173,9 +174,9 @@ export function registerSourceCommand(program: Command): void {
               c ? [c.ambiguous ? 'confirming' : '', c.gainedAfterComplete ? `+${c.gainedAfterComplete} late` : '', c.lastError ?? ''].filter(Boolean).join('; ') : '',
             ]);
           }
-          lines.push(formatTable(['DAY (UTC)', 'STATE', 'RECORDS', 'LAST FULL READ', 'NOTES'], rows).replace(/^/gm, '  ').trimEnd());
+          lines.push(...indentedTable(formatTable(['DAY (UTC)', 'STATE', 'RECORDS', 'LAST FULL READ', 'NOTES'], rows)));
         }
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(visibleLines(lines));
       });
     });
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../app/app-context.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { EXIT, reportError } from './exit-codes.js';
+import { visibleText } from './terminal-text.js';
 import { settingFlags } from './setting-flags.js';
 
 export interface GlobalOptions {
@@ -31,8 +32,9 @@ export async function withApp(command: Command, work: (app: AppContext) => Promi
   }
 }
 
-/** A plain-text table: columns padded to their widest cell, two spaces apart. */
-export function formatTable(header: string[], rows: string[][]): string {
+/** A plain-text table: columns padded to their widest cell, two spaces apart; control characters shown escaped (terminal-text.ts). */
+export function formatTable(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((row) => row.map(visibleText));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
