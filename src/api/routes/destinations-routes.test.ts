@@ -79,6 +79,32 @@ describe('destinations routes', () => {
     expect(((await call('GET', '/api/destinations')).body as { destinations: DestinationView[] }).destinations).toHaveLength(2);
   });
 
+  it('changing where a destination sends needs its secret again: a stored routing key or signing key never follows the URL to another host', async () => {
+    const other = await startReceiver();
+    try {
+      const pd = (await call('POST', '/api/destinations', { name: 'PD', kind: 'pagerduty', url: `${receiver.origin}/v2/enqueue`, secret: 'routing-key-never-moves' }))
+        .body as DestinationView;
+      const hook = (await call('POST', '/api/destinations', webhook())).body as DestinationView;
+      for (const d of [pd, hook]) {
+        const moved = await call('PATCH', `/api/destinations/${d.id}`, { url: `${other.origin}/steal` });
+        expect(moved.status).toBe(400);
+        expect(moved.body).toMatchObject({ code: 'secret_required', fields: [expect.objectContaining({ field: 'secret' })] });
+        expect((await t.app.store.getDestination(d.id))?.settings.url).toBe(d.url);
+        // The test notice still goes to the URL the secret was given for.
+        expect((await call('POST', `/api/destinations/${d.id}/test`)).status).toBe(200);
+      }
+      expect(other.requests).toHaveLength(0);
+      // With the secret entered again, the move is allowed.
+      const ok = await call('PATCH', `/api/destinations/${pd.id}`, { url: `${other.origin}/v2/enqueue`, secret: 'a-new-routing-key' });
+      expect(ok.status).toBe(200);
+      expect(await t.app.store.getDestinationSecret(pd.id)).toBe('a-new-routing-key');
+      // Other changes keep the secret without asking for it.
+      expect((await call('PATCH', `/api/destinations/${hook.id}`, { minSeverity: 'LOW' })).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('rejects invalid destinations with 400 and the field, a duplicate name with 409', async () => {
     const cases: [object, string][] = [
       [{ kind: 'webhook' }, 'name'],

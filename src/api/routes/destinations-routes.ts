@@ -50,6 +50,11 @@ function settingsFrom(base: DestinationSettings, input: { url?: string; minSever
   return settings;
 }
 
+/** Whether a change of settings points the destination somewhere else (scheme, host, port or path of its URL). */
+function targetChanged(before: DestinationSettings, after: DestinationSettings): boolean {
+  return (before.url ?? '') !== (after.url ?? '');
+}
+
 /** GET/POST /destinations, PATCH/DELETE /destinations/:id, POST /destinations/:id/test. */
 export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
   installApiErrorHandler(plugin);
@@ -128,6 +133,16 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
       // A new secret replaces the stored one; leaving it out keeps it.
       const secret = body.secret !== undefined ? body.secret : await store.getDestinationSecret(current.id);
       checkSettings(current.kind, settings, secret);
+      // Where it sends and its secret go together: a secret entered for one host must not follow the URL to another.
+      if (targetChanged(current.settings, settings) && current.hasSecret && body.secret === undefined) {
+        throw new ApiHttpError(
+          400,
+          'secret_required',
+          `Changing where destination "${current.name}" sends needs its secret again: the stored one was given for ${current.settings.url ?? 'the old URL'}.`,
+          [{ field: 'secret', message: 'enter the secret again when the URL changes' }],
+          'Send the secret (signing key, routing key) together with the new URL.',
+        );
+      }
       patch.settings = settings;
       if (body.secret !== undefined) patch.secret = body.secret;
       if (body.enabled !== undefined) patch.enabled = body.enabled;
