@@ -277,6 +277,20 @@ describe('API server: authentication, CSRF, tokens', () => {
     expect((await h.app.store.listApiTokens()).length).toBe(1);
   });
 
+  it('text holding NUL (U+0000) in a body, query or path is a 400 naming the field, never a 500 from the store', async () => {
+    const { cookie, csrf } = await setupAdmin();
+    const headers = { 'x-csrf-token': csrf };
+    const token = await h.server.inject({ method: 'POST', url: '/api/tokens', cookies: { zt_session: cookie }, headers, payload: { name: 'ci\u0000bot' } });
+    expect(token.statusCode).toBe(400);
+    expect(token.json()).toMatchObject({ code: 'invalid_text', fields: [{ field: 'name' }], fix: expect.any(String) });
+    const search = await h.server.inject({ method: 'GET', url: '/api/events?text=a%00b', cookies: { zt_session: cookie } });
+    expect(search.statusCode).toBe(400);
+    expect(search.json()).toMatchObject({ fields: [{ field: 'query.text' }] });
+    const path = await h.server.inject({ method: 'DELETE', url: '/api/tokens/x%00y', cookies: { zt_session: cookie }, headers });
+    expect(path.statusCode).toBe(400);
+    expect(await h.app.store.listApiTokens()).toEqual([]);
+  });
+
   it('logout ends the session', async () => {
     const { cookie, csrf } = await setupAdmin();
     const withoutCsrf = await h.server.inject({ method: 'POST', url: '/api/logout', cookies: { zt_session: cookie } });

@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { findNulPath } from '../domain/nul-character.js';
 import { ActionableError } from '../shared/actionable-error.js';
 import { hashSecret } from '../store/auth-store.js';
 import { ZoomError } from '../zoom/zoom-errors.js';
@@ -107,6 +108,18 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
     setSessionOf(request, session);
     return { id: session.userId, username: session.username, via: 'session', sessionId };
   }
+
+  // No text holding NUL (U+0000) gets past here: PostgreSQL cannot store it (a 500 deep in a query otherwise).
+  server.addHook('preValidation', async (request, reply) => {
+    const field = findNulPath(request.params, 'params') ?? findNulPath(request.query, 'query') ?? findNulPath(request.body);
+    if (field === undefined) return;
+    return sendError(reply, 400, {
+      code: 'invalid_text',
+      message: `"${field}" holds a NUL character (U+0000), which Zoomtrail does not accept in text.`,
+      fields: [{ field, message: 'holds a NUL character (U+0000)' }],
+      fix: 'Remove the NUL character and send the request again.',
+    });
+  });
 
   server.addHook('onRequest', async (request, reply) => {
     const url = pathOf(request);

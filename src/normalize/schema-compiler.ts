@@ -8,6 +8,7 @@
  * what is wrong into the shared state, and each enclosing object or array
  * prepends its own name or index to the path on the way back up.
  */
+import { findNulPath } from '../domain/nul-character.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { DataModel } from './data-models.js';
 import { finishIndicatorValues, indicatorExtractor, indicatorFields, P_ANY_EMAILS, P_ANY_IP_ADDRESSES, type IndicatorExtractor, type IndicatorSink } from './indicators.js';
@@ -343,6 +344,14 @@ export function compileSchema(schema: PantherSchema, logType: LogType, dataModel
 
   function normalize(raw: unknown, context: NormalizeContext): NormalizeResult {
     if (!isJsonObject(raw)) return problem(`record is not a JSON object (got ${kindOf(raw)})`, null, null);
+    const nulPath = findNulPath(raw);
+    if (nulPath !== undefined) {
+      return problem(
+        `field "${nulPath}": holds a NUL character (U+0000), which the stores cannot keep as text; the record is kept here as sent`,
+        nulPath,
+        eventTimeOnFailure(raw, context),
+      );
+    }
     state.reset();
     const out: Record<string, unknown> = {};
     let reservedKey: string | undefined;

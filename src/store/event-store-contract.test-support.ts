@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadNormalizers } from '../normalize/log-type-registry.js';
 import { ManualClock } from '../shared/clock.js';
 import type { EventQuery, Store } from './store.js';
 import {
@@ -161,6 +162,25 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         expect((await collect(store.listFailures({ limit: 2 }))).length).toBe(2);
         expect(await store.countFailures({ sourceId: id })).toBe(3);
         expect(await store.countFailures({ logType: OPERATION })).toBe(0);
+      });
+
+      it('a Zoom record holding NUL (U+0000) becomes a classification failure naming the field, stored and listed as sent; the page still commits', async () => {
+        const { id } = await store.createSource(sampleSource());
+        const record = { time: '2026-03-08T10:00:00Z', operator: 'ad\u0000min@example.com', category_type: 'Account', action: 'Update', operation_detail: 'x\u0000y' };
+        const result = loadNormalizers().get(OPERATION)!.normalize(record, { sourceId: id, sourceLabel: 'Sample', rowId: 'nul1', parseTimeMs: START });
+        if (result.ok) throw new Error('a record holding NUL must not normalize');
+        expect(result.problem).toMatchObject({ field: 'operator', reason: expect.stringContaining('NUL character (U+0000)') });
+        const failure = { rowId: 'nul1', day: '2026-03-08', raw: JSON.stringify(record), reason: result.problem.reason, field: result.problem.field, failedAt: START };
+        const committed = await store.commitPage(
+          page(id, [sampleOperationEvent('op1', Date.parse('2026-03-08T11:00:00Z'), { category_type: 'Account', action: 'Update', operation_detail: 'ok' })], {
+            logType: OPERATION,
+            failures: [failure],
+          }),
+        );
+        expect(committed).toMatchObject({ insertedEventIds: ['op1'], insertedFailures: 1 });
+        const [listed] = await collect(store.listFailures({ sourceId: id }));
+        expect(JSON.parse(listed!.raw)).toEqual(record);
+        expect(listed!.field).toBe('operator');
       });
 
       it('lists failures across several batches', async () => {

@@ -9,10 +9,10 @@ import { assertUtcDay } from './record-generator.js';
 import { SeededRandom } from './seeded-random.js';
 import { simulatedUsers } from './simulated-population.js';
 
-export type Defect = 'missing_required_field' | 'bad_time' | 'numeric_time' | 'wrong_type' | 'huge_string' | 'not_an_object';
+export type Defect = 'missing_required_field' | 'bad_time' | 'numeric_time' | 'wrong_type' | 'huge_string' | 'nul_character' | 'not_an_object';
 
 /** Every defect, in the order the functions below return them. */
-export const DEFECTS: readonly Defect[] = ['missing_required_field', 'bad_time', 'numeric_time', 'wrong_type', 'huge_string', 'not_an_object'];
+export const DEFECTS: readonly Defect[] = ['missing_required_field', 'bad_time', 'numeric_time', 'wrong_type', 'huge_string', 'nul_character', 'not_an_object'];
 
 export interface MalformedRecord {
   defect: Defect;
@@ -103,6 +103,8 @@ export function malformedActivityRecords(day: string, seed: number): MalformedRe
     { defect: 'numeric_time', field: 'time', record: { ...valid(), time: clock.epochSeconds() } },
     { defect: 'wrong_type', field: 'email', record: { ...valid(), email: 12345 } },
     { defect: 'huge_string', field: 'client_type', record: { ...valid(), client_type: hugeClientTypeText() } },
+    // JSON allows \u0000 in a string; PostgreSQL stores it neither as text nor as jsonb.
+    { defect: 'nul_character', field: 'client_type', record: { ...valid(), client_type: 'win\u0000dows' } },
     { defect: 'not_an_object', record: notAnObject(rng, { ...valid() }) },
   ];
 }
@@ -132,6 +134,7 @@ export function malformedOperationRecords(day: string, seed: number): MalformedR
     { defect: 'numeric_time', field: 'time', record: { ...valid(), time: clock.epochSeconds() } },
     { defect: 'wrong_type', field: 'category_type', record: { ...valid(), category_type: { name: 'Account', id: 3 } } },
     { defect: 'huge_string', field: 'operation_detail', record: { ...valid(), operation_detail: hugeOperationDetail() } },
+    { defect: 'nul_character', field: 'operator', record: { ...valid(), operator: `\u0000${rng.pick(admins).email}` } },
     { defect: 'not_an_object', record: notAnObject(rng, { ...valid() }) },
   ];
 }
