@@ -18,6 +18,9 @@ import type { SecretBox } from './secret-box.js';
 import { DuplicateUserError } from './store-errors.js';
 import type { ApiTokensTable, StoreTables, UsersTable } from './store-tables.js';
 
+/** `meta` key of the public URL the last `zoomtrail start` served at. */
+const SERVED_URL_KEY = 'served_public_url';
+
 /**
  * The console's tables (users, sessions, API tokens, setup tokens, pending
  * OAuth authorizations) through Kysely: dialect-neutral, shared by every store.
@@ -130,6 +133,19 @@ export class AuthRepository implements AuthStore {
 
   async createSetupToken(tokenHash: string, expiresAt: number): Promise<void> {
     await this.db.insertInto('setup_tokens').values({ token_hash: tokenHash, created_at: this.clock.now(), expires_at: expiresAt, used_at: null }).execute();
+  }
+
+  async recordServedUrl(url: string): Promise<void> {
+    await this.db
+      .insertInto('meta')
+      .values({ key: SERVED_URL_KEY, value: url })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: url }))
+      .execute();
+  }
+
+  async servedUrl(): Promise<string | undefined> {
+    const row = await this.db.selectFrom('meta').select('value').where('key', '=', SERVED_URL_KEY).executeTakeFirst();
+    return row?.value;
   }
 
   async isSetupTokenValid(tokenHash: string): Promise<boolean> {

@@ -84,6 +84,13 @@ export function describeAuthStoreContract(name: string, openStore: (options: Sto
       expect(await store.deleteApiToken(token.id)).toBe(false);
     });
 
+    it('keeps the last URL the server served at', async () => {
+      expect(await store.servedUrl()).toBeUndefined();
+      await store.recordServedUrl('http://localhost:9123');
+      await store.recordServedUrl('http://localhost:9124');
+      expect(await store.servedUrl()).toBe('http://localhost:9124');
+    });
+
     it('setup tokens are used once, and not after they expire', async () => {
       await store.createSetupToken('t1', START + HOUR);
       await store.createSetupToken('t2', START + HOUR);

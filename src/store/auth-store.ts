@@ -44,6 +44,12 @@ export interface AuthStore {
   /** The token with that hash and its owner, `lastUsedAt` set to now; undefined if unknown or its user is gone. */
   useApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined>;
 
+  // --- the server's address ------------------------------------------------------
+  /** Keeps the public URL a running `zoomtrail start` serves at (so `admin create` links to it, whatever port it listens on). */
+  recordServedUrl(url: string): Promise<void>;
+  /** The last URL recorded by recordServedUrl; undefined before any. */
+  servedUrl(): Promise<string | undefined>;
+
   // --- setup tokens ------------------------------------------------------------
   createSetupToken(tokenHash: string, expiresAt: number): Promise<void>;
   /** Whether the token exists, is unused and unexpired (nothing changes). */

@@ -253,6 +253,14 @@ export abstract class KyselyRepositoryStore {
     return this.auth.createSetupToken(tokenHash, expiresAt);
   }
 
+  recordServedUrl(url: string): Promise<void> {
+    return this.auth.recordServedUrl(url);
+  }
+
+  servedUrl(): Promise<string | undefined> {
+    return this.auth.servedUrl();
+  }
+
   isSetupTokenValid(tokenHash: string): Promise<boolean> {
     return this.auth.isSetupTokenValid(tokenHash);
   }
