@@ -186,9 +186,19 @@ export class AuthRepository implements AuthStore {
       .execute();
   }
 
-  async takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined> {
+  async pendingAuthorizationSource(state: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('oauth_states')
+      .select('source_id')
+      .where('state_hash', '=', hashSecret(state))
+      .where('expires_at', '>', this.clock.now())
+      .executeTakeFirst();
+    return row?.source_id;
+  }
+
+  async takePendingAuthorization(state: string, sessionIdHash: string): Promise<TakenAuthorization | undefined> {
     const stateHash = hashSecret(state);
-    const row = await this.db.deleteFrom('oauth_states').where('state_hash', '=', stateHash).returningAll().executeTakeFirst();
+    const row = await this.db.deleteFrom('oauth_states').where('state_hash', '=', stateHash).where('session_id_hash', '=', sessionIdHash).returningAll().executeTakeFirst();
     if (!row || Number(row.expires_at) <= this.clock.now()) return undefined;
     const pending = JSON.parse(this.box.open(row.pending_sealed, pendingContext(stateHash))) as PendingAuthorization;
     return { sessionIdHash: row.session_id_hash, sourceId: row.source_id, pending };

@@ -60,8 +60,14 @@ export interface AuthStore {
   // --- pending OAuth authorizations ----------------------------------------------
   /** Keeps `pending` (sealed: it holds the PKCE verifier) under the hash of `pending.state`, bound to a session and a source. */
   savePendingAuthorization(sessionIdHash: string, sourceId: string, pending: PendingAuthorization, expiresAt: number): Promise<void>;
-  /** Takes the authorization started with `state` (the raw value from the callback): single-use, deleted in the same statement; undefined if unknown, used or expired. */
-  takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined>;
+  /** The source of the unexpired authorization started with `state`, whatever its session; nothing is taken. */
+  pendingAuthorizationSource(state: string): Promise<string | undefined>;
+  /**
+   * Takes the authorization started with `state` (the raw value from the callback) in the session `sessionIdHash`:
+   * single-use, deleted in the same statement; undefined if unknown, used, expired or started in another session
+   * (which then keeps it).
+   */
+  takePendingAuthorization(state: string, sessionIdHash: string): Promise<TakenAuthorization | undefined>;
 }
 
 export interface NewUser {

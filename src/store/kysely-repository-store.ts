@@ -273,8 +273,12 @@ export abstract class KyselyRepositoryStore {
     return this.auth.savePendingAuthorization(sessionIdHash, sourceId, pending, expiresAt);
   }
 
-  takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined> {
-    return this.auth.takePendingAuthorization(state);
+  pendingAuthorizationSource(state: string): Promise<string | undefined> {
+    return this.auth.pendingAuthorizationSource(state);
+  }
+
+  takePendingAuthorization(state: string, sessionIdHash: string): Promise<TakenAuthorization | undefined> {
+    return this.auth.takePendingAuthorization(state, sessionIdHash);
   }
 
   claimDueDeliveries(owner: string, now: number, limit: number, claimMs: number): Promise<DeliveryRecord[]> {
