@@ -354,6 +354,8 @@ describe('API server: console and headers', () => {
       expect(response.headers['referrer-policy']).toBe('no-referrer');
       expect(response.headers['x-frame-options']).toBe('DENY');
       expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers['content-security-policy']).toContain("form-action 'self'");
+      expect(response.headers['content-security-policy']).toContain("base-uri 'none'");
     }
   });
 

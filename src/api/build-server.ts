@@ -37,8 +37,12 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
 };
+
+/** Unknown fields are refused with 400 naming them, never dropped silently (Fastify's default removes them). Route tests use it too. */
+export const API_AJV_OPTIONS = { customOptions: { removeAdditional: false as const } };
 
 const NOT_BUILT_PAGE = 'Zoomtrail is running. The console is not built: run npm run build, then restart. The JSON API is at /api.\n';
 
@@ -61,6 +65,7 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: context.app.config.trustedProxies ?? false,
     bodyLimit: 1_048_576,
+    ajv: API_AJV_OPTIONS,
   }) as unknown as FastifyInstance;
   server.decorateRequest('user', null);
   if (options.onRoute) server.addHook('onRoute', options.onRoute);

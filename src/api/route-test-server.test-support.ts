@@ -6,6 +6,7 @@ import { loadNormalizers } from '../normalize/log-type-registry.js';
 import { ManualClock } from '../shared/clock.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { ApiContext, ApiUser } from './api-context.js';
+import { API_AJV_OPTIONS } from './build-server.js';
 
 export const ROUTE_TEST_NOW = Date.parse('2026-03-10T12:00:00Z');
 const TEST_USER: ApiUser = { id: 'user-1', username: 'admin', via: 'session', sessionId: 'session-1' };
@@ -51,7 +52,7 @@ export async function startRouteTestServer(
     publicUrl: app.config.publicUrl,
     fetch: options.fetch ?? globalThis.fetch,
   };
-  const server = Fastify({ logger: false });
+  const server = Fastify({ logger: false, ajv: API_AJV_OPTIONS });
   server.decorateRequest('user', null);
   server.addHook('onRequest', async (request) => {
     request.user = TEST_USER;
