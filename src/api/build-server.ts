@@ -29,7 +29,21 @@ export interface BuildApiServerOptions {
   logger?: Logger;
   /** Sees every route as it is added (tests enumerate the routes with it). */
   onRoute?: (route: RouteOptions) => void;
+  /** Default REQUEST_TIMEOUTS; tests shorten them. */
+  timeouts?: RequestTimeouts;
 }
+
+export interface RequestTimeouts {
+  /** Whole request (headers and body) received within this, else 408 and the connection closes. */
+  requestMs: number;
+  /** Headers received within this. */
+  headersMs: number;
+  /** How often the server checks the two above. */
+  checkEveryMs: number;
+}
+
+/** A slow client (slowloris: headers or a body sent a byte at a time) cannot hold a connection: 30 s for a request, 15 s for its headers. */
+export const REQUEST_TIMEOUTS: RequestTimeouts = { requestMs: 30_000, headersMs: 15_000, checkEveryMs: 5_000 };
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -64,6 +78,8 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: context.app.config.trustedProxies ?? false,
+    requestTimeout: (options.timeouts ?? REQUEST_TIMEOUTS).requestMs,
+    http: { headersTimeout: (options.timeouts ?? REQUEST_TIMEOUTS).headersMs, connectionsCheckingInterval: (options.timeouts ?? REQUEST_TIMEOUTS).checkEveryMs },
     bodyLimit: 1_048_576,
     ajv: API_AJV_OPTIONS,
   }) as unknown as FastifyInstance;
