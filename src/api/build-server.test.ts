@@ -297,6 +297,21 @@ describe('API server: authentication, CSRF, tokens', () => {
     expect(await h.app.store.listApiTokens()).toEqual([]);
   });
 
+  it('CSRF covers every unsafe method: PATCH and DELETE with the session cookie need the token too', async () => {
+    const { cookie, csrf } = await setupAdmin();
+    const created = await h.server.inject({ method: 'POST', url: '/api/tokens', cookies: { zt_session: cookie }, headers: { 'x-csrf-token': csrf }, payload: { name: 'ci' } });
+    const tokenId = created.json<ApiTokenCreated>().id;
+    const ruleId = 'Zoom.Two.Factor.Authentication.Disabled';
+    const patch = (headers: Record<string, string>) =>
+      h.server.inject({ method: 'PATCH', url: `/api/rules/${ruleId}`, cookies: { zt_session: cookie }, headers, payload: { enabled: false } });
+    const remove = (headers: Record<string, string>) => h.server.inject({ method: 'DELETE', url: `/api/tokens/${tokenId}`, cookies: { zt_session: cookie }, headers });
+    expect((await patch({})).statusCode).toBe(403);
+    expect((await remove({})).statusCode).toBe(403);
+    expect((await h.app.store.listApiTokens()).map((t) => t.id)).toEqual([tokenId]);
+    expect((await patch({ 'x-csrf-token': csrf })).statusCode).toBe(200);
+    expect((await remove({ 'x-csrf-token': csrf })).statusCode).toBe(204);
+  });
+
   it('logout ends the session', async () => {
     const { cookie, csrf } = await setupAdmin();
     const withoutCsrf = await h.server.inject({ method: 'POST', url: '/api/logout', cookies: { zt_session: cookie } });
