@@ -10,7 +10,7 @@ const SOURCE = 'src-1';
 function normalized(logType: LogType, records: readonly unknown[]): Array<{ event: Record<string, unknown>; keys: StoredEventKeys }> {
   const normalizer = normalizerFor(logType);
   return records.map((raw, i) => {
-    const keys = { logType, rowId: `row-${i}`, sourceId: SOURCE };
+    const keys = { logType, rowId: `row-${i}`, sourceId: SOURCE, storedAt: 1_767_225_600_130 + i };
     const result = normalizer.normalize(raw, { sourceId: SOURCE, sourceLabel: 'Acme Zoom', rowId: keys.rowId, parseTimeMs: 1_767_225_600_123 + i });
     if (!result.ok) throw new Error(result.problem.reason);
     return { event: result.value.event, keys };
@@ -38,7 +38,7 @@ describe('the stored event', () => {
       expect(JSON.stringify(expanded)).toBe(JSON.stringify(event));
       expect(stored[VERBATIM]).toBeUndefined();
       for (const derived of ['p_log_type', 'p_row_id', 'p_source_id', 'p_event_time', 'p_any_emails', 'p_any_ip_addresses']) expect(stored).not.toHaveProperty(derived);
-      expect(stored).toHaveProperty('p_parse_time', event.p_parse_time);
+      expect(stored).toHaveProperty('p_parse_time', 7); // ms before the stored-at time
       expect(stored).toHaveProperty('p_source_label', 'Acme Zoom');
       storedBytes += JSON.stringify(stored).length;
       fullBytes += JSON.stringify(event).length;
@@ -74,13 +74,22 @@ describe('the stored event', () => {
     ['a hand-made event without the standard fields', { action: 'Update', p_any_emails: ['a@example.com'] }],
     ['record fields after p_ fields', { p_log_type: 'Zoom.Activity', email: 'a@example.com' }],
     ['standard fields out of order', { email: 'a@example.com', p_row_id: 'row-0', p_log_type: 'Zoom.Activity' }],
+    ['a p_parse_time that is not text', { email: 'a@example.com', p_parse_time: 5 }],
     ['an event with the marker key itself', { email: 'a@example.com', [VERBATIM]: true }],
     ['a __proto__ key', JSON.parse('{"__proto__":{"x":1},"email":"a@example.com"}') as Record<string, unknown>],
   ])('stores %s whole and reads it back unchanged', (_, event) => {
-    const keys: StoredEventKeys = { logType: 'Zoom.Activity', rowId: 'row-0', sourceId: SOURCE };
+    const keys: StoredEventKeys = { logType: 'Zoom.Activity', rowId: 'row-0', sourceId: SOURCE, storedAt: 0 };
     const { expanded } = roundTrip(event, keys);
     expect(JSON.stringify(expanded)).toBe(JSON.stringify(event));
     expect(Object.getPrototypeOf(expanded)).toBe(Object.prototype);
+  });
+
+  it('keeps a p_parse_time text formatTimestamp would not write as it is', () => {
+    const [{ event, keys }] = normalized('Zoom.Activity', day.activities.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const odd = { ...event, p_parse_time: '2026-01-01 00:00:00' };
+    const { stored, expanded } = roundTrip(odd, keys);
+    expect(stored.p_parse_time).toBe('2026-01-01 00:00:00');
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(odd));
   });
 
   it('reads an event stored whole before the compact form existed as it was', () => {

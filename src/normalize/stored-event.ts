@@ -11,8 +11,10 @@
  * - `p_udm` of a log type whose data model is cheap (Zoom.Activity: copies of
  *   fields); Zoom.Operation keeps its `p_udm` (parsed changes, searched in SQL).
  *
- * `p_parse_time`, `p_source_label` and any other `p_` field are stored as they
- * are. A field is left out only when the derived value equals the event's own
+ * `p_parse_time` is stored as a number, the milliseconds from it to the row's
+ * stored-at time (a few, not a 24-character text), when the text is what
+ * formatTimestamp writes. `p_source_label` and any other `p_` field are stored
+ * as they are. A field is left out only when the derived value equals the event's own
  * (checked at compaction), so any event round-trips. An event whose layout
  * expansion cannot reproduce (record fields after `p_` fields, standard `p_`
  * fields out of order or missing) is stored whole, with `VERBATIM` as its last
@@ -23,6 +25,7 @@ import type { LogType } from '../zoom/report-records.js';
 import { zoomActivityDataModel, type DataModel } from './data-models.js';
 import { finishIndicatorValues, indicatorExtractor, indicatorFields, P_ANY_EMAILS, P_ANY_IP_ADDRESSES, type IndicatorExtractor, type IndicatorSink } from './indicators.js';
 import { schemaFor } from './log-type-registry.js';
+import { formatTimestamp } from './timestamp-parser.js';
 import type { PantherField, PantherValueSchema } from './panther-schema.js';
 
 /** What the row holds beside the stored event JSON. */
@@ -30,6 +33,8 @@ export interface StoredEventKeys {
   logType: LogType;
   rowId: string;
   sourceId: string;
+  /** The row's stored-at time (ms): `p_parse_time` is stored as its distance before it. */
+  storedAt: number;
 }
 
 /** Marks an event stored whole (last key; never produced by normalize: `p_` names are reserved). */
@@ -227,7 +232,14 @@ export function compactEvent(event: Json, keys: StoredEventKeys): Json {
     const has = present.has(key);
     const value = event[key];
     let derivable: boolean;
-    if (key === 'p_parse_time' || key === 'p_source_label') derivable = false;
+    if (key === 'p_parse_time') {
+      if (!has) continue;
+      // Only normalize's text has the numeric form; any other value keeps the whole event as it is.
+      if (typeof value !== 'string') return verbatim(event);
+      const ms = parseTimeMsOf(value);
+      out[key] = ms === undefined ? value : keys.storedAt - ms;
+      continue;
+    } else if (key === 'p_source_label') derivable = false;
     else if (key === 'p_udm') {
       if (codec.dataModel === undefined) derivable = false;
       else if (has && sameFlatObject(value, codec.dataModel(record))) continue;
@@ -251,6 +263,19 @@ export function compactEvent(event: Json, keys: StoredEventKeys): Json {
   return out;
 }
 
+let lastParseText = '';
+let lastParseMs: number | undefined;
+
+/** The ms of a `p_parse_time` text when formatTimestamp writes exactly that text; remembered for the next (a page shares one). */
+function parseTimeMsOf(text: string): number | undefined {
+  if (text !== lastParseText) {
+    const ms = Date.parse(text);
+    lastParseText = text;
+    lastParseMs = Number.isInteger(ms) && formatTimestamp(ms) === text ? ms : undefined;
+  }
+  return lastParseMs;
+}
+
 function eventTimeOf(codec: Codec, record: Json, parseTime: unknown): unknown {
   const fromRecord = codec.eventTimeName === undefined ? undefined : record[codec.eventTimeName];
   return typeof fromRecord === 'string' ? fromRecord : typeof parseTime === 'string' ? parseTime : undefined;
@@ -271,7 +296,13 @@ export function expandStoredEvent(stored: Json, keys: StoredEventKeys): Json {
   for (const key in stored) if (!isStandardKey(key)) setKey(out, key, stored[key]);
   let indicators: Map<string, string[]> | undefined;
   const indicatorsNow = () => (indicators ??= indicatorsOf(codec, (record ??= recordOf(stored))));
+  const storedParseTime = stored.p_parse_time;
+  const parseTime = typeof storedParseTime === 'number' ? formatTimestamp(keys.storedAt - storedParseTime) : storedParseTime;
   for (const key of codec.order) {
+    if (key === 'p_parse_time') {
+      if (parseTime !== undefined) out[key] = parseTime;
+      continue;
+    }
     if (key in stored) {
       out[key] = stored[key];
       continue;
@@ -287,7 +318,7 @@ export function expandStoredEvent(stored: Json, keys: StoredEventKeys): Json {
         out[key] = keys.sourceId;
         break;
       case 'p_event_time': {
-        const time = eventTimeOf(codec, (record ??= recordOf(stored)), stored.p_parse_time);
+        const time = eventTimeOf(codec, (record ??= recordOf(stored)), parseTime);
         if (time !== undefined) out[key] = time;
         break;
       }

@@ -195,7 +195,12 @@ function cursorCondition(time: number, rowId: string, desc: boolean): Expression
 
 export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
   const logType = row.log_type as LogType;
-  const event = expandStoredEvent(JSON.parse(row.event_json) as Record<string, unknown>, { logType, rowId: row.row_id, sourceId: row.source_id });
+  const event = expandStoredEvent(JSON.parse(row.event_json) as Record<string, unknown>, {
+    logType,
+    rowId: row.row_id,
+    sourceId: row.source_id,
+    storedAt: Number(row.stored_at),
+  });
   return {
     rowId: row.row_id,
     sourceId: row.source_id,

@@ -79,7 +79,7 @@ export class PostgresPageWriter {
         INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
         SELECT r.row_id, ${sourceId}, ${logType}, r.day, r.event_time_ms, ${now}::bigint, r.event_json
         FROM unnest(${chunk.map((r) => r.rowId)}::text[], ${chunk.map((r) => r.day)}::text[],
-                    ${chunk.map((r) => r.eventTimeMs)}::bigint[], ${chunk.map((r) => storedEventJson(r, sourceId, logType))}::text[])
+                    ${chunk.map((r) => r.eventTimeMs)}::bigint[], ${chunk.map((r) => storedEventJson(r, sourceId, logType, now))}::text[])
              AS r(row_id, day, event_time_ms, event_json)
         ON CONFLICT (row_id) DO NOTHING
         RETURNING row_id`.execute(trx);

@@ -21,8 +21,8 @@ export function purgePostgresBefore(db: Kysely<StoreTables>, logType: LogType, b
         WHERE log_type = ${logType} AND day < ${beforeDay} AND state <> 'purged'`.execute(trx);
       const days = Number(marked.numAffectedRows ?? 0);
 
-      const { rows } = await sql<{ row_id: string; source_id: string; log_type: string; event_json: string }>`
-        SELECT row_id, source_id, log_type, event_json
+      const { rows } = await sql<{ row_id: string; source_id: string; log_type: string; stored_at: string; event_json: string }>`
+        SELECT row_id, source_id, log_type, stored_at, event_json
         FROM events WHERE log_type = ${logType} AND event_time_ms < ${dayStartMs(beforeDay)}::bigint
         LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(trx);
       if (rows.length > 0) {

@@ -142,7 +142,7 @@ export class SqlitePageWriter {
     // Indicator keys of the page, inserted after its events in key order (the table is its primary key: WITHOUT ROWID, migration 008).
     const indicators: Array<[kind: string, value: string, rowId: string]> = [];
     for (const row of commit.events) {
-      const { changes, lastInsertRowid } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, storedEventJson(row, sourceId, logType));
+      const { changes, lastInsertRowid } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, storedEventJson(row, sourceId, logType, now));
       if (changes === 0) continue;
       insertedEventIds.push(row.rowId);
       queueForDetection.run(row.rowId, now);

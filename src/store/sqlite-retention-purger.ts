@@ -9,7 +9,7 @@ import { prepareRaw, type RowStatement } from './sqlite-statements.js';
 const MARK_PURGED = `UPDATE day_coverage SET state = 'purged', updated_at = ? WHERE log_type = ? AND day < ? AND state <> 'purged'`;
 
 /** A batch of old events (their indicator lists are read from the stored event) (the events_type_time index serves the range). */
-const OLD_EVENTS = `SELECT row_id, source_id, log_type, event_json
+const OLD_EVENTS = `SELECT row_id, source_id, log_type, stored_at, event_json
   FROM events WHERE log_type = ? AND event_time_ms < ? LIMIT ?`;
 
 /** Each by its whole primary key: event_indicators has no index by row id (see 001-initial.ts). */
@@ -28,7 +28,7 @@ const DELETE_FAILURES = `DELETE FROM classification_failures WHERE row_id IN (
 export class SqliteRetentionPurger {
   readonly #db: BetterSqlite3.Database;
   readonly #markPurged: BetterSqlite3.Statement;
-  readonly #oldEvents: RowStatement<{ row_id: string; source_id: string; log_type: string; event_json: string }>;
+  readonly #oldEvents: RowStatement<{ row_id: string; source_id: string; log_type: string; stored_at: number; event_json: string }>;
   readonly #deleteIndicator: BetterSqlite3.Statement;
   readonly #deletePending: BetterSqlite3.Statement;
   readonly #deleteEvent: BetterSqlite3.Statement;
