@@ -59,14 +59,14 @@ function usedBytes(file: string): number {
 describe('SQLite bytes on disk per event', () => {
   it(`stay at most ${MAX_BYTES_PER_EVENT} B for generated records of both log types`, async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'zoomtrail-bytes-'));
-    let store = await openSqliteStore({ dataDir: dir, clock: new ManualClock(Date.parse('2026-01-08T00:00:00Z')), env: {} });
+    const clock = new ManualClock(Date.parse('2026-01-08T00:00:00Z'));
+    const empty = await openSqliteStore({ dataDir: dir, clock, env: {} });
+    const sourceId = (await empty.createSource(sampleSource())).id;
+    await empty.close();
+    const emptyBytes = usedBytes(path.join(dir, SQLITE_FILE_NAME));
+    const store = await openSqliteStore({ dataDir: dir, clock, env: {} });
     let events = 0;
-    let emptyBytes = 0;
     try {
-      const sourceId = (await store.createSource(sampleSource())).id;
-      await store.close();
-      emptyBytes = usedBytes(path.join(dir, SQLITE_FILE_NAME));
-      store = await openSqliteStore({ dataDir: dir, clock: new ManualClock(Date.parse('2026-01-08T00:00:00Z')), env: {} });
       for (const day of DAYS) {
         const { activities, operations } = generateDay({ seed: 11, day, volume: { activities: 3400, operations: 600 } });
         for (const [logType, records] of [

@@ -29,7 +29,8 @@ export const LOG_TYPES: readonly LogTypeEntry[] = [
  * from `src/normalize/` (tests) and from the built `dist/normalize/`; three
  * from the benchmarks' build (`dist-bench/src/normalize/`).
  */
-export const DEFAULT_SCHEMA_DIR = [new URL('../../schemas/', import.meta.url), new URL('../../../schemas/', import.meta.url)].find((dir) => existsSync(dir)) ?? new URL('../../schemas/', import.meta.url);
+export const DEFAULT_SCHEMA_DIR =
+  [new URL('../../schemas/', import.meta.url), new URL('../../../schemas/', import.meta.url)].find((dir) => existsSync(dir)) ?? new URL('../../schemas/', import.meta.url);
 
 function entryFor(logType: LogType): LogTypeEntry {
   const entry = LOG_TYPES.find((e) => e.logType === logType);

@@ -37,7 +37,13 @@ export function describeEventStoreContract(name: string, openStore: (options: St
     describe('commitPage', () => {
       it('reads back a normalized event exactly as it was committed, key order included (stored compactly)', async () => {
         const { id } = await store.createSource(sampleSource());
-        const activity = normalizedEvent(id, ACTIVITY, 'n1', { email: 'Ann@Example.com', time: '2026-03-09T10:00:00Z', type: 'Sign in', ip_address: '198.51.100.4', client_type: 'Browser' });
+        const activity = normalizedEvent(id, ACTIVITY, 'n1', {
+          email: 'Ann@Example.com',
+          time: '2026-03-09T10:00:00Z',
+          type: 'Sign in',
+          ip_address: '198.51.100.4',
+          client_type: 'Browser',
+        });
         const operation = normalizedEvent(id, OPERATION, 'n2', {
           time: '2026-03-09T10:00:01Z',
           operator: 'admin@example.com',

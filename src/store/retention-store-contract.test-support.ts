@@ -147,7 +147,9 @@ export function describeRetentionStoreContract(name: string, openStore: (options
       expect(await store.countEvents({ email: 'compact@example.com' })).toBe(1);
       await purgeAll(store, ACTIVITY, '2026-03-07', 1000);
       // The same row id again, on a day kept, with other indicators: the purged ones must not find it.
-      await store.commitPage(page(a, [normalizedEvent(a, ACTIVITY, 'n-old', { ...record, email: 'other@example.com', ip_address: '198.51.100.78', time: '2026-03-09T08:00:00Z' })]));
+      await store.commitPage(
+        page(a, [normalizedEvent(a, ACTIVITY, 'n-old', { ...record, email: 'other@example.com', ip_address: '198.51.100.78', time: '2026-03-09T08:00:00Z' })]),
+      );
       expect(await store.countEvents({ email: 'compact@example.com' })).toBe(0);
       expect(await store.countEvents({ ipAddress: '198.51.100.77' })).toBe(0);
       expect(await store.countEvents({ email: 'other@example.com' })).toBe(1);
