@@ -54,6 +54,8 @@ export interface RuntimeConfig {
   retentionActivityDays?: number | undefined;
   /** ZOOMTRAIL_RETENTION_OPERATION_DAYS: days Zoom.Operation events are kept; unset = forever. */
   retentionOperationDays?: number | undefined;
+  /** ZOOMTRAIL_GEOIP_CITY_DB and ZOOMTRAIL_GEOIP_ASN_DB: unset = the packaged databases, `off`, or a path. */
+  geoip?: { cityDb: string | undefined; asnDb: string | undefined };
   /** ZOOMTRAIL_ACCOUNT_ID, ZOOMTRAIL_CLIENT_ID, ZOOMTRAIL_CLIENT_SECRET (`pull`, `source add`). */
   zoomCredentials?: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
   /** Every resolved value and where it came from (`zoomtrail config`). */
@@ -105,6 +107,7 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
     completenessMarginDays: values.completenessMarginDays,
     retentionActivityDays: values.retentionActivityDays,
     retentionOperationDays: values.retentionOperationDays,
+    geoip: { cityDb: values.geoipCityDb, asnDb: values.geoipAsnDb },
     zoomCredentials: { accountId: values.accountId, clientId: values.clientId, clientSecret: values.clientSecret },
     settings: { values, origins },
   });
