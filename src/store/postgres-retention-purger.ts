@@ -20,15 +20,16 @@ export function purgePostgresBefore(db: Kysely<StoreTables>, logType: LogType, b
         WHERE log_type = ${logType} AND day < ${beforeDay} AND state <> 'purged'`.execute(trx);
       const days = Number(marked.numAffectedRows ?? 0);
 
-      const { rows } = await sql<{ row_id: string; emails: unknown; ips: unknown }>`
-        SELECT row_id, event_json::jsonb -> 'p_any_emails' AS emails, event_json::jsonb -> 'p_any_ip_addresses' AS ips
+      const { rows } = await sql<{ row_id: string; emails: unknown; ips: unknown; enrichment: unknown }>`
+        SELECT row_id, event_json::jsonb -> 'p_any_emails' AS emails, event_json::jsonb -> 'p_any_ip_addresses' AS ips,
+          event_json::jsonb -> 'p_enrichment' AS enrichment
         FROM events WHERE log_type = ${logType} AND event_time_ms < ${dayStartMs(beforeDay)}::bigint
         LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(trx);
       if (rows.length > 0) {
         const ids = rows.map((row) => row.row_id);
         const keys = { kind: [] as string[], value: [] as string[], rowId: [] as string[] };
         for (const row of rows) {
-          for (const { kind, value } of indicatorKeys(row.emails, row.ips)) {
+          for (const { kind, value } of indicatorKeys(row.emails, row.ips, row.enrichment)) {
             keys.kind.push(kind);
             keys.value.push(value);
             keys.rowId.push(row.row_id);

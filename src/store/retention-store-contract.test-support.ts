@@ -10,6 +10,7 @@ import {
   ids,
   OPERATION,
   page,
+  sampleEnrichedEvent,
   sampleEvent,
   sampleFailure,
   sampleOperationEvent,
@@ -138,6 +139,18 @@ export function describeRetentionStoreContract(name: string, openStore: (options
       expect(await store.countEvents({ email: 'late@example.com' })).toBe(0);
       expect(await store.countEvents({ ipAddress: '2001:db8::5' })).toBe(0);
       expect(ids(await collect(store.queryEvents({ email: 'bob@example.com' })))).toEqual(['a5-last']);
+    });
+
+    it('leaves no country or ASN indicator behind either', async () => {
+      await store.commitPage(
+        page(b, [sampleEnrichedEvent('g5', at('2026-03-05T12:00:00Z'), 'kei@example.com', '2001:db8::7', { ip_address: { kind: 'public', country: 'JP', asn: 2516 } })]),
+      );
+      expect(await store.countEvents({ country: 'JP' })).toBe(1);
+      await purgeAll(store, ACTIVITY, '2026-03-07', 1000);
+      // The same row id again, later and without enrichment: found by neither.
+      await store.commitPage(page(b, [sampleEvent('g5', at('2026-03-09T10:00:00Z'), 'kei@example.com', '2001:db8::7')]));
+      expect(await store.countEvents({ country: 'JP' })).toBe(0);
+      expect(await store.countEvents({ asn: 2516 })).toBe(0);
     });
 
     it('does not store records of a purged day again, and a day update leaves it purged', async () => {

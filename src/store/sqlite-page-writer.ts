@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { enrichmentIndicatorKeys } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
@@ -143,6 +144,7 @@ export class SqlitePageWriter {
       insertedPerHour.set(hour, (insertedPerHour.get(hour) ?? 0) + 1);
       for (const email of row.emails) insertIndicator.run(row.rowId, 'email', email.toLowerCase());
       for (const ip of row.ipAddresses) insertIndicator.run(row.rowId, 'ip', ip.toLowerCase());
+      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) insertIndicator.run(row.rowId, kind, value);
     }
     for (const [hour, count] of insertedPerHour) this.#addHourCount.run(hour, sourceId, logType, count);
 

@@ -8,7 +8,8 @@ import { prepareRaw, type RowStatement } from './sqlite-statements.js';
 const MARK_PURGED = `UPDATE day_coverage SET state = 'purged', updated_at = ? WHERE log_type = ? AND day < ? AND state <> 'purged'`;
 
 /** A batch of old events with the indicator lists they were stored with (the events_type_time index serves the range). */
-const OLD_EVENTS = `SELECT row_id, json_extract(event_json, '$.p_any_emails') AS emails, json_extract(event_json, '$.p_any_ip_addresses') AS ips
+const OLD_EVENTS = `SELECT row_id, json_extract(event_json, '$.p_any_emails') AS emails, json_extract(event_json, '$.p_any_ip_addresses') AS ips,
+  json_extract(event_json, '$.p_enrichment') AS enrichment
   FROM events WHERE log_type = ? AND event_time_ms < ? LIMIT ?`;
 
 /** Each by its whole primary key: event_indicators has no index by row id (see 001-initial.ts). */
@@ -27,7 +28,7 @@ const DELETE_FAILURES = `DELETE FROM classification_failures WHERE row_id IN (
 export class SqliteRetentionPurger {
   readonly #db: BetterSqlite3.Database;
   readonly #markPurged: BetterSqlite3.Statement;
-  readonly #oldEvents: RowStatement<{ row_id: string; emails: string | null; ips: string | null }>;
+  readonly #oldEvents: RowStatement<{ row_id: string; emails: string | null; ips: string | null; enrichment: string | null }>;
   readonly #deleteIndicator: BetterSqlite3.Statement;
   readonly #deletePending: BetterSqlite3.Statement;
   readonly #deleteEvent: BetterSqlite3.Statement;
@@ -67,7 +68,7 @@ export class SqliteRetentionPurger {
     const days = this.#markPurged.run(now, logType, beforeDay).changes;
     const rows = this.#oldEvents.all(logType, dayStartMs(beforeDay), limit);
     for (const row of rows) {
-      for (const { kind, value } of indicatorKeys(parseList(row.emails), parseList(row.ips))) this.#deleteIndicator.run(kind, value, row.row_id);
+      for (const { kind, value } of indicatorKeys(parseList(row.emails), parseList(row.ips), parseList(row.enrichment))) this.#deleteIndicator.run(kind, value, row.row_id);
       this.#deletePending.run(row.row_id);
       this.#deleteEvent.run(row.row_id);
     }

@@ -1,3 +1,4 @@
+import type { IpLocation } from '../domain/ip-location.js';
 import { utcDay, type Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { EventRow, FailureRow, NewSource, PageCommit, Store, StoredEvent } from './store.js';
@@ -71,6 +72,12 @@ export function sampleEvent(rowId: string, timeMs: number, email = 'Alice@Exampl
       p_any_ip_addresses: ipAddresses,
     },
   };
+}
+
+/** `sampleEvent` with `p_enrichment.ip_location` as the normalizer stores it (field path -> location). */
+export function sampleEnrichedEvent(rowId: string, timeMs: number, email: string, ip: string, locations: Record<string, IpLocation>): EventRow {
+  const row = sampleEvent(rowId, timeMs, email, ip);
+  return { ...row, event: { ...row.event, p_enrichment: { ip_location: locations } } };
 }
 
 /** A normalized Zoom.Operation event at `timeMs` with the given operation fields and parsed changes' names. */
