@@ -43,6 +43,7 @@ export async function startRouteTestServer(
     store,
     // Enriched as in production (packaged databases; opened on the first public address).
     normalizers: loadNormalizers(DEFAULT_SCHEMA_DIR, sharedIpLocator()),
+    ipLocator: sharedIpLocator(),
     logger,
     clock,
     close: () => store.close(),

