@@ -37,6 +37,11 @@ export interface IpLocation {
   org?: string;
 }
 
+/** The fields of IpLocation, in the order schemas/p-enrichment.yml documents them. */
+export const IP_LOCATION_FIELDS = ['kind', 'country', 'country_name', 'region', 'city', 'lat', 'lng', 'accuracy_km', 'asn', 'org'] as const satisfies ReadonlyArray<
+  keyof IpLocation
+>;
+
 export const P_ENRICHMENT = 'p_enrichment';
 export const IP_LOCATION = 'ip_location';
 
