@@ -182,8 +182,9 @@ export class MmdbFile {
         let next = at;
         for (let i = 0; i < size; i++) {
           const key = this.#decode(next, base);
+          if (typeof key.value !== 'string') throw new MmdbFormatError(`${this.path}: a map key at byte ${next} is not a string`);
           const value = this.#decode(key.next, base);
-          Object.defineProperty(out, String(key.value), { value: value.value, enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(out, key.value, { value: value.value, enumerable: true, writable: true, configurable: true });
           next = value.next;
         }
         return { value: out, next };
