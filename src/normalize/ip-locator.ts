@@ -242,6 +242,7 @@ export class FileIpLocator implements IpLocator {
     if (asn?.set) out.push(...asn.set.infos('asn', asn.source.label, asn.source.licence));
     else if (asn && asn.source.format === 'csv') {
       const source = asn.source;
+      const error = asn.table?.error;
       out.push({
         role: 'asn',
         name: source.label,
@@ -249,6 +250,7 @@ export class FileIpLocator implements IpLocator {
         builtAt: new Date(csvBuildEpochMs(source)).toISOString(),
         licence: source.licence,
         files: [source.ipv4, source.ipv6],
+        ...(error === undefined ? {} : { error }),
       });
     }
     return out;
