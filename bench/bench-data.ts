@@ -4,6 +4,7 @@
  * backfills read (in a child), so the figures are about the same records.
  */
 import { addDays } from '../src/domain/utc-days.js';
+import { sharedIpLocator } from '../src/normalize/ip-locator.js';
 import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import type { Normalizer } from '../src/normalize/normalizer.js';
 import { systemClock, type Clock } from '../src/shared/clock.js';
@@ -63,8 +64,9 @@ export const BENCH_SECRET_KEY = '0f'.repeat(32);
  */
 export const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
+/** As the collector normalizes: with IP enrichment from the packaged databases (one locator per process). */
 export function benchNormalizers(): Map<LogType, Normalizer> {
-  return loadNormalizers(SCHEMA_DIR);
+  return loadNormalizers(SCHEMA_DIR, sharedIpLocator());
 }
 
 /**

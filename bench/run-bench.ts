@@ -20,6 +20,7 @@ import {
   steadyFigures,
   type CollectionResults,
 } from './collection-bench.js';
+import { printEnrich, runEnrichBench, type EnrichResult } from './enrich-bench.js';
 import { printInstances, runInstancesBench, type InstancesResult } from './instances-bench.js';
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
@@ -56,6 +57,11 @@ async function main(): Promise<void> {
     normalize = await runNormalizeStoreBench(args.records, args.store);
     printNormalizeStore(normalize);
   }
+  let enrich: EnrichResult | undefined;
+  if (args.only.includes('enrich')) {
+    enrich = await runEnrichBench(Math.min(args.records, 200_000));
+    printEnrich(enrich);
+  }
   if (args.only.includes('rules')) {
     rules = runRulesBench(args.records);
     printRules(rules);
@@ -90,6 +96,11 @@ async function main(): Promise<void> {
     rows.push(['  rule matches / alerts raised during the run', `${int(normalize.ingest.matches)} / ${int(normalize.ingest.alertsRaised)}`, '-', '-']);
     rows.push(['  baseline: JSON.parse', rate(normalize.jsonParse.perSecond), '-', '-']);
     rows.push([`  baseline: ${normalize.rawLabel}`, rate(normalize.rawInsert.perSecond), '-', '-']);
+  }
+  if (enrich) {
+    const added = (enrich.ingest.enrichedUs - enrich.ingest.plainUs) / enrich.ingest.plainUs;
+    rows.push(['IP enrichment: ingest slowed by', pct(added), '<= 10%', verdict(added <= 0.1)]);
+    rows.push(['  lookups/s (sign-in addresses / distinct cold IPv4)', `${rate(enrich.lookups.simPerSecond)} / ${rate(enrich.lookups.coldV4PerSecond)}`, '-', '-']);
   }
   if (rules) {
     rows.push(['rule evaluations/s, one core', rate(rules.real.perSecond), '>= 1,000,000/s', verdict(rules.real.perSecond >= 1_000_000)]);

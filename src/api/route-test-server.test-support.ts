@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { pino } from 'pino';
 import type { AppContext } from '../app/app-context.js';
 import { createPipeline } from '../app/pipeline.js';
-import { loadNormalizers } from '../normalize/log-type-registry.js';
+import { sharedIpLocator } from '../normalize/ip-locator.js';
+import { DEFAULT_SCHEMA_DIR, loadNormalizers } from '../normalize/log-type-registry.js';
 import { ManualClock } from '../shared/clock.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { ApiContext, ApiUser } from './api-context.js';
@@ -41,7 +42,9 @@ export async function startRouteTestServer(
   const app: AppContext = {
     config: { dataDir: ':memory:', databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port: 0, publicUrl: options.publicUrl ?? 'http://localhost:8080' },
     store,
-    normalizers: loadNormalizers(),
+    // Enriched as in production (packaged databases; opened on the first public address).
+    normalizers: loadNormalizers(DEFAULT_SCHEMA_DIR, sharedIpLocator()),
+    ipLocator: sharedIpLocator(),
     logger,
     clock,
     close: () => store.close(),

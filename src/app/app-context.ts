@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/runtime-config.js';
-import { loadNormalizers } from '../normalize/log-type-registry.js';
+import { GeoIpSourceError } from '../normalize/geoip/geoip-sources.js';
+import { sharedIpLocator, type IpLocator } from '../normalize/ip-locator.js';
+import { DEFAULT_SCHEMA_DIR, loadNormalizers } from '../normalize/log-type-registry.js';
 import type { Normalizer } from '../normalize/normalizer.js';
 import { ActionableError } from '../shared/actionable-error.js';
 import { shiftedClock, systemClock, type Clock } from '../shared/clock.js';
@@ -15,6 +17,8 @@ export interface AppContext {
   config: RuntimeConfig;
   store: Store;
   normalizers: ReadonlyMap<LogType, Normalizer>;
+  /** IP enrichment (ZOOMTRAIL_GEOIP_*): one per process; its databases open on the first lookup. */
+  ipLocator?: IpLocator;
   logger: Logger;
   clock: Clock;
   close(): Promise<void>;
@@ -35,12 +39,17 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
     logger ??= createStderrLogger({ level: config.logLevel, name: 'zoomtrail' });
     for (const warning of warnings) logger.warn(warning);
   }
+  let ipLocator: IpLocator | undefined;
+  const locator = (): IpLocator => (ipLocator ??= openIpLocator(config));
   return {
     config,
     store,
     // Compiled on first use: only the commands that collect need them.
     get normalizers() {
-      return (normalizers ??= loadNormalizers());
+      return (normalizers ??= loadNormalizers(DEFAULT_SCHEMA_DIR, locator()));
+    },
+    get ipLocator() {
+      return locator();
     },
     // Made on first use: the commands that only read the store never load pino.
     get logger() {
@@ -49,6 +58,16 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
     clock,
     close: () => store.close(),
   };
+}
+
+/** The process's IP locator for the config's ZOOMTRAIL_GEOIP_* settings; a path that is not there is an ActionableError. */
+function openIpLocator(config: RuntimeConfig): IpLocator {
+  try {
+    return sharedIpLocator(config.geoip ?? {});
+  } catch (err) {
+    if (err instanceof GeoIpSourceError) throw new ActionableError('bad_config', err.message, err.fix);
+    throw err;
+  }
 }
 
 /** Loads only the store's own driver: a SQLite command never loads pg, a PostgreSQL one never better-sqlite3. */

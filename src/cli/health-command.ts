@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { loadSourceHealth } from '../health/health-loader.js';
 import { describeQuietSchedule } from '../health/quiet-schedule.js';
 import { formatDurationMs } from '../health/source-health.js';
+import { IP_ENRICHMENT_ATTRIBUTION } from '../normalize/geoip/geoip-sources.js';
+import type { GeoIpDatabaseInfo, IpLocator } from '../normalize/ip-locator.js';
 import { UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
 import { visibleLines } from './terminal-text.js';
@@ -49,7 +51,7 @@ export function registerHealthCommand(program: Command): void {
           return;
         }
         if (rows.length === 0) {
-          process.stdout.write('No sources yet. Add one with `zoomtrail source add --help`.\n');
+          process.stdout.write(`No sources yet. Add one with \`zoomtrail source add --help\`.\n\n${ipEnrichmentLines(app.ipLocator).join('\n')}\n`);
           return;
         }
         const lines: string[] = [];
@@ -75,9 +77,28 @@ export function registerHealthCommand(program: Command): void {
           if (source.quietSchedule) lines.push(`  quiet schedule: ${describeQuietSchedule(source.quietSchedule)}`);
           for (const a of open) lines.push(`  alarm ${a.id} (${a.ruleId}, ${a.status}, raised ${time(a.raisedAt)}): ${a.title}`);
         }
+        lines.push('', ...ipEnrichmentLines(app.ipLocator));
         process.stdout.write(visibleLines(lines));
       });
     });
+}
+
+/** The IP databases in use, their build dates and the attribution their licences ask for. */
+export function ipEnrichmentLines(locator: IpLocator | undefined): string[] {
+  let databases: GeoIpDatabaseInfo[];
+  try {
+    databases = locator?.databases() ?? [];
+  } catch (err) {
+    return [`IP enrichment: not available: ${err instanceof Error ? err.message : String(err)}`];
+  }
+  if (databases.length === 0) return ['IP enrichment: off (ZOOMTRAIL_GEOIP_CITY_DB and ZOOMTRAIL_GEOIP_ASN_DB are off)'];
+  const lines = ['IP enrichment:'];
+  for (const db of databases) {
+    const built = db.builtAt === null ? 'build date unknown' : `built ${db.builtAt.slice(0, 10)}`;
+    lines.push(`  ${db.role}: ${db.name} (${db.type}, ${built})${db.error === undefined ? '' : `: ${db.error}`}`);
+  }
+  lines.push(`  ${IP_ENRICHMENT_ATTRIBUTION}`);
+  return lines;
 }
 
 function iso(ms: number | null): string | null {

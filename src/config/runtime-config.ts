@@ -58,6 +58,8 @@ export interface RuntimeConfig {
   trustedProxies?: string[] | undefined;
   /** ZOOMTRAIL_ALLOWED_NETWORKS: non-public networks outbound URLs may reach; unset = none. */
   allowedNetworks?: string[] | undefined;
+  /** ZOOMTRAIL_GEOIP_CITY_DB and ZOOMTRAIL_GEOIP_ASN_DB: unset = the packaged databases, `off`, or a path. */
+  geoip?: { cityDb: string | undefined; asnDb: string | undefined };
   /** ZOOMTRAIL_ACCOUNT_ID, ZOOMTRAIL_CLIENT_ID, ZOOMTRAIL_CLIENT_SECRET (`pull`, `source add`). */
   zoomCredentials?: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
   /** Every resolved value and where it came from (`zoomtrail config`). */
@@ -111,6 +113,7 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
     retentionOperationDays: values.retentionOperationDays,
     trustedProxies: values.trustedProxies,
     allowedNetworks: values.allowedNetworks,
+    geoip: { cityDb: values.geoipCityDb, asnDb: values.geoipAsnDb },
     zoomCredentials: { accountId: values.accountId, clientId: values.clientId, clientSecret: values.clientSecret },
     settings: { values, origins },
   });

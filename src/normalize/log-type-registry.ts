@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { LogType } from '../zoom/report-records.js';
 import { zoomActivityDataModel, zoomOperationDataModel, type DataModel } from './data-models.js';
+import type { IpLocator } from './ip-locator.js';
 import type { Normalizer } from './normalizer.js';
 import { parsePantherSchema, type PantherSchema } from './panther-schema.js';
 import { compileSchema } from './schema-compiler.js';
@@ -58,9 +59,10 @@ function loadSchema(entry: LogTypeEntry, schemaDir: URL): PantherSchema {
 /**
  * Loads and compiles every registered log type's schema from `schemaDir`
  * (default: the repo's `schemas/`). Reads synchronously: it runs once at start.
+ * With `ipLocator`, events get their IP enrichment (`p_enrichment`).
  */
-export function loadNormalizers(schemaDir: URL = DEFAULT_SCHEMA_DIR): Map<LogType, Normalizer> {
-  return new Map(LOG_TYPES.map((entry) => [entry.logType, compileSchema(loadSchema(entry, schemaDir), entry.logType, entry.dataModel)]));
+export function loadNormalizers(schemaDir: URL = DEFAULT_SCHEMA_DIR, ipLocator?: IpLocator): Map<LogType, Normalizer> {
+  return new Map(LOG_TYPES.map((entry) => [entry.logType, compileSchema(loadSchema(entry, schemaDir), entry.logType, entry.dataModel, ipLocator)]));
 }
 
 const schemaCache = new Map<LogType, PantherSchema>();

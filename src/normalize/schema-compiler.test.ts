@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BAD_TIME } from '../zoom-sim/malformed-records.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { DataModel } from './data-models.js';
-import { loadNormalizers } from './log-type-registry.js';
+import { ipLocationOf } from '../domain/ip-location.js';
+import { sharedIpLocator, type IpLocator } from './ip-locator.js';
+import { DEFAULT_SCHEMA_DIR, loadNormalizers } from './log-type-registry.js';
 import type { NormalizeContext, NormalizedEvent, NormalizeResult, Normalizer } from './normalizer.js';
 import { parsePantherSchema, type PantherSchema } from './panther-schema.js';
 import { compileSchema } from './schema-compiler.js';
@@ -455,5 +457,72 @@ describe('compiled custom schema: every type', () => {
       ],
     } as PantherSchema;
     expect(() => compileSchema(two, 'Zoom.Activity', echoModel)).toThrow('more than one isEventTime field');
+  });
+});
+
+describe('IP enrichment: p_enrichment.ip_location.<field path>', () => {
+  const seen: string[] = [];
+  const fake: IpLocator = {
+    locate: (ip) => {
+      seen.push(ip);
+      return ip.startsWith('10.') ? { kind: 'private' } : { kind: 'public', country: 'DE', asn: 3320 };
+    },
+    databases: () => [],
+  };
+  const enriched = loadNormalizers(DEFAULT_SCHEMA_DIR, fake);
+  const signIn = (ip: string | undefined) => ({ email: 'a@example.com', time: '2019-09-15T19:13:41Z', type: 'Sign in', ...(ip === undefined ? {} : { ip_address: ip }) });
+
+  it('a sign-in gets the location of its ip_address (normalized address looked up)', () => {
+    seen.length = 0;
+    const event = ok((enriched.get('Zoom.Activity') as Normalizer).normalize(signIn(' 2003:0:0::1 '), context)).event;
+    expect(event.p_enrichment).toEqual({ ip_location: { ip_address: { kind: 'public', country: 'DE', asn: 3320 } } });
+    expect(seen).toEqual(['2003:0:0::1']);
+  });
+
+  it('a private address is stored with its kind only', () => {
+    const event = ok((enriched.get('Zoom.Activity') as Normalizer).normalize(signIn('10.0.0.1'), context)).event;
+    expect(event.p_enrichment).toEqual({ ip_location: { ip_address: { kind: 'private' } } });
+  });
+
+  it('no address, or not a valid one: no p_enrichment', () => {
+    expect(ok((enriched.get('Zoom.Activity') as Normalizer).normalize(signIn(undefined), context)).event).not.toHaveProperty('p_enrichment');
+    expect(ok((enriched.get('Zoom.Activity') as Normalizer).normalize(signIn('not-an-ip'), context)).event).not.toHaveProperty('p_enrichment');
+  });
+
+  it('without a locator nothing is enriched', () => {
+    expect(ok(activity.normalize(signIn('84.150.1.1'), context)).event).not.toHaveProperty('p_enrichment');
+  });
+
+  it('each event gets its own copy of a location', () => {
+    const a = ok((enriched.get('Zoom.Activity') as Normalizer).normalize(signIn('84.150.1.1'), context)).event;
+    const b = ok((enriched.get('Zoom.Activity') as Normalizer).normalize(signIn('84.150.1.1'), context)).event;
+    expect(ipLocationOf(a, 'ip_address')).not.toBe(ipLocationOf(b, 'ip_address'));
+  });
+
+  it('fields inside objects are keyed by their dotted path', () => {
+    const nested = parsePantherSchema(
+      `schema: Test.Nested
+fields:
+  - name: client
+    type: object
+    fields:
+      - name: addr
+        type: string
+        indicators: [ip]
+  - name: peer
+    type: string
+    indicators: [ip]
+`,
+      'nested.yml',
+    );
+    const normalizer = compileSchema(nested, 'Test.Nested' as LogType, echoModel, fake);
+    const event = ok(normalizer.normalize({ client: { addr: '84.150.1.1' }, peer: '10.1.1.1' }, context)).event;
+    expect(event.p_enrichment).toEqual({ ip_location: { 'client.addr': { kind: 'public', country: 'DE', asn: 3320 }, peer: { kind: 'private' } } });
+  });
+
+  it('with the packaged databases, a Deutsche Telekom sign-in is in Germany, AS3320', () => {
+    const real = loadNormalizers(DEFAULT_SCHEMA_DIR, sharedIpLocator());
+    const event = ok((real.get('Zoom.Activity') as Normalizer).normalize(signIn('84.150.1.1'), context)).event;
+    expect(ipLocationOf(event, 'ip_address')).toMatchObject({ kind: 'public', country: 'DE', asn: 3320 });
   });
 });

@@ -10,8 +10,11 @@
  */
 import { findNulPath } from '../domain/nul-character.js';
 import type { LogType } from '../zoom/report-records.js';
+import { IP_LOCATION, P_ENRICHMENT, type IpLocation } from '../domain/ip-location.js';
 import type { DataModel } from './data-models.js';
 import { finishIndicatorValues, indicatorExtractor, indicatorFields, P_ANY_EMAILS, P_ANY_IP_ADDRESSES, type IndicatorExtractor, type IndicatorSink } from './indicators.js';
+import type { IpLocator } from './ip-locator.js';
+import { normalizeIp } from './indicators.js';
 import type { NormalizeContext, NormalizeResult, Normalizer } from './normalizer.js';
 import type { PantherField, PantherSchema, PantherValueSchema } from './panther-schema.js';
 import { formatTimestamp, timestampReader, type TimestampReader } from './timestamp-parser.js';
@@ -308,13 +311,60 @@ function otherIndicatorFields(fields: readonly PantherField[]): string[] {
   return [...found].sort();
 }
 
+/** A field marked as an IP address, reached through objects only: its path (`a.b`) and its names. */
+interface IpField {
+  path: string;
+  names: string[];
+}
+
+/** Every string field with the `ip` indicator, at the top or inside objects (arrays are not enriched). */
+function ipFieldsOf(fields: readonly PantherField[], prefix: string[] = []): IpField[] {
+  const out: IpField[] = [];
+  for (const field of fields) {
+    const names = [...prefix, field.name];
+    if (field.type === 'string' && (field.indicators ?? []).includes('ip')) out.push({ path: names.join('.'), names });
+    else if (field.type === 'object') out.push(...ipFieldsOf(field.fields, names));
+  }
+  return out;
+}
+
+function valueAt(event: Record<string, unknown>, names: readonly string[]): unknown {
+  let value: unknown = event;
+  for (const name of names) {
+    if (!isJsonObject(value)) return undefined;
+    value = value[name];
+  }
+  return value;
+}
+
+/**
+ * `p_enrichment.ip_location.<field path>` of every valid IP address in the
+ * schema's IP fields; undefined when there is none. Each location is a copy:
+ * the locator's cached answers are never shared between events.
+ */
+function ipEnrichment(event: Record<string, unknown>, fields: readonly IpField[], locator: IpLocator): Record<string, unknown> | undefined {
+  let locations: Record<string, IpLocation> | undefined;
+  for (const field of fields) {
+    const raw = valueAt(event, field.names);
+    if (typeof raw !== 'string') continue;
+    const ip = normalizeIp(raw);
+    if (ip === undefined) continue;
+    locations ??= {};
+    setKey(locations, field.path, { ...locator.locate(ip) });
+  }
+  return locations === undefined ? undefined : { [IP_LOCATION]: locations };
+}
+
 /**
  * Compiles `schema` into the Normalizer of `logType`. Throws if the schema
  * cannot be compiled (unknown timeFormat or type, invalid indicator name, more
  * than one event-time field). See normalizer.ts for the result's contract.
+ * With an `ipLocator`, every event whose IP fields hold valid addresses gets
+ * `p_enrichment.ip_location.<field path>` (src/domain/ip-location.ts).
  */
-export function compileSchema(schema: PantherSchema, logType: LogType, dataModel: DataModel): Normalizer {
+export function compileSchema(schema: PantherSchema, logType: LogType, dataModel: DataModel, ipLocator?: IpLocator): Normalizer {
   const plan = compileFields(schema.fields, true);
+  const ipFields = ipLocator ? ipFieldsOf(schema.fields) : [];
   const eventTimeField = eventTimeFieldOf(schema);
   const eventTimeName = eventTimeField?.name;
   const readEventTime: TimestampReader | undefined = eventTimeField ? timestampReader(eventTimeField.timeFormat) : undefined;
@@ -398,6 +448,10 @@ export function compileSchema(schema: PantherSchema, logType: LogType, dataModel
         const values = others.get(field);
         if (values !== undefined && values.length > 0) out[field] = finishIndicatorValues(values);
       }
+    }
+    if (ipLocator !== undefined && ipFields.length > 0) {
+      const enrichment = ipEnrichment(out, ipFields, ipLocator);
+      if (enrichment !== undefined) out[P_ENRICHMENT] = enrichment;
     }
     out.p_udm = udm;
     return { ok: true, value: { event: out, eventTimeMs, emails, ipAddresses } };

@@ -18,6 +18,8 @@ export function countableByHour(query: Omit<EventQuery, 'limit'>): query is Hour
   return (
     query.email === undefined &&
     query.ipAddress === undefined &&
+    query.country === undefined &&
+    query.asn === undefined &&
     query.categoryType === undefined &&
     query.action === undefined &&
     query.detailText === undefined &&

@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { normalizeCountryCode } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
 import { expandStoredEvent } from '../normalize/stored-event.js';
 import { and, countableByHour, EventHourCounts, HOUR_MS } from './event-hour-counts.js';
@@ -154,6 +155,8 @@ export class EventReader {
     if (query.untilMs !== undefined) out.push(sql<SqlBool>`events.event_time_ms < ${query.untilMs}`);
     if (query.email !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('email', query.email.trim().toLowerCase())})`);
     if (query.ipAddress !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('ip', query.ipAddress.trim().toLowerCase())})`);
+    if (query.country !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('country', normalizeCountryCode(query.country))})`);
+    if (query.asn !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('asn', String(query.asn))})`);
     if (query.categoryType !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'category_type')} = ${query.categoryType.trim().toLowerCase()}`);
     if (query.action !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'action')} = ${query.action.trim().toLowerCase()}`);
     if (query.detailText !== undefined) out.push(this.sql.detailLike('events.event_json', containsPattern(query.detailText)));
@@ -163,18 +166,18 @@ export class EventReader {
 
   /**
    * SQLite: the `events_search` query narrowing `query`'s text filters, or undefined
-   * (no text of three characters or more; or an email or IP filter, whose index
+   * (no text of three characters or more; or an email, IP, country or ASN filter, whose index
    * narrows further: its rows are checked with the LIKE directly).
    */
   private searchMatch(query: Omit<EventQuery, 'limit'>): string | undefined {
-    if (!this.search || query.email !== undefined || query.ipAddress !== undefined) return undefined;
+    if (!this.search || query.email !== undefined || query.ipAddress !== undefined || query.country !== undefined || query.asn !== undefined) return undefined;
     return matchOf([
       { column: 'detail', text: query.detailText },
       { column: 'changes', text: query.changeName },
     ]);
   }
 
-  private indicatorRows(kind: 'email' | 'ip', value: string) {
+  private indicatorRows(kind: 'email' | 'ip' | 'country' | 'asn', value: string) {
     return this.db.selectFrom('event_indicators').select('event_indicators.row_id').where('kind', '=', kind).where('value', '=', value);
   }
 

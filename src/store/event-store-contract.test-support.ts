@@ -10,6 +10,7 @@ import {
   normalizedEvent,
   OPERATION,
   page,
+  sampleEnrichedEvent,
   sampleEvent,
   sampleFailure,
   sampleOperationEvent,
@@ -293,6 +294,28 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         expect(await store.countEvents({ email: 'alice@example.com', ipAddress: '192.0.2.1' })).toBe(1);
         const [event] = await collect(store.queryEvents({ ipAddress: '2001:db8::1' }));
         expect(event).toMatchObject({ emails: ['bob@example.com'], ipAddresses: ['2001:db8::1'], sourceId: a, logType: ACTIVITY });
+      });
+
+      it('finds events by the country and ASN of their IP enrichment (indexed; each key once per event)', async () => {
+        const de = { kind: 'public', country: 'DE', asn: 3320 } as const;
+        await store.commitPage(
+          page(b, [
+            // Two fields in one country and network: one indicator each, no duplicate key.
+            sampleEnrichedEvent('g1', t0 + 3_000, 'dora@example.com', '84.150.1.1', { ip_address: de, 'client.ip': de }),
+            sampleEnrichedEvent('g2', t0 + 4_000, 'dora@example.com', '2003::1', { ip_address: { kind: 'public', country: 'DE', asn: 3209 } }),
+            sampleEnrichedEvent('g3', t0 + 5_000, 'erin@example.com', '8.8.8.8', { ip_address: { kind: 'public', country: 'US', asn: 15169 } }),
+            sampleEnrichedEvent('g4', t0 + 6_000, 'erin@example.com', '10.0.0.1', { ip_address: { kind: 'private' } }),
+          ]),
+        );
+        expect(ids(await collect(store.queryEvents({ country: 'DE' })))).toEqual(['g1', 'g2']);
+        expect(ids(await collect(store.queryEvents({ country: ' de ' })))).toEqual(['g1', 'g2']);
+        expect(ids(await collect(store.queryEvents({ asn: 3320 })))).toEqual(['g1']);
+        expect(ids(await collect(store.queryEvents({ country: 'DE', asn: 3209 })))).toEqual(['g2']);
+        expect(ids(await collect(store.queryEvents({ country: 'US', email: 'erin@example.com', order: 'desc' })))).toEqual(['g3']);
+        expect(await store.countEvents({ country: 'DE' })).toBe(2);
+        expect(await store.countEvents({ asn: 15169, sinceMs: t0 + 5_001 })).toBe(0);
+        expect(await store.countEvents({ country: 'FR' })).toBe(0);
+        expect(await store.eventHistogram({ country: 'DE' }, t0, t0 + 7_000, 3_500)).toEqual([1, 1]);
       });
 
       it('pages through more than one batch without losing or repeating rows', async () => {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { enrichmentIndicatorKeys } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
 import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
@@ -109,6 +110,7 @@ export class PostgresPageWriter {
       };
       for (const email of row.emails) add('email', email.toLowerCase());
       for (const ip of row.ipAddresses) add('ip', ip.toLowerCase());
+      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) add(kind, value);
     }
 
     for (let i = 0; i < indicators.rowId.length; i += POSTGRES_CHUNK_ROWS * 2) {

@@ -29,8 +29,8 @@ export function purgePostgresBefore(db: Kysely<StoreTables>, logType: LogType, b
         const ids = rows.map((row) => row.row_id);
         const keys = { kind: [] as string[], value: [] as string[], rowId: [] as string[] };
         for (const row of rows) {
-          const { emails, ips } = storedIndicatorLists(row);
-          for (const { kind, value } of indicatorKeys(emails, ips)) {
+          const { emails, ips, enrichment } = storedIndicatorLists(row);
+          for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) {
             keys.kind.push(kind);
             keys.value.push(value);
             keys.rowId.push(row.row_id);

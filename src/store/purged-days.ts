@@ -1,3 +1,4 @@
+import { enrichmentIndicatorKeys } from '../domain/ip-location.js';
 import type { PageCommit } from './store.js';
 
 /**
@@ -23,11 +24,11 @@ export function withoutPurgedDays(commit: PageCommit, purged: ReadonlySet<string
 /**
  * The `event_indicators` keys of one event, from its `p_any_emails` and
  * `p_any_ip_addresses` (what `StoredEvent.emails` and `ipAddresses` are read
- * back from), lower-cased as the page writers store them; values that are not
- * lists give none. Each key once.
+ * back from), lower-cased as the page writers store them, and the countries
+ * and ASNs of its `p_enrichment`; values that are not lists give none. Each key once.
  */
-export function indicatorKeys(emails: unknown, ipAddresses: unknown): Array<{ kind: 'email' | 'ip'; value: string }> {
-  const out: Array<{ kind: 'email' | 'ip'; value: string }> = [];
+export function indicatorKeys(emails: unknown, ipAddresses: unknown, enrichment?: unknown): Array<{ kind: 'email' | 'ip' | 'country' | 'asn'; value: string }> {
+  const out: Array<{ kind: 'email' | 'ip' | 'country' | 'asn'; value: string }> = [];
   const seen = new Set<string>();
   const add = (kind: 'email' | 'ip', list: unknown) => {
     if (!Array.isArray(list)) return;
@@ -42,5 +43,6 @@ export function indicatorKeys(emails: unknown, ipAddresses: unknown): Array<{ ki
   };
   add('email', emails);
   add('ip', ipAddresses);
+  if (enrichment !== undefined && enrichment !== null) out.push(...enrichmentIndicatorKeys({ p_enrichment: enrichment }));
   return out;
 }

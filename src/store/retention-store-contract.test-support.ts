@@ -11,6 +11,7 @@ import {
   normalizedEvent,
   OPERATION,
   page,
+  sampleEnrichedEvent,
   sampleEvent,
   sampleFailure,
   sampleOperationEvent,
@@ -153,6 +154,18 @@ export function describeRetentionStoreContract(name: string, openStore: (options
       expect(await store.countEvents({ email: 'compact@example.com' })).toBe(0);
       expect(await store.countEvents({ ipAddress: '198.51.100.77' })).toBe(0);
       expect(await store.countEvents({ email: 'other@example.com' })).toBe(1);
+    });
+
+    it('leaves no country or ASN indicator behind either', async () => {
+      await store.commitPage(
+        page(b, [sampleEnrichedEvent('g5', at('2026-03-05T12:00:00Z'), 'kei@example.com', '2001:db8::7', { ip_address: { kind: 'public', country: 'JP', asn: 2516 } })]),
+      );
+      expect(await store.countEvents({ country: 'JP' })).toBe(1);
+      await purgeAll(store, ACTIVITY, '2026-03-07', 1000);
+      // The same row id again, later and without enrichment: found by neither.
+      await store.commitPage(page(b, [sampleEvent('g5', at('2026-03-09T10:00:00Z'), 'kei@example.com', '2001:db8::7')]));
+      expect(await store.countEvents({ country: 'JP' })).toBe(0);
+      expect(await store.countEvents({ asn: 2516 })).toBe(0);
     });
 
     it('does not store records of a purged day again, and a day update leaves it purged', async () => {

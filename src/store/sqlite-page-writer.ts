@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { enrichmentIndicatorKeys } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
@@ -152,6 +153,7 @@ export class SqlitePageWriter {
       search.add(lastInsertRowid, row.eventTimeMs, row.event);
       for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.rowId]);
       for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.rowId]);
+      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([kind, value, row.rowId]);
     }
     indicators.sort(compareIndicatorKeys);
     let previous: [string, string, string] | undefined;

@@ -8,7 +8,7 @@ import { prepareRaw, type RowStatement } from './sqlite-statements.js';
 
 const MARK_PURGED = `UPDATE day_coverage SET state = 'purged', updated_at = ? WHERE log_type = ? AND day < ? AND state <> 'purged'`;
 
-/** A batch of old events (their indicator lists are read from the stored event) (the events_type_time index serves the range). */
+/** A batch of old events (their indicator lists, enrichment included, are read from the stored event) (the events_type_time index serves the range). */
 const OLD_EVENTS = `SELECT row_id, source_id, log_type, stored_at, event_json
   FROM events WHERE log_type = ? AND event_time_ms < ? LIMIT ?`;
 
@@ -68,8 +68,8 @@ export class SqliteRetentionPurger {
     const days = this.#markPurged.run(now, logType, beforeDay).changes;
     const rows = this.#oldEvents.all(logType, dayStartMs(beforeDay), limit);
     for (const row of rows) {
-      const { emails, ips } = storedIndicatorLists(row);
-      for (const { kind, value } of indicatorKeys(emails, ips)) this.#deleteIndicator.run(kind, value, row.row_id);
+      const { emails, ips, enrichment } = storedIndicatorLists(row);
+      for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) this.#deleteIndicator.run(kind, value, row.row_id);
       this.#deletePending.run(row.row_id);
       this.#deleteEvent.run(row.row_id);
     }

@@ -1,3 +1,4 @@
+import type { IpLocation } from '../domain/ip-location.js';
 import { utcDay, type Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
 import { normalizerFor } from '../normalize/log-type-registry.js';
@@ -83,6 +84,12 @@ export function normalizedEvent(sourceId: string, logType: LogType, rowId: strin
   if (!result.ok) throw new Error(result.problem.reason);
   const { event, eventTimeMs, emails, ipAddresses } = result.value;
   return { rowId, day: utcDay(eventTimeMs), eventTimeMs, emails, ipAddresses, event };
+}
+
+/** `sampleEvent` with `p_enrichment.ip_location` as the normalizer stores it (field path -> location). */
+export function sampleEnrichedEvent(rowId: string, timeMs: number, email: string, ip: string, locations: Record<string, IpLocation>): EventRow {
+  const row = sampleEvent(rowId, timeMs, email, ip);
+  return { ...row, event: { ...row.event, p_enrichment: { ip_location: locations } } };
 }
 
 /** A normalized Zoom.Operation event at `timeMs` with the given operation fields and parsed changes' names. */

@@ -270,6 +270,10 @@ export interface EventQuery {
   untilMs?: number;
   email?: string;
   ipAddress?: string;
+  /** Country of any of the event's IP addresses (`p_enrichment.ip_location.*.country`), ISO 3166-1 alpha-2, case-insensitive. */
+  country?: string;
+  /** Autonomous system number of any of the event's IP addresses (`p_enrichment.ip_location.*.asn`). */
+  asn?: number;
   /** `category_type` (Zoom.Operation), exact, case-insensitive. */
   categoryType?: string;
   /** `action` (Zoom.Operation), exact, case-insensitive. */

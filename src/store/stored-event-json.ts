@@ -11,19 +11,20 @@ export function storedEventJson(row: PageCommit['events'][number], sourceId: str
 export function storedIndicatorLists(row: { row_id: string; source_id: string; log_type: string; stored_at: number | string | bigint; event_json: string }): {
   emails: unknown;
   ips: unknown;
+  enrichment: unknown;
 } {
   let stored: unknown;
   try {
     stored = JSON.parse(row.event_json);
   } catch {
-    return { emails: [], ips: [] };
+    return { emails: [], ips: [], enrichment: undefined };
   }
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return { emails: [], ips: [] };
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return { emails: [], ips: [], enrichment: undefined };
   const event = expandStoredEvent(stored as Record<string, unknown>, {
     logType: row.log_type as LogType,
     rowId: row.row_id,
     sourceId: row.source_id,
     storedAt: Number(row.stored_at),
   });
-  return { emails: event.p_any_emails, ips: event.p_any_ip_addresses };
+  return { emails: event.p_any_emails, ips: event.p_any_ip_addresses, enrichment: event.p_enrichment };
 }

@@ -126,5 +126,4 @@ export const BROWSER_VERSION = '-';
 
 // Home connections: mostly documentation ranges, some public-looking ISP prefixes
 // so that IP based features (geolocation, threat intel) see realistic values.
-export const HOME_PREFIXES = ['198.51.100', '192.0.2', '24.17', '73.162', '81.2', '86.147', '98.207', '174.63'] as const;
 export const WORK_STARTS_UTC_HOURS = [13, 13, 14, 15, 16, 7, 8, 8, 1] as const;

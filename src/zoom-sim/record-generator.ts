@@ -15,8 +15,8 @@
  */
 import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-records.js';
 import { backgroundOperation, op, type OperationDraft } from './background-operations.js';
-import { HOME_PREFIXES } from './population-tables.js';
-import { hex16, ipv4 } from './random-addresses.js';
+import { SIM_NETWORKS } from './network-tables.js';
+import { hex16, networkAddress } from './random-addresses.js';
 import { DETECTION_TRIGGERS, NEAR_MISSES } from './scenarios/detection-scenarios.js';
 import type { DetectionSample } from './scenarios/detection-scenario.js';
 import { SeededRandom } from './seeded-random.js';
@@ -175,8 +175,8 @@ function generateActivities(rng: SeededRandom, pop: Population, prefix: string, 
       } else if (roll < 0.95) {
         ip = `${pop.officeIpv6Prefix}:${hex16(rng)}::${hex16(rng)}`;
       } else {
-        // Travelling: an address seen once.
-        ip = ipv4(rng.pick(HOME_PREFIXES), rng);
+        // Travelling, or through a VPN: an address seen once, on any network.
+        ip = networkAddress(rng.pick(SIM_NETWORKS), rng, 0.2);
       }
     }
     const start = secondOfDay(rng, user.workStart);

@@ -7,14 +7,14 @@ import {
   CUSTOM_ROLES,
   DESKTOP_VERSIONS,
   FIRST_NAMES,
-  HOME_PREFIXES,
   LAST_NAMES,
   MOBILE_VERSIONS,
   NEW_HIRE_COUNT,
   POPULATION_SIZE,
   WORK_STARTS_UTC_HOURS,
 } from './population-tables.js';
-import { hex16, ipv4 } from './random-addresses.js';
+import { HOME_COUNTRIES, SIM_NETWORKS } from './network-tables.js';
+import { hex16, networkAddress } from './random-addresses.js';
 import { SeededRandom } from './seeded-random.js';
 
 export interface ClientProfile {
@@ -28,8 +28,11 @@ export interface SimUser {
   email: string;
   role: string;
   clients: readonly ClientProfile[];
+  /** ISO 3166-1 alpha-2 country the user lives and signs in from (network-tables.ts). */
+  homeCountry: string;
+  /** The user's home network address (a real ISP of the home country). */
   homeIp: string;
-  /** Address used on mobile networks. */
+  /** Address used on mobile networks: IPv6 where the home country's networks have it here. */
   mobileIpv6: string;
   /** Start of the user's working hours, in seconds after 00:00 UTC. */
   workStart: number;
@@ -41,7 +44,9 @@ export interface Population {
   operators: readonly string[];
   members: readonly SimUser[];
   newHires: readonly string[];
+  /** The office's egress addresses (a business ISP). */
   officeIps: readonly string[];
+  /** Three groups (`2600:1700:1a2b`): the office's IPv6 network. */
   officeIpv6Prefix: string;
 }
 
@@ -75,8 +80,11 @@ function buildPopulation(seed: number, domain: string): Population {
   const rng = SeededRandom.forKey(seed, 'population');
   const firsts = shuffled(rng, FIRST_NAMES);
   const lasts = shuffled(rng, LAST_NAMES);
-  const officeIps = [ipv4('203.0.113', rng), ipv4('203.0.113', rng)];
-  const officeIpv6Prefix = `2001:db8:${hex16(rng)}`;
+  const offices = SIM_NETWORKS.filter((n) => n.use === 'office');
+  const officeV4 = offices.find((n) => n.ipv4.length > 0);
+  const officeV6 = offices.find((n) => n.ipv6 !== undefined);
+  const officeIps = officeV4 ? [networkAddress(officeV4, rng), networkAddress(officeV4, rng)] : [];
+  const officeIpv6Prefix = `${officeV6?.ipv6 ?? '2600:1700'}:${hex16(rng)}`;
   const users: SimUser[] = [];
   for (let i = 0; i < POPULATION_SIZE; i++) {
     // First names are unique, so pairing the i-th of each shuffle gives unique emails.
@@ -88,12 +96,17 @@ function buildPopulation(seed: number, domain: string): Population {
     if (rng.chance(0.6)) clients.push(makeClient(rng, rng.pick(['ios', 'ios', 'android', 'android'])));
     if (rng.chance(0.35)) clients.push(makeClient(rng, 'Browser'));
     const hour = rng.pick(WORK_STARTS_UTC_HOURS);
+    const homeCountry = rng.pick(HOME_COUNTRIES);
+    const homeNetworks = SIM_NETWORKS.filter((n) => n.use === 'home' && n.country === homeCountry);
+    const home = rng.pick(homeNetworks);
+    const mobile = homeNetworks.find((n) => n.ipv6 !== undefined) ?? home;
     users.push({
       email,
       role,
       clients,
-      homeIp: ipv4(rng.pick(HOME_PREFIXES), rng),
-      mobileIpv6: `2001:db8:${hex16(rng)}:${hex16(rng)}:${hex16(rng)}:${hex16(rng)}::${hex16(rng)}`,
+      homeCountry,
+      homeIp: networkAddress(home, rng),
+      mobileIpv6: networkAddress(mobile, rng, 1),
       workStart: hour * 3600 + rng.int(0, 3600),
     });
   }

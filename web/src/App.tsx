@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { api, fetchSession, onSession } from './api.ts';
 import { ErrorBox, Loading } from './components.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
-import type { SessionInfo } from './types.ts';
+import type { HealthView, SessionInfo } from './types.ts';
 import { LoginPage, SetupPage } from './pages/Login.tsx';
 import { SourcesPage } from './pages/Sources.tsx';
 import { SourceDetailPage } from './pages/SourceDetail.tsx';
@@ -46,6 +46,43 @@ function routeContent(path: string, query: URLSearchParams): ReactNode {
         Nothing lives at <code>{path}</code>. <Link to="/sources">Go to Sources</Link>.
       </p>
     </div>
+  );
+}
+
+/** The attribution the IP databases' licences ask for, with their names and build dates (from /api/health). */
+function AttributionFooter() {
+  const [health, setHealth] = useState<HealthView | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.get<HealthView>('/api/health').then(
+      (h) => {
+        if (live) setHealth(h);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const dbs = health?.ipEnrichment.databases ?? [];
+  const names = [...new Set(dbs.map((d) => `${d.name}${d.builtAt ? ` (built ${d.builtAt.slice(0, 10)})` : ''}`))];
+  return (
+    <footer className="footer small muted" data-testid="attribution">
+      <a href="https://db-ip.com" target="_blank" rel="noreferrer">
+        IP Geolocation by DB-IP
+      </a>{' '}
+      (CC BY 4.0); ASN data from{' '}
+      <a href="https://www.routeviews.org" target="_blank" rel="noreferrer">
+        RouteViews
+      </a>
+      ,{' '}
+      <a href="https://www.nro.net" target="_blank" rel="noreferrer">
+        NRO
+      </a>{' '}
+      and DB-IP (CC BY 4.0).
+      {health?.ipEnrichment.problem ? <span data-testid="ip-enrichment-problem"> IP enrichment: {health.ipEnrichment.problem}</span> : null}
+      {names.length > 0 ? <span data-testid="ip-databases"> Databases: {names.join(', ')}.</span> : null}
+    </footer>
   );
 }
 
@@ -152,6 +189,7 @@ export function App() {
           </div>
         </header>
         <main className="content">{routeContent(loc.path, loc.query)}</main>
+        <AttributionFooter />
       </div>
     </div>
   );

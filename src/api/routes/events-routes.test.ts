@@ -67,6 +67,26 @@ describe('events routes', () => {
     expect(await count('logType=Zoom.Operation&action=add&category=USER')).toBe(1);
   });
 
+  it('filters by the country and ASN of the IP enrichment, and shows p_enrichment', async () => {
+    await storeRecords(t.app, sourceId, 'Zoom.Activity', [
+      activity('2026-03-10T11:00:00Z', 'dora@example.com', '84.150.1.1'),
+      activity('2026-03-10T11:05:00Z', 'erin@example.com', '8.8.8.8'),
+    ]);
+    const emails = async (query: string) => (await get<EventPage>(`/api/events?${query}`)).body.events.map((e) => e.event.email);
+    expect(await emails('country=DE')).toEqual(['dora@example.com']);
+    expect(await emails('country=us')).toEqual(['erin@example.com']);
+    expect(await emails('asn=15169')).toEqual(['erin@example.com']);
+    expect(await emails('country=DE&asn=3320')).toEqual(['dora@example.com']);
+    expect(await emails('country=FR')).toEqual([]);
+    const [dora] = (await get<EventPage>('/api/events?country=DE')).body.events;
+    expect(dora!.event.p_enrichment).toMatchObject({ ip_location: { ip_address: { kind: 'public', country: 'DE', asn: 3320 } } });
+    const [doc] = (await get<EventPage>('/api/events?ip=198.51.100.4')).body.events;
+    expect(doc!.event.p_enrichment).toEqual({ ip_location: { ip_address: { kind: 'documentation' } } });
+    expect((await get<Histogram>('/api/events/histogram?country=DE&since=2026-03-10&until=2026-03-11&buckets=4')).body.buckets.map((b) => b.count)).toEqual([0, 1, 0, 0]);
+    expect((await get('/api/events?country=DEU')).status).toBe(400);
+    expect((await get('/api/events?asn=AS3320')).status).toBe(400);
+  });
+
   it('returns operation_detail holding markup verbatim as JSON text', async () => {
     const res = await t.server.inject({ method: 'GET', url: '/api/events?category=User' });
     expect(res.headers['content-type']).toMatch(/^application\/json/);

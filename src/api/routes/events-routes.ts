@@ -40,6 +40,8 @@ function toQuery(params: FilterParams): Omit<EventQuery, 'limit' | 'order' | 'af
   if (params.sourceId !== undefined) query.sourceId = params.sourceId;
   if (params.email !== undefined) query.email = params.email;
   if (params.ip !== undefined) query.ipAddress = params.ip;
+  if (params.country !== undefined) query.country = params.country;
+  if (params.asn !== undefined) query.asn = params.asn;
   if (params.category !== undefined) query.categoryType = params.category;
   if (params.action !== undefined) query.action = params.action;
   if (params.text !== undefined) query.detailText = params.text;

@@ -2,8 +2,28 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import type { HealthView } from '../api-types.js';
 import { loadSourceHealth } from '../../health/health-loader.js';
+import { IP_ENRICHMENT_ATTRIBUTION } from '../../normalize/geoip/geoip-sources.js';
+import { ActionableError } from '../../shared/actionable-error.js';
 import { alarmView, healthFields, iso } from '../source-view.js';
 import { HealthViewSchema } from '../schemas/health.js';
+
+/** The IP databases of the app's locator (file names stay on the server: names, types and dates only). */
+function ipEnrichmentView(app: ApiContext['app']): HealthView['ipEnrichment'] {
+  try {
+    const databases = (app.ipLocator?.databases() ?? []).map(({ role, name, type, builtAt, licence, error }) => ({
+      role,
+      name,
+      type,
+      builtAt,
+      licence,
+      ...(error === undefined ? {} : { error }),
+    }));
+    return { databases, attribution: IP_ENRICHMENT_ATTRIBUTION };
+  } catch (err) {
+    const problem = err instanceof ActionableError ? `${err.message} ${err.fix}` : String(err);
+    return { databases: [], attribution: IP_ENRICHMENT_ATTRIBUTION, problem };
+  }
+}
 
 /** Counting more pending deliveries than this says nothing more: the number is capped. */
 export const PENDING_DELIVERIES_CAP = 1000;
@@ -46,6 +66,7 @@ export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx)
       version: VERSION,
       pendingDetections,
       pendingDeliveries: Math.min(pending.length, PENDING_DELIVERIES_CAP),
+      ipEnrichment: ipEnrichmentView(ctx.app),
       sources: views,
     };
   });

@@ -258,6 +258,19 @@ describe('coverage, backfill, setup info, health', () => {
     await t.app.store.updateStream(created.id, 'Zoom.Activity', { lastError: null, readingWindow: '2026-03-01..2026-03-10', readingPages: 2 });
     expect((await call('GET', '/api/health')).json<HealthView>().sources[0]!.state).toBe('reading');
   });
+
+  it('health names the IP databases with their build dates and the attribution their licences ask for', async () => {
+    const { ipEnrichment } = (await call('GET', '/api/health')).json<HealthView>();
+    expect(ipEnrichment.databases.map((d) => [d.role, d.type])).toEqual([
+      ['city', 'city ipv4'],
+      ['city', 'city ipv6'],
+      ['asn', 'csv'],
+    ]);
+    expect(ipEnrichment.databases[0]).toMatchObject({ name: expect.stringMatching(/^@ip-location-db\/dbip-city-mmdb@/), builtAt: expect.stringMatching(/^20\d\d-/) });
+    expect(JSON.stringify(ipEnrichment)).not.toContain('node_modules');
+    expect(ipEnrichment.attribution).toMatch(/IP Geolocation by DB-IP/);
+    expect(ipEnrichment.attribution).toMatch(/RouteViews/);
+  });
 });
 
 describe('source health in the API', () => {

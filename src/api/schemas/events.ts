@@ -39,6 +39,8 @@ const eventFilters = {
   sourceId: Type.Optional(Type.String({ minLength: 1 })),
   email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
   ip: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 country of any of the event\'s IP addresses (p_enrichment.ip_location.*.country), case-insensitive' })),
+  asn: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295, description: "autonomous system number of any of the event's IP addresses (p_enrichment.ip_location.*.asn)" })),
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'category_type, exact, case-insensitive' })),
   action: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'exact, case-insensitive' })),
   text: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'case-insensitive substring of operation_detail' })),

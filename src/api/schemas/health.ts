@@ -8,6 +8,23 @@ export const HealthViewSchema = Type.Object({
   version: Type.String(),
   pendingDetections: Type.Integer(),
   pendingDeliveries: Type.Integer(),
+  /** IP enrichment (p_enrichment.ip_location): the databases in use, their build dates, and the attribution their licences ask for. */
+  ipEnrichment: Type.Object({
+    databases: Type.Array(
+      Type.Object({
+        role: Type.Union([Type.Literal('city'), Type.Literal('asn')]),
+        name: Type.String(),
+        type: Type.String(),
+        builtAt: NullableDateTime,
+        licence: Type.String(),
+        error: Type.Optional(Type.String()),
+      }),
+    ),
+    /** What to show wherever locations are shown. */
+    attribution: Type.String(),
+    /** Set when the settings name databases that cannot be used: what is wrong and how to fix it. */
+    problem: Type.Optional(Type.String()),
+  }),
   sources: Type.Array(
     Type.Object({
       id: Type.String(),

@@ -11,7 +11,7 @@ const PRESETS: { key: string; label: string; ms: number }[] = [
   { key: '7d', label: '7 d', ms: 7 * 86400_000 },
   { key: '30d', label: '30 d', ms: 30 * 86400_000 },
 ];
-const FILTER_KEYS = ['logType', 'sourceId', 'email', 'ip', 'category', 'action', 'text', 'change'] as const;
+const FILTER_KEYS = ['logType', 'sourceId', 'email', 'ip', 'country', 'asn', 'category', 'action', 'text', 'change'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 type Filters = Record<FilterKey, string> & { range: string; since: string; until: string };
 
@@ -47,6 +47,15 @@ function apiParams(f: Filters, now: number): Record<string, string> {
   }
   for (const k of FILTER_KEYS) if (f[k].trim()) p[k] = f[k].trim();
   return p;
+}
+
+/** Where the event's IP address is (p_enrichment.ip_location.ip_address): `DE Fulda AS3320`, or its kind (`private`). */
+function locationLabel(e: Record<string, unknown>): string {
+  const enrichment = e.p_enrichment as { ip_location?: Record<string, Record<string, unknown>> } | undefined;
+  const where = enrichment?.ip_location?.ip_address;
+  if (!where) return '';
+  if (where.kind !== 'public') return str(where.kind);
+  return [str(where.country), str(where.city), typeof where.asn === 'number' ? `AS${where.asn}` : ''].filter(Boolean).join(' ');
 }
 
 function actionCell(e: Record<string, unknown>): string {
@@ -243,6 +252,14 @@ export function EventsPage() {
             <input data-testid="filter-ip" value={form.ip} onChange={set('ip')} placeholder="198.51.100.7" spellCheck={false} className="mono" />
           </label>
           <label className="field">
+            <span>Country</span>
+            <input data-testid="filter-country" value={form.country} onChange={set('country')} placeholder="DE" maxLength={2} spellCheck={false} className="mono" />
+          </label>
+          <label className="field">
+            <span>ASN</span>
+            <input data-testid="filter-asn" value={form.asn} onChange={set('asn')} placeholder="3320" inputMode="numeric" spellCheck={false} className="mono" />
+          </label>
+          <label className="field">
             <span>Category</span>
             <input data-testid="filter-category" value={form.category} onChange={set('category')} placeholder="User, Account, Role…" />
           </label>
@@ -314,7 +331,8 @@ export function EventsPage() {
             {events === null ? <SkeletonRows cols={6} rows={8} /> : null}
             {events?.map((ev) => {
               const e = ev.event;
-              const detail = e.p_log_type === 'Zoom.Activity' ? [str(e.ip_address), str(e.client_type), str(e.version)].filter(Boolean).join(' · ') : str(e.operation_detail);
+              const detail =
+                e.p_log_type === 'Zoom.Activity' ? [str(e.ip_address), locationLabel(e), str(e.client_type), str(e.version)].filter(Boolean).join(' · ') : str(e.operation_detail);
               return (
                 <tr
                   key={ev.rowId}
