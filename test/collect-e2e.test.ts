@@ -305,16 +305,21 @@ describe('collection end to end against the simulator', () => {
     }
   });
 
-  it('two identical records split by a page boundary: counted once, then both after a confirmation read with other page boundaries', async () => {
-    h = await startCollectHarness();
-    // Place the twins so that exactly 299 records of the first window are newer: page 1 ends with one, page 2 starts with the other.
-    const times = (h.sim.account(ACCOUNT_ID).groundTruth('Zoom.Activity', '2026-02-28', '2026-03-12') as { time: string }[]).map((r) => Date.parse(r.time)).sort((a, b) => b - a);
+  /** Two identical sign-ins placed so that exactly 299 records of the first window are newer: page 1 ends with one, page 2 starts with the other. */
+  function plantSplitTwins(c: CollectHarness): { twin: { email: string; time: string; type: string }; count: () => Promise<number> } {
+    const times = (c.sim.account(ACCOUNT_ID).groundTruth('Zoom.Activity', '2026-02-28', '2026-03-12') as { time: string }[]).map((r) => Date.parse(r.time)).sort((a, b) => b - a);
     const at = Math.floor((times[298]! + times[299]!) / 2000) * 1000;
     expect(at).toBeLessThan(times[298]!);
     expect(at).toBeGreaterThan(times[299]!);
     const twin = { email: 'split@example.com', time: new Date(at).toISOString().replace('.000', ''), type: 'Sign in' };
-    h.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [twin, { ...twin }]);
-    const count = async () => (await storedZoomRecords(h!.store, h!.source.id, 'Zoom.Activity', FIRST_DAY, TODAY)).filter((r) => r.email === 'split@example.com').length;
+    c.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [twin, { ...twin }]);
+    const count = async () => (await storedZoomRecords(c.store, c.source.id, 'Zoom.Activity', FIRST_DAY, TODAY)).filter((r) => r.email === 'split@example.com').length;
+    return { twin, count };
+  }
+
+  it('two identical records split by a page boundary, without probes: counted once, then both after a confirmation read with other page boundaries', async () => {
+    h = await startCollectHarness({ collectorDeps: { boundaryProbes: false } });
+    const { twin, count } = plantSplitTwins(h);
 
     await h.cycle();
     expect(await count()).toBe(1);
@@ -326,6 +331,27 @@ describe('collection end to end against the simulator', () => {
     expect(h.sim.requests.some((r) => r.query.page_size === '299')).toBe(true);
     expect(await count()).toBe(2);
     expect((await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', day, day))[0]?.ambiguous).toBe(false);
+    await expectStoreEqualsTruth(h);
+  });
+
+  it('two identical records split by a page boundary: the probe page (two requests) holds both, so both are stored in the same read and the day is not ambiguous', async () => {
+    h = await startCollectHarness();
+    const { twin, count } = plantSplitTwins(h);
+    const reports = await h.cycle();
+    expect(await count()).toBe(2);
+    const day = twin.time.slice(0, 10);
+    expect((await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', day, day))[0]?.ambiguous).toBe(false);
+    // The probe: page 1's token (none) with page size 150, then its token with 300.
+    const activity = h.sim.requests.filter((r) => r.path.endsWith('/activities') && r.status === 200);
+    expect(activity.filter((r) => r.query.page_size === '150')).toHaveLength(1);
+    const received = reports.find((r) => r.logType === 'Zoom.Activity')!.received;
+    expect(activity).toHaveLength(Math.ceil(received / 300) + 2);
+    expect(reports.find((r) => r.logType === 'Zoom.Activity')!.requestsPages).toBe(activity.length);
+
+    h.clock.advance(61 * MINUTE);
+    await h.cycle();
+    expect(h.sim.requests.some((r) => r.query.page_size === '299')).toBe(false);
+    expect(await count()).toBe(2);
     await expectStoreEqualsTruth(h);
   });
 
