@@ -118,7 +118,12 @@ async function main(): Promise<void> {
           verdict(conf.ratio <= REQUESTS_TARGET_RATIO),
         ]);
       } else {
-        rows.push([`${s.label} backfill: requests (boundary probes included) / ceil(n/300)`, fixed(f.ratio, 4), `<= ${REQUESTS_TARGET_RATIO}`, verdict(f.ratio <= REQUESTS_TARGET_RATIO)]);
+        rows.push([
+          `${s.label} backfill: requests (boundary probes included) / ceil(n/300)`,
+          fixed(f.ratio, 4),
+          `<= ${REQUESTS_TARGET_RATIO}`,
+          verdict(f.ratio <= REQUESTS_TARGET_RATIO),
+        ]);
       }
     }
     const polls = collection.backfill7.collector.polls;
@@ -137,7 +142,13 @@ async function main(): Promise<void> {
     const rss = b.samples.filter((s) => s.progress >= 0.1).map((s) => s.rss);
     rows.push([`peak RSS, collector, ${int(collection.backfill7.generated.expected)}-record backfill`, mb(peak), `<= ${mb(RSS_TARGET_BYTES)}`, verdict(peak <= RSS_TARGET_BYTES)]);
     const flat = rssFlatness(b.samples);
-    if (flat) rows.push(['  RSS at 90% / RSS at 10% of the backfill', `${mb(flat.at90)} / ${mb(flat.at10)} = ${fixed(flat.ratio, 3)}`, `<= ${RSS_FLAT_RATIO}`, verdict(flat.ratio <= RSS_FLAT_RATIO)]);
+    if (flat)
+      rows.push([
+        '  RSS at 90% / RSS at 10% of the backfill',
+        `${mb(flat.at90)} / ${mb(flat.at10)} = ${fixed(flat.ratio, 3)}`,
+        `<= ${RSS_FLAT_RATIO}`,
+        verdict(flat.ratio <= RSS_FLAT_RATIO),
+      ]);
     if (rss.length > 1) rows.push(['  RSS at 10% -> 100% of the backfill', `${mb(rss[0]!)} -> ${mb(rss[rss.length - 1]!)}`, '-', '-']);
   }
   if (instances) {

@@ -355,6 +355,36 @@ describe('collection end to end against the simulator', () => {
     await expectStoreEqualsTruth(h);
   });
 
+  it('requests of a fixed simulated account (10 days of 6,600 records, 1% identical pairs): backfill and probes at most 1.10x ceil(n/300), no day left to confirm', async () => {
+    h = await startCollectHarness({ volume: { activities: 6000, operations: 600 } });
+    const reports = await h.cycle();
+    expect(reports.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    const served = () => h!.sim.requests.filter((r) => r.path.startsWith('/v2/report') && r.status === 200);
+    let ideal = 0;
+    for (const logType of LOG_TYPES) {
+      const stored = (await h.store.countEvents({ sourceId: h.source.id, logType })) + (await h.store.countFailures({ sourceId: h.source.id, logType }));
+      ideal += Math.ceil(stored / 300);
+    }
+    const backfill = served().length;
+    const probes = served().filter((r) => r.query.page_size === '150').length;
+    // The account is fixed (seed 42): identical pairs fall on page boundaries, each settled by one probe (two requests).
+    expect(probes).toBeGreaterThan(0);
+    expect(backfill).toBeLessThanOrEqual(ideal + 2 * probes + LOG_TYPES.length);
+    expect(backfill / ideal).toBeLessThanOrEqual(1.1);
+    for (const logType of LOG_TYPES) {
+      const coverage = await h.store.listDayCoverage(h.source.id, logType, FIRST_DAY, TODAY);
+      expect(
+        coverage.filter((d) => d.ambiguous).map((d) => d.day),
+        `${logType}: days left to confirm`,
+      ).toEqual([]);
+    }
+    await expectStoreEqualsTruth(h);
+    // The next poll has nothing to confirm: no read with other page boundaries.
+    h.clock.advance(5 * MINUTE);
+    await h.cycle();
+    expect(served().filter((r) => r.query.page_size === '299')).toEqual([]);
+  });
+
   it('one failing source (wrong secret) never holds up another; its error names the fix and its days are marked failed', async () => {
     h = await startCollectHarness();
     const bad = await h.addSource({ name: 'Broken', credentials: { clientSecret: 'wrong-secret' } });

@@ -94,12 +94,7 @@ export class OccurrenceCounter {
    * page's end). `timeOf(i)` (event time in ms, null when timeless) lets the
    * counter drop counts the read has passed; without it every count is kept.
    */
-  addPage<T>(
-    records: readonly T[],
-    hashOf: (record: T) => string,
-    timeless: (index: number) => boolean = () => false,
-    timeOf?: (index: number) => number | null,
-  ): PageCount<T> {
+  addPage<T>(records: readonly T[], hashOf: (record: T) => string, timeless: (index: number) => boolean = () => false, timeOf?: (index: number) => number | null): PageCount<T> {
     const hashes = records.map(hashOf);
     if (timeOf && !this.#keepCounts && this.#watermark !== Number.POSITIVE_INFINITY) {
       for (let i = 0; i < records.length; i += 1) {

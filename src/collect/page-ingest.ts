@@ -306,11 +306,7 @@ export class WindowIngest {
    * whole stays ambiguous (a confirmation read, as before). What the probe
    * page holds beyond those seconds is not used.
    */
-  async #resolveFromProbe(
-    ambiguous: ReadonlyMap<string, number>,
-    probe: () => Promise<readonly unknown[] | null>,
-    nowMs: number,
-  ): Promise<Set<string>> {
+  async #resolveFromProbe(ambiguous: ReadonlyMap<string, number>, probe: () => Promise<readonly unknown[] | null>, nowMs: number): Promise<Set<string>> {
     const resolved = new Set<string>();
     const records = await probe();
     if (!records || records.length === 0) return resolved;

@@ -140,10 +140,7 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
     // Records came out of newest-first order after counts were dropped: read
     // the window again keeping every count (what is committed stays: its ids
     // are lower bounds, and the store skips existing ones).
-    ctx.logger.warn(
-      { sourceId, logType, window: request.window },
-      'Zoom listed records out of newest-first order; reading the window again, keeping every occurrence count',
-    );
+    ctx.logger.warn({ sourceId, logType, window: request.window }, 'Zoom listed records out of newest-first order; reading the window again, keeping every occurrence count');
     ingest.restartCounting({ keepCounts: true });
   }
   // The reader always ends on a last page; reaching here means it was aborted.
