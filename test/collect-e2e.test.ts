@@ -305,16 +305,21 @@ describe('collection end to end against the simulator', () => {
     }
   });
 
-  it('two identical records split by a page boundary: counted once, then both after a confirmation read with other page boundaries', async () => {
-    h = await startCollectHarness();
-    // Place the twins so that exactly 299 records of the first window are newer: page 1 ends with one, page 2 starts with the other.
-    const times = (h.sim.account(ACCOUNT_ID).groundTruth('Zoom.Activity', '2026-02-28', '2026-03-12') as { time: string }[]).map((r) => Date.parse(r.time)).sort((a, b) => b - a);
+  /** Two identical sign-ins placed so that exactly 299 records of the first window are newer: page 1 ends with one, page 2 starts with the other. */
+  function plantSplitTwins(c: CollectHarness): { twin: { email: string; time: string; type: string }; count: () => Promise<number> } {
+    const times = (c.sim.account(ACCOUNT_ID).groundTruth('Zoom.Activity', '2026-02-28', '2026-03-12') as { time: string }[]).map((r) => Date.parse(r.time)).sort((a, b) => b - a);
     const at = Math.floor((times[298]! + times[299]!) / 2000) * 1000;
     expect(at).toBeLessThan(times[298]!);
     expect(at).toBeGreaterThan(times[299]!);
     const twin = { email: 'split@example.com', time: new Date(at).toISOString().replace('.000', ''), type: 'Sign in' };
-    h.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [twin, { ...twin }]);
-    const count = async () => (await storedZoomRecords(h!.store, h!.source.id, 'Zoom.Activity', FIRST_DAY, TODAY)).filter((r) => r.email === 'split@example.com').length;
+    c.sim.account(ACCOUNT_ID).addRecords('Zoom.Activity', [twin, { ...twin }]);
+    const count = async () => (await storedZoomRecords(c.store, c.source.id, 'Zoom.Activity', FIRST_DAY, TODAY)).filter((r) => r.email === 'split@example.com').length;
+    return { twin, count };
+  }
+
+  it('two identical records split by a page boundary, without probes: counted once, then both after a confirmation read with other page boundaries', async () => {
+    h = await startCollectHarness({ collectorDeps: { boundaryProbes: false } });
+    const { twin, count } = plantSplitTwins(h);
 
     await h.cycle();
     expect(await count()).toBe(1);
@@ -327,6 +332,57 @@ describe('collection end to end against the simulator', () => {
     expect(await count()).toBe(2);
     expect((await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', day, day))[0]?.ambiguous).toBe(false);
     await expectStoreEqualsTruth(h);
+  });
+
+  it('two identical records split by a page boundary: the probe page (two requests) holds both, so both are stored in the same read and the day is not ambiguous', async () => {
+    h = await startCollectHarness();
+    const { twin, count } = plantSplitTwins(h);
+    const reports = await h.cycle();
+    expect(await count()).toBe(2);
+    const day = twin.time.slice(0, 10);
+    expect((await h.store.listDayCoverage(h.source.id, 'Zoom.Activity', day, day))[0]?.ambiguous).toBe(false);
+    // The probe: page 1's token (none) with page size 150, then its token with 300.
+    const activity = h.sim.requests.filter((r) => r.path.endsWith('/activities') && r.status === 200);
+    expect(activity.filter((r) => r.query.page_size === '150')).toHaveLength(1);
+    const received = reports.find((r) => r.logType === 'Zoom.Activity')!.received;
+    expect(activity).toHaveLength(Math.ceil(received / 300) + 2);
+    expect(reports.find((r) => r.logType === 'Zoom.Activity')!.requestsPages).toBe(activity.length);
+
+    h.clock.advance(61 * MINUTE);
+    await h.cycle();
+    expect(h.sim.requests.some((r) => r.query.page_size === '299')).toBe(false);
+    expect(await count()).toBe(2);
+    await expectStoreEqualsTruth(h);
+  });
+
+  it('requests of a fixed simulated account (10 days of 6,600 records, 1% identical pairs): backfill and probes at most 1.10x ceil(n/300), no day left to confirm', async () => {
+    h = await startCollectHarness({ volume: { activities: 6000, operations: 600 } });
+    const reports = await h.cycle();
+    expect(reports.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    const served = () => h!.sim.requests.filter((r) => r.path.startsWith('/v2/report') && r.status === 200);
+    let ideal = 0;
+    for (const logType of LOG_TYPES) {
+      const stored = (await h.store.countEvents({ sourceId: h.source.id, logType })) + (await h.store.countFailures({ sourceId: h.source.id, logType }));
+      ideal += Math.ceil(stored / 300);
+    }
+    const backfill = served().length;
+    const probes = served().filter((r) => r.query.page_size === '150').length;
+    // The account is fixed (seed 42): identical pairs fall on page boundaries, each settled by one probe (two requests).
+    expect(probes).toBeGreaterThan(0);
+    expect(backfill).toBeLessThanOrEqual(ideal + 2 * probes + LOG_TYPES.length);
+    expect(backfill / ideal).toBeLessThanOrEqual(1.1);
+    for (const logType of LOG_TYPES) {
+      const coverage = await h.store.listDayCoverage(h.source.id, logType, FIRST_DAY, TODAY);
+      expect(
+        coverage.filter((d) => d.ambiguous).map((d) => d.day),
+        `${logType}: days left to confirm`,
+      ).toEqual([]);
+    }
+    await expectStoreEqualsTruth(h);
+    // The next poll has nothing to confirm: no read with other page boundaries.
+    h.clock.advance(5 * MINUTE);
+    await h.cycle();
+    expect(served().filter((r) => r.query.page_size === '299')).toEqual([]);
   });
 
   it('one failing source (wrong secret) never holds up another; its error names the fix and its days are marked failed', async () => {

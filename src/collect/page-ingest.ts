@@ -47,6 +47,8 @@ export interface WindowIngestOptions {
   confirmation: boolean;
   /** The stream's newest stored event time when the read started. */
   newestStored: number | null;
+  /** Keep every occurrence count for the whole read (a list seen out of order); default: drop passed ones. */
+  keepCounts?: boolean;
   onEventsStored?: EventsStoredListener;
 }
 
@@ -59,6 +61,13 @@ export interface PageIngestInput {
   last: boolean;
   /** On the last page: the days the read proves complete (may be empty). */
   provenDays: readonly string[];
+  /**
+   * Asked when identical timed records straddle the boundary with the previous
+   * page: one page, served in one response, that holds the boundary in its
+   * middle (see `#resolveFromProbe`), or null when none can be had. Without
+   * it the days stay ambiguous for a confirmation read.
+   */
+  probeBoundary?: () => Promise<readonly unknown[] | null>;
 }
 
 export interface PageIngestResult {
@@ -66,6 +75,13 @@ export interface PageIngestResult {
   eventTimes: number[];
   /** The batch's commit when this page completed it; null while the batch fills. */
   commit: PageCommitResult | null;
+  /**
+   * The page breaks newest-first order against counts already dropped:
+   * nothing of it was taken. Read the window again with `keepCounts`.
+   */
+  outOfOrder: boolean;
+  /** Ambiguous boundaries a probe page resolved, and those it could not. */
+  probes: { resolved: number; unresolved: number };
 }
 
 /**
@@ -94,7 +110,8 @@ interface TimelessRecord {
 
 export class WindowIngest {
   readonly #o: WindowIngestOptions;
-  #counter = new OccurrenceCounter();
+  #counter: OccurrenceCounter;
+  #keepCounts: boolean;
   #ambiguousDays = new Set<string>();
   /** Timeless records waiting for their older neighbour, newest first. */
   #timeless: TimelessRecord[] = [];
@@ -116,6 +133,8 @@ export class WindowIngest {
   constructor(options: WindowIngestOptions) {
     this.#o = options;
     this.#newestStored = options.newestStored;
+    this.#keepCounts = options.keepCounts ?? false;
+    this.#counter = new OccurrenceCounter({ keepCounts: this.#keepCounts });
   }
 
   /** Pages committed so far. */
@@ -138,9 +157,18 @@ export class WindowIngest {
     return this.#oldestSeenMs;
   }
 
-  /** A restarted window (expired page token): count occurrences afresh. */
-  restartCounting(): void {
-    this.#counter = new OccurrenceCounter();
+  /** Occurrence counts held now: what the read keeps in memory. */
+  get countsHeld(): number {
+    return this.#counter.size;
+  }
+
+  /**
+   * A restarted window (expired page token, or a list seen out of order:
+   * then `keepCounts`, for the rest of this read): count occurrences afresh.
+   */
+  restartCounting(options: { keepCounts?: boolean } = {}): void {
+    this.#keepCounts ||= options.keepCounts ?? false;
+    this.#counter = new OccurrenceCounter({ keepCounts: this.#keepCounts });
     this.#ambiguousDays = new Set();
     this.#timeless = [];
     this.#timelessTotals = new Map();
@@ -165,11 +193,14 @@ export class WindowIngest {
       return result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs;
     };
     const hashes = records.map(contentHash);
-    const { counted, ambiguous } = this.#counter.addPage(
+    const { counted, ambiguous, outOfOrder } = this.#counter.addPage(
       hashes,
       (hash) => hash,
       (i) => timeOf(i) === null,
+      timeOf,
     );
+    const probes = { resolved: 0, unresolved: 0 };
+    if (outOfOrder) return { eventTimes: [], commit: null, outOfOrder, probes };
     const batch = this.#batch;
     const eventTimes: number[] = [];
 
@@ -204,9 +235,20 @@ export class WindowIngest {
       }
     }
     if (ambiguous.size > 0) {
+      // Timed contents at the boundary: one probe page may settle them all.
+      const timed = new Map<string, number>();
+      for (let i = 0; i < records.length; i += 1) {
+        const time = timeOf(i);
+        if (time !== null && ambiguous.has(hashes[i]!)) timed.set(hashes[i]!, time);
+      }
+      const resolved = timed.size > 0 && page.probeBoundary ? await this.#resolveFromProbe(timed, page.probeBoundary, nowMs) : new Set<string>();
+      if (timed.size > 0) {
+        probes.resolved += resolved.size === timed.size ? 1 : 0;
+        probes.unresolved += resolved.size === timed.size ? 0 : 1;
+      }
       for (let i = 0; i < records.length; i += 1) {
         const hash = hashes[i]!;
-        if (!ambiguous.has(hash)) continue;
+        if (!ambiguous.has(hash) || resolved.has(hash)) continue;
         const time = timeOf(i);
         if (time !== null) {
           this.#ambiguousDays.add(utcDay(time));
@@ -236,7 +278,79 @@ export class WindowIngest {
       batch.last = true;
     }
     const commit = page.last || batch.records >= BATCH_RECORDS ? await this.flush() : null;
-    return { eventTimes, commit };
+    return { eventTimes, commit, outOfOrder: false, probes };
+  }
+
+  /**
+   * Settles identical records split by a page boundary from one more page,
+   * served in ONE response, that holds the boundary in its middle. Which
+   * contents does it settle, and why is that sound?
+   *
+   * The two pages already read cannot tell a real pair from one record shown
+   * twice: page k ending `.., X` and page k+1 starting `X, ..` is what a real
+   * pair X X at the boundary gives, and also what a single X gives when one
+   * record was added before the offset between the two requests (the list
+   * moved down by one), or when ties were reordered (`X, Y` then `Y, X` in
+   * one second shows X twice and Y never). No rule over those two pages is
+   * sound, so a third page is asked for.
+   *
+   * The axiom the counter already rests on: one response is a consistent,
+   * contiguous slice of the newest-first list. If the probe page is in
+   * newest-first order and holds a record newer than second s before the
+   * records of second s and an older one after them, it holds EVERY record
+   * of second s as the list stood then, so the count of each content of
+   * second s on it is the true count at that moment (records are never
+   * removed: later it can only be higher, never lower). Handing out
+   * occurrences up to that count therefore never doubles, and it also finds a
+   * record of second s that a reorder hid. A second the probe does not hold
+   * whole stays ambiguous (a confirmation read, as before). What the probe
+   * page holds beyond those seconds is not used.
+   */
+  async #resolveFromProbe(ambiguous: ReadonlyMap<string, number>, probe: () => Promise<readonly unknown[] | null>, nowMs: number): Promise<Set<string>> {
+    const resolved = new Set<string>();
+    const records = await probe();
+    if (!records || records.length === 0) return resolved;
+    const { normalizer, sourceId, sourceLabel, logType } = this.#o;
+    const results = records.map((record) => normalizer.normalize(record, { sourceId, sourceLabel, rowId: '', parseTimeMs: nowMs }));
+    const times = results.map((result) => (result.ok ? result.value.eventTimeMs : result.problem.eventTimeMs));
+    const timed = times.filter((time): time is number => time !== null);
+    for (let i = 1; i < timed.length; i += 1) if (timed[i]! > timed[i - 1]!) return resolved;
+    const newest = timed[0];
+    const oldest = timed[timed.length - 1];
+    if (newest === undefined || oldest === undefined) return resolved;
+    const seconds = new Set<number>();
+    for (const time of ambiguous.values()) if (time < newest && time > oldest) seconds.add(time);
+    if (seconds.size === 0) return resolved;
+
+    const counts = new Map<string, { count: number; index: number }>();
+    for (let i = 0; i < records.length; i += 1) {
+      const time = times[i];
+      if (time === null || time === undefined || !seconds.has(time)) continue;
+      const hash = contentHash(records[i]);
+      const entry = counts.get(hash);
+      if (entry) entry.count += 1;
+      else counts.set(hash, { count: 1, index: i });
+    }
+    for (const [hash, time] of ambiguous) if (seconds.has(time) && counts.has(hash)) resolved.add(hash);
+    const batch = this.#batch;
+    for (const [hash, { count, index }] of counts) {
+      const time = times[index]!;
+      for (const occurrence of this.#counter.raiseTo(hash, count, time)) {
+        // A fresh normalization per occurrence: each stored event is its own object.
+        const result = normalizer.normalize(records[index], { sourceId, sourceLabel, rowId: '', parseTimeMs: nowMs });
+        const rowId = rowIdFor(sourceId, logType, hash, occurrence, time);
+        if (result.ok) {
+          const { event, eventTimeMs, emails, ipAddresses } = result.value;
+          event.p_row_id = rowId;
+          batch.events.push({ rowId, day: utcDay(eventTimeMs), eventTimeMs, emails, ipAddresses, event });
+          if (batch.newest === null || eventTimeMs > batch.newest) batch.newest = eventTimeMs;
+        } else {
+          const { problem } = result;
+          batch.failures.push({ rowId, day: utcDay(time), raw: rawText(records[index]), reason: problem.reason, field: problem.field, failedAt: nowMs });
+        }
+      }
+    }
+    return resolved;
   }
 
   /** Files the timeless records waiting for a neighbour as failures of `day`, each with its occurrence there. */

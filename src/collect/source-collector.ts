@@ -28,6 +28,8 @@ export interface SourceCollectorDeps {
   onEventsStored?: EventsStoredListener;
   /** The fast path stops this far behind the newest stored event; default 10 minutes. */
   fastPathMarginMs?: number;
+  /** Settle identical records split by a page boundary with a probe page during the read (default true); see collectWindow. */
+  boundaryProbes?: boolean;
 }
 
 export interface StreamCycleReport {
@@ -203,17 +205,27 @@ export class SourceCollector {
         signal: options.signal,
         onProgress: this.#deps.onProgress,
         onEventsStored: this.#deps.onEventsStored,
+        ...(this.#deps.boundaryProbes === undefined ? {} : { boundaryProbes: this.#deps.boundaryProbes }),
       };
 
       for (const read of plan.reads) {
         current = read;
         const outcome = await this.#collect(ctx, read, plan.today);
         report.reads += 1;
-        report.requestsPages += outcome.pages;
+        report.requestsPages += outcome.pages + outcome.probeRequests;
         report.received += outcome.received;
         report.inserted += outcome.inserted;
         logger.info(
-          { sourceId: source.id, logType, window: read.window, reasons: read.reasons, pages: outcome.pages, received: outcome.received, inserted: outcome.inserted },
+          {
+            sourceId: source.id,
+            logType,
+            window: read.window,
+            reasons: read.reasons,
+            pages: outcome.pages,
+            probeRequests: outcome.probeRequests,
+            received: outcome.received,
+            inserted: outcome.inserted,
+          },
           'window read',
         );
       }
@@ -230,7 +242,7 @@ export class SourceCollector {
           stopAfter: (_page, times) => newestBefore !== null && times.length > 1 && times[0]! >= times[times.length - 1]! && Math.min(...times) < newestBefore - margin,
         });
         report.reads += 1;
-        report.requestsPages += outcome.pages;
+        report.requestsPages += outcome.pages + outcome.probeRequests;
         report.received += outcome.received;
         report.inserted += outcome.inserted;
         current = undefined;

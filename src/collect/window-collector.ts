@@ -22,6 +22,12 @@ export interface StreamContext {
   signal?: AbortSignal;
   onProgress?: (progress: WindowProgress) => void;
   onEventsStored?: EventsStoredListener;
+  /**
+   * Settle identical records split by a page boundary with a probe page (two
+   * requests) during the read; default true. Off: such days wait for a
+   * confirmation read of the window.
+   */
+  boundaryProbes?: boolean;
 }
 
 export interface WindowProgress {
@@ -54,7 +60,10 @@ export interface WindowRequest {
 }
 
 export interface WindowOutcome {
+  /** Pages of the read itself (probe requests not included). */
   pages: number;
+  /** Requests spent on boundary probes (two each). */
+  probeRequests: number;
   received: number;
   inserted: number;
   /** Days proven complete (fully read), empty when stopped early. */
@@ -72,7 +81,6 @@ export interface WindowOutcome {
 export async function collectWindow(ctx: StreamContext, request: WindowRequest): Promise<WindowOutcome> {
   const { store, stream, sourceId, clock } = ctx;
   const logType = stream.logType;
-  let pass = 0;
   const ingest = new WindowIngest({
     store,
     normalizer: ctx.normalizer,
@@ -87,29 +95,115 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
     newestStored: (await store.getStreamState(sourceId, logType)).newestEventTimeMs,
     ...(ctx.onEventsStored ? { onEventsStored: ctx.onEventsStored } : {}),
   });
+  const probe = new BoundaryProbe(ctx, request.window, ctx.boundaryProbes ?? true);
 
-  for await (const page of readReportWindow(ctx.client, stream, request.window, { pageSize: request.pageSize, signal: ctx.signal })) {
-    if (page.pass !== pass) {
-      // A restarted window (expired page token): count occurrences afresh.
-      pass = page.pass;
-      ingest.restartCounting();
-    }
-    const nowMs = clock.now();
-    const core = page.last ? request.coreFor(page.zoomWindow.to) : null;
-    const provenDays = core ? daysFrom(core.first, core.last) : [];
-    const { eventTimes } = await ingest.ingestPage({ records: page.records, nowMs, last: page.last, provenDays });
-    const { pages, received, inserted, oldestSeenMs } = ingest;
+  for (;;) {
+    let pass = 0;
+    let previousToken: string | null = null;
+    let outOfOrder = false;
+    for await (const page of readReportWindow(ctx.client, stream, request.window, { pageSize: request.pageSize, signal: ctx.signal })) {
+      if (page.pass !== pass) {
+        // A restarted window (expired page token): count occurrences afresh.
+        if (pass !== 0) ingest.restartCounting();
+        pass = page.pass;
+        previousToken = null;
+      }
+      const nowMs = clock.now();
+      const core = page.last ? request.coreFor(page.zoomWindow.to) : null;
+      const provenDays = core ? daysFrom(core.first, core.last) : [];
+      const tokenBefore = previousToken;
+      const result = await ingest.ingestPage({
+        records: page.records,
+        nowMs,
+        last: page.last,
+        provenDays,
+        ...(tokenBefore !== null && probe.enabled ? { probeBoundary: () => probe.read(tokenBefore) } : {}),
+      });
+      if (result.outOfOrder) {
+        outOfOrder = true;
+        break;
+      }
+      previousToken = page.pageToken;
+      const { pages, received, inserted, oldestSeenMs } = ingest;
 
-    const stop = !page.last && (request.stopAfter?.(page, eventTimes) ?? false);
-    ctx.onProgress?.({ sourceId, logType, window: request.window, pages, received, stored: inserted, oldestSeenMs, done: page.last || stop });
-    if (page.last) return { pages, received, inserted, provenDays, stoppedEarly: false };
-    if (stop) {
-      await ingest.flush();
-      await store.updateStream(sourceId, logType, { readingWindow: null, readingPages: 0, lastSuccessAt: nowMs, lastError: null, consecutiveFailures: 0, nextAttemptAt: null });
-      // The flush has just committed the last batch: count what it inserted.
-      return { pages, received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true };
+      const stop = !page.last && (request.stopAfter?.(page, result.eventTimes) ?? false);
+      ctx.onProgress?.({ sourceId, logType, window: request.window, pages, received, stored: inserted, oldestSeenMs, done: page.last || stop });
+      if (page.last) return { pages, probeRequests: probe.requests, received, inserted, provenDays, stoppedEarly: false };
+      if (stop) {
+        await ingest.flush();
+        await store.updateStream(sourceId, logType, { readingWindow: null, readingPages: 0, lastSuccessAt: nowMs, lastError: null, consecutiveFailures: 0, nextAttemptAt: null });
+        // The flush has just committed the last batch: count what it inserted.
+        return { pages, probeRequests: probe.requests, received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true };
+      }
     }
+    if (!outOfOrder) break;
+    // Records came out of newest-first order after counts were dropped: read
+    // the window again keeping every count (what is committed stays: its ids
+    // are lower bounds, and the store skips existing ones).
+    ctx.logger.warn({ sourceId, logType, window: request.window }, 'Zoom listed records out of newest-first order; reading the window again, keeping every occurrence count');
+    ingest.restartCounting({ keepCounts: true });
   }
   // The reader always ends on a last page; reaching here means it was aborted.
-  return { pages: ingest.pages, received: ingest.received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true };
+  return { pages: ingest.pages, probeRequests: probe.requests, received: ingest.received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true };
+}
+
+/** Records before the boundary a probe starts with: the probe page holds the boundary in its middle. */
+export const PROBE_LEAD = PAGE_SIZE / 2;
+
+/**
+ * The probe page of a page boundary (see WindowIngest's `#resolveFromProbe`):
+ * the previous page's token asked again with page size PROBE_LEAD, whose
+ * next token is then asked with PAGE_SIZE, so the second response runs from
+ * PROBE_LEAD records before the boundary to PROBE_LEAD after it. It needs a
+ * Zoom that takes another page size with a page token (paging by position);
+ * a Zoom that answers with another size, or refuses, gives no probe page and
+ * the day waits for a confirmation read: soundness never depends on it.
+ */
+class BoundaryProbe {
+  readonly #ctx: StreamContext;
+  readonly #window: ReportWindow;
+  #enabled: boolean;
+  requests = 0;
+
+  constructor(ctx: StreamContext, window: ReportWindow, enabled: boolean) {
+    this.#ctx = ctx;
+    this.#window = window;
+    this.#enabled = enabled;
+  }
+
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  async read(previousPageToken: string): Promise<readonly unknown[] | null> {
+    if (!this.#enabled) return null;
+    const { client, stream, signal, logger, sourceId } = this.#ctx;
+    const query = (pageSize: number, token: string): Record<string, string> => ({
+      from: this.#window.from,
+      to: this.#window.to,
+      page_size: String(pageSize),
+      ...(token ? { next_page_token: token } : {}),
+    });
+    try {
+      this.requests += 1;
+      const lead = (await client.getJson(stream, query(PROBE_LEAD, previousPageToken), signal)).body;
+      const leadRecords = lead[stream.recordsKey];
+      const next = lead.next_page_token;
+      if (!Array.isArray(leadRecords) || leadRecords.length > PROBE_LEAD) {
+        // Zoom keeps the first page size for a token: no probe can move a boundary in this read.
+        this.#enabled = false;
+        logger.info({ sourceId, logType: stream.logType, window: this.#window }, 'Zoom ignores page_size with a page token; split identical records wait for a confirmation read');
+        return null;
+      }
+      if (typeof next !== 'string' || next === '') return null;
+      this.requests += 1;
+      const body = (await client.getJson(stream, query(PAGE_SIZE, next), signal)).body;
+      const records = body[stream.recordsKey];
+      return Array.isArray(records) ? (records as unknown[]) : null;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      logger.info({ sourceId, logType: stream.logType, window: this.#window, err: error }, 'boundary probe failed; the day waits for a confirmation read');
+      return null;
+    }
+  }
 }

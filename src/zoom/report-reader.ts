@@ -29,6 +29,8 @@ export interface ReportPage {
   pass: number;
   /** 0-based page number within the pass. */
   index: number;
+  /** The `next_page_token` this page was asked with; '' for the first page of a pass. */
+  pageToken: string;
   /** Records exactly as Zoom sent them, unvalidated. */
   records: unknown[];
   /** True on the window's last page. */
@@ -130,6 +132,7 @@ export async function* readReportWindow(
       },
       pass,
       index,
+      pageToken,
       records: records ?? [],
       last: nextToken === '',
     };
