@@ -82,10 +82,17 @@ export class HistoryDetector {
     let events = 0;
     let raised = 0;
     let waiting = 0;
-    for (const pending of await this.#o.store.listHistoryPendingDays()) {
+    const proofs = new Map<string, Proof>();
+    const pendingDays = await this.#o.store.listHistoryPendingDays();
+    for (const pending of pendingDays) {
       if (signal?.aborted) break;
       const forType = rules.filter((r) => r.meta.logTypes.includes(pending.logType));
-      const proof = await this.#proof(pending.sourceId, pending.logType, [pending.day], forType);
+      const key = JSON.stringify([pending.sourceId, pending.logType]);
+      let proof = proofs.get(key);
+      if (!proof) {
+        const days = pendingDays.filter((p) => p.sourceId === pending.sourceId && p.logType === pending.logType).map((p) => p.day);
+        proofs.set(key, (proof = await this.#proof(pending.sourceId, pending.logType, days, forType)));
+      }
       if (proof.unproven.has(pending.day)) {
         waiting += pending.events;
         continue;
