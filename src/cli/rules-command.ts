@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Rule } from '../detect/rule.js';
 import { runRuleTests } from '../detect/rule-test-runner.js';
+import { DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
 import { findRule, RULES } from '../rules/rule-registry.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { LOG_TYPES, type LogType } from '../zoom/report-records.js';
@@ -18,34 +19,42 @@ export function registerRulesCommand(program: Command): void {
 
   rules
     .command('list')
-    .description('List the rules: id, severity, enabled (your choice, else the default), log types, dedup period, threshold and name.')
+    .description(
+      'List the rules: id, severity, enabled (your choice, else the default), log types, dedup period, threshold, ' +
+        'for history rules whether they are still learning (and until when) and their settings, and name.',
+    )
     .option('--format <format>', 'table or ndjson', 'table')
     .action(async (options: { format: string }, command: Command) => {
       await withApp(command, async (app) => {
         checkFormat(options.format);
         const overrides = await app.store.ruleEnabledOverrides();
-        const rows = RULES.map((rule) => ({ rule, enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled }));
+        const { historyRuleStatuses, formatRuleSettings } = await import('../detect/history-status.js');
+        const statuses = await historyRuleStatuses(app.store, RULES, app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, app.clock.now());
+        const rows = RULES.map((rule) => ({ rule, enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled, history: statuses.get(rule.meta.id) }));
         if (options.format === 'ndjson') {
           for (const {
             rule: { meta },
             enabled,
+            history,
           } of rows) {
             process.stdout.write(
-              `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold })}\n`,
+              `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold, ...(history ? { history } : {}) })}\n`,
             );
           }
           return;
         }
-        const table = rows.map(({ rule: { meta }, enabled }) => [
+        const table = rows.map(({ rule: { meta }, enabled, history }) => [
           meta.id,
           meta.severity,
           enabled ? 'yes' : 'no',
           meta.logTypes.join(','),
           String(meta.dedupPeriodMinutes),
           String(meta.threshold),
+          history ? (history.learning ? `learning until ${history.learningUntil!}` : 'ready') : '',
+          history ? formatRuleSettings(history.settings) : '',
           meta.displayName,
         ]);
-        process.stdout.write(formatTable(['ID', 'SEVERITY', 'ENABLED', 'LOG TYPES', 'DEDUP MIN', 'THRESHOLD', 'NAME'], table));
+        process.stdout.write(formatTable(['ID', 'SEVERITY', 'ENABLED', 'LOG TYPES', 'DEDUP MIN', 'THRESHOLD', 'HISTORY', 'SETTINGS', 'NAME'], table));
       });
     });
 

@@ -40,6 +40,8 @@ export interface HistorySpec {
    * silent for the event (the rule is "learning").
    */
   learning: boolean;
+  /** The rule's thresholds and look-backs, for `rules list` and the API. */
+  settings(settings: HistorySettings): Record<string, number | string>;
 }
 
 /** A rule whose decision needs stored history (evaluated by HistoryDetector, not Detector). */

@@ -108,5 +108,6 @@ export const privilegeThenWeakeningRule: HistoryRule = {
       { name: 'promoted, then a harmless change', expectMatch: false, event: { ...base, operation_detail: 'Security  - Waiting room: from Off to On' }, history: history([grant({})]) },
     ],
   }),
-  history: { needs: 'privilege-grants', learning: false, lookbackDays: (s) => Math.ceil(s.privilegeThenWeakening.windowMinutes / 1440) },
+  history: {
+    settings: (s) => ({ windowMinutes: s.privilegeThenWeakening.windowMinutes }), needs: 'privilege-grants', learning: false, lookbackDays: (s) => Math.ceil(s.privilegeThenWeakening.windowMinutes / 1440) },
 };

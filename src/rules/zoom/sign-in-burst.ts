@@ -57,5 +57,6 @@ export const signInBurstRule: HistoryRule = {
       }),
     ],
   }),
-  history: { needs: 'sign-in', learning: false, lookbackDays: (s) => Math.ceil(s.signInBurst.windowMinutes / 1440) },
+  history: {
+    settings: (s) => ({ windowMinutes: s.signInBurst.windowMinutes, countries: s.signInBurst.countries, ips: s.signInBurst.ips }), needs: 'sign-in', learning: false, lookbackDays: (s) => Math.ceil(s.signInBurst.windowMinutes / 1440) },
 };

@@ -63,5 +63,6 @@ export const signInDormantAccountRule: HistoryRule = {
       signInTest({ name: 'no previous sign-in in the proven history', expectMatch: false, location: PLACES.berlin, context: { previous: null } }),
     ],
   }),
-  history: { needs: 'sign-in', learning: true, lookbackDays: (s) => s.dormantAccount.lookbackDays },
+  history: {
+    settings: (s) => ({ silenceDays: s.dormantAccount.silenceDays, lookbackDays: s.dormantAccount.lookbackDays, learningDays: s.learningDays }), needs: 'sign-in', learning: true, lookbackDays: (s) => s.dormantAccount.lookbackDays },
 };

@@ -116,6 +116,7 @@ export const signInImpossibleTravelRule: HistoryRule = {
     ],
   }),
   history: {
+    settings: (s) => ({ maxSpeedKmh: s.impossibleTravel.maxSpeedKmh }),
     needs: 'sign-in',
     learning: false,
     lookbackDays: (settings) => Math.ceil(MAX_SURFACE_DISTANCE_KM / settings.impossibleTravel.maxSpeedKmh / 24),

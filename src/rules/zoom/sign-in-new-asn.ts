@@ -67,5 +67,6 @@ export const signInNewAsnRule: HistoryRule = {
       signInTest({ name: 'a user with no history', expectMatch: false, location: PLACES.newYork, context: { previous: null, asnSeen: false } }),
     ],
   }),
-  history: { needs: 'sign-in', learning: true, lookbackDays: (s) => s.newAsn.lookbackDays },
+  history: {
+    settings: (s) => ({ lookbackDays: s.newAsn.lookbackDays, learningDays: s.learningDays }), needs: 'sign-in', learning: true, lookbackDays: (s) => s.newAsn.lookbackDays },
 };

@@ -60,6 +60,7 @@ export const signInNewCountryRule: HistoryRule = {
       signInTest({ name: 'a user with no history (new user)', expectMatch: false, location: PLACES.newYork, context: { previous: null, countrySeen: false } }),
     ],
   }),
-  history: { needs: 'sign-in', learning: true, lookbackDays: (s) => s.newCountry.lookbackDays },
+  history: {
+    settings: (s) => ({ lookbackDays: s.newCountry.lookbackDays, learningDays: s.learningDays }), needs: 'sign-in', learning: true, lookbackDays: (s) => s.newCountry.lookbackDays },
 };
 

@@ -89,5 +89,6 @@ export const signInSharedSourceIpRule: HistoryRule = {
       }),
     ],
   }),
-  history: { needs: 'sign-in', learning: false, lookbackDays: (s) => Math.ceil(s.sharedSourceIp.windowMinutes / 1440) },
+  history: {
+    settings: (s) => ({ windowMinutes: s.sharedSourceIp.windowMinutes, users: s.sharedSourceIp.users, allowCidrs: s.sharedSourceIp.allowCidrs.join(',') || 'none' }), needs: 'sign-in', learning: false, lookbackDays: (s) => Math.ceil(s.sharedSourceIp.windowMinutes / 1440) },
 };
