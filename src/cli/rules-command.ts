@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
+import { isHistoryRule } from '../detect/history-rule.js';
 import type { Rule } from '../detect/rule.js';
 import { runRuleTests } from '../detect/rule-test-runner.js';
 import { DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
@@ -147,8 +148,26 @@ export function registerRulesCommand(program: Command): void {
           const overrides = await app.store.ruleEnabledOverrides();
           selected = RULES.filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
         }
-        const { replayRules } = await import('./rules-replay.js');
-        const { events, ruleErrors, raised } = await replayRules(selected, app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }));
+        const [{ replayRules }, { HistoryDetector }, { privilegeGrantOf }] = await Promise.all([
+          import('./rules-replay.js'),
+          import('../detect/history-detector.js'),
+          import('../rules/zoom/privilege-then-weakening.js'),
+        ]);
+        const historyRules = selected.filter(isHistoryRule);
+        const history = new HistoryDetector({
+          store: app.store,
+          rules: historyRules,
+          settings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
+          privilegeGrant: privilegeGrantOf,
+          clock: app.clock,
+          logger: app.logger,
+        });
+        const { events, waiting, ruleErrors, raised } = await replayRules(
+          selected,
+          app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }),
+          undefined,
+          historyRules.length > 0 ? (chunk) => history.evaluate(chunk, historyRules) : undefined,
+        );
         if (options.format === 'ndjson') {
           for (const g of raised) {
             await write(
@@ -162,6 +181,7 @@ export function registerRulesCommand(program: Command): void {
           await write('No alerts would have been raised.\n');
         }
         process.stderr.write(`replayed ${events} events: ${raised.length} alert(s) would have been raised, ${ruleErrors} rule error(s)\n`);
+        if (waiting > 0) process.stderr.write(`${waiting} event(s) not evaluated by the history rules: their look-back is not complete yet (see \`zoomtrail health\`)\n`);
       });
     });
 

@@ -1,19 +1,18 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlertGrouper } from '../domain/alert-grouping.js';
-import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from '../domain/history-settings.js';
-import { dayStartMs } from '../domain/utc-days.js';
-import { RULES } from '../rules/rule-registry.js';
-import { privilegeGrantOf } from '../rules/zoom/privilege-then-weakening.js';
-import { ManualClock } from '../shared/clock.js';
-import type { RuleMatchRow } from '../store/alert-store.js';
-import type { EventRow, Store } from '../store/store.js';
-import { ACTIVITY, BATCH_SIZE, collect, OPERATION, page, sampleOperationEvent, sampleSource } from '../store/store-contract.test-support.js';
-import { locatedSignIn } from '../store/sign-in-history-store-contract.test-support.js';
-import { forEachStoreTarget } from '../store/store-test-targets.test-support.js';
-import { HistoryDetector } from './history-detector.js';
-import { isHistoryRule } from './history-rule.js';
-import { dayOf, DAYS, EGRESS_CIDR, EXPECTED_ALERTS, simulatedSignIns } from './sign-in-scenarios.test-support.js';
+import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from '../src/domain/history-settings.js';
+import { dayStartMs } from '../src/domain/utc-days.js';
+import { RULES } from '../src/rules/rule-registry.js';
+import { privilegeGrantOf } from '../src/rules/zoom/privilege-then-weakening.js';
+import { ManualClock } from '../src/shared/clock.js';
+import type { EventRow, Store } from '../src/store/store.js';
+import { ACTIVITY, BATCH_SIZE, collect, OPERATION, page, sampleOperationEvent, sampleSource } from '../src/store/store-contract.test-support.js';
+import { locatedSignIn } from '../src/store/sign-in-history-store-contract.test-support.js';
+import { forEachStoreTarget } from '../src/store/store-test-targets.test-support.js';
+import { replayRules } from '../src/cli/rules-replay.js';
+import { HistoryDetector } from '../src/detect/history-detector.js';
+import { isHistoryRule } from '../src/detect/history-rule.js';
+import { dayOf, DAYS, EGRESS_CIDR, EXPECTED_ALERTS, simulatedSignIns } from '../src/detect/sign-in-scenarios.test-support.js';
 
 const HISTORY_RULES = RULES.filter(isHistoryRule);
 const SETTINGS: HistorySettings = { ...DEFAULT_HISTORY_SETTINGS, sharedSourceIp: { ...DEFAULT_HISTORY_SETTINGS.sharedSourceIp, allowCidrs: [EGRESS_CIDR] } };
@@ -103,16 +102,10 @@ forEachStoreTarget((target) => {
       await detector.drain();
       for (const a of await storedAlerts(store)) if (!before.has(a)) pollAlerts.push(a);
 
-      // 3. Replay over the stored events (the polls' source), writing nothing.
-      const stored = await collect(store.queryEvents({ sourceId: polls.id }));
-      const replay = await detector.evaluate(stored, HISTORY_RULES);
-      expect(replay.waiting.size).toBe(0);
-      const grouper = new AlertGrouper<RuleMatchRow>();
-      grouper.addBatch(replay.matches, (m) => m.eventTimeMs);
-      const fromReplay = [...grouper.groups()]
-        .filter((g) => g.state.raisedAt !== null)
-        .map((g) => `${g.ruleId}|${g.dedup}|${g.matches.map((m) => m.rowId).sort().join(',')}`)
-        .sort();
+      // 3. `rules replay` over the stored events (the polls' source), writing nothing.
+      const replay = await replayRules(HISTORY_RULES, store.queryEvents({ sourceId: polls.id }), 500, (chunk) => detector.evaluate(chunk, HISTORY_RULES));
+      expect(replay.waiting).toBe(0);
+      const fromReplay = replay.raised.map((g) => `${g.ruleId}|${g.dedup}|${[...g.rowIds].sort().join(',')}`).sort();
 
       const truth = (alerts: string[]) => [...new Set(alerts.map((a) => a.split('|').slice(0, 2).join('|')))].sort();
       expect(truth(fromBackfill)).toEqual(EXPECTED_ALERTS);
