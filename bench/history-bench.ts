@@ -120,14 +120,23 @@ export async function runHistoryBench(records: number): Promise<HistoryResult> {
         const ip = away ? `203.0.${place}.${Math.floor(rng() * 250)}` : `10.${user >> 8}.${user & 255}.1`;
         events.push(signIn(`${d}-${i}`, dayMs + Math.floor(rng() * 86_400_000), user, place, ip));
       }
-      for (let i = 0; i < events.length; i += PAGE) await store.commitPage({ sourceId, logType: 'Zoom.Activity', events: events.slice(i, i + PAGE), failures: [], days: [], stream: {} });
+      for (let i = 0; i < events.length; i += PAGE)
+        await store.commitPage({ sourceId, logType: 'Zoom.Activity', events: events.slice(i, i + PAGE), failures: [], days: [], stream: {} });
       await store.updateStream(sourceId, 'Zoom.Activity', {}, [{ day: addDays(firstDay, d), state: 'complete', lastFullReadAt: clock.now() }]);
     }
     const buildMs = performance.now() - buildStart;
     print(`history bench: stored ${int(made)} sign-ins of ${int(USERS)} users over ${DAYS} days in ${seconds(buildMs)}`);
 
     const rules = RULES.filter(isHistoryRule);
-    const detector = new HistoryDetector({ store, rules: RULES, settings: DEFAULT_HISTORY_SETTINGS, privilegeGrant: privilegeGrantOf, clock, logger: pino({ level: 'silent' }), batchSize: BATCH });
+    const detector = new HistoryDetector({
+      store,
+      rules: RULES,
+      settings: DEFAULT_HISTORY_SETTINGS,
+      privilegeGrant: privilegeGrantOf,
+      clock,
+      logger: pino({ level: 'silent' }),
+      batchSize: BATCH,
+    });
     const batches: StoredEvent[][] = [];
     let batch: StoredEvent[] = [];
     for await (const event of store.queryEvents({ sourceId, sinceMs: dayStartMs(addDays(firstDay, DAYS - EVALUATED_DAYS)) })) {
@@ -197,14 +206,18 @@ export async function runHistoryBench(records: number): Promise<HistoryResult> {
 
 export function printHistory(r: HistoryResult): void {
   print(
-    table(`History rules on a SQLite store of ${int(r.records)} sign-ins (${int(r.users)} users, 180 days)`, ['measure', 'value'], [
-      ['store build (commitPage, triggers fill sign_ins + queue)', `${seconds(r.buildMs)} (${rate(r.records / (r.buildMs / 1000))})`],
-      ['store size', `${(r.storeBytes / 1024 / 1024).toFixed(0)} MB`],
-      [`sign-ins evaluated (last ${EVALUATED_DAYS} days, batches of ${BATCH})`, int(r.evaluated)],
-      ['HistoryDetector.evaluate: sign-ins/s (history reads + 7 rules)', rate(r.perSecond)],
-      ['  of which SignInHistoryStore.signInHistory alone: sign-ins/s', rate(r.queryPerSecond)],
-      ['HistoryDetector.drain (evaluate + commit): sign-ins/s', rate(r.drainPerSecond)],
-      ['matches / alerts raised by the drain', `${int(r.matches)} / ${int(r.raised)}`],
-    ]),
+    table(
+      `History rules on a SQLite store of ${int(r.records)} sign-ins (${int(r.users)} users, 180 days)`,
+      ['measure', 'value'],
+      [
+        ['store build (commitPage, triggers fill sign_ins + queue)', `${seconds(r.buildMs)} (${rate(r.records / (r.buildMs / 1000))})`],
+        ['store size', `${(r.storeBytes / 1024 / 1024).toFixed(0)} MB`],
+        [`sign-ins evaluated (last ${EVALUATED_DAYS} days, batches of ${BATCH})`, int(r.evaluated)],
+        ['HistoryDetector.evaluate: sign-ins/s (history reads + 7 rules)', rate(r.perSecond)],
+        ['  of which SignInHistoryStore.signInHistory alone: sign-ins/s', rate(r.queryPerSecond)],
+        ['HistoryDetector.drain (evaluate + commit): sign-ins/s', rate(r.drainPerSecond)],
+        ['matches / alerts raised by the drain', `${int(r.matches)} / ${int(r.raised)}`],
+      ],
+    ),
   );
 }

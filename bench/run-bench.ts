@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   }
   if (history) {
     rows.push([`history rules: sign-ins/s evaluated, SQLite, ${int(history.records)}-sign-in store`, rate(history.perSecond), '>= 50,000/s', verdict(history.perSecond >= 50_000)]);
-    rows.push(['  of which the store\'s history reads alone, sign-ins/s', rate(history.queryPerSecond), '-', '-']);
+    rows.push(["  of which the store's history reads alone, sign-ins/s", rate(history.queryPerSecond), '-', '-']);
     rows.push(['  drain (evaluate + commit), sign-ins/s', rate(history.drainPerSecond), '-', '-']);
   }
   if (collection && args.only.includes('requests')) {

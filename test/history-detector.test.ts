@@ -23,7 +23,13 @@ function detectorFor(store: Store, clock: ManualClock, settings = SETTINGS): His
 }
 
 async function complete(store: Store, sourceId: string, days: string[], logType = ACTIVITY): Promise<void> {
-  if (days.length > 0) await store.updateStream(sourceId, logType, {}, days.map((day) => ({ day, state: 'complete' as const, lastFullReadAt: 0 })));
+  if (days.length > 0)
+    await store.updateStream(
+      sourceId,
+      logType,
+      {},
+      days.map((day) => ({ day, state: 'complete' as const, lastFullReadAt: 0 })),
+    );
 }
 
 /** Stored alerts as `rule|dedup|row ids`. */
@@ -122,15 +128,30 @@ forEachStoreTarget((target) => {
     async function berlinHistory(last: number): Promise<string> {
       clock.set(dayStartMs(dayOf(0)));
       const { id } = await store.createSource(sampleSource({ backfillDays: 1 }));
-      await store.commitPage(page(id, Array.from({ length: last + 1 }, (_, d) => locatedSignIn(`b${d}`, hour(d, 12), 'a@x.io', '192.0.2.1', BERLIN))));
+      await store.commitPage(
+        page(
+          id,
+          Array.from({ length: last + 1 }, (_, d) => locatedSignIn(`b${d}`, hour(d, 12), 'a@x.io', '192.0.2.1', BERLIN)),
+        ),
+      );
       return id;
     }
 
     it('waits while a day of the look-back is open, failed or unread, then evaluates; silent while learning', async () => {
       const id = await berlinHistory(20);
-      await store.commitPage(page(id, [locatedSignIn('early-fr', hour(10, 18), 'a@x.io', '192.0.2.9', PARIS), locatedSignIn('late-fr', hour(20, 18), 'a@x.io', '192.0.2.9', PARIS), locatedSignIn('late-us', hour(20, 20), 'a@x.io', '192.0.2.8', { ...PARIS, country: 'US', lat: 40.7, lng: -74 })]));
+      await store.commitPage(
+        page(id, [
+          locatedSignIn('early-fr', hour(10, 18), 'a@x.io', '192.0.2.9', PARIS),
+          locatedSignIn('late-fr', hour(20, 18), 'a@x.io', '192.0.2.9', PARIS),
+          locatedSignIn('late-us', hour(20, 20), 'a@x.io', '192.0.2.8', { ...PARIS, country: 'US', lat: 40.7, lng: -74 }),
+        ]),
+      );
       const detector = detectorFor(store, clock);
-      await complete(store, id, daysUpTo(20).filter((d) => d !== dayOf(15)));
+      await complete(
+        store,
+        id,
+        daysUpTo(20).filter((d) => d !== dayOf(15)),
+      );
       await store.updateStream(id, ACTIVITY, {}, [{ day: dayOf(15), state: 'failed' }]);
       expect(await detector.drain()).toMatchObject({ raised: 0 });
       // Days 0..14 were evaluated (day 10's new country silently: learning until day 14); 15..20 wait for day 15.
@@ -145,7 +166,7 @@ forEachStoreTarget((target) => {
       expect(await store.alertRowIds(alert!.id)).toEqual(['late-us']);
     });
 
-    it('late record: evaluated against the history as stored when it arrives; earlier alerts stay; replay reads today\'s history', async () => {
+    it("late record: evaluated against the history as stored when it arrives; earlier alerts stay; replay reads today's history", async () => {
       const id = await berlinHistory(30);
       const detector = detectorFor(store, clock);
       await store.commitPage(page(id, [locatedSignIn('fr-10', hour(30, 22), 'a@x.io', '192.0.2.9', PARIS)]));
@@ -181,7 +202,13 @@ forEachStoreTarget((target) => {
       clock.set(dayStartMs(dayOf(0)));
       const { id } = await store.createSource(sampleSource({ backfillDays: 1 }));
       const t = hour(3, 10);
-      const weakening = { ...sampleOperationEvent('weak', t + 30 * 60_000, { category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off' }) };
+      const weakening = {
+        ...sampleOperationEvent('weak', t + 30 * 60_000, {
+          category_type: 'Account',
+          action: 'Update',
+          operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
+        }),
+      };
       weakening.event = { ...weakening.event, operator: 'mallory@duff.io' };
       const promotion = sampleOperationEvent('promo', t, { category_type: 'User', action: 'Update', operation_detail: 'Change Role  - mallory@duff.io: from Member to Admin' });
       const tooEarly = { ...weakening, rowId: 'weak-late', eventTimeMs: t + 90 * 60_000, event: { ...weakening.event, p_row_id: 'weak-late' } };

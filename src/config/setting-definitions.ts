@@ -349,7 +349,7 @@ const DEFINITIONS: Definitions = {
     file: 'historyLearningDays',
     numeric: true,
     default: '14',
-    description: 'History rules (new country, new ASN, dormant account): complete days of history needed before an event\'s day before they alert on it.',
+    description: "History rules (new country, new ASN, dormant account): complete days of history needed before an event's day before they alert on it.",
     parse: wholeNumber(1, 180),
   },
   historyNewCountryLookbackDays: {
@@ -376,7 +376,7 @@ const DEFINITIONS: Definitions = {
     file: 'historyTravelMaxKmh',
     numeric: true,
     default: '1000',
-    description: 'Zoom.SignIn.ImpossibleTravel: the fastest believable travel (km/h) between two sign-ins, after both locations\' accuracy radius.',
+    description: "Zoom.SignIn.ImpossibleTravel: the fastest believable travel (km/h) between two sign-ins, after both locations' accuracy radius.",
     parse: wholeNumber(100, 100_000),
   },
   historyBurstCountries: {

@@ -182,7 +182,11 @@ export class HistoryDetector {
     }
     const coverage = await this.#o.store.listDayCoverage(sourceId, logType, addDays(days[0]!, -lookback), days.at(-1)!);
     const states = new Map<string, DayState>(coverage.map((c) => [c.day, c.state]));
-    const start = historyStartDay(utcDay(source.createdAt), source.backfillDays, coverage.filter((c) => c.state === 'purged').map((c) => c.day));
+    const start = historyStartDay(
+      utcDay(source.createdAt),
+      source.backfillDays,
+      coverage.filter((c) => c.state === 'purged').map((c) => c.day),
+    );
     for (const day of days) {
       const first = firstUnprovenDay(day, lookback, start, states);
       if (first !== null) unproven.set(day, first);
@@ -190,7 +194,13 @@ export class HistoryDetector {
     return { unproven, start, lookbackDays: lookback };
   }
 
-  async #evaluateProven(sourceId: string, logType: LogType, events: readonly DetectableEvent[], rules: readonly HistoryRule[], proof: Proof): Promise<{ matches: RuleMatchRow[]; errors: RuleErrorRow[] }> {
+  async #evaluateProven(
+    sourceId: string,
+    logType: LogType,
+    events: readonly DetectableEvent[],
+    rules: readonly HistoryRule[],
+    proof: Proof,
+  ): Promise<{ matches: RuleMatchRow[]; errors: RuleErrorRow[] }> {
     const matches: RuleMatchRow[] = [];
     const errors: RuleErrorRow[] = [];
     if (events.length === 0 || rules.length === 0) return { matches, errors };

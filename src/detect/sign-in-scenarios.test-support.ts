@@ -124,7 +124,9 @@ export function simulatedSignIns(): EventRow[] {
   events.push(signIn('sleepy@duff.io', at(100, 12), '192.0.2.105', 'berlin'));
   // Burst: six countries in 25 minutes on day 110.
   regular('burst@duff.io', 'newYork', '192.0.2.106', (d) => d === 110 || d === 109);
-  (['newYork', 'paris', 'berlin', 'tokyo', 'saoPaulo', 'london'] as const).forEach((place, i) => events.push(signIn('burst@duff.io', at(110, 10, i * 5), `203.0.113.${20 + i}`, place)));
+  (['newYork', 'paris', 'berlin', 'tokyo', 'saoPaulo', 'london'] as const).forEach((place, i) =>
+    events.push(signIn('burst@duff.io', at(110, 10, i * 5), `203.0.113.${20 + i}`, place)),
+  );
   // Shared source IP: 12 German users from one IP within 30 minutes on day 105; the same from the allow-listed egress on day 106.
   for (let u = 0; u < 12; u++) {
     events.push(signIn(`user${u}@duff.io`, at(105, 12, u * 2), '203.0.113.50', 'berlin'));

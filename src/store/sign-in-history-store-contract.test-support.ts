@@ -3,7 +3,18 @@ import { historyWindows, DEFAULT_HISTORY_SETTINGS } from '../domain/history-sett
 import { signInFactOf } from '../domain/sign-in-facts.js';
 import { ManualClock } from '../shared/clock.js';
 import type { EventRow, Store } from './store.js';
-import { ACTIVITY, BATCH_SIZE, OPERATION, page, sampleEvent, sampleOperationEvent, sampleSource, START, type StoreContractOptions, type StoreUnderTest } from './store-contract.test-support.js';
+import {
+  ACTIVITY,
+  BATCH_SIZE,
+  OPERATION,
+  page,
+  sampleEvent,
+  sampleOperationEvent,
+  sampleSource,
+  START,
+  type StoreContractOptions,
+  type StoreUnderTest,
+} from './store-contract.test-support.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

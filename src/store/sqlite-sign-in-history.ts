@@ -34,7 +34,10 @@ export class SqliteSignInHistory {
         db,
         'SELECT 1 AS one FROM sign_ins WHERE source_id = ? AND user_key = ? AND country = ? AND event_time_ms >= ? AND event_time_ms < ? LIMIT 1',
       ),
-      asnSeen: prepareRaw<{ one: number }>(db, 'SELECT 1 AS one FROM sign_ins WHERE source_id = ? AND user_key = ? AND asn = ? AND event_time_ms >= ? AND event_time_ms < ? LIMIT 1'),
+      asnSeen: prepareRaw<{ one: number }>(
+        db,
+        'SELECT 1 AS one FROM sign_ins WHERE source_id = ? AND user_key = ? AND asn = ? AND event_time_ms >= ? AND event_time_ms < ? LIMIT 1',
+      ),
       recent: prepareRaw<{ countries: number; ips: number }>(
         db,
         'SELECT count(DISTINCT country) AS countries, count(DISTINCT ip) AS ips FROM sign_ins WHERE source_id = ? AND user_key = ? AND event_time_ms >= ? AND event_time_ms <= ?',

@@ -23,7 +23,10 @@ describe('rules routes', () => {
     const list = await rules();
     expect(list).toHaveLength(19);
     // History rules show their settings and learning state; others have none.
-    expect(list.find((r) => r.id === 'Zoom.SignIn.NewCountry')!.history).toMatchObject({ settings: { lookbackDays: 90, learningDays: 14 }, learningUntil: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(list.find((r) => r.id === 'Zoom.SignIn.NewCountry')!.history).toMatchObject({
+      settings: { lookbackDays: 90, learningDays: 14 },
+      learningUntil: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
     expect(list.find((r) => r.id === 'Zoom.SignIn.ImpossibleTravel')!.history).toEqual({ settings: { maxSpeedKmh: 1000 }, learning: false, learningUntil: null });
     expect(twoFactorHistory(list)).toBeUndefined();
     for (const rule of list) {

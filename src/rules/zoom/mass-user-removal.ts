@@ -21,7 +21,12 @@ function removedUser(e: RuleEvent): string | null {
 const base = { time: '2026-05-04 10:00:00', operator: 'mallory@duff.io', category_type: 'User' };
 
 const tests: RuleTest[] = [
-  { name: 'a user deleted', expectMatch: true, expectDedup: 'mallory@duff.io', event: { ...base, action: 'Delete', operation_detail: 'Delete User bart@duff.io  - User Type: Licensed' } },
+  {
+    name: 'a user deleted',
+    expectMatch: true,
+    expectDedup: 'mallory@duff.io',
+    event: { ...base, action: 'Delete', operation_detail: 'Delete User bart@duff.io  - User Type: Licensed' },
+  },
   { name: 'a user deactivated', expectMatch: true, event: { ...base, action: 'Update', operation_detail: 'Deactivate User lisa@duff.io ' } },
   { name: 'a user activated', expectMatch: false, event: { ...base, action: 'Update', operation_detail: 'Activate User lisa@duff.io ' } },
   { name: 'a group deleted', expectMatch: false, event: { ...base, category_type: 'User Group', action: 'Delete', operation_detail: 'Delete Group Sales' } },
@@ -35,8 +40,8 @@ export const massUserRemovalRule = defineRule({
     severity: 'HIGH',
     description: 'One operator deleted or deactivated at least 10 users within 10 minutes.',
     runbook:
-      'Confirm with the operator and their manager that the removals were planned (an offboarding batch, a SCIM sync). If not, suspend the operator\'s admin role at once, ' +
-      'restore the users (deleted Zoom users cannot be restored: recreate them) and review the operator\'s sign-ins. Threshold and period: the rule\'s Threshold and DedupPeriodMinutes.',
+      "Confirm with the operator and their manager that the removals were planned (an offboarding batch, a SCIM sync). If not, suspend the operator's admin role at once, " +
+      "restore the users (deleted Zoom users cannot be restored: recreate them) and review the operator's sign-ins. Threshold and period: the rule's Threshold and DedupPeriodMinutes.",
     reference: 'https://attack.mitre.org/techniques/T1531/',
     tags: ['Impact:Account Access Removal'],
     mitre: ['TA0040:T1531'],

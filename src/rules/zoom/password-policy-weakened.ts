@@ -47,7 +47,11 @@ const tests: RuleTest[] = [
     expectTitle: 'Zoom password policy weakened by mallory@duff.io: Have at least specified length of characters from 14 to 6',
     event: { ...base, operation_detail: 'Sign-In Password Requirement  - Have at least specified length of characters: from 14 to 6' },
   },
-  { name: 'a complexity requirement turned off', expectMatch: true, event: { ...base, operation_detail: 'Sign-In Password Requirement  - Include at least 1 number: from On to Off' } },
+  {
+    name: 'a complexity requirement turned off',
+    expectMatch: true,
+    event: { ...base, operation_detail: 'Sign-In Password Requirement  - Include at least 1 number: from On to Off' },
+  },
   {
     name: 'under the Security section',
     expectMatch: true,
@@ -79,7 +83,10 @@ export const passwordPolicyWeakenedRule = defineRule({
     summaryAttributes: ['operator', 'operation_detail'],
   },
   rule: (e) => weakerChanges(e).length > 0,
-  title: (e) => `Zoom password policy weakened by ${operatorOf(e)}: ${weakerChanges(e).map((c) => `${c.setting} from ${c.from} to ${c.to}`).join(', ')}`,
+  title: (e) =>
+    `Zoom password policy weakened by ${operatorOf(e)}: ${weakerChanges(e)
+      .map((c) => `${c.setting} from ${c.from} to ${c.to}`)
+      .join(', ')}`,
   dedup: (e) => operatorOf(e),
   alertContext: (e) => ({ operator: operatorOf(e), changes: weakerChanges(e).map((c) => ({ setting: c.setting, from: c.from, to: c.to })) }),
   tests,

@@ -11,6 +11,8 @@ describe('privilegeGrantOf', () => {
     expect(privilegeGrantOf(e)).toEqual({ rowId: '', timeMs: 0, operator: 'owner@duff.io', target: 'mallory@duff.io', toRole: 'Admin' });
   });
   it('ignores other user changes', () => {
-    expect(privilegeGrantOf(new RuleEvent({ category_type: 'User', action: 'Update', operator: 'o@x.io', operation_detail: 'Change Role  - m@x.io: from Admin to Member' }))).toBeNull();
+    expect(
+      privilegeGrantOf(new RuleEvent({ category_type: 'User', action: 'Update', operator: 'o@x.io', operation_detail: 'Change Role  - m@x.io: from Admin to Member' })),
+    ).toBeNull();
   });
 });

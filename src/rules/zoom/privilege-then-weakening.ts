@@ -81,14 +81,15 @@ export const privilegeThenWeakeningRule: HistoryRule = {
       description: 'An operator who was promoted to a privileged role, or promoted someone, turned off a security setting within 60 minutes.',
       runbook:
         'The pattern of an account takeover escalating and then disabling defences. Check who approved the promotion, revert the setting and the role unless both were planned, ' +
-        'and review the operator\'s sign-ins (new country, impossible travel). Setting: ZOOMTRAIL_HISTORY_PRIVILEGE_WINDOW_MINUTES.',
+        "and review the operator's sign-ins (new country, impossible travel). Setting: ZOOMTRAIL_HISTORY_PRIVILEGE_WINDOW_MINUTES.",
       reference: 'https://attack.mitre.org/techniques/T1098/',
       tags: ['Privilege Escalation:Account Manipulation', 'Defense Evasion:Impair Defenses'],
       mitre: ['TA0004:T1098', 'TA0005:T1562'],
       summaryAttributes: ['operator', 'operation_detail'],
     },
     rule: (e) => relatedGrants(e).length > 0 && weakenedBy(e).length > 0,
-    title: (e) => `${operatorOf(e)} turned off security settings within ${e.history?.settings.privilegeThenWeakening.windowMinutes ?? 60} min of a promotion to ${relatedGrants(e)[0]!.toRole}`,
+    title: (e) =>
+      `${operatorOf(e)} turned off security settings within ${e.history?.settings.privilegeThenWeakening.windowMinutes ?? 60} min of a promotion to ${relatedGrants(e)[0]!.toRole}`,
     dedup: (e) => operatorOf(e),
     alertContext: (e) => ({
       operator: operatorOf(e),
@@ -104,10 +105,24 @@ export const privilegeThenWeakeningRule: HistoryRule = {
         history: history([grant({ operator: 'mallory@duff.io', target: 'accomplice@duff.io' })]),
       },
       { name: 'turns 2FA off without a promotion', expectMatch: false, event: { ...base, operation_detail: TWO_FA_OFF }, history: history([]) },
-      { name: 'a promotion of someone else by someone else', expectMatch: false, event: { ...base, operation_detail: TWO_FA_OFF }, history: history([grant({ target: 'bart@duff.io' })]) },
-      { name: 'promoted, then a harmless change', expectMatch: false, event: { ...base, operation_detail: 'Security  - Waiting room: from Off to On' }, history: history([grant({})]) },
+      {
+        name: 'a promotion of someone else by someone else',
+        expectMatch: false,
+        event: { ...base, operation_detail: TWO_FA_OFF },
+        history: history([grant({ target: 'bart@duff.io' })]),
+      },
+      {
+        name: 'promoted, then a harmless change',
+        expectMatch: false,
+        event: { ...base, operation_detail: 'Security  - Waiting room: from Off to On' },
+        history: history([grant({})]),
+      },
     ],
   }),
   history: {
-    settings: (s) => ({ windowMinutes: s.privilegeThenWeakening.windowMinutes }), needs: 'privilege-grants', learning: false, lookbackDays: (s) => Math.ceil(s.privilegeThenWeakening.windowMinutes / 1440) },
+    settings: (s) => ({ windowMinutes: s.privilegeThenWeakening.windowMinutes }),
+    needs: 'privilege-grants',
+    learning: false,
+    lookbackDays: (s) => Math.ceil(s.privilegeThenWeakening.windowMinutes / 1440),
+  },
 };

@@ -18,8 +18,17 @@ function changedSettings(e: RuleEvent): number {
 const base = { time: '2026-05-04 10:00:00', operator: 'mallory@duff.io', action: 'Update' };
 
 const tests: RuleTest[] = [
-  { name: 'an account setting changed', expectMatch: true, expectDedup: 'mallory@duff.io', event: { ...base, category_type: 'Account', operation_detail: 'Security  - Waiting room: from On to Off' } },
-  { name: 'a group setting changed', expectMatch: true, event: { ...base, category_type: 'User Group', operation_detail: 'Edit Group Sales  - Mute participants upon entry: from Off to On' } },
+  {
+    name: 'an account setting changed',
+    expectMatch: true,
+    expectDedup: 'mallory@duff.io',
+    event: { ...base, category_type: 'Account', operation_detail: 'Security  - Waiting room: from On to Off' },
+  },
+  {
+    name: 'a group setting changed',
+    expectMatch: true,
+    event: { ...base, category_type: 'User Group', operation_detail: 'Edit Group Sales  - Mute participants upon entry: from Off to On' },
+  },
   { name: 'a user changed', expectMatch: false, event: { ...base, category_type: 'User', operation_detail: 'Update User bart@duff.io  - Department: from Sales to R&D' } },
   { name: 'an account add', expectMatch: false, event: { ...base, action: 'Add', category_type: 'Account', operation_detail: 'Security  - Waiting room: from On to Off' } },
 ];
@@ -32,7 +41,7 @@ export const settingsStormRule = defineRule({
     severity: 'MEDIUM',
     description: 'One operator changed at least 20 account or group settings within 10 minutes.',
     runbook:
-      'A burst of setting changes is either a planned reconfiguration or someone (or a script) loosening the account. List the operator\'s changes of the period ' +
+      "A burst of setting changes is either a planned reconfiguration or someone (or a script) loosening the account. List the operator's changes of the period " +
       '(zoomtrail events --log-type Zoom.Operation), look for security settings turned off, and confirm with the operator.',
     reference: 'https://attack.mitre.org/techniques/T1562/',
     tags: ['Defense Evasion:Impair Defenses'],

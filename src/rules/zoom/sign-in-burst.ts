@@ -30,7 +30,7 @@ export const signInBurstRule: HistoryRule = {
       severity: 'HIGH',
       description: 'One user signed in from at least 5 countries or 10 IP addresses within an hour: shared or stolen credentials, or automated use.',
       runbook:
-        'List the user\'s sign-ins of the hour (zoomtrail events --email). Several people sharing one account, or a credential-stuffing tool, both show this way. ' +
+        "List the user's sign-ins of the hour (zoomtrail events --email). Several people sharing one account, or a credential-stuffing tool, both show this way. " +
         'Reset the password, sign out all sessions and require two-factor authentication. Settings: ZOOMTRAIL_HISTORY_BURST_COUNTRIES, ZOOMTRAIL_HISTORY_BURST_IPS.',
       reference: 'https://attack.mitre.org/techniques/T1110/004/',
       tags: ['Credential Access:Brute Force', 'Sign-in'],
@@ -58,5 +58,9 @@ export const signInBurstRule: HistoryRule = {
     ],
   }),
   history: {
-    settings: (s) => ({ windowMinutes: s.signInBurst.windowMinutes, countries: s.signInBurst.countries, ips: s.signInBurst.ips }), needs: 'sign-in', learning: false, lookbackDays: (s) => Math.ceil(s.signInBurst.windowMinutes / 1440) },
+    settings: (s) => ({ windowMinutes: s.signInBurst.windowMinutes, countries: s.signInBurst.countries, ips: s.signInBurst.ips }),
+    needs: 'sign-in',
+    learning: false,
+    lookbackDays: (s) => Math.ceil(s.signInBurst.windowMinutes / 1440),
+  },
 };

@@ -64,5 +64,9 @@ export const signInDormantAccountRule: HistoryRule = {
     ],
   }),
   history: {
-    settings: (s) => ({ silenceDays: s.dormantAccount.silenceDays, lookbackDays: s.dormantAccount.lookbackDays, learningDays: s.learningDays }), needs: 'sign-in', learning: true, lookbackDays: (s) => s.dormantAccount.lookbackDays },
+    settings: (s) => ({ silenceDays: s.dormantAccount.silenceDays, lookbackDays: s.dormantAccount.lookbackDays, learningDays: s.learningDays }),
+    needs: 'sign-in',
+    learning: true,
+    lookbackDays: (s) => s.dormantAccount.lookbackDays,
+  },
 };

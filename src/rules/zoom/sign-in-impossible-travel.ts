@@ -56,9 +56,9 @@ export const signInImpossibleTravelRule: HistoryRule = {
       severity: 'HIGH',
       description: 'A user signed in from two places too far apart for the time between the sign-ins (over 1,000 km/h by default, after the location error).',
       runbook:
-        'Compare the two sign-ins in the alert (places, IPs, networks, devices). A VPN or a mobile network can move a user\'s address abroad: ask the user. ' +
+        "Compare the two sign-ins in the alert (places, IPs, networks, devices). A VPN or a mobile network can move a user's address abroad: ask the user. " +
         'If neither place is theirs, sign the user out of all sessions, reset the password, check two-factor authentication and review what the account did since. ' +
-        'How it is computed: haversine distance between the two located points minus BOTH locations\' accuracy radius (the database\'s error), divided by the elapsed time; ' +
+        "How it is computed: haversine distance between the two located points minus BOTH locations' accuracy radius (the database's error), divided by the elapsed time; " +
         'private and unlocated addresses are ignored. Setting: ZOOMTRAIL_HISTORY_TRAVEL_MAX_KMH.',
       reference: 'https://attack.mitre.org/techniques/T1078/004/',
       tags: ['Initial Access:Valid Accounts', 'Sign-in'],
@@ -78,7 +78,15 @@ export const signInImpossibleTravelRule: HistoryRule = {
       const t = travelOf(e)!;
       return {
         user: t.current.user,
-        previous: { rowId: t.previous.rowId, time: iso(t.previous.timeMs), ip: t.previous.ip, country: t.previous.country, lat: t.previous.lat, lng: t.previous.lng, accuracyKm: t.previous.accuracyKm },
+        previous: {
+          rowId: t.previous.rowId,
+          time: iso(t.previous.timeMs),
+          ip: t.previous.ip,
+          country: t.previous.country,
+          lat: t.previous.lat,
+          lng: t.previous.lng,
+          accuracyKm: t.previous.accuracyKm,
+        },
         current: { time: iso(t.current.timeMs), ip: t.current.ip, country: t.current.country, lat: t.current.lat, lng: t.current.lng, accuracyKm: t.current.accuracyKm },
         distanceKm: round(t.distanceKm),
         distanceAfterAccuracyKm: round(t.effectiveKm),
@@ -96,7 +104,12 @@ export const signInImpossibleTravelRule: HistoryRule = {
         expectDedup: 'homer@duff.io',
         expectTitle: 'Impossible travel: homer@duff.io signed in from US 60 min after DE (6315 km, 6315 km/h)',
       }),
-      signInTest({ name: 'slow traveller: Berlin then New York ten hours later (638 km/h)', expectMatch: false, location: PLACES.newYork, context: { previousLocated: previousFact(10, PLACES.berlin) } }),
+      signInTest({
+        name: 'slow traveller: Berlin then New York ten hours later (638 km/h)',
+        expectMatch: false,
+        location: PLACES.newYork,
+        context: { previousLocated: previousFact(10, PLACES.berlin) },
+      }),
       signInTest({ name: 'Berlin then Munich one hour later (504 km)', expectMatch: false, location: PLACES.munich, context: { previousLocated: previousFact(1, PLACES.berlin) } }),
       signInTest({
         name: 'coarse locations: the accuracy radii are taken off the distance',

@@ -32,7 +32,7 @@ export const signInNewAsnRule: HistoryRule = {
       severity: 'LOW',
       description: 'A user signed in from a network (autonomous system) they have not used in the previous 90 days (proven history).',
       runbook:
-        'Look at the network\'s organisation: a hosting provider or anonymising VPN is more suspicious than a home ISP or a mobile carrier. Correlate with new-country and impossible-travel alerts for the user. ' +
+        "Look at the network's organisation: a hosting provider or anonymising VPN is more suspicious than a home ISP or a mobile carrier. Correlate with new-country and impossible-travel alerts for the user. " +
         'Settings: ZOOMTRAIL_HISTORY_NEW_ASN_LOOKBACK_DAYS, ZOOMTRAIL_HISTORY_LEARNING_DAYS.',
       reference: 'https://attack.mitre.org/techniques/T1078/004/',
       tags: ['Initial Access:Valid Accounts', 'Sign-in'],
@@ -68,5 +68,9 @@ export const signInNewAsnRule: HistoryRule = {
     ],
   }),
   history: {
-    settings: (s) => ({ lookbackDays: s.newAsn.lookbackDays, learningDays: s.learningDays }), needs: 'sign-in', learning: true, lookbackDays: (s) => s.newAsn.lookbackDays },
+    settings: (s) => ({ lookbackDays: s.newAsn.lookbackDays, learningDays: s.learningDays }),
+    needs: 'sign-in',
+    learning: true,
+    lookbackDays: (s) => s.newAsn.lookbackDays,
+  },
 };

@@ -27,7 +27,7 @@ export const signInNewCountryRule: HistoryRule = {
       severity: 'MEDIUM',
       description: 'A user signed in from a country they have not signed in from in the previous 90 days (proven history).',
       runbook:
-        'Ask the user whether they travel or use a VPN exit in that country. If not, sign the user out of all sessions, reset the password and review the account\'s recent operations. ' +
+        "Ask the user whether they travel or use a VPN exit in that country. If not, sign the user out of all sessions, reset the password and review the account's recent operations. " +
         'Settings: ZOOMTRAIL_HISTORY_NEW_COUNTRY_LOOKBACK_DAYS (look-back), ZOOMTRAIL_HISTORY_LEARNING_DAYS (complete days needed before it alerts).',
       reference: 'https://attack.mitre.org/techniques/T1078/004/',
       tags: ['Initial Access:Valid Accounts', 'Sign-in'],
@@ -55,12 +55,25 @@ export const signInNewCountryRule: HistoryRule = {
         context: { previous: previousFact(48, PLACES.berlin), countrySeen: false },
         expectTitle: 'homer@duff.io signed in from a new country: US',
       }),
-      signInTest({ name: 'a country seen in the look-back', expectMatch: false, location: PLACES.berlin, context: { previous: previousFact(48, PLACES.berlin), countrySeen: true } }),
-      signInTest({ name: 'a private address has no country', expectMatch: false, location: PLACES.private, context: { previous: previousFact(48, PLACES.berlin), countrySeen: null } }),
+      signInTest({
+        name: 'a country seen in the look-back',
+        expectMatch: false,
+        location: PLACES.berlin,
+        context: { previous: previousFact(48, PLACES.berlin), countrySeen: true },
+      }),
+      signInTest({
+        name: 'a private address has no country',
+        expectMatch: false,
+        location: PLACES.private,
+        context: { previous: previousFact(48, PLACES.berlin), countrySeen: null },
+      }),
       signInTest({ name: 'a user with no history (new user)', expectMatch: false, location: PLACES.newYork, context: { previous: null, countrySeen: false } }),
     ],
   }),
   history: {
-    settings: (s) => ({ lookbackDays: s.newCountry.lookbackDays, learningDays: s.learningDays }), needs: 'sign-in', learning: true, lookbackDays: (s) => s.newCountry.lookbackDays },
+    settings: (s) => ({ lookbackDays: s.newCountry.lookbackDays, learningDays: s.learningDays }),
+    needs: 'sign-in',
+    learning: true,
+    lookbackDays: (s) => s.newCountry.lookbackDays,
+  },
 };
-

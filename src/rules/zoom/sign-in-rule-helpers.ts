@@ -70,7 +70,14 @@ export const NO_HISTORY: SignInContext = {
  * (`context`), as the detector gives it.
  */
 export function signInTest(
-  test: Omit<RuleTest, 'event' | 'history'> & { email?: string; timeMs?: number; ip?: string; location: IpLocation | null; context?: Partial<SignInContext>; settings?: HistorySettings },
+  test: Omit<RuleTest, 'event' | 'history'> & {
+    email?: string;
+    timeMs?: number;
+    ip?: string;
+    location: IpLocation | null;
+    context?: Partial<SignInContext>;
+    settings?: HistorySettings;
+  },
 ): RuleTest {
   const { email = 'homer@duff.io', timeMs = TEST_TIME, ip = '198.51.100.20', location, context, settings = DEFAULT_HISTORY_SETTINGS, ...rest } = test;
   const event = signInEvent(email, timeMs, ip, location);

@@ -57,7 +57,7 @@ export const signInSharedSourceIpRule: HistoryRule = {
       description: 'At least 10 distinct users signed in from one public IP address within an hour, and the address is not an allow-listed corporate egress range.',
       runbook:
         'If the address is your office, VPN or proxy egress, add its range to ZOOMTRAIL_HISTORY_EGRESS_ALLOW_CIDRS. Otherwise one machine is signing in as many users: ' +
-        'credential stuffing or a compromised shared host. Block the address, reset the users\' passwords and check their sign-ins.',
+        "credential stuffing or a compromised shared host. Block the address, reset the users' passwords and check their sign-ins.",
       reference: 'https://attack.mitre.org/techniques/T1110/004/',
       tags: ['Credential Access:Brute Force', 'Sign-in'],
       mitre: ['TA0006:T1110.004'],
@@ -68,7 +68,14 @@ export const signInSharedSourceIpRule: HistoryRule = {
     dedup: (e) => sharedIp(e)!.ip,
     alertContext: (e) => ({ ...sharedIp(e)!, country: signInOf(e)!.fact.country, asn: signInOf(e)!.fact.asn, windowMinutes: settingsOf(e).sharedSourceIp.windowMinutes }),
     tests: [
-      signInTest({ name: 'ten users from one public IP', expectMatch: true, location: PLACES.paris, ip: '198.51.100.77', context: { ipUsers: 10 }, expectTitle: '10 users signed in from 198.51.100.77 within 60 min' }),
+      signInTest({
+        name: 'ten users from one public IP',
+        expectMatch: true,
+        location: PLACES.paris,
+        ip: '198.51.100.77',
+        context: { ipUsers: 10 },
+        expectTitle: '10 users signed in from 198.51.100.77 within 60 min',
+      }),
       signInTest({ name: 'nine users', expectMatch: false, location: PLACES.paris, context: { ipUsers: 9 } }),
       signInTest({ name: 'a private address', expectMatch: false, location: PLACES.private, ip: '10.0.0.8', context: { ipUsers: 50 } }),
       signInTest({
@@ -90,5 +97,9 @@ export const signInSharedSourceIpRule: HistoryRule = {
     ],
   }),
   history: {
-    settings: (s) => ({ windowMinutes: s.sharedSourceIp.windowMinutes, users: s.sharedSourceIp.users, allowCidrs: s.sharedSourceIp.allowCidrs.join(',') || 'none' }), needs: 'sign-in', learning: false, lookbackDays: (s) => Math.ceil(s.sharedSourceIp.windowMinutes / 1440) },
+    settings: (s) => ({ windowMinutes: s.sharedSourceIp.windowMinutes, users: s.sharedSourceIp.users, allowCidrs: s.sharedSourceIp.allowCidrs.join(',') || 'none' }),
+    needs: 'sign-in',
+    learning: false,
+    lookbackDays: (s) => Math.ceil(s.sharedSourceIp.windowMinutes / 1440),
+  },
 };
