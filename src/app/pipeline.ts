@@ -35,14 +35,6 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
   const { store, clock, logger } = app;
   const owner = instanceOwner();
   const detector = new Detector({ store, rules: RULES, clock, logger });
-  const historyDetector = new HistoryDetector({
-    store,
-    rules: RULES,
-    settings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
-    privilegeGrant: privilegeGrantOf,
-    clock,
-    logger,
-  });
   const deliveries = new DeliveryWorker({
     store,
     clock,
@@ -51,6 +43,15 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     owner,
     publicUrl: options.publicUrl ?? app.config.publicUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const historyDetector = new HistoryDetector({
+    store,
+    rules: RULES,
+    settings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
+    privilegeGrant: privilegeGrantOf,
+    clock,
+    logger,
+    onRaised: () => deliveries.wake(),
   });
   return {
     owner,

@@ -30,6 +30,8 @@ export interface HistoryDetectorOptions {
   logger: Logger;
   /** Events per evaluation and commit; default 2000. */
   batchSize?: number;
+  /** Called after a commit that raised alerts (the pipeline wakes the deliveries). */
+  onRaised?: () => void;
 }
 
 /** The history rules' results on events, and the events that must wait. */
@@ -105,6 +107,7 @@ export class HistoryDetector {
         const result = await this.#o.store.commitDetection({ ledger: 'history', rowIds: batch.map((e) => e.rowId), matches: evaluation.matches, errors: evaluation.errors });
         events += result.claimed;
         raised += result.raised.length;
+        if (result.raised.length > 0) this.#o.onRaised?.();
         for (const alert of result.raised) {
           metrics.alertsRaised.inc({ rule_id: alert.ruleId, severity: alert.severity });
           this.#o.logger.warn({ alertId: alert.id, ruleId: alert.ruleId, severity: alert.severity, events: alert.eventCount }, `alert raised: ${alert.title}`);
