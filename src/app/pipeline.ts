@@ -2,7 +2,10 @@ import { DeliveryWorker } from '../alert/delivery-worker.js';
 import type { EventsStoredListener } from '../collect/page-ingest.js';
 import { instanceOwner } from '../collect/instance-identity.js';
 import { Detector } from '../detect/detector.js';
+import { HistoryDetector } from '../detect/history-detector.js';
+import { DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
 import { findRule, RULES } from '../rules/rule-registry.js';
+import { privilegeGrantOf } from '../rules/zoom/privilege-then-weakening.js';
 import { systemAlarmMeta } from '../health/system-alarms.js';
 import type { AppContext } from './app-context.js';
 
@@ -11,6 +14,8 @@ export interface Pipeline {
   /** This process as an owner of leases and delivery claims (instanceOwner()). */
   owner: string;
   detector: Detector;
+  /** The history rules: evaluates queued sign-ins and operations once their history is proven (its own loop). */
+  historyDetector: HistoryDetector;
   deliveries: DeliveryWorker;
   /** Give this to the collector: detection runs on each commit's new events, deliveries wake for new alerts. */
   onEventsStored: EventsStoredListener;
@@ -39,9 +44,19 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     publicUrl: options.publicUrl ?? app.config.publicUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const historyDetector = new HistoryDetector({
+    store,
+    rules: RULES,
+    settings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
+    privilegeGrant: privilegeGrantOf,
+    clock,
+    logger,
+    onRaised: () => deliveries.wake(),
+  });
   return {
     owner,
     detector,
+    historyDetector,
     deliveries,
     onEventsStored: async (events) => {
       const result = await detector.detect(events);

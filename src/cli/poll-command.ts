@@ -56,6 +56,7 @@ export function registerPollCommand(program: Command): void {
         );
         // Whatever is still queued (an earlier crash, a failed detection), then the alerts' first delivery attempts.
         await pipeline.detector.drain();
+        await pipeline.historyDetector.drain();
         const open = await app.store.countAlerts({ status: ['open'] });
         const attempted = await pipeline.deliveries.deliverDue();
         if (open > 0) process.stderr.write(`${open} open alert(s); \`zoomtrail alerts list\` shows them${attempted > 0 ? `; ${attempted} delivery attempt(s) made` : ''}.\n`);

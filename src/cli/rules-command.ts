@@ -2,8 +2,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
+import { isHistoryRule } from '../detect/history-rule.js';
 import type { Rule } from '../detect/rule.js';
 import { runRuleTests } from '../detect/rule-test-runner.js';
+import { DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
 import { findRule, RULES } from '../rules/rule-registry.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { LOG_TYPES, type LogType } from '../zoom/report-records.js';
@@ -19,34 +21,42 @@ export function registerRulesCommand(program: Command): void {
 
   rules
     .command('list')
-    .description('List the rules: id, severity, enabled (your choice, else the default), log types, dedup period, threshold and name.')
+    .description(
+      'List the rules: id, severity, enabled (your choice, else the default), log types, dedup period, threshold, ' +
+        'for history rules whether they are still learning (and until when) and their settings, and name.',
+    )
     .option('--format <format>', 'table or ndjson', 'table')
     .action(async (options: { format: string }, command: Command) => {
       await withApp(command, async (app) => {
         checkFormat(options.format);
         const overrides = await app.store.ruleEnabledOverrides();
-        const rows = RULES.map((rule) => ({ rule, enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled }));
+        const { historyRuleStatuses, formatRuleSettings } = await import('../detect/history-status.js');
+        const statuses = await historyRuleStatuses(app.store, RULES, app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, app.clock.now());
+        const rows = RULES.map((rule) => ({ rule, enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled, history: statuses.get(rule.meta.id) }));
         if (options.format === 'ndjson') {
           for (const {
             rule: { meta },
             enabled,
+            history,
           } of rows) {
             process.stdout.write(
-              `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold })}\n`,
+              `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold, ...(history ? { history } : {}) })}\n`,
             );
           }
           return;
         }
-        const table = rows.map(({ rule: { meta }, enabled }) => [
+        const table = rows.map(({ rule: { meta }, enabled, history }) => [
           meta.id,
           meta.severity,
           enabled ? 'yes' : 'no',
           meta.logTypes.join(','),
           String(meta.dedupPeriodMinutes),
           String(meta.threshold),
+          history ? (history.learning ? `learning until ${history.learningUntil!}` : 'ready') : '',
+          history ? formatRuleSettings(history.settings) : '',
           meta.displayName,
         ]);
-        process.stdout.write(formatTable(['ID', 'SEVERITY', 'ENABLED', 'LOG TYPES', 'DEDUP MIN', 'THRESHOLD', 'NAME'], table));
+        process.stdout.write(formatTable(['ID', 'SEVERITY', 'ENABLED', 'LOG TYPES', 'DEDUP MIN', 'THRESHOLD', 'HISTORY', 'SETTINGS', 'NAME'], table));
       });
     });
 
@@ -139,8 +149,26 @@ export function registerRulesCommand(program: Command): void {
           const overrides = await app.store.ruleEnabledOverrides();
           selected = RULES.filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
         }
-        const { replayRules } = await import('./rules-replay.js');
-        const { events, ruleErrors, raised } = await replayRules(selected, app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }));
+        const [{ replayRules }, { HistoryDetector }, { privilegeGrantOf }] = await Promise.all([
+          import('./rules-replay.js'),
+          import('../detect/history-detector.js'),
+          import('../rules/zoom/privilege-then-weakening.js'),
+        ]);
+        const historyRules = selected.filter(isHistoryRule);
+        const history = new HistoryDetector({
+          store: app.store,
+          rules: historyRules,
+          settings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
+          privilegeGrant: privilegeGrantOf,
+          clock: app.clock,
+          logger: app.logger,
+        });
+        const { events, waiting, ruleErrors, raised } = await replayRules(
+          selected,
+          app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }),
+          undefined,
+          historyRules.length > 0 ? (chunk) => history.evaluate(chunk, historyRules) : undefined,
+        );
         if (options.format === 'ndjson') {
           for (const g of raised) {
             await write(
@@ -154,6 +182,7 @@ export function registerRulesCommand(program: Command): void {
           await write('No alerts would have been raised.\n');
         }
         process.stderr.write(`replayed ${events} events: ${raised.length} alert(s) would have been raised, ${ruleErrors} rule error(s)\n`);
+        if (waiting > 0) process.stderr.write(`${waiting} event(s) not evaluated by the history rules: their look-back is not complete yet (see \`zoomtrail health\`)\n`);
       });
     });
 

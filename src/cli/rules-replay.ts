@@ -1,4 +1,6 @@
 import { AlertGrouper } from '../domain/alert-grouping.js';
+import type { HistoryEvaluation } from '../detect/history-detector.js';
+import { isHistoryRule } from '../detect/history-rule.js';
 import type { Rule } from '../detect/rule.js';
 import { evaluateBatch, type DetectableEvent } from '../detect/detector.js';
 import type { AlertRecord, RuleMatchRow } from '../store/alert-store.js';
@@ -15,6 +17,8 @@ export type ReplayedAlert = Pick<AlertRecord, 'ruleId' | 'dedup' | 'title' | 'se
 
 export interface ReplayResult {
   events: number;
+  /** Events the history rules could not evaluate yet: their look-back is not proven complete. */
+  waiting: number;
   ruleErrors: number;
   /** Oldest first event first, then rule id, then dedup. */
   raised: ReplayedAlert[];
@@ -26,27 +30,41 @@ export interface ReplayResult {
  * store's detection groups them (AlertGrouper.addBatch: the stores' grouping
  * order), writing nothing. A group's "now" is its match's event time.
  */
-export async function replayRules(rules: readonly Rule[], events: AsyncIterable<DetectableEvent>, chunkSize = REPLAY_CHUNK): Promise<ReplayResult> {
+export async function replayRules(
+  rules: readonly Rule[],
+  events: AsyncIterable<DetectableEvent>,
+  chunkSize = REPLAY_CHUNK,
+  /** The history rules' evaluation of a chunk (HistoryDetector.evaluate: against the stored history as of each event). */
+  history?: (chunk: readonly DetectableEvent[]) => Promise<HistoryEvaluation>,
+): Promise<ReplayResult> {
   const byLogType = new Map<LogType, Rule[]>();
   for (const rule of rules) {
+    if (isHistoryRule(rule)) continue; // through `history`
     for (const logType of rule.meta.logTypes) byLogType.set(logType, [...(byLogType.get(logType) ?? []), rule]);
   }
   const grouper = new AlertGrouper<RuleMatchRow>();
   let count = 0;
   let ruleErrors = 0;
+  let waiting = 0;
   let chunk: DetectableEvent[] = [];
-  const flush = () => {
+  const flush = async () => {
     const { matches, errors } = evaluateBatch(byLogType, chunk);
     ruleErrors += errors.length;
+    if (history) {
+      const evaluation = await history(chunk);
+      matches.push(...evaluation.matches);
+      ruleErrors += evaluation.errors.length;
+      waiting += evaluation.waiting.size;
+    }
     grouper.addBatch(matches, (match) => match.eventTimeMs);
     chunk = [];
   };
   for await (const event of events) {
     count++;
-    if (chunk.length >= chunkSize && event.eventTimeMs !== chunk.at(-1)!.eventTimeMs) flush();
+    if (chunk.length >= chunkSize && event.eventTimeMs !== chunk.at(-1)!.eventTimeMs) await flush();
     chunk.push(event);
   }
-  flush();
+  await flush();
 
   const raised = [...grouper.groups()]
     .filter((g) => g.state.raisedAt !== null)
@@ -61,5 +79,5 @@ export async function replayRules(rules: readonly Rule[], events: AsyncIterable<
       rowIds: g.matches.map((m) => m.rowId),
     }))
     .sort((a, b) => a.firstEventMs - b.firstEventMs || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.dedup < b.dedup ? -1 : a.dedup > b.dedup ? 1 : 0));
-  return { events: count, ruleErrors, raised };
+  return { events: count, waiting, ruleErrors, raised };
 }

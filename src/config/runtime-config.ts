@@ -1,6 +1,7 @@
 import { loadSettings, type LoadedSettings, type LoadSettingsInputs } from './load-settings.js';
 import { derivedPublicUrl } from './public-url.js';
-import type { LogFormat } from './setting-definitions.js';
+import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from '../domain/history-settings.js';
+import type { LogFormat, SettingValues } from './setting-definitions.js';
 
 /** Where Zoomtrail keeps its data and how it logs; resolved once per process. */
 export interface RuntimeConfig {
@@ -60,6 +61,8 @@ export interface RuntimeConfig {
   allowedNetworks?: string[] | undefined;
   /** ZOOMTRAIL_GEOIP_CITY_DB and ZOOMTRAIL_GEOIP_ASN_DB: unset = the packaged databases, `off`, or a path. */
   geoip?: { cityDb: string | undefined; asnDb: string | undefined };
+  /** ZOOMTRAIL_HISTORY_*: the history rules' thresholds and look-backs. */
+  historySettings?: HistorySettings;
   /** ZOOMTRAIL_ACCOUNT_ID, ZOOMTRAIL_CLIENT_ID, ZOOMTRAIL_CLIENT_SECRET (`pull`, `source add`). */
   zoomCredentials?: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
   /** Every resolved value and where it came from (`zoomtrail config`). */
@@ -114,7 +117,23 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
     trustedProxies: values.trustedProxies,
     allowedNetworks: values.allowedNetworks,
     geoip: { cityDb: values.geoipCityDb, asnDb: values.geoipAsnDb },
+    historySettings: historySettingsOf(values),
     zoomCredentials: { accountId: values.accountId, clientId: values.clientId, clientSecret: values.clientSecret },
     settings: { values, origins },
   });
+}
+
+/** The history rules' settings from the ZOOMTRAIL_HISTORY_* values (the rest: DEFAULT_HISTORY_SETTINGS). */
+export function historySettingsOf(values: SettingValues): HistorySettings {
+  const d = DEFAULT_HISTORY_SETTINGS;
+  return {
+    learningDays: values.historyLearningDays,
+    newCountry: { lookbackDays: values.historyNewCountryLookbackDays },
+    newAsn: { lookbackDays: values.historyNewAsnLookbackDays },
+    impossibleTravel: { maxSpeedKmh: values.historyTravelMaxKmh },
+    signInBurst: { ...d.signInBurst, countries: values.historyBurstCountries, ips: values.historyBurstIps },
+    dormantAccount: { ...d.dormantAccount, silenceDays: values.historyDormantDays },
+    sharedSourceIp: { ...d.sharedSourceIp, users: values.historySharedIpUsers, allowCidrs: values.historyEgressAllowCidrs },
+    privilegeThenWeakening: { windowMinutes: values.historyPrivilegeWindowMinutes },
+  };
 }

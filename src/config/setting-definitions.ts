@@ -42,6 +42,16 @@ export interface SettingValues {
   allowedNetworks: string[] | undefined;
   geoipCityDb: string | undefined;
   geoipAsnDb: string | undefined;
+  historyLearningDays: number;
+  historyNewCountryLookbackDays: number;
+  historyNewAsnLookbackDays: number;
+  historyTravelMaxKmh: number;
+  historyBurstCountries: number;
+  historyBurstIps: number;
+  historyDormantDays: number;
+  historySharedIpUsers: number;
+  historyEgressAllowCidrs: string[];
+  historyPrivilegeWindowMinutes: number;
   accountId: string | undefined;
   clientId: string | undefined;
   clientSecret: string | undefined;
@@ -139,6 +149,24 @@ function retentionDays(logType: string) {
     }
     return n;
   };
+}
+
+/** Comma-separated CIDRs (`198.51.100.0/24`, `2001:db8::/32`, or one address), each checked. */
+function parseCidrList(value: string, { origin }: ParseContext): string[] {
+  const cidrs = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  for (const cidr of cidrs) {
+    const [address = '', bits, extra] = cidr.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    const n = bits === undefined ? max : Number(bits);
+    if (family === 0 || extra !== undefined || (bits !== undefined && !/^\d+$/.test(bits)) || n > max) {
+      throw new SettingValueError(`${origin}: "${cidr}" is not an IP range.`, 'comma-separated CIDRs such as 198.51.100.0/24, 2001:db8::/32, or single addresses');
+    }
+  }
+  return cidrs;
 }
 
 /** An http(s) origin with an optional path, returned without a trailing slash. */
@@ -386,6 +414,96 @@ const DEFINITIONS: Definitions = {
     description:
       'IP enrichment, ASN and organisation: a newer directory of `asn-ipv4-num.csv` and `asn-ipv6-num.csv` (the `@ip-location-db/asn` layout), or an ASN MMDB file (DB-IP ASN Lite, GeoLite2-ASN); `off` disables.',
     parse: geoipPath,
+  },
+  historyLearningDays: {
+    key: 'historyLearningDays',
+    env: 'ZOOMTRAIL_HISTORY_LEARNING_DAYS',
+    file: 'historyLearningDays',
+    numeric: true,
+    default: '14',
+    description: "History rules (new country, new ASN, dormant account): complete days of history needed before an event's day before they alert on it.",
+    parse: wholeNumber(1, 180),
+  },
+  historyNewCountryLookbackDays: {
+    key: 'historyNewCountryLookbackDays',
+    env: 'ZOOMTRAIL_HISTORY_NEW_COUNTRY_LOOKBACK_DAYS',
+    file: 'historyNewCountryLookbackDays',
+    numeric: true,
+    default: '90',
+    description: 'Zoom.SignIn.NewCountry: days a country stays known for a user after a sign-in from it.',
+    parse: wholeNumber(1, 180),
+  },
+  historyNewAsnLookbackDays: {
+    key: 'historyNewAsnLookbackDays',
+    env: 'ZOOMTRAIL_HISTORY_NEW_ASN_LOOKBACK_DAYS',
+    file: 'historyNewAsnLookbackDays',
+    numeric: true,
+    default: '90',
+    description: 'Zoom.SignIn.NewAsn: days a network (ASN) stays known for a user after a sign-in from it.',
+    parse: wholeNumber(1, 180),
+  },
+  historyTravelMaxKmh: {
+    key: 'historyTravelMaxKmh',
+    env: 'ZOOMTRAIL_HISTORY_TRAVEL_MAX_KMH',
+    file: 'historyTravelMaxKmh',
+    numeric: true,
+    default: '1000',
+    description: "Zoom.SignIn.ImpossibleTravel: the fastest believable travel (km/h) between two sign-ins, after both locations' accuracy radius.",
+    parse: wholeNumber(100, 100_000),
+  },
+  historyBurstCountries: {
+    key: 'historyBurstCountries',
+    env: 'ZOOMTRAIL_HISTORY_BURST_COUNTRIES',
+    file: 'historyBurstCountries',
+    numeric: true,
+    default: '5',
+    description: 'Zoom.SignIn.Burst: distinct countries of one user within an hour that alert.',
+    parse: wholeNumber(2, 1000),
+  },
+  historyBurstIps: {
+    key: 'historyBurstIps',
+    env: 'ZOOMTRAIL_HISTORY_BURST_IPS',
+    file: 'historyBurstIps',
+    numeric: true,
+    default: '10',
+    description: 'Zoom.SignIn.Burst: distinct IP addresses of one user within an hour that alert.',
+    parse: wholeNumber(2, 10_000),
+  },
+  historyDormantDays: {
+    key: 'historyDormantDays',
+    env: 'ZOOMTRAIL_HISTORY_DORMANT_DAYS',
+    file: 'historyDormantDays',
+    numeric: true,
+    default: '60',
+    description: 'Zoom.SignIn.DormantAccount: days without a sign-in (proven by complete history) after which a sign-in alerts.',
+    parse: wholeNumber(1, 179),
+  },
+  historySharedIpUsers: {
+    key: 'historySharedIpUsers',
+    env: 'ZOOMTRAIL_HISTORY_SHARED_IP_USERS',
+    file: 'historySharedIpUsers',
+    numeric: true,
+    default: '10',
+    description: 'Zoom.SignIn.SharedSourceIp: distinct users signing in from one public IP within an hour that alert.',
+    parse: wholeNumber(2, 100_000),
+  },
+  historyEgressAllowCidrs: {
+    key: 'historyEgressAllowCidrs',
+    env: 'ZOOMTRAIL_HISTORY_EGRESS_ALLOW_CIDRS',
+    file: 'historyEgressAllowCidrs',
+    default: '',
+    defaultDoc: 'none',
+    description: 'Zoom.SignIn.SharedSourceIp: corporate egress ranges (comma-separated CIDRs, IPv4 or IPv6) whose addresses never alert.',
+    parse: parseCidrList,
+  },
+  historyPrivilegeWindowMinutes: {
+    key: 'historyPrivilegeWindowMinutes',
+    env: 'ZOOMTRAIL_HISTORY_PRIVILEGE_WINDOW_MINUTES',
+    file: 'historyPrivilegeWindowMinutes',
+    numeric: true,
+    default: '60',
+    description: 'Zoom.PrivilegeThenWeakening: minutes after a promotion in which turning off a security setting alerts.',
+    parse: wholeNumber(1, 1440),
   },
   accountId: {
     key: 'accountId',

@@ -4,6 +4,7 @@ import { metrics } from '../shared/metrics.js';
 import type { DetectionCommitResult, RuleErrorRow, RuleMatchRow } from '../store/alert-store.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { LogType } from '../zoom/report-records.js';
+import { isHistoryRule } from './history-rule.js';
 import type { Rule } from './rule.js';
 import { RuleEvent } from './rule-event.js';
 import { evaluateRule } from './rule-evaluator.js';
@@ -89,12 +90,15 @@ export class Detector {
     }
   }
 
-  /** Enabled rules by log type: each rule's default, overridden by the user's choice. */
+  /**
+   * Enabled rules by log type: each rule's default, overridden by the user's choice.
+   * History rules are left to HistoryDetector (they wait for proven history).
+   */
   async #enabledRules(): Promise<ReadonlyMap<LogType, readonly Rule[]>> {
     const overrides = await this.#o.store.ruleEnabledOverrides();
     this.#byLogType.clear();
     for (const rule of this.#o.rules) {
-      if (!(overrides.get(rule.meta.id) ?? rule.meta.enabled)) continue;
+      if (isHistoryRule(rule) || !(overrides.get(rule.meta.id) ?? rule.meta.enabled)) continue;
       for (const logType of rule.meta.logTypes) {
         let list = this.#byLogType.get(logType);
         if (!list) this.#byLogType.set(logType, (list = []));

@@ -1,5 +1,6 @@
 import { operationEventType, activityEventType } from '../normalize/data-models.js';
 import { parseOperationDetail, type OperationDetail } from '../normalize/operation-detail-parser.js';
+import type { HistoryFacts } from './history-rule.js';
 
 /**
  * What a rule sees: one event (as stored, or as given to `rules run`
@@ -8,10 +9,13 @@ import { parseOperationDetail, type OperationDetail } from '../normalize/operati
  */
 export class RuleEvent {
   readonly fields: Readonly<Record<string, unknown>>;
+  /** What the stored history says as of the event (history rules only; see HistoryDetector). */
+  readonly history: HistoryFacts | undefined;
   #detail: OperationDetail | undefined;
 
-  constructor(fields: Readonly<Record<string, unknown>>) {
+  constructor(fields: Readonly<Record<string, unknown>>, history?: HistoryFacts) {
     this.fields = fields;
+    this.history = history;
   }
 
   /** The field's text, or '' when absent or not a string. Not trimmed: use `key` to compare loosely. */

@@ -19,7 +19,7 @@ export interface RuleTestResult {
 export function runRuleTests(rule: Rule): RuleTestResult[] {
   return rule.tests.map((test) => {
     const problems: string[] = [];
-    const { match, errors } = evaluateRule(rule, new RuleEvent(test.event));
+    const { match, errors } = evaluateRule(rule, new RuleEvent(test.event, test.history));
     for (const error of errors) problems.push(`${error.functionName}() threw ${error.message}`);
     if ((match !== null) !== test.expectMatch) {
       problems.push(`expected ${test.expectMatch ? 'a match' : 'no match'}, got ${match ? 'a match' : 'no match'}`);

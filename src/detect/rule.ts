@@ -1,5 +1,6 @@
 import type { Severity } from '../domain/severity.js';
 import type { LogType } from '../zoom/report-records.js';
+import type { HistoryFacts } from './history-rule.js';
 import type { RuleEvent } from './rule-event.js';
 
 /** What a rule is, apart from its code: Panther's rule metadata. */
@@ -33,6 +34,8 @@ export interface RuleTest {
   /** The event as Zoom returns it (p_ fields optional: rules must not need them). */
   event: Readonly<Record<string, unknown>>;
   /** When given, what `title` must return (only checked for a match). */
+  /** For a history rule: what the stored history says as of the event. */
+  history?: HistoryFacts;
   expectTitle?: string;
   expectDedup?: string;
   expectSeverity?: Severity;

@@ -7,9 +7,9 @@ import { RULES, findRule, ruleFilePath } from './rule-registry.js';
 const repoRoot = new URL('../../', import.meta.url);
 
 describe('rule registry', () => {
-  it('lists nine rules with unique ids', () => {
+  it('lists nineteen rules with unique ids', () => {
     const ids = RULES.map((r) => r.meta.id);
-    expect(ids).toHaveLength(9);
+    expect(ids).toHaveLength(19);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -19,6 +19,8 @@ describe('rule registry', () => {
     expect(ruleFilePath('Zoom.Sign.In.Method.Modified')).toBe('src/rules/zoom/sign-in-method-modified.ts');
     expect(ruleFilePath('Zoom.User.Promoted.to.Privileged.Role')).toBe('src/rules/zoom/user-promoted-to-privileged-role.ts');
     expect(ruleFilePath('Standard.NewUserAccountCreated')).toBe('src/rules/standard/new-user-account-created.ts');
+    expect(ruleFilePath('Zoom.SignIn.ImpossibleTravel')).toBe('src/rules/zoom/sign-in-impossible-travel.ts');
+    expect(ruleFilePath('Zoom.SignIn.NewAsn')).toBe('src/rules/zoom/sign-in-new-asn.ts');
     expect(() => ruleFilePath('Okta.Something')).toThrow();
   });
 

@@ -8,6 +8,16 @@ import { signInMethodModifiedRule } from './zoom/sign-in-method-modified.js';
 import { signInRequirementsChangedRule } from './zoom/sign-in-requirements-changed.js';
 import { twoFactorAuthenticationDisabledRule } from './zoom/two-factor-authentication-disabled.js';
 import { userPromotedToPrivilegedRoleRule } from './zoom/user-promoted-to-privileged-role.js';
+import { massUserRemovalRule } from './zoom/mass-user-removal.js';
+import { passwordPolicyWeakenedRule } from './zoom/password-policy-weakened.js';
+import { privilegeThenWeakeningRule } from './zoom/privilege-then-weakening.js';
+import { settingsStormRule } from './zoom/settings-storm.js';
+import { signInBurstRule } from './zoom/sign-in-burst.js';
+import { signInDormantAccountRule } from './zoom/sign-in-dormant-account.js';
+import { signInImpossibleTravelRule } from './zoom/sign-in-impossible-travel.js';
+import { signInNewAsnRule } from './zoom/sign-in-new-asn.js';
+import { signInNewCountryRule } from './zoom/sign-in-new-country.js';
+import { signInSharedSourceIpRule } from './zoom/sign-in-shared-source-ip.js';
 
 /** Every detection Zoomtrail ships, listed explicitly (no directory scanning). */
 export const RULES: readonly Rule[] = [
@@ -20,6 +30,18 @@ export const RULES: readonly Rule[] = [
   twoFactorAuthenticationDisabledRule,
   userPromotedToPrivilegedRoleRule,
   newUserAccountCreatedRule,
+  // Operation volumes and policy (per-event rules with Panther thresholds)
+  massUserRemovalRule,
+  settingsStormRule,
+  passwordPolicyWeakenedRule,
+  // History rules (HistoryRule: evaluated by HistoryDetector once their history is proven)
+  signInNewCountryRule,
+  signInImpossibleTravelRule,
+  signInNewAsnRule,
+  signInBurstRule,
+  signInDormantAccountRule,
+  signInSharedSourceIpRule,
+  privilegeThenWeakeningRule,
 ];
 
 /** Rule id prefix -> folder below `src/rules/`. */

@@ -20,7 +20,7 @@ export function describeRuleTests(rule: Rule): void {
       expect(results[i]!.problems).toEqual([]);
       const test = rule.tests[i]!;
       if (test.expectMatch && rule.alertContext) {
-        const context = rule.alertContext(new RuleEvent(test.event));
+        const context = rule.alertContext(new RuleEvent(test.event, test.history));
         expect(JSON.parse(JSON.stringify(context))).toEqual(context);
       }
     });

@@ -76,6 +76,12 @@ export interface RuleErrorRow {
 }
 
 export interface DetectionCommit {
+  /**
+   * The queue the events are taken off: `detection` (default; `detection_pending`,
+   * the per-event rules) or `history` (`history_pending`, the history-aware rules,
+   * see SignInHistoryStore). Only matches and errors of rows taken off it are recorded.
+   */
+  ledger?: 'detection' | 'history';
   /** The events evaluated: taken off the queue. */
   rowIds: readonly string[];
   matches: readonly RuleMatchRow[];

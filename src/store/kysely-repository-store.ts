@@ -15,6 +15,8 @@ import { EventReader } from './event-reader.js';
 import { looseKeyFileWarning, SecretBox } from './secret-box.js';
 import { SourceRepository } from './source-repository.js';
 import { HealthRepository } from './health-repository.js';
+import { HistoryPendingRepository } from './history-pending-repository.js';
+import type { HistoryPendingDay } from './sign-in-history-store.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
 import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
 import type { StoreTables } from './store-tables.js';
@@ -33,6 +35,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly leases: LeaseRepository;
   protected readonly auth: AuthRepository;
   protected readonly health: HealthRepository;
+  protected readonly historyPending: HistoryPendingRepository;
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
@@ -53,7 +56,22 @@ export abstract class KyselyRepositoryStore {
     this.leases = new LeaseRepository(kysely, clock);
     this.auth = new AuthRepository(kysely, box, clock);
     this.health = new HealthRepository(kysely, clock);
+    this.historyPending = new HistoryPendingRepository(kysely);
   }
+
+  // --- the history rules' queue (SignInHistoryStore; `signInHistory` is per dialect) ---
+  listHistoryPendingDays(): Promise<HistoryPendingDay[]> {
+    return this.historyPending.days();
+  }
+
+  listHistoryPending(sourceId: string, logType: LogType, day: string, limit: number, after?: { eventTimeMs: number; rowId: string }): Promise<StoredEvent[]> {
+    return this.historyPending.events(sourceId, logType, day, limit, after);
+  }
+
+  countHistoryPending(): Promise<number> {
+    return this.historyPending.count();
+  }
+
   createSource(input: NewSource): Promise<SourceRecord> {
     return this.sources.create(input);
   }

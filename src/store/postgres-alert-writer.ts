@@ -92,8 +92,9 @@ export class PostgresAlertWriter {
 async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): Promise<DetectionCommitResult> {
   const claimed = new Set<string>();
   const rowIds = [...new Set(commit.rowIds)].sort();
+  const ledger = commit.ledger === 'history' ? 'history_pending' : 'detection_pending';
   for (let i = 0; i < rowIds.length; i += 1000) {
-    const result = await sql<{ row_id: string }>`DELETE FROM detection_pending WHERE row_id = ANY(${rowIds.slice(i, i + 1000)}::text[]) RETURNING row_id`.execute(trx);
+    const result = await sql<{ row_id: string }>`DELETE FROM ${sql.table(ledger)} WHERE row_id = ANY(${rowIds.slice(i, i + 1000)}::text[]) RETURNING row_id`.execute(trx);
     for (const { row_id } of result.rows) claimed.add(row_id);
   }
   const raised: AlertRecord[] = [];

@@ -12,6 +12,9 @@ import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
 import { ensureTrigramIndexes } from './migrations/007-search-indexes.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import { PostgresAlertWriter } from './postgres-alert-writer.js';
+import { PostgresSignInHistory } from './postgres-sign-in-history.js';
+import type { SignInHistoryRecord } from './sign-in-history-store.js';
+import type { HistoryWindows } from '../domain/history-settings.js';
 import { PostgresHealthWriter } from './postgres-health-writer.js';
 import { PostgresPageWriter } from './postgres-page-writer.js';
 import { removePostgresSource } from './postgres-source-remover.js';
@@ -163,6 +166,7 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   readonly #clock: Clock;
   readonly #writer: PostgresPageWriter;
   readonly #alertWriter: PostgresAlertWriter;
+  readonly #signInHistory: PostgresSignInHistory;
   readonly #healthWriter: PostgresHealthWriter;
   readonly #analyzeEveryEvents: number;
   #insertedSinceAnalyze = 0;
@@ -176,6 +180,7 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
     this.#clock = clock;
     this.#writer = new PostgresPageWriter(kysely);
     this.#alertWriter = new PostgresAlertWriter(kysely);
+    this.#signInHistory = new PostgresSignInHistory(kysely);
     this.#healthWriter = new PostgresHealthWriter(kysely);
   }
 
@@ -211,6 +216,10 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
 
   async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = [], fence?: Fence): Promise<void> {
     await this.#writer.updateStream(sourceId, logType, update, days, this.#clock.now(), fence);
+  }
+
+  signInHistory(sourceId: string, rowIds: readonly string[], windows: HistoryWindows): Promise<Map<string, SignInHistoryRecord>> {
+    return this.#signInHistory.signInHistory(sourceId, rowIds, windows);
   }
 
   async commitDetection(commit: DetectionCommit): Promise<DetectionCommitResult> {

@@ -53,6 +53,7 @@ export class SqliteAlertWriter {
     const prep = (sql: string): Statement => db.prepare(sql);
     const s = {
       deletePending: prep('DELETE FROM detection_pending WHERE row_id = ?'),
+      deleteHistoryPending: prep('DELETE FROM history_pending WHERE row_id = ?'),
       findGroup: prepareQuery(db, findGroupQuery()),
       insertAlert: prep(INSERT_ALERT),
       updateGroup: prep(UPDATE_GROUP),
@@ -86,7 +87,8 @@ export class SqliteAlertWriter {
 
     this.#commitDetection = db.transaction((commit: DetectionCommit, now: number): DetectionCommitResult => {
       const claimed = new Set<string>();
-      for (const rowId of commit.rowIds) if (s.deletePending.run(rowId).changes > 0) claimed.add(rowId);
+      const ledger = commit.ledger === 'history' ? s.deleteHistoryPending : s.deletePending;
+      for (const rowId of commit.rowIds) if (ledger.run(rowId).changes > 0) claimed.add(rowId);
       const raised: AlertRecord[] = [];
       let matched = 0;
       for (const match of inGroupingOrder(commit.matches)) {

@@ -1,3 +1,4 @@
+import { DEFAULT_HISTORY_SETTINGS, historyWindows } from '../domain/history-settings.js';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -196,6 +197,7 @@ describe('SQLite store', () => {
         'events_search_idx',
         'events_search_keys',
         'heartbeats',
+        'history_pending',
         'meta',
         'oauth_states',
         'request_budget',
@@ -203,6 +205,7 @@ describe('SQLite store', () => {
         'rule_settings',
         'sessions',
         'setup_tokens',
+        'sign_ins',
         'source_leases',
         'sources',
         'streams',
@@ -229,8 +232,13 @@ describe('SQLite store', () => {
       expect((await store.getSource(source.id))?.name).toBe(source.name);
       expect(await store.countEvents({})).toBe(1);
       expect(await store.countPendingDetection()).toBe(0);
-      await store.commitPage({ sourceId: source.id, logType: 'Zoom.Activity', events: [sampleEvent('new', clock.now())], failures: [], days: [], stream: {} });
+      // Migration 009: the old sign-in is copied into the history, not queued for the history rules.
+      expect(await store.countHistoryPending()).toBe(0);
+      expect([...(await store.signInHistory(source.id, ['old'], historyWindows(DEFAULT_HISTORY_SETTINGS))).keys()]).toEqual(['old']);
+      await store.commitPage({ sourceId: source.id, logType: 'Zoom.Activity', events: [sampleEvent('new', clock.now() + 60_000)], failures: [], days: [], stream: {} });
       expect((await store.listPendingDetection(10)).map((e) => e.rowId)).toEqual(['new']);
+      expect(await store.countHistoryPending()).toBe(1);
+      expect((await store.signInHistory(source.id, ['new'], historyWindows(DEFAULT_HISTORY_SETTINGS))).get('new')?.context.previous?.rowId).toBe('old');
     } finally {
       await store.close();
     }

@@ -14,6 +14,9 @@ import { resolveSecretKey, SecretBox } from './secret-box.js';
 import { SECRET_KEY_ENV } from './store-errors.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteAlertWriter } from './sqlite-alert-writer.js';
+import { SqliteSignInHistory } from './sqlite-sign-in-history.js';
+import type { SignInHistoryRecord } from './sign-in-history-store.js';
+import type { HistoryWindows } from '../domain/history-settings.js';
 import { SqlitePageWriter } from './sqlite-page-writer.js';
 import type { SystemAlertInput } from './health-store.js';
 import { SqliteHealthWriter } from './sqlite-health-writer.js';
@@ -143,6 +146,7 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly #clock: Clock;
   readonly #writer: SqlitePageWriter;
   readonly #alertWriter: SqliteAlertWriter;
+  readonly #signInHistory: SqliteSignInHistory;
   readonly #removeSource: (sourceId: string) => boolean;
   readonly #healthWriter: SqliteHealthWriter;
   readonly #purger: SqliteRetentionPurger;
@@ -168,6 +172,7 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
     this.#clock = clock;
     this.#writer = new SqlitePageWriter(db);
     this.#alertWriter = new SqliteAlertWriter(db);
+    this.#signInHistory = new SqliteSignInHistory(db);
     this.#removeSource = sqliteSourceRemover(db);
     this.#healthWriter = new SqliteHealthWriter(db);
     this.#purger = new SqliteRetentionPurger(db);
@@ -219,6 +224,10 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
 
   async updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[] = [], fence?: Fence): Promise<void> {
     this.#writer.updateStream(sourceId, logType, update, days, this.#clock.now(), fence);
+  }
+
+  async signInHistory(sourceId: string, rowIds: readonly string[], windows: HistoryWindows): Promise<Map<string, SignInHistoryRecord>> {
+    return this.#signInHistory.signInHistory(sourceId, rowIds, windows);
   }
 
   async commitDetection(commit: DetectionCommit): Promise<DetectionCommitResult> {

@@ -31,6 +31,8 @@ export interface StoreTables {
   setup_tokens: SetupTokensTable;
   oauth_states: OAuthStatesTable;
   heartbeats: HeartbeatsTable;
+  sign_ins: SignInsTable;
+  history_pending: HistoryPendingTable;
 }
 
 /** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
@@ -289,4 +291,27 @@ export interface RequestBudgetTable {
 export interface BudgetHoldsTable {
   budget_key: string;
   hold_until: BigIntColumn;
+}
+
+/** One stored sign-in, as the history rules read it (migration 009; filled by a trigger on `events`). */
+export interface SignInsTable {
+  row_id: string;
+  source_id: string;
+  user_key: string;
+  event_time_ms: BigIntColumn;
+  ip: string | null;
+  country: string | null;
+  asn: BigIntColumn | null;
+  lat: number | null;
+  lng: number | null;
+  accuracy_km: number | null;
+}
+
+/** Events the history rules have not evaluated yet (migration 009; filled by a trigger on `events`). */
+export interface HistoryPendingTable {
+  row_id: string;
+  source_id: string;
+  log_type: string;
+  day: string;
+  event_time_ms: BigIntColumn;
 }

@@ -5,6 +5,7 @@ import type { LeaseStore } from './lease-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { HealthStore } from './health-store.js';
 import type { RetentionStore } from './retention-store.js';
+import type { SignInHistoryStore } from './sign-in-history-store.js';
 
 /**
  * The interface between Zoomtrail and its database: one narrow interface per
@@ -15,7 +16,7 @@ import type { RetentionStore } from './retention-store.js';
  *
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
-export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, DestinationStore, AuthStore, HealthStore, LeaseStore, RetentionStore {
+export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, DestinationStore, AuthStore, HealthStore, LeaseStore, RetentionStore, SignInHistoryStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   /** What an operator should fix about how secrets are kept (e.g. a key file others can read); logged at start. */

@@ -15,13 +15,20 @@ describe('rules routes', () => {
 
   const rules = async () => t.server.inject({ method: 'GET', url: '/api/rules' }).then((r) => r.json<{ rules: RuleView[] }>().rules);
 
-  it('lists the 9 rules with metadata, enabled state, passing tests and alerts of the last 7 days', async () => {
+  it('lists the 19 rules with metadata, enabled state, passing tests and alerts of the last 7 days', async () => {
     const sourceId = await createSource(t.app);
     await storeRecords(t.app, sourceId, 'Zoom.Operation', [operation('2026-03-10T11:00:00Z', { operation_detail: TWO_FACTOR_OFF })]);
     expect((await detect(t.app)).raised).toBe(1);
 
     const list = await rules();
-    expect(list).toHaveLength(9);
+    expect(list).toHaveLength(19);
+    // History rules show their settings and learning state; others have none.
+    expect(list.find((r) => r.id === 'Zoom.SignIn.NewCountry')!.history).toMatchObject({
+      settings: { lookbackDays: 90, learningDays: 14 },
+      learningUntil: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    expect(list.find((r) => r.id === 'Zoom.SignIn.ImpossibleTravel')!.history).toEqual({ settings: { maxSpeedKmh: 1000 }, learning: false, learningUntil: null });
+    expect(twoFactorHistory(list)).toBeUndefined();
     for (const rule of list) {
       expect(rule.tests.failed, rule.id).toBe(0);
       expect(rule.tests.passed, rule.id).toBeGreaterThan(0);
@@ -36,6 +43,8 @@ describe('rules routes', () => {
     t.clock.advance(8 * 86_400_000);
     expect((await rules()).find((r) => r.id === TWO_FACTOR_RULE)!.alertsLast7Days).toBe(0);
   });
+
+  const twoFactorHistory = (list: Awaited<ReturnType<typeof rules>>) => list.find((r) => r.id === TWO_FACTOR_RULE)!.history;
 
   it('disables and enables a rule', async () => {
     const off = await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload: { enabled: false } });

@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import { historyRuleStatuses, type HistoryRuleStatus } from '../../detect/history-status.js';
 import type { Rule } from '../../detect/rule.js';
+import { DEFAULT_HISTORY_SETTINGS } from '../../domain/history-settings.js';
 import { runRuleTests, type RuleTestResult } from '../../detect/rule-test-runner.js';
 import { findRule, RULES } from '../../rules/rule-registry.js';
 import type { Store } from '../../store/store.js';
@@ -25,7 +27,7 @@ function ruleTests(rule: Rule): RuleView['tests'] {
   };
 }
 
-async function ruleView(store: Store, rule: Rule, overrides: ReadonlyMap<string, boolean>, nowMs: number): Promise<RuleView> {
+async function ruleView(store: Store, rule: Rule, overrides: ReadonlyMap<string, boolean>, nowMs: number, history?: HistoryRuleStatus): Promise<RuleView> {
   const { meta } = rule;
   const alerts = await store.listAlerts({ ruleId: meta.id, sinceMs: nowMs - WEEK_MS, limit: 1_000_000 });
   return {
@@ -44,6 +46,7 @@ async function ruleView(store: Store, rule: Rule, overrides: ReadonlyMap<string,
     defaultEnabled: meta.enabled,
     tests: ruleTests(rule),
     alertsLast7Days: alerts.length,
+    ...(history ? { history } : {}),
   };
 }
 
@@ -64,7 +67,8 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
     async () => {
       const overrides = await store.ruleEnabledOverrides();
       const now = clock.now();
-      return { rules: await Promise.all(RULES.map((rule) => ruleView(store, rule, overrides, now))) };
+      const statuses = await historyRuleStatuses(store, RULES, context.app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, now);
+      return { rules: await Promise.all(RULES.map((rule) => ruleView(store, rule, overrides, now, statuses.get(rule.meta.id)))) };
     },
   );
 
@@ -82,7 +86,9 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
       const rule = findRule(request.params.id);
       if (!rule) throw notFound('rule', request.params.id);
       await store.setRuleEnabled(rule.meta.id, request.body.enabled);
-      return ruleView(store, rule, await store.ruleEnabledOverrides(), clock.now());
+      const now = clock.now();
+      const statuses = await historyRuleStatuses(store, [rule], context.app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, now);
+      return ruleView(store, rule, await store.ruleEnabledOverrides(), now, statuses.get(rule.meta.id));
     },
   );
 

@@ -24,6 +24,14 @@ export const RuleViewSchema = Type.Object({
     results: Type.Array(Type.Object({ name: Type.String(), expectMatch: Type.Boolean(), passed: Type.Boolean(), problems: StringArray })),
   }),
   alertsLast7Days: Type.Integer(),
+  /** History rules only: their settings and whether they are still learning (see HistoryRuleStatus). */
+  history: Type.Optional(
+    Type.Object({
+      settings: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])),
+      learning: Type.Boolean(),
+      learningUntil: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });
 export const RuleListSchema = Type.Object({ rules: Type.Array(RuleViewSchema) });
 export const RuleIdParams = Type.Object({ id: Type.String({ minLength: 1 }) });

@@ -7,6 +7,7 @@ import { instancesMigration } from './005-instances.js';
 import { setupFinishedMigration } from './006-setup-finished.js';
 import { searchIndexesMigration } from './007-search-indexes.js';
 import { compactIngestMigration } from './008-compact-ingest.js';
+import { signInHistoryMigration } from './009-sign-in-history.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006-setup-finished': setupFinishedMigration,
   '007-search-indexes': searchIndexesMigration,
   '008-compact-ingest': compactIngestMigration,
+  '009-sign-in-history': signInHistoryMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

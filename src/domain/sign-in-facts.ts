@@ -1,0 +1,85 @@
+/**
+ * What the history rules know of one sign-in: who, when, from which IP and,
+ * for a public address the enrichment located, where (country, ASN, point and
+ * the database's accuracy radius). The store keeps one such fact per stored
+ * sign-in (`sign_ins`, filled by a trigger from `events`, migration 009); the
+ * detector reads the event's own fact with `signInFactOf`. Both read the same
+ * fields the same way (the SignInHistoryStore contract checks it):
+ *
+ * - a sign-in is a `Zoom.Activity` event whose `type`, trimmed and lower-cased, is `sign in`;
+ * - the user is the `email`, trimmed and lower-cased;
+ * - the location is `p_enrichment.ip_location.ip_address`, used only when its
+ *   `kind` is `public` (private, loopback, link-local and documentation ranges,
+ *   and unknown addresses, have no place);
+ * - a point needs both `lat` and `lng`; `accuracy_km` defaults to 0.
+ */
+export interface SignInFact {
+  rowId: string;
+  user: string;
+  timeMs: number;
+  ip: string | null;
+  /** ISO 3166 alpha-2 (upper case), only for a located public address. */
+  country: string | null;
+  asn: number | null;
+  lat: number | null;
+  lng: number | null;
+  accuracyKm: number | null;
+}
+
+/** The enrichment of one IP field, as the normalizer writes it (see ARCHITECTURE.md, `p_enrichment`). */
+export interface IpLocation {
+  kind: string;
+  country?: string;
+  country_name?: string;
+  region?: string;
+  city?: string;
+  lat?: number;
+  lng?: number;
+  accuracy_km?: number;
+  asn?: number;
+  org?: string;
+}
+
+/** Whether a Zoom.Activity event is a sign-in (not a sign-out). */
+export function isSignInEvent(event: Readonly<Record<string, unknown>>): boolean {
+  return typeof event.type === 'string' && event.type.trim().toLowerCase() === 'sign in';
+}
+
+/** The enrichment of `field` (e.g. `ip_address`) of an event, or undefined. */
+export function ipLocationOf(event: Readonly<Record<string, unknown>>, field: string): IpLocation | undefined {
+  const enrichment = record(event.p_enrichment);
+  const locations = record(enrichment?.ip_location);
+  const location = record(locations?.[field]);
+  return location && typeof location.kind === 'string' ? (location as unknown as IpLocation) : undefined;
+}
+
+/** The sign-in fact of a stored event, or null when it is not a sign-in. */
+export function signInFactOf(rowId: string, timeMs: number, event: Readonly<Record<string, unknown>>): SignInFact | null {
+  if (!isSignInEvent(event)) return null;
+  const user = typeof event.email === 'string' ? event.email.trim().toLowerCase() : '';
+  const ip = typeof event.ip_address === 'string' && event.ip_address !== '' ? event.ip_address : null;
+  const location = ipLocationOf(event, 'ip_address');
+  const isPublic = location?.kind === 'public';
+  const lat = isPublic ? finite(location.lat) : null;
+  const lng = isPublic ? finite(location.lng) : null;
+  const located = lat !== null && lng !== null;
+  return {
+    rowId,
+    user,
+    timeMs,
+    ip,
+    country: isPublic && typeof location?.country === 'string' && location.country !== '' ? location.country.toUpperCase() : null,
+    asn: isPublic && typeof location?.asn === 'number' && Number.isInteger(location.asn) ? location.asn : null,
+    lat: located ? lat : null,
+    lng: located ? lng : null,
+    accuracyKm: located ? Math.max(0, finite(location?.accuracy_km) ?? 0) : null,
+  };
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function finite(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}

@@ -1,0 +1,4 @@
+import { describeRuleTests } from '../rule-test-helper.test-support.js';
+import { signInDormantAccountRule } from './sign-in-dormant-account.js';
+
+describeRuleTests(signInDormantAccountRule);

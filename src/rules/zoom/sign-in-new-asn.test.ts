@@ -1,0 +1,4 @@
+import { describeRuleTests } from '../rule-test-helper.test-support.js';
+import { signInNewAsnRule } from './sign-in-new-asn.js';
+
+describeRuleTests(signInNewAsnRule);

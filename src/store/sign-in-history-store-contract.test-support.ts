@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { historyWindows, DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
+import { signInFactOf } from '../domain/sign-in-facts.js';
+import { ManualClock } from '../shared/clock.js';
+import type { EventRow, Store } from './store.js';
+import {
+  ACTIVITY,
+  BATCH_SIZE,
+  OPERATION,
+  page,
+  sampleEvent,
+  sampleOperationEvent,
+  sampleSource,
+  START,
+  type StoreContractOptions,
+  type StoreUnderTest,
+} from './store-contract.test-support.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WINDOWS = historyWindows(DEFAULT_HISTORY_SETTINGS);
+
+/** A sign-in with an enrichment location (as the enrichment stage writes it). */
+export function locatedSignIn(
+  rowId: string,
+  timeMs: number,
+  email: string,
+  ip: string,
+  location: { kind: string; country?: string; asn?: number; lat?: number; lng?: number; accuracy_km?: number } | null,
+  type = 'Sign in',
+): EventRow {
+  const row = sampleEvent(rowId, timeMs, email, ip);
+  return { ...row, event: { ...row.event, type, ...(location ? { p_enrichment: { ip_location: { ip_address: location } } } : {}) } };
+}
+
+const BERLIN = { kind: 'public', country: 'de', asn: 3320, lat: 52.52, lng: 13.405, accuracy_km: 20 };
+const NEW_YORK = { kind: 'public', country: 'US', asn: 7922, lat: 40.71, lng: -74.0, accuracy_km: 50 };
+
+/**
+ * The SignInHistoryStore part of the store contract (migration 009): the
+ * triggers that keep `sign_ins` and `history_pending`, the history questions
+ * as of an event's time, and taking rows off the history queue exactly once.
+ */
+export function describeSignInHistoryStoreContract(name: string, openStore: (options: StoreContractOptions) => Promise<StoreUnderTest>): void {
+  describe(`Sign-in history store contract: ${name}`, () => {
+    let clock: ManualClock;
+    let store: Store;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      clock = new ManualClock(START);
+      ({ store, cleanup } = await openStore({ clock, batchSize: BATCH_SIZE }));
+    });
+    afterEach(async () => cleanup());
+
+    it('queues stored sign-ins and account / user-group operations, not sign-outs or other operations, once per row', async () => {
+      const { id } = await store.createSource(sampleSource());
+      const t = START - 3 * DAY;
+      const events = [locatedSignIn('a1', t, 'A@x.io', '198.51.100.1', BERLIN), locatedSignIn('a2', t + 1000, 'a@x.io', '198.51.100.1', BERLIN, 'Sign out')];
+      await store.commitPage(page(id, events));
+      await store.commitPage(page(id, events));
+      await store.commitPage({
+        ...page(id, [
+          sampleOperationEvent('o1', t, { category_type: 'Account', action: 'Update', operation_detail: 'Security  - x: from On to Off' }),
+          sampleOperationEvent('o2', t, { category_type: 'User', action: 'Delete', operation_detail: 'Delete User - b@x.io' }),
+          sampleOperationEvent('o3', t + 5, { category_type: 'User Group', action: 'Update', operation_detail: 'Group - y: from On to Off' }),
+        ]),
+        logType: OPERATION,
+      });
+      expect(await store.countHistoryPending()).toBe(3);
+      expect(await store.listHistoryPendingDays()).toEqual([
+        { sourceId: id, logType: ACTIVITY, day: '2026-03-07', events: 1 },
+        { sourceId: id, logType: OPERATION, day: '2026-03-07', events: 2 },
+      ]);
+      const waiting = await store.listHistoryPending(id, OPERATION, '2026-03-07', 10);
+      expect(waiting.map((e) => e.rowId)).toEqual(['o1', 'o3']);
+      expect((await store.listHistoryPending(id, OPERATION, '2026-03-07', 10, { eventTimeMs: t, rowId: 'o1' })).map((e) => e.rowId)).toEqual(['o3']);
+
+      const history = await store.signInHistory(id, ['a1', 'a2', 'o1'], WINDOWS);
+      expect([...history.keys()]).toEqual(['a1']);
+      expect(history.get('a1')!.fact).toEqual(signInFactOf('a1', t, events[0]!.event));
+      expect(history.get('a1')!.fact).toEqual({ rowId: 'a1', user: 'a@x.io', timeMs: t, ip: '198.51.100.1', country: 'DE', asn: 3320, lat: 52.52, lng: 13.405, accuracyKm: 20 });
+    });
+
+    it('keeps no location for private, unknown or unlocated addresses', async () => {
+      const { id } = await store.createSource(sampleSource());
+      await store.commitPage(
+        page(id, [
+          locatedSignIn('p1', START, 'a@x.io', '10.0.0.1', { kind: 'private', country: 'DE', lat: 1, lng: 2 }),
+          locatedSignIn('p2', START + 1, 'a@x.io', '198.51.100.2', null),
+          locatedSignIn('p3', START + 2, 'a@x.io', '198.51.100.3', { kind: 'public', country: 'FR' }),
+        ]),
+      );
+      const history = await store.signInHistory(id, ['p1', 'p2', 'p3'], WINDOWS);
+      expect(history.get('p1')!.fact).toMatchObject({ ip: '10.0.0.1', country: null, asn: null, lat: null, accuracyKm: null });
+      expect(history.get('p2')!.fact).toMatchObject({ ip: '198.51.100.2', country: null, lat: null });
+      expect(history.get('p3')!.fact).toMatchObject({ country: 'FR', lat: null, lng: null, accuracyKm: null });
+      for (const [rowId, row] of [
+        ['p1', 0],
+        ['p2', 1],
+        ['p3', 2],
+      ] as const) {
+        const events = [
+          locatedSignIn('p1', START, 'a@x.io', '10.0.0.1', { kind: 'private', country: 'DE', lat: 1, lng: 2 }),
+          locatedSignIn('p2', START + 1, 'a@x.io', '198.51.100.2', null),
+          locatedSignIn('p3', START + 2, 'a@x.io', '198.51.100.3', { kind: 'public', country: 'FR' }),
+        ];
+        expect(history.get(rowId)!.fact).toEqual(signInFactOf(rowId, events[row]!.eventTimeMs, events[row]!.event));
+      }
+    });
+
+    it('answers as of the event time, with exact look-back bounds, whatever order the history was stored in', async () => {
+      const { id } = await store.createSource(sampleSource());
+      const t = START;
+      const events = [
+        locatedSignIn('h1', t - WINDOWS.countryLookbackMs - 1, 'a@x.io', '198.51.100.9', { ...NEW_YORK, asn: 1 }), // just outside the look-back
+        locatedSignIn('h2', t - WINDOWS.countryLookbackMs, 'a@x.io', '198.51.100.8', { ...BERLIN, asn: 2 }), // on its first ms
+        locatedSignIn('h3', t - 2 * HOUR, 'a@x.io', '198.51.100.1', BERLIN),
+        locatedSignIn('h4', t - HOUR, 'a@x.io', '10.1.1.1', { kind: 'private' }), // newest, not located
+        locatedSignIn('e', t, 'A@X.io', '198.51.100.7', NEW_YORK),
+        locatedSignIn('later', t + 1, 'a@x.io', '198.51.100.6', { ...NEW_YORK, country: 'JP' }), // after: never counts
+        locatedSignIn('b1', t - 10 * 60_000, 'b@x.io', '198.51.100.7', NEW_YORK),
+        locatedSignIn('b2', t - HOUR, 'c@x.io', '198.51.100.7', NEW_YORK), // first ms of the shared-IP window
+        locatedSignIn('b3', t - HOUR - 1, 'd@x.io', '198.51.100.7', NEW_YORK), // outside it
+      ];
+      await store.commitPage(page(id, [...events].reverse()));
+      const answer = (await store.signInHistory(id, ['e'], WINDOWS)).get('e')!;
+      expect(answer.context).toEqual({
+        previous: expect.objectContaining({ rowId: 'h4' }),
+        previousLocated: expect.objectContaining({ rowId: 'h3', country: 'DE' }),
+        countrySeen: false,
+        asnSeen: false,
+        recentCountries: 1, // only 'e' itself has a country in the last hour (h4 is private)
+        recentIps: 2,
+        ipUsers: 3,
+      });
+      const berlin = (await store.signInHistory(id, ['h3'], WINDOWS)).get('h3')!;
+      expect(berlin.context).toMatchObject({ previous: expect.objectContaining({ rowId: 'h2' }), previousLocated: null, countrySeen: true, asnSeen: false });
+
+      // The same answers with the events stored one by one, oldest first, in another store's source.
+      const other = await store.createSource(sampleSource({ name: 'other' }));
+      for (const event of events) await store.commitPage(page(other.id, [{ ...event, rowId: `x-${event.rowId}`, event: { ...event.event, p_row_id: `x-${event.rowId}` } }]));
+      const again = (await store.signInHistory(other.id, ['x-e'], WINDOWS)).get('x-e')!;
+      expect(again.context.previous?.rowId).toBe('x-h4');
+      expect({ ...again.context, previous: null, previousLocated: null }).toEqual({ ...answer.context, previous: null, previousLocated: null });
+      // Sources never mix.
+      expect((await store.signInHistory(id, ['x-e'], WINDOWS)).size).toBe(0);
+    });
+
+    it('takes rows off the history queue exactly once, apart from the detection queue', async () => {
+      const { id } = await store.createSource(sampleSource());
+      await store.commitPage(page(id, [locatedSignIn('q1', START, 'a@x.io', '198.51.100.1', BERLIN)]));
+      const match = {
+        ruleId: 'Zoom.Test',
+        rowId: 'q1',
+        sourceId: id,
+        logType: ACTIVITY,
+        eventTimeMs: START,
+        title: 't',
+        dedup: 'd',
+        severity: 'LOW' as const,
+        context: {},
+        dedupPeriodMs: HOUR,
+        threshold: 1,
+      };
+      const first = await store.commitDetection({ ledger: 'history', rowIds: ['q1'], matches: [match], errors: [] });
+      expect(first).toMatchObject({ claimed: 1, matched: 1 });
+      const second = await store.commitDetection({ ledger: 'history', rowIds: ['q1'], matches: [match], errors: [] });
+      expect(second).toMatchObject({ claimed: 0, matched: 0, raised: [] });
+      expect(await store.countHistoryPending()).toBe(0);
+      expect(await store.countPendingDetection()).toBe(1); // the per-event queue is its own
+      expect(await store.countAlerts({ ruleId: 'Zoom.Test' })).toBe(1);
+    });
+
+    it('forgets the sign-ins and queue rows of removed events', async () => {
+      const { id } = await store.createSource(sampleSource());
+      await store.commitPage(page(id, [locatedSignIn('r1', START, 'a@x.io', '198.51.100.1', BERLIN)]));
+      expect(await store.removeSource(id)).toBe(true);
+      expect(await store.countHistoryPending()).toBe(0);
+      expect((await store.signInHistory(id, ['r1'], WINDOWS)).size).toBe(0);
+    });
+  });
+}
