@@ -7,6 +7,7 @@ import type { LogType } from '../zoom/report-records.js';
 import type { Rule } from './rule.js';
 import { RuleEvent } from './rule-event.js';
 import { evaluateRule } from './rule-evaluator.js';
+import type { RuleGuard } from './rule-guard.js';
 
 /** A stored event, as detection needs it. */
 export interface DetectableEvent {
@@ -19,7 +20,10 @@ export interface DetectableEvent {
 
 export interface DetectorOptions {
   store: AlertStore;
-  rules: readonly Rule[];
+  /** The rules, or where to get them on each batch (user rules change when their directory does). */
+  rules: readonly Rule[] | (() => readonly Rule[]);
+  /** The time budget of user rules (rules it wrapped); absent: no budget. */
+  guard?: RuleGuard;
   clock: Clock;
   logger: Logger;
   /** Queued events read per drain step; default 2000. */
@@ -51,7 +55,8 @@ export class Detector {
   /** Evaluates and commits events just stored; the rows still queued get their results recorded. */
   async detect(events: readonly DetectableEvent[]): Promise<DetectionCommitResult> {
     if (events.length === 0) return { claimed: 0, raised: [], matched: 0 };
-    const evaluation = evaluateBatch(await this.#enabledRules(), events);
+    const rules = await this.#enabledRules();
+    const evaluation = this.#o.guard ? this.#o.guard.evaluate(rules, events) : evaluateBatch(rules, events);
     const result = await this.#o.store.commitDetection({ rowIds: events.map((e) => e.rowId), ...evaluation });
     this.#report(evaluation, result);
     return result;
@@ -93,7 +98,8 @@ export class Detector {
   async #enabledRules(): Promise<ReadonlyMap<LogType, readonly Rule[]>> {
     const overrides = await this.#o.store.ruleEnabledOverrides();
     this.#byLogType.clear();
-    for (const rule of this.#o.rules) {
+    const { rules } = this.#o;
+    for (const rule of typeof rules === 'function' ? rules() : rules) {
       if (!(overrides.get(rule.meta.id) ?? rule.meta.enabled)) continue;
       for (const logType of rule.meta.logTypes) {
         let list = this.#byLogType.get(logType);
