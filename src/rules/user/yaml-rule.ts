@@ -77,7 +77,7 @@ const FIXES: Record<string, string> = {
 /** A YAML rule file as a Rule, or why not (every problem found, with line and fix). */
 export function parseYamlRule(text: string, file: string): { rule: Rule } | { errors: RuleLoadError[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       errors: doc.errors.map((e) => ({
