@@ -2,7 +2,9 @@ import { DeliveryWorker } from '../alert/delivery-worker.js';
 import type { EventsStoredListener } from '../collect/page-ingest.js';
 import { instanceOwner } from '../collect/instance-identity.js';
 import { Detector } from '../detect/detector.js';
-import { findRule, RULES } from '../rules/rule-registry.js';
+import { defaultRulesDir } from '../config/runtime-config.js';
+import { RuleGuard } from '../detect/rule-guard.js';
+import { UserRuleSet } from '../rules/user/user-rule-set.js';
 import { systemAlarmMeta } from '../health/system-alarms.js';
 import type { AppContext } from './app-context.js';
 
@@ -11,6 +13,8 @@ export interface Pipeline {
   /** This process as an owner of leases and delivery claims (instanceOwner()). */
   owner: string;
   detector: Detector;
+  /** Built-in and user rules (the rules directory); `load` it before collecting, `watch` it to reload on change. */
+  rules: UserRuleSet;
   deliveries: DeliveryWorker;
   /** Give this to the collector: detection runs on each commit's new events, deliveries wake for new alerts. */
   onEventsStored: EventsStoredListener;
@@ -29,12 +33,17 @@ export interface PipelineOptions {
 export function createPipeline(app: AppContext, options: PipelineOptions = {}): Pipeline {
   const { store, clock, logger } = app;
   const owner = instanceOwner();
-  const detector = new Detector({ store, rules: RULES, clock, logger });
+  const rules = new UserRuleSet({
+    dir: defaultRulesDir(app.config.dataDir, app.config.rulesDir),
+    guard: new RuleGuard(app.config.ruleTimeBudgetMs),
+    logger,
+  });
+  const detector = new Detector({ store, rules: rules.all, guard: rules.guard, clock, logger });
   const deliveries = new DeliveryWorker({
     store,
     clock,
     logger,
-    ruleMeta: (ruleId) => findRule(ruleId)?.meta ?? systemAlarmMeta(ruleId),
+    ruleMeta: (ruleId) => rules.find(ruleId)?.meta ?? systemAlarmMeta(ruleId),
     owner,
     publicUrl: options.publicUrl ?? app.config.publicUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -42,6 +51,7 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
   return {
     owner,
     detector,
+    rules,
     deliveries,
     onEventsStored: async (events) => {
       const result = await detector.detect(events);

@@ -1,6 +1,7 @@
 import { AlertGrouper } from '../domain/alert-grouping.js';
 import type { Rule } from '../detect/rule.js';
 import { evaluateBatch, type DetectableEvent } from '../detect/detector.js';
+import type { RuleGuard } from '../detect/rule-guard.js';
 import type { AlertRecord, RuleMatchRow } from '../store/alert-store.js';
 import type { LogType } from '../zoom/report-records.js';
 
@@ -25,8 +26,9 @@ export interface ReplayResult {
  * row-id order, as `queryEvents` returns them), their matches grouped as a
  * store's detection groups them (AlertGrouper.addBatch: the stores' grouping
  * order), writing nothing. A group's "now" is its match's event time.
+ * User rules run under `guard`'s time budget, as in detection.
  */
-export async function replayRules(rules: readonly Rule[], events: AsyncIterable<DetectableEvent>, chunkSize = REPLAY_CHUNK): Promise<ReplayResult> {
+export async function replayRules(rules: readonly Rule[], events: AsyncIterable<DetectableEvent>, chunkSize = REPLAY_CHUNK, guard?: RuleGuard): Promise<ReplayResult> {
   const byLogType = new Map<LogType, Rule[]>();
   for (const rule of rules) {
     for (const logType of rule.meta.logTypes) byLogType.set(logType, [...(byLogType.get(logType) ?? []), rule]);
@@ -36,7 +38,7 @@ export async function replayRules(rules: readonly Rule[], events: AsyncIterable<
   let ruleErrors = 0;
   let chunk: DetectableEvent[] = [];
   const flush = () => {
-    const { matches, errors } = evaluateBatch(byLogType, chunk);
+    const { matches, errors } = guard ? guard.evaluate(byLogType, chunk) : evaluateBatch(byLogType, chunk);
     ruleErrors += errors.length;
     grouper.addBatch(matches, (match) => match.eventTimeMs);
     chunk = [];

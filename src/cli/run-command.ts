@@ -19,6 +19,8 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
     import('../app/retention-job.js'),
   ]);
   const pipeline = given ?? createPipeline(app);
+  // User rules load before the first event is detected (each row is detected once, with the rules of that moment).
+  await pipeline.rules.load();
   // Always under leases: any number of instances may share the database (PostgreSQL), and
   // a second process on the same SQLite file cannot collect a source twice either.
   const collector = new Collector({
@@ -40,7 +42,7 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
   // ZOOMTRAIL_RETENTION_*_DAYS: old days deleted hourly in small batches (nothing runs when unset).
   const retention = new RetentionJob({ store: app.store, clock: app.clock, logger: app.logger, retentionDays: retentionDaysFromConfig(app.config) });
   app.logger.info({ dataDir: app.config.dataDir }, 'collector running; stop with Ctrl-C');
-  await Promise.all([collector.run(signal), pipeline.detector.run(signal), pipeline.deliveries.run(signal), health.run(signal), retention.run(signal)]);
+  await Promise.all([collector.run(signal), pipeline.detector.run(signal), pipeline.rules.watch(signal, app.clock), pipeline.deliveries.run(signal), health.run(signal), retention.run(signal)]);
   app.logger.info('collector stopped');
 }
 

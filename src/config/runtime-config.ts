@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadSettings, type LoadedSettings, type LoadSettingsInputs } from './load-settings.js';
 import { derivedPublicUrl } from './public-url.js';
 import type { LogFormat } from './setting-definitions.js';
@@ -6,6 +7,10 @@ import type { LogFormat } from './setting-definitions.js';
 export interface RuntimeConfig {
   /** Directory of the SQLite database and the secret key file. */
   dataDir: string;
+  /** ZOOMTRAIL_RULES_DIR: the user rules' directory; default `rules/` beside `dataDir`. Optional only for configs built by hand (tests). */
+  rulesDir?: string;
+  /** ZOOMTRAIL_RULE_TIME_BUDGET_MS. */
+  ruleTimeBudgetMs?: number;
   /** `DATABASE_URL`: unset for the embedded SQLite store under `dataDir`. */
   databaseUrl: string | undefined;
   logLevel: string;
@@ -88,6 +93,8 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
   const publicUrl = values.publicUrl ?? derivedPublicUrl(values.host, values.port);
   return Object.freeze({
     dataDir: values.dataDir,
+    rulesDir: defaultRulesDir(values.dataDir, values.rulesDir),
+    ruleTimeBudgetMs: values.ruleTimeBudgetMs,
     databaseUrl: values.databaseUrl,
     logLevel: values.logLevel,
     configFile,
@@ -108,4 +115,9 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
     zoomCredentials: { accountId: values.accountId, clientId: values.clientId, clientSecret: values.clientSecret },
     settings: { values, origins },
   });
+}
+
+/** The rules directory: as set, else `rules/` beside the data directory (`./data` -> `./rules`). */
+export function defaultRulesDir(dataDir: string, rulesDir?: string): string {
+  return rulesDir ?? path.join(path.dirname(dataDir), 'rules');
 }
