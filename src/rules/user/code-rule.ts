@@ -140,15 +140,16 @@ function checkRuleShape(value: unknown, file: string, source: string, exportName
   if (!Value.Check(CodeRuleSchema, value)) {
     for (const e of Value.Errors(CodeRuleSchema, value)) {
       if (e.keyword === 'anyOf' || e.keyword === 'boolean') continue;
-      let p: (string | number)[] = e.instancePath
+      const p: (string | number)[] = e.instancePath
         .split('/')
         .slice(1)
         .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-      let message = e.message;
+      const message = e.message;
       if (e.keyword === 'required') {
-        const missing = (e.params as { requiredProperties?: string[] }).requiredProperties ?? [];
-        p = [...p, ...missing.slice(0, 1)];
-        message = `${missing.join(', ')} is missing`;
+        for (const missing of (e.params as { requiredProperties?: string[] }).requiredProperties ?? []) {
+          errors.push({ file, field: fieldName([...prefix, ...p, missing]), message: `${missing} is missing`, fix: `add ${missing} (${FIXES[missing] ?? "see the Rule type: import type { Rule } from 'zoomtrail/rules'"})` });
+        }
+        continue;
       }
       const leaf = String([...p].reverse().find((s) => typeof s === 'string') ?? '');
       errors.push({ file, ...lineOfWord(source, leaf), field: fieldName([...prefix, ...p]), message, fix: FIXES[leaf] ?? `give ${leaf || 'it'} as the Rule type says (types: import type { Rule } from 'zoomtrail/rules')` });

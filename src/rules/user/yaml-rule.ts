@@ -99,10 +99,11 @@ export function parseYamlRule(text: string, file: string): { rule: Rule } | { er
       let message = e.message;
       let fix = FIXES[String(path[0])] ?? 'see docs/writing-detections.md for the fields of a rule file';
       if (e.keyword === 'required') {
-        const missing = (e.params as { requiredProperties?: string[] }).requiredProperties ?? [];
-        path = [...path, ...missing.slice(0, 1)];
-        message = `${missing.join(', ')} is missing`;
-        fix = FIXES[String(path[0])] ?? `add ${missing.join(', ')}`;
+        for (const missing of (e.params as { requiredProperties?: string[] }).requiredProperties ?? []) {
+          const at = [...path, missing];
+          errors.push({ file, ...lineField(lineOf, at), message: `${missing} is missing`, fix: `add ${missing}: ${FIXES[missing] ?? 'see docs/writing-detections.md'}` });
+        }
+        continue;
       } else if (e.keyword === 'additionalProperties') {
         const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
         path = [...path, ...extra.slice(0, 1)];
