@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import type { HealthView } from '../api-types.js';
 import { loadSourceHealth } from '../../health/health-loader.js';
+import { ruleDirectoryView } from './rules-routes.js';
 import { alarmView, healthFields, iso } from '../source-view.js';
 import { HealthViewSchema } from '../schemas/health.js';
 
@@ -46,6 +47,7 @@ export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx)
       version: VERSION,
       pendingDetections,
       pendingDeliveries: Math.min(pending.length, PENDING_DELIVERIES_CAP),
+      rules: ruleDirectoryView(ctx.pipeline.rules),
       sources: views,
     };
   });

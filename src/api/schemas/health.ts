@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { NullableDateTime } from './common.js';
+import { RuleDirectorySchema } from './rules.js';
 import { AlarmViewSchema, SourceStateSchema } from './sources.js';
 
 /** GET /api/health (authenticated; per source). */
@@ -8,6 +9,8 @@ export const HealthViewSchema = Type.Object({
   version: Type.String(),
   pendingDetections: Type.Integer(),
   pendingDeliveries: Type.Integer(),
+  /** The rules directory: a file that did not load is listed here (its rule does not run; the others do). */
+  rules: RuleDirectorySchema,
   sources: Type.Array(
     Type.Object({
       id: Type.String(),
