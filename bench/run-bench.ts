@@ -23,6 +23,7 @@ import {
 import { printInstances, runInstancesBench, type InstancesResult } from './instances-bench.js';
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
+import { printUserRules, runUserRulesBench } from './user-rules-bench.js';
 import { printSearch, runSearchBench, searchSummaryRows, type SearchResult } from './search-bench.js';
 import { printStartup, runStartupBench, STARTUP_TARGET_MS, type StartupResult } from './startup-bench.js';
 
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     rules = runRulesBench(args.records);
     printRules(rules);
   }
+  if (args.only.includes('user-rules')) printUserRules(await runUserRulesBench(args.records));
   let instances: InstancesResult | undefined;
   if (args.only.includes('instances')) {
     instances = await runInstancesBench(args.records);
