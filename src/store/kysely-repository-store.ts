@@ -17,6 +17,8 @@ import { SourceRepository } from './source-repository.js';
 import { HealthRepository } from './health-repository.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
 import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
+import { SuppressionRepository } from './suppression-repository.js';
+import type { NewSuppression, SuppressionRecord } from './suppression-store.js';
 import type { StoreTables } from './store-tables.js';
 
 /**
@@ -33,6 +35,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly leases: LeaseRepository;
   protected readonly auth: AuthRepository;
   protected readonly health: HealthRepository;
+  protected readonly suppressions: SuppressionRepository;
   protected readonly clock: Clock;
 
   constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, dialect: 'sqlite' | 'postgres') {
@@ -44,6 +47,23 @@ export abstract class KyselyRepositoryStore {
     this.leases = new LeaseRepository(kysely, clock);
     this.auth = new AuthRepository(kysely, box, clock);
     this.health = new HealthRepository(kysely, clock);
+    this.suppressions = new SuppressionRepository(kysely, clock);
+  }
+
+  createSuppression(input: NewSuppression): Promise<SuppressionRecord> {
+    return this.suppressions.createSuppression(input);
+  }
+
+  listSuppressions(query?: { ruleId?: string }): Promise<SuppressionRecord[]> {
+    return this.suppressions.listSuppressions(query);
+  }
+
+  deleteSuppression(id: string): Promise<boolean> {
+    return this.suppressions.deleteSuppression(id);
+  }
+
+  recordSuppressed(counts: ReadonlyMap<string, { count: number; lastEventMs: number }>): Promise<void> {
+    return this.suppressions.recordSuppressed(counts);
   }
   createSource(input: NewSource): Promise<SourceRecord> {
     return this.sources.create(input);

@@ -1,5 +1,6 @@
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertStore } from './alert-store.js';
+import type { SuppressionStore } from './suppression-store.js';
 import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { AuthStore } from './auth-store.js';
@@ -15,7 +16,7 @@ import type { RetentionStore } from './retention-store.js';
  *
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
-export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, DestinationStore, AuthStore, HealthStore, LeaseStore, RetentionStore {
+export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, SuppressionStore, DestinationStore, AuthStore, HealthStore, LeaseStore, RetentionStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import { healthMigration } from './004-health.js';
 import { instancesMigration } from './005-instances.js';
 import { setupFinishedMigration } from './006-setup-finished.js';
 import { searchIndexesMigration } from './007-search-indexes.js';
+import { ruleSuppressionsMigration } from './010-rule-suppressions.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-instances': instancesMigration,
   '006-setup-finished': setupFinishedMigration,
   '007-search-indexes': searchIndexesMigration,
+  '010-rule-suppressions': ruleSuppressionsMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
