@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rowIdFor } from '../src/collect/row-identity.js';
 import { Detector } from '../src/detect/detector.js';
 import { RuleGuard } from '../src/detect/rule-guard.js';
+import { SuppressionFilter } from '../src/detect/suppression-filter.js';
 import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import { ADMIN_SETTING_YAML, LOOP_RULE, TS_HELPER, TS_RULE } from '../src/rules/user/user-rule-fixtures.test-support.js';
 import { UserRuleSet } from '../src/rules/user/user-rule-set.js';
@@ -96,6 +97,38 @@ for (const target of STORE_TARGETS) {
         // A second pass changes nothing.
         await a.detect(stored);
         expect((await store.listAlerts({ limit: 1000 })).map((x) => x.eventCount)).toEqual(alerts.map((x) => x.eventCount));
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('suppressions hold back matching matches (counted, visible), until their end; the others alert', async () => {
+      const clock = new ManualClock(START);
+      const { store, cleanup } = await target.open({ clock, batchSize: 7 });
+      try {
+        const source = await store.createSource(sampleSource());
+        await storeEvents(store, source.id, 30);
+        const mallory = [{ Key: 'operator', Condition: 'Equals', Value: 'mallory@acme.example' }];
+        const roles = await store.createSuppression({ ruleId: 'Acme.Zoom.Role.Removed', match: mallory, reason: 'mallory runs the role clean-up this week', untilMs: START + 86_400_000, createdBy: 'admin' });
+        const expired = await store.createSuppression({ ruleId: 'Acme.Zoom.Security.Setting.Changed', match: [{ Condition: 'AlwaysTrue' }], reason: 'was noisy last month', untilMs: START - 1, createdBy: 'admin' });
+        const eve = await store.createSuppression({
+          ruleId: 'Acme.Zoom.Security.Setting.Changed',
+          match: [{ Key: 'operator', Condition: 'IEndsWith', Value: 'EVE@ACME.EXAMPLE' }],
+          reason: 'eve is our new admin',
+          untilMs: null,
+          createdBy: 'admin',
+        });
+        const set = new UserRuleSet({ dir });
+        await set.load();
+        const detector = new Detector({ store, rules: set.all, guard: set.guard, suppressions: new SuppressionFilter(store, clock), clock, logger: silent, batchSize: 5 });
+        await detector.drain();
+        const alerts = await store.listAlerts({ limit: 100 });
+        expect(alerts.filter((a) => a.ruleId === 'Acme.Zoom.Role.Removed')).toEqual([]);
+        expect(alerts.filter((a) => a.ruleId === 'Acme.Zoom.Security.Setting.Changed').map((a) => a.dedup)).toEqual(['mallory@acme.example']);
+        const counts = new Map((await store.listSuppressions()).map((x) => [x.id, x.suppressedCount]));
+        expect(counts.get(roles.id)).toBe(10);
+        expect(counts.get(expired.id)).toBe(0);
+        expect(counts.get(eve.id)).toBe(5);
       } finally {
         await cleanup();
       }

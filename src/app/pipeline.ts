@@ -4,6 +4,7 @@ import { instanceOwner } from '../collect/instance-identity.js';
 import { Detector } from '../detect/detector.js';
 import { defaultRulesDir } from '../config/runtime-config.js';
 import { RuleGuard } from '../detect/rule-guard.js';
+import { SuppressionFilter } from '../detect/suppression-filter.js';
 import { UserRuleSet } from '../rules/user/user-rule-set.js';
 import { systemAlarmMeta } from '../health/system-alarms.js';
 import type { AppContext } from './app-context.js';
@@ -38,7 +39,7 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     guard: new RuleGuard(app.config.ruleTimeBudgetMs),
     logger,
   });
-  const detector = new Detector({ store, rules: rules.all, guard: rules.guard, clock, logger });
+  const detector = new Detector({ store, rules: rules.all, guard: rules.guard, suppressions: new SuppressionFilter(store, clock, logger), clock, logger });
   const deliveries = new DeliveryWorker({
     store,
     clock,

@@ -3,11 +3,13 @@ import type { Clock } from '../shared/clock.js';
 import { metrics } from '../shared/metrics.js';
 import type { DetectionCommitResult, RuleErrorRow, RuleMatchRow } from '../store/alert-store.js';
 import type { AlertStore } from '../store/alert-store.js';
+import type { SuppressionStore } from '../store/suppression-store.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { Rule } from './rule.js';
 import { RuleEvent } from './rule-event.js';
 import { evaluateRule } from './rule-evaluator.js';
 import type { RuleGuard } from './rule-guard.js';
+import type { SuppressionFilter } from './suppression-filter.js';
 
 /** A stored event, as detection needs it. */
 export interface DetectableEvent {
@@ -19,11 +21,13 @@ export interface DetectableEvent {
 }
 
 export interface DetectorOptions {
-  store: AlertStore;
+  store: AlertStore & Pick<SuppressionStore, 'recordSuppressed'>;
   /** The rules, or where to get them on each batch (user rules change when their directory does). */
   rules: readonly Rule[] | (() => readonly Rule[]);
   /** The time budget of user rules (rules it wrapped); absent: no budget. */
   guard?: RuleGuard;
+  /** Rule suppressions applied before commit; absent: none. */
+  suppressions?: SuppressionFilter;
   clock: Clock;
   logger: Logger;
   /** Queued events read per drain step; default 2000. */
@@ -56,8 +60,12 @@ export class Detector {
   async detect(events: readonly DetectableEvent[]): Promise<DetectionCommitResult> {
     if (events.length === 0) return { claimed: 0, raised: [], matched: 0 };
     const rules = await this.#enabledRules();
-    const evaluation = this.#o.guard ? this.#o.guard.evaluate(rules, events) : evaluateBatch(rules, events);
+    let evaluation = this.#o.guard ? this.#o.guard.evaluate(rules, events) : evaluateBatch(rules, events);
+    const held = this.#o.suppressions ? await this.#o.suppressions.apply(evaluation, events) : undefined;
+    if (held) evaluation = held.evaluation;
     const result = await this.#o.store.commitDetection({ rowIds: events.map((e) => e.rowId), ...evaluation });
+    // Counted only when this commit took every row (another instance that took them counts them).
+    if (held && held.suppressed.size > 0 && result.claimed === events.length) await this.#o.store.recordSuppressed(held.suppressed);
     this.#report(evaluation, result);
     return result;
   }

@@ -3,9 +3,9 @@ import Value from 'typebox/value';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { defineRule, type Rule, type RuleTest } from '../../detect/rule.js';
 import type { RuleEvent } from '../../detect/rule-event.js';
+import { fieldsWithUdm } from '../../detect/event-fields.js';
 import { compileExpressionList, keyGetter, MatchExpressionError, parseKeyPath, type Matcher } from '../../detect/match-expression.js';
 import { SEVERITIES, type Severity } from '../../domain/severity.js';
-import { zoomActivityDataModel, zoomOperationDataModel } from '../../normalize/data-models.js';
 import { LOG_TYPES } from '../../zoom/report-records.js';
 import { fieldName, type RuleLoadError } from './rule-load-error.js';
 
@@ -151,21 +151,6 @@ function lineAt(doc: Document, lines: LineCounter, path: readonly (string | numb
     }
   }
   return undefined;
-}
-
-const udmViews = new WeakMap<RuleEvent, Readonly<Record<string, unknown>>>();
-
-/** The event's fields, with `p_udm` computed when absent (rule tests, `rules run` on raw Zoom events). */
-export function fieldsWithUdm(event: RuleEvent): Readonly<Record<string, unknown>> {
-  if (event.fields.p_udm !== undefined) return event.fields;
-  let view = udmViews.get(event);
-  if (!view) {
-    const f = event.fields;
-    const activity = f.p_log_type === 'Zoom.Activity' || (f.p_log_type === undefined && 'type' in f && !('category_type' in f));
-    view = { ...f, p_udm: activity ? zoomActivityDataModel(f) : zoomOperationDataModel(f) };
-    udmViews.set(event, view);
-  }
-  return view;
 }
 
 function buildRule(y: YamlRuleFile): Rule {
