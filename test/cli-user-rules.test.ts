@@ -149,4 +149,20 @@ GroupBy:
     const alerts = await runCli(['alerts', 'list', '--format', 'ndjson'], env, { cwd });
     expect(alerts.stdout, 'the backtest wrote no alert').toBe('');
   });
+
+  it('rules suppress, suppressions and unsuppress: checked match expressions, reason, author, until', async () => {
+    const cwd = tempDir();
+    const env = { ZOOMTRAIL_LOG_LEVEL: 'warn', ZOOMTRAIL_DATA_DIR: path.join(cwd, 'data'), ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, ZOOMTRAIL_CLOCK_START: CLOCK_START };
+    const bad = await runCli(['rules', 'suppress', 'Zoom.PasscodeDisabled', '--reason', 'x', '--when', '[{Key: operator, Condition: Equal, Value: a}]'], env, { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('did you mean Equals');
+    expect((await runCli(['rules', 'suppress', 'Zoom.Nope', '--reason', 'x', '--operator', 'a@b.c'], env, { cwd })).code).toBe(2);
+    const added = await runCli(['rules', 'suppress', 'Zoom.PasscodeDisabled', '--reason', 'group clean-up', '--operator', 'ops@acme.example', '--until', '2026-04-01', '--by', 'dana'], env, { cwd });
+    expect(added.code).toBe(0);
+    const id = added.stdout.trim();
+    const list = await runCli(['rules', 'suppressions', '--format', 'ndjson'], env, { cwd });
+    expect(JSON.parse(list.stdout)).toMatchObject({ id, ruleId: 'Zoom.PasscodeDisabled', reason: 'group clean-up', createdBy: 'dana', untilMs: Date.parse('2026-04-01T00:00:00Z'), suppressedCount: 0 });
+    expect((await runCli(['rules', 'unsuppress', id], env, { cwd })).code).toBe(0);
+    expect((await runCli(['rules', 'suppressions'], env, { cwd })).stdout).toBe('No suppressions.\n');
+  });
 });

@@ -253,6 +253,88 @@ export function registerRulesCommand(program: Command): void {
     });
 
   rules
+    .command('suppress')
+    .description(
+      'Stop a rule (built-in or yours) alerting on some events: with the same match expressions as YAML rules (--when), or the shortcuts --operator and --cidr. ' +
+        'Matches held back are counted (`zoomtrail rules suppressions`), never silently dropped.',
+    )
+    .argument('<id>', 'rule id, from `zoomtrail rules list`')
+    .requiredOption('--reason <text>', 'why (shown with the suppression)')
+    .option('--operator <email...>', 'events whose operator (or email, for sign-ins) is one of these')
+    .option('--cidr <cidr...>', 'events whose IP address is in one of these blocks')
+    .option('--when <expressions>', 'match expressions as YAML or JSON (a list; all must hold), e.g. \'[{Key: action, Condition: Equals, Value: Delete}]\'')
+    .option('--until <time>', 'no longer applies after this time: yyyy-mm-dd (UTC) or RFC 3339', parseTimeOption('--until'))
+    .option('--by <name>', 'who adds it (default: the user name of this shell)')
+    .action(async (id: string, options: { reason: string; operator?: string[]; cidr?: string[]; when?: string; until?: number; by?: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        const rule = knownRule(await loadRuleSet(command, app.config.rulesDir), id);
+        const match: unknown[] = [];
+        if (options.when !== undefined) {
+          const { parseYaml } = await import('../shared/parse-yaml.js');
+          const parsed = parseYaml(options.when);
+          match.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+        }
+        if (options.operator) match.push({ Any: [{ Key: 'operator', Condition: 'IsIn', Values: options.operator }, { Key: 'email', Condition: 'IsIn', Values: options.operator }] });
+        if (options.cidr) match.push({ KeyPath: 'p_any_ip_addresses[*]', Condition: 'IsIPAddressInCIDR', Value: options.cidr });
+        if (match.length === 0) throw new UsageError('Say which events to hold back: --when, --operator or --cidr.');
+        const { compileExpressionList, MatchExpressionError } = await import('../detect/match-expression.js');
+        try {
+          compileExpressionList(match, ['when']);
+        } catch (error) {
+          if (error instanceof MatchExpressionError) throw new UsageError(`--when: ${error.path.join('.')}: ${error.message}; ${error.fix}.`);
+          throw error;
+        }
+        if (options.until !== undefined && options.until <= app.clock.now()) throw new UsageError('--until is in the past.');
+        const { userInfo } = await import('node:os');
+        const created = await app.store.createSuppression({ ruleId: rule.meta.id, match, reason: options.reason, untilMs: options.until ?? null, createdBy: options.by ?? userInfo().username });
+        process.stdout.write(`${created.id}\n`);
+        process.stderr.write(`Rule ${rule.meta.id} no longer alerts on matching events${options.until !== undefined ? ` until ${iso(options.until)}` : ''}; remove with: zoomtrail rules unsuppress ${created.id}\n`);
+      });
+    });
+
+  rules
+    .command('suppressions')
+    .description('List rule suppressions: rule, reason, who and when, until, and how many matches each held back.')
+    .option('--rule <id>', 'only this rule')
+    .option('--format <format>', 'table or ndjson', 'table')
+    .action(async (options: { rule?: string; format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        checkFormat(options.format);
+        const list = await app.store.listSuppressions(options.rule !== undefined ? { ruleId: options.rule } : {});
+        if (options.format === 'ndjson') {
+          for (const x of list) await write(`${JSON.stringify(x)}\n`);
+          return;
+        }
+        if (list.length === 0) {
+          process.stdout.write('No suppressions.\n');
+          return;
+        }
+        const now = app.clock.now();
+        const rows = list.map((x) => [
+          x.id,
+          x.ruleId,
+          String(x.suppressedCount),
+          x.untilMs === null ? '-' : `${iso(x.untilMs)}${x.untilMs <= now ? ' (ended)' : ''}`,
+          `${x.createdBy} ${iso(x.createdAt)}`,
+          x.reason,
+          JSON.stringify(x.match),
+        ]);
+        process.stdout.write(formatTable(['ID', 'RULE', 'HELD BACK', 'UNTIL', 'ADDED', 'REASON', 'WHEN'], rows));
+      });
+    });
+
+  rules
+    .command('unsuppress')
+    .description('Remove a rule suppression: its rule alerts on those events again.')
+    .argument('<suppression-id>', 'from `zoomtrail rules suppressions`')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        if (!(await app.store.deleteSuppression(id))) throw new UsageError(`There is no suppression "${id}"; \`zoomtrail rules suppressions\` lists them.`);
+        process.stderr.write(`Suppression ${id} removed.\n`);
+      });
+    });
+
+  rules
     .command('errors')
     .description('List recorded rule errors (a rule function that threw on a stored event), newest first.')
     .option('--rule <id>', 'only this rule')
