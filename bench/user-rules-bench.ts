@@ -134,7 +134,11 @@ export async function runUserRulesBench(records: number): Promise<UserRulesResul
     const parsed = parseYamlRule(YAML, 'bench.yml');
     if ('errors' in parsed) throw new Error(`bench YAML rule did not load: ${JSON.stringify(parsed.errors)}`);
     const guard = new RuleGuard(60_000);
-    const figures = [run('built-in (compiled into Zoomtrail)', builtIn, events), run('YAML (simple detection)', guard.wrap(parsed.rule), events, guard), run('TypeScript (rules directory, vm, budget)', guard.wrap(loaded.rules[0]!), events, guard)];
+    const figures = [
+      run('built-in (compiled into Zoomtrail)', builtIn, events),
+      run('YAML (simple detection)', guard.wrap(parsed.rule), events, guard),
+      run('TypeScript (rules directory, vm, budget)', guard.wrap(loaded.rules[0]!), events, guard),
+    ];
     if (new Set(figures.map((f) => f.matches)).size !== 1) throw new Error(`the three forms disagree: ${figures.map((f) => `${f.name} ${f.matches}`).join(', ')}`);
     const [b, y, c] = figures as [UserRulesFigure, UserRulesFigure, UserRulesFigure];
     return { events: events.length, figures, yamlToCode: y.nsPerEvaluation / c.nsPerEvaluation, codeToBuiltIn: c.nsPerEvaluation / b.nsPerEvaluation };

@@ -63,7 +63,10 @@ describe('zoomtrail rules with a rules directory', { timeout: 90_000 }, () => {
     mkdirSync(rulesDir);
     const env = { ZOOMTRAIL_LOG_LEVEL: 'warn', ZOOMTRAIL_DATA_DIR: path.join(cwd, 'data'), ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY };
     expect((await runCli(['rules', 'new', 'Acme.Good', '--yaml', '--dir', rulesDir], env, { cwd })).code).toBe(0);
-    writeFileSync(path.join(rulesDir, 'bad.yml'), 'AnalysisType: rule\nRuleID: Acme.Bad\nEnabled: true\nLogTypes: [Zoom.Operation]\nSeverity: Severe\nDetection:\n  - Key: action\n    Condition: Equals\n    Value: Add\n');
+    writeFileSync(
+      path.join(rulesDir, 'bad.yml'),
+      'AnalysisType: rule\nRuleID: Acme.Bad\nEnabled: true\nLogTypes: [Zoom.Operation]\nSeverity: Severe\nDetection:\n  - Key: action\n    Condition: Equals\n    Value: Add\n',
+    );
 
     const test = await runCli(['rules', 'test', '--dir', rulesDir], env, { cwd });
     expect(test.code).toBe(1);
@@ -73,7 +76,9 @@ describe('zoomtrail rules with a rules directory', { timeout: 90_000 }, () => {
     const viaFlag = await runCli(['rules', 'list', '--rules-dir', rulesDir], env, { cwd });
     const viaEnv = await runCli(['rules', 'list', '--format', 'ndjson'], { ...env, ZOOMTRAIL_RULES_DIR: rulesDir }, { cwd });
     expect(viaFlag.code).toBe(0);
-    expect(viaFlag.stdout).toMatch(new RegExp(`^Acme\\.Good\\s+MEDIUM\\s+yes\\s+Zoom\\.Operation\\s+60\\s+1\\s+${path.join(rulesDir, 'acme-good.yml').replace(/[.]/g, '\\.')}\\s+A role was deleted$`, 'm'));
+    expect(viaFlag.stdout).toMatch(
+      new RegExp(`^Acme\\.Good\\s+MEDIUM\\s+yes\\s+Zoom\\.Operation\\s+60\\s+1\\s+${path.join(rulesDir, 'acme-good.yml').replace(/[.]/g, '\\.')}\\s+A role was deleted$`, 'm'),
+    );
     expect(viaFlag.stdout).toMatch(/^Zoom\.PasscodeDisabled\s+LOW\s+yes\s+.*built-in/m);
     expect(viaFlag.stdout).toContain(`LOAD ERROR ${path.join(rulesDir, 'bad.yml')}:5 Severity: `);
     expect(viaFlag.stdout).toContain('fix: one of INFO, LOW, MEDIUM, HIGH, CRITICAL');
@@ -82,7 +87,9 @@ describe('zoomtrail rules with a rules directory', { timeout: 90_000 }, () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.id === 'Acme.Good')).toMatchObject({ source: path.join(rulesDir, 'acme-good.yml'), enabled: true });
-    expect(lines.find((l) => 'loadError' in l)).toEqual({ loadError: { file: path.join(rulesDir, 'bad.yml'), line: 5, field: 'Severity', message: expect.any(String), fix: expect.stringContaining('MEDIUM') } });
+    expect(lines.find((l) => 'loadError' in l)).toEqual({
+      loadError: { file: path.join(rulesDir, 'bad.yml'), line: 5, field: 'Severity', message: expect.any(String), fix: expect.stringContaining('MEDIUM') },
+    });
 
     // A user rule can be disabled like a built-in one.
     expect((await runCli(['rules', 'disable', 'Acme.Good', '--rules-dir', rulesDir], env, { cwd })).code).toBe(0);
@@ -117,7 +124,13 @@ GroupBy:
     try {
       const source = await store.createSource(sampleSource());
       const normalizer = loadNormalizers().get('Zoom.Operation')!;
-      const raws = ['mallory', 'mallory', 'eve', 'mallory'].map((who, i) => ({ time: `2026-03-09T10:0${i}:00Z`, operator: `${who}@acme.example`, category_type: 'Role', action: 'Delete', operation_detail: `Delete Role R${i}` }));
+      const raws = ['mallory', 'mallory', 'eve', 'mallory'].map((who, i) => ({
+        time: `2026-03-09T10:0${i}:00Z`,
+        operator: `${who}@acme.example`,
+        category_type: 'Role',
+        action: 'Delete',
+        operation_detail: `Delete Role R${i}`,
+      }));
       const rows: EventRow[] = raws.map((raw, i) => {
         const rowId = rowIdFor(source.id, 'Zoom.Operation', `b-${i}`, 0, Date.parse(raw.time));
         const result = normalizer.normalize(raw, { sourceId: source.id, sourceLabel: 'Test', rowId, parseTimeMs: Date.now() });
@@ -157,11 +170,22 @@ GroupBy:
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('did you mean Equals');
     expect((await runCli(['rules', 'suppress', 'Zoom.Nope', '--reason', 'x', '--operator', 'a@b.c'], env, { cwd })).code).toBe(2);
-    const added = await runCli(['rules', 'suppress', 'Zoom.PasscodeDisabled', '--reason', 'group clean-up', '--operator', 'ops@acme.example', '--until', '2026-04-01', '--by', 'dana'], env, { cwd });
+    const added = await runCli(
+      ['rules', 'suppress', 'Zoom.PasscodeDisabled', '--reason', 'group clean-up', '--operator', 'ops@acme.example', '--until', '2026-04-01', '--by', 'dana'],
+      env,
+      { cwd },
+    );
     expect(added.code).toBe(0);
     const id = added.stdout.trim();
     const list = await runCli(['rules', 'suppressions', '--format', 'ndjson'], env, { cwd });
-    expect(JSON.parse(list.stdout)).toMatchObject({ id, ruleId: 'Zoom.PasscodeDisabled', reason: 'group clean-up', createdBy: 'dana', untilMs: Date.parse('2026-04-01T00:00:00Z'), suppressedCount: 0 });
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      id,
+      ruleId: 'Zoom.PasscodeDisabled',
+      reason: 'group clean-up',
+      createdBy: 'dana',
+      untilMs: Date.parse('2026-04-01T00:00:00Z'),
+      suppressedCount: 0,
+    });
     expect((await runCli(['rules', 'unsuppress', id], env, { cwd })).code).toBe(0);
     expect((await runCli(['rules', 'suppressions'], env, { cwd })).stdout).toBe('No suppressions.\n');
   });

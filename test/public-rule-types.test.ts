@@ -39,8 +39,11 @@ describe('zoomtrail/rules', () => {
   });
 
   it('resolves through package.json "exports" to defineRule with Panther defaults', async () => {
-    const api = (await import('zoomtrail/rules')) as typeof Public;
-    const defined = api.defineRule({ ...userRule, meta: { id: 'Acme.X', displayName: 'X', logTypes: ['Zoom.Activity'], severity: 'INFO', description: '', runbook: '', reference: '' } });
+    const api: typeof Public = await import('zoomtrail/rules');
+    const defined = api.defineRule({
+      ...userRule,
+      meta: { id: 'Acme.X', displayName: 'X', logTypes: ['Zoom.Activity'], severity: 'INFO', description: '', runbook: '', reference: '' },
+    });
     expect(defined.meta).toMatchObject({ dedupPeriodMinutes: 60, threshold: 1, enabled: true, tags: [] });
   });
 });

@@ -30,7 +30,14 @@ const silent = pino({ level: 'silent' });
 function raw(i: number): Record<string, unknown> {
   const time = new Date(START - 3_600_000 + i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   if (i % 3 === 0) return { time, operator: 'mallory@acme.example', category_type: 'Role', action: 'Delete', operation_detail: `Delete Role R${i}` };
-  if (i % 3 === 1) return { time, operator: i % 2 ? 'eve@acme.example' : 'mallory@acme.example', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Waiting room: from On to Off' };
+  if (i % 3 === 1)
+    return {
+      time,
+      operator: i % 2 ? 'eve@acme.example' : 'mallory@acme.example',
+      category_type: 'Account',
+      action: 'Update',
+      operation_detail: 'Security  - Waiting room: from On to Off',
+    };
   return { time, operator: 'alice@acme.example', category_type: 'Account', action: 'Update', operation_detail: 'Security  - Waiting room: from On to Off' };
 }
 
@@ -109,8 +116,20 @@ for (const target of STORE_TARGETS) {
         const source = await store.createSource(sampleSource());
         await storeEvents(store, source.id, 30);
         const mallory = [{ Key: 'operator', Condition: 'Equals', Value: 'mallory@acme.example' }];
-        const roles = await store.createSuppression({ ruleId: 'Acme.Zoom.Role.Removed', match: mallory, reason: 'mallory runs the role clean-up this week', untilMs: START + 86_400_000, createdBy: 'admin' });
-        const expired = await store.createSuppression({ ruleId: 'Acme.Zoom.Security.Setting.Changed', match: [{ Condition: 'AlwaysTrue' }], reason: 'was noisy last month', untilMs: START - 1, createdBy: 'admin' });
+        const roles = await store.createSuppression({
+          ruleId: 'Acme.Zoom.Role.Removed',
+          match: mallory,
+          reason: 'mallory runs the role clean-up this week',
+          untilMs: START + 86_400_000,
+          createdBy: 'admin',
+        });
+        const expired = await store.createSuppression({
+          ruleId: 'Acme.Zoom.Security.Setting.Changed',
+          match: [{ Condition: 'AlwaysTrue' }],
+          reason: 'was noisy last month',
+          untilMs: START - 1,
+          createdBy: 'admin',
+        });
         const eve = await store.createSuppression({
           ruleId: 'Acme.Zoom.Security.Setting.Changed',
           match: [{ Key: 'operator', Condition: 'IEndsWith', Value: 'EVE@ACME.EXAMPLE' }],

@@ -40,7 +40,15 @@ export async function startRouteTestServer(
   const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {} });
   const logger = pino({ level: 'silent' });
   const app: AppContext = {
-    config: { dataDir: ':memory:', rulesDir: options.rulesDir ?? '/nonexistent/zoomtrail-rules', databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port: 0, publicUrl: options.publicUrl ?? 'http://localhost:8080' },
+    config: {
+      dataDir: ':memory:',
+      rulesDir: options.rulesDir ?? '/nonexistent/zoomtrail-rules',
+      databaseUrl: undefined,
+      logLevel: 'silent',
+      configFile: undefined,
+      port: 0,
+      publicUrl: options.publicUrl ?? 'http://localhost:8080',
+    },
     store,
     normalizers: loadNormalizers(),
     logger,

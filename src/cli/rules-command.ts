@@ -42,7 +42,8 @@ export function registerRulesCommand(program: Command): void {
               `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold, source })}\n`,
             );
           }
-          for (const e of set.errors) process.stdout.write(`${JSON.stringify({ loadError: { file: e.file, line: e.line ?? null, field: e.field ?? null, message: e.message, fix: e.fix } })}\n`);
+          for (const e of set.errors)
+            process.stdout.write(`${JSON.stringify({ loadError: { file: e.file, line: e.line ?? null, field: e.field ?? null, message: e.message, fix: e.fix } })}\n`);
           return;
         }
         const table = rows.map(({ rule: { meta }, enabled, source }) => [
@@ -124,7 +125,9 @@ export function registerRulesCommand(program: Command): void {
           throw new UsageError(error.code === 'EEXIST' ? `${file} exists already; remove it or choose another id.` : `cannot write ${file}: ${error.message}`);
         });
         process.stdout.write(`${file}\n`);
-        process.stderr.write(`Created ${file}. Edit it, then: zoomtrail rules test --id ${id}; zoomtrail rules backtest ${id} --since 30d. A running Zoomtrail picks it up within seconds.\n`);
+        process.stderr.write(
+          `Created ${file}. Edit it, then: zoomtrail rules test --id ${id}; zoomtrail rules backtest ${id} --since 30d. A running Zoomtrail picks it up within seconds.\n`,
+        );
       } catch (error) {
         process.exitCode = reportError(error);
       }
@@ -193,7 +196,12 @@ export function registerRulesCommand(program: Command): void {
           selected = set.all().filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
         }
         const { replayRules } = await import('./rules-replay.js');
-        const { events, ruleErrors, raised } = await replayRules(selected, app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }), undefined, set.guard);
+        const { events, ruleErrors, raised } = await replayRules(
+          selected,
+          app.store.queryEvents({ sinceMs: options.since, untilMs: options.until, sourceId: options.source }),
+          undefined,
+          set.guard,
+        );
         if (options.format === 'ndjson') {
           for (const g of raised) {
             await write(
@@ -231,7 +239,12 @@ export function registerRulesCommand(program: Command): void {
         if (options.until !== undefined && sinceMs >= options.until) throw new UsageError('--since must be before --until.');
         if (options.source !== undefined && !(await app.store.getSource(options.source))) throw new UnknownSourceError(options.source);
         const { replayRules } = await import('./rules-replay.js');
-        const { events, ruleErrors, raised } = await replayRules([rule], app.store.queryEvents({ sinceMs, untilMs: options.until, sourceId: options.source }), undefined, set.guard);
+        const { events, ruleErrors, raised } = await replayRules(
+          [rule],
+          app.store.queryEvents({ sinceMs, untilMs: options.until, sourceId: options.source }),
+          undefined,
+          set.guard,
+        );
         if (options.format === 'ndjson') {
           for (const g of raised) {
             await write(
@@ -262,7 +275,7 @@ export function registerRulesCommand(program: Command): void {
     .requiredOption('--reason <text>', 'why (shown with the suppression)')
     .option('--operator <email...>', 'events whose operator (or email, for sign-ins) is one of these')
     .option('--cidr <cidr...>', 'events whose IP address is in one of these blocks')
-    .option('--when <expressions>', 'match expressions as YAML or JSON (a list; all must hold), e.g. \'[{Key: action, Condition: Equals, Value: Delete}]\'')
+    .option('--when <expressions>', "match expressions as YAML or JSON (a list; all must hold), e.g. '[{Key: action, Condition: Equals, Value: Delete}]'")
     .option('--until <time>', 'no longer applies after this time: yyyy-mm-dd (UTC) or RFC 3339', parseTimeOption('--until'))
     .option('--by <name>', 'who adds it (default: the user name of this shell)')
     .action(async (id: string, options: { reason: string; operator?: string[]; cidr?: string[]; when?: string; until?: number; by?: string }, command: Command) => {
@@ -272,9 +285,15 @@ export function registerRulesCommand(program: Command): void {
         if (options.when !== undefined) {
           const { parseYaml } = await import('../shared/parse-yaml.js');
           const parsed = parseYaml(options.when);
-          match.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+          match.push(...(Array.isArray(parsed) ? (parsed as unknown[]) : [parsed]));
         }
-        if (options.operator) match.push({ Any: [{ Key: 'operator', Condition: 'IsIn', Values: options.operator }, { Key: 'email', Condition: 'IsIn', Values: options.operator }] });
+        if (options.operator)
+          match.push({
+            Any: [
+              { Key: 'operator', Condition: 'IsIn', Values: options.operator },
+              { Key: 'email', Condition: 'IsIn', Values: options.operator },
+            ],
+          });
         if (options.cidr) match.push({ KeyPath: 'p_any_ip_addresses[*]', Condition: 'IsIPAddressInCIDR', Value: options.cidr });
         if (match.length === 0) throw new UsageError('Say which events to hold back: --when, --operator or --cidr.');
         const { compileExpressionList, MatchExpressionError } = await import('../detect/match-expression.js');
@@ -286,9 +305,17 @@ export function registerRulesCommand(program: Command): void {
         }
         if (options.until !== undefined && options.until <= app.clock.now()) throw new UsageError('--until is in the past.');
         const { userInfo } = await import('node:os');
-        const created = await app.store.createSuppression({ ruleId: rule.meta.id, match, reason: options.reason, untilMs: options.until ?? null, createdBy: options.by ?? userInfo().username });
+        const created = await app.store.createSuppression({
+          ruleId: rule.meta.id,
+          match,
+          reason: options.reason,
+          untilMs: options.until ?? null,
+          createdBy: options.by ?? userInfo().username,
+        });
         process.stdout.write(`${created.id}\n`);
-        process.stderr.write(`Rule ${rule.meta.id} no longer alerts on matching events${options.until !== undefined ? ` until ${iso(options.until)}` : ''}; remove with: zoomtrail rules unsuppress ${created.id}\n`);
+        process.stderr.write(
+          `Rule ${rule.meta.id} no longer alerts on matching events${options.until !== undefined ? ` until ${iso(options.until)}` : ''}; remove with: zoomtrail rules unsuppress ${created.id}\n`,
+        );
       });
     });
 

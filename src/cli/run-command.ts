@@ -42,7 +42,14 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
   // ZOOMTRAIL_RETENTION_*_DAYS: old days deleted hourly in small batches (nothing runs when unset).
   const retention = new RetentionJob({ store: app.store, clock: app.clock, logger: app.logger, retentionDays: retentionDaysFromConfig(app.config) });
   app.logger.info({ dataDir: app.config.dataDir }, 'collector running; stop with Ctrl-C');
-  await Promise.all([collector.run(signal), pipeline.detector.run(signal), pipeline.rules.watch(signal, app.clock), pipeline.deliveries.run(signal), health.run(signal), retention.run(signal)]);
+  await Promise.all([
+    collector.run(signal),
+    pipeline.detector.run(signal),
+    pipeline.rules.watch(signal, app.clock),
+    pipeline.deliveries.run(signal),
+    health.run(signal),
+    retention.run(signal),
+  ]);
   app.logger.info('collector stopped');
 }
 

@@ -15,4 +15,3 @@ export function fieldsWithUdm(event: RuleEvent): Readonly<Record<string, unknown
   }
   return view;
 }
-

@@ -25,7 +25,12 @@ const EVENT = {
       { name: 'Nix', year_discovered: 2005, diameter: { distance: 50 }, discovered_by: ['H. A. Weaver', 'S. A. Stern'] },
     ],
   },
-  p_udm: { changes: [{ name: 'Waiting room', from: 'Off', to: 'On' }, { name: 'Passcode', from: 'On', to: 'Off' }] },
+  p_udm: {
+    changes: [
+      { name: 'Waiting room', from: 'Off', to: 'On' },
+      { name: 'Passcode', from: 'On', to: 'Off' },
+    ],
+  },
 };
 
 const m = (expr: Record<string, unknown>) => compileExpression(expr, [])(EVENT);

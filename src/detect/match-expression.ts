@@ -94,9 +94,11 @@ export function compileExpression(expr: unknown, path: Path): Matcher {
   const combinator = COMBINATORS.find((c) => c in e);
   if (combinator) {
     const extra = Object.keys(e).filter((k) => k !== combinator);
-    if (extra.length > 0) throw new MatchExpressionError([...path, extra[0]!], `cannot stand beside ${combinator}`, `move ${extra[0]} into an expression inside the ${combinator} list`);
+    if (extra.length > 0)
+      throw new MatchExpressionError([...path, extra[0]!], `cannot stand beside ${combinator}`, `move ${extra[0]} into an expression inside the ${combinator} list`);
     const children = e[combinator];
-    if (!Array.isArray(children) || children.length === 0) throw new MatchExpressionError([...path, combinator], `${combinator} needs a non-empty list of expressions`, `list expressions under ${combinator}, each starting with "- "`);
+    if (!Array.isArray(children) || children.length === 0)
+      throw new MatchExpressionError([...path, combinator], `${combinator} needs a non-empty list of expressions`, `list expressions under ${combinator}, each starting with "- "`);
     const items = children.map((c, i) => compileExpression(c, [...path, combinator, i]));
     switch (combinator) {
       case 'All':
@@ -116,12 +118,16 @@ export function compileExpression(expr: unknown, path: Path): Matcher {
   const known = new Set(['Key', 'DeepKey', 'KeyPath', 'Condition', 'Value', 'Values', 'Expressions']);
   for (const key of Object.keys(e)) {
     if (!known.has(key)) {
-      const hint = key === 'Enrichment' ? 'enrichment match expressions need lookup tables, which Zoomtrail does not have; remove it' : `use one of ${[...known].join(', ')} (or a combinator: All, Any, OnlyOne, None)`;
+      const hint =
+        key === 'Enrichment'
+          ? 'enrichment match expressions need lookup tables, which Zoomtrail does not have; remove it'
+          : `use one of ${[...known].join(', ')} (or a combinator: All, Any, OnlyOne, None)`;
       throw new MatchExpressionError([...path, key], `unknown key "${key}" in a match expression`, hint);
     }
   }
   const condition = e.Condition;
-  if (typeof condition !== 'string') throw new MatchExpressionError([...path, 'Condition'], 'Condition is missing or not text', `give a Condition, one of: ${CONDITIONS.join(', ')}`);
+  if (typeof condition !== 'string')
+    throw new MatchExpressionError([...path, 'Condition'], 'Condition is missing or not text', `give a Condition, one of: ${CONDITIONS.join(', ')}`);
   if (condition === 'AlwaysTrue') return () => true;
   if (condition === 'AlwaysFalse') return () => false;
 
@@ -133,10 +139,15 @@ export function compileExpression(expr: unknown, path: Path): Matcher {
 
   if ((LIST_CONDITIONS as readonly string[]).includes(condition)) {
     const inner = e.Expressions;
-    if (!Array.isArray(inner) || inner.length === 0) throw new MatchExpressionError([...path, 'Expressions'], `${condition} needs Expressions: a list of match expressions on each element`, 'add Expressions: with one or more expressions, keys relative to the element');
+    if (!Array.isArray(inner) || inner.length === 0)
+      throw new MatchExpressionError(
+        [...path, 'Expressions'],
+        `${condition} needs Expressions: a list of match expressions on each element`,
+        'add Expressions: with one or more expressions, keys relative to the element',
+      );
     const each = compileExpressionList(inner, [...path, 'Expressions']);
     return (root) => {
-      const elements = get(root).flatMap((v) => (Array.isArray(v) ? v : []));
+      const elements = get(root).flatMap((v): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []));
       switch (condition) {
         case 'AnyElement':
           return elements.some(each);
@@ -208,7 +219,12 @@ function compileMultiKey(condition: string, specs: Record<string, unknown>[], pa
   if (condition === 'Equals') compare = looseEquals;
   else if (condition === 'DoesNotEqual') compare = (x, y) => !looseEquals(x, y);
   else if (numeric) compare = (x, y) => numberOf(x) !== undefined && numberOf(y) !== undefined && numeric(numberOf(x)!, numberOf(y)!);
-  else throw new MatchExpressionError([...path, 'Condition'], `${condition} cannot compare two keys`, 'comparing two keys takes Equals, DoesNotEqual, IsGreaterThan(OrEqual) or IsLessThan(OrEqual)');
+  else
+    throw new MatchExpressionError(
+      [...path, 'Condition'],
+      `${condition} cannot compare two keys`,
+      'comparing two keys takes Equals, DoesNotEqual, IsGreaterThan(OrEqual) or IsLessThan(OrEqual)',
+    );
   return (root) => {
     const x = a!(root)[0];
     const y = b!(root)[0];
@@ -223,12 +239,14 @@ function hasKey(e: Record<string, unknown>): boolean {
 /** The values a key specifier picks (none when missing); without one, the root itself (inside list comprehensions). */
 export function keyGetter(e: Record<string, unknown>, path: Path): Getter {
   const given = (['Key', 'DeepKey', 'KeyPath'] as const).filter((k) => k in e);
-  if (given.length > 1) throw new MatchExpressionError([...path, given[1]!], `give one of Key, DeepKey or KeyPath, not ${given.join(' and ')}`, `keep ${given[0]} and remove ${given[1]}`);
+  if (given.length > 1)
+    throw new MatchExpressionError([...path, given[1]!], `give one of Key, DeepKey or KeyPath, not ${given.join(' and ')}`, `keep ${given[0]} and remove ${given[1]}`);
   if (given.length === 0) return (root) => (root === undefined ? [] : [root]);
   const which = given[0]!;
   const raw = e[which];
   if (which === 'Key') {
-    if (typeof raw !== 'string' || raw === '') throw new MatchExpressionError([...path, 'Key'], 'Key must be a field name', 'e.g. Key: operator (use KeyPath: a.b.c or DeepKey: [a, b, c] for nested fields)');
+    if (typeof raw !== 'string' || raw === '')
+      throw new MatchExpressionError([...path, 'Key'], 'Key must be a field name', 'e.g. Key: operator (use KeyPath: a.b.c or DeepKey: [a, b, c] for nested fields)');
     return (root) => {
       const v = isRecord(root) ? root[raw] : undefined;
       return v === undefined ? [] : [v];
@@ -242,7 +260,12 @@ export function keyGetter(e: Record<string, unknown>, path: Path): Getter {
   }
   if (typeof raw !== 'string' || raw === '') throw new MatchExpressionError([...path, 'KeyPath'], 'KeyPath must be a dot path', 'e.g. KeyPath: p_udm.changes[*].name');
   const segments = parseKeyPath(raw);
-  if (!segments) throw new MatchExpressionError([...path, 'KeyPath'], `KeyPath "${raw}" is not a dot path`, 'write keys joined by dots, [n] for a list index, [*] for every element: p_udm.changes[*].name');
+  if (!segments)
+    throw new MatchExpressionError(
+      [...path, 'KeyPath'],
+      `KeyPath "${raw}" is not a dot path`,
+      'write keys joined by dots, [n] for a list index, [*] for every element: p_udm.changes[*].name',
+    );
   return segmentsGetter(segments);
 }
 
@@ -291,7 +314,7 @@ function segmentsGetter(segments: readonly Segment[]): Getter {
         } else if ('index' in s) {
           if (Array.isArray(v) && s.index < v.length) next.push(v[s.index]);
         } else if (Array.isArray(v)) {
-          next.push(...v);
+          next.push(...(v as unknown[]));
         }
       }
       current = next;
@@ -317,11 +340,17 @@ function expectedValue(kind: 'any' | 'string' | 'number' | 'cidr', value: unknow
     const list = Array.isArray(value) ? value : [value];
     const blocks = new BlockList();
     for (const cidr of list) {
-      if (!addCidr(blocks, cidr)) throw new MatchExpressionError(path, `${JSON.stringify(cidr)} is not a CIDR block`, 'give a block such as 10.0.0.0/8 or 2001:db8::/32 (or a list of them)');
+      if (!addCidr(blocks, cidr))
+        throw new MatchExpressionError(path, `${JSON.stringify(cidr)} is not a CIDR block`, 'give a block such as 10.0.0.0/8 or 2001:db8::/32 (or a list of them)');
     }
     return blocks;
   }
-  if (value !== null && typeof value === 'object') throw new MatchExpressionError(path, `${condition} compares with one plain value, not a ${Array.isArray(value) ? 'list' : 'mapping'}`, Array.isArray(value) ? 'use IsIn with Values: for a list' : 'give text or a number');
+  if (value !== null && typeof value === 'object')
+    throw new MatchExpressionError(
+      path,
+      `${condition} compares with one plain value, not a ${Array.isArray(value) ? 'list' : 'mapping'}`,
+      Array.isArray(value) ? 'use IsIn with Values: for a list' : 'give text or a number',
+    );
   if (kind === 'string' && value === null) throw new MatchExpressionError(path, `${condition} needs text`, 'give text, e.g. Value: "admin"');
   return value;
 }

@@ -42,7 +42,7 @@ export class RuleGuard {
   wrap(rule: Rule): Rule {
     const wrapped: Record<string, unknown> = { meta: rule.meta, tests: rule.tests };
     for (const name of RULE_FUNCTIONS) {
-      const fn = rule[name] as ((event: RuleEvent) => unknown) | undefined;
+      const fn = (rule as unknown as Record<string, ((event: RuleEvent) => unknown) | undefined>)[name];
       if (!fn) continue;
       wrapped[name] = (event: RuleEvent) => {
         if (this.#disabled.has(rule.meta.id)) {

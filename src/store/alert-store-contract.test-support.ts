@@ -277,7 +277,16 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         const a = await store.createSuppression({ ruleId: 'Zoom.A', match, reason: 'the backup admin rotates settings nightly', untilMs: START + 86_400_000, createdBy: 'admin' });
         clock.advance(1000);
         const b = await store.createSuppression({ ruleId: 'Zoom.B', match: [{ Condition: 'AlwaysTrue' }], reason: 'noisy during migration', untilMs: null, createdBy: 'ops' });
-        expect(a).toMatchObject({ ruleId: 'Zoom.A', match, reason: 'the backup admin rotates settings nightly', untilMs: START + 86_400_000, createdBy: 'admin', createdAt: START, suppressedCount: 0, lastSuppressedMs: null });
+        expect(a).toMatchObject({
+          ruleId: 'Zoom.A',
+          match,
+          reason: 'the backup admin rotates settings nightly',
+          untilMs: START + 86_400_000,
+          createdBy: 'admin',
+          createdAt: START,
+          suppressedCount: 0,
+          lastSuppressedMs: null,
+        });
         expect(await store.listSuppressions()).toEqual([a, b]);
         expect(await store.listSuppressions({ ruleId: 'Zoom.B' })).toEqual([b]);
 

@@ -96,7 +96,10 @@ describe('rules routes with a rules directory', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'zoomtrail-api-rules-'));
     await writeFile(path.join(dir, 'setting.yml'), ADMIN_SETTING_YAML);
     await writeFile(path.join(dir, 'loop.mjs'), LOOP_RULE);
-    await writeFile(path.join(dir, 'broken.yml'), ADMIN_SETTING_YAML.replace('RuleID: Acme.Zoom.Security.Setting.Changed', 'RuleID: Acme.Other').replace('Condition: IEquals', 'Condition: Equal'));
+    await writeFile(
+      path.join(dir, 'broken.yml'),
+      ADMIN_SETTING_YAML.replace('RuleID: Acme.Zoom.Security.Setting.Changed', 'RuleID: Acme.Other').replace('Condition: IEquals', 'Condition: Equal'),
+    );
     t = await startRouteTestServer(
       [
         { plugin: rulesRoutes, prefix: '/api' },

@@ -91,7 +91,7 @@ export async function loadCodeRule(file: string): Promise<{ rules: Rule[] } | { 
   const context = vm.createContext({
     module,
     exports: module.exports,
-    require: (id: string) => (id === 'zoomtrail/rules' || id === 'zoomtrail' ? RUNTIME_API : fileRequire(id)),
+    require: (id: string): unknown => (id === 'zoomtrail/rules' || id === 'zoomtrail' ? RUNTIME_API : (fileRequire(id) as unknown)),
     console,
     URL,
     TextEncoder,
@@ -118,7 +118,15 @@ export async function loadCodeRule(file: string): Promise<{ rules: Rule[] } | { 
   const exported = module.exports;
   const candidates = Object.entries(exported).filter(([, v]) => v !== null && typeof v === 'object' && 'meta' in v);
   if (candidates.length === 0) {
-    return { errors: [{ file, message: 'exports no rule (an object with meta, rule and tests)', fix: 'add `export default defineRule({ meta: {...}, rule(e) {...}, tests: [...] })` (see `zoomtrail rules new`)' }] };
+    return {
+      errors: [
+        {
+          file,
+          message: 'exports no rule (an object with meta, rule and tests)',
+          fix: 'add `export default defineRule({ meta: {...}, rule(e) {...}, tests: [...] })` (see `zoomtrail rules new`)',
+        },
+      ],
+    };
   }
   const source = await import('node:fs/promises').then((fs) => fs.readFile(file, 'utf8')).catch(() => '');
   const rules: Rule[] = [];
@@ -147,18 +155,42 @@ function checkRuleShape(value: unknown, file: string, source: string, exportName
       const message = e.message;
       if (e.keyword === 'required') {
         for (const missing of (e.params as { requiredProperties?: string[] }).requiredProperties ?? []) {
-          errors.push({ file, field: fieldName([...prefix, ...p, missing]), message: `${missing} is missing`, fix: `add ${missing} (${FIXES[missing] ?? "see the Rule type: import type { Rule } from 'zoomtrail/rules'"})` });
+          errors.push({
+            file,
+            field: fieldName([...prefix, ...p, missing]),
+            message: `${missing} is missing`,
+            fix: `add ${missing} (${FIXES[missing] ?? "see the Rule type: import type { Rule } from 'zoomtrail/rules'"})`,
+          });
         }
         continue;
       }
       const leaf = String([...p].reverse().find((s) => typeof s === 'string') ?? '');
-      errors.push({ file, ...lineOfWord(source, leaf), field: fieldName([...prefix, ...p]), message, fix: FIXES[leaf] ?? `give ${leaf || 'it'} as the Rule type says (types: import type { Rule } from 'zoomtrail/rules')` });
+      errors.push({
+        file,
+        ...lineOfWord(source, leaf),
+        field: fieldName([...prefix, ...p]),
+        message,
+        fix: FIXES[leaf] ?? `give ${leaf || 'it'} as the Rule type says (types: import type { Rule } from 'zoomtrail/rules')`,
+      });
     }
   }
   const fns = value as Record<string, unknown>;
-  if (typeof fns.rule !== 'function') errors.push({ file, field: fieldName([...prefix, 'rule']), message: 'rule is not a function', fix: 'add rule(event) { return ...; } returning true for events that should alert' });
+  if (typeof fns.rule !== 'function')
+    errors.push({
+      file,
+      field: fieldName([...prefix, 'rule']),
+      message: 'rule is not a function',
+      fix: 'add rule(event) { return ...; } returning true for events that should alert',
+    });
   for (const name of ['title', 'dedup', 'severity', 'alertContext']) {
-    if (fns[name] !== undefined && typeof fns[name] !== 'function') errors.push({ file, ...lineOfWord(source, name), field: fieldName([...prefix, name]), message: `${name} is not a function`, fix: `write ${name}(event) { ... } or remove it` });
+    if (fns[name] !== undefined && typeof fns[name] !== 'function')
+      errors.push({
+        file,
+        ...lineOfWord(source, name),
+        field: fieldName([...prefix, name]),
+        message: `${name} is not a function`,
+        fix: `write ${name}(event) { ... } or remove it`,
+      });
   }
   return errors;
 }
@@ -171,11 +203,14 @@ function lineOfWord(source: string, word: string): { line?: number } {
 
 function lineOfStack(error: unknown, file: string): { line?: number } {
   const stack = error instanceof Error || (error !== null && typeof error === 'object' && 'stack' in error) ? String((error as { stack?: unknown }).stack) : '';
-  const m = stack.split('\n').find((l) => l.includes(file))?.match(/:(\d+):\d+\)?$/);
+  const m = stack
+    .split('\n')
+    .find((l) => l.includes(file))
+    ?.match(/:(\d+):\d+\)?$/);
   return m ? { line: Number(m[1]) } : {};
 }
 
 function describe(error: unknown): string {
-  if (error !== null && typeof error === 'object' && 'message' in error) return `${(error as { name?: string }).name ?? 'Error'}: ${String((error as { message: unknown }).message)}`;
+  if (error !== null && typeof error === 'object' && 'message' in error) return `${(error as { name?: string }).name ?? 'Error'}: ${String(error.message)}`;
   return String(error);
 }

@@ -108,4 +108,3 @@ export const LOOP_RULE = `export default {
   tests: [],
 };
 `;
-

@@ -21,7 +21,13 @@ afterEach(async () => {
 const write = (name: string, text: string) => writeFile(path.join(dir, name), text);
 
 function event(rowId: string, fields: Record<string, unknown>): DetectableEvent {
-  return { rowId, sourceId: 's1', logType: 'Zoom.Operation', eventTimeMs: Date.parse('2026-03-10T12:00:00Z'), event: { time: '2026-03-10T12:00:00Z', operator: 'mallory@acme.example', ...fields } };
+  return {
+    rowId,
+    sourceId: 's1',
+    logType: 'Zoom.Operation',
+    eventTimeMs: Date.parse('2026-03-10T12:00:00Z'),
+    event: { time: '2026-03-10T12:00:00Z', operator: 'mallory@acme.example', ...fields },
+  };
 }
 
 describe('the rules directory', () => {
@@ -42,7 +48,10 @@ describe('the rules directory', () => {
     expect(set.find('Acme.Zoom.Group.Deleted')!.meta).toMatchObject({ dedupPeriodMinutes: 60, threshold: 1, enabled: true });
     for (const { rule } of set.userRules) {
       const results = runRuleTests(rule);
-      expect(results.filter((r) => !r.passed), rule.meta.id).toEqual([]);
+      expect(
+        results.filter((r) => !r.passed),
+        rule.meta.id,
+      ).toEqual([]);
       expect(results.length).toBeGreaterThan(0);
     }
     expect(set.digest).toMatch(/^[0-9a-f]{64}$/);
@@ -136,7 +145,10 @@ describe('the time budget of user code', () => {
     const matched = matches.map((m) => `${m.ruleId} ${m.rowId}`).sort();
     expect(matched).toContain('Acme.Zoom.Group.Deleted r1');
     expect(matched).toContain('Zoom.Two.Factor.Authentication.Disabled r3');
-    expect(matched.some((m) => m.startsWith('Acme.Loop')), 'the disabled rule no longer runs, not even on events it would match').toBe(false);
+    expect(
+      matched.some((m) => m.startsWith('Acme.Loop')),
+      'the disabled rule no longer runs, not even on events it would match',
+    ).toBe(false);
 
     // Later batches skip it without a new error; a change to its file re-enables it.
     expect(guard.evaluate(byLogType, [event('r5', { action: 'Add' })]).errors).toEqual([]);
@@ -146,7 +158,7 @@ describe('the time budget of user code', () => {
   });
 
   it('a catastrophic regular expression is stopped the same way', async () => {
-    await write('regex.mjs', LOOP_RULE.replace("while (true) {}", "return /^(a+)+$/.test('a'.repeat(40) + '!');"));
+    await write('regex.mjs', LOOP_RULE.replace('while (true) {}', "return /^(a+)+$/.test('a'.repeat(40) + '!');"));
     const guard = new RuleGuard(200);
     const set = new UserRuleSet({ dir, guard });
     await set.load();

@@ -86,7 +86,14 @@ export class UserRuleSet {
    */
   async load(force = false): Promise<boolean> {
     const files = await listRuleFiles(this.dir);
-    const stats = await Promise.all(files.map((f) => stat(f).then((s) => `${f}\0${s.size}\0${s.mtimeMs}`, () => `${f}\0gone`)));
+    const stats = await Promise.all(
+      files.map((f) =>
+        stat(f).then(
+          (s) => `${f}\0${s.size}\0${s.mtimeMs}`,
+          () => `${f}\0gone`,
+        ),
+      ),
+    );
     const fingerprint = stats.join('\n');
     if (!force && this.#loadedAt !== undefined && fingerprint === this.#fingerprint) return false;
 
@@ -113,7 +120,12 @@ export class UserRuleSet {
       for (const rule of loaded.rules) {
         const owner = taken.get(rule.meta.id);
         if (owner !== undefined) {
-          clashes.push({ file, field: 'RuleID', message: `rule id ${rule.meta.id} is already used by ${owner}`, fix: 'give this rule its own id (e.g. prefix it with your organization: Acme.Zoom...)' });
+          clashes.push({
+            file,
+            field: 'RuleID',
+            message: `rule id ${rule.meta.id} is already used by ${owner}`,
+            fix: 'give this rule its own id (e.g. prefix it with your organization: Acme.Zoom...)',
+          });
           continue;
         }
         fresh.push({ rule, file });
@@ -135,7 +147,10 @@ export class UserRuleSet {
     this.#digest = digest.digest('hex');
     this.#hashes = hashes;
     this.#loadedAt = Date.now();
-    this.#o.logger?.info({ dir: this.dir, rules: rules.length, loadErrors: errors.length, digest: this.#digest.slice(0, 12) }, `rules directory loaded: ${rules.length} user rule(s), ${errors.length} load error(s)`);
+    this.#o.logger?.info(
+      { dir: this.dir, rules: rules.length, loadErrors: errors.length, digest: this.#digest.slice(0, 12) },
+      `rules directory loaded: ${rules.length} user rule(s), ${errors.length} load error(s)`,
+    );
     for (const error of errors) this.#o.logger?.warn({ file: error.file, line: error.line, field: error.field }, `rule load error: ${formatRuleLoadError(error)}`);
     return true;
   }

@@ -7,7 +7,6 @@ import { parseYamlRule } from './yaml-rule.js';
 import type { RuleLoadError } from './rule-load-error.js';
 import { ADMIN_SETTING_YAML } from './user-rule-fixtures.test-support.js';
 
-
 function load(text: string): Rule {
   const result = parseYamlRule(text, 'rules/x.yml');
   if ('errors' in result) throw new Error(JSON.stringify(result.errors));
@@ -19,7 +18,12 @@ function errorsOf(text: string): RuleLoadError[] {
   return result.errors;
 }
 
-const MALLORY = { category_type: 'Account', action: 'Update', operator: 'mallory@acme.example', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off' };
+const MALLORY = {
+  category_type: 'Account',
+  action: 'Update',
+  operator: 'mallory@acme.example',
+  operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off',
+};
 
 describe('YAML rules (Panther simple detections)', () => {
   it('maps the metadata as Panther defines it', () => {
@@ -54,7 +58,10 @@ describe('YAML rules (Panther simple detections)', () => {
       severity: 'HIGH',
       context: { changes: [{ name: 'Sign in with Two-Factor Authentication', from: 'On', to: 'Off' }] },
     });
-    expect(evaluateRule(rule, new RuleEvent({ ...MALLORY, operation_detail: 'Security  - Waiting room: from On to Off' })).match?.severity, 'no dynamic severity condition: the rule severity').toBe('MEDIUM');
+    expect(
+      evaluateRule(rule, new RuleEvent({ ...MALLORY, operation_detail: 'Security  - Waiting room: from On to Off' })).match?.severity,
+      'no dynamic severity condition: the rule severity',
+    ).toBe('MEDIUM');
     expect(evaluateRule(rule, new RuleEvent({ ...MALLORY, operator: 'support@zoom.us' })).match, 'the inline filter drops it').toBeNull();
   });
 
@@ -80,7 +87,10 @@ describe('YAML rule load errors: file, line, field and fix', () => {
   });
 
   it('a bad severity, a missing RuleID, an unknown field, a bad log type', () => {
-    const text = ADMIN_SETTING_YAML.replace('Severity: Medium', 'Severity: Urgent').replace('RuleID: Acme.Zoom.Security.Setting.Changed\n', '').replace('Tags: [Acme]', 'Tagz: [Acme]').replace('  - Zoom.Operation', '  - Zoom.Operations');
+    const text = ADMIN_SETTING_YAML.replace('Severity: Medium', 'Severity: Urgent')
+      .replace('RuleID: Acme.Zoom.Security.Setting.Changed\n', '')
+      .replace('Tags: [Acme]', 'Tagz: [Acme]')
+      .replace('  - Zoom.Operation', '  - Zoom.Operations');
     const errors = errorsOf(text);
     const byField = new Map(errors.map((e) => [e.field, e]));
     expect(byField.get('Severity')).toMatchObject({ line: 6 });

@@ -12,7 +12,10 @@ import { fieldName, type RuleLoadError } from './rule-load-error.js';
 /** Panther's severities as its YAML writes them (`Medium`), any case. */
 const SeverityText = Type.String({ pattern: `^(${SEVERITIES.map((s) => [...s].map((c) => `[${c}${c.toLowerCase()}]`).join('')).join('|')})$` });
 
-const KeySpec = Type.Object({ Key: Type.Optional(Type.String()), DeepKey: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Integer()]))), KeyPath: Type.Optional(Type.String()) }, { additionalProperties: false });
+const KeySpec = Type.Object(
+  { Key: Type.Optional(Type.String()), DeepKey: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Integer()]))), KeyPath: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
 
 /**
  * A Panther Simple Detection (rule) file, as Panther documents it. Match
@@ -159,7 +162,10 @@ function buildRule(y: YamlRuleFile): Rule {
   const title = y.AlertTitle !== undefined ? compileTemplate(y.AlertTitle, ['AlertTitle']) : undefined;
   const groupBy = y.GroupBy?.map((spec, i) => keyGetter(spec, ['GroupBy', i]));
   const context = y.AlertContext?.map((c, i) => ({ name: c.KeyName, get: keyGetter(c.KeyValue, ['AlertContext', i, 'KeyValue']) }));
-  const severities = y.DynamicSeverities?.map((d, i) => ({ to: d.ChangeTo.toUpperCase() as Severity, when: compileExpressionList(d.Conditions, ['DynamicSeverities', i, 'Conditions']) }));
+  const severities = y.DynamicSeverities?.map((d, i) => ({
+    to: d.ChangeTo.toUpperCase() as Severity,
+    when: compileExpressionList(d.Conditions, ['DynamicSeverities', i, 'Conditions']),
+  }));
   const tests: RuleTest[] = (y.Tests ?? []).map((t) => ({ name: t.Name, expectMatch: t.ExpectedResult, event: t.Log }));
   const mitre = Object.entries(y.Reports ?? {})
     .filter(([framework]) => /mitre/i.test(framework))
