@@ -105,7 +105,7 @@ function run(name: string, rule: Rule, events: readonly DetectableEvent[], guard
     let matches = 0;
     for (let i = 0; i < events.length; i += BATCH) {
       const batch = events.slice(i, i + BATCH);
-      matches += (guard ? guard.evaluate(rules, batch) : evaluateBatch(rules, batch)).matches.length;
+      matches += (guard ? guard.evaluate(rules, batch, evaluateBatch) : evaluateBatch(rules, batch)).matches.length;
     }
     return matches;
   };

@@ -38,7 +38,7 @@ export async function replayRules(rules: readonly Rule[], events: AsyncIterable<
   let ruleErrors = 0;
   let chunk: DetectableEvent[] = [];
   const flush = () => {
-    const { matches, errors } = guard ? guard.evaluate(byLogType, chunk) : evaluateBatch(byLogType, chunk);
+    const { matches, errors } = guard ? guard.evaluate(byLogType, chunk, evaluateBatch) : evaluateBatch(byLogType, chunk);
     ruleErrors += errors.length;
     grouper.addBatch(matches, (match) => match.eventTimeMs);
     chunk = [];

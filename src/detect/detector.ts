@@ -60,7 +60,7 @@ export class Detector {
   async detect(events: readonly DetectableEvent[]): Promise<DetectionCommitResult> {
     if (events.length === 0) return { claimed: 0, raised: [], matched: 0 };
     const rules = await this.#enabledRules();
-    let evaluation = this.#o.guard ? this.#o.guard.evaluate(rules, events) : evaluateBatch(rules, events);
+    let evaluation = this.#o.guard ? this.#o.guard.evaluate(rules, events, evaluateBatch) : evaluateBatch(rules, events);
     const held = this.#o.suppressions ? await this.#o.suppressions.apply(evaluation, events) : undefined;
     if (held) evaluation = held.evaluation;
     const result = await this.#o.store.commitDetection({ rowIds: events.map((e) => e.rowId), ...evaluation });

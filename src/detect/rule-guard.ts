@@ -2,7 +2,10 @@ import vm from 'node:vm';
 import type { LogType } from '../zoom/report-records.js';
 import type { Rule } from './rule.js';
 import type { RuleEvent } from './rule-event.js';
-import { evaluateBatch, type BatchEvaluation, type DetectableEvent } from './detector.js';
+import type { BatchEvaluation, DetectableEvent } from './detector.js';
+
+/** `evaluateBatch` (detector.ts), passed in so that loading the guard does not load the detector and its metrics. */
+export type BatchEvaluator = (rulesByLogType: ReadonlyMap<LogType, readonly Rule[]>, events: readonly DetectableEvent[]) => BatchEvaluation;
 
 /** Default time budget of user rules: per batch of events, all user rules together. */
 export const DEFAULT_RULE_TIME_BUDGET_MS = 1000;
@@ -105,7 +108,7 @@ export class RuleGuard {
    * event it was running on... recorded on the batch's first event of its
    * log type, and the batch is evaluated again without it.
    */
-  evaluate(rulesByLogType: ReadonlyMap<LogType, readonly Rule[]>, events: readonly DetectableEvent[]): BatchEvaluation {
+  evaluate(rulesByLogType: ReadonlyMap<LogType, readonly Rule[]>, events: readonly DetectableEvent[], evaluateBatch: BatchEvaluator): BatchEvaluation {
     const trusted = new Map<LogType, Rule[]>();
     const guarded = new Map<LogType, Rule[]>();
     for (const [logType, rules] of rulesByLogType) {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DetectableEvent } from '../../detect/detector.js';
+import { evaluateBatch, type DetectableEvent } from '../../detect/detector.js';
 import { RuleGuard } from '../../detect/rule-guard.js';
 import { runRuleTests } from '../../detect/rule-test-runner.js';
 import { ManualClock } from '../../shared/clock.js';
@@ -138,7 +138,7 @@ describe('the time budget of user code', () => {
       event('r3', { category_type: 'Account', action: 'Update', operation_detail: 'Security  - Sign in with Two-Factor Authentication: from On to Off' }),
       event('r4', { category_type: 'User', action: 'Add' }),
     ];
-    const { matches, errors } = guard.evaluate(byLogType, events);
+    const { matches, errors } = guard.evaluate(byLogType, events, evaluateBatch);
     expect(errors.map((e) => [e.ruleId, e.functionName, e.rowId])).toEqual([['Acme.Loop', 'rule', 'r1']]);
     expect(errors[0]!.message).toContain('ran past its time budget of 200 ms');
     expect(guard.disabledReason('Acme.Loop')).toContain('disabled');
@@ -151,7 +151,7 @@ describe('the time budget of user code', () => {
     ).toBe(false);
 
     // Later batches skip it without a new error; a change to its file re-enables it.
-    expect(guard.evaluate(byLogType, [event('r5', { action: 'Add' })]).errors).toEqual([]);
+    expect(guard.evaluate(byLogType, [event('r5', { action: 'Add' })], evaluateBatch).errors).toEqual([]);
     await write('loop.mjs', LOOP_RULE.replace('while (true) {}', 'return false;'));
     await set.load();
     expect(guard.disabledReason('Acme.Loop')).toBeUndefined();
@@ -163,7 +163,7 @@ describe('the time budget of user code', () => {
     const set = new UserRuleSet({ dir, guard });
     await set.load();
     const byLogType = new Map([['Zoom.Operation' as const, set.userRules.map((r) => r.rule)]]);
-    const { errors } = guard.evaluate(byLogType, [event('r1', { action: 'Loop' })]);
+    const { errors } = guard.evaluate(byLogType, [event('r1', { action: 'Loop' })], evaluateBatch);
     expect(errors.map((e) => e.ruleId)).toEqual(['Acme.Loop']);
   });
 });
