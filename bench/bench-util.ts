@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const BENCH_NAMES = ['normalize', 'enrich', 'rules', 'history', 'requests', 'rss', 'instances', 'search', 'startup'] as const;
+export const BENCH_NAMES = ['normalize', 'enrich', 'rules', 'history', 'user-rules', 'requests', 'rss', 'instances', 'search', 'startup'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchArgs {

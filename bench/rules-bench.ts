@@ -75,7 +75,7 @@ const trivialRule = defineRule({
 });
 
 /** Generated records for the backfill's 7 days, normalized (untimed) into stored-event shape. */
-function normalizedEvents(total: number): { events: DetectableEvent[]; failures: number } {
+export function normalizedEvents(total: number): { events: DetectableEvent[]; failures: number } {
   const normalizers = benchNormalizers();
   const history = backfillHistory(total);
   const lastDay = addDays(BENCH_TODAY, -1);

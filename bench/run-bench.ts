@@ -28,6 +28,7 @@ import { printInstances, runInstancesBench, type InstancesResult } from './insta
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
 import { printHistory, runHistoryBench, type HistoryResult } from './history-bench.js';
+import { printUserRules, runUserRulesBench } from './user-rules-bench.js';
 import { printSearch, runSearchBench, searchSummaryRows, type SearchResult } from './search-bench.js';
 import { printStartup, runStartupBench, STARTUP_TARGET_MS, type StartupResult } from './startup-bench.js';
 
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     history = await runHistoryBench(args.records);
     printHistory(history);
   }
+  if (args.only.includes('user-rules')) printUserRules(await runUserRulesBench(args.records));
   let instances: InstancesResult | undefined;
   if (args.only.includes('instances')) {
     instances = await runInstancesBench(args.records);

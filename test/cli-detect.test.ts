@@ -218,7 +218,7 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     const list = await runCli(['rules', 'list'], env);
     expect(list.code).toBe(0);
     const rows = list.stdout.trimEnd().split('\n');
-    expect(rows[0]).toMatch(/^ID\s+SEVERITY\s+ENABLED\s+LOG TYPES\s+DEDUP MIN\s+THRESHOLD\s+NAME$/);
+    expect(rows[0]).toMatch(/^ID\s+SEVERITY\s+ENABLED\s+LOG TYPES\s+DEDUP MIN\s+THRESHOLD\s+SOURCE\s+NAME$/);
     expect(rows).toHaveLength(1 + 9);
     for (const rule of RULES) expect(list.stdout).toContain(rule.meta.id);
     const enabledOf = (stdout: string) => (JSON.parse(stdout.split('\n').find((l) => l.includes('"Zoom.PasscodeDisabled"'))!) as { enabled: boolean }).enabled;

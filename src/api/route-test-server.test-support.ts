@@ -33,6 +33,8 @@ export async function startRouteTestServer(
     fetch?: typeof fetch;
     publicUrl?: string;
     clock?: ManualClock;
+    /** The rules directory (loaded before the routes); default none (built-in rules only). */
+    rulesDir?: string;
     /** Called before the plugins are registered (to add hooks that see every route). */ beforeRoutes?: (server: FastifyInstance) => void;
   } = {},
 ): Promise<RouteTestServer> {
@@ -40,7 +42,15 @@ export async function startRouteTestServer(
   const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {} });
   const logger = pino({ level: 'silent' });
   const app: AppContext = {
-    config: { dataDir: ':memory:', databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port: 0, publicUrl: options.publicUrl ?? 'http://localhost:8080' },
+    config: {
+      dataDir: ':memory:',
+      rulesDir: options.rulesDir ?? '/nonexistent/zoomtrail-rules',
+      databaseUrl: undefined,
+      logLevel: 'silent',
+      configFile: undefined,
+      port: 0,
+      publicUrl: options.publicUrl ?? 'http://localhost:8080',
+    },
     store,
     // Enriched as in production (packaged databases; opened on the first public address).
     normalizers: loadNormalizers(DEFAULT_SCHEMA_DIR, sharedIpLocator()),
@@ -55,6 +65,7 @@ export async function startRouteTestServer(
     publicUrl: app.config.publicUrl,
     fetch: options.fetch ?? globalThis.fetch,
   };
+  if (options.rulesDir !== undefined) await context.pipeline.rules.load();
   const server = Fastify({ logger: false, ajv: API_AJV_OPTIONS });
   server.decorateRequest('user', null);
   server.addHook('onRequest', async (request) => {

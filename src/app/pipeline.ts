@@ -4,8 +4,12 @@ import { instanceOwner } from '../collect/instance-identity.js';
 import { Detector } from '../detect/detector.js';
 import { HistoryDetector } from '../detect/history-detector.js';
 import { DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
-import { findRule, RULES } from '../rules/rule-registry.js';
+import { RULES } from '../rules/rule-registry.js';
 import { privilegeGrantOf } from '../rules/zoom/privilege-then-weakening.js';
+import { defaultRulesDir } from '../config/runtime-config.js';
+import { RuleGuard } from '../detect/rule-guard.js';
+import { SuppressionFilter } from '../detect/suppression-filter.js';
+import { UserRuleSet } from '../rules/user/user-rule-set.js';
 import { systemAlarmMeta } from '../health/system-alarms.js';
 import type { AppContext } from './app-context.js';
 
@@ -16,6 +20,8 @@ export interface Pipeline {
   detector: Detector;
   /** The history rules: evaluates queued sign-ins and operations once their history is proven (its own loop). */
   historyDetector: HistoryDetector;
+  /** Built-in and user rules (the rules directory); `load` it before collecting, `watch` it to reload on change. */
+  rules: UserRuleSet;
   deliveries: DeliveryWorker;
   /** Give this to the collector: detection runs on each commit's new events, deliveries wake for new alerts. */
   onEventsStored: EventsStoredListener;
@@ -34,12 +40,17 @@ export interface PipelineOptions {
 export function createPipeline(app: AppContext, options: PipelineOptions = {}): Pipeline {
   const { store, clock, logger } = app;
   const owner = instanceOwner();
-  const detector = new Detector({ store, rules: RULES, clock, logger });
+  const rules = new UserRuleSet({
+    dir: defaultRulesDir(app.config.dataDir, app.config.rulesDir),
+    guard: new RuleGuard(app.config.ruleTimeBudgetMs),
+    logger,
+  });
+  const detector = new Detector({ store, rules: rules.all, guard: rules.guard, suppressions: new SuppressionFilter(store, clock, logger), clock, logger });
   const deliveries = new DeliveryWorker({
     store,
     clock,
     logger,
-    ruleMeta: (ruleId) => findRule(ruleId)?.meta ?? systemAlarmMeta(ruleId),
+    ruleMeta: (ruleId) => rules.find(ruleId)?.meta ?? systemAlarmMeta(ruleId),
     owner,
     publicUrl: options.publicUrl ?? app.config.publicUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -57,6 +68,7 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     owner,
     detector,
     historyDetector,
+    rules,
     deliveries,
     onEventsStored: async (events) => {
       const result = await detector.detect(events);

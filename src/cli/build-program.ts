@@ -22,6 +22,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .option('--data-dir <dir>', 'directory of the SQLite database and secret key (or ZOOMTRAIL_DATA_DIR)', undefined)
     .option('--config <file>', 'YAML config file (or ZOOMTRAIL_CONFIG; ./zoomtrail.yml is read if present)')
+    .option('--rules-dir <dir>', 'directory of your own rules (or ZOOMTRAIL_RULES_DIR; default rules/ beside the data directory)')
     .addHelpText(
       'after',
       '\nEnvironment: DATABASE_URL, ZOOMTRAIL_DATA_DIR, ZOOMTRAIL_SECRET_KEY (64 hex chars; else data/secret.key), ZOOMTRAIL_LOG_LEVEL.\nExit codes: 0 ok, 1 unexpected, 2 bad usage or configuration, 3 Zoom refused (credentials, scope, plan), 4 Zoom unavailable or rate limited.',

@@ -3,6 +3,7 @@ import type { HistoryEvaluation } from '../detect/history-detector.js';
 import { isHistoryRule } from '../detect/history-rule.js';
 import type { Rule } from '../detect/rule.js';
 import { evaluateBatch, type DetectableEvent } from '../detect/detector.js';
+import type { RuleGuard } from '../detect/rule-guard.js';
 import type { AlertRecord, RuleMatchRow } from '../store/alert-store.js';
 import type { LogType } from '../zoom/report-records.js';
 
@@ -29,6 +30,7 @@ export interface ReplayResult {
  * row-id order, as `queryEvents` returns them), their matches grouped as a
  * store's detection groups them (AlertGrouper.addBatch: the stores' grouping
  * order), writing nothing. A group's "now" is its match's event time.
+ * User rules run under `guard`'s time budget, as in detection.
  */
 export async function replayRules(
   rules: readonly Rule[],
@@ -36,6 +38,8 @@ export async function replayRules(
   chunkSize = REPLAY_CHUNK,
   /** The history rules' evaluation of a chunk (HistoryDetector.evaluate: against the stored history as of each event). */
   history?: (chunk: readonly DetectableEvent[]) => Promise<HistoryEvaluation>,
+  /** The time budget of user code (RuleGuard.evaluate). */
+  guard?: RuleGuard,
 ): Promise<ReplayResult> {
   const byLogType = new Map<LogType, Rule[]>();
   for (const rule of rules) {
@@ -48,7 +52,7 @@ export async function replayRules(
   let waiting = 0;
   let chunk: DetectableEvent[] = [];
   const flush = async () => {
-    const { matches, errors } = evaluateBatch(byLogType, chunk);
+    const { matches, errors } = guard ? guard.evaluate(byLogType, chunk, evaluateBatch) : evaluateBatch(byLogType, chunk);
     ruleErrors += errors.length;
     if (history) {
       const evaluation = await history(chunk);

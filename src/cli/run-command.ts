@@ -19,6 +19,8 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
     import('../app/retention-job.js'),
   ]);
   const pipeline = given ?? createPipeline(app);
+  // User rules load before the first event is detected (each row is detected once, with the rules of that moment).
+  await pipeline.rules.load();
   // Always under leases: any number of instances may share the database (PostgreSQL), and
   // a second process on the same SQLite file cannot collect a source twice either.
   const collector = new Collector({
@@ -44,6 +46,7 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
     collector.run(signal),
     pipeline.detector.run(signal),
     pipeline.historyDetector.run(signal),
+    pipeline.rules.watch(signal, app.clock),
     pipeline.deliveries.run(signal),
     health.run(signal),
     retention.run(signal),

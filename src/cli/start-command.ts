@@ -109,6 +109,8 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
       say('No sources yet: add one with `npx zoomtrail source add --help`, or try `npm start -- --demo`. Waiting for sources...');
     }
     const pipeline = createPipeline(app);
+    await pipeline.rules.load();
+    if (pipeline.rules.errors.length > 0) say(`${pipeline.rules.errors.length} rule file(s) in ${pipeline.rules.dir} did not load: see \`zoomtrail rules list\`.`);
     const server = await startServer(app, signal, { port, host, pipeline, publicUrl }).catch((error: unknown) => {
       throw listenError(error, listenTarget);
     });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadSettings, type LoadedSettings, type LoadSettingsInputs } from './load-settings.js';
 import { derivedPublicUrl } from './public-url.js';
 import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from '../domain/history-settings.js';
@@ -7,6 +8,10 @@ import type { LogFormat, SettingValues } from './setting-definitions.js';
 export interface RuntimeConfig {
   /** Directory of the SQLite database and the secret key file. */
   dataDir: string;
+  /** ZOOMTRAIL_RULES_DIR: the user rules' directory; default `rules/` beside `dataDir`. Optional only for configs built by hand (tests). */
+  rulesDir?: string;
+  /** ZOOMTRAIL_RULE_TIME_BUDGET_MS. */
+  ruleTimeBudgetMs?: number;
   /** `DATABASE_URL`: unset for the embedded SQLite store under `dataDir`. */
   databaseUrl: string | undefined;
   logLevel: string;
@@ -97,6 +102,8 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
   const publicUrl = values.publicUrl ?? derivedPublicUrl(values.host, values.port);
   return Object.freeze({
     dataDir: values.dataDir,
+    rulesDir: defaultRulesDir(values.dataDir, values.rulesDir),
+    ruleTimeBudgetMs: values.ruleTimeBudgetMs,
     databaseUrl: values.databaseUrl,
     logLevel: values.logLevel,
     configFile,
@@ -136,4 +143,9 @@ export function historySettingsOf(values: SettingValues): HistorySettings {
     sharedSourceIp: { ...d.sharedSourceIp, users: values.historySharedIpUsers, allowCidrs: values.historyEgressAllowCidrs },
     privilegeThenWeakening: { windowMinutes: values.historyPrivilegeWindowMinutes },
   };
+}
+
+/** The rules directory: as set, else `rules/` beside the data directory (`./data` -> `./rules`). */
+export function defaultRulesDir(dataDir: string, rulesDir?: string): string {
+  return rulesDir ?? path.join(path.dirname(dataDir), 'rules');
 }

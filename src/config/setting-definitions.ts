@@ -23,6 +23,8 @@ export const LOG_FORMATS: readonly LogFormat[] = ['json', 'file'];
 export interface SettingValues {
   config: string | undefined;
   dataDir: string;
+  rulesDir: string | undefined;
+  ruleTimeBudgetMs: number;
   databaseUrl: string | undefined;
   secretKey: string | undefined;
   secretKeyFile: string | undefined;
@@ -231,6 +233,24 @@ const DEFINITIONS: Definitions = {
     defaultDoc: '`./data`',
     description: 'Directory of the SQLite database, the secret key file and the log file.',
     parse: (value, { cwd }) => path.resolve(cwd, value),
+  },
+  rulesDir: {
+    key: 'rulesDir',
+    env: 'ZOOMTRAIL_RULES_DIR',
+    file: 'rulesDir',
+    flag: '--rules-dir',
+    defaultDoc: '`rules/` beside the data directory',
+    description: 'Directory of your own detections (`.yml` Panther simple detections, `.ts`/`.js` rule modules); changes load without a restart.',
+    parse: (value, { cwd }) => path.resolve(cwd, value),
+  },
+  ruleTimeBudgetMs: {
+    key: 'ruleTimeBudgetMs',
+    env: 'ZOOMTRAIL_RULE_TIME_BUDGET_MS',
+    file: 'ruleTimeBudgetMs',
+    numeric: true,
+    default: '1000',
+    description: 'Time (ms) your code rules may take together on one batch of events; a rule past it is stopped and disabled with a rule error.',
+    parse: wholeNumber(10, 600_000),
   },
   databaseUrl: {
     key: 'databaseUrl',

@@ -3,11 +3,14 @@ import type { Clock } from '../shared/clock.js';
 import { metrics } from '../shared/metrics.js';
 import type { DetectionCommitResult, RuleErrorRow, RuleMatchRow } from '../store/alert-store.js';
 import type { AlertStore } from '../store/alert-store.js';
+import type { SuppressionStore } from '../store/suppression-store.js';
 import type { LogType } from '../zoom/report-records.js';
 import { isHistoryRule } from './history-rule.js';
 import type { Rule } from './rule.js';
 import { RuleEvent } from './rule-event.js';
 import { evaluateRule } from './rule-evaluator.js';
+import type { RuleGuard } from './rule-guard.js';
+import type { SuppressionFilter } from './suppression-filter.js';
 
 /** A stored event, as detection needs it. */
 export interface DetectableEvent {
@@ -19,8 +22,13 @@ export interface DetectableEvent {
 }
 
 export interface DetectorOptions {
-  store: AlertStore;
-  rules: readonly Rule[];
+  store: AlertStore & Pick<SuppressionStore, 'recordSuppressed'>;
+  /** The rules, or where to get them on each batch (user rules change when their directory does). */
+  rules: readonly Rule[] | (() => readonly Rule[]);
+  /** The time budget of user rules (rules it wrapped); absent: no budget. */
+  guard?: RuleGuard;
+  /** Rule suppressions applied before commit; absent: none. */
+  suppressions?: SuppressionFilter;
   clock: Clock;
   logger: Logger;
   /** Queued events read per drain step; default 2000. */
@@ -52,8 +60,13 @@ export class Detector {
   /** Evaluates and commits events just stored; the rows still queued get their results recorded. */
   async detect(events: readonly DetectableEvent[]): Promise<DetectionCommitResult> {
     if (events.length === 0) return { claimed: 0, raised: [], matched: 0 };
-    const evaluation = evaluateBatch(await this.#enabledRules(), events);
+    const rules = await this.#enabledRules();
+    let evaluation = this.#o.guard ? this.#o.guard.evaluate(rules, events, evaluateBatch) : evaluateBatch(rules, events);
+    const held = this.#o.suppressions ? await this.#o.suppressions.apply(evaluation, events) : undefined;
+    if (held) evaluation = held.evaluation;
     const result = await this.#o.store.commitDetection({ rowIds: events.map((e) => e.rowId), ...evaluation });
+    // Counted only when this commit took every row (another instance that took them counts them).
+    if (held && held.suppressed.size > 0 && result.claimed === events.length) await this.#o.store.recordSuppressed(held.suppressed);
     this.#report(evaluation, result);
     return result;
   }
@@ -97,7 +110,8 @@ export class Detector {
   async #enabledRules(): Promise<ReadonlyMap<LogType, readonly Rule[]>> {
     const overrides = await this.#o.store.ruleEnabledOverrides();
     this.#byLogType.clear();
-    for (const rule of this.#o.rules) {
+    const { rules } = this.#o;
+    for (const rule of typeof rules === 'function' ? rules() : rules) {
       if (isHistoryRule(rule) || !(overrides.get(rule.meta.id) ?? rule.meta.enabled)) continue;
       for (const logType of rule.meta.logTypes) {
         let list = this.#byLogType.get(logType);

@@ -271,6 +271,42 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         ]);
       });
 
+      it('keeps rule suppressions with reason, author and end, counts what they held back, and removes them', async () => {
+        expect(await store.listSuppressions()).toEqual([]);
+        const match = [{ Key: 'operator', Condition: 'Equals', Value: 'backup-admin@example.com' }];
+        const a = await store.createSuppression({ ruleId: 'Zoom.A', match, reason: 'the backup admin rotates settings nightly', untilMs: START + 86_400_000, createdBy: 'admin' });
+        clock.advance(1000);
+        const b = await store.createSuppression({ ruleId: 'Zoom.B', match: [{ Condition: 'AlwaysTrue' }], reason: 'noisy during migration', untilMs: null, createdBy: 'ops' });
+        expect(a).toMatchObject({
+          ruleId: 'Zoom.A',
+          match,
+          reason: 'the backup admin rotates settings nightly',
+          untilMs: START + 86_400_000,
+          createdBy: 'admin',
+          createdAt: START,
+          suppressedCount: 0,
+          lastSuppressedMs: null,
+        });
+        expect(await store.listSuppressions()).toEqual([a, b]);
+        expect(await store.listSuppressions({ ruleId: 'Zoom.B' })).toEqual([b]);
+
+        await store.recordSuppressed(new Map([[a.id, { count: 3, lastEventMs: T + 5000 }]]));
+        await store.recordSuppressed(
+          new Map([
+            [a.id, { count: 2, lastEventMs: T + 1000 }],
+            [b.id, { count: 1, lastEventMs: T }],
+            ['no-such-suppression', { count: 9, lastEventMs: T }],
+          ]),
+        );
+        const [a2, b2] = await store.listSuppressions();
+        expect([a2!.suppressedCount, a2!.lastSuppressedMs]).toEqual([5, T + 5000]);
+        expect([b2!.suppressedCount, b2!.lastSuppressedMs]).toEqual([1, T]);
+
+        expect(await store.deleteSuppression(a.id)).toBe(true);
+        expect(await store.deleteSuppression(a.id)).toBe(false);
+        expect((await store.listSuppressions()).map((s) => s.id)).toEqual([b.id]);
+      });
+
       it('keeps the rules the user enabled or disabled', async () => {
         expect(await store.ruleEnabledOverrides()).toEqual(new Map());
         await store.setRuleEnabled('Zoom.A', false);

@@ -19,6 +19,8 @@ import { HistoryPendingRepository } from './history-pending-repository.js';
 import type { HistoryPendingDay } from './sign-in-history-store.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
 import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
+import { SuppressionRepository } from './suppression-repository.js';
+import type { NewSuppression, SuppressionRecord } from './suppression-store.js';
 import type { StoreTables } from './store-tables.js';
 
 /**
@@ -36,6 +38,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly auth: AuthRepository;
   protected readonly health: HealthRepository;
   protected readonly historyPending: HistoryPendingRepository;
+  protected readonly suppressions: SuppressionRepository;
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
@@ -57,6 +60,23 @@ export abstract class KyselyRepositoryStore {
     this.auth = new AuthRepository(kysely, box, clock);
     this.health = new HealthRepository(kysely, clock);
     this.historyPending = new HistoryPendingRepository(kysely);
+    this.suppressions = new SuppressionRepository(kysely, clock);
+  }
+
+  createSuppression(input: NewSuppression): Promise<SuppressionRecord> {
+    return this.suppressions.createSuppression(input);
+  }
+
+  listSuppressions(query?: { ruleId?: string }): Promise<SuppressionRecord[]> {
+    return this.suppressions.listSuppressions(query);
+  }
+
+  deleteSuppression(id: string): Promise<boolean> {
+    return this.suppressions.deleteSuppression(id);
+  }
+
+  recordSuppressed(counts: ReadonlyMap<string, { count: number; lastEventMs: number }>): Promise<void> {
+    return this.suppressions.recordSuppressed(counts);
   }
 
   // --- the history rules' queue (SignInHistoryStore; `signInHistory` is per dialect) ---

@@ -76,6 +76,7 @@ forEachStoreTarget((target) => {
         'oauth_states',
         'rule_errors',
         'rule_settings',
+        'rule_suppressions',
         'sessions',
         'setup_tokens',
         'sources',

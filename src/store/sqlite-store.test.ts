@@ -203,6 +203,7 @@ describe('SQLite store', () => {
         'request_budget',
         'rule_errors',
         'rule_settings',
+        'rule_suppressions',
         'sessions',
         'setup_tokens',
         'sign_ins',

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /**
  * The store's tables as Kysely sees them (created by `migrations/`). Column
  * names are snake_case; times are ms since the epoch (`bigint`); booleans are
@@ -16,6 +17,7 @@ export interface StoreTables {
   classification_failures: ClassificationFailuresTable;
   detection_pending: DetectionPendingTable;
   rule_settings: RuleSettingsTable;
+  rule_suppressions: RuleSuppressionsTable;
   rule_errors: RuleErrorsTable;
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
@@ -144,6 +146,18 @@ export interface RuleSettingsTable {
   rule_id: string;
   enabled: number;
   updated_at: BigIntColumn;
+}
+
+export interface RuleSuppressionsTable {
+  id: string;
+  rule_id: string;
+  match_json: string;
+  reason: string;
+  until_ms: BigIntColumn | null;
+  created_by: string;
+  created_at: BigIntColumn;
+  suppressed_count: Generated<BigIntColumn>;
+  last_suppressed_ms: BigIntColumn | null;
 }
 
 export interface RuleErrorsTable {

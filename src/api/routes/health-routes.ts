@@ -4,6 +4,7 @@ import type { HealthView } from '../api-types.js';
 import { loadSourceHealth } from '../../health/health-loader.js';
 import { IP_ENRICHMENT_ATTRIBUTION } from '../../normalize/geoip/geoip-sources.js';
 import { ActionableError } from '../../shared/actionable-error.js';
+import { ruleDirectoryView } from './rules-routes.js';
 import { alarmView, healthFields, iso } from '../source-view.js';
 import { HealthViewSchema } from '../schemas/health.js';
 
@@ -67,6 +68,7 @@ export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx)
       pendingDetections,
       pendingDeliveries: Math.min(pending.length, PENDING_DELIVERIES_CAP),
       ipEnrichment: ipEnrichmentView(ctx.app),
+      rules: ruleDirectoryView(ctx.pipeline.rules),
       sources: views,
     };
   });

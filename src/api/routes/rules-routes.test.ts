@@ -3,6 +3,12 @@ import type { RuleErrorView, RuleView } from '../api-types.js';
 import { startRouteTestServer, type RouteTestServer } from '../route-test-server.test-support.js';
 import { createSource, detect, operation, storeRecords, TWO_FACTOR_OFF } from './route-seed.test-support.js';
 import { rulesRoutes } from './rules-routes.js';
+import { healthRoutes } from './health-routes.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { HealthView, RuleList } from '../api-types.js';
+import { ADMIN_SETTING_YAML, LOOP_RULE } from '../../rules/user/user-rule-fixtures.test-support.js';
 
 const TWO_FACTOR_RULE = 'Zoom.Two.Factor.Authentication.Disabled';
 
@@ -90,4 +96,54 @@ describe('rules routes', () => {
     expect(one).toMatchObject({ total: 1, errors: [{ ruleId: TWO_FACTOR_RULE, rowId: rows[0]!.rowId }] });
     expect((await t.server.inject({ method: 'GET', url: '/api/rule-errors?limit=5000' })).statusCode).toBe(400);
   });
+});
+
+describe('rules routes with a rules directory', () => {
+  let t: RouteTestServer;
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'zoomtrail-api-rules-'));
+    await writeFile(path.join(dir, 'setting.yml'), ADMIN_SETTING_YAML);
+    await writeFile(path.join(dir, 'loop.mjs'), LOOP_RULE);
+    await writeFile(
+      path.join(dir, 'broken.yml'),
+      ADMIN_SETTING_YAML.replace('RuleID: Acme.Zoom.Security.Setting.Changed', 'RuleID: Acme.Other').replace('Condition: IEquals', 'Condition: Equal'),
+    );
+    t = await startRouteTestServer(
+      [
+        { plugin: rulesRoutes, prefix: '/api' },
+        { plugin: healthRoutes, prefix: '/api' },
+      ],
+      { rulesDir: dir },
+    );
+  });
+  afterEach(async () => {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists user rules with their file and test results, and the load errors with file, line, field and fix; health shows them too', async () => {
+    const list = await t.server.inject({ method: 'GET', url: '/api/rules' }).then((r) => r.json<RuleList>());
+    const user = list.rules.find((r) => r.id === 'Acme.Zoom.Security.Setting.Changed')!;
+    expect(user).toMatchObject({ source: path.join(dir, 'setting.yml'), disabledReason: null, severity: 'MEDIUM', tests: { passed: 2, failed: 0 } });
+    expect(list.rules.find((r) => r.id === TWO_FACTOR_RULE)!.source).toBe('built-in');
+    expect(list.directory).toMatchObject({ dir, userRules: 2, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(list.directory.loadErrors).toEqual([
+      { file: path.join(dir, 'broken.yml'), line: 17, field: 'Detection[0].Condition', message: 'unknown Condition "Equal"', fix: expect.stringContaining('did you mean Equals') },
+    ]);
+    const health = await t.server.inject({ method: 'GET', url: '/api/health' }).then((r) => r.json<HealthView>());
+    expect(health.rules).toEqual(list.directory);
+  });
+
+  it('a user rule stopped by the time budget shows why', async () => {
+    const sourceId = await createSource(t.app);
+    await storeRecords(t.app, sourceId, 'Zoom.Operation', [operation('2026-03-10T11:00:00Z', { action: 'Loop' })]);
+    const guard = t.context.pipeline.rules.guard;
+    expect(guard.budgetMs).toBeGreaterThan(0);
+    await t.context.pipeline.detector.drain();
+    const loop = (await rules()).find((r) => r.id === 'Acme.Loop')!;
+    expect(loop.disabledReason).toContain('time budget');
+  });
+
+  const rules = async () => t.server.inject({ method: 'GET', url: '/api/rules' }).then((r) => r.json<{ rules: RuleView[] }>().rules);
 });

@@ -4,21 +4,30 @@ import { historyRuleStatuses, type HistoryRuleStatus } from '../../detect/histor
 import type { Rule } from '../../detect/rule.js';
 import { DEFAULT_HISTORY_SETTINGS } from '../../domain/history-settings.js';
 import { runRuleTests, type RuleTestResult } from '../../detect/rule-test-runner.js';
-import { findRule, RULES } from '../../rules/rule-registry.js';
+import type { UserRuleSet } from '../../rules/user/user-rule-set.js';
 import type { Store } from '../../store/store.js';
 import type { ApiContext } from '../api-context.js';
 import type { RuleErrorView, RuleView } from '../api-types.js';
+import type { Static } from 'typebox';
 import { errorResponses } from '../schemas/common.js';
-import { RuleErrorListSchema, RuleErrorQuerySchema, RuleIdParams, RuleListSchema, RulePatchSchema, RuleViewSchema } from '../schemas/rules.js';
+import { RuleDirectorySchema, RuleErrorListSchema, RuleErrorQuerySchema, RuleIdParams, RuleListSchema, RulePatchSchema, RuleViewSchema } from '../schemas/rules.js';
 import { installApiErrorHandler, iso, notFound } from './route-support.js';
 
 const WEEK_MS = 7 * 86_400_000;
 
-/** The rules' own tests never change while the process runs: run once, on first use. */
-let testResults: ReadonlyMap<string, RuleTestResult[]> | undefined;
-function ruleTests(rule: Rule): RuleView['tests'] {
-  testResults ??= new Map(RULES.map((r) => [r.meta.id, runRuleTests(r)]));
-  const results = testResults.get(rule.meta.id) ?? runRuleTests(rule);
+/** A rule's own tests never change while the rule object lives (a reload makes new objects): run once, on first use; user rules under the time budget. */
+const testResults = new WeakMap<Rule, RuleTestResult[]>();
+function ruleTests(rules: UserRuleSet, rule: Rule): RuleView['tests'] {
+  let results = testResults.get(rule);
+  if (!results) {
+    if (rules.guard.isGuarded(rule)) {
+      const outcome = rules.guard.run(() => runRuleTests(rule));
+      results = 'value' in outcome ? outcome.value : [{ ruleId: rule.meta.id, testName: '(all tests)', expectMatch: true, passed: false, problems: [`rule ${outcome.message}`] }];
+    } else {
+      results = runRuleTests(rule);
+    }
+    testResults.set(rule, results);
+  }
   const passed = results.filter((r) => r.passed).length;
   return {
     passed,
@@ -27,7 +36,17 @@ function ruleTests(rule: Rule): RuleView['tests'] {
   };
 }
 
-async function ruleView(store: Store, rule: Rule, overrides: ReadonlyMap<string, boolean>, nowMs: number, history?: HistoryRuleStatus): Promise<RuleView> {
+/** The rules directory as loaded: its digest and the files that did not load. */
+export function ruleDirectoryView(rules: UserRuleSet): Static<typeof RuleDirectorySchema> {
+  return {
+    dir: rules.dir,
+    digest: rules.digest,
+    userRules: rules.userRules.length,
+    loadErrors: rules.errors.map((e) => ({ file: e.file, line: e.line ?? null, field: e.field ?? null, message: e.message, fix: e.fix })),
+  };
+}
+
+async function ruleView(store: Store, rules: UserRuleSet, rule: Rule, overrides: ReadonlyMap<string, boolean>, nowMs: number, history?: HistoryRuleStatus): Promise<RuleView> {
   const { meta } = rule;
   const alerts = await store.listAlerts({ ruleId: meta.id, sinceMs: nowMs - WEEK_MS, limit: 1_000_000 });
   return {
@@ -44,17 +63,20 @@ async function ruleView(store: Store, rule: Rule, overrides: ReadonlyMap<string,
     threshold: meta.threshold,
     enabled: overrides.get(meta.id) ?? meta.enabled,
     defaultEnabled: meta.enabled,
-    tests: ruleTests(rule),
+    tests: ruleTests(rules, rule),
     alertsLast7Days: alerts.length,
     ...(history ? { history } : {}),
+    source: rules.fileOf(meta.id) ?? 'built-in',
+    disabledReason: rules.guard.disabledReason(meta.id) ?? null,
   };
 }
 
-/** GET /rules, PATCH /rules/:id { enabled }, GET /rule-errors?ruleId&limit. */
+/** GET /rules (built-in and user rules, and the rules directory's load errors), PATCH /rules/:id { enabled }, GET /rule-errors?ruleId&limit. */
 export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
   installApiErrorHandler(plugin);
   const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store, clock } = context.app;
+  const { rules } = context.pipeline;
 
   fastify.get(
     '/rules',
@@ -67,8 +89,9 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
     async () => {
       const overrides = await store.ruleEnabledOverrides();
       const now = clock.now();
-      const statuses = await historyRuleStatuses(store, RULES, context.app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, now);
-      return { rules: await Promise.all(RULES.map((rule) => ruleView(store, rule, overrides, now, statuses.get(rule.meta.id)))) };
+      const all = rules.all();
+      const statuses = await historyRuleStatuses(store, all, context.app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, now);
+      return { rules: await Promise.all(all.map((rule) => ruleView(store, rules, rule, overrides, now, statuses.get(rule.meta.id)))), directory: ruleDirectoryView(rules) };
     },
   );
 
@@ -83,12 +106,12 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
       },
     },
     async (request): Promise<RuleView> => {
-      const rule = findRule(request.params.id);
+      const rule = rules.find(request.params.id);
       if (!rule) throw notFound('rule', request.params.id);
       await store.setRuleEnabled(rule.meta.id, request.body.enabled);
       const now = clock.now();
       const statuses = await historyRuleStatuses(store, [rule], context.app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, now);
-      return ruleView(store, rule, await store.ruleEnabledOverrides(), now, statuses.get(rule.meta.id));
+      return ruleView(store, rules, rule, await store.ruleEnabledOverrides(), now, statuses.get(rule.meta.id));
     },
   );
 

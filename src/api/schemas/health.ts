@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { NullableDateTime } from './common.js';
+import { RuleDirectorySchema } from './rules.js';
 import { AlarmViewSchema, SourceStateSchema } from './sources.js';
 
 /** GET /api/health (authenticated; per source). */
@@ -25,6 +26,8 @@ export const HealthViewSchema = Type.Object({
     /** Set when the settings name databases that cannot be used: what is wrong and how to fix it. */
     problem: Type.Optional(Type.String()),
   }),
+  /** The rules directory: a file that did not load is listed here (its rule does not run; the others do). */
+  rules: RuleDirectorySchema,
   sources: Type.Array(
     Type.Object({
       id: Type.String(),

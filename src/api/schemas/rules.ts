@@ -32,8 +32,28 @@ export const RuleViewSchema = Type.Object({
       learningUntil: Type.Union([Type.String(), Type.Null()]),
     }),
   ),
+  /** `built-in`, or the file in the rules directory the rule comes from. */
+  source: Type.String(),
+  /** Why the rule stopped running (it ran past the user-code time budget), else null. */
+  disabledReason: Type.Union([Type.String(), Type.Null()]),
 });
-export const RuleListSchema = Type.Object({ rules: Type.Array(RuleViewSchema) });
+/** A file of the rules directory that did not load: where and what to change. */
+export const RuleLoadErrorSchema = Type.Object({
+  file: Type.String(),
+  line: Type.Union([Type.Integer(), Type.Null()]),
+  field: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String(),
+  fix: Type.String(),
+});
+/** The rules directory as this instance loaded it. */
+export const RuleDirectorySchema = Type.Object({
+  dir: Type.String(),
+  /** SHA-256 of the directory's files: equal on instances running the same rule set. */
+  digest: Type.String(),
+  userRules: Type.Integer(),
+  loadErrors: Type.Array(RuleLoadErrorSchema),
+});
+export const RuleListSchema = Type.Object({ rules: Type.Array(RuleViewSchema), directory: RuleDirectorySchema });
 export const RuleIdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 export const RulePatchSchema = Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false });
 

@@ -8,6 +8,7 @@ import { setupFinishedMigration } from './006-setup-finished.js';
 import { searchIndexesMigration } from './007-search-indexes.js';
 import { compactIngestMigration } from './008-compact-ingest.js';
 import { signInHistoryMigration } from './009-sign-in-history.js';
+import { ruleSuppressionsMigration } from './010-rule-suppressions.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007-search-indexes': searchIndexesMigration,
   '008-compact-ingest': compactIngestMigration,
   '009-sign-in-history': signInHistoryMigration,
+  '010-rule-suppressions': ruleSuppressionsMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

@@ -26,7 +26,7 @@ export function DetectionsPage() {
     setError(null);
     try {
       const updated = await api.patch<RuleView>(`/api/rules/${enc(rule.id)}`, { enabled });
-      q.setData({ rules: q.data!.rules.map((r) => (r.id === rule.id ? updated : r)) });
+      q.setData({ ...q.data!, rules: q.data!.rules.map((r) => (r.id === rule.id ? updated : r)) });
     } catch (err) {
       setError(err);
     } finally {
@@ -60,6 +60,22 @@ export function DetectionsPage() {
         }
       />
       <ErrorBox error={q.error ?? error} onRetry={q.error ? q.reload : undefined} />
+      {q.data && q.data.directory.loadErrors.length > 0 ? (
+        <div className="callout bad" role="alert" data-testid="rule-load-errors">
+          <strong>
+            {q.data.directory.loadErrors.length} rule file(s) in {q.data.directory.dir} did not load
+          </strong>{' '}
+          (their rules do not run; the others do):
+          <ul>
+            {q.data.directory.loadErrors.map((e, i) => (
+              <li key={i} className="mono small">
+                {e.file}
+                {e.line !== null ? `:${e.line}` : ''} {e.field ?? ''}: {e.message}. Fix: {e.fix}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div className="table-wrap tall">
         <table className="table" data-testid="rules-table">
           <thead>
@@ -101,6 +117,10 @@ export function DetectionsPage() {
                         {r.displayName}
                       </button>
                       <div className="mono muted small">{r.id}</div>
+                      <div className="mono muted small" data-testid="rule-source">
+                        {r.source}
+                      </div>
+                      {r.disabledReason ? <div className="small text-bad">{r.disabledReason}</div> : null}
                     </td>
                     <td className="mono small">{r.logTypes.join(', ')}</td>
                     <td>
