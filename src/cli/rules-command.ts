@@ -39,14 +39,12 @@ export function registerRulesCommand(program: Command): void {
         const overrides = await app.store.ruleEnabledOverrides();
         const { historyRuleStatuses, formatRuleSettings } = await import('../detect/history-status.js');
         const statuses = await historyRuleStatuses(app.store, set.all(), app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, app.clock.now());
-        const rows = set
-          .all()
-          .map((rule) => ({
-            rule,
-            enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled,
-            history: statuses.get(rule.meta.id),
-            source: set.fileOf(rule.meta.id) ?? 'built-in',
-          }));
+        const rows = set.all().map((rule) => ({
+          rule,
+          enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled,
+          history: statuses.get(rule.meta.id),
+          source: set.fileOf(rule.meta.id) ?? 'built-in',
+        }));
         if (options.format === 'ndjson') {
           for (const {
             rule: { meta },
