@@ -4,8 +4,10 @@ import type { AppContext } from '../app/app-context.js';
 import { createPipeline } from '../app/pipeline.js';
 import { loadNormalizers } from '../normalize/log-type-registry.js';
 import { ManualClock } from '../shared/clock.js';
+import type { OutboundAccess } from '../shared/guarded-fetch.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { ApiContext, ApiUser } from './api-context.js';
+import { loopbackOutbound } from '../app/outbound-access.test-support.js';
 
 export const ROUTE_TEST_NOW = Date.parse('2026-03-10T12:00:00Z');
 const TEST_USER: ApiUser = { id: 'user-1', username: 'admin', via: 'session', sessionId: 'session-1' };
@@ -29,6 +31,8 @@ export async function startRouteTestServer(
   plugins: ReadonlyArray<{ plugin: FastifyPluginAsync<ApiContext>; prefix: string }>,
   options: {
     fetch?: typeof fetch;
+    /** The outbound address policy and guarded fetch; default loopback allowed (loopbackOutbound), as the receivers in tests need. */
+    outbound?: OutboundAccess;
     publicUrl?: string;
     clock?: ManualClock;
     /** Called before the plugins are registered (to add hooks that see every route). */ beforeRoutes?: (server: FastifyInstance) => void;
@@ -43,13 +47,14 @@ export async function startRouteTestServer(
     normalizers: loadNormalizers(),
     logger,
     clock,
+    outbound: options.outbound ?? loopbackOutbound(),
     close: () => store.close(),
   };
   const context: ApiContext = {
     app,
     pipeline: createPipeline(app, options.fetch ? { fetch: options.fetch } : {}),
     publicUrl: app.config.publicUrl,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? app.outbound.fetch,
   };
   const server = Fastify({ logger: false });
   server.decorateRequest('user', null);

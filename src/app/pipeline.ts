@@ -17,6 +17,7 @@ export interface Pipeline {
 }
 
 export interface PipelineOptions {
+  /** Default the app's guarded fetch (app.outbound). */
   fetch?: typeof fetch;
   /**
    * The console's address as browsers reach it, for the link to each alert in
@@ -37,7 +38,7 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     ruleMeta: (ruleId) => findRule(ruleId)?.meta ?? systemAlarmMeta(ruleId),
     owner,
     publicUrl: options.publicUrl ?? app.config.publicUrl,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch ?? app.outbound.fetch,
   });
   return {
     owner,
