@@ -409,6 +409,8 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       const outs = await Promise.all(
         cases.map(([flag, url]) => {
           const args = addArgs(dataDir, sim, 'Refused');
+          // The simulator's own loopback API URL is refused too: a public one while the OAuth URL is tried.
+          if (flag === '--oauth-url') args[args.indexOf('--api-url') + 1] = 'https://api.zoom.us/v2';
           args[args.indexOf(flag) + 1] = url;
           return cli(args, strict);
         }),
