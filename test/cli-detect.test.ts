@@ -436,7 +436,11 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
         {},
         /the PagerDuty events url: 192\.168\.1\.5 is a private address/,
       ],
-      [['destination', 'add', '--name', 'f', '--kind', 'slack', '--secret-stdin'], { input: 'https://localhost/services/T0/B0/slack-token-abcdef\n' }, /localhost is a loopback name/],
+      [
+        ['destination', 'add', '--name', 'f', '--kind', 'slack', '--secret-stdin'],
+        { input: 'https://localhost/services/T0/B0/slack-token-abcdef\n' },
+        /localhost is a loopback name/,
+      ],
     ];
     const outs = await Promise.all(cases.map(([args, options]) => runCli(args, strict, options)));
     outs.forEach((out, i) => {
@@ -448,7 +452,9 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     expect((await runCli(['destination', 'list'], strict)).stdout).toMatch(/No destinations yet/);
     expect((await runCli(webhook('allowed', hook.url), { ...strict, ZOOMTRAIL_ALLOWED_NETWORKS: '127.0.0.1' })).code).toBe(0);
     const test = await runCli(['destination', 'test', 'allowed'], strict);
-    expect(test.stdout, 'the connection is refused once the network is no longer allowed').toMatch(/^FAILED: POST to 127\.0\.0\.1:\d+ could not be sent: Connection refused by Zoomtrail: 127\.0\.0\.1 is a loopback address/);
+    expect(test.stdout, 'the connection is refused once the network is no longer allowed').toMatch(
+      /^FAILED: POST to 127\.0\.0\.1:\d+ could not be sent: Connection refused by Zoomtrail: 127\.0\.0\.1 is a loopback address/,
+    );
     expect(test.code).toBe(4);
     expect(hook.bodies).toHaveLength(0);
   });

@@ -78,14 +78,20 @@ describe('source add: the live check', () => {
 
   it('fails at once, with its fix, on wrong credentials and on a missing scope', async () => {
     h = await startHarness();
-    const wrong = await checkSource({ clock: h.clock, logger, outbound: loopbackOutbound() }, input(h, { clientSecret: 'not-the-secret-000000' }), stderr(true)).catch((e: unknown) => e);
+    const wrong = await checkSource({ clock: h.clock, logger, outbound: loopbackOutbound() }, input(h, { clientSecret: 'not-the-secret-000000' }), stderr(true)).catch(
+      (e: unknown) => e,
+    );
     expect(wrong).toBeInstanceOf(WrongCredentialsError);
     expect((wrong as WrongCredentialsError).fix).not.toBe('');
     expect(h.sim.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(1);
 
     h.sim.addApp({ clientId: 'NARROW_ID', clientSecret: 'narrow-secret-0123456789', accountId: ACCOUNT_ID, kind: 's2s', scopes: ['user:read:admin'] });
     const err = stderr(true);
-    const narrow = await checkSource({ clock: h.clock, logger, outbound: loopbackOutbound() }, input(h, { clientId: 'NARROW_ID', clientSecret: 'narrow-secret-0123456789' }), err).catch((e: unknown) => e);
+    const narrow = await checkSource(
+      { clock: h.clock, logger, outbound: loopbackOutbound() },
+      input(h, { clientId: 'NARROW_ID', clientSecret: 'narrow-secret-0123456789' }),
+      err,
+    ).catch((e: unknown) => e);
     expect(narrow).toBeInstanceOf(MissingScopeError);
     expect((narrow as MissingScopeError).fix).toMatch(/report:read/);
     expect(err.lines).toEqual([]);

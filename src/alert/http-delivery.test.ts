@@ -48,7 +48,12 @@ describe('postJson', () => {
   it.each([400, 401, 403, 404, 410, 422])('classifies %i as not retryable', async (status) => {
     receiver.reply({ status, body: 'nope' });
     const result = await postJson(`${receiver.origin}/`, '{}', {}, testContext());
-    expect(result).toEqual({ ok: false, retryable: false, status, message: `HTTP ${status} from ${new URL(receiver.origin).host}: the receiver refused the alert; check the URL and the secret` });
+    expect(result).toEqual({
+      ok: false,
+      retryable: false,
+      status,
+      message: `HTTP ${status} from ${new URL(receiver.origin).host}: the receiver refused the alert; check the URL and the secret`,
+    });
   });
 
   it('does not follow redirects', async () => {
@@ -58,7 +63,7 @@ describe('postJson', () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
-  it.each([400, 404, 500])('never repeats the receiver\'s answer (HTTP %i): a URL aimed at an internal service must not read it back', async (status) => {
+  it.each([400, 404, 500])("never repeats the receiver's answer (HTTP %i): a URL aimed at an internal service must not read it back", async (status) => {
     receiver.reply({ status, body: `{"AccessKeyId":"ASIA-internal-credential","Token":"${SECRET}"}` });
     const result = await postJson(`${receiver.origin}/`, '{}', {}, testContext(), { redact: [SECRET] });
     expect(result).toMatchObject({ ok: false, status });

@@ -54,7 +54,7 @@ describe('pagerdutySender.send', () => {
     expect(context.logLines.join('')).not.toContain(ROUTING_KEY);
   });
 
-  it('reports a 400 by its status and our words, never PagerDuty\'s answer or the routing key', async () => {
+  it("reports a 400 by its status and our words, never PagerDuty's answer or the routing key", async () => {
     receiver.reply({
       status: 400,
       body: JSON.stringify({ status: 'invalid event', message: 'Event object is invalid', errors: [`routing_key ${ROUTING_KEY} is not 32 characters`] }),

@@ -45,7 +45,9 @@ export function guardedLookup(policy: OutboundAddressPolicy, resolve: ResolveHos
         const usable = wanted.filter((_, i) => refusals[i] === null);
         if (usable.length === 0) {
           const reason = refusals.find((r) => r !== null);
-          const error: NodeJS.ErrnoException = reason ? new OutboundAddressRefusedError(`${hostname} resolves to ${reason}`) : Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
+          const error: NodeJS.ErrnoException = reason
+            ? new OutboundAddressRefusedError(`${hostname} resolves to ${reason}`)
+            : Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
           callback(error, options.all ? [] : '');
           return;
         }
@@ -88,8 +90,8 @@ export function createGuardedFetch(policy: OutboundAddressPolicy, options: { res
     const { fetch: send, agent } = await (loaded ??= load());
     try {
       // The same WHATWG fetch as the global one (Node's is undici), with our connection rules.
-      const response = await send(url, { ...(init as Parameters<typeof undiciFetch>[1]), redirect: 'manual', dispatcher: agent });
-      return response as unknown as Response;
+      // Node's own fetch types (undici-types) and the undici package's differ only in iterator details.
+      return await send(url, { ...(init as Parameters<typeof undiciFetch>[1]), redirect: 'manual', dispatcher: agent });
     } catch (error) {
       throw refusalIn(error) ?? error;
     }

@@ -260,11 +260,9 @@ describe('destinations routes: outbound address policy (no SSRF)', () => {
     await start(['127.0.0.0/8']);
     const other = await startReceiver();
     try {
-      receiver.reply(
-        { status: 500, body: '{"Code":"Success","AccessKeyId":"ASIA-metadata-credential"}' },
-        { status: 302, headers: { Location: `${other.origin}/stolen` } },
-      );
-      const d = (await call('POST', '/api/destinations', { name: 'x', kind: 'webhook', url: `${receiver.origin}/hook`, secret: 'whsec-0123456789abcdef' })).body as unknown as DestinationView;
+      receiver.reply({ status: 500, body: '{"Code":"Success","AccessKeyId":"ASIA-metadata-credential"}' }, { status: 302, headers: { Location: `${other.origin}/stolen` } });
+      const d = (await call('POST', '/api/destinations', { name: 'x', kind: 'webhook', url: `${receiver.origin}/hook`, secret: 'whsec-0123456789abcdef' }))
+        .body as unknown as DestinationView;
       const echoed = await call('POST', `/api/destinations/${d.id}/test`);
       expect(echoed.body).toEqual({ ok: false, status: 500, message: `HTTP 500 from ${new URL(receiver.origin).host}: the receiver failed or is busy` });
       const redirected = await call('POST', `/api/destinations/${d.id}/test`);

@@ -33,7 +33,13 @@ export function invalidField(field: string, message: string): ApiHttpError {
 
 /** A URL whose host the outbound address policy refuses (loopback, private, link-local...): 400 naming the field and why. */
 export function addressRefused(field: string, message: string): ApiHttpError {
-  return new ApiHttpError(400, 'address_refused', message, [{ field, message }], `Use a public address; to reach a private, loopback or link-local network on purpose, add it to ${ALLOWED_NETWORKS_SETTING} (comma-separated CIDR ranges).`);
+  return new ApiHttpError(
+    400,
+    'address_refused',
+    message,
+    [{ field, message }],
+    `Use a public address; to reach a private, loopback or link-local network on purpose, add it to ${ALLOWED_NETWORKS_SETTING} (comma-separated CIDR ranges).`,
+  );
 }
 
 export function notFound(what: string, id: string): ApiHttpError {
