@@ -156,6 +156,9 @@ describe('CLI: the first admin', () => {
     expect(stderr).toMatch(/Open this link to create the admin account: http:\/\/localhost:\d+\/setup\?token=[A-Za-z0-9_-]{43}/);
     const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)![1];
     expect(stderr).toContain(`console at http://localhost:${port}`);
+    // `admin create` in another shell links to the port this server listens on, not the default 8080.
+    const link = await runCli(['admin', 'create', '--data-dir', dataDir], { ZOOMTRAIL_LOG_LEVEL: 'warn' });
+    expect(link.stdout.trim()).toMatch(new RegExp(`^http://localhost:${port}/setup\\?token=[A-Za-z0-9_-]{43}$`));
     const session = await fetch(`http://127.0.0.1:${port}/api/session`);
     expect(session.status).toBe(200);
     expect(await session.json()).toEqual({ authenticated: false, username: null, csrfToken: null, setupRequired: true });

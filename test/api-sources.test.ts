@@ -106,6 +106,9 @@ describe('OAuth app setup (authorization code, PKCE, state bound to the session)
     expect(location.searchParams.get('step')).toBe('authorize');
     expect(location.searchParams.get('error')).toMatch(/another browser session/);
     expect((await t.app.store.getSource(source.id))!.hasRefreshToken).toBe(false);
+    // The foreign callback did not use up the state: the browser that started it still completes.
+    const own = await callback({ code: consent.code, state: consent.state }, 'session-1');
+    expect(own.headers.location).toBe(`/sources/${source.id}/setup?step=check`);
     // No cookie at all is a foreign session too.
     const second = await approveInBrowser((await post<AuthorizeResponse>(`/api/sources/${source.id}/authorize`)).url);
     const noCookie = await t.server.inject({ method: 'GET', url: `/oauth/complete?code=${second.code}&state=${second.state}` });

@@ -198,4 +198,30 @@ describe('typed errors that name the fix', () => {
     expect(h.sim.requestCount({ pathPrefix: '/v2/report', status: 401 })).toBe(2);
     expect(h.sim.requestCount({ pathPrefix: '/oauth/token' })).toBe(2);
   });
+
+  it('an endless answer (a hostile server) is read only up to the cap, then a malformed-response error; the token endpoint is capped too', async () => {
+    h = await startHarness();
+    let pulledBytes = 0;
+    const endless = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulledBytes += 1024 * 1024;
+            controller.enqueue(new Uint8Array(1024 * 1024).fill(0x20));
+          },
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
+    const reports: typeof fetch = async (input, init) => (String(input instanceof Request ? input.url : input).includes('/v2/report/') ? endless() : fetch(input, init));
+    const error = await failure(drainWindow(clientFor(h, undefined, { fetchImpl: reports }).client, ACTIVITY_STREAM, DAY));
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).toMatch(/larger than 64 MB/);
+    // Every attempt stopped at the cap (retries included), never read the stream to its (absent) end.
+    expect(pulledBytes).toBeLessThan(20 * 66 * 1024 * 1024);
+    pulledBytes = 0;
+    const tokens: typeof fetch = async (input, init) => (String(input instanceof Request ? input.url : input).includes('/oauth/token') ? endless() : fetch(input, init));
+    const tokenError = await failure(drainWindow(clientFor(h, undefined, { fetchImpl: tokens }).client, ACTIVITY_STREAM, DAY));
+    expect(tokenError).toBeInstanceOf(MalformedResponseError);
+    expect(pulledBytes).toBeLessThanOrEqual(2 * 1024 * 1024 * 10);
+  });
 });

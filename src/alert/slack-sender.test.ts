@@ -28,7 +28,7 @@ describe('slackSender.send', () => {
     expect(request).toMatchObject({ method: 'POST', path: TOKEN_PATH });
     expect(request.headers['content-type']).toBe('application/json');
     expect(JSON.parse(request.body)).toEqual({
-      text: '[HIGH] Role <admin> & owner changed',
+      text: '[HIGH] Role &lt;admin&gt; &amp; owner changed',
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'Role <admin> & owner changed', emoji: false } },
         {

@@ -38,7 +38,8 @@ export function slackMessage(notification: AlertNotification): { text: string; b
   if (n.url !== null) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `<${escapeMrkdwn(n.url)}|Open in Zoomtrail>` } });
   }
-  return { text: `[${n.severity}] ${n.title}`, blocks };
+  // The fallback is mrkdwn too: escaped, so a title from Zoom cannot ping <!channel> or hide a link.
+  return { text: escapeMrkdwn(`[${n.severity}] ${n.title}`), blocks };
 }
 
 /** The URL, its path and its last segment (the token): a receiver's error page may echo any of them. */

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -11,7 +12,7 @@ import { ManualClock } from '../shared/clock.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { ApiTokenCreated, SessionInfo } from './api-types.js';
 import { hashPassword } from './auth-session.js';
-import { buildApiServer } from './build-server.js';
+import { buildApiServer, type RequestTimeouts } from './build-server.js';
 import { createSetupLink } from './setup-link.js';
 import { loopbackOutbound } from '../app/outbound-access.test-support.js';
 
@@ -25,7 +26,9 @@ interface Harness {
   consoleDir: string;
 }
 
-async function harness(options: { publicUrl?: string; console?: boolean; trustedProxies?: string[] } = {}): Promise<Harness & { close(): Promise<void> }> {
+async function harness(
+  options: { publicUrl?: string; console?: boolean; trustedProxies?: string[]; timeouts?: RequestTimeouts } = {},
+): Promise<Harness & { close(): Promise<void> }> {
   const clock = new ManualClock(NOW);
   const store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock, env: {} });
   const publicUrl = options.publicUrl ?? 'http://localhost:8080';
@@ -43,7 +46,10 @@ async function harness(options: { publicUrl?: string; console?: boolean; trusted
     writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>Zoomtrail console</title>');
     writeFileSync(join(consoleDir, 'app.js'), 'console.log("console")');
   }
-  const server = await buildApiServer({ app, pipeline: createPipeline(app), publicUrl, fetch: globalThis.fetch }, { consoleDir: options.console === false ? null : consoleDir });
+  const server = await buildApiServer(
+    { app, pipeline: createPipeline(app), publicUrl, fetch: globalThis.fetch },
+    { consoleDir: options.console === false ? null : consoleDir, ...(options.timeouts ? { timeouts: options.timeouts } : {}) },
+  );
   await server.ready();
   return {
     server,
@@ -293,6 +299,21 @@ describe('API server: authentication, CSRF, tokens', () => {
     expect(await h.app.store.listApiTokens()).toEqual([]);
   });
 
+  it('CSRF covers every unsafe method: PATCH and DELETE with the session cookie need the token too', async () => {
+    const { cookie, csrf } = await setupAdmin();
+    const created = await h.server.inject({ method: 'POST', url: '/api/tokens', cookies: { zt_session: cookie }, headers: { 'x-csrf-token': csrf }, payload: { name: 'ci' } });
+    const tokenId = created.json<ApiTokenCreated>().id;
+    const ruleId = 'Zoom.Two.Factor.Authentication.Disabled';
+    const patch = (headers: Record<string, string>) =>
+      h.server.inject({ method: 'PATCH', url: `/api/rules/${ruleId}`, cookies: { zt_session: cookie }, headers, payload: { enabled: false } });
+    const remove = (headers: Record<string, string>) => h.server.inject({ method: 'DELETE', url: `/api/tokens/${tokenId}`, cookies: { zt_session: cookie }, headers });
+    expect((await patch({})).statusCode).toBe(403);
+    expect((await remove({})).statusCode).toBe(403);
+    expect((await h.app.store.listApiTokens()).map((t) => t.id)).toEqual([tokenId]);
+    expect((await patch({ 'x-csrf-token': csrf })).statusCode).toBe(200);
+    expect((await remove({ 'x-csrf-token': csrf })).statusCode).toBe(204);
+  });
+
   it('logout ends the session', async () => {
     const { cookie, csrf } = await setupAdmin();
     const withoutCsrf = await h.server.inject({ method: 'POST', url: '/api/logout', cookies: { zt_session: cookie } });
@@ -349,6 +370,27 @@ describe('API server: console and headers', () => {
     expect((await h.server.inject({ method: 'GET', url: '/api/x/y' })).statusCode).toBe(401);
   });
 
+  it('a slow client cannot hold a connection: a body that never finishes gets 408 and the connection closes', async () => {
+    await h.close();
+    h = await harness({ timeouts: { requestMs: 400, headersMs: 300, checkEveryMs: 50 } });
+    await h.server.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = h.server.server.address() as { port: number };
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write('POST /api/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user');
+      });
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`the connection was still open after 10 s (received ${JSON.stringify(received)})`));
+      }, 10_000).unref();
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
   it('sets the security headers on every response', async () => {
     for (const url of ['/', '/api/session', '/api/tokens', '/api/nope']) {
       const response = await h.server.inject({ method: 'GET', url });
@@ -356,6 +398,8 @@ describe('API server: console and headers', () => {
       expect(response.headers['referrer-policy']).toBe('no-referrer');
       expect(response.headers['x-frame-options']).toBe('DENY');
       expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers['content-security-policy']).toContain("form-action 'self'");
+      expect(response.headers['content-security-policy']).toContain("base-uri 'none'");
     }
   });
 

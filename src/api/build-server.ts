@@ -29,7 +29,21 @@ export interface BuildApiServerOptions {
   logger?: Logger;
   /** Sees every route as it is added (tests enumerate the routes with it). */
   onRoute?: (route: RouteOptions) => void;
+  /** Default REQUEST_TIMEOUTS; tests shorten them. */
+  timeouts?: RequestTimeouts;
 }
+
+export interface RequestTimeouts {
+  /** Whole request (headers and body) received within this, else 408 and the connection closes. */
+  requestMs: number;
+  /** Headers received within this. */
+  headersMs: number;
+  /** How often the server checks the two above. */
+  checkEveryMs: number;
+}
+
+/** A slow client (slowloris: headers or a body sent a byte at a time) cannot hold a connection: 30 s for a request, 15 s for its headers. */
+export const REQUEST_TIMEOUTS: RequestTimeouts = { requestMs: 30_000, headersMs: 15_000, checkEveryMs: 5_000 };
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -37,8 +51,12 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
 };
+
+/** Unknown fields are refused with 400 naming them, never dropped silently (Fastify's default removes them). Route tests use it too. */
+export const API_AJV_OPTIONS = { customOptions: { removeAdditional: false as const } };
 
 const NOT_BUILT_PAGE = 'Zoomtrail is running. The console is not built: run npm run build, then restart. The JSON API is at /api.\n';
 
@@ -60,7 +78,10 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: context.app.config.trustedProxies ?? false,
+    requestTimeout: (options.timeouts ?? REQUEST_TIMEOUTS).requestMs,
+    http: { headersTimeout: (options.timeouts ?? REQUEST_TIMEOUTS).headersMs, connectionsCheckingInterval: (options.timeouts ?? REQUEST_TIMEOUTS).checkEveryMs },
     bodyLimit: 1_048_576,
+    ajv: API_AJV_OPTIONS,
   }) as unknown as FastifyInstance;
   server.decorateRequest('user', null);
   if (options.onRoute) server.addHook('onRoute', options.onRoute);

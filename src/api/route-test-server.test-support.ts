@@ -8,6 +8,7 @@ import type { OutboundAccess } from '../shared/guarded-fetch.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { ApiContext, ApiUser } from './api-context.js';
 import { loopbackOutbound } from '../app/outbound-access.test-support.js';
+import { API_AJV_OPTIONS } from './build-server.js';
 
 export const ROUTE_TEST_NOW = Date.parse('2026-03-10T12:00:00Z');
 const TEST_USER: ApiUser = { id: 'user-1', username: 'admin', via: 'session', sessionId: 'session-1' };
@@ -56,7 +57,7 @@ export async function startRouteTestServer(
     publicUrl: app.config.publicUrl,
     fetch: options.fetch ?? app.outbound.fetch,
   };
-  const server = Fastify({ logger: false });
+  const server = Fastify({ logger: false, ajv: API_AJV_OPTIONS });
   server.decorateRequest('user', null);
   server.addHook('onRequest', async (request) => {
     request.user = TEST_USER;

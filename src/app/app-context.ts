@@ -37,6 +37,11 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
   const store = await openStore(config, clock);
   let logger = options.logger;
   let normalizers: ReadonlyMap<LogType, Normalizer> | undefined;
+  const warnings = store.securityWarnings();
+  if (warnings.length > 0) {
+    logger ??= createStderrLogger({ level: config.logLevel, name: 'zoomtrail' });
+    for (const warning of warnings) logger.warn(warning);
+  }
   return {
     config,
     store,

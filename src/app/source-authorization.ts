@@ -60,15 +60,17 @@ export async function completeSourceAuthorization(
   const { store, clock } = deps;
   const { code, state, error } = callback;
   if (!state) return { kind: 'refused', message: 'The callback carried no state: it did not come from an authorization Zoomtrail started.' };
-  const taken = await store.takePendingAuthorization(state);
-  if (!taken) return { kind: 'refused', message: 'This authorization is unknown, already used, or expired: a Zoom link works once, within 10 minutes.' };
+  // The session first: a callback from another browser must not use up the state of the one that started it.
+  const taken = sessionIdHash === undefined ? undefined : await store.takePendingAuthorization(state, sessionIdHash);
+  if (!taken) {
+    const startedFor = await store.pendingAuthorizationSource(state);
+    if (startedFor === undefined) return { kind: 'refused', message: 'This authorization is unknown, already used, or expired: a Zoom link works once, within 10 minutes.' };
+    deps.logger.warn({ sourceId: startedFor }, 'OAuth callback from another session refused');
+    return { kind: 'retry', sourceId: startedFor, message: 'This authorization was started in another browser session. Start it again here.' };
+  }
   const source = await store.getSource(taken.sourceId);
   if (!source) return { kind: 'refused', message: 'The source this authorization was started for no longer exists.' };
 
-  if (sessionIdHash === undefined || sessionIdHash !== taken.sessionIdHash) {
-    deps.logger.warn({ sourceId: source.id }, 'OAuth callback from another session refused');
-    return { kind: 'retry', sourceId: source.id, message: 'This authorization was started in another browser session. Start it again here.' };
-  }
   if (clock.now() - taken.pending.createdAt > PENDING_AUTHORIZATION_TTL_MS) {
     return { kind: 'retry', sourceId: source.id, message: 'The authorization took too long and has expired. Start it again.' };
   }

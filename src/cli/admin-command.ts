@@ -18,7 +18,9 @@ export function registerAdminCommand(program: Command): void {
       await withApp(command, async (app) => {
         if (options.username === undefined && !options.passwordStdin) {
           const { createSetupLink } = await import('../api/setup-link.js');
-          const link = await createSetupLink(app.store, app.clock, app.config.publicUrl);
+          // A set public URL wins; otherwise the address a running (or the last) `zoomtrail start` served at, whatever its port.
+          const publicUrl = app.config.publicUrlIsSet ? app.config.publicUrl : ((await app.store.servedUrl()) ?? app.config.publicUrl);
+          const link = await createSetupLink(app.store, app.clock, publicUrl);
           process.stdout.write(`${link}\n`);
           process.stderr.write('Open this link to create an admin account (valid 24 hours, usable once).\n');
           return;

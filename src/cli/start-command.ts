@@ -116,6 +116,8 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
     const server = await startServer(app, signal, { port, host, pipeline, publicUrl }).catch((error: unknown) => {
       throw listenError(error, listenTarget);
     });
+    // For `admin create` in another shell: links then name the port this server listens on.
+    await app.store.recordServedUrl(publicUrl);
     // Only now: a link printed before the server listens could point at another program on that port.
     const setupLink = await firstStartSetupLink(app.store, app.clock, publicUrl);
     if (setupLink) say(`Open this link to create the admin account: ${setupLink}`);

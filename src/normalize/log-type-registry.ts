@@ -3,7 +3,7 @@
  * (in the repo's `schemas/` directory) and its data model. Adding a log type
  * is a YAML file plus one line here.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { LogType } from '../zoom/report-records.js';
 import { zoomActivityDataModel, zoomOperationDataModel, type DataModel } from './data-models.js';
 import type { Normalizer } from './normalizer.js';
@@ -26,9 +26,11 @@ export const LOG_TYPES: readonly LogTypeEntry[] = [
 
 /**
  * The repo's `schemas/` directory, two levels above this module: the same
- * from `src/normalize/` (tests) and from the built `dist/normalize/`.
+ * from `src/normalize/` (tests) and from the built `dist/normalize/`; three
+ * from the benchmarks' build (`dist-bench/src/normalize/`).
  */
-export const DEFAULT_SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+export const DEFAULT_SCHEMA_DIR =
+  [new URL('../../schemas/', import.meta.url), new URL('../../../schemas/', import.meta.url)].find((dir) => existsSync(dir)) ?? new URL('../../schemas/', import.meta.url);
 
 function entryFor(logType: LogType): LogTypeEntry {
   const entry = LOG_TYPES.find((e) => e.logType === logType);

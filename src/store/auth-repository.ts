@@ -18,6 +18,9 @@ import type { SecretBox } from './secret-box.js';
 import { DuplicateUserError } from './store-errors.js';
 import type { ApiTokensTable, StoreTables, UsersTable } from './store-tables.js';
 
+/** `meta` key of the public URL the last `zoomtrail start` served at. */
+const SERVED_URL_KEY = 'served_public_url';
+
 /**
  * The console's tables (users, sessions, API tokens, setup tokens, pending
  * OAuth authorizations) through Kysely: dialect-neutral, shared by every store.
@@ -132,6 +135,19 @@ export class AuthRepository implements AuthStore {
     await this.db.insertInto('setup_tokens').values({ token_hash: tokenHash, created_at: this.clock.now(), expires_at: expiresAt, used_at: null }).execute();
   }
 
+  async recordServedUrl(url: string): Promise<void> {
+    await this.db
+      .insertInto('meta')
+      .values({ key: SERVED_URL_KEY, value: url })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: url }))
+      .execute();
+  }
+
+  async servedUrl(): Promise<string | undefined> {
+    const row = await this.db.selectFrom('meta').select('value').where('key', '=', SERVED_URL_KEY).executeTakeFirst();
+    return row?.value;
+  }
+
   async isSetupTokenValid(tokenHash: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('setup_tokens')
@@ -170,9 +186,19 @@ export class AuthRepository implements AuthStore {
       .execute();
   }
 
-  async takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined> {
+  async pendingAuthorizationSource(state: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('oauth_states')
+      .select('source_id')
+      .where('state_hash', '=', hashSecret(state))
+      .where('expires_at', '>', this.clock.now())
+      .executeTakeFirst();
+    return row?.source_id;
+  }
+
+  async takePendingAuthorization(state: string, sessionIdHash: string): Promise<TakenAuthorization | undefined> {
     const stateHash = hashSecret(state);
-    const row = await this.db.deleteFrom('oauth_states').where('state_hash', '=', stateHash).returningAll().executeTakeFirst();
+    const row = await this.db.deleteFrom('oauth_states').where('state_hash', '=', stateHash).where('session_id_hash', '=', sessionIdHash).returningAll().executeTakeFirst();
     if (!row || Number(row.expires_at) <= this.clock.now()) return undefined;
     const pending = JSON.parse(this.box.open(row.pending_sealed, pendingContext(stateHash))) as PendingAuthorization;
     return { sessionIdHash: row.session_id_hash, sourceId: row.source_id, pending };

@@ -84,6 +84,13 @@ export function describeAuthStoreContract(name: string, openStore: (options: Sto
       expect(await store.deleteApiToken(token.id)).toBe(false);
     });
 
+    it('keeps the last URL the server served at', async () => {
+      expect(await store.servedUrl()).toBeUndefined();
+      await store.recordServedUrl('http://localhost:9123');
+      await store.recordServedUrl('http://localhost:9124');
+      expect(await store.servedUrl()).toBe('http://localhost:9124');
+    });
+
     it('setup tokens are used once, and not after they expire', async () => {
       await store.createSetupToken('t1', START + HOUR);
       await store.createSetupToken('t2', START + HOUR);
@@ -110,13 +117,18 @@ export function describeAuthStoreContract(name: string, openStore: (options: Sto
         createdAt: START,
       };
       await store.savePendingAuthorization('session-hash', source.id, pending, START + 10 * 60_000);
-      expect(await store.takePendingAuthorization('state-2')).toBeUndefined();
-      expect(await store.takePendingAuthorization('state-1')).toEqual({ sessionIdHash: 'session-hash', sourceId: source.id, pending });
-      expect(await store.takePendingAuthorization('state-1')).toBeUndefined();
+      expect(await store.takePendingAuthorization('state-2', 'session-hash')).toBeUndefined();
+      // Another session neither gets it nor uses it up.
+      expect(await store.takePendingAuthorization('state-1', 'other-session')).toBeUndefined();
+      expect(await store.pendingAuthorizationSource('state-1')).toBe(source.id);
+      expect(await store.takePendingAuthorization('state-1', 'session-hash')).toEqual({ sessionIdHash: 'session-hash', sourceId: source.id, pending });
+      expect(await store.takePendingAuthorization('state-1', 'session-hash')).toBeUndefined();
+      expect(await store.pendingAuthorizationSource('state-1')).toBeUndefined();
 
       await store.savePendingAuthorization('session-hash', source.id, { ...pending, state: 'state-3' }, START + 10 * 60_000);
       clock.advance(10 * 60_000);
-      expect(await store.takePendingAuthorization('state-3')).toBeUndefined();
+      expect(await store.pendingAuthorizationSource('state-3')).toBeUndefined();
+      expect(await store.takePendingAuthorization('state-3', 'session-hash')).toBeUndefined();
     });
 
     it('sources keep a drop-off alarm setting, null by default', async () => {

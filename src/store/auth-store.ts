@@ -44,6 +44,12 @@ export interface AuthStore {
   /** The token with that hash and its owner, `lastUsedAt` set to now; undefined if unknown or its user is gone. */
   useApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined>;
 
+  // --- the server's address ------------------------------------------------------
+  /** Keeps the public URL a running `zoomtrail start` serves at (so `admin create` links to it, whatever port it listens on). */
+  recordServedUrl(url: string): Promise<void>;
+  /** The last URL recorded by recordServedUrl; undefined before any. */
+  servedUrl(): Promise<string | undefined>;
+
   // --- setup tokens ------------------------------------------------------------
   createSetupToken(tokenHash: string, expiresAt: number): Promise<void>;
   /** Whether the token exists, is unused and unexpired (nothing changes). */
@@ -54,8 +60,14 @@ export interface AuthStore {
   // --- pending OAuth authorizations ----------------------------------------------
   /** Keeps `pending` (sealed: it holds the PKCE verifier) under the hash of `pending.state`, bound to a session and a source. */
   savePendingAuthorization(sessionIdHash: string, sourceId: string, pending: PendingAuthorization, expiresAt: number): Promise<void>;
-  /** Takes the authorization started with `state` (the raw value from the callback): single-use, deleted in the same statement; undefined if unknown, used or expired. */
-  takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined>;
+  /** The source of the unexpired authorization started with `state`, whatever its session; nothing is taken. */
+  pendingAuthorizationSource(state: string): Promise<string | undefined>;
+  /**
+   * Takes the authorization started with `state` (the raw value from the callback) in the session `sessionIdHash`:
+   * single-use, deleted in the same statement; undefined if unknown, used, expired or started in another session
+   * (which then keeps it).
+   */
+  takePendingAuthorization(state: string, sessionIdHash: string): Promise<TakenAuthorization | undefined>;
 }
 
 export interface NewUser {

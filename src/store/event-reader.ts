@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { LogType } from '../zoom/report-records.js';
+import { expandStoredEvent } from '../normalize/stored-event.js';
 import { and, countableByHour, EventHourCounts, HOUR_MS } from './event-hour-counts.js';
 import { containsPattern, eventSqlFor, type EventSql, type StoreDialectKind } from './event-sql.js';
 import { matchOf, SqliteEventSearch } from './sqlite-event-search.js';
@@ -193,11 +194,17 @@ function cursorCondition(time: number, rowId: string, desc: boolean): Expression
 }
 
 export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
-  const event = JSON.parse(row.event_json) as Record<string, unknown>;
+  const logType = row.log_type as LogType;
+  const event = expandStoredEvent(JSON.parse(row.event_json) as Record<string, unknown>, {
+    logType,
+    rowId: row.row_id,
+    sourceId: row.source_id,
+    storedAt: Number(row.stored_at),
+  });
   return {
     rowId: row.row_id,
     sourceId: row.source_id,
-    logType: row.log_type as LogType,
+    logType,
     day: row.day,
     eventTimeMs: Number(row.event_time_ms),
     storedAt: Number(row.stored_at),

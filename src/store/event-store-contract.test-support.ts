@@ -7,6 +7,7 @@ import {
   BATCH_SIZE,
   collect,
   ids,
+  normalizedEvent,
   OPERATION,
   page,
   sampleEvent,
@@ -35,6 +36,36 @@ export function describeEventStoreContract(name: string, openStore: (options: St
     afterEach(async () => cleanup());
 
     describe('commitPage', () => {
+      it('reads back a normalized event exactly as it was committed, key order included (stored compactly)', async () => {
+        const { id } = await store.createSource(sampleSource());
+        const activity = normalizedEvent(id, ACTIVITY, 'n1', {
+          email: 'Ann@Example.com',
+          time: '2026-03-09T10:00:00Z',
+          type: 'Sign in',
+          ip_address: '198.51.100.4',
+          client_type: 'Browser',
+        });
+        const operation = normalizedEvent(id, OPERATION, 'n2', {
+          time: '2026-03-09T10:00:01Z',
+          operator: 'admin@example.com',
+          category_type: 'User',
+          action: 'Update',
+          operation_detail: 'Update User ann@example.com - Meeting: Allow removed participants to rejoin: from Off to On',
+        });
+        clock.advance(1234);
+        await store.commitPage(page(id, [activity]));
+        await store.commitPage({ ...page(id, [operation]), logType: OPERATION });
+        const read = await collect(store.queryEvents({ sourceId: id }));
+        expect(read.map((e) => JSON.stringify(e.event))).toEqual([JSON.stringify(activity.event), JSON.stringify(operation.event)]);
+        expect(read.map((e) => [e.emails, e.ipAddresses])).toEqual([
+          [activity.emails, activity.ipAddresses],
+          [operation.emails, operation.ipAddresses],
+        ]);
+        expect(JSON.stringify((await store.getEvent('n2'))?.event)).toBe(JSON.stringify(operation.event));
+        expect(ids(await collect(store.queryEvents({ email: 'ann@example.com' })))).toEqual(['n1']);
+        expect(ids(await collect(store.queryEvents({ detailText: 'removed participants' })))).toEqual(['n2']);
+      });
+
       it('inserts new events, counts them per day and creates open coverage rows', async () => {
         const { id } = await store.createSource(sampleSource());
         const day1 = Date.parse('2026-03-08T10:00:00Z');

@@ -12,7 +12,7 @@ import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import type { DestinationSecret } from '../domain/destination-settings.js';
 import { CoverageReader } from './coverage-reader.js';
 import { EventReader } from './event-reader.js';
-import { SecretBox } from './secret-box.js';
+import { looseKeyFileWarning, SecretBox } from './secret-box.js';
 import { SourceRepository } from './source-repository.js';
 import { HealthRepository } from './health-repository.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
@@ -35,7 +35,16 @@ export abstract class KyselyRepositoryStore {
   protected readonly health: HealthRepository;
   protected readonly clock: Clock;
 
+  readonly #box: SecretBox;
+
+  /** What an operator should fix about how secrets are kept (a key file others can read); empty when nothing. */
+  securityWarnings(): string[] {
+    const warning = this.#box.origin.keyFile === null || this.#box.origin.kind !== 'file' ? undefined : looseKeyFileWarning(this.#box.origin.keyFile);
+    return warning === undefined ? [] : [warning];
+  }
+
   constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, dialect: 'sqlite' | 'postgres') {
+    this.#box = box;
     this.clock = clock;
     this.sources = new SourceRepository(kysely, box, clock);
     this.coverage = new CoverageReader(kysely);
@@ -253,6 +262,14 @@ export abstract class KyselyRepositoryStore {
     return this.auth.createSetupToken(tokenHash, expiresAt);
   }
 
+  recordServedUrl(url: string): Promise<void> {
+    return this.auth.recordServedUrl(url);
+  }
+
+  servedUrl(): Promise<string | undefined> {
+    return this.auth.servedUrl();
+  }
+
   isSetupTokenValid(tokenHash: string): Promise<boolean> {
     return this.auth.isSetupTokenValid(tokenHash);
   }
@@ -265,8 +282,12 @@ export abstract class KyselyRepositoryStore {
     return this.auth.savePendingAuthorization(sessionIdHash, sourceId, pending, expiresAt);
   }
 
-  takePendingAuthorization(state: string): Promise<TakenAuthorization | undefined> {
-    return this.auth.takePendingAuthorization(state);
+  pendingAuthorizationSource(state: string): Promise<string | undefined> {
+    return this.auth.pendingAuthorizationSource(state);
+  }
+
+  takePendingAuthorization(state: string, sessionIdHash: string): Promise<TakenAuthorization | undefined> {
+    return this.auth.takePendingAuthorization(state, sessionIdHash);
   }
 
   claimDueDeliveries(owner: string, now: number, limit: number, claimMs: number): Promise<DeliveryRecord[]> {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LogType } from '../zoom/report-records.js';
 import { hourOf } from './event-hour-counts.js';
+import { storedEventJson } from './stored-event-json.js';
 import { withRetry } from './postgres-transaction.js';
 import { daysOfPage, withoutPurgedDays } from './purged-days.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
@@ -78,7 +79,7 @@ export class PostgresPageWriter {
         INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
         SELECT r.row_id, ${sourceId}, ${logType}, r.day, r.event_time_ms, ${now}::bigint, r.event_json
         FROM unnest(${chunk.map((r) => r.rowId)}::text[], ${chunk.map((r) => r.day)}::text[],
-                    ${chunk.map((r) => r.eventTimeMs)}::bigint[], ${chunk.map((r) => JSON.stringify(r.event))}::text[])
+                    ${chunk.map((r) => r.eventTimeMs)}::bigint[], ${chunk.map((r) => storedEventJson(r, sourceId, logType, now))}::text[])
              AS r(row_id, day, event_time_ms, event_json)
         ON CONFLICT (row_id) DO NOTHING
         RETURNING row_id`.execute(trx);

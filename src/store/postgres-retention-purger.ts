@@ -3,6 +3,7 @@ import { dayStartMs } from '../domain/utc-days.js';
 import type { LogType } from '../zoom/report-records.js';
 import { withRetry } from './postgres-transaction.js';
 import { indicatorKeys } from './purged-days.js';
+import { storedIndicatorLists } from './stored-event-json.js';
 import type { PurgeBatch } from './retention-store.js';
 import type { StoreTables } from './store-tables.js';
 
@@ -20,15 +21,16 @@ export function purgePostgresBefore(db: Kysely<StoreTables>, logType: LogType, b
         WHERE log_type = ${logType} AND day < ${beforeDay} AND state <> 'purged'`.execute(trx);
       const days = Number(marked.numAffectedRows ?? 0);
 
-      const { rows } = await sql<{ row_id: string; emails: unknown; ips: unknown }>`
-        SELECT row_id, event_json::jsonb -> 'p_any_emails' AS emails, event_json::jsonb -> 'p_any_ip_addresses' AS ips
+      const { rows } = await sql<{ row_id: string; source_id: string; log_type: string; stored_at: string; event_json: string }>`
+        SELECT row_id, source_id, log_type, stored_at, event_json
         FROM events WHERE log_type = ${logType} AND event_time_ms < ${dayStartMs(beforeDay)}::bigint
         LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(trx);
       if (rows.length > 0) {
         const ids = rows.map((row) => row.row_id);
         const keys = { kind: [] as string[], value: [] as string[], rowId: [] as string[] };
         for (const row of rows) {
-          for (const { kind, value } of indicatorKeys(row.emails, row.ips)) {
+          const { emails, ips } = storedIndicatorLists(row);
+          for (const { kind, value } of indicatorKeys(emails, ips)) {
             keys.kind.push(kind);
             keys.value.push(value);
             keys.rowId.push(row.row_id);

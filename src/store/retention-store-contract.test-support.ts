@@ -8,6 +8,7 @@ import {
   BATCH_SIZE,
   collect,
   ids,
+  normalizedEvent,
   OPERATION,
   page,
   sampleEvent,
@@ -138,6 +139,20 @@ export function describeRetentionStoreContract(name: string, openStore: (options
       expect(await store.countEvents({ email: 'late@example.com' })).toBe(0);
       expect(await store.countEvents({ ipAddress: '2001:db8::5' })).toBe(0);
       expect(ids(await collect(store.queryEvents({ email: 'bob@example.com' })))).toEqual(['a5-last']);
+    });
+
+    it('leaves no indicator of a normalized (compactly stored) event behind', async () => {
+      const record = { email: 'compact@example.com', time: '2026-03-05T08:00:00Z', type: 'Sign in', ip_address: '198.51.100.77', client_type: 'Browser' };
+      await store.commitPage(page(a, [normalizedEvent(a, ACTIVITY, 'n-old', record)]));
+      expect(await store.countEvents({ email: 'compact@example.com' })).toBe(1);
+      await purgeAll(store, ACTIVITY, '2026-03-07', 1000);
+      // The same row id again, on a day kept, with other indicators: the purged ones must not find it.
+      await store.commitPage(
+        page(a, [normalizedEvent(a, ACTIVITY, 'n-old', { ...record, email: 'other@example.com', ip_address: '198.51.100.78', time: '2026-03-09T08:00:00Z' })]),
+      );
+      expect(await store.countEvents({ email: 'compact@example.com' })).toBe(0);
+      expect(await store.countEvents({ ipAddress: '198.51.100.77' })).toBe(0);
+      expect(await store.countEvents({ email: 'other@example.com' })).toBe(1);
     });
 
     it('does not store records of a purged day again, and a day update leaves it purged', async () => {

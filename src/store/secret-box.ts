@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DataDirError, type KeyOrigin, SecretKeyError } from './store-errors.js';
 
@@ -125,6 +125,18 @@ export function resolveSecretKey(options: ResolveSecretKeyOptions): ResolvedSecr
     throw DataDirError.fromOsError(options.dataDir, `creating the key file ${keyFile}`, error);
   }
   return { key, origin, created: true };
+}
+
+/** A warning when the key file can be read or written by others than its owner (its mode allows group or other access). */
+export function looseKeyFileWarning(keyFile: string): string | undefined {
+  let mode: number;
+  try {
+    mode = statSync(keyFile).mode;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return undefined;
+  return `The secret key file ${keyFile} can be read by other users (mode ${(mode & 0o777).toString(8)}): anyone who reads it can decrypt the stored Zoom secrets. Fix: chmod 600 ${keyFile}`;
 }
 
 /** The key in the file, undefined when there is no file; SecretKeyError when it holds no 32-byte key. */

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataDirError } from './store-errors.js';
@@ -20,7 +20,10 @@ export interface SqliteDatabaseOptions {
  */
 export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Database.Database; location: string } {
   const location = options.memory ? ':memory:' : join(options.dataDir, options.fileName);
-  if (!options.memory) prepareDataDir(options.dataDir);
+  if (!options.memory) {
+    prepareDataDir(options.dataDir);
+    createPrivately(location);
+  }
   let db: Database.Database;
   try {
     db = new Database(location);
@@ -49,9 +52,22 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Databa
   return { db, location };
 }
 
+/**
+ * Creates the database file, if new, readable by its owner only (0600): SQLite
+ * gives its -wal and -shm files the database file's permissions.
+ */
+function createPrivately(location: string): void {
+  try {
+    closeSync(openSync(location, 'a', 0o600));
+  } catch {
+    // Opening reports it with the OS reason.
+  }
+}
+
 function prepareDataDir(dataDir: string): void {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // A new directory is its owner's only (0700): it holds the database and the key file.
+    if (mkdirSync(dataDir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dataDir, 0o700);
   } catch (error) {
     throw DataDirError.fromOsError(dataDir, 'creating the directory', error);
   }

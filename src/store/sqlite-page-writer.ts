@@ -4,6 +4,8 @@ import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
 import { daysOfPage, withoutPurgedDays } from './purged-days.js';
 import { hourOf } from './event-hour-counts.js';
+import { storedEventJson } from './stored-event-json.js';
+import { SqliteSearchIndexWriter } from './sqlite-search-index-writer.js';
 import { BOUND, prepareQuery, prepareRaw, sqliteQueries, type QueryRow, type RowStatement } from './sqlite-statements.js';
 
 type Database = BetterSqlite3.Database;
@@ -12,7 +14,7 @@ type Statement = BetterSqlite3.Statement;
 const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
-const INSERT_INDICATOR = 'INSERT INTO event_indicators (row_id, kind, value) VALUES (?, ?, ?)';
+const INSERT_INDICATOR = 'INSERT INTO event_indicators (row_id, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING';
 
 /** Adds a page's new events to their hours' counts (the DELETE trigger of migration 007 takes them off). */
 const ADD_HOUR_COUNT = `INSERT INTO event_hour_counts (hour_ms, source_id, log_type, event_count) VALUES (?, ?, ?, ?)
@@ -80,6 +82,7 @@ export class SqlitePageWriter {
   readonly #leaseOf: RowStatement<QueryRow<typeof LEASE_OF>>;
   readonly #insertEvent: Statement;
   readonly #insertIndicator: Statement;
+  readonly #search: SqliteSearchIndexWriter;
   readonly #queueForDetection: Statement;
   readonly #addHourCount: Statement;
   readonly #insertFailure: Statement;
@@ -95,6 +98,7 @@ export class SqlitePageWriter {
     this.#leaseOf = prepareQuery(db, LEASE_OF);
     this.#insertEvent = db.prepare(INSERT_EVENT);
     this.#insertIndicator = db.prepare(INSERT_INDICATOR);
+    this.#search = new SqliteSearchIndexWriter(db);
     this.#queueForDetection = db.prepare(QUEUE_FOR_DETECTION);
     this.#addHourCount = db.prepare(ADD_HOUR_COUNT);
     this.#insertFailure = db.prepare(INSERT_FAILURE);
@@ -133,16 +137,27 @@ export class SqlitePageWriter {
     const insertedPerDay = new Map<string, number>();
     const insertedPerHour = new Map<number, number>();
 
+    const search = this.#search;
+    search.begin();
+    // Indicator keys of the page, inserted after its events in key order (the table is its primary key: WITHOUT ROWID, migration 008).
+    const indicators: Array<[kind: string, value: string, rowId: string]> = [];
     for (const row of commit.events) {
-      const { changes } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, JSON.stringify(row.event));
+      const { changes, lastInsertRowid } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, storedEventJson(row, sourceId, logType, now));
       if (changes === 0) continue;
       insertedEventIds.push(row.rowId);
       queueForDetection.run(row.rowId, now);
       insertedPerDay.set(row.day, (insertedPerDay.get(row.day) ?? 0) + 1);
       const hour = hourOf(row.eventTimeMs);
       insertedPerHour.set(hour, (insertedPerHour.get(hour) ?? 0) + 1);
-      for (const email of row.emails) insertIndicator.run(row.rowId, 'email', email.toLowerCase());
-      for (const ip of row.ipAddresses) insertIndicator.run(row.rowId, 'ip', ip.toLowerCase());
+      search.add(lastInsertRowid, row.eventTimeMs, row.event);
+      for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.rowId]);
+      for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.rowId]);
+    }
+    indicators.sort(compareIndicatorKeys);
+    let previous: [string, string, string] | undefined;
+    for (const key of indicators) {
+      if (previous === undefined || compareIndicatorKeys(previous, key) !== 0) insertIndicator.run(key[2], key[0], key[1]);
+      previous = key;
     }
     for (const [hour, count] of insertedPerHour) this.#addHourCount.run(hour, sourceId, logType, count);
 
@@ -202,6 +217,16 @@ export class SqlitePageWriter {
     }
     this.#upsertStream.run(params);
   }
+}
+
+/** (kind, value, row id) order: the primary key's of event_indicators. */
+function compareIndicatorKeys(a: readonly [string, string, string], b: readonly [string, string, string]): number {
+  for (let i = 0; i < 3; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** A boolean as SQLite stores it; other values pass through so the database rejects them. */

@@ -2,13 +2,14 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { dayStartMs } from '../domain/utc-days.js';
 import type { LogType } from '../zoom/report-records.js';
 import { indicatorKeys } from './purged-days.js';
+import { storedIndicatorLists } from './stored-event-json.js';
 import type { FreeSpace, PurgeBatch } from './retention-store.js';
 import { prepareRaw, type RowStatement } from './sqlite-statements.js';
 
 const MARK_PURGED = `UPDATE day_coverage SET state = 'purged', updated_at = ? WHERE log_type = ? AND day < ? AND state <> 'purged'`;
 
-/** A batch of old events with the indicator lists they were stored with (the events_type_time index serves the range). */
-const OLD_EVENTS = `SELECT row_id, json_extract(event_json, '$.p_any_emails') AS emails, json_extract(event_json, '$.p_any_ip_addresses') AS ips
+/** A batch of old events (their indicator lists are read from the stored event) (the events_type_time index serves the range). */
+const OLD_EVENTS = `SELECT row_id, source_id, log_type, stored_at, event_json
   FROM events WHERE log_type = ? AND event_time_ms < ? LIMIT ?`;
 
 /** Each by its whole primary key: event_indicators has no index by row id (see 001-initial.ts). */
@@ -27,7 +28,7 @@ const DELETE_FAILURES = `DELETE FROM classification_failures WHERE row_id IN (
 export class SqliteRetentionPurger {
   readonly #db: BetterSqlite3.Database;
   readonly #markPurged: BetterSqlite3.Statement;
-  readonly #oldEvents: RowStatement<{ row_id: string; emails: string | null; ips: string | null }>;
+  readonly #oldEvents: RowStatement<{ row_id: string; source_id: string; log_type: string; stored_at: number; event_json: string }>;
   readonly #deleteIndicator: BetterSqlite3.Statement;
   readonly #deletePending: BetterSqlite3.Statement;
   readonly #deleteEvent: BetterSqlite3.Statement;
@@ -67,20 +68,12 @@ export class SqliteRetentionPurger {
     const days = this.#markPurged.run(now, logType, beforeDay).changes;
     const rows = this.#oldEvents.all(logType, dayStartMs(beforeDay), limit);
     for (const row of rows) {
-      for (const { kind, value } of indicatorKeys(parseList(row.emails), parseList(row.ips))) this.#deleteIndicator.run(kind, value, row.row_id);
+      const { emails, ips } = storedIndicatorLists(row);
+      for (const { kind, value } of indicatorKeys(emails, ips)) this.#deleteIndicator.run(kind, value, row.row_id);
       this.#deletePending.run(row.row_id);
       this.#deleteEvent.run(row.row_id);
     }
     const failures = rows.length < limit ? this.#deleteFailures.run(logType, beforeDay, limit - rows.length).changes : 0;
     return { events: rows.length, failures, days, done: rows.length + failures < limit };
-  }
-}
-
-function parseList(json: string | null): unknown {
-  if (json === null) return [];
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return [];
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -66,6 +66,30 @@ describe('SQLite store', () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(keyFile, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
     expect(existsSync(join(dataDir, SQLITE_FILE_NAME))).toBe(true);
+  });
+
+  it('keeps the data directory (0700), the database and its WAL and shared-memory files (0600) private to their owner, whatever the umask', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const store = await openSqliteStore({ dataDir, clock, env: {} });
+      await store.createSource(sampleSource());
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      for (const file of [SQLITE_FILE_NAME, `${SQLITE_FILE_NAME}-wal`, `${SQLITE_FILE_NAME}-shm`, KEY_FILE_NAME]) {
+        expect(statSync(join(dataDir, file)).mode & 0o777, file).toBe(0o600);
+      }
+      expect(store.securityWarnings()).toEqual([]);
+      await store.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('warns, with the fix, when the key file can be read by others', async () => {
+    await (await openSqliteStore({ dataDir, clock, env: {} })).close();
+    chmodSync(join(dataDir, KEY_FILE_NAME), 0o644);
+    const store = await openSqliteStore({ dataDir, clock, env: {} });
+    expect(store.securityWarnings()).toEqual([expect.stringContaining(`chmod 600 ${join(dataDir, KEY_FILE_NAME)}`)]);
+    await store.close();
   });
 
   it('reopens with the same key and reads the credentials back', async () => {

@@ -1,5 +1,6 @@
 import { utcDay, type Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
+import { normalizerFor } from '../normalize/log-type-registry.js';
 import type { EventRow, FailureRow, NewSource, PageCommit, Store, StoredEvent } from './store.js';
 
 // What the store contract suites share: how a store under test is opened, and
@@ -71,6 +72,17 @@ export function sampleEvent(rowId: string, timeMs: number, email = 'Alice@Exampl
       p_any_ip_addresses: ipAddresses,
     },
   };
+}
+
+/**
+ * An event as the collector commits it: a Zoom record of `logType` through the
+ * real normalizer (the store keeps it in its compact form, normalize/stored-event.ts).
+ */
+export function normalizedEvent(sourceId: string, logType: LogType, rowId: string, record: Record<string, unknown>, parseTimeMs = START): EventRow {
+  const result = normalizerFor(logType).normalize(record, { sourceId, sourceLabel: 'Acme Zoom', rowId, parseTimeMs });
+  if (!result.ok) throw new Error(result.problem.reason);
+  const { event, eventTimeMs, emails, ipAddresses } = result.value;
+  return { rowId, day: utcDay(eventTimeMs), eventTimeMs, emails, ipAddresses, event };
 }
 
 /** A normalized Zoom.Operation event at `timeMs` with the given operation fields and parsed changes' names. */

@@ -18,6 +18,8 @@ import type { RetentionStore } from './retention-store.js';
 export interface Store extends SourceStore, EventStore, CoverageStore, AlertStore, DestinationStore, AuthStore, HealthStore, LeaseStore, RetentionStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
+  /** What an operator should fix about how secrets are kept (e.g. a key file others can read); logged at start. */
+  securityWarnings(): string[];
   close(): Promise<void>;
 }
 

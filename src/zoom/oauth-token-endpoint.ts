@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { SecretRedactor } from './secret-redactor.js';
-import { describeNetworkError, parseJsonObject } from './http-body.js';
+import { BodyTooLargeError, describeNetworkError, MAX_OAUTH_BODY_BYTES, parseJsonObject, readBodyText } from './http-body.js';
 import { joinUrl, type ZoomEndpoints } from './zoom-endpoints.js';
 import {
   MalformedResponseError,
@@ -85,9 +85,10 @@ async function requestTokenOnce(ctx: TokenEndpointContext, grant: Grant, params:
       redirect: 'manual',
       signal: ctx.signal,
     });
-    text = await response.text();
+    text = await readBodyText(response, MAX_OAUTH_BODY_BYTES);
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
+    if (error instanceof BodyTooLargeError) throw new MalformedResponseError(`the token endpoint's ${error.message}`);
     throw new ZoomUnavailableError(`the token endpoint did not answer (${describeNetworkError(error)})`);
   }
   const trackingId = response.headers.get('x-zm-trackingid') ?? undefined;

@@ -3,7 +3,7 @@ import { type Clock, nextUtcMidnight } from '../shared/clock.js';
 import { metrics } from '../shared/metrics.js';
 import type { AccessTokenProvider } from './access-token-provider.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
-import { describeNetworkError, parseJsonObject } from './http-body.js';
+import { BodyTooLargeError, describeNetworkError, MAX_REPORT_BODY_BYTES, parseJsonObject, readBodyText } from './http-body.js';
 import type { ReportStream } from './report-records.js';
 import type { RequestBudget } from './request-budget.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -122,10 +122,14 @@ export class ZoomApiClient {
           redirect: 'manual',
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
-        text = await response.text();
+        text = await readBodyText(response, MAX_REPORT_BODY_BYTES);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        await retryOrThrow(new ZoomUnavailableError(`${endpoint}: ${describeNetworkError(error)}`), started);
+        const failure =
+          error instanceof BodyTooLargeError
+            ? new MalformedResponseError(`${endpoint}: ${error.message}`)
+            : new ZoomUnavailableError(`${endpoint}: ${describeNetworkError(error)}`);
+        await retryOrThrow(failure, started);
         continue;
       }
       const details: ZoomErrorDetails = {

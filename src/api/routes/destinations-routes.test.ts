@@ -107,6 +107,17 @@ describe('destinations routes', () => {
     }
   });
 
+  it('an unknown field in a PATCH or POST body is a 400 naming it, never dropped silently', async () => {
+    const created = (await call('POST', '/api/destinations', webhook())).body as DestinationView;
+    const patched = await call('PATCH', `/api/destinations/${created.id}`, { enabled: false, minSeverty: 'LOW' });
+    expect(patched.status).toBe(400);
+    expect(patched.body).toMatchObject({ fields: [expect.objectContaining({ field: 'minSeverty' })] });
+    expect((await t.app.store.getDestination(created.id))?.enabled).toBe(true);
+    const posted = await call('POST', '/api/destinations', { ...webhook(), name: 'Other', colour: 'red' });
+    expect(posted.status).toBe(400);
+    expect(posted.body).toMatchObject({ fields: [expect.objectContaining({ field: 'colour' })] });
+  });
+
   it('rejects invalid destinations with 400 and the field, a duplicate name with 409', async () => {
     const cases: [object, string][] = [
       [{ kind: 'webhook' }, 'name'],

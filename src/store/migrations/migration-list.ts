@@ -6,6 +6,7 @@ import { healthMigration } from './004-health.js';
 import { instancesMigration } from './005-instances.js';
 import { setupFinishedMigration } from './006-setup-finished.js';
 import { searchIndexesMigration } from './007-search-indexes.js';
+import { compactIngestMigration } from './008-compact-ingest.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-instances': instancesMigration,
   '006-setup-finished': setupFinishedMigration,
   '007-search-indexes': searchIndexesMigration,
+  '008-compact-ingest': compactIngestMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { LogType } from '../zoom/report-records.js';
+import { generateDay } from '../zoom-sim/record-generator.js';
+import { normalizerFor } from './log-type-registry.js';
+import { compactEvent, expandStoredEvent, VERBATIM, type StoredEventKeys } from './stored-event.js';
+
+const SOURCE = 'src-1';
+
+/** Normalizes generated records the way the collector does. */
+function normalized(logType: LogType, records: readonly unknown[]): Array<{ event: Record<string, unknown>; keys: StoredEventKeys }> {
+  const normalizer = normalizerFor(logType);
+  return records.map((raw, i) => {
+    const keys = { logType, rowId: `row-${i}`, sourceId: SOURCE, storedAt: 1_767_225_600_130 + i };
+    const result = normalizer.normalize(raw, { sourceId: SOURCE, sourceLabel: 'Acme Zoom', rowId: keys.rowId, parseTimeMs: 1_767_225_600_123 + i });
+    if (!result.ok) throw new Error(result.problem.reason);
+    return { event: result.value.event, keys };
+  });
+}
+
+/** Through the store: compact, to JSON text and back, expanded. */
+function roundTrip(event: Record<string, unknown>, keys: StoredEventKeys): { stored: Record<string, unknown>; expanded: Record<string, unknown> } {
+  const stored = JSON.parse(JSON.stringify(compactEvent(event, keys))) as Record<string, unknown>;
+  return { stored, expanded: expandStoredEvent(stored, keys) };
+}
+
+describe('the stored event', () => {
+  const day = generateDay({ seed: 7, day: '2026-01-05', volume: { activities: 400, operations: 400 } });
+
+  it.each([
+    ['Zoom.Activity', day.activities],
+    ['Zoom.Operation', day.operations],
+  ] as const)('expands to exactly the event normalize produced, key order included (%s)', (logType, records) => {
+    const events = normalized(logType, records);
+    let storedBytes = 0;
+    let fullBytes = 0;
+    for (const { event, keys } of events) {
+      const { stored, expanded } = roundTrip(event, keys);
+      expect(JSON.stringify(expanded)).toBe(JSON.stringify(event));
+      expect(stored[VERBATIM]).toBeUndefined();
+      for (const derived of ['p_log_type', 'p_row_id', 'p_source_id', 'p_event_time', 'p_any_emails', 'p_any_ip_addresses']) expect(stored).not.toHaveProperty(derived);
+      expect(stored).toHaveProperty('p_parse_time', 7); // ms before the stored-at time
+      expect(stored).toHaveProperty('p_source_label', 'Acme Zoom');
+      storedBytes += JSON.stringify(stored).length;
+      fullBytes += JSON.stringify(event).length;
+    }
+    expect(storedBytes).toBeLessThan(fullBytes * 0.75);
+  });
+
+  it('derives Zoom.Activity p_udm and keeps Zoom.Operation p_udm', () => {
+    const [activity] = normalized('Zoom.Activity', day.activities);
+    const [operation] = normalized('Zoom.Operation', day.operations);
+    expect(roundTrip(activity!.event, activity!.keys).stored).not.toHaveProperty('p_udm');
+    expect(roundTrip(operation!.event, operation!.keys).stored).toHaveProperty('p_udm', operation!.event.p_udm);
+  });
+
+  it('keeps a p_ field that differs from what the record derives', () => {
+    const [{ event, keys }] = normalized('Zoom.Activity', day.activities.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const odd = { ...event, p_any_emails: ['someone-else@example.com'], p_source_id: 'another-source' };
+    const { stored, expanded } = roundTrip(odd, keys);
+    expect(stored.p_any_emails).toEqual(['someone-else@example.com']);
+    expect(stored.p_source_id).toBe('another-source');
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(odd));
+  });
+
+  it('keeps other p_ fields after the standard ones (e.g. added after normalize)', () => {
+    const [{ event, keys }] = normalized('Zoom.Operation', day.operations.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const enriched = { ...event, p_enrichment: { country: 'NL' } };
+    const { stored, expanded } = roundTrip(enriched, keys);
+    expect(stored[VERBATIM]).toBeUndefined();
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(enriched));
+  });
+
+  it.each([
+    ['a hand-made event without the standard fields', { action: 'Update', p_any_emails: ['a@example.com'] }],
+    ['record fields after p_ fields', { p_log_type: 'Zoom.Activity', email: 'a@example.com' }],
+    ['standard fields out of order', { email: 'a@example.com', p_row_id: 'row-0', p_log_type: 'Zoom.Activity' }],
+    ['a p_parse_time that is not text', { email: 'a@example.com', p_parse_time: 5 }],
+    ['an event with the marker key itself', { email: 'a@example.com', [VERBATIM]: true }],
+    ['a __proto__ key', JSON.parse('{"__proto__":{"x":1},"email":"a@example.com"}') as Record<string, unknown>],
+  ])('stores %s whole and reads it back unchanged', (_, event) => {
+    const keys: StoredEventKeys = { logType: 'Zoom.Activity', rowId: 'row-0', sourceId: SOURCE, storedAt: 0 };
+    const { expanded } = roundTrip(event, keys);
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(event));
+    expect(Object.getPrototypeOf(expanded)).toBe(Object.prototype);
+  });
+
+  it('keeps a p_parse_time text formatTimestamp would not write as it is', () => {
+    const [{ event, keys }] = normalized('Zoom.Activity', day.activities.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const odd = { ...event, p_parse_time: '2026-01-01 00:00:00' };
+    const { stored, expanded } = roundTrip(odd, keys);
+    expect(stored.p_parse_time).toBe('2026-01-01 00:00:00');
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(odd));
+  });
+
+  it('reads an event stored whole before the compact form existed as it was', () => {
+    const [{ event, keys }] = normalized('Zoom.Activity', day.activities.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const expanded = expandStoredEvent(JSON.parse(JSON.stringify(event)) as Record<string, unknown>, keys);
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(event));
+  });
+});

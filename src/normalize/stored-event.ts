@@ -1,0 +1,351 @@
+/**
+ * The stored form of a normalized event: the Zoom record's fields plus only
+ * the `p_` fields that cannot be derived again (issue 14: bytes on disk per
+ * event). What is left out is rebuilt on read, so the API, the CLI and the
+ * rules see exactly the event normalize produced, key order included:
+ *
+ * - `p_log_type`, `p_row_id`, `p_source_id`: the row's own columns;
+ * - `p_event_time`: the record's event-time field (or `p_parse_time` when the
+ *   record has none);
+ * - `p_any_*`: the schema's indicators, extracted again from the record;
+ * - `p_udm` of a log type whose data model is cheap (Zoom.Activity: copies of
+ *   fields); Zoom.Operation keeps its `p_udm` (parsed changes, searched in SQL).
+ *
+ * `p_parse_time` is stored as a number, the milliseconds from it to the row's
+ * stored-at time (a few, not a 24-character text), when the text is what
+ * formatTimestamp writes. `p_source_label` and any other `p_` field are stored
+ * as they are. A field is left out only when the derived value equals the event's own
+ * (checked at compaction), so any event round-trips. An event whose layout
+ * expansion cannot reproduce (record fields after `p_` fields, standard `p_`
+ * fields out of order or missing) is stored whole, with `VERBATIM` as its last
+ * key (removed on read; an event holding that key itself is nested under it). Rows stored whole before this form existed expand to
+ * themselves: present fields are never replaced.
+ */
+import type { LogType } from '../zoom/report-records.js';
+import { zoomActivityDataModel, type DataModel } from './data-models.js';
+import { finishIndicatorValues, indicatorExtractor, indicatorFields, P_ANY_EMAILS, P_ANY_IP_ADDRESSES, type IndicatorExtractor, type IndicatorSink } from './indicators.js';
+import { schemaFor } from './log-type-registry.js';
+import { formatTimestamp } from './timestamp-parser.js';
+import type { PantherField, PantherValueSchema } from './panther-schema.js';
+
+/** What the row holds beside the stored event JSON. */
+export interface StoredEventKeys {
+  logType: LogType;
+  rowId: string;
+  sourceId: string;
+  /** The row's stored-at time (ms): `p_parse_time` is stored as its distance before it. */
+  storedAt: number;
+}
+
+/** Marks an event stored whole (last key; never produced by normalize: `p_` names are reserved). */
+export const VERBATIM = 'p_stored_whole';
+
+type Json = Record<string, unknown>;
+
+/** Collects every `p_any_*` value of a record, as the normalizer's string converters do. */
+type IndicatorWalker = (record: Json, sink: IndicatorSink) => void;
+
+interface Codec {
+  /** The standard `p_` fields in the order normalize writes them. */
+  order: readonly string[];
+  position: ReadonlyMap<string, number>;
+  /** `p_any_*` fields beyond emails and IP addresses (present only when non-empty). */
+  others: ReadonlySet<string>;
+  eventTimeName: string | undefined;
+  walk: IndicatorWalker;
+  /** The data model rebuilt on read, or undefined when `p_udm` is stored. */
+  dataModel: DataModel | undefined;
+}
+
+/** Data models cheap enough to run on every read. */
+const DERIVED_DATA_MODELS: Partial<Record<LogType, DataModel>> = { 'Zoom.Activity': zoomActivityDataModel };
+
+const codecs = new Map<LogType, Codec>();
+
+function codecFor(logType: LogType): Codec {
+  let codec = codecs.get(logType);
+  if (codec === undefined) {
+    codec = buildCodec(logType);
+    codecs.set(logType, codec);
+  }
+  return codec;
+}
+
+function buildCodec(logType: LogType): Codec {
+  const schema = schemaFor(logType);
+  const others = new Set<string>();
+  const visit = (value: PantherValueSchema): void => {
+    if (value.type === 'string') for (const name of value.indicators ?? []) for (const field of indicatorFields(name)) others.add(field);
+    else if (value.type === 'object') value.fields.forEach(visit);
+    else if (value.type === 'array') visit(value.element);
+  };
+  schema.fields.forEach(visit);
+  others.delete(P_ANY_EMAILS);
+  others.delete(P_ANY_IP_ADDRESSES);
+  const sortedOthers = [...others].sort();
+  const order = ['p_log_type', 'p_row_id', 'p_event_time', 'p_parse_time', 'p_source_id', 'p_source_label', P_ANY_EMAILS, P_ANY_IP_ADDRESSES, ...sortedOthers, 'p_udm'];
+  return {
+    order,
+    position: new Map(order.map((key, i) => [key, i])),
+    others: new Set(sortedOthers),
+    eventTimeName: schema.fields.find((f) => f.isEventTime === true)?.name,
+    walk: fieldsWalker(schema.fields) ?? (() => undefined),
+    dataModel: DERIVED_DATA_MODELS[logType],
+  };
+}
+
+/** The walker of one object level's indicator-bearing fields, or undefined when none bears one. */
+function fieldsWalker(fields: readonly PantherField[]): IndicatorWalker | undefined {
+  const walkers: Array<[string, (value: unknown, sink: IndicatorSink) => void]> = [];
+  for (const field of fields) {
+    const walk = valueWalker(field);
+    if (walk !== undefined) walkers.push([field.name, walk]);
+  }
+  if (walkers.length === 0) return undefined;
+  return (record, sink) => {
+    for (const [name, walk] of walkers) {
+      const value = record[name];
+      if (value !== undefined && value !== null) walk(value, sink);
+    }
+  };
+}
+
+function valueWalker(schema: PantherValueSchema): ((value: unknown, sink: IndicatorSink) => void) | undefined {
+  if (schema.type === 'string') {
+    const extractors: IndicatorExtractor[] = (schema.indicators ?? []).map(indicatorExtractor);
+    if (extractors.length === 0) return undefined;
+    return (value, sink) => {
+      if (typeof value === 'string') for (const extract of extractors) extract(value, sink);
+    };
+  }
+  if (schema.type === 'object') {
+    const walk = fieldsWalker(schema.fields);
+    if (walk === undefined) return undefined;
+    return (value, sink) => {
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) walk(value as Json, sink);
+    };
+  }
+  if (schema.type === 'array') {
+    const walk = valueWalker(schema.element);
+    if (walk === undefined) return undefined;
+    return (value, sink) => {
+      if (!Array.isArray(value)) return;
+      for (const item of value as unknown[]) if (item !== undefined && item !== null) walk(item, sink);
+    };
+  }
+  return undefined;
+}
+
+function isStandardKey(key: string): boolean {
+  return key.charCodeAt(0) === 112 /* p */ && key.charCodeAt(1) === 95; /* _ */
+}
+
+/** The record's indicators, each `p_any_*` field's values sorted and de-duplicated (as normalize leaves them). */
+function indicatorsOf(codec: Codec, record: Json): Map<string, string[]> {
+  const found = new Map<string, string[]>([
+    [P_ANY_EMAILS, []],
+    [P_ANY_IP_ADDRESSES, []],
+  ]);
+  codec.walk(record, (field, value) => {
+    const values = found.get(field);
+    if (values) values.push(value);
+    else found.set(field, [value]);
+  });
+  for (const values of found.values()) finishIndicatorValues(values);
+  return found;
+}
+
+function sameStrings(a: unknown, b: readonly string[]): boolean {
+  if (!Array.isArray(a) || a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Same keys in the same order with identical scalar values (data models hold scalars). */
+function sameFlatObject(a: unknown, b: Json): boolean {
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  if (aKeys.length !== bKeys.length) return false;
+  for (let i = 0; i < aKeys.length; i++) {
+    const key = aKeys[i] as string;
+    if (key !== bKeys[i] || (a as Json)[key] !== b[key]) return false;
+  }
+  return true;
+}
+
+function verbatim(event: Json): Json {
+  // An event that holds the marker itself (normalize never makes one) is nested under it.
+  if (Object.hasOwn(event, VERBATIM)) return { [VERBATIM]: event };
+  const whole: Json = {};
+  for (const key in event) setKey(whole, key, event[key]);
+  whole[VERBATIM] = true;
+  return whole;
+}
+
+/**
+ * The stored form of `event` (see above): a new object; `event` is not
+ * changed. `expandStoredEvent(compactEvent(e, keys), keys)` equals `e`, key
+ * order included, for any JSON object `e`.
+ */
+export function compactEvent(event: Json, keys: StoredEventKeys): Json {
+  const codec = codecFor(keys.logType);
+  const out: Json = {};
+  const record: Json = {};
+  // Standard p_ fields in normalize's order, then any other p_ field: after the first other, no standard one.
+  let lastPosition = -1;
+  let sawOther = false;
+  const present = new Set<string>();
+  for (const key in event) {
+    const value = event[key];
+    if (!isStandardKey(key)) {
+      if (present.size > 0 || sawOther) return verbatim(event);
+      setKey(out, key, value);
+      setKey(record, key, value);
+      continue;
+    }
+    if (key === VERBATIM) return verbatim(event);
+    const position = codec.position.get(key);
+    if (position === undefined) sawOther = true;
+    else if (sawOther || position < lastPosition) return verbatim(event);
+    else lastPosition = position;
+    present.add(key);
+  }
+
+  const indicators = indicatorsOf(codec, record);
+  const parseTime = event.p_parse_time;
+  const derived = (key: string): unknown => {
+    switch (key) {
+      case 'p_log_type':
+        return keys.logType;
+      case 'p_row_id':
+        return keys.rowId;
+      case 'p_source_id':
+        return keys.sourceId;
+      case 'p_event_time':
+        return eventTimeOf(codec, record, parseTime);
+      default:
+        return undefined;
+    }
+  };
+  for (const key of codec.order) {
+    const has = present.has(key);
+    const value = event[key];
+    let derivable: boolean;
+    if (key === 'p_parse_time') {
+      if (!has) continue;
+      // Only normalize's text has the numeric form; any other value keeps the whole event as it is.
+      if (typeof value !== 'string') return verbatim(event);
+      const ms = parseTimeMsOf(value);
+      out[key] = ms === undefined ? value : keys.storedAt - ms;
+      continue;
+    } else if (key === 'p_source_label') derivable = false;
+    else if (key === 'p_udm') {
+      if (codec.dataModel === undefined) derivable = false;
+      else if (has && sameFlatObject(value, codec.dataModel(record))) continue;
+      else if (has) derivable = false;
+      else return verbatim(event);
+    } else if (key === P_ANY_EMAILS || key === P_ANY_IP_ADDRESSES || codec.others.has(key)) {
+      const values = indicators.get(key) ?? [];
+      if (has && sameStrings(value, values)) continue;
+      // Absent: expansion adds it (emails and IPs always; others when non-empty).
+      if (!has && (key === P_ANY_EMAILS || key === P_ANY_IP_ADDRESSES || values.length > 0)) return verbatim(event);
+      derivable = false;
+    } else {
+      const expected = derived(key);
+      if (has && value === expected) continue;
+      if (!has && expected !== undefined) return verbatim(event);
+      derivable = false;
+    }
+    if (!derivable && has) out[key] = value;
+  }
+  for (const key in event) if (isStandardKey(key) && !codec.position.has(key)) out[key] = event[key];
+  return out;
+}
+
+let lastParseText = '';
+let lastParseMs: number | undefined;
+
+/** The ms of a `p_parse_time` text when formatTimestamp writes exactly that text; remembered for the next (a page shares one). */
+function parseTimeMsOf(text: string): number | undefined {
+  if (text !== lastParseText) {
+    const ms = Date.parse(text);
+    lastParseText = text;
+    lastParseMs = Number.isInteger(ms) && formatTimestamp(ms) === text ? ms : undefined;
+  }
+  return lastParseMs;
+}
+
+function eventTimeOf(codec: Codec, record: Json, parseTime: unknown): unknown {
+  const fromRecord = codec.eventTimeName === undefined ? undefined : record[codec.eventTimeName];
+  return typeof fromRecord === 'string' ? fromRecord : typeof parseTime === 'string' ? parseTime : undefined;
+}
+
+/** The event `stored` (a `compactEvent` result, or an event stored whole) stands for, as normalize produced it. */
+export function expandStoredEvent(stored: Json, keys: StoredEventKeys): Json {
+  const marker = stored[VERBATIM];
+  if (typeof marker === 'object' && marker !== null && !Array.isArray(marker)) return marker as Json;
+  if (marker === true) {
+    const whole: Json = {};
+    for (const key in stored) if (key !== VERBATIM) setKey(whole, key, stored[key]);
+    return whole;
+  }
+  const codec = codecFor(keys.logType);
+  const out: Json = {};
+  let record: Json | undefined;
+  for (const key in stored) if (!isStandardKey(key)) setKey(out, key, stored[key]);
+  let indicators: Map<string, string[]> | undefined;
+  const indicatorsNow = () => (indicators ??= indicatorsOf(codec, (record ??= recordOf(stored))));
+  const storedParseTime = stored.p_parse_time;
+  const parseTime = typeof storedParseTime === 'number' ? formatTimestamp(keys.storedAt - storedParseTime) : storedParseTime;
+  for (const key of codec.order) {
+    if (key === 'p_parse_time') {
+      if (parseTime !== undefined) out[key] = parseTime;
+      continue;
+    }
+    if (key in stored) {
+      out[key] = stored[key];
+      continue;
+    }
+    switch (key) {
+      case 'p_log_type':
+        out[key] = keys.logType;
+        break;
+      case 'p_row_id':
+        out[key] = keys.rowId;
+        break;
+      case 'p_source_id':
+        out[key] = keys.sourceId;
+        break;
+      case 'p_event_time': {
+        const time = eventTimeOf(codec, (record ??= recordOf(stored)), parseTime);
+        if (time !== undefined) out[key] = time;
+        break;
+      }
+      case 'p_udm':
+        if (codec.dataModel !== undefined) out[key] = codec.dataModel((record ??= recordOf(stored)));
+        break;
+      case 'p_parse_time':
+      case 'p_source_label':
+        break;
+      default: {
+        const values = indicatorsNow().get(key) ?? [];
+        if (key === P_ANY_EMAILS || key === P_ANY_IP_ADDRESSES || values.length > 0) out[key] = values;
+      }
+    }
+  }
+  for (const key in stored) if (isStandardKey(key) && !codec.position.has(key)) out[key] = stored[key];
+  return out;
+}
+
+function recordOf(stored: Json): Json {
+  const record: Json = {};
+  for (const key in stored) if (!isStandardKey(key)) setKey(record, key, stored[key]);
+  return record;
+}
+
+/** Sets a key on a fresh object, storing a `__proto__` key as data rather than as the prototype (as normalize does). */
+function setKey(target: Json, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}

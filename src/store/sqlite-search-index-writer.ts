@@ -1,0 +1,81 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { SEARCH_KEYS_PER_SECOND } from './migrations/007-search-indexes.js';
+
+/** The highest key used in one second's range: [second * 2^20, (second + 1) * 2^20). */
+const LAST_KEY_OF_SECOND = 'SELECT max(key) FROM events_search_keys WHERE key >= ? AND key < ?';
+const INSERT_KEY = 'INSERT INTO events_search_keys (key, event_rowid) VALUES (?, ?)';
+const INSERT_TEXT = 'INSERT INTO events_search (rowid, detail, changes) VALUES (?, ?, ?)';
+
+/** A value as SQLite's json_extract returns it: text, number, 0/1 for booleans, JSON text for objects and arrays, NULL. */
+type SqlValue = string | number | null;
+
+/**
+ * Indexes new events' free text in `events_search` (migration 007) from the
+ * SQLite page writer, inside the page's transaction: what migration 007's
+ * INSERT trigger did by parsing the stored JSON (dropped by 008), done from
+ * the event object the writer already holds. Same rows, same keys: the event
+ * gets the next key of its second (`second * 2^20 + sequence`), the detail is
+ * `operation_detail`, the changes are the names of `p_udm.changes`, one a
+ * line; an event with neither is not indexed, nor one whose second is full.
+ *
+ * `begin` must be called at the start of each transaction: the next free key
+ * of each second is remembered for the rest of it (only this writer inserts keys
+ * while it runs: one connection, synchronous transactions).
+ */
+export class SqliteSearchIndexWriter {
+  readonly #lastKey: BetterSqlite3.Statement;
+  readonly #insertKey: BetterSqlite3.Statement;
+  readonly #insertText: BetterSqlite3.Statement;
+  /** Next free key per second, for the current transaction. */
+  #nextKey = new Map<number, number>();
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#lastKey = db.prepare(LAST_KEY_OF_SECOND).pluck();
+    this.#insertKey = db.prepare(INSERT_KEY);
+    this.#insertText = db.prepare(INSERT_TEXT);
+  }
+
+  /** Forgets the keys remembered from an earlier transaction. */
+  begin(): void {
+    this.#nextKey = new Map();
+  }
+
+  /** Indexes one event just inserted as `rowid` (events' rowid), if it has text to search. */
+  add(rowid: number | bigint, eventTimeMs: number, event: Readonly<Record<string, unknown>>): void {
+    const detail = asSqlValue(event.operation_detail);
+    const changes = changeNames(event.p_udm);
+    if (detail === null && changes === null) return;
+    const second = Math.floor(eventTimeMs / 1000);
+    const first = second * SEARCH_KEYS_PER_SECOND;
+    let key = this.#nextKey.get(second);
+    if (key === undefined) {
+      const last = this.#lastKey.get(first, first + SEARCH_KEYS_PER_SECOND) as number | bigint | null;
+      key = last === null ? first : Number(last) + 1;
+    }
+    if (key >= first + SEARCH_KEYS_PER_SECOND) return;
+    this.#nextKey.set(second, key + 1);
+    this.#insertKey.run(key, rowid);
+    this.#insertText.run(key, detail, changes);
+  }
+}
+
+function asSqlValue(value: unknown): SqlValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return JSON.stringify(value);
+}
+
+/** `p_udm.changes[].name`, one a line (as `group_concat(json_extract(c.value, '$.name'), char(10))`); null when there is none. */
+function changeNames(udm: unknown): string | null {
+  if (typeof udm !== 'object' || udm === null) return null;
+  const changes = (udm as Record<string, unknown>).changes;
+  if (typeof changes !== 'object' || changes === null) return null;
+  const names: string[] = [];
+  for (const change of Array.isArray(changes) ? (changes as unknown[]) : Object.values(changes)) {
+    if (typeof change !== 'object' || change === null || Array.isArray(change)) continue;
+    const name = asSqlValue((change as Record<string, unknown>).name);
+    if (name !== null) names.push(String(name));
+  }
+  return names.length === 0 ? null : names.join('\n');
+}

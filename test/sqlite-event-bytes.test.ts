@@ -1,0 +1,100 @@
+/**
+ * Bytes on disk per stored event on SQLite (issue 14: at most 700 B), counted
+ * in database pages (deterministic: the same records give the same pages),
+ * for generated records of both log types (the benchmark's mix) stored
+ * through commitPage, each page then taken off the detection queue.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contentHash, rowIdFor } from '../src/collect/row-identity.js';
+
+import { normalizerFor } from '../src/normalize/log-type-registry.js';
+import { ManualClock, utcDay } from '../src/shared/clock.js';
+import { sampleSource } from '../src/store/store-contract.test-support.js';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store/sqlite-store.js';
+import type { EventRow } from '../src/store/store.js';
+import type { LogType } from '../src/zoom/report-records.js';
+import { generateDay } from '../src/zoom-sim/record-generator.js';
+
+const MAX_BYTES_PER_EVENT = 700;
+const DAYS = ['2026-01-05', '2026-01-06', '2026-01-07'];
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function rowsOf(logType: LogType, records: readonly unknown[], sourceId: string): EventRow[] {
+  const normalizer = normalizerFor(logType);
+  const occurrences = new Map<string, number>();
+  return records.map((raw, i) => {
+    const hash = contentHash(raw);
+    const occurrence = occurrences.get(hash) ?? 0;
+    occurrences.set(hash, occurrence + 1);
+    const probe = normalizer.normalize(raw, { sourceId, sourceLabel: 'Acme Zoom', rowId: '', parseTimeMs: 1_767_225_600_000 + i });
+    if (!probe.ok) throw new Error(probe.problem.reason);
+    const rowId = rowIdFor(sourceId, logType, hash, occurrence, probe.value.eventTimeMs);
+    const result = normalizer.normalize(raw, { sourceId, sourceLabel: 'Acme Zoom', rowId, parseTimeMs: 1_767_225_600_000 + i });
+    if (!result.ok) throw new Error(result.problem.reason);
+    const { event, eventTimeMs, emails, ipAddresses } = result.value;
+    return { rowId, day: utcDay(eventTimeMs), eventTimeMs, emails, ipAddresses, event };
+  });
+}
+
+/** Bytes of the database's pages in use (not on the free list). */
+function usedBytes(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    const used = Number(db.pragma('page_count', { simple: true })) - Number(db.pragma('freelist_count', { simple: true }));
+    return used * Number(db.pragma('page_size', { simple: true }));
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite bytes on disk per event', () => {
+  it(`stay at most ${MAX_BYTES_PER_EVENT} B for generated records of both log types`, async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'zoomtrail-bytes-'));
+    const clock = new ManualClock(Date.parse('2026-01-08T00:00:00Z'));
+    const empty = await openSqliteStore({ dataDir: dir, clock, env: {} });
+    const sourceId = (await empty.createSource(sampleSource())).id;
+    await empty.close();
+    const emptyBytes = usedBytes(path.join(dir, SQLITE_FILE_NAME));
+    const store = await openSqliteStore({ dataDir: dir, clock, env: {} });
+    let events = 0;
+    try {
+      for (const day of DAYS) {
+        const { activities, operations } = generateDay({ seed: 11, day, volume: { activities: 3400, operations: 600 } });
+        for (const [logType, records] of [
+          ['Zoom.Activity', activities],
+          ['Zoom.Operation', operations],
+        ] as const) {
+          const rows = rowsOf(logType, records, sourceId);
+          for (let i = 0; i < rows.length; i += 300) {
+            const result = await store.commitPage({ sourceId, logType, events: rows.slice(i, i + 300), failures: [], days: [], stream: {} });
+            events += result.insertedEventIds.length;
+            // Detection keeps up in production: the queue is taken off as pages are stored.
+            await store.commitDetection({ rowIds: result.insertedEventIds, matches: [], errors: [] });
+          }
+        }
+      }
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path.join(dir, SQLITE_FILE_NAME), { readonly: true });
+    try {
+      // Less the store's fixed size (a page or so per table and index): what grows with the events.
+      const bytesPerEvent = (usedBytes(path.join(dir, SQLITE_FILE_NAME)) - emptyBytes) / events;
+      const byTable = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY 2 DESC').all() as { name: string; bytes: number }[];
+      const breakdown = byTable.map((t) => `${t.name} ${(t.bytes / events).toFixed(0)}`).join(', ');
+      expect(events).toBeGreaterThan(11_000);
+      expect(bytesPerEvent, `bytes per event by table: ${breakdown}`).toBeLessThanOrEqual(MAX_BYTES_PER_EVENT);
+    } finally {
+      db.close();
+    }
+  });
+});
