@@ -10,6 +10,7 @@ import { CLOCK_START, runCli, type CliResult } from './support/cli-child.js';
 import { expectedFromTruth } from './support/collect-harness.js';
 import { multisetDiff } from './support/multiset.js';
 import { ACCOUNT_ID, S2S, type Harness } from './support/sim-harness.js';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 /**
  * The CLI over the collection pipeline, as a user runs it: real child
@@ -394,11 +395,18 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
 
     it('source add with an API or OAuth URL on a refused address (any form) exits 2 with the reason, and connects nowhere', async () => {
       const dataDir = tempDir();
-      const asked = sim.requests.length;
+      // A listener on loopback that counts connections: the refused URL must never reach it.
+      let connections = 0;
+      const listener = createNetServer((socket) => {
+        connections += 1;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+      const port = (listener.address() as AddressInfo).port;
       // Without ZOOMTRAIL_ALLOWED_NETWORKS (the tests' children allow loopback otherwise).
       const strict = { ZOOMTRAIL_CLIENT_SECRET: S2S.clientSecret, ZOOMTRAIL_ALLOWED_NETWORKS: undefined };
       const cases: [string, string, RegExp][] = [
-        ['--api-url', sim.apiUrl, /API URL: 127\.0\.0\.1 is a loopback address/],
+        ['--api-url', `http://127.0.0.1:${port}/v2`, /API URL: 127\.0\.0\.1 is a loopback address/],
         ['--api-url', 'https://2130706433/v2', /API URL: 127\.0\.0\.1 is a loopback address/],
         ['--api-url', 'https://[::ffff:127.0.0.1]/v2', /API URL: ::ffff:7f00:1 embeds 127\.0\.0\.1 is a loopback address/],
         ['--api-url', 'https://0x7f.1/v2', /API URL: 127\.0\.0\.1 is a loopback address/],
@@ -421,7 +429,8 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
         expect(out.stdout).toBe('');
       });
       expect(outs[0]!.stderr).toContain('ZOOMTRAIL_ALLOWED_NETWORKS');
-      expect(sim.requests.length, 'nothing reached the simulator').toBe(asked);
+      await new Promise((resolve) => listener.close(resolve));
+      expect(connections, 'nothing connected to the loopback listener').toBe(0);
       expect((await cli(['source', 'list', '--data-dir', dataDir])).stdout).toMatch(/No sources yet/);
     }, 120_000);
 
