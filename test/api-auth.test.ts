@@ -12,6 +12,7 @@ import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { runCli, spawnCli, waitUntil, type CliChild } from './support/cli-child.js';
+import { loopbackOutbound } from '../src/app/outbound-access.test-support.js';
 
 /**
  * Every route the real server registers (whatever ROUTE_PLUGINS holds) is
@@ -32,6 +33,7 @@ describe('every API route needs authentication unless it is on the public list',
       normalizers: loadNormalizers(),
       logger: pino({ level: 'silent' }),
       clock,
+      outbound: loopbackOutbound(),
       close: () => store.close(),
     };
     const consoleDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-console-'));

@@ -17,6 +17,7 @@ import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { sampleSource } from '../src/store/store-contract.test-support.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store/sqlite-store.js';
+import { loopbackOutbound } from '../src/app/outbound-access.test-support.js';
 
 // Issue 14: on SQLite a long read (an export, a free-text search) must not hold
 // the event loop. With 1,000,000 events stored, a full export streams and
@@ -68,6 +69,7 @@ beforeAll(async () => {
     normalizers: loadNormalizers(),
     logger,
     clock,
+    outbound: loopbackOutbound(),
     close: () => store.close(),
   };
   const source = await store.createSource(sampleSource({ name: 'Big' }));

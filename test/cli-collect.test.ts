@@ -10,6 +10,7 @@ import { CLOCK_START, runCli, type CliResult } from './support/cli-child.js';
 import { expectedFromTruth } from './support/collect-harness.js';
 import { multisetDiff } from './support/multiset.js';
 import { ACCOUNT_ID, S2S, type Harness } from './support/sim-harness.js';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 /**
  * The CLI over the collection pipeline, as a user runs it: real child
@@ -391,6 +392,47 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       },
       120_000,
     );
+
+    it('source add with an API or OAuth URL on a refused address (any form) exits 2 with the reason, and connects nowhere', async () => {
+      const dataDir = tempDir();
+      // A listener on loopback that counts connections: the refused URL must never reach it.
+      let connections = 0;
+      const listener = createNetServer((socket) => {
+        connections += 1;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+      const port = (listener.address() as AddressInfo).port;
+      // Without ZOOMTRAIL_ALLOWED_NETWORKS (the tests' children allow loopback otherwise).
+      const strict = { ZOOMTRAIL_CLIENT_SECRET: S2S.clientSecret, ZOOMTRAIL_ALLOWED_NETWORKS: undefined };
+      const cases: [string, string, RegExp][] = [
+        ['--api-url', `http://127.0.0.1:${port}/v2`, /API URL: 127\.0\.0\.1 is a loopback address/],
+        ['--api-url', 'https://2130706433/v2', /API URL: 127\.0\.0\.1 is a loopback address/],
+        ['--api-url', 'https://[::ffff:127.0.0.1]/v2', /API URL: ::ffff:7f00:1 embeds 127\.0\.0\.1 is a loopback address/],
+        ['--api-url', 'https://0x7f.1/v2', /API URL: 127\.0\.0\.1 is a loopback address/],
+        ['--oauth-url', 'https://169.254.169.254', /OAuth URL: 169\.254\.169\.254 is a link-local address/],
+        ['--oauth-url', 'https://10.1.2.3', /OAuth URL: 10\.1\.2\.3 is a private address/],
+        ['--oauth-url', 'http://zoom.example.com', /OAuth URL must use https:\/\//],
+      ];
+      const outs = await Promise.all(
+        cases.map(([flag, url]) => {
+          const args = addArgs(dataDir, sim, 'Refused');
+          // The simulator's own loopback API URL is refused too: a public one while the OAuth URL is tried.
+          if (flag === '--oauth-url') args[args.indexOf('--api-url') + 1] = 'https://api.zoom.us/v2';
+          args[args.indexOf(flag) + 1] = url;
+          return cli(args, strict);
+        }),
+      );
+      outs.forEach((out, i) => {
+        expect(out.code, cases[i]![1]).toBe(2);
+        expect(out.stderr, cases[i]![1]).toMatch(cases[i]![2]);
+        expect(out.stdout).toBe('');
+      });
+      expect(outs[0]!.stderr).toContain('ZOOMTRAIL_ALLOWED_NETWORKS');
+      await new Promise((resolve) => listener.close(resolve));
+      expect(connections, 'nothing connected to the loopback listener').toBe(0);
+      expect((await cli(['source', 'list', '--data-dir', dataDir])).stdout).toMatch(/No sources yet/);
+    }, 120_000);
 
     it('poll --once --source with an unknown id exits 2 and points at source list', async () => {
       const out = await cli(['poll', '--once', '--source', 'nope', '--data-dir', tempDir()]);

@@ -421,6 +421,44 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     }
   });
 
+  it('destination add with a URL on a refused address (any form) exits 2 with the reason; the allow list admits it', async () => {
+    const dataDir = tempDir();
+    const strict = { ...envFor(dataDir, { HOOK_SECRET: WEBHOOK_SECRET }), ZOOMTRAIL_ALLOWED_NETWORKS: undefined };
+    const hook = await receiver(200);
+    const webhook = (name: string, url: string) => ['destination', 'add', '--name', name, '--kind', 'webhook', '--url', url, '--secret-env', 'HOOK_SECRET'];
+    const cases: [string[], { input?: string }, RegExp][] = [
+      [webhook('a', hook.url), {}, /the webhook url: 127\.0\.0\.1 is a loopback address/],
+      [webhook('b', 'https://[::ffff:127.0.0.1]/hook'), {}, /the webhook url: ::ffff:7f00:1 embeds 127\.0\.0\.1 is a loopback address/],
+      [webhook('c', 'https://2130706433/hook'), {}, /the webhook url: 127\.0\.0\.1 is a loopback address/],
+      [webhook('d', 'https://169.254.169.254/latest/meta-data/'), {}, /169\.254\.169\.254 is a link-local address/],
+      [
+        ['destination', 'add', '--name', 'e', '--kind', 'pagerduty', '--url', 'https://192.168.1.5/v2/enqueue', '--secret-env', 'HOOK_SECRET'],
+        {},
+        /the PagerDuty events url: 192\.168\.1\.5 is a private address/,
+      ],
+      [
+        ['destination', 'add', '--name', 'f', '--kind', 'slack', '--secret-stdin'],
+        { input: 'https://localhost/services/T0/B0/slack-token-abcdef\n' },
+        /localhost is a loopback name/,
+      ],
+    ];
+    const outs = await Promise.all(cases.map(([args, options]) => runCli(args, strict, options)));
+    outs.forEach((out, i) => {
+      expect(out.code, cases[i]![0].join(' ')).toBe(2);
+      expect(out.stderr, cases[i]![0].join(' ')).toMatch(cases[i]![2]);
+      expect(out.stderr).toContain('ZOOMTRAIL_ALLOWED_NETWORKS');
+      expect(`${out.stdout}${out.stderr}`).not.toContain('slack-token-abcdef');
+    });
+    expect((await runCli(['destination', 'list'], strict)).stdout).toMatch(/No destinations yet/);
+    expect((await runCli(webhook('allowed', hook.url), { ...strict, ZOOMTRAIL_ALLOWED_NETWORKS: '127.0.0.1' })).code).toBe(0);
+    const test = await runCli(['destination', 'test', 'allowed'], strict);
+    expect(test.stdout, 'the connection is refused once the network is no longer allowed').toMatch(
+      /^FAILED: POST to 127\.0\.0\.1:\d+ could not be sent: Connection refused by Zoomtrail: 127\.0\.0\.1 is a loopback address/,
+    );
+    expect(test.code).toBe(4);
+    expect(hook.bodies).toHaveLength(0);
+  });
+
   it('destination add reads the secret from stdin (slack shows only "(secret URL)")', async () => {
     const env = envFor(tempDir());
     const slackUrl = 'https://hooks.slack.com/services/T000/B000/slacksecret123456';

@@ -136,6 +136,21 @@ describe('zoomtrail start --demo: the simulated account', { timeout: TEST_MS }, 
     await stop(run);
   });
 
+  it('collects its own simulator on loopback with no ZOOMTRAIL_ALLOWED_NETWORKS: --demo allows that origin by itself', async () => {
+    const dataDir = tempDataDir();
+    const env = { ZOOMTRAIL_ALLOWED_NETWORKS: undefined };
+    const run = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], env, /console at /);
+    const sourceId = /source (src_\w+) collects it/.exec(run.stderr())![1]!;
+    const collected = async () => {
+      const list = await runCli(['source', 'list', '--format', 'json', '--data-dir', dataDir], env);
+      const sources = JSON.parse(list.stdout || '[]') as { id: string; streams: { lastSuccessAt: number | null }[] }[];
+      return sources.find((s) => s.id === sourceId)?.streams.some((st) => st.lastSuccessAt !== null) ?? false;
+    };
+    expect(await waitUntil(collected, READY_MS, 500), run.stderr().slice(-3000)).toBe(true);
+    expect(run.stderr()).not.toMatch(/Connection refused by Zoomtrail/);
+    await stop(run);
+  });
+
   it('restarting with --demo keeps a demo source the user paused paused', async () => {
     const dataDir = tempDataDir();
     const first = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], {}, /console at /);

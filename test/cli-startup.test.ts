@@ -83,8 +83,8 @@ async function loadedBy(args: string[]): Promise<Loaded> {
   return loaded;
 }
 
-/** Packages only the server, PostgreSQL, passwords, metrics or Zoom requests need. */
-const SERVER_PACKAGES = ['fastify', '@fastify/static', 'pg', '@node-rs/argon2', 'prom-client', 'yaml'];
+/** Packages only the server, PostgreSQL, passwords, metrics or Zoom requests need (undici: the guarded fetch, loaded on the first request). */
+const SERVER_PACKAGES = ['fastify', '@fastify/static', 'pg', '@node-rs/argon2', 'prom-client', 'yaml', 'undici'];
 /** Our modules behind them: the API server, the simulator, the collector, detection. */
 const SERVER_MODULES = /^(api\/|zoom-sim\/(zoom|demo)-simulator\.|collect\/(source-)?collector\.|detect\/detector\.|store\/postgres-store\.|app\/pipeline\.)/;
 /** Our modules that open a store. */

@@ -16,6 +16,7 @@ import { shiftedClock } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
 import { describeWithBrowser, launchBrowser, screenshot } from './support/browser.js';
+import { loopbackOutbound } from '../src/app/outbound-access.test-support.js';
 
 /**
  * The console in Debian's Chromium against the simulator: Zoomtrail's server
@@ -131,6 +132,7 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
       normalizers: loadNormalizers(),
       logger: pino({ level: 'silent' }),
       clock,
+      outbound: loopbackOutbound(),
       close: () => store.close(),
     };
     pipeline = createPipeline(app);

@@ -59,7 +59,7 @@ async function wired(): Promise<Wired> {
   });
   h = harness;
   detector = new Detector({ store: harness.store, rules: RULES, clock: harness.clock, logger: harness.logger });
-  const deliveries = new DeliveryWorker({ store: harness.store, clock: harness.clock, logger: harness.logger, ruleMeta: (id) => findRule(id)?.meta });
+  const deliveries = new DeliveryWorker({ store: harness.store, clock: harness.clock, logger: harness.logger, fetch: globalThis.fetch, ruleMeta: (id) => findRule(id)?.meta });
   return { h: harness, detector, deliveries, failDetection };
 }
 
@@ -170,7 +170,7 @@ describe('detection and alerting end to end', () => {
     await w.h.store.close();
     const store = await openSqliteStore({ dataDir: w.h.dataDir, clock: w.h.clock, env: { ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY } });
     w.h.store = store;
-    const worker = new DeliveryWorker({ store, clock: w.h.clock, logger: w.h.logger, ruleMeta: (id) => findRule(id)?.meta });
+    const worker = new DeliveryWorker({ store, clock: w.h.clock, logger: w.h.logger, fetch: globalThis.fetch, ruleMeta: (id) => findRule(id)?.meta });
     expect(await worker.deliverDue()).toBe(0); // not due yet: backoff
     w.h.clock.advance(60_000);
     expect(await worker.deliverDue()).toBe(2);

@@ -59,7 +59,7 @@ async function healthOf(c: CollectHarness, sourceId: string) {
 }
 
 async function deliver(c: CollectHarness): Promise<number> {
-  return new DeliveryWorker({ store: c.store, clock: c.clock, logger: c.logger, ruleMeta: systemAlarmMeta }).deliverDue();
+  return new DeliveryWorker({ store: c.store, clock: c.clock, logger: c.logger, fetch: globalThis.fetch, ruleMeta: systemAlarmMeta }).deliverDue();
 }
 
 describe('log drop-off alarm against the simulator', () => {

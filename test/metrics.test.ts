@@ -34,7 +34,7 @@ describe('/metrics', () => {
     await h.store.createDestination({ name: 'log', kind: 'log', settings: {}, enabled: true, secret: null });
     h.sim.failNext('http429', 2, { path: '/v2/report/operationlogs' });
     await h.cycle();
-    await new DeliveryWorker({ store: h.store, clock: h.clock, logger: h.logger, ruleMeta: (id) => findRule(id)?.meta }).deliverDue();
+    await new DeliveryWorker({ store: h.store, clock: h.clock, logger: h.logger, fetch: globalThis.fetch, ruleMeta: (id) => findRule(id)?.meta }).deliverDue();
 
     const text = await renderMetrics(h.store);
     const events = await h.store.countEvents({});

@@ -5,6 +5,7 @@ import { SOURCE_DEFAULTS } from '../src/collect/source-defaults.js';
 import type { NewSource } from '../src/store/store.js';
 import { MissingScopeError, WrongCredentialsError, ZoomUnavailableError } from '../src/zoom/zoom-errors.js';
 import { ACCOUNT_ID, S2S, startHarness, type Harness } from './support/sim-harness.js';
+import { loopbackOutbound } from '../src/app/outbound-access.test-support.js';
 
 /**
  * `zoomtrail source add`'s live check against the simulator on a manual
@@ -51,7 +52,7 @@ describe('source add: the live check', () => {
     h.sim.failNext('http429', 2, { path: '/v2/report/operationlogs' });
     const err = stderr(true);
     const started = h.clock.now();
-    await expect(checkSource({ clock: h.clock, logger }, input(h), err)).resolves.toBeUndefined();
+    await expect(checkSource({ clock: h.clock, logger, outbound: loopbackOutbound() }, input(h), err)).resolves.toBeUndefined();
     expect(err.lines.filter((l) => /retrying/.test(l))).toHaveLength(6);
     expect(err.lines[0]).toMatch(/Sign In\/Sign Out report request \(HTTP 50\d\); retrying/);
     expect(h.clock.now() - started, 'waited a few seconds, not minutes').toBeLessThan(15_000);
@@ -61,7 +62,7 @@ describe('source add: the live check', () => {
     h = await startHarness();
     h.sim.failNext('http5xx', 2, { path: '/v2/report/activities' });
     const err = stderr(false);
-    await expect(checkSource({ clock: h.clock, logger }, input(h), err)).resolves.toBeUndefined();
+    await expect(checkSource({ clock: h.clock, logger, outbound: loopbackOutbound() }, input(h), err)).resolves.toBeUndefined();
     expect(err.lines).toEqual([]);
   });
 
@@ -69,7 +70,7 @@ describe('source add: the live check', () => {
     h = await startHarness();
     h.sim.failNext('http5xx', 100, { path: '/v2/report/activities' });
     const started = h.clock.now();
-    const error = await checkSource({ clock: h.clock, logger }, input(h), stderr(true)).catch((e: unknown) => e);
+    const error = await checkSource({ clock: h.clock, logger, outbound: loopbackOutbound() }, input(h), stderr(true)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZoomUnavailableError);
     expect(reportRequests(h)).toHaveLength(4);
     expect(h.clock.now() - started).toBeLessThan(10_000);
@@ -77,14 +78,20 @@ describe('source add: the live check', () => {
 
   it('fails at once, with its fix, on wrong credentials and on a missing scope', async () => {
     h = await startHarness();
-    const wrong = await checkSource({ clock: h.clock, logger }, input(h, { clientSecret: 'not-the-secret-000000' }), stderr(true)).catch((e: unknown) => e);
+    const wrong = await checkSource({ clock: h.clock, logger, outbound: loopbackOutbound() }, input(h, { clientSecret: 'not-the-secret-000000' }), stderr(true)).catch(
+      (e: unknown) => e,
+    );
     expect(wrong).toBeInstanceOf(WrongCredentialsError);
     expect((wrong as WrongCredentialsError).fix).not.toBe('');
     expect(h.sim.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(1);
 
     h.sim.addApp({ clientId: 'NARROW_ID', clientSecret: 'narrow-secret-0123456789', accountId: ACCOUNT_ID, kind: 's2s', scopes: ['user:read:admin'] });
     const err = stderr(true);
-    const narrow = await checkSource({ clock: h.clock, logger }, input(h, { clientId: 'NARROW_ID', clientSecret: 'narrow-secret-0123456789' }), err).catch((e: unknown) => e);
+    const narrow = await checkSource(
+      { clock: h.clock, logger, outbound: loopbackOutbound() },
+      input(h, { clientId: 'NARROW_ID', clientSecret: 'narrow-secret-0123456789' }),
+      err,
+    ).catch((e: unknown) => e);
     expect(narrow).toBeInstanceOf(MissingScopeError);
     expect((narrow as MissingScopeError).fix).toMatch(/report:read/);
     expect(err.lines).toEqual([]);

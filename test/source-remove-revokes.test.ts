@@ -14,6 +14,7 @@ import { completeAuthorization, createAuthorizationRequest } from '../src/zoom/a
 import { SecretRedactor } from '../src/zoom/secret-redactor.js';
 import { approveInBrowser } from './support/approve-in-browser.js';
 import { type Harness, OAUTH_APP, startHarness } from './support/sim-harness.js';
+import { TEST_ALLOWED_NETWORKS } from './support/cli-child.js';
 
 /** Removing an authorized OAuth source revokes its refresh token at Zoom, from the console's API and from `zoomtrail source remove` alike. */
 
@@ -65,6 +66,8 @@ describe('removing an authorized source revokes its refresh token at Zoom', () =
   it('zoomtrail source remove', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'zoomtrail-remove-'));
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    // The simulator listens on loopback: allowed as every CLI test allows it (test/support/cli-child.ts).
+    vi.stubEnv('ZOOMTRAIL_ALLOWED_NETWORKS', TEST_ALLOWED_NETWORKS);
     try {
       const app = await openApp(resolveRuntimeConfig({ dataDir, env: {} }));
       const id = await addAuthorizedSource(app.store);
@@ -78,6 +81,7 @@ describe('removing an authorized source revokes its refresh token at Zoom', () =
       await expectRevoked();
     } finally {
       stderr.mockRestore();
+      vi.unstubAllEnvs();
       process.exitCode = undefined;
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -17,7 +17,8 @@ export interface DeliveryWorkerOptions {
   logger: Logger;
   /** The rule metadata for a rule id (description, runbook, ...), undefined for unknown ids. */
   ruleMeta: (ruleId: string) => RuleMeta | undefined;
-  fetch?: typeof fetch;
+  /** How deliveries connect: the app's guarded fetch (app.outbound), which refuses private addresses and never follows redirects. */
+  fetch: typeof fetch;
   /** Base URL of the console, for links in alerts; null for none. */
   publicUrl?: string | null;
   /**
@@ -119,7 +120,7 @@ export class DeliveryWorker {
         const sender = senderFor(destination.kind);
         const secret = await store.getDestinationSecret(destination.id);
         const notification = buildNotification(alert, this.#o.ruleMeta(alert.ruleId), delivery.notice, this.#o.publicUrl ?? null);
-        result = await sender.send(notification, destination.settings, secret, { fetch: this.#o.fetch ?? globalThis.fetch, clock, logger });
+        result = await sender.send(notification, destination.settings, secret, { fetch: this.#o.fetch, clock, logger });
       } catch (error) {
         // A bug or an unreadable secret: retried, and visible in the delivery log.
         result = { ok: false, retryable: true, status: null, message: error instanceof Error ? error.message : String(error) };

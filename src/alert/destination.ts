@@ -54,6 +54,13 @@ export interface SendContext {
   timeoutMs?: number;
 }
 
+/** A URL a destination sends to. */
+export interface DestinationTarget {
+  field: 'url' | 'secret';
+  what: string;
+  url: string;
+}
+
 /** One kind of destination: checks settings and sends one notification. */
 export interface DestinationSender {
   readonly kind: DestinationKind;
@@ -63,5 +70,10 @@ export interface DestinationSender {
   readonly needsSecret: boolean;
   /** A message naming what is wrong with the settings or secret, or null when they are usable. */
   validate(settings: DestinationSettings, secret: DestinationSecret): string | null;
+  /**
+   * The URLs it sends to, each with the field that holds it (`url`, or `secret` for Slack,
+   * whose URL is the secret) and words naming it: checked against the outbound address policy when saved.
+   */
+  targets(settings: DestinationSettings, secret: DestinationSecret): DestinationTarget[];
   send(notification: AlertNotification, settings: DestinationSettings, secret: DestinationSecret, context: SendContext): Promise<DeliveryResult>;
 }

@@ -1,15 +1,10 @@
 import type { DeliveryResult, SendContext } from './destination.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const MAX_BODY_CHARS = 200;
-/** More than enough for a 200-char excerpt; a misbehaving receiver cannot make us buffer megabytes. */
-const MAX_BODY_BYTES = 8192;
 
 export interface PostOptions {
   /** Values that must never appear in a result message: the secret, and for Slack the URL and its path. */
   redact?: readonly (string | null | undefined)[];
-  /** Turns a non-2xx response body into words (e.g. PagerDuty's `message`/`errors`); default the raw body. */
-  describeBody?: (body: string) => string;
 }
 
 /** Which plain-http URLs a destination accepts: any (webhooks), or only loopback (local test receivers). */
@@ -45,6 +40,8 @@ export function checkDestinationUrl(raw: string, what: string, http: HttpPolicy)
  * 408, 429 and 5xx retryable; other statuses not; network failures and
  * timeouts retryable. Messages name only the host, never the path or query
  * (a Slack URL's path is its secret), and have `options.redact` values removed.
+ * They hold the status and our own words, never the receiver's answer: a URL
+ * pointed at an internal service must not read it back through the test button.
  * Redirects are not followed: a signed body must not be replayed to another host.
  */
 export async function postJson(url: string, body: string, headers: Record<string, string>, context: SendContext, options: PostOptions = {}): Promise<DeliveryResult> {
@@ -70,17 +67,15 @@ export async function postJson(url: string, body: string, headers: Record<string
     return networkFailure(error, host, timeoutMs, redact);
   }
   const status = response.status;
-  const text = await readPrefix(response);
+  // The body is never read: only the status counts, and nothing of the answer is repeated.
+  await response.body?.cancel().catch(() => undefined);
   context.logger.debug({ host, status }, 'alert delivery response');
   if (status >= 200 && status < 300) return { ok: true, status, message: `HTTP ${status} from ${host}` };
-
-  const described = redact(options.describeBody && text ? options.describeBody(text) : text).trim();
-  const excerpt = described.length > MAX_BODY_CHARS ? `${described.slice(0, MAX_BODY_CHARS)}…` : described;
   if (status >= 300 && status < 400) {
     return { ok: false, retryable: false, status, message: `HTTP ${status} from ${host}: redirects are not followed; configure the final URL` };
   }
   const retryable = status === 408 || status === 429 || status >= 500;
-  const message = `HTTP ${status} from ${host}${excerpt ? `: ${excerpt}` : ''}`;
+  const message = `HTTP ${status} from ${host}: ${retryable ? 'the receiver failed or is busy' : 'the receiver refused the alert; check the URL and the secret'}`;
   const retryAfterMs = retryable ? parseRetryAfter(response.headers.get('retry-after'), context.clock.now()) : undefined;
   return retryAfterMs === undefined ? { ok: false, retryable, status, message } : { ok: false, retryable, status, message, retryAfterMs };
 }
@@ -102,26 +97,6 @@ function redactAll(text: string, secrets: readonly (string | null | undefined)[]
     out = out.split(secret).join('[REDACTED]');
   }
   return out;
-}
-
-async function readPrefix(response: Response): Promise<string> {
-  if (!response.body) return '';
-  // A fetch body is a byte stream; the Node types leave its chunk type `any`.
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < MAX_BODY_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-    await reader.cancel().catch(() => undefined);
-  } catch {
-    // A body cut off by the timeout or a reset still leaves the status to classify by.
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const CAUSE_WORDS: Record<string, string> = {

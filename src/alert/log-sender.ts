@@ -10,6 +10,8 @@ export const logSender: DestinationSender = {
     return secret ? 'a log destination takes no secret' : null;
   },
 
+  targets: () => [],
+
   async send(notification, _settings, _secret, context) {
     const { alertId, ruleId, title, severity, eventCount, status } = notification;
     context.logger.warn({ alert: { id: alertId, rule: ruleId, title, severity, count: eventCount, status } }, `alert ${title}`);

@@ -48,19 +48,6 @@ export function pagerdutyEvent(notification: AlertNotification, routingKey: stri
   };
 }
 
-/** PagerDuty's 400 body is `{status, message, errors[]}`; its words say what to fix. */
-function describePagerdutyError(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown; errors?: unknown };
-    const parts = [typeof parsed.message === 'string' ? parsed.message : ''];
-    if (Array.isArray(parsed.errors)) parts.push(parsed.errors.filter((e) => typeof e === 'string').join('; '));
-    const words = parts.filter(Boolean).join(': ');
-    return words || body;
-  } catch {
-    return body;
-  }
-}
-
 function validatePagerduty(settings: DestinationSettings, secret: DestinationSecret): string | null {
   if (settings.url !== undefined) {
     const urlProblem = checkDestinationUrl(settings.url, 'the PagerDuty events url', 'loopback');
@@ -77,6 +64,7 @@ export const pagerdutySender: DestinationSender = {
   description: 'Sends each alert to PagerDuty through the Events API v2 (the secret is the integration routing key).',
   needsSecret: true,
   validate: validatePagerduty,
+  targets: (settings) => [{ field: 'url', what: 'the PagerDuty events url', url: settings.url ?? PAGERDUTY_EVENTS_URL }],
 
   async send(notification, settings, secret, context) {
     const problem = validatePagerduty(settings, secret);
@@ -84,7 +72,6 @@ export const pagerdutySender: DestinationSender = {
     const body = JSON.stringify(pagerdutyEvent(notification, secret));
     return postJson(settings.url ?? PAGERDUTY_EVENTS_URL, body, { 'User-Agent': 'zoomtrail' }, context, {
       redact: [secret],
-      describeBody: describePagerdutyError,
     });
   },
 };

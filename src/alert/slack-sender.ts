@@ -60,6 +60,7 @@ export const slackSender: DestinationSender = {
   description: 'Posts each alert to a Slack channel through an incoming webhook (the secret is the webhook URL).',
   needsSecret: true,
   validate: validateSlack,
+  targets: (_settings, secret) => (secret ? [{ field: 'secret', what: 'the Slack secret (the incoming-webhook URL)', url: secret }] : []),
 
   async send(notification, settings, secret, context) {
     const problem = validateSlack(settings, secret);

@@ -51,6 +51,7 @@ export const webhookSender: DestinationSender = {
   needsSecret: true,
 
   validate: validateWebhook,
+  targets: (settings) => (settings.url ? [{ field: 'url', what: 'the webhook url', url: settings.url }] : []),
 
   async send(notification, settings, secret, context) {
     const problem = validateWebhook(settings, secret);

@@ -14,6 +14,7 @@ import type { ApiTokenCreated, SessionInfo } from './api-types.js';
 import { hashPassword } from './auth-session.js';
 import { buildApiServer, type RequestTimeouts } from './build-server.js';
 import { createSetupLink } from './setup-link.js';
+import { loopbackOutbound } from '../app/outbound-access.test-support.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const PASSWORD = 'correct horse battery staple';
@@ -37,6 +38,7 @@ async function harness(
     normalizers: loadNormalizers(),
     logger: pino({ level: 'silent' }),
     clock,
+    outbound: loopbackOutbound(),
     close: () => store.close(),
   };
   const consoleDir = mkdtempSync(join(tmpdir(), 'zoomtrail-console-'));

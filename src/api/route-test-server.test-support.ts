@@ -5,8 +5,10 @@ import { createPipeline } from '../app/pipeline.js';
 import { sharedIpLocator } from '../normalize/ip-locator.js';
 import { DEFAULT_SCHEMA_DIR, loadNormalizers } from '../normalize/log-type-registry.js';
 import { ManualClock } from '../shared/clock.js';
+import type { OutboundAccess } from '../shared/guarded-fetch.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { ApiContext, ApiUser } from './api-context.js';
+import { loopbackOutbound } from '../app/outbound-access.test-support.js';
 import { API_AJV_OPTIONS } from './build-server.js';
 
 export const ROUTE_TEST_NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -31,6 +33,8 @@ export async function startRouteTestServer(
   plugins: ReadonlyArray<{ plugin: FastifyPluginAsync<ApiContext>; prefix: string }>,
   options: {
     fetch?: typeof fetch;
+    /** The outbound address policy and guarded fetch; default loopback allowed (loopbackOutbound), as the receivers in tests need. */
+    outbound?: OutboundAccess;
     publicUrl?: string;
     clock?: ManualClock;
     /** The rules directory (loaded before the routes); default none (built-in rules only). */
@@ -57,13 +61,14 @@ export async function startRouteTestServer(
     ipLocator: sharedIpLocator(),
     logger,
     clock,
+    outbound: options.outbound ?? loopbackOutbound(),
     close: () => store.close(),
   };
   const context: ApiContext = {
     app,
     pipeline: createPipeline(app, options.fetch ? { fetch: options.fetch } : {}),
     publicUrl: app.config.publicUrl,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? app.outbound.fetch,
   };
   if (options.rulesDir !== undefined) await context.pipeline.rules.load();
   const server = Fastify({ logger: false, ajv: API_AJV_OPTIONS });

@@ -28,7 +28,7 @@ export interface RunningServer {
 export async function startServer(app: AppContext, signal: AbortSignal, options: ServeOptions): Promise<RunningServer> {
   const publicUrl = options.publicUrl ?? app.config.publicUrl;
   const server = await buildApiServer(
-    { app, pipeline: options.pipeline ?? createPipeline(app, { publicUrl }), publicUrl, fetch: globalThis.fetch },
+    { app, pipeline: options.pipeline ?? createPipeline(app, { publicUrl }), publicUrl, fetch: app.outbound.fetch },
     options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir },
   );
   await server.listen({ port: options.port, host: options.host });

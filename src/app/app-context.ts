@@ -6,13 +6,15 @@ import { sharedIpLocator, type IpLocator } from '../normalize/ip-locator.js';
 import { DEFAULT_SCHEMA_DIR, loadNormalizers } from '../normalize/log-type-registry.js';
 import type { Normalizer } from '../normalize/normalizer.js';
 import { ActionableError } from '../shared/actionable-error.js';
+import type { OutboundAccess } from '../shared/guarded-fetch.js';
 import { shiftedClock, systemClock, type Clock } from '../shared/clock.js';
 import { createStderrLogger } from '../shared/logger.js';
 import { isPostgresUrl, redactDatabaseUrl } from '../store/postgres-url.js';
 import type { Store } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
+import { outboundAccessFor } from './outbound-access.js';
 
-/** What every command and the server share: the store, the normalizers, the logger and the clock. */
+/** What every command and the server share: the store, the normalizers, the logger, the clock and the way out (outbound). */
 export interface AppContext {
   config: RuntimeConfig;
   store: Store;
@@ -21,6 +23,11 @@ export interface AppContext {
   ipLocator?: IpLocator;
   logger: Logger;
   clock: Clock;
+  /**
+   * The outbound address policy (ZOOMTRAIL_ALLOWED_NETWORKS) and the guarded
+   * fetch every outbound connection goes through (Zoom, OAuth, destinations).
+   */
+  outbound: OutboundAccess;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,7 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
       return (logger ??= createStderrLogger({ level: config.logLevel, name: 'zoomtrail' }));
     },
     clock,
+    outbound: outboundAccessFor(config),
     close: () => store.close(),
   };
 }

@@ -6,6 +6,7 @@ import { ManualClock } from '../shared/clock.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { AppContext } from './app-context.js';
 import { createPipeline } from './pipeline.js';
+import { loopbackOutbound } from './outbound-access.test-support.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const CONFIGURED_URL = 'https://zoomtrail.example.com';
@@ -29,6 +30,7 @@ async function setUp(): Promise<{ app: AppContext; receiver: Receiver }> {
     normalizers: loadNormalizers(),
     logger: pino({ level: 'silent' }),
     clock,
+    outbound: loopbackOutbound(),
     close: () => store.close(),
   };
   receiver = await startReceiver();

@@ -28,6 +28,7 @@ export interface Pipeline {
 }
 
 export interface PipelineOptions {
+  /** Default the app's guarded fetch (app.outbound). */
   fetch?: typeof fetch;
   /**
    * The console's address as browsers reach it, for the link to each alert in
@@ -53,7 +54,7 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     ruleMeta: (ruleId) => rules.find(ruleId)?.meta ?? systemAlarmMeta(ruleId),
     owner,
     publicUrl: options.publicUrl ?? app.config.publicUrl,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch ?? app.outbound.fetch,
   });
   const historyDetector = new HistoryDetector({
     store,

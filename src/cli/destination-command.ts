@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
 import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../domain/destination-settings.js';
+import { destinationAddressProblem } from '../alert/destination-address-check.js';
 import { DESTINATION_SENDERS, senderFor } from '../alert/destination-registry.js';
 import { testNotification } from '../alert/test-notification.js';
 import { SEVERITIES, type Severity } from '../domain/severity.js';
@@ -73,6 +74,8 @@ export function registerDestinationCommand(program: Command): void {
         }
         const problem = sender.validate(settings, secret);
         if (problem) throw new UsageError(`${problem}.`);
+        const refused = destinationAddressProblem(options.kind, settings, secret, app.outbound.policy);
+        if (refused) throw new UsageError(`${refused.message}.`);
         const created = await app.store.createDestination({ name: options.name, kind: options.kind, settings, enabled: true, secret });
         process.stdout.write(`${created.id}\n`);
         process.stderr.write(`Added ${created.kind} destination "${created.name}" (${created.id}); \`zoomtrail destination test ${created.name}\` sends it a test alert.\n`);
@@ -124,7 +127,7 @@ export function registerDestinationCommand(program: Command): void {
         const secret = await app.store.getDestinationSecret(d.id);
         const now = app.clock.now();
         const notification = testNotification(now, { from: 'cli' });
-        const result = await senderFor(d.kind).send(notification, d.settings, secret, { fetch: globalThis.fetch, clock: app.clock, logger: app.logger });
+        const result = await senderFor(d.kind).send(notification, d.settings, secret, { fetch: app.outbound.fetch, clock: app.clock, logger: app.logger });
         if (result.ok) {
           process.stdout.write(`delivered: ${result.message}\n`);
           return EXIT.ok;

@@ -42,6 +42,7 @@ export function registerPollCommand(program: Command): void {
               normalizers: app.normalizers,
               onProgress: progress.onProgress,
               onEventsStored: pipeline.onEventsStored,
+              fetchImpl: app.outbound.fetch,
             });
             const reports = await collector.runCycle({ reconcile: options.reconcile, force: true });
             for (const r of reports) {

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { resolveRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
+import { outboundAccessFor } from '../app/outbound-access.js';
 import { systemClock } from '../shared/clock.js';
+import type { OutboundAccess } from '../shared/guarded-fetch.js';
 import { OPERATION_CATEGORY_FILTERS, streamForLogType } from '../zoom/report-records.js';
 import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
 import { EXIT, reportError, UsageError } from './exit-codes.js';
@@ -47,7 +49,8 @@ export function registerPullCommand(program: Command): void {
 async function pull(options: PullOptions, command: Command): Promise<number> {
   try {
     const config = resolveRuntimeConfig({ flags: settingFlags(command) });
-    const settings = resolveSettings(options, config);
+    const outbound = outboundAccessFor(config);
+    const settings = resolveSettings(options, config, outbound);
     const [{ createLogger }, { readReportWindow }, { LocalRequestBudget }, { connectToZoom }] = await Promise.all([
       import('../shared/logger.js'),
       import('../zoom/report-reader.js'),
@@ -62,6 +65,7 @@ async function pull(options: PullOptions, command: Command): Promise<number> {
       budget: new LocalRequestBudget(systemClock, { requestsPerSecond: options.rps, requestsPerDay: 30_000 }),
       clock: systemClock,
       logger,
+      fetchImpl: outbound.fetch,
     });
     let records = 0;
     for await (const page of readReportWindow(client, settings.stream, { from: options.from, to: options.to }, { categoryType: options.categoryType })) {
@@ -79,7 +83,7 @@ async function pull(options: PullOptions, command: Command): Promise<number> {
   }
 }
 
-function resolveSettings(options: PullOptions, config: RuntimeConfig) {
+function resolveSettings(options: PullOptions, config: RuntimeConfig, outbound: OutboundAccess) {
   if (options.logType !== 'Zoom.Activity' && options.logType !== 'Zoom.Operation') {
     throw new UsageError(`--log-type must be Zoom.Activity or Zoom.Operation, not "${options.logType}".`);
   }
@@ -98,7 +102,7 @@ function resolveSettings(options: PullOptions, config: RuntimeConfig) {
     ['API URL', options.apiUrl],
     ['OAuth URL', options.oauthUrl],
   ] as const) {
-    const problem = checkEndpointUrl(name, value);
+    const problem = checkEndpointUrl(name, value, outbound.policy);
     if (problem) throw new UsageError(problem);
   }
   const { accountId, clientId, clientSecret } = config.zoomCredentials ?? {};

@@ -29,6 +29,7 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
     logger: app.logger,
     normalizers: app.normalizers,
     onEventsStored: pipeline.onEventsStored,
+    fetchImpl: app.outbound.fetch,
     instance: instanceOptions(app.config, pipeline.owner),
   });
   // The log drop-off and completeness alarms: system alerts through the same outbox.

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
 import { utcDay } from '../shared/clock.js';
+import type { OutboundAddressPolicy } from '../shared/outbound-address-policy.js';
 import type { NewSource, StreamState } from '../store/store.js';
 import { UnknownSourceError } from '../store/store-errors.js';
 import { REPORT_STREAMS } from '../zoom/report-records.js';
@@ -61,7 +62,7 @@ export function registerSourceCommand(program: Command): void {
     .option('--no-check', 'save without checking the credentials against Zoom first')
     .action(async (options: AddOptions, command: Command) => {
       await withApp(command, async (app) => {
-        const input = newSourceFrom(options, app.config.zoomCredentials?.clientSecret);
+        const input = newSourceFrom(options, app.config.zoomCredentials?.clientSecret, app.outbound.policy);
         if (options.check) await checkSource(app, input);
         const created = await app.store.createSource(input);
         process.stdout.write(`${created.id}\n`);
@@ -214,7 +215,7 @@ export function registerSourceCommand(program: Command): void {
     .action(async (id: string, _options: unknown, command: Command) => {
       await withApp(command, async (app) => {
         const { removeSource } = await import('../app/source-service.js');
-        const { revocation } = await removeSource({ store: app.store, fetch: globalThis.fetch, logger: app.logger }, id);
+        const { revocation } = await removeSource({ store: app.store, fetch: app.outbound.fetch, logger: app.logger }, id);
         process.stderr.write(`Removed source ${id} and its events.\n`);
         if (revocation === 'revoked') process.stderr.write('Revoked its authorization at Zoom.\n');
         if (revocation === 'refused' || revocation === 'failed')
@@ -223,7 +224,7 @@ export function registerSourceCommand(program: Command): void {
     });
 }
 
-function newSourceFrom(options: AddOptions, configuredSecret: string | undefined): NewSource {
+function newSourceFrom(options: AddOptions, configuredSecret: string | undefined, policy: OutboundAddressPolicy): NewSource {
   if (options.auth !== 's2s') {
     throw new UsageError(
       options.auth === 'authorization_code' || options.auth === 'oauth'
@@ -238,7 +239,7 @@ function newSourceFrom(options: AddOptions, configuredSecret: string | undefined
     ['API URL', options.apiUrl],
     ['OAuth URL', options.oauthUrl],
   ] as const) {
-    const problem = checkEndpointUrl(name, value);
+    const problem = checkEndpointUrl(name, value, policy);
     if (problem) throw new UsageError(problem);
   }
   return {
@@ -267,7 +268,7 @@ function newSourceFrom(options: AddOptions, configuredSecret: string | undefined
  * said on `stderr`, so a pause is not mistaken for a hang.
  */
 export async function checkSource(
-  app: Pick<AppContext, 'clock' | 'logger'>,
+  app: Pick<AppContext, 'clock' | 'logger' | 'outbound'>,
   input: NewSource,
   stderr: { isTTY?: boolean; write(text: string): unknown } = process.stderr,
 ): Promise<void> {
@@ -277,6 +278,7 @@ export async function checkSource(
     auth: { kind: 's2s', accountId: input.zoomAccountId!, clientId: input.clientId, clientSecret: input.credentials.clientSecret },
     clock: app.clock,
     logger: app.logger,
+    fetchImpl: app.outbound.fetch,
     requestsPerSecond: input.requestsPerSecond,
     requestsPerDay: input.requestsPerDay,
     ...(stderr.isTTY ? { onRetry: (notice: string) => void stderr.write(`${notice}...\n`) } : {}),

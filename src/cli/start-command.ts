@@ -81,19 +81,23 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
       : wanted;
   const publicUrl = effectivePublicUrl(opened.config, { host, port });
   // What everything downstream (server, links, deliveries) reads: the port and public URL in use.
-  const app: AppContext = { ...opened, config: { ...opened.config, port, publicUrl } };
+  let app: AppContext = { ...opened, config: { ...opened.config, port, publicUrl } };
   if (logFile) say(`Logs: ${logFile} (JSON lines; --log-format json shows them here instead)`);
 
   const signal = shutdownSignal();
-  const [{ startServer }, { firstStartSetupLink }, { createPipeline }] = await Promise.all([
+  const [{ startServer }, { firstStartSetupLink }, { createPipeline }, { outboundAccessFor }] = await Promise.all([
     import('../api/serve.js'),
     import('../api/setup-link.js'),
     import('../app/pipeline.js'),
+    import('../app/outbound-access.js'),
   ]);
   let demo: DemoSimulator | undefined;
   try {
     if (options.demo) {
       demo = await startDemo(options.simPort, publicUrl);
+      // The simulator listens on loopback, which the outbound address policy refuses: --demo allows
+      // its own simulator's origin (that address and port only), whatever ZOOMTRAIL_ALLOWED_NETWORKS says.
+      app = { ...app, outbound: outboundAccessFor(app.config, { allowedOrigins: [demo.sim.baseUrl] }) };
       const source = await ensureDemoSource(app, demo);
       say(
         source.paused

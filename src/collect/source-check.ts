@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { OutboundAddressRefusedError } from '../shared/guarded-fetch.js';
 import type { Clock } from '../shared/clock.js';
 import { utcDay } from '../shared/clock.js';
 import { CachedAccessTokenProvider } from '../zoom/access-token-provider.js';
@@ -58,6 +59,47 @@ function retryNotice(event: ZoomRequestEvent): string | null {
   return null;
 }
 
+/** `report:read:admin`, `report:read:list_operation_logs:admin`: a Zoom scope name, nothing else. */
+function isScopeName(text: string): boolean {
+  return /^[a-z][a-z_]*(:[a-z_]+){1,4}$/.test(text);
+}
+
+/**
+ * A failed step in our own words: the kind of failure, the HTTP status and,
+ * for a missing scope, the scope names; never the text of the answer (an API
+ * or OAuth URL aimed at another service must not read its answers back
+ * through the check).
+ */
+export function checkMessage(error: unknown): string {
+  if (!(error instanceof ZoomError)) return error instanceof OutboundAddressRefusedError ? error.message : 'The check failed unexpectedly.';
+  const status = error.httpStatus !== undefined ? ` (HTTP ${error.httpStatus})` : '';
+  if (error.httpStatus !== undefined && error.httpStatus >= 300 && error.httpStatus < 400) {
+    return `The answer was a redirect${status}, which Zoomtrail does not follow: check the API URL and OAuth URL settings.`;
+  }
+  switch (error.code) {
+    case 'missing_scope': {
+      const scopes = (error as MissingScopeError).scopes.filter(isScopeName);
+      return `The Zoom app lacks the scope needed for the reports: add ${scopes.length > 0 ? scopes.join(' or ') : CLASSIC_REPORT_SCOPE}.`;
+    }
+    case 'plan_required':
+      return `Zoom refused the report for this account's plan${status}.`;
+    case 'reauthorization_required':
+      return `Zoom no longer accepts this source's authorization${status}.`;
+    case 'invalid_access_token':
+      return `Zoom rejected the access token twice in a row${status}.`;
+    case 'date_out_of_range':
+      return `Zoom refused the date range${status}.`;
+    case 'malformed_response':
+      return `The answer could not be read as Zoom's${status}.`;
+    case 'request_rejected':
+    case 'oauth_flow':
+      return `Zoom refused the request${status}.`;
+    // The others are our own words already (credentials, permission, limits, unreachable).
+    default:
+      return error.message;
+  }
+}
+
 /**
  * A live check of a source's Zoom side, step by step: an access token, the
  * granted scopes, the plan (the first report request), and one small page of
@@ -103,7 +145,7 @@ export async function checkZoomSource(args: {
     steps.push({
       name,
       ok: false,
-      message: e.message,
+      message: checkMessage(error),
       fix: error instanceof ZoomError ? error.fix : "Unexpected failure: check the URL settings and this machine's network, then try again.",
     });
     return finish(e);
@@ -118,7 +160,8 @@ export async function checkZoomSource(args: {
   steps.push({ name: 'token', ok: true, message: `Zoom issued an access token (${args.auth.kind === 's2s' ? 'Server-to-Server OAuth' : 'OAuth app, refresh token'}).`, fix: null });
 
   // 2. scopes, from the token response when Zoom lists them
-  const granted = tokens instanceof CachedAccessTokenProvider ? (tokens.grantedScopes() ?? []) : [];
+  // Only what looks like a Zoom scope name: the check repeats no other text from the answer.
+  const granted = (tokens instanceof CachedAccessTokenProvider ? (tokens.grantedScopes() ?? []) : []).filter(isScopeName);
   const scopesListed = granted.length > 0;
   if (scopesListed) {
     const lacking = REPORT_STREAMS.filter((stream) => lacksScopeFor(granted, stream));
@@ -148,7 +191,7 @@ export async function checkZoomSource(args: {
     if (error instanceof MissingScopeError) {
       if (!scopesListed) {
         steps.pop();
-        steps.push({ name: 'scopes', ok: false, message: `Missing scope: ${error.message}`, fix: error.fix });
+        steps.push({ name: 'scopes', ok: false, message: `Missing scope: ${checkMessage(error)}`, fix: error.fix });
         return finish(error);
       }
       steps.push({ name: 'plan', ok: true, message: 'Not refused for the plan.', fix: null });
@@ -158,7 +201,7 @@ export async function checkZoomSource(args: {
       steps.push({
         name: 'plan',
         ok: false,
-        message: `The Zoom account's plan does not include the Sign In/Sign Out and Operation Logs reports: reading them requires a Pro plan or higher. (${error.message})`,
+        message: `The Zoom account's plan does not include the Sign In/Sign Out and Operation Logs reports: reading them requires a Pro plan or higher. (${checkMessage(error)})`,
         fix: error.fix,
       });
       return finish(error);

@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import path from 'node:path';
+import { parseCidr } from '../shared/cidr.js';
 
 /**
  * Every setting Zoomtrail reads, defined once: its environment variable, its
@@ -188,17 +188,6 @@ function parsePublicUrl(value: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-/** `address` or `address/prefix`, IPv4 or IPv6; a bare address is a single host. */
-export function parseCidr(entry: string): { address: string; prefix: number; family: 4 | 6 } | undefined {
-  const [address = '', prefixText, ...rest] = entry.trim().split('/');
-  const family = isIP(address);
-  if ((family !== 4 && family !== 6) || rest.length > 0) return undefined;
-  const max = family === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (prefixText !== undefined && (!/^\d{1,3}$/.test(prefixText) || prefix > max)) return undefined;
-  return { address, prefix, family };
-}
-
 /** A comma-separated list of IP addresses and CIDR ranges (`10.0.0.0/8, ::1`), each checked. */
 function cidrList(value: string, { origin }: ParseContext): string[] {
   const entries = value
@@ -214,6 +203,8 @@ function cidrList(value: string, { origin }: ParseContext): string[] {
   }
   return entries;
 }
+
+export { parseCidr };
 
 const DEFINITIONS: Definitions = {
   config: {

@@ -88,6 +88,7 @@ export async function revokeToken(args: { endpoints: ZoomEndpoints; credentials:
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ token: args.token }),
+    redirect: 'manual',
   });
   await response.arrayBuffer();
   return response.ok;

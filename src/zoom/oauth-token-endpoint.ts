@@ -81,6 +81,8 @@ async function requestTokenOnce(ctx: TokenEndpointContext, grant: Grant, params:
       method: 'POST',
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
       body,
+      // The client secret must never be replayed to the host a redirect names.
+      redirect: 'manual',
       signal: ctx.signal,
     });
     text = await readBodyText(response, MAX_OAUTH_BODY_BYTES);

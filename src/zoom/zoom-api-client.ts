@@ -118,6 +118,8 @@ export class ZoomApiClient {
         const timeout = AbortSignal.timeout(this.#o.requestTimeoutMs ?? 60_000);
         response = await (this.#o.fetchImpl ?? fetch)(url, {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+          // The bearer token must never be replayed to the host a redirect names.
+          redirect: 'manual',
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
         text = await readBodyText(response, MAX_REPORT_BODY_BYTES);

@@ -1,3 +1,5 @@
+import { isLoopbackHost, type OutboundAddressPolicy } from '../shared/outbound-address-policy.js';
+
 /**
  * Where a source talks to Zoom. Both are settings because ZoomGov lives
  * elsewhere (api.zoomgov.com, tokens from zoomgov.com) and because tests and
@@ -18,10 +20,13 @@ export function joinUrl(base: string, path: string): string {
 }
 
 /**
- * Checks a URL setting and says what is wrong with it, naming the setting.
+ * Checks a URL setting and says what is wrong with it, naming the setting:
+ * https only (the client secret goes there as Basic auth), plain http only to
+ * a loopback address (the simulator), and a host the outbound address policy
+ * allows (no private, loopback or link-local address unless allowed).
  * @returns an error message, or undefined when the URL is usable.
  */
-export function checkEndpointUrl(name: string, value: string): string | undefined {
+export function checkEndpointUrl(name: string, value: string, policy: OutboundAddressPolicy): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -30,5 +35,10 @@ export function checkEndpointUrl(name: string, value: string): string | undefine
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${name} must be http(s), not ${url.protocol}`;
   if (url.username || url.password) return `${name} must not contain credentials.`;
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return `${name} must use https://: the client secret is sent there (plain http:// only to a loopback address such as 127.0.0.1, for the simulator).`;
+  }
+  const refusal = policy.refusalForUrl(url);
+  if (refusal) return `${name}: ${refusal}.`;
   return undefined;
 }

@@ -30,8 +30,16 @@ export interface CliChild {
 }
 
 /**
+ * What every child allows by default: the receivers and simulators of the
+ * tests listen on loopback, which the outbound address policy refuses
+ * otherwise. A test of the policy itself passes `ZOOMTRAIL_ALLOWED_NETWORKS: undefined`.
+ */
+export const TEST_ALLOWED_NETWORKS = '127.0.0.0/8,::1';
+
+/**
  * The parent's environment without anything Zoomtrail reads (so a developer's
- * ZOOMTRAIL_* or DATABASE_URL never changes a test), plus `env`.
+ * ZOOMTRAIL_* or DATABASE_URL never changes a test), plus loopback allowed
+ * (TEST_ALLOWED_NETWORKS), plus `env`.
  */
 export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
@@ -39,6 +47,7 @@ export function childEnv(env: Record<string, string | undefined>): NodeJS.Proces
     if (key.startsWith('ZOOMTRAIL_') || key === 'DATABASE_URL') continue;
     out[key] = value;
   }
+  out.ZOOMTRAIL_ALLOWED_NETWORKS = TEST_ALLOWED_NETWORKS;
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete out[key];
     else out[key] = value;

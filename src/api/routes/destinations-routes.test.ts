@@ -3,6 +3,8 @@ import { closedPortOrigin, startReceiver, type Receiver } from '../../alert/http
 import type { DestinationView, TestDeliveryResult } from '../api-types.js';
 import { startRouteTestServer, type RouteTestServer } from '../route-test-server.test-support.js';
 import { destinationsRoutes } from './destinations-routes.js';
+import { outboundAccessFor } from '../../app/outbound-access.js';
+import type { ResolveHost } from '../../shared/guarded-fetch.js';
 
 const WEBHOOK_SECRET = 'whsec-never-shown-4d5e6f7a8b9c';
 const SLACK_PATH = '/services/T000/B000/slack-secret-path-9x8y7z';
@@ -178,5 +180,107 @@ describe('destinations routes', () => {
     expect(alert.runbook).toContain('from the Zoomtrail console by admin');
     expect(alert.context).toEqual({ sentFrom: 'console', sentBy: 'admin' });
     expect(JSON.stringify(alert)).not.toContain('zoomtrail destination test');
+  });
+});
+
+describe('destinations routes: outbound address policy (no SSRF)', () => {
+  let t: RouteTestServer;
+  let receiver: Receiver;
+
+  afterEach(async () => {
+    await receiver.close();
+    await t.close();
+  });
+
+  /** A route server with the production policy: ZOOMTRAIL_ALLOWED_NETWORKS as given, names resolved by `resolve`. */
+  async function start(allowedNetworks: string[] = [], resolve?: ResolveHost) {
+    t = await startRouteTestServer([{ plugin: destinationsRoutes, prefix: '/api' }], { outbound: outboundAccessFor({ allowedNetworks }, resolve ? { resolve } : {}) });
+    receiver = await startReceiver();
+  }
+  async function call(method: 'POST' | 'PATCH', url: string, payload?: object) {
+    const res = await t.server.inject({ method, url, ...(payload ? { payload } : {}) });
+    return { status: res.statusCode, body: res.json<{ code?: string; message: string; fields?: { field: string; message: string }[] } & Partial<TestDeliveryResult>>() };
+  }
+
+  const REFUSED_HOSTS: [string, string][] = [
+    ['127.0.0.1', 'loopback'],
+    ['[::1]', 'loopback'],
+    ['[::ffff:127.0.0.1]', 'loopback'],
+    ['2130706433', 'loopback'],
+    ['0x7f.1', 'loopback'],
+    ['localhost', 'loopback'],
+    ['169.254.169.254', 'link-local'],
+    ['[fe80::1]', 'link-local'],
+    ['10.0.0.8', 'private'],
+    ['172.16.4.4', 'private'],
+    ['192.168.0.10', 'private'],
+    ['[fd00::5]', 'private'],
+    ['100.64.0.1', 'carrier-grade NAT'],
+    ['0.0.0.0', 'this network'],
+    ['[64:ff9b::a9fe:a9fe]', 'link-local'],
+    ['[2002:a00:1::]', 'private'],
+  ];
+
+  it.each(REFUSED_HOSTS)('refuses a webhook, PagerDuty or Slack URL on %s (%s) when saved: 400 naming the field and the reason', async (host, what) => {
+    await start();
+    const cases: [object, string][] = [
+      [{ name: 'hook', kind: 'webhook', url: `https://${host}/hook`, secret: 'whsec-0123456789abcdef' }, 'url'],
+      [{ name: 'pd', kind: 'pagerduty', url: `https://${host}/v2/enqueue`, secret: 'routing-key-0123456789' }, 'url'],
+      [{ name: 'slack', kind: 'slack', secret: `https://${host}/services/T0/B0/slack-token-xyz` }, 'secret'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await call('POST', '/api/destinations', payload);
+      expect(res.status, JSON.stringify(payload)).toBe(400);
+      expect(res.body.code).toBe('address_refused');
+      expect(res.body.fields).toEqual([{ field, message: expect.stringContaining(what) as string }]);
+      expect(res.body.message).toContain('ZOOMTRAIL_ALLOWED_NETWORKS');
+      expect(res.body.message).not.toContain('slack-token-xyz');
+    }
+    expect(await t.app.store.listDestinations()).toEqual([]);
+
+    const saved = await call('POST', '/api/destinations', { name: 'public', kind: 'webhook', url: 'https://hooks.example.com/hook', secret: 'whsec-0123456789abcdef' });
+    expect(saved.status).toBe(201);
+    const moved = await call('PATCH', `/api/destinations/${(saved.body as unknown as DestinationView).id}`, { url: `https://${host}/hook`, secret: 'whsec-0123456789abcdef' });
+    expect(moved.status).toBe(400);
+    expect(moved.body.code).toBe('address_refused');
+  });
+
+  it('saves and tests a loopback receiver when ZOOMTRAIL_ALLOWED_NETWORKS names its network', async () => {
+    await start(['127.0.0.0/8']);
+    const created = await call('POST', '/api/destinations', { name: 'local', kind: 'webhook', url: `${receiver.origin}/hook`, secret: 'whsec-0123456789abcdef' });
+    expect(created.status).toBe(201);
+    const tested = await call('POST', `/api/destinations/${(created.body as unknown as DestinationView).id}/test`);
+    expect(tested.body).toMatchObject({ ok: true, status: 200 });
+    expect(await call('POST', '/api/destinations', { name: 'other', kind: 'webhook', url: 'https://10.1.1.1/hook', secret: 'whsec-0123456789abcdef' })).toMatchObject({
+      status: 400,
+    });
+  });
+
+  it('a host name that resolves to a refused address when the test runs (DNS rebinding) is refused then, and nothing is sent', async () => {
+    await start([], async () => [{ address: '127.0.0.1', family: 4 }]);
+    const url = `http://hooks.rebind.example:${new URL(receiver.origin).port}/hook`;
+    const created = await call('POST', '/api/destinations', { name: 'rebinding', kind: 'webhook', url, secret: 'whsec-0123456789abcdef' });
+    expect(created.status, 'a host name is judged when it is resolved').toBe(201);
+    const tested = await call('POST', `/api/destinations/${(created.body as unknown as DestinationView).id}/test`);
+    expect(tested.body).toMatchObject({ ok: false, status: null });
+    expect(tested.body.message).toMatch(/hooks\.rebind\.example resolves to 127\.0\.0\.1 is a loopback address/);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it("the test answer reports the status and fixed words, never the receiver's body; a redirect is not followed", async () => {
+    await start(['127.0.0.0/8']);
+    const other = await startReceiver();
+    try {
+      receiver.reply({ status: 500, body: '{"Code":"Success","AccessKeyId":"ASIA-metadata-credential"}' }, { status: 302, headers: { Location: `${other.origin}/stolen` } });
+      const d = (await call('POST', '/api/destinations', { name: 'x', kind: 'webhook', url: `${receiver.origin}/hook`, secret: 'whsec-0123456789abcdef' }))
+        .body as unknown as DestinationView;
+      const echoed = await call('POST', `/api/destinations/${d.id}/test`);
+      expect(echoed.body).toEqual({ ok: false, status: 500, message: `HTTP 500 from ${new URL(receiver.origin).host}: the receiver failed or is busy` });
+      const redirected = await call('POST', `/api/destinations/${d.id}/test`);
+      expect(redirected.body).toMatchObject({ ok: false, status: 302 });
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
   });
 });

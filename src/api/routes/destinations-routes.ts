@@ -1,16 +1,18 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { DestinationKind, DestinationSecret, DestinationSettings } from '../../domain/destination-settings.js';
+import { destinationAddressProblem } from '../../alert/destination-address-check.js';
 import { senderFor } from '../../alert/destination-registry.js';
 import { testNotification } from '../../alert/test-notification.js';
 import type { Severity } from '../../domain/severity.js';
+import type { OutboundAddressPolicy } from '../../shared/outbound-address-policy.js';
 import { findRule } from '../../rules/rule-registry.js';
 import type { DestinationPatch, DestinationRecord } from '../../store/destination-store.js';
 import type { ApiContext } from '../api-context.js';
 import type { DestinationView, TestDeliveryResult } from '../api-types.js';
 import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
 import { CreateDestinationRequestSchema, DestinationListSchema, DestinationViewSchema, TestDeliveryResultSchema, UpdateDestinationRequestSchema } from '../schemas/destinations.js';
-import { ApiHttpError, installApiErrorHandler, invalidField, iso, notFound } from './route-support.js';
+import { addressRefused, ApiHttpError, installApiErrorHandler, invalidField, iso, notFound } from './route-support.js';
 
 /** The view: never the secret (a Slack URL is the secret, so `url` is null for Slack). */
 export function destinationView(d: DestinationRecord): DestinationView {
@@ -33,10 +35,12 @@ function checkRuleIds(ruleIds: readonly string[] | undefined): void {
   }
 }
 
-/** The sender's own check, as a 400 naming the field it is about. */
-function checkSettings(kind: DestinationKind, settings: DestinationSettings, secret: DestinationSecret): void {
+/** The sender's own check, then the outbound address policy on its URLs, as a 400 naming the field it is about. */
+function checkSettings(kind: DestinationKind, settings: DestinationSettings, secret: DestinationSecret, policy: OutboundAddressPolicy): void {
   const problem = senderFor(kind).validate(settings, secret);
   if (problem) throw invalidField(/secret|routing key|slack/i.test(problem) ? 'secret' : 'url', problem);
+  const refused = destinationAddressProblem(kind, settings, secret, policy);
+  if (refused) throw addressRefused(refused.field, refused.message);
 }
 
 function settingsFrom(base: DestinationSettings, input: { url?: string; minSeverity?: Severity; ruleIds?: string[] }): DestinationSettings {
@@ -101,7 +105,7 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
       const settings = settingsFrom({}, body);
       const secret = body.secret ?? null;
       if (senderFor(body.kind).needsSecret && secret === null) throw invalidField('secret', `a ${body.kind} destination needs a secret`);
-      checkSettings(body.kind, settings, secret);
+      checkSettings(body.kind, settings, secret, context.app.outbound.policy);
       await nameFree(name);
       const created = await store.createDestination({ name, kind: body.kind, settings, enabled: body.enabled ?? true, secret });
       return reply.code(201).send(destinationView(created));
@@ -132,7 +136,7 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
       const settings = settingsFrom(current.settings, body);
       // A new secret replaces the stored one; leaving it out keeps it.
       const secret = body.secret !== undefined ? body.secret : await store.getDestinationSecret(current.id);
-      checkSettings(current.kind, settings, secret);
+      checkSettings(current.kind, settings, secret, context.app.outbound.policy);
       // Where it sends and its secret go together: a secret entered for one host must not follow the URL to another.
       if (targetChanged(current.settings, settings) && current.hasSecret && body.secret === undefined) {
         throw new ApiHttpError(

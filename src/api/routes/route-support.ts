@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ActionableError } from '../../shared/actionable-error.js';
+import { ALLOWED_NETWORKS_SETTING } from '../../shared/outbound-address-policy.js';
 import type { ApiError } from '../api-types.js';
 import { httpStatusOf } from '../error-status.js';
 
@@ -28,6 +29,17 @@ export class ApiHttpError extends Error {
 /** 400 naming the field at fault. */
 export function invalidField(field: string, message: string): ApiHttpError {
   return new ApiHttpError(400, 'invalid_request', message, [{ field, message }]);
+}
+
+/** A URL whose host the outbound address policy refuses (loopback, private, link-local...): 400 naming the field and why. */
+export function addressRefused(field: string, message: string): ApiHttpError {
+  return new ApiHttpError(
+    400,
+    'address_refused',
+    message,
+    [{ field, message }],
+    `Use a public address; to reach a private, loopback or link-local network on purpose, add it to ${ALLOWED_NETWORKS_SETTING} (comma-separated CIDR ranges).`,
+  );
 }
 
 export function notFound(what: string, id: string): ApiHttpError {

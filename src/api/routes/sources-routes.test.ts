@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { outboundAccessFor } from '../../app/outbound-access.js';
 import { startRouteTestServer, type RouteTestServer } from '../route-test-server.test-support.js';
 import type { CoverageView, HealthView, SetupInfo, SourceDetail, SourceView } from '../api-types.js';
 import { healthRoutes } from './health-routes.js';
@@ -301,5 +304,100 @@ describe('source health in the API', () => {
     expect(detail.source).toMatchObject({ stateCause: expect.any(String), stateFix: expect.any(String) });
     const health = (await call('GET', '/api/health')).json<HealthView>();
     expect(health.sources[0]!.openAlarms).toHaveLength(1);
+  });
+});
+
+describe('sources: outbound address policy (no SSRF)', () => {
+  const restart = async (allowedNetworks: string[]) => {
+    await t.close();
+    t = await startRouteTestServer([{ plugin: sourcesRoutes, prefix: '/api' }], { outbound: outboundAccessFor({ allowedNetworks }) });
+  };
+
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['[::1]', 'loopback'],
+    ['[::ffff:127.0.0.1]', 'loopback'],
+    ['2130706433', 'loopback'],
+    ['0x7f.1', 'loopback'],
+    ['localhost', 'loopback'],
+    ['api.localhost', 'loopback'],
+    ['169.254.169.254', 'link-local'],
+    ['[fe80::1]', 'link-local'],
+    ['10.0.0.8', 'private'],
+    ['192.168.1.1', 'private'],
+    ['[fd00::5]', 'private'],
+    ['100.64.0.1', 'carrier-grade NAT'],
+    ['[64:ff9b::a9fe:a9fe]', 'link-local'],
+    ['[2002:a00:1::]', 'private'],
+  ])('refuses an API or OAuth URL on %s (%s) when saved: 400 naming the field and the reason', async (host, what) => {
+    await restart([]);
+    for (const field of ['apiUrl', 'oauthUrl'] as const) {
+      const response = await call('POST', '/api/sources', { ...s2sBody, [field]: `https://${host}/v2` });
+      expect(response.statusCode, field).toBe(400);
+      const error = response.json<{ fields: { field: string; message: string }[] }>();
+      expect(error.fields).toEqual([{ field, message: expect.stringContaining(what) as string }]);
+      expect(error.fields[0]!.message).toContain('ZOOMTRAIL_ALLOWED_NETWORKS');
+    }
+    expect(await t.app.store.listSources()).toEqual([]);
+  });
+
+  it('refuses plain http for a Zoom URL that is not loopback (the client secret goes there); loopback http only when allowed', async () => {
+    await restart([]);
+    const plain = await call('POST', '/api/sources', { ...s2sBody, oauthUrl: 'http://zoom.example.com' });
+    expect(plain.statusCode).toBe(400);
+    expect(plain.json<{ fields: { field: string; message: string }[] }>().fields[0]).toMatchObject({ field: 'oauthUrl', message: expect.stringContaining('https://') as string });
+    expect((await call('POST', '/api/sources', { ...s2sBody, apiUrl: 'http://127.0.0.1:9900/v2' })).statusCode).toBe(400);
+
+    await restart(['127.0.0.0/8']);
+    expect((await call('POST', '/api/sources', { ...s2sBody, apiUrl: 'http://127.0.0.1:9900/v2', oauthUrl: 'http://127.0.0.1:9900' })).statusCode).toBe(201);
+    expect((await call('POST', '/api/sources', { ...s2sBody, name: 'plain', oauthUrl: 'http://10.0.0.1' })).statusCode).toBe(400);
+  });
+});
+
+describe('source check: no echo, no redirects', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  /** A fake "Zoom" on loopback (allowed in route tests) answering every request with `reply`; records the paths asked. */
+  async function fakeZoom(reply: { status: number; body?: string; location?: string }): Promise<{ origin: string; paths: string[] }> {
+    const paths: string[] = [];
+    const server = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.location ? { location: reply.location } : {}) });
+      response.end(reply.body ?? '');
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, paths };
+  }
+
+  const checkAgainst = async (origin: string) => {
+    const source = await create({ ...s2sBody, apiUrl: `${origin}/v2`, oauthUrl: origin, paused: true });
+    const response = await call('POST', `/api/sources/${source.id}/check`);
+    expect(response.statusCode).toBe(200);
+    return response.json<{ ok: boolean; steps: { name: string; ok: boolean; message: string }[] }>();
+  };
+
+  it.each([400, 404, 500])("reports the status and our own words, never the answer's body (HTTP %i)", async (status) => {
+    const internal = await fakeZoom({ status, body: '{"reason":"root:x:0:0:INTERNAL-ANSWER","message":"INTERNAL-ANSWER","error":"x"}' });
+    const result = await checkAgainst(internal.origin);
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('INTERNAL-ANSWER');
+    expect(result.steps[0]).toMatchObject({ name: 'token', ok: false });
+    expect(result.steps[0]!.message).toContain(`HTTP ${status}`);
+  });
+
+  it('does not follow a redirect from the token endpoint: the client secret never reaches the other host', async () => {
+    const elsewhere = await fakeZoom({ status: 200, body: '{"access_token":"x","expires_in":3600}' });
+    const redirecting = await fakeZoom({ status: 307, location: `${elsewhere.origin}/oauth/token` });
+    const result = await checkAgainst(redirecting.origin);
+    expect(result.steps[0]).toMatchObject({ name: 'token', ok: false, message: expect.stringContaining('redirect') as string });
+    expect(redirecting.paths).toEqual(['/oauth/token']);
+    expect(elsewhere.paths).toEqual([]);
   });
 });

@@ -96,7 +96,7 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
       ['apiUrl', 'API URL', apiUrl],
       ['oauthUrl', 'OAuth URL', oauthUrl],
     ] as const) {
-      const problem = checkEndpointUrl(label, value);
+      const problem = checkEndpointUrl(label, value, ctx.app.outbound.policy);
       if (problem) throw sourceFieldError(field, problem);
     }
     const created = await store.createSource({
