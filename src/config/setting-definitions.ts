@@ -153,24 +153,6 @@ function retentionDays(logType: string) {
   };
 }
 
-/** Comma-separated CIDRs (`198.51.100.0/24`, `2001:db8::/32`, or one address), each checked. */
-function parseCidrList(value: string, { origin }: ParseContext): string[] {
-  const cidrs = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
-  for (const cidr of cidrs) {
-    const [address = '', bits, extra] = cidr.split('/');
-    const family = isIP(address);
-    const max = family === 6 ? 128 : 32;
-    const n = bits === undefined ? max : Number(bits);
-    if (family === 0 || extra !== undefined || (bits !== undefined && !/^\d+$/.test(bits)) || n > max) {
-      throw new SettingValueError(`${origin}: "${cidr}" is not an IP range.`, 'comma-separated CIDRs such as 198.51.100.0/24, 2001:db8::/32, or single addresses');
-    }
-  }
-  return cidrs;
-}
-
 /** An http(s) origin with an optional path, returned without a trailing slash. */
 function parsePublicUrl(value: string): string {
   let url: URL;
@@ -189,13 +171,13 @@ function parsePublicUrl(value: string): string {
 }
 
 /** A comma-separated list of IP addresses and CIDR ranges (`10.0.0.0/8, ::1`), each checked. */
-function cidrList(value: string, { origin }: ParseContext): string[] {
+function cidrList(value: string, { origin }: ParseContext, allowEmpty = false): string[] {
   const entries = value
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   const bad = entries.filter((entry) => parseCidr(entry) === undefined);
-  if (bad.length > 0 || entries.length === 0) {
+  if (bad.length > 0 || (entries.length === 0 && !allowEmpty)) {
     throw new SettingValueError(
       `${origin} "${value}" is not a comma-separated list of IP addresses and CIDR ranges${bad.length > 0 ? ` (not one: ${bad.join(', ')})` : ''}.`,
       'addresses and ranges such as 10.0.0.0/8, 192.168.1.10, fd00::/8',
@@ -505,7 +487,7 @@ const DEFINITIONS: Definitions = {
     default: '',
     defaultDoc: 'none',
     description: 'Zoom.SignIn.SharedSourceIp: corporate egress ranges (comma-separated CIDRs, IPv4 or IPv6) whose addresses never alert.',
-    parse: parseCidrList,
+    parse: (value, context) => cidrList(value, context, true),
   },
   historyPrivilegeWindowMinutes: {
     key: 'historyPrivilegeWindowMinutes',
