@@ -496,7 +496,7 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
       const out = await cli(['source', 'list', '--config', file]);
       expect(out.code).toBe(2);
       expect(out.stderr).toMatch(/^error: Unknown setting "logLevl" in .*zoomtrail\.yml/m);
-      expect(out.stderr).toMatch(/^fix: Known settings: dataDir, databaseUrl, logLevel, port/m);
+      expect(out.stderr).toMatch(/^fix: Known settings: dataDir, rulesDir, ruleTimeBudgetMs, databaseUrl, logLevel, port/m);
     }, 120_000);
 
     it.each([

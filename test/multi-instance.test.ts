@@ -9,7 +9,7 @@ import { LOG_TYPES } from '../src/zoom/report-records.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
 import { CLOCK_START, spawnCli, waitUntil, type CliChild } from './support/cli-child.js';
 import { expectedFromTruth, storedZoomRecords } from './support/collect-harness.js';
-import { expectedRuleMatches } from './support/detect-harness.js';
+import { expectedRuleMatches, isPerEventRule } from './support/detect-harness.js';
 import { multisetDiff } from './support/multiset.js';
 
 /**
@@ -178,7 +178,7 @@ describePg('several instances on one PostgreSQL database', () => {
     const grouped: string[] = [];
     let counted = 0;
     for (const alert of await store.listAlerts({ limit: 100_000 })) {
-      if (alert.type !== 'rule') continue;
+      if (alert.type !== 'rule' || !isPerEventRule(alert.ruleId)) continue;
       counted += alert.eventCount;
       for (const rowId of await store.alertRowIds(alert.id, 100_000)) grouped.push(`${alert.ruleId} ${rowId}`);
     }

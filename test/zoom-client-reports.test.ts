@@ -139,7 +139,7 @@ describe('malformed records from Zoom', () => {
   it('every defect kind reaches the caller untouched, from hand-placed and generated days alike', async () => {
     h = await startHarness({ volume: { activities: 20, operations: 20 } });
     const placed = h.sim.account(ACCOUNT_ID).addMalformedRecords('Zoom.Operation', '2026-03-08');
-    expect(placed.map((m) => m.defect)).toEqual(['missing_required_field', 'bad_time', 'numeric_time', 'wrong_type', 'huge_string', 'not_an_object']);
+    expect(placed.map((m) => m.defect)).toEqual(['missing_required_field', 'bad_time', 'numeric_time', 'wrong_type', 'huge_string', 'nul_character', 'not_an_object']);
     const { client } = clientFor(h);
     const { records } = await drainWindow(client, OPERATION_STREAM, { from: '2026-03-08', to: '2026-03-08' });
     for (const m of placed) expect(records).toContainEqual(m.record);
@@ -151,7 +151,7 @@ describe('malformed records from Zoom', () => {
     h.sim.addApp({ clientId: 'MESSY', clientSecret: 'messy-secret-123456', accountId: 'messy', kind: 's2s' });
     const messy = clientFor(h, { kind: 's2s', accountId: 'messy', clientId: 'MESSY', clientSecret: 'messy-secret-123456' }).client;
     const activities = await drainWindow(messy, ACTIVITY_STREAM, { from: '2026-03-05', to: '2026-03-05' });
-    expect(activities.records.length).toBe(10 + 6);
+    expect(activities.records.length).toBe(10 + 7);
     expect(activities.records.some((r) => r === null || typeof r !== 'object' || Array.isArray(r))).toBe(true);
   });
 });
