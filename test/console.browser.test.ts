@@ -17,6 +17,7 @@ import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
 import { describeWithBrowser, launchBrowser, screenshot } from './support/browser.js';
 import { loopbackOutbound } from '../src/app/outbound-access.test-support.js';
+import { RULES } from '../src/rules/rule-registry.js';
 
 /**
  * The console in Debian's Chromium against the simulator: Zoomtrail's server
@@ -309,7 +310,7 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     await screenshot(page, '14-alert-detail');
 
     await page.goto(`${base}/detections`);
-    await expect.poll(() => page.getByTestId('rule-row').count()).toBe(9);
+    await expect.poll(() => page.getByTestId('rule-row').count()).toBe(RULES.length);
     await screenshot(page, '15-detections');
     await page.goto(`${base}/destinations`);
     await page.getByTestId('destinations-table').or(page.getByTestId('add-destination')).first().waitFor();
