@@ -8,7 +8,7 @@ import type { LogType } from '../zoom/report-records.js';
 import { isHistoryRule } from './history-rule.js';
 import type { Rule } from './rule.js';
 import { RuleEvent } from './rule-event.js';
-import { evaluateRule } from './rule-evaluator.js';
+import { evaluateRule, type RuleMatchOutcome } from './rule-evaluator.js';
 import type { RuleGuard } from './rule-guard.js';
 import type { SuppressionFilter } from './suppression-filter.js';
 
@@ -163,21 +163,25 @@ export function evaluateBatch(rulesByLogType: ReadonlyMap<LogType, readonly Rule
           message: error.message,
         });
       }
-      if (!match) continue;
-      matches.push({
-        ruleId: rule.meta.id,
-        rowId: stored.rowId,
-        sourceId: stored.sourceId,
-        logType: stored.logType,
-        eventTimeMs: stored.eventTimeMs,
-        title: match.title,
-        dedup: match.dedup,
-        severity: match.severity,
-        context: match.context,
-        dedupPeriodMs: rule.meta.dedupPeriodMinutes * 60_000,
-        threshold: rule.meta.threshold,
-      });
+      if (match) matches.push(matchRow(rule, stored, match));
     }
   }
   return { matches, errors };
+}
+
+/** The row a rule's match of an event becomes: what the alert writers group (both detectors build it here). */
+export function matchRow(rule: Rule, stored: { rowId: string; sourceId: string; logType: LogType; eventTimeMs: number }, match: RuleMatchOutcome): RuleMatchRow {
+  return {
+    ruleId: rule.meta.id,
+    rowId: stored.rowId,
+    sourceId: stored.sourceId,
+    logType: stored.logType,
+    eventTimeMs: stored.eventTimeMs,
+    title: match.title,
+    dedup: match.dedup,
+    severity: match.severity,
+    context: match.context,
+    dedupPeriodMs: rule.meta.dedupPeriodMinutes * 60_000,
+    threshold: rule.meta.threshold,
+  };
 }

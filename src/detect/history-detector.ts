@@ -7,7 +7,7 @@ import type { AlertStore, RuleErrorRow, RuleMatchRow } from '../store/alert-stor
 import type { SignInHistoryStore } from '../store/sign-in-history-store.js';
 import type { CoverageStore, DayState, EventStore, SourceStore } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
-import type { DetectableEvent } from './detector.js';
+import { matchRow, type DetectableEvent } from './detector.js';
 import { firstUnprovenDay, hasLearned, historyStartDay } from './history-proof.js';
 import { isHistoryRule, type HistoryFacts, type HistoryRule, type PrivilegeGrant } from './history-rule.js';
 import { RuleEvent } from './rule-event.js';
@@ -229,20 +229,7 @@ export class HistoryDetector {
         for (const error of ruleErrors) {
           errors.push({ ruleId: rule.meta.id, rowId: stored.rowId, sourceId, logType, functionName: error.functionName, message: error.message });
         }
-        if (!match) continue;
-        matches.push({
-          ruleId: rule.meta.id,
-          rowId: stored.rowId,
-          sourceId,
-          logType,
-          eventTimeMs: stored.eventTimeMs,
-          title: match.title,
-          dedup: match.dedup,
-          severity: match.severity,
-          context: match.context,
-          dedupPeriodMs: rule.meta.dedupPeriodMinutes * 60_000,
-          threshold: rule.meta.threshold,
-        });
+        if (match) matches.push(matchRow(rule, { rowId: stored.rowId, sourceId, logType, eventTimeMs: stored.eventTimeMs }, match));
       }
     }
     return { matches, errors };

@@ -1,3 +1,4 @@
+import type { IpLocation } from './ip-location.js';
 /**
  * What the history rules know of one sign-in: who, when, from which IP and,
  * for a public address the enrichment located, where (country, ASN, point and
@@ -26,19 +27,8 @@ export interface SignInFact {
   accuracyKm: number | null;
 }
 
-/** The enrichment of one IP field, as the normalizer writes it (see ARCHITECTURE.md, `p_enrichment`). */
-export interface IpLocation {
-  kind: string;
-  country?: string;
-  country_name?: string;
-  region?: string;
-  city?: string;
-  lat?: number;
-  lng?: number;
-  accuracy_km?: number;
-  asn?: number;
-  org?: string;
-}
+/** The enrichment of one IP field, as the normalizer writes it (src/domain/ip-location.ts). */
+export type { IpLocation };
 
 /** Whether a Zoom.Activity event is a sign-in (not a sign-out). */
 export function isSignInEvent(event: Readonly<Record<string, unknown>>): boolean {
