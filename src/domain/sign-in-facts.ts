@@ -3,9 +3,10 @@ import type { IpLocation } from './ip-location.js';
  * What the history rules know of one sign-in: who, when, from which IP and,
  * for a public address the enrichment located, where (country, ASN, point and
  * the database's accuracy radius). The store keeps one such fact per stored
- * sign-in (`sign_ins`, filled by a trigger from `events`, migration 009); the
- * detector reads the event's own fact with `signInFactOf`. Both read the same
- * fields the same way (the SignInHistoryStore contract checks it):
+ * sign-in (`sign_ins`, migration 009), written by the page writers with
+ * `historyIndexOf` (migration 015 dropped the trigger that parsed the stored
+ * JSON again), and the detector reads the event's own fact with the same
+ * `signInFactOf`:
  *
  * - a sign-in is a `Zoom.Activity` event whose `type`, trimmed and lower-cased, is `sign in`;
  * - the user is the `email`, trimmed and lower-cased;
@@ -33,6 +34,26 @@ export type { IpLocation };
 /** Whether a Zoom.Activity event is a sign-in (not a sign-out). */
 export function isSignInEvent(event: Readonly<Record<string, unknown>>): boolean {
   return typeof event.type === 'string' && event.type.trim().toLowerCase() === 'sign in';
+}
+
+/** Whether a Zoom.Operation event is one the history rules read: `category_type`, trimmed and lower-cased, `account` or `user group`. */
+export function isHistoryWatchedOperation(event: Readonly<Record<string, unknown>>): boolean {
+  if (typeof event.category_type !== 'string') return false;
+  const category = event.category_type.trim().toLowerCase();
+  return category === 'account' || category === 'user group';
+}
+
+/**
+ * What the store indexes for the history rules when it stores an event: the
+ * sign-in fact of a sign-in (a `sign_ins` row), and whether the event waits in
+ * `history_pending` (every sign-in; account and user-group operations).
+ */
+export function historyIndexOf(logType: string, rowId: string, timeMs: number, event: Readonly<Record<string, unknown>>): { fact: SignInFact | null; queued: boolean } {
+  if (logType === 'Zoom.Activity') {
+    const fact = signInFactOf(rowId, timeMs, event);
+    return { fact, queued: fact !== null };
+  }
+  return { fact: null, queued: logType === 'Zoom.Operation' && isHistoryWatchedOperation(event) };
 }
 
 /** The enrichment of `field` (e.g. `ip_address`) of an event, or undefined. */

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { enrichmentIndicatorKeys } from '../domain/ip-location.js';
+import { historyIndexOf, type SignInFact } from '../domain/sign-in-facts.js';
 import type { LogType } from '../zoom/report-records.js';
 import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
@@ -92,10 +93,15 @@ export class PostgresPageWriter {
     const queued: string[] = [];
     const insertedPerHour = new Map<number, number>();
     const indicators: { rowId: string[]; kind: string[]; value: string[] } = { rowId: [], kind: [], value: [] };
+    const signIns: SignInFact[] = [];
+    const historyQueued: PageCommit['events'][number][] = [];
     for (const row of commit.events) {
       if (!inserted.delete(row.rowId)) continue; // not new, or a repeat within the page
       insertedEventIds.push(row.rowId);
       queued.push(row.rowId);
+      const history = historyIndexOf(logType, row.rowId, row.eventTimeMs, row.event);
+      if (history.fact) signIns.push(history.fact);
+      if (history.queued) historyQueued.push(row);
       insertedPerDay.set(row.day, (insertedPerDay.get(row.day) ?? 0) + 1);
       const hour = hourOf(row.eventTimeMs);
       insertedPerHour.set(hour, (insertedPerHour.get(hour) ?? 0) + 1);
@@ -132,6 +138,26 @@ export class PostgresPageWriter {
       await sql`
         INSERT INTO detection_pending (row_id, queued_at)
         SELECT r.row_id, ${now}::bigint FROM unnest(${queued.slice(i, i + POSTGRES_CHUNK_ROWS)}::text[]) AS r(row_id)
+        ON CONFLICT (row_id) DO NOTHING`.execute(trx);
+    }
+
+    for (let i = 0; i < signIns.length; i += POSTGRES_CHUNK_ROWS) {
+      const chunk = signIns.slice(i, i + POSTGRES_CHUNK_ROWS);
+      await sql`
+        INSERT INTO sign_ins (row_id, source_id, user_key, event_time_ms, ip, country, asn, lat, lng, accuracy_km)
+        SELECT r.row_id, ${sourceId}, r.user_key, r.event_time_ms, r.ip, r.country, r.asn, r.lat, r.lng, r.accuracy_km
+        FROM unnest(${chunk.map((f) => f.rowId)}::text[], ${chunk.map((f) => f.user)}::text[], ${chunk.map((f) => f.timeMs)}::bigint[],
+                    ${chunk.map((f) => f.ip)}::text[], ${chunk.map((f) => f.country)}::text[], ${chunk.map((f) => f.asn)}::bigint[],
+                    ${chunk.map((f) => f.lat)}::double precision[], ${chunk.map((f) => f.lng)}::double precision[], ${chunk.map((f) => f.accuracyKm)}::double precision[])
+             AS r(row_id, user_key, event_time_ms, ip, country, asn, lat, lng, accuracy_km)
+        ON CONFLICT (row_id) DO NOTHING`.execute(trx);
+    }
+    for (let i = 0; i < historyQueued.length; i += POSTGRES_CHUNK_ROWS) {
+      const chunk = historyQueued.slice(i, i + POSTGRES_CHUNK_ROWS);
+      await sql`
+        INSERT INTO history_pending (row_id, source_id, log_type, day, event_time_ms)
+        SELECT r.row_id, ${sourceId}, ${logType}, r.day, r.event_time_ms
+        FROM unnest(${chunk.map((r) => r.rowId)}::text[], ${chunk.map((r) => r.day)}::text[], ${chunk.map((r) => r.eventTimeMs)}::bigint[]) AS r(row_id, day, event_time_ms)
         ON CONFLICT (row_id) DO NOTHING`.execute(trx);
     }
 

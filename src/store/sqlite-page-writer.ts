@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { enrichmentIndicatorKeys } from '../domain/ip-location.js';
+import { historyIndexOf } from '../domain/sign-in-facts.js';
 import type { LogType } from '../zoom/report-records.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
@@ -22,6 +23,14 @@ const ADD_HOUR_COUNT = `INSERT INTO event_hour_counts (hour_ms, source_id, log_t
   ON CONFLICT (hour_ms, source_id, log_type) DO UPDATE SET event_count = event_count + excluded.event_count`;
 
 const QUEUE_FOR_DETECTION = 'INSERT INTO detection_pending (row_id, queued_at) VALUES (?, ?) ON CONFLICT (row_id) DO NOTHING';
+
+/** A stored sign-in's fact for the history rules (migration 009; filled here since 015). */
+const INSERT_SIGN_IN = `INSERT INTO sign_ins (row_id, source_id, user_key, event_time_ms, ip, country, asn, lat, lng, accuracy_km)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
+
+/** The history rules' queue (migration 009; filled here since 015). */
+const QUEUE_FOR_HISTORY = `INSERT INTO history_pending (row_id, source_id, log_type, day, event_time_ms)
+  VALUES (?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
 const INSERT_FAILURE = `INSERT INTO classification_failures (row_id, source_id, log_type, day, raw, reason, field, failed_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
@@ -85,6 +94,8 @@ export class SqlitePageWriter {
   readonly #insertIndicator: Statement;
   readonly #search: SqliteSearchIndexWriter;
   readonly #queueForDetection: Statement;
+  readonly #insertSignIn: Statement;
+  readonly #queueForHistory: Statement;
   readonly #addHourCount: Statement;
   readonly #insertFailure: Statement;
   readonly #addDayRecords: RowStatement<{ state: string }>;
@@ -101,6 +112,8 @@ export class SqlitePageWriter {
     this.#insertIndicator = db.prepare(INSERT_INDICATOR);
     this.#search = new SqliteSearchIndexWriter(db);
     this.#queueForDetection = db.prepare(QUEUE_FOR_DETECTION);
+    this.#insertSignIn = db.prepare(INSERT_SIGN_IN);
+    this.#queueForHistory = db.prepare(QUEUE_FOR_HISTORY);
     this.#addHourCount = db.prepare(ADD_HOUR_COUNT);
     this.#insertFailure = db.prepare(INSERT_FAILURE);
     this.#addDayRecords = prepareRaw<{ state: string }>(db, ADD_DAY_RECORDS);
@@ -151,6 +164,12 @@ export class SqlitePageWriter {
       const hour = hourOf(row.eventTimeMs);
       insertedPerHour.set(hour, (insertedPerHour.get(hour) ?? 0) + 1);
       search.add(lastInsertRowid, row.eventTimeMs, row.event);
+      const history = historyIndexOf(logType, row.rowId, row.eventTimeMs, row.event);
+      if (history.fact) {
+        const f = history.fact;
+        this.#insertSignIn.run(f.rowId, sourceId, f.user, f.timeMs, f.ip, f.country, f.asn, f.lat, f.lng, f.accuracyKm);
+      }
+      if (history.queued) this.#queueForHistory.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs);
       for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.rowId]);
       for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.rowId]);
       for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([kind, value, row.rowId]);

@@ -15,8 +15,9 @@ import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
  *   evaluated yet (sign-ins; account and user-group operations), with their day:
  *   an event waits there until the days its rules rely on are proven complete.
  *
- * Both are filled by an AFTER INSERT trigger on `events` (an insert skipped for
- * an existing row id fires nothing) and emptied of deleted events by an AFTER
+ * Both were filled by an AFTER INSERT trigger on `events` (an insert skipped for
+ * an existing row id fires nothing; migration 015 moved that into the page
+ * writers) and are emptied of deleted events by an AFTER
  * DELETE trigger (retention, source removal). Existing sign-ins are copied into
  * `sign_ins` but NOT queued: they went through detection before this migration
  * (`zoomtrail rules replay` shows what the history rules say about them).
@@ -108,15 +109,20 @@ function sqliteIsWatchedOperation(row: string): string {
 async function upSqlite(db: Kysely<unknown>): Promise<void> {
   const backfillInner = `SELECT e.*, json_extract(e.event_json, ${SQLITE_LOCATION_PATH}) AS loc FROM events e WHERE ${sqliteIsSignIn('e')}`;
   await sql`INSERT OR IGNORE INTO sign_ins (${sql.raw(SIGN_IN_COLUMNS)}) ${sql.raw(sqliteSignInSelect('e', backfillInner, ' e'))}`.execute(db);
-  await sql`CREATE TRIGGER sign_ins_after_insert AFTER INSERT ON events
-    WHEN (${sql.raw(sqliteIsSignIn('new'))}) OR (${sql.raw(sqliteIsWatchedOperation('new'))}) BEGIN
-      INSERT OR IGNORE INTO sign_ins (${sql.raw(SIGN_IN_COLUMNS)}) ${sql.raw(sqliteSignInSelect('new', `SELECT json_extract(new.event_json, ${SQLITE_LOCATION_PATH}) AS loc`))} WHERE new.log_type = 'Zoom.Activity';
-      INSERT OR IGNORE INTO history_pending (row_id, source_id, log_type, day, event_time_ms) VALUES (new.row_id, new.source_id, new.log_type, new.day, new.event_time_ms);
-    END`.execute(db);
+  await createSqliteSignInInsertTrigger(db);
   await sql`CREATE TRIGGER sign_ins_after_delete AFTER DELETE ON events
     WHEN old.log_type IN ('Zoom.Activity', 'Zoom.Operation') BEGIN
       DELETE FROM sign_ins WHERE row_id = old.row_id;
       DELETE FROM history_pending WHERE row_id = old.row_id;
+    END`.execute(db);
+}
+
+/** SQLite: the AFTER INSERT trigger that filled `sign_ins` and `history_pending` until migration 015 (which recreates it on the way down). */
+export async function createSqliteSignInInsertTrigger(db: Kysely<unknown>): Promise<void> {
+  await sql`CREATE TRIGGER sign_ins_after_insert AFTER INSERT ON events
+    WHEN (${sql.raw(sqliteIsSignIn('new'))}) OR (${sql.raw(sqliteIsWatchedOperation('new'))}) BEGIN
+      INSERT OR IGNORE INTO sign_ins (${sql.raw(SIGN_IN_COLUMNS)}) ${sql.raw(sqliteSignInSelect('new', `SELECT json_extract(new.event_json, ${SQLITE_LOCATION_PATH}) AS loc`))} WHERE new.log_type = 'Zoom.Activity';
+      INSERT OR IGNORE INTO history_pending (row_id, source_id, log_type, day, event_time_ms) VALUES (new.row_id, new.source_id, new.log_type, new.day, new.event_time_ms);
     END`.execute(db);
 }
 
@@ -144,6 +150,21 @@ async function upPostgres(db: Kysely<unknown>): Promise<void> {
     FROM events ev CROSS JOIN LATERAL (SELECT ev.event_json::jsonb AS e) x
     WHERE ev.log_type = 'Zoom.Activity' AND ${sql.raw(POSTGRES_IS_SIGN_IN('x.e'))}
     ON CONFLICT DO NOTHING`.execute(db);
+  await createPostgresSignInInsertTrigger(db);
+  // Statement-level: one delete per purge batch.
+  await sql`CREATE FUNCTION sign_ins_after_delete() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    BEGIN
+      DELETE FROM sign_ins WHERE row_id IN (SELECT row_id FROM deleted_sign_in_events);
+      DELETE FROM history_pending WHERE row_id IN (SELECT row_id FROM deleted_sign_in_events);
+      RETURN NULL;
+    END $$`.execute(db);
+  await sql`CREATE TRIGGER sign_ins_after_delete AFTER DELETE ON events
+    REFERENCING OLD TABLE AS deleted_sign_in_events FOR EACH STATEMENT EXECUTE FUNCTION sign_ins_after_delete()`.execute(db);
+  await sql`ANALYZE sign_ins`.execute(db);
+}
+
+/** PostgreSQL: the row trigger that filled `sign_ins` and `history_pending` until migration 015 (which recreates it on the way down). */
+export async function createPostgresSignInInsertTrigger(db: Kysely<unknown>): Promise<void> {
   const newLoc = `(e #> '{p_enrichment,ip_location,ip_address}')`;
   await sql`CREATE FUNCTION sign_ins_after_insert() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
     DECLARE e jsonb;
@@ -163,14 +184,4 @@ async function upPostgres(db: Kysely<unknown>): Promise<void> {
       RETURN NULL;
     END $$`.execute(db);
   await sql`CREATE TRIGGER sign_ins_after_insert AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION sign_ins_after_insert()`.execute(db);
-  // Statement-level: one delete per purge batch.
-  await sql`CREATE FUNCTION sign_ins_after_delete() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-    BEGIN
-      DELETE FROM sign_ins WHERE row_id IN (SELECT row_id FROM deleted_sign_in_events);
-      DELETE FROM history_pending WHERE row_id IN (SELECT row_id FROM deleted_sign_in_events);
-      RETURN NULL;
-    END $$`.execute(db);
-  await sql`CREATE TRIGGER sign_ins_after_delete AFTER DELETE ON events
-    REFERENCING OLD TABLE AS deleted_sign_in_events FOR EACH STATEMENT EXECUTE FUNCTION sign_ins_after_delete()`.execute(db);
-  await sql`ANALYZE sign_ins`.execute(db);
 }
