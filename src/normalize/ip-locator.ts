@@ -70,7 +70,8 @@ function englishName(value: MmdbValue | undefined): string | undefined {
   return isMap(value) && isMap(value.names) ? text(value.names.en) : undefined;
 }
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+/** Built on first use: loading ICU's region names costs ~20 ms, which every CLI command would pay at import. */
+let regionNames: Intl.DisplayNames | undefined;
 const countryNames = new Map<string, string | undefined>();
 
 /** The English name of an ISO 3166-1 alpha-2 code, from the runtime's ICU data. */
@@ -78,7 +79,7 @@ export function countryName(code: string): string | undefined {
   if (!countryNames.has(code)) {
     let name: string | undefined;
     try {
-      name = /^[A-Z]{2}$/.test(code) ? regionNames.of(code) : undefined;
+      name = /^[A-Z]{2}$/.test(code) ? (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' })).of(code) : undefined;
     } catch {
       name = undefined;
     }

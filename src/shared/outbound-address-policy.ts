@@ -84,8 +84,13 @@ function blockListOf(cidrs: readonly string[]): BlockList {
   return list;
 }
 
-const REFUSED = REFUSED_RANGES.map(({ what, cidrs }) => ({ what, list: blockListOf(cidrs) }));
-const EMBEDDING = EMBEDDING_PREFIXES.map(({ cidr, offset }) => ({ list: blockListOf([cidr]), offset }));
+// Built on first use, not at import: every CLI command imports this module, and the lists cost ~10 ms to build.
+let refused: { what: string; list: BlockList }[] | undefined;
+let embedding: { list: BlockList; offset: number }[] | undefined;
+let loopback: BlockList | undefined;
+const refusedLists = () => (refused ??= REFUSED_RANGES.map(({ what, cidrs }) => ({ what, list: blockListOf(cidrs) })));
+const embeddingLists = () => (embedding ??= EMBEDDING_PREFIXES.map(({ cidr, offset }) => ({ list: blockListOf([cidr]), offset })));
+const loopbackList = () => (loopback ??= blockListOf(['127.0.0.0/8', '::1/128']));
 
 /** An address without brackets, zone id or trailing dot, lower case; its family, or 0 when it is none. */
 function bareAddress(host: string): { address: string; family: 0 | 4 | 6 } {
@@ -122,14 +127,13 @@ function ipv6Bytes(address: string): Uint8Array {
 export function embeddedIpv4(address: string): string | undefined {
   const bare = bareAddress(address);
   if (bare.family !== 6) return undefined;
-  const embedding = EMBEDDING.find(({ list }) => list.check(bare.address, 'ipv6'));
-  if (!embedding) return undefined;
+  const prefix = embeddingLists().find(({ list }) => list.check(bare.address, 'ipv6'));
+  if (!prefix) return undefined;
   const bytes = ipv6Bytes(bare.address);
-  return Array.from(bytes.subarray(embedding.offset, embedding.offset + 4)).join('.');
+  return Array.from(bytes.subarray(prefix.offset, prefix.offset + 4)).join('.');
 }
 
 const LOOPBACK_NAME = /(^|\.)localhost\.?$/i;
-const LOOPBACK = blockListOf(['127.0.0.0/8', '::1/128']);
 
 /** Whether a URL's host (`URL.hostname`) is a loopback address or name: 127.0.0.0/8, ::1 (also embedded), localhost. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -137,7 +141,7 @@ export function isLoopbackHost(hostname: string): boolean {
   const { address, family } = bareAddress(hostname);
   if (family === 0) return false;
   const embedded = embeddedIpv4(address);
-  return embedded !== undefined && address !== '::1' ? LOOPBACK.check(embedded, 'ipv4') : LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return embedded !== undefined && address !== '::1' ? loopbackList().check(embedded, 'ipv4') : loopbackList().check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 export function createOutboundAddressPolicy(options: OutboundAddressPolicyOptions = {}): OutboundAddressPolicy {
@@ -154,7 +158,7 @@ export function createOutboundAddressPolicy(options: OutboundAddressPolicyOption
         return refusal === null ? null : `${address} embeds ${refusal}`;
       }
     }
-    const range = REFUSED.find(({ list }) => list.check(address, family === 4 ? 'ipv4' : 'ipv6'));
+    const range = refusedLists().find(({ list }) => list.check(address, family === 4 ? 'ipv4' : 'ipv6'));
     return range ? `${address} is ${range.what}` : null;
   };
 
