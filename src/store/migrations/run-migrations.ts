@@ -20,8 +20,12 @@ const MIGRATION_LOCK_TABLE = 'kysely_migration_lock';
  * `Migration`) see the schema as it was when each was written, not today's types.
  */
 export async function runMigrations<DB>(db: Kysely<DB>, location: string, schema?: string): Promise<void> {
-  const unknown = (await appliedMigrations(db, schema)).filter((name) => !(name in MIGRATIONS));
+  const applied = await appliedMigrations(db, schema);
+  const unknown = applied.filter((name) => !(name in MIGRATIONS));
   if (unknown.length > 0) throw new StoreSchemaError(location, unknown);
+  // Up to date (every start but the first after an upgrade): no migrator, no lock table, no introspection.
+  const appliedSet = new Set(applied);
+  if (Object.keys(MIGRATIONS).every((name) => appliedSet.has(name))) return;
 
   const migrator = new Migrator({
     db,
@@ -41,8 +45,12 @@ export async function runMigrations<DB>(db: Kysely<DB>, location: string, schema
 
 /** Names of the migrations already applied; none for a new database. */
 async function appliedMigrations<DB>(db: Kysely<DB>, schema: string | undefined): Promise<string[]> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
-  if (!tables.some((t) => t.name === MIGRATION_TABLE && (schema === undefined || t.schema === schema))) return [];
+  // One catalogue lookup (SQLite's, or PostgreSQL's for the store's schema), not Kysely's introspection of every table's columns.
+  const exists =
+    schema === undefined
+      ? await sql<{ n: number }>`select 1 as n from sqlite_master where type = 'table' and name = ${MIGRATION_TABLE}`.execute(db)
+      : await sql<{ n: number }>`select 1 as n from information_schema.tables where table_schema = ${schema} and table_name = ${MIGRATION_TABLE}`.execute(db);
+  if (exists.rows.length === 0) return [];
   const table = schema === undefined ? sql.table(MIGRATION_TABLE) : sql.table(`${schema}.${MIGRATION_TABLE}`);
   const rows = await sql<{ name: string }>`select name from ${table}`.execute(db);
   return rows.rows.map((r) => r.name);
