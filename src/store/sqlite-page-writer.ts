@@ -174,6 +174,7 @@ export class SqlitePageWriter {
       for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.rowId]);
       for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([kind, value, row.rowId]);
     }
+    search.end();
     indicators.sort(compareIndicatorKeys);
     let previous: [string, string, string] | undefined;
     for (const key of indicators) {

@@ -18,7 +18,8 @@ type SqlValue = string | number | null;
  * `operation_detail`, the changes are the names of `p_udm.changes`, one a
  * line; an event with neither is not indexed, nor one whose second is full.
  *
- * `begin` must be called at the start of each transaction: the next free key
+ * `begin` must be called at the start of each transaction and `end` before it
+ * commits (the rows are written there, in key order): the next free key
  * of each second is remembered for the rest of it (only this writer inserts keys
  * while it runs: one connection, synchronous transactions).
  */
@@ -28,6 +29,8 @@ export class SqliteSearchIndexWriter {
   readonly #insertText: BetterSqlite3.Statement;
   /** Next free key per second, for the current transaction. */
   #nextKey = new Map<number, number>();
+  /** The transaction's rows, written by `end` in key order. */
+  #rows: Array<{ key: number; rowid: number | bigint; detail: SqlValue; changes: string | null }> = [];
 
   constructor(db: BetterSqlite3.Database) {
     this.#lastKey = db.prepare(LAST_KEY_OF_SECOND).pluck();
@@ -38,6 +41,22 @@ export class SqliteSearchIndexWriter {
   /** Forgets the keys remembered from an earlier transaction. */
   begin(): void {
     this.#nextKey = new Map();
+    this.#rows = [];
+  }
+
+  /**
+   * Writes the rows `add` collected, in key order: a page arrives newest
+   * first, and FTS5 takes rowids in ascending order several times faster than
+   * descending ones (measured 2x on the bench's operation pages). Call it once
+   * per transaction, before it commits.
+   */
+  end(): void {
+    const rows = this.#rows.sort((a, b) => a.key - b.key);
+    this.#rows = [];
+    for (const row of rows) {
+      this.#insertKey.run(row.key, row.rowid);
+      this.#insertText.run(row.key, row.detail, row.changes);
+    }
   }
 
   /** Indexes one event just inserted as `rowid` (events' rowid), if it has text to search. */
@@ -54,8 +73,7 @@ export class SqliteSearchIndexWriter {
     }
     if (key >= first + SEARCH_KEYS_PER_SECOND) return;
     this.#nextKey.set(second, key + 1);
-    this.#insertKey.run(key, rowid);
-    this.#insertText.run(key, detail, changes);
+    this.#rows.push({ key, rowid, detail, changes });
   }
 }
 
