@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   if (normalize) {
-    rows.push(['normalize+detect+store throughput', rate(normalize.ingest.perSecond), '>= 100,000/s', verdict(normalize.ingest.perSecond >= 100_000)]);
+    rows.push(['normalize+detect+store throughput', rate(normalize.ingest.perSecond), '>= 60,000/s (issue 14)', verdict(normalize.ingest.perSecond >= 60_000)]);
     rows.push([`normalize+detect+store / ${normalize.rawLabel}`, pct(normalize.ratioToRaw), '>= 50%', verdict(normalize.ratioToRaw >= 0.5)]);
     rows.push(['  of which in Detector.detect (share of wall time)', pct(normalize.ingest.detectMs / normalize.ingest.ms), '-', '-']);
     rows.push(['  rule matches / alerts raised during the run', `${int(normalize.ingest.matches)} / ${int(normalize.ingest.alertsRaised)}`, '-', '-']);
