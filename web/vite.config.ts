@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { compression } from 'vite-plugin-compression2';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const apiTarget = process.env.ZOOMTRAIL_API ?? 'http://localhost:8080';
@@ -10,7 +11,8 @@ const apiTarget = process.env.ZOOMTRAIL_API ?? 'http://localhost:8080';
 export default defineConfig({
   root: webRoot,
   base: '/',
-  plugins: [react()],
+  // gzip and brotli copies beside each asset, served by @fastify/static's preCompressed (src/api/build-server.ts).
+  plugins: [react(), compression({ algorithms: ['gzip', 'brotliCompress'], threshold: 1024, logLevel: 'silent' })],
   build: {
     outDir: fileURLToPath(new URL('../dist-web', import.meta.url)),
     emptyOutDir: true,

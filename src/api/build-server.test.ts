@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { ManualClock } from '../shared/clock.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { ApiTokenCreated, SessionInfo } from './api-types.js';
 import { hashPassword } from './auth-session.js';
-import { buildApiServer, type RequestTimeouts } from './build-server.js';
+import { buildApiServer, consoleCacheControl, type RequestTimeouts } from './build-server.js';
 import { createSetupLink } from './setup-link.js';
 import { loopbackOutbound } from '../app/outbound-access.test-support.js';
 
@@ -409,5 +410,43 @@ describe('API server: console and headers', () => {
     const response = await h.server.inject({ method: 'GET', url: '/' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('The console is not built: run npm run build');
+  });
+});
+
+describe('API server: console assets', () => {
+  it('caches hashed assets for a year and revalidates everything else', () => {
+    expect(consoleCacheControl('assets/index-BPVuPWhB.js')).toBe('public, max-age=31536000, immutable');
+    expect(consoleCacheControl('assets/index-BPVuPWhB.js.br')).toBe('public, max-age=31536000, immutable');
+    expect(consoleCacheControl('index.html')).toBe('no-cache');
+    expect(consoleCacheControl('favicon.svg')).toBe('no-cache');
+    expect(consoleCacheControl('assets/logo.svg')).toBe('no-cache');
+  });
+
+  it('sends the precompressed copy the client accepts, with the immutable cache header; index.html is not cached', async () => {
+    const body = 'export const x = 1;'.repeat(200);
+    mkdirSync(join(h.consoleDir, 'assets'));
+    writeFileSync(join(h.consoleDir, 'assets', 'index-AbCdEf12.js'), body);
+    writeFileSync(join(h.consoleDir, 'assets', 'index-AbCdEf12.js.br'), brotliCompressSync(body));
+    writeFileSync(join(h.consoleDir, 'assets', 'index-AbCdEf12.js.gz'), gzipSync(body));
+
+    const br = await h.server.inject({ method: 'GET', url: '/assets/index-AbCdEf12.js', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(body);
+
+    const gz = await h.server.inject({ method: 'GET', url: '/assets/index-AbCdEf12.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(body);
+
+    const plain = await h.server.inject({ method: 'GET', url: '/assets/index-AbCdEf12.js' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(body);
+
+    const index = await h.server.inject({ method: 'GET', url: '/' });
+    expect(index.statusCode).toBe(200);
+    expect(index.headers['cache-control']).toBe('no-cache');
+    const deepLink = await h.server.inject({ method: 'GET', url: '/events' });
+    expect(deepLink.headers['cache-control']).toBe('no-cache');
   });
 });

@@ -186,7 +186,16 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
       scope.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), public: true };
       });
-      await scope.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: true, index: ['index.html'], decorateReply: false });
+      await scope.register(fastifyStatic, {
+        root: consoleDir,
+        prefix: '/',
+        wildcard: true,
+        index: ['index.html'],
+        decorateReply: false,
+        // The build writes .br and .gz beside each asset (web/vite.config.ts); the one the client accepts is sent.
+        preCompressed: true,
+        setHeaders: (reply, filePath) => void reply.header('cache-control', consoleCacheControl(path.relative(consoleDir, filePath))),
+      });
     });
   }
 
@@ -208,6 +217,11 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
   });
 
   return server;
+}
+
+/** Vite's hashed assets (`assets/<name>-<hash>.<ext>`) never change: cached for a year. Anything else, index.html first, is revalidated. */
+export function consoleCacheControl(relativePath: string): string {
+  return /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+(\.(br|gz))?$/.test(relativePath.split(path.sep).join('/')) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 const UNAUTHENTICATED: ApiError = {
