@@ -6,6 +6,7 @@ import type { AlertDetail, AlertStatus, AlertView, EventView } from '../types.ts
 import { pick, str, useAsync } from '../util.ts';
 import { StatusBadge } from './Alerts.tsx';
 import { SignInEvidence } from './SignInEvidence.tsx';
+import { SignInMapPanel } from './SignInMapPanel.tsx';
 
 const ACTIONS: { status: AlertStatus; label: string; when: AlertStatus[] }[] = [
   { status: 'acknowledged', label: 'Acknowledge', when: ['open'] },
@@ -67,6 +68,7 @@ export function AlertDetailPage({ id }: { id: string }) {
         }
       />
       <SignInEvidence ruleId={a.ruleId} context={a.context} />
+      {a.ruleId.startsWith('Zoom.SignIn.') ? <SignInMapPanel alertId={a.id} title="Where these sign-ins were" /> : null}
       <div className="grid-2">
         <section className="card">
           <h2>Summary</h2>
