@@ -22,13 +22,15 @@ import { startCollectHarness, type CollectHarness } from './support/collect-harn
 /**
  * The simulator's planted sign-in scenarios (issue 15 §4), collected end to
  * end: simulator -> collector (with IP enrichment) -> store -> history
- * detector, then `rules replay` over the stored events. The sign-in alerts are
- * exactly the scenarios' ground truth, and no near miss alerts.
+ * detector, as one 90-day backfill and as daily polls, then `rules replay`
+ * over the stored events. The sign-in alerts are exactly the scenarios' ground
+ * truth each time, and no near miss alerts.
  */
 
 const ACCOUNT = 'acct-scenarios';
 const APP = { clientId: 'SCENARIO_S2S', clientSecret: 'scenario-secret-7a6b5c4d' };
 const DAYS = 90;
+const BACKFILL = 5;
 const TO_DAY = '2026-03-10'; // the harness clock's day
 const locator = new FileIpLocator();
 const HISTORY_RULES = RULES.filter(isHistoryRule);
@@ -113,5 +115,35 @@ describe('planted sign-in scenarios: the simulator', () => {
     const unlisted = new HistoryDetector({ store: h.store, rules: RULES, settings: DEFAULT_HISTORY_SETTINGS, privilegeGrant: privilegeGrantOf, clock: h.clock, logger: h.logger });
     const withoutAllowList = await replayRules(HISTORY_RULES, h.store.queryEvents({ sourceId: source.id }), 500, (chunk) => unlisted.evaluate(chunk, HISTORY_RULES));
     expect(withoutAllowList.raised.map((g) => `${g.ruleId}|${g.dedup}`)).toContain(`Zoom.SignIn.SharedSourceIp|${SCENARIO_PLACES.officeEgress.ip}`);
+  });
+  it('raises the same ground truth from daily polls (a 5-day backfill, then two polls a day; each day complete once settled)', { timeout: 120_000 }, async () => {
+    h = await startCollectHarness({
+      volume: { activities: 10, operations: 5 },
+      source: { backfillDays: 10, paused: true },
+      collectorDeps: { normalizers: loadNormalizers(undefined, locator) },
+    });
+    const fromDay = addDays(TO_DAY, -(DAYS - 1));
+    h.sim.addAccount({ accountId: ACCOUNT, plan: 'pro', generated: { seed: 3, fromDay, toDay: TO_DAY, volume: { activities: 30, operations: 5 }, signInScenarios: true } });
+    h.sim.addApp({ ...APP, accountId: ACCOUNT, kind: 's2s' });
+    // Created on the 5th day with a 5-day backfill: its history starts on the account's first day, as the truth assumes. (A day is read
+    // until it settles only while it is within the backfill days back from today, so a source needs more than settleDays + 1 of them.)
+    h.clock.set(Date.parse(`${addDays(fromDay, BACKFILL - 1)}T06:00:00Z`));
+    const { collector } = await h.addSource({
+      name: 'Polls',
+      zoomAccountId: ACCOUNT,
+      clientId: APP.clientId,
+      credentials: { clientSecret: APP.clientSecret },
+      backfillDays: BACKFILL,
+    });
+    const detector = new HistoryDetector({ store: h.store, rules: RULES, settings: SETTINGS, privilegeGrant: privilegeGrantOf, clock: h.clock, logger: h.logger });
+    for (let d = BACKFILL - 1; d < DAYS; d++) {
+      for (const time of ['T12:30:00Z', 'T23:30:00Z']) {
+        h.clock.set(Date.parse(`${addDays(fromDay, d)}${time}`));
+        await collector.runCycle();
+        await detector.drain();
+      }
+    }
+    const alerts = (await h.store.listAlerts({ limit: 10_000 })).filter((a) => isSignInRule(a.ruleId));
+    expect([...new Set(alerts.map((a) => `${a.ruleId}|${a.dedup}`))].sort()).toEqual(expectedSignInAlerts());
   });
 });
