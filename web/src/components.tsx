@@ -211,7 +211,8 @@ export function PageHeader({ title, sub, actions }: { title: ReactNode; sub?: Re
 export function UserLink({ email, className }: { email: string | null | undefined; className?: string }) {
   if (!email) return <span className="muted">—</span>;
   return (
-    <Link to={`/users/${encodeURIComponent(email)}`} className={className ?? 'mono'} data-testid="user-link">
+    // Only the link stops the click: the rest of a clickable row still opens the row.
+    <Link to={`/users/${encodeURIComponent(email)}`} className={className ?? 'mono'} data-testid="user-link" onClick={(e) => e.stopPropagation()}>
       {email}
     </Link>
   );

@@ -232,7 +232,7 @@ export function AlertDetailPage({ id }: { id: string }) {
                         <Time iso={ev.eventTime} />
                       </td>
                       <td className="mono">{ev.logType}</td>
-                      <td className="mono" onClick={(click) => click.stopPropagation()}>
+                      <td className="mono">
                         <UserLink email={str(pick(e, 'p_udm', 'actor_user'))} />
                       </td>
                       <td>{ev.logType === 'Zoom.Activity' ? str(e.type) : [str(e.category_type), str(e.action)].filter(Boolean).join(' / ')}</td>

@@ -352,7 +352,7 @@ export function EventsPage() {
                     <Time iso={str(e.p_event_time) || ev.eventTime} />
                   </td>
                   <td className="mono nowrap">{str(e.p_log_type) || ev.logType}</td>
-                  <td className="mono" onClick={(click) => click.stopPropagation()}>
+                  <td className="mono">
                     <UserLink email={str(pick(e, 'p_udm', 'actor_user'))} />
                   </td>
                   <td>{actionCell(e)}</td>
