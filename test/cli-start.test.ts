@@ -59,12 +59,14 @@ async function takenPort(): Promise<number> {
 }
 
 const consoleLine = (stderr: string) => /console at (\S+) \(listening on (\S+)\)/.exec(stderr);
+/** The human line, not the JSON log line that says "console at" first (stderr carries both when it is not a terminal). */
+const CONSOLE_READY = /console at \S+ \(listening on \S+\)/;
 
 describe('zoomtrail start: public URL', { timeout: TEST_MS }, () => {
   it('an explicit ZOOMTRAIL_PUBLIC_URL (a reverse proxy) is used for links and the Redirect URL, whatever --port', async () => {
     const dataDir = tempDataDir();
     // The proxy's address happens to be localhost:8080, the default port; Zoomtrail listens elsewhere.
-    const run = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], { ZOOMTRAIL_PUBLIC_URL: 'http://localhost:8080' }, /console at /);
+    const run = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], { ZOOMTRAIL_PUBLIC_URL: 'http://localhost:8080' }, CONSOLE_READY);
     const [, publicUrl, listening] = consoleLine(run.stderr())!;
     expect(publicUrl).toBe('http://localhost:8080');
     expect(listening).not.toBe('http://127.0.0.1:8080');
@@ -75,7 +77,7 @@ describe('zoomtrail start: public URL', { timeout: TEST_MS }, () => {
 
   it('with no public URL set, links follow the host and port actually listened on', async () => {
     const dataDir = tempDataDir();
-    const run = await startUntil(['start', '--port', '0', '--host', '0.0.0.0', '--data-dir', dataDir], {}, /console at /);
+    const run = await startUntil(['start', '--port', '0', '--host', '0.0.0.0', '--data-dir', dataDir], {}, CONSOLE_READY);
     const [, publicUrl, listening] = consoleLine(run.stderr())!;
     const port = new URL(listening!).port;
     expect(publicUrl).toBe(`http://localhost:${port}`);
@@ -114,7 +116,7 @@ describe('zoomtrail start: a port in use', { timeout: TEST_MS }, () => {
 describe('zoomtrail start --demo: the simulated account', { timeout: TEST_MS }, () => {
   it("registers the console's own Redirect URL (any port), and a refused one leads back to the console", async () => {
     const dataDir = tempDataDir();
-    const run = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], {}, /console at /);
+    const run = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], {}, CONSOLE_READY);
     const [, publicUrl] = consoleLine(run.stderr())!;
     expect(publicUrl).not.toBe('http://localhost:8080');
     const [, oauthUrl] = /OAuth URL (\S+), API URL/.exec(run.stderr())!;
@@ -139,7 +141,7 @@ describe('zoomtrail start --demo: the simulated account', { timeout: TEST_MS }, 
   it('collects its own simulator on loopback with no ZOOMTRAIL_ALLOWED_NETWORKS: --demo allows that origin by itself', async () => {
     const dataDir = tempDataDir();
     const env = { ZOOMTRAIL_ALLOWED_NETWORKS: undefined };
-    const run = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], env, /console at /);
+    const run = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], env, CONSOLE_READY);
     const sourceId = /source (src_\w+) collects it/.exec(run.stderr())![1]!;
     const collected = async () => {
       const list = await runCli(['source', 'list', '--format', 'json', '--data-dir', dataDir], env);
@@ -153,7 +155,7 @@ describe('zoomtrail start --demo: the simulated account', { timeout: TEST_MS }, 
 
   it('restarting with --demo keeps a demo source the user paused paused', async () => {
     const dataDir = tempDataDir();
-    const first = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], {}, /console at /);
+    const first = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], {}, CONSOLE_READY);
     const sourceId = /source (src_\w+) collects it/.exec(first.stderr())![1]!;
     await stop(first);
 
@@ -161,7 +163,7 @@ describe('zoomtrail start --demo: the simulated account', { timeout: TEST_MS }, 
     await store.updateSource(sourceId, { paused: true });
     await store.close();
 
-    const second = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], {}, /console at /);
+    const second = await startUntil(['start', '--demo', '--sim-port', '0', '--port', '0', '--data-dir', dataDir], {}, CONSOLE_READY);
     expect(second.stderr()).toContain(`source ${sourceId} reads it but stays paused, as you left it`);
     await stop(second);
     const after = await openSqliteStore({ dataDir, clock: systemClock });
@@ -180,7 +182,7 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe('zoomtrail start: logs', { timeout: TEST_MS }, () => {
   it('not on a terminal (systemd, docker): JSON logs on stderr, as before', async () => {
-    const run = await startUntil(['start', '--port', '0', '--data-dir', tempDataDir()], {}, /console at /);
+    const run = await startUntil(['start', '--port', '0', '--data-dir', tempDataDir()], {}, CONSOLE_READY);
     await waitUntil(() => jsonLines(run.stderr()).some((line) => line.includes('"msg":"console at ')), READY_MS, 20);
     expect(jsonLines(run.stderr()).some((line) => line.includes('"msg":"console at '))).toBe(true);
     expect(run.stderr()).not.toMatch(/^Logs: /m);
@@ -189,7 +191,7 @@ describe('zoomtrail start: logs', { timeout: TEST_MS }, () => {
 
   it('--log-format file: only human lines on stderr; the JSON logs are in <data dir>/zoomtrail.log, and the output says so', async () => {
     const dataDir = tempDataDir();
-    const run = await startUntil(['start', '--port', '0', '--data-dir', dataDir, '--log-format', 'file'], {}, /console at /);
+    const run = await startUntil(['start', '--port', '0', '--data-dir', dataDir, '--log-format', 'file'], {}, CONSOLE_READY);
     const logFile = path.join(dataDir, 'zoomtrail.log');
     expect(run.stderr()).toContain(`Logs: ${logFile} (JSON lines; --log-format json shows them here instead)`);
     await stop(run);

@@ -14,6 +14,7 @@ import * as destinations from './schemas/destinations.js';
 import * as events from './schemas/events.js';
 import * as health from './schemas/health.js';
 import * as rules from './schemas/rules.js';
+import * as signIns from './schemas/sign-ins.js';
 import * as sources from './schemas/sources.js';
 
 /**
@@ -23,7 +24,7 @@ import * as sources from './schemas/sources.js';
  * serializer.
  */
 
-const SCHEMA_MODULES = { alerts, auth, common, destinations, events, health, rules, sources };
+const SCHEMA_MODULES = { alerts, auth, common, destinations, events, health, rules, signIns, sources };
 const exportedSchemas = new Map<unknown, string>();
 for (const [file, module] of Object.entries(SCHEMA_MODULES)) {
   for (const [name, value] of Object.entries(module)) if (value !== null && typeof value === 'object') exportedSchemas.set(value, `${file}.${name}`);
@@ -176,7 +177,7 @@ describe('the serializer drops no field', () => {
       };
       const seeded = await createSource(t.app);
       await storeRecords(t.app, seeded, 'Zoom.Operation', [operation('2026-03-10T10:00:00Z', { operation_detail: TWO_FACTOR_OFF }), operation('2026-03-10T10:05:00Z')]);
-      const [signIn] = await storeRecords(t.app, seeded, 'Zoom.Activity', [activity('2026-03-10T09:00:00Z')]);
+      const [signIn] = await storeRecords(t.app, seeded, 'Zoom.Activity', [activity('2026-03-10T09:00:00Z'), activity('2026-03-10T09:30:00Z', 'alice@example.com', '84.150.1.2')]);
       await detect(t.app);
 
       const created = (
@@ -219,6 +220,11 @@ describe('the serializer drops no field', () => {
         '/api/rule-errors',
         '/api/tokens',
         '/api/session',
+        '/api/users/alice@example.com/activity',
+        '/api/users/admin@example.com/activity?days=7',
+        '/api/users/nope/activity',
+        '/api/sign-ins/map',
+        '/api/sign-ins/map?email=alice@example.com',
       ])
         await call('GET', url);
       await call('PATCH', '/api/rules/Zoom.Two.Factor.Authentication.Disabled', { enabled: false });
@@ -227,6 +233,7 @@ describe('the serializer drops no field', () => {
       const page = (await call('GET', '/api/alerts')).json<Api.AlertPage>();
       expect(page.alerts.length).toBeGreaterThan(0);
       await call('GET', `/api/alerts/${page.alerts[0]!.id}`);
+      await call('GET', `/api/sign-ins/map?alertId=${page.alerts[0]!.id}`);
       await call('POST', `/api/alerts/${page.alerts[0]!.id}/status`, { status: 'acknowledged', note: 'looking' });
       await call('GET', '/api/alerts?status=nope');
 

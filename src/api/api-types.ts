@@ -13,6 +13,7 @@
  * record says `hasClientSecret: true`, never the value.
  */
 import type { Static } from 'typebox';
+import type { SignInMapSchema, UserActivitySchema } from './schemas/sign-ins.js';
 import type { AlertDetailSchema, AlertPageSchema, AlertSortSchema, AlertStatusSchema, AlertViewSchema } from './schemas/alerts.js';
 import type { ApiTokenCreatedSchema, ApiTokenListSchema, ApiTokenViewSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from './schemas/auth.js';
 import type { ApiErrorSchema, LogTypeSchema, SeveritySchema } from './schemas/common.js';
@@ -105,6 +106,8 @@ export type AlertView = Static<typeof AlertViewSchema>;
 export type AlertSort = Static<typeof AlertSortSchema>;
 export type AlertPage = Static<typeof AlertPageSchema>;
 export type AlertDetail = Static<typeof AlertDetailSchema>;
+export type UserActivity = Static<typeof UserActivitySchema>;
+export type SignInMap = Static<typeof SignInMapSchema>;
 
 // --- destinations ---
 export type DestinationKind = Static<typeof DestinationKindSchema>;

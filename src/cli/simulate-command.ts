@@ -36,7 +36,12 @@ export function registerSimulateCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', parseIntegerOption('--port', 0, 65_535), 9900)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--seed <n>', 'seed of the generated records', parseIntegerOption('--seed', 0, 2 ** 31), 1)
-    .option('--days <n>', 'days of history to generate, up to today', parseIntegerOption('--days', 1, 180), 30)
+    .option(
+      '--days <n>',
+      'days of history to generate, up to today (80 or more also plants the sign-in scenarios: travellers, a dormant account, a burst, shared IPs)',
+      parseIntegerOption('--days', 1, 180),
+      30,
+    )
     .option('--no-live', 'do not add new records while running')
     .option(
       '--redirect-uri <url>',

@@ -98,6 +98,9 @@ async function runStart(opened: AppContext, options: StartOptions, logFile: stri
       // The simulator listens on loopback, which the outbound address policy refuses: --demo allows
       // its own simulator's origin (that address and port only), whatever ZOOMTRAIL_ALLOWED_NETWORKS says.
       app = { ...app, outbound: outboundAccessFor(app.config, { allowedOrigins: [demo.sim.baseUrl] }) };
+      // The simulated office's egress is a corporate egress: --demo allow-lists it for the shared-IP rule (the scenarios' near miss).
+      const { DEFAULT_HISTORY_SETTINGS, withEgressAllowed } = await import('../domain/history-settings.js');
+      app = { ...app, config: { ...app.config, historySettings: withEgressAllowed(app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, demo.egressAllowCidr) } };
       const source = await ensureDemoSource(app, demo);
       say(
         source.paused
@@ -165,6 +168,8 @@ async function ensureDemoSource(app: AppContext, demo: DemoSimulator): Promise<S
     paused: false,
     name: DEMO_SOURCE_NAME,
     authKind: 's2s',
+    // The whole simulated history: the history rules then have their learning period and the scenarios' proof.
+    backfillDays: demo.days,
     pollIntervalMs: 30_000,
     requestsPerSecond: 5,
     credentials: { clientSecret: demo.s2s.clientSecret },

@@ -62,3 +62,9 @@ export function historyWindows(settings: HistorySettings): HistoryWindows {
     sharedIpWindowMs: settings.sharedSourceIp.windowMinutes * MINUTE,
   };
 }
+
+/** `settings` with `cidr` added to the shared-IP rule's egress allow list (`start --demo` allow-lists its simulated office). */
+export function withEgressAllowed(settings: HistorySettings, cidr: string): HistorySettings {
+  const allowCidrs = settings.sharedSourceIp.allowCidrs.includes(cidr) ? settings.sharedSourceIp.allowCidrs : [...settings.sharedSourceIp.allowCidrs, cidr];
+  return { ...settings, sharedSourceIp: { ...settings.sharedSourceIp, allowCidrs } };
+}

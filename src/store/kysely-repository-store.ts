@@ -18,6 +18,7 @@ import { HealthRepository } from './health-repository.js';
 import { HistoryPendingRepository } from './history-pending-repository.js';
 import type { HistoryPendingDay } from './sign-in-history-store.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
+import { SignInViewRepository, type SignInPoint, type SignInSpan, type StoredSignIn, type UserSignInSummary } from './sign-in-view-repository.js';
 import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
 import { SuppressionRepository } from './suppression-repository.js';
 import type { NewSuppression, SuppressionRecord } from './suppression-store.js';
@@ -39,6 +40,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly health: HealthRepository;
   protected readonly historyPending: HistoryPendingRepository;
   protected readonly suppressions: SuppressionRepository;
+  protected readonly signInViews: SignInViewRepository;
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
@@ -55,6 +57,7 @@ export abstract class KyselyRepositoryStore {
     this.sources = new SourceRepository(kysely, box, clock);
     this.coverage = new CoverageReader(kysely);
     this.reader = new EventReader(kysely, batchSize, dialect);
+    this.signInViews = new SignInViewRepository(kysely);
     this.alerts = new AlertRepository(kysely, box, clock);
     this.leases = new LeaseRepository(kysely, clock);
     this.auth = new AuthRepository(kysely, box, clock);
@@ -86,6 +89,22 @@ export abstract class KyselyRepositoryStore {
 
   listHistoryPending(sourceId: string, logType: LogType, day: string, limit: number, after?: { eventTimeMs: number; rowId: string }): Promise<StoredEvent[]> {
     return this.historyPending.events(sourceId, logType, day, limit, after);
+  }
+
+  userSignInSummary(user: string, span: SignInSpan, recentLimit: number): Promise<UserSignInSummary> {
+    return this.signInViews.userSummary(user, span, recentLimit);
+  }
+
+  signInPoints(span: SignInSpan, user: string | undefined, limit: number): Promise<SignInPoint[]> {
+    return this.signInViews.points(span, user, limit);
+  }
+
+  signInsByRowIds(rowIds: readonly string[]): Promise<(StoredSignIn & { user: string })[]> {
+    return this.signInViews.signInsByRowIds(rowIds);
+  }
+
+  alertIdsForRows(rowIds: readonly string[], limit: number): Promise<string[]> {
+    return this.signInViews.alertIdsForRows(rowIds, limit);
   }
 
   countHistoryPending(): Promise<number> {

@@ -3,6 +3,7 @@ import type { ActivityLogRecord, OperationLogRecord } from '../zoom/report-recor
 import { addDays } from './day-calendar.js';
 import { DEMO_REDIRECT_URIS } from './demo-redirect-uris.js';
 import { generateDay } from './record-generator.js';
+import { SIGN_IN_SCENARIO_MIN_DAYS, SIM_EGRESS_CIDR } from './scenarios/sign-in-scenarios.js';
 import { SeededRandom } from './seeded-random.js';
 import { ZoomSimulator } from './zoom-simulator.js';
 
@@ -35,6 +36,14 @@ export function consoleHomeFor(redirectUris: readonly string[]): string | undefi
 }
 
 const DEMO_VOLUME = { activities: 200, operations: 40 };
+
+/**
+ * Days of history the demo account has by default, and what `start --demo`'s
+ * source backfills: enough complete days for the history rules' learning
+ * period (14) and the dormant account's proven silence (60), so the planted
+ * sign-in scenarios alert on the first backfill.
+ */
+export const DEMO_HISTORY_DAYS = 90;
 const LIVE_INTERVAL_MS = 10_000;
 
 export interface DemoSimulatorOptions {
@@ -43,7 +52,12 @@ export interface DemoSimulatorOptions {
   clock?: Clock;
   /** Seed of the generated history. Default 1. */
   seed?: number;
-  /** Days of history up to today (UTC). Default 30. */
+  /**
+   * Days of history up to today (UTC). Default DEMO_HISTORY_DAYS. With at least
+   * SIGN_IN_SCENARIO_MIN_DAYS, the sign-in scenarios are planted (see
+   * scenarios/sign-in-scenarios.ts): read the account with a backfill of exactly
+   * `days` days for their ground truth.
+   */
   days?: number;
   /** Add a few new records every ~10 s, with occasional detection triggers. */
   live?: boolean;
@@ -58,6 +72,12 @@ export interface DemoSimulatorOptions {
 export interface DemoSimulator {
   sim: ZoomSimulator;
   accountId: string;
+  /** Days of generated history (a source reading the demo backfills this many). */
+  days: number;
+  /** Whether the sign-in scenarios are planted. */
+  signInScenarios: boolean;
+  /** The egress range the scenarios' office signs in from: allow-list it (ZOOMTRAIL_HISTORY_EGRESS_ALLOW_CIDRS). */
+  egressAllowCidr: string;
   s2s: { clientId: string; clientSecret: string };
   oauthApp: { clientId: string; clientSecret: string; redirectUris: string[]; homeUrl: string | undefined };
   stop(): Promise<void>;
@@ -114,7 +134,8 @@ class LiveFeed {
 export async function startDemoSimulator(options: DemoSimulatorOptions = {}): Promise<DemoSimulator> {
   const clock = options.clock ?? systemClock;
   const seed = options.seed ?? 1;
-  const days = options.days ?? 30;
+  const days = options.days ?? DEMO_HISTORY_DAYS;
+  const signInScenarios = days >= SIGN_IN_SCENARIO_MIN_DAYS;
   const redirectUris = options.redirectUris ?? [...DEMO_REDIRECT_URIS];
   for (const uri of redirectUris) new URL(uri); // throws before anything listens
   const homeUrl = options.homeUrl ?? consoleHomeFor(redirectUris);
@@ -129,7 +150,7 @@ export async function startDemoSimulator(options: DemoSimulatorOptions = {}): Pr
   const account = sim.addAccount({
     accountId: DEMO_ACCOUNT_ID,
     plan: 'pro',
-    generated: { seed, fromDay: addDays(today, -Math.max(0, days - 1)), toDay: today, volume: DEMO_VOLUME },
+    generated: { seed, fromDay: addDays(today, -Math.max(0, days - 1)), toDay: today, volume: DEMO_VOLUME, signInScenarios },
   });
   sim.addApp({ ...DEMO_S2S, accountId: DEMO_ACCOUNT_ID, kind: 's2s' });
   sim.addApp({ ...DEMO_OAUTH_APP, accountId: DEMO_ACCOUNT_ID, kind: 'oauth', redirectUris, ...(homeUrl === undefined ? {} : { homeUrl }) });
@@ -148,6 +169,9 @@ export async function startDemoSimulator(options: DemoSimulatorOptions = {}): Pr
   return {
     sim,
     accountId: DEMO_ACCOUNT_ID,
+    days,
+    signInScenarios,
+    egressAllowCidr: SIM_EGRESS_CIDR,
     s2s: { ...DEMO_S2S },
     oauthApp: { ...DEMO_OAUTH_APP, redirectUris, homeUrl },
     stop: async () => {

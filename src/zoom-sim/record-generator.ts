@@ -19,6 +19,7 @@ import { SIM_NETWORKS } from './network-tables.js';
 import { hex16, networkAddress } from './random-addresses.js';
 import { DETECTION_TRIGGERS, NEAR_MISSES } from './scenarios/detection-scenarios.js';
 import type { DetectionSample } from './scenarios/detection-scenario.js';
+import { signInScenarioRecords } from './scenarios/sign-in-scenarios.js';
 import { SeededRandom } from './seeded-random.js';
 import { populationFor, type ClientProfile, type Population, type SimUser } from './simulated-population.js';
 
@@ -43,6 +44,15 @@ export interface GenerateDayOptions {
   detectionShare?: number;
   /** Share of records that get an exact duplicate in the same second (two real identical events), default 0.01. */
   identicalShare?: number;
+  /**
+   * Plant the sign-in scenarios of scenarios/sign-in-scenarios.ts, placed in
+   * this range of days (the account's generated history, at least
+   * SIGN_IN_SCENARIO_MIN_DAYS long). Their records come on top of
+   * `volume.activities`, and the background sign-ins then come from each
+   * user's home address only (no office, travel or VPN addresses), so the
+   * only history-rule alerts of the account are the scenarios' ground truth.
+   */
+  signInScenarios?: { fromDay: string; toDay: string };
 }
 
 export interface GeneratedDay {
@@ -141,7 +151,7 @@ const P_NO_VERSION = 0.01;
 /** Sessions with both a sign-in and a sign-out on the day; the rest show only one side. */
 const P_PAIRED = 0.85;
 
-function generateActivities(rng: SeededRandom, pop: Population, prefix: string, count: number, identicalShare: number): ActivityLogRecord[] {
+function generateActivities(rng: SeededRandom, pop: Population, prefix: string, count: number, identicalShare: number, homeOnly: boolean): ActivityLogRecord[] {
   const tod = timeOfDay();
   const dups = duplicateCount(count, identicalShare);
   const base = count - dups;
@@ -166,7 +176,9 @@ function generateActivities(rng: SeededRandom, pop: Population, prefix: string, 
     let ip: string | undefined;
     if (!rng.chance(P_NO_IP)) {
       const roll = rng.next();
-      if (client?.mobile) {
+      if (homeOnly) {
+        ip = user.homeIp;
+      } else if (client?.mobile) {
         ip = roll < 0.55 ? user.mobileIpv6 : roll < 0.8 ? user.homeIp : pop.officeIps[0];
       } else if (roll < 0.45) {
         ip = rng.pick(pop.officeIps);
@@ -295,8 +307,14 @@ export function generateDay(options: GenerateDayOptions): GeneratedDay {
   const pop = populationFor(seed, domain);
   const prefix = `${day}T`;
   // Separate streams per report: changing one report's volume leaves the other's records unchanged.
+  const scenarios = options.signInScenarios;
+  let activities = generateActivities(SeededRandom.forKey(seed, `activities:${day}`), pop, prefix, volume.activities, identicalShare, scenarios !== undefined);
+  if (scenarios) {
+    // A stable sort by time keeps the order of the records within one second.
+    activities = [...activities, ...signInScenarioRecords(seed, domain, scenarios, day)].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  }
   return {
-    activities: generateActivities(SeededRandom.forKey(seed, `activities:${day}`), pop, prefix, volume.activities, identicalShare),
+    activities,
     ...generateOperations(SeededRandom.forKey(seed, `operations:${day}`), pop, prefix, domain, volume.operations, detectionShare, identicalShare),
   };
 }

@@ -8,6 +8,7 @@ import { AccountRateLimiter } from './rate-limiter.js';
 import { malformedActivityRecords, malformedOperationRecords, type MalformedRecord } from './malformed-records.js';
 import { generateDay, type DayVolume, type PlantedSample } from './record-generator.js';
 import type { SimApp } from './sim-app.js';
+import { checkScenarioRange, signInScenarioTruth, type SignInScenarioTruth } from './scenarios/sign-in-scenarios.js';
 import { collectWindow, type DaySource, type WindowSpec } from './window-reader.js';
 
 /** History produced lazily by the record generator, one UTC day at a time. */
@@ -22,6 +23,11 @@ export interface GeneratedHistory {
   identicalShare?: number;
   /** Also place one record of each schema defect (see malformed-records.ts) in every generated day. Default false. */
   malformedRecords?: boolean;
+  /**
+   * Plant the sign-in scenarios (scenarios/sign-in-scenarios.ts) in `fromDay..toDay`
+   * (at least SIGN_IN_SCENARIO_MIN_DAYS days); their ground truth is `signInScenarioTruth()`. Default false.
+   */
+  signInScenarios?: boolean;
 }
 
 export interface SimAccountOptions {
@@ -89,6 +95,7 @@ export class SimAccount {
     if (options.generated) {
       requireDay(options.generated.fromDay, 'generated.fromDay');
       requireDay(options.generated.toDay, 'generated.toDay');
+      if (options.generated.signInScenarios) checkScenarioRange(options.generated.fromDay, options.generated.toDay);
       this.#generated = { ...options.generated };
     }
   }
@@ -202,6 +209,16 @@ export class SimAccount {
     return out;
   }
 
+  /**
+   * Ground truth of the planted sign-in scenarios (empty unless the generated
+   * history plants them): each scenario's users and the alerts (rule id and
+   * dedup) the history rules must raise for it, none for a near miss.
+   */
+  signInScenarioTruth(): SignInScenarioTruth[] {
+    const generated = this.#generated;
+    return generated?.signInScenarios ? signInScenarioTruth(generated.domain ?? 'example.com') : [];
+  }
+
   /** The window as the endpoint evaluates it now. */
   windowSpec(startMs: number, endMs: number, categoryFilter: string | undefined): WindowSpec {
     const key = filterKey(categoryFilter);
@@ -241,6 +258,7 @@ export class SimAccount {
       ...(generated.domain === undefined ? {} : { domain: generated.domain }),
       ...(generated.detectionShare === undefined ? {} : { detectionShare: generated.detectionShare }),
       ...(generated.identicalShare === undefined ? {} : { identicalShare: generated.identicalShare }),
+      ...(generated.signInScenarios ? { signInScenarios: { fromDay: generated.fromDay, toDay: generated.toDay } } : {}),
     });
     const dayStart = requireDay(day);
     const place = (logType: LogType, records: readonly { time: string }[]) => {

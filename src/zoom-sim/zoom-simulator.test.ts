@@ -123,6 +123,20 @@ describe('startDemoSimulator', () => {
     expect(tokens.status).toBe(200);
   });
 
+  it('by default: 90 days of history with the sign-in scenarios planted (a source backfills `days`); a short history plants none', async () => {
+    const clock = new ManualClock(NOW);
+    demo = await startDemoSimulator({ clock });
+    expect(demo).toMatchObject({ days: 90, signInScenarios: true, egressAllowCidr: '88.64.66.0/24' });
+    const truth = demo.sim.account(demo.accountId).signInScenarioTruth();
+    expect(truth.flatMap((t) => t.alerts).length).toBeGreaterThan(10);
+    const traveller = demo.sim.account(demo.accountId).groundTruth('Zoom.Activity', '2026-03-04', '2026-03-04') as { email: string }[];
+    expect(traveller.filter((r) => r.email === 'traveller@example.com').length).toBeGreaterThanOrEqual(4);
+    await demo.stop();
+    demo = await startDemoSimulator({ clock, days: 3 });
+    expect(demo.signInScenarios).toBe(false);
+    expect(demo.sim.account(demo.accountId).signInScenarioTruth()).toEqual([]);
+  });
+
   it('adds new records in live mode', async () => {
     const clock = new ManualClock(NOW);
     demo = await startDemoSimulator({ clock, days: 1, live: true, liveIntervalMs: 20 });

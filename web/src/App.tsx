@@ -14,11 +14,14 @@ import { DetectionsPage } from './pages/Detections.tsx';
 import { FailuresPage } from './pages/Failures.tsx';
 import { RuleErrorsPage } from './pages/RuleErrors.tsx';
 import { DestinationsPage } from './pages/Destinations.tsx';
+import { UserDetailPage } from './pages/UserDetail.tsx';
+import { SignInMapPage } from './pages/SignInMapPage.tsx';
 
 const NAV: { page: string; path: string; label: string; icon: string }[] = [
   { page: 'sources', path: '/sources', label: 'Sources', icon: '⇄' },
   { page: 'events', path: '/events', label: 'Events', icon: '≡' },
   { page: 'alerts', path: '/alerts', label: 'Alerts', icon: '!' },
+  { page: 'map', path: '/map', label: 'Sign-in map', icon: '◍' },
   { page: 'detections', path: '/detections', label: 'Detections', icon: '◎' },
   { page: 'destinations', path: '/destinations', label: 'Destinations', icon: '➜' },
   { page: 'failures', path: '/failures', label: 'Failures', icon: '✗' },
@@ -36,6 +39,8 @@ function routeContent(path: string, query: URLSearchParams): ReactNode {
   if (match('/alerts', path)) return <AlertsPage />;
   if ((m = match('/alerts/:id', path))) return <AlertDetailPage key={m.id} id={m.id!} />;
   if (match('/detections', path)) return <DetectionsPage />;
+  if (match('/map', path)) return <SignInMapPage />;
+  if ((m = match('/users/:email', path))) return <UserDetailPage key={m.email} email={m.email!} />;
   if (match('/failures', path)) return <FailuresPage />;
   if (match('/rule-errors', path)) return <RuleErrorsPage />;
   if (match('/destinations', path)) return <DestinationsPage />;

@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { ApiRequestError } from './api.ts';
 import type { Severity, SourceState, CoverageState } from './types.ts';
 import { isoShort, relTime } from './util.ts';
+import { Link } from './router.tsx';
 
 /** Shows an API error's message and fix (and the fields at fault). */
 export function ErrorBox({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
@@ -204,4 +205,31 @@ export function PageHeader({ title, sub, actions }: { title: ReactNode; sub?: Re
       {actions ? <div className="page-actions">{actions}</div> : null}
     </div>
   );
+}
+
+/** An email shown in the console: a link to that user's page (/users/<email>). */
+export function UserLink({ email, className }: { email: string | null | undefined; className?: string }) {
+  if (!email) return <span className="muted">—</span>;
+  return (
+    // Only the link stops the click: the rest of a clickable row still opens the row.
+    <Link to={`/users/${encodeURIComponent(email)}`} className={className ?? 'mono'} data-testid="user-link" onClick={(e) => e.stopPropagation()}>
+      {email}
+    </Link>
+  );
+}
+
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+
+/** Text with every email in it linked to the user's page (alert titles, operation details). */
+export function LinkedEmails({ text }: { text: string }) {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(EMAIL_IN_TEXT)) {
+    const at = m.index;
+    if (at > last) parts.push(text.slice(last, at));
+    parts.push(<UserLink key={at} email={m[0]} className="" />);
+    last = at + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return <>{parts}</>;
 }

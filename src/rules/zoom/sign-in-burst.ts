@@ -43,7 +43,11 @@ export const signInBurstRule: HistoryRule = {
       return `Sign-in burst: ${signInOf(e)!.fact.user} signed in from ${b.countries} countries and ${b.ips} IPs within ${settingsOf(e).signInBurst.windowMinutes} min`;
     },
     dedup: (e) => signInOf(e)!.fact.user,
-    alertContext: (e) => ({ user: signInOf(e)!.fact.user, ...burst(e)!, ...settingsOf(e).signInBurst }),
+    // What the hour held (countries, ips) next to the thresholds it crossed (baseline).
+    alertContext: (e) => {
+      const { windowMinutes, countries, ips } = settingsOf(e).signInBurst;
+      return { user: signInOf(e)!.fact.user, ...burst(e)!, windowMinutes, baseline: { countries, ips } };
+    },
     tests: [
       signInTest({ name: 'five countries in an hour', expectMatch: true, location: PLACES.paris, context: { recentCountries: 5, recentIps: 5 } }),
       signInTest({ name: 'ten IPs in an hour', expectMatch: true, location: PLACES.paris, context: { recentCountries: 1, recentIps: 10 } }),

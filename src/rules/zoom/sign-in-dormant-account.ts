@@ -48,6 +48,7 @@ export const signInDormantAccountRule: HistoryRule = {
         previousSignIn: { time: iso(context.previous!.timeMs), ip: context.previous!.ip, country: context.previous!.country },
         ip: fact.ip,
         country: fact.country,
+        baseline: { silenceDays: settingsOf(e).dormantAccount.silenceDays, lookbackDays: settingsOf(e).dormantAccount.lookbackDays },
       };
     },
     tests: [

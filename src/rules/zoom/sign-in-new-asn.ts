@@ -50,6 +50,7 @@ export const signInNewAsnRule: HistoryRule = {
         org: orgOf(e),
         ip: fact.ip,
         lookbackDays: settingsOf(e).newAsn.lookbackDays,
+        baseline: `no sign-in from AS${fact.asn!} in the ${settingsOf(e).newAsn.lookbackDays} days before (proven history)`,
         previousSignIn: context.previous ? { time: iso(context.previous.timeMs), asn: context.previous.asn, ip: context.previous.ip } : null,
       };
     },

@@ -44,6 +44,7 @@ export const signInNewCountryRule: HistoryRule = {
         country: fact.country,
         ip: fact.ip,
         lookbackDays: settingsOf(e).newCountry.lookbackDays,
+        baseline: `no sign-in from ${fact.country!} in the ${settingsOf(e).newCountry.lookbackDays} days before (proven history)`,
         previousSignIn: context.previous ? { time: iso(context.previous.timeMs), country: context.previous.country, ip: context.previous.ip } : null,
       };
     },

@@ -66,7 +66,10 @@ export const signInSharedSourceIpRule: HistoryRule = {
     rule: (e) => sharedIp(e) !== null,
     title: (e) => `${sharedIp(e)!.users} users signed in from ${sharedIp(e)!.ip} within ${settingsOf(e).sharedSourceIp.windowMinutes} min`,
     dedup: (e) => sharedIp(e)!.ip,
-    alertContext: (e) => ({ ...sharedIp(e)!, country: signInOf(e)!.fact.country, asn: signInOf(e)!.fact.asn, windowMinutes: settingsOf(e).sharedSourceIp.windowMinutes }),
+    alertContext: (e) => {
+      const { windowMinutes, users, allowCidrs } = settingsOf(e).sharedSourceIp;
+      return { ...sharedIp(e)!, country: signInOf(e)!.fact.country, asn: signInOf(e)!.fact.asn, windowMinutes, baseline: { users, allowCidrs: [...allowCidrs] } };
+    },
     tests: [
       signInTest({
         name: 'ten users from one public IP',

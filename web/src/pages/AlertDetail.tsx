@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { api, enc } from '../api.ts';
-import { ErrorBox, JsonDrawer, Loading, PageHeader, SeverityBadge, Time } from '../components.tsx';
+import { ErrorBox, JsonDrawer, Loading, PageHeader, SeverityBadge, LinkedEmails, Time, UserLink } from '../components.tsx';
 import { Link } from '../router.tsx';
 import type { AlertDetail, AlertStatus, AlertView, EventView } from '../types.ts';
 import { pick, str, useAsync } from '../util.ts';
 import { StatusBadge } from './Alerts.tsx';
+import { SignInEvidence } from './SignInEvidence.tsx';
+import { SignInMapPanel } from './SignInMapPanel.tsx';
 
 const ACTIONS: { status: AlertStatus; label: string; when: AlertStatus[] }[] = [
   { status: 'acknowledged', label: 'Acknowledge', when: ['open'] },
@@ -48,7 +50,11 @@ export function AlertDetailPage({ id }: { id: string }) {
         <Link to="/alerts">Alerts</Link> › <span className="mono">{a.id}</span>
       </div>
       <PageHeader
-        title={<span data-testid="alert-title">{a.title}</span>}
+        title={
+          <span data-testid="alert-title">
+            <LinkedEmails text={a.title} />
+          </span>
+        }
         sub={
           <span className="row gap">
             <SeverityBadge severity={a.severity} />{' '}
@@ -61,6 +67,8 @@ export function AlertDetailPage({ id }: { id: string }) {
           </span>
         }
       />
+      <SignInEvidence ruleId={a.ruleId} context={a.context} />
+      {a.ruleId.startsWith('Zoom.SignIn.') ? <SignInMapPanel alertId={a.id} title="Where these sign-ins were" /> : null}
       <div className="grid-2">
         <section className="card">
           <h2>Summary</h2>
@@ -174,7 +182,7 @@ export function AlertDetailPage({ id }: { id: string }) {
           ) : (
             <p className="muted">{a.type === 'system' ? 'A system alert raised by Zoomtrail itself.' : 'The rule no longer exists.'}</p>
           )}
-          <h3>Alert context</h3>
+          <h3>Alert context (raw)</h3>
           <pre className="json small-json" data-testid="alert-context">
             {JSON.stringify(a.context, null, 2)}
           </pre>
@@ -224,10 +232,12 @@ export function AlertDetailPage({ id }: { id: string }) {
                         <Time iso={ev.eventTime} />
                       </td>
                       <td className="mono">{ev.logType}</td>
-                      <td className="mono">{str(pick(e, 'p_udm', 'actor_user'))}</td>
+                      <td className="mono">
+                        <UserLink email={str(pick(e, 'p_udm', 'actor_user'))} />
+                      </td>
                       <td>{ev.logType === 'Zoom.Activity' ? str(e.type) : [str(e.category_type), str(e.action)].filter(Boolean).join(' / ')}</td>
                       <td className="detail-cell" title={detail}>
-                        {detail}
+                        <LinkedEmails text={detail} />
                       </td>
                     </tr>
                   );

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, qs } from '../api.ts';
-import { Empty, ErrorBox, JsonDrawer, PageHeader, SkeletonRows, Time } from '../components.tsx';
+import { Empty, ErrorBox, JsonDrawer, LinkedEmails, PageHeader, SkeletonRows, Time, UserLink } from '../components.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import type { EventPage, EventView, Histogram, SourceList } from '../types.ts';
 import { durationLabel, isoShort, pick, str, useAsync } from '../util.ts';
@@ -352,10 +352,12 @@ export function EventsPage() {
                     <Time iso={str(e.p_event_time) || ev.eventTime} />
                   </td>
                   <td className="mono nowrap">{str(e.p_log_type) || ev.logType}</td>
-                  <td className="mono">{str(pick(e, 'p_udm', 'actor_user'))}</td>
+                  <td className="mono">
+                    <UserLink email={str(pick(e, 'p_udm', 'actor_user'))} />
+                  </td>
                   <td>{actionCell(e)}</td>
                   <td className={`detail-cell${e.p_log_type === 'Zoom.Activity' ? ' mono' : ''}`} title={detail}>
-                    {detail}
+                    {e.p_log_type === 'Zoom.Activity' ? detail : <LinkedEmails text={detail} />}
                   </td>
                   <td>{str(e.p_source_label) || sourceName(ev.sourceId)}</td>
                 </tr>
