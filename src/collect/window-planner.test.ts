@@ -94,6 +94,22 @@ describe('planStream', () => {
     expect(plan.reads.map((r) => [r.core.first, r.core.last, r.reasons])).toEqual([['2026-03-07', '2026-03-07', ['settle']]]);
   });
 
+  it('a day read while open that left a short backfill range keeps its reads until it settles complete', () => {
+    // Backfill 1 day, settle 2: 2026-03-08 was read on its day and left the range the next day.
+    const short = { ...settings, backfillDays: 1 };
+    const read = row('2026-03-08', { lastFullReadAt: Date.parse('2026-03-08T20:00:00Z') });
+    const settling = planStream({ nowMs: Date.parse('2026-03-11T12:00:00Z'), settings: short, coverage: [read] });
+    // Near enough to today to share its window (days between are read with it, as for any gap).
+    expect(settling.reads.map((r) => [r.core.first, r.core.last, [...r.reasons].sort()])).toEqual([['2026-03-08', '2026-03-11', ['backfill', 'settle']]]);
+    // Complete, or never read (outside the backfill the user asked for): not read.
+    const done = planStream({
+      nowMs: Date.parse('2026-03-11T12:00:00Z'),
+      settings: short,
+      coverage: [{ ...read, state: 'complete' }, row('2026-03-09', { lastFullReadAt: null })],
+    });
+    expect(done.reads.map((r) => r.core)).toEqual([{ first: '2026-03-11', last: '2026-03-11' }]);
+  });
+
   it('failed days are retried and an ambiguous complete day gets one confirmation read with other page boundaries', () => {
     const coverage = steady().map((r) => (r.day === '2026-03-05' ? { ...r, state: 'failed' as const } : r.day === '2026-03-04' ? { ...r, ambiguous: true } : r));
     const plan = planStream({ nowMs: NOW, settings, coverage });

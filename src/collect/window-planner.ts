@@ -145,8 +145,16 @@ export function planStream(args: {
     .reduce((n, row) => n + row.records, 0);
   const reconcileIntervalMs = effectiveReconcileIntervalMs(settings, openDayRecords);
 
+  // A day read while open that has since left the backfill range (a backfill no longer than the settle
+  // period) still gets its reads until it settles complete: otherwise it would stay open forever.
+  const oldestReadable = addDays(today, -ZOOM_RETENTION_DAYS);
+  const unfinishedBefore = args.coverage
+    .filter((row) => row.day < firstDay && row.day >= oldestReadable && row.lastFullReadAt !== null && (row.state === 'open' || row.state === 'failed'))
+    .map((row) => row.day)
+    .sort()
+    .reverse();
   const needed: { day: string; reason: ReadReason; ambiguous: boolean }[] = [];
-  for (let day = today; day >= firstDay; day = addDays(day, -1)) {
+  for (const day of [...daysFromTo(today, firstDay), ...unfinishedBefore]) {
     const row = byDay.get(day);
     const reason = reasonToRead(day, row, nowMs, settings, args.reconcile ?? false, reconcileIntervalMs);
     if (reason) needed.push({ day, reason, ambiguous: row?.ambiguous ?? false });
@@ -180,4 +188,11 @@ export function planStream(args: {
   const todayInRead = reads.some((read) => read.core.first <= today && today <= read.core.last);
   const fastPath = todayInRead ? null : windowForCore(today, today, today);
   return { reads, fastPath, firstDay, today };
+}
+
+/** `newest`, the day before, ... down to `oldest`. */
+function daysFromTo(newest: string, oldest: string): string[] {
+  const days: string[] = [];
+  for (let day = newest; day >= oldest; day = addDays(day, -1)) days.push(day);
+  return days;
 }
