@@ -49,6 +49,9 @@ export interface FilterValues {
   action: string;
   change: string;
   text: string;
+  /** The most frequent located country and network of the newest sign-ins; absent when the store was built without enrichment. */
+  country?: string;
+  asn?: string;
 }
 
 export interface QueryFigure {
@@ -138,6 +141,8 @@ async function measureAll(client: ApiClient, store: SearchStore, serverOpenMs: n
     { label: 'last 24 h', requests: [events({ since: iso(SEARCH_NOW - DAY_MS) })] },
     { label: 'by email', requests: [events({ email: values.email })] },
     { label: 'by IP', requests: [events({ ip: values.ip })] },
+    ...(values.country === undefined ? [] : [{ label: 'by country (IP enrichment)', requests: [events({ country: values.country })] }]),
+    ...(values.asn === undefined ? [] : [{ label: 'by ASN (IP enrichment)', requests: [events({ asn: values.asn })] }]),
     { label: 'by log type (Zoom.Operation)', requests: [events({ logType: 'Zoom.Operation' })] },
     { label: 'by category', requests: [events({ category: values.category })] },
     { label: 'by action', requests: [events({ action: values.action })] },
@@ -351,7 +356,12 @@ async function pickFilterValues(client: ApiClient): Promise<FilterValues> {
   for (const [name, value] of Object.entries(picked)) {
     if (value === undefined) throw new Error(`search: no ${name} to search for in the newest events: the store is not what the search benchmark builds`);
   }
-  return picked as FilterValues;
+  const location = (e: EventView): Record<string, unknown> | undefined =>
+    ((e.event.p_enrichment as { ip_location?: Record<string, Record<string, unknown>> } | undefined)?.ip_location ?? {}).ip_address;
+  const located = activities.map(location).filter((l) => l?.kind === 'public');
+  const country = mostFrequent(present(located.map((l) => (typeof l?.country === 'string' ? l.country : undefined))));
+  const asn = mostFrequent(present(located.map((l) => (typeof l?.asn === 'number' ? String(l.asn) : undefined))));
+  return { ...(picked as Omit<FilterValues, 'country' | 'asn'>), ...(country === undefined ? {} : { country }), ...(asn === undefined ? {} : { asn }) };
 }
 
 function changeNames(event: Readonly<Record<string, unknown>>): string[] {
