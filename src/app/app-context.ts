@@ -71,7 +71,9 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
 /** The process's IP locator for the config's ZOOMTRAIL_GEOIP_* settings; a path that is not there is an ActionableError. */
 function openIpLocator(config: RuntimeConfig): IpLocator {
   try {
-    return sharedIpLocator(config.geoip ?? {});
+    // The parsed ASN table is kept under the data directory (`cache/`), so only the first process parses the CSV files.
+    const asnCacheDir = config.dataDir === ':memory:' ? undefined : path.join(config.dataDir, 'cache');
+    return sharedIpLocator({ ...(config.geoip ?? {}), ...(asnCacheDir === undefined ? {} : { asnCacheDir }) });
   } catch (err) {
     if (err instanceof GeoIpSourceError) throw new ActionableError('bad_config', err.message, err.fix);
     throw err;

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AsnTable } from './geoip/asn-table.js';
-import { GeoIpSourceError } from './geoip/geoip-sources.js';
+import { asnSource, GeoIpSourceError } from './geoip/geoip-sources.js';
 import { ipBytes } from './geoip/ip-bytes.js';
 import { cityFields, FileIpLocator } from './ip-locator.js';
 
@@ -150,5 +150,46 @@ describe('city records', () => {
       location: { latitude: 48.85341, longitude: 2.3488, accuracy_radius: 20 },
     };
     expect(cityFields(record)).toEqual({ country: 'FR', country_name: 'France', region: 'Île-de-France', city: 'Paris', lat: 48.8534, lng: 2.3488, accuracy_km: 20 });
+  });
+});
+
+describe('AsnTable binary cache', () => {
+  const packaged = asnSource(undefined);
+  const files = packaged?.format === 'csv' ? { ipv4: packaged.ipv4, ipv6: packaged.ipv6 } : undefined;
+
+  it('round-trips the parsed table: the same answers for IPv4 and IPv6, from the bytes alone', () => {
+    if (!files) throw new Error('the packaged ASN database is CSV');
+    const parsed = AsnTable.load(files);
+    const copy = AsnTable.fromBinary(parsed.toBinary());
+    expect(copy?.rangeCount).toBe(parsed.rangeCount);
+    for (const ip of ['8.8.8.8', '79.192.182.248', '1.1.1.1', '2003::1', '2001:4860:4860::8888']) {
+      const bytes = ipBytes(ip)!;
+      expect(copy?.lookup(bytes)).toEqual(parsed.lookup(bytes));
+    }
+    expect(parsed.lookup(ipBytes('8.8.8.8')!)).toMatchObject({ asn: 15169 });
+  });
+
+  it('is written under the cache directory and read by the next load; a damaged cache is ignored', () => {
+    if (!files) throw new Error('the packaged ASN database is CSV');
+    const dir = mkdtempSync(path.join(tmpdir(), 'zoomtrail-asn-cache-'));
+    try {
+      const first = AsnTable.load(files, dir);
+      const [name] = readdirSync(dir);
+      expect(name).toMatch(/^asn-[0-9a-f]{32}\.bin$/);
+      // Plant a recognisable answer in the cache: the next load must come from it, not from the CSV files.
+      const bytes = first.toBinary();
+      const marked = AsnTable.fromBinary(bytes)!;
+      expect(marked.lookup(ipBytes('8.8.8.8')!)?.asn).toBe(15169);
+      const orgs = Buffer.from(JSON.stringify(['']), 'utf8');
+      const planted = Buffer.concat([bytes.subarray(0, 8), Buffer.from(new Uint32Array([0, 0, orgs.length]).buffer), orgs]);
+      writeFileSync(path.join(dir, name!), planted);
+      expect(AsnTable.load(files, dir).rangeCount).toBe(0);
+      // Damaged (truncated): parsed again from the CSV files, and the cache rewritten.
+      writeFileSync(path.join(dir, name!), bytes.subarray(0, 100));
+      expect(AsnTable.load(files, dir).rangeCount).toBe(first.rangeCount);
+      expect(readFileSync(path.join(dir, name!)).length).toBe(bytes.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

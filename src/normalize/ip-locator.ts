@@ -49,6 +49,8 @@ export interface IpLocatorOptions {
   cacheBytesPerFile?: number;
   /** Answers kept (default 20,000). */
   answerCacheSize?: number;
+  /** Where the parsed ASN table of CSV files is kept between processes (AsnTable.load); none when unset. */
+  asnCacheDir?: string;
 }
 
 type MmdbValue = ReturnType<MmdbFile['lookup']>;
@@ -203,7 +205,7 @@ export class FileIpLocator implements IpLocator {
     if (asn) {
       this.#asn =
         asn.format === 'csv'
-          ? { source: asn, table: new Lazy(() => new AsnTable({ ipv4: asn.ipv4, ipv6: asn.ipv6 })), set: undefined }
+          ? { source: asn, table: new Lazy(() => AsnTable.load({ ipv4: asn.ipv4, ipv6: asn.ipv6 }, options.asnCacheDir)), set: undefined }
           : { source: asn, table: undefined, set: new MmdbSet(asn.files, cacheBytes) };
     }
   }
@@ -269,8 +271,8 @@ export const kindOnlyIpLocator = (): FileIpLocator => new FileIpLocator({ cityDb
 const shared = new Map<string, FileIpLocator>();
 
 /** One locator per process and settings: every normalizer and source shares its caches. */
-export function sharedIpLocator(options: Pick<IpLocatorOptions, 'cityDb' | 'asnDb'> = {}): FileIpLocator {
-  const key = `${options.cityDb ?? ''}\u0000${options.asnDb ?? ''}`;
+export function sharedIpLocator(options: Pick<IpLocatorOptions, 'cityDb' | 'asnDb' | 'asnCacheDir'> = {}): FileIpLocator {
+  const key = `${options.cityDb ?? ''}\u0000${options.asnDb ?? ''}\u0000${options.asnCacheDir ?? ''}`;
   let locator = shared.get(key);
   if (!locator) {
     locator = new FileIpLocator(options);
