@@ -17,6 +17,7 @@ import { parseLogTypeOption } from './events-command.js';
 import { parseDuration, parseIntegerOption, parseTimeOption } from './option-parsers.js';
 import { readRunInput, rulesForLogType, runRulesOnEvent } from './rules-run.js';
 import { RULE_ID, scaffoldRule } from './rules-scaffold.js';
+import { registerRuleTuningCommands } from './rules-tuning-command.js';
 import { settingFlags } from './setting-flags.js';
 import { formatTable, withApp } from './with-app.js';
 import { visibleLines } from './terminal-text.js';
@@ -36,32 +37,39 @@ export function registerRulesCommand(program: Command): void {
       await withApp(command, async (app) => {
         checkFormat(options.format);
         const set = await loadRuleSet(command, app.config.rulesDir);
-        const overrides = await app.store.ruleEnabledOverrides();
+        const tunings = await app.store.listRuleTunings();
+        const { effectiveSettings } = await import('../detect/rule-tuning.js');
         const { historyRuleStatuses, formatRuleSettings } = await import('../detect/history-status.js');
         const statuses = await historyRuleStatuses(app.store, set.all(), app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, app.clock.now());
-        const rows = set.all().map((rule) => ({
-          rule,
-          enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled,
-          history: statuses.get(rule.meta.id),
-          source: set.fileOf(rule.meta.id) ?? 'built-in',
-        }));
+        const rows = set.all().map((rule) => {
+          const effective = effectiveSettings(rule.meta, tunings.get(rule.meta.id));
+          return {
+            // The metadata as it runs: tuned values in place of the rule's own (`rules tuning <id>` shows both).
+            rule: { meta: { ...rule.meta, severity: effective.severity, dedupPeriodMinutes: effective.dedupPeriodMinutes, threshold: effective.threshold } },
+            enabled: effective.enabled,
+            tuned: tunings.has(rule.meta.id),
+            history: statuses.get(rule.meta.id),
+            source: set.fileOf(rule.meta.id) ?? 'built-in',
+          };
+        });
         if (options.format === 'ndjson') {
           for (const {
             rule: { meta },
             enabled,
+            tuned,
             history,
             source,
           } of rows) {
             process.stdout.write(
-              `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold, ...(history ? { history } : {}), source })}\n`,
+              `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, tuned, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold, ...(history ? { history } : {}), source })}\n`,
             );
           }
           for (const e of set.errors)
             process.stdout.write(`${JSON.stringify({ loadError: { file: e.file, line: e.line ?? null, field: e.field ?? null, message: e.message, fix: e.fix } })}\n`);
           return;
         }
-        const table = rows.map(({ rule: { meta }, enabled, history, source }) => [
-          meta.id,
+        const table = rows.map(({ rule: { meta }, enabled, tuned, history, source }) => [
+          tuned ? `${meta.id} (tuned)` : meta.id,
           meta.severity,
           enabled ? 'yes' : 'no',
           meta.logTypes.join(','),
@@ -435,11 +443,13 @@ export function registerRulesCommand(program: Command): void {
       .action(async (id: string, _options: unknown, command: Command) => {
         await withApp(command, async (app) => {
           const rule = knownRule(await loadRuleSet(command, app.config.rulesDir), id);
-          await app.store.setRuleEnabled(rule.meta.id, enabled);
+          const { userInfo } = await import('node:os');
+          await app.store.setRuleEnabled(rule.meta.id, enabled, userInfo().username);
           process.stderr.write(`Rule ${rule.meta.id} is now ${enabled ? 'enabled' : 'disabled'}.\n`);
         });
       });
   }
+  registerRuleTuningCommands(rules);
 }
 
 /** The rule set of the rules directory: `dir`, else the configured one (ZOOMTRAIL_RULES_DIR, --rules-dir, the config file), loaded. */
