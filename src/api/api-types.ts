@@ -26,7 +26,16 @@ import type {
 } from './schemas/destinations.js';
 import type { EventPageSchema, EventViewSchema, FailureListSchema, FailureViewSchema, HistogramSchema } from './schemas/events.js';
 import type { HealthViewSchema } from './schemas/health.js';
-import type { RuleErrorListSchema, RuleErrorViewSchema, RuleListSchema, RuleViewSchema } from './schemas/rules.js';
+import type {
+  CreateSuppressionSchema,
+  RuleErrorListSchema,
+  RuleErrorViewSchema,
+  RuleListSchema,
+  RulePatchSchema,
+  RuleViewSchema,
+  SuppressionListSchema,
+  SuppressionViewSchema,
+} from './schemas/rules.js';
 import type {
   AlarmViewSchema,
   AuthKindSchema,
@@ -98,6 +107,13 @@ export type RuleList = Static<typeof RuleListSchema>;
 export type RuleErrorView = Static<typeof RuleErrorViewSchema>;
 /** GET /api/rule-errors */
 export type RuleErrorList = Static<typeof RuleErrorListSchema>;
+/** PATCH /api/rules/:id: tuning */
+export type RulePatch = Static<typeof RulePatchSchema>;
+export type SuppressionView = Static<typeof SuppressionViewSchema>;
+/** GET /api/suppressions */
+export type SuppressionList = Static<typeof SuppressionListSchema>;
+/** POST /api/suppressions */
+export type CreateSuppressionRequest = Static<typeof CreateSuppressionSchema>;
 
 // --- alerts ---
 export type AlertStatus = Static<typeof AlertStatusSchema>;

@@ -67,11 +67,47 @@ describe('rules routes', () => {
   it('answers 404 for an unknown rule and 400 for a bad body', async () => {
     const unknown = await t.server.inject({ method: 'PATCH', url: '/api/rules/Zoom.Nope', payload: { enabled: false } });
     expect(unknown.statusCode).toBe(404);
-    for (const payload of [{}, { enabled: 'maybe' }]) {
+    expect((await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload: {} })).statusCode, 'nothing to change').toBe(400);
+    for (const [payload, field] of [
+      [{ enabled: 'maybe' }, 'enabled'],
+      [{ severity: 'LOUD' }, 'severity'],
+      [{ threshold: 0 }, 'threshold'],
+      [{ dedupPeriodMinutes: 1.5 }, 'dedupPeriodMinutes'],
+      [{ destinations: ['nowhere'] }, 'destinations'],
+    ] as const) {
       const bad = await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload });
-      expect(bad.statusCode).toBe(400);
-      expect(bad.json<{ fields: { field: string }[] }>().fields[0]!.field).toBe('enabled');
+      expect(bad.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(bad.json<{ fields: { field: string }[] }>().fields[0]!.field).toBe(field);
     }
+  });
+
+  it('tunes a rule: values in effect beside the defaults, who and when; null clears one override, DELETE clears all', async () => {
+    await t.app.store.createDestination({ name: 'pager', kind: 'log', settings: {}, enabled: true, secret: null });
+    const tuned = await t.server.inject({
+      method: 'PATCH',
+      url: `/api/rules/${TWO_FACTOR_RULE}`,
+      payload: { severity: 'LOW', dedupPeriodMinutes: 5, threshold: 3, destinations: ['pager'] },
+    });
+    expect(tuned.statusCode).toBe(200);
+    const view = tuned.json<RuleView>();
+    expect(view).toMatchObject({ severity: 'LOW', dedupPeriodMinutes: 5, threshold: 3, enabled: true, destinations: ['pager'] });
+    expect(view.defaults).toEqual({ enabled: true, severity: 'MEDIUM', dedupPeriodMinutes: 60, threshold: 1 });
+    expect(view.tuning).toEqual({
+      enabled: null,
+      severity: 'LOW',
+      dedupPeriodMinutes: 5,
+      threshold: 3,
+      destinations: ['pager'],
+      updatedBy: 'admin',
+      updatedAt: '2026-03-10T12:00:00.000Z',
+    });
+    expect((await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}` })).json<RuleView>().threshold).toBe(3);
+
+    const cleared = (await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload: { threshold: null } })).json<RuleView>();
+    expect([cleared.threshold, cleared.tuning?.threshold, cleared.severity]).toEqual([1, null, 'LOW']);
+    const reset = await t.server.inject({ method: 'DELETE', url: `/api/rules/${TWO_FACTOR_RULE}/tuning` });
+    expect(reset.json<RuleView>()).toMatchObject({ severity: 'MEDIUM', dedupPeriodMinutes: 60, destinations: null, tuning: null });
+    expect((await t.server.inject({ method: 'GET', url: '/api/rules/Zoom.Nope' })).statusCode).toBe(404);
   });
 
   it('lists rule errors with the total, filtered by rule', async () => {
