@@ -9,7 +9,7 @@ import type { EventRow, Store } from '../src/store/store.js';
 import { ACTIVITY, BATCH_SIZE, collect, OPERATION, page, sampleOperationEvent, sampleSource } from '../src/store/store-contract.test-support.js';
 import { locatedSignIn } from '../src/store/sign-in-history-store-contract.test-support.js';
 import { forEachStoreTarget } from '../src/store/store-test-targets.test-support.js';
-import { replayRules } from '../src/cli/rules-replay.js';
+import { replayRules } from '../src/detect/rules-replay.js';
 import { HistoryDetector } from '../src/detect/history-detector.js';
 import { isHistoryRule } from '../src/detect/history-rule.js';
 import { dayOf, DAYS, EGRESS_CIDR, EXPECTED_ALERTS, simulatedSignIns } from '../src/detect/sign-in-scenarios.test-support.js';

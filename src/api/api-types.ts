@@ -27,11 +27,13 @@ import type {
 import type { EventPageSchema, EventViewSchema, FailureListSchema, FailureViewSchema, HistogramSchema } from './schemas/events.js';
 import type { HealthViewSchema } from './schemas/health.js';
 import type {
+  BacktestResultSchema,
   CreateSuppressionSchema,
   RuleErrorListSchema,
   RuleErrorViewSchema,
   RuleListSchema,
   RulePatchSchema,
+  RuleSourceSchema,
   RuleViewSchema,
   SuppressionListSchema,
   SuppressionViewSchema,
@@ -112,6 +114,10 @@ export type RulePatch = Static<typeof RulePatchSchema>;
 export type SuppressionView = Static<typeof SuppressionViewSchema>;
 /** GET /api/suppressions */
 export type SuppressionList = Static<typeof SuppressionListSchema>;
+/** GET /api/rules/:id/backtest?since */
+export type BacktestResult = Static<typeof BacktestResultSchema>;
+/** GET /api/rules/:id/source */
+export type RuleSource = Static<typeof RuleSourceSchema>;
 /** POST /api/suppressions */
 export type CreateSuppressionRequest = Static<typeof CreateSuppressionSchema>;
 

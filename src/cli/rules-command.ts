@@ -2,8 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import type { DetectableEvent } from '../detect/detector.js';
-import type { HistoryEvaluation } from '../detect/history-detector.js';
 import { isHistoryRule } from '../detect/history-rule.js';
 import type { Rule } from '../detect/rule.js';
 import { runRuleTests, type RuleTestResult } from '../detect/rule-test-runner.js';
@@ -220,7 +218,7 @@ export function registerRulesCommand(program: Command): void {
           selected = set.all().filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
         }
         const [{ replayRules }, { HistoryDetector }, { privilegeGrantOf }] = await Promise.all([
-          import('./rules-replay.js'),
+          import('../detect/rules-replay.js'),
           import('../detect/history-detector.js'),
           import('../rules/zoom/privilege-then-weakening.js'),
         ]);
@@ -277,28 +275,22 @@ export function registerRulesCommand(program: Command): void {
         const sinceMs = ago !== undefined && /[smhd]$/i.test(options.since.trim()) ? app.clock.now() - ago : parseTimeOption('--since')(options.since);
         if (options.until !== undefined && sinceMs >= options.until) throw new UsageError('--since must be before --until.');
         if (options.source !== undefined && !(await app.store.getSource(options.source))) throw new UnknownSourceError(options.source);
-        const { replayRules } = await import('./rules-replay.js');
-        let history: ((chunk: readonly DetectableEvent[]) => Promise<HistoryEvaluation>) | undefined;
-        if (isHistoryRule(rule)) {
-          // A history rule reads the stored history as of each event, as it does when running.
-          const [{ HistoryDetector }, { privilegeGrantOf }] = await Promise.all([import('../detect/history-detector.js'), import('../rules/zoom/privilege-then-weakening.js')]);
-          const detector = new HistoryDetector({
-            store: app.store,
-            rules: [rule],
-            settings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
-            privilegeGrant: privilegeGrantOf,
-            clock: app.clock,
-            logger: app.logger,
-          });
-          history = (chunk) => detector.evaluate(chunk, [rule]);
-        }
-        const { events, ruleErrors, raised } = await replayRules(
-          [rule],
-          app.store.queryEvents({ sinceMs, untilMs: options.until, sourceId: options.source }),
-          undefined,
-          history,
-          set.guard,
-        );
+        const [{ backtestRule }, { effectiveSettings }] = await Promise.all([import('../rules/rule-backtest.js'), import('../detect/rule-tuning.js')]);
+        // Grouped as detection would group it now: with the rule's tuning, if any.
+        const tuning = await app.store.getRuleTuning(rule.meta.id);
+        const effective = effectiveSettings(rule.meta, tuning);
+        const { events, ruleErrors, raised } = await backtestRule({
+          store: app.store,
+          rule,
+          sinceMs,
+          untilMs: options.until,
+          sourceId: options.source,
+          historySettings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
+          guard: set.guard,
+          tuning,
+          clock: app.clock,
+          logger: app.logger,
+        });
         if (options.format === 'ndjson') {
           for (const g of raised) {
             await write(
@@ -314,7 +306,7 @@ export function registerRulesCommand(program: Command): void {
         const matched = raised.reduce((n, g) => n + g.eventCount, 0);
         process.stderr.write(
           `backtest of ${rule.meta.id} over ${events} event(s) since ${iso(sinceMs)}: ${raised.length} alert(s) from ${matched} grouped match(es) ` +
-            `(dedup ${rule.meta.dedupPeriodMinutes} min, threshold ${rule.meta.threshold}), ${ruleErrors} rule error(s); nothing was written\n`,
+            `(dedup ${effective.dedupPeriodMinutes} min, threshold ${effective.threshold}${tuning ? ', tuned' : ''}), ${ruleErrors} rule error(s); nothing was written\n`,
         );
       });
     });

@@ -7,7 +7,7 @@ import { healthRoutes } from './health-routes.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { HealthView, RuleList } from '../api-types.js';
+import type { BacktestResult, HealthView, RuleList } from '../api-types.js';
 import { ADMIN_SETTING_YAML, LOOP_RULE } from '../../rules/user/user-rule-fixtures.test-support.js';
 
 const TWO_FACTOR_RULE = 'Zoom.Two.Factor.Authentication.Disabled';
@@ -110,6 +110,25 @@ describe('rules routes', () => {
     expect((await t.server.inject({ method: 'GET', url: '/api/rules/Zoom.Nope' })).statusCode).toBe(404);
   });
 
+  it('backtests one rule over stored events since a time, with its tuning, writing nothing', async () => {
+    const sourceId = await createSource(t.app);
+    await storeRecords(t.app, sourceId, 'Zoom.Operation', [
+      operation('2026-03-10T11:00:00Z', { operation_detail: TWO_FACTOR_OFF }),
+      operation('2026-03-10T11:05:00Z', { operation_detail: TWO_FACTOR_OFF }),
+      operation('2026-02-01T11:00:00Z', { operation_detail: TWO_FACTOR_OFF }),
+    ]);
+    const run = async (since: string) => (await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}/backtest?since=${since}` })).json<BacktestResult>();
+    const month = await run('30d');
+    expect(month).toMatchObject({ ruleId: TWO_FACTOR_RULE, since: '2026-02-08T12:00:00.000Z', events: 2, threshold: 1 });
+    expect(month.alerts.map((a) => [a.eventCount, a.firstEventAt])).toEqual([[2, '2026-03-10T11:00:00.000Z']]);
+    expect((await run('2026-01-01')).events).toBe(3);
+    expect(await t.app.store.countAlerts({}), 'a backtest writes no alert').toBe(0);
+    await t.app.store.tuneRule(TWO_FACTOR_RULE, { threshold: 3 }, 'admin');
+    expect((await run('30d')).alerts, 'grouped with the tuned threshold').toEqual([]);
+    expect((await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}/backtest?since=soon` })).statusCode).toBe(400);
+    expect((await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}/backtest?since=900d` })).statusCode).toBe(400);
+  });
+
   it('lists rule errors with the total, filtered by rule', async () => {
     const sourceId = await createSource(t.app);
     const rows = await storeRecords(t.app, sourceId, 'Zoom.Operation', [operation('2026-03-10T11:00:00Z'), operation('2026-03-10T11:01:00Z')]);
@@ -169,6 +188,12 @@ describe('rules routes with a rules directory', () => {
     ]);
     const health = await t.server.inject({ method: 'GET', url: '/api/health' }).then((r) => r.json<HealthView>());
     expect(health.rules).toEqual(list.directory);
+  });
+
+  it("shows a user rule's file read-only; a built-in rule has none", async () => {
+    const source = await t.server.inject({ method: 'GET', url: '/api/rules/Acme.Zoom.Security.Setting.Changed/source' });
+    expect(source.json()).toEqual({ file: path.join(dir, 'setting.yml'), language: 'yaml', text: ADMIN_SETTING_YAML });
+    expect((await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}/source` })).statusCode).toBe(404);
   });
 
   it('a user rule stopped by the time budget shows why', async () => {

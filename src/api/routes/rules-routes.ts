@@ -10,8 +10,28 @@ import type { ApiContext } from '../api-context.js';
 import type { RuleErrorView, RuleView } from '../api-types.js';
 import type { Static } from 'typebox';
 import { errorResponses } from '../schemas/common.js';
-import { RuleDirectorySchema, RuleErrorListSchema, RuleErrorQuerySchema, RuleIdParams, RuleListSchema, RulePatchSchema, RuleViewSchema } from '../schemas/rules.js';
-import { installApiErrorHandler, invalidField, iso, notFound } from './route-support.js';
+import {
+  BacktestQuerySchema,
+  BacktestResultSchema,
+  RuleSourceSchema,
+  RuleDirectorySchema,
+  RuleErrorListSchema,
+  RuleErrorQuerySchema,
+  RuleIdParams,
+  RuleListSchema,
+  RulePatchSchema,
+  RuleViewSchema,
+} from '../schemas/rules.js';
+import { ApiHttpError, installApiErrorHandler, invalidField, iso, notFound, parseTimeParam } from './route-support.js';
+import { readFile } from 'node:fs/promises';
+import { backtestRule } from '../../rules/rule-backtest.js';
+
+const MAX_BACKTEST_MS = 400 * 86_400_000;
+const DURATION_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `30d`, `12h`, `90m` as milliseconds. */
+function parseDuration(text: string): number {
+  return Number(text.slice(0, -1)) * DURATION_MS[text.slice(-1).toLowerCase()]!;
+}
 import { effectiveSettings, tuningPatchProblems } from '../../detect/rule-tuning.js';
 import type { RuleTuning } from '../../store/rule-tuning-store.js';
 import type { SuppressionRecord } from '../../store/suppression-store.js';
@@ -191,6 +211,69 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
       const rule = knownRule(request.params.id);
       await store.resetRuleTuning(rule.meta.id);
       return oneView(rule);
+    },
+  );
+
+  fastify.get(
+    '/rules/:id/source',
+    {
+      schema: {
+        tags: ['rules'],
+        summary: "A user rule's file, read-only (404 for a built-in rule: its source is Zoomtrail's)",
+        params: RuleIdParams,
+        response: { 200: RuleSourceSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const rule = knownRule(request.params.id);
+      const file = rules.fileOf(rule.meta.id);
+      if (file === undefined) throw new ApiHttpError(404, 'not_found', `${rule.meta.id} is a built-in rule: its source is part of Zoomtrail.`);
+      const text = await readFile(file, 'utf8').catch(() => {
+        throw new ApiHttpError(404, 'not_found', `The rule's file ${file} can no longer be read.`, undefined, 'Check the rules directory; the rule reloads when the file is back.');
+      });
+      return { file, language: /\.ya?ml$/.test(file) ? ('yaml' as const) : /\.ts$/.test(file) ? ('typescript' as const) : ('javascript' as const), text };
+    },
+  );
+
+  fastify.get(
+    '/rules/:id/backtest',
+    {
+      schema: {
+        tags: ['rules'],
+        summary: 'Run one rule (enabled or not) over the stored events since a time: the alerts it would have raised, writing nothing',
+        params: RuleIdParams,
+        querystring: BacktestQuerySchema,
+        response: { 200: BacktestResultSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const rule = knownRule(request.params.id);
+      const now = clock.now();
+      const since = request.query.since.trim();
+      const ago = /^\d+[mhd]$/i.exec(since) ? parseDuration(since) : undefined;
+      const sinceMs = ago !== undefined ? now - ago : parseTimeParam('since', since)!;
+      if (now - sinceMs > MAX_BACKTEST_MS) throw invalidField('since', 'since reaches back more than 400 days; backtest a shorter period.');
+      const tuning = await store.getRuleTuning(rule.meta.id);
+      const effective = effectiveSettings(rule.meta, tuning);
+      const result = await backtestRule({ store, rule, sinceMs, historySettings, guard: rules.guard, tuning, clock, logger: context.app.logger });
+      return {
+        ruleId: rule.meta.id,
+        since: iso(sinceMs),
+        events: result.events,
+        ruleErrors: result.ruleErrors,
+        waiting: result.waiting,
+        dedupPeriodMinutes: effective.dedupPeriodMinutes,
+        threshold: effective.threshold,
+        alerts: result.raised.map((a) => ({
+          dedup: a.dedup,
+          title: a.title,
+          severity: a.severity,
+          firstEventAt: iso(a.firstEventMs),
+          lastEventAt: iso(a.lastEventMs),
+          eventCount: a.eventCount,
+          rowIds: a.rowIds.slice(0, 20),
+        })),
+      };
     },
   );
 

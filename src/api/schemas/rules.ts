@@ -135,3 +135,39 @@ export const RuleErrorViewSchema = Type.Object({
 });
 export const RuleErrorListSchema = Type.Object({ errors: Type.Array(RuleErrorViewSchema), total: Type.Integer() });
 export const RuleErrorQuerySchema = WithDefaults(Type.Object({ ruleId: Type.Optional(Type.String({ minLength: 1 })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }));
+
+/** GET /api/rules/:id/backtest?since=30d: what the rule would have raised over stored events, written nowhere. */
+export const BacktestQuerySchema = WithDefaults(
+  Type.Object({
+    /** A duration back from now (`30d`, `12h`, up to 400 days) or an ISO 8601 time. */
+    since: Type.String({ minLength: 1, maxLength: 40, default: '30d' }),
+  }),
+);
+export const BacktestResultSchema = Type.Object({
+  ruleId: Type.String(),
+  since: IsoTime,
+  events: Type.Integer(),
+  ruleErrors: Type.Integer(),
+  /** Events a history rule could not evaluate yet (look-back not proven complete). */
+  waiting: Type.Integer(),
+  /** Grouped with the rule's tuning (severity, dedup period, threshold) as detection would group it now. */
+  dedupPeriodMinutes: Type.Integer(),
+  threshold: Type.Integer(),
+  alerts: Type.Array(
+    Type.Object({
+      dedup: Type.String(),
+      title: Type.String(),
+      severity: SeveritySchema,
+      firstEventAt: IsoTime,
+      lastEventAt: IsoTime,
+      eventCount: Type.Integer(),
+      /** The first grouped events' row ids (up to 20). */
+      rowIds: StringArray,
+    }),
+  ),
+});
+/** GET /api/rules/:id/source: a user rule's file, read-only. */
+export const RuleSourceSchema = Type.Object({ file: Type.String(), language: StringEnumLanguage(), text: Type.String() });
+function StringEnumLanguage() {
+  return Type.Union([Type.Literal('yaml'), Type.Literal('typescript'), Type.Literal('javascript')]);
+}
