@@ -16,6 +16,7 @@ import { parseDuration, parseIntegerOption, parseTimeOption } from './option-par
 import { readRunInput, rulesForLogType, runRulesOnEvent } from './rules-run.js';
 import { RULE_ID, scaffoldRule } from './rules-scaffold.js';
 import { registerRuleTuningCommands } from './rules-tuning-command.js';
+import { registerRulesReloadCommand } from './rules-reload-command.js';
 import { settingFlags } from './setting-flags.js';
 import { formatTable, withApp } from './with-app.js';
 import { visibleLines } from './terminal-text.js';
@@ -442,6 +443,7 @@ export function registerRulesCommand(program: Command): void {
       });
   }
   registerRuleTuningCommands(rules);
+  registerRulesReloadCommand(rules);
 }
 
 /** The rule set of the rules directory: `dir`, else the configured one (ZOOMTRAIL_RULES_DIR, --rules-dir, the config file), loaded. */
