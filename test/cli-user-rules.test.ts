@@ -44,6 +44,17 @@ describe('zoomtrail rules with a rules directory', { timeout: 90_000 }, () => {
     expect(all.code).toBe(0);
     expect(all.stdout).toContain('PASS Acme.Zoom.Role.Deleted matches: a role is deleted\n');
     expect(all.stdout).toContain('PASS Acme.Zoom.Role.Deleted.Yaml does not match: a role is added\n');
+    // Each scaffold: one test expecting a match, one expecting none, both passing.
+    expect(all.stdout).toContain('PASS Acme.Zoom.Role.Deleted.Yaml matches: a role is deleted\n');
+    expect(all.stdout).toContain('PASS Acme.Zoom.Role.Deleted does not match: a role is added\n');
+    // Both can fail: a YAML rule that matches everything fails its no-match test.
+    const ymlFile = path.join(cwd, 'rules', 'acme-zoom-role-deleted-yaml.yml');
+    const ymlText = readFileSync(ymlFile, 'utf8');
+    writeFileSync(ymlFile, ymlText.replace('    Condition: IEquals\n    Value: Delete', '    Condition: IsNotNullOrEmpty'));
+    const broad = await runCli(['rules', 'test', '--id', 'Acme.Zoom.Role.Deleted.Yaml'], env, { cwd });
+    expect(broad.code).toBe(1);
+    expect(broad.stdout).toContain('FAIL Acme.Zoom.Role.Deleted.Yaml does not match: a role is added');
+    writeFileSync(ymlFile, ymlText);
     expect(all.stdout).toContain('PASS Zoom.Two.Factor.Authentication.Disabled ');
 
     const file = path.join(cwd, 'rules', 'acme-zoom-role-deleted.ts');
