@@ -68,7 +68,7 @@ export function registerRulesCommand(program: Command): void {
           return;
         }
         const table = rows.map(({ rule: { meta }, enabled, tuned, history, source }) => [
-          tuned ? `${meta.id} (tuned)` : meta.id,
+          meta.id,
           meta.severity,
           enabled ? 'yes' : 'no',
           meta.logTypes.join(','),
@@ -77,7 +77,8 @@ export function registerRulesCommand(program: Command): void {
           history ? (history.learning ? `learning until ${history.learningUntil!}` : 'ready') : '',
           history ? formatRuleSettings(history.settings) : '',
           source,
-          meta.displayName,
+          // Tuned values are shown in place of the rule's own; `rules tuning <id>` shows both.
+          tuned ? `${meta.displayName} (tuned)` : meta.displayName,
         ]);
         process.stdout.write(formatTable(['ID', 'SEVERITY', 'ENABLED', 'LOG TYPES', 'DEDUP MIN', 'THRESHOLD', 'HISTORY', 'SETTINGS', 'SOURCE', 'NAME'], table));
         if (set.errors.length > 0) {
