@@ -183,6 +183,24 @@ forEachStoreTarget((target) => {
       expect(replay.matches.filter((m) => m.ruleId === 'Zoom.SignIn.NewCountry').map((m) => m.rowId)).toEqual(['fr-08']);
     });
 
+    it('applies rule tuning: a disabled history rule raises nothing; a tuned severity shows on the alert', async () => {
+      const id = await berlinHistory(20);
+      await store.commitPage(
+        page(id, [
+          // New York an hour after Berlin: a new country for a@ and impossible travel.
+          locatedSignIn('us', hour(20, 13), 'a@x.io', '192.0.2.8', { ...PARIS, country: 'US', lat: 40.7, lng: -74 }),
+        ]),
+      );
+      await complete(store, id, daysUpTo(20));
+      await store.tuneRule('Zoom.SignIn.NewCountry', { enabled: false }, 'dana');
+      await store.tuneRule('Zoom.SignIn.ImpossibleTravel', { severity: 'CRITICAL' }, 'dana');
+      await detectorFor(store, clock).drain();
+      expect(await store.listAlerts({ ruleId: 'Zoom.SignIn.NewCountry' })).toEqual([]);
+      const travel = await store.listAlerts({ ruleId: 'Zoom.SignIn.ImpossibleTravel' });
+      expect(travel.length).toBeGreaterThan(0);
+      expect(travel.every((a) => a.severity === 'CRITICAL')).toBe(true);
+    });
+
     it('alerts each match exactly once with two detectors draining at the same time', async () => {
       const id = await berlinHistory(20);
       const french = Array.from({ length: 40 }, (_, i) => locatedSignIn(`fr-${i}`, hour(20, 13) + i * 1000, `u${i}@x.io`, '192.0.2.9', PARIS));
