@@ -188,6 +188,19 @@ describe('rules routes with a rules directory', () => {
     ]);
     const health = await t.server.inject({ method: 'GET', url: '/api/health' }).then((r) => r.json<HealthView>());
     expect(health.rules).toEqual(list.directory);
+    expect(health.ruleSets).toEqual({ instances: [], mismatch: false });
+  });
+
+  it("health shows the live instances' rule-set digests, and a mismatch with what to do", async () => {
+    await t.app.store.reportRuleSet({ owner: 'a/1/x', digest: t.context.pipeline.rules.digest, userRules: 2, loadErrors: 1 });
+    await t.app.store.reportRuleSet({ owner: 'b/2/y', digest: 'f'.repeat(64), userRules: 1, loadErrors: 0 });
+    const health = await t.server.inject({ method: 'GET', url: '/api/health' }).then((r) => r.json<HealthView>());
+    expect(health.ruleSets.instances.map((i) => [i.owner, i.seenAt])).toEqual([
+      ['a/1/x', '2026-03-10T12:00:00.000Z'],
+      ['b/2/y', '2026-03-10T12:00:00.000Z'],
+    ]);
+    expect(health.ruleSets.mismatch).toBe(true);
+    expect(health.ruleSets.fix).toContain('zoomtrail rules reload');
   });
 
   it("shows a user rule's file read-only; a built-in rule has none", async () => {
