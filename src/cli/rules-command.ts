@@ -212,12 +212,13 @@ export function registerRulesCommand(program: Command): void {
         if (options.since !== undefined && options.until !== undefined && options.since >= options.until) throw new UsageError('--since must be before --until.');
         if (options.source !== undefined && !(await app.store.getSource(options.source))) throw new UnknownSourceError(options.source);
         const set = await loadRuleSet(command, app.config.rulesDir);
+        // Grouped as detection groups: with each rule's tuning (enabled, severity, dedup period, threshold).
+        const tunings = await app.store.listRuleTunings();
         let selected: readonly Rule[];
         if (options.rule !== undefined) {
           selected = [knownRule(set, options.rule)];
         } else {
-          const overrides = await app.store.ruleEnabledOverrides();
-          selected = set.all().filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
+          selected = set.all().filter((rule) => tunings.get(rule.meta.id)?.enabled ?? rule.meta.enabled);
         }
         const [{ replayRules }, { HistoryDetector }, { privilegeGrantOf }] = await Promise.all([
           import('../detect/rules-replay.js'),
@@ -239,6 +240,7 @@ export function registerRulesCommand(program: Command): void {
           undefined,
           historyRules.length > 0 ? (chunk) => history.evaluate(chunk, historyRules) : undefined,
           set.guard,
+          tunings,
         );
         if (options.format === 'ndjson') {
           for (const g of raised) {
