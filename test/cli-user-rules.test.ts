@@ -44,6 +44,17 @@ describe('zoomtrail rules with a rules directory', { timeout: 90_000 }, () => {
     expect(all.code).toBe(0);
     expect(all.stdout).toContain('PASS Acme.Zoom.Role.Deleted matches: a role is deleted\n');
     expect(all.stdout).toContain('PASS Acme.Zoom.Role.Deleted.Yaml does not match: a role is added\n');
+    // Each scaffold: one test expecting a match, one expecting none, both passing.
+    expect(all.stdout).toContain('PASS Acme.Zoom.Role.Deleted.Yaml matches: a role is deleted\n');
+    expect(all.stdout).toContain('PASS Acme.Zoom.Role.Deleted does not match: a role is added\n');
+    // Both can fail: a YAML rule that matches everything fails its no-match test.
+    const ymlFile = path.join(cwd, 'rules', 'acme-zoom-role-deleted-yaml.yml');
+    const ymlText = readFileSync(ymlFile, 'utf8');
+    writeFileSync(ymlFile, ymlText.replace('    Condition: IEquals\n    Value: Delete', '    Condition: IsNotNullOrEmpty'));
+    const broad = await runCli(['rules', 'test', '--id', 'Acme.Zoom.Role.Deleted.Yaml'], env, { cwd });
+    expect(broad.code).toBe(1);
+    expect(broad.stdout).toContain('FAIL Acme.Zoom.Role.Deleted.Yaml does not match: a role is added');
+    writeFileSync(ymlFile, ymlText);
     expect(all.stdout).toContain('PASS Zoom.Two.Factor.Authentication.Disabled ');
 
     const file = path.join(cwd, 'rules', 'acme-zoom-role-deleted.ts');
@@ -188,5 +199,51 @@ GroupBy:
     });
     expect((await runCli(['rules', 'unsuppress', id], env, { cwd })).code).toBe(0);
     expect((await runCli(['rules', 'suppressions'], env, { cwd })).stdout).toBe('No suppressions.\n');
+  });
+
+  it('rules tune and rules tuning: overrides with defaults beside them, who and when, "default" and --reset clear them, unknown destinations refused', async () => {
+    const cwd = tempDir();
+    const env = { ZOOMTRAIL_LOG_LEVEL: 'warn', ZOOMTRAIL_DATA_DIR: path.join(cwd, 'data'), ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, ZOOMTRAIL_CLOCK_START: CLOCK_START };
+    const id = 'Zoom.PasscodeDisabled';
+    expect((await runCli(['destination', 'add', '--name', 'pager', '--kind', 'log'], env, { cwd })).code).toBe(0);
+    const unknown = await runCli(['rules', 'tune', id, '--destinations', 'nowhere'], env, { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('there is no destination "nowhere"');
+    expect((await runCli(['rules', 'tune', id, '--severity', 'loud'], env, { cwd })).code).toBe(2);
+    expect((await runCli(['rules', 'tune', id], env, { cwd })).code, 'nothing to change').toBe(2);
+
+    const tuned = await runCli(['rules', 'tune', id, '--disable', '--severity', 'critical', '--threshold', '3', '--destinations', 'pager', '--by', 'dana'], env, { cwd });
+    expect(tuned.code).toBe(0);
+    const shown = JSON.parse((await runCli(['rules', 'tuning', id, '--format', 'json'], env, { cwd })).stdout) as {
+      settings: { setting: string; default: unknown; override: unknown; effective: unknown }[];
+      changed: { updatedBy: string } | null;
+    };
+    const bySetting = Object.fromEntries(shown.settings.map((r) => [r.setting, [r.default, r.override, r.effective]]));
+    expect(bySetting.enabled).toEqual([true, false, false]);
+    expect(bySetting.severity?.slice(1)).toEqual(['CRITICAL', 'CRITICAL']);
+    expect(bySetting.threshold).toEqual([1, 3, 3]);
+    expect(bySetting.destinations).toEqual([null, ['pager'], ['pager']]);
+    expect(shown.changed?.updatedBy).toBe('dana');
+    const list = (await runCli(['rules', 'list', '--format', 'ndjson'], env, { cwd })).stdout.split('\n').filter(Boolean);
+    expect(list.map((l) => JSON.parse(l) as { id?: string; enabled?: boolean }).find((r) => r.id === id)?.enabled, 'rules list shows the tuned state').toBe(false);
+
+    expect((await runCli(['rules', 'tune', id, '--threshold', 'default'], env, { cwd })).code).toBe(0);
+    const table = (await runCli(['rules', 'tuning', id], env, { cwd })).stdout;
+    expect(table).toMatch(/threshold\s+1\s+-\s+1/);
+    expect((await runCli(['rules', 'tune', id, '--reset'], env, { cwd })).code).toBe(0);
+    expect((await runCli(['rules', 'tuning', id], env, { cwd })).stdout).toContain('Not tuned: the rule runs with its own settings.');
+  });
+
+  it('rules tuning shows a history rule with its ZOOMTRAIL_HISTORY_* settings', async () => {
+    const cwd = tempDir();
+    const env = {
+      ZOOMTRAIL_LOG_LEVEL: 'warn',
+      ZOOMTRAIL_DATA_DIR: path.join(cwd, 'data'),
+      ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY,
+      ZOOMTRAIL_HISTORY_NEW_COUNTRY_LOOKBACK_DAYS: '30',
+    };
+    const out = await runCli(['rules', 'tuning', 'Zoom.SignIn.NewCountry'], env, { cwd });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('lookbackDays=30');
   });
 });

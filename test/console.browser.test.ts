@@ -319,6 +319,26 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     await screenshot(page, '17-failures');
   });
 
+  it("a rule's page: tuning saved with the default beside it, a suppression added and removed, a backtest run", async () => {
+    const id = 'Zoom.PasscodeDisabled';
+    await page.goto(`${base}/detections/${id}`);
+    await page.getByTestId('rule-tuning').waitFor();
+    await page.getByTestId('tune-threshold').fill('4');
+    await page.getByTestId('tune-save').click();
+    await expect.poll(async () => (await app.store.getRuleTuning(id))?.threshold).toBe(4);
+    await page.getByTestId('suppression-reason').fill('nightly rotation');
+    await page.getByTestId('suppression-operator').fill('backup@example.com');
+    await page.getByTestId('suppression-add').click();
+    await expect.poll(() => page.getByTestId('suppression-row').count()).toBe(1);
+    await page.getByTestId('backtest-run').click();
+    await expect.poll(() => page.getByTestId('backtest-summary').innerText()).toContain('threshold 4');
+    await screenshot(page, '15b-rule-page');
+    await page.getByRole('button', { name: 'Remove suppression: nightly rotation' }).click();
+    await expect.poll(() => page.getByTestId('suppression-row').count()).toBe(0);
+    await page.getByTestId('tune-reset').click();
+    await expect.poll(async () => app.store.getRuleTuning(id)).toBeUndefined();
+  });
+
   it('a destination test from the console: the result reads once ("HTTP 200 from host"), the alert names the console and the user', async () => {
     const receiver = await startReceiver();
     try {

@@ -9,7 +9,7 @@ import type { EventRow, Store } from '../src/store/store.js';
 import { ACTIVITY, BATCH_SIZE, collect, OPERATION, page, sampleOperationEvent, sampleSource } from '../src/store/store-contract.test-support.js';
 import { locatedSignIn } from '../src/store/sign-in-history-store-contract.test-support.js';
 import { forEachStoreTarget } from '../src/store/store-test-targets.test-support.js';
-import { replayRules } from '../src/cli/rules-replay.js';
+import { replayRules } from '../src/detect/rules-replay.js';
 import { HistoryDetector } from '../src/detect/history-detector.js';
 import { isHistoryRule } from '../src/detect/history-rule.js';
 import { dayOf, DAYS, EGRESS_CIDR, EXPECTED_ALERTS, simulatedSignIns } from '../src/detect/sign-in-scenarios.test-support.js';
@@ -181,6 +181,24 @@ forEachStoreTarget((target) => {
       expect(alerts).toEqual(['Zoom.SignIn.NewCountry|a@x.io FR|fr-08', 'Zoom.SignIn.NewCountry|a@x.io FR|fr-10']);
       const replay = await detector.evaluate(await collect(store.queryEvents({ sourceId: id })), HISTORY_RULES);
       expect(replay.matches.filter((m) => m.ruleId === 'Zoom.SignIn.NewCountry').map((m) => m.rowId)).toEqual(['fr-08']);
+    });
+
+    it('applies rule tuning: a disabled history rule raises nothing; a tuned severity shows on the alert', async () => {
+      const id = await berlinHistory(20);
+      await store.commitPage(
+        page(id, [
+          // New York an hour after Berlin: a new country for a@ and impossible travel.
+          locatedSignIn('us', hour(20, 13), 'a@x.io', '192.0.2.8', { ...PARIS, country: 'US', lat: 40.7, lng: -74 }),
+        ]),
+      );
+      await complete(store, id, daysUpTo(20));
+      await store.tuneRule('Zoom.SignIn.NewCountry', { enabled: false }, 'dana');
+      await store.tuneRule('Zoom.SignIn.ImpossibleTravel', { severity: 'CRITICAL' }, 'dana');
+      await detectorFor(store, clock).drain();
+      expect(await store.listAlerts({ ruleId: 'Zoom.SignIn.NewCountry' })).toEqual([]);
+      const travel = await store.listAlerts({ ruleId: 'Zoom.SignIn.ImpossibleTravel' });
+      expect(travel.length).toBeGreaterThan(0);
+      expect(travel.every((a) => a.severity === 'CRITICAL')).toBe(true);
     });
 
     it('alerts each match exactly once with two detectors draining at the same time', async () => {

@@ -27,7 +27,18 @@ import type {
 } from './schemas/destinations.js';
 import type { EventPageSchema, EventViewSchema, FailureListSchema, FailureViewSchema, HistogramSchema } from './schemas/events.js';
 import type { HealthViewSchema } from './schemas/health.js';
-import type { RuleErrorListSchema, RuleErrorViewSchema, RuleListSchema, RuleViewSchema } from './schemas/rules.js';
+import type {
+  BacktestResultSchema,
+  CreateSuppressionSchema,
+  RuleErrorListSchema,
+  RuleErrorViewSchema,
+  RuleListSchema,
+  RulePatchSchema,
+  RuleSourceSchema,
+  RuleViewSchema,
+  SuppressionListSchema,
+  SuppressionViewSchema,
+} from './schemas/rules.js';
 import type {
   AlarmViewSchema,
   AuthKindSchema,
@@ -99,6 +110,17 @@ export type RuleList = Static<typeof RuleListSchema>;
 export type RuleErrorView = Static<typeof RuleErrorViewSchema>;
 /** GET /api/rule-errors */
 export type RuleErrorList = Static<typeof RuleErrorListSchema>;
+/** PATCH /api/rules/:id: tuning */
+export type RulePatch = Static<typeof RulePatchSchema>;
+export type SuppressionView = Static<typeof SuppressionViewSchema>;
+/** GET /api/suppressions */
+export type SuppressionList = Static<typeof SuppressionListSchema>;
+/** GET /api/rules/:id/backtest?since */
+export type BacktestResult = Static<typeof BacktestResultSchema>;
+/** GET /api/rules/:id/source */
+export type RuleSource = Static<typeof RuleSourceSchema>;
+/** POST /api/suppressions */
+export type CreateSuppressionRequest = Static<typeof CreateSuppressionSchema>;
 
 // --- alerts ---
 export type AlertStatus = Static<typeof AlertStatusSchema>;

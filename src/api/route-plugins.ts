@@ -11,6 +11,7 @@ import { oauthCallbackRoutes } from './routes/oauth-callback-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { sourcesRoutes } from './routes/sources-routes.js';
 import { signInsRoutes } from './routes/sign-ins-routes.js';
+import { suppressionsRoutes } from './routes/suppressions-routes.js';
 
 /**
  * Every resource's route plugin, registered in this one list (under `/api`
@@ -25,6 +26,7 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'events', plugin: eventsRoutes, prefix: '/api' },
   { name: 'failures', plugin: failuresRoutes, prefix: '/api' },
   { name: 'rules', plugin: rulesRoutes, prefix: '/api' },
+  { name: 'suppressions', plugin: suppressionsRoutes, prefix: '/api' },
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
   { name: 'sign-ins', plugin: signInsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },

@@ -2,8 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import type { DetectableEvent } from '../detect/detector.js';
-import type { HistoryEvaluation } from '../detect/history-detector.js';
 import { isHistoryRule } from '../detect/history-rule.js';
 import type { Rule } from '../detect/rule.js';
 import { runRuleTests, type RuleTestResult } from '../detect/rule-test-runner.js';
@@ -17,6 +15,8 @@ import { parseLogTypeOption } from './events-command.js';
 import { parseDuration, parseIntegerOption, parseTimeOption } from './option-parsers.js';
 import { readRunInput, rulesForLogType, runRulesOnEvent } from './rules-run.js';
 import { RULE_ID, scaffoldRule } from './rules-scaffold.js';
+import { registerRuleTuningCommands } from './rules-tuning-command.js';
+import { registerRulesReloadCommand } from './rules-reload-command.js';
 import { settingFlags } from './setting-flags.js';
 import { formatTable, withApp } from './with-app.js';
 import { visibleLines } from './terminal-text.js';
@@ -36,31 +36,38 @@ export function registerRulesCommand(program: Command): void {
       await withApp(command, async (app) => {
         checkFormat(options.format);
         const set = await loadRuleSet(command, app.config.rulesDir);
-        const overrides = await app.store.ruleEnabledOverrides();
+        const tunings = await app.store.listRuleTunings();
+        const { effectiveSettings } = await import('../detect/rule-tuning.js');
         const { historyRuleStatuses, formatRuleSettings } = await import('../detect/history-status.js');
         const statuses = await historyRuleStatuses(app.store, set.all(), app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS, app.clock.now());
-        const rows = set.all().map((rule) => ({
-          rule,
-          enabled: overrides.get(rule.meta.id) ?? rule.meta.enabled,
-          history: statuses.get(rule.meta.id),
-          source: set.fileOf(rule.meta.id) ?? 'built-in',
-        }));
+        const rows = set.all().map((rule) => {
+          const effective = effectiveSettings(rule.meta, tunings.get(rule.meta.id));
+          return {
+            // The metadata as it runs: tuned values in place of the rule's own (`rules tuning <id>` shows both).
+            rule: { meta: { ...rule.meta, severity: effective.severity, dedupPeriodMinutes: effective.dedupPeriodMinutes, threshold: effective.threshold } },
+            enabled: effective.enabled,
+            tuned: tunings.has(rule.meta.id),
+            history: statuses.get(rule.meta.id),
+            source: set.fileOf(rule.meta.id) ?? 'built-in',
+          };
+        });
         if (options.format === 'ndjson') {
           for (const {
             rule: { meta },
             enabled,
+            tuned,
             history,
             source,
           } of rows) {
             process.stdout.write(
-              `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold, ...(history ? { history } : {}), source })}\n`,
+              `${JSON.stringify({ id: meta.id, displayName: meta.displayName, severity: meta.severity, enabled, defaultEnabled: meta.enabled, tuned, logTypes: meta.logTypes, dedupPeriodMinutes: meta.dedupPeriodMinutes, threshold: meta.threshold, ...(history ? { history } : {}), source })}\n`,
             );
           }
           for (const e of set.errors)
             process.stdout.write(`${JSON.stringify({ loadError: { file: e.file, line: e.line ?? null, field: e.field ?? null, message: e.message, fix: e.fix } })}\n`);
           return;
         }
-        const table = rows.map(({ rule: { meta }, enabled, history, source }) => [
+        const table = rows.map(({ rule: { meta }, enabled, tuned, history, source }) => [
           meta.id,
           meta.severity,
           enabled ? 'yes' : 'no',
@@ -70,7 +77,8 @@ export function registerRulesCommand(program: Command): void {
           history ? (history.learning ? `learning until ${history.learningUntil!}` : 'ready') : '',
           history ? formatRuleSettings(history.settings) : '',
           source,
-          meta.displayName,
+          // Tuned values are shown in place of the rule's own; `rules tuning <id>` shows both.
+          tuned ? `${meta.displayName} (tuned)` : meta.displayName,
         ]);
         process.stdout.write(formatTable(['ID', 'SEVERITY', 'ENABLED', 'LOG TYPES', 'DEDUP MIN', 'THRESHOLD', 'HISTORY', 'SETTINGS', 'SOURCE', 'NAME'], table));
         if (set.errors.length > 0) {
@@ -204,15 +212,16 @@ export function registerRulesCommand(program: Command): void {
         if (options.since !== undefined && options.until !== undefined && options.since >= options.until) throw new UsageError('--since must be before --until.');
         if (options.source !== undefined && !(await app.store.getSource(options.source))) throw new UnknownSourceError(options.source);
         const set = await loadRuleSet(command, app.config.rulesDir);
+        // Grouped as detection groups: with each rule's tuning (enabled, severity, dedup period, threshold).
+        const tunings = await app.store.listRuleTunings();
         let selected: readonly Rule[];
         if (options.rule !== undefined) {
           selected = [knownRule(set, options.rule)];
         } else {
-          const overrides = await app.store.ruleEnabledOverrides();
-          selected = set.all().filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
+          selected = set.all().filter((rule) => tunings.get(rule.meta.id)?.enabled ?? rule.meta.enabled);
         }
         const [{ replayRules }, { HistoryDetector }, { privilegeGrantOf }] = await Promise.all([
-          import('./rules-replay.js'),
+          import('../detect/rules-replay.js'),
           import('../detect/history-detector.js'),
           import('../rules/zoom/privilege-then-weakening.js'),
         ]);
@@ -231,6 +240,7 @@ export function registerRulesCommand(program: Command): void {
           undefined,
           historyRules.length > 0 ? (chunk) => history.evaluate(chunk, historyRules) : undefined,
           set.guard,
+          tunings,
         );
         if (options.format === 'ndjson') {
           for (const g of raised) {
@@ -269,28 +279,22 @@ export function registerRulesCommand(program: Command): void {
         const sinceMs = ago !== undefined && /[smhd]$/i.test(options.since.trim()) ? app.clock.now() - ago : parseTimeOption('--since')(options.since);
         if (options.until !== undefined && sinceMs >= options.until) throw new UsageError('--since must be before --until.');
         if (options.source !== undefined && !(await app.store.getSource(options.source))) throw new UnknownSourceError(options.source);
-        const { replayRules } = await import('./rules-replay.js');
-        let history: ((chunk: readonly DetectableEvent[]) => Promise<HistoryEvaluation>) | undefined;
-        if (isHistoryRule(rule)) {
-          // A history rule reads the stored history as of each event, as it does when running.
-          const [{ HistoryDetector }, { privilegeGrantOf }] = await Promise.all([import('../detect/history-detector.js'), import('../rules/zoom/privilege-then-weakening.js')]);
-          const detector = new HistoryDetector({
-            store: app.store,
-            rules: [rule],
-            settings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
-            privilegeGrant: privilegeGrantOf,
-            clock: app.clock,
-            logger: app.logger,
-          });
-          history = (chunk) => detector.evaluate(chunk, [rule]);
-        }
-        const { events, ruleErrors, raised } = await replayRules(
-          [rule],
-          app.store.queryEvents({ sinceMs, untilMs: options.until, sourceId: options.source }),
-          undefined,
-          history,
-          set.guard,
-        );
+        const [{ backtestRule }, { effectiveSettings }] = await Promise.all([import('../rules/rule-backtest.js'), import('../detect/rule-tuning.js')]);
+        // Grouped as detection would group it now: with the rule's tuning, if any.
+        const tuning = await app.store.getRuleTuning(rule.meta.id);
+        const effective = effectiveSettings(rule.meta, tuning);
+        const { events, ruleErrors, raised } = await backtestRule({
+          store: app.store,
+          rule,
+          sinceMs,
+          untilMs: options.until,
+          sourceId: options.source,
+          historySettings: app.config.historySettings ?? DEFAULT_HISTORY_SETTINGS,
+          guard: set.guard,
+          tuning,
+          clock: app.clock,
+          logger: app.logger,
+        });
         if (options.format === 'ndjson') {
           for (const g of raised) {
             await write(
@@ -306,7 +310,7 @@ export function registerRulesCommand(program: Command): void {
         const matched = raised.reduce((n, g) => n + g.eventCount, 0);
         process.stderr.write(
           `backtest of ${rule.meta.id} over ${events} event(s) since ${iso(sinceMs)}: ${raised.length} alert(s) from ${matched} grouped match(es) ` +
-            `(dedup ${rule.meta.dedupPeriodMinutes} min, threshold ${rule.meta.threshold}), ${ruleErrors} rule error(s); nothing was written\n`,
+            `(dedup ${effective.dedupPeriodMinutes} min, threshold ${effective.threshold}${tuning ? ', tuned' : ''}), ${ruleErrors} rule error(s); nothing was written\n`,
         );
       });
     });
@@ -435,11 +439,14 @@ export function registerRulesCommand(program: Command): void {
       .action(async (id: string, _options: unknown, command: Command) => {
         await withApp(command, async (app) => {
           const rule = knownRule(await loadRuleSet(command, app.config.rulesDir), id);
-          await app.store.setRuleEnabled(rule.meta.id, enabled);
+          const { userInfo } = await import('node:os');
+          await app.store.setRuleEnabled(rule.meta.id, enabled, userInfo().username);
           process.stderr.write(`Rule ${rule.meta.id} is now ${enabled ? 'enabled' : 'disabled'}.\n`);
         });
       });
   }
+  registerRuleTuningCommands(rules);
+  registerRulesReloadCommand(rules);
 }
 
 /** The rule set of the rules directory: `dir`, else the configured one (ZOOMTRAIL_RULES_DIR, --rules-dir, the config file), loaded. */

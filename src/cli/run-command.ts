@@ -12,11 +12,12 @@ import { withApp } from './with-app.js';
  * aborts (SIGINT or SIGTERM); resolves when all of them have stopped.
  */
 export async function runCollector(app: AppContext, signal: AbortSignal, given?: Pipeline): Promise<void> {
-  const [{ createPipeline }, { Collector }, { HealthMonitor }, { RetentionJob, retentionDaysFromConfig }] = await Promise.all([
+  const [{ createPipeline }, { Collector }, { HealthMonitor }, { RetentionJob, retentionDaysFromConfig }, { reloadOnSighup, reportRuleSetLoop }] = await Promise.all([
     import('../app/pipeline.js'),
     import('../collect/collector.js'),
     import('../health/health-monitor.js'),
     import('../app/retention-job.js'),
+    import('../app/rule-set-reporter.js'),
   ]);
   const pipeline = given ?? createPipeline(app);
   // User rules load before the first event is detected (each row is detected once, with the rules of that moment).
@@ -43,7 +44,12 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
   // ZOOMTRAIL_RETENTION_*_DAYS: old days deleted hourly in small batches (nothing runs when unset).
   const retention = new RetentionJob({ store: app.store, clock: app.clock, logger: app.logger, retentionDays: retentionDaysFromConfig(app.config) });
   app.logger.info({ dataDir: app.config.dataDir }, 'collector running; stop with Ctrl-C');
+  // `zoomtrail rules reload` (or kill -HUP) reloads the rules directory; its digest is reported for health.
+  const ruleSet = { store: app.store, rules: pipeline.rules, owner: pipeline.owner, clock: app.clock, logger: app.logger };
+  const stopHup = reloadOnSighup(ruleSet);
+  signal.addEventListener('abort', stopHup, { once: true });
   await Promise.all([
+    reportRuleSetLoop(ruleSet, signal),
     collector.run(signal),
     pipeline.detector.run(signal),
     pipeline.historyDetector.run(signal),

@@ -4,6 +4,7 @@ import { metrics } from '../shared/metrics.js';
 import type { DetectionCommitResult, RuleErrorRow, RuleMatchRow } from '../store/alert-store.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { SuppressionStore } from '../store/suppression-store.js';
+import type { RuleTuning, RuleTuningStore } from '../store/rule-tuning-store.js';
 import type { LogType } from '../zoom/report-records.js';
 import { isHistoryRule } from './history-rule.js';
 import type { Rule } from './rule.js';
@@ -11,6 +12,7 @@ import { RuleEvent } from './rule-event.js';
 import { evaluateRule, type RuleMatchOutcome } from './rule-evaluator.js';
 import type { RuleGuard } from './rule-guard.js';
 import type { SuppressionFilter } from './suppression-filter.js';
+import { tuneMatches } from './rule-tuning.js';
 
 /** A stored event, as detection needs it. */
 export interface DetectableEvent {
@@ -22,7 +24,7 @@ export interface DetectableEvent {
 }
 
 export interface DetectorOptions {
-  store: AlertStore & Pick<SuppressionStore, 'recordSuppressed'>;
+  store: AlertStore & Pick<SuppressionStore, 'recordSuppressed'> & Pick<RuleTuningStore, 'listRuleTunings'>;
   /** The rules, or where to get them on each batch (user rules change when their directory does). */
   rules: readonly Rule[] | (() => readonly Rule[]);
   /** The time budget of user rules (rules it wrapped); absent: no budget. */
@@ -60,8 +62,10 @@ export class Detector {
   /** Evaluates and commits events just stored; the rows still queued get their results recorded. */
   async detect(events: readonly DetectableEvent[]): Promise<DetectionCommitResult> {
     if (events.length === 0) return { claimed: 0, raised: [], matched: 0 };
-    const rules = await this.#enabledRules();
+    const tunings = await this.#o.store.listRuleTunings();
+    const rules = this.#enabledRules(tunings);
     let evaluation = this.#o.guard ? this.#o.guard.evaluate(rules, events, evaluateBatch) : evaluateBatch(rules, events);
+    evaluation = { matches: tuneMatches(evaluation.matches, tunings), errors: evaluation.errors };
     const held = this.#o.suppressions ? await this.#o.suppressions.apply(evaluation, events) : undefined;
     if (held) evaluation = held.evaluation;
     const result = await this.#o.store.commitDetection({ rowIds: events.map((e) => e.rowId), ...evaluation });
@@ -104,15 +108,14 @@ export class Detector {
   }
 
   /**
-   * Enabled rules by log type: each rule's default, overridden by the user's choice.
+   * Enabled rules by log type: each rule's default, overridden by its tuning.
    * History rules are left to HistoryDetector (they wait for proven history).
    */
-  async #enabledRules(): Promise<ReadonlyMap<LogType, readonly Rule[]>> {
-    const overrides = await this.#o.store.ruleEnabledOverrides();
+  #enabledRules(tunings: ReadonlyMap<string, RuleTuning>): ReadonlyMap<LogType, readonly Rule[]> {
     this.#byLogType.clear();
     const { rules } = this.#o;
     for (const rule of typeof rules === 'function' ? rules() : rules) {
-      if (isHistoryRule(rule) || !(overrides.get(rule.meta.id) ?? rule.meta.enabled)) continue;
+      if (isHistoryRule(rule) || !(tunings.get(rule.meta.id)?.enabled ?? rule.meta.enabled)) continue;
       for (const logType of rule.meta.logTypes) {
         let list = this.#byLogType.get(logType);
         if (!list) this.#byLogType.set(logType, (list = []));

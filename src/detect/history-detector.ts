@@ -5,6 +5,7 @@ import { utcDay, type Clock } from '../shared/clock.js';
 import { metrics } from '../shared/metrics.js';
 import type { AlertStore, RuleErrorRow, RuleMatchRow } from '../store/alert-store.js';
 import type { SignInHistoryStore } from '../store/sign-in-history-store.js';
+import type { RuleTuning, RuleTuningStore } from '../store/rule-tuning-store.js';
 import type { CoverageStore, DayState, EventStore, SourceStore } from '../store/store.js';
 import type { LogType } from '../zoom/report-records.js';
 import { matchRow, type DetectableEvent } from './detector.js';
@@ -12,9 +13,15 @@ import { firstUnprovenDay, hasLearned, historyStartDay } from './history-proof.j
 import { isHistoryRule, type HistoryFacts, type HistoryRule, type PrivilegeGrant } from './history-rule.js';
 import { RuleEvent } from './rule-event.js';
 import { evaluateRule } from './rule-evaluator.js';
+import { tuneMatches } from './rule-tuning.js';
 import type { Rule } from './rule.js';
 
-export type HistoryDetectorStore = AlertStore & SignInHistoryStore & Pick<SourceStore, 'getSource'> & CoverageStore & Pick<EventStore, 'queryEvents'>;
+export type HistoryDetectorStore = AlertStore &
+  Pick<RuleTuningStore, 'listRuleTunings'> &
+  SignInHistoryStore &
+  Pick<SourceStore, 'getSource'> &
+  CoverageStore &
+  Pick<EventStore, 'queryEvents'>;
 
 /** Reads the promotions before an operation (privilege-then-weakening); given by the rules module, so detect/ knows no rule. */
 export type PrivilegeGrantReader = (event: RuleEvent) => PrivilegeGrant | null;
@@ -79,7 +86,8 @@ export class HistoryDetector {
 
   /** Evaluates every proven waiting event and commits the results; returns the counts. */
   async drain(signal?: AbortSignal): Promise<{ events: number; raised: number; waiting: number }> {
-    const rules = await this.#enabledRules();
+    const tunings = await this.#o.store.listRuleTunings();
+    const rules = this.#enabledRules(tunings);
     const batchSize = this.#o.batchSize ?? 2000;
     let events = 0;
     let raised = 0;
@@ -104,7 +112,8 @@ export class HistoryDetector {
         const batch = await this.#o.store.listHistoryPending(pending.sourceId, pending.logType, pending.day, batchSize, after);
         if (batch.length === 0) break;
         const evaluation = await this.#evaluateProven(pending.sourceId, pending.logType, batch, forType, proof);
-        const result = await this.#o.store.commitDetection({ ledger: 'history', rowIds: batch.map((e) => e.rowId), matches: evaluation.matches, errors: evaluation.errors });
+        const matches = tuneMatches(evaluation.matches, tunings);
+        const result = await this.#o.store.commitDetection({ ledger: 'history', rowIds: batch.map((e) => e.rowId), matches, errors: evaluation.errors });
         events += result.claimed;
         raised += result.raised.length;
         if (result.raised.length > 0) this.#o.onRaised?.();
@@ -168,9 +177,8 @@ export class HistoryDetector {
     return out;
   }
 
-  async #enabledRules(): Promise<HistoryRule[]> {
-    const overrides = await this.#o.store.ruleEnabledOverrides();
-    return this.#o.rules.filter(isHistoryRule).filter((rule) => overrides.get(rule.meta.id) ?? rule.meta.enabled);
+  #enabledRules(tunings: ReadonlyMap<string, RuleTuning>): HistoryRule[] {
+    return this.#o.rules.filter(isHistoryRule).filter((rule) => tunings.get(rule.meta.id)?.enabled ?? rule.meta.enabled);
   }
 
   /** For each day: the first unproven day of its look-back (absent: proven), and the source's history start. */

@@ -17,3 +17,18 @@ describe('destinationWants', () => {
     expect(destinationWants({ enabled: true, settings }, { ...alert, type: 'system', ruleId: 'System.LogDropOff' })).toBe(true);
   });
 });
+
+describe('destinationWants with a rule routed to named destinations', () => {
+  const pager = { id: 'd1', name: 'pager', enabled: true, settings: { minSeverity: 'CRITICAL' as const, ruleIds: ['Zoom.Other'] } };
+  const slack = { id: 'd2', name: 'slack', enabled: true, settings: {} };
+  it('sends to exactly the named destinations (by name or id), over their own filters', () => {
+    expect(destinationWants(pager, alert, ['pager'])).toBe(true);
+    expect(destinationWants(slack, alert, ['pager'])).toBe(false);
+    expect(destinationWants(slack, alert, ['d2'])).toBe(true);
+  });
+  it('never to a disabled one, and not for system alerts', () => {
+    expect(destinationWants({ ...pager, enabled: false }, alert, ['pager'])).toBe(false);
+    expect(destinationWants(slack, { ...alert, type: 'system' }, ['pager'])).toBe(true);
+  });
+  it('null routing falls back to the destination filters', () => expect(destinationWants(pager, alert, null)).toBe(false));
+});

@@ -45,20 +45,6 @@ export class AlertRepository {
     return Number(row.n);
   }
 
-  async ruleEnabledOverrides(): Promise<Map<string, boolean>> {
-    const rows = await this.db.selectFrom('rule_settings').select(['rule_id', 'enabled']).execute();
-    return new Map(rows.map((r) => [r.rule_id, Number(r.enabled) !== 0]));
-  }
-
-  async setRuleEnabled(ruleId: string, enabled: boolean): Promise<void> {
-    const now = this.clock.now();
-    await this.db
-      .insertInto('rule_settings')
-      .values({ rule_id: ruleId, enabled: enabled ? 1 : 0, updated_at: now })
-      .onConflict((oc) => oc.column('rule_id').doUpdateSet({ enabled: enabled ? 1 : 0, updated_at: now }))
-      .execute();
-  }
-
   async listRuleErrors(query: RuleErrorQuery): Promise<RuleErrorRecord[]> {
     let q = this.db.selectFrom('rule_errors').selectAll();
     if (query.ruleId !== undefined) q = q.where('rule_id', '=', query.ruleId);

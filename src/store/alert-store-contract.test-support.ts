@@ -319,6 +319,47 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
           ]),
         );
       });
+
+      it('keeps per-rule tuning with who changed it and when; null clears one override, reset clears all', async () => {
+        expect(await store.listRuleTunings()).toEqual(new Map());
+        const first = await store.tuneRule('Zoom.A', { severity: 'LOW', threshold: 5, destinations: ['pager', 'chat'] }, 'alice');
+        expect(first).toEqual({
+          ruleId: 'Zoom.A',
+          enabled: null,
+          severity: 'LOW',
+          dedupPeriodMinutes: null,
+          threshold: 5,
+          destinations: ['pager', 'chat'],
+          updatedBy: 'alice',
+          updatedAt: START,
+        });
+        clock.advance(1000);
+        const second = await store.tuneRule('Zoom.A', { enabled: false, threshold: null, dedupPeriodMinutes: 15 }, 'bob');
+        expect(second).toEqual({ ...first, enabled: false, threshold: null, dedupPeriodMinutes: 15, updatedBy: 'bob', updatedAt: START + 1000 });
+        expect(await store.getRuleTuning('Zoom.A')).toEqual(second);
+        // The enabled override is the tuning's.
+        expect(await store.ruleEnabledOverrides()).toEqual(new Map([['Zoom.A', false]]));
+        await store.setRuleEnabled('Zoom.B', true, 'carol');
+        expect((await store.getRuleTuning('Zoom.B'))?.updatedBy).toBe('carol');
+        expect([...(await store.listRuleTunings()).keys()]).toEqual(['Zoom.A', 'Zoom.B']);
+        // Clearing every override leaves no tuning.
+        expect(await store.tuneRule('Zoom.B', { enabled: null }, 'carol')).toBeUndefined();
+        expect(await store.resetRuleTuning('Zoom.A')).toBe(true);
+        expect(await store.resetRuleTuning('Zoom.A')).toBe(false);
+        expect(await store.listRuleTunings()).toEqual(new Map());
+      });
+
+      it("keeps each instance's rule set digest; lists those seen since a time", async () => {
+        await store.reportRuleSet({ owner: 'host-a:1', digest: 'aaa', userRules: 2, loadErrors: 0 });
+        clock.advance(60_000);
+        await store.reportRuleSet({ owner: 'host-b:2', digest: 'bbb', userRules: 1, loadErrors: 1 });
+        await store.reportRuleSet({ owner: 'host-a:1', digest: 'ccc', userRules: 3, loadErrors: 0 });
+        expect(await store.listRuleSets(START)).toEqual([
+          { owner: 'host-a:1', digest: 'ccc', userRules: 3, loadErrors: 0, seenAt: START + 60_000 },
+          { owner: 'host-b:2', digest: 'bbb', userRules: 1, loadErrors: 1, seenAt: START + 60_000 },
+        ]);
+        expect(await store.listRuleSets(START + 60_001)).toEqual([]);
+      });
     });
 
     it('removing a source drops its queued detections and rule errors and keeps its alerts', async () => {

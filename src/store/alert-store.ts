@@ -24,9 +24,10 @@ export interface AlertStore {
   commitDetection(commit: DetectionCommit): Promise<DetectionCommitResult>;
 
   // --- rules -----------------------------------------------------------------
-  /** Rules whose enabled state the user changed, by rule id. */
+  /** Rules whose enabled state the user changed, by rule id (the `enabled` of their tuning, see RuleTuningStore). */
   ruleEnabledOverrides(): Promise<Map<string, boolean>>;
-  setRuleEnabled(ruleId: string, enabled: boolean): Promise<void>;
+  /** Sets the `enabled` override of the rule's tuning, by `by` (default `unknown`). */
+  setRuleEnabled(ruleId: string, enabled: boolean, by?: string): Promise<void>;
   listRuleErrors(query: RuleErrorQuery): Promise<RuleErrorRecord[]>;
   countRuleErrors(query: Omit<RuleErrorQuery, 'limit'>): Promise<number>;
 
@@ -62,6 +63,8 @@ export interface RuleMatchRow {
   context: Record<string, unknown>;
   dedupPeriodMs: number;
   threshold: number;
+  /** The rule's tuned destinations (names or ids): only these get the alert it raises; absent or null, the destinations' own filters decide. */
+  destinations?: readonly string[] | null;
 }
 
 /** A rule function that threw on an event. */

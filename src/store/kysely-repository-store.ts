@@ -21,6 +21,8 @@ import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js'
 import { SignInViewRepository, type SignInPoint, type SignInSpan, type StoredSignIn, type UserSignInSummary } from './sign-in-view-repository.js';
 import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
 import { SuppressionRepository } from './suppression-repository.js';
+import { RuleTuningRepository } from './rule-tuning-repository.js';
+import type { RuleSetReport, RuleTuning, RuleTuningPatch } from './rule-tuning-store.js';
 import type { NewSuppression, SuppressionRecord } from './suppression-store.js';
 import type { StoreTables } from './store-tables.js';
 
@@ -41,6 +43,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly historyPending: HistoryPendingRepository;
   protected readonly suppressions: SuppressionRepository;
   protected readonly signInViews: SignInViewRepository;
+  protected readonly tuning: RuleTuningRepository;
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
@@ -64,6 +67,7 @@ export abstract class KyselyRepositoryStore {
     this.health = new HealthRepository(kysely, clock);
     this.historyPending = new HistoryPendingRepository(kysely);
     this.suppressions = new SuppressionRepository(kysely, clock);
+    this.tuning = new RuleTuningRepository(kysely, clock);
   }
 
   createSuppression(input: NewSuppression): Promise<SuppressionRecord> {
@@ -175,12 +179,38 @@ export abstract class KyselyRepositoryStore {
     return this.alerts.countPendingDetection();
   }
 
-  ruleEnabledOverrides(): Promise<Map<string, boolean>> {
-    return this.alerts.ruleEnabledOverrides();
+  async ruleEnabledOverrides(): Promise<Map<string, boolean>> {
+    const out = new Map<string, boolean>();
+    for (const [ruleId, tuning] of await this.tuning.listRuleTunings()) if (tuning.enabled !== null) out.set(ruleId, tuning.enabled);
+    return out;
   }
 
-  setRuleEnabled(ruleId: string, enabled: boolean): Promise<void> {
-    return this.alerts.setRuleEnabled(ruleId, enabled);
+  async setRuleEnabled(ruleId: string, enabled: boolean, by = 'unknown'): Promise<void> {
+    await this.tuning.tuneRule(ruleId, { enabled }, by);
+  }
+
+  listRuleTunings(): Promise<Map<string, RuleTuning>> {
+    return this.tuning.listRuleTunings();
+  }
+
+  getRuleTuning(ruleId: string): Promise<RuleTuning | undefined> {
+    return this.tuning.getRuleTuning(ruleId);
+  }
+
+  tuneRule(ruleId: string, patch: RuleTuningPatch, by: string): Promise<RuleTuning | undefined> {
+    return this.tuning.tuneRule(ruleId, patch, by);
+  }
+
+  resetRuleTuning(ruleId: string): Promise<boolean> {
+    return this.tuning.resetRuleTuning(ruleId);
+  }
+
+  reportRuleSet(report: Omit<RuleSetReport, 'seenAt'>): Promise<void> {
+    return this.tuning.reportRuleSet(report);
+  }
+
+  listRuleSets(sinceMs: number): Promise<RuleSetReport[]> {
+    return this.tuning.listRuleSets(sinceMs);
   }
 
   listRuleErrors(query: RuleErrorQuery): Promise<RuleErrorRecord[]> {

@@ -174,7 +174,7 @@ async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): 
       const alert = toAlertRecord(await trx.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirstOrThrow());
       destinations ??= (await trx.selectFrom('destinations').selectAll().where('enabled', '=', 1).orderBy('created_at').orderBy('id').execute()).map(toDestinationRecord);
       for (const destination of destinations) {
-        if (destinationWants(destination, alert)) await insertDelivery(trx, alert.id, destination.id, 'raised', now);
+        if (destinationWants(destination, alert, match.destinations)) await insertDelivery(trx, alert.id, destination.id, 'raised', now);
       }
       raised.push(alert);
     }

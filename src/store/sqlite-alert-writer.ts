@@ -78,10 +78,10 @@ export class SqliteAlertWriter {
       removeDestination: prep('DELETE FROM destinations WHERE id = ?'),
     };
 
-    const enqueueRaised = (alert: AlertRecord, now: number) => {
+    const enqueueRaised = (alert: AlertRecord, routedTo: readonly string[] | null | undefined, now: number) => {
       for (const row of s.destinations.all()) {
         const destination = toDestinationRecord(row);
-        if (destinationWants(destination, alert)) s.insertDelivery.run(randomUUID(), alert.id, destination.id, 'raised', now, now, now);
+        if (destinationWants(destination, alert, routedTo)) s.insertDelivery.run(randomUUID(), alert.id, destination.id, 'raised', now, now, now);
       }
     };
 
@@ -122,7 +122,7 @@ export class SqliteAlertWriter {
         s.insertAlertEvent.run(alertId, match.rowId);
         if (raisedNow) {
           const alert = toAlertRecord(requiredRow(s.getAlert.get(alertId), `alert ${alertId}`));
-          enqueueRaised(alert, now);
+          enqueueRaised(alert, match.destinations, now);
           raised.push(alert);
         }
       }

@@ -202,8 +202,9 @@ describe('SQLite store', () => {
         'oauth_states',
         'request_budget',
         'rule_errors',
-        'rule_settings',
+        'rule_set_instances',
         'rule_suppressions',
+        'rule_tuning',
         'sessions',
         'setup_tokens',
         'sign_ins',
@@ -217,6 +218,43 @@ describe('SQLite store', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('migration 011 keeps the enabled choices of rule_settings as tuning, and its down gives them back', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    await store.close();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    let kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    expect((await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('010-rule-suppressions')).error).toBeUndefined();
+    await kysely.destroy();
+    const raw = new Database(file);
+    raw.prepare('INSERT INTO rule_settings (rule_id, enabled, updated_at) VALUES (?, ?, ?)').run('Zoom.A', 0, 1000);
+    raw.prepare('INSERT INTO rule_settings (rule_id, enabled, updated_at) VALUES (?, ?, ?)').run('Zoom.B', 1, 2000);
+    raw.close();
+
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    try {
+      expect(await store.ruleEnabledOverrides()).toEqual(
+        new Map([
+          ['Zoom.A', false],
+          ['Zoom.B', true],
+        ]),
+      );
+      expect(await store.getRuleTuning('Zoom.A')).toMatchObject({ enabled: false, severity: null, threshold: null, updatedBy: 'unknown', updatedAt: 1000 });
+      await store.tuneRule('Zoom.C', { threshold: 4 }, 'dana');
+    } finally {
+      await store.close();
+    }
+    kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    expect((await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('010-rule-suppressions')).error).toBeUndefined();
+    await kysely.destroy();
+    const back = new Database(file);
+    // Only the enabled choices go back (rule_settings kept nothing else).
+    expect(back.prepare('SELECT rule_id, enabled FROM rule_settings ORDER BY rule_id').all()).toEqual([
+      { rule_id: 'Zoom.A', enabled: 0 },
+      { rule_id: 'Zoom.B', enabled: 1 },
+    ]);
+    back.close();
   });
 
   it('upgrades a database of the previous version (001 only) in place, keeping its data; old events are not queued for detection', async () => {

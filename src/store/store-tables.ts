@@ -16,7 +16,8 @@ export interface StoreTables {
   event_hour_counts: EventHourCountsTable;
   classification_failures: ClassificationFailuresTable;
   detection_pending: DetectionPendingTable;
-  rule_settings: RuleSettingsTable;
+  rule_tuning: RuleTuningTable;
+  rule_set_instances: RuleSetInstancesTable;
   rule_suppressions: RuleSuppressionsTable;
   rule_errors: RuleErrorsTable;
   alerts: AlertsTable;
@@ -142,10 +143,23 @@ export interface DetectionPendingTable {
   queued_at: BigIntColumn;
 }
 
-export interface RuleSettingsTable {
+export interface RuleTuningTable {
   rule_id: string;
-  enabled: number;
+  enabled: number | null;
+  severity: string | null;
+  dedup_period_minutes: number | null;
+  threshold: number | null;
+  destinations_json: string | null;
+  updated_by: string;
   updated_at: BigIntColumn;
+}
+
+export interface RuleSetInstancesTable {
+  owner: string;
+  digest: string;
+  user_rules: number;
+  load_errors: number;
+  seen_at: BigIntColumn;
 }
 
 export interface RuleSuppressionsTable {

@@ -1,6 +1,7 @@
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertStore } from './alert-store.js';
 import type { SuppressionStore } from './suppression-store.js';
+import type { RuleSetStore, RuleTuningStore } from './rule-tuning-store.js';
 import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { AuthStore } from './auth-store.js';
@@ -25,6 +26,8 @@ export interface Store
     CoverageStore,
     AlertStore,
     SuppressionStore,
+    RuleTuningStore,
+    RuleSetStore,
     DestinationStore,
     AuthStore,
     HealthStore,

@@ -11,6 +11,7 @@ import { EventsPage } from './pages/Events.tsx';
 import { AlertsPage } from './pages/Alerts.tsx';
 import { AlertDetailPage } from './pages/AlertDetail.tsx';
 import { DetectionsPage } from './pages/Detections.tsx';
+import { RuleDetailPage } from './pages/RuleDetail.tsx';
 import { FailuresPage } from './pages/Failures.tsx';
 import { RuleErrorsPage } from './pages/RuleErrors.tsx';
 import { DestinationsPage } from './pages/Destinations.tsx';
@@ -41,6 +42,7 @@ function routeContent(path: string, query: URLSearchParams): ReactNode {
   if (match('/detections', path)) return <DetectionsPage />;
   if (match('/map', path)) return <SignInMapPage />;
   if ((m = match('/users/:email', path))) return <UserDetailPage key={m.email} email={m.email!} />;
+  if ((m = match('/detections/:id', path))) return <RuleDetailPage key={m.id} id={m.id!} />;
   if (match('/failures', path)) return <FailuresPage />;
   if (match('/rule-errors', path)) return <RuleErrorsPage />;
   if (match('/destinations', path)) return <DestinationsPage />;

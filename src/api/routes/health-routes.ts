@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import type { HealthView } from '../api-types.js';
 import { loadSourceHealth } from '../../health/health-loader.js';
+import { ruleSetHealth } from '../../health/rule-set-health.js';
 import { IP_ENRICHMENT_ATTRIBUTION } from '../../normalize/geoip/geoip-sources.js';
 import { ActionableError } from '../../shared/actionable-error.js';
 import { ruleDirectoryView } from './rules-routes.js';
@@ -62,6 +63,7 @@ export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx)
         };
       }),
     );
+    const ruleSets = await ruleSetHealth(store, now);
     return {
       ok: views.every((v) => !FAILING_STATES.has(v.state)),
       version: VERSION,
@@ -69,6 +71,13 @@ export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx)
       pendingDeliveries: Math.min(pending.length, PENDING_DELIVERIES_CAP),
       ipEnrichment: ipEnrichmentView(ctx.app),
       rules: ruleDirectoryView(ctx.pipeline.rules),
+      ruleSets: {
+        instances: ruleSets.instances.map((i) => ({ ...i, seenAt: new Date(i.seenAt).toISOString() })),
+        mismatch: ruleSets.mismatch,
+        ...(ruleSets.mismatch
+          ? { fix: 'Instances run different rules directories: give every instance the same files (ZOOMTRAIL_RULES_DIR), then `zoomtrail rules reload` on each host.' }
+          : {}),
+      },
       sources: views,
     };
   });

@@ -7,7 +7,7 @@ import { healthRoutes } from './health-routes.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { HealthView, RuleList } from '../api-types.js';
+import type { BacktestResult, HealthView, RuleList } from '../api-types.js';
 import { ADMIN_SETTING_YAML, LOOP_RULE } from '../../rules/user/user-rule-fixtures.test-support.js';
 
 const TWO_FACTOR_RULE = 'Zoom.Two.Factor.Authentication.Disabled';
@@ -67,11 +67,66 @@ describe('rules routes', () => {
   it('answers 404 for an unknown rule and 400 for a bad body', async () => {
     const unknown = await t.server.inject({ method: 'PATCH', url: '/api/rules/Zoom.Nope', payload: { enabled: false } });
     expect(unknown.statusCode).toBe(404);
-    for (const payload of [{}, { enabled: 'maybe' }]) {
+    expect((await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload: {} })).statusCode, 'nothing to change').toBe(400);
+    for (const [payload, field] of [
+      [{ enabled: 'maybe' }, 'enabled'],
+      [{ severity: 'LOUD' }, 'severity'],
+      [{ threshold: 0 }, 'threshold'],
+      [{ dedupPeriodMinutes: 1.5 }, 'dedupPeriodMinutes'],
+      [{ destinations: ['nowhere'] }, 'destinations'],
+    ] as const) {
       const bad = await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload });
-      expect(bad.statusCode).toBe(400);
-      expect(bad.json<{ fields: { field: string }[] }>().fields[0]!.field).toBe('enabled');
+      expect(bad.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(bad.json<{ fields: { field: string }[] }>().fields[0]!.field).toBe(field);
     }
+  });
+
+  it('tunes a rule: values in effect beside the defaults, who and when; null clears one override, DELETE clears all', async () => {
+    await t.app.store.createDestination({ name: 'pager', kind: 'log', settings: {}, enabled: true, secret: null });
+    const tuned = await t.server.inject({
+      method: 'PATCH',
+      url: `/api/rules/${TWO_FACTOR_RULE}`,
+      payload: { severity: 'LOW', dedupPeriodMinutes: 5, threshold: 3, destinations: ['pager'] },
+    });
+    expect(tuned.statusCode).toBe(200);
+    const view = tuned.json<RuleView>();
+    expect(view).toMatchObject({ severity: 'LOW', dedupPeriodMinutes: 5, threshold: 3, enabled: true, destinations: ['pager'] });
+    expect(view.defaults).toEqual({ enabled: true, severity: 'MEDIUM', dedupPeriodMinutes: 60, threshold: 1 });
+    expect(view.tuning).toEqual({
+      enabled: null,
+      severity: 'LOW',
+      dedupPeriodMinutes: 5,
+      threshold: 3,
+      destinations: ['pager'],
+      updatedBy: 'admin',
+      updatedAt: '2026-03-10T12:00:00.000Z',
+    });
+    expect((await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}` })).json<RuleView>().threshold).toBe(3);
+
+    const cleared = (await t.server.inject({ method: 'PATCH', url: `/api/rules/${TWO_FACTOR_RULE}`, payload: { threshold: null } })).json<RuleView>();
+    expect([cleared.threshold, cleared.tuning?.threshold, cleared.severity]).toEqual([1, null, 'LOW']);
+    const reset = await t.server.inject({ method: 'DELETE', url: `/api/rules/${TWO_FACTOR_RULE}/tuning` });
+    expect(reset.json<RuleView>()).toMatchObject({ severity: 'MEDIUM', dedupPeriodMinutes: 60, destinations: null, tuning: null });
+    expect((await t.server.inject({ method: 'GET', url: '/api/rules/Zoom.Nope' })).statusCode).toBe(404);
+  });
+
+  it('backtests one rule over stored events since a time, with its tuning, writing nothing', async () => {
+    const sourceId = await createSource(t.app);
+    await storeRecords(t.app, sourceId, 'Zoom.Operation', [
+      operation('2026-03-10T11:00:00Z', { operation_detail: TWO_FACTOR_OFF }),
+      operation('2026-03-10T11:05:00Z', { operation_detail: TWO_FACTOR_OFF }),
+      operation('2026-02-01T11:00:00Z', { operation_detail: TWO_FACTOR_OFF }),
+    ]);
+    const run = async (since: string) => (await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}/backtest?since=${since}` })).json<BacktestResult>();
+    const month = await run('30d');
+    expect(month).toMatchObject({ ruleId: TWO_FACTOR_RULE, since: '2026-02-08T12:00:00.000Z', events: 2, threshold: 1 });
+    expect(month.alerts.map((a) => [a.eventCount, a.firstEventAt])).toEqual([[2, '2026-03-10T11:00:00.000Z']]);
+    expect((await run('2026-01-01')).events).toBe(3);
+    expect(await t.app.store.countAlerts({}), 'a backtest writes no alert').toBe(0);
+    await t.app.store.tuneRule(TWO_FACTOR_RULE, { threshold: 3 }, 'admin');
+    expect((await run('30d')).alerts, 'grouped with the tuned threshold').toEqual([]);
+    expect((await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}/backtest?since=soon` })).statusCode).toBe(400);
+    expect((await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}/backtest?since=900d` })).statusCode).toBe(400);
   });
 
   it('lists rule errors with the total, filtered by rule', async () => {
@@ -133,6 +188,25 @@ describe('rules routes with a rules directory', () => {
     ]);
     const health = await t.server.inject({ method: 'GET', url: '/api/health' }).then((r) => r.json<HealthView>());
     expect(health.rules).toEqual(list.directory);
+    expect(health.ruleSets).toEqual({ instances: [], mismatch: false });
+  });
+
+  it("health shows the live instances' rule-set digests, and a mismatch with what to do", async () => {
+    await t.app.store.reportRuleSet({ owner: 'a/1/x', digest: t.context.pipeline.rules.digest, userRules: 2, loadErrors: 1 });
+    await t.app.store.reportRuleSet({ owner: 'b/2/y', digest: 'f'.repeat(64), userRules: 1, loadErrors: 0 });
+    const health = await t.server.inject({ method: 'GET', url: '/api/health' }).then((r) => r.json<HealthView>());
+    expect(health.ruleSets.instances.map((i) => [i.owner, i.seenAt])).toEqual([
+      ['a/1/x', '2026-03-10T12:00:00.000Z'],
+      ['b/2/y', '2026-03-10T12:00:00.000Z'],
+    ]);
+    expect(health.ruleSets.mismatch).toBe(true);
+    expect(health.ruleSets.fix).toContain('zoomtrail rules reload');
+  });
+
+  it("shows a user rule's file read-only; a built-in rule has none", async () => {
+    const source = await t.server.inject({ method: 'GET', url: '/api/rules/Acme.Zoom.Security.Setting.Changed/source' });
+    expect(source.json()).toEqual({ file: path.join(dir, 'setting.yml'), language: 'yaml', text: ADMIN_SETTING_YAML });
+    expect((await t.server.inject({ method: 'GET', url: `/api/rules/${TWO_FACTOR_RULE}/source` })).statusCode).toBe(404);
   });
 
   it('a user rule stopped by the time budget shows why', async () => {

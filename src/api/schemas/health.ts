@@ -28,6 +28,15 @@ export const HealthViewSchema = Type.Object({
   }),
   /** The rules directory: a file that did not load is listed here (its rule does not run; the others do). */
   rules: RuleDirectorySchema,
+  /** The rule set each live instance runs (digest of its rules directory); `mismatch` when they differ. */
+  ruleSets: Type.Object({
+    instances: Type.Array(
+      Type.Object({ owner: Type.String(), digest: Type.String(), userRules: Type.Integer(), loadErrors: Type.Integer(), seenAt: Type.String() }),
+    ),
+    mismatch: Type.Boolean(),
+    /** What to do about a mismatch; absent when there is none. */
+    fix: Type.Optional(Type.String()),
+  }),
   sources: Type.Array(
     Type.Object({
       id: Type.String(),

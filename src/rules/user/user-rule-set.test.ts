@@ -1,11 +1,12 @@
 import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateBatch, type DetectableEvent } from '../../detect/detector.js';
 import { RuleGuard } from '../../detect/rule-guard.js';
 import { runRuleTests } from '../../detect/rule-test-runner.js';
-import { ManualClock } from '../../shared/clock.js';
+import { ManualClock, systemClock } from '../../shared/clock.js';
 import { RULES } from '../rule-registry.js';
 import { UserRuleSet } from './user-rule-set.js';
 import { ADMIN_SETTING_YAML, JS_RULE, LOOP_RULE, TS_HELPER, TS_RULE } from './user-rule-fixtures.test-support.js';
@@ -122,6 +123,47 @@ describe('the rules directory', () => {
     await watching;
   });
 });
+
+describe('reload on a file change (fs.watch, debounced)', () => {
+  it('a change in a real directory reloads within moments (no scan due for a minute), once per burst, logged with the reason; a broken file is a load error while the others reload', async () => {
+    await write('a.yml', ADMIN_SETTING_YAML);
+    const logs: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => logs.push((JSON.parse(line) as { msg: string }).msg) });
+    const set = new UserRuleSet({ dir, logger });
+    await set.load();
+    logs.length = 0;
+    const controller = new AbortController();
+    const watching = set.watch(controller.signal, systemClock, 60_000, 100);
+    try {
+      // A burst of writes, as an editor saves: one reload after it settles.
+      await write('b.mjs', JS_RULE);
+      await write('b.mjs', JS_RULE);
+      await write('a.yml', ADMIN_SETTING_YAML.replace('Severity: Medium', 'Severity: High'));
+      await waitForReal(() => set.userRules.length === 2 && set.userRules.some((r) => r.rule.meta.severity === 'HIGH'));
+      // Without the debounce each of the three writes would reload.
+      const reloads = logs.filter((l) => l.startsWith('rules directory loaded (file change)')).length;
+      expect(reloads).toBeGreaterThanOrEqual(1);
+      expect(reloads).toBeLessThanOrEqual(2);
+
+      await write('a.yml', ADMIN_SETTING_YAML.replace('Condition: IEquals', 'Condition: Nope'));
+      await waitForReal(() => set.errors.length === 1);
+      expect(
+        set.userRules.map((r) => path.basename(r.file)),
+        'the other file stays loaded',
+      ).toEqual(['b.mjs']);
+      expect(logs.some((l) => l.startsWith('rule load error:'))).toBe(true);
+    } finally {
+      controller.abort();
+      await watching;
+    }
+  });
+});
+
+async function waitForReal(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition() && Date.now() - start < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(condition()).toBe(true);
+}
 
 describe('the time budget of user code', () => {
   it('an endless loop does not hold up detection: that rule is disabled with a rule error, the other rules still run on the batch', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { watch as watchDir, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -84,7 +85,7 @@ export class UserRuleSet {
    * changed since the last load (or always, with `force`). Returns whether it
    * reloaded.
    */
-  async load(force = false): Promise<boolean> {
+  async load(force = false, reason = 'scan'): Promise<boolean> {
     const files = await listRuleFiles(this.dir);
     const stats = await Promise.all(
       files.map((f) =>
@@ -148,19 +149,61 @@ export class UserRuleSet {
     this.#hashes = hashes;
     this.#loadedAt = Date.now();
     this.#o.logger?.info(
-      { dir: this.dir, rules: rules.length, loadErrors: errors.length, digest: this.#digest.slice(0, 12) },
-      `rules directory loaded: ${rules.length} user rule(s), ${errors.length} load error(s)`,
+      { dir: this.dir, rules: rules.length, loadErrors: errors.length, digest: this.#digest.slice(0, 12), reason },
+      `rules directory loaded (${reason}): ${rules.length} user rule(s), ${errors.length} load error(s)`,
     );
     for (const error of errors) this.#o.logger?.warn({ file: error.file, line: error.line, field: error.field }, `rule load error: ${formatRuleLoadError(error)}`);
     return true;
   }
 
-  /** Loads the directory again every `intervalMs` (default 5 s) when it changed, until `signal` aborts. */
-  async watch(signal: AbortSignal, clock: Clock, intervalMs = 5000): Promise<void> {
-    while (!signal.aborted) {
-      await clock.sleep(intervalMs, signal).catch(() => undefined);
-      if (signal.aborted) break;
-      await this.load().catch((error: unknown) => this.#o.logger?.warn({ err: error }, 'rules directory scan failed; retrying'));
+  /**
+   * Reloads on change until `signal` aborts: the directory is watched
+   * (fs.watch, recursive) and a change reloads `debounceMs` after the last
+   * event of a burst (an editor's save is several events); every `intervalMs`
+   * (default 5 s) it is also scanned, which catches what a watch misses (a
+   * directory created later, a network filesystem). Either way `load` reloads
+   * only when a file was added, removed or changed, and swaps in the whole new
+   * set at once.
+   */
+  async watch(signal: AbortSignal, clock: Clock, intervalMs = 5000, debounceMs = 300): Promise<void> {
+    let changed = false;
+    let wake: (() => void) | undefined;
+    let watcher: FSWatcher | undefined;
+    const open = () => {
+      if (watcher) return;
+      try {
+        watcher = watchDir(this.dir, { recursive: true }, () => {
+          changed = true;
+          wake?.();
+        });
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = undefined;
+        });
+      } catch {
+        watcher = undefined; // no directory (yet): the scan below covers it
+      }
+    };
+    open();
+    try {
+      while (!signal.aborted) {
+        const woken = new Promise<void>((resolve) => (wake = resolve));
+        await Promise.race([clock.sleep(intervalMs, signal).catch(() => undefined), woken]);
+        if (signal.aborted) break;
+        let reason = 'scan';
+        if (changed) {
+          // Let the burst settle: every event of it restarts the wait.
+          do {
+            changed = false;
+            await clock.sleep(debounceMs, signal).catch(() => undefined);
+          } while (changed && !signal.aborted);
+          reason = 'file change';
+        }
+        await this.load(false, reason).catch((error: unknown) => this.#o.logger?.warn({ err: error }, 'rules directory scan failed; retrying'));
+        open();
+      }
+    } finally {
+      watcher?.close();
     }
   }
 }

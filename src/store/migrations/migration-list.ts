@@ -9,6 +9,7 @@ import { searchIndexesMigration } from './007-search-indexes.js';
 import { compactIngestMigration } from './008-compact-ingest.js';
 import { signInHistoryMigration } from './009-sign-in-history.js';
 import { ruleSuppressionsMigration } from './010-rule-suppressions.js';
+import { ruleTuningMigration } from './011-rule-tuning.js';
 import { historyIndexInWriterMigration } from './015-history-index-in-writer.js';
 
 /**
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '008-compact-ingest': compactIngestMigration,
   '009-sign-in-history': signInHistoryMigration,
   '010-rule-suppressions': ruleSuppressionsMigration,
+  '011-rule-tuning': ruleTuningMigration,
   '015-history-index-in-writer': historyIndexInWriterMigration,
 };
 

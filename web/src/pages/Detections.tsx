@@ -116,11 +116,16 @@ export function DetectionsPage() {
                       <button type="button" className="btn-link strong" onClick={() => toggleOpen(r.id)}>
                         {r.displayName}
                       </button>
-                      <div className="mono muted small">{r.id}</div>
+                      <div className="mono muted small">
+                        <Link to={`/detections/${enc(r.id)}`} data-testid="rule-page-link">
+                          {r.id}
+                        </Link>
+                      </div>
                       <div className="mono muted small" data-testid="rule-source">
                         {r.source}
                       </div>
                       {r.disabledReason ? <div className="small text-bad">{r.disabledReason}</div> : null}
+                      {r.history?.learning ? <div className="small muted">learning until {r.history.learningUntil}</div> : null}
                     </td>
                     <td className="mono small">{r.logTypes.join(', ')}</td>
                     <td>
@@ -144,8 +149,19 @@ export function DetectionsPage() {
                       </button>
                     </td>
                     <td className="num mono">{r.alertsLast7Days > 0 ? <Link to={`/alerts?ruleId=${enc(r.id)}`}>{r.alertsLast7Days}</Link> : 0}</td>
-                    <td className="small">
+                    <td className="small" data-testid="rule-tuning-summary">
                       {r.dedupPeriodMinutes} min · ≥{r.threshold} event{r.threshold === 1 ? '' : 's'}
+                      {r.tuning ? (
+                        <div className="muted">
+                          tuned by {r.tuning.updatedBy}
+                          {r.destinations ? ` · to ${r.destinations.join(', ')}` : ''}
+                        </div>
+                      ) : null}
+                      {r.suppressions.count > 0 ? (
+                        <div className="muted">
+                          {r.suppressions.count} suppression(s), {r.suppressions.suppressedMatches} held back
+                        </div>
+                      ) : null}
                     </td>
                   </tr>
                   {isOpen ? (

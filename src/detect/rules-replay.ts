@@ -1,9 +1,11 @@
 import { AlertGrouper } from '../domain/alert-grouping.js';
-import type { HistoryEvaluation } from '../detect/history-detector.js';
-import { isHistoryRule } from '../detect/history-rule.js';
-import type { Rule } from '../detect/rule.js';
-import { evaluateBatch, type DetectableEvent } from '../detect/detector.js';
-import type { RuleGuard } from '../detect/rule-guard.js';
+import type { HistoryEvaluation } from './history-detector.js';
+import { isHistoryRule } from './history-rule.js';
+import type { Rule } from './rule.js';
+import { evaluateBatch, type DetectableEvent } from './detector.js';
+import type { RuleGuard } from './rule-guard.js';
+import { tuneMatches } from './rule-tuning.js';
+import type { RuleTuning } from '../store/rule-tuning-store.js';
 import type { AlertRecord, RuleMatchRow } from '../store/alert-store.js';
 import type { LogType } from '../zoom/report-records.js';
 
@@ -40,6 +42,8 @@ export async function replayRules(
   history?: (chunk: readonly DetectableEvent[]) => Promise<HistoryEvaluation>,
   /** The time budget of user code (RuleGuard.evaluate). */
   guard?: RuleGuard,
+  /** Rule tuning to group with (tuned severity, dedup period, threshold); absent: each rule's own. */
+  tunings?: ReadonlyMap<string, RuleTuning>,
 ): Promise<ReplayResult> {
   const byLogType = new Map<LogType, Rule[]>();
   for (const rule of rules) {
@@ -60,7 +64,7 @@ export async function replayRules(
       ruleErrors += evaluation.errors.length;
       waiting += evaluation.waiting.size;
     }
-    grouper.addBatch(matches, (match) => match.eventTimeMs);
+    grouper.addBatch(tunings ? tuneMatches(matches, tunings) : matches, (match) => match.eventTimeMs);
     chunk = [];
   };
   for await (const event of events) {

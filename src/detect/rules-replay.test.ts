@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlertGrouper } from '../domain/alert-grouping.js';
-import { Detector, evaluateBatch } from '../detect/detector.js';
-import type { Rule } from '../detect/rule.js';
+import { Detector, evaluateBatch } from './detector.js';
+import type { Rule } from './rule.js';
 import { ManualClock } from '../shared/clock.js';
 import type { RuleMatchRow } from '../store/alert-store.js';
 import { sampleEvent, sampleSource } from '../store/store-contract.test-support.js';
