@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { replayRules } from '../src/cli/rules-replay.js';
+import { replayRules } from '../src/detect/rules-replay.js';
 import { HistoryDetector } from '../src/detect/history-detector.js';
 import { isHistoryRule } from '../src/detect/history-rule.js';
 import { DEFAULT_HISTORY_SETTINGS, withEgressAllowed } from '../src/domain/history-settings.js';
