@@ -15,6 +15,7 @@ import * as events from './schemas/events.js';
 import * as health from './schemas/health.js';
 import * as rules from './schemas/rules.js';
 import * as sources from './schemas/sources.js';
+import * as users from './schemas/users.js';
 
 /**
  * The API's one contract: the console's types (api-types.ts) are derived
@@ -23,7 +24,7 @@ import * as sources from './schemas/sources.js';
  * serializer.
  */
 
-const SCHEMA_MODULES = { alerts, auth, common, destinations, events, health, rules, sources };
+const SCHEMA_MODULES = { alerts, auth, common, destinations, events, health, rules, sources, users };
 const exportedSchemas = new Map<unknown, string>();
 for (const [file, module] of Object.entries(SCHEMA_MODULES)) {
   for (const [name, value] of Object.entries(module)) if (value !== null && typeof value === 'object') exportedSchemas.set(value, `${file}.${name}`);

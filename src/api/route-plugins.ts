@@ -10,6 +10,7 @@ import { rulesRoutes } from './routes/rules-routes.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { sourcesRoutes } from './routes/sources-routes.js';
+import { usersRoutes } from './routes/users-routes.js';
 
 /**
  * Every resource's route plugin, registered in this one list (under `/api`
@@ -26,5 +27,6 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'rules', plugin: rulesRoutes, prefix: '/api' },
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },
+  { name: 'users', plugin: usersRoutes, prefix: '/api' },
   { name: 'metrics', plugin: metricsRoutes, prefix: '' },
 ];

@@ -7,7 +7,7 @@ import { AlertRepository } from './alert-repository.js';
 import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
-import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, TakenAuthorization, UserRecord } from './auth-store.js';
+import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, SetupPurpose, TakenAuthorization, UserChange, UserRecord } from './auth-store.js';
 import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import type { DestinationSecret } from '../domain/destination-settings.js';
 import { CoverageReader } from './coverage-reader.js';
@@ -264,6 +264,18 @@ export abstract class KyselyRepositoryStore {
     return this.auth.getUser(id);
   }
 
+  listUsers(): Promise<UserRecord[]> {
+    return this.auth.listUsers();
+  }
+
+  updateUser(id: string, change: UserChange): Promise<UserRecord | undefined> {
+    return this.auth.updateUser(id, change);
+  }
+
+  deleteSessionsOfUser(userId: string): Promise<number> {
+    return this.auth.deleteSessionsOfUser(userId);
+  }
+
   createSession(input: NewSession): Promise<SessionRecord> {
     return this.auth.createSession(input);
   }
@@ -284,8 +296,12 @@ export abstract class KyselyRepositoryStore {
     return this.auth.createApiToken(input);
   }
 
-  listApiTokens(): Promise<ApiTokenRecord[]> {
-    return this.auth.listApiTokens();
+  listApiTokens(userId?: string): Promise<ApiTokenRecord[]> {
+    return this.auth.listApiTokens(userId);
+  }
+
+  getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
+    return this.auth.getApiToken(id);
   }
 
   deleteApiToken(id: string): Promise<boolean> {
@@ -296,8 +312,12 @@ export abstract class KyselyRepositoryStore {
     return this.auth.useApiToken(tokenHash);
   }
 
-  createSetupToken(tokenHash: string, expiresAt: number): Promise<void> {
-    return this.auth.createSetupToken(tokenHash, expiresAt);
+  createSetupToken(tokenHash: string, expiresAt: number, purpose?: SetupPurpose): Promise<void> {
+    return this.auth.createSetupToken(tokenHash, expiresAt, purpose);
+  }
+
+  setupTokenPurpose(tokenHash: string): Promise<SetupPurpose | undefined> {
+    return this.auth.setupTokenPurpose(tokenHash);
   }
 
   recordServedUrl(url: string): Promise<void> {

@@ -245,6 +245,24 @@ describe('SQLite store', () => {
     }
   });
 
+  it('migration 012: users of the previous version become admins, their API tokens keep every scope', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    const user = await store.createUser({ username: 'old-admin', passwordHash: 'h', role: 'viewer' });
+    await store.createApiToken({ name: 'old', tokenHash: 'hash-old', userId: user.id, scopes: ['read'] });
+    await store.close();
+    const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(join(dataDir, SQLITE_FILE_NAME)) }) });
+    const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('010-rule-suppressions');
+    expect(error).toBeUndefined();
+    await kysely.destroy();
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    try {
+      expect(await store.getUser(user.id)).toMatchObject({ role: 'admin', disabledAt: null });
+      expect((await store.useApiToken('hash-old'))?.token).toMatchObject({ scopes: ['admin'], expiresAt: null });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a database written by a newer Zoomtrail with StoreSchemaError', async () => {
     const store = await openSqliteStore({ dataDir, clock, env: {} });
     await store.close();

@@ -239,6 +239,9 @@ export interface UsersTable {
   username: string;
   password_hash: string;
   created_at: BigIntColumn;
+  /** admin, analyst or viewer (migration 012). */
+  role: Generated<string>;
+  disabled_at: BigIntColumn | null;
 }
 
 /** `id_hash`: SHA-256 (hex) of the random session id in the cookie. */
@@ -258,6 +261,9 @@ export interface ApiTokensTable {
   user_id: string;
   created_at: BigIntColumn;
   last_used_at: BigIntColumn | null;
+  /** Comma-separated scopes (migration 012). */
+  scopes: Generated<string>;
+  expires_at: BigIntColumn | null;
 }
 
 export interface SetupTokensTable {
@@ -265,6 +271,10 @@ export interface SetupTokensTable {
   created_at: BigIntColumn;
   expires_at: BigIntColumn;
   used_at: BigIntColumn | null;
+  /** The role of the user an invitation creates; null: admin (`admin create`). */
+  role: string | null;
+  /** A password-reset link's user; null for invitations. */
+  user_id: string | null;
 }
 
 export interface OAuthStatesTable {

@@ -81,6 +81,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.get(
     '/rules',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['rules'],
         response: { 200: RuleListSchema },
@@ -98,6 +99,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.patch(
     '/rules/:id',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['rules'],
         params: RuleIdParams,
@@ -118,6 +120,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.get(
     '/rule-errors',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['rules'],
         querystring: RuleErrorQuerySchema,

@@ -9,6 +9,7 @@ import { searchIndexesMigration } from './007-search-indexes.js';
 import { compactIngestMigration } from './008-compact-ingest.js';
 import { signInHistoryMigration } from './009-sign-in-history.js';
 import { ruleSuppressionsMigration } from './010-rule-suppressions.js';
+import { rolesAndScopesMigration } from './012-roles-and-scopes.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '008-compact-ingest': compactIngestMigration,
   '009-sign-in-history': signInHistoryMigration,
   '010-rule-suppressions': ruleSuppressionsMigration,
+  '012-roles-and-scopes': rolesAndScopesMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
