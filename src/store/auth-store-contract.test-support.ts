@@ -157,6 +157,40 @@ export function describeAuthStoreContract(name: string, openStore: (options: Sto
       expect(await store.setupTokenPurpose('reset')).toBeUndefined();
     });
 
+    it('the audit trail appends entries and lists them newest first, filtered by actor, action, object and time', async () => {
+      const base = { actorKind: 'user' as const, address: '10.0.0.1', objectType: 'sources', outcome: 'ok' as const, status: 200, before: null, change: null };
+      const first = await store.appendAudit({ ...base, actor: 'admin', action: 'sources.create', objectId: 'src_1', after: { name: 'Zoom' } });
+      clock.advance(1000);
+      await store.appendAudit({
+        ...base,
+        actor: 'ana',
+        action: 'alerts.status',
+        objectType: 'alerts',
+        objectId: 'alr_1',
+        before: { status: 'open' },
+        after: { status: 'resolved' },
+      });
+      clock.advance(1000);
+      await store.appendAudit({ ...base, actor: 'admin', action: 'sources.update', objectId: 'src_1', before: { n: 1 }, after: { n: 2 }, change: { clientSecret: '[MASKED]' } });
+      expect(first).toMatchObject({ at: START, actor: 'admin', after: { name: 'Zoom' } });
+      const all = await store.listAudit();
+      expect(all.map((e) => e.action)).toEqual(['sources.update', 'alerts.status', 'sources.create']);
+      expect(all[0]).toMatchObject({
+        actor: 'admin',
+        address: '10.0.0.1',
+        objectId: 'src_1',
+        before: { n: 1 },
+        after: { n: 2 },
+        change: { clientSecret: '[MASKED]' },
+        status: 200,
+      });
+      expect((await store.listAudit({ actor: 'ana' })).map((e) => e.action)).toEqual(['alerts.status']);
+      expect((await store.listAudit({ action: 'sources.create' })).map((e) => e.id)).toEqual([first.id]);
+      expect(await store.listAudit({ objectType: 'sources', objectId: 'src_1' })).toHaveLength(2);
+      expect((await store.listAudit({ since: START + 1000 })).map((e) => e.actor)).toEqual(['admin', 'ana']);
+      expect(await store.listAudit({ limit: 1 })).toHaveLength(1);
+    });
+
     it('keeps the last URL the server served at', async () => {
       expect(await store.servedUrl()).toBeUndefined();
       await store.recordServedUrl('http://localhost:9123');

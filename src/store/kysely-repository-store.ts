@@ -7,6 +7,8 @@ import { AlertRepository } from './alert-repository.js';
 import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
+import { AuditRepository } from './audit-repository.js';
+import type { AuditEntry, AuditQuery, NewAuditEntry } from './audit-store.js';
 import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, SetupPurpose, TakenAuthorization, UserChange, UserRecord } from './auth-store.js';
 import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import type { DestinationSecret } from '../domain/destination-settings.js';
@@ -36,6 +38,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly alerts: AlertRepository;
   protected readonly leases: LeaseRepository;
   protected readonly auth: AuthRepository;
+  protected readonly audit: AuditRepository;
   protected readonly health: HealthRepository;
   protected readonly historyPending: HistoryPendingRepository;
   protected readonly suppressions: SuppressionRepository;
@@ -58,6 +61,7 @@ export abstract class KyselyRepositoryStore {
     this.alerts = new AlertRepository(kysely, box, clock);
     this.leases = new LeaseRepository(kysely, clock);
     this.auth = new AuthRepository(kysely, box, clock);
+    this.audit = new AuditRepository(kysely, clock);
     this.health = new HealthRepository(kysely, clock);
     this.historyPending = new HistoryPendingRepository(kysely);
     this.suppressions = new SuppressionRepository(kysely, clock);
@@ -244,6 +248,16 @@ export abstract class KyselyRepositoryStore {
 
   listOpenSystemAlerts(query?: { ruleId?: string; sourceId?: string }): Promise<AlertRecord[]> {
     return this.health.listOpenSystemAlerts(query);
+  }
+
+  // --- the audit trail (AuditStore) -------------------------------------------
+
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.audit.appendAudit(entry);
+  }
+
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]> {
+    return this.audit.listAudit(query);
   }
 
   // --- console and API auth (AuthStore) ---------------------------------------

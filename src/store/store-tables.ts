@@ -35,6 +35,7 @@ export interface StoreTables {
   heartbeats: HeartbeatsTable;
   sign_ins: SignInsTable;
   history_pending: HistoryPendingTable;
+  audit_log: AuditLogTable;
 }
 
 /** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
@@ -338,4 +339,21 @@ export interface HistoryPendingTable {
   log_type: string;
   day: string;
   event_time_ms: BigIntColumn;
+}
+
+/** Append-only (migration 013): nothing in Zoomtrail updates or deletes a row. */
+export interface AuditLogTable {
+  id: string;
+  at: BigIntColumn;
+  actor: string;
+  actor_kind: string;
+  address: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  outcome: string;
+  status: number;
+  before_json: string | null;
+  after_json: string | null;
+  change_json: string | null;
 }

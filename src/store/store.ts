@@ -3,6 +3,7 @@ import type { AlertStore } from './alert-store.js';
 import type { SuppressionStore } from './suppression-store.js';
 import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
+import type { AuditStore } from './audit-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { HealthStore } from './health-store.js';
 import type { RetentionStore } from './retention-store.js';
@@ -18,7 +19,19 @@ import type { SignInHistoryStore } from './sign-in-history-store.js';
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
 export interface Store
-  extends SourceStore, EventStore, CoverageStore, AlertStore, SuppressionStore, DestinationStore, AuthStore, HealthStore, LeaseStore, RetentionStore, SignInHistoryStore {
+  extends
+    SourceStore,
+    EventStore,
+    CoverageStore,
+    AlertStore,
+    SuppressionStore,
+    DestinationStore,
+    AuthStore,
+    AuditStore,
+    HealthStore,
+    LeaseStore,
+    RetentionStore,
+    SignInHistoryStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   /** What an operator should fix about how secrets are kept (e.g. a key file others can read); logged at start. */

@@ -10,6 +10,7 @@ import { compactIngestMigration } from './008-compact-ingest.js';
 import { signInHistoryMigration } from './009-sign-in-history.js';
 import { ruleSuppressionsMigration } from './010-rule-suppressions.js';
 import { rolesAndScopesMigration } from './012-roles-and-scopes.js';
+import { auditLogMigration } from './013-audit-log.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '009-sign-in-history': signInHistoryMigration,
   '010-rule-suppressions': ruleSuppressionsMigration,
   '012-roles-and-scopes': rolesAndScopesMigration,
+  '013-audit-log': auditLogMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
