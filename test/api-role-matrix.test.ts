@@ -62,6 +62,8 @@ const NEEDS: Readonly<Record<string, Need>> = {
   'PATCH /api/users/:id': 'admin',
   'POST /api/users/:id/password-reset': 'admin',
   'DELETE /api/users/:id/sessions': 'admin',
+  'GET /api/audit': 'admin',
+  'GET /api/audit/export': 'admin',
   'GET /metrics': 'metrics',
 };
 

@@ -8,6 +8,7 @@ import { ROUTE_PLUGINS } from './route-plugins.js';
 import { startRouteTestServer, type RouteTestServer } from './route-test-server.test-support.js';
 import { activity, createSource, detect, operation, storeRecords, TWO_FACTOR_OFF } from './routes/route-seed.test-support.js';
 import * as alerts from './schemas/alerts.js';
+import * as audit from './schemas/audit.js';
 import * as auth from './schemas/auth.js';
 import * as common from './schemas/common.js';
 import * as destinations from './schemas/destinations.js';
@@ -24,7 +25,7 @@ import * as users from './schemas/users.js';
  * serializer.
  */
 
-const SCHEMA_MODULES = { alerts, auth, common, destinations, events, health, rules, sources, users };
+const SCHEMA_MODULES = { alerts, audit, auth, common, destinations, events, health, rules, sources, users };
 const exportedSchemas = new Map<unknown, string>();
 for (const [file, module] of Object.entries(SCHEMA_MODULES)) {
   for (const [name, value] of Object.entries(module)) if (value !== null && typeof value === 'object') exportedSchemas.set(value, `${file}.${name}`);

@@ -24,6 +24,7 @@ import type {
   SessionInfoSchema,
   SetupRequestSchema,
 } from './schemas/auth.js';
+import type { AuditEntryViewSchema, AuditListSchema } from './schemas/audit.js';
 import type { EndedSessionsSchema, InviteRequestSchema, OneTimeLinkSchema, UserListSchema, UserPatchSchema, UserViewSchema } from './schemas/users.js';
 import type { ApiErrorSchema, LogTypeSchema, SeveritySchema } from './schemas/common.js';
 import type {
@@ -81,6 +82,10 @@ export type InviteRequest = Static<typeof InviteRequestSchema>;
 export type OneTimeLink = Static<typeof OneTimeLinkSchema>;
 export type UserPatch = Static<typeof UserPatchSchema>;
 export type EndedSessions = Static<typeof EndedSessionsSchema>;
+
+// --- audit trail ---
+export type AuditEntryView = Static<typeof AuditEntryViewSchema>;
+export type AuditList = Static<typeof AuditListSchema>;
 
 // --- sources ---
 export type AuthKind = Static<typeof AuthKindSchema>;

@@ -14,6 +14,7 @@ import { ActionableError } from '../shared/actionable-error.js';
 import { hashSecret } from '../store/auth-store.js';
 import { ZoomError } from '../zoom/zoom-errors.js';
 import type { ApiContext, ApiUser, RouteAccess } from './api-context.js';
+import { installAuditTrail } from './audit-trail.js';
 import type { ApiError } from './api-types.js';
 import { httpStatusOf } from './error-status.js';
 import { csrfTokenMatches, SESSION_COOKIE, SESSION_POLICY, sessionOf as sessionOfRequest, setSessionOf } from './auth-session.js';
@@ -189,6 +190,9 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
     if (status >= 500) request.log.error({ err: error, method: request.method, url: pathOf(request) }, 'request failed');
     return reply.code(status).send(body);
   });
+
+  // --- the audit trail (every state-changing request; see audit-trail.ts) --------------------
+  installAuditTrail(server, store);
 
   // --- the API ---------------------------------------------------------------------------
   server.get('/api/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () => server.swagger());

@@ -11,6 +11,7 @@ import { oauthCallbackRoutes } from './routes/oauth-callback-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { sourcesRoutes } from './routes/sources-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
 
 /**
  * Every resource's route plugin, registered in this one list (under `/api`
@@ -28,5 +29,6 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },
   { name: 'users', plugin: usersRoutes, prefix: '/api' },
+  { name: 'audit', plugin: auditRoutes, prefix: '/api' },
   { name: 'metrics', plugin: metricsRoutes, prefix: '' },
 ];

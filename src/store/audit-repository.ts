@@ -8,6 +8,9 @@ const MAX_LIMIT = 10_000;
 
 /** The audit_log table through Kysely, for every store: inserts and selects only. */
 export class AuditRepository implements AuditStore {
+  /** Entries of the same millisecond keep their order: ids sort by (time, sequence) within a process. */
+  private sequence = 0;
+
   constructor(
     private readonly db: Kysely<StoreTables>,
     private readonly clock: Clock,
@@ -15,7 +18,7 @@ export class AuditRepository implements AuditStore {
 
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
     const at = this.clock.now();
-    const id = `aud_${at.toString(36).padStart(10, '0')}_${randomUUID()}`;
+    const id = `aud_${at.toString(36).padStart(10, '0')}_${(this.sequence++).toString(36).padStart(8, '0')}_${randomUUID().slice(0, 8)}`;
     await this.db
       .insertInto('audit_log')
       .values({
