@@ -66,3 +66,56 @@ describe('CLI: users', () => {
     expect((await cli('users', 'disable', 'nobody')).stderr).toMatch(/There is no user named "nobody"/);
   });
 });
+
+describe('CLI: audit list', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the trail newest first, filtered by actor, action, object and time; --ndjson gives whole entries', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-audit-'));
+    dirs.push(dataDir);
+    const now = Date.now();
+    const store = await openSqliteStore({ dataDir, clock: new ManualClock(now - 48 * 3_600_000), env: {} });
+    const base = { actorKind: 'user' as const, address: '10.0.0.9', outcome: 'ok' as const, status: 200, before: null, change: null };
+    try {
+      await store.appendAudit({ ...base, actor: 'old', action: 'auth.login', objectType: 'users', objectId: null, after: null });
+    } finally {
+      await store.close();
+    }
+    const recent = await openSqliteStore({ dataDir, clock: new ManualClock(now), env: {} });
+    try {
+      await recent.appendAudit({
+        ...base,
+        actor: 'ops',
+        action: 'sources.update',
+        objectType: 'sources',
+        objectId: 'src_1',
+        before: { zoomAccountId: 'a' },
+        after: { zoomAccountId: 'b' },
+      });
+      await recent.appendAudit({ ...base, actor: 'siem', actorKind: 'token', action: 'alerts.status', objectType: 'alerts', objectId: 'alr_1', after: null });
+    } finally {
+      await recent.close();
+    }
+    const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir], { ZOOMTRAIL_LOG_LEVEL: 'warn' });
+    const all = await cli('audit', 'list');
+    expect(all.code).toBe(0);
+    const rows = all.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/^TIME\s+ACTOR\s+ADDRESS\s+ACTION\s+OBJECT\s+OUTCOME$/);
+    expect(rows.slice(1).map((r) => r.split(/\s{2,}/)[3])).toEqual(['alerts.status', 'sources.update', 'auth.login']);
+    expect(rows[1]).toContain('siem (token)');
+    expect((await cli('audit', 'list', '--since', '24h')).stdout.trim().split('\n')).toHaveLength(3);
+    expect((await cli('audit', 'list', '--actor', 'ops')).stdout).toContain('sources:src_1');
+    expect((await cli('audit', 'list', '--object', 'alerts')).stdout.trim().split('\n')).toHaveLength(2);
+    const ndjson = await cli('audit', 'list', '--action', 'sources.update', '--ndjson');
+    expect(
+      ndjson.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([expect.objectContaining({ actor: 'ops', address: '10.0.0.9', before: { zoomAccountId: 'a' }, after: { zoomAccountId: 'b' } })]);
+    expect((await cli('audit', 'list', '--since', 'yesterday')).code).toBe(2);
+  });
+});

@@ -15,6 +15,7 @@ import { registerSimulateCommand } from './simulate-command.js';
 import { registerSourceCommand } from './source-command.js';
 import { registerStartCommand } from './start-command.js';
 import { registerUsersCommand } from './users-command.js';
+import { registerAuditCommand } from './audit-command.js';
 
 /** Builds the `zoomtrail` command line; every command is registered in this one list. */
 export function buildProgram(): Command {
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerDestinationCommand(program);
   registerAdminCommand(program);
   registerUsersCommand(program);
+  registerAuditCommand(program);
   registerConfigCommand(program);
   return program;
 }
