@@ -180,6 +180,7 @@ describe('SQLite store', () => {
         'alert_events',
         'alerts',
         'api_tokens',
+        'audit_log',
         'budget_holds',
         'classification_failures',
         'day_coverage',
