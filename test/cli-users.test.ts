@@ -64,6 +64,16 @@ describe('CLI: users', () => {
       await reopened.close();
     }
     expect((await cli('users', 'disable', 'nobody')).stderr).toMatch(/There is no user named "nobody"/);
+
+    // Each change is in the audit trail, the operating-system user as the actor.
+    const trail = await cli('audit', 'list', '--ndjson', '--limit', '1000');
+    const entries = trail.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; actorKind: string; before: unknown; after: unknown });
+    expect(entries.map((e) => e.action).reverse()).toEqual(['users.invitations', 'users.update', 'users.sessions.delete', 'users.update', 'users.update', 'users.password-reset']);
+    expect(entries.every((e) => e.actorKind === 'cli')).toBe(true);
+    expect(entries.find((e) => e.action === 'users.sessions.delete')).toMatchObject({ before: { username: 'ana' } });
   });
 });
 

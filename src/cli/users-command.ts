@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
 import { isRole, ROLES, type Role } from '../domain/access-scope.js';
@@ -44,6 +45,7 @@ export function registerUsersCommand(program: Command): void {
       const role = parseRole(options.role);
       await withApp(command, async (app) => {
         process.stdout.write(`${await oneTimeLink(app, { kind: 'invite', role })}\n`);
+        await audit(app, 'users.invitations', null, null, { role });
         process.stderr.write(`Send this link to the new ${role} (valid 24 hours, usable once).\n`);
       });
     });
@@ -77,6 +79,7 @@ export function registerUsersCommand(program: Command): void {
       await withApp(command, async (app) => {
         const user = await load(app, username);
         process.stdout.write(`${await oneTimeLink(app, { kind: 'reset', userId: user.id })}\n`);
+        await audit(app, 'users.password-reset', user, user, null);
         process.stderr.write(`Send this link to "${user.username}" (valid 24 hours, usable once; their sessions end when they use it).\n`);
       });
     });
@@ -88,6 +91,7 @@ export function registerUsersCommand(program: Command): void {
       await withApp(command, async (app) => {
         const user = await load(app, username);
         const ended = await app.store.deleteSessionsOfUser(user.id);
+        await audit(app, 'users.sessions.delete', user, user, { ended });
         process.stderr.write(`Ended ${ended} session${ended === 1 ? '' : 's'} of "${user.username}".\n`);
       });
     });
@@ -110,6 +114,7 @@ async function change(command: Command, username: string, change: UserChange, do
     const changed = await app.store.updateUser(user.id, change);
     if (!changed) throw new UsageError(`There is no user named "${username}".`);
     if (changed.disabledAt !== null) await app.store.deleteSessionsOfUser(changed.id);
+    await audit(app, 'users.update', user, changed, change);
     process.stderr.write(`${done(changed)}\n`);
   });
 }
@@ -119,6 +124,24 @@ async function oneTimeLink(app: AppContext, purpose: Parameters<typeof import('.
   // A set public URL wins; otherwise the address a running (or the last) `zoomtrail start` served at.
   const publicUrl = app.config.publicUrlIsSet ? app.config.publicUrl : ((await app.store.servedUrl()) ?? app.config.publicUrl);
   return createSetupLink(app.store, app.clock, publicUrl, purpose);
+}
+
+/** The same audit trail as the API's, with the operating-system user as the actor. */
+async function audit(app: AppContext, action: string, before: UserRecord | null, after: UserRecord | null, change: unknown): Promise<void> {
+  const view = (u: UserRecord | null) => (u ? { id: u.id, username: u.username, role: u.role, disabledAt: u.disabledAt } : null);
+  await app.store.appendAudit({
+    actor: userInfo().username,
+    actorKind: 'cli',
+    address: null,
+    action,
+    objectType: 'users',
+    objectId: after?.id ?? before?.id ?? null,
+    outcome: 'ok',
+    status: 0,
+    before: view(before),
+    after: view(after),
+    change,
+  });
 }
 
 function iso(ms: number): string {

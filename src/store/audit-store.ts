@@ -8,7 +8,8 @@ export interface AuditStore {
   listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
 }
 
-export type AuditActorKind = 'user' | 'token' | 'anonymous';
+/** `cli`: a command run on the server (`zoomtrail users ...`), named by the operating-system user. */
+export type AuditActorKind = 'user' | 'token' | 'anonymous' | 'cli';
 
 export interface NewAuditEntry {
   /** A user name, or an API token's name (actorKind `token`), or the name given at a failed sign-in. */

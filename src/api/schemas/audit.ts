@@ -12,7 +12,7 @@ export const AuditEntryViewSchema = Type.Object({
   id: Type.String(),
   at: Type.String(),
   actor: Type.String(),
-  actorKind: StringEnum(['user', 'token', 'anonymous'] as const),
+  actorKind: StringEnum(['user', 'token', 'anonymous', 'cli'] as const),
   address: Nullable(Type.String()),
   action: Type.String(),
   objectType: Nullable(Type.String()),
