@@ -74,6 +74,11 @@ describe('CLI: users', () => {
     expect(entries.map((e) => e.action).reverse()).toEqual(['users.invitations', 'users.update', 'users.sessions.delete', 'users.update', 'users.update', 'users.password-reset']);
     expect(entries.every((e) => e.actorKind === 'cli')).toBe(true);
     expect(entries.find((e) => e.action === 'users.sessions.delete')).toMatchObject({ before: { username: 'ana' } });
+
+    // Rule changes from the CLI too.
+    expect((await cli('rules', 'disable', 'Zoom.PasscodeDisabled')).code).toBe(0);
+    const rule = JSON.parse((await cli('audit', 'list', '--action', 'rules.update', '--ndjson')).stdout.trim()) as unknown;
+    expect(rule).toMatchObject({ actorKind: 'cli', objectId: 'Zoom.PasscodeDisabled', before: { enabledOverride: null }, after: { enabledOverride: false } });
   });
 });
 

@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { recordCliAudit } from './cli-audit.js';
 import type { AppContext } from '../app/app-context.js';
 import { isRole, ROLES, type Role } from '../domain/access-scope.js';
 import type { UserChange, UserRecord } from '../store/auth-store.js';
@@ -129,19 +129,7 @@ async function oneTimeLink(app: AppContext, purpose: Parameters<typeof import('.
 /** The same audit trail as the API's, with the operating-system user as the actor. */
 async function audit(app: AppContext, action: string, before: UserRecord | null, after: UserRecord | null, change: unknown): Promise<void> {
   const view = (u: UserRecord | null) => (u ? { id: u.id, username: u.username, role: u.role, disabledAt: u.disabledAt } : null);
-  await app.store.appendAudit({
-    actor: userInfo().username,
-    actorKind: 'cli',
-    address: null,
-    action,
-    objectType: 'users',
-    objectId: after?.id ?? before?.id ?? null,
-    outcome: 'ok',
-    status: 0,
-    before: view(before),
-    after: view(after),
-    change,
-  });
+  await recordCliAudit(app, { action, objectType: 'users', objectId: after?.id ?? before?.id ?? null, before: view(before), after: view(after), change });
 }
 
 function iso(ms: number): string {
