@@ -161,7 +161,7 @@ describe('CLI: the first admin', () => {
     expect(link.stdout.trim()).toMatch(new RegExp(`^http://localhost:${port}/setup\\?token=[A-Za-z0-9_-]{43}$`));
     const session = await fetch(`http://127.0.0.1:${port}/api/session`);
     expect(session.status).toBe(200);
-    expect(await session.json()).toEqual({ authenticated: false, username: null, csrfToken: null, setupRequired: true });
+    expect(await session.json()).toEqual({ authenticated: false, username: null, role: null, csrfToken: null, setupRequired: true });
     expect((await fetch(`http://127.0.0.1:${port}/api/sources`)).status).toBe(401);
     child.child.kill('SIGTERM');
     const result = await child.exited;

@@ -397,4 +397,34 @@ describeWithBrowser('console in a browser (Chromium, against the simulator)', ()
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('severity');
     await expect.poll(() => page.getByTestId('alerts-count').innerText()).toBe(`Showing 100 of ${total} alerts`);
   });
+  it('an admin invites an analyst from the Users page; the analyst signs up with the link and cannot change a source', async () => {
+    await page.goto(`${base}/users`);
+    await page.getByTestId('invite-role').selectOption('analyst');
+    await page.getByTestId('invite-user').click();
+    const link = await page.getByTestId('one-time-link').locator('input').inputValue();
+    expect(link).toMatch(/\/setup\?token=/);
+    await screenshot(page, '20-users-invite');
+
+    const analystContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const analyst = await analystContext.newPage();
+      await analyst.goto(link.replace(/^https?:\/\/[^/]+/, base));
+      const password = 'an analyst password 123';
+      await analyst.getByTestId('setup-username').fill('analyst1');
+      await analyst.getByTestId('setup-password').fill(password);
+      await analyst.getByTestId('setup-password-confirm').fill(password);
+      await analyst.getByTestId('setup-submit').click();
+      await analyst.getByTestId('nav-sources').waitFor();
+      // Users and Audit are an admin's pages: not in an analyst's navigation.
+      expect(await analyst.getByTestId('nav-users').count()).toBe(0);
+      const source = (await app.store.listSources()).find((s) => !s.paused) ?? (await app.store.listSources())[0]!;
+      await analyst.goto(`${base}/sources/${encodeURIComponent(source.id)}`);
+      await analyst.getByTestId(source.paused ? 'resume' : 'pause').click();
+      await expect.poll(() => analyst.getByTestId('error-message').innerText(), { timeout: 10_000 }).toContain('analyst');
+      expect((await app.store.getSource(source.id))?.paused).toBe(source.paused);
+      await screenshot(analyst, '21-analyst-cannot-change-source');
+    } finally {
+      await analystContext.close();
+    }
+  });
 });

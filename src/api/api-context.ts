@@ -1,3 +1,4 @@
+import type { Role, Scope } from '../domain/access-scope.js';
 import type { AppContext } from '../app/app-context.js';
 import type { Pipeline } from '../app/pipeline.js';
 
@@ -25,7 +26,20 @@ export interface ApiUser {
   via: 'session' | 'token';
   /** The session id when `via` is `session` (OAuth `state` is bound to it). */
   sessionId: string | null;
+  role: Role;
+  /** What this caller may do: the role's scopes, narrowed to the token's when `via` is `token`. */
+  scopes: ReadonlySet<Scope>;
+  /** The API token's name and id when `via` is `token`. */
+  token: { id: string; name: string } | null;
 }
+
+/**
+ * What a route needs, declared at registration as `config: { access }`: a scope
+ * (see src/domain/access-scope.ts), or `signed-in` for what any authenticated
+ * caller may do for themselves (sign out, own password, own tokens). A route
+ * that is neither public nor declares one answers 403 to everyone.
+ */
+export type RouteAccess = Scope | 'signed-in';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,5 +49,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without authentication (login, setup, the OAuth callback, the console's static files). */
     public?: boolean;
+    /** What an authenticated caller needs to use this route (ignored on public routes). */
+    access?: RouteAccess;
   }
 }

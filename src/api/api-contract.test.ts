@@ -8,6 +8,7 @@ import { ROUTE_PLUGINS } from './route-plugins.js';
 import { startRouteTestServer, type RouteTestServer } from './route-test-server.test-support.js';
 import { activity, createSource, detect, operation, storeRecords, TWO_FACTOR_OFF } from './routes/route-seed.test-support.js';
 import * as alerts from './schemas/alerts.js';
+import * as audit from './schemas/audit.js';
 import * as auth from './schemas/auth.js';
 import * as common from './schemas/common.js';
 import * as destinations from './schemas/destinations.js';
@@ -16,6 +17,7 @@ import * as health from './schemas/health.js';
 import * as rules from './schemas/rules.js';
 import * as signIns from './schemas/sign-ins.js';
 import * as sources from './schemas/sources.js';
+import * as users from './schemas/users.js';
 
 /**
  * The API's one contract: the console's types (api-types.ts) are derived
@@ -24,7 +26,7 @@ import * as sources from './schemas/sources.js';
  * serializer.
  */
 
-const SCHEMA_MODULES = { alerts, auth, common, destinations, events, health, rules, signIns, sources };
+const SCHEMA_MODULES = { alerts, audit, auth, common, destinations, events, health, rules, signIns, sources, users };
 const exportedSchemas = new Map<unknown, string>();
 for (const [file, module] of Object.entries(SCHEMA_MODULES)) {
   for (const [name, value] of Object.entries(module)) if (value !== null && typeof value === 'object') exportedSchemas.set(value, `${file}.${name}`);

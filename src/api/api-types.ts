@@ -15,7 +15,18 @@
 import type { Static } from 'typebox';
 import type { SignInMapSchema, UserActivitySchema } from './schemas/sign-ins.js';
 import type { AlertDetailSchema, AlertPageSchema, AlertSortSchema, AlertStatusSchema, AlertViewSchema } from './schemas/alerts.js';
-import type { ApiTokenCreatedSchema, ApiTokenListSchema, ApiTokenViewSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from './schemas/auth.js';
+import type {
+  ApiTokenCreatedSchema,
+  ApiTokenListSchema,
+  ApiTokenViewSchema,
+  ChangePasswordRequestSchema,
+  CreateApiTokenRequestSchema,
+  LoginRequestSchema,
+  SessionInfoSchema,
+  SetupRequestSchema,
+} from './schemas/auth.js';
+import type { AuditEntryViewSchema, AuditListSchema } from './schemas/audit.js';
+import type { EndedSessionsSchema, InviteRequestSchema, OneTimeLinkSchema, UserListSchema, UserPatchSchema, UserViewSchema } from './schemas/users.js';
 import type { ApiErrorSchema, LogTypeSchema, SeveritySchema } from './schemas/common.js';
 import type {
   CreateDestinationRequestSchema,
@@ -73,6 +84,20 @@ export type ApiTokenView = Static<typeof ApiTokenViewSchema>;
 export type ApiTokenCreated = Static<typeof ApiTokenCreatedSchema>;
 /** GET /api/tokens */
 export type ApiTokenList = Static<typeof ApiTokenListSchema>;
+export type CreateApiTokenRequest = Static<typeof CreateApiTokenRequestSchema>;
+export type ChangePasswordRequest = Static<typeof ChangePasswordRequestSchema>;
+
+// --- users ---
+export type UserView = Static<typeof UserViewSchema>;
+export type UserList = Static<typeof UserListSchema>;
+export type InviteRequest = Static<typeof InviteRequestSchema>;
+export type OneTimeLink = Static<typeof OneTimeLinkSchema>;
+export type UserPatch = Static<typeof UserPatchSchema>;
+export type EndedSessions = Static<typeof EndedSessionsSchema>;
+
+// --- audit trail ---
+export type AuditEntryView = Static<typeof AuditEntryViewSchema>;
+export type AuditList = Static<typeof AuditListSchema>;
 
 // --- sources ---
 export type AuthKind = Static<typeof AuthKindSchema>;

@@ -93,7 +93,7 @@ describe('API server: setup and sign-in', () => {
   it('reports that setup is required before any user exists', async () => {
     const response = await h.server.inject({ method: 'GET', url: '/api/session' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ authenticated: false, username: null, csrfToken: null, setupRequired: true });
+    expect(response.json()).toEqual({ authenticated: false, username: null, role: null, csrfToken: null, setupRequired: true });
   });
 
   it('setup with a valid token creates the admin and signs in with a HttpOnly, SameSite=Strict cookie', async () => {
@@ -263,7 +263,19 @@ describe('API server: authentication, CSRF, tokens', () => {
 
     const viaToken = await h.server.inject({ method: 'GET', url: '/api/tokens', headers: { authorization: `Bearer ${token.token}` } });
     expect(viaToken.statusCode).toBe(200);
-    expect(viaToken.json()).toEqual({ tokens: [{ id: token.id, name: 'siem', createdAt: token.createdAt, lastUsedAt: new Date(NOW).toISOString() }] });
+    expect(viaToken.json()).toEqual({
+      tokens: [
+        {
+          id: token.id,
+          name: 'siem',
+          username: 'admin',
+          scopes: ['read', 'triage', 'admin', 'metrics'],
+          createdAt: token.createdAt,
+          lastUsedAt: new Date(NOW).toISOString(),
+          expiresAt: null,
+        },
+      ],
+    });
     expect(JSON.stringify(viaToken.json())).not.toContain(token.token);
 
     // Bearer requests need no CSRF token.

@@ -8,11 +8,13 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { grantedScopes } from '../domain/access-scope.js';
 import { findNulPath } from '../domain/nul-character.js';
 import { ActionableError } from '../shared/actionable-error.js';
 import { hashSecret } from '../store/auth-store.js';
 import { ZoomError } from '../zoom/zoom-errors.js';
-import type { ApiContext, ApiUser } from './api-context.js';
+import type { ApiContext, ApiUser, RouteAccess } from './api-context.js';
+import { installAuditTrail } from './audit-trail.js';
 import type { ApiError } from './api-types.js';
 import { httpStatusOf } from './error-status.js';
 import { csrfTokenMatches, SESSION_COOKIE, SESSION_POLICY, sessionOf as sessionOfRequest, setSessionOf } from './auth-session.js';
@@ -120,14 +122,24 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!match) return null;
       const found = await store.useApiToken(hashSecret(match[1]!));
-      return found ? { id: found.user.id, username: found.user.username, via: 'token', sessionId: null } : null;
+      if (!found) return null;
+      const { user, token } = found;
+      return {
+        id: user.id,
+        username: user.username,
+        via: 'token',
+        sessionId: null,
+        role: user.role,
+        scopes: grantedScopes(user.role, token.scopes),
+        token: { id: token.id, name: token.name },
+      };
     }
     const sessionId = request.cookies[SESSION_COOKIE];
     if (!sessionId) return null;
     const session = await store.touchSession(hashSecret(sessionId), SESSION_POLICY);
     if (!session) return null;
     setSessionOf(request, session);
-    return { id: session.userId, username: session.username, via: 'session', sessionId };
+    return { id: session.userId, username: session.username, via: 'session', sessionId, role: session.role, scopes: grantedScopes(session.role), token: null };
   }
 
   // No text holding NUL (U+0000) gets past here: PostgreSQL cannot store it (a 500 deep in a query otherwise).
@@ -166,6 +178,11 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
         });
       }
     }
+    // Authorization: every route declares what it needs at registration (default deny).
+    const access = request.is404 ? 'signed-in' : request.routeOptions.config?.access;
+    if (access === undefined || (access !== 'signed-in' && !request.user.scopes.has(access))) {
+      return sendError(reply, 403, forbidden(request.user, access));
+    }
   });
 
   server.setErrorHandler((error: FastifyError, request, reply) => {
@@ -174,8 +191,11 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
     return reply.code(status).send(body);
   });
 
+  // --- the audit trail (every state-changing request; see audit-trail.ts) --------------------
+  installAuditTrail(server, store);
+
   // --- the API ---------------------------------------------------------------------------
-  server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  server.get('/api/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () => server.swagger());
   for (const { plugin, prefix } of ROUTE_PLUGINS) await server.register(plugin, { ...context, prefix });
 
   // --- the console -------------------------------------------------------------------------
@@ -229,6 +249,18 @@ const UNAUTHENTICATED: ApiError = {
   message: 'You are not signed in.',
   fix: 'Sign in to the console, or send an API token as the header Authorization: Bearer <token>.',
 };
+
+function forbidden(user: ApiUser, access: RouteAccess | undefined): ApiError {
+  if (access === undefined) {
+    return { code: 'forbidden', message: 'This route declares no access rule, so nobody may use it.', fix: 'Report this: every route must declare config.access.' };
+  }
+  const who = user.via === 'token' ? `The API token "${user.token?.name ?? ''}"` : `Your role (${user.role})`;
+  return {
+    code: 'forbidden',
+    message: `${who} does not allow this: it needs the "${access}" scope.`,
+    fix: user.via === 'token' ? 'Use a token with that scope (its owner must hold it too).' : 'Ask an admin for a role that allows it.',
+  };
+}
 
 function sendError(reply: FastifyReply, status: number, body: ApiError): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body);

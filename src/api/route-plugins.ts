@@ -12,6 +12,8 @@ import { metricsRoutes } from './routes/metrics-routes.js';
 import { sourcesRoutes } from './routes/sources-routes.js';
 import { signInsRoutes } from './routes/sign-ins-routes.js';
 import { suppressionsRoutes } from './routes/suppressions-routes.js';
+import { usersRoutes } from './routes/users-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
 
 /**
  * Every resource's route plugin, registered in this one list (under `/api`
@@ -30,5 +32,7 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
   { name: 'sign-ins', plugin: signInsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },
+  { name: 'users', plugin: usersRoutes, prefix: '/api' },
+  { name: 'audit', plugin: auditRoutes, prefix: '/api' },
   { name: 'metrics', plugin: metricsRoutes, prefix: '' },
 ];

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { pino } from 'pino';
 import type { AppContext } from '../app/app-context.js';
+import { grantedScopes } from '../domain/access-scope.js';
 import { createPipeline } from '../app/pipeline.js';
 import { sharedIpLocator } from '../normalize/ip-locator.js';
 import { DEFAULT_SCHEMA_DIR, loadNormalizers } from '../normalize/log-type-registry.js';
@@ -12,7 +13,7 @@ import { loopbackOutbound } from '../app/outbound-access.test-support.js';
 import { API_AJV_OPTIONS } from './build-server.js';
 
 export const ROUTE_TEST_NOW = Date.parse('2026-03-10T12:00:00Z');
-const TEST_USER: ApiUser = { id: 'user-1', username: 'admin', via: 'session', sessionId: 'session-1' };
+const TEST_USER: ApiUser = { id: 'user-1', username: 'admin', via: 'session', sessionId: 'session-1', role: 'admin', scopes: grantedScopes('admin'), token: null };
 
 export interface RouteTestServer {
   server: FastifyInstance;

@@ -1,4 +1,4 @@
-import { hashSecret } from '../store/auth-store.js';
+import { hashSecret, type SetupPurpose } from '../store/auth-store.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../shared/clock.js';
 import { randomSecret } from './auth-session.js';
@@ -6,10 +6,14 @@ import { randomSecret } from './auth-session.js';
 /** How long a setup link works (once). */
 export const SETUP_TOKEN_TTL_MS = 24 * 3_600_000;
 
-/** A new one-time setup link: `${publicUrl}/setup?token=...`, valid 24 hours. Only the token's hash is stored. */
-export async function createSetupLink(store: Store, clock: Clock, publicUrl: string): Promise<string> {
+/**
+ * A new one-time setup link: `${publicUrl}/setup?token=...`, valid 24 hours. Only the token's hash is stored.
+ * Without `purpose` it creates an admin; an invitation creates a user with its role; a reset link sets
+ * one user's password (POST /api/setup with that user's name).
+ */
+export async function createSetupLink(store: Store, clock: Clock, publicUrl: string, purpose?: SetupPurpose): Promise<string> {
   const token = randomSecret();
-  await store.createSetupToken(hashSecret(token), clock.now() + SETUP_TOKEN_TTL_MS);
+  await store.createSetupToken(hashSecret(token), clock.now() + SETUP_TOKEN_TTL_MS, purpose);
   return `${publicUrl}/setup?token=${token}`;
 }
 

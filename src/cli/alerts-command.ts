@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { recordCliAudit } from './cli-audit.js';
 import { SEVERITIES, type Severity } from '../domain/severity.js';
 import { findRule } from '../rules/rule-registry.js';
 import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertFilter, type AlertRecord, type AlertSort, type AlertStatus } from '../store/alert-store.js';
@@ -157,7 +158,16 @@ export function registerAlertsCommand(program: Command): void {
     if (takesNote) sub.option('--note <text>', 'a note kept with the status');
     sub.action(async (id: string, options: { note?: string }, command: Command) => {
       await withApp(command, async (app) => {
+        const before = await app.store.getAlert(id);
         const updated = await app.store.setAlertStatus(id, status, options.note);
+        await recordCliAudit(app, {
+          action: 'alerts.status',
+          objectType: 'alerts',
+          objectId: id,
+          before: before ? { status: before.status } : null,
+          after: { status: updated.status },
+          change: { status, note: options.note ?? null },
+        });
         process.stdout.write(`${updated.id} ${updated.status}\n`);
       });
     });

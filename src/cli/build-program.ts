@@ -14,6 +14,8 @@ import { registerRunCommand } from './run-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerSourceCommand } from './source-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerUsersCommand } from './users-command.js';
+import { registerAuditCommand } from './audit-command.js';
 
 /** Builds the `zoomtrail` command line; every command is registered in this one list. */
 export function buildProgram(): Command {
@@ -45,6 +47,8 @@ export function buildProgram(): Command {
   registerAlertsCommand(program);
   registerDestinationCommand(program);
   registerAdminCommand(program);
+  registerUsersCommand(program);
+  registerAuditCommand(program);
   registerConfigCommand(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { recordCliAudit } from './cli-audit.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
 import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../domain/destination-settings.js';
@@ -77,6 +78,7 @@ export function registerDestinationCommand(program: Command): void {
         const refused = destinationAddressProblem(options.kind, settings, secret, app.outbound.policy);
         if (refused) throw new UsageError(`${refused.message}.`);
         const created = await app.store.createDestination({ name: options.name, kind: options.kind, settings, enabled: true, secret });
+        await recordCliAudit(app, { action: 'destinations.create', objectType: 'destinations', objectId: created.id, after: created });
         process.stdout.write(`${created.id}\n`);
         process.stderr.write(`Added ${created.kind} destination "${created.name}" (${created.id}); \`zoomtrail destination test ${created.name}\` sends it a test alert.\n`);
       });
@@ -145,6 +147,7 @@ export function registerDestinationCommand(program: Command): void {
       await withApp(command, async (app) => {
         const d = await existing(app, idOrName);
         if (!(await app.store.removeDestination(d.id))) throw new UnknownDestinationError(idOrName);
+        await recordCliAudit(app, { action: 'destinations.delete', objectType: 'destinations', objectId: d.id, before: d });
         process.stderr.write(`Removed destination "${d.name}" (${d.id}).\n`);
       });
     });
@@ -160,7 +163,8 @@ export function registerDestinationCommand(program: Command): void {
       .action(async (idOrName: string, _options: unknown, command: Command) => {
         await withApp(command, async (app) => {
           const d = await existing(app, idOrName);
-          await app.store.updateDestination(d.id, { enabled });
+          const after = await app.store.updateDestination(d.id, { enabled });
+          await recordCliAudit(app, { action: 'destinations.update', objectType: 'destinations', objectId: d.id, before: d, after, change: { enabled } });
           process.stderr.write(`Destination "${d.name}" is now ${enabled ? 'enabled' : 'disabled'}.\n`);
         });
       });

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { recordCliAudit } from './cli-audit.js';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
@@ -362,6 +363,7 @@ export function registerRulesCommand(program: Command): void {
           untilMs: options.until ?? null,
           createdBy: options.by ?? userInfo().username,
         });
+        await recordCliAudit(app, { action: 'rules.suppressions.create', objectType: 'rules', objectId: rule.meta.id, after: created });
         process.stdout.write(`${created.id}\n`);
         process.stderr.write(
           `Rule ${rule.meta.id} no longer alerts on matching events${options.until !== undefined ? ` until ${iso(options.until)}` : ''}; remove with: zoomtrail rules unsuppress ${created.id}\n`,
@@ -407,6 +409,7 @@ export function registerRulesCommand(program: Command): void {
     .action(async (id: string, _options: unknown, command: Command) => {
       await withApp(command, async (app) => {
         if (!(await app.store.deleteSuppression(id))) throw new UsageError(`There is no suppression "${id}"; \`zoomtrail rules suppressions\` lists them.`);
+        await recordCliAudit(app, { action: 'rules.suppressions.delete', objectType: 'rules', objectId: id });
         process.stderr.write(`Suppression ${id} removed.\n`);
       });
     });
@@ -439,8 +442,16 @@ export function registerRulesCommand(program: Command): void {
       .action(async (id: string, _options: unknown, command: Command) => {
         await withApp(command, async (app) => {
           const rule = knownRule(await loadRuleSet(command, app.config.rulesDir), id);
+          const before = (await app.store.ruleEnabledOverrides()).get(rule.meta.id) ?? null;
           const { userInfo } = await import('node:os');
           await app.store.setRuleEnabled(rule.meta.id, enabled, userInfo().username);
+          await recordCliAudit(app, {
+            action: 'rules.update',
+            objectType: 'rules',
+            objectId: rule.meta.id,
+            before: { enabledOverride: before },
+            after: { enabledOverride: enabled },
+          });
           process.stderr.write(`Rule ${rule.meta.id} is now ${enabled ? 'enabled' : 'disabled'}.\n`);
         });
       });

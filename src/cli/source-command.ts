@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { recordCliAudit } from './cli-audit.js';
 import type { AppContext } from '../app/app-context.js';
 import { utcDay } from '../shared/clock.js';
 import type { OutboundAddressPolicy } from '../shared/outbound-address-policy.js';
@@ -65,6 +66,7 @@ export function registerSourceCommand(program: Command): void {
         const input = newSourceFrom(options, app.config.zoomCredentials?.clientSecret, app.outbound.policy);
         if (options.check) await checkSource(app, input);
         const created = await app.store.createSource(input);
+        await recordCliAudit(app, { action: 'sources.create', objectType: 'sources', objectId: created.id, after: created });
         process.stdout.write(`${created.id}\n`);
         process.stderr.write(`Added source "${created.name}" (${created.id}); \`zoomtrail run\` or \`zoomtrail poll --once\` collects it.\n`);
       });
@@ -201,7 +203,9 @@ export function registerSourceCommand(program: Command): void {
           patch.name = options.name.trim();
         }
         if (Object.keys(patch).length === 0) throw new UsageError('Nothing to change: give --drop-off, --quiet-schedule or --name.');
+        const before = await app.store.getSource(id);
         const updated = await app.store.updateSource(id, patch);
+        await recordCliAudit(app, { action: 'sources.update', objectType: 'sources', objectId: id, before, after: updated, change: patch });
         process.stderr.write(
           `Updated ${updated.name} (${updated.id}): drop-off alarm ${updated.dropOffAlarmMinutes === null ? 'off' : `after ${formatDuration(updated.dropOffAlarmMinutes * 60_000)}`}, quiet schedule ${describeQuietSchedule(updated.quietSchedule)}.\n`,
         );
@@ -215,7 +219,9 @@ export function registerSourceCommand(program: Command): void {
     .action(async (id: string, _options: unknown, command: Command) => {
       await withApp(command, async (app) => {
         const { removeSource } = await import('../app/source-service.js');
+        const before = await app.store.getSource(id);
         const { revocation } = await removeSource({ store: app.store, fetch: app.outbound.fetch, logger: app.logger }, id);
+        await recordCliAudit(app, { action: 'sources.delete', objectType: 'sources', objectId: id, before });
         process.stderr.write(`Removed source ${id} and its events.\n`);
         if (revocation === 'revoked') process.stderr.write('Revoked its authorization at Zoom.\n');
         if (revocation === 'refused' || revocation === 'failed')

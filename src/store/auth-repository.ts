@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { isRole, isScope, type Role } from '../domain/access-scope.js';
 import type { Clock } from '../shared/clock.js';
 import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import {
@@ -11,11 +12,13 @@ import {
   type NewUser,
   type SessionPolicy,
   type SessionRecord,
+  type SetupPurpose,
   type TakenAuthorization,
+  type UserChange,
   type UserRecord,
 } from './auth-store.js';
 import type { SecretBox } from './secret-box.js';
-import { DuplicateUserError } from './store-errors.js';
+import { DuplicateUserError, LastAdminError } from './store-errors.js';
 import type { ApiTokensTable, StoreTables, UsersTable } from './store-tables.js';
 
 /** `meta` key of the public URL the last `zoomtrail start` served at. */
@@ -43,7 +46,14 @@ export class AuthRepository implements AuthStore {
   }
 
   async createUser(input: NewUser): Promise<UserRecord> {
-    const row = { id: `usr_${randomUUID()}`, username: input.username, password_hash: input.passwordHash, created_at: this.clock.now() };
+    const row = {
+      id: `usr_${randomUUID()}`,
+      username: input.username,
+      password_hash: input.passwordHash,
+      created_at: this.clock.now(),
+      role: input.role ?? 'admin',
+      disabled_at: null,
+    };
     const inserted = await this.db
       .insertInto('users')
       .values(row)
@@ -63,6 +73,53 @@ export class AuthRepository implements AuthStore {
     return row && toUser(row);
   }
 
+  async listUsers(): Promise<UserRecord[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(toUser);
+  }
+
+  async updateUser(id: string, change: UserChange): Promise<UserRecord | undefined> {
+    const before = await this.getUser(id);
+    if (!before) return undefined;
+    const set: { role?: Role; disabled_at?: number | null; password_hash?: string } = {};
+    if (change.role !== undefined) set.role = change.role;
+    if (change.disabled !== undefined) set.disabled_at = change.disabled ? (before.disabledAt ?? this.clock.now()) : null;
+    if (change.passwordHash !== undefined) set.password_hash = change.passwordHash;
+    if (Object.keys(set).length === 0) return before;
+    const staysAdmin = (change.role ?? before.role) === 'admin' && !(change.disabled ?? before.disabledAt !== null);
+    let query = this.db.updateTable('users').set(set).where('id', '=', id);
+    if (!staysAdmin) {
+      // Only while another enabled admin remains (checked in the same statement).
+      query = query.where((eb) =>
+        eb.or([
+          eb('role', '<>', 'admin'),
+          eb('disabled_at', 'is not', null),
+          eb(
+            eb
+              .selectFrom('users as others')
+              .select((e) => e.fn.countAll().as('n'))
+              .where('others.role', '=', 'admin')
+              .where('others.disabled_at', 'is', null)
+              .where('others.id', '<>', id),
+            '>',
+            sql.lit(0),
+          ),
+        ]),
+      );
+    }
+    const result = await query.executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) {
+      if (!(await this.getUser(id))) return undefined;
+      throw new LastAdminError(before.username);
+    }
+    return this.getUser(id);
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async createSession(input: NewSession): Promise<SessionRecord> {
     const now = this.clock.now();
     await this.db
@@ -70,7 +127,7 @@ export class AuthRepository implements AuthStore {
       .values({ id_hash: input.idHash, user_id: input.userId, csrf_secret: input.csrfSecret, created_at: now, expires_at: input.expiresAt, last_seen_at: now })
       .execute();
     const user = await this.getUser(input.userId);
-    return { ...input, username: user?.username ?? '', createdAt: now, lastSeenAt: now };
+    return { ...input, username: user?.username ?? '', role: user?.role ?? 'viewer', createdAt: now, lastSeenAt: now };
   }
 
   async touchSession(idHash: string, policy: SessionPolicy): Promise<SessionRecord | undefined> {
@@ -79,10 +136,14 @@ export class AuthRepository implements AuthStore {
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .selectAll('sessions')
-      .select('users.username')
+      .select(['users.username', 'users.role', 'users.disabled_at'])
       .where('sessions.id_hash', '=', idHash)
       .executeTakeFirst();
     if (!row) return undefined;
+    if (row.disabled_at !== null) {
+      await this.deleteSession(idHash);
+      return undefined;
+    }
     const createdAt = Number(row.created_at);
     if (Number(row.expires_at) <= now || createdAt + policy.maxAgeMs <= now || Number(row.last_seen_at) + policy.idleMs <= now) {
       await this.deleteSession(idHash);
@@ -90,7 +151,7 @@ export class AuthRepository implements AuthStore {
     }
     const expiresAt = Math.min(now + policy.idleMs, createdAt + policy.maxAgeMs);
     await this.db.updateTable('sessions').set({ expires_at: expiresAt, last_seen_at: now }).where('id_hash', '=', idHash).execute();
-    return { idHash, userId: row.user_id, username: row.username, csrfSecret: row.csrf_secret, createdAt, expiresAt, lastSeenAt: now };
+    return { idHash, userId: row.user_id, username: row.username, role: roleOf(row.role), csrfSecret: row.csrf_secret, createdAt, expiresAt, lastSeenAt: now };
   }
 
   async deleteSession(idHash: string): Promise<boolean> {
@@ -108,14 +169,30 @@ export class AuthRepository implements AuthStore {
   }
 
   async createApiToken(input: NewApiToken): Promise<ApiTokenRecord> {
-    const row = { id: `tok_${randomUUID()}`, name: input.name, token_hash: input.tokenHash, user_id: input.userId, created_at: this.clock.now(), last_used_at: null };
+    const row = {
+      id: `tok_${randomUUID()}`,
+      name: input.name,
+      token_hash: input.tokenHash,
+      user_id: input.userId,
+      created_at: this.clock.now(),
+      last_used_at: null,
+      scopes: (input.scopes ?? ['admin']).join(','),
+      expires_at: input.expiresAt ?? null,
+    };
     await this.db.insertInto('api_tokens').values(row).execute();
     return toApiToken(row);
   }
 
-  async listApiTokens(): Promise<ApiTokenRecord[]> {
-    const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc').orderBy('id').execute();
+  async listApiTokens(userId?: string): Promise<ApiTokenRecord[]> {
+    let query = this.db.selectFrom('api_tokens').selectAll();
+    if (userId !== undefined) query = query.where('user_id', '=', userId);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id').execute();
     return rows.map(toApiToken);
+  }
+
+  async getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
+    const row = await this.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toApiToken(row);
   }
 
   async deleteApiToken(id: string): Promise<boolean> {
@@ -125,14 +202,42 @@ export class AuthRepository implements AuthStore {
 
   async useApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
     const now = this.clock.now();
-    const row = await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('token_hash', '=', tokenHash).returningAll().executeTakeFirst();
+    const row = await this.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .returningAll()
+      .executeTakeFirst();
     if (!row) return undefined;
     const user = await this.getUser(row.user_id);
-    return user && { token: toApiToken(row), user };
+    return user && user.disabledAt === null ? { token: toApiToken(row), user } : undefined;
   }
 
-  async createSetupToken(tokenHash: string, expiresAt: number): Promise<void> {
-    await this.db.insertInto('setup_tokens').values({ token_hash: tokenHash, created_at: this.clock.now(), expires_at: expiresAt, used_at: null }).execute();
+  async createSetupToken(tokenHash: string, expiresAt: number, purpose?: SetupPurpose): Promise<void> {
+    await this.db
+      .insertInto('setup_tokens')
+      .values({
+        token_hash: tokenHash,
+        created_at: this.clock.now(),
+        expires_at: expiresAt,
+        used_at: null,
+        role: purpose?.kind === 'invite' ? purpose.role : null,
+        user_id: purpose?.kind === 'reset' ? purpose.userId : null,
+      })
+      .execute();
+  }
+
+  async setupTokenPurpose(tokenHash: string): Promise<SetupPurpose | undefined> {
+    const row = await this.db
+      .selectFrom('setup_tokens')
+      .select(['role', 'user_id'])
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', this.clock.now())
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return row.user_id !== null ? { kind: 'reset', userId: row.user_id } : { kind: 'invite', role: row.role === null ? 'admin' : roleOf(row.role) };
   }
 
   async recordServedUrl(url: string): Promise<void> {
@@ -209,10 +314,30 @@ function pendingContext(stateHash: string): string {
   return `oauth_states/${stateHash}/pending`;
 }
 
+/** An unknown stored role counts as the least: viewer. */
+function roleOf(value: string): Role {
+  return isRole(value) ? value : 'viewer';
+}
+
 function toUser(row: Selectable<UsersTable>): UserRecord {
-  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    role: roleOf(row.role),
+    createdAt: Number(row.created_at),
+    disabledAt: row.disabled_at === null ? null : Number(row.disabled_at),
+  };
 }
 
 function toApiToken(row: Selectable<ApiTokensTable>): ApiTokenRecord {
-  return { id: row.id, name: row.name, userId: row.user_id, createdAt: Number(row.created_at), lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at) };
+  return {
+    id: row.id,
+    name: row.name,
+    userId: row.user_id,
+    scopes: row.scopes.split(',').filter(isScope),
+    createdAt: Number(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+  };
 }

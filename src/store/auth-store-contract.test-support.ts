@@ -4,7 +4,7 @@ import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import { hashSecret } from './auth-store.js';
 import type { StoreContractOptions, StoreUnderTest } from './store-contract.test-support.js';
 import { sampleSource } from './store-contract.test-support.js';
-import { DuplicateUserError } from './store-errors.js';
+import { DuplicateUserError, LastAdminError } from './store-errors.js';
 import type { Store } from './store.js';
 
 const START = Date.parse('2026-03-10T12:00:00Z');
@@ -82,6 +82,113 @@ export function describeAuthStoreContract(name: string, openStore: (options: Sto
       expect(await store.deleteApiToken(token.id)).toBe(true);
       expect(await store.useApiToken(hashSecret('zt_abc'))).toBeUndefined();
       expect(await store.deleteApiToken(token.id)).toBe(false);
+    });
+
+    it('users have a role (admin unless given), can be listed, changed and disabled; the last enabled admin stays', async () => {
+      const first = await store.createUser({ username: 'first', passwordHash: 'h' });
+      expect(first).toMatchObject({ role: 'admin', disabledAt: null });
+      const viewer = await store.createUser({ username: 'ana', passwordHash: 'h', role: 'viewer' });
+      expect((await store.listUsers()).map((u) => [u.username, u.role])).toEqual([
+        ['ana', 'viewer'],
+        ['first', 'admin'],
+      ]);
+      // The only enabled admin can be neither demoted nor disabled; nothing changes.
+      await expect(store.updateUser(first.id, { role: 'analyst' })).rejects.toBeInstanceOf(LastAdminError);
+      await expect(store.updateUser(first.id, { disabled: true })).rejects.toBeInstanceOf(LastAdminError);
+      expect(await store.getUser(first.id)).toMatchObject({ role: 'admin', disabledAt: null });
+      // A disabled admin does not count.
+      await store.updateUser(viewer.id, { role: 'admin' });
+      await store.updateUser(viewer.id, { disabled: true });
+      await expect(store.updateUser(first.id, { role: 'viewer' })).rejects.toBeInstanceOf(LastAdminError);
+      await store.updateUser(viewer.id, { disabled: false });
+      expect(await store.updateUser(first.id, { role: 'analyst' })).toMatchObject({ role: 'analyst', disabledAt: null });
+      await expect(store.updateUser(viewer.id, { disabled: true })).rejects.toBeInstanceOf(LastAdminError);
+      // Changing what keeps someone an admin, or anything of a non-admin, is always fine.
+      expect(await store.updateUser(first.id, { disabled: true })).toMatchObject({ disabledAt: START });
+      expect(await store.updateUser(first.id, { passwordHash: 'new' })).toMatchObject({ passwordHash: 'new', disabledAt: START });
+      expect(await store.updateUser('usr_unknown', { role: 'viewer' })).toBeUndefined();
+    });
+
+    it("a disabled user's sessions and tokens stop working; all of a user's sessions end at once", async () => {
+      const admin = await store.createUser({ username: 'admin', passwordHash: 'h' });
+      const analyst = await store.createUser({ username: 'ana', passwordHash: 'h', role: 'analyst' });
+      await store.createSession({ idHash: 's1', userId: analyst.id, csrfSecret: 'c', expiresAt: START + HOUR });
+      await store.createSession({ idHash: 's2', userId: analyst.id, csrfSecret: 'c', expiresAt: START + HOUR });
+      await store.createSession({ idHash: 's3', userId: admin.id, csrfSecret: 'c', expiresAt: START + HOUR });
+      expect(await store.touchSession('s1', POLICY)).toMatchObject({ username: 'ana', role: 'analyst' });
+      await store.createApiToken({ name: 't', tokenHash: hashSecret('zt_ana'), userId: analyst.id, scopes: ['read'] });
+      await store.updateUser(analyst.id, { disabled: true });
+      expect(await store.touchSession('s1', POLICY)).toBeUndefined();
+      expect(await store.useApiToken(hashSecret('zt_ana'))).toBeUndefined();
+      await store.updateUser(analyst.id, { disabled: false });
+      expect((await store.useApiToken(hashSecret('zt_ana')))?.user.role).toBe('analyst');
+      expect(await store.deleteSessionsOfUser(analyst.id)).toBe(1); // s1 went when it was refused
+      expect(await store.touchSession('s2', POLICY)).toBeUndefined();
+      expect(await store.touchSession('s3', POLICY)).toBeDefined();
+    });
+
+    it('API tokens keep their scopes and expiry; an expired token does not work; listed per user', async () => {
+      const admin = await store.createUser({ username: 'admin', passwordHash: 'h' });
+      const other = await store.createUser({ username: 'other', passwordHash: 'h', role: 'viewer' });
+      const metrics = await store.createApiToken({ name: 'prom', tokenHash: hashSecret('zt_prom'), userId: admin.id, scopes: ['metrics'], expiresAt: START + HOUR });
+      expect(metrics).toMatchObject({ scopes: ['metrics'], expiresAt: START + HOUR });
+      const legacy = await store.createApiToken({ name: 'old', tokenHash: hashSecret('zt_old'), userId: other.id });
+      expect(legacy).toMatchObject({ scopes: ['admin'], expiresAt: null });
+      expect(await store.getApiToken(metrics.id)).toEqual(metrics);
+      expect((await store.listApiTokens(other.id)).map((t) => t.name)).toEqual(['old']);
+      expect(await store.listApiTokens()).toHaveLength(2);
+      expect((await store.useApiToken(hashSecret('zt_prom')))?.token.scopes).toEqual(['metrics']);
+      clock.advance(HOUR);
+      expect(await store.useApiToken(hashSecret('zt_prom'))).toBeUndefined();
+      expect(await store.useApiToken(hashSecret('zt_old'))).toBeDefined();
+    });
+
+    it('one-time links say what they are for: an admin by default, an invitation with a role, a reset for one user', async () => {
+      const user = await store.createUser({ username: 'admin', passwordHash: 'h' });
+      await store.createSetupToken('plain', START + HOUR);
+      await store.createSetupToken('invite', START + HOUR, { kind: 'invite', role: 'analyst' });
+      await store.createSetupToken('reset', START + HOUR, { kind: 'reset', userId: user.id });
+      expect(await store.setupTokenPurpose('plain')).toEqual({ kind: 'invite', role: 'admin' });
+      expect(await store.setupTokenPurpose('invite')).toEqual({ kind: 'invite', role: 'analyst' });
+      expect(await store.setupTokenPurpose('reset')).toEqual({ kind: 'reset', userId: user.id });
+      expect(await store.consumeSetupToken('invite')).toBe(true);
+      expect(await store.setupTokenPurpose('invite')).toBeUndefined();
+      clock.advance(HOUR);
+      expect(await store.setupTokenPurpose('reset')).toBeUndefined();
+    });
+
+    it('the audit trail appends entries and lists them newest first, filtered by actor, action, object and time', async () => {
+      const base = { actorKind: 'user' as const, address: '10.0.0.1', objectType: 'sources', outcome: 'ok' as const, status: 200, before: null, change: null };
+      const first = await store.appendAudit({ ...base, actor: 'admin', action: 'sources.create', objectId: 'src_1', after: { name: 'Zoom' } });
+      clock.advance(1000);
+      await store.appendAudit({
+        ...base,
+        actor: 'ana',
+        action: 'alerts.status',
+        objectType: 'alerts',
+        objectId: 'alr_1',
+        before: { status: 'open' },
+        after: { status: 'resolved' },
+      });
+      clock.advance(1000);
+      await store.appendAudit({ ...base, actor: 'admin', action: 'sources.update', objectId: 'src_1', before: { n: 1 }, after: { n: 2 }, change: { clientSecret: '[MASKED]' } });
+      expect(first).toMatchObject({ at: START, actor: 'admin', after: { name: 'Zoom' } });
+      const all = await store.listAudit();
+      expect(all.map((e) => e.action)).toEqual(['sources.update', 'alerts.status', 'sources.create']);
+      expect(all[0]).toMatchObject({
+        actor: 'admin',
+        address: '10.0.0.1',
+        objectId: 'src_1',
+        before: { n: 1 },
+        after: { n: 2 },
+        change: { clientSecret: '[MASKED]' },
+        status: 200,
+      });
+      expect((await store.listAudit({ actor: 'ana' })).map((e) => e.action)).toEqual(['alerts.status']);
+      expect((await store.listAudit({ action: 'sources.create' })).map((e) => e.id)).toEqual([first.id]);
+      expect(await store.listAudit({ objectType: 'sources', objectId: 'src_1' })).toHaveLength(2);
+      expect((await store.listAudit({ since: START + 1000 })).map((e) => e.actor)).toEqual(['admin', 'ana']);
+      expect(await store.listAudit({ limit: 1 })).toHaveLength(1);
     });
 
     it('keeps the last URL the server served at', async () => {

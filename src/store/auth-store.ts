@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Role, Scope } from '../domain/access-scope.js';
 import type { PendingAuthorization } from '../domain/pending-authorization.js';
 
 /** SHA-256 (hex) of a random secret: what the store keeps instead of the secret. */
@@ -21,6 +22,15 @@ export interface AuthStore {
   /** Exact (case-sensitive) username. */
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   getUser(id: string): Promise<UserRecord | undefined>;
+  /** Every user, by username. */
+  listUsers(): Promise<UserRecord[]>;
+  /**
+   * Changes a user's role, disabled state or password hash; undefined if there is no such user.
+   * Throws LastAdminError (nothing changes) when it would leave no enabled admin: one statement, so the check cannot go stale.
+   */
+  updateUser(id: string, change: UserChange): Promise<UserRecord | undefined>;
+  /** Ends every session of a user; returns how many there were. */
+  deleteSessionsOfUser(userId: string): Promise<number>;
 
   // --- sessions --------------------------------------------------------------
   createSession(input: NewSession): Promise<SessionRecord>;
@@ -37,11 +47,12 @@ export interface AuthStore {
 
   // --- API tokens --------------------------------------------------------------
   createApiToken(input: NewApiToken): Promise<ApiTokenRecord>;
-  /** Every token (all users), newest first. */
-  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** Every token (of one user when `userId` is given), newest first. */
+  listApiTokens(userId?: string): Promise<ApiTokenRecord[]>;
+  getApiToken(id: string): Promise<ApiTokenRecord | undefined>;
   /** False if there was no such token. */
   deleteApiToken(id: string): Promise<boolean>;
-  /** The token with that hash and its owner, `lastUsedAt` set to now; undefined if unknown or its user is gone. */
+  /** The token with that hash and its owner, `lastUsedAt` set to now; undefined if unknown, expired, or its user is gone or disabled. */
   useApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined>;
 
   // --- the server's address ------------------------------------------------------
@@ -51,9 +62,12 @@ export interface AuthStore {
   servedUrl(): Promise<string | undefined>;
 
   // --- setup tokens ------------------------------------------------------------
-  createSetupToken(tokenHash: string, expiresAt: number): Promise<void>;
+  /** A one-time link's token: without `purpose`, it creates an admin (the first one, or `admin create`). */
+  createSetupToken(tokenHash: string, expiresAt: number, purpose?: SetupPurpose): Promise<void>;
   /** Whether the token exists, is unused and unexpired (nothing changes). */
   isSetupTokenValid(tokenHash: string): Promise<boolean>;
+  /** What a valid (unused, unexpired) token is for; undefined otherwise. Nothing changes. */
+  setupTokenPurpose(tokenHash: string): Promise<SetupPurpose | undefined>;
   /** Marks the token used, atomically (one UPDATE ... WHERE used_at IS NULL AND expires_at > now); true only for the one caller that used it. */
   consumeSetupToken(tokenHash: string): Promise<boolean>;
 
@@ -74,12 +88,26 @@ export interface NewUser {
   username: string;
   /** argon2id PHC string. */
   passwordHash: string;
+  /** Default admin. */
+  role?: Role;
 }
 
 export interface UserRecord extends NewUser {
   id: string;
+  role: Role;
   createdAt: number;
+  /** Set while the user is disabled (no sign-in, no session, no token works). */
+  disabledAt: number | null;
 }
+
+export interface UserChange {
+  role?: Role;
+  disabled?: boolean;
+  passwordHash?: string;
+}
+
+/** What a one-time link does: invite a user with a role, or reset one user's password. */
+export type SetupPurpose = { kind: 'invite'; role: Role } | { kind: 'reset'; userId: string };
 
 export interface SessionPolicy {
   /** Expiry after this long without a request. */
@@ -99,6 +127,7 @@ export interface NewSession {
 
 export interface SessionRecord extends NewSession {
   username: string;
+  role: Role;
   createdAt: number;
   lastSeenAt: number;
 }
@@ -107,14 +136,20 @@ export interface NewApiToken {
   name: string;
   tokenHash: string;
   userId: string;
+  /** Default ['admin'] (what every token could do before scopes). */
+  scopes?: readonly Scope[];
+  /** ms since the epoch; null or absent: never. */
+  expiresAt?: number | null;
 }
 
 export interface ApiTokenRecord {
   id: string;
   name: string;
   userId: string;
+  scopes: Scope[];
   createdAt: number;
   lastUsedAt: number | null;
+  expiresAt: number | null;
 }
 
 export interface TakenAuthorization {

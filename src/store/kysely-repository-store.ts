@@ -7,7 +7,9 @@ import { AlertRepository } from './alert-repository.js';
 import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
-import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, TakenAuthorization, UserRecord } from './auth-store.js';
+import { AuditRepository } from './audit-repository.js';
+import type { AuditEntry, AuditQuery, NewAuditEntry } from './audit-store.js';
+import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, SetupPurpose, TakenAuthorization, UserChange, UserRecord } from './auth-store.js';
 import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import type { DestinationSecret } from '../domain/destination-settings.js';
 import { CoverageReader } from './coverage-reader.js';
@@ -39,6 +41,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly alerts: AlertRepository;
   protected readonly leases: LeaseRepository;
   protected readonly auth: AuthRepository;
+  protected readonly audit: AuditRepository;
   protected readonly health: HealthRepository;
   protected readonly historyPending: HistoryPendingRepository;
   protected readonly suppressions: SuppressionRepository;
@@ -64,6 +67,7 @@ export abstract class KyselyRepositoryStore {
     this.alerts = new AlertRepository(kysely, box, clock);
     this.leases = new LeaseRepository(kysely, clock);
     this.auth = new AuthRepository(kysely, box, clock);
+    this.audit = new AuditRepository(kysely, clock);
     this.health = new HealthRepository(kysely, clock);
     this.historyPending = new HistoryPendingRepository(kysely);
     this.suppressions = new SuppressionRepository(kysely, clock);
@@ -295,6 +299,16 @@ export abstract class KyselyRepositoryStore {
     return this.health.listOpenSystemAlerts(query);
   }
 
+  // --- the audit trail (AuditStore) -------------------------------------------
+
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.audit.appendAudit(entry);
+  }
+
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]> {
+    return this.audit.listAudit(query);
+  }
+
   // --- console and API auth (AuthStore) ---------------------------------------
 
   countUsers(): Promise<number> {
@@ -311,6 +325,18 @@ export abstract class KyselyRepositoryStore {
 
   getUser(id: string): Promise<UserRecord | undefined> {
     return this.auth.getUser(id);
+  }
+
+  listUsers(): Promise<UserRecord[]> {
+    return this.auth.listUsers();
+  }
+
+  updateUser(id: string, change: UserChange): Promise<UserRecord | undefined> {
+    return this.auth.updateUser(id, change);
+  }
+
+  deleteSessionsOfUser(userId: string): Promise<number> {
+    return this.auth.deleteSessionsOfUser(userId);
   }
 
   createSession(input: NewSession): Promise<SessionRecord> {
@@ -333,8 +359,12 @@ export abstract class KyselyRepositoryStore {
     return this.auth.createApiToken(input);
   }
 
-  listApiTokens(): Promise<ApiTokenRecord[]> {
-    return this.auth.listApiTokens();
+  listApiTokens(userId?: string): Promise<ApiTokenRecord[]> {
+    return this.auth.listApiTokens(userId);
+  }
+
+  getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
+    return this.auth.getApiToken(id);
   }
 
   deleteApiToken(id: string): Promise<boolean> {
@@ -345,8 +375,12 @@ export abstract class KyselyRepositoryStore {
     return this.auth.useApiToken(tokenHash);
   }
 
-  createSetupToken(tokenHash: string, expiresAt: number): Promise<void> {
-    return this.auth.createSetupToken(tokenHash, expiresAt);
+  createSetupToken(tokenHash: string, expiresAt: number, purpose?: SetupPurpose): Promise<void> {
+    return this.auth.createSetupToken(tokenHash, expiresAt, purpose);
+  }
+
+  setupTokenPurpose(tokenHash: string): Promise<SetupPurpose | undefined> {
+    return this.auth.setupTokenPurpose(tokenHash);
   }
 
   recordServedUrl(url: string): Promise<void> {

@@ -128,6 +128,22 @@ forEachStoreTarget((target) => {
       expect(applied.rows.map((r: { name: string }) => r.name)).toEqual(Object.keys(MIGRATIONS));
     });
 
+    it('migration 012: users of the previous version become admins, their API tokens keep every scope', async () => {
+      let store = await open();
+      const user = await store.createUser({ username: 'old-admin', passwordHash: 'h', role: 'viewer' });
+      await store.createApiToken({ name: 'old', tokenHash: 'hash-old', userId: user.id, scopes: ['read'] });
+      await store.close();
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
+      const kysely = new Kysely<unknown>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+      const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider, migrationTableSchema: schema }).migrateTo('010-rule-suppressions');
+      await kysely.destroy();
+      expect(error).toBeUndefined();
+      store = await open();
+      expect(await store.getUser(user.id)).toMatchObject({ role: 'admin', disabledAt: null });
+      expect((await store.useApiToken('hash-old'))?.token).toMatchObject({ scopes: ['admin'], expiresAt: null });
+      await store.close();
+    });
+
     it('refuses a schema written by a newer Zoomtrail with StoreSchemaError', async () => {
       await (await open()).close();
       await adminQuery(`INSERT INTO "${schema}".kysely_migration (name, timestamp) VALUES ('999-future', '2030-01-01T00:00:00.000Z')`);

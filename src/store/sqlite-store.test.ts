@@ -180,6 +180,7 @@ describe('SQLite store', () => {
         'alert_events',
         'alerts',
         'api_tokens',
+        'audit_log',
         'budget_holds',
         'classification_failures',
         'day_coverage',
@@ -280,6 +281,24 @@ describe('SQLite store', () => {
       expect((await store.listPendingDetection(10)).map((e) => e.rowId)).toEqual(['new']);
       expect(await store.countHistoryPending()).toBe(1);
       expect((await store.signInHistory(source.id, ['new'], historyWindows(DEFAULT_HISTORY_SETTINGS))).get('new')?.context.previous?.rowId).toBe('old');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('migration 012: users of the previous version become admins, their API tokens keep every scope', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    const user = await store.createUser({ username: 'old-admin', passwordHash: 'h', role: 'viewer' });
+    await store.createApiToken({ name: 'old', tokenHash: 'hash-old', userId: user.id, scopes: ['read'] });
+    await store.close();
+    const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(join(dataDir, SQLITE_FILE_NAME)) }) });
+    const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('010-rule-suppressions');
+    expect(error).toBeUndefined();
+    await kysely.destroy();
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    try {
+      expect(await store.getUser(user.id)).toMatchObject({ role: 'admin', disabledAt: null });
+      expect((await store.useApiToken('hash-old'))?.token).toMatchObject({ scopes: ['admin'], expiresAt: null });
     } finally {
       await store.close();
     }

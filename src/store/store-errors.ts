@@ -178,6 +178,19 @@ export class DuplicateUserError extends ConflictError {
   }
 }
 
+/** A change that would leave no enabled admin (demoting or disabling the last one): refused, so nobody is locked out. */
+export class LastAdminError extends ConflictError {
+  override readonly name = 'LastAdminError';
+
+  constructor(readonly username: string) {
+    super(
+      'last_admin',
+      `"${username}" is the last enabled admin: demoting or disabling them would leave nobody able to administer Zoomtrail.`,
+      'Make another user an admin first.',
+    );
+  }
+}
+
 /**
  * A write by an instance whose lease on the source expired and was taken by
  * another: refused, so a paused or partitioned process never writes over its

@@ -36,6 +36,7 @@ export interface StoreTables {
   heartbeats: HeartbeatsTable;
   sign_ins: SignInsTable;
   history_pending: HistoryPendingTable;
+  audit_log: AuditLogTable;
 }
 
 /** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
@@ -253,6 +254,9 @@ export interface UsersTable {
   username: string;
   password_hash: string;
   created_at: BigIntColumn;
+  /** admin, analyst or viewer (migration 012). */
+  role: Generated<string>;
+  disabled_at: BigIntColumn | null;
 }
 
 /** `id_hash`: SHA-256 (hex) of the random session id in the cookie. */
@@ -272,6 +276,9 @@ export interface ApiTokensTable {
   user_id: string;
   created_at: BigIntColumn;
   last_used_at: BigIntColumn | null;
+  /** Comma-separated scopes (migration 012). */
+  scopes: Generated<string>;
+  expires_at: BigIntColumn | null;
 }
 
 export interface SetupTokensTable {
@@ -279,6 +286,10 @@ export interface SetupTokensTable {
   created_at: BigIntColumn;
   expires_at: BigIntColumn;
   used_at: BigIntColumn | null;
+  /** The role of the user an invitation creates; null: admin (`admin create`). */
+  role: string | null;
+  /** A password-reset link's user; null for invitations. */
+  user_id: string | null;
 }
 
 export interface OAuthStatesTable {
@@ -342,4 +353,21 @@ export interface HistoryPendingTable {
   log_type: string;
   day: string;
   event_time_ms: BigIntColumn;
+}
+
+/** Append-only (migration 013): nothing in Zoomtrail updates or deletes a row. */
+export interface AuditLogTable {
+  id: string;
+  at: BigIntColumn;
+  actor: string;
+  actor_kind: string;
+  address: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  outcome: string;
+  status: number;
+  before_json: string | null;
+  after_json: string | null;
+  change_json: string | null;
 }

@@ -4,6 +4,7 @@ import type { SuppressionStore } from './suppression-store.js';
 import type { RuleSetStore, RuleTuningStore } from './rule-tuning-store.js';
 import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
+import type { AuditStore } from './audit-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { HealthStore } from './health-store.js';
 import type { RetentionStore } from './retention-store.js';
@@ -30,6 +31,7 @@ export interface Store
     RuleSetStore,
     DestinationStore,
     AuthStore,
+    AuditStore,
     HealthStore,
     LeaseStore,
     RetentionStore,

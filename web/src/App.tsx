@@ -17,8 +17,11 @@ import { RuleErrorsPage } from './pages/RuleErrors.tsx';
 import { DestinationsPage } from './pages/Destinations.tsx';
 import { UserDetailPage } from './pages/UserDetail.tsx';
 import { SignInMapPage } from './pages/SignInMapPage.tsx';
+import { UsersPage } from './pages/Users.tsx';
+import { TokensPage } from './pages/Tokens.tsx';
+import { AuditPage } from './pages/Audit.tsx';
 
-const NAV: { page: string; path: string; label: string; icon: string }[] = [
+const NAV: { page: string; path: string; label: string; icon: string; adminOnly?: boolean }[] = [
   { page: 'sources', path: '/sources', label: 'Sources', icon: '⇄' },
   { page: 'events', path: '/events', label: 'Events', icon: '≡' },
   { page: 'alerts', path: '/alerts', label: 'Alerts', icon: '!' },
@@ -27,6 +30,9 @@ const NAV: { page: string; path: string; label: string; icon: string }[] = [
   { page: 'destinations', path: '/destinations', label: 'Destinations', icon: '➜' },
   { page: 'failures', path: '/failures', label: 'Failures', icon: '✗' },
   { page: 'rule-errors', path: '/rule-errors', label: 'Rule errors', icon: 'ƒ' },
+  { page: 'tokens', path: '/tokens', label: 'API tokens', icon: '⚿' },
+  { page: 'users', path: '/users', label: 'Users', icon: '☺', adminOnly: true },
+  { page: 'audit', path: '/audit', label: 'Audit trail', icon: '⌕', adminOnly: true },
 ];
 
 function routeContent(path: string, query: URLSearchParams): ReactNode {
@@ -46,6 +52,9 @@ function routeContent(path: string, query: URLSearchParams): ReactNode {
   if (match('/failures', path)) return <FailuresPage />;
   if (match('/rule-errors', path)) return <RuleErrorsPage />;
   if (match('/destinations', path)) return <DestinationsPage />;
+  if (match('/tokens', path)) return <TokensPage />;
+  if (match('/users', path)) return <UsersPage />;
+  if (match('/audit', path)) return <AuditPage />;
   return (
     <div className="page">
       <h1>Page not found</h1>
@@ -160,7 +169,7 @@ export function App() {
           Zoomtrail
         </Link>
         <nav aria-label="Main">
-          {NAV.map((n) => {
+          {NAV.filter((n) => !n.adminOnly || session.role === 'admin').map((n) => {
             const active = loc.path === n.path || loc.path.startsWith(`${n.path}/`);
             return (
               <Link key={n.page} to={n.path} data-testid={`nav-${n.page}`} className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>

@@ -123,7 +123,7 @@ export const api = {
     try {
       await request<void>('POST', '/api/logout', {}, { noAuthRedirect: true });
     } finally {
-      publishSession({ authenticated: false, username: null, csrfToken: null, setupRequired: false });
+      publishSession({ authenticated: false, username: null, role: null, csrfToken: null, setupRequired: false });
     }
   },
 };

@@ -63,6 +63,7 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
   fastify.get(
     '/alerts',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['alerts'],
         summary: 'Raised alerts, a page at a time (keyset-paged: pass nextCursor back as cursor), with the total matching the filters',
@@ -93,6 +94,7 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
   fastify.get(
     '/alerts/:id',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['alerts'],
         params: IdParams,
@@ -129,6 +131,7 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
   fastify.post(
     '/alerts/:id/status',
     {
+      config: { access: 'triage' },
       schema: {
         tags: ['alerts'],
         params: IdParams,

@@ -3,12 +3,21 @@ import type { FastifyPluginAsync } from 'fastify';
 import type {} from '@fastify/rate-limit';
 import type {} from '@fastify/swagger';
 import type { ApiContext } from '../api-context.js';
+import { scopesBeyond, SCOPES } from '../../domain/access-scope.js';
 import type { ApiTokenCreated, ApiTokenView, SessionInfo } from '../api-types.js';
 import { API_TOKEN_PREFIX, checkPassword, clearSessionCookie, csrfTokenOf, hashPassword, prepareDummyHash, randomSecret, sessionOf, startSession } from '../auth-session.js';
-import { hashSecret, type ApiTokenRecord, type SessionRecord } from '../../store/auth-store.js';
+import { hashSecret, type ApiTokenRecord, type SessionRecord, type UserRecord } from '../../store/auth-store.js';
 import { isKnownDevice, setDeviceCookie } from '../known-device.js';
 import { SignInThrottle } from '../sign-in-throttle.js';
-import { ApiTokenCreatedSchema, ApiTokenListSchema, CreateApiTokenRequestSchema, LoginRequestSchema, SessionInfoSchema, SetupRequestSchema } from '../schemas/auth.js';
+import {
+  ApiTokenCreatedSchema,
+  ApiTokenListSchema,
+  ChangePasswordRequestSchema,
+  CreateApiTokenRequestSchema,
+  LoginRequestSchema,
+  SessionInfoSchema,
+  SetupRequestSchema,
+} from '../schemas/auth.js';
 import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
 import { ApiHttpError, installApiErrorHandler, iso, isoOrNull } from './route-support.js';
 
@@ -20,6 +29,7 @@ function sessionInfo(session: SessionRecord | undefined, setupRequired: boolean)
   return {
     authenticated: session !== undefined,
     username: session?.username ?? null,
+    role: session?.role ?? null,
     csrfToken: session ? csrfTokenOf(session) : null,
     setupRequired,
   };
@@ -35,8 +45,26 @@ function invalidSetupToken(): ApiHttpError {
   );
 }
 
-function tokenView(token: ApiTokenRecord): ApiTokenView {
-  return { id: token.id, name: token.name, createdAt: iso(token.createdAt), lastUsedAt: isoOrNull(token.lastUsedAt) };
+function tokenView(token: ApiTokenRecord, username: string): ApiTokenView {
+  return {
+    id: token.id,
+    name: token.name,
+    username,
+    scopes: token.scopes,
+    createdAt: iso(token.createdAt),
+    lastUsedAt: isoOrNull(token.lastUsedAt),
+    expiresAt: isoOrNull(token.expiresAt),
+  };
+}
+
+function wrongPassword(): ApiHttpError {
+  return new ApiHttpError(
+    401,
+    'bad_credentials',
+    'Wrong username or password.',
+    undefined,
+    'Check both and try again; an admin can send you a password-reset link (`zoomtrail users reset-password`).',
+  );
 }
 
 function rateLimited(retryAfterMs: number): ApiHttpError {
@@ -87,19 +115,33 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
       const { token, username, password } = request.body;
       const tokenHash = hashSecret(token);
       // The token first: without a valid one, no answer may tell which user names exist.
-      if (!(await store.isSetupTokenValid(tokenHash))) throw invalidSetupToken();
-      if (await store.findUserByUsername(username)) {
-        throw new ApiHttpError(
-          409,
-          'duplicate_user',
-          `A user named "${username}" exists already.`,
-          [{ field: 'username', message: 'username is taken' }],
-          'Choose another username, or sign in as that user.',
-        );
+      const purpose = await store.setupTokenPurpose(tokenHash);
+      if (!purpose) throw invalidSetupToken();
+      let user: UserRecord | undefined;
+      if (purpose.kind === 'reset') {
+        // A password-reset link: only for the user it was made for.
+        const target = await store.getUser(purpose.userId);
+        if (!target || target.username !== username) throw invalidSetupToken();
+        if (!(await store.consumeSetupToken(tokenHash))) throw invalidSetupToken();
+        user = await store.updateUser(target.id, { passwordHash: await hashPassword(password) });
+        if (!user) throw invalidSetupToken();
+        await store.deleteSessionsOfUser(user.id);
+        request.log.info({ username }, 'password reset');
+      } else {
+        if (await store.findUserByUsername(username)) {
+          throw new ApiHttpError(
+            409,
+            'duplicate_user',
+            `A user named "${username}" exists already.`,
+            [{ field: 'username', message: 'username is taken' }],
+            'Choose another username, or sign in as that user.',
+          );
+        }
+        if (!(await store.consumeSetupToken(tokenHash))) throw invalidSetupToken();
+        user = await store.createUser({ username, passwordHash: await hashPassword(password), role: purpose.role });
+        request.log.info({ username, role: purpose.role }, 'account created');
       }
-      if (!(await store.consumeSetupToken(tokenHash))) throw invalidSetupToken();
-      const user = await store.createUser({ username, passwordHash: await hashPassword(password) });
-      request.log.info({ username }, 'admin account created');
+      if (user.disabledAt !== null) throw invalidSetupToken();
       const session = await startSession(store, reply, user.id, ctx.publicUrl, clock.now());
       return sessionInfo(session, false);
     },
@@ -123,16 +165,11 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
       const decision = throttle.check(attempt);
       if (!decision.allowed) throw rateLimited(decision.retryAfterMs);
       // Same work and same answer for an unknown user and a wrong password.
-      if (!(await checkPassword(user?.passwordHash, password)) || !user) {
+      // A disabled user gets the same answer as a wrong password (after the same work).
+      if (!(await checkPassword(user?.passwordHash, password)) || !user || user.disabledAt !== null) {
         throttle.recordFailure(attempt);
         request.log.warn({ username: username.slice(0, 64) }, 'sign-in refused');
-        throw new ApiHttpError(
-          401,
-          'bad_credentials',
-          'Wrong username or password.',
-          undefined,
-          'Check both and try again; an admin can create a new account with `zoomtrail admin create`.',
-        );
+        throw wrongPassword();
       }
       throttle.recordSuccess(attempt);
       setDeviceCookie(reply, user.username, user.passwordHash, ctx.publicUrl);
@@ -141,48 +178,109 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
     },
   );
 
-  fastify.post('/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: NoContent } } }, async (request, reply) => {
+  fastify.post('/logout', { config: { access: 'signed-in' }, schema: { tags: ['auth'], summary: 'End this session', response: { 204: NoContent } } }, async (request, reply) => {
     const session = sessionOf(request);
     if (session) await store.deleteSession(session.idHash);
     clearSessionCookie(reply, ctx.publicUrl);
     return reply.code(204).send();
   });
 
+  fastify.post(
+    '/me/password',
+    {
+      config: { access: 'signed-in', rateLimit: perIp },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password (needs the current one); your other sessions and nothing else end',
+        body: ChangePasswordRequestSchema,
+        response: { 204: NoContent, ...errorResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const me = await store.getUser(request.user!.id);
+      if (!me || !(await checkPassword(me.passwordHash, request.body.currentPassword))) throw wrongPassword();
+      await store.updateUser(me.id, { passwordHash: await hashPassword(request.body.newPassword) });
+      const current = sessionOf(request);
+      await store.deleteSessionsOfUser(me.id);
+      if (current) {
+        // Keep this browser signed in: a fresh session (the old id is gone with the others).
+        await startSession(store, reply, me.id, ctx.publicUrl, clock.now());
+      }
+      return reply.code(204).send();
+    },
+  );
+
+  async function usernames(): Promise<Map<string, string>> {
+    return new Map((await store.listUsers()).map((u) => [u.id, u.username]));
+  }
+
   fastify.get(
     '/tokens',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['auth'],
-        summary: 'API tokens (values are never shown again)',
+        summary: "API tokens: your own; an admin sees everyone's (values are never shown again)",
         response: { 200: ApiTokenListSchema },
       },
     },
-    async (): Promise<{ tokens: ApiTokenView[] }> => ({ tokens: (await store.listApiTokens()).map(tokenView) }),
+    async (request): Promise<{ tokens: ApiTokenView[] }> => {
+      const caller = request.user!;
+      const names = await usernames();
+      const tokens = await store.listApiTokens(caller.scopes.has('admin') ? undefined : caller.id);
+      return { tokens: tokens.map((t) => tokenView(t, names.get(t.userId) ?? '')) };
+    },
   );
 
   fastify.post(
     '/tokens',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['auth'],
-        summary: 'Create an API token; its value is in this response only',
+        summary: 'Create an API token for yourself, with at most the scopes you hold; its value is in this response only',
         body: CreateApiTokenRequestSchema,
-        response: { 201: ApiTokenCreatedSchema, ...errorResponses(400) },
+        response: { 201: ApiTokenCreatedSchema, ...errorResponses(400, 403) },
       },
     },
     async (request, reply): Promise<ApiTokenCreated> => {
+      const caller = request.user!;
+      const scopes = request.body.scopes ?? SCOPES.filter((s) => caller.scopes.has(s));
+      const beyond = scopesBeyond(scopes, caller.scopes);
+      if (beyond.length > 0) {
+        throw new ApiHttpError(
+          403,
+          'forbidden',
+          `You cannot create a token with more than you have: you lack ${beyond.map((s) => `"${s}"`).join(', ')}.`,
+          [{ field: 'scopes', message: `not held: ${beyond.join(', ')}` }],
+          'Ask only for scopes you hold.',
+        );
+      }
+      let expiresAt: number | null = null;
+      if (request.body.expiresAt !== undefined) {
+        expiresAt = Date.parse(request.body.expiresAt);
+        if (!Number.isFinite(expiresAt) || expiresAt <= clock.now()) {
+          throw new ApiHttpError(400, 'invalid_request', 'expiresAt must be a time in the future.', [{ field: 'expiresAt', message: 'must be in the future' }]);
+        }
+      }
       const value = `${API_TOKEN_PREFIX}${randomSecret()}`;
-      const token = await store.createApiToken({ name: request.body.name, tokenHash: hashSecret(value), userId: request.user!.id });
-      request.log.info({ tokenId: token.id, name: token.name }, 'API token created');
-      return reply.code(201).send({ ...tokenView(token), token: value });
+      const token = await store.createApiToken({ name: request.body.name, tokenHash: hashSecret(value), userId: caller.id, scopes, expiresAt });
+      request.log.info({ tokenId: token.id, name: token.name, scopes }, 'API token created');
+      return reply.code(201).send({ ...tokenView(token, caller.username), token: value });
     },
   );
 
   fastify.delete(
     '/tokens/:id',
-    { schema: { tags: ['auth'], summary: 'Revoke an API token', params: IdParams, response: { 204: NoContent, ...errorResponses(404) } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['auth'], summary: 'Revoke an API token (your own; an admin any)', params: IdParams, response: { 204: NoContent, ...errorResponses(404) } },
+    },
     async (request, reply) => {
-      if (!(await store.deleteApiToken(request.params.id))) {
+      const caller = request.user!;
+      const token = await store.getApiToken(request.params.id);
+      // Someone else's token is "not found" for a non-admin: no telling which ids exist.
+      if (!token || (token.userId !== caller.id && !caller.scopes.has('admin')) || !(await store.deleteApiToken(token.id))) {
         throw new ApiHttpError(404, 'not_found', `There is no API token with id "${request.params.id}".`);
       }
       return reply.code(204).send();

@@ -80,6 +80,7 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
   fastify.get(
     '/destinations',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['destinations'],
         response: { 200: DestinationListSchema },
@@ -91,6 +92,7 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
   fastify.post(
     '/destinations',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['destinations'],
         body: CreateDestinationRequestSchema,
@@ -115,6 +117,7 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
   fastify.patch(
     '/destinations/:id',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['destinations'],
         params: IdParams,
@@ -157,6 +160,7 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
   fastify.delete(
     '/destinations/:id',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['destinations'],
         params: IdParams,
@@ -173,6 +177,7 @@ export const destinationsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
   fastify.post(
     '/destinations/:id/test',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['destinations'],
         params: IdParams,

@@ -76,6 +76,7 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
   fastify.get(
     '/events',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['events'],
         summary: 'Search events, newest first',
@@ -102,6 +103,7 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
   fastify.get(
     '/events/histogram',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['events'],
         summary: 'Matching events counted per time bucket over [since, until) (default: the last 24 hours)',
@@ -127,6 +129,7 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
   fastify.get(
     '/events/export',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['events'],
         summary: 'Download every matching event, oldest first, as NDJSON (whole events) or CSV (one column per schema field)',
@@ -159,6 +162,7 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
   fastify.get(
     '/events/:rowId',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['events'],
         summary: 'One event by row id',

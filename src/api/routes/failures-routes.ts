@@ -16,6 +16,7 @@ export const failuresRoutes: FastifyPluginAsync<ApiContext> = async (plugin, con
   fastify.get(
     '/failures',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['events'],
         querystring: FailureQuerySchema,

@@ -37,7 +37,7 @@ const FAILING_STATES = new Set(['reauthorization_required', 'wrong_credentials',
 /** GET /api/health (authenticated): the detection and delivery backlog, and each source's health with its open alarms. ok = no source failing. */
 export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
   const { store, clock } = ctx.app;
-  fastify.get('/health', { schema: { response: { 200: HealthViewSchema } } }, async (): Promise<HealthView> => {
+  fastify.get('/health', { config: { access: 'read' }, schema: { response: { 200: HealthViewSchema } } }, async (): Promise<HealthView> => {
     const [pendingDetections, pending, sources] = await Promise.all([
       store.countPendingDetection(),
       store.listDeliveries({ state: 'pending', limit: PENDING_DELIVERIES_CAP }),

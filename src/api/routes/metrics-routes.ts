@@ -8,7 +8,7 @@ import { METRICS_CONTENT_TYPE, renderMetrics } from '../metrics-snapshot.js';
  * scrape config).
  */
 export const metricsRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx) => {
-  fastify.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  fastify.get('/metrics', { config: { access: 'metrics' }, schema: { hide: true } }, async (_request, reply) => {
     const text = await renderMetrics(ctx.app.store);
     return reply.header('content-type', METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(text);
   });

@@ -147,6 +147,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.get(
     '/rules',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['rules'],
         response: { 200: RuleListSchema },
@@ -164,6 +165,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.get(
     '/rules/:id',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['rules'],
         params: RuleIdParams,
@@ -176,6 +178,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.patch(
     '/rules/:id',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['rules'],
         summary: "Tune a rule: a value overrides the rule's own, null clears the override",
@@ -200,6 +203,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.delete(
     '/rules/:id/tuning',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['rules'],
         summary: 'Clear every override of a rule: it runs with its own settings',
@@ -217,6 +221,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.get(
     '/rules/:id/source',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['rules'],
         summary: "A user rule's file, read-only (404 for a built-in rule: its source is Zoomtrail's)",
@@ -238,6 +243,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.get(
     '/rules/:id/backtest',
     {
+      config: { access: 'triage' },
       schema: {
         tags: ['rules'],
         summary: 'Run one rule (enabled or not) over the stored events since a time: the alerts it would have raised, writing nothing',
@@ -280,6 +286,7 @@ export const rulesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
   fastify.get(
     '/rule-errors',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['rules'],
         querystring: RuleErrorQuerySchema,

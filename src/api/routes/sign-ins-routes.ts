@@ -83,6 +83,7 @@ export const signInsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, cont
   fastify.get(
     '/users/:email/activity',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['sign-ins'],
         summary: "One user's sign-ins and operations over time, countries, networks, addresses and devices with first and last seen, and the alerts holding their events",
@@ -150,6 +151,7 @@ export const signInsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, cont
   fastify.get(
     '/sign-ins/map',
     {
+      config: { access: 'read' },
       schema: {
         tags: ['sign-ins'],
         summary: 'Located sign-ins grouped by point, and impossible-travel pairs, for the account, a user (email) or an alert (alertId)',

@@ -77,12 +77,12 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
   };
   const view = (source: SourceRecord): Promise<SourceView> => buildSourceView(store, source, clock.now());
 
-  fastify.get('/sources', { schema: { response: { 200: SourceListSchema } } }, async () => {
+  fastify.get('/sources', { config: { access: 'read' }, schema: { response: { 200: SourceListSchema } } }, async () => {
     const sources = await store.listSources();
     return { sources: await Promise.all(sources.map(view)) };
   });
 
-  fastify.post('/sources', { schema: { body: CreateSourceRequestSchema, response: { 201: SourceViewSchema, ...errors } } }, async (request, reply) => {
+  fastify.post('/sources', { config: { access: 'admin' }, schema: { body: CreateSourceRequestSchema, response: { 201: SourceViewSchema, ...errors } } }, async (request, reply) => {
     const body = request.body;
     const name = body.name.trim();
     if (!name) throw sourceFieldError('name', 'must not be blank');
@@ -124,71 +124,79 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
     return reply.code(201).send(await view(created));
   });
 
-  fastify.get('/sources/:id', { schema: { params: SourceIdParams, response: { 200: SourceDetailSchema, ...errors } } }, async (request) => {
+  fastify.get('/sources/:id', { config: { access: 'read' }, schema: { params: SourceIdParams, response: { 200: SourceDetailSchema, ...errors } } }, async (request) => {
     const source = await load(request.params.id);
     return buildSourceDetail(store, source, clock.now());
   });
 
-  fastify.patch('/sources/:id', { schema: { params: SourceIdParams, body: UpdateSourceRequestSchema, response: { 200: SourceViewSchema, ...errors } } }, async (request) => {
-    const source = await load(request.params.id);
-    const body = request.body;
-    const patch: SourcePatch = {};
-    if (body.name !== undefined) {
-      if (!body.name.trim()) throw sourceFieldError('name', 'must not be blank');
-      patch.name = body.name.trim();
-    }
-    if (body.clientId !== undefined) patch.clientId = body.clientId.trim();
-    if (body.zoomAccountId !== undefined) patch.zoomAccountId = body.zoomAccountId.trim();
-    if (body.backfillDays !== undefined) patch.backfillDays = body.backfillDays;
-    if (body.pollIntervalMs !== undefined) patch.pollIntervalMs = body.pollIntervalMs;
-    if (body.dropOffAlarmMinutes !== undefined) patch.dropOffAlarmMinutes = body.dropOffAlarmMinutes;
-    if (body.quietSchedule !== undefined) patch.quietSchedule = quietScheduleOf(body.quietSchedule);
-    if (body.paused !== undefined) {
-      if (!body.paused && isUnauthorized(source)) throw notAuthorized();
-      patch.paused = body.paused;
-      // Collecting is the end of the setup, whichever way it was asked for.
-      if (!body.paused) patch.setupFinished = true;
-    }
-    if (body.clientSecret !== undefined) await store.setSourceCredentials(source.id, { clientSecret: body.clientSecret });
-    const updated = Object.keys(patch).length > 0 ? await store.updateSource(source.id, patch) : ((await store.getSource(source.id)) ?? source);
-    return view(updated);
-  });
+  fastify.patch(
+    '/sources/:id',
+    { config: { access: 'admin' }, schema: { params: SourceIdParams, body: UpdateSourceRequestSchema, response: { 200: SourceViewSchema, ...errors } } },
+    async (request) => {
+      const source = await load(request.params.id);
+      const body = request.body;
+      const patch: SourcePatch = {};
+      if (body.name !== undefined) {
+        if (!body.name.trim()) throw sourceFieldError('name', 'must not be blank');
+        patch.name = body.name.trim();
+      }
+      if (body.clientId !== undefined) patch.clientId = body.clientId.trim();
+      if (body.zoomAccountId !== undefined) patch.zoomAccountId = body.zoomAccountId.trim();
+      if (body.backfillDays !== undefined) patch.backfillDays = body.backfillDays;
+      if (body.pollIntervalMs !== undefined) patch.pollIntervalMs = body.pollIntervalMs;
+      if (body.dropOffAlarmMinutes !== undefined) patch.dropOffAlarmMinutes = body.dropOffAlarmMinutes;
+      if (body.quietSchedule !== undefined) patch.quietSchedule = quietScheduleOf(body.quietSchedule);
+      if (body.paused !== undefined) {
+        if (!body.paused && isUnauthorized(source)) throw notAuthorized();
+        patch.paused = body.paused;
+        // Collecting is the end of the setup, whichever way it was asked for.
+        if (!body.paused) patch.setupFinished = true;
+      }
+      if (body.clientSecret !== undefined) await store.setSourceCredentials(source.id, { clientSecret: body.clientSecret });
+      const updated = Object.keys(patch).length > 0 ? await store.updateSource(source.id, patch) : ((await store.getSource(source.id)) ?? source);
+      return view(updated);
+    },
+  );
 
-  fastify.delete('/sources/:id', { schema: { params: SourceIdParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
+  fastify.delete('/sources/:id', { config: { access: 'admin' }, schema: { params: SourceIdParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
     const source = await load(request.params.id);
     await removeSource({ store, fetch: ctx.fetch, logger: request.log }, source.id);
     return reply.code(204).send();
   });
 
   for (const action of ['pause', 'resume'] as const) {
-    fastify.post(`/sources/:id/${action}`, { schema: { params: SourceIdParams, response: { 200: SourceViewSchema, ...errors } } }, async (request) => {
+    fastify.post(`/sources/:id/${action}`, { config: { access: 'admin' }, schema: { params: SourceIdParams, response: { 200: SourceViewSchema, ...errors } } }, async (request) => {
       const source = await load(request.params.id);
       if (action === 'resume' && isUnauthorized(source)) throw notAuthorized();
       return view(await store.updateSource(source.id, action === 'pause' ? { paused: true } : { paused: false, setupFinished: true }));
     });
   }
 
-  fastify.post('/sources/:id/backfill', { schema: { params: SourceIdParams, body: BackfillRequestSchema, response: { 200: SourceViewSchema, ...errors } } }, async (request) => {
-    const source = await load(request.params.id);
-    const { days } = request.body;
-    const updated = await store.updateSource(source.id, { backfillDays: days });
-    // The planner reads every day in the backfill range that has no full read
-    // (new days) or is not complete: reopening the complete days makes the
-    // collector read the whole range again on its next cycle. Re-reading is
-    // idempotent (events are stored by row identity).
-    const today = utcDay(clock.now());
-    const first = addDays(today, -(days - 1));
-    for (const stream of REPORT_STREAMS) {
-      const rows = await store.listDayCoverage(source.id, stream.logType, first, today);
-      const reopen: DayUpdate[] = rows.filter((row) => row.state === 'complete').map((row) => ({ day: row.day, state: 'open' }));
-      if (reopen.length > 0) await store.updateStream(source.id, stream.logType, {}, reopen);
-    }
-    return view(updated);
-  });
+  fastify.post(
+    '/sources/:id/backfill',
+    { config: { access: 'admin' }, schema: { params: SourceIdParams, body: BackfillRequestSchema, response: { 200: SourceViewSchema, ...errors } } },
+    async (request) => {
+      const source = await load(request.params.id);
+      const { days } = request.body;
+      const updated = await store.updateSource(source.id, { backfillDays: days });
+      // The planner reads every day in the backfill range that has no full read
+      // (new days) or is not complete: reopening the complete days makes the
+      // collector read the whole range again on its next cycle. Re-reading is
+      // idempotent (events are stored by row identity).
+      const today = utcDay(clock.now());
+      const first = addDays(today, -(days - 1));
+      for (const stream of REPORT_STREAMS) {
+        const rows = await store.listDayCoverage(source.id, stream.logType, first, today);
+        const reopen: DayUpdate[] = rows.filter((row) => row.state === 'complete').map((row) => ({ day: row.day, state: 'open' }));
+        if (reopen.length > 0) await store.updateStream(source.id, stream.logType, {}, reopen);
+      }
+      return view(updated);
+    },
+  );
 
   fastify.get(
     '/sources/:id/coverage',
-    { schema: { params: SourceIdParams, querystring: CoverageQuerySchema, response: { 200: CoverageViewSchema, ...errors } } },
+    { config: { access: 'read' }, schema: { params: SourceIdParams, querystring: CoverageQuerySchema, response: { 200: CoverageViewSchema, ...errors } } },
     async (request): Promise<CoverageView> => {
       const source = await load(request.params.id);
       const days = request.query.days ?? 180;
@@ -220,33 +228,41 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
     },
   );
 
-  fastify.get('/setup-info', { schema: { response: { 200: SetupInfoSchema } } }, async (): Promise<SetupInfo> => ({
+  fastify.get('/setup-info', { config: { access: 'read' }, schema: { response: { 200: SetupInfoSchema } } }, async (): Promise<SetupInfo> => ({
     redirectUrl: `${ctx.publicUrl}${OAUTH_CALLBACK_PATH}`,
     publicUrl: ctx.publicUrl,
     scopes: { classic: [CLASSIC_REPORT_SCOPE], granular: REPORT_STREAMS.map((s) => s.granularScope) },
   }));
 
-  fastify.post('/sources/:id/authorize', { schema: { params: SourceIdParams, response: { 200: AuthorizeResponseSchema, ...errors } } }, async (request) => {
-    const source = await load(request.params.id);
-    const sessionId = request.user?.sessionId;
-    return startSourceAuthorization(
-      { store, clock, fetch: ctx.fetch, logger: request.log },
-      source,
-      sessionId ? sessionIdHash(sessionId) : undefined,
-      `${ctx.publicUrl}${OAUTH_CALLBACK_PATH}`,
-    );
-  });
+  fastify.post(
+    '/sources/:id/authorize',
+    { config: { access: 'admin' }, schema: { params: SourceIdParams, response: { 200: AuthorizeResponseSchema, ...errors } } },
+    async (request) => {
+      const source = await load(request.params.id);
+      const sessionId = request.user?.sessionId;
+      return startSourceAuthorization(
+        { store, clock, fetch: ctx.fetch, logger: request.log },
+        source,
+        sessionId ? sessionIdHash(sessionId) : undefined,
+        `${ctx.publicUrl}${OAUTH_CALLBACK_PATH}`,
+      );
+    },
+  );
 
-  fastify.post('/sources/:id/check', { schema: { params: SourceIdParams, response: { 200: CheckResultSchema, ...errors } } }, async (request) => {
+  fastify.post('/sources/:id/check', { config: { access: 'admin' }, schema: { params: SourceIdParams, response: { 200: CheckResultSchema, ...errors } } }, async (request) => {
     const source = await load(request.params.id);
     return checkStoredSource(ctx, source);
   });
 
-  fastify.post('/sources/:id/finish', { schema: { params: SourceIdParams, body: FinishSetupRequestSchema, response: { 200: SourceViewSchema, ...errors } } }, async (request) => {
-    const source = await load(request.params.id);
-    if (isUnauthorized(source)) throw notAuthorized();
-    const patch: SourcePatch = { dropOffAlarmMinutes: request.body.dropOffAlarmMinutes, paused: false, setupFinished: true };
-    if (request.body.quietSchedule !== undefined) patch.quietSchedule = quietScheduleOf(request.body.quietSchedule);
-    return view(await store.updateSource(source.id, patch));
-  });
+  fastify.post(
+    '/sources/:id/finish',
+    { config: { access: 'admin' }, schema: { params: SourceIdParams, body: FinishSetupRequestSchema, response: { 200: SourceViewSchema, ...errors } } },
+    async (request) => {
+      const source = await load(request.params.id);
+      if (isUnauthorized(source)) throw notAuthorized();
+      const patch: SourcePatch = { dropOffAlarmMinutes: request.body.dropOffAlarmMinutes, paused: false, setupFinished: true };
+      if (request.body.quietSchedule !== undefined) patch.quietSchedule = quietScheduleOf(request.body.quietSchedule);
+      return view(await store.updateSource(source.id, patch));
+    },
+  );
 };

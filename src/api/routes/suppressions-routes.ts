@@ -36,7 +36,7 @@ export const suppressionsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
 
   fastify.get(
     '/suppressions',
-    { schema: { tags: ['rules'], querystring: SuppressionQuerySchema, response: { 200: SuppressionListSchema, ...errorResponses(400) } } },
+    { config: { access: 'read' }, schema: { tags: ['rules'], querystring: SuppressionQuerySchema, response: { 200: SuppressionListSchema, ...errorResponses(400) } } },
     async (request) => {
       const { ruleId } = request.query;
       const list = await store.listSuppressions(ruleId !== undefined ? { ruleId } : {});
@@ -48,6 +48,7 @@ export const suppressionsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
   fastify.post(
     '/suppressions',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['rules'],
         summary: 'Stop a rule alerting on the events its match expressions select (counted, never silently dropped)',
@@ -74,8 +75,12 @@ export const suppressionsRoutes: FastifyPluginAsync<ApiContext> = async (plugin,
     },
   );
 
-  fastify.delete('/suppressions/:id', { schema: { tags: ['rules'], params: IdParams, response: { 204: NoContent, ...errorResponses(404) } } }, async (request, reply) => {
-    if (!(await store.deleteSuppression(request.params.id))) throw notFound('suppression', request.params.id);
-    return reply.code(204).send();
-  });
+  fastify.delete(
+    '/suppressions/:id',
+    { config: { access: 'admin' }, schema: { tags: ['rules'], params: IdParams, response: { 204: NoContent, ...errorResponses(404) } } },
+    async (request, reply) => {
+      if (!(await store.deleteSuppression(request.params.id))) throw notFound('suppression', request.params.id);
+      return reply.code(204).send();
+    },
+  );
 };

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { Nullable } from './common.js';
+import { ROLES, SCOPES } from '../../domain/access-scope.js';
+import { Nullable, StringEnum } from './common.js';
 
 /**
  * Session, setup, login, API tokens (public: GET /api/session, POST /api/setup, POST /api/login).
@@ -12,13 +13,19 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const SessionInfoSchema = Type.Object({
   authenticated: Type.Boolean(),
   username: Nullable(Type.String()),
+  /** admin, analyst or viewer; null when not signed in. */
+  role: Type.Unsafe<(typeof ROLES)[number] | null>({ type: ['string', 'null'], enum: [...ROLES, null] }),
   /** Send as `X-CSRF-Token` on every POST/PATCH/PUT/DELETE made with the session cookie. */
   csrfToken: Nullable(Type.String({ description: 'Send as X-CSRF-Token on every POST/PATCH/PUT/DELETE made with the session cookie.' })),
   /** No admin exists yet: the console shows "use the setup link printed at start". */
   setupRequired: Type.Boolean(),
 });
 
-/** POST /api/setup (one-time token from the printed setup link) -> SessionInfo, sets the cookie. */
+/**
+ * POST /api/setup (one-time token from a setup link) -> SessionInfo, sets the cookie. The link of `admin create`
+ * creates an admin, an invitation a user with its role; a password-reset link sets the password of the user it
+ * was made for (`username` must be theirs).
+ */
 export const SetupRequestSchema = Type.Object(
   {
     token: Type.String({ minLength: 1, maxLength: 200 }),
@@ -35,7 +42,17 @@ export const LoginRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const apiTokenView = { id: Type.String(), name: Type.String(), createdAt: Type.String(), lastUsedAt: Nullable(Type.String()) };
+const apiTokenView = {
+  id: Type.String(),
+  name: Type.String(),
+  /** The user the token acts for (it can never do more than they can). */
+  username: Type.String(),
+  scopes: Type.Array(StringEnum(SCOPES)),
+  createdAt: Type.String(),
+  lastUsedAt: Nullable(Type.String()),
+  /** null: never expires. */
+  expiresAt: Nullable(Type.String()),
+};
 export const ApiTokenViewSchema = Type.Object(apiTokenView);
 export const ApiTokenListSchema = Type.Object({ tokens: Type.Array(ApiTokenViewSchema) });
 export const ApiTokenCreatedSchema = Type.Object({
@@ -43,5 +60,20 @@ export const ApiTokenCreatedSchema = Type.Object({
   /** Shown once; only its hash is stored. Use as `Authorization: Bearer <token>`. */
   token: Type.String({ description: 'Shown once: use as Authorization: Bearer <token>.' }),
 });
-export const CreateApiTokenRequestSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+/** POST /api/tokens: scopes default to every scope the caller holds; 403 when asking for more than the caller has. */
+export const CreateApiTokenRequestSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    scopes: Type.Optional(Type.Array(StringEnum(SCOPES), { minItems: 1, maxItems: SCOPES.length, uniqueItems: true })),
+    /** ISO date-time; absent: never expires. */
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+/** POST /api/me/password: change your own password (your other sessions end). */
+export const ChangePasswordRequestSchema = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
 

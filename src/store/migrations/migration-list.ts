@@ -10,6 +10,8 @@ import { compactIngestMigration } from './008-compact-ingest.js';
 import { signInHistoryMigration } from './009-sign-in-history.js';
 import { ruleSuppressionsMigration } from './010-rule-suppressions.js';
 import { ruleTuningMigration } from './011-rule-tuning.js';
+import { rolesAndScopesMigration } from './012-roles-and-scopes.js';
+import { auditLogMigration } from './013-audit-log.js';
 import { historyIndexInWriterMigration } from './015-history-index-in-writer.js';
 
 /**
@@ -29,6 +31,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '009-sign-in-history': signInHistoryMigration,
   '010-rule-suppressions': ruleSuppressionsMigration,
   '011-rule-tuning': ruleTuningMigration,
+  '012-roles-and-scopes': rolesAndScopesMigration,
+  '013-audit-log': auditLogMigration,
   '015-history-index-in-writer': historyIndexInWriterMigration,
 };
 
