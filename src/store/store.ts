@@ -7,6 +7,7 @@ import type { AuthStore } from './auth-store.js';
 import type { HealthStore } from './health-store.js';
 import type { RetentionStore } from './retention-store.js';
 import type { SignInHistoryStore } from './sign-in-history-store.js';
+import type { SinkStore } from './sink-store.js';
 
 /**
  * The interface between Zoomtrail and its database: one narrow interface per
@@ -18,7 +19,19 @@ import type { SignInHistoryStore } from './sign-in-history-store.js';
  * Times are milliseconds since the epoch (UTC); days are `yyyy-mm-dd` UTC.
  */
 export interface Store
-  extends SourceStore, EventStore, CoverageStore, AlertStore, SuppressionStore, DestinationStore, AuthStore, HealthStore, LeaseStore, RetentionStore, SignInHistoryStore {
+  extends
+    SourceStore,
+    EventStore,
+    CoverageStore,
+    AlertStore,
+    SuppressionStore,
+    DestinationStore,
+    AuthStore,
+    HealthStore,
+    LeaseStore,
+    RetentionStore,
+    SignInHistoryStore,
+    SinkStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   /** What an operator should fix about how secrets are kept (e.g. a key file others can read); logged at start. */

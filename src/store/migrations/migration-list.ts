@@ -10,6 +10,7 @@ import { compactIngestMigration } from './008-compact-ingest.js';
 import { signInHistoryMigration } from './009-sign-in-history.js';
 import { ruleSuppressionsMigration } from './010-rule-suppressions.js';
 import { historyIndexInWriterMigration } from './015-history-index-in-writer.js';
+import { forwardingMigration } from './016-forwarding.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '009-sign-in-history': signInHistoryMigration,
   '010-rule-suppressions': ruleSuppressionsMigration,
   '015-history-index-in-writer': historyIndexInWriterMigration,
+  '016-forwarding': forwardingMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
