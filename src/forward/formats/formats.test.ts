@@ -25,7 +25,7 @@ const operation = (category: string, action: string) => {
   return stored('Zoom.Operation', day.operations[i], i);
 };
 const LOCATION = { kind: 'public', country: 'DE', country_name: 'Germany', region: 'Hesse', city: 'Frankfurt', lat: 50.11, lng: 8.68, asn: 3320, org: 'Deutsche Telekom AG' };
-const located = (e: StoredEvent) => ({ ...e, event: { ...e.event, p_enrichment: { ip_location: { ip_address: LOCATION } } } });
+const located = (e: StoredEvent): StoredEvent => ({ ...e, event: { ...e.event, p_enrichment: { ip_location: { ip_address: LOCATION } } } });
 
 describe('panther format', () => {
   it('is the stored event, p_ fields included', () => {
