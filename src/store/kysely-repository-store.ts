@@ -109,7 +109,7 @@ export abstract class KyselyRepositoryStore {
     return this.sinks.recordSinkFailure(id, failure);
   }
 
-  sinkBacklog(id: string): Promise<{ events: number; newestStoredAt: number | null }> {
+  sinkBacklog(id: string): Promise<{ events: number; newestStoredAt: number | null; oldestPendingStoredAt: number | null }> {
     return this.sinks.sinkBacklog(id);
   }
 

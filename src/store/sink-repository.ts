@@ -182,13 +182,15 @@ export class SinkRepository {
       .execute();
   }
 
-  async sinkBacklog(id: string): Promise<{ events: number; newestStoredAt: number | null }> {
+  async sinkBacklog(id: string): Promise<{ events: number; newestStoredAt: number | null; oldestPendingStoredAt: number | null }> {
     const { cursor } = await this.getSinkState(id);
     const after = this.dialect === 'postgres' ? sql`(xid, seq) > (${cursor.xid}::text::xid8, ${cursor.seq}::bigint)` : sql`seq > ${cursor.seq}`;
-    const { rows } = await sql<{ events: number | string | null; newest: number | string | null }>`
-      SELECT (SELECT SUM(event_count) FROM forward_log WHERE ${after}) AS events, (SELECT MAX(stored_at) FROM forward_log) AS newest`.execute(this.db);
+    const { rows } = await sql<{ events: number | string | null; oldest: number | string | null; newest: number | string | null }>`
+      SELECT p.events, p.oldest, (SELECT MAX(stored_at) FROM forward_log) AS newest
+      FROM (SELECT SUM(event_count) AS events, MIN(stored_at) AS oldest FROM forward_log WHERE ${after}) AS p`.execute(this.db);
     const row = rows[0];
-    return { events: Number(row?.events ?? 0), newestStoredAt: row?.newest === null || row?.newest === undefined ? null : Number(row.newest) };
+    const time = (value: number | string | null | undefined) => (value === null || value === undefined ? null : Number(value));
+    return { events: Number(row?.events ?? 0), newestStoredAt: time(row?.newest), oldestPendingStoredAt: time(row?.oldest) };
   }
 
   async listSinkDeadLetters(id: string, limit = 100): Promise<SinkDeadLetter[]> {

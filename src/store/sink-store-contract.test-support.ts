@@ -88,7 +88,7 @@ export function describeSinkStoreContract(name: string, openStore: (options: Sto
       expect(first.lastStoredAt).toBe(START);
       // Not advanced: the same batch again.
       expect(ids((await store.readSinkBatch(sink.id, { maxEvents: 3 })).events)).toEqual(['e1', 'e2', 'e3']);
-      expect(await store.sinkBacklog(sink.id)).toEqual({ events: 5, newestStoredAt: START });
+      expect(await store.sinkBacklog(sink.id)).toEqual({ events: 5, newestStoredAt: START, oldestPendingStoredAt: START });
 
       clock.advance(1000);
       expect(await store.advanceSink(sink.id, { from: first.from, to: first.to, delivered: 3, deadLetters: [], storedAt: first.lastStoredAt, now: clock.now() })).toBe(true);
@@ -104,7 +104,7 @@ export function describeSinkStoreContract(name: string, openStore: (options: Sto
       const empty = await store.readSinkBatch(sink.id, { maxEvents: 10 });
       expect(empty.events).toEqual([]);
       expect(empty.to).toEqual(empty.from);
-      expect(await store.sinkBacklog(sink.id)).toEqual({ events: 0, newestStoredAt: START });
+      expect(await store.sinkBacklog(sink.id)).toEqual({ events: 0, newestStoredAt: START, oldestPendingStoredAt: null });
 
       // A new sink starting `now` sees only what is stored after it.
       const late = await store.createSink(sampleSink({ name: 'late', start: 'now' }));

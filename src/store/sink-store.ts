@@ -38,7 +38,7 @@ export interface SinkStore {
   /** A failed attempt: the error (message + fix, never a secret) and when to try again; counts consecutive failures. */
   recordSinkFailure(id: string, failure: { error: SinkError; nextAttemptAt: number; now: number }): Promise<void>;
   /** Events after the cursor (from the log's counts, not the events) and the newest stored time in the log. */
-  sinkBacklog(id: string): Promise<{ events: number; newestStoredAt: number | null }>;
+  sinkBacklog(id: string): Promise<{ events: number; newestStoredAt: number | null; oldestPendingStoredAt: number | null }>;
   listSinkDeadLetters(id: string, limit?: number): Promise<SinkDeadLetter[]>;
   /**
    * Deletes up to `limit` forward-log rows every sink's cursor has passed and
