@@ -139,5 +139,11 @@ describe('zoomtrail sink (NATS JetStream)', () => {
     const show = await cli(['sink', 'show', 'nostream']);
     expect(JSON.parse(show.stdout)).toMatchObject({ backlog: expect.any(Number), consecutiveFailures: 1, lastError: { retryable: true } });
     expect((JSON.parse(show.stdout) as { backlog: number }).backlog).toBeGreaterThan(100);
+
+    const health = await cli(['health']);
+    expect(health.code, health.stderr).toBe(0);
+    expect(health.stdout).toMatch(/Sinks:\n {2}bus \(nats, panther\): backlog 0 events, lag 0 min, delivered \d+, refused 0\n/);
+    expect(health.stdout).toMatch(/ {2}nostream \(nats, panther\): backlog \d+ events, lag \d+ min, delivered 0, refused 0\n {4}last error: NATS JetStream did not acknowledge/);
+    expect(health.stdout).toContain('    fix: Create a JetStream stream covering');
   });
 });
