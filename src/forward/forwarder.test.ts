@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../alert/http-receiver.test-support.js';
 import { verifyWebhookSignature } from '../alert/webhook-sender.js';
-import { ManualClock } from '../shared/clock.js';
+import { ManualClock, systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { page, sampleEvent, sampleSource, START } from '../store/store-contract.test-support.js';
 import { sampleSink } from '../store/sink-store-contract.test-support.js';
@@ -16,6 +16,14 @@ import { natsSink } from './nats-sink.js';
 import type { SinkContext } from './sink.js';
 
 const SECRET = 'sink-secret-Zq8vR2mN5tL0pK';
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 const logger = createLogger({ level: 'silent' });
 
 describe('Forwarder', () => {
@@ -99,6 +107,25 @@ describe('Forwarder', () => {
       expect(results.find((r) => r.sink.name === 'down')?.error?.retryable).toBe(true);
       expect(results.find((r) => r.sink.name === 'up')).toMatchObject({ delivered: 1 });
       expect((await store.getSinkState(down.id)).deliveredCount).toBe(0);
+    });
+
+    it('runs one loop per sink: new events are forwarded after a wake, a paused sink is left alone, and run stops on abort', async () => {
+      const sink = await store.createSink(sampleSink({ url: `${receiver.origin}/ingest` }));
+      const paused = await store.createSink(sampleSink({ name: 'paused', url: `${receiver.origin}/paused` }));
+      await store.setSinkPaused(paused.id, true);
+      const f = new Forwarder({ store, clock: systemClock, logger, fetch: globalThis.fetch, batchWaitMs: 60_000, sinkRefreshMs: 60_000 });
+      const stop = new AbortController();
+      const running = f.run(stop.signal);
+      await commit('r1', 'r2');
+      f.wake();
+      await waitFor(async () => (await store.getSinkState(sink.id)).deliveredCount === 2);
+      await commit('r3');
+      f.wake();
+      await waitFor(async () => (await store.getSinkState(sink.id)).deliveredCount === 3);
+      stop.abort();
+      await running;
+      expect(receiver.requests.map((r) => r.path)).toEqual(['/ingest', '/ingest']);
+      expect((await store.getSinkState(paused.id)).deliveredCount).toBe(0);
     });
 
     it('sends only the log types of the filter, and passes the others', async () => {
