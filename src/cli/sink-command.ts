@@ -15,6 +15,7 @@ interface AddOptions {
   format: FormatName;
   logTypes?: string[];
   subjectPrefix?: string;
+  index?: string;
   start: 'beginning' | 'now';
   secretEnv?: string;
   secretStdin?: boolean;
@@ -46,12 +47,13 @@ export function registerSinkCommand(program: Command): void {
     .description('Add a sink and print its id; `zoomtrail start` forwards to it, `zoomtrail sink flush` delivers what is pending now.')
     .requiredOption('--name <name>', 'a name to know the sink by')
     .requiredOption('--kind <kind>', SINK_KINDS.join(', '), parseKind)
-    .requiredOption('--url <url>', 'http: the receiver URL; nats: nats://host:4222')
+    .requiredOption('--url <url>', 'http: the receiver URL; nats: nats://host:4222; elasticsearch: the cluster URL')
     .option('--format <format>', FORMAT_NAMES.join(', '), parseFormat, 'panther')
     .option('--log-types <type...>', `forward only these log types (${LOG_TYPES.join(', ')}; default all)`)
     .option('--subject-prefix <prefix>', 'nats: subjects are <prefix>.zoom.activity and <prefix>.zoom.operation (default zoomtrail)')
+    .option('--index <name>', 'elasticsearch: the index or data stream (default zoomtrail)')
     .option('--start <where>', 'beginning: everything in the forward log (default); now: only events stored from now on', parseStart, 'beginning')
-    .option('--secret-env <var>', 'read the secret (http: signing secret; nats: token) from this environment variable')
+    .option('--secret-env <var>', 'read the secret (http: signing secret; nats: token; elasticsearch: API key) from this environment variable')
     .option('--secret-stdin', 'read the secret from the first line of stdin')
     .addHelpText('after', ['', 'The secret is never a flag value; it is stored encrypted and never printed.'].join('\n'))
     .action(async (options: AddOptions, command: Command) => {
@@ -61,7 +63,9 @@ export function registerSinkCommand(program: Command): void {
         const { sinkFor } = await import('../forward/sink-registry.js');
         const module = sinkFor(options.kind);
         const secret = await readSecret(options);
-        const settings: Record<string, unknown> = options.subjectPrefix === undefined ? {} : { subjectPrefix: options.subjectPrefix };
+        const settings: Record<string, unknown> = {};
+        if (options.subjectPrefix !== undefined) settings.subjectPrefix = options.subjectPrefix;
+        if (options.index !== undefined) settings.index = options.index;
         const config = { url: options.url, settings };
         if (module.needsSecret && secret === null) throw new UsageError(`A ${options.kind} sink needs a secret: give it with --secret-env VAR or --secret-stdin.`);
         const problem = module.validate(config, secret);
