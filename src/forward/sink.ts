@@ -60,7 +60,7 @@ export interface Sink {
   close?(context: SinkContext): Promise<void>;
 }
 
-export const SINK_KINDS = ['http', 'nats', 'elasticsearch'] as const;
+export const SINK_KINDS = ['http', 'nats', 'elasticsearch', 'splunk-hec'] as const;
 export type SinkKind = (typeof SINK_KINDS)[number];
 
 export function isSinkKind(value: string): value is SinkKind {
