@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
  * follow the data path, except that the collector, which drives the Zoom
  * client, the normalizer and the store, comes after all three.
  */
-const LAYERS = ['shared', 'domain', 'config', 'zoom', 'zoom-sim', 'normalize', 'store', 'collect', 'detect', 'rules', 'alert', 'health', 'app', 'api', 'cli'] as const;
+const LAYERS = ['shared', 'domain', 'config', 'zoom', 'zoom-sim', 'normalize', 'store', 'collect', 'detect', 'rules', 'alert', 'forward', 'health', 'app', 'api', 'cli'] as const;
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(REPO, 'src');

@@ -11,6 +11,7 @@ import { RuleGuard } from '../detect/rule-guard.js';
 import { SuppressionFilter } from '../detect/suppression-filter.js';
 import { UserRuleSet } from '../rules/user/user-rule-set.js';
 import { systemAlarmMeta } from '../health/system-alarms.js';
+import { Forwarder } from '../forward/forwarder.js';
 import type { AppContext } from './app-context.js';
 
 /** The stages after collection, wired together: new events go to the rules, raised alerts to the outbox. */
@@ -23,6 +24,12 @@ export interface Pipeline {
   /** Built-in and user rules (the rules directory); `load` it before collecting, `watch` it to reload on change. */
   rules: UserRuleSet;
   deliveries: DeliveryWorker;
+  /**
+   * Forwarding to the sinks (issue 18): each sink's backlog from the forward log, one loop per sink.
+   * Every instance runs it; on a shared PostgreSQL database the cursor's compare-and-set keeps each
+   * batch counted once, but two instances may both send a batch (at least once; JetStream dedups by id).
+   */
+  forwarder: Forwarder;
   /** Give this to the collector: detection runs on each commit's new events, deliveries wake for new alerts. */
   onEventsStored: EventsStoredListener;
 }
@@ -56,6 +63,7 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     publicUrl: options.publicUrl ?? app.config.publicUrl,
     fetch: options.fetch ?? app.outbound.fetch,
   });
+  const forwarder = new Forwarder({ store, clock, logger, fetch: options.fetch ?? app.outbound.fetch });
   const historyDetector = new HistoryDetector({
     store,
     rules: RULES,
@@ -71,7 +79,9 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     historyDetector,
     rules,
     deliveries,
+    forwarder,
     onEventsStored: async (events) => {
+      forwarder.wake();
       const result = await detector.detect(events);
       if (result.raised.length > 0) deliveries.wake();
     },

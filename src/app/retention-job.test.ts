@@ -47,6 +47,21 @@ describe('retention job', () => {
   const job = (retentionDays: RetentionDays, target: RetentionStore = store, batchRows = 1000) =>
     new RetentionJob({ store: target, clock, logger: capturingLogger(lines), retentionDays, batchRows });
 
+  it('trims the forward log in batches: with no sink after a day, with sinks only what every cursor passed and 7 days old', async () => {
+    // 11 forward-log rows, all stored at NOW (one per page committed above).
+    const trim = () => new RetentionJob({ store, clock, logger: capturingLogger(lines), retentionDays: {}, batchRows: 4, forwardLog: store }).runOnce();
+    const sink = await store.createSink({ name: 's', kind: 'http', format: 'panther', url: 'https://x.example', settings: {}, secret: null, logTypes: null, createdBy: 't' });
+    clock.advance(8 * DAY);
+    expect((await trim()).forwardLogRows).toBe(0); // the sink has read nothing
+    const batch = await store.readSinkBatch(sink.id, { maxEvents: 6 });
+    await store.advanceSink(sink.id, { from: batch.from, to: batch.to, delivered: batch.events.length, deadLetters: [], storedAt: batch.lastStoredAt, now: clock.now() });
+    expect((await trim()).forwardLogRows).toBe(2); // the two pages the sink passed
+    expect((await store.sinkBacklog(sink.id)).events).toBe(25);
+    await store.removeSink(sink.id);
+    expect((await trim()).forwardLogRows).toBe(9); // no sink: everything older than a day, 4 rows a batch
+    expect(lines.some((l) => String(l.msg).includes('forward-log row'))).toBe(true);
+  });
+
   it('keeps today and the configured number of days before it', () => {
     expect(retentionCutoffDay(NOW, 7)).toBe('2026-03-03');
     expect(retentionCutoffDay(Date.parse('2026-03-10T00:00:00Z'), 1)).toBe('2026-03-09');

@@ -3,12 +3,17 @@ import type { RuntimeConfig } from '../config/runtime-config.js';
 import { addDays } from '../domain/utc-days.js';
 import { utcDay, type Clock } from '../shared/clock.js';
 import type { RetentionStore } from '../store/retention-store.js';
+import type { SinkStore } from '../store/sink-store.js';
 import { LOG_TYPES, type LogType } from '../zoom/report-records.js';
 
 /** How often the running service applies retention. */
 export const RETENTION_INTERVAL_MS = 3_600_000;
 /** Rows (events with their indicators and queue rows, or failures) deleted per transaction. */
 export const RETENTION_BATCH_ROWS = 1_000;
+/** The forward log (forwarding's outbox) is kept this long after every sink passed it... */
+export const FORWARD_LOG_KEEP_MS = 7 * 86_400_000;
+/** ...or, with no sink, this long. */
+export const FORWARD_LOG_KEEP_NO_SINK_MS = 86_400_000;
 /** Free database pages given back per step (4 MiB with SQLite's 4 KiB pages). */
 export const RELEASE_PAGES_PER_STEP = 1_000;
 
@@ -49,6 +54,8 @@ export interface RetentionReport {
   purged: RetentionOutcome[];
   /** Free database pages given back to the file system. */
   releasedPages: number;
+  /** Forward-log rows deleted. */
+  forwardLogRows: number;
 }
 
 export interface RetentionJobDeps {
@@ -56,6 +63,8 @@ export interface RetentionJobDeps {
   clock: Clock;
   logger: Logger;
   retentionDays: RetentionDays;
+  /** When given, each pass also trims the forward log (rows every sink passed, FORWARD_LOG_KEEP_MS). */
+  forwardLog?: Pick<SinkStore, 'purgeForwardLog'>;
   /** Default RETENTION_BATCH_ROWS. */
   batchRows?: number;
   /** Default RETENTION_INTERVAL_MS. */
@@ -87,7 +96,7 @@ export class RetentionJob {
   async runOnce(signal?: AbortSignal): Promise<RetentionReport> {
     const { store, clock, logger, retentionDays } = this.#deps;
     const batchRows = this.#deps.batchRows ?? RETENTION_BATCH_ROWS;
-    const report: RetentionReport = { purged: [], releasedPages: 0 };
+    const report: RetentionReport = { purged: [], releasedPages: 0, forwardLogRows: 0 };
     for (const logType of LOG_TYPES) {
       const days = retentionDays[logType];
       if (days === undefined) continue;
@@ -109,6 +118,7 @@ export class RetentionJob {
         );
       }
     }
+    report.forwardLogRows = await this.#purgeForwardLog(signal);
     if (report.purged.some((o) => o.events + o.failures > 0)) report.releasedPages = await this.#releaseFreeSpace(signal);
     return report;
   }
@@ -116,8 +126,9 @@ export class RetentionJob {
   /** `runOnce` now and every interval until `signal` aborts; a failed pass is logged and tried again next time. */
   async run(signal: AbortSignal): Promise<void> {
     const { clock, logger, retentionDays } = this.#deps;
-    if (!this.enabled) return;
-    logger.info({ retentionDays }, `retention: ${LOG_TYPES.map((t) => `${t} kept ${retentionDays[t] === undefined ? 'forever' : `${retentionDays[t]} days`}`).join(', ')}`);
+    if (!this.enabled && !this.#deps.forwardLog) return;
+    if (this.enabled)
+      logger.info({ retentionDays }, `retention: ${LOG_TYPES.map((t) => `${t} kept ${retentionDays[t] === undefined ? 'forever' : `${retentionDays[t]} days`}`).join(', ')}`);
     while (!signal.aborted) {
       try {
         await this.runOnce(signal);
@@ -126,6 +137,23 @@ export class RetentionJob {
       }
       await clock.sleep(this.#deps.intervalMs ?? RETENTION_INTERVAL_MS, signal).catch(() => undefined);
     }
+  }
+
+  /** Forward-log rows no sink needs, in batches of `batchRows` with the event loop running between them. */
+  async #purgeForwardLog(signal: AbortSignal | undefined): Promise<number> {
+    const forwardLog = this.#deps.forwardLog;
+    if (!forwardLog) return 0;
+    const limit = this.#deps.batchRows ?? RETENTION_BATCH_ROWS;
+    let purged = 0;
+    while (!signal?.aborted) {
+      const now = this.#deps.clock.now();
+      const rows = await forwardLog.purgeForwardLog({ olderThanMs: now - FORWARD_LOG_KEEP_MS, noSinkOlderThanMs: now - FORWARD_LOG_KEEP_NO_SINK_MS, limit });
+      purged += rows;
+      await nextTurn();
+      if (rows < limit) break;
+    }
+    if (purged > 0) this.#deps.logger.info({ rows: purged }, `retention: deleted ${purged} forward-log row(s) every sink had passed`);
+    return purged;
   }
 
   async #releaseFreeSpace(signal: AbortSignal | undefined): Promise<number> {

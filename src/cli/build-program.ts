@@ -4,6 +4,7 @@ import { registerAdminCommand } from './admin-command.js';
 import { registerAlertsCommand } from './alerts-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerDestinationCommand } from './destination-command.js';
+import { registerSinkCommand } from './sink-command.js';
 import { registerEventsCommand } from './events-command.js';
 import { registerFailuresCommand } from './failures-command.js';
 import { registerHealthCommand } from './health-command.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerRulesCommand(program);
   registerAlertsCommand(program);
   registerDestinationCommand(program);
+  registerSinkCommand(program);
   registerAdminCommand(program);
   registerUsersCommand(program);
   registerAuditCommand(program);

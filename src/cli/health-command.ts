@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { AppContext } from '../app/app-context.js';
 import { loadSourceHealth } from '../health/health-loader.js';
 import { describeQuietSchedule } from '../health/quiet-schedule.js';
 import { formatDurationMs } from '../health/source-health.js';
@@ -77,10 +78,28 @@ export function registerHealthCommand(program: Command): void {
           if (source.quietSchedule) lines.push(`  quiet schedule: ${describeQuietSchedule(source.quietSchedule)}`);
           for (const a of open) lines.push(`  alarm ${a.id} (${a.ruleId}, ${a.status}, raised ${time(a.raisedAt)}): ${a.title}`);
         }
+        lines.push(...(await sinkLines(app)));
         lines.push('', ...ipEnrichmentLines(app.ipLocator));
         process.stdout.write(visibleLines(lines));
       });
     });
+}
+
+/** Each sink's backlog, lag and last error (forwarding), after the sources; nothing when there is no sink. */
+async function sinkLines(app: AppContext): Promise<string[]> {
+  const sinks = await app.store.listSinks();
+  if (sinks.length === 0) return [];
+  const { sinkHealth } = await import('../forward/sink-health.js');
+  const lines = ['', 'Sinks:'];
+  for (const sink of sinks) {
+    const h = await sinkHealth(app.store, sink);
+    const lag = h.lagMs === null ? '-' : formatDurationMs(h.lagMs);
+    lines.push(
+      `  ${sink.name} (${sink.kind}, ${sink.format}): ${sink.paused ? 'paused, ' : ''}backlog ${h.backlog} events, lag ${lag}, delivered ${h.delivered}, refused ${h.failed}`,
+    );
+    if (h.lastError) lines.push(`    last error: ${h.lastError.message}`, ...(h.lastError.fix ? [`    fix: ${h.lastError.fix}`] : []));
+  }
+  return lines;
 }
 
 /** The IP databases in use, their build dates and the attribution their licences ask for. */

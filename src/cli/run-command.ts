@@ -8,7 +8,7 @@ import { EXIT } from './exit-codes.js';
 import { withApp } from './with-app.js';
 
 /**
- * Runs the collector, detection, alert delivery, the health alarms and retention until `signal`
+ * Runs the collector, detection, alert delivery, forwarding, the health alarms and retention until `signal`
  * aborts (SIGINT or SIGTERM); resolves when all of them have stopped.
  */
 export async function runCollector(app: AppContext, signal: AbortSignal, given?: Pipeline): Promise<void> {
@@ -42,7 +42,8 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
     marginDays: app.config.completenessMarginDays ?? settingDefault('completenessMarginDays'),
   });
   // ZOOMTRAIL_RETENTION_*_DAYS: old days deleted hourly in small batches (nothing runs when unset).
-  const retention = new RetentionJob({ store: app.store, clock: app.clock, logger: app.logger, retentionDays: retentionDaysFromConfig(app.config) });
+  // The forward log is trimmed by the same job (rows every sink passed, kept 7 days).
+  const retention = new RetentionJob({ store: app.store, clock: app.clock, logger: app.logger, retentionDays: retentionDaysFromConfig(app.config), forwardLog: app.store });
   app.logger.info({ dataDir: app.config.dataDir }, 'collector running; stop with Ctrl-C');
   // `zoomtrail rules reload` (or kill -HUP) reloads the rules directory; its digest is reported for health.
   const ruleSet = { store: app.store, rules: pipeline.rules, owner: pipeline.owner, clock: app.clock, logger: app.logger };
@@ -55,6 +56,7 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
     pipeline.historyDetector.run(signal),
     pipeline.rules.watch(signal, app.clock),
     pipeline.deliveries.run(signal),
+    pipeline.forwarder.run(signal),
     health.run(signal),
     retention.run(signal),
   ]);

@@ -25,6 +25,8 @@ import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewS
 import { SuppressionRepository } from './suppression-repository.js';
 import { RuleTuningRepository } from './rule-tuning-repository.js';
 import type { RuleSetReport, RuleTuning, RuleTuningPatch } from './rule-tuning-store.js';
+import { SinkRepository, type SinkAdvancer } from './sink-repository.js';
+import type { NewSink, SinkAdvance, SinkBatch, SinkDeadLetter, SinkError, SinkRecord, SinkState } from './sink-store.js';
 import type { NewSuppression, SuppressionRecord } from './suppression-store.js';
 import type { StoreTables } from './store-tables.js';
 
@@ -47,6 +49,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly suppressions: SuppressionRepository;
   protected readonly signInViews: SignInViewRepository;
   protected readonly tuning: RuleTuningRepository;
+  protected readonly sinks: SinkRepository;
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
@@ -57,7 +60,7 @@ export abstract class KyselyRepositoryStore {
     return warning === undefined ? [] : [warning];
   }
 
-  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, dialect: 'sqlite' | 'postgres') {
+  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, dialect: 'sqlite' | 'postgres', sinkAdvancer: SinkAdvancer) {
     this.#box = box;
     this.clock = clock;
     this.sources = new SourceRepository(kysely, box, clock);
@@ -72,6 +75,61 @@ export abstract class KyselyRepositoryStore {
     this.historyPending = new HistoryPendingRepository(kysely);
     this.suppressions = new SuppressionRepository(kysely, clock);
     this.tuning = new RuleTuningRepository(kysely, clock);
+    this.sinks = new SinkRepository(kysely, box, clock, dialect, sinkAdvancer);
+  }
+
+  // --- forwarding (SinkStore) ---------------------------------------------------
+
+  createSink(input: NewSink): Promise<SinkRecord> {
+    return this.sinks.createSink(input);
+  }
+
+  getSink(idOrName: string): Promise<SinkRecord | undefined> {
+    return this.sinks.getSink(idOrName);
+  }
+
+  listSinks(): Promise<SinkRecord[]> {
+    return this.sinks.listSinks();
+  }
+
+  setSinkPaused(id: string, paused: boolean): Promise<SinkRecord> {
+    return this.sinks.setSinkPaused(id, paused);
+  }
+
+  removeSink(id: string): Promise<boolean> {
+    return this.sinks.removeSink(id);
+  }
+
+  getSinkSecret(id: string): Promise<string | null> {
+    return this.sinks.getSinkSecret(id);
+  }
+
+  getSinkState(id: string): Promise<SinkState> {
+    return this.sinks.getSinkState(id);
+  }
+
+  readSinkBatch(id: string, options: { maxEvents: number; logTypes?: readonly string[] | null }): Promise<SinkBatch> {
+    return this.sinks.readSinkBatch(id, options);
+  }
+
+  advanceSink(id: string, advance: SinkAdvance): Promise<boolean> {
+    return this.sinks.advanceSink(id, advance);
+  }
+
+  recordSinkFailure(id: string, failure: { error: SinkError; nextAttemptAt: number; now: number }): Promise<void> {
+    return this.sinks.recordSinkFailure(id, failure);
+  }
+
+  sinkBacklog(id: string): Promise<{ events: number; newestStoredAt: number | null; oldestPendingStoredAt: number | null }> {
+    return this.sinks.sinkBacklog(id);
+  }
+
+  listSinkDeadLetters(id: string, limit?: number): Promise<SinkDeadLetter[]> {
+    return this.sinks.listSinkDeadLetters(id, limit);
+  }
+
+  purgeForwardLog(options: { olderThanMs: number; noSinkOlderThanMs: number; limit: number }): Promise<number> {
+    return this.sinks.purgeForwardLog(options);
   }
 
   createSuppression(input: NewSuppression): Promise<SuppressionRecord> {

@@ -134,6 +134,11 @@ export class PostgresPageWriter {
         SELECT h.hour_ms, ${sourceId}, ${logType}, h.n FROM unnest(${hours}::bigint[], ${hours.map((h) => insertedPerHour.get(h)!)}::bigint[]) AS h(hour_ms, n)
         ON CONFLICT (hour_ms, source_id, log_type) DO UPDATE SET event_count = event_hour_counts.event_count + excluded.event_count`.execute(trx);
     }
+    if (insertedEventIds.length > 0) {
+      // The forward log (migration 016); `xid` defaults to this transaction's id.
+      await sql`INSERT INTO forward_log (source_id, log_type, row_ids, event_count, stored_at)
+        VALUES (${sourceId}, ${logType}, ${JSON.stringify(insertedEventIds)}, ${insertedEventIds.length}, ${now}::bigint)`.execute(trx);
+    }
     for (let i = 0; i < queued.length; i += POSTGRES_CHUNK_ROWS) {
       await sql`
         INSERT INTO detection_pending (row_id, queued_at)

@@ -6,6 +6,7 @@ import type { LogType } from '../zoom/report-records.js';
 import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import type { DeliveryAttemptInput } from './destination-store.js';
 import { KyselyRepositoryStore } from './kysely-repository-store.js';
+import { postgresSinkAdvancer } from './sink-repository.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import type { SystemAlertInput } from './health-store.js';
 import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
@@ -174,7 +175,7 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   #closed = false;
 
   constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, analyzeEveryEvents: number) {
-    super(kysely, box, clock, batchSize, 'postgres');
+    super(kysely, box, clock, batchSize, 'postgres', postgresSinkAdvancer(kysely));
     this.#analyzeEveryEvents = analyzeEveryEvents;
     this.#kysely = kysely;
     this.#clock = clock;

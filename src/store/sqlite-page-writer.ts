@@ -32,6 +32,9 @@ const INSERT_SIGN_IN = `INSERT INTO sign_ins (row_id, source_id, user_key, event
 const QUEUE_FOR_HISTORY = `INSERT INTO history_pending (row_id, source_id, log_type, day, event_time_ms)
   VALUES (?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
+/** The page's forward-log row (migration 016): the forwarder reads the inserted events in this order. */
+const INSERT_FORWARD_LOG = 'INSERT INTO forward_log (source_id, log_type, row_ids, event_count, stored_at) VALUES (?, ?, ?, ?, ?)';
+
 const INSERT_FAILURE = `INSERT INTO classification_failures (row_id, source_id, log_type, day, raw, reason, field, failed_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
@@ -98,6 +101,7 @@ export class SqlitePageWriter {
   readonly #queueForHistory: Statement;
   readonly #addHourCount: Statement;
   readonly #insertFailure: Statement;
+  readonly #insertForwardLog: Statement;
   readonly #addDayRecords: RowStatement<{ state: string }>;
   readonly #applyDay: Statement;
   readonly #upsertStream: Statement;
@@ -116,6 +120,7 @@ export class SqlitePageWriter {
     this.#queueForHistory = db.prepare(QUEUE_FOR_HISTORY);
     this.#addHourCount = db.prepare(ADD_HOUR_COUNT);
     this.#insertFailure = db.prepare(INSERT_FAILURE);
+    this.#insertForwardLog = db.prepare(INSERT_FORWARD_LOG);
     this.#addDayRecords = prepareRaw<{ state: string }>(db, ADD_DAY_RECORDS);
     this.#applyDay = db.prepare(APPLY_DAY);
     this.#upsertStream = db.prepare(UPSERT_STREAM);
@@ -182,6 +187,7 @@ export class SqlitePageWriter {
       previous = key;
     }
     for (const [hour, count] of insertedPerHour) this.#addHourCount.run(hour, sourceId, logType, count);
+    if (insertedEventIds.length > 0) this.#insertForwardLog.run(sourceId, logType, JSON.stringify(insertedEventIds), insertedEventIds.length, now);
 
     let insertedFailures = 0;
     for (const failure of commit.failures) {

@@ -7,6 +7,7 @@ import type { LogType } from '../zoom/report-records.js';
 import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import type { DeliveryAttemptInput } from './destination-store.js';
 import { KyselyRepositoryStore } from './kysely-repository-store.js';
+import { sqliteSinkAdvancer } from './sqlite-sink-advancer.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
 import { runMigrations } from './migrations/run-migrations.js';
@@ -165,7 +166,7 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
     optimizeEveryEvents: number,
     readPool: ReadWorkerPool<ReadOps> | undefined,
   ) {
-    super(kysely, box, clock, batchSize, 'sqlite');
+    super(kysely, box, clock, batchSize, 'sqlite', sqliteSinkAdvancer(db));
     this.#optimizeEveryEvents = optimizeEveryEvents;
     this.#db = db;
     this.#kysely = kysely;

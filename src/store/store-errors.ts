@@ -207,3 +207,21 @@ export class LeaseLostError extends Error {
     super(`The lease on source ${sourceId} (token ${token}) was taken by another instance; this write was refused.`);
   }
 }
+
+/** A sink id or name that names no sink. */
+export class UnknownSinkError extends NotFoundError {
+  override readonly name = 'UnknownSinkError';
+
+  constructor(readonly sink: string) {
+    super('unknown_sink', `There is no sink "${sink}".`, 'Run `zoomtrail sink list` to see the sinks.');
+  }
+}
+
+/** A sink name already taken. */
+export class DuplicateSinkError extends ConflictError {
+  override readonly name = 'DuplicateSinkError';
+
+  constructor(readonly sink: string) {
+    super('duplicate_sink', `A sink named "${sink}" exists already.`, 'Choose another --name, or remove the existing one with `zoomtrail sink remove`.');
+  }
+}

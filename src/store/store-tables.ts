@@ -37,6 +37,10 @@ export interface StoreTables {
   sign_ins: SignInsTable;
   history_pending: HistoryPendingTable;
   audit_log: AuditLogTable;
+  forward_log: ForwardLogTable;
+  sinks: SinksTable;
+  sink_cursors: SinkCursorsTable;
+  sink_dead_letters: SinkDeadLettersTable;
 }
 
 /** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
@@ -370,4 +374,55 @@ export interface AuditLogTable {
   before_json: string | null;
   after_json: string | null;
   change_json: string | null;
+}
+
+/** The forward log (migration 016): one row per page commit that inserted events. */
+export interface ForwardLogTable {
+  seq: Generated<BigIntColumn>;
+  /** PostgreSQL only: the writing transaction's id (xid8, read as text). */
+  xid?: Generated<string>;
+  source_id: string;
+  log_type: string;
+  /** JSON array of the inserted events' row ids, in insert order. */
+  row_ids: string;
+  event_count: number;
+  stored_at: BigIntColumn;
+}
+
+export interface SinksTable {
+  id: string;
+  name: string;
+  kind: string;
+  format: string;
+  url: string;
+  settings_json: string;
+  secret_sealed: string | null;
+  /** JSON: `{ logTypes?: string[] }`. */
+  filter_json: string;
+  paused: number;
+  created_at: BigIntColumn;
+  updated_at: BigIntColumn;
+  created_by: string;
+}
+
+export interface SinkCursorsTable {
+  sink_id: string;
+  cursor_xid: BigIntColumn;
+  cursor_seq: BigIntColumn;
+  delivered_count: BigIntColumn;
+  failed_count: BigIntColumn;
+  consecutive_failures: number;
+  next_attempt_at: BigIntColumn;
+  last_error_json: string | null;
+  last_delivered_at: BigIntColumn | null;
+  /** stored_at of the forward-log row at the cursor (for the lag). */
+  delivered_stored_at: BigIntColumn | null;
+  updated_at: BigIntColumn;
+}
+
+export interface SinkDeadLettersTable {
+  sink_id: string;
+  row_id: string;
+  reason: string;
+  failed_at: BigIntColumn;
 }

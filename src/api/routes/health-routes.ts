@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import type { HealthView } from '../api-types.js';
+import { sinkHealth } from '../../forward/sink-health.js';
 import { loadSourceHealth } from '../../health/health-loader.js';
 import { ruleSetHealth } from '../../health/rule-set-health.js';
 import { IP_ENRICHMENT_ATTRIBUTION } from '../../normalize/geoip/geoip-sources.js';
@@ -79,6 +80,22 @@ export const healthRoutes: FastifyPluginAsync<ApiContext> = async (fastify, ctx)
           : {}),
       },
       sources: views,
+      sinks: await Promise.all(
+        (await store.listSinks()).map(async (sink) => {
+          const h = await sinkHealth(store, sink);
+          return {
+            ...h.sink,
+            backlog: h.backlog,
+            lagMs: h.lagMs,
+            delivered: h.delivered,
+            failed: h.failed,
+            lastDeliveredAt: iso(h.lastDeliveredAt),
+            nextAttemptAt: iso(h.nextAttemptAt),
+            lastError:
+              h.lastError === null ? null : { message: h.lastError.message, ...(h.lastError.fix === undefined ? {} : { fix: h.lastError.fix }), retryable: h.lastError.retryable },
+          };
+        }),
+      ),
     };
   });
 };

@@ -7,6 +7,7 @@ import { startRouteTestServer, type RouteTestServer } from '../route-test-server
 import type { CoverageView, HealthView, SetupInfo, SourceDetail, SourceView } from '../api-types.js';
 import { healthRoutes } from './health-routes.js';
 import { sourcesRoutes } from './sources-routes.js';
+import { sampleEvent } from '../../store/store-contract.test-support.js';
 
 const SECRET = 'very-secret-client-secret-5a4b3c';
 const NEW_SECRET = 'rotated-client-secret-9z8y7x';
@@ -260,6 +261,45 @@ describe('coverage, backfill, setup info, health', () => {
     expect(view.source.lastError).toMatchObject({ code: 'plan_required' });
     await t.app.store.updateStream(created.id, 'Zoom.Activity', { lastError: null, readingWindow: '2026-03-01..2026-03-10', readingPages: 2 });
     expect((await call('GET', '/api/health')).json<HealthView>().sources[0]!.state).toBe('reading');
+  });
+
+  it("health lists each sink's backlog, lag and last error", async () => {
+    expect((await call('GET', '/api/health')).json<HealthView>().sinks).toEqual([]);
+    const created = await create();
+    await t.app.store.commitPage({ sourceId: created.id, logType: 'Zoom.Activity', events: [sampleEvent('f1', t.clock.now() - 1000)], failures: [], days: [], stream: {} });
+    const sink = await t.app.store.createSink({
+      name: 'siem',
+      kind: 'http',
+      format: 'ocsf',
+      url: 'https://siem.example.com/',
+      settings: {},
+      secret: 'sink-secret-Zq8vR2mN5tL0pK',
+      logTypes: null,
+      createdBy: 'admin',
+    });
+    await t.app.store.recordSinkFailure(sink.id, {
+      error: { message: 'HTTP 503 from siem.example.com', fix: 'The batch is retried.', retryable: true },
+      nextAttemptAt: t.clock.now() + 1000,
+      now: t.clock.now(),
+    });
+    const { sinks } = (await call('GET', '/api/health')).json<HealthView>();
+    expect(sinks).toEqual([
+      {
+        id: sink.id,
+        name: 'siem',
+        kind: 'http',
+        format: 'ocsf',
+        paused: false,
+        backlog: 1,
+        lagMs: 0,
+        delivered: 0,
+        failed: 0,
+        lastDeliveredAt: null,
+        nextAttemptAt: new Date(t.clock.now() + 1000).toISOString(),
+        lastError: { message: 'HTTP 503 from siem.example.com', fix: 'The batch is retried.', retryable: true },
+      },
+    ]);
+    expect(JSON.stringify(sinks)).not.toContain('sink-secret');
   });
 
   it('health names the IP databases with their build dates and the attribution their licences ask for', async () => {

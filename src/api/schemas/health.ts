@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { NullableDateTime } from './common.js';
+import { Nullable, NullableDateTime } from './common.js';
 import { RuleDirectorySchema } from './rules.js';
 import { AlarmViewSchema, SourceStateSchema } from './sources.js';
 
@@ -49,6 +49,23 @@ export const HealthViewSchema = Type.Object({
       lastEventTime: NullableDateTime,
       lastPollTime: NullableDateTime,
       openAlarms: Type.Array(AlarmViewSchema),
+    }),
+  ),
+  /** Forwarding: each sink's backlog (events after its cursor), lag (newest stored vs newest delivered, ms) and last error with its fix. */
+  sinks: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      kind: Type.String(),
+      format: Type.String(),
+      paused: Type.Boolean(),
+      backlog: Type.Integer(),
+      lagMs: Nullable(Type.Integer()),
+      delivered: Type.Integer(),
+      failed: Type.Integer(),
+      lastDeliveredAt: NullableDateTime,
+      nextAttemptAt: NullableDateTime,
+      lastError: Nullable(Type.Object({ message: Type.String(), fix: Type.Optional(Type.String()), retryable: Type.Boolean() })),
     }),
   ),
 });

@@ -13,6 +13,7 @@ import { ruleTuningMigration } from './011-rule-tuning.js';
 import { rolesAndScopesMigration } from './012-roles-and-scopes.js';
 import { auditLogMigration } from './013-audit-log.js';
 import { historyIndexInWriterMigration } from './015-history-index-in-writer.js';
+import { forwardingMigration } from './016-forwarding.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -34,6 +35,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '012-roles-and-scopes': rolesAndScopesMigration,
   '013-audit-log': auditLogMigration,
   '015-history-index-in-writer': historyIndexInWriterMigration,
+  '016-forwarding': forwardingMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

@@ -1,0 +1,225 @@
+import { createInterface } from 'node:readline';
+import { userInfo } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { AppContext } from '../app/app-context.js';
+import { FORMAT_NAMES, isFormatName, type FormatName } from '../forward/formats/event-format.js';
+import { isSinkKind, SINK_KINDS, type SinkKind } from '../forward/sink.js';
+import type { SinkRecord } from '../store/sink-store.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { formatTable, withApp } from './with-app.js';
+
+interface AddOptions {
+  name: string;
+  kind: SinkKind;
+  url: string;
+  format: FormatName;
+  logTypes?: string[];
+  subjectPrefix?: string;
+  index?: string;
+  start: 'beginning' | 'now';
+  secretEnv?: string;
+  secretStdin?: boolean;
+}
+
+const LOG_TYPES = ['Zoom.Activity', 'Zoom.Operation'];
+
+function parseKind(value: string): SinkKind {
+  if (!isSinkKind(value)) throw new InvalidArgumentError(`--kind must be one of ${SINK_KINDS.join(', ')}, not "${value}".`);
+  return value;
+}
+
+function parseFormat(value: string): FormatName {
+  if (!isFormatName(value)) throw new InvalidArgumentError(`--format must be one of ${FORMAT_NAMES.join(', ')}, not "${value}".`);
+  return value;
+}
+
+function parseStart(value: string): 'beginning' | 'now' {
+  if (value !== 'beginning' && value !== 'now') throw new InvalidArgumentError(`--start must be beginning or now, not "${value}".`);
+  return value;
+}
+
+/** `zoomtrail sink ...`: where stored events are forwarded (issue 18). The forwarding modules load inside the actions. */
+export function registerSinkCommand(program: Command): void {
+  const sink = program.command('sink').description('Forward stored events to a SIEM or a message bus: add, list, show, pause, resume, remove sinks, and flush.');
+
+  sink
+    .command('add')
+    .description('Add a sink and print its id; `zoomtrail start` forwards to it, `zoomtrail sink flush` delivers what is pending now.')
+    .requiredOption('--name <name>', 'a name to know the sink by')
+    .requiredOption('--kind <kind>', SINK_KINDS.join(', '), parseKind)
+    .requiredOption('--url <url>', 'http: the receiver URL; nats: nats://host:4222; elasticsearch: the cluster URL; splunk-hec: the HEC base URL (https://splunk:8088)')
+    .option('--format <format>', FORMAT_NAMES.join(', '), parseFormat, 'panther')
+    .option('--log-types <type...>', `forward only these log types (${LOG_TYPES.join(', ')}; default all)`)
+    .option('--subject-prefix <prefix>', 'nats: subjects are <prefix>.zoom.activity and <prefix>.zoom.operation (default zoomtrail)')
+    .option('--index <name>', 'elasticsearch: the index or data stream (default zoomtrail)')
+    .option('--start <where>', 'beginning: everything in the forward log (default); now: only events stored from now on', parseStart, 'beginning')
+    .option('--secret-env <var>', 'read the secret (http: signing secret; nats: token; elasticsearch: API key; splunk-hec: HEC token) from this environment variable')
+    .option('--secret-stdin', 'read the secret from the first line of stdin')
+    .addHelpText('after', ['', 'The secret is never a flag value; it is stored encrypted and never printed.'].join('\n'))
+    .action(async (options: AddOptions, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.secretEnv !== undefined && options.secretStdin) throw new UsageError('Give the secret through --secret-env or --secret-stdin, not both.');
+        for (const type of options.logTypes ?? []) if (!LOG_TYPES.includes(type)) throw new UsageError(`--log-types: "${type}" is not one of ${LOG_TYPES.join(', ')}.`);
+        const { sinkFor } = await import('../forward/sink-registry.js');
+        const module = sinkFor(options.kind);
+        const secret = await readSecret(options);
+        const settings: Record<string, unknown> = {};
+        if (options.subjectPrefix !== undefined) settings.subjectPrefix = options.subjectPrefix;
+        if (options.index !== undefined) settings.index = options.index;
+        const config = { url: options.url, settings };
+        if (module.needsSecret && secret === null) throw new UsageError(`A ${options.kind} sink needs a secret: give it with --secret-env VAR or --secret-stdin.`);
+        const problem = module.validate(config, secret);
+        if (problem) throw new UsageError(`${problem}.`);
+        for (const target of module.targets(config)) {
+          const refusal = app.outbound.policy.refusalForUrl(target.url);
+          if (refusal) throw new UsageError(`${target.what}: ${refusal}.`);
+        }
+        const created = await app.store.createSink({
+          name: options.name,
+          kind: options.kind,
+          format: options.format,
+          url: options.url,
+          settings,
+          secret,
+          logTypes: options.logTypes && options.logTypes.length > 0 ? options.logTypes : null,
+          createdBy: userInfo().username,
+          start: options.start,
+        });
+        process.stdout.write(`${created.id}\n`);
+        process.stderr.write(`Added ${created.kind} sink "${created.name}" (${created.format}); \`zoomtrail sink flush --sink ${created.name}\` delivers what is pending now.\n`);
+      });
+    });
+
+  sink
+    .command('list')
+    .description('List the sinks with their backlog and last error (never their secrets).')
+    .option('--format <format>', 'table or ndjson', 'table')
+    .action(async (options: { format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.format !== 'table' && options.format !== 'ndjson') throw new UsageError(`--format must be table or ndjson, not "${options.format}".`);
+        const { sinkHealth } = await import('../forward/sink-health.js');
+        const list = await app.store.listSinks();
+        const health = await Promise.all(list.map((s) => sinkHealth(app.store, s)));
+        if (options.format === 'ndjson') {
+          for (const h of health) process.stdout.write(`${JSON.stringify(h)}\n`);
+          return;
+        }
+        if (list.length === 0) {
+          process.stdout.write('No sinks yet. Add one with `zoomtrail sink add --help`.\n');
+          return;
+        }
+        const rows = health.map((h) => [
+          h.sink.id,
+          h.sink.name,
+          h.sink.kind,
+          h.sink.format,
+          h.sink.paused ? 'paused' : 'active',
+          String(h.backlog),
+          h.lagMs === null ? '-' : `${Math.round(h.lagMs / 1000)} s`,
+          String(h.delivered),
+          h.lastError?.message ?? '',
+        ]);
+        process.stdout.write(formatTable(['ID', 'NAME', 'KIND', 'FORMAT', 'STATE', 'BACKLOG', 'LAG', 'DELIVERED', 'LAST ERROR'], rows));
+      });
+    });
+
+  sink
+    .command('show')
+    .description('Show one sink: settings, cursor, counters, backlog, lag, last error and dead letters (JSON).')
+    .argument('<sink>', 'sink name or id')
+    .action(async (idOrName: string, _options: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        const s = await existing(app, idOrName);
+        const { sinkHealth } = await import('../forward/sink-health.js');
+        const health = await sinkHealth(app.store, s);
+        const deadLetters = await app.store.listSinkDeadLetters(s.id, 20);
+        process.stdout.write(`${JSON.stringify({ ...health, state: await app.store.getSinkState(s.id), deadLetters }, null, 2)}\n`);
+      });
+    });
+
+  for (const [name, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    sink
+      .command(name)
+      .description(paused ? 'Stop forwarding to a sink (its backlog is kept).' : 'Forward to a paused sink again, from where it stopped.')
+      .argument('<sink>', 'sink name or id')
+      .action(async (idOrName: string, _options: unknown, command: Command) => {
+        await withApp(command, async (app) => {
+          const s = await existing(app, idOrName);
+          await app.store.setSinkPaused(s.id, paused);
+          process.stderr.write(`Sink "${s.name}" ${paused ? 'paused' : 'resumed'}.\n`);
+        });
+      });
+  }
+
+  sink
+    .command('remove')
+    .description('Remove a sink with its cursor and dead letters (nothing is removed at the sink).')
+    .argument('<sink>', 'sink name or id')
+    .action(async (idOrName: string, _options: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        const s = await existing(app, idOrName);
+        await app.store.removeSink(s.id);
+        process.stderr.write(`Removed sink "${s.name}".\n`);
+      });
+    });
+
+  sink
+    .command('flush')
+    .description('Deliver everything pending to the sinks now (retry backoff ignored) and exit: 0 when all was delivered, 1 when a sink failed.')
+    .option('--sink <sink>', 'only this sink (name or id); default every sink not paused')
+    .action(async (options: { sink?: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        const targets = options.sink === undefined ? undefined : [await existing(app, options.sink)];
+        const { Forwarder } = await import('../forward/forwarder.js');
+        const forwarder = new Forwarder({ store: app.store, clock: app.clock, logger: app.logger, fetch: app.outbound.fetch });
+        const results = await forwarder.flush(targets);
+        if (results.length === 0) process.stderr.write('No sinks to flush. Add one with `zoomtrail sink add --help`.\n');
+        let failed = false;
+        for (const r of results) {
+          if (r.error) {
+            failed = true;
+            process.stdout.write(`${r.sink.name}: FAILED after ${r.delivered} delivered: ${r.error.message}\n`);
+            if (r.error.fix) process.stdout.write(`  fix: ${r.error.fix}\n`);
+          } else {
+            process.stdout.write(
+              `${r.sink.name}: ${r.delivered} delivered${r.rejected > 0 ? `, ${r.rejected} refused (dead letters: \`zoomtrail sink show ${r.sink.name}\`)` : ''}\n`,
+            );
+          }
+        }
+        return failed ? EXIT.unexpected : EXIT.ok;
+      });
+    });
+}
+
+async function existing(app: AppContext, idOrName: string): Promise<SinkRecord> {
+  const s = await app.store.getSink(idOrName);
+  if (!s) {
+    const { UnknownSinkError } = await import('../store/store-errors.js');
+    throw new UnknownSinkError(idOrName);
+  }
+  return s;
+}
+
+async function readSecret(options: AddOptions): Promise<string | null> {
+  if (options.secretEnv !== undefined) {
+    const value = process.env[options.secretEnv];
+    if (value === undefined || value.trim() === '') throw new UsageError(`--secret-env: the environment variable ${options.secretEnv} is not set or empty.`);
+    return value.trim();
+  }
+  if (options.secretStdin) {
+    if (process.stdin.isTTY) process.stderr.write('Secret (one line, then Enter): ');
+    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    let secret = '';
+    for await (const line of lines) {
+      secret = line.trim();
+      break;
+    }
+    lines.close();
+    if (secret === '') throw new UsageError('--secret-stdin: stdin held no secret (an empty first line).');
+    return secret;
+  }
+  return null;
+}
