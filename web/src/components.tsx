@@ -3,6 +3,7 @@ import { ApiRequestError } from './api.ts';
 import type { Severity, SourceState, CoverageState } from './types.ts';
 import { isoShort, relTime } from './util.ts';
 import { Link } from './router.tsx';
+import { HighlightedCode } from './highlighted-code.tsx';
 
 /** Shows an API error's message and fix (and the fields at fault). */
 export function ErrorBox({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
@@ -161,9 +162,7 @@ export function JsonDrawer({ title, value, onClose, testId = 'event-json' }: { t
             </button>
           </div>
         </header>
-        <pre className="json" data-testid={testId}>
-          {text}
-        </pre>
+        <HighlightedCode className="json" testId={testId} text={text} language="json" />
       </aside>
     </div>
   );

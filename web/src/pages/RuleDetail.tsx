@@ -5,6 +5,7 @@ import { Link } from '../router.tsx';
 import type { BacktestResult, CreateSuppressionRequest, DestinationList, RulePatch, RuleSource, RuleView, Severity, SuppressionList, SuppressionView } from '../types.ts';
 import { onAsync, useAsync } from '../util.ts';
 import { SEVERITIES } from './Alerts.tsx';
+import { HighlightedCode } from '../highlighted-code.tsx';
 
 /** /detections/<id>: a rule's metadata, runbook, source, tests, tuning, backtest and suppressions. */
 export function RuleDetailPage({ id }: { id: string }) {
@@ -233,9 +234,7 @@ function SourceCard({ id }: { id: string }) {
           <p className="mono small muted">
             {q.data.file} ({q.data.language}, read-only: edit the file; it reloads)
           </p>
-          <pre className="code-block" data-testid="rule-source-text">
-            {q.data.text}
-          </pre>
+          <HighlightedCode className="code-block" testId="rule-source-text" text={q.data.text} language={q.data.language} />
         </>
       ) : null}
     </section>
