@@ -176,7 +176,7 @@ describeWithBrowser('sign-in views in a browser (Chromium): alert evidence and m
   });
 
   it('every email in the events table leads to that user', async () => {
-    await page.goto(`${base}/events?email=${encodeURIComponent('burst@example.com')}`);
+    await page.goto(`${base}/events?range=30d&email=${encodeURIComponent('burst@example.com')}`); // the burst is days old: not in the default 24 h
     await page.getByTestId('event-row').first().waitFor();
     await page.getByTestId('event-row').first().getByTestId('user-link').click();
     await page.waitForURL(/\/users\/burst%40example\.com$/);

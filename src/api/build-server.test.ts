@@ -460,5 +460,11 @@ describe('API server: console assets', () => {
     expect(index.headers['cache-control']).toBe('no-cache');
     const deepLink = await h.server.inject({ method: 'GET', url: '/events' });
     expect(deepLink.headers['cache-control']).toBe('no-cache');
+    // A page whose path holds a dot (rule ids do) is a page when a browser navigates to it; a missing asset stays a 404.
+    const rulePage = await h.server.inject({ method: 'GET', url: '/detections/Zoom.PasscodeDisabled', headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(rulePage.statusCode).toBe(200);
+    expect(rulePage.body).toContain('Zoomtrail console');
+    const missingAsset = await h.server.inject({ method: 'GET', url: '/assets/missing-AbCdEf12.js', headers: { accept: '*/*' } });
+    expect(missingAsset.statusCode).toBe(404);
   });
 });

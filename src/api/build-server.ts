@@ -225,8 +225,11 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
       if (!request.user) return sendError(reply, 401, UNAUTHENTICATED);
       return sendError(reply, 404, { code: 'not_found', message: `There is no ${request.method} ${url}.`, fix: 'See GET /api/openapi.json for the routes.' });
     }
+    // A console page (any path a browser navigates to, e.g. /detections/Zoom.PasscodeDisabled: rule ids hold dots)
+    // gets index.html; a missing file (a path with an extension asked for by a script or stylesheet) a 404.
     const lastSegment = url.slice(url.lastIndexOf('/') + 1);
-    if ((request.method === 'GET' || request.method === 'HEAD') && !lastSegment.includes('.')) {
+    const navigation = (request.headers.accept ?? '').includes('text/html');
+    if ((request.method === 'GET' || request.method === 'HEAD') && (navigation || !lastSegment.includes('.'))) {
       if (consoleBuilt) {
         const html = await readFile(path.join(consoleDir, 'index.html'));
         return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
