@@ -32,6 +32,9 @@ export async function runMigrations<DB>(db: Kysely<DB>, location: string, schema
     provider: staticMigrationProvider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // Migrations are numbered by the branch that wrote them and are independent of each other: a database that ran
+    // a later number first (a build of one branch) still gets the earlier ones it lacks, instead of refusing to open.
+    allowUnorderedMigrations: true,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results } = await migrator.migrateToLatest();
