@@ -1,8 +1,7 @@
-import { createInterface } from 'node:readline';
 import { recordCliAudit } from './cli-audit.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
-import { DESTINATION_KINDS, type DestinationKind, type DestinationSecret, type DestinationSettings } from '../domain/destination-settings.js';
+import { DESTINATION_KINDS, type DestinationKind, type DestinationSettings } from '../domain/destination-settings.js';
 import { destinationAddressProblem } from '../alert/destination-address-check.js';
 import { DESTINATION_SENDERS, senderFor } from '../alert/destination-registry.js';
 import { testNotification } from '../alert/test-notification.js';
@@ -12,6 +11,7 @@ import type { DestinationRecord } from '../store/destination-store.js';
 import { UnknownDestinationError } from '../store/store-errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
+import { readSecretInput } from './secret-input.js';
 
 interface AddOptions {
   name: string;
@@ -64,7 +64,7 @@ export function registerDestinationCommand(program: Command): void {
         for (const id of options.rule ?? []) {
           if (!findRule(id)) throw new UsageError(`--rule: there is no rule "${id}"; \`zoomtrail rules list\` shows the rule ids.`);
         }
-        const secret = await readSecret(options);
+        const secret = await readSecretInput(options);
         const settings: DestinationSettings = {};
         if (options.url !== undefined) settings.url = options.url;
         if (options.minSeverity !== undefined) settings.minSeverity = options.minSeverity;
@@ -189,26 +189,4 @@ function shownUrl(d: DestinationRecord): string {
     default:
       return '-';
   }
-}
-
-/** From the named environment variable or the first line of stdin; never from a flag value. Null when neither is given. */
-async function readSecret(options: AddOptions): Promise<DestinationSecret> {
-  if (options.secretEnv !== undefined) {
-    const value = process.env[options.secretEnv];
-    if (value === undefined || value.trim() === '') throw new UsageError(`--secret-env: the environment variable ${options.secretEnv} is not set or empty.`);
-    return value.trim();
-  }
-  if (options.secretStdin) {
-    if (process.stdin.isTTY) process.stderr.write('Secret (one line, then Enter): ');
-    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    let secret = '';
-    for await (const line of lines) {
-      secret = line.trim();
-      break;
-    }
-    lines.close();
-    if (secret === '') throw new UsageError('--secret-stdin: stdin held no secret (an empty first line).');
-    return secret;
-  }
-  return null;
 }

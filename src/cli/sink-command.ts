@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
@@ -7,6 +6,7 @@ import { isSinkKind, SINK_KINDS, type SinkKind } from '../forward/sink.js';
 import type { SinkRecord } from '../store/sink-store.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
+import { readSecretInput } from './secret-input.js';
 
 interface AddOptions {
   name: string;
@@ -62,7 +62,7 @@ export function registerSinkCommand(program: Command): void {
         for (const type of options.logTypes ?? []) if (!LOG_TYPES.includes(type)) throw new UsageError(`--log-types: "${type}" is not one of ${LOG_TYPES.join(', ')}.`);
         const { sinkFor } = await import('../forward/sink-registry.js');
         const module = sinkFor(options.kind);
-        const secret = await readSecret(options);
+        const secret = await readSecretInput(options);
         const settings: Record<string, unknown> = {};
         if (options.subjectPrefix !== undefined) settings.subjectPrefix = options.subjectPrefix;
         if (options.index !== undefined) settings.index = options.index;
@@ -201,25 +201,4 @@ async function existing(app: AppContext, idOrName: string): Promise<SinkRecord> 
     throw new UnknownSinkError(idOrName);
   }
   return s;
-}
-
-async function readSecret(options: AddOptions): Promise<string | null> {
-  if (options.secretEnv !== undefined) {
-    const value = process.env[options.secretEnv];
-    if (value === undefined || value.trim() === '') throw new UsageError(`--secret-env: the environment variable ${options.secretEnv} is not set or empty.`);
-    return value.trim();
-  }
-  if (options.secretStdin) {
-    if (process.stdin.isTTY) process.stderr.write('Secret (one line, then Enter): ');
-    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    let secret = '';
-    for await (const line of lines) {
-      secret = line.trim();
-      break;
-    }
-    lines.close();
-    if (secret === '') throw new UsageError('--secret-stdin: stdin held no secret (an empty first line).');
-    return secret;
-  }
-  return null;
 }
