@@ -198,25 +198,7 @@ export function DetectionsPage() {
                             </p>
                           ) : null}
                           <h4>Tests</h4>
-                          {r.tests.results.length === 0 ? (
-                            <p className="muted">This rule has no tests.</p>
-                          ) : (
-                            <ul className="test-list">
-                              {r.tests.results.map((t) => (
-                                <li key={t.name} className={t.passed ? 'ok' : 'bad'}>
-                                  <span aria-label={t.passed ? 'passed' : 'failed'}>{t.passed ? '✓' : '✗'}</span> {t.name}{' '}
-                                  <span className="muted small">(expects {t.expectMatch ? 'a match' : 'no match'})</span>
-                                  {t.problems.length ? (
-                                    <ul className="problems">
-                                      {t.problems.map((p, i) => (
-                                        <li key={i}>{p}</li>
-                                      ))}
-                                    </ul>
-                                  ) : null}
-                                </li>
-                              ))}
-                            </ul>
-                          )}
+                          <RuleTestList results={r.tests.results} />
                           <Link to={`/rule-errors?ruleId=${enc(r.id)}`} className="small">
                             Errors raised by this rule →
                           </Link>
@@ -234,5 +216,27 @@ export function DetectionsPage() {
         <Empty title={f ? 'No rule matches the filter' : 'No rules loaded'}>{f ? 'Change the filter text.' : 'Check the server log: rules are loaded at start.'}</Empty>
       ) : null}
     </div>
+  );
+}
+
+/** A rule's own tests with their results and, for a failed one, what differed (the Detections page and a rule's page). */
+export function RuleTestList({ results }: { results: RuleView['tests']['results'] }) {
+  if (results.length === 0) return <p className="muted">This rule has no tests.</p>;
+  return (
+    <ul className="test-list">
+      {results.map((t) => (
+        <li key={t.name} className={t.passed ? 'ok' : 'bad'}>
+          <span aria-label={t.passed ? 'passed' : 'failed'}>{t.passed ? '✓' : '✗'}</span> {t.name}{' '}
+          <span className="muted small">(expects {t.expectMatch ? 'a match' : 'no match'})</span>
+          {t.problems.length ? (
+            <ul className="problems">
+              {t.problems.map((p, i) => (
+                <li key={i}>{p}</li>
+              ))}
+            </ul>
+          ) : null}
+        </li>
+      ))}
+    </ul>
   );
 }

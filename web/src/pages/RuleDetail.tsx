@@ -5,6 +5,7 @@ import { Link } from '../router.tsx';
 import type { BacktestResult, CreateSuppressionRequest, DestinationList, RulePatch, RuleSource, RuleView, Severity, SuppressionList, SuppressionView } from '../types.ts';
 import { onAsync, useAsync } from '../util.ts';
 import { SEVERITIES } from './Alerts.tsx';
+import { RuleTestList } from './Detections.tsx';
 import { HighlightedCode } from '../highlighted-code.tsx';
 
 /** /detections/<id>: a rule's metadata, runbook, source, tests, tuning, backtest and suppressions. */
@@ -199,25 +200,7 @@ function TestsCard({ rule }: { rule: RuleView }) {
       <h2>
         Tests · {rule.tests.passed}/{rule.tests.passed + rule.tests.failed} passed
       </h2>
-      {rule.tests.results.length === 0 ? (
-        <p className="muted">This rule has no tests.</p>
-      ) : (
-        <ul className="test-list">
-          {rule.tests.results.map((t) => (
-            <li key={t.name} className={t.passed ? 'ok' : 'bad'}>
-              <span aria-label={t.passed ? 'passed' : 'failed'}>{t.passed ? '✓' : '✗'}</span> {t.name}{' '}
-              <span className="muted small">(expects {t.expectMatch ? 'a match' : 'no match'})</span>
-              {t.problems.length ? (
-                <ul className="problems">
-                  {t.problems.map((p, i) => (
-                    <li key={i}>{p}</li>
-                  ))}
-                </ul>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      )}
+      <RuleTestList results={rule.tests.results} />
     </section>
   );
 }
