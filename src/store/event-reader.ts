@@ -53,26 +53,51 @@ export class EventReader {
       for await (const row of this.search.events(query, match, [...conditions, ...cursor])) yield toStoredEvent(row);
       return;
     }
+    const driver = drivingIndicator(query);
     let remaining = query.limit ?? Number.POSITIVE_INFINITY;
     let after: { time: number; rowId: string } | undefined = query.after ? { time: query.after.eventTimeMs, rowId: query.after.rowId } : undefined;
     while (remaining > 0) {
-      const cursor = after ? [cursorCondition(after.time, after.rowId, desc)] : [];
       const size = Math.min(this.batchSize, remaining);
-      const direction = desc ? 'desc' : 'asc';
-      const rows = await this.db
-        .selectFrom('events')
-        .selectAll('events')
-        .where(and([...conditions, ...cursor]))
-        .orderBy('event_time_ms', direction)
-        .orderBy('row_id', direction)
-        .limit(size)
-        .execute();
+      const rows = driver
+        ? await this.indicatorPage(query, driver, after, size)
+        : await this.db
+            .selectFrom('events')
+            .selectAll('events')
+            .where(and([...conditions, ...(after ? [cursorCondition(after.time, after.rowId, desc)] : [])]))
+            .orderBy('event_time_ms', desc ? 'desc' : 'asc')
+            .orderBy('row_id', desc ? 'desc' : 'asc')
+            .limit(size)
+            .execute();
       for (const row of rows) yield toStoredEvent(row);
       remaining -= rows.length;
       const last = rows.at(-1);
       if (!last || rows.length < size) return;
       after = { time: Number(last.event_time_ms), rowId: last.row_id };
     }
+  }
+
+  /**
+   * One page of events read off the `driver` indicator's keys, which are in
+   * (event time, row id) order within a value (migration 017): the newest
+   * keys of a common country or network come first and the page stops at
+   * `size`, where `row_id IN (every key of the value)` sorted all its events.
+   */
+  private async indicatorPage(query: Omit<EventQuery, 'limit'>, driver: IndicatorFilter, after: { time: number; rowId: string } | undefined, size: number) {
+    const desc = query.order === 'desc';
+    const direction = desc ? 'desc' : 'asc';
+    const keyConditions: Expression<SqlBool>[] = [sql<SqlBool>`i.kind = ${driver.kind}`, sql<SqlBool>`i.value = ${driver.value}`];
+    if (query.sinceMs !== undefined) keyConditions.push(sql<SqlBool>`i.event_time_ms >= ${query.sinceMs}`);
+    if (query.untilMs !== undefined) keyConditions.push(sql<SqlBool>`i.event_time_ms < ${query.untilMs}`);
+    if (after) keyConditions.push(cursorCondition(after.time, after.rowId, desc, 'i'));
+    return this.db
+      .selectFrom('event_indicators as i')
+      .innerJoin('events', 'events.row_id', 'i.row_id')
+      .selectAll('events')
+      .where(and([...keyConditions, ...this.conditions(query, driver.kind)]))
+      .orderBy('i.event_time_ms', direction)
+      .orderBy('i.row_id', direction)
+      .limit(size)
+      .execute();
   }
 
   async countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
@@ -146,17 +171,19 @@ export class EventReader {
     return Number(row.n);
   }
 
-  /** Every filter of `query` (not its cursor) as conditions on `events`: exact, whatever index serves them. */
-  private conditions(query: Omit<EventQuery, 'limit'>): Expression<SqlBool>[] {
+  /**
+   * Every filter of `query` (not its cursor) as conditions on `events`: exact, whatever index serves them;
+   * without the indicator filter of kind `drivenBy` (the query reads that indicator's keys itself).
+   */
+  private conditions(query: Omit<EventQuery, 'limit'>, drivenBy?: IndicatorKind): Expression<SqlBool>[] {
     const out: Expression<SqlBool>[] = [];
     if (query.sourceId !== undefined) out.push(sql<SqlBool>`events.source_id = ${query.sourceId}`);
     if (query.logType !== undefined) out.push(sql<SqlBool>`events.log_type = ${query.logType}`);
     if (query.sinceMs !== undefined) out.push(sql<SqlBool>`events.event_time_ms >= ${query.sinceMs}`);
     if (query.untilMs !== undefined) out.push(sql<SqlBool>`events.event_time_ms < ${query.untilMs}`);
-    if (query.email !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('email', query.email.trim().toLowerCase())})`);
-    if (query.ipAddress !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('ip', query.ipAddress.trim().toLowerCase())})`);
-    if (query.country !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('country', normalizeCountryCode(query.country))})`);
-    if (query.asn !== undefined) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows('asn', String(query.asn))})`);
+    for (const { kind, value } of indicatorFilters(query)) {
+      if (kind !== drivenBy) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows(kind, value)})`);
+    }
     if (query.categoryType !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'category_type')} = ${query.categoryType.trim().toLowerCase()}`);
     if (query.action !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'action')} = ${query.action.trim().toLowerCase()}`);
     if (query.detailText !== undefined) out.push(this.sql.detailLike('events.event_json', containsPattern(query.detailText)));
@@ -177,7 +204,7 @@ export class EventReader {
     ]);
   }
 
-  private indicatorRows(kind: 'email' | 'ip' | 'country' | 'asn', value: string) {
+  private indicatorRows(kind: IndicatorKind, value: string) {
     return this.db.selectFrom('event_indicators').select('event_indicators.row_id').where('kind', '=', kind).where('value', '=', value);
   }
 
@@ -189,11 +216,35 @@ export class EventReader {
   }
 }
 
-/** After (`time`, `rowId`) in the order: `time >= t AND (time > t OR row_id > id)` (mirrored for desc); the first term lets an index seek. */
-function cursorCondition(time: number, rowId: string, desc: boolean): Expression<SqlBool> {
-  return desc
-    ? sql<SqlBool>`events.event_time_ms <= ${time} AND (events.event_time_ms < ${time} OR events.row_id < ${rowId})`
-    : sql<SqlBool>`events.event_time_ms >= ${time} AND (events.event_time_ms > ${time} OR events.row_id > ${rowId})`;
+/**
+ * After (`time`, `rowId`) in the order: `time >= t AND (time > t OR row_id > id)` (mirrored for desc); the first term
+ * lets an index seek. On `table`'s columns: `events`, or `i` when the page is read off event_indicators.
+ */
+function cursorCondition(time: number, rowId: string, desc: boolean, table: 'events' | 'i' = 'events'): Expression<SqlBool> {
+  const t = sql.ref(`${table}.event_time_ms`);
+  const id = sql.ref(`${table}.row_id`);
+  return desc ? sql<SqlBool>`${t} <= ${time} AND (${t} < ${time} OR ${id} < ${rowId})` : sql<SqlBool>`${t} >= ${time} AND (${t} > ${time} OR ${id} > ${rowId})`;
+}
+
+type IndicatorKind = 'email' | 'ip' | 'country' | 'asn';
+interface IndicatorFilter {
+  kind: IndicatorKind;
+  value: string;
+}
+
+/** The indicator filters of `query`, as the page writers key them, likely rarest first (an address before a network before a country). */
+function indicatorFilters(query: Omit<EventQuery, 'limit'>): IndicatorFilter[] {
+  const out: IndicatorFilter[] = [];
+  if (query.email !== undefined) out.push({ kind: 'email', value: query.email.trim().toLowerCase() });
+  if (query.ipAddress !== undefined) out.push({ kind: 'ip', value: query.ipAddress.trim().toLowerCase() });
+  if (query.asn !== undefined) out.push({ kind: 'asn', value: String(query.asn) });
+  if (query.country !== undefined) out.push({ kind: 'country', value: normalizeCountryCode(query.country) });
+  return out;
+}
+
+/** The indicator whose keys a page is read from: the likely rarest of `query`'s. */
+function drivingIndicator(query: Omit<EventQuery, 'limit'>): IndicatorFilter | undefined {
+  return indicatorFilters(query)[0];
 }
 
 export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {

@@ -92,7 +92,7 @@ export class PostgresPageWriter {
     const insertedPerDay = new Map<string, number>();
     const queued: string[] = [];
     const insertedPerHour = new Map<number, number>();
-    const indicators: { rowId: string[]; kind: string[]; value: string[] } = { rowId: [], kind: [], value: [] };
+    const indicators: { rowId: string[]; kind: string[]; value: string[]; timeMs: number[] } = { rowId: [], kind: [], value: [], timeMs: [] };
     const signIns: SignInFact[] = [];
     const historyQueued: PageCommit['events'][number][] = [];
     for (const row of commit.events) {
@@ -113,6 +113,7 @@ export class PostgresPageWriter {
         indicators.rowId.push(row.rowId);
         indicators.kind.push(kind);
         indicators.value.push(value);
+        indicators.timeMs.push(row.eventTimeMs);
       };
       for (const email of row.emails) add('email', email.toLowerCase());
       for (const ip of row.ipAddresses) add('ip', ip.toLowerCase());
@@ -122,8 +123,8 @@ export class PostgresPageWriter {
     for (let i = 0; i < indicators.rowId.length; i += POSTGRES_CHUNK_ROWS * 2) {
       const end = i + POSTGRES_CHUNK_ROWS * 2;
       await sql`
-        INSERT INTO event_indicators (row_id, kind, value)
-        SELECT * FROM unnest(${indicators.rowId.slice(i, end)}::text[], ${indicators.kind.slice(i, end)}::text[], ${indicators.value.slice(i, end)}::text[])
+        INSERT INTO event_indicators (row_id, kind, value, event_time_ms)
+        SELECT * FROM unnest(${indicators.rowId.slice(i, end)}::text[], ${indicators.kind.slice(i, end)}::text[], ${indicators.value.slice(i, end)}::text[], ${indicators.timeMs.slice(i, end)}::bigint[])
         ON CONFLICT DO NOTHING`.execute(trx);
     }
     if (insertedPerHour.size > 0) {

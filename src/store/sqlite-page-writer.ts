@@ -16,7 +16,7 @@ type Statement = BetterSqlite3.Statement;
 const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
-const INSERT_INDICATOR = 'INSERT INTO event_indicators (row_id, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING';
+const INSERT_INDICATOR = 'INSERT INTO event_indicators (row_id, kind, value, event_time_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
 
 /** Adds a page's new events to their hours' counts (the DELETE trigger of migration 007 takes them off). */
 const ADD_HOUR_COUNT = `INSERT INTO event_hour_counts (hour_ms, source_id, log_type, event_count) VALUES (?, ?, ?, ?)
@@ -159,7 +159,7 @@ export class SqlitePageWriter {
     const search = this.#search;
     search.begin();
     // Indicator keys of the page, inserted after its events in key order (the table is its primary key: WITHOUT ROWID, migration 008).
-    const indicators: Array<[kind: string, value: string, rowId: string]> = [];
+    const indicators: IndicatorKey[] = [];
     for (const row of commit.events) {
       const { changes, lastInsertRowid } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, storedEventJson(row, sourceId, logType, now));
       if (changes === 0) continue;
@@ -175,15 +175,15 @@ export class SqlitePageWriter {
         this.#insertSignIn.run(f.rowId, sourceId, f.user, f.timeMs, f.ip, f.country, f.asn, f.lat, f.lng, f.accuracyKm);
       }
       if (history.queued) this.#queueForHistory.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs);
-      for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.rowId]);
-      for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.rowId]);
-      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([kind, value, row.rowId]);
+      for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.eventTimeMs, row.rowId]);
+      for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.eventTimeMs, row.rowId]);
+      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([kind, value, row.eventTimeMs, row.rowId]);
     }
     search.end();
     indicators.sort(compareIndicatorKeys);
-    let previous: [string, string, string] | undefined;
+    let previous: IndicatorKey | undefined;
     for (const key of indicators) {
-      if (previous === undefined || compareIndicatorKeys(previous, key) !== 0) insertIndicator.run(key[2], key[0], key[1]);
+      if (previous === undefined || compareIndicatorKeys(previous, key) !== 0) insertIndicator.run(key[3], key[0], key[1], key[2]);
       previous = key;
     }
     for (const [hour, count] of insertedPerHour) this.#addHourCount.run(hour, sourceId, logType, count);
@@ -247,14 +247,15 @@ export class SqlitePageWriter {
   }
 }
 
-/** (kind, value, row id) order: the primary key's of event_indicators. */
-function compareIndicatorKeys(a: readonly [string, string, string], b: readonly [string, string, string]): number {
-  for (let i = 0; i < 3; i++) {
-    const x = a[i] as string;
-    const y = b[i] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+/** An event_indicators key: (kind, value, event time, row id), its primary key's order (migration 017). */
+type IndicatorKey = [kind: string, value: string, eventTimeMs: number, rowId: string];
+
+/** Primary-key order of event_indicators. */
+function compareIndicatorKeys(a: Readonly<IndicatorKey>, b: Readonly<IndicatorKey>): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  if (a[2] !== b[2]) return a[2] - b[2];
+  return a[3] === b[3] ? 0 : a[3] < b[3] ? -1 : 1;
 }
 
 /** A boolean as SQLite stores it; other values pass through so the database rejects them. */

@@ -127,9 +127,11 @@ export interface EventHourCountsTable {
 
 export interface EventIndicatorsTable {
   row_id: string;
-  /** `email` or `ip`. */
+  /** `email`, `ip`, `country` or `asn`. */
   kind: string;
   value: string;
+  /** The event's time (migration 017): the key is (kind, value, event_time_ms, row_id), so a value's events read in time order. */
+  event_time_ms: BigIntColumn;
 }
 
 export interface ClassificationFailuresTable {
