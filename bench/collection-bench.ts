@@ -11,6 +11,7 @@
 import { LOG_TYPES, type LogType } from '../src/zoom/report-records.js';
 import { BENCH_NOW, BENCH_SEED, backfillHistory, LONG_BACKFILL_DAYS, longBackfillHistory, BACKFILL_DAYS } from './bench-data.js';
 import { fixed, int, mb, print, seconds, table } from './bench-util.js';
+import { SERVICE_NODE_FLAGS } from '../src/shared/service-node-flags.js';
 import { forkChild } from './child-ipc.js';
 import type { CollectorChildConfig, CollectorResult, MemorySample, PollResult, SteadyConfig } from './collector-child.js';
 import type { SimChildConfig, SimReady, SimStats } from './sim-child.js';
@@ -69,7 +70,8 @@ async function runScenario(args: {
       expectedRecords: expected,
       steady: args.steady,
     };
-    const collector = forkChild(new URL('./collector-child.js', import.meta.url), collectorConfig, ['--expose-gc']);
+    // The service's own heap flags (what `npm start` runs it with).
+    const collector = forkChild(new URL('./collector-child.js', import.meta.url), collectorConfig, ['--expose-gc', ...SERVICE_NODE_FLAGS]);
     try {
       const result = await collector.next<CollectorResult>('result');
       const response = await fetch(`${ready.controlUrl}/stats`);
