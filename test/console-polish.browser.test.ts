@@ -80,12 +80,14 @@ async function collectAll(): Promise<void> {
 /** The little of the DOM these checks use (the tests compile without the DOM's types). */
 interface TableElement {
   parentElement: { scrollWidth: number; clientWidth: number } | null;
-  querySelectorAll(selector: string): ArrayLike<{ getBoundingClientRect(): { height: number } }>;
+  querySelectorAll(
+    selector: string,
+  ): ArrayLike<{ getBoundingClientRect(): { height: number }; scrollWidth: number; clientWidth: number; querySelector(selector: string): unknown }>;
 }
 type ComputedStyle = (element: unknown) => { backgroundColor: string; color: string };
 
 /** How far a table sticks out of its card, and its tallest row. */
-async function tableFit(testId: string): Promise<{ overflow: number; tallest: number; rows: number }> {
+async function tableFit(testId: string): Promise<{ overflow: number; tallest: number; rows: number; cutTimes: number }> {
   return page.getByTestId(testId).evaluate((table: TableElement) => {
     const wrap = table.parentElement!;
     const rows = Array.from(table.querySelectorAll('tbody tr'));
@@ -93,6 +95,8 @@ async function tableFit(testId: string): Promise<{ overflow: number; tallest: nu
       overflow: wrap.scrollWidth - wrap.clientWidth,
       tallest: Math.max(0, ...rows.map((r) => r.getBoundingClientRect().height)),
       rows: rows.length,
+      // Timestamps are never cut: their columns are wide enough.
+      cutTimes: Array.from(table.querySelectorAll('tbody td')).filter((td) => td.querySelector('time') && td.scrollWidth > td.clientWidth).length,
     };
   });
 }
@@ -196,6 +200,7 @@ describeWithBrowser('console polish in a browser (Chromium): layout at 1280/1920
       expect(events.rows).toBeGreaterThan(20);
       expect(events.overflow).toBeLessThanOrEqual(0);
       expect(events.tallest).toBeLessThanOrEqual(MAX_ROW_PX);
+      expect(events.cutTimes).toBe(0);
       // The long source label is cut with an ellipsis, and hovering shows it in full.
       const label = page.getByTestId('event-row').first().locator('td').last();
       expect(await label.evaluate((td) => td.scrollWidth > td.clientWidth)).toBe(true);
@@ -210,6 +215,7 @@ describeWithBrowser('console polish in a browser (Chromium): layout at 1280/1920
       expect(alerts.rows).toBeGreaterThan(0);
       expect(alerts.overflow).toBeLessThanOrEqual(0);
       expect(alerts.tallest).toBeLessThanOrEqual(MAX_ROW_PX);
+      expect(alerts.cutTimes).toBe(0);
       expect(await pageWidth()).toBeLessThanOrEqual(width);
       await screenshot(page, `alerts-${width}`);
 
@@ -273,7 +279,7 @@ describeWithBrowser('console polish in a browser (Chromium): layout at 1280/1920
     await page.keyboard.press('Escape');
     await screenshot(page, 'dark-1280');
 
-    // Every page in dark colours, for a look (test-results/screenshots/dark-page-*.png).
+    // Every page in dark colours, for a look (test-results/screenshots/dark-page-*.png), none wider than the window.
     const [alert] = await app.store.listAlerts({ ruleId: 'Zoom.SignIn.ImpossibleTravel' });
     const pages = ['sources', 'alerts', 'map', 'detections', 'detections/Zoom.SignIn.ImpossibleTravel', 'destinations', 'failures', 'rule-errors', 'tokens', 'users', 'audit'];
     pages.push(`alerts/${alert!.id}`, `users/${encodeURIComponent('traveller@example.com')}`, `sources/${sourceId}`, 'sources/new');
@@ -281,6 +287,7 @@ describeWithBrowser('console polish in a browser (Chromium): layout at 1280/1920
       await page.goto(`${base}/${p}`);
       await page.waitForLoadState('networkidle');
       expect(await page.getByTestId('error-message').count()).toBe(0);
+      expect(await pageWidth(), `/${p} is wider than the window`).toBeLessThanOrEqual(1280);
       await screenshot(page, `dark-page-${p.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`);
     }
 
