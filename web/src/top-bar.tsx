@@ -47,7 +47,13 @@ export function TopBar({ session, path, menuButton }: { session: SessionInfo; pa
       <div className="topbar-tools">
         <div className="seg seg-sm" role="group" aria-label="Time zone of every time shown" title="Time zone of every time shown">
           <Clock className="seg-icon" size={14} aria-hidden />
-          <button type="button" className={`seg-btn${zone === 'utc' ? ' active' : ''}`} aria-pressed={zone === 'utc'} data-testid="tz-utc" onClick={() => setTimeZonePreference('utc')}>
+          <button
+            type="button"
+            className={`seg-btn${zone === 'utc' ? ' active' : ''}`}
+            aria-pressed={zone === 'utc'}
+            data-testid="tz-utc"
+            onClick={() => setTimeZonePreference('utc')}
+          >
             UTC
           </button>
           <button
