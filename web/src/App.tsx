@@ -1,7 +1,12 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, fetchSession, onSession } from './api.ts';
 import { ErrorBox, Loading } from './components.tsx';
+import { Bug, Earth, History, KeyRound, Menu, Plug, Radar, ScrollText, Send, Siren, TriangleAlert, Users, X, type LucideIcon } from 'lucide-react';
 import { Link, match, navigate, useLocation } from './router.tsx';
+import { SECTIONS } from './breadcrumbs.ts';
+import { TopBar } from './top-bar.tsx';
+import { useTruncatedCellTitles } from './truncation-titles.ts';
+import { useTimeZonePreference } from './util.ts';
 import type { HealthView, SessionInfo } from './types.ts';
 import { LoginPage, SetupPage } from './pages/Login.tsx';
 import { SourcesPage } from './pages/Sources.tsx';
@@ -21,18 +26,18 @@ import { UsersPage } from './pages/Users.tsx';
 import { TokensPage } from './pages/Tokens.tsx';
 import { AuditPage } from './pages/Audit.tsx';
 
-const NAV: { page: string; path: string; label: string; icon: string; adminOnly?: boolean }[] = [
-  { page: 'sources', path: '/sources', label: 'Sources', icon: '⇄' },
-  { page: 'events', path: '/events', label: 'Events', icon: '≡' },
-  { page: 'alerts', path: '/alerts', label: 'Alerts', icon: '!' },
-  { page: 'map', path: '/map', label: 'Sign-in map', icon: '◍' },
-  { page: 'detections', path: '/detections', label: 'Detections', icon: '◎' },
-  { page: 'destinations', path: '/destinations', label: 'Destinations', icon: '➜' },
-  { page: 'failures', path: '/failures', label: 'Failures', icon: '✗' },
-  { page: 'rule-errors', path: '/rule-errors', label: 'Rule errors', icon: 'ƒ' },
-  { page: 'tokens', path: '/tokens', label: 'API tokens', icon: '⚿' },
-  { page: 'users', path: '/users', label: 'Users', icon: '☺', adminOnly: true },
-  { page: 'audit', path: '/audit', label: 'Audit trail', icon: '⌕', adminOnly: true },
+const NAV: { page: keyof typeof SECTIONS; icon: LucideIcon; adminOnly?: boolean }[] = [
+  { page: 'sources', icon: Plug },
+  { page: 'events', icon: ScrollText },
+  { page: 'alerts', icon: Siren },
+  { page: 'map', icon: Earth },
+  { page: 'detections', icon: Radar },
+  { page: 'destinations', icon: Send },
+  { page: 'failures', icon: TriangleAlert },
+  { page: 'rule-errors', icon: Bug },
+  { page: 'tokens', icon: KeyRound },
+  { page: 'users', icon: Users, adminOnly: true },
+  { page: 'audit', icon: History, adminOnly: true },
 ];
 
 function routeContent(path: string, query: URLSearchParams): ReactNode {
@@ -107,6 +112,12 @@ export function App() {
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [sessionError, setSessionError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
+  // The narrow layout's menu: which path it was opened on (it closes when the page changes).
+  const [navOpenOn, setNavOpenOn] = useState<string | null>(null);
+  const navOpen = navOpenOn === loc.path;
+  useTruncatedCellTitles();
+  // Every timestamp below is formatted in the console's zone: a change re-renders them all.
+  useTimeZonePreference();
 
   useEffect(() => onSession(setSession), []);
   useEffect(() => {
@@ -126,11 +137,6 @@ export function App() {
       navigate(nextParam && nextParam.startsWith('/') && !nextParam.startsWith('//') ? nextParam : '/sources', { replace: true });
     }
   }, [session, path, href, isPublic, nextParam]);
-
-  useEffect(() => {
-    const item = NAV.find((n) => loc.path.startsWith(n.path));
-    document.title = item ? `${item.label} · Zoomtrail` : 'Zoomtrail';
-  }, [loc.path]);
 
   if (sessionError) {
     return (
@@ -160,50 +166,52 @@ export function App() {
   if (loc.path === '/login' || !session.authenticated) return <LoginPage session={session} />;
 
   return (
-    <div className="layout">
-      <aside className="sidebar">
-        <Link to="/sources" className="brand">
-          <span className="brand-mark" aria-hidden>
-            Z
-          </span>{' '}
-          Zoomtrail
-        </Link>
+    <div className={`layout${navOpen ? ' nav-open' : ''}`}>
+      <aside className="sidebar" id="sidebar">
+        <div className="row space">
+          <Link to="/sources" className="brand">
+            <span className="brand-mark" aria-hidden>
+              Z
+            </span>{' '}
+            Zoomtrail
+          </Link>
+          <button type="button" className="btn-icon nav-close" aria-label="Close menu" onClick={() => setNavOpenOn(null)}>
+            <X size={18} aria-hidden />
+          </button>
+        </div>
         <nav aria-label="Main">
           {NAV.filter((n) => !n.adminOnly || session.role === 'admin').map((n) => {
-            const active = loc.path === n.path || loc.path.startsWith(`${n.path}/`);
+            const path = `/${n.page}`;
+            const active = loc.path === path || loc.path.startsWith(`${path}/`);
+            const Icon = n.icon;
             return (
-              <Link key={n.page} to={n.path} data-testid={`nav-${n.page}`} className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
-                <span className="nav-icon" aria-hidden>
-                  {n.icon}
-                </span>
-                {n.label}
+              <Link key={n.page} to={path} data-testid={`nav-${n.page}`} className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
+                <Icon className="nav-icon" size={16} strokeWidth={2} aria-hidden />
+                {SECTIONS[n.page]}
               </Link>
             );
           })}
         </nav>
       </aside>
+      {navOpen ? <div className="nav-scrim" onClick={() => setNavOpenOn(null)} aria-hidden /> : null}
       <div className="main">
-        <header className="topbar">
-          <div className="crumbs mono muted">{loc.path}</div>
-          <div className="row gap">
-            <span className="user" data-testid="current-user" title="Signed in">
-              <span className="avatar" aria-hidden>
-                {(session.username ?? '?').slice(0, 1).toUpperCase()}
-              </span>
-              {session.username}
-            </span>
+        <TopBar
+          session={session}
+          path={loc.path}
+          menuButton={
             <button
               type="button"
-              className="btn btn-sm"
-              data-testid="sign-out"
-              onClick={() => {
-                void api.signOut().finally(() => navigate('/login', { replace: true }));
-              }}
+              className="btn btn-sm menu-btn"
+              data-testid="menu-button"
+              aria-label="Menu"
+              aria-controls="sidebar"
+              aria-expanded={navOpen}
+              onClick={() => setNavOpenOn(navOpen ? null : loc.path)}
             >
-              Sign out
+              <Menu size={16} aria-hidden />
             </button>
-          </div>
-        </header>
+          }
+        />
         <main className="content">{routeContent(loc.path, loc.query)}</main>
         <AttributionFooter />
       </div>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useEffectEvent, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState, useSyncExternalStore } from 'react';
 
 /** "3 min ago", "in 2 h", from an ISO time. */
 export function relTime(iso: string | null | undefined, now = Date.now()): string {
@@ -15,15 +15,87 @@ export function relTime(iso: string | null | undefined, now = Date.now()): strin
   return fmt(Math.round(abs / (86400 * 30)), 'mo');
 }
 
-/** `2024-03-01 08:00:05Z` — compact, sortable, UTC. */
-export function isoShort(iso: string | null | undefined): string {
+/**
+ * The console's one time-zone setting: every displayed timestamp and the
+ * custom time range inputs follow it. UTC unless the user picked the
+ * browser's zone (kept in localStorage, shown in the top bar).
+ */
+export type TimeZonePreference = 'utc' | 'local';
+const TIME_ZONE_KEY = 'zoomtrail.timeZone';
+const timeZoneListeners = new Set<() => void>();
+
+function storedTimeZone(): TimeZonePreference {
+  try {
+    return window.localStorage.getItem(TIME_ZONE_KEY) === 'local' ? 'local' : 'utc';
+  } catch {
+    return 'utc';
+  }
+}
+let timeZone: TimeZonePreference = storedTimeZone();
+
+export function timeZonePreference(): TimeZonePreference {
+  return timeZone;
+}
+
+export function setTimeZonePreference(zone: TimeZonePreference): void {
+  timeZone = zone;
+  try {
+    window.localStorage.setItem(TIME_ZONE_KEY, zone);
+  } catch {
+    /* private mode: the choice lasts until the tab closes */
+  }
+  for (const l of timeZoneListeners) l();
+}
+
+/** The time-zone setting; re-renders when it changes. */
+export function useTimeZonePreference(): TimeZonePreference {
+  return useSyncExternalStore((l) => {
+    timeZoneListeners.add(l);
+    return () => timeZoneListeners.delete(l);
+  }, timeZonePreference);
+}
+
+/** The browser's zone: `Europe/Berlin`. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
+}
+
+/** `UTC`, or `Europe/Berlin` (the browser's zone) for the top bar. */
+export function timeZoneLabel(zone: TimeZonePreference = timeZone): string {
+  return zone === 'utc' ? 'UTC' : browserTimeZone();
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** `2024-03-01 08:00:05Z` (UTC) or `2024-03-01 09:00:05` (the browser's zone, named in the top bar): compact, sortable. */
+export function isoShort(iso: string | null | undefined, zone: TimeZonePreference = timeZone): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return new Date(t)
+  const d = new Date(t);
+  if (zone === 'local') {
+    return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  }
+  return d
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** An ISO time as the value of a `datetime-local` input, in the console's zone. */
+export function toZoneInput(iso: string, zone: TimeZonePreference = timeZone): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  if (zone === 'utc') return d.toISOString().slice(0, 16);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}T${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+}
+
+/** A `datetime-local` input's value, read in the console's zone, as an ISO time ('' when incomplete). */
+export function fromZoneInput(value: string, zone: TimeZonePreference = timeZone): string {
+  if (!value) return '';
+  const d = new Date(zone === 'utc' ? `${value}Z` : value);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
 export function minutesLabel(m: number | null): string {

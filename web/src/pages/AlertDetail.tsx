@@ -46,9 +46,6 @@ export function AlertDetailPage({ id }: { id: string }) {
 
   return (
     <div className="page">
-      <div className="crumb-links small">
-        <Link to="/alerts">Alerts</Link> › <span className="mono">{a.id}</span>
-      </div>
       <PageHeader
         title={
           <span data-testid="alert-title">

@@ -142,16 +142,16 @@ export function AlertsPage() {
       </div>
       <ErrorBox error={error} onRetry={reload} />
       <div className="table-wrap tall">
-        <table className="table" data-testid="alerts-table">
+        <table className="table one-line" data-testid="alerts-table">
           <thead>
             <tr>
-              <th>Severity</th>
+              <th className="col-sev">Severity</th>
               <th>Title</th>
-              <th>Rule</th>
-              <th className="num">Events</th>
-              <th>First event</th>
-              <th>Last event</th>
-              <th>Status</th>
+              <th className="col-rule">Rule</th>
+              <th className="num col-num">Events</th>
+              <th className="col-time">First event</th>
+              <th className="col-time">Last event</th>
+              <th className="col-status">Status</th>
             </tr>
           </thead>
           <tbody>

@@ -3,7 +3,7 @@ import { api, qs } from '../api.ts';
 import { Empty, ErrorBox, JsonDrawer, LinkedEmails, PageHeader, SkeletonRows, Time, UserLink } from '../components.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import type { EventPage, EventView, Histogram, SourceList } from '../types.ts';
-import { durationLabel, isoShort, pick, str, useAsync } from '../util.ts';
+import { durationLabel, fromZoneInput, isoShort, pick, str, timeZoneLabel, toZoneInput, useAsync } from '../util.ts';
 
 const PRESETS: { key: string; label: string; ms: number }[] = [
   { key: '1h', label: '1 h', ms: 3600_000 },
@@ -19,19 +19,6 @@ function filtersFromQuery(q: URLSearchParams): Filters {
   const f = { range: q.get('range') ?? (q.get('since') ? 'custom' : '24h'), since: q.get('since') ?? '', until: q.get('until') ?? '' } as Filters;
   for (const k of FILTER_KEYS) f[k] = q.get(k) ?? '';
   return f;
-}
-
-function toLocalInput(iso: string): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-function fromLocalInput(v: string): string {
-  if (!v) return '';
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
 /** The API query (since/until resolved) for the filters. */
@@ -202,21 +189,21 @@ export function EventsPage() {
           {form.range === 'custom' ? (
             <>
               <label className="inline-field">
-                <span>Since (local)</span>
+                <span>Since ({timeZoneLabel()})</span>
                 <input
                   type="datetime-local"
                   data-testid="filter-since"
-                  value={toLocalInput(form.since)}
-                  onChange={(e) => setForm({ ...form, since: fromLocalInput(e.target.value) })}
+                  value={toZoneInput(form.since)}
+                  onChange={(e) => setForm({ ...form, since: fromZoneInput(e.target.value) })}
                 />
               </label>
               <label className="inline-field">
-                <span>Until (local)</span>
+                <span>Until ({timeZoneLabel()})</span>
                 <input
                   type="datetime-local"
                   data-testid="filter-until"
-                  value={toLocalInput(form.until)}
-                  onChange={(e) => setForm({ ...form, until: fromLocalInput(e.target.value) })}
+                  value={toZoneInput(form.until)}
+                  onChange={(e) => setForm({ ...form, until: fromZoneInput(e.target.value) })}
                 />
               </label>
             </>
@@ -316,15 +303,15 @@ export function EventsPage() {
 
       <ErrorBox error={error} />
       <div className="table-wrap tall">
-        <table className="table events" data-testid="events-table">
+        <table className="table events one-line" data-testid="events-table">
           <thead>
             <tr>
-              <th>p_event_time</th>
-              <th>p_log_type</th>
-              <th>Actor</th>
-              <th>Type / category / action</th>
+              <th className="col-time">p_event_time</th>
+              <th className="col-log-type">p_log_type</th>
+              <th className="col-actor">Actor</th>
+              <th className="col-action">Type / category / action</th>
               <th>Detail / IP</th>
-              <th>p_source_label</th>
+              <th className="col-source">p_source_label</th>
             </tr>
           </thead>
           <tbody>

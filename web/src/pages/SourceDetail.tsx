@@ -2,8 +2,9 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { api, enc } from '../api.ts';
 import { COVERAGE_LABEL, Empty, ErrorBox, Loading, Modal, PageHeader, Sparkline, StateBadge, Time } from '../components.tsx';
 import { Link, navigate } from '../router.tsx';
+import { usePageLabel } from '../page-label.ts';
 import type { AlarmView, AuthorizeResponse, CoverageState, CoverageView, HeartbeatView, LogTypeName, QuietScheduleView, SourceDetail, SourceView, StreamView } from '../types.ts';
-import { minutesLabel, onAsync, useAsync, useInterval } from '../util.ts';
+import { isoShort, minutesLabel, onAsync, useAsync, useInterval } from '../util.ts';
 import { AUTH_LABEL } from './Sources.tsx';
 import { DropOffInput } from './Wizard.tsx';
 
@@ -35,6 +36,7 @@ export function SourceDetailPage({ id }: { id: string }) {
   useInterval(q.reload, 30000, !polling);
 
   const s = q.data?.source;
+  usePageLabel(s?.name);
 
   async function act(label: string, fn: () => Promise<unknown>) {
     setBusy(label);
@@ -181,7 +183,7 @@ export function SourceDetailPage({ id }: { id: string }) {
           <dl className="kv">
             <dt>Last event</dt>
             <dd>
-              <Time iso={s.lastEventTime} relative /> <span className="small muted mono">{s.lastEventTime ?? ''}</span>
+              <Time iso={s.lastEventTime} relative /> <span className="small muted mono">{s.lastEventTime ? isoShort(s.lastEventTime) : ''}</span>
             </dd>
             <dt>Last poll</dt>
             <dd>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, enc } from '../api.ts';
 import { ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import type { ApiTokenCreated, ApiTokenList } from '../types.ts';
-import { useAsync } from '../util.ts';
+import { fromZoneInput, timeZoneLabel, useAsync } from '../util.ts';
 
 const SCOPES = ['read', 'triage', 'admin', 'metrics'] as const;
 
@@ -19,7 +19,7 @@ export function TokensPage() {
     e.preventDefault();
     setError(null);
     try {
-      setCreated(await api.post<ApiTokenCreated>('/api/tokens', { name, scopes, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}) }));
+      setCreated(await api.post<ApiTokenCreated>('/api/tokens', { name, scopes, ...(expires ? { expiresAt: fromZoneInput(expires) } : {}) }));
       setName('');
       q.reload();
     } catch (err) {
@@ -47,7 +47,7 @@ export function TokensPage() {
           </label>
         ))}
         <label className="inline-field">
-          <span>Expires</span>
+          <span>Expires ({timeZoneLabel()})</span>
           <input type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} />
         </label>
         <button type="submit" className="btn btn-primary" disabled={scopes.length === 0}>

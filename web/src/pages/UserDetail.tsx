@@ -58,9 +58,6 @@ export function UserDetailPage({ email }: { email: string }) {
   const d = q.data;
   return (
     <div className="page" data-testid="user-page">
-      <div className="crumb-links small">
-        <Link to="/events">Events</Link> › <span className="mono">Users</span>
-      </div>
       <PageHeader
         title={
           <span className="mono" data-testid="user-email">

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, enc } from '../api.ts';
 import { ErrorBox, Loading } from '../components.tsx';
-import { Link, navigate } from '../router.tsx';
+import { navigate } from '../router.tsx';
 import type { AuthKind, AuthorizeResponse, CheckResult, CreateSourceRequest, SetupInfo, SourceDetail, SourceView, UpdateSourceRequest } from '../types.ts';
 import { copyText, minutesLabel, onAsync, useAsync } from '../util.ts';
 
@@ -50,9 +50,6 @@ function WizardFrame({ step, subtitle, children }: { step: number; subtitle?: Re
     <div className="page wizard">
       <div className="page-header">
         <div>
-          <div className="crumb-links small">
-            <Link to="/sources">Log Sources</Link> › Create New › Zoom
-          </div>
           <h1>Zoom source setup</h1>
           {subtitle ? <div className="page-sub">{subtitle}</div> : null}
         </div>
