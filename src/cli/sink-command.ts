@@ -174,7 +174,7 @@ export function registerSinkCommand(program: Command): void {
       await withApp(command, async (app) => {
         const targets = options.sink === undefined ? undefined : [await existing(app, options.sink)];
         const { Forwarder } = await import('../forward/forwarder.js');
-        const forwarder = new Forwarder({ store: app.store, clock: app.clock, logger: app.logger, fetch: app.outbound.fetch });
+        const forwarder = new Forwarder({ store: app.store, clock: app.clock, logger: app.logger, fetch: app.outbound.fetch, policy: app.outbound.policy });
         const results = await forwarder.flush(targets);
         if (results.length === 0) process.stderr.write('No sinks to flush. Add one with `zoomtrail sink add --help`.\n');
         let failed = false;

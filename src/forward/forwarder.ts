@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
+import type { OutboundAddressPolicy } from '../shared/outbound-address-policy.js';
 import type { SinkRecord, SinkStore } from '../store/sink-store.js';
 import { formatEvent } from './formats/event-format.js';
 import { formatFor } from './formats/format-registry.js';
@@ -15,6 +16,8 @@ export interface ForwarderOptions {
   logger: Logger;
   /** The app's guarded fetch. */
   fetch: typeof fetch;
+  /** The outbound address policy, for sinks that open their own connections (syslog). */
+  policy?: OutboundAddressPolicy;
   /** Events per batch; default 1,000. */
   batchSize?: number;
   /** Wait after a partial batch before reading again (the "or 5 s" of batching); default 5 s. */
@@ -226,6 +229,7 @@ export class Forwarder {
         settings: sink.settings,
         secret: sink.hasSecret ? await this.#o.store.getSinkSecret(sink.id) : null,
         fetch: this.#o.fetch,
+        ...(this.#o.policy ? { policy: this.#o.policy } : {}),
         clock: this.#o.clock,
         logger: this.#o.logger,
         ...(this.#o.timeoutMs ? { timeoutMs: this.#o.timeoutMs } : {}),
