@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loopbackOutbound } from '../app/outbound-access.test-support.js';
-import { outboundAccessFor } from '../app/outbound-access.js';
+import { createOutboundAccess } from '../shared/guarded-fetch.js';
+import { createOutboundAddressPolicy } from '../shared/outbound-address-policy.js';
 import { ManualClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { sampleSink } from '../store/sink-store-contract.test-support.js';
@@ -10,6 +10,9 @@ import type { Store } from '../store/store.js';
 import { Forwarder } from './forwarder.js';
 import { S3RVER_SECRET, startS3Server, type S3TestServer } from './s3-server.test-support.js';
 import { s3ObjectKey } from './s3-sink.js';
+
+/** The production policy and guarded fetch, allowing `allowedNetworks`. */
+const outbound = (allowedNetworks: string[]) => createOutboundAccess(createOutboundAddressPolicy({ allowedNetworks }));
 
 const DAY = 86_400_000;
 
@@ -35,7 +38,7 @@ describe('s3 sink (against s3rver, a real S3-compatible server)', () => {
 
   const s3Sink = (overrides: Record<string, unknown> = {}) =>
     store.createSink(sampleSink({ kind: 's3', url: s3.endpoint, secret: S3RVER_SECRET, settings: { bucket: s3.bucket, prefix: 'prod', ...overrides } }));
-  const flush = (fetch: typeof globalThis.fetch = loopbackOutbound().fetch) =>
+  const flush = (fetch: typeof globalThis.fetch = outbound(['127.0.0.0/8', '::1']).fetch) =>
     new Forwarder({ store, clock: new ManualClock(START), logger: createLogger({ level: 'silent' }), fetch }).flush();
   const everyRecord = async () => (await Promise.all((await s3.keys()).map((k) => s3.records(k)))).flat();
 
@@ -57,7 +60,7 @@ describe('s3 sink (against s3rver, a real S3-compatible server)', () => {
   it('a retried batch overwrites its objects, even when it grew meanwhile: every event is in the bucket once', async () => {
     const sink = await s3Sink({ prefix: '' });
     // The second PUT is stored by the server but its answer is lost: the batch fails after writing objects.
-    const guarded = loopbackOutbound().fetch;
+    const guarded = outbound(['127.0.0.0/8', '::1']).fetch;
     let puts = 0;
     const losing: typeof fetch = async (input, init) => {
       const response = await guarded(input, init);
@@ -77,7 +80,7 @@ describe('s3 sink (against s3rver, a real S3-compatible server)', () => {
 
   it('the endpoint obeys the outbound address policy: loopback is refused unless allowed, and nothing is written', async () => {
     const sink = await s3Sink();
-    const [result] = await flush(outboundAccessFor({ allowedNetworks: [] }).fetch);
+    const [result] = await flush(outbound([]).fetch);
     expect(result?.error).toMatchObject({ retryable: false, message: expect.stringContaining('loopback') });
     expect(await s3.keys()).toEqual([]);
     expect((await store.sinkBacklog(sink.id)).events).toBe(4);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { outboundAccessFor } from '../app/outbound-access.js';
-import { loopbackOutbound } from '../app/outbound-access.test-support.js';
+import { createOutboundAccess } from '../shared/guarded-fetch.js';
+import { createOutboundAddressPolicy } from '../shared/outbound-address-policy.js';
 import { ManualClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import type { OutboundAddressPolicy } from '../shared/outbound-address-policy.js';
@@ -16,6 +16,9 @@ import { OPERATION, page, sampleEvent, sampleOperationEvent, sampleSource, START
 import type { Store } from '../store/store.js';
 import { Forwarder } from './forwarder.js';
 import { octetCounted } from './syslog-sink.js';
+
+/** The production policy and guarded fetch, allowing `allowedNetworks`. */
+const outbound = (allowedNetworks: string[]) => createOutboundAccess(createOutboundAddressPolicy({ allowedNetworks }));
 
 /** A syslog receiver that parses RFC 6587 octet-counted frames from each connection, as a collector does. */
 interface SyslogReceiver {
@@ -125,7 +128,7 @@ describe('syslog sink (RFC 5424, octet-counted, against real TCP and TLS servers
     await store.close();
   });
 
-  const flush = (policy: OutboundAddressPolicy = loopbackOutbound().policy) =>
+  const flush = (policy: OutboundAddressPolicy = outbound(['127.0.0.0/8', '::1']).policy) =>
     new Forwarder({ store, clock: new ManualClock(START), logger: createLogger({ level: 'silent' }), fetch: globalThis.fetch, policy }).flush();
 
   it('sends one RFC 5424 message per event over TCP: PRI from the facility, event time, host, app name, log type as MSGID, the record as JSON', async () => {
@@ -179,7 +182,7 @@ describe('syslog sink (RFC 5424, octet-counted, against real TCP and TLS servers
   it('obeys the outbound address policy: a loopback server is refused unless its network is allowed', async () => {
     receiver = await startReceiver(createNetServer());
     const sink = await store.createSink(sampleSink({ kind: 'syslog', url: `tcp://127.0.0.1:${receiver.port}`, secret: null }));
-    const [result] = await flush(outboundAccessFor({ allowedNetworks: [] }).policy);
+    const [result] = await flush(outbound([]).policy);
     expect(result?.error).toMatchObject({ retryable: false, message: expect.stringContaining('loopback') });
     expect(receiver.messages).toEqual([]);
     expect((await store.sinkBacklog(sink.id)).events).toBe(2);
