@@ -15,6 +15,7 @@ import { RuleDetailPage } from './pages/RuleDetail.tsx';
 import { FailuresPage } from './pages/Failures.tsx';
 import { RuleErrorsPage } from './pages/RuleErrors.tsx';
 import { DestinationsPage } from './pages/Destinations.tsx';
+import { SinksPage } from './pages/Sinks.tsx';
 import { UserDetailPage } from './pages/UserDetail.tsx';
 import { SignInMapPage } from './pages/SignInMapPage.tsx';
 import { UsersPage } from './pages/Users.tsx';
@@ -28,6 +29,7 @@ const NAV: { page: string; path: string; label: string; icon: string; adminOnly?
   { page: 'map', path: '/map', label: 'Sign-in map', icon: '◍' },
   { page: 'detections', path: '/detections', label: 'Detections', icon: '◎' },
   { page: 'destinations', path: '/destinations', label: 'Destinations', icon: '➜' },
+  { page: 'sinks', path: '/sinks', label: 'Sinks', icon: '⇥' },
   { page: 'failures', path: '/failures', label: 'Failures', icon: '✗' },
   { page: 'rule-errors', path: '/rule-errors', label: 'Rule errors', icon: 'ƒ' },
   { page: 'tokens', path: '/tokens', label: 'API tokens', icon: '⚿' },
@@ -52,6 +54,7 @@ function routeContent(path: string, query: URLSearchParams): ReactNode {
   if (match('/failures', path)) return <FailuresPage />;
   if (match('/rule-errors', path)) return <RuleErrorsPage />;
   if (match('/destinations', path)) return <DestinationsPage />;
+  if (match('/sinks', path)) return <SinksPage />;
   if (match('/tokens', path)) return <TokensPage />;
   if (match('/users', path)) return <UsersPage />;
   if (match('/audit', path)) return <AuditPage />;
