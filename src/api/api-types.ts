@@ -36,6 +36,15 @@ import type {
   TestDeliveryResultSchema,
   UpdateDestinationRequestSchema,
 } from './schemas/destinations.js';
+import type {
+  CreateSinkRequestSchema,
+  DeadLetterListSchema,
+  DeadLetterRetryResultSchema,
+  SinkKindSchema,
+  SinkListSchema,
+  SinkTestResultSchema,
+  SinkViewSchema,
+} from './schemas/sinks.js';
 import type { EventPageSchema, EventViewSchema, FailureListSchema, FailureViewSchema, HistogramSchema } from './schemas/events.js';
 import type { HealthViewSchema } from './schemas/health.js';
 import type {
@@ -164,6 +173,16 @@ export type DestinationList = Static<typeof DestinationListSchema>;
 export type CreateDestinationRequest = Static<typeof CreateDestinationRequestSchema>;
 export type UpdateDestinationRequest = Static<typeof UpdateDestinationRequestSchema>;
 export type TestDeliveryResult = Static<typeof TestDeliveryResultSchema>;
+
+// --- sinks ---
+export type SinkKind = Static<typeof SinkKindSchema>;
+export type SinkView = Static<typeof SinkViewSchema>;
+/** GET /api/sinks */
+export type SinkList = Static<typeof SinkListSchema>;
+export type CreateSinkRequest = Static<typeof CreateSinkRequestSchema>;
+export type SinkTestResult = Static<typeof SinkTestResultSchema>;
+export type DeadLetterList = Static<typeof DeadLetterListSchema>;
+export type DeadLetterRetryResult = Static<typeof DeadLetterRetryResultSchema>;
 
 // --- health ---
 export type HealthView = Static<typeof HealthViewSchema>;

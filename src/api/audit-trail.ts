@@ -55,6 +55,8 @@ async function snapshot(store: Store, objectType: string, id: string | undefined
       return (await store.getSource(id)) ?? null;
     case 'destinations':
       return (await store.getDestination(id)) ?? null;
+    case 'sinks':
+      return (await store.getSink(id)) ?? null;
     case 'users': {
       const user = await store.getUser(id);
       return user ? { id: user.id, username: user.username, role: user.role, disabledAt: user.disabledAt } : null;

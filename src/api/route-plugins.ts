@@ -3,6 +3,7 @@ import type { ApiContext } from './api-context.js';
 import { alertsRoutes } from './routes/alerts-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { destinationsRoutes } from './routes/destinations-routes.js';
+import { sinksRoutes } from './routes/sinks-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
 import { failuresRoutes } from './routes/failures-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -32,6 +33,7 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
   { name: 'sign-ins', plugin: signInsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },
+  { name: 'sinks', plugin: sinksRoutes, prefix: '/api' },
   { name: 'users', plugin: usersRoutes, prefix: '/api' },
   { name: 'audit', plugin: auditRoutes, prefix: '/api' },
   { name: 'metrics', plugin: metricsRoutes, prefix: '' },

@@ -7,6 +7,7 @@ import type { SinkRecord } from '../store/sink-store.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
 import { readSecretInput } from './secret-input.js';
+import { recordCliAudit } from './cli-audit.js';
 
 interface AddOptions {
   name: string;
@@ -16,6 +17,16 @@ interface AddOptions {
   logTypes?: string[];
   subjectPrefix?: string;
   index?: string;
+  bucket?: string;
+  region?: string;
+  prefix?: string;
+  pathStyle?: boolean;
+  facility?: string;
+  appName?: string;
+  hostname?: string;
+  caFile?: string;
+  filter?: string[];
+  from?: string;
   start: 'beginning' | 'now';
   secretEnv?: string;
   secretStdin?: boolean;
@@ -40,20 +51,39 @@ function parseStart(value: string): 'beginning' | 'now' {
 
 /** `zoomtrail sink ...`: where stored events are forwarded (issue 18). The forwarding modules load inside the actions. */
 export function registerSinkCommand(program: Command): void {
-  const sink = program.command('sink').description('Forward stored events to a SIEM or a message bus: add, list, show, pause, resume, remove sinks, and flush.');
+  const sink = program
+    .command('sink')
+    .description('Forward stored events to a SIEM, a bucket or a message bus: add, list, show, test, pause, resume, replay, remove sinks, dead letters, and flush.');
 
   sink
     .command('add')
     .description('Add a sink and print its id; `zoomtrail start` forwards to it, `zoomtrail sink flush` delivers what is pending now.')
     .requiredOption('--name <name>', 'a name to know the sink by')
     .requiredOption('--kind <kind>', SINK_KINDS.join(', '), parseKind)
-    .requiredOption('--url <url>', 'http: the receiver URL; nats: nats://host:4222; elasticsearch: the cluster URL; splunk-hec: the HEC base URL (https://splunk:8088)')
+    .requiredOption(
+      '--url <url>',
+      'http: the receiver URL; nats: nats://host:4222; elasticsearch: the cluster URL; splunk-hec: the HEC base URL (https://splunk:8088); s3: the endpoint (https://s3.eu-west-1.amazonaws.com, http://minio:9000); syslog: tcp://host:514 or tls://host:6514',
+    )
     .option('--format <format>', FORMAT_NAMES.join(', '), parseFormat, 'panther')
     .option('--log-types <type...>', `forward only these log types (${LOG_TYPES.join(', ')}; default all)`)
     .option('--subject-prefix <prefix>', 'nats: subjects are <prefix>.zoom.activity and <prefix>.zoom.operation (default zoomtrail)')
     .option('--index <name>', 'elasticsearch: the index or data stream (default zoomtrail)')
-    .option('--start <where>', 'beginning: everything in the forward log (default); now: only events stored from now on', parseStart, 'beginning')
-    .option('--secret-env <var>', 'read the secret (http: signing secret; nats: token; elasticsearch: API key; splunk-hec: HEC token) from this environment variable')
+    .option('--bucket <name>', 's3: the bucket (required)')
+    .option('--region <region>', 's3: the region (default us-east-1)')
+    .option('--prefix <prefix>', 's3: a key prefix before zoom/<log type>/dt=YYYY-MM-DD/')
+    .option('--path-style', 's3: path-style addressing (the default for endpoints other than *.amazonaws.com)')
+    .option('--no-path-style', 's3: virtual-host addressing')
+    .option('--facility <facility>', 'syslog: the facility, a name (local0..local7, auth, authpriv, ...) or 0-23 (default local0)')
+    .option('--app-name <name>', 'syslog: the APP-NAME (default zoomtrail)')
+    .option('--hostname <name>', "syslog: the HOSTNAME (default this machine's)")
+    .option('--ca-file <path>', "syslog over tls://: the CA certificate (PEM) that signed the server's certificate, when not a public one")
+    .option('--filter <clause...>', 'forward only events meeting every clause: field=value or field!=value, dotted paths (e.g. p_log_type=Zoom.Operation "email!=bot@example.com")')
+    .option('--from <where>', 'now (only events stored from now on), all (everything the forward log holds) or a UTC day YYYY-MM-DD (events stored since)')
+    .option('--start <where>', 'beginning or now (the older spelling of --from all / --from now)', parseStart, 'beginning')
+    .option(
+      '--secret-env <var>',
+      'read the secret (http: signing secret; nats: token; elasticsearch: API key; splunk-hec: HEC token; s3: <access key id>:<secret access key>) from this environment variable',
+    )
     .option('--secret-stdin', 'read the secret from the first line of stdin')
     .addHelpText('after', ['', 'The secret is never a flag value; it is stored encrypted and never printed.'].join('\n'))
     .action(async (options: AddOptions, command: Command) => {
@@ -61,11 +91,20 @@ export function registerSinkCommand(program: Command): void {
         if (options.secretEnv !== undefined && options.secretStdin) throw new UsageError('Give the secret through --secret-env or --secret-stdin, not both.');
         for (const type of options.logTypes ?? []) if (!LOG_TYPES.includes(type)) throw new UsageError(`--log-types: "${type}" is not one of ${LOG_TYPES.join(', ')}.`);
         const { sinkFor } = await import('../forward/sink-registry.js');
+        const { parseFieldFilter } = await import('../forward/event-filter.js');
+        const { parseStartPoint, startOption } = await import('../forward/sink-start-point.js');
         const module = sinkFor(options.kind);
+        const fieldFilters = options.filter ?? [];
+        const filterProblem = parseFieldFilter(fieldFilters);
+        if (typeof filterProblem === 'string') throw new UsageError(`--filter: ${filterProblem}.`);
+        const point = options.from === undefined ? undefined : parseStartPoint(options.from);
+        if (typeof point === 'string') throw new UsageError(`--from: ${point}.`);
         const secret = await readSecretInput(options);
         const settings: Record<string, unknown> = {};
         if (options.subjectPrefix !== undefined) settings.subjectPrefix = options.subjectPrefix;
         if (options.index !== undefined) settings.index = options.index;
+        for (const key of ['bucket', 'region', 'prefix', 'pathStyle', 'facility', 'appName', 'hostname', 'caFile'] as const)
+          if (options[key] !== undefined) settings[key] = options[key];
         const config = { url: options.url, settings };
         if (module.needsSecret && secret === null) throw new UsageError(`A ${options.kind} sink needs a secret: give it with --secret-env VAR or --secret-stdin.`);
         const problem = module.validate(config, secret);
@@ -82,8 +121,9 @@ export function registerSinkCommand(program: Command): void {
           settings,
           secret,
           logTypes: options.logTypes && options.logTypes.length > 0 ? options.logTypes : null,
+          fieldFilters,
           createdBy: userInfo().username,
-          start: options.start,
+          start: point ? startOption(point) : options.start,
         });
         process.stdout.write(`${created.id}\n`);
         process.stderr.write(`Added ${created.kind} sink "${created.name}" (${created.format}); \`zoomtrail sink flush --sink ${created.name}\` delivers what is pending now.\n`);
@@ -167,6 +207,101 @@ export function registerSinkCommand(program: Command): void {
     });
 
   sink
+    .command('test')
+    .description('Send one synthetic test event (log type Zoomtrail.Test) to a sink and report whether it was accepted; the cursor does not move.')
+    .argument('<sink>', 'sink name or id')
+    .action(async (idOrName: string, _options: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        const s = await existing(app, idOrName);
+        const { sendTestEvent } = await import('../forward/sink-actions.js');
+        const result = await sendTestEvent(s, { store: app.store, clock: app.clock, logger: app.logger, fetch: app.outbound.fetch, policy: app.outbound.policy });
+        if (result.ok) {
+          process.stdout.write(`${s.name}: test event accepted\n`);
+          return EXIT.ok;
+        }
+        process.stdout.write(`${s.name}: FAILED: ${result.error.message}\n`);
+        if (result.error.fix) process.stdout.write(`  fix: ${result.error.fix}\n`);
+        return EXIT.unexpected;
+      });
+    });
+
+  sink
+    .command('replay')
+    .description("Move a sink's cursor so that it sends again what was stored since a day (or everything the forward log holds); `sink flush` or the running server sends it.")
+    .argument('<sink>', 'sink name or id')
+    .requiredOption('--from <where>', 'a UTC day YYYY-MM-DD, all, or now (skip the backlog)')
+    .action(async (idOrName: string, options: { from: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        const s = await existing(app, idOrName);
+        const { parseStartPoint } = await import('../forward/sink-start-point.js');
+        const point = parseStartPoint(options.from);
+        if (typeof point === 'string') throw new UsageError(`--from: ${point}.`);
+        const { replaySink } = await import('../forward/sink-actions.js');
+        const backlog = await replaySink(s, point, { store: app.store, clock: app.clock });
+        await recordCliAudit(app, { action: 'sinks.replay', objectType: 'sinks', objectId: s.id, change: { from: options.from } });
+        process.stderr.write(`Sink "${s.name}" moved to ${options.from}: ${backlog} events to send.\n`);
+      });
+    });
+
+  sink
+    .command('dead-letters')
+    .description('List the events a sink refused for good (row id, when, why); `zoomtrail sink retry` sends them again.')
+    .argument('<sink>', 'sink name or id')
+    .option('--limit <n>', 'at most this many (default 100)', (v) => Number.parseInt(v, 10), 100)
+    .option('--format <format>', 'table or ndjson', 'table')
+    .action(async (idOrName: string, options: { limit: number; format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.format !== 'table' && options.format !== 'ndjson') throw new UsageError(`--format must be table or ndjson, not "${options.format}".`);
+        if (!Number.isInteger(options.limit) || options.limit < 1) throw new UsageError('--limit must be a positive whole number.');
+        const s = await existing(app, idOrName);
+        const letters = await app.store.listSinkDeadLetters(s.id, options.limit);
+        if (options.format === 'ndjson') {
+          for (const l of letters) process.stdout.write(`${JSON.stringify(l)}\n`);
+          return;
+        }
+        if (letters.length === 0) {
+          process.stdout.write(`Sink "${s.name}" has no dead letters.\n`);
+          return;
+        }
+        process.stdout.write(
+          formatTable(
+            ['ROW ID', 'FAILED AT', 'REASON'],
+            letters.map((l) => [l.rowId, new Date(l.failedAt).toISOString(), l.reason]),
+          ),
+        );
+      });
+    });
+
+  sink
+    .command('retry')
+    .description("Send a sink's dead letters again: delivered ones leave the list, refused ones stay with the new reason. Exit 1 when the sink failed.")
+    .argument('<sink>', 'sink name or id')
+    .option('--all', 'every dead letter')
+    .option('--id <rowId...>', 'these dead letters (row ids)')
+    .action(async (idOrName: string, options: { all?: boolean; id?: string[] }, command: Command) => {
+      await withApp(command, async (app) => {
+        if (!options.all === !options.id) throw new UsageError('Give --all or --id ROW_ID..., not both.');
+        const s = await existing(app, idOrName);
+        const { retryDeadLetters } = await import('../forward/sink-actions.js');
+        const result = await retryDeadLetters(s, options.all ? { all: true } : { rowIds: options.id ?? [] }, {
+          store: app.store,
+          clock: app.clock,
+          logger: app.logger,
+          fetch: app.outbound.fetch,
+          policy: app.outbound.policy,
+        });
+        await recordCliAudit(app, { action: 'sinks.dead-letters-retry', objectType: 'sinks', objectId: s.id, change: { all: options.all === true, ids: options.id ?? [] } });
+        process.stdout.write(`${s.name}: ${result.delivered} delivered, ${result.refused} refused again, ${result.gone} no longer stored\n`);
+        if (result.error) {
+          process.stdout.write(`FAILED: ${result.error.message}\n`);
+          if (result.error.fix) process.stdout.write(`  fix: ${result.error.fix}\n`);
+          return EXIT.unexpected;
+        }
+        return EXIT.ok;
+      });
+    });
+
+  sink
     .command('flush')
     .description('Deliver everything pending to the sinks now (retry backoff ignored) and exit: 0 when all was delivered, 1 when a sink failed.')
     .option('--sink <sink>', 'only this sink (name or id); default every sink not paused')
@@ -174,7 +309,7 @@ export function registerSinkCommand(program: Command): void {
       await withApp(command, async (app) => {
         const targets = options.sink === undefined ? undefined : [await existing(app, options.sink)];
         const { Forwarder } = await import('../forward/forwarder.js');
-        const forwarder = new Forwarder({ store: app.store, clock: app.clock, logger: app.logger, fetch: app.outbound.fetch });
+        const forwarder = new Forwarder({ store: app.store, clock: app.clock, logger: app.logger, fetch: app.outbound.fetch, policy: app.outbound.policy });
         const results = await forwarder.flush(targets);
         if (results.length === 0) process.stderr.write('No sinks to flush. Add one with `zoomtrail sink add --help`.\n');
         let failed = false;

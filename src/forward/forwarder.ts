@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
+import type { OutboundAddressPolicy } from '../shared/outbound-address-policy.js';
 import type { SinkRecord, SinkStore } from '../store/sink-store.js';
+import { matchesFieldFilter, parseFieldFilter } from './event-filter.js';
 import { formatEvent } from './formats/event-format.js';
 import { formatFor } from './formats/format-registry.js';
 import type { SendError, SinkContext } from './sink.js';
+import { openSinkContext } from './sink-context.js';
 import { sinkFor } from './sink-registry.js';
 
 /** Retry backoff of a failing sink: base * 2^(failures - 1), at most max. */
@@ -15,6 +18,8 @@ export interface ForwarderOptions {
   logger: Logger;
   /** The app's guarded fetch. */
   fetch: typeof fetch;
+  /** The outbound address policy, for sinks that open their own connections (syslog). */
+  policy?: OutboundAddressPolicy;
   /** Events per batch; default 1,000. */
   batchSize?: number;
   /** Wait after a partial batch before reading again (the "or 5 s" of batching); default 5 s. */
@@ -77,10 +82,14 @@ export class Forwarder {
     let error: SendError | undefined;
     let delivered: string[] = [];
     let rejected: Array<{ rowId: string; reason: string }> = [];
-    if (batch.events.length > 0) {
+    // Events the sink's field filter leaves out are passed by the cursor without being sent.
+    const clauses = parseFieldFilter(sink.fieldFilters);
+    if (typeof clauses === 'string') error = { retryable: false, message: `the sink's field filter: ${clauses}`, fix: 'Correct the filter (PATCH /api/sinks/:id).' };
+    const events = typeof clauses === 'string' ? [] : batch.events.filter((e) => matchesFieldFilter(e.event, clauses));
+    if (events.length > 0) {
       try {
         const formatted = [];
-        for (const event of batch.events) {
+        for (const event of events) {
           try {
             formatted.push(formatEvent(format, event));
           } catch (e) {
@@ -93,9 +102,9 @@ export class Forwarder {
         rejected = [...rejected, ...outcome.rejected];
         if (!error) {
           const answered = new Set([...delivered, ...rejected.map((r) => r.rowId)]);
-          const missing = batch.events.filter((e) => !answered.has(e.rowId)).length;
+          const missing = events.filter((e) => !answered.has(e.rowId)).length;
           if (missing > 0)
-            error = { retryable: true, message: `the ${sink.kind} sink confirmed ${batch.events.length - missing} of ${batch.events.length} events`, fix: 'The batch is retried.' };
+            error = { retryable: true, message: `the ${sink.kind} sink confirmed ${events.length - missing} of ${events.length} events`, fix: 'The batch is retried.' };
         }
       } catch (e) {
         error = { retryable: true, message: e instanceof Error ? e.message : String(e), fix: 'The batch is retried; see the log.' };
@@ -221,16 +230,7 @@ export class Forwarder {
   async #context(sink: SinkRecord): Promise<SinkContext> {
     let context = this.#contexts.get(sink.id)?.context;
     if (!context) {
-      context = {
-        url: sink.url,
-        settings: sink.settings,
-        secret: sink.hasSecret ? await this.#o.store.getSinkSecret(sink.id) : null,
-        fetch: this.#o.fetch,
-        clock: this.#o.clock,
-        logger: this.#o.logger,
-        ...(this.#o.timeoutMs ? { timeoutMs: this.#o.timeoutMs } : {}),
-        resources: new Map(),
-      };
+      context = await openSinkContext(sink, this.#o);
       this.#contexts.set(sink.id, { kind: sink.kind, context });
     }
     return context;

@@ -1,11 +1,13 @@
 import { elasticsearchSink } from './elasticsearch-sink.js';
 import { httpSink } from './http-sink.js';
 import { natsSink } from './nats-sink.js';
+import { s3Sink } from './s3-sink.js';
 import { splunkHecSink } from './splunk-hec-sink.js';
+import { syslogSink } from './syslog-sink.js';
 import type { Sink, SinkKind } from './sink.js';
 
 /** Every sink kind's module; `satisfies` makes a kind added to SINK_KINDS without a module a type error. */
-const SINKS = { http: httpSink, nats: natsSink, elasticsearch: elasticsearchSink, 'splunk-hec': splunkHecSink } satisfies Record<SinkKind, Sink>;
+const SINKS = { http: httpSink, nats: natsSink, elasticsearch: elasticsearchSink, 'splunk-hec': splunkHecSink, s3: s3Sink, syslog: syslogSink } satisfies Record<SinkKind, Sink>;
 
 export const SINK_MODULES: ReadonlyMap<SinkKind, Sink> = new Map(Object.entries(SINKS) as [SinkKind, Sink][]);
 

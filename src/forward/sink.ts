@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
+import type { OutboundAddressPolicy } from '../shared/outbound-address-policy.js';
 import type { FormattedEvent } from './formats/event-format.js';
 
 /** What a sink is configured with (the sink row without its bookkeeping). */
@@ -13,6 +14,8 @@ export interface SinkContext extends SinkConfig {
   secret: string | null;
   /** The app's guarded fetch (outbound address policy). */
   fetch: typeof fetch;
+  /** The outbound address policy, for sinks that open their own connections (syslog); checked on every connection. */
+  policy?: OutboundAddressPolicy;
   clock: Clock;
   logger: Logger;
   /** Per-attempt limit; default 10 s. */
@@ -60,7 +63,7 @@ export interface Sink {
   close?(context: SinkContext): Promise<void>;
 }
 
-export const SINK_KINDS = ['http', 'nats', 'elasticsearch', 'splunk-hec'] as const;
+export const SINK_KINDS = ['http', 'nats', 'elasticsearch', 'splunk-hec', 's3', 'syslog'] as const;
 export type SinkKind = (typeof SINK_KINDS)[number];
 
 export function isSinkKind(value: string): value is SinkKind {

@@ -26,7 +26,7 @@ import { SuppressionRepository } from './suppression-repository.js';
 import { RuleTuningRepository } from './rule-tuning-repository.js';
 import type { RuleSetReport, RuleTuning, RuleTuningPatch } from './rule-tuning-store.js';
 import { SinkRepository, type SinkAdvancer } from './sink-repository.js';
-import type { NewSink, SinkAdvance, SinkBatch, SinkDeadLetter, SinkError, SinkRecord, SinkState } from './sink-store.js';
+import type { NewSink, SinkAdvance, SinkBatch, SinkCursor, SinkDeadLetter, SinkError, SinkPatch, SinkRecord, SinkState } from './sink-store.js';
 import type { NewSuppression, SuppressionRecord } from './suppression-store.js';
 import type { StoreTables } from './store-tables.js';
 
@@ -130,6 +130,26 @@ export abstract class KyselyRepositoryStore {
 
   purgeForwardLog(options: { olderThanMs: number; noSinkOlderThanMs: number; limit: number }): Promise<number> {
     return this.sinks.purgeForwardLog(options);
+  }
+
+  updateSink(id: string, patch: SinkPatch): Promise<SinkRecord> {
+    return this.sinks.updateSink(id, patch);
+  }
+
+  removeSinkDeadLetters(id: string, rowIds: readonly string[]): Promise<number> {
+    return this.sinks.removeSinkDeadLetters(id, rowIds);
+  }
+
+  sinkCursorAt(storedAtMs: number): Promise<SinkCursor> {
+    return this.sinks.sinkCursorAt(storedAtMs);
+  }
+
+  moveSinkCursor(id: string, to: SinkCursor, now: number): Promise<void> {
+    return this.sinks.moveSinkCursor(id, to, now);
+  }
+
+  eventsByRowIds(rowIds: readonly string[]): Promise<StoredEvent[]> {
+    return this.sinks.eventsByRowIds(rowIds);
   }
 
   createSuppression(input: NewSuppression): Promise<SuppressionRecord> {

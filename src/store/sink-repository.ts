@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import { toStoredEvent } from './event-reader.js';
 import type { SecretBox } from './secret-box.js';
-import type { NewSink, SinkAdvance, SinkBatch, SinkCursor, SinkDeadLetter, SinkError, SinkRecord, SinkState } from './sink-store.js';
+import type { NewSink, SinkAdvance, SinkPatch, SinkBatch, SinkCursor, SinkDeadLetter, SinkError, SinkRecord, SinkState } from './sink-store.js';
 import { DuplicateSinkError, UnknownSinkError } from './store-errors.js';
 import type { SinkCursorsTable, SinksTable, StoreTables } from './store-tables.js';
 import type { StoredEvent } from './store.js';
@@ -56,7 +56,7 @@ export class SinkRepository {
     if (await this.getSink(input.name)) throw new DuplicateSinkError(input.name);
     const id = randomUUID();
     const now = this.clock.now();
-    const start = input.start === 'now' ? await this.#logEnd() : { xid: '0', seq: 0 };
+    const start = input.start === 'now' ? await this.#logEnd() : typeof input.start === 'number' ? await this.sinkCursorAt(input.start) : { xid: '0', seq: 0 };
     // Two statements, not a Kysely transaction: on SQLite that would hold BEGIN across awaits on the page writer's connection.
     const row = await this.db
       .insertInto('sinks')
@@ -68,7 +68,7 @@ export class SinkRepository {
         url: input.url,
         settings_json: JSON.stringify(input.settings),
         secret_sealed: input.secret === null ? null : this.box.seal(input.secret, sinkSecretContext(id)),
-        filter_json: JSON.stringify({ logTypes: input.logTypes }),
+        filter_json: JSON.stringify({ logTypes: input.logTypes, fields: input.fieldFilters ?? [] }),
         paused: 0,
         created_at: now,
         updated_at: now,
@@ -117,6 +117,34 @@ export class SinkRepository {
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new UnknownSinkError(id);
+    return toSinkRecord(row);
+  }
+
+  async updateSink(id: string, patch: SinkPatch): Promise<SinkRecord> {
+    const current = await this.db.selectFrom('sinks').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!current) throw new UnknownSinkError(id);
+    if (patch.name !== undefined && patch.name !== current.name) {
+      const other = await this.db.selectFrom('sinks').select('id').where('name', '=', patch.name).executeTakeFirst();
+      if (other) throw new DuplicateSinkError(patch.name);
+    }
+    const filter = JSON.parse(current.filter_json) as { logTypes?: string[] | null; fields?: string[] };
+    const row = await this.db
+      .updateTable('sinks')
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.format !== undefined ? { format: patch.format } : {}),
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.settings !== undefined ? { settings_json: JSON.stringify(patch.settings) } : {}),
+        ...(patch.secret !== undefined ? { secret_sealed: patch.secret === null ? null : this.box.seal(patch.secret, sinkSecretContext(id)) } : {}),
+        filter_json: JSON.stringify({
+          logTypes: patch.logTypes !== undefined ? patch.logTypes : (filter.logTypes ?? null),
+          fields: patch.fieldFilters ?? filter.fields ?? [],
+        }),
+        updated_at: this.clock.now(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toSinkRecord(row);
   }
 
@@ -196,6 +224,52 @@ export class SinkRepository {
   async listSinkDeadLetters(id: string, limit = 100): Promise<SinkDeadLetter[]> {
     const rows = await this.db.selectFrom('sink_dead_letters').selectAll().where('sink_id', '=', id).orderBy('failed_at').orderBy('row_id').limit(limit).execute();
     return rows.map((r) => ({ rowId: r.row_id, reason: r.reason, failedAt: Number(r.failed_at) }));
+  }
+
+  async removeSinkDeadLetters(id: string, rowIds: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (let i = 0; i < rowIds.length; i += EVENTS_PER_READ) {
+      const result = await this.db
+        .deleteFrom('sink_dead_letters')
+        .where('sink_id', '=', id)
+        .where('row_id', 'in', rowIds.slice(i, i + EVENTS_PER_READ))
+        .executeTakeFirst();
+      removed += Number(result.numDeletedRows);
+    }
+    return removed;
+  }
+
+  async sinkCursorAt(storedAtMs: number): Promise<SinkCursor> {
+    // The row before the first one (in reading order) stored at or after the time.
+    const { rows } =
+      this.dialect === 'postgres'
+        ? await sql<{ seq: string; xid: string }>`SELECT seq, xid::text AS xid FROM forward_log
+            WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND (xid, seq) < (
+              SELECT xid, seq FROM forward_log WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND stored_at >= ${storedAtMs}::bigint ORDER BY xid, seq LIMIT 1)
+            ORDER BY xid DESC, seq DESC LIMIT 1`.execute(this.db)
+        : await sql<{ seq: number; xid: string }>`SELECT seq, '0' AS xid FROM forward_log
+            WHERE seq < (SELECT seq FROM forward_log WHERE stored_at >= ${storedAtMs} ORDER BY seq LIMIT 1) ORDER BY seq DESC LIMIT 1`.execute(this.db);
+    const row = rows[0];
+    if (row) return { xid: String(row.xid), seq: Number(row.seq) };
+    const { rows: later } =
+      this.dialect === 'postgres'
+        ? await sql<{ n: string }>`SELECT COUNT(*) AS n FROM forward_log WHERE stored_at >= ${storedAtMs}::bigint`.execute(this.db)
+        : await sql<{ n: number }>`SELECT COUNT(*) AS n FROM forward_log WHERE stored_at >= ${storedAtMs}`.execute(this.db);
+    // Nothing before the first such row: the log's start; no such row at all: its end.
+    return Number(later[0]?.n ?? 0) > 0 ? { xid: '0', seq: 0 } : this.#logEnd();
+  }
+
+  async moveSinkCursor(id: string, to: SinkCursor, now: number): Promise<void> {
+    const result = await this.db
+      .updateTable('sink_cursors')
+      .set({ cursor_xid: to.xid, cursor_seq: to.seq, consecutive_failures: 0, next_attempt_at: 0, last_error_json: null, updated_at: now })
+      .where('sink_id', '=', id)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new UnknownSinkError(id);
+  }
+
+  eventsByRowIds(rowIds: readonly string[]): Promise<StoredEvent[]> {
+    return this.#eventsInOrder([...rowIds]);
   }
 
   async purgeForwardLog(options: { olderThanMs: number; noSinkOlderThanMs: number; limit: number }): Promise<number> {
@@ -279,7 +353,7 @@ export function postgresSinkAdvancer(db: Kysely<StoreTables>): SinkAdvancer {
 }
 
 function toSinkRecord(row: Selectable<SinksTable>): SinkRecord {
-  const filter = JSON.parse(row.filter_json) as { logTypes?: string[] | null };
+  const filter = JSON.parse(row.filter_json) as { logTypes?: string[] | null; fields?: string[] };
   return {
     id: row.id,
     name: row.name,
@@ -289,6 +363,7 @@ function toSinkRecord(row: Selectable<SinksTable>): SinkRecord {
     settings: JSON.parse(row.settings_json) as Record<string, unknown>,
     hasSecret: row.secret_sealed !== null,
     logTypes: filter.logTypes ?? null,
+    fieldFilters: filter.fields ?? [],
     paused: Number(row.paused) === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -150,6 +150,65 @@ export function describeSinkStoreContract(name: string, openStore: (options: Sto
       expect(await store.listSinkDeadLetters(sink.id)).toEqual([{ rowId: 'd2', reason: 'mapper_parsing_exception', failedAt: START + 20_000 }]);
     });
 
+    it('updates a sink: a new secret is sealed, an absent one is kept, filters are kept unless given', async () => {
+      const sink = await store.createSink(sampleSink({ logTypes: ['Zoom.Activity'], fieldFilters: ['operator!=bot@example.com'] }));
+      expect(sink.fieldFilters).toEqual(['operator!=bot@example.com']);
+      const renamed = await store.updateSink(sink.id, { name: 'lake', url: 'https://lake.example.com/in', settings: { index: 'z' } });
+      expect(renamed).toMatchObject({
+        name: 'lake',
+        url: 'https://lake.example.com/in',
+        settings: { index: 'z' },
+        logTypes: ['Zoom.Activity'],
+        fieldFilters: ['operator!=bot@example.com'],
+        hasSecret: true,
+      });
+      expect(await store.getSinkSecret(sink.id)).toBe('sink-secret-Zq8vR2mN5tL0pK');
+      const rekeyed = await store.updateSink(sink.id, { secret: 'another-secret-Hq2mZ8', logTypes: null, fieldFilters: [] });
+      expect(rekeyed).toMatchObject({ logTypes: null, fieldFilters: [] });
+      expect(JSON.stringify(rekeyed)).not.toContain('another-secret');
+      expect(await store.getSinkSecret(sink.id)).toBe('another-secret-Hq2mZ8');
+      expect((await store.updateSink(sink.id, { secret: null })).hasSecret).toBe(false);
+      await store.createSink(sampleSink({ name: 'other' }));
+      await expect(store.updateSink(sink.id, { name: 'other' })).rejects.toMatchObject({ name: 'DuplicateSinkError' });
+      await expect(store.updateSink('nope', { name: 'x' })).rejects.toMatchObject({ name: 'UnknownSinkError' });
+    });
+
+    it('finds a start or replay point by stored time, starts a sink there, and moves a cursor back (replay) clearing its backoff', async () => {
+      await store.commitPage(page(source, [sampleEvent('r1', START - 3000)]));
+      clock.advance(DAY);
+      await store.commitPage(page(source, [sampleEvent('r2', START - 2000)]));
+      await store.commitPage(page(source, [sampleEvent('r3', START - 1000)]));
+      const fromDay = await store.createSink(sampleSink({ start: START + DAY }));
+      expect(ids((await store.readSinkBatch(fromDay.id, { maxEvents: 10 })).events)).toEqual(['r2', 'r3']);
+      const fromBefore = await store.createSink(sampleSink({ name: 'all', start: START - DAY }));
+      expect(ids((await store.readSinkBatch(fromBefore.id, { maxEvents: 10 })).events)).toEqual(['r1', 'r2', 'r3']);
+      const fromLater = await store.createSink(sampleSink({ name: 'later', start: START + 2 * DAY }));
+      expect((await store.readSinkBatch(fromLater.id, { maxEvents: 10 })).events).toEqual([]);
+
+      const all = await store.readSinkBatch(fromBefore.id, { maxEvents: 10 });
+      await store.advanceSink(fromBefore.id, { from: all.from, to: all.to, delivered: 3, deadLetters: [], storedAt: all.lastStoredAt, now: clock.now() });
+      await store.recordSinkFailure(fromBefore.id, { error: { message: 'down', retryable: true }, nextAttemptAt: clock.now() + 60_000, now: clock.now() });
+      await store.moveSinkCursor(fromBefore.id, await store.sinkCursorAt(START + DAY), clock.now());
+      expect(await store.getSinkState(fromBefore.id)).toMatchObject({ consecutiveFailures: 0, nextAttemptAt: 0, lastError: null, deliveredCount: 3 });
+      expect(ids((await store.readSinkBatch(fromBefore.id, { maxEvents: 10 })).events)).toEqual(['r2', 'r3']);
+      expect((await store.sinkBacklog(fromBefore.id)).events).toBe(2);
+      await expect(store.moveSinkCursor('nope', { xid: '0', seq: 0 }, clock.now())).rejects.toMatchObject({ name: 'UnknownSinkError' });
+    });
+
+    it('removes retried dead letters and reads events by row id in the order asked', async () => {
+      const sink = await store.createSink(sampleSink());
+      await store.commitPage(page(source, [sampleEvent('x1', START - 2000), sampleEvent('x2', START - 1000)]));
+      const batch = await store.readSinkBatch(sink.id, { maxEvents: 10 });
+      const letters = [
+        { rowId: 'x1', reason: 'refused' },
+        { rowId: 'x2', reason: 'refused' },
+      ];
+      await store.advanceSink(sink.id, { from: batch.from, to: batch.to, delivered: 0, deadLetters: letters, storedAt: batch.lastStoredAt, now: START });
+      expect(ids(await store.eventsByRowIds(['x2', 'missing', 'x1']))).toEqual(['x2', 'x1']);
+      expect(await store.removeSinkDeadLetters(sink.id, ['x2', 'missing'])).toBe(1);
+      expect((await store.listSinkDeadLetters(sink.id)).map((l) => l.rowId)).toEqual(['x1']);
+    });
+
     it('purges forward-log rows every cursor has passed once old enough; with no sink, after a shorter age', async () => {
       await store.commitPage(page(source, [sampleEvent('p1', START - 3000)]));
       await store.commitPage(page(source, [sampleEvent('p2', START - 2000)]));

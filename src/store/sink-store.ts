@@ -15,6 +15,11 @@ export interface SinkStore {
   listSinks(): Promise<SinkRecord[]>;
   /** Throws UnknownSinkError. */
   setSinkPaused(id: string, paused: boolean): Promise<SinkRecord>;
+  /**
+   * Changes a sink's settings. `secret`: undefined keeps it, null clears it,
+   * a string replaces it (sealed). Throws UnknownSinkError, DuplicateSinkError (name).
+   */
+  updateSink(id: string, patch: SinkPatch): Promise<SinkRecord>;
   /** Removes the sink with its cursor and dead letters; false when it did not exist. */
   removeSink(id: string): Promise<boolean>;
   /** Decrypted; only the forwarder calls this. Throws UnknownSinkError. */
@@ -40,6 +45,17 @@ export interface SinkStore {
   /** Events after the cursor (from the log's counts, not the events) and the newest stored time in the log. */
   sinkBacklog(id: string): Promise<{ events: number; newestStoredAt: number | null; oldestPendingStoredAt: number | null }>;
   listSinkDeadLetters(id: string, limit?: number): Promise<SinkDeadLetter[]>;
+  /** Deletes these dead letters (retried and delivered, or their event is gone); how many were deleted. */
+  removeSinkDeadLetters(id: string, rowIds: readonly string[]): Promise<number>;
+  /** The forward-log position just before the first row stored at or after `storedAtMs` (the log's end when none is): a start or replay point. */
+  sinkCursorAt(storedAtMs: number): Promise<SinkCursor>;
+  /**
+   * Moves the cursor (replay, or a start point) and clears the backoff and last
+   * error; unlike advanceSink not a compare-and-set: an operator's decision. Throws UnknownSinkError.
+   */
+  moveSinkCursor(id: string, to: SinkCursor, now: number): Promise<void>;
+  /** Stored events by row id, in the order given (missing ones skipped): for retrying dead letters. */
+  eventsByRowIds(rowIds: readonly string[]): Promise<StoredEvent[]>;
   /**
    * Deletes up to `limit` forward-log rows every sink's cursor has passed and
    * stored before `olderThanMs` (or, with no sink, before `noSinkOlderThanMs`). Returns how many.
@@ -62,9 +78,23 @@ export interface NewSink {
   secret: string | null;
   /** Log types forwarded; null for every one. */
   logTypes: string[] | null;
+  /** Field filter clauses (`field=value`, `field!=value`, dotted paths), all of which an event must meet; none: every event. */
+  fieldFilters?: string[];
   createdBy: string;
-  /** `beginning` (default): everything in the forward log; `now`: only what is stored from now on. */
-  start?: 'beginning' | 'now';
+  /** `beginning` (default): everything in the forward log; `now`: only what is stored from now on; a number: what was stored from that time (ms) on. */
+  start?: 'beginning' | 'now' | number;
+}
+
+/** What updateSink changes; absent fields stay. */
+export interface SinkPatch {
+  name?: string;
+  format?: string;
+  url?: string;
+  settings?: Record<string, unknown>;
+  /** undefined keeps the secret, null clears it, a string replaces it. */
+  secret?: string | null;
+  logTypes?: string[] | null;
+  fieldFilters?: string[];
 }
 
 export interface SinkRecord {
@@ -77,6 +107,8 @@ export interface SinkRecord {
   /** Whether a secret is stored; its value leaves the store only through getSinkSecret. */
   hasSecret: boolean;
   logTypes: string[] | null;
+  /** Field filter clauses; empty for none. */
+  fieldFilters: string[];
   paused: boolean;
   createdAt: number;
   updatedAt: number;

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, fetchSession, onSession } from './api.ts';
 import { ErrorBox, Loading } from './components.tsx';
-import { Bug, Earth, History, KeyRound, Menu, Plug, Radar, ScrollText, Send, Siren, TriangleAlert, Users, X, type LucideIcon } from 'lucide-react';
+import { Bug, Earth, History, KeyRound, Menu, Plug, Radar, ScrollText, Send, Siren, TriangleAlert, Users, Waypoints, X, type LucideIcon } from 'lucide-react';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { SECTIONS } from './breadcrumbs.ts';
 import { TopBar } from './top-bar.tsx';
@@ -20,6 +20,7 @@ import { RuleDetailPage } from './pages/RuleDetail.tsx';
 import { FailuresPage } from './pages/Failures.tsx';
 import { RuleErrorsPage } from './pages/RuleErrors.tsx';
 import { DestinationsPage } from './pages/Destinations.tsx';
+import { SinksPage } from './pages/Sinks.tsx';
 import { UserDetailPage } from './pages/UserDetail.tsx';
 import { SignInMapPage } from './pages/SignInMapPage.tsx';
 import { UsersPage } from './pages/Users.tsx';
@@ -33,6 +34,7 @@ const NAV: { page: keyof typeof SECTIONS; icon: LucideIcon; adminOnly?: boolean 
   { page: 'map', icon: Earth },
   { page: 'detections', icon: Radar },
   { page: 'destinations', icon: Send },
+  { page: 'sinks', icon: Waypoints },
   { page: 'failures', icon: TriangleAlert },
   { page: 'rule-errors', icon: Bug },
   { page: 'tokens', icon: KeyRound },
@@ -57,6 +59,7 @@ function routeContent(path: string, query: URLSearchParams): ReactNode {
   if (match('/failures', path)) return <FailuresPage />;
   if (match('/rule-errors', path)) return <RuleErrorsPage />;
   if (match('/destinations', path)) return <DestinationsPage />;
+  if (match('/sinks', path)) return <SinksPage />;
   if (match('/tokens', path)) return <TokensPage />;
   if (match('/users', path)) return <UsersPage />;
   if (match('/audit', path)) return <AuditPage />;

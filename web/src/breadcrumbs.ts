@@ -6,6 +6,7 @@ export const SECTIONS: Record<string, string> = {
   map: 'Sign-in map',
   detections: 'Detections',
   destinations: 'Destinations',
+  sinks: 'Sinks',
   failures: 'Failures',
   'rule-errors': 'Rule errors',
   tokens: 'API tokens',

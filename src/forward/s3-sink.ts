@@ -1,0 +1,212 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { checkDestinationUrl } from '../alert/http-delivery.js';
+import type { FormattedEvent } from './formats/event-format.js';
+import { FetchRequestHandler } from './fetch-request-handler.js';
+import type { SendError, SendOutcome, Sink, SinkConfig, SinkContext } from './sink.js';
+
+const gzip = promisify(gzipCallback);
+const CLIENT = 's3-client';
+const DEFAULT_REGION = 'us-east-1';
+/** S3 bucket names (the common rules: 3-63 lower-case letters, digits, dots and hyphens). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const PREFIX = /^[A-Za-z0-9!_.*'()/-]*$/;
+const REGION = /^[a-z0-9-]+$/;
+/** Objects uploaded at once within a batch. */
+const PARALLEL_UPLOADS = 4;
+
+interface S3Settings {
+  bucket: string;
+  region: string;
+  prefix: string;
+  pathStyle: boolean;
+}
+
+function settingsOf(config: SinkConfig): S3Settings {
+  const s = config.settings;
+  const text = (key: string): string => {
+    const value = s[key];
+    return typeof value === 'string' ? value : '';
+  };
+  let amazon = false;
+  try {
+    amazon = new URL(config.url).hostname.endsWith('.amazonaws.com');
+  } catch {
+    // validate reports the URL
+  }
+  return {
+    bucket: text('bucket'),
+    region: text('region') || DEFAULT_REGION,
+    prefix: text('prefix').replace(/^\/+|\/+$/g, ''),
+    pathStyle: typeof s.pathStyle === 'boolean' ? s.pathStyle : !amazon,
+  };
+}
+
+/** The secret is `<access key id>:<secret access key>` (an access key id has no colon). */
+export function parseS3Secret(secret: string | null): { accessKeyId: string; secretAccessKey: string } | null {
+  if (!secret) return null;
+  const colon = secret.indexOf(':');
+  if (colon <= 0 || colon === secret.length - 1) return null;
+  return { accessKeyId: secret.slice(0, colon).trim(), secretAccessKey: secret.slice(colon + 1).trim() };
+}
+
+function validate(config: SinkConfig, secret: string | null): string | null {
+  const problem = checkDestinationUrl(config.url, 'the S3 endpoint (--url)', 'any');
+  if (problem) return problem;
+  const s = settingsOf(config);
+  if (!BUCKET_NAME.test(s.bucket)) return 'an s3 sink needs --bucket: a bucket name of 3-63 lower-case letters, digits, dots and hyphens';
+  if (!REGION.test(s.region)) return 'the region must be a region name such as us-east-1';
+  if (!PREFIX.test(s.prefix)) return "the prefix may hold only letters, digits and ! _ . * ' ( ) / -";
+  if (!parseS3Secret(secret)) return 'an s3 sink needs its credentials as the secret: "<access key id>:<secret access key>" (--secret-stdin or --secret-env)';
+  return null;
+}
+
+/** `zoom/activity` for Zoom.Activity, `zoom/operation` for Zoom.Operation; another log type keeps its name in lower case. */
+function logTypeFolder(logType: string): string {
+  const lower = logType.toLowerCase();
+  return lower.startsWith('zoom.') ? lower.slice('zoom.'.length) : lower.replace(/[^a-z0-9._-]+/g, '_');
+}
+
+/**
+ * Where a group of events goes: `[<prefix>/]zoom/<log type>/dt=<UTC day>/<first row id>.json.gz`.
+ * Named after the group's first row id: a batch always starts at the sink's
+ * cursor, so a retried batch (even one that has grown because more events were
+ * stored meanwhile) starts each group with the same event and overwrites the
+ * object it wrote before instead of adding a second one.
+ */
+export function s3ObjectKey(prefix: string, logType: string, eventTimeMs: number, firstRowId: string): string {
+  const day = new Date(eventTimeMs).toISOString().slice(0, 10);
+  const name = firstRowId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${prefix ? `${prefix}/` : ''}zoom/${logTypeFolder(logType)}/dt=${day}/${name}.json.gz`;
+}
+
+/** The batch's events grouped by object key (log type and UTC day), in batch order. */
+export function s3Objects(prefix: string, batch: readonly FormattedEvent[]): Map<string, FormattedEvent[]> {
+  const firstOfGroup = new Map<string, string>();
+  const objects = new Map<string, FormattedEvent[]>();
+  for (const event of batch) {
+    const group = `${event.logType}\n${new Date(event.eventTimeMs).toISOString().slice(0, 10)}`;
+    let key = firstOfGroup.get(group);
+    if (key === undefined) {
+      key = s3ObjectKey(prefix, event.logType, event.eventTimeMs, event.rowId);
+      firstOfGroup.set(group, key);
+      objects.set(key, []);
+    }
+    objects.get(key)!.push(event);
+  }
+  return objects;
+}
+
+async function client(context: SinkContext): Promise<S3Client> {
+  const open = context.resources.get(CLIENT) as S3Client | undefined;
+  if (open) return open;
+  const { S3Client: Client } = await import('@aws-sdk/client-s3');
+  const s = settingsOf(context);
+  const credentials = parseS3Secret(context.secret)!;
+  const made = new Client({
+    endpoint: context.url,
+    region: s.region,
+    forcePathStyle: s.pathStyle,
+    credentials,
+    // Every request through the app's guarded fetch (outbound address policy); no retries inside: the forwarder retries the batch.
+    requestHandler: new FetchRequestHandler(context.fetch, context.timeoutMs ?? 30_000),
+    maxAttempts: 1,
+    // Plain Content-MD5-free PUTs that every S3-compatible server accepts (no aws-chunked trailers).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  context.resources.set(CLIENT, made);
+  return made;
+}
+
+function failureOf(error: unknown, context: SinkContext, key: string): SendError {
+  const name = error instanceof Error ? error.name : 'Error';
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const s = settingsOf(context);
+  const where = `bucket ${s.bucket} at ${new URL(context.url).host}`;
+  if (name === 'OutboundAddressRefusedError')
+    return { retryable: false, message: error instanceof Error ? error.message : name, fix: (error as { fix?: string }).fix ?? 'Check ZOOMTRAIL_ALLOWED_NETWORKS.' };
+  if (status === undefined)
+    return {
+      retryable: true,
+      message: `cannot reach the S3 endpoint ${new URL(context.url).host} (${name})`,
+      fix: 'Check that the endpoint is up and reachable; the batch is retried.',
+    };
+  const credentials = ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken'].includes(name) || status === 403;
+  const retryable = status === 408 || status === 429 || status >= 500;
+  return {
+    retryable,
+    message: `HTTP ${status} ${name} writing ${key} to ${where}`,
+    fix: credentials
+      ? 'Check the access key (it needs s3:PutObject on the bucket): `zoomtrail sink remove`, then `sink add` with the right key.'
+      : name === 'NoSuchBucket'
+        ? `Create the bucket "${s.bucket}" or fix --bucket.`
+        : retryable
+          ? 'The batch is retried.'
+          : 'Check the endpoint, the region and whether path-style addressing is needed.',
+  };
+}
+
+/**
+ * S3-compatible object storage (AWS S3, MinIO, R2, GCS interoperability)
+ * with the AWS SDK v3: each batch becomes one gzip NDJSON object per log type
+ * and UTC day, `[<prefix>/]zoom/<log type>/dt=YYYY-MM-DD/<first row id>.json.gz`
+ * (see s3ObjectKey for why a retried batch overwrites rather than doubles).
+ * The batch is confirmed when every object of it was written. Requests go
+ * through the guarded fetch, so the endpoint obeys the outbound address policy.
+ */
+export const s3Sink: Sink = {
+  kind: 's3',
+  description: 'S3-compatible object storage: gzip NDJSON objects zoom/<log type>/dt=YYYY-MM-DD/<first row id>.json.gz (a retried batch overwrites itself)',
+  needsSecret: true,
+  validate,
+  targets: (config) => [{ what: 'the S3 endpoint', url: config.url }],
+
+  async send(batch, context): Promise<SendOutcome> {
+    const problem = validate(context, context.secret);
+    if (problem) return { delivered: [], rejected: [], error: { retryable: false, message: problem, fix: 'Fix the sink with `zoomtrail sink remove` and `sink add`.' } };
+    if (batch.length === 0) return { delivered: [], rejected: [] };
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const s3 = await client(context);
+    const { bucket, prefix } = settingsOf(context);
+    const objects = [...s3Objects(prefix, batch)];
+    let failure: SendError | undefined;
+    for (let i = 0; i < objects.length && !failure; i += PARALLEL_UPLOADS) {
+      await Promise.all(
+        objects.slice(i, i + PARALLEL_UPLOADS).map(async ([key, events]) => {
+          const body = await gzip(events.map((e) => JSON.stringify(e.record)).join('\n') + '\n');
+          try {
+            await s3.send(
+              new PutObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Body: body,
+                ContentType: 'application/x-ndjson',
+                ContentEncoding: 'gzip',
+                Metadata: { events: String(events.length) },
+              }),
+            );
+          } catch (error) {
+            failure ??= failureOf(error, context, key);
+          }
+        }),
+      );
+    }
+    if (failure) return { delivered: [], rejected: [], error: redacted(failure, context.secret) };
+    return { delivered: batch.map((e) => e.rowId), rejected: [] };
+  },
+
+  async close(context) {
+    const open = context.resources.get(CLIENT) as S3Client | undefined;
+    context.resources.delete(CLIENT);
+    open?.destroy();
+  },
+};
+
+function redacted(error: SendError, secret: string | null): SendError {
+  const credentials = parseS3Secret(secret);
+  if (!credentials) return error;
+  const clean = (text: string) => text.split(credentials.secretAccessKey).join('[REDACTED]').split(credentials.accessKeyId).join('[REDACTED]');
+  return { ...error, message: clean(error.message), ...(error.fix ? { fix: clean(error.fix) } : {}) };
+}
