@@ -74,6 +74,8 @@ forEachStoreTarget((target) => {
         'events',
         'meta',
         'oauth_states',
+        'oidc_identities',
+        'oidc_logins',
         'rule_errors',
         'rule_set_instances',
         'rule_suppressions',

@@ -19,6 +19,8 @@ export const SessionInfoSchema = Type.Object({
   csrfToken: Nullable(Type.String({ description: 'Send as X-CSRF-Token on every POST/PATCH/PUT/DELETE made with the session cookie.' })),
   /** No admin exists yet: the console shows "use the setup link printed at start". */
   setupRequired: Type.Boolean(),
+  /** Single sign-on (OpenID Connect) is configured: the console offers "Sign in with SSO" (GET /api/auth/oidc/start). */
+  sso: Type.Optional(Type.Boolean()),
 });
 
 /**
