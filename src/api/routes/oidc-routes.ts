@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { recordAudit } from '../../app/audit-events.js';
 import { hashSecret } from '../../store/auth-store.js';
 import { LastAdminError } from '../../store/store-errors.js';
 import type { ApiContext } from '../api-context.js';
 import { randomSecret, secureCookies, startSession } from '../auth-session.js';
 import { OidcClient, OidcRefusedError, type OidcIdentity } from '../oidc-client.js';
+import { OidcCallbackQuerySchema } from '../schemas/auth.js';
 import { ApiHttpError, installApiErrorHandler } from './route-support.js';
 
 export const OIDC_CALLBACK_PATH = '/api/auth/oidc/callback';
@@ -15,18 +15,6 @@ const BINDING_COOKIE = 'zt_oidc';
 const LOGIN_TTL_MS = 10 * 60_000;
 /** Placed where a password hash goes for a user made by single sign-on: no password matches it. */
 const NO_PASSWORD = '!sso-only';
-
-const CallbackQuerySchema = Type.Object(
-  {
-    code: Type.Optional(Type.String({ maxLength: 4096 })),
-    state: Type.Optional(Type.String({ maxLength: 512 })),
-    iss: Type.Optional(Type.String({ maxLength: 2048 })),
-    error: Type.Optional(Type.String({ maxLength: 256 })),
-    error_description: Type.Optional(Type.String({ maxLength: 2048 })),
-    session_state: Type.Optional(Type.String({ maxLength: 512 })),
-  },
-  { additionalProperties: true },
-);
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -83,7 +71,7 @@ export const oidcRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
 
   fastify.get(
     '/auth/oidc/start',
-    { config: { public: true }, schema: { tags: ['auth'], summary: 'Start single sign-on (OpenID Connect): redirects to the identity provider' } },
+    { config: { public: true }, schema: { hide: true, summary: 'Start single sign-on (OpenID Connect): redirects to the identity provider' } },
     async (request, reply) => {
       if (!client) throw new ApiHttpError(404, 'sso_not_configured', 'Single sign-on is not configured.', undefined, 'Set ZOOMTRAIL_OIDC_ISSUER and ZOOMTRAIL_OIDC_CLIENT_ID.');
       let started: Awaited<ReturnType<OidcClient['start']>>;
@@ -105,7 +93,7 @@ export const oidcRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
     '/auth/oidc/callback',
     {
       config: { public: true },
-      schema: { tags: ['auth'], summary: 'Single sign-on (OpenID Connect): where the identity provider sends the browser back', querystring: CallbackQuerySchema },
+      schema: { hide: true, summary: 'Single sign-on (OpenID Connect): where the identity provider sends the browser back', querystring: OidcCallbackQuerySchema },
     },
     async (request, reply) => {
       const refuse = async (reason: string, name?: string) => {

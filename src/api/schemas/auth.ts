@@ -79,3 +79,16 @@ export const ChangePasswordRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
+
+/** GET /api/auth/oidc/callback: what the identity provider sends back (a browser navigation, not in the API document). */
+export const OidcCallbackQuerySchema = Type.Object(
+  {
+    code: Type.Optional(Type.String({ maxLength: 4096 })),
+    state: Type.Optional(Type.String({ maxLength: 512 })),
+    iss: Type.Optional(Type.String({ maxLength: 2048 })),
+    error: Type.Optional(Type.String({ maxLength: 256 })),
+    error_description: Type.Optional(Type.String({ maxLength: 2048 })),
+    session_state: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: true },
+);
