@@ -32,7 +32,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import type { PageCommit, Store } from '../src/store/store.js';
-import { LOG_TYPES, type LogType } from '../src/zoom/report-records.js';
+import { LOG_TYPES, type LogType, type ZoomLogType } from '../src/zoom/report-records.js';
 import { generateDay } from '../src/zoom-sim/record-generator.js';
 import { BACKFILL_DAYS, BENCH_NOW, BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, backfillHistory, benchNormalizers, benchSourceInput } from './bench-data.js';
 import { BENCH_DATABASE_URL, type BenchStore, collectGarbage, fixed, int, pct, print, rate, seconds, table, tempDir } from './bench-util.js';
@@ -81,7 +81,7 @@ interface StreamPages {
 /** 7 days of generated records (the backfill's days), both streams, as page texts. */
 function generatePages(total: number, seed: number, lastDay: string): { streams: StreamPages[]; records: number; identicalPairs: number } {
   const history = backfillHistory(total);
-  const perStream: Record<LogType, unknown[][]> = { 'Zoom.Activity': [], 'Zoom.Operation': [] };
+  const perStream: Record<ZoomLogType, unknown[][]> = { 'Zoom.Activity': [], 'Zoom.Operation': [] };
   let identicalPairs = 0;
   // Newest day first, each day newest record first: the order the collector reads.
   for (let i = 0; i < history.days; i += 1) {

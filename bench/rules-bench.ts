@@ -160,7 +160,7 @@ export function runRulesBench(records: number): RulesResult {
   print(`\nrules: generating and normalizing ${int(total)} records (seed ${BENCH_SEED}, detectionShare ${DETECTION_SHARE}; untimed)...`);
   const started = performance.now();
   const { events, failures } = normalizedEvents(total);
-  const counts: Record<LogType, number> = { 'Zoom.Activity': 0, 'Zoom.Operation': 0 };
+  const counts: Record<LogType, number> = { 'Zoom.Activity': 0, 'Zoom.Operation': 0, 'Zoomtrail.Audit': 0 };
   for (const e of events) counts[e.logType] += 1;
   const texts = events.map((e) => JSON.stringify(e.event));
   print(

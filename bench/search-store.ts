@@ -26,7 +26,7 @@ import { Detector } from '../src/detect/detector.js';
 import { addDays } from '../src/domain/utc-days.js';
 import { RULES } from '../src/rules/rule-registry.js';
 import { ManualClock } from '../src/shared/clock.js';
-import { LOG_TYPES, type LogType } from '../src/zoom/report-records.js';
+import { LOG_TYPES, type ZoomLogType } from '../src/zoom/report-records.js';
 import { generateDay } from '../src/zoom-sim/record-generator.js';
 import { BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, benchNormalizers, benchSourceInput, dayVolume } from './bench-data.js';
 import { BENCH_DATABASE_URL, type BenchStore, int, print, rate, seconds } from './bench-util.js';
@@ -183,7 +183,7 @@ async function postgresQuery<R extends pg.QueryResultRow>(text: string, values: 
 }
 
 /** One day of both reports for every simulated population, each newest first (the order Zoom lists them in). */
-export function generateSearchDay(params: SearchStoreParams, day: string): Record<LogType, Array<{ time: string }>> {
+export function generateSearchDay(params: SearchStoreParams, day: string): Record<ZoomLogType, Array<{ time: string }>> {
   const volume = dayVolume(params.records, params.days);
   const share = (total: number, unit: number) => Math.floor(total / params.units) + (unit < total % params.units ? 1 : 0);
   const activities: Array<{ time: string }> = [];
@@ -227,7 +227,7 @@ async function buildStore(params: SearchStoreParams, databaseUrl: string, where:
     const onEventsStored = async (events: Parameters<Detector['detect']>[0]): Promise<void> => {
       alertsRaised += (await detector.detect(events)).raised.length;
     };
-    const newestStored: Record<LogType, number | null> = { 'Zoom.Activity': null, 'Zoom.Operation': null };
+    const newestStored: Record<ZoomLogType, number | null> = { 'Zoom.Activity': null, 'Zoom.Operation': null };
     let records = 0;
     let events = 0;
     let failures = 0;

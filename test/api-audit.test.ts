@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AlertPage, AuditEntryView, AuditList, OneTimeLink, SessionInfo } from '../src/api/api-types.js';
+import type { AlertPage, AuditEntryView, AuditList, EventPage, OneTimeLink, SessionInfo, SourceList } from '../src/api/api-types.js';
 import { hashPassword } from '../src/api/auth-session.js';
 import { buildApiServer } from '../src/api/build-server.js';
 import { activity, createSource, detect, operation, storeRecords, TWO_FACTOR_OFF } from '../src/api/routes/route-seed.test-support.js';
@@ -11,6 +11,8 @@ import { createPipeline } from '../src/app/pipeline.js';
 import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { auditEventRowId, catchUpAuditEvents } from '../src/app/audit-events.js';
+import { INTERNAL_SOURCE_ID } from '../src/domain/internal-source.js';
 
 /** The audit trail (issue 17, part 3): a scripted admin session, and every one of its actions in the trail. */
 
@@ -159,5 +161,70 @@ describe('audit trail', () => {
     expect((await server.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'child', scopes: ['read'] } })).statusCode).toBe(201);
     const trail = await app.store.listAudit();
     expect(trail.map((e) => [e.action, e.actor, e.actorKind])).toEqual([['tokens.create', 'automation', 'token']]);
+  });
+
+  it('every action is also a Zoomtrail.Audit event (events search, p_ fields, exactly once) and the credentials rule fires on it', async () => {
+    const from = { remoteAddress: '198.51.100.23' };
+    const login = await server.inject({ method: 'POST', url: '/api/login', payload: { username: 'admin', password: PASSWORD }, ...from });
+    const cookie = login.cookies.find((c) => c.name === 'zt_session')!.value;
+    const csrf = login.json<SessionInfo>().csrfToken!;
+    const as = async (method: 'POST' | 'PATCH' | 'GET', url: string, payload?: object): Promise<LightMyRequestResponse> => {
+      const response = await server.inject({ method, url, cookies: { zt_session: cookie }, headers: { 'x-csrf-token': csrf }, ...(payload ? { payload } : {}), ...from });
+      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(400);
+      return response;
+    };
+    const source = (await as('POST', '/api/sources', { name: 'Zoom', authKind: 's2s', clientId: 'CID', clientSecret: CLIENT_SECRET, zoomAccountId: 'acct-1', paused: true })).json<{
+      id: string;
+    }>();
+    await as('PATCH', `/api/sources/${source.id}`, { clientSecret: NEW_CLIENT_SECRET });
+    await as('PATCH', `/api/sources/${source.id}`, { zoomAccountId: 'acct-2' });
+    await as('PATCH', '/api/rules/Zoom.PasscodeDisabled', { severity: 'HIGH', threshold: 2 });
+    await as('POST', '/api/destinations', { name: 'Hook', kind: 'webhook', url: 'http://127.0.0.1:9/hook', secret: HOOK_SECRET });
+    await as('POST', '/api/users/invitations', { role: 'analyst' });
+
+    const trail = (await as('GET', '/api/audit?limit=1000')).json<AuditList>().entries;
+    expect(trail.map((e) => e.action).reverse()).toEqual([
+      'auth.login',
+      'sources.create',
+      'sources.update',
+      'sources.update',
+      'rules.update',
+      'destinations.create',
+      'users.invitations',
+    ]);
+
+    const page = (await as('GET', '/api/events?logType=Zoomtrail.Audit&limit=500')).json<EventPage>();
+    expect(page.events).toHaveLength(trail.length);
+    const byAuditId = new Map(page.events.map((e) => [e.event.id as string, e]));
+    for (const entry of trail) {
+      const event = byAuditId.get(entry.id);
+      expect(event, entry.action).toBeDefined();
+      const rowId = auditEventRowId({ id: entry.id, at: Date.parse(entry.at) });
+      expect(event).toMatchObject({ logType: 'Zoomtrail.Audit', sourceId: INTERNAL_SOURCE_ID, rowId });
+      expect(event!.event).toMatchObject({
+        action: entry.action,
+        actor: 'admin',
+        address: '198.51.100.23',
+        p_log_type: 'Zoomtrail.Audit',
+        p_row_id: rowId,
+        p_event_time: new Date(Date.parse(entry.at)).toISOString(),
+        p_any_usernames: ['admin'],
+        p_any_ip_addresses: ['198.51.100.23'],
+        p_udm: { actor_user: 'admin', event_type: entry.action },
+      });
+    }
+    const secretText = JSON.stringify(page);
+    for (const secret of [PASSWORD, CLIENT_SECRET, NEW_CLIENT_SECRET, HOOK_SECRET, csrf, cookie]) expect(secretText).not.toContain(secret);
+
+    // The rule ran on them: one alert per (source, actor), from the secret change and the account change.
+    const alerts = (await as('GET', '/api/alerts')).json<AlertPage>().alerts.filter((a) => a.ruleId === 'Zoomtrail.SourceCredentialsChanged');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ severity: 'HIGH', eventCount: 2 });
+
+    // Exactly once: catching up stores nothing again; the internal source is not a source the console lists.
+    expect(await catchUpAuditEvents({ store: app.store, clock: app.clock, logger: app.logger }, 0)).toBe(0);
+    expect(await app.store.countEvents({ logType: 'Zoomtrail.Audit' })).toBe(trail.length);
+    expect((await as('GET', '/api/sources')).json<SourceList>().sources.map((s) => s.id)).toEqual([source.id]);
+    expect((await server.inject({ method: 'GET', url: `/api/sources/${INTERNAL_SOURCE_ID}`, cookies: { zt_session: cookie } })).statusCode).toBe(404);
   });
 });

@@ -67,7 +67,7 @@ describe('every API route needs authentication unless it is on the public list',
     expect(enumerate().length).toBeGreaterThan(10);
   });
 
-  it('the only public routes are session, setup, login, the OAuth callback and the console', () => {
+  it('the only public routes are session, setup, login, single sign-on, the OAuth callback and the console', () => {
     // /oauth/callback bounces the browser to /oauth/complete (the SameSite=Strict cookie is only sent on the
     // second, same-site navigation), which checks the state's session binding itself.
     const allowed = new Set([
@@ -75,6 +75,11 @@ describe('every API route needs authentication unless it is on the public list',
       'HEAD /api/session',
       'POST /api/setup',
       'POST /api/login',
+      // Single sign-on: the start (no session yet) and the provider's redirect back (state, browser binding, ID token checked there).
+      'GET /api/auth/oidc/start',
+      'HEAD /api/auth/oidc/start',
+      'GET /api/auth/oidc/callback',
+      'HEAD /api/auth/oidc/callback',
       'GET /oauth/callback',
       'HEAD /oauth/callback',
       'GET /oauth/complete',

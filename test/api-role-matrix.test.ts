@@ -87,6 +87,21 @@ const NEEDS: Readonly<Record<string, Need>> = {
   'GET /metrics': 'metrics',
 };
 
+/**
+ * Routes anyone may call (no session yet), checked below to be exactly these: sign-in, setup, single sign-on
+ * (OpenID Connect: its callback checks the state, the browser binding and the ID token), the Zoom OAuth
+ * callback (and the console's files, not served here). Every other route is in NEEDS.
+ */
+const PUBLIC: readonly string[] = [
+  'GET /api/session',
+  'POST /api/setup',
+  'POST /api/login',
+  'GET /api/auth/oidc/start',
+  'GET /api/auth/oidc/callback',
+  'GET /oauth/callback',
+  'GET /oauth/complete',
+];
+
 /** The issue's roles, spelled out: admin everything; analyst searches, triages, backtests; viewer reads. Metrics for all. */
 const ROLE_MAY: Readonly<Record<Role, ReadonlySet<Need>>> = {
   admin: new Set(['signed-in', 'read', 'triage', 'admin', 'metrics']),
@@ -172,6 +187,20 @@ describe('role matrix: every route, every role, every token scope', () => {
       ...(hasBody ? { payload: '{}' } : {}),
     });
   }
+
+  it('the public routes are exactly the PUBLIC list (single sign-on included)', () => {
+    const publicKeys = new Set(
+      routes
+        .filter((route) => route.config?.public === true)
+        .flatMap((route) =>
+          [route.method]
+            .flat()
+            .filter((m) => m !== 'HEAD')
+            .map((m) => `${String(m)} ${route.url}`),
+        ),
+    );
+    expect([...publicKeys].sort()).toEqual([...PUBLIC].sort());
+  });
 
   it('every registered route is in the table, and the table names no route that does not exist', () => {
     const keys = new Set(guardedRoutes().map((r) => r.key));

@@ -78,6 +78,9 @@ async function snapshot(store: Store, objectType: string, id: string | undefined
   }
 }
 
+/** Writes one entry (the server's: the audit row and its Zoomtrail.Audit event, src/app/audit-events.ts). */
+export type AuditRecorder = (entry: NewAuditEntry) => Promise<unknown>;
+
 interface Pending {
   action: string;
   objectType: string;
@@ -89,7 +92,7 @@ interface Pending {
  * Installs the recorder's hooks on the server (before the route plugins, so they see every route).
  * `append` failing is logged, never turned into a failed answer (the action itself has happened).
  */
-export function installAuditTrail(server: FastifyInstance, store: Store): void {
+export function installAuditTrail(server: FastifyInstance, store: Store, recorder: AuditRecorder = (entry) => store.appendAudit(entry)): void {
   const pending = new WeakMap<FastifyRequest, Pending>();
 
   server.addHook('preHandler', async (request) => {
@@ -124,7 +127,7 @@ export function installAuditTrail(server: FastifyInstance, store: Store): void {
         after,
         change: body === undefined || body === null ? null : maskSecrets(body),
       };
-      await store.appendAudit(record);
+      await recorder(record);
     } catch (error) {
       request.log.error({ err: error, action: entry.action }, 'audit trail: the entry could not be written');
     }

@@ -15,6 +15,8 @@ import { hashSecret } from '../store/auth-store.js';
 import { ZoomError } from '../zoom/zoom-errors.js';
 import type { ApiContext, ApiUser, RouteAccess } from './api-context.js';
 import { installAuditTrail } from './audit-trail.js';
+import { recordAudit } from '../app/audit-events.js';
+import { ZOOMTRAIL_AUDIT_LOG_TYPE } from '../zoom/report-records.js';
 import type { ApiError } from './api-types.js';
 import { httpStatusOf } from './error-status.js';
 import { csrfTokenMatches, SESSION_COOKIE, SESSION_POLICY, sessionOf as sessionOfRequest, setSessionOf } from './auth-session.js';
@@ -192,7 +194,9 @@ export async function buildApiServer(context: ApiContext, options: BuildApiServe
   });
 
   // --- the audit trail (every state-changing request; see audit-trail.ts) --------------------
-  installAuditTrail(server, store);
+  installAuditTrail(server, store, (entry) =>
+    recordAudit({ store, clock: context.app.clock, logger, normalizer: context.app.normalizers.get(ZOOMTRAIL_AUDIT_LOG_TYPE), onStored: context.pipeline.onEventsStored }, entry),
+  );
 
   // --- the API ---------------------------------------------------------------------------
   server.get('/api/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () => server.swagger());

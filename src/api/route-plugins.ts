@@ -15,6 +15,7 @@ import { signInsRoutes } from './routes/sign-ins-routes.js';
 import { suppressionsRoutes } from './routes/suppressions-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { oidcRoutes } from './routes/oidc-routes.js';
 
 /**
  * Every resource's route plugin, registered in this one list (under `/api`
@@ -23,6 +24,7 @@ import { auditRoutes } from './routes/audit-routes.js';
  */
 export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginAsync<ApiContext>; prefix: string }> = [
   { name: 'auth', plugin: authRoutes, prefix: '/api' },
+  { name: 'oidc', plugin: oidcRoutes, prefix: '/api' },
   { name: 'sources', plugin: sourcesRoutes, prefix: '/api' },
   { name: 'oauth-callback', plugin: oauthCallbackRoutes, prefix: '' },
   { name: 'health', plugin: healthRoutes, prefix: '/api' },

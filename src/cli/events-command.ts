@@ -1,20 +1,20 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ipLocationsOf } from '../domain/ip-location.js';
 import type { EventQuery, StoredEvent } from '../store/store.js';
-import { LOG_TYPES, type LogType } from '../zoom/report-records.js';
+import { STORED_LOG_TYPES, type LogType } from '../zoom/report-records.js';
 import { UsageError } from './exit-codes.js';
 import { parseIntegerOption, parseTimeOption } from './option-parsers.js';
 import { withApp } from './with-app.js';
 
 export function parseLogTypeOption(value: string): LogType {
-  if (!(LOG_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`--log-type must be one of ${LOG_TYPES.join(', ')}, not "${value}".`);
+  if (!(STORED_LOG_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`--log-type must be one of ${STORED_LOG_TYPES.join(', ')}, not "${value}".`);
   return value as LogType;
 }
 
-/** `--log-type` where every log type is allowed: one of LOG_TYPES, or `all`. */
+/** `--log-type` where every log type is allowed: one of STORED_LOG_TYPES, or `all`. */
 export function parseLogTypeOrAllOption(value: string): LogType | 'all' {
   if (value.trim().toLowerCase() === 'all') return 'all';
-  if (!(LOG_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`--log-type must be one of ${LOG_TYPES.join(', ')} or all, not "${value}".`);
+  if (!(STORED_LOG_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`--log-type must be one of ${STORED_LOG_TYPES.join(', ')} or all, not "${value}".`);
   return value as LogType;
 }
 
@@ -49,7 +49,7 @@ export function parseCountryOption(value: string): string {
 
 function withFilters(command: Command, maxLimit: number): Command {
   return command
-    .option('--log-type <type>', `only this log type: ${LOG_TYPES.join(', ')}, or all (the default)`, parseLogTypeOrAllOption)
+    .option('--log-type <type>', `only this log type: ${STORED_LOG_TYPES.join(', ')}, or all (the default)`, parseLogTypeOrAllOption)
     .option('--source <id>', 'only this source')
     .option('--since <time>', 'from this time, inclusive: yyyy-mm-dd (UTC) or RFC 3339', parseTimeOption('--since'))
     .option('--until <time>', 'up to this time, exclusive: yyyy-mm-dd (UTC) or RFC 3339', parseTimeOption('--until'))

@@ -12,16 +12,22 @@ import { withApp } from './with-app.js';
  * aborts (SIGINT or SIGTERM); resolves when all of them have stopped.
  */
 export async function runCollector(app: AppContext, signal: AbortSignal, given?: Pipeline): Promise<void> {
-  const [{ createPipeline }, { Collector }, { HealthMonitor }, { RetentionJob, retentionDaysFromConfig }, { reloadOnSighup, reportRuleSetLoop }] = await Promise.all([
-    import('../app/pipeline.js'),
-    import('../collect/collector.js'),
-    import('../health/health-monitor.js'),
-    import('../app/retention-job.js'),
-    import('../app/rule-set-reporter.js'),
-  ]);
+  const [{ createPipeline }, { Collector }, { HealthMonitor }, { RetentionJob, retentionDaysFromConfig }, { reloadOnSighup, reportRuleSetLoop }, { catchUpAuditEvents }] =
+    await Promise.all([
+      import('../app/pipeline.js'),
+      import('../collect/collector.js'),
+      import('../health/health-monitor.js'),
+      import('../app/retention-job.js'),
+      import('../app/rule-set-reporter.js'),
+      import('../app/audit-events.js'),
+    ]);
   const pipeline = given ?? createPipeline(app);
   // User rules load before the first event is detected (each row is detected once, with the rules of that moment).
   await pipeline.rules.load();
+  // Audit rows of the last week a crash left without their Zoomtrail.Audit event get it now (the detection queue takes them).
+  await catchUpAuditEvents({ store: app.store, clock: app.clock, logger: app.logger }, app.clock.now() - 7 * 86_400_000).catch((error: unknown) =>
+    app.logger.error({ err: error }, 'audit trail: catching up its Zoomtrail.Audit events failed'),
+  );
   // Always under leases: any number of instances may share the database (PostgreSQL), and
   // a second process on the same SQLite file cannot collect a source twice either.
   const collector = new Collector({

@@ -64,6 +64,8 @@ export interface RuntimeConfig {
   trustedProxies?: string[] | undefined;
   /** ZOOMTRAIL_ALLOWED_NETWORKS: non-public networks outbound URLs may reach; unset = none. */
   allowedNetworks?: string[] | undefined;
+  /** ZOOMTRAIL_OIDC_*: single sign-on, when an issuer and a client id are set. */
+  oidc?: OidcSettings | undefined;
   /** ZOOMTRAIL_GEOIP_CITY_DB and ZOOMTRAIL_GEOIP_ASN_DB: unset = the packaged databases, `off`, or a path. */
   geoip?: { cityDb: string | undefined; asnDb: string | undefined };
   /** ZOOMTRAIL_HISTORY_*: the history rules' thresholds and look-backs. */
@@ -75,6 +77,18 @@ export interface RuntimeConfig {
 }
 
 export { LOG_FORMATS, type LogFormat } from './setting-definitions.js';
+
+/** OpenID Connect single sign-on (ZOOMTRAIL_OIDC_*). */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  /** Absent: a public client (PKCE only). Never logged. */
+  clientSecret: string | undefined;
+  /** The ID token claim that names the role. */
+  roleClaim: string;
+  /** Claim value -> role; a value not listed gives nothing. */
+  roleMap: Readonly<Record<string, 'admin' | 'analyst' | 'viewer'>>;
+}
 
 export interface ConfigInputs {
   /** `--data-dir`. */
@@ -124,6 +138,10 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
     trustedProxies: values.trustedProxies,
     allowedNetworks: values.allowedNetworks,
     geoip: { cityDb: values.geoipCityDb, asnDb: values.geoipAsnDb },
+    oidc:
+      values.oidcIssuer !== undefined && values.oidcClientId !== undefined
+        ? { issuer: values.oidcIssuer, clientId: values.oidcClientId, clientSecret: values.oidcClientSecret, roleClaim: values.oidcRoleClaim, roleMap: values.oidcRoleMap }
+        : undefined,
     historySettings: historySettingsOf(values),
     zoomCredentials: { accountId: values.accountId, clientId: values.clientId, clientSecret: values.clientSecret },
     settings: { values, origins },

@@ -42,6 +42,11 @@ export interface SettingValues {
   retentionOperationDays: number | undefined;
   trustedProxies: string[] | undefined;
   allowedNetworks: string[] | undefined;
+  oidcIssuer: string | undefined;
+  oidcClientId: string | undefined;
+  oidcClientSecret: string | undefined;
+  oidcRoleClaim: string;
+  oidcRoleMap: Record<string, 'admin' | 'analyst' | 'viewer'>;
   geoipCityDb: string | undefined;
   geoipAsnDb: string | undefined;
   historyLearningDays: number;
@@ -171,6 +176,40 @@ function parsePublicUrl(value: string): string {
 }
 
 /** A comma-separated list of IP addresses and CIDR ranges (`10.0.0.0/8, ::1`), each checked. */
+/** An OpenID Connect issuer: an absolute http(s) URL without query or fragment (plain http only for loopback, checked when used). */
+function issuerUrl(value: string, { origin }: ParseContext): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
+    throw new SettingValueError(`${origin} "${value}" is not an issuer URL.`, 'the issuer as your identity provider names it, e.g. https://login.example.com/realms/main');
+  }
+  return value.trim().replace(/\/+$/, '');
+}
+
+const OIDC_ROLES = ['admin', 'analyst', 'viewer'] as const;
+
+/** `claim value=role` pairs, comma-separated: `zoomtrail-admins=admin,secops=analyst`. */
+function roleMap(value: string, { origin }: ParseContext): Record<string, 'admin' | 'analyst' | 'viewer'> {
+  const map: Record<string, 'admin' | 'analyst' | 'viewer'> = {};
+  for (const pair of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const at = pair.lastIndexOf('=');
+    const claim = at > 0 ? pair.slice(0, at).trim() : '';
+    const role = at > 0 ? pair.slice(at + 1).trim() : '';
+    if (claim === '' || !(OIDC_ROLES as readonly string[]).includes(role)) {
+      throw new SettingValueError(`${origin} "${value}": "${pair}" is not claim-value=role.`, 'pairs such as zoomtrail-admins=admin,secops=analyst,auditors=viewer');
+    }
+    map[claim] = role as 'admin' | 'analyst' | 'viewer';
+  }
+  return map;
+}
+
 function cidrList(value: string, { origin }: ParseContext, allowEmpty = false): string[] {
   const entries = value
     .split(',')
@@ -389,6 +428,47 @@ const DEFINITIONS: Definitions = {
     description:
       'Private, loopback or link-local networks (CIDR ranges) that destination, sink and Zoom URLs may reach; outside them every outbound connection must go to a public address.',
     parse: cidrList,
+  },
+  oidcIssuer: {
+    key: 'oidcIssuer',
+    env: 'ZOOMTRAIL_OIDC_ISSUER',
+    file: 'oidcIssuer',
+    defaultDoc: 'unset: no single sign-on',
+    description:
+      'Single sign-on with OpenID Connect: the issuer URL (its `/.well-known/openid-configuration` is read; an outbound connection, so the address policy applies). Needs `ZOOMTRAIL_OIDC_CLIENT_ID`.',
+    parse: issuerUrl,
+  },
+  oidcClientId: {
+    key: 'oidcClientId',
+    env: 'ZOOMTRAIL_OIDC_CLIENT_ID',
+    file: 'oidcClientId',
+    description: 'Single sign-on: the client id registered at the identity provider (redirect URI `<public URL>/api/auth/oidc/callback`).',
+    parse: text,
+  },
+  oidcClientSecret: {
+    key: 'oidcClientSecret',
+    env: 'ZOOMTRAIL_OIDC_CLIENT_SECRET',
+    file: 'oidcClientSecret',
+    secret: 'value',
+    defaultDoc: 'unset: a public client (PKCE only)',
+    description: 'Single sign-on: the client secret (never shown or logged).',
+    parse: text,
+  },
+  oidcRoleClaim: {
+    key: 'oidcRoleClaim',
+    env: 'ZOOMTRAIL_OIDC_ROLE_CLAIM',
+    file: 'oidcRoleClaim',
+    default: 'zoomtrail_role',
+    description: "Single sign-on: the ID token claim (a string or a list, e.g. groups) that gives the user's role; no known value = sign-in refused.",
+    parse: text,
+  },
+  oidcRoleMap: {
+    key: 'oidcRoleMap',
+    env: 'ZOOMTRAIL_OIDC_ROLE_MAP',
+    file: 'oidcRoleMap',
+    default: 'admin=admin,analyst=analyst,viewer=viewer',
+    description: 'Single sign-on: claim values and the role each gives, `value=role` comma-separated (roles admin, analyst, viewer); several matches: the strongest.',
+    parse: roleMap,
   },
   geoipCityDb: {
     key: 'geoipCityDb',

@@ -86,6 +86,15 @@ export const zoomActivityDataModel: DataModel = (event) => {
   return udm;
 };
 
+/** Zoomtrail.Audit: `{actor_user: actor, source_ip: address, event_type: action}`. */
+export const zoomtrailAuditDataModel: DataModel = (event) => {
+  const udm: Record<string, unknown> = {};
+  put(udm, 'actor_user', event.actor);
+  put(udm, 'source_ip', event.address);
+  put(udm, 'event_type', event.action);
+  return udm;
+};
+
 /** Zoom.Operation: `{actor_user: operator, event_type}` and the parsed detail (below), absent keys left out. */
 export const zoomOperationDataModel: DataModel = (event) => {
   const udm: Record<string, unknown> = {};

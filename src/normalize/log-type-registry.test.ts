@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { zoomActivityDataModel, zoomOperationDataModel } from './data-models.js';
+import { zoomActivityDataModel, zoomOperationDataModel, zoomtrailAuditDataModel } from './data-models.js';
 import { DEFAULT_SCHEMA_DIR, LOG_TYPES, loadNormalizers, normalizerFor, schemaFieldNames, schemaFor } from './log-type-registry.js';
 
 const REPO_ROOT = new URL('../../', import.meta.url);
@@ -11,10 +11,11 @@ const SEED = new URL('../shared/seeds/000_6e7f4aad8b276a69.txt', REPO_ROOT);
 const seedPresent = existsSync(SEED);
 
 describe('LOG_TYPES', () => {
-  it('lists both Zoom log types with their schema files and data models', () => {
+  it("lists both Zoom log types and Zoomtrail's own audit trail with their schema files and data models", () => {
     expect(LOG_TYPES).toEqual([
       { logType: 'Zoom.Activity', schemaFile: 'zoom-activity.yml', dataModel: zoomActivityDataModel },
       { logType: 'Zoom.Operation', schemaFile: 'zoom-operation.yml', dataModel: zoomOperationDataModel },
+      { logType: 'Zoomtrail.Audit', schemaFile: 'zoomtrail-audit.yml', dataModel: zoomtrailAuditDataModel },
     ]);
   });
   it('finds the schemas at the repo root', () => {
@@ -65,9 +66,10 @@ describe('loadNormalizers and normalizerFor', () => {
 
   it('compiles one normalizer per log type', () => {
     const normalizers = loadNormalizers();
-    expect([...normalizers.keys()]).toEqual(['Zoom.Activity', 'Zoom.Operation']);
+    expect([...normalizers.keys()]).toEqual(['Zoom.Activity', 'Zoom.Operation', 'Zoomtrail.Audit']);
     expect(normalizers.get('Zoom.Activity')?.logType).toBe('Zoom.Activity');
     expect(normalizers.get('Zoom.Operation')?.logType).toBe('Zoom.Operation');
+    expect(normalizers.get('Zoomtrail.Audit')?.logType).toBe('Zoomtrail.Audit');
   });
 
   it('caches normalizerFor', () => {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { LogType } from '../zoom/report-records.js';
-import { zoomActivityDataModel, zoomOperationDataModel, type DataModel } from './data-models.js';
+import { zoomActivityDataModel, zoomOperationDataModel, zoomtrailAuditDataModel, type DataModel } from './data-models.js';
 import type { IpLocator } from './ip-locator.js';
 import type { Normalizer } from './normalizer.js';
 import { parsePantherSchema, type PantherSchema } from './panther-schema.js';
@@ -23,6 +23,7 @@ export interface LogTypeEntry {
 export const LOG_TYPES: readonly LogTypeEntry[] = [
   { logType: 'Zoom.Activity', schemaFile: 'zoom-activity.yml', dataModel: zoomActivityDataModel },
   { logType: 'Zoom.Operation', schemaFile: 'zoom-operation.yml', dataModel: zoomOperationDataModel },
+  { logType: 'Zoomtrail.Audit', schemaFile: 'zoomtrail-audit.yml', dataModel: zoomtrailAuditDataModel },
 ];
 
 /**

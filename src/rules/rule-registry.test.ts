@@ -1,21 +1,22 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SEVERITIES } from '../domain/severity.js';
-import { LOG_TYPES } from '../zoom/report-records.js';
+import { STORED_LOG_TYPES } from '../zoom/report-records.js';
 import { RULES, findRule, ruleFilePath } from './rule-registry.js';
 
 const repoRoot = new URL('../../', import.meta.url);
 
 describe('rule registry', () => {
-  it('lists nineteen rules with unique ids', () => {
+  it('lists twenty rules with unique ids', () => {
     const ids = RULES.map((r) => r.meta.id);
-    expect(ids).toHaveLength(19);
+    expect(ids).toHaveLength(20);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('maps ids to files', () => {
     expect(ruleFilePath('Zoom.All.Meetings.Secured.With.One.Option.Disabled')).toBe('src/rules/zoom/all-meetings-secured-with-one-option-disabled.ts');
     expect(ruleFilePath('Zoom.PasscodeDisabled')).toBe('src/rules/zoom/passcode-disabled.ts');
+    expect(ruleFilePath('Zoomtrail.SourceCredentialsChanged')).toBe('src/rules/zoomtrail/source-credentials-changed.ts');
     expect(ruleFilePath('Zoom.Sign.In.Method.Modified')).toBe('src/rules/zoom/sign-in-method-modified.ts');
     expect(ruleFilePath('Zoom.User.Promoted.to.Privileged.Role')).toBe('src/rules/zoom/user-promoted-to-privileged-role.ts');
     expect(ruleFilePath('Standard.NewUserAccountCreated')).toBe('src/rules/standard/new-user-account-created.ts');
@@ -55,7 +56,7 @@ describe('rule registry', () => {
       expect(m.dedupPeriodMinutes).toBeGreaterThan(0);
       expect(m.threshold).toBeGreaterThanOrEqual(1);
       expect(m.logTypes.length).toBeGreaterThan(0);
-      for (const t of m.logTypes) expect(LOG_TYPES).toContain(t);
+      for (const t of m.logTypes) expect(STORED_LOG_TYPES).toContain(t);
       expect(m.displayName).not.toBe('');
       expect(m.description).not.toBe('');
       expect(m.runbook).not.toBe('');

@@ -18,6 +18,7 @@ import { signInImpossibleTravelRule } from './zoom/sign-in-impossible-travel.js'
 import { signInNewAsnRule } from './zoom/sign-in-new-asn.js';
 import { signInNewCountryRule } from './zoom/sign-in-new-country.js';
 import { signInSharedSourceIpRule } from './zoom/sign-in-shared-source-ip.js';
+import { sourceCredentialsChangedRule } from './zoomtrail/source-credentials-changed.js';
 
 /** Every detection Zoomtrail ships, listed explicitly (no directory scanning). */
 export const RULES: readonly Rule[] = [
@@ -34,6 +35,8 @@ export const RULES: readonly Rule[] = [
   massUserRemovalRule,
   settingsStormRule,
   passwordPolicyWeakenedRule,
+  // Zoomtrail's own audit trail (log type Zoomtrail.Audit)
+  sourceCredentialsChangedRule,
   // History rules (HistoryRule: evaluated by HistoryDetector once their history is proven)
   signInNewCountryRule,
   signInImpossibleTravelRule,
@@ -48,6 +51,7 @@ export const RULES: readonly Rule[] = [
 const FOLDERS: ReadonlyMap<string, string> = new Map([
   ['Zoom', 'zoom'],
   ['Standard', 'standard'],
+  ['Zoomtrail', 'zoomtrail'],
 ]);
 
 const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import { isRole, isScope, type Role } from '../domain/access-scope.js';
 import type { Clock } from '../shared/clock.js';
 import type { PendingAuthorization } from '../domain/pending-authorization.js';
@@ -87,8 +87,9 @@ export class AuthRepository implements AuthStore {
     if (change.passwordHash !== undefined) set.password_hash = change.passwordHash;
     if (Object.keys(set).length === 0) return before;
     const staysAdmin = (change.role ?? before.role) === 'admin' && !(change.disabled ?? before.disabledAt !== null);
-    let query = this.db.updateTable('users').set(set).where('id', '=', id);
-    if (!staysAdmin) {
+    const update = (db: Kysely<StoreTables>) => {
+      let query = db.updateTable('users').set(set).where('id', '=', id);
+      if (staysAdmin) return query;
       // Only while another enabled admin remains (checked in the same statement).
       query = query.where((eb) =>
         eb.or([
@@ -106,8 +107,21 @@ export class AuthRepository implements AuthStore {
           ),
         ]),
       );
+      return query;
+    };
+    let result: { numUpdatedRows: bigint };
+    if (staysAdmin || !(this.db.getExecutor().adapter instanceof PostgresAdapter)) {
+      // SQLite: one writer at a time, so the one statement's check holds.
+      result = await update(this.db).executeTakeFirst();
+    } else {
+      // PostgreSQL, READ COMMITTED: two demotions at once would each see the other admin in their snapshot and
+      // both pass. Lock every enabled admin row first (in id order: no deadlock); the second demotion waits,
+      // and its UPDATE (a new statement, so a new snapshot) then sees the first one committed.
+      result = await this.db.transaction().execute(async (trx) => {
+        await sql`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`.execute(trx);
+        return update(trx).executeTakeFirst();
+      });
     }
-    const result = await query.executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) {
       if (!(await this.getUser(id))) return undefined;
       throw new LastAdminError(before.username);

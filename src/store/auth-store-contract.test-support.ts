@@ -238,6 +238,25 @@ export function describeAuthStoreContract(name: string, openStore: (options: Sto
       expect(await store.takePendingAuthorization('state-3', 'session-hash')).toBeUndefined();
     });
 
+    it('OpenID Connect logins are single-use, sealed, expire; identities link to one user', async () => {
+      const pending = { codeVerifier: 'verifier-secret-1', nonce: 'nonce-1' };
+      await store.saveOidcLogin('oidc-state-1', 'binding-hash', pending, START + 10 * 60_000);
+      expect(await store.takeOidcLogin('oidc-state-2')).toBeUndefined();
+      expect(await store.takeOidcLogin('oidc-state-1')).toEqual({ bindingHash: 'binding-hash', pending });
+      expect(await store.takeOidcLogin('oidc-state-1')).toBeUndefined();
+      await store.saveOidcLogin('oidc-state-3', 'binding-hash', pending, START + 10 * 60_000);
+      clock.advance(10 * 60_000);
+      expect(await store.takeOidcLogin('oidc-state-3')).toBeUndefined();
+
+      const user = await store.createUser({ username: 'sso-user', passwordHash: '!' });
+      const other = await store.createUser({ username: 'other', passwordHash: '!' });
+      expect(await store.findOidcUser('https://idp.example', 'sub-1')).toBeUndefined();
+      await store.linkOidcIdentity('https://idp.example', 'sub-1', user.id);
+      await store.linkOidcIdentity('https://idp.example', 'sub-1', other.id);
+      expect(await store.findOidcUser('https://idp.example', 'sub-1')).toBe(user.id);
+      expect(await store.findOidcUser('https://other.example', 'sub-1')).toBeUndefined();
+    });
+
     it('sources keep a drop-off alarm setting, null by default', async () => {
       const source = await store.createSource(sampleSource());
       expect(source.dropOffAlarmMinutes).toBeNull();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { INTERNAL_SOURCE_ID } from '../domain/internal-source.js';
 import type { SecretBox } from './secret-box.js';
 import { SecretKeyError } from './store-errors.js';
 import type { StoreTables } from './store-tables.js';
@@ -8,13 +9,13 @@ const KEY_CHECK_PLAINTEXT = 'zoomtrail key check v1';
 
 /**
  * Whether the database holds anything encrypted: a key check value or a
- * source (whose credentials are sealed). Decides whether a missing key file
+ * source (whose credentials are sealed; the internal source has none). Decides whether a missing key file
  * means a first run or a lost key.
  */
 export async function hasEncryptedData(db: Kysely<StoreTables>): Promise<boolean> {
   const check = await db.selectFrom('meta').select('key').where('key', '=', KEY_CHECK).executeTakeFirst();
   if (check) return true;
-  const source = await db.selectFrom('sources').select('id').limit(1).executeTakeFirst();
+  const source = await db.selectFrom('sources').select('id').where('id', '<>', INTERNAL_SOURCE_ID).limit(1).executeTakeFirst();
   return source !== undefined;
 }
 

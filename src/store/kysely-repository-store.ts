@@ -8,6 +8,8 @@ import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
 import { AuditRepository } from './audit-repository.js';
+import { OidcRepository } from './oidc-repository.js';
+import type { OidcPendingLogin } from './oidc-store.js';
 import type { AuditEntry, AuditQuery, NewAuditEntry } from './audit-store.js';
 import type { ApiTokenRecord, NewApiToken, NewSession, NewUser, SessionPolicy, SessionRecord, SetupPurpose, TakenAuthorization, UserChange, UserRecord } from './auth-store.js';
 import type { PendingAuthorization } from '../domain/pending-authorization.js';
@@ -44,6 +46,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly leases: LeaseRepository;
   protected readonly auth: AuthRepository;
   protected readonly audit: AuditRepository;
+  protected readonly oidc: OidcRepository;
   protected readonly health: HealthRepository;
   protected readonly historyPending: HistoryPendingRepository;
   protected readonly suppressions: SuppressionRepository;
@@ -71,6 +74,7 @@ export abstract class KyselyRepositoryStore {
     this.leases = new LeaseRepository(kysely, clock);
     this.auth = new AuthRepository(kysely, box, clock);
     this.audit = new AuditRepository(kysely, clock);
+    this.oidc = new OidcRepository(kysely, box, clock);
     this.health = new HealthRepository(kysely, clock);
     this.historyPending = new HistoryPendingRepository(kysely);
     this.suppressions = new SuppressionRepository(kysely, clock);
@@ -375,6 +379,23 @@ export abstract class KyselyRepositoryStore {
 
   listOpenSystemAlerts(query?: { ruleId?: string; sourceId?: string }): Promise<AlertRecord[]> {
     return this.health.listOpenSystemAlerts(query);
+  }
+
+  // --- OpenID Connect sign-in (OidcStore) -------------------------------------
+  saveOidcLogin(state: string, bindingHash: string, pending: OidcPendingLogin, expiresAt: number): Promise<void> {
+    return this.oidc.saveOidcLogin(state, bindingHash, pending, expiresAt);
+  }
+
+  takeOidcLogin(state: string): Promise<{ bindingHash: string; pending: OidcPendingLogin } | undefined> {
+    return this.oidc.takeOidcLogin(state);
+  }
+
+  findOidcUser(issuer: string, subject: string): Promise<string | undefined> {
+    return this.oidc.findOidcUser(issuer, subject);
+  }
+
+  linkOidcIdentity(issuer: string, subject: string, userId: string): Promise<void> {
+    return this.oidc.linkOidcIdentity(issuer, subject, userId);
   }
 
   // --- the audit trail (AuditStore) -------------------------------------------

@@ -11,7 +11,7 @@ import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.
 import { openPostgresStore } from './postgres-store.js';
 import { DatabaseConnectionError, redactDatabaseUrl } from './postgres-url.js';
 import { sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
-import { SecretKeyError, StoreSchemaError } from './store-errors.js';
+import { LastAdminError, SecretKeyError, StoreSchemaError } from './store-errors.js';
 import { adminQuery, dropSchema, forEachStoreTarget, newTestSchema, TEST_DATABASE_URL, testSecretKey } from './store-test-targets.test-support.js';
 import type { EventRow, Store } from './store.js';
 
@@ -74,6 +74,8 @@ forEachStoreTarget((target) => {
         'events',
         'meta',
         'oauth_states',
+        'oidc_identities',
+        'oidc_logins',
         'rule_errors',
         'rule_set_instances',
         'rule_suppressions',
@@ -189,6 +191,29 @@ forEachStoreTarget((target) => {
       expect((error as DatabaseConnectionError).message).toContain('DATABASE_URL');
       expect((error as DatabaseConnectionError).message).toContain('postgres://zoomtrail:***@127.0.0.1:1/nothing');
       expect(JSON.stringify((error as DatabaseConnectionError).toJSON())).not.toContain('hunter2secret');
+    });
+
+    it('two concurrent demotions of the last two admins (two pools): one wins, one gets LastAdminError, one admin stays', async () => {
+      const [a, b] = await Promise.all([open(), open()]);
+      for (let round = 0; round < 12; round++) {
+        const first = await a.createUser({ username: `admin-a-${round}`, passwordHash: 'h', role: 'admin' });
+        const second = await a.createUser({ username: `admin-b-${round}`, passwordHash: 'h', role: 'admin' });
+        // Every other admin of earlier rounds is gone: these two are the last ones.
+        for (const user of await a.listUsers())
+          if (user.role === 'admin' && user.id !== first.id && user.id !== second.id) await adminQuery(`UPDATE "${schema}".users SET role = 'viewer' WHERE id = $1`, [user.id]);
+        const outcomes = await Promise.allSettled([
+          a.updateUser(first.id, round % 2 === 0 ? { role: 'viewer' } : { disabled: true }),
+          b.updateUser(second.id, { role: 'analyst' }),
+        ]);
+        expect(
+          outcomes.filter((o) => o.status === 'fulfilled'),
+          `round ${round}`,
+        ).toHaveLength(1);
+        const refused = outcomes.find((o) => o.status === 'rejected');
+        expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(LastAdminError);
+        const admins = (await a.listUsers()).filter((u) => u.role === 'admin' && u.disabledAt === null);
+        expect(admins, `round ${round}`).toHaveLength(1);
+      }
     });
 
     it('two stores (two pools) commit overlapping pages at once: each row stored once, inserted ids disjoint, day records equal rows', async () => {

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { INTERNAL_SOURCE_ID } from '../domain/internal-source.js';
 import type { Clock } from '../shared/clock.js';
 import type { SecretBox } from './secret-box.js';
 import { newSourceId } from './source-id.js';
@@ -55,8 +56,9 @@ export class SourceRepository {
     return row && toSourceRecord(row);
   }
 
+  /** Every Zoom source; not the internal one (src/domain/internal-source.ts). */
   async list(): Promise<SourceRecord[]> {
-    const rows = await this.db.selectFrom('sources').selectAll().orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db.selectFrom('sources').selectAll().where('id', '<>', INTERNAL_SOURCE_ID).orderBy('created_at').orderBy('id').execute();
     return rows.map(toSourceRecord);
   }
 

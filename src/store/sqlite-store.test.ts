@@ -202,6 +202,8 @@ describe('SQLite store', () => {
         'history_pending',
         'meta',
         'oauth_states',
+        'oidc_identities',
+        'oidc_logins',
         'request_budget',
         'rule_errors',
         'rule_set_instances',

@@ -37,6 +37,8 @@ export interface StoreTables {
   sign_ins: SignInsTable;
   history_pending: HistoryPendingTable;
   audit_log: AuditLogTable;
+  oidc_logins: OidcLoginsTable;
+  oidc_identities: OidcIdentitiesTable;
   forward_log: ForwardLogTable;
   sinks: SinksTable;
   sink_cursors: SinkCursorsTable;
@@ -427,4 +429,21 @@ export interface SinkDeadLettersTable {
   row_id: string;
   reason: string;
   failed_at: BigIntColumn;
+}
+
+/** OpenID Connect logins in progress (migration 019): single-use, sealed. */
+export interface OidcLoginsTable {
+  state_hash: string;
+  binding_hash: string;
+  pending_sealed: string;
+  created_at: BigIntColumn;
+  expires_at: BigIntColumn;
+}
+
+/** Which user an OpenID Connect identity signs in as (migration 019). */
+export interface OidcIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: BigIntColumn;
 }

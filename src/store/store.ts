@@ -5,6 +5,7 @@ import type { RuleSetStore, RuleTuningStore } from './rule-tuning-store.js';
 import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { AuditStore } from './audit-store.js';
+import type { OidcStore } from './oidc-store.js';
 import type { AuthStore } from './auth-store.js';
 import type { HealthStore } from './health-store.js';
 import type { RetentionStore } from './retention-store.js';
@@ -33,6 +34,7 @@ export interface Store
     DestinationStore,
     AuthStore,
     AuditStore,
+    OidcStore,
     HealthStore,
     LeaseStore,
     RetentionStore,

@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { streamForLogType, type ActivityLogRecord, type LogType, type OperationLogRecord } from '../zoom/report-records.js';
+import { streamForLogType, type ActivityLogRecord, type OperationLogRecord, type ZoomLogType } from '../zoom/report-records.js';
 import { DAY_MS, requireDay, type DayCalendar } from './day-calendar.js';
 import { DayBucketStore, type StoredRecord } from './day-bucket-store.js';
 import { filterKey, recordCategoryKey } from './operation-categories.js';
@@ -71,7 +71,7 @@ export class SimAccount {
   readonly rateLimiter = new AccountRateLimiter();
   readonly #env: AccountEnvironment;
   readonly #apps = new Map<string, SimApp>();
-  readonly #stores: Record<LogType, DayBucketStore> = {
+  readonly #stores: Record<ZoomLogType, DayBucketStore> = {
     'Zoom.Activity': new DayBucketStore(),
     'Zoom.Operation': new DayBucketStore(),
   };
@@ -146,8 +146,8 @@ export class SimAccount {
    */
   addRecords(logType: 'Zoom.Activity', records: readonly ActivityLogRecord[]): void;
   addRecords(logType: 'Zoom.Operation', records: readonly OperationLogRecord[]): void;
-  addRecords(logType: LogType, records: readonly ActivityLogRecord[] | readonly OperationLogRecord[]): void;
-  addRecords(logType: LogType, records: readonly ActivityLogRecord[] | readonly OperationLogRecord[]): void {
+  addRecords(logType: ZoomLogType, records: readonly ActivityLogRecord[] | readonly OperationLogRecord[]): void;
+  addRecords(logType: ZoomLogType, records: readonly ActivityLogRecord[] | readonly OperationLogRecord[]): void {
     for (const record of records) {
       const ms = Date.parse(record.time);
       if (!Number.isFinite(ms)) {
@@ -158,7 +158,7 @@ export class SimAccount {
   }
 
   /** A record Zoom returns as-is (possibly malformed), placed at `atMs` for windowing and sorting. */
-  addRawRecord(logType: LogType, record: unknown, atMs: number): void {
+  addRawRecord(logType: ZoomLogType, record: unknown, atMs: number): void {
     if (!Number.isFinite(atMs)) throw new Error('atMs must be a finite epoch ms');
     this.#store(logType, atMs, this.#seq++, record);
   }
@@ -169,13 +169,13 @@ export class SimAccount {
    * return them, and says which went in so a test can find each among the
    * collector's classification failures.
    */
-  addMalformedRecords(logType: LogType, day: string, seed = 1): MalformedRecord[] {
+  addMalformedRecords(logType: ZoomLogType, day: string, seed = 1): MalformedRecord[] {
     const records = this.#malformedFor(logType, day, seed);
     records.forEach((m, i) => this.addRawRecord(logType, m.record, requireDay(day) + 12 * 3_600_000 + i * 1000));
     return records;
   }
 
-  #malformedFor(logType: LogType, day: string, seed: number): MalformedRecord[] {
+  #malformedFor(logType: ZoomLogType, day: string, seed: number): MalformedRecord[] {
     return logType === 'Zoom.Activity' ? malformedActivityRecords(day, seed) : malformedOperationRecords(day, seed);
   }
 
@@ -185,7 +185,7 @@ export class SimAccount {
    * visibility (nothing later than the clock), but never clamped to a month.
    * Newest first.
    */
-  groundTruth(logType: LogType, fromDay: string, toDay: string, categoryType?: string): unknown[] {
+  groundTruth(logType: ZoomLogType, fromDay: string, toDay: string, categoryType?: string): unknown[] {
     requireDay(fromDay, 'fromDay');
     requireDay(toDay, 'toDay');
     streamForLogType(logType);
@@ -231,7 +231,7 @@ export class SimAccount {
   }
 
   /** Days of one log type, with generated days materialised on first read and cached. */
-  daySource(logType: LogType): DaySource {
+  daySource(logType: ZoomLogType): DaySource {
     return {
       day: (day: string) => {
         this.#materialise(day);
@@ -240,7 +240,7 @@ export class SimAccount {
     };
   }
 
-  #store(logType: LogType, ms: number, seq: number, value: unknown): void {
+  #store(logType: ZoomLogType, ms: number, seq: number, value: unknown): void {
     const category = logType === 'Zoom.Operation' ? recordCategoryKey(value) : undefined;
     const record: StoredRecord = category === undefined ? { ms, seq, value } : { ms, seq, value, category };
     this.#stores[logType].add(record);
@@ -261,7 +261,7 @@ export class SimAccount {
       ...(generated.signInScenarios ? { signInScenarios: { fromDay: generated.fromDay, toDay: generated.toDay } } : {}),
     });
     const dayStart = requireDay(day);
-    const place = (logType: LogType, records: readonly { time: string }[]) => {
+    const place = (logType: ZoomLogType, records: readonly { time: string }[]) => {
       records.forEach((record, i) => {
         const ms = Date.parse(record.time);
         // The generator promises times inside the day; anything else would be

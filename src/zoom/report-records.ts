@@ -29,13 +29,19 @@ export interface OperationLogRecord {
   operation_detail: string;
 }
 
-/** The log types Zoomtrail collects, in one list. */
+/** The log types Zoomtrail collects from Zoom, in one list. */
 export const LOG_TYPES = ['Zoom.Activity', 'Zoom.Operation'] as const;
-export type LogType = (typeof LOG_TYPES)[number];
+/** A log type read from Zoom's reports. */
+export type ZoomLogType = (typeof LOG_TYPES)[number];
+/** Zoomtrail's own audit trail as events (one per audit_log row), stored under the internal source; never collected from Zoom. */
+export const ZOOMTRAIL_AUDIT_LOG_TYPE = 'Zoomtrail.Audit' as const;
+/** Every log type an event can have: Zoom's and Zoomtrail's own. */
+export const STORED_LOG_TYPES = [...LOG_TYPES, ZOOMTRAIL_AUDIT_LOG_TYPE] as const;
+export type LogType = (typeof STORED_LOG_TYPES)[number];
 
 /** What is special about one report stream; everything else is shared. */
 export interface ReportStream {
-  logType: LogType;
+  logType: ZoomLogType;
   /** Path below the API base URL. */
   path: string;
   /** Property of the response body holding the records. */

@@ -8,7 +8,7 @@ import { loadNormalizers } from '../../src/normalize/log-type-registry.js';
 import { utcDay } from '../../src/shared/clock.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { NewSource, SourceRecord, Store } from '../../src/store/store.js';
-import type { LogType } from '../../src/zoom/report-records.js';
+import type { LogType, ZoomLogType } from '../../src/zoom/report-records.js';
 import type { ZoomSimulatorOptions } from '../../src/zoom-sim/zoom-simulator.js';
 import { ACCOUNT_ID, S2S, startHarness, type Harness } from './sim-harness.js';
 
@@ -97,7 +97,7 @@ export async function storedZoomRecords(store: Store, sourceId: string, logType:
  */
 export function expectedFromTruth(
   h: Pick<Harness, 'sim'>,
-  logType: LogType,
+  logType: ZoomLogType,
   firstDay: string,
   lastDay: string,
   accountId = ACCOUNT_ID,

@@ -96,7 +96,8 @@ export const authRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx) =>
     },
     async (request): Promise<SessionInfo> => {
       const setupRequired = (await store.countUsers()) === 0;
-      return sessionInfo(request.user?.via === 'session' ? sessionOf(request) : undefined, setupRequired);
+      const info = sessionInfo(request.user?.via === 'session' ? sessionOf(request) : undefined, setupRequired);
+      return ctx.app.config.oidc ? { ...info, sso: true } : info;
     },
   );
 

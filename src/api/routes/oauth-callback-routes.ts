@@ -3,6 +3,10 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import { readCookie, SESSION_COOKIE, sessionIdHash } from '../session-id.js';
 import { completeSourceAuthorization } from '../../app/source-authorization.js';
+import { recordAudit } from '../../app/audit-events.js';
+import { maskSecrets } from '../audit-trail.js';
+import { SESSION_POLICY } from '../auth-session.js';
+import type { FastifyRequest } from 'fastify';
 import { NoContent } from '../schemas/common.js';
 import { OAuthCompleteQuerySchema, RefusalPageSchema } from '../schemas/sources.js';
 import { OAUTH_CALLBACK_PATH } from './sources-routes.js';
@@ -73,7 +77,38 @@ export const oauthCallbackRoutes: FastifyPluginAsync<ApiContext> = async (plugin
       const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
       const outcome = await completeSourceAuthorization({ store, clock, fetch: ctx.fetch, logger: request.log }, request.query, cookie ? sessionIdHash(cookie) : undefined);
       if (outcome.kind === 'refused') return refusalPage(reply, outcome.message);
+      if (outcome.kind === 'authorized') await auditAuthorized(ctx, request, outcome.sourceId, cookie);
       return outcome.kind === 'authorized' ? backToSetup(reply, outcome.sourceId, 'check') : backToSetup(reply, outcome.sourceId, 'authorize', outcome.message);
     },
   );
 };
+
+/**
+ * A completed Zoom authorization is a credential change (a new refresh token, maybe of another account):
+ * a GET, so the recorder's hooks do not see it; recorded here as `sources.authorized`, by the session's user.
+ */
+async function auditAuthorized(ctx: ApiContext, request: FastifyRequest, sourceId: string, cookie: string | undefined): Promise<void> {
+  const { store, clock } = ctx.app;
+  try {
+    const session = cookie ? await store.touchSession(sessionIdHash(cookie), SESSION_POLICY) : undefined;
+    const source = await store.getSource(sourceId);
+    await recordAudit(
+      { store, clock, logger: ctx.app.logger, onStored: ctx.pipeline.onEventsStored },
+      {
+        actor: session?.username ?? 'anonymous',
+        actorKind: session ? 'user' : 'anonymous',
+        address: request.ip ?? null,
+        action: 'sources.authorized',
+        objectType: 'sources',
+        objectId: sourceId,
+        outcome: 'ok',
+        status: 302,
+        before: null,
+        after: maskSecrets(source ?? null),
+        change: null,
+      },
+    );
+  } catch (error) {
+    request.log.error({ err: error, sourceId }, 'audit trail: the authorization could not be recorded');
+  }
+}

@@ -27,7 +27,7 @@ describe('rules routes', () => {
     expect((await detect(t.app)).raised).toBe(1);
 
     const list = await rules();
-    expect(list).toHaveLength(19);
+    expect(list).toHaveLength(20);
     // History rules show their settings and learning state; others have none.
     expect(list.find((r) => r.id === 'Zoom.SignIn.NewCountry')!.history).toMatchObject({
       settings: { lookbackDays: 90, learningDays: 14 },

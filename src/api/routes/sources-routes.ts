@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { isInternalSource } from '../../domain/internal-source.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import type { CoverageView, LogTypeName, SetupInfo, SourceView } from '../api-types.js';
@@ -71,7 +72,7 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
   const { store, clock } = ctx.app;
 
   const load = async (id: string): Promise<SourceRecord> => {
-    const source = await store.getSource(id);
+    const source = isInternalSource(id) ? undefined : await store.getSource(id);
     if (!source) throw notFound(id);
     return source;
   };
@@ -207,7 +208,7 @@ export const sourcesRoutes: FastifyPluginAsync<ApiContext> = async (plugin, ctx)
         const rows = await store.listDayCoverage(source.id, stream.logType, first, today);
         byStream.set(stream.logType, new Map(rows.map((row) => [row.day, row])));
       }
-      const cell = (row: DayCoverage | undefined): CoverageView['days'][number]['streams'][LogTypeName] => ({
+      const cell = (row: DayCoverage | undefined): CoverageView['days'][number]['streams']['Zoom.Activity'] => ({
         state: row ? row.state : 'missing',
         records: row?.records ?? 0,
         ambiguous: row?.ambiguous ?? false,

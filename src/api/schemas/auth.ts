@@ -19,6 +19,8 @@ export const SessionInfoSchema = Type.Object({
   csrfToken: Nullable(Type.String({ description: 'Send as X-CSRF-Token on every POST/PATCH/PUT/DELETE made with the session cookie.' })),
   /** No admin exists yet: the console shows "use the setup link printed at start". */
   setupRequired: Type.Boolean(),
+  /** Single sign-on (OpenID Connect) is configured: the console offers "Sign in with SSO" (GET /api/auth/oidc/start). */
+  sso: Type.Optional(Type.Boolean()),
 });
 
 /**
@@ -77,3 +79,16 @@ export const ChangePasswordRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
+
+/** GET /api/auth/oidc/callback: what the identity provider sends back (a browser navigation, not in the API document). */
+export const OidcCallbackQuerySchema = Type.Object(
+  {
+    code: Type.Optional(Type.String({ maxLength: 4096 })),
+    state: Type.Optional(Type.String({ maxLength: 512 })),
+    iss: Type.Optional(Type.String({ maxLength: 2048 })),
+    error: Type.Optional(Type.String({ maxLength: 256 })),
+    error_description: Type.Optional(Type.String({ maxLength: 2048 })),
+    session_state: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: true },
+);

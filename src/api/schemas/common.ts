@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject, type TSchema } from 'typebox';
 import { SEVERITIES } from '../../domain/severity.js';
-import { LOG_TYPES } from '../../zoom/report-records.js';
+import { STORED_LOG_TYPES } from '../../zoom/report-records.js';
 
 /**
  * Schema building blocks shared by the resources' schemas (./*.ts). Every
@@ -44,7 +44,7 @@ export const NoContent = Type.Unsafe<undefined>({ type: 'null' });
 
 export const SeveritySchema = StringEnum(SEVERITIES);
 export type Severity = Static<typeof SeveritySchema>;
-export const LogTypeSchema = StringEnum(LOG_TYPES);
+export const LogTypeSchema = StringEnum(STORED_LOG_TYPES);
 export type LogTypeName = Static<typeof LogTypeSchema>;
 
 /** An ISO 8601 UTC time (the resources other than sources). */

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import Value from 'typebox/value';
 import { defineRule, RULE_DEFAULTS, type Rule, type RuleDefinition } from '../../detect/rule.js';
 import { SEVERITIES } from '../../domain/severity.js';
-import { LOG_TYPES } from '../../zoom/report-records.js';
+import { STORED_LOG_TYPES } from '../../zoom/report-records.js';
 import { fieldName, type RuleLoadError } from './rule-load-error.js';
 
 /** Time a rule module's top-level code may take when it loads. */
@@ -25,7 +25,7 @@ const CodeRuleSchema = Type.Object({
   meta: Type.Object({
     id: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.:-]+$' }),
     displayName: Type.String(),
-    logTypes: Type.Array(Type.Union(LOG_TYPES.map((t) => Type.Literal(t))), { minItems: 1 }),
+    logTypes: Type.Array(Type.Union(STORED_LOG_TYPES.map((t) => Type.Literal(t))), { minItems: 1 }),
     severity: Type.Union(SEVERITIES.map((s) => Type.Literal(s))),
     description: Type.String(),
     runbook: Type.String(),
@@ -42,7 +42,7 @@ const CodeRuleSchema = Type.Object({
 
 const FIXES: Record<string, string> = {
   id: 'a dotted id of letters and digits, e.g. "Acme.Zoom.Admin.Changed"',
-  logTypes: `a list of ${LOG_TYPES.join(', ')}`,
+  logTypes: `a list of ${STORED_LOG_TYPES.join(', ')}`,
   severity: `one of ${SEVERITIES.join(', ')} (upper case)`,
   tests: 'a list of { name, expectMatch, event } (add at least one passing and one failing event)',
 };

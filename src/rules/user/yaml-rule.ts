@@ -6,7 +6,7 @@ import type { RuleEvent } from '../../detect/rule-event.js';
 import { fieldsWithUdm } from '../../detect/event-fields.js';
 import { compileExpressionList, keyGetter, MatchExpressionError, parseKeyPath, type Matcher } from '../../detect/match-expression.js';
 import { SEVERITIES, type Severity } from '../../domain/severity.js';
-import { LOG_TYPES } from '../../zoom/report-records.js';
+import { STORED_LOG_TYPES } from '../../zoom/report-records.js';
 import { fieldName, type RuleLoadError } from './rule-load-error.js';
 
 /** Panther's severities as its YAML writes them (`Medium`), any case. */
@@ -28,7 +28,7 @@ export const YamlRuleSchema = Type.Object(
     RuleID: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.:-]+$' }),
     DisplayName: Type.Optional(Type.String()),
     Enabled: Type.Boolean(),
-    LogTypes: Type.Array(Type.Union(LOG_TYPES.map((t) => Type.Literal(t))), { minItems: 1 }),
+    LogTypes: Type.Array(Type.Union(STORED_LOG_TYPES.map((t) => Type.Literal(t))), { minItems: 1 }),
     Severity: SeverityText,
     Description: Type.Optional(Type.String()),
     Runbook: Type.Optional(Type.String()),
@@ -69,7 +69,7 @@ const FIXES: Record<string, string> = {
   AnalysisType: 'write AnalysisType: rule',
   RuleID: 'give an id of letters, digits and dots, e.g. RuleID: Acme.Zoom.Admin.Changed',
   Enabled: 'write Enabled: true (or false)',
-  LogTypes: `list one or more of ${LOG_TYPES.join(', ')}`,
+  LogTypes: `list one or more of ${STORED_LOG_TYPES.join(', ')}`,
   Severity: `one of ${SEVERITIES.join(', ')} (any case)`,
   DedupPeriodMinutes: 'a whole number of minutes from 5 to 1440 (Panther default 60)',
   Threshold: 'a whole number, at least 1 (Panther default 1)',

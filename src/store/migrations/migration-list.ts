@@ -15,6 +15,8 @@ import { auditLogMigration } from './013-audit-log.js';
 import { historyIndexInWriterMigration } from './015-history-index-in-writer.js';
 import { forwardingMigration } from './016-forwarding.js';
 import { indicatorTimeMigration } from './017-indicator-time.js';
+import { internalSourceMigration } from './018-internal-source.js';
+import { oidcMigration } from './019-oidc.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -38,6 +40,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '015-history-index-in-writer': historyIndexInWriterMigration,
   '016-forwarding': forwardingMigration,
   '017-indicator-time': indicatorTimeMigration,
+  '018-internal-source': internalSourceMigration,
+  '019-oidc': oidcMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

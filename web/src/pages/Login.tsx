@@ -1,11 +1,23 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { ErrorBox } from '../components.tsx';
-import { navigate } from '../router.tsx';
+import { navigate, useLocation } from '../router.tsx';
 import type { SessionInfo } from '../types.ts';
 import { onAsync } from '../util.ts';
 
+/** Why single sign-on was refused (`/login?sso_error=<code>`, set by GET /api/auth/oidc/callback), in words. */
+const SSO_ERRORS: Readonly<Record<string, string>> = {
+  no_role: 'Your identity provider gives you no Zoomtrail role. Ask an administrator to add you to a group that maps to admin, analyst or viewer.',
+  disabled_user: 'This Zoomtrail user is disabled. Ask an administrator.',
+  unknown_state: 'That sign-in link was already used or has expired. Start again.',
+  wrong_browser: 'The sign-in was started in another browser. Start again here.',
+  wrong_audience: 'The identity provider returned a token meant for another application. Ask an administrator to check the SSO client id.',
+  expired_token: "The identity provider's token has expired (check this server's clock). Start again.",
+  provider_unreachable: 'The identity provider could not be reached. Ask an administrator to check ZOOMTRAIL_OIDC_ISSUER and ZOOMTRAIL_ALLOWED_NETWORKS.',
+};
+
 export function LoginPage({ session }: { session: SessionInfo }) {
+  const ssoError = useLocation().query.get('sso_error');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -41,6 +53,16 @@ export function LoginPage({ session }: { session: SessionInfo }) {
             No administrator exists yet. Open the one-time <strong>setup link</strong> printed in the server log at start (it looks like <code>/setup?token=…</code>) to create the
             first admin.
           </div>
+        ) : null}
+        {ssoError ? (
+          <div className="notice warn" role="alert" data-testid="sso-error">
+            Single sign-on failed: {SSO_ERRORS[ssoError] ?? 'the identity provider or its token was refused. Start again, or ask an administrator.'}
+          </div>
+        ) : null}
+        {session.sso ? (
+          <a className="btn btn-block" href="/api/auth/oidc/start" data-testid="login-sso">
+            Sign in with SSO
+          </a>
         ) : null}
         <label className="field">
           <span>Username</span>

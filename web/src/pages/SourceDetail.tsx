@@ -8,7 +8,8 @@ import { isoShort, minutesLabel, onAsync, useAsync, useInterval } from '../util.
 import { AUTH_LABEL } from './Sources.tsx';
 import { DropOffInput } from './Wizard.tsx';
 
-const LOG_TYPES: LogTypeName[] = ['Zoom.Activity', 'Zoom.Operation'];
+/** The log types a Zoom source collects (Zoomtrail.Audit is the internal source's, never a Zoom source's). */
+const LOG_TYPES = ['Zoom.Activity', 'Zoom.Operation'] as const satisfies readonly LogTypeName[];
 
 export function SourceDetailPage({ id }: { id: string }) {
   const q = useAsync(() => api.get<SourceDetail>(`/api/sources/${enc(id)}`), [id]);
