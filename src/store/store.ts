@@ -1,3 +1,4 @@
+import type { QueryNode } from '../domain/event-query.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertStore } from './alert-store.js';
 import type { SuppressionStore } from './suppression-store.js';
@@ -305,6 +306,8 @@ export interface EventQuery {
   detailText?: string;
   /** Case-insensitive substring of any parsed change's name (`p_udm.changes[].name`). */
   changeName?: string;
+  /** A parsed query-language condition (docs/query-language.md), ANDed with the filters above. */
+  where?: QueryNode;
   /** Event-time order (then row id); default `asc`. */
   order?: 'asc' | 'desc';
   /** Keyset cursor: only events after this one in `order` (the last event of the previous page). */
