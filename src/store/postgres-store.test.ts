@@ -77,6 +77,7 @@ forEachStoreTarget((target) => {
         'rule_errors',
         'rule_set_instances',
         'rule_suppressions',
+        'saved_searches',
         'rule_tuning',
         'sessions',
         'setup_tokens',

@@ -2,6 +2,7 @@ import type { QueryNode } from '../domain/event-query.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertStore } from './alert-store.js';
 import type { SuppressionStore } from './suppression-store.js';
+import type { SavedSearchStore } from './saved-search-store.js';
 import type { RuleSetStore, RuleTuningStore } from './rule-tuning-store.js';
 import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
@@ -29,6 +30,7 @@ export interface Store
     CoverageStore,
     AlertStore,
     SuppressionStore,
+    SavedSearchStore,
     RuleTuningStore,
     RuleSetStore,
     DestinationStore,
