@@ -219,7 +219,7 @@ export function EventsPage() {
     <div className="page">
       <PageHeader
         title="Events"
-        sub="Normalized Zoom.Activity and Zoom.Operation events, newest first."
+        sub={`Normalized Zoom.Activity and Zoom.Operation events, ${order === 'asc' ? 'oldest' : 'newest'} first. Search with the query language or the filters.`}
         actions={
           <>
             <a className="btn" href={exportHref('ndjson')} download data-testid="export-ndjson">
