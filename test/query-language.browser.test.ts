@@ -20,7 +20,8 @@ import { describeWithBrowser, launchBrowser, screenshot } from './support/browse
 /**
  * The query language on the console's Events page in Debian's Chromium: an
  * AND/OR/NOT query typed in, a deep link (search and event drawer) opened in a
- * new page, a search saved and reopened. Screenshots: events-query-1280/-1920.png.
+ * new page, a value of the event JSON clicked to filter by or exclude it, a
+ * search saved and reopened. Screenshots: events-query-1280/-1920.png.
  */
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -143,6 +144,21 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     expect(await other.getByTestId('filter-q').inputValue()).toBe('category:user OR change:"sign in*"');
     await screenshot(other, 'events-query-1920');
     await other.close();
+  });
+
+  it('filters by a value of the event JSON, or excludes it, with a click', async () => {
+    await page.goto(`${base}/events?q=${encodeURIComponent('logType:Zoom.Operation')}`);
+    await rowsWhen(page, 4);
+    await page.locator('[data-testid="event-row"]', { hasText: 'Add User' }).click();
+    await page.locator('[data-testid="filter-out"][data-term="action:Add"]').click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'logType:Zoom.Operation NOT action:Add');
+    await rowsWhen(page, 3);
+    expect(await page.getByTestId('filter-q').inputValue()).toBe('logType:Zoom.Operation NOT action:Add');
+    await page.locator('[data-testid="event-row"]', { hasText: 'Delete User' }).click();
+    await page.locator('[data-testid="filter-by"][data-term="category:User"]').click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'logType:Zoom.Operation NOT action:Add category:User');
+    expect(await page.getByTestId('events-table').innerText()).toContain('Delete User');
+    await rowsWhen(page, 1);
   });
 
   it('moves the form filters into the query, saves the search and reopens it', async () => {

@@ -502,7 +502,54 @@ export function EventsPage() {
         ) : null}
         {cursor && events ? <span className="small muted">{events.length} shown</span> : null}
       </div>
-      {selected ? <JsonDrawer title={`${selected.logType} · ${selected.rowId}`} value={selected.event} onClose={() => setSelected(null)} /> : null}
+      {selected ? (
+        <JsonDrawer title={`${selected.logType} · ${selected.rowId}`} value={selected.event} onClose={() => setSelected(null)}>
+          <ValueFilters
+            event={selected.event}
+            onPick={(term) => {
+              const base = applied.q.trim();
+              const f = { ...applied, q: [base && /\bOR\b/.test(base) ? `(${base})` : base, term].filter(Boolean).join(' ') };
+              setForm(f);
+              apply(f);
+            }}
+          />
+        </JsonDrawer>
+      ) : null}
+    </div>
+  );
+}
+
+/** The event's searchable values, each a button to filter by it or exclude it (adds `field:"value"` or `NOT field:"value"` to the query). */
+function ValueFilters({ event, onPick }: { event: Record<string, unknown>; onPick: (term: string) => void }) {
+  const values: [string, string][] = [];
+  const add = (field: string, v: unknown) => {
+    if (typeof v === 'string' && v !== '' && !values.some(([f, x]) => f === field && x === v)) values.push([field, v]);
+  };
+  add('logType', event.p_log_type);
+  add('source', event.p_source_id);
+  add('action', event.action);
+  add('category', event.category_type);
+  for (const v of Array.isArray(event.p_any_emails) ? event.p_any_emails : []) add('email', v);
+  for (const v of Array.isArray(event.p_any_ip_addresses) ? event.p_any_ip_addresses : []) add('ip', v);
+  const changes = pick(event, 'p_udm', 'changes');
+  for (const c of Array.isArray(changes) ? changes : []) add('change', (c as { name?: unknown }).name);
+  if (values.length === 0) return null;
+  return (
+    <div className="value-filters" data-testid="value-filters" aria-label="Filter by a value of this event">
+      {values.map(([field, v]) => {
+        const term = `${field}:${queryValue(v)}`;
+        return (
+          <span key={term} className="value-filter">
+            <span className="mono">{term}</span>
+            <button type="button" className="btn btn-sm" data-testid="filter-by" data-term={term} title={`Filter by ${term}`} onClick={() => onPick(term)}>
+              +
+            </button>
+            <button type="button" className="btn btn-sm" data-testid="filter-out" data-term={term} title={`Exclude ${term}`} onClick={() => onPick(`NOT ${term}`)}>
+              −
+            </button>
+          </span>
+        );
+      })}
     </div>
   );
 }
