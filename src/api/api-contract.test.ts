@@ -19,6 +19,7 @@ import * as signIns from './schemas/sign-ins.js';
 import * as sources from './schemas/sources.js';
 import * as sinks from './schemas/sinks.js';
 import * as users from './schemas/users.js';
+import * as savedSearches from './schemas/saved-searches.js';
 
 /**
  * The API's one contract: the console's types (api-types.ts) are derived
@@ -27,7 +28,7 @@ import * as users from './schemas/users.js';
  * serializer.
  */
 
-const SCHEMA_MODULES = { alerts, audit, auth, common, destinations, events, health, rules, signIns, sinks, sources, users };
+const SCHEMA_MODULES = { alerts, audit, auth, common, destinations, events, health, rules, savedSearches, signIns, sinks, sources, users };
 const exportedSchemas = new Map<unknown, string>();
 for (const [file, module] of Object.entries(SCHEMA_MODULES)) {
   for (const [name, value] of Object.entries(module)) if (value !== null && typeof value === 'object') exportedSchemas.set(value, `${file}.${name}`);

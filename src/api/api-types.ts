@@ -13,6 +13,7 @@
  * record says `hasClientSecret: true`, never the value.
  */
 import type { Static } from 'typebox';
+import type { CreateSavedSearchSchema, SavedSearchDetectionSchema, SavedSearchListSchema, SavedSearchPatchSchema, SavedSearchViewSchema } from './schemas/saved-searches.js';
 import type { SignInMapSchema, UserActivitySchema } from './schemas/sign-ins.js';
 import type { AlertDetailSchema, AlertPageSchema, AlertSortSchema, AlertStatusSchema, AlertViewSchema } from './schemas/alerts.js';
 import type {
@@ -155,6 +156,17 @@ export type BacktestResult = Static<typeof BacktestResultSchema>;
 export type RuleSource = Static<typeof RuleSourceSchema>;
 /** POST /api/suppressions */
 export type CreateSuppressionRequest = Static<typeof CreateSuppressionSchema>;
+
+// --- saved searches ---
+export type SavedSearchView = Static<typeof SavedSearchViewSchema>;
+/** GET /api/saved-searches */
+export type SavedSearchList = Static<typeof SavedSearchListSchema>;
+/** POST /api/saved-searches */
+export type CreateSavedSearchRequest = Static<typeof CreateSavedSearchSchema>;
+/** PATCH /api/saved-searches/:id */
+export type SavedSearchPatch = Static<typeof SavedSearchPatchSchema>;
+/** GET /api/saved-searches/:id/detection */
+export type SavedSearchDetection = Static<typeof SavedSearchDetectionSchema>;
 
 // --- alerts ---
 export type AlertStatus = Static<typeof AlertStatusSchema>;

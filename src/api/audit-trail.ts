@@ -69,6 +69,8 @@ async function snapshot(store: Store, objectType: string, id: string | undefined
       const enabled = (await store.ruleEnabledOverrides()).get(id);
       return { id, enabledOverride: enabled ?? null };
     }
+    case 'saved-searches':
+      return (await store.getSavedSearch(id)) ?? null;
     case 'alerts': {
       const alert = await store.getAlert(id);
       return alert ? { id: alert.id, status: alert.status, ruleId: alert.ruleId } : null;

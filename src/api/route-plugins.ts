@@ -13,6 +13,7 @@ import { metricsRoutes } from './routes/metrics-routes.js';
 import { sourcesRoutes } from './routes/sources-routes.js';
 import { signInsRoutes } from './routes/sign-ins-routes.js';
 import { suppressionsRoutes } from './routes/suppressions-routes.js';
+import { savedSearchesRoutes } from './routes/saved-searches-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { oidcRoutes } from './routes/oidc-routes.js';
@@ -32,6 +33,7 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'failures', plugin: failuresRoutes, prefix: '/api' },
   { name: 'rules', plugin: rulesRoutes, prefix: '/api' },
   { name: 'suppressions', plugin: suppressionsRoutes, prefix: '/api' },
+  { name: 'saved-searches', plugin: savedSearchesRoutes, prefix: '/api' },
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
   { name: 'sign-ins', plugin: signInsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },

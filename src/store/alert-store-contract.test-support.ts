@@ -307,6 +307,25 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         expect((await store.listSuppressions()).map((s) => s.id)).toEqual([b.id]);
       });
 
+      it('keeps saved searches per user and shared, changes and removes them', async () => {
+        expect(await store.listSavedSearches('u1')).toEqual([]);
+        const mine = await store.createSavedSearch({ ownerId: 'u1', ownerName: 'ann', name: 'Two-factor off', query: 'change:"two-factor*"', shared: false });
+        const theirs = await store.createSavedSearch({ ownerId: 'u2', ownerName: 'bob', name: 'Admins', query: 'category:role', shared: false });
+        const shared = await store.createSavedSearch({ ownerId: 'u2', ownerName: 'bob', name: 'Deletes', query: 'action:delete', shared: true });
+        expect(mine).toMatchObject({ ownerId: 'u1', ownerName: 'ann', shared: false, createdAt: START, updatedAt: START });
+        expect(await store.listSavedSearches('u1')).toEqual([shared, mine]);
+        expect(await store.listSavedSearches('u2')).toEqual([theirs, shared]);
+        expect(await store.getSavedSearch(theirs.id)).toEqual(theirs);
+        clock.advance(5000);
+        const changed = await store.updateSavedSearch(mine.id, { shared: true, query: 'action:update' });
+        expect(changed).toEqual({ ...mine, shared: true, query: 'action:update', updatedAt: START + 5000 });
+        expect((await store.listSavedSearches('u3')).map((s) => s.id)).toEqual([shared.id, mine.id]);
+        expect(await store.updateSavedSearch('nope', { name: 'x' })).toBeUndefined();
+        expect(await store.deleteSavedSearch(mine.id)).toBe(true);
+        expect(await store.deleteSavedSearch(mine.id)).toBe(false);
+        expect(await store.getSavedSearch(mine.id)).toBeUndefined();
+      });
+
       it('keeps the rules the user enabled or disabled', async () => {
         expect(await store.ruleEnabledOverrides()).toEqual(new Map());
         await store.setRuleEnabled('Zoom.A', false);

@@ -16,6 +16,7 @@ export type HourCountQuery = Pick<EventQuery, 'sourceId' | 'logType' | 'sinceMs'
 /** True when `query` filters by nothing but source, log type and time: its counts can come from `event_hour_counts`. */
 export function countableByHour(query: Omit<EventQuery, 'limit'>): query is HourCountQuery {
   return (
+    query.where === undefined &&
     query.email === undefined &&
     query.ipAddress === undefined &&
     query.country === undefined &&

@@ -4,6 +4,7 @@ import type { LogType } from '../zoom/report-records.js';
 import { expandStoredEvent } from '../normalize/stored-event.js';
 import { and, countableByHour, EventHourCounts, HOUR_MS } from './event-hour-counts.js';
 import { containsPattern, eventSqlFor, type EventSql, type StoreDialectKind } from './event-sql.js';
+import { compileQuery, liftQuery, type QueryCompileContext } from './event-query-sql.js';
 import { matchOf, SqliteEventSearch } from './sqlite-event-search.js';
 import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
 import type { ClassificationFailuresTable, EventsTable, StoreTables } from './store-tables.js';
@@ -30,6 +31,7 @@ export class EventReader {
   private readonly hours: EventHourCounts;
   /** SQLite only (PostgreSQL's planner uses its trigram indexes by itself). */
   private readonly search: SqliteEventSearch | undefined;
+  private readonly compile: QueryCompileContext;
 
   constructor(
     private readonly db: Kysely<StoreTables>,
@@ -41,10 +43,12 @@ export class EventReader {
     this.sql = eventSqlFor(dialect);
     this.hours = new EventHourCounts(db, (time, fromMs, bucketMs) => this.sql.bucketIndex(time, fromMs, bucketMs));
     this.search = dialect === 'sqlite' ? new SqliteEventSearch(db, batchSize) : undefined;
+    this.compile = { dialect, sql: this.sql, indicatorRows: (kind, value) => this.indicatorRows(kind, value) };
   }
 
   /** Events matching `query` in (event time, row id) order, ascending unless `order` is `desc`. */
-  async *events(query: EventQuery): AsyncIterable<StoredEvent> {
+  async *events(original: EventQuery): AsyncIterable<StoredEvent> {
+    const query = liftQuery(original);
     const desc = query.order === 'desc';
     const conditions = this.conditions(query);
     const match = this.searchMatch(query);
@@ -100,7 +104,8 @@ export class EventReader {
       .execute();
   }
 
-  async countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
+  async countEvents(original: Omit<EventQuery, 'limit'>): Promise<number> {
+    const query = liftQuery(original);
     if (countableByHour(query)) return this.hours.count(query);
     const conditions = this.conditions(query);
     const match = this.searchMatch(query);
@@ -119,7 +124,8 @@ export class EventReader {
   }
 
   /** See Store.eventHistogram. */
-  async histogram(query: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]> {
+  async histogram(original: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]> {
+    const query = liftQuery(original);
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs) throw new RangeError('the histogram needs fromMs < toMs');
     if (!Number.isInteger(bucketMs) || bucketMs < 1) throw new RangeError('bucketMs must be a positive integer');
     // Buckets of an hour or more: whole hours from event_hour_counts, only the hours cut by a boundary from events.
@@ -188,6 +194,7 @@ export class EventReader {
     if (query.action !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'action')} = ${query.action.trim().toLowerCase()}`);
     if (query.detailText !== undefined) out.push(this.sql.detailLike('events.event_json', containsPattern(query.detailText)));
     if (query.changeName !== undefined) out.push(this.sql.changeNameLike('events.event_json', containsPattern(query.changeName)));
+    if (query.where !== undefined) out.push(compileQuery(query.where, this.compile));
     return out;
   }
 

@@ -1,3 +1,4 @@
+import { parseEventQuery, type QueryNode } from '../domain/event-query.js';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,6 +148,13 @@ async function fill(store: Store, sourceId: string, events: { activity: EventRow
   }
 }
 
+/** A parsed query (the test's queries are valid). */
+function q(text: string): QueryNode {
+  const parsed = parseEventQuery(text);
+  if (!parsed.ok || !parsed.query) throw new Error(`${text}: not a query`);
+  return parsed.query;
+}
+
 forEachStoreTarget((target) => {
   describe(`${target.name}: search indexes (migration 007)`, () => {
     describe('query plans', () => {
@@ -192,6 +200,13 @@ forEachStoreTarget((target) => {
         { name: 'common free text', run: () => page({ detailText: 'setting 1' }) },
         { name: 'change name', run: () => page({ changeName: 'platypus' }), uses: target.kind === 'sqlite' ? /events_search/ : /events_change_names_trgm/ },
         { name: 'text and action', run: () => page({ detailText: 'quokka', action: 'rare action' }) },
+        { name: 'query: action OR category', run: () => page({ where: q('action:"rare action" OR category:"rare category"') }), sorts: true },
+        { name: 'query: text OR change name', run: () => page({ where: q('text:quokka OR change:platypus') }), sorts: true },
+        { name: 'query: email OR IP address', run: () => page({ where: q('email:user17@example.com OR ip:10.0.17.117') }), sorts: true },
+        { name: 'query: country AND NOT action', run: () => page({ where: q('country:DE NOT action:update') }), sorts: true },
+        { name: 'query: wildcard change name', run: () => page({ where: q('change:"platy*"') }), sorts: true },
+        { name: 'query: time range OR', run: () => page({ where: q('p_event_time>=2026-03-09 (action:"rare action" OR text:quokka)') }), sorts: true },
+        { name: 'query: count of an OR', run: () => reader.countEvents({ where: q('action:"rare action" OR text:quokka') }), sorts: true },
         { name: '24-hour histogram', run: () => reader.histogram({}, END - DAY_MS + 777, END + 777, Math.ceil(DAY_MS / 48)) },
         { name: '20-day histogram', run: () => reader.histogram({}, END - 20 * DAY_MS + 777, END + 777, Math.ceil((20 * DAY_MS) / 48)), uses: /event_hour_counts/ },
         { name: 'histogram by source', run: () => reader.histogram({ sourceId: a, logType: OPERATION }, END - 20 * DAY_MS + 777, END + 777, Math.ceil((20 * DAY_MS) / 48)) },

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadNormalizers } from '../normalize/log-type-registry.js';
 import { ManualClock } from '../shared/clock.js';
+import { parseEventQuery, type QueryNode } from '../domain/event-query.js';
 import type { EventQuery, Store } from './store.js';
 import {
   ACTIVITY,
@@ -379,6 +380,43 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         expect(ids(await collect(store.queryEvents({ changeName: 'Require' })))).toEqual(['o3']);
         expect(ids(await collect(store.queryEvents({ changeName: '_' })))).toEqual([]);
         expect(await store.countEvents({ changeName: 'a' })).toBe(2);
+      });
+
+      it("runs query-language conditions (AND, OR, NOT, parentheses, wildcards, time) through the filters' indexes", async () => {
+        const where = (text: string): QueryNode => {
+          const parsed = parseEventQuery(text);
+          if (!parsed.ok || !parsed.query) throw new Error(`${text}: not a query`);
+          return parsed.query;
+        };
+        const run = async (text: string, extra: Omit<EventQuery, 'where'> = {}) => ids(await collect(store.queryEvents({ ...extra, where: where(text) })));
+        const iso = (ms: number) => new Date(ms).toISOString();
+        expect(await run('action:update')).toEqual(['o1', 'o3']);
+        expect(await run('action:update category:user')).toEqual([]);
+        expect(await run('action:update AND category:ACCOUNT')).toEqual(['o1', 'o3']);
+        expect(await run('action:add OR change:"waiting*"')).toEqual(['o2', 'o3']);
+        expect(await run('action:update NOT change:passcode')).toEqual(['o1']);
+        expect(await run('(action:add OR action:update) NOT text:passcode')).toEqual(['o1', 'o2']);
+        expect(await run('NOT (action:add OR action:update)')).toEqual(['s1']);
+        expect(await run('NOT action:update')).toEqual(['s1', 'o2']);
+        expect(await run('NOT NOT action:add')).toEqual(['o2']);
+        expect(await run('email:alice@example.com OR action:add')).toEqual(['s1', 'o2']);
+        expect(await run('ip:203.0.113.9 NOT (action:add OR change:passcode)')).toEqual(['o1']);
+        expect(await run('text:passcode OR text:"100%"')).toEqual(['o2', 'o3']);
+        expect(await run('text:"of_the" OR text:"o_"')).toEqual(['o2']);
+        expect(await run('change:"sign in*"')).toEqual(['o1']);
+        expect(await run('p_udm.changes.name:"Two-Factor*"')).toEqual([]);
+        expect(await run('p_udm.changes.name:"*Two-Factor*"')).toEqual(['o1']);
+        expect(await run('text:"meeting*off"')).toEqual(['o3']);
+        expect(await run('text:"meeting*on"')).toEqual([]);
+        expect(await run(`p_event_time>=${iso(t0 + 500)} p_event_time<${iso(t0 + 2_000)}`)).toEqual(['s1', 'o2']);
+        expect(await run(`p_event_time:[${iso(t0 + 500)} TO ${iso(t0 + 1_000)}] OR action:update`)).toEqual(['o1', 's1', 'o2', 'o3']);
+        expect(await run('logType:Zoom.Activity OR (logType:Zoom.Operation action:add)')).toEqual(['s1', 'o2']);
+        expect(await run('action:update OR action:add', { categoryType: 'account' })).toEqual(['o1', 'o3']);
+        expect(await run('action:update OR action:add', { order: 'desc', limit: 2 })).toEqual(['o3', 'o2']);
+        expect(await run('action:update OR action:add', { order: 'desc', after: { eventTimeMs: t0 + 1_000, rowId: 'o2' } })).toEqual(['o1']);
+        expect(await store.countEvents({ where: where('action:update OR text:"100%"') })).toBe(3);
+        expect(await store.countEvents({ where: where('NOT action:update') })).toBe(2);
+        expect(await store.eventHistogram({ where: where('action:update OR action:add') }, t0, t0 + 3_000, 1_000)).toEqual([1, 1, 1]);
       });
 
       it('reads one event by row id', async () => {

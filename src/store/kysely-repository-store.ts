@@ -25,6 +25,8 @@ import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js'
 import { SignInViewRepository, type SignInPoint, type SignInSpan, type StoredSignIn, type UserSignInSummary } from './sign-in-view-repository.js';
 import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
 import { SuppressionRepository } from './suppression-repository.js';
+import { SavedSearchRepository } from './saved-search-repository.js';
+import type { NewSavedSearch, SavedSearchChange, SavedSearchRecord } from './saved-search-store.js';
 import { RuleTuningRepository } from './rule-tuning-repository.js';
 import type { RuleSetReport, RuleTuning, RuleTuningPatch } from './rule-tuning-store.js';
 import { SinkRepository, type SinkAdvancer } from './sink-repository.js';
@@ -50,6 +52,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly health: HealthRepository;
   protected readonly historyPending: HistoryPendingRepository;
   protected readonly suppressions: SuppressionRepository;
+  protected readonly savedSearches: SavedSearchRepository;
   protected readonly signInViews: SignInViewRepository;
   protected readonly tuning: RuleTuningRepository;
   protected readonly sinks: SinkRepository;
@@ -78,6 +81,7 @@ export abstract class KyselyRepositoryStore {
     this.health = new HealthRepository(kysely, clock);
     this.historyPending = new HistoryPendingRepository(kysely);
     this.suppressions = new SuppressionRepository(kysely, clock);
+    this.savedSearches = new SavedSearchRepository(kysely, clock);
     this.tuning = new RuleTuningRepository(kysely, clock);
     this.sinks = new SinkRepository(kysely, box, clock, dialect, sinkAdvancer);
   }
@@ -154,6 +158,26 @@ export abstract class KyselyRepositoryStore {
 
   eventsByRowIds(rowIds: readonly string[]): Promise<StoredEvent[]> {
     return this.sinks.eventsByRowIds(rowIds);
+  }
+
+  createSavedSearch(input: NewSavedSearch): Promise<SavedSearchRecord> {
+    return this.savedSearches.createSavedSearch(input);
+  }
+
+  listSavedSearches(userId: string): Promise<SavedSearchRecord[]> {
+    return this.savedSearches.listSavedSearches(userId);
+  }
+
+  getSavedSearch(id: string): Promise<SavedSearchRecord | undefined> {
+    return this.savedSearches.getSavedSearch(id);
+  }
+
+  updateSavedSearch(id: string, change: SavedSearchChange): Promise<SavedSearchRecord | undefined> {
+    return this.savedSearches.updateSavedSearch(id, change);
+  }
+
+  deleteSavedSearch(id: string): Promise<boolean> {
+    return this.savedSearches.deleteSavedSearch(id);
   }
 
   createSuppression(input: NewSuppression): Promise<SuppressionRecord> {

@@ -79,6 +79,7 @@ forEachStoreTarget((target) => {
         'rule_errors',
         'rule_set_instances',
         'rule_suppressions',
+        'saved_searches',
         'rule_tuning',
         'sessions',
         'setup_tokens',

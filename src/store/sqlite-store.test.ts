@@ -209,6 +209,7 @@ describe('SQLite store', () => {
         'rule_set_instances',
         'rule_suppressions',
         'rule_tuning',
+        'saved_searches',
         'sessions',
         'setup_tokens',
         'sign_ins',

@@ -19,6 +19,7 @@ export interface StoreTables {
   rule_tuning: RuleTuningTable;
   rule_set_instances: RuleSetInstancesTable;
   rule_suppressions: RuleSuppressionsTable;
+  saved_searches: SavedSearchesTable;
   rule_errors: RuleErrorsTable;
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
@@ -181,6 +182,18 @@ export interface RuleSuppressionsTable {
   created_at: BigIntColumn;
   suppressed_count: Generated<BigIntColumn>;
   last_suppressed_ms: BigIntColumn | null;
+}
+
+export interface SavedSearchesTable {
+  id: string;
+  owner_id: string;
+  owner_name: string;
+  name: string;
+  query: string;
+  /** 1 = shared with every user, 0 = the owner's only. */
+  shared: number;
+  created_at: BigIntColumn;
+  updated_at: BigIntColumn;
 }
 
 export interface RuleErrorsTable {

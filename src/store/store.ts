@@ -1,6 +1,8 @@
+import type { QueryNode } from '../domain/event-query.js';
 import type { LogType } from '../zoom/report-records.js';
 import type { AlertStore } from './alert-store.js';
 import type { SuppressionStore } from './suppression-store.js';
+import type { SavedSearchStore } from './saved-search-store.js';
 import type { RuleSetStore, RuleTuningStore } from './rule-tuning-store.js';
 import type { DestinationStore } from './destination-store.js';
 import type { LeaseStore } from './lease-store.js';
@@ -29,6 +31,7 @@ export interface Store
     CoverageStore,
     AlertStore,
     SuppressionStore,
+    SavedSearchStore,
     RuleTuningStore,
     RuleSetStore,
     DestinationStore,
@@ -307,6 +310,8 @@ export interface EventQuery {
   detailText?: string;
   /** Case-insensitive substring of any parsed change's name (`p_udm.changes[].name`). */
   changeName?: string;
+  /** A parsed query-language condition (docs/query-language.md), ANDed with the filters above. */
+  where?: QueryNode;
   /** Event-time order (then row id); default `asc`. */
   order?: 'asc' | 'desc';
   /** Keyset cursor: only events after this one in `order` (the last event of the previous page). */

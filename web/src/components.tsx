@@ -133,7 +133,19 @@ export function Sparkline({ values, width = 96, height = 22 }: { values: number[
 }
 
 /** A side drawer showing a value as pretty-printed JSON text. Escape closes it. */
-export function JsonDrawer({ title, value, onClose, testId = 'event-json' }: { title: string; value: unknown; onClose: () => void; testId?: string }) {
+export function JsonDrawer({
+  title,
+  value,
+  onClose,
+  testId = 'event-json',
+  children,
+}: {
+  title: string;
+  value: unknown;
+  onClose: () => void;
+  testId?: string;
+  children?: ReactNode;
+}) {
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
@@ -162,6 +174,7 @@ export function JsonDrawer({ title, value, onClose, testId = 'event-json' }: { t
             </button>
           </div>
         </header>
+        {children}
         <HighlightedCode className="json" testId={testId} text={text} language="json" />
       </aside>
     </div>

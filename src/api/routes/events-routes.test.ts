@@ -67,6 +67,65 @@ describe('events routes', () => {
     expect(await count('logType=Zoom.Operation&action=add&category=USER')).toBe(1);
   });
 
+  it('expresses every filter in the query language (q), with AND, OR, NOT and parentheses', async () => {
+    const count = async (query: string) => {
+      const res = await get<EventPage>(`/api/events?q=${encodeURIComponent(query)}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.events.length;
+    };
+    const same: [string, string][] = [
+      ['email=CAROL%40example.com', 'email:CAROL@example.com'],
+      ['ip=198.51.100.4', 'ip:198.51.100.4'],
+      ['category=user', 'category:user'],
+      ['action=UPDATE', 'action:UPDATE'],
+      ['text=100%25', 'text:"100%"'],
+      ['change=two-factor%20authentication', 'change:"two-factor authentication"'],
+      ['logType=Zoom.Activity', 'logType:Zoom.Activity'],
+      [`sourceId=${otherSource}`, `source:${otherSource}`],
+      ['since=2026-03-10T10:00:00Z&until=2026-03-10T10:20:00Z', 'p_event_time>=2026-03-10T10:00:00Z p_event_time<2026-03-10T10:20:00Z'],
+      ['since=2026-03-10', 'p_event_time>=2026-03-10'],
+      ['logType=Zoom.Operation&action=add&category=USER', 'logType:Zoom.Operation AND action:add AND category:USER'],
+    ];
+    for (const [filters, query] of same) expect(await count(query), query).toBe((await get<EventPage>(`/api/events?${filters}`)).body.events.length);
+    expect(await count('action:add OR action:delete')).toBe(2);
+    expect(await count('logType:Zoom.Operation NOT (action:add OR action:delete)')).toBe(1);
+    expect(await count('(email:bob@example.com OR email:carol@example.com) p_event_time:2026-03-10')).toBe(1);
+    expect(await count('"two-factor" OR text:"100%"')).toBe(2);
+    expect(await count('p_udm.changes.name:"*Two-Factor*"')).toBe(1);
+    expect((await get<EventPage>(`/api/events?action=add&q=${encodeURIComponent('action:add OR action:delete')}`)).body.events).toHaveLength(1);
+    expect(
+      (await get<Histogram>(`/api/events/histogram?since=2026-03-10&until=2026-03-11&buckets=2&q=${encodeURIComponent('action:add OR logType:Zoom.Activity')}`)).body.buckets.map(
+        (b) => b.count,
+      ),
+    ).toEqual([2, 0]);
+    const exported = await t.server.inject({ method: 'GET', url: `/api/events/export?q=${encodeURIComponent('action:add OR action:delete')}` });
+    expect(exported.body.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('answers 400 naming q with the position and a fix for a malformed or unrestricted query', async () => {
+    const error = async (query: string, extra = '') => {
+      const res = await get<{ code: string; message: string; fix: string; fields: { field: string; position: number }[] }>(`/api/events?q=${encodeURIComponent(query)}${extra}`);
+      expect(res.status).toBe(400);
+      return res.body;
+    };
+    expect(await error('action:add OR (text:x')).toMatchObject({ code: 'invalid_query', fields: [{ field: 'q', position: 14 }], fix: expect.stringContaining(')') });
+    expect(await error('action:add OR')).toMatchObject({ fields: [{ position: 11 }] });
+    expect(await error('p_event_time>tomorrow')).toMatchObject({ fields: [{ position: 13 }] });
+    expect(await error('x operator:bob')).toMatchObject({ message: expect.stringContaining("Unknown field 'operator'"), fields: [{ position: 2 }] });
+    expect(await error('logType:Zoom.Nope')).toMatchObject({ fields: [{ position: 0 }] });
+    expect(await error('NOT action:add')).toMatchObject({ message: expect.stringContaining('no positive condition') });
+    expect(await error('asn>5')).toMatchObject({ message: expect.stringContaining('no positive condition') });
+    expect((await get<EventPage>(`/api/events?since=2026-03-10&q=${encodeURIComponent('NOT action:add')}`)).body.events).toHaveLength(3);
+  });
+
+  it('sorts oldest first with order=asc, and pages that way', async () => {
+    const { body } = await get<EventPage>('/api/events?order=asc&limit=2');
+    expect(times(body)).toEqual(['2026-03-09T09:00:00.000Z', '2026-03-10T09:00:00.000Z']);
+    const next = await get<EventPage>(`/api/events?order=asc&limit=2&cursor=${body.nextCursor}`);
+    expect(times(next.body)).toEqual(['2026-03-10T10:00:00.000Z', '2026-03-10T10:10:00.000Z']);
+    expect((await get('/api/events?order=up')).status).toBe(400);
+  });
+
   it('filters by the country and ASN of the IP enrichment, and shows p_enrichment', async () => {
     await storeRecords(t.app, sourceId, 'Zoom.Activity', [
       activity('2026-03-10T11:00:00Z', 'dora@example.com', '84.150.1.1'),

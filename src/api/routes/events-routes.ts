@@ -18,6 +18,7 @@ import {
   HistogramSchema,
   RowIdParams,
 } from '../schemas/events.js';
+import { queryParam } from './event-query-param.js';
 import { installApiErrorHandler, invalidField, iso, notFound, parseTimeParam } from './route-support.js';
 
 const DAY_MS = 86_400_000;
@@ -46,6 +47,8 @@ function toQuery(params: FilterParams): Omit<EventQuery, 'limit' | 'order' | 'af
   if (params.action !== undefined) query.action = params.action;
   if (params.text !== undefined) query.detailText = params.text;
   if (params.change !== undefined) query.changeName = params.change;
+  const where = queryParam(params.q, Object.keys(query).length > 0);
+  if (where) query.where = where;
   return query;
 }
 
@@ -79,7 +82,7 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
       config: { access: 'read' },
       schema: {
         tags: ['events'],
-        summary: 'Search events, newest first',
+        summary: 'Search events (filters and/or a query-language query), newest first or oldest first',
         querystring: EventSearchQuerySchema,
         response: {
           200: EventPageSchema,
@@ -88,8 +91,8 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
       },
     },
     async (request): Promise<EventPage> => {
-      const { cursor, limit, ...filters } = request.query;
-      const query: EventQuery = { ...toQuery(filters), order: 'desc', limit: limit + 1 };
+      const { cursor, limit, order, ...filters } = request.query;
+      const query: EventQuery = { ...toQuery(filters), order, limit: limit + 1 };
       if (cursor !== undefined) query.after = decodeCursor(cursor);
       const rows: StoredEvent[] = [];
       for await (const e of store.queryEvents(query)) rows.push(e);

@@ -15,7 +15,7 @@ export class ApiHttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
-    readonly fields?: { field: string; message: string }[],
+    readonly fields?: { field: string; message: string; position?: number }[],
     readonly fix?: string,
   ) {
     super(message);

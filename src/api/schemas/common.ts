@@ -61,7 +61,7 @@ export const ApiErrorSchema = Type.Object({
   code: Type.String(),
   message: Type.String(),
   fix: Type.Optional(Type.String()),
-  fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String(), position: Type.Optional(Type.Integer({ minimum: 0, description: 'Where in the value the problem is (0-based character offset), e.g. in a query' })) }))),
 });
 export type ApiError = Static<typeof ApiErrorSchema>;
 

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { MAX_QUERY_LENGTH } from '../../domain/event-query.js';
 import { AnyObject, IsoTime, LogTypeSchema, Nullable, WithDefaults } from './common.js';
 
 /** Events (GET /api/events, /events/histogram, /events/export, /events/:rowId) and classification failures (GET /api/failures). */
@@ -14,14 +15,14 @@ export const EventViewSchema = Type.Object({
 });
 
 /**
- * GET /api/events?since&until&logType&sourceId&email&ip&category&action&text&change&cursor&limit
- * -> EventPage, newest first. `text` searches operation_detail (case-insensitive substring);
+ * GET /api/events?q&since&until&logType&sourceId&email&ip&category&action&text&change&cursor&order&limit
+ * -> EventPage, newest first (order=asc: oldest first). `q` is a query-language query (docs/query-language.md). `text` searches operation_detail (case-insensitive substring);
  * `change` searches the parsed changes' names (p_udm.changes[].name, substring);
  * `category`/`action` are exact (case-insensitive). limit 1..500, default 100.
  */
 export const EventPageSchema = Type.Object({
   events: Type.Array(EventViewSchema),
-  /** Pass as `cursor` for the next (older) page; null at the end. */
+  /** Pass as `cursor` (with the same order) for the next page; null at the end. */
   nextCursor: Nullable(Type.String()),
 });
 
@@ -33,6 +34,7 @@ export const HistogramSchema = Type.Object({
 
 /** The filters shared by /events, /events/histogram and /events/export. */
 const eventFilters = {
+  q: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH, description: 'A query in the query language (docs/query-language.md), ANDed with the other filters, e.g. action:update AND NOT email:"svc@example.com"' })),
   since: Type.Optional(Type.String({ description: 'ISO 8601 (or yyyy-mm-dd, UTC), inclusive' })),
   until: Type.Optional(Type.String({ description: 'ISO 8601 (or yyyy-mm-dd, UTC), exclusive' })),
   logType: Type.Optional(LogTypeSchema),
@@ -51,6 +53,7 @@ export const EventFiltersSchema = Type.Object(eventFilters);
 export const EventSearchQuerySchema = WithDefaults(Type.Object({
   ...eventFilters,
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  order: Type.Unsafe<'desc' | 'asc'>({ type: 'string', enum: ['desc', 'asc'], default: 'desc', description: 'Event-time order: desc (newest first, the default) or asc' }),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
 }));
 export const HistogramQuerySchema = WithDefaults(Type.Object({ ...eventFilters, buckets: Type.Integer({ minimum: 1, maximum: 500, default: 48 }) }));

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, qs } from '../api.ts';
 import { Empty, ErrorBox, JsonDrawer, LinkedEmails, PageHeader, SkeletonRows, Time, UserLink } from '../components.tsx';
 import { navigate, useLocation } from '../router.tsx';
-import type { EventPage, EventView, Histogram, SourceList } from '../types.ts';
+import type { EventPage, EventView, Histogram, SavedSearchList, SavedSearchView, SourceList } from '../types.ts';
 import { durationLabel, fromZoneInput, isoShort, pick, str, timeZoneLabel, toZoneInput, useAsync } from '../util.ts';
 
 const PRESETS: { key: string; label: string; ms: number }[] = [
@@ -11,7 +11,34 @@ const PRESETS: { key: string; label: string; ms: number }[] = [
   { key: '7d', label: '7 d', ms: 7 * 86400_000 },
   { key: '30d', label: '30 d', ms: 30 * 86400_000 },
 ];
-const FILTER_KEYS = ['logType', 'sourceId', 'email', 'ip', 'country', 'asn', 'category', 'action', 'text', 'change'] as const;
+const FILTER_KEYS = ['q', 'logType', 'sourceId', 'email', 'ip', 'country', 'asn', 'category', 'action', 'text', 'change'] as const;
+/** The form's fields as query-language fields (docs/query-language.md). */
+const QUERY_FIELD: Record<Exclude<FilterKey, 'q'>, string> = {
+  logType: 'logType',
+  sourceId: 'source',
+  email: 'email',
+  ip: 'ip',
+  country: 'country',
+  asn: 'asn',
+  category: 'category',
+  action: 'action',
+  text: 'text',
+  change: 'change',
+};
+/** URL parameters that choose how the results show, not which events match. */
+const VIEW_KEYS = ['event', 'order'];
+
+/** `value` as a query-language value: quoted unless a bare word holds it (`*` in text is kept as a literal star). */
+function queryValue(value: string): string {
+  return /^[^\s()"[\]\\*]+$/.test(value) && !['AND', 'OR', 'NOT', 'TO'].includes(value) ? value : `"${value.replace(/[\\"*]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The query text with the form's field filters moved into it (ANDed). */
+function filtersAsQuery(f: Filters): string {
+  const terms = (Object.keys(QUERY_FIELD) as (keyof typeof QUERY_FIELD)[]).filter((k) => f[k].trim()).map((k) => `${QUERY_FIELD[k]}:${queryValue(f[k].trim())}`);
+  const base = f.q.trim();
+  return [base && terms.length > 0 && /\bOR\b/.test(base) ? `(${base})` : base, ...terms].filter(Boolean).join(' ');
+}
 type FilterKey = (typeof FILTER_KEYS)[number];
 type Filters = Record<FilterKey, string> & { range: string; since: string; until: string };
 
@@ -52,7 +79,11 @@ function actionCell(e: Record<string, unknown>): string {
 
 export function EventsPage() {
   const loc = useLocation();
-  const search = loc.query.toString();
+  const filterQuery = new URLSearchParams(loc.query);
+  for (const k of VIEW_KEYS) filterQuery.delete(k);
+  const search = filterQuery.toString();
+  const order = loc.query.get('order') === 'asc' ? 'asc' : 'desc';
+  const openEvent = loc.query.get('event') ?? '';
   const applied = useMemo(() => filtersFromQuery(new URLSearchParams(search)), [search]);
   const [form, setForm] = useState<Filters>(applied);
   // The form starts over from the URL's filters whenever they change (React's
@@ -71,13 +102,29 @@ export function EventsPage() {
   const key = JSON.stringify(params);
 
   const sources = useAsync(() => api.get<SourceList>('/api/sources'), []);
+  const [savedVersion, setSavedVersion] = useState(0);
+  const saved = useAsync(() => api.get<SavedSearchList>('/api/saved-searches'), [savedVersion]);
+  const [shareNew, setShareNew] = useState(false);
   const hist = useAsync(() => api.get<Histogram>(`/api/events/histogram${qs({ ...params, buckets: 48 })}`), [key]);
 
   const [events, setEvents] = useState<EventView[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
-  const [selected, setSelected] = useState<EventView | null>(null);
+  // The event JSON drawer is in the URL (?event=<row id>): found among the rows shown, else fetched.
+  const shown = events?.find((ev) => ev.rowId === openEvent);
+  const fetched = useAsync(() => (openEvent && !shown ? api.get<EventView>(`/api/events/${encodeURIComponent(openEvent)}`) : Promise.resolve(null)), [openEvent, Boolean(shown)]);
+  const selected = openEvent ? (shown ?? fetched.data ?? null) : null;
+  const withView = (changes: Record<string, string | null>): string => {
+    const q = new URLSearchParams(loc.query);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) q.delete(k);
+      else q.set(k, v);
+    }
+    const text = q.toString();
+    return `/events${text ? `?${text}` : ''}`;
+  };
+  const setSelected = (ev: EventView | null) => navigate(withView({ event: ev ? ev.rowId : null }), { replace: true });
 
   useEffect(() => {
     let live = true;
@@ -85,7 +132,7 @@ export function EventsPage() {
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setLoading(true);
     setError(null);
-    api.get<EventPage>(`/api/events${qs({ ...params, limit: 100 })}`).then(
+    api.get<EventPage>(`/api/events${qs({ ...params, order, limit: 100 })}`).then(
       (page) => {
         if (!live) return;
         setEvents(page.events);
@@ -103,13 +150,13 @@ export function EventsPage() {
     return () => {
       live = false;
     };
-  }, [params]);
+  }, [params, order]);
 
   async function loadMore() {
     if (!cursor) return;
     setLoading(true);
     try {
-      const page = await api.get<EventPage>(`/api/events${qs({ ...params, cursor, limit: 100 })}`);
+      const page = await api.get<EventPage>(`/api/events${qs({ ...params, order, cursor, limit: 100 })}`);
       setEvents((prev) => [...(prev ?? []), ...page.events]);
       setCursor(page.nextCursor);
     } catch (err) {
@@ -127,6 +174,7 @@ export function EventsPage() {
       if (f.until) q.until = f.until;
     }
     for (const k of FILTER_KEYS) if (f[k].trim()) q[k] = f[k].trim();
+    if (order === 'asc') q.order = 'asc';
     const to = `/events${qs(q)}`;
     if (to === loc.href) setRefresh((r) => r + 1);
     else navigate(to);
@@ -137,6 +185,19 @@ export function EventsPage() {
     apply(form);
   }
 
+  async function saveSearch() {
+    const query = filtersAsQuery(form);
+    if (!query) return;
+    const name = window.prompt('Name this search', query);
+    if (!name) return;
+    try {
+      await api.post<SavedSearchView>('/api/saved-searches', { name, query, shared: shareNew });
+      setSavedVersion((v) => v + 1);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const exportHref = (format: 'ndjson' | 'csv') => `/api/events/export${qs({ ...params, format })}`;
   const sourceName = (id: string) => sources.data?.sources.find((s) => s.id === id)?.name ?? id;
@@ -145,7 +206,7 @@ export function EventsPage() {
     <div className="page">
       <PageHeader
         title="Events"
-        sub="Normalized Zoom.Activity and Zoom.Operation events, newest first."
+        sub={`Normalized Zoom.Activity and Zoom.Operation events, ${order === 'asc' ? 'oldest' : 'newest'} first. Search with the query language or the filters.`}
         actions={
           <>
             <a className="btn" href={exportHref('ndjson')} download data-testid="export-ndjson">
@@ -158,6 +219,66 @@ export function EventsPage() {
         }
       />
       <form className="filters card" onSubmit={submit} aria-label="Event filters">
+        <div className="query-row">
+          <label className="field query-field">
+            <span>
+              Query{' '}
+              <abbr className="muted" title='field:value, "quoted", wildcards *, AND / OR / NOT, ( ), p_event_time>=2026-11-01 (docs/query-language.md)'>
+                ?
+              </abbr>
+            </span>
+            <input
+              data-testid="filter-q"
+              className="mono"
+              value={form.q}
+              onChange={set('q')}
+              placeholder='action:delete OR p_udm.changes.name:"Two-Factor*"'
+              spellCheck={false}
+              aria-label="Query"
+            />
+          </label>
+          <button
+            type="button"
+            className="btn"
+            data-testid="filters-to-query"
+            title="Write the filters below into the query"
+            onClick={() => setForm({ ...filtersFromQuery(new URLSearchParams()), range: form.range, since: form.since, until: form.until, q: filtersAsQuery(form) })}
+          >
+            Filters → query
+          </button>
+          <label className="inline-field">
+            <span>Saved</span>
+            <select
+              data-testid="saved-searches"
+              value=""
+              onChange={(e) => {
+                const found = saved.data?.savedSearches.find((x) => x.id === e.target.value);
+                if (!found) return;
+                const f = { ...filtersFromQuery(new URLSearchParams()), range: form.range, since: form.since, until: form.until, q: found.query };
+                setForm(f);
+                apply(f);
+              }}
+            >
+              <option value="">{saved.data?.savedSearches.length ? 'Open a saved search…' : 'No saved searches'}</option>
+              {saved.data?.savedSearches.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                  {x.shared ? ` (shared${x.mine ? '' : ` by ${x.ownerName}`})` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline-field">
+            <input type="checkbox" data-testid="save-shared" checked={shareNew} onChange={(e) => setShareNew(e.target.checked)} />
+            <span>Shared</span>
+          </label>
+          <button type="button" className="btn" data-testid="save-search" onClick={() => void saveSearch()}>
+            Save search
+          </button>
+          <button type="button" className="btn" data-testid="order-toggle" onClick={() => navigate(withView({ order: order === 'asc' ? null : 'asc' }))}>
+            {order === 'asc' ? 'Oldest first ↑' : 'Newest first ↓'}
+          </button>
+        </div>
         <div className="filter-row">
           <div className="seg" role="group" aria-label="Time range">
             {PRESETS.map((p) => (
@@ -368,7 +489,54 @@ export function EventsPage() {
         ) : null}
         {cursor && events ? <span className="small muted">{events.length} shown</span> : null}
       </div>
-      {selected ? <JsonDrawer title={`${selected.logType} · ${selected.rowId}`} value={selected.event} onClose={() => setSelected(null)} /> : null}
+      {selected ? (
+        <JsonDrawer title={`${selected.logType} · ${selected.rowId}`} value={selected.event} onClose={() => setSelected(null)}>
+          <ValueFilters
+            event={selected.event}
+            onPick={(term) => {
+              const base = applied.q.trim();
+              const f = { ...applied, q: [base && /\bOR\b/.test(base) ? `(${base})` : base, term].filter(Boolean).join(' ') };
+              setForm(f);
+              apply(f);
+            }}
+          />
+        </JsonDrawer>
+      ) : null}
+    </div>
+  );
+}
+
+/** The event's searchable values, each a button to filter by it or exclude it (adds `field:"value"` or `NOT field:"value"` to the query). */
+function ValueFilters({ event, onPick }: { event: Record<string, unknown>; onPick: (term: string) => void }) {
+  const values: [string, string][] = [];
+  const add = (field: string, v: unknown) => {
+    if (typeof v === 'string' && v !== '' && !values.some(([f, x]) => f === field && x === v)) values.push([field, v]);
+  };
+  add('logType', event.p_log_type);
+  add('source', event.p_source_id);
+  add('action', event.action);
+  add('category', event.category_type);
+  for (const v of Array.isArray(event.p_any_emails) ? event.p_any_emails : []) add('email', v);
+  for (const v of Array.isArray(event.p_any_ip_addresses) ? event.p_any_ip_addresses : []) add('ip', v);
+  const changes = pick(event, 'p_udm', 'changes');
+  for (const c of Array.isArray(changes) ? changes : []) add('change', (c as { name?: unknown }).name);
+  if (values.length === 0) return null;
+  return (
+    <div className="value-filters" data-testid="value-filters" aria-label="Filter by a value of this event">
+      {values.map(([field, v]) => {
+        const term = `${field}:${queryValue(v)}`;
+        return (
+          <span key={term} className="value-filter">
+            <span className="mono">{term}</span>
+            <button type="button" className="btn btn-sm" data-testid="filter-by" data-term={term} title={`Filter by ${term}`} onClick={() => onPick(term)}>
+              +
+            </button>
+            <button type="button" className="btn btn-sm" data-testid="filter-out" data-term={term} title={`Exclude ${term}`} onClick={() => onPick(`NOT ${term}`)}>
+              −
+            </button>
+          </span>
+        );
+      })}
     </div>
   );
 }

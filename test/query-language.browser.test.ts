@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { activity, createSource, operation, storeRecords, TWO_FACTOR_OFF } from '../src/api/routes/route-seed.test-support.js';
+import { createSetupLink } from '../src/api/setup-link.js';
+import { startServer, type RunningServer } from '../src/api/serve.js';
+import type { AppContext } from '../src/app/app-context.js';
+import { loopbackOutbound } from '../src/app/outbound-access.test-support.js';
+import { createPipeline } from '../src/app/pipeline.js';
+import { FileIpLocator } from '../src/normalize/ip-locator.js';
+import { loadNormalizers } from '../src/normalize/log-type-registry.js';
+import { shiftedClock } from '../src/shared/clock.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { describeWithBrowser, launchBrowser, screenshot } from './support/browser.js';
+
+/**
+ * The query language on the console's Events page in Debian's Chromium: an
+ * AND/OR/NOT query typed in, a deep link (search and event drawer) opened in a
+ * new page, a value of the event JSON clicked to filter by or exclude it, a
+ * search saved and reopened. Screenshots: events-query-1280/-1920.png.
+ */
+
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+const ADMIN = { username: 'secops', password: 'correct horse battery staple' };
+
+let dataDir: string;
+let app: AppContext;
+let running: RunningServer;
+let abort: AbortController;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let base: string;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The row ids the table shows, in order, once `count` rows are there. */
+async function rowsWhen(p: Page, count: number): Promise<string[]> {
+  await expect.poll(() => p.getByTestId('event-row').count(), { timeout: 10_000 }).toBe(count);
+  const rows = p.getByTestId('event-row');
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await rows.nth(i).getAttribute('data-row-id')) ?? '');
+  return ids;
+}
+
+async function runQuery(p: Page, query: string): Promise<void> {
+  await p.getByTestId('filter-q').fill(query);
+  await p.getByTestId('apply-filters').click();
+  await p.waitForURL((url) => url.searchParams.get('q') === query);
+}
+
+describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep links, saved searches', () => {
+  beforeAll(async () => {
+    const clock = shiftedClock(NOW);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-query-language-'));
+    const store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: 'c1'.repeat(32) } });
+    app = {
+      config: { dataDir, databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port, publicUrl: base },
+      store,
+      normalizers: loadNormalizers(undefined, new FileIpLocator()),
+      logger: pino({ level: 'silent' }),
+      clock,
+      outbound: loopbackOutbound(),
+      close: () => store.close(),
+    };
+    const sourceId = await createSource(app, 'Acme');
+    await storeRecords(app, sourceId, 'Zoom.Operation', [
+      operation('2026-03-10T10:00:00Z', { operation_detail: TWO_FACTOR_OFF }),
+      operation('2026-03-10T10:10:00Z', { category_type: 'User', action: 'Add', operation_detail: 'Add User bob@example.com' }),
+      operation('2026-03-10T10:20:00Z', { category_type: 'Meeting', action: 'Delete', operation_detail: 'Delete Meeting weekly sync' }),
+      operation('2026-03-10T10:30:00Z', { category_type: 'User', action: 'Delete', operation_detail: 'Delete User carol@example.com' }),
+    ]);
+    await storeRecords(app, sourceId, 'Zoom.Activity', [activity('2026-03-10T09:00:00Z', 'bob@example.com', '198.51.100.4')]);
+    abort = new AbortController();
+    running = await startServer(app, abort.signal, { port, host: '127.0.0.1', pipeline: createPipeline(app) });
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.clock.setFixedTime(new Date(NOW + 60_000));
+    page = await context.newPage();
+    await page.goto(await createSetupLink(app.store, app.clock, base));
+    await page.getByTestId('setup-username').fill(ADMIN.username);
+    await page.getByTestId('setup-password').fill(ADMIN.password);
+    await page.getByTestId('setup-password-confirm').fill(ADMIN.password);
+    await page.getByTestId('setup-submit').click();
+    await page.getByTestId('nav-sources').waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    abort?.abort();
+    await running?.closed;
+    await app?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs an AND/OR/NOT query typed in the query box, and shows a malformed one as an error with its position', async () => {
+    await page.goto(`${base}/events`);
+    await rowsWhen(page, 5);
+    await runQuery(page, 'action:add OR action:delete');
+    const addOrDelete = await rowsWhen(page, 3);
+    await runQuery(page, '(action:add OR action:delete) NOT category:meeting');
+    const rows = await rowsWhen(page, 2);
+    expect(addOrDelete).toEqual(expect.arrayContaining(rows));
+    expect(await page.getByTestId('events-table').innerText()).not.toContain('weekly sync');
+    await runQuery(page, 'logType:Zoom.Operation AND NOT (action:add OR text:"two-factor")');
+    await rowsWhen(page, 2);
+    await runQuery(page, 'action:add OR (text:x');
+    await expect.poll(() => page.locator('.page').innerText(), { timeout: 10_000 }).toMatch(/never closed/);
+  });
+
+  it('reopens the same search, order and event drawer from the URL in a new page', async () => {
+    await page.goto(`${base}/events`);
+    await runQuery(page, 'category:user OR change:"sign in*"');
+    const newestFirst = await rowsWhen(page, 3);
+    await page.getByTestId('order-toggle').click();
+    await page.waitForURL(/order=asc/);
+    const rows = [...newestFirst].reverse();
+    await expect.poll(() => rowsWhen(page, 3), { timeout: 10_000 }).toEqual(rows);
+    await screenshot(page, 'events-query-1280');
+    await page.getByTestId('event-row').nth(1).click();
+    await page.getByTestId('event-json').waitFor();
+    await page.waitForURL(/event=/);
+    const url = page.url();
+    expect(new URL(url).searchParams.get('event')).toBe(rows[1]);
+
+    const other = await context.newPage();
+    await other.setViewportSize({ width: 1920, height: 1000 });
+    await other.goto(url);
+    expect(await rowsWhen(other, 3)).toEqual(rows);
+    await other.getByTestId('event-json').waitFor();
+    expect(await other.getByTestId('event-json').innerText()).toContain(rows[1]!);
+    expect(await other.getByTestId('filter-q').inputValue()).toBe('category:user OR change:"sign in*"');
+    await screenshot(other, 'events-query-1920');
+    await other.close();
+  });
+
+  it('filters by a value of the event JSON, or excludes it, with a click', async () => {
+    await page.goto(`${base}/events?q=${encodeURIComponent('logType:Zoom.Operation')}`);
+    await rowsWhen(page, 4);
+    await page.locator('[data-testid="event-row"]', { hasText: 'Add User' }).click();
+    await page.locator('[data-testid="filter-out"][data-term="action:Add"]').click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'logType:Zoom.Operation NOT action:Add');
+    await rowsWhen(page, 3);
+    expect(await page.getByTestId('filter-q').inputValue()).toBe('logType:Zoom.Operation NOT action:Add');
+    await page.locator('[data-testid="event-row"]', { hasText: 'Delete User' }).click();
+    await page.locator('[data-testid="filter-by"][data-term="category:User"]').click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'logType:Zoom.Operation NOT action:Add category:User');
+    expect(await page.getByTestId('events-table').innerText()).toContain('Delete User');
+    await rowsWhen(page, 1);
+  });
+
+  it('moves the form filters into the query, saves the search and reopens it', async () => {
+    await page.goto(`${base}/events`);
+    await page.getByTestId('filter-q').fill('action:delete OR action:add');
+    await page.getByTestId('filter-category').fill('User');
+    await page.getByTestId('filters-to-query').click();
+    expect(await page.getByTestId('filter-q').inputValue()).toBe('(action:delete OR action:add) category:User');
+    expect(await page.getByTestId('filter-category').inputValue()).toBe('');
+    await page.getByTestId('apply-filters').click();
+    const rows = await rowsWhen(page, 2);
+    page.once('dialog', (dialog) => void dialog.accept('User adds and deletes'));
+    await page.getByTestId('save-shared').check();
+    await page.getByTestId('save-search').click();
+    await expect.poll(() => page.getByTestId('saved-searches').innerText()).toContain('User adds and deletes (shared)');
+    const [saved] = (await app.store.listSavedSearches('nobody')).filter((s) => s.shared);
+    expect(saved).toMatchObject({ name: 'User adds and deletes', query: '(action:delete OR action:add) category:User' });
+
+    await page.goto(`${base}/events`);
+    await rowsWhen(page, 5);
+    await page.getByTestId('saved-searches').selectOption({ label: 'User adds and deletes (shared)' });
+    expect(await rowsWhen(page, 2)).toEqual(rows);
+    expect(await page.getByTestId('filter-q').inputValue()).toBe('(action:delete OR action:add) category:User');
+  });
+});
