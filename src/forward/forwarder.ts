@@ -4,6 +4,7 @@ import type { SinkRecord, SinkStore } from '../store/sink-store.js';
 import { formatEvent } from './formats/event-format.js';
 import { formatFor } from './formats/format-registry.js';
 import type { SendError, SinkContext } from './sink.js';
+import { sendCoverage } from './coverage-send.js';
 import { sinkFor } from './sink-registry.js';
 
 /** Retry backoff of a failing sink: base * 2^(failures - 1), at most max. */
@@ -100,6 +101,13 @@ export class Forwarder {
       } catch (e) {
         error = { retryable: true, message: e instanceof Error ? e.message : String(e), fix: 'The batch is retried; see the log.' };
       }
+    }
+    // Coverage records go after the batch's events, in their own send (docs/coverage-digest.md).
+    if (!error && batch.coverage && batch.coverage.length > 0) {
+      const sent = await sendCoverage(module, batch.coverage, await this.#context(sink), sink.kind);
+      error = sent.error;
+      delivered = [...delivered, ...sent.delivered];
+      rejected = [...rejected, ...sent.rejected];
     }
     const now = clock.now();
     if (error) {
