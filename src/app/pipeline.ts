@@ -63,7 +63,7 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     publicUrl: options.publicUrl ?? app.config.publicUrl,
     fetch: options.fetch ?? app.outbound.fetch,
   });
-  const forwarder = new Forwarder({ store, clock, logger, fetch: options.fetch ?? app.outbound.fetch });
+  const forwarder = new Forwarder({ store, clock, logger, fetch: options.fetch ?? app.outbound.fetch, lease: { store, owner, ttlMs: app.config.leaseTtlMs ?? 60_000 } });
   const historyDetector = new HistoryDetector({
     store,
     rules: RULES,

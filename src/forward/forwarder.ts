@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
+import type { SinkCoverageStore, SinkLease } from '../store/sink-coverage-store.js';
 import type { SinkRecord, SinkStore } from '../store/sink-store.js';
 import { formatEvent } from './formats/event-format.js';
 import { formatFor } from './formats/format-registry.js';
@@ -24,6 +25,12 @@ export interface ForwarderOptions {
   sinkRefreshMs?: number;
   /** Per-send limit; default 10 s. */
   timeoutMs?: number;
+  /**
+   * Several instances on one database: `run` sends a sink only while this
+   * instance holds its lease (taken before each batch, released on stop); a
+   * takeover resumes from the cursor.
+   */
+  lease?: { store: Pick<SinkCoverageStore, 'acquireSinkLease' | 'releaseSinkLease'>; owner: string; ttlMs: number };
 }
 
 /** What one batch did. */
@@ -198,9 +205,20 @@ export class Forwarder {
 
   async #sinkLoop(sink: SinkRecord, signal: AbortSignal): Promise<void> {
     const waitMs = this.#o.batchWaitMs ?? 5_000;
+    const lease = this.#o.lease;
+    let held: SinkLease | null = null;
     while (!signal.aborted) {
       let sleepMs = waitMs;
       try {
+        if (lease) {
+          held = await lease.store.acquireSinkLease(sink.id, lease.owner, lease.ttlMs);
+          if (!held) {
+            // Another instance sends this sink; look again within its lease's life.
+            await this.#closeContext(sink.id);
+            await this.#sleep(Math.min(waitMs, lease.ttlMs / 2), signal);
+            continue;
+          }
+        }
         const outcome = await this.forwardBatch(sink);
         if (outcome.kind === 'sent' && outcome.full) continue;
         if (outcome.kind === 'lost') continue;
@@ -210,6 +228,7 @@ export class Forwarder {
       }
       await this.#sleep(sleepMs, signal);
     }
+    if (lease && held) await lease.store.releaseSinkLease(held).catch(() => undefined);
   }
 
   async #sleep(ms: number, signal: AbortSignal): Promise<void> {
