@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const BENCH_NAMES = ['normalize', 'enrich', 'rules', 'history', 'user-rules', 'requests', 'rss', 'instances', 'search', 'startup'] as const;
+export const BENCH_NAMES = ['normalize', 'enrich', 'rules', 'history', 'user-rules', 'requests', 'rss', 'instances', 'search', 'startup', 'forward'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchArgs {
@@ -41,6 +41,9 @@ export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [
                                 token) over a store of --records records (180 days, both log types, 3,000 users) filled
                                 through the collector's ingest path; each figure against issue 14's targets
                      startup    wall time of zoomtrail --help, rules list and source list vs node -e 0
+                     forward    forwarding events/s per sink kind (http receiver, NATS JetStream, an Elasticsearch
+                                _bulk double) and format (panther, ocsf, ecs) vs the same serialization without I/O
+                                (min(--records, 20,000) events)
                    (requests and rss share one backfill run when both are selected)
   --records <n>    records of the normalize+detect+store run, of the 7-day backfill and of the search store,
                    and events of the rules run (at most ${RULES_MAX_EVENTS.toLocaleString('en-US')}) (default ${DEFAULT_RECORDS.toLocaleString('en-US')};

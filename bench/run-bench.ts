@@ -24,6 +24,7 @@ import {
   type CollectionResults,
 } from './collection-bench.js';
 import { printEnrich, runEnrichBench, type EnrichResult } from './enrich-bench.js';
+import { FORWARD_FORMATS, FORWARD_KINDS, printForward, runForwardBench, type ForwardResult } from './forward-bench.js';
 import { printInstances, runInstancesBench, type InstancesResult } from './instances-bench.js';
 import { printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
@@ -97,6 +98,11 @@ async function main(): Promise<void> {
     startup = runStartupBench();
     printStartup(startup);
   }
+  let forward: ForwardResult | undefined;
+  if (args.only.includes('forward')) {
+    forward = await runForwardBench(args.records);
+    printForward(forward);
+  }
 
   const rows: string[][] = [];
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
@@ -107,6 +113,14 @@ async function main(): Promise<void> {
     rows.push(['  rule matches / alerts raised during the run', `${int(normalize.ingest.matches)} / ${int(normalize.ingest.alertsRaised)}`, '-', '-']);
     rows.push(['  baseline: JSON.parse', rate(normalize.jsonParse.perSecond), '-', '-']);
     rows.push([`  baseline: ${normalize.rawLabel}`, rate(normalize.rawInsert.perSecond), '-', '-']);
+  }
+  if (forward) {
+    for (const kind of FORWARD_KINDS)
+      for (const format of FORWARD_FORMATS) {
+        const value = forward.sinks[kind]?.[format];
+        const base = forward.baseline[format] ?? 0;
+        rows.push([`forward ${kind} / ${format}, events/s (of serialization alone)`, value ? `${rate(value)} (${pct(value / base)})` : 'n/a', '-', '-']);
+      }
   }
   if (enrich) {
     const added = (enrich.ingest.enrichedUs - enrich.ingest.plainUs) / enrich.ingest.plainUs;

@@ -107,26 +107,41 @@ describe('zoomtrail sink (NATS JetStream)', () => {
 
     const store = await openSqliteStore({ dataDir, clock: new ManualClock(NOW), env: { ZOOMTRAIL_SECRET_KEY: KEY } });
     let stored: string[];
+    let coverage: string[];
     try {
       stored = [];
       for await (const e of store.queryEvents({ limit: 1_000_000 })) stored.push(e.rowId);
+      // The days the poll proved complete: one coverage record each (docs/coverage-digest.md), sent after their events.
+      coverage = (await store.listCoverageRecords({ fromDay: '2000-01-01', toDay: '2100-01-01' })).map((c) => c.id);
     } finally {
       await store.close();
     }
     expect(stored.length).toBeGreaterThan(100);
-    expect(flush.stdout).toBe(`bus: ${stored.length} delivered\n`);
+    expect(coverage.length).toBeGreaterThan(0);
+    const sent = [...stored, ...coverage];
+    expect(flush.stdout).toBe(`bus: ${sent.length} delivered\n`);
     const messages = await streamMessages();
-    expect(messages.map((m) => m.rowId).sort()).toEqual([...stored].sort());
+    expect(messages.map((m) => m.rowId).sort()).toEqual([...sent].sort());
     expect(messages.every((m) => m.id === m.rowId)).toBe(true);
-    expect(new Set(messages.map((m) => m.subject))).toEqual(new Set([`${PREFIX}.zoom.activity`, `${PREFIX}.zoom.operation`]));
+    expect(new Set(messages.map((m) => m.subject))).toEqual(new Set([`${PREFIX}.zoom.activity`, `${PREFIX}.zoom.operation`, `${PREFIX}.zoomtrail.coverage`]));
+
+    // sink verify: every stored day read back from the stream, the same ids (exit 0).
+    const verify = await cli(['sink', 'verify', 'bus', '--from', '2025-09-01', '--format', 'ndjson']);
+    expect(verify.code, verify.stderr).toBe(0);
+    const days = verify.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { storeCount: number; sinkCount: number; differs: boolean });
+    expect(days.reduce((n, d) => n + d.storeCount, 0)).toBe(stored.length);
+    expect(days.every((d) => !d.differs && d.sinkCount === d.storeCount)).toBe(true);
 
     const again = await cli(['sink', 'flush', '--sink', 'bus']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe('bus: 0 delivered\n');
-    expect((await (await nc.jetstreamManager()).streams.info(STREAM)).state.messages).toBe(stored.length);
+    expect((await (await nc.jetstreamManager()).streams.info(STREAM)).state.messages).toBe(sent.length);
 
     const list = await cli(['sink', 'list', '--format', 'ndjson']);
-    expect(JSON.parse(list.stdout)).toMatchObject({ sink: { name: 'bus', kind: 'nats', format: 'panther' }, backlog: 0, lagMs: 0, delivered: stored.length, lastError: null });
+    expect(JSON.parse(list.stdout)).toMatchObject({ sink: { name: 'bus', kind: 'nats', format: 'panther' }, backlog: 0, lagMs: 0, delivered: sent.length, lastError: null });
   });
 
   it('exits 1 with the error and its fix when a sink fails, and keeps its backlog', async () => {

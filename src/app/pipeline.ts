@@ -63,7 +63,14 @@ export function createPipeline(app: AppContext, options: PipelineOptions = {}): 
     publicUrl: options.publicUrl ?? app.config.publicUrl,
     fetch: options.fetch ?? app.outbound.fetch,
   });
-  const forwarder = new Forwarder({ store, clock, logger, fetch: options.fetch ?? app.outbound.fetch, policy: app.outbound.policy });
+  const forwarder = new Forwarder({
+    store,
+    clock,
+    logger,
+    fetch: options.fetch ?? app.outbound.fetch,
+    policy: app.outbound.policy,
+    lease: { store, owner, ttlMs: app.config.leaseTtlMs ?? 60_000 },
+  });
   const historyDetector = new HistoryDetector({
     store,
     rules: RULES,

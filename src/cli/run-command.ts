@@ -46,6 +46,8 @@ export async function runCollector(app: AppContext, signal: AbortSignal, given?:
     logger: app.logger,
     onChange: () => pipeline.deliveries.wake(),
     marginDays: app.config.completenessMarginDays ?? settingDefault('completenessMarginDays'),
+    sinkStore: app.store,
+    sinkStuckAlarmMinutes: app.config.sinkStuckAlarmMinutes ?? settingDefault('sinkStuckAlarmMinutes'),
   });
   // ZOOMTRAIL_RETENTION_*_DAYS: old days deleted hourly in small batches (nothing runs when unset).
   // The forward log is trimmed by the same job (rows every sink passed, kept 7 days).

@@ -53,7 +53,7 @@ function parseStart(value: string): 'beginning' | 'now' {
 export function registerSinkCommand(program: Command): void {
   const sink = program
     .command('sink')
-    .description('Forward stored events to a SIEM, a bucket or a message bus: add, list, show, test, pause, resume, replay, remove sinks, dead letters, and flush.');
+    .description('Forward stored events to a SIEM, a bucket or a message bus: add, list, show, test, pause, resume, replay, remove sinks, dead letters, flush, and verify.');
 
   sink
     .command('add')
@@ -327,6 +327,62 @@ export function registerSinkCommand(program: Command): void {
         return failed ? EXIT.unexpected : EXIT.ok;
       });
     });
+
+  sink
+    .command('verify')
+    .description(
+      "Recompute each day's digest over the stored row ids (docs/coverage-digest.md) and, for sinks that can be read back (elasticsearch, nats), compare with what the sink holds: exit 1 when a day differs.",
+    )
+    .argument('<sink>', 'sink name or id')
+    .option('--from <day>', 'first UTC day, YYYY-MM-DD (default 30 days ago)', parseDay)
+    .option('--to <day>', 'last UTC day, YYYY-MM-DD (default today)', parseDay)
+    .option('--format <format>', 'table or ndjson', 'table')
+    .action(async (idOrName: string, options: { from?: string; to?: string; format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.format !== 'table' && options.format !== 'ndjson') throw new UsageError(`--format must be table or ndjson, not "${options.format}".`);
+        const s = await existing(app, idOrName);
+        const today = new Date(app.clock.now()).toISOString().slice(0, 10);
+        const toDay = options.to ?? today;
+        const fromDay = options.from ?? new Date(Date.parse(`${toDay}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+        if (fromDay > toDay) throw new UsageError(`--from ${fromDay} is after --to ${toDay}.`);
+        const { verifySink } = await import('../forward/sink-verifier.js');
+        const report = await verifySink({ store: app.store, clock: app.clock, logger: app.logger, fetch: app.outbound.fetch, sink: s, fromDay, toDay });
+        if (options.format === 'ndjson') {
+          for (const d of report.days) process.stdout.write(`${JSON.stringify(d)}\n`);
+        } else if (report.days.length === 0) {
+          process.stdout.write(`No stored events for ${s.name} from ${fromDay} to ${toDay}.\n`);
+        } else {
+          const rows = report.days.map((d) => [
+            d.day,
+            d.logType,
+            String(d.storeCount),
+            d.storeDigest.slice(0, 16),
+            d.sinkCount === null ? '-' : String(d.sinkCount),
+            d.sinkDigest === null ? '-' : d.sinkDigest.slice(0, 16),
+            d.coverageVersion === null ? '-' : `v${d.coverageVersion}`,
+            d.sinkCount === null ? 'not read back' : d.differs ? `DIFFERS: ${d.missing.count} missing, ${d.unexpected.count} unexpected` : 'same',
+          ]);
+          process.stdout.write(formatTable(['DAY', 'STREAM', 'STORED', 'DIGEST', 'AT SINK', 'SINK DIGEST', 'COVERAGE', 'RESULT'], rows));
+        }
+        if (!report.readBack) process.stderr.write(`A ${s.kind} sink cannot be read back: compare the digests above with the Zoomtrail.Coverage records it received.\n`);
+        for (const d of report.differing) {
+          if (d.missing.count > 0) process.stderr.write(`${d.day} ${d.logType}: missing at the sink, e.g. ${d.missing.sample.join(', ')}\n`);
+          if (d.unexpected.count > 0) process.stderr.write(`${d.day} ${d.logType}: at the sink but not stored, e.g. ${d.unexpected.sample.join(', ')}\n`);
+        }
+        if (report.differing.length > 0) {
+          process.stderr.write(
+            `${report.differing.length} day(s) differ. Events still pending (\`zoomtrail sink show ${s.name}\`: backlog, dead letters) show as missing; \`zoomtrail sink flush --sink ${s.name}\` delivers them.\n`,
+          );
+          return EXIT.unexpected;
+        }
+        return EXIT.ok;
+      });
+    });
+}
+
+function parseDay(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError(`a day is YYYY-MM-DD, not "${value}".`);
+  return value;
 }
 
 async function existing(app: AppContext, idOrName: string): Promise<SinkRecord> {

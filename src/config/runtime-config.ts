@@ -56,6 +56,8 @@ export interface RuntimeConfig {
   dbIdleTransactionTimeoutMs?: number;
   /** ZOOMTRAIL_COMPLETENESS_MARGIN_DAYS. */
   completenessMarginDays?: number;
+  /** ZOOMTRAIL_SINK_STUCK_ALARM_MINUTES. */
+  sinkStuckAlarmMinutes?: number;
   /** ZOOMTRAIL_RETENTION_ACTIVITY_DAYS: days Zoom.Activity events are kept; unset = forever. */
   retentionActivityDays?: number | undefined;
   /** ZOOMTRAIL_RETENTION_OPERATION_DAYS: days Zoom.Operation events are kept; unset = forever. */
@@ -133,6 +135,7 @@ export function resolveRuntimeConfig(inputs: ConfigInputs = {}): RuntimeConfig {
     maxConcurrentSources: values.maxConcurrentSources,
     dbIdleTransactionTimeoutMs: values.dbIdleTransactionTimeoutMs,
     completenessMarginDays: values.completenessMarginDays,
+    sinkStuckAlarmMinutes: values.sinkStuckAlarmMinutes,
     retentionActivityDays: values.retentionActivityDays,
     retentionOperationDays: values.retentionOperationDays,
     trustedProxies: values.trustedProxies,

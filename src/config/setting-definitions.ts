@@ -38,6 +38,7 @@ export interface SettingValues {
   maxConcurrentSources: number;
   dbIdleTransactionTimeoutMs: number;
   completenessMarginDays: number;
+  sinkStuckAlarmMinutes: number;
   retentionActivityDays: number | undefined;
   retentionOperationDays: number | undefined;
   trustedProxies: string[] | undefined;
@@ -393,6 +394,16 @@ const DEFINITIONS: Definitions = {
     default: '14',
     description: "Alarm when an incomplete day leaves Zoom's six-month window within this many days.",
     parse: wholeNumber(1, 90),
+  },
+  sinkStuckAlarmMinutes: {
+    key: 'sinkStuckAlarmMinutes',
+    env: 'ZOOMTRAIL_SINK_STUCK_ALARM_MINUTES',
+    file: 'sinkStuckAlarmMinutes',
+    numeric: true,
+    default: '30',
+    description:
+      'A sink with events pending and no successful delivery for this many minutes raises the System.SinkStuck alarm through the alert destinations (once; it resolves when the sink recovers).',
+    parse: wholeNumber(1, 10_080),
   },
   retentionActivityDays: {
     key: 'retentionActivityDays',

@@ -1,5 +1,7 @@
 import { checkDestinationUrl } from '../alert/http-delivery.js';
-import type { SendOutcome, Sink, SinkConfig } from './sink.js';
+import { COVERAGE_LOG_TYPE } from '../domain/coverage-digest.js';
+import { logTypeValue, recordFieldsOf } from './record-day.js';
+import type { SendOutcome, Sink, SinkConfig, SinkContext } from './sink.js';
 
 const DEFAULT_INDEX = 'zoomtrail';
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -103,4 +105,65 @@ export const elasticsearchSink: Sink = {
       };
     return outcome;
   },
+
+  readBackRowIds: (logType, day, context) => readBackIds(logType, day, context),
 };
+
+const DAY_MS = 86_400_000;
+const SCROLL_PAGE = 1000;
+
+/**
+ * The `_id`s of the index's documents of `logType` on `day` (for `sink
+ * verify`): a scrolled `_search` filtered on the format's log-type and time
+ * fields (coverage records: `p_log_type` and `p_event_time` in every format).
+ */
+async function readBackIds(logType: string, day: string, context: SinkContext): Promise<string[]> {
+  const base = context.url.replace(/\/+$/, '');
+  const fields = logType === COVERAGE_LOG_TYPE ? recordFieldsOf('panther') : recordFieldsOf(context.format);
+  const start = Date.parse(`${day}T00:00:00.000Z`);
+  const query = {
+    bool: {
+      filter: [
+        { match_phrase: { [fields.logType]: logTypeValue(logType, context.format) } },
+        { range: { [fields.time]: { gte: new Date(start).toISOString(), lt: new Date(start + DAY_MS).toISOString(), format: 'strict_date_optional_time||epoch_millis' } } },
+      ],
+    },
+  };
+  const ids: string[] = [];
+  let answer = await esCall(context, `${base}/${indexOf(context)}/_search?scroll=1m`, { size: SCROLL_PAGE, _source: false, sort: ['_doc'], query });
+  for (;;) {
+    const hits = answer.hits?.hits ?? [];
+    for (const hit of hits) ids.push(hit._id);
+    if (hits.length === 0 || !answer._scroll_id) break;
+    answer = await esCall(context, `${base}/_search/scroll`, { scroll: '1m', scroll_id: answer._scroll_id });
+  }
+  if (answer._scroll_id)
+    await context
+      .fetch(`${base}/_search/scroll`, { method: 'DELETE', headers: esHeaders(context), body: JSON.stringify({ scroll_id: answer._scroll_id }), redirect: 'manual' })
+      .then((r) => r.body?.cancel())
+      .catch(() => undefined);
+  return ids;
+}
+
+interface SearchAnswer {
+  _scroll_id?: string;
+  hits?: { hits?: Array<{ _id: string }> };
+}
+
+function esHeaders(context: SinkContext): Record<string, string> {
+  return { 'Content-Type': 'application/json', 'User-Agent': 'zoomtrail', ...(context.secret ? { Authorization: `ApiKey ${context.secret}` } : {}) };
+}
+
+async function esCall(context: SinkContext, url: string, body: unknown): Promise<SearchAnswer> {
+  const response = await context.fetch(url, {
+    method: 'POST',
+    headers: esHeaders(context),
+    body: JSON.stringify(body),
+    redirect: 'manual',
+    signal: AbortSignal.timeout(context.timeoutMs ?? 30_000),
+  });
+  const text = await response.text();
+  if (response.status === 404) return {};
+  if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status} from ${new URL(url).host} on _search`);
+  return JSON.parse(text) as SearchAnswer;
+}

@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
 import type { OutboundAddressPolicy } from '../shared/outbound-address-policy.js';
+import type { SinkCoverageStore, SinkLease } from '../store/sink-coverage-store.js';
 import type { SinkRecord, SinkStore } from '../store/sink-store.js';
 import { matchesFieldFilter, parseFieldFilter } from './event-filter.js';
 import { formatEvent } from './formats/event-format.js';
 import { formatFor } from './formats/format-registry.js';
 import type { SendError, SinkContext } from './sink.js';
 import { openSinkContext } from './sink-context.js';
+import { sendCoverage } from './coverage-send.js';
 import { sinkFor } from './sink-registry.js';
 
 /** Retry backoff of a failing sink: base * 2^(failures - 1), at most max. */
@@ -28,6 +30,12 @@ export interface ForwarderOptions {
   sinkRefreshMs?: number;
   /** Per-send limit; default 10 s. */
   timeoutMs?: number;
+  /**
+   * Several instances on one database: `run` sends a sink only while this
+   * instance holds its lease (taken before each batch, released on stop); a
+   * takeover resumes from the cursor.
+   */
+  lease?: { store: Pick<SinkCoverageStore, 'acquireSinkLease' | 'releaseSinkLease'>; owner: string; ttlMs: number };
 }
 
 /** What one batch did. */
@@ -109,6 +117,13 @@ export class Forwarder {
       } catch (e) {
         error = { retryable: true, message: e instanceof Error ? e.message : String(e), fix: 'The batch is retried; see the log.' };
       }
+    }
+    // Coverage records go after the batch's events, in their own send (docs/coverage-digest.md).
+    if (!error && batch.coverage && batch.coverage.length > 0) {
+      const sent = await sendCoverage(module, batch.coverage, await this.#context(sink), sink.kind);
+      error = sent.error;
+      delivered = [...delivered, ...sent.delivered];
+      rejected = [...rejected, ...sent.rejected];
     }
     const now = clock.now();
     if (error) {
@@ -199,9 +214,20 @@ export class Forwarder {
 
   async #sinkLoop(sink: SinkRecord, signal: AbortSignal): Promise<void> {
     const waitMs = this.#o.batchWaitMs ?? 5_000;
+    const lease = this.#o.lease;
+    let held: SinkLease | null = null;
     while (!signal.aborted) {
       let sleepMs = waitMs;
       try {
+        if (lease) {
+          held = await lease.store.acquireSinkLease(sink.id, lease.owner, lease.ttlMs);
+          if (!held) {
+            // Another instance sends this sink; look again within its lease's life.
+            await this.#closeContext(sink.id);
+            await this.#sleep(Math.min(waitMs, lease.ttlMs / 2), signal);
+            continue;
+          }
+        }
         const outcome = await this.forwardBatch(sink);
         if (outcome.kind === 'sent' && outcome.full) continue;
         if (outcome.kind === 'lost') continue;
@@ -211,6 +237,7 @@ export class Forwarder {
       }
       await this.#sleep(sleepMs, signal);
     }
+    if (lease && held) await lease.store.releaseSinkLease(held).catch(() => undefined);
   }
 
   async #sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from 'nats';
+import { recordDay } from './record-day.js';
 import type { Sink, SinkConfig, SinkContext } from './sink.js';
 
 const CONNECTION = 'nats-connection';
@@ -110,12 +111,56 @@ export const natsSink: Sink = {
     };
   },
 
+  async readBackRowIds(logType, day, context) {
+    const subject = natsSubject(prefixOf(context), logType);
+    const key = `readback:${subject}`;
+    let byDay = context.resources.get(key) as Map<string, string[]> | undefined;
+    if (!byDay) {
+      byDay = await readSubject(await connection(context), subject, context.format);
+      context.resources.set(key, byDay);
+    }
+    return byDay.get(day) ?? [];
+  },
+
   async close(context) {
     const nc = context.resources.get(CONNECTION) as NatsConnection | undefined;
     context.resources.delete(CONNECTION);
     if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
   },
 };
+
+/**
+ * Every message on `subject` of the stream that holds it (an ordered
+ * consumer, no state left on the server), by the UTC day of its record:
+ * `Nats-Msg-Id` is the row id. Read once per subject and verify run.
+ */
+async function readSubject(nc: NatsConnection, subject: string, format: string | undefined): Promise<Map<string, string[]>> {
+  const byDay = new Map<string, string[]>();
+  const jsm = await nc.jetstreamManager();
+  const stream = await jsm.streams.find(subject);
+  const info = await jsm.streams.info(stream, { subjects_filter: subject });
+  const total = info.state.subjects?.[subject] ?? 0;
+  if (total === 0) return byDay;
+  const consumer = await nc.jetstream().consumers.get(stream, { filterSubjects: subject });
+  const messages = await consumer.consume();
+  for await (const m of messages) {
+    const rowId = m.headers?.get('Nats-Msg-Id');
+    let day: string | undefined;
+    try {
+      day = recordDay(JSON.parse(new TextDecoder().decode(m.data)), format);
+    } catch {
+      day = undefined;
+    }
+    if (rowId && day) {
+      const ids = byDay.get(day) ?? [];
+      ids.push(rowId);
+      byDay.set(day, ids);
+    }
+    if (m.info.pending === 0) break;
+  }
+  messages.stop();
+  return byDay;
+}
 
 function messageOf(error: unknown, secret: string | null): string {
   const text = error instanceof Error ? error.message || error.name : String(error);

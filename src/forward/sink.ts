@@ -22,6 +22,8 @@ export interface SinkContext extends SinkConfig {
   timeoutMs?: number;
   /** Held by the forwarder for one sink between batches (e.g. a NATS connection); `close` releases it. */
   resources: Map<string, unknown>;
+  /** The sink's format (read back needs to know where the time and log type are). */
+  format?: string;
 }
 
 /** A batch-level failure: nothing was confirmed; the cursor stays and the batch is retried after a backoff. */
@@ -61,6 +63,12 @@ export interface Sink {
   send(batch: readonly FormattedEvent[], context: SinkContext): Promise<SendOutcome>;
   /** Releases what `send` kept in `context.resources`. */
   close?(context: SinkContext): Promise<void>;
+  /**
+   * For `zoomtrail sink verify`: the row ids the sink holds for `logType`
+   * (a stream, or `Zoomtrail.Coverage`) on UTC `day`, read back from it.
+   * Only sinks that can be read back (Elasticsearch, NATS JetStream, S3).
+   */
+  readBackRowIds?(logType: string, day: string, context: SinkContext): Promise<string[]>;
 }
 
 export const SINK_KINDS = ['http', 'nats', 'elasticsearch', 'splunk-hec', 's3', 'syslog'] as const;

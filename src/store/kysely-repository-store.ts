@@ -4,6 +4,7 @@ import type { LogType } from '../zoom/report-records.js';
 import type { AlertFilter, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
 import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { AlertRepository } from './alert-repository.js';
+import type { CoverageRecord } from '../domain/coverage-digest.js';
 import { LeaseRepository } from './lease-repository.js';
 import type { BudgetSlot, Lease, LeaseRecord } from './lease-store.js';
 import { AuthRepository } from './auth-repository.js';
@@ -29,6 +30,8 @@ import { SavedSearchRepository } from './saved-search-repository.js';
 import type { NewSavedSearch, SavedSearchChange, SavedSearchRecord } from './saved-search-store.js';
 import { RuleTuningRepository } from './rule-tuning-repository.js';
 import type { RuleSetReport, RuleTuning, RuleTuningPatch } from './rule-tuning-store.js';
+import { SinkCoverageRepository } from './sink-coverage-repository.js';
+import type { SinkLease } from './sink-coverage-store.js';
 import { SinkRepository, type SinkAdvancer } from './sink-repository.js';
 import type { NewSink, SinkAdvance, SinkBatch, SinkCursor, SinkDeadLetter, SinkError, SinkPatch, SinkRecord, SinkState } from './sink-store.js';
 import type { NewSuppression, SuppressionRecord } from './suppression-store.js';
@@ -56,6 +59,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly signInViews: SignInViewRepository;
   protected readonly tuning: RuleTuningRepository;
   protected readonly sinks: SinkRepository;
+  protected readonly sinkCoverage: SinkCoverageRepository;
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
@@ -84,6 +88,7 @@ export abstract class KyselyRepositoryStore {
     this.savedSearches = new SavedSearchRepository(kysely, clock);
     this.tuning = new RuleTuningRepository(kysely, clock);
     this.sinks = new SinkRepository(kysely, box, clock, dialect, sinkAdvancer);
+    this.sinkCoverage = new SinkCoverageRepository(kysely, clock);
   }
 
   // --- forwarding (SinkStore) ---------------------------------------------------
@@ -178,6 +183,32 @@ export abstract class KyselyRepositoryStore {
 
   deleteSavedSearch(id: string): Promise<boolean> {
     return this.savedSearches.deleteSavedSearch(id);
+  }
+
+  // --- coverage records and sink leases (SinkCoverageStore) ----------------------
+
+  listCoverageRecords(options: { fromDay: string; toDay: string }): Promise<CoverageRecord[]> {
+    return this.sinkCoverage.listCoverageRecords(options);
+  }
+
+  dayEventRowIds(logType: string, day: string, sourceId?: string): Promise<string[]> {
+    return this.sinkCoverage.dayEventRowIds(logType, day, sourceId);
+  }
+
+  acquireSinkLease(sinkId: string, owner: string, ttlMs: number): Promise<SinkLease | null> {
+    return this.sinkCoverage.acquireSinkLease(sinkId, owner, ttlMs);
+  }
+
+  renewSinkLease(lease: SinkLease, ttlMs: number): Promise<boolean> {
+    return this.sinkCoverage.renewSinkLease(lease, ttlMs);
+  }
+
+  releaseSinkLease(lease: SinkLease): Promise<void> {
+    return this.sinkCoverage.releaseSinkLease(lease);
+  }
+
+  listSinkLeases(): Promise<SinkLease[]> {
+    return this.sinkCoverage.listSinkLeases();
   }
 
   createSuppression(input: NewSuppression): Promise<SuppressionRecord> {

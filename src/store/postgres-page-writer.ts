@@ -4,6 +4,7 @@ import { historyIndexOf, type SignInFact } from '../domain/sign-in-facts.js';
 import type { LogType } from '../zoom/report-records.js';
 import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
+import { daysBecomingComplete, emitCoverageRecords } from './postgres-coverage-outbox.js';
 import { withRetry } from './postgres-transaction.js';
 import { daysOfPage, withoutPurgedDays } from './purged-days.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
@@ -58,7 +59,9 @@ export class PostgresPageWriter {
       this.db.transaction().execute(async (trx) => {
         await requireSource(trx, sourceId);
         await checkFence(trx, sourceId, fence);
+        const becoming = await daysBecomingComplete(trx, sourceId, logType, days);
         for (const day of sortedDays(days)) await applyDayUpdate(trx, sourceId, logType, day, now);
+        await emitCoverageRecords(trx, sourceId, logType, becoming, now);
         await applyStreamUpdate(trx, sourceId, logType, update);
       }),
     );
@@ -204,7 +207,10 @@ export class PostgresPageWriter {
         RETURNING day, state`.execute(trx);
       for (const { day, state } of result.rows) if (state === 'complete') gainedAfterComplete.set(day, insertedPerDay.get(day)!);
     }
+    const becoming = await daysBecomingComplete(trx, sourceId, logType, commit.days);
     for (const day of sortedDays(commit.days)) await applyDayUpdate(trx, sourceId, logType, day, now);
+    // After the page's events and forward-log row: the days' coverage records (migration 021).
+    await emitCoverageRecords(trx, sourceId, logType, [...becoming, ...gainedAfterComplete.keys()], now);
     await applyStreamUpdate(trx, sourceId, logType, commit.stream);
 
     return { insertedEventIds, insertedFailures, insertedPerDay, gainedAfterComplete };

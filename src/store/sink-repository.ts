@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { COVERAGE_LOG_TYPE } from '../domain/coverage-digest.js';
 import type { Clock } from '../shared/clock.js';
 import { toStoredEvent } from './event-reader.js';
 import type { SecretBox } from './secret-box.js';
+import { SinkCoverageRepository } from './sink-coverage-repository.js';
 import type { NewSink, SinkAdvance, SinkPatch, SinkBatch, SinkCursor, SinkDeadLetter, SinkError, SinkRecord, SinkState } from './sink-store.js';
 import { DuplicateSinkError, UnknownSinkError } from './store-errors.js';
 import type { SinkCursorsTable, SinksTable, StoreTables } from './store-tables.js';
@@ -152,6 +154,7 @@ export class SinkRepository {
     // Three single-statement deletes, children first: a crash between them leaves at most an orphan cursor or dead letters of a removed sink.
     await this.db.deleteFrom('sink_dead_letters').where('sink_id', '=', id).execute();
     await this.db.deleteFrom('sink_cursors').where('sink_id', '=', id).execute();
+    await this.db.deleteFrom('sink_leases').where('sink_id', '=', id).execute();
     const result = await this.db.deleteFrom('sinks').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
@@ -174,23 +177,27 @@ export class SinkRepository {
     let to = from;
     let lastStoredAt: number | null = null;
     const rowIds: string[] = [];
+    const coverageIds: string[] = [];
     let counted = 0;
     reading: for (;;) {
       const rows = await this.#logRowsAfter(to, LOG_ROWS_PER_READ);
       for (const row of rows) {
-        const take = wanted === null || wanted.has(row.log_type);
+        // A coverage row (migration 021) is taken whatever the filter; its stream is checked once read.
+        const coverage = row.log_type === COVERAGE_LOG_TYPE;
+        const take = coverage || wanted === null || wanted.has(row.log_type);
         if (take && counted > 0 && counted + row.event_count > options.maxEvents) break reading;
         to = { xid: row.xid, seq: row.seq };
         lastStoredAt = row.stored_at;
         if (take) {
-          for (const rowId of JSON.parse(row.row_ids) as string[]) rowIds.push(rowId);
+          for (const rowId of JSON.parse(row.row_ids) as string[]) (coverage ? coverageIds : rowIds).push(rowId);
           counted += row.event_count;
         }
         if (counted >= options.maxEvents) break reading;
       }
       if (rows.length < LOG_ROWS_PER_READ) break;
     }
-    return { from, to, events: await this.#eventsInOrder(rowIds), lastStoredAt };
+    const coverage = (await new SinkCoverageRepository(this.db, this.clock).coverageRecordsById(coverageIds)).filter((c) => wanted === null || wanted.has(c.logType));
+    return { from, to, events: await this.#eventsInOrder(rowIds), lastStoredAt, coverage };
   }
 
   advanceSink(id: string, advance: SinkAdvance): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { CoverageRecord } from '../domain/coverage-digest.js';
 import type { StoredEvent } from './store.js';
 
 /**
@@ -140,6 +141,8 @@ export interface SinkBatch {
   events: StoredEvent[];
   /** stored_at of the last log row in the batch, null when empty. */
   lastStoredAt: number | null;
+  /** The coverage records of the batch's coverage rows (migration 021), sent after its events. */
+  coverage?: CoverageRecord[];
 }
 
 export interface SinkAdvance {

@@ -7,6 +7,7 @@ import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } fro
 import { daysOfPage, withoutPurgedDays } from './purged-days.js';
 import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
+import { SqliteCoverageOutbox } from './sqlite-coverage-outbox.js';
 import { SqliteSearchIndexWriter } from './sqlite-search-index-writer.js';
 import { BOUND, prepareQuery, prepareRaw, sqliteQueries, type QueryRow, type RowStatement } from './sqlite-statements.js';
 
@@ -105,6 +106,7 @@ export class SqlitePageWriter {
   readonly #addDayRecords: RowStatement<{ state: string }>;
   readonly #applyDay: Statement;
   readonly #upsertStream: Statement;
+  readonly #coverageOutbox: SqliteCoverageOutbox;
   readonly #commitPage: (commit: PageCommit, now: number) => PageCommitResult;
   readonly #updateStream: (sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number, fence?: Fence) => void;
 
@@ -124,11 +126,14 @@ export class SqlitePageWriter {
     this.#addDayRecords = prepareRaw<{ state: string }>(db, ADD_DAY_RECORDS);
     this.#applyDay = db.prepare(APPLY_DAY);
     this.#upsertStream = db.prepare(UPSERT_STREAM);
+    this.#coverageOutbox = new SqliteCoverageOutbox(db);
     this.#commitPage = db.transaction((commit: PageCommit, now: number) => this.#commitPageNow(commit, now));
     this.#updateStream = db.transaction((sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number, fence?: Fence) => {
       this.#requireSource(sourceId);
       this.#checkFence(sourceId, fence);
+      const becoming = this.#coverageOutbox.becomingComplete(sourceId, logType, days);
       for (const day of days) this.#applyDayUpdate(sourceId, logType, day, now);
+      this.#coverageOutbox.emit(sourceId, logType, becoming, now);
       this.#applyStreamUpdate(sourceId, logType, update);
     });
   }
@@ -202,7 +207,10 @@ export class SqlitePageWriter {
       const stateBefore = this.#addDayRecords.get(sourceId, logType, day, inserted, now)?.state;
       if (stateBefore === 'complete') gainedAfterComplete.set(day, inserted);
     }
+    const becoming = this.#coverageOutbox.becomingComplete(sourceId, logType, commit.days);
     for (const day of commit.days) this.#applyDayUpdate(sourceId, logType, day, now);
+    // After the page's events and forward-log row: the days' coverage records (migration 021).
+    this.#coverageOutbox.emit(sourceId, logType, [...becoming, ...gainedAfterComplete.keys()], now);
     this.#applyStreamUpdate(sourceId, logType, commit.stream);
 
     return { insertedEventIds, insertedFailures, insertedPerDay, gainedAfterComplete };

@@ -44,6 +44,8 @@ export interface StoreTables {
   sinks: SinksTable;
   sink_cursors: SinkCursorsTable;
   sink_dead_letters: SinkDeadLettersTable;
+  coverage_records: CoverageRecordsTable;
+  sink_leases: SinkLeasesTable;
 }
 
 /** A bigint column: a number from SQLite, possibly a string from PostgreSQL. */
@@ -459,4 +461,28 @@ export interface OidcIdentitiesTable {
   subject: string;
   user_id: string;
   created_at: BigIntColumn;
+}
+
+/** A day's coverage record as sent to sinks (migration 021), one row per version. */
+export interface CoverageRecordsTable {
+  id: string;
+  source_id: string;
+  log_type: string;
+  day: string;
+  version: number;
+  state: string;
+  event_count: number;
+  records: number;
+  late_records: number;
+  digest: string;
+  created_at: BigIntColumn;
+}
+
+/** Which instance sends a sink (migration 021). */
+export interface SinkLeasesTable {
+  sink_id: string;
+  owner: string;
+  token: BigIntColumn;
+  expires_at: BigIntColumn;
+  acquired_at: BigIntColumn;
 }

@@ -13,6 +13,7 @@ import type { HealthStore } from './health-store.js';
 import type { RetentionStore } from './retention-store.js';
 import type { SignInHistoryStore } from './sign-in-history-store.js';
 import type { SignInViewStore } from './sign-in-view-repository.js';
+import type { SinkCoverageStore } from './sink-coverage-store.js';
 import type { SinkStore } from './sink-store.js';
 
 /**
@@ -43,7 +44,8 @@ export interface Store
     RetentionStore,
     SignInHistoryStore,
     SignInViewStore,
-    SinkStore {
+    SinkStore,
+    SinkCoverageStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   /** What an operator should fix about how secrets are kept (e.g. a key file others can read); logged at start. */

@@ -18,6 +18,7 @@ import { indicatorTimeMigration } from './017-indicator-time.js';
 import { internalSourceMigration } from './018-internal-source.js';
 import { oidcMigration } from './019-oidc.js';
 import { savedSearchesMigration } from './023-saved-searches.js';
+import { sinkCoverageMigration } from './021-sink-coverage.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -44,6 +45,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '018-internal-source': internalSourceMigration,
   '019-oidc': oidcMigration,
   '023-saved-searches': savedSearchesMigration,
+  '021-sink-coverage': sinkCoverageMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

@@ -1,0 +1,123 @@
+import { connect, type NatsConnection } from 'nats';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { coverageDigest } from '../domain/coverage-digest.js';
+import { ManualClock } from '../shared/clock.js';
+import { createLogger } from '../shared/logger.js';
+import { sampleSink } from '../store/sink-store-contract.test-support.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { OPERATION, page, sampleEvent, sampleSource, START } from '../store/store-contract.test-support.js';
+import type { Store } from '../store/store.js';
+import { startElasticsearchFake, type ElasticsearchFake } from './elasticsearch-fake.test-support.js';
+import { Forwarder } from './forwarder.js';
+import { verifySink } from './sink-verifier.js';
+
+const logger = createLogger({ level: 'silent' });
+const DAY1 = '2026-03-08';
+const DAY2 = '2026-03-09';
+const t = (day: string, i: number) => Date.parse(`${day}T10:00:00Z`) + i * 1000;
+
+describe('sink verify', () => {
+  let clock: ManualClock;
+  let store: Store;
+  let source: string;
+
+  beforeEach(async () => {
+    clock = new ManualClock(START);
+    store = await openSqliteStore({ dataDir: ':memory:', clock, env: {} });
+    source = (await store.createSource(sampleSource())).id;
+    await store.commitPage(page(source, [sampleEvent('a1', t(DAY1, 1)), sampleEvent('a2', t(DAY1, 2))], { days: [{ day: DAY1, state: 'complete' }] }));
+    await store.commitPage(page(source, [sampleEvent('b1', t(DAY2, 1)), sampleEvent('b2', t(DAY2, 2)), sampleEvent('b3', t(DAY2, 3))]));
+  });
+  afterEach(async () => store.close());
+
+  const flush = () => new Forwarder({ store, clock, logger, fetch: globalThis.fetch }).flush();
+  const verify = async (name: string) => verifySink({ store, clock, logger, fetch: globalThis.fetch, sink: (await store.getSink(name))!, fromDay: DAY1, toDay: DAY2 });
+
+  describe('NATS JetStream (the real server)', () => {
+    let nc: NatsConnection;
+    let stream: string;
+    let prefix: string;
+    beforeEach(async () => {
+      nc = await connect({ servers: '127.0.0.1:4222' });
+      const tag = randomBytes(5).toString('hex');
+      stream = `ZTVERIFY_${tag}`;
+      prefix = `ztverify${tag}`;
+      await (await nc.jetstreamManager()).streams.add({ name: stream, subjects: [`${prefix}.>`], duplicate_window: 120_000_000_000 });
+    });
+    afterEach(async () => {
+      await (await nc.jetstreamManager()).streams.delete(stream).catch(() => undefined);
+      await nc.close();
+    });
+
+    for (const format of ['panther', 'ocsf', 'ecs']) {
+      it(`reads each subject back by Nats-Msg-Id (${format}): same when all arrived; a deleted message makes its day differ`, async () => {
+        await store.createSink(sampleSink({ kind: 'nats', format, url: 'nats://127.0.0.1:4222', settings: { subjectPrefix: prefix }, secret: null }));
+        await flush();
+        const ok = await verify('siem');
+        expect(ok.readBack).toBe(true);
+        expect(ok.differing).toEqual([]);
+        expect(ok.days.map((d) => [d.day, d.logType, d.storeCount, d.sinkCount, d.coverageVersion])).toEqual([
+          [DAY1, 'Zoom.Activity', 2, 2, 1],
+          [DAY2, 'Zoom.Activity', 3, 3, null],
+        ]);
+        expect(ok.days[0]?.storeDigest).toBe(coverageDigest(['a1', 'a2']));
+        expect(ok.days[0]?.sinkDigest).toBe(ok.days[0]?.storeDigest);
+
+        const jsm = await nc.jetstreamManager();
+        const info = await jsm.streams.info(stream);
+        expect(info.state.messages).toBe(6); // 5 events and the coverage record of DAY1
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const m = await jsm.streams.getMessage(stream, { seq });
+          if (m.header.get('Nats-Msg-Id') === 'b2') await jsm.streams.deleteMessage(stream, seq);
+        }
+        const bad = await verify('siem');
+        expect(bad.differing).toEqual([
+          expect.objectContaining({ day: DAY2, logType: 'Zoom.Activity', missing: { count: 1, sample: ['b2'] }, unexpected: { count: 0, sample: [] } }),
+        ]);
+      });
+    }
+  });
+
+  describe('Elasticsearch (a stateful test double)', () => {
+    let es: ElasticsearchFake;
+    beforeEach(async () => {
+      es = await startElasticsearchFake();
+    });
+    afterEach(async () => es.close());
+
+    for (const format of ['panther', 'ocsf', 'ecs']) {
+      it(`scrolls the ids of each stream and day (${format}); a missing and an unexpected document make a day differ`, async () => {
+        await store.createSink(sampleSink({ kind: 'elasticsearch', format, url: `${es.origin}/`, settings: { index: 'zoom' }, secret: null }));
+        await flush();
+        expect(es.docs.get('zoom')?.size).toBe(6);
+        const ok = await verify('siem');
+        expect(ok.differing).toEqual([]);
+        expect(ok.days.map((d) => [d.day, d.storeCount, d.sinkCount])).toEqual([
+          [DAY1, 2, 2],
+          [DAY2, 3, 3],
+        ]);
+        const index = es.docs.get('zoom')!;
+        const b3 = index.get('b3')!;
+        index.delete('b3');
+        index.set('zz-not-stored', b3);
+        const bad = await verify('siem');
+        expect(bad.differing).toEqual([expect.objectContaining({ day: DAY2, missing: { count: 1, sample: ['b3'] }, unexpected: { count: 1, sample: ['zz-not-stored'] } })]);
+      });
+    }
+  });
+
+  it('a sink that cannot be read back gets the store digests only, and a sink limited to a log type only that stream', async () => {
+    await store.createSink(sampleSink({ url: 'https://siem.example.com/ingest', logTypes: [OPERATION] }));
+    const report = await verify('siem');
+    expect(report.readBack).toBe(false);
+    expect(report.days).toEqual([]);
+    await store.createSink(sampleSink({ name: 'all', url: 'https://siem.example.com/ingest' }));
+    const all = await verify('all');
+    expect(all.days.map((d) => [d.day, d.sinkCount, d.storeDigest])).toEqual([
+      [DAY1, null, coverageDigest(['a1', 'a2'])],
+      [DAY2, null, coverageDigest(['b1', 'b2', 'b3'])],
+    ]);
+    expect(all.differing).toEqual([]);
+  });
+});
