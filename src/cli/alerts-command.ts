@@ -41,6 +41,8 @@ const SORT_WORDS: Record<AlertSort, string> = {
   severity: 'most severe first',
   status: 'open, acknowledged, then resolved',
   raised: 'newest raised first',
+  rule: 'by rule id',
+  assignee: 'by assignee, unassigned first',
 };
 
 function parseSortOption(value: string): AlertSort {

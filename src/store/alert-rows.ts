@@ -2,9 +2,9 @@ import type { Selectable } from 'kysely';
 import { JOINED_GROUP_ORDER, type GroupSpan, type GroupState } from '../domain/alert-grouping.js';
 import type { Severity } from '../domain/severity.js';
 import type { DestinationKind, DestinationSettings } from '../domain/destination-settings.js';
-import type { AlertRecord, AlertStatus } from './alert-store.js';
+import type { AlertHistoryEntry, AlertRecord, AlertStatus } from './alert-store.js';
 import type { DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './destination-store.js';
-import type { AlertsTable, DeliveriesTable, DeliveryAttemptsTable, DestinationsTable } from './store-tables.js';
+import type { AlertHistoryTable, AlertsTable, DeliveriesTable, DeliveryAttemptsTable, DestinationsTable } from './store-tables.js';
 
 /** Row -> record conversions for the alert tables, shared by every store. */
 export function toAlertRecord(row: Selectable<AlertsTable>): AlertRecord {
@@ -24,9 +24,23 @@ export function toAlertRecord(row: Selectable<AlertsTable>): AlertRecord {
     status: row.status as AlertStatus,
     statusChangedAt: row.status_changed_at === null ? null : Number(row.status_changed_at),
     statusNote: row.status_note,
+    assignee: row.assignee ?? null,
     context: JSON.parse(row.context_json) as Record<string, unknown>,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toAlertHistoryEntry(row: Selectable<AlertHistoryTable>): AlertHistoryEntry {
+  return {
+    id: row.id,
+    alertId: row.alert_id,
+    at: Number(row.at),
+    actor: row.actor,
+    kind: row.kind as AlertHistoryEntry['kind'],
+    from: row.from_value,
+    to: row.to_value,
+    note: row.note,
   };
 }
 

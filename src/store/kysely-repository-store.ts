@@ -1,7 +1,7 @@
 import { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
-import type { AlertFilter, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
+import type { AlertFilter, AlertHistoryEntry, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
 import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { AlertRepository } from './alert-repository.js';
 import { LeaseRepository } from './lease-repository.js';
@@ -293,6 +293,14 @@ export abstract class KyselyRepositoryStore {
 
   getAlert(id: string): Promise<AlertRecord | undefined> {
     return this.alerts.getAlert(id);
+  }
+
+  commentOnAlert(id: string, note: string, by: string): Promise<AlertHistoryEntry> {
+    return this.alerts.commentOnAlert(id, note, by);
+  }
+
+  alertHistory(id: string, limit?: number): Promise<AlertHistoryEntry[]> {
+    return this.alerts.alertHistory(id, limit);
   }
 
   alertRowIds(alertId: string, limit?: number): Promise<string[]> {

@@ -14,6 +14,7 @@ import { rolesAndScopesMigration } from './012-roles-and-scopes.js';
 import { auditLogMigration } from './013-audit-log.js';
 import { historyIndexInWriterMigration } from './015-history-index-in-writer.js';
 import { forwardingMigration } from './016-forwarding.js';
+import { alertTriageMigration } from './022-alert-triage.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -36,6 +37,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '013-audit-log': auditLogMigration,
   '015-history-index-in-writer': historyIndexInWriterMigration,
   '016-forwarding': forwardingMigration,
+  '022-alert-triage': alertTriageMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
