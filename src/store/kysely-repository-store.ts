@@ -23,6 +23,8 @@ import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js'
 import { SignInViewRepository, type SignInPoint, type SignInSpan, type StoredSignIn, type UserSignInSummary } from './sign-in-view-repository.js';
 import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
 import { SuppressionRepository } from './suppression-repository.js';
+import { OverviewRepository } from './overview-repository.js';
+import type { CountryCount, HourlyLogTypeCount, HourlySeverityCount, OpenAlertCount } from './overview-store.js';
 import { RuleTuningRepository } from './rule-tuning-repository.js';
 import type { RuleSetReport, RuleTuning, RuleTuningPatch } from './rule-tuning-store.js';
 import { SinkRepository, type SinkAdvancer } from './sink-repository.js';
@@ -50,6 +52,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly signInViews: SignInViewRepository;
   protected readonly tuning: RuleTuningRepository;
   protected readonly sinks: SinkRepository;
+  protected readonly overview: OverviewRepository;
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
@@ -76,6 +79,23 @@ export abstract class KyselyRepositoryStore {
     this.suppressions = new SuppressionRepository(kysely, clock);
     this.tuning = new RuleTuningRepository(kysely, clock);
     this.sinks = new SinkRepository(kysely, box, clock, dialect, sinkAdvancer);
+    this.overview = new OverviewRepository(kysely);
+  }
+
+  eventCountsByHour(fromMs: number, toMs: number): Promise<HourlyLogTypeCount[]> {
+    return this.overview.eventCountsByHour(fromMs, toMs);
+  }
+
+  alertCountsByHour(fromMs: number, toMs: number): Promise<HourlySeverityCount[]> {
+    return this.overview.alertCountsByHour(fromMs, toMs);
+  }
+
+  openAlertCounts(): Promise<OpenAlertCount[]> {
+    return this.overview.openAlertCounts();
+  }
+
+  signInCountries(fromMs: number, toMs: number, limit: number): Promise<CountryCount[]> {
+    return this.overview.signInCountries(fromMs, toMs, limit);
   }
 
   // --- forwarding (SinkStore) ---------------------------------------------------

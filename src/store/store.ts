@@ -11,6 +11,7 @@ import type { RetentionStore } from './retention-store.js';
 import type { SignInHistoryStore } from './sign-in-history-store.js';
 import type { SignInViewStore } from './sign-in-view-repository.js';
 import type { SinkStore } from './sink-store.js';
+import type { OverviewStore } from './overview-store.js';
 
 /**
  * The interface between Zoomtrail and its database: one narrow interface per
@@ -38,7 +39,8 @@ export interface Store
     RetentionStore,
     SignInHistoryStore,
     SignInViewStore,
-    SinkStore {
+    SinkStore,
+    OverviewStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   /** What an operator should fix about how secrets are kept (e.g. a key file others can read); logged at start. */

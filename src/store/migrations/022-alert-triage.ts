@@ -3,8 +3,9 @@ import type { Migration } from 'kysely';
 /**
  * Alert triage: an alert's assignee (a console user's name, or null) and its
  * history — one row per change of status or assignee, and per comment, with
- * who, when and the note. Indexes for the triage filters (status, assignee)
- * and the overview's open-alert counts. Dialect-neutral, like 001.
+ * who, when and the note. Indexes for the triage filters (status, assignee),
+ * the overview's open-alert counts, and its sign-ins by country over a time
+ * range (sign_ins had only per-user and per-address indexes). Dialect-neutral, like 001.
  */
 export const alertTriageMigration: Migration = {
   async up(db): Promise<void> {
@@ -23,11 +24,13 @@ export const alertTriageMigration: Migration = {
       .addColumn('to_value', 'text')
       .addColumn('note', 'text')
       .execute();
+    await db.schema.createIndex('sign_ins_time_country').on('sign_ins').columns(['event_time_ms', 'country']).execute();
     await db.schema.createIndex('alert_history_alert').on('alert_history').columns(['alert_id', 'at', 'id']).execute();
   },
 
   async down(db): Promise<void> {
     await db.schema.dropTable('alert_history').execute();
+    await db.schema.dropIndex('sign_ins_time_country').execute();
     await db.schema.dropIndex('alerts_assignee_raised').execute();
     await db.schema.dropIndex('alerts_status_raised').execute();
     await db.schema.alterTable('alerts').dropColumn('assignee').execute();
