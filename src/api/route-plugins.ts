@@ -14,6 +14,7 @@ import { signInsRoutes } from './routes/sign-ins-routes.js';
 import { suppressionsRoutes } from './routes/suppressions-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { overviewRoutes } from './routes/overview-routes.js';
 
 /**
  * Every resource's route plugin, registered in this one list (under `/api`
@@ -30,6 +31,7 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'rules', plugin: rulesRoutes, prefix: '/api' },
   { name: 'suppressions', plugin: suppressionsRoutes, prefix: '/api' },
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
+  { name: 'overview', plugin: overviewRoutes, prefix: '/api' },
   { name: 'sign-ins', plugin: signInsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },
   { name: 'users', plugin: usersRoutes, prefix: '/api' },

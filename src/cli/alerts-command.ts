@@ -161,7 +161,7 @@ export function registerAlertsCommand(program: Command): void {
     sub.action(async (id: string, options: { note?: string }, command: Command) => {
       await withApp(command, async (app) => {
         const before = await app.store.getAlert(id);
-        const updated = await app.store.setAlertStatus(id, status, options.note);
+        const updated = await app.store.setAlertStatus(id, status, options.note, 'cli');
         await recordCliAudit(app, {
           action: 'alerts.status',
           objectType: 'alerts',

@@ -5,7 +5,7 @@ import type { DestinationSecret } from '../domain/destination-settings.js';
 import type { AlertFilter, AlertHistoryEntry, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
 import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { afterPosition, ALERT_SORT_KEYS } from './alert-order.js';
-import { destinationSecretContext, toAlertHistoryEntry, toAlertRecord, toDeliveryAttemptRecord, toDeliveryRecord, toDestinationRecord } from './alert-rows.js';
+import { destinationSecretContext, newHistoryId, toAlertHistoryEntry, toAlertRecord, toDeliveryAttemptRecord, toDeliveryRecord, toDestinationRecord } from './alert-rows.js';
 import type { SecretBox } from './secret-box.js';
 import { toStoredEvent } from './event-reader.js';
 import { DuplicateDestinationError, UnknownAlertError, UnknownDestinationError } from './store-errors.js';
@@ -121,7 +121,8 @@ export class AlertRepository {
 
   async commentOnAlert(id: string, note: string, by: string): Promise<AlertHistoryEntry> {
     if (!(await this.getAlert(id))) throw new UnknownAlertError(id);
-    const row = { id: randomUUID(), alert_id: id, at: this.clock.now(), actor: by, kind: 'comment', from_value: null, to_value: null, note };
+    const now = this.clock.now();
+    const row = { id: newHistoryId(now), alert_id: id, at: now, actor: by, kind: 'comment', from_value: null, to_value: null, note };
     await this.db.insertInto('alert_history').values(row).execute();
     return toAlertHistoryEntry(row);
   }

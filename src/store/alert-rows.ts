@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { JOINED_GROUP_ORDER, type GroupSpan, type GroupState } from '../domain/alert-grouping.js';
 import type { Severity } from '../domain/severity.js';
@@ -29,6 +30,18 @@ export function toAlertRecord(row: Selectable<AlertsTable>): AlertRecord {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+}
+
+let historySequence = 0;
+
+/**
+ * A new alert_history id that sorts after every id this process gave out
+ * before (its time, then a per-process counter, then randomness): the
+ * history's order (at, id) is the order of the changes even within one ms.
+ */
+export function newHistoryId(now: number): string {
+  historySequence = (historySequence + 1) % 36 ** 6;
+  return `${Math.max(0, now).toString(36).padStart(10, '0')}${historySequence.toString(36).padStart(6, '0')}${randomUUID().slice(0, 8)}`;
 }
 
 export function toAlertHistoryEntry(row: Selectable<AlertHistoryTable>): AlertHistoryEntry {

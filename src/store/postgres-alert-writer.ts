@@ -4,7 +4,7 @@ import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../domai
 import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import type { DeliveryAttemptInput } from './destination-store.js';
-import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
+import { newHistoryId, toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
 import { insertDelivery } from './postgres-delivery-insert.js';
 import { withRetry } from './postgres-transaction.js';
 import { UnknownAlertError } from './store-errors.js';
@@ -15,7 +15,7 @@ type Trx = Transaction<StoreTables>;
 function insertHistory(trx: Trx, entry: Omit<AlertHistoryTable, 'id'>): Promise<unknown> {
   return trx
     .insertInto('alert_history')
-    .values({ id: randomUUID(), ...entry })
+    .values({ id: newHistoryId(entry.at as number), ...entry })
     .execute();
 }
 

@@ -5,7 +5,7 @@ import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../domai
 import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import type { DeliveryAttemptInput } from './destination-store.js';
-import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
+import { newHistoryId, toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
 import { UnknownAlertError } from './store-errors.js';
 import { BOUND, prepareQuery, requiredRow, sqliteQueries } from './sqlite-statements.js';
 
@@ -141,7 +141,7 @@ export class SqliteAlertWriter {
       if (!before) throw new UnknownAlertError(id);
       if (before.status !== status) {
         s.setStatus.run(status, now, note, now, id);
-        s.insertHistory.run(randomUUID(), id, now, by, 'status', before.status, status, note);
+        s.insertHistory.run(newHistoryId(now), id, now, by, 'status', before.status, status, note);
         if (status === 'resolved') {
           for (const { destination_id } of s.raisedDestinations.all(id)) {
             s.insertDelivery.run(randomUUID(), id, destination_id, 'resolved', now, now, now);
@@ -156,7 +156,7 @@ export class SqliteAlertWriter {
       if (!before) throw new UnknownAlertError(id);
       if ((before.assignee ?? null) !== assignee) {
         s.setAssignee.run(assignee, now, id);
-        s.insertHistory.run(randomUUID(), id, now, by, 'assignee', before.assignee ?? null, assignee, note);
+        s.insertHistory.run(newHistoryId(now), id, now, by, 'assignee', before.assignee ?? null, assignee, note);
       }
       return toAlertRecord(requiredRow(s.getAlert.get(id), `alert ${id}`));
     });
