@@ -38,7 +38,7 @@ describe('overview route', () => {
       { operator: 'boss@example.com', count: 2 },
       { operator: 'other@example.com', count: 1 },
     ]);
-    expect(o.operations.topSettings[0]).toEqual({ name: expect.stringContaining('Two-Factor') as string, count: 2 });
+    expect(o.operations.topSettings[0]).toEqual({ name: 'Sign in with Two-Factor Authentication', count: 3 }); // the default detail is one too
     expect(o.sources).toHaveLength(1);
     expect(o.sources[0]!.coverage.map((c) => c.day)).toEqual(['2026-03-10']);
     expect(o.sinks).toEqual([]);
