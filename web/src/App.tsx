@@ -20,8 +20,10 @@ import { SignInMapPage } from './pages/SignInMapPage.tsx';
 import { UsersPage } from './pages/Users.tsx';
 import { TokensPage } from './pages/Tokens.tsx';
 import { AuditPage } from './pages/Audit.tsx';
+import { OverviewPage } from './pages/Overview.tsx';
 
 const NAV: { page: string; path: string; label: string; icon: string; adminOnly?: boolean }[] = [
+  { page: 'overview', path: '/overview', label: 'Overview', icon: '▦' },
   { page: 'sources', path: '/sources', label: 'Sources', icon: '⇄' },
   { page: 'events', path: '/events', label: 'Events', icon: '≡' },
   { page: 'alerts', path: '/alerts', label: 'Alerts', icon: '!' },
@@ -38,6 +40,7 @@ const NAV: { page: string; path: string; label: string; icon: string; adminOnly?
 function routeContent(path: string, query: URLSearchParams): ReactNode {
   let m: Record<string, string> | null;
   if (path === '/' || path === '') return null;
+  if (match('/overview', path)) return <OverviewPage />;
   if (match('/sources', path)) return <SourcesPage />;
   if (match('/sources/new', path)) return <WizardPage key="new" />;
   if ((m = match('/sources/:id/setup', path))) return <WizardPage key={`setup-${m.id}`} sourceId={m.id} query={query} />;
@@ -123,7 +126,7 @@ export function App() {
       const next = path === '/' ? '' : `?next=${encodeURIComponent(href)}`;
       navigate(`/login${next}`, { replace: true });
     } else if (session.authenticated && (path === '/' || path === '/login')) {
-      navigate(nextParam && nextParam.startsWith('/') && !nextParam.startsWith('//') ? nextParam : '/sources', { replace: true });
+      navigate(nextParam && nextParam.startsWith('/') && !nextParam.startsWith('//') ? nextParam : '/overview', { replace: true });
     }
   }, [session, path, href, isPublic, nextParam]);
 
