@@ -72,8 +72,8 @@ export function AlertTriagePanel({ alert, events, onChange }: { alert: AlertView
     <section className="card triage-panel" data-testid="triage-panel">
       <h2>Triage</h2>
       <div className="triage-row">
-        <label className="field">
-          <span>Assignee</span>
+        <label className="triage-assignee">
+          <span className="chip-label">Assignee</span>
           <select data-testid="alert-assignee-select" value={alert.assignee ?? ''} onChange={(e) => void assign(e.target.value)}>
             <option value="">Nobody</option>
             {(assignees.data?.users ?? []).map((u) => (
@@ -85,12 +85,12 @@ export function AlertTriagePanel({ alert, events, onChange }: { alert: AlertView
         </label>
         <div className="triage-links small">
           {email ? (
-            <>
+            <span>
               Actor <UserLink email={email} /> ·{' '}
               <Link to={eventsAroundAlert(alert, email)} data-testid="events-around-alert">
                 Events ±1 h, same actor
               </Link>
-            </>
+            </span>
           ) : (
             <Link to={eventsAroundAlert(alert, '')} data-testid="events-around-alert">
               Events ±1 h
@@ -147,7 +147,7 @@ export function AlertTriagePanel({ alert, events, onChange }: { alert: AlertView
               <Time iso={h.at} />
             </span>{' '}
             <strong>{h.actor}</strong> {describe(h)}
-            {h.note ? <div className="prewrap timeline-note">{h.note}</div> : null}
+            {h.note ? <span className="timeline-note"> — {h.note}</span> : null}
           </li>
         ))}
       </ol>

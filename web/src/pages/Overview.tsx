@@ -164,7 +164,7 @@ export function OverviewPage() {
                 ))}
                 {openBySeverity.size === 0 ? <span className="muted">None open.</span> : null}
               </div>
-              <ul className="rank-list">
+              <ul className="rank-list open-list">
                 {o.openAlerts.slice(0, 10).map((r) => (
                   <li key={`${r.ruleId}-${r.severity}`}>
                     <Link to={`/alerts${qs({ status: 'open', ruleId: r.ruleId, severity: r.severity })}`}>{r.ruleDisplayName}</Link> <SeverityBadge severity={r.severity} />
