@@ -260,6 +260,35 @@ describe('zoomtrail rules, alerts and destination commands', { timeout: 60_000 }
     expect(errors.code).toBe(0);
   });
 
+  it('alerts assign, comment and history: every change kept with who and the note; an unknown user is exit 2', async () => {
+    const dataDir = tempDir();
+    await seedAlert(dataDir);
+    const store = await openSqliteStore({ dataDir, clock: systemClock, env: { ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY } });
+    let id: string;
+    try {
+      await store.createUser({ username: 'bob', passwordHash: 'x', role: 'analyst' });
+      id = (await store.listAlerts({}))[0]!.id;
+    } finally {
+      await store.close();
+    }
+    const env = envFor(dataDir);
+    const unknown = await runCli(['alerts', 'assign', id, 'mallory'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('not a console user');
+    const assign = await runCli(['alerts', 'assign', id, 'bob', '--note', 'yours'], env);
+    expect([assign.code, assign.stdout]).toEqual([0, `${id} bob\n`]);
+    expect((await runCli(['alerts', 'comment', id, 'a planned change'], env)).code).toBe(0);
+    const history = await runCli(['alerts', 'history', id, '--format', 'json'], env);
+    expect(history.code).toBe(0);
+    expect((JSON.parse(history.stdout) as { actor: string; kind: string; to: string | null; note: string | null }[]).map((h) => [h.actor, h.kind, h.to, h.note])).toEqual([
+      ['cli', 'assignee', 'bob', 'yours'],
+      ['cli', 'comment', null, 'a planned change'],
+    ]);
+    const table = await runCli(['alerts', 'history', id], env);
+    expect(table.stdout).toMatch(/^TIME\s+BY\s+WHAT\s+CHANGE\s+NOTE\n/);
+    expect(table.stdout).toMatch(/cli\s+assignee\s+- -> bob\s+yours/);
+  });
+
   it('alerts list, show, ack and reopen work on a stored alert; rules replay reports it without writing', async () => {
     const dataDir = tempDir();
     await seedAlert(dataDir);

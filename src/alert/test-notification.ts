@@ -33,6 +33,7 @@ export function testAlert(now: number): AlertRecord {
     lastEventMs: now,
     eventCount: 1,
     dedupPeriodMs: 3_600_000,
+    assignee: null,
     threshold: 1,
     raisedAt: now,
     status: 'open',

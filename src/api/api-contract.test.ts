@@ -15,6 +15,7 @@ import * as destinations from './schemas/destinations.js';
 import * as events from './schemas/events.js';
 import * as health from './schemas/health.js';
 import * as rules from './schemas/rules.js';
+import * as overview from './schemas/overview.js';
 import * as signIns from './schemas/sign-ins.js';
 import * as sources from './schemas/sources.js';
 import * as sinks from './schemas/sinks.js';
@@ -28,7 +29,7 @@ import * as savedSearches from './schemas/saved-searches.js';
  * serializer.
  */
 
-const SCHEMA_MODULES = { alerts, audit, auth, common, destinations, events, health, rules, savedSearches, signIns, sinks, sources, users };
+const SCHEMA_MODULES = { alerts, audit, auth, common, destinations, events, health, overview, rules, savedSearches, signIns, sinks, sources, users };
 const exportedSchemas = new Map<unknown, string>();
 for (const [file, module] of Object.entries(SCHEMA_MODULES)) {
   for (const [name, value] of Object.entries(module)) if (value !== null && typeof value === 'object') exportedSchemas.set(value, `${file}.${name}`);

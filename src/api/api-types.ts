@@ -15,7 +15,20 @@
 import type { Static } from 'typebox';
 import type { CreateSavedSearchSchema, SavedSearchDetectionSchema, SavedSearchListSchema, SavedSearchPatchSchema, SavedSearchViewSchema } from './schemas/saved-searches.js';
 import type { SignInMapSchema, UserActivitySchema } from './schemas/sign-ins.js';
-import type { AlertDetailSchema, AlertPageSchema, AlertSortSchema, AlertStatusSchema, AlertViewSchema } from './schemas/alerts.js';
+import type {
+  AlertAssigneesSchema,
+  AlertBulkRequestSchema,
+  AlertBulkResultSchema,
+  AlertCommentRequestSchema,
+  AlertDetailSchema,
+  AlertHistoryEntrySchema,
+  AlertHistorySchema,
+  AlertPageSchema,
+  AlertPatchSchema,
+  AlertSortSchema,
+  AlertStatusSchema,
+  AlertViewSchema,
+} from './schemas/alerts.js';
 import type {
   ApiTokenCreatedSchema,
   ApiTokenListSchema,
@@ -29,6 +42,7 @@ import type {
 import type { AuditEntryViewSchema, AuditListSchema } from './schemas/audit.js';
 import type { EndedSessionsSchema, InviteRequestSchema, OneTimeLinkSchema, UserListSchema, UserPatchSchema, UserViewSchema } from './schemas/users.js';
 import type { ApiErrorSchema, LogTypeSchema, SeveritySchema } from './schemas/common.js';
+import type { OverviewSchema } from './schemas/overview.js';
 import type {
   CreateDestinationRequestSchema,
   DestinationKindSchema,
@@ -174,8 +188,24 @@ export type AlertView = Static<typeof AlertViewSchema>;
 export type AlertSort = Static<typeof AlertSortSchema>;
 export type AlertPage = Static<typeof AlertPageSchema>;
 export type AlertDetail = Static<typeof AlertDetailSchema>;
+/** PATCH /api/alerts/:id */
+export type AlertPatch = Static<typeof AlertPatchSchema>;
+/** POST /api/alerts/:id/comments */
+export type AlertCommentRequest = Static<typeof AlertCommentRequestSchema>;
+export type AlertHistoryEntry = Static<typeof AlertHistoryEntrySchema>;
+/** GET /api/alerts/:id/history */
+export type AlertHistory = Static<typeof AlertHistorySchema>;
+/** POST /api/alerts/bulk */
+export type AlertBulkRequest = Static<typeof AlertBulkRequestSchema>;
+export type AlertBulkResult = Static<typeof AlertBulkResultSchema>;
+/** GET /api/alerts/assignees */
+export type AlertAssignees = Static<typeof AlertAssigneesSchema>;
 export type UserActivity = Static<typeof UserActivitySchema>;
 export type SignInMap = Static<typeof SignInMapSchema>;
+
+// --- overview ---
+/** GET /api/overview?from&to */
+export type Overview = Static<typeof OverviewSchema>;
 
 // --- destinations ---
 export type DestinationKind = Static<typeof DestinationKindSchema>;

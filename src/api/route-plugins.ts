@@ -17,6 +17,7 @@ import { savedSearchesRoutes } from './routes/saved-searches-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { oidcRoutes } from './routes/oidc-routes.js';
+import { overviewRoutes } from './routes/overview-routes.js';
 
 /**
  * Every resource's route plugin, registered in this one list (under `/api`
@@ -35,6 +36,7 @@ export const ROUTE_PLUGINS: ReadonlyArray<{ name: string; plugin: FastifyPluginA
   { name: 'suppressions', plugin: suppressionsRoutes, prefix: '/api' },
   { name: 'saved-searches', plugin: savedSearchesRoutes, prefix: '/api' },
   { name: 'alerts', plugin: alertsRoutes, prefix: '/api' },
+  { name: 'overview', plugin: overviewRoutes, prefix: '/api' },
   { name: 'sign-ins', plugin: signInsRoutes, prefix: '/api' },
   { name: 'destinations', plugin: destinationsRoutes, prefix: '/api' },
   { name: 'sinks', plugin: sinksRoutes, prefix: '/api' },

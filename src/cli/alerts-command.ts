@@ -41,6 +41,8 @@ const SORT_WORDS: Record<AlertSort, string> = {
   severity: 'most severe first',
   status: 'open, acknowledged, then resolved',
   raised: 'newest raised first',
+  rule: 'by rule id',
+  assignee: 'by assignee, unassigned first',
 };
 
 function parseSortOption(value: string): AlertSort {
@@ -159,7 +161,7 @@ export function registerAlertsCommand(program: Command): void {
     sub.action(async (id: string, options: { note?: string }, command: Command) => {
       await withApp(command, async (app) => {
         const before = await app.store.getAlert(id);
-        const updated = await app.store.setAlertStatus(id, status, options.note);
+        const updated = await app.store.setAlertStatus(id, status, options.note, 'cli');
         await recordCliAudit(app, {
           action: 'alerts.status',
           objectType: 'alerts',
@@ -172,6 +174,71 @@ export function registerAlertsCommand(program: Command): void {
       });
     });
   }
+
+  alerts
+    .command('assign')
+    .description('Assign an alert to a console user (--none: to nobody); kept in its history.')
+    .argument('<id>', 'alert id, from `zoomtrail alerts list`')
+    .argument('[user]', 'a console user name')
+    .option('--none', 'unassign')
+    .option('--note <text>', 'a note kept with the change')
+    .action(async (id: string, user: string | undefined, options: { none?: boolean; note?: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        if ((user === undefined) === !options.none) throw new UsageError('Give a user name, or --none to unassign.');
+        if (user !== undefined && !(await app.store.listUsers()).some((u) => u.username === user && u.disabledAt === null)) {
+          throw new UsageError(`"${user}" is not a console user who can sign in; see \`zoomtrail users list\`.`);
+        }
+        const before = await app.store.getAlert(id);
+        const updated = await app.store.assignAlert(id, user ?? null, options.note, 'cli');
+        await recordCliAudit(app, {
+          action: 'alerts.assign',
+          objectType: 'alerts',
+          objectId: id,
+          before: before ? { assignee: before.assignee } : null,
+          after: { assignee: updated.assignee },
+          change: { assignee: user ?? null, note: options.note ?? null },
+        });
+        process.stdout.write(`${updated.id} ${updated.assignee ?? '(nobody)'}\n`);
+      });
+    });
+
+  alerts
+    .command('comment')
+    .description("Add a comment to an alert's history.")
+    .argument('<id>', 'alert id')
+    .argument('<text>', 'the comment')
+    .action(async (id: string, text: string, _options: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        if (text.trim() === '') throw new UsageError('The comment is empty.');
+        const entry = await app.store.commentOnAlert(id, text.trim(), 'cli');
+        await recordCliAudit(app, { action: 'alerts.comments.create', objectType: 'alerts', objectId: id, before: null, after: { id: entry.id }, change: { note: entry.note } });
+        process.stdout.write(`${id} commented\n`);
+      });
+    });
+
+  alerts
+    .command('history')
+    .description("An alert's history: every status change, assignment and comment, oldest first.")
+    .argument('<id>', 'alert id')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (id: string, options: { format: string }, command: Command) => {
+      await withApp(command, async (app) => {
+        if (!(await app.store.getAlert(id))) throw new UnknownAlertError(id);
+        const history = await app.store.alertHistory(id);
+        if (options.format === 'json') {
+          process.stdout.write(
+            `${JSON.stringify(
+              history.map((h) => ({ ...h, time: iso(h.at) })),
+              null,
+              2,
+            )}\n`,
+          );
+          return;
+        }
+        const rows = history.map((h) => [iso(h.at), h.actor, h.kind, h.kind === 'comment' ? '' : `${h.from ?? '-'} -> ${h.to ?? '-'}`, h.note ?? '']);
+        process.stdout.write(rows.length === 0 ? 'No changes yet.\n' : formatTable(['TIME', 'BY', 'WHAT', 'CHANGE', 'NOTE'], rows));
+      });
+    });
 }
 
 function ruleName(alert: AlertRecord): string {

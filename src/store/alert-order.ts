@@ -24,13 +24,15 @@ const byId: SortKey = { sql: sql<string>`${sql.ref('id')}`, value: (p) => p.id, 
 /**
  * The alert sorts, each a list of keys ending with the id: newest last event
  * (the default); most severe first; open, then acknowledged, then resolved;
- * most recently raised. Within a severity or a status, newest last event first.
+ * most recently raised; by rule id; by assignee (unassigned first). Within a severity or a status, newest last event first.
  */
 export const ALERT_SORT_KEYS: Record<AlertSort, readonly SortKey[]> = {
   'last-event': [lastEvent, byId],
   severity: [{ sql: rank('severity', SEVERITIES), value: (p) => SEVERITIES.indexOf(p.severity), direction: 'desc' }, lastEvent, byId],
   status: [{ sql: rank('status', ALERT_STATUSES), value: (p) => ALERT_STATUSES.indexOf(p.status), direction: 'asc' }, lastEvent, byId],
   raised: [{ sql: sql<number>`${sql.ref('raised_at')}`, value: (p) => p.raisedAt, direction: 'desc' }, byId],
+  rule: [{ sql: sql<string>`${sql.ref('rule_id')}`, value: (p) => p.ruleId, direction: 'asc' }, lastEvent, byId],
+  assignee: [{ sql: sql<string>`coalesce(${sql.ref('assignee')}, '')`, value: (p) => p.assignee, direction: 'asc' }, lastEvent, byId],
 };
 
 /**

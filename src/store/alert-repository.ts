@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { DestinationSecret } from '../domain/destination-settings.js';
-import type { AlertFilter, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
+import type { AlertFilter, AlertHistoryEntry, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
 import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { afterPosition, ALERT_SORT_KEYS } from './alert-order.js';
-import { destinationSecretContext, toAlertRecord, toDeliveryAttemptRecord, toDeliveryRecord, toDestinationRecord } from './alert-rows.js';
+import { destinationSecretContext, newHistoryId, toAlertHistoryEntry, toAlertRecord, toDeliveryAttemptRecord, toDeliveryRecord, toDestinationRecord } from './alert-rows.js';
 import type { SecretBox } from './secret-box.js';
 import { toStoredEvent } from './event-reader.js';
-import { DuplicateDestinationError, UnknownDestinationError } from './store-errors.js';
+import { DuplicateDestinationError, UnknownAlertError, UnknownDestinationError } from './store-errors.js';
 import type { StoredEvent } from './store.js';
 import type { StoreTables } from './store-tables.js';
 import type { LogType } from '../zoom/report-records.js';
@@ -93,6 +93,22 @@ export class AlertRepository {
     if (filter.status?.length) q = q.where('status', 'in', [...filter.status]);
     if (filter.severity?.length) q = q.where('severity', 'in', [...filter.severity]);
     if (filter.ruleId !== undefined) q = q.where('rule_id', '=', filter.ruleId);
+    if (filter.assignee === null) q = q.where('assignee', 'is', null);
+    else if (filter.assignee !== undefined) q = q.where('assignee', '=', filter.assignee);
+    const sourceId = filter.sourceId;
+    if (sourceId !== undefined) {
+      // Through the alert's matched events (alert_events' key, then events' key): no scan of events.
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('alert_events')
+            .innerJoin('events', 'events.row_id', 'alert_events.row_id')
+            .select(sql.lit(1).as('one'))
+            .whereRef('alert_events.alert_id', '=', 'alerts.id')
+            .where('events.source_id', '=', sourceId),
+        ),
+      );
+    }
     if (filter.sinceMs !== undefined) q = q.where('raised_at', '>=', filter.sinceMs);
     if (filter.untilMs !== undefined) q = q.where('raised_at', '<', filter.untilMs);
     return q;
@@ -101,6 +117,19 @@ export class AlertRepository {
   async getAlert(id: string): Promise<AlertRecord | undefined> {
     const row = await this.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toAlertRecord(row);
+  }
+
+  async commentOnAlert(id: string, note: string, by: string): Promise<AlertHistoryEntry> {
+    if (!(await this.getAlert(id))) throw new UnknownAlertError(id);
+    const now = this.clock.now();
+    const row = { id: newHistoryId(now), alert_id: id, at: now, actor: by, kind: 'comment', from_value: null, to_value: null, note };
+    await this.db.insertInto('alert_history').values(row).execute();
+    return toAlertHistoryEntry(row);
+  }
+
+  async alertHistory(id: string, limit = 1000): Promise<AlertHistoryEntry[]> {
+    const rows = await this.db.selectFrom('alert_history').selectAll().where('alert_id', '=', id).orderBy('at').orderBy('id').limit(limit).execute();
+    return rows.map(toAlertHistoryEntry);
   }
 
   async alertRowIds(alertId: string, limit = 1000): Promise<string[]> {

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { JOINED_GROUP_ORDER, type GroupSpan, type GroupState } from '../domain/alert-grouping.js';
 import type { Severity } from '../domain/severity.js';
 import type { DestinationKind, DestinationSettings } from '../domain/destination-settings.js';
-import type { AlertRecord, AlertStatus } from './alert-store.js';
+import type { AlertHistoryEntry, AlertRecord, AlertStatus } from './alert-store.js';
 import type { DeliveryAttemptRecord, DeliveryNotice, DeliveryRecord, DeliveryState, DestinationRecord } from './destination-store.js';
-import type { AlertsTable, DeliveriesTable, DeliveryAttemptsTable, DestinationsTable } from './store-tables.js';
+import type { AlertHistoryTable, AlertsTable, DeliveriesTable, DeliveryAttemptsTable, DestinationsTable } from './store-tables.js';
 
 /** Row -> record conversions for the alert tables, shared by every store. */
 export function toAlertRecord(row: Selectable<AlertsTable>): AlertRecord {
@@ -24,9 +25,35 @@ export function toAlertRecord(row: Selectable<AlertsTable>): AlertRecord {
     status: row.status as AlertStatus,
     statusChangedAt: row.status_changed_at === null ? null : Number(row.status_changed_at),
     statusNote: row.status_note,
+    assignee: row.assignee ?? null,
     context: JSON.parse(row.context_json) as Record<string, unknown>,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+  };
+}
+
+let historySequence = 0;
+
+/**
+ * A new alert_history id that sorts after every id this process gave out
+ * before (its time, then a per-process counter, then randomness): the
+ * history's order (at, id) is the order of the changes even within one ms.
+ */
+export function newHistoryId(now: number): string {
+  historySequence = (historySequence + 1) % 36 ** 6;
+  return `${Math.max(0, now).toString(36).padStart(10, '0')}${historySequence.toString(36).padStart(6, '0')}${randomUUID().slice(0, 8)}`;
+}
+
+export function toAlertHistoryEntry(row: Selectable<AlertHistoryTable>): AlertHistoryEntry {
+  return {
+    id: row.id,
+    alertId: row.alert_id,
+    at: Number(row.at),
+    actor: row.actor,
+    kind: row.kind as AlertHistoryEntry['kind'],
+    from: row.from_value,
+    to: row.to_value,
+    note: row.note,
   };
 }
 

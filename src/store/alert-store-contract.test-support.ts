@@ -150,6 +150,61 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
       });
     });
 
+    describe('alert triage', () => {
+      it('keeps a history of every status change, assignment and comment: who, when, the note', async () => {
+        await storeEvents('a');
+        const [alert] = (await store.commitDetection({ rowIds: ['a'], matches: [match('a', 0)], errors: [] })).raised;
+        const id = alert!.id;
+        expect(alert!.assignee).toBeNull();
+        clock.advance(MIN);
+        const assigned = await store.assignAlert(id, 'bob', 'yours', 'alice');
+        expect(assigned.assignee).toBe('bob');
+        expect((await store.assignAlert(id, 'bob', 'again', 'alice')).assignee).toBe('bob'); // no change, no entry
+        clock.advance(MIN);
+        await store.setAlertStatus(id, 'acknowledged', 'looking', 'bob');
+        await store.setAlertStatus(id, 'acknowledged', 'still', 'bob'); // no change, no entry
+        clock.advance(MIN);
+        const comment = await store.commentOnAlert(id, 'a VPN, see ticket 12', 'bob');
+        expect(comment).toMatchObject({ alertId: id, kind: 'comment', actor: 'bob', note: 'a VPN, see ticket 12', at: START + 3 * MIN });
+        clock.advance(MIN);
+        await store.setAlertStatus(id, 'resolved', undefined, 'bob');
+        await store.assignAlert(id, null, undefined, 'alice');
+        const history = await store.alertHistory(id);
+        expect(history.map((h) => [h.kind, h.actor, h.from, h.to, h.note, h.at])).toEqual([
+          ['assignee', 'alice', null, 'bob', 'yours', START + MIN],
+          ['status', 'bob', 'open', 'acknowledged', 'looking', START + 2 * MIN],
+          ['comment', 'bob', null, null, 'a VPN, see ticket 12', START + 3 * MIN],
+          ['status', 'bob', 'acknowledged', 'resolved', null, START + 4 * MIN],
+          ['assignee', 'alice', 'bob', null, null, START + 4 * MIN],
+        ]);
+        expect((await store.getAlert(id))!.assignee).toBeNull();
+        await expect(store.assignAlert('nope', 'bob', undefined, 'alice')).rejects.toBeInstanceOf(UnknownAlertError);
+        await expect(store.commentOnAlert('nope', 'x', 'alice')).rejects.toBeInstanceOf(UnknownAlertError);
+        expect(await store.alertHistory('nope')).toEqual([]);
+      });
+
+      it('filters by assignee (null: unassigned) and by the source of the matched events', async () => {
+        const otherSource = (await store.createSource({ ...sampleSource(), name: 'other' })).id;
+        await storeEvents('a', 'b');
+        await storeSampleEvents(store, otherSource, ['c']);
+        const { raised } = await store.commitDetection({
+          rowIds: ['a', 'b', 'c'],
+          matches: [match('a', 0, { dedup: 'a' }), match('b', 1, { dedup: 'b' }), sampleMatch(otherSource, 'c', 2, { dedup: 'c' })],
+          errors: [],
+        });
+        const byDedup = new Map(raised.map((a) => [a.dedup, a.id]));
+        await store.assignAlert(byDedup.get('a')!, 'bob', undefined, 'alice');
+        await store.assignAlert(byDedup.get('c')!, 'bob', undefined, 'alice');
+        const dedups = async (q: AlertQuery) => (await store.listAlerts(q)).map((a) => a.dedup).sort();
+        expect(await dedups({ assignee: 'bob' })).toEqual(['a', 'c']);
+        expect(await dedups({ assignee: null })).toEqual(['b']);
+        expect(await dedups({ sourceId })).toEqual(['a', 'b']);
+        expect(await dedups({ sourceId: otherSource, assignee: 'bob' })).toEqual(['c']);
+        expect(await store.countAlerts({ sourceId, assignee: 'bob' })).toBe(1);
+        expect(await store.countAlerts({ sourceId: 'no-such-source' })).toBe(0);
+      });
+    });
+
     describe('alert paging', () => {
       /** Every alert of `query`, page by page (keyset: each page after the last alert of the one before). */
       async function allPages(query: AlertQuery, pageSize: number): Promise<{ pages: AlertRecord[][]; ids: string[] }> {
@@ -205,6 +260,7 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
         const all = await store.listAlerts({ limit: 1000 });
         expect(all.length).toBe(severities.length);
         for (const [i, a] of all.filter((x) => ['s01', 's05', 's09'].includes(x.dedup)).entries()) await store.setAlertStatus(a.id, i === 1 ? 'resolved' : 'acknowledged');
+        for (const a of all) if (['s02', 's03', 's04'].includes(a.dedup)) await store.assignAlert(a.id, a.dedup === 's04' ? 'alice' : 'bob', undefined, 'lead');
         const records = await store.listAlerts({ limit: 1000 });
 
         const byId = (a: AlertRecord, b: AlertRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -215,6 +271,8 @@ export function describeAlertStoreContract(name: string, openStore: (options: St
           severity: (a, b) => rank(SEVERITIES, b.severity) - rank(SEVERITIES, a.severity) || newestEvent(a, b) || byId(a, b),
           status: (a, b) => rank(ALERT_STATUSES, a.status) - rank(ALERT_STATUSES, b.status) || newestEvent(a, b) || byId(a, b),
           raised: (a, b) => b.raisedAt! - a.raisedAt! || byId(a, b),
+          rule: (a, b) => a.ruleId.localeCompare(b.ruleId) || newestEvent(a, b) || byId(a, b),
+          assignee: (a, b) => (a.assignee ?? '').localeCompare(b.assignee ?? '') || newestEvent(a, b) || byId(a, b),
         };
         for (const sort of ALERT_SORTS) {
           const want = [...records].sort(expected[sort]).map((a) => a.dedup);

@@ -47,7 +47,32 @@ export interface AlertStore {
    * Acknowledges or resolves (or reopens) an alert; resolving queues a
    * `resolved` notice to each destination told about it. Throws UnknownAlertError.
    */
-  setAlertStatus(id: string, status: AlertStatus, note?: string): Promise<AlertRecord>;
+  setAlertStatus(id: string, status: AlertStatus, note?: string, by?: string): Promise<AlertRecord>;
+
+  // --- triage (migration 022) ------------------------------------------------
+  /**
+   * Assigns an alert to a console user (null: nobody), with a history entry by
+   * `by`, in one transaction; the same assignee again changes nothing. Throws UnknownAlertError.
+   */
+  assignAlert(id: string, assignee: string | null, note: string | undefined, by: string): Promise<AlertRecord>;
+  /** Adds a comment to an alert's history. Throws UnknownAlertError. */
+  commentOnAlert(id: string, note: string, by: string): Promise<AlertHistoryEntry>;
+  /** Every status change, assignment and comment of an alert, oldest first. */
+  alertHistory(id: string, limit?: number): Promise<AlertHistoryEntry[]>;
+}
+
+/** One entry of an alert's history (migration 022). */
+export interface AlertHistoryEntry {
+  id: string;
+  alertId: string;
+  at: number;
+  /** Who: a console user's name, a token's name, or `cli` / `unknown`. */
+  actor: string;
+  kind: 'status' | 'assignee' | 'comment';
+  /** The status or assignee before and after (null: none); null for a comment. */
+  from: string | null;
+  to: string | null;
+  note: string | null;
 }
 
 /** One rule's match on one event, with the rule's grouping settings. */
@@ -127,6 +152,8 @@ export interface AlertRecord {
   status: AlertStatus;
   statusChangedAt: number | null;
   statusNote: string | null;
+  /** The console user it is assigned to; null: nobody. */
+  assignee: string | null;
   context: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
@@ -136,6 +163,10 @@ export interface AlertFilter {
   status?: readonly AlertStatus[];
   severity?: readonly Severity[];
   ruleId?: string;
+  /** A console user's alerts; null: the unassigned ones. */
+  assignee?: string | null;
+  /** Alerts with at least one matched event from this source. */
+  sourceId?: string;
   /** Raised at or after / before. */
   sinceMs?: number;
   untilMs?: number;
@@ -148,11 +179,22 @@ export interface AlertPosition {
   raisedAt: number;
   severity: Severity;
   status: AlertStatus;
+  ruleId: string;
+  /** '' for nobody. */
+  assignee: string;
 }
 
 /** An alert's position (a raised alert's; `createdAt` stands in for a missing raise time). */
 export function alertPosition(alert: AlertRecord): AlertPosition {
-  return { id: alert.id, lastEventMs: alert.lastEventMs, raisedAt: alert.raisedAt ?? alert.createdAt, severity: alert.severity, status: alert.status };
+  return {
+    id: alert.id,
+    lastEventMs: alert.lastEventMs,
+    raisedAt: alert.raisedAt ?? alert.createdAt,
+    severity: alert.severity,
+    status: alert.status,
+    ruleId: alert.ruleId,
+    assignee: alert.assignee ?? '',
+  };
 }
 
 export interface AlertQuery extends AlertFilter {

@@ -1,7 +1,7 @@
 import { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.js';
 import type { LogType } from '../zoom/report-records.js';
-import type { AlertFilter, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
+import type { AlertFilter, AlertHistoryEntry, AlertQuery, AlertRecord, RuleErrorQuery, RuleErrorRecord } from './alert-store.js';
 import type { DeliveryAttemptRecord, DeliveryQuery, DeliveryRecord, DestinationPatch, DestinationRecord, NewDestination } from './destination-store.js';
 import { AlertRepository } from './alert-repository.js';
 import type { CoverageRecord } from '../domain/coverage-digest.js';
@@ -28,6 +28,8 @@ import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewS
 import { SuppressionRepository } from './suppression-repository.js';
 import { SavedSearchRepository } from './saved-search-repository.js';
 import type { NewSavedSearch, SavedSearchChange, SavedSearchRecord } from './saved-search-store.js';
+import { OverviewRepository } from './overview-repository.js';
+import type { CountryCount, HourlyLogTypeCount, HourlySeverityCount, OpenAlertCount } from './overview-store.js';
 import { RuleTuningRepository } from './rule-tuning-repository.js';
 import type { RuleSetReport, RuleTuning, RuleTuningPatch } from './rule-tuning-store.js';
 import { SinkCoverageRepository } from './sink-coverage-repository.js';
@@ -60,6 +62,7 @@ export abstract class KyselyRepositoryStore {
   protected readonly tuning: RuleTuningRepository;
   protected readonly sinks: SinkRepository;
   protected readonly sinkCoverage: SinkCoverageRepository;
+  protected readonly overview: OverviewRepository;
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
@@ -89,6 +92,23 @@ export abstract class KyselyRepositoryStore {
     this.tuning = new RuleTuningRepository(kysely, clock);
     this.sinks = new SinkRepository(kysely, box, clock, dialect, sinkAdvancer);
     this.sinkCoverage = new SinkCoverageRepository(kysely, clock);
+    this.overview = new OverviewRepository(kysely);
+  }
+
+  eventCountsByHour(fromMs: number, toMs: number): Promise<HourlyLogTypeCount[]> {
+    return this.overview.eventCountsByHour(fromMs, toMs);
+  }
+
+  alertCountsByHour(fromMs: number, toMs: number): Promise<HourlySeverityCount[]> {
+    return this.overview.alertCountsByHour(fromMs, toMs);
+  }
+
+  openAlertCounts(): Promise<OpenAlertCount[]> {
+    return this.overview.openAlertCounts();
+  }
+
+  signInCountries(fromMs: number, toMs: number, limit: number): Promise<CountryCount[]> {
+    return this.overview.signInCountries(fromMs, toMs, limit);
   }
 
   // --- forwarding (SinkStore) ---------------------------------------------------
@@ -372,6 +392,14 @@ export abstract class KyselyRepositoryStore {
 
   getAlert(id: string): Promise<AlertRecord | undefined> {
     return this.alerts.getAlert(id);
+  }
+
+  commentOnAlert(id: string, note: string, by: string): Promise<AlertHistoryEntry> {
+    return this.alerts.commentOnAlert(id, note, by);
+  }
+
+  alertHistory(id: string, limit?: number): Promise<AlertHistoryEntry[]> {
+    return this.alerts.alertHistory(id, limit);
   }
 
   alertRowIds(alertId: string, limit?: number): Promise<string[]> {

@@ -4,13 +4,20 @@ import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../domai
 import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import type { DeliveryAttemptInput } from './destination-store.js';
-import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
+import { newHistoryId, toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
 import { insertDelivery } from './postgres-delivery-insert.js';
 import { withRetry } from './postgres-transaction.js';
 import { UnknownAlertError } from './store-errors.js';
-import type { StoreTables } from './store-tables.js';
+import type { AlertHistoryTable, StoreTables } from './store-tables.js';
 
 type Trx = Transaction<StoreTables>;
+
+function insertHistory(trx: Trx, entry: Omit<AlertHistoryTable, 'id'>): Promise<unknown> {
+  return trx
+    .insertInto('alert_history')
+    .values({ id: newHistoryId(entry.at as number), ...entry })
+    .execute();
+}
 
 /**
  * PostgreSQL's multi-statement writes for detections and alerts, each one
@@ -31,17 +38,32 @@ export class PostgresAlertWriter {
     return withRetry(() => this.db.transaction().execute((trx) => commitDetection(trx, commit, now)));
   }
 
-  setAlertStatus(id: string, status: AlertStatus, note: string | null, now: number): Promise<AlertRecord> {
+  setAlertStatus(id: string, status: AlertStatus, note: string | null, now: number, by: string): Promise<AlertRecord> {
     return withRetry(() =>
       this.db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('alerts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
         if (!before) throw new UnknownAlertError(id);
         if (before.status !== status) {
           await trx.updateTable('alerts').set({ status, status_changed_at: now, status_note: note, updated_at: now }).where('id', '=', id).execute();
+          await insertHistory(trx, { alert_id: id, at: now, actor: by, kind: 'status', from_value: before.status, to_value: status, note });
           if (status === 'resolved') {
             const rows = await trx.selectFrom('deliveries').select('destination_id').distinct().where('alert_id', '=', id).where('notice', '=', 'raised').execute();
             for (const { destination_id } of rows) await insertDelivery(trx, id, destination_id, 'resolved', now);
           }
+        }
+        return toAlertRecord(await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+      }),
+    );
+  }
+
+  assignAlert(id: string, assignee: string | null, note: string | null, now: number, by: string): Promise<AlertRecord> {
+    return withRetry(() =>
+      this.db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('alerts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+        if (!before) throw new UnknownAlertError(id);
+        if ((before.assignee ?? null) !== assignee) {
+          await trx.updateTable('alerts').set({ assignee, updated_at: now }).where('id', '=', id).execute();
+          await insertHistory(trx, { alert_id: id, at: now, actor: by, kind: 'assignee', from_value: before.assignee ?? null, to_value: assignee, note });
         }
         return toAlertRecord(await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
       }),

@@ -227,8 +227,12 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
     return this.#alertWriter.commitDetection(commit, this.#clock.now());
   }
 
-  async setAlertStatus(id: string, status: AlertStatus, note?: string): Promise<AlertRecord> {
-    return this.#alertWriter.setAlertStatus(id, status, note ?? null, this.#clock.now());
+  async setAlertStatus(id: string, status: AlertStatus, note?: string, by = 'unknown'): Promise<AlertRecord> {
+    return this.#alertWriter.setAlertStatus(id, status, note ?? null, this.#clock.now(), by);
+  }
+
+  async assignAlert(id: string, assignee: string | null, note: string | undefined, by: string): Promise<AlertRecord> {
+    return this.#alertWriter.assignAlert(id, assignee, note ?? null, this.#clock.now(), by);
   }
 
   async removeDestination(id: string): Promise<boolean> {

@@ -5,7 +5,7 @@ import { acceptingBounds, addMatch, inGroupingOrder, startGroup } from '../domai
 import { destinationWants } from '../domain/destination-filter.js';
 import type { AlertRecord, AlertStatus, DetectionCommit, DetectionCommitResult } from './alert-store.js';
 import type { DeliveryAttemptInput } from './destination-store.js';
-import { toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
+import { newHistoryId, toAlertRecord, toDestinationRecord, groupState, JOINED_GROUP_ORDER_BY } from './alert-rows.js';
 import { UnknownAlertError } from './store-errors.js';
 import { BOUND, prepareQuery, requiredRow, sqliteQueries } from './sqlite-statements.js';
 
@@ -45,7 +45,8 @@ const INSERT_DELIVERY = `INSERT INTO deliveries (id, alert_id, destination_id, n
  */
 export class SqliteAlertWriter {
   readonly #commitDetection: (commit: DetectionCommit, now: number) => DetectionCommitResult;
-  readonly #setStatus: (id: string, status: AlertStatus, note: string | null, now: number) => AlertRecord;
+  readonly #setStatus: (id: string, status: AlertStatus, note: string | null, now: number, by: string) => AlertRecord;
+  readonly #assign: (id: string, assignee: string | null, note: string | null, now: number, by: string) => AlertRecord;
   readonly #recordAttempt: (attempt: DeliveryAttemptInput) => void;
   readonly #removeDestination: (id: string) => boolean;
 
@@ -64,6 +65,8 @@ export class SqliteAlertWriter {
       destinations: prepareQuery(db, sqliteQueries.selectFrom('destinations').selectAll().where('enabled', '=', sql.lit(1)).orderBy('created_at').orderBy('id')),
       insertDelivery: prep(INSERT_DELIVERY),
       setStatus: prep(`UPDATE alerts SET status = ?, status_changed_at = ?, status_note = ?, updated_at = ? WHERE id = ?`),
+      setAssignee: prep(`UPDATE alerts SET assignee = ?, updated_at = ? WHERE id = ?`),
+      insertHistory: prep(`INSERT INTO alert_history (id, alert_id, at, actor, kind, from_value, to_value, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       raisedDestinations: prepareQuery(
         db,
         sqliteQueries.selectFrom('deliveries').select('destination_id').distinct().where('alert_id', '=', BOUND).where('notice', '=', sql.lit('raised')),
@@ -133,16 +136,27 @@ export class SqliteAlertWriter {
       return { claimed: claimed.size, raised, matched };
     });
 
-    this.#setStatus = db.transaction((id: string, status: AlertStatus, note: string | null, now: number): AlertRecord => {
+    this.#setStatus = db.transaction((id: string, status: AlertStatus, note: string | null, now: number, by: string): AlertRecord => {
       const before = s.getAlert.get(id);
       if (!before) throw new UnknownAlertError(id);
       if (before.status !== status) {
         s.setStatus.run(status, now, note, now, id);
+        s.insertHistory.run(newHistoryId(now), id, now, by, 'status', before.status, status, note);
         if (status === 'resolved') {
           for (const { destination_id } of s.raisedDestinations.all(id)) {
             s.insertDelivery.run(randomUUID(), id, destination_id, 'resolved', now, now, now);
           }
         }
+      }
+      return toAlertRecord(requiredRow(s.getAlert.get(id), `alert ${id}`));
+    });
+
+    this.#assign = db.transaction((id: string, assignee: string | null, note: string | null, now: number, by: string): AlertRecord => {
+      const before = s.getAlert.get(id);
+      if (!before) throw new UnknownAlertError(id);
+      if ((before.assignee ?? null) !== assignee) {
+        s.setAssignee.run(assignee, now, id);
+        s.insertHistory.run(newHistoryId(now), id, now, by, 'assignee', before.assignee ?? null, assignee, note);
       }
       return toAlertRecord(requiredRow(s.getAlert.get(id), `alert ${id}`));
     });
@@ -174,8 +188,12 @@ export class SqliteAlertWriter {
     return this.#commitDetection(commit, now);
   }
 
-  setAlertStatus(id: string, status: AlertStatus, note: string | null, now: number): AlertRecord {
-    return this.#setStatus(id, status, note, now);
+  setAlertStatus(id: string, status: AlertStatus, note: string | null, now: number, by: string): AlertRecord {
+    return this.#setStatus(id, status, note, now, by);
+  }
+
+  assignAlert(id: string, assignee: string | null, note: string | null, now: number, by: string): AlertRecord {
+    return this.#assign(id, assignee, note, now, by);
   }
 
   recordDeliveryAttempt(attempt: DeliveryAttemptInput): void {

@@ -178,6 +178,7 @@ describe('SQLite store', () => {
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely%' AND name NOT LIKE 'sqlite%' ORDER BY name").pluck().all();
       expect(tables).toEqual([
         'alert_events',
+        'alert_history',
         'alerts',
         'api_tokens',
         'audit_log',

@@ -6,6 +6,7 @@ import { describeEventStoreContract } from './event-store-contract.test-support.
 import { describeLeaseStoreContract } from './lease-store-contract.test-support.js';
 import { describeRetentionStoreContract } from './retention-store-contract.test-support.js';
 import { describeReadAfterCommitContract } from './read-after-commit-contract.test-support.js';
+import { describeOverviewStoreContract } from './overview-store-contract.test-support.js';
 import { describeSinkStoreContract } from './sink-store-contract.test-support.js';
 import { describeSourceStoreContract } from './source-store-contract.test-support.js';
 import { forEachStoreTarget } from './store-test-targets.test-support.js';
@@ -24,4 +25,5 @@ forEachStoreTarget((target) => {
   describeRetentionStoreContract(target.name, (options) => target.open(options));
   describeReadAfterCommitContract(target.name, (options) => target.open(options));
   describeSinkStoreContract(target.name, (options) => target.open(options));
+  describeOverviewStoreContract(target.name, (options) => target.open(options));
 });

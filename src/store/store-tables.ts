@@ -23,6 +23,7 @@ export interface StoreTables {
   rule_errors: RuleErrorsTable;
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
+  alert_history: AlertHistoryTable;
   destinations: DestinationsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
@@ -227,6 +228,20 @@ export interface AlertsTable {
   context_json: string;
   created_at: BigIntColumn;
   updated_at: BigIntColumn;
+  /** The console user the alert is assigned to (migration 022); null: nobody. */
+  assignee?: string | null;
+}
+
+/** One change of an alert's status or assignee, or a comment (migration 022). */
+export interface AlertHistoryTable {
+  id: string;
+  alert_id: string;
+  at: BigIntColumn;
+  actor: string;
+  kind: string;
+  from_value: string | null;
+  to_value: string | null;
+  note: string | null;
 }
 
 export interface AlertEventsTable {

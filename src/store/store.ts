@@ -15,6 +15,7 @@ import type { SignInHistoryStore } from './sign-in-history-store.js';
 import type { SignInViewStore } from './sign-in-view-repository.js';
 import type { SinkCoverageStore } from './sink-coverage-store.js';
 import type { SinkStore } from './sink-store.js';
+import type { OverviewStore } from './overview-store.js';
 
 /**
  * The interface between Zoomtrail and its database: one narrow interface per
@@ -45,7 +46,8 @@ export interface Store
     SignInHistoryStore,
     SignInViewStore,
     SinkStore,
-    SinkCoverageStore {
+    SinkCoverageStore,
+    OverviewStore {
   /** `sqlite` or `postgres`: for messages and the benchmark. */
   readonly kind: string;
   /** What an operator should fix about how secrets are kept (e.g. a key file others can read); logged at start. */

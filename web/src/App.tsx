@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, fetchSession, onSession } from './api.ts';
 import { ErrorBox, Loading } from './components.tsx';
-import { Bug, Earth, History, KeyRound, Menu, Plug, Radar, ScrollText, Send, Siren, TriangleAlert, Users, Waypoints, X, type LucideIcon } from 'lucide-react';
+import { Bug, Earth, History, KeyRound, LayoutDashboard, Menu, Plug, Radar, ScrollText, Send, Siren, TriangleAlert, Users, Waypoints, X, type LucideIcon } from 'lucide-react';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { SECTIONS } from './breadcrumbs.ts';
 import { TopBar } from './top-bar.tsx';
@@ -26,8 +26,10 @@ import { SignInMapPage } from './pages/SignInMapPage.tsx';
 import { UsersPage } from './pages/Users.tsx';
 import { TokensPage } from './pages/Tokens.tsx';
 import { AuditPage } from './pages/Audit.tsx';
+import { OverviewPage } from './pages/Overview.tsx';
 
 const NAV: { page: keyof typeof SECTIONS; icon: LucideIcon; adminOnly?: boolean }[] = [
+  { page: 'overview', icon: LayoutDashboard },
   { page: 'sources', icon: Plug },
   { page: 'events', icon: ScrollText },
   { page: 'alerts', icon: Siren },
@@ -45,6 +47,7 @@ const NAV: { page: keyof typeof SECTIONS; icon: LucideIcon; adminOnly?: boolean 
 function routeContent(path: string, query: URLSearchParams): ReactNode {
   let m: Record<string, string> | null;
   if (path === '/' || path === '') return null;
+  if (match('/overview', path)) return <OverviewPage />;
   if (match('/sources', path)) return <SourcesPage />;
   if (match('/sources/new', path)) return <WizardPage key="new" />;
   if ((m = match('/sources/:id/setup', path))) return <WizardPage key={`setup-${m.id}`} sourceId={m.id} query={query} />;
@@ -137,7 +140,7 @@ export function App() {
       const next = path === '/' ? '' : `?next=${encodeURIComponent(href)}`;
       navigate(`/login${next}`, { replace: true });
     } else if (session.authenticated && (path === '/' || path === '/login')) {
-      navigate(nextParam && nextParam.startsWith('/') && !nextParam.startsWith('//') ? nextParam : '/sources', { replace: true });
+      navigate(nextParam && nextParam.startsWith('/') && !nextParam.startsWith('//') ? nextParam : '/overview', { replace: true });
     }
   }, [session, path, href, isPublic, nextParam]);
 

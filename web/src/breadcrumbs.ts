@@ -1,5 +1,6 @@
 /** The console's sections, by the first segment of their path (the sidebar and the breadcrumbs). */
 export const SECTIONS: Record<string, string> = {
+  overview: 'Overview',
   sources: 'Sources',
   events: 'Events',
   alerts: 'Alerts',

@@ -8,7 +8,7 @@ import { ApiHttpError } from './route-support.js';
  */
 export function encodeAlertCursor(sort: AlertSort, alert: AlertRecord): string {
   const p = alertPosition(alert);
-  return Buffer.from(JSON.stringify({ s: sort, i: p.id, l: p.lastEventMs, r: p.raisedAt, v: p.severity, t: p.status })).toString('base64url');
+  return Buffer.from(JSON.stringify({ s: sort, i: p.id, l: p.lastEventMs, r: p.raisedAt, v: p.severity, t: p.status, u: p.ruleId, a: p.assignee })).toString('base64url');
 }
 
 /** The position a cursor holds; a 400 with a fix when it is not one this server gave out for `sort`. */
@@ -29,7 +29,16 @@ export function decodeAlertCursor(cursor: string, sort: AlertSort): AlertPositio
     (SEVERITIES as readonly unknown[]).includes(value.v) &&
     (ALERT_STATUSES as readonly unknown[]).includes(value.t) &&
     (ALERT_SORTS as readonly unknown[]).includes(value.s)
-      ? { sort: value.s as AlertSort, id: value.i, lastEventMs: value.l, raisedAt: value.r, severity: value.v as Severity, status: value.t as AlertStatus }
+      ? {
+          sort: value.s as AlertSort,
+          id: value.i,
+          lastEventMs: value.l,
+          raisedAt: value.r,
+          severity: value.v as Severity,
+          status: value.t as AlertStatus,
+          ruleId: typeof value.u === 'string' ? value.u : '',
+          assignee: typeof value.a === 'string' ? value.a : '',
+        }
       : undefined;
   if (!position) {
     throw invalidCursor(

@@ -1,15 +1,36 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { SEVERITIES, type Severity } from '../../domain/severity.js';
 import { findRule } from '../../rules/rule-registry.js';
-import { ALERT_STATUSES, type AlertFilter, type AlertQuery, type AlertRecord, type AlertStatus } from '../../store/alert-store.js';
+import {
+  ALERT_STATUSES,
+  type AlertFilter,
+  type AlertHistoryEntry as AlertHistoryEntryRecord,
+  type AlertQuery,
+  type AlertRecord,
+  type AlertStatus,
+} from '../../store/alert-store.js';
+import { UnknownAlertError } from '../../store/store-errors.js';
 import type { ApiContext } from '../api-context.js';
-import type { AlertDetail, AlertPage, AlertView, EventView } from '../api-types.js';
+import type { AlertAssignees, AlertBulkResult, AlertDetail, AlertHistory, AlertHistoryEntry as AlertHistoryEntryView, AlertPage, AlertView, EventView } from '../api-types.js';
 import { decodeAlertCursor, encodeAlertCursor } from './alert-cursor.js';
 import { eventView } from './events-routes.js';
-import { AlertDetailSchema, AlertPageSchema, AlertQuerySchema, AlertStatusRequestSchema, AlertViewSchema } from '../schemas/alerts.js';
+import {
+  AlertAssigneesSchema,
+  AlertBulkRequestSchema,
+  AlertBulkResultSchema,
+  AlertCommentRequestSchema,
+  AlertDetailSchema,
+  AlertHistoryEntrySchema,
+  AlertHistorySchema,
+  AlertPageSchema,
+  AlertPatchSchema,
+  AlertQuerySchema,
+  AlertStatusRequestSchema,
+  AlertViewSchema,
+} from '../schemas/alerts.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
-import { installApiErrorHandler, invalidField, iso, isoOrNull, notFound } from './route-support.js';
+import { ApiHttpError, installApiErrorHandler, invalidField, iso, isoOrNull, notFound } from './route-support.js';
 
 /** Matched events shown with an alert. */
 const DETAIL_EVENTS = 100;
@@ -30,6 +51,7 @@ export function alertView(a: AlertRecord): AlertView {
     raisedAt: iso(a.raisedAt ?? a.createdAt),
     statusChangedAt: isoOrNull(a.statusChangedAt),
     statusNote: a.statusNote,
+    assignee: a.assignee,
     context: a.context,
   };
 }
@@ -48,7 +70,7 @@ function parseList<T extends string>(field: string, value: string | undefined, a
   return items.map((v) => normalize(v) as T);
 }
 
-/** GET /alerts, GET /alerts/:id, POST /alerts/:id/status. */
+/** GET /alerts, GET /alerts/:id, POST /alerts/:id/status; triage: PATCH /alerts/:id, comments, history, bulk, assignees. */
 export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
   installApiErrorHandler(plugin);
   const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
@@ -75,8 +97,12 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
       },
     },
     async (request): Promise<AlertPage> => {
-      const { ruleId, sort, cursor, limit } = request.query;
+      const { ruleId, sort, cursor, limit, assignee, sourceId, from, to } = request.query;
       const filter: AlertFilter = {};
+      if (assignee !== undefined) filter.assignee = assignee === 'none' ? null : assignee;
+      if (sourceId !== undefined) filter.sourceId = sourceId;
+      if (from !== undefined) filter.sinceMs = Date.parse(from);
+      if (to !== undefined) filter.untilMs = Date.parse(to);
       const status = parseList<AlertStatus>('status', request.query.status, ALERT_STATUSES, (v) => v.toLowerCase());
       const severity = parseList<Severity>('severity', request.query.severity, SEVERITIES, (v) => v.toUpperCase());
       if (status) filter.status = status;
@@ -142,9 +168,139 @@ export const alertsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
     async (request): Promise<AlertView> => {
       await raisedAlert(request.params.id);
       const note = request.body.note?.trim();
-      const updated = await store.setAlertStatus(request.params.id, request.body.status, note ? note : undefined);
+      const updated = await store.setAlertStatus(request.params.id, request.body.status, note ? note : undefined, actorOf(request));
       context.pipeline.deliveries.wake(); // a resolve queues `resolved` notices
       return alertView(updated);
     },
   );
+
+  /** An assignee must be a console user who can sign in; null is nobody. */
+  async function checkAssignee(assignee: string | null | undefined): Promise<void> {
+    if (assignee === undefined || assignee === null) return;
+    const users = await store.listUsers();
+    if (!users.some((u) => u.username === assignee && u.disabledAt === null)) {
+      throw new ApiHttpError(
+        400,
+        'invalid_request',
+        `"${assignee}" is not a console user who can sign in`,
+        [{ field: 'assignee', message: 'unknown user' }],
+        'Pick a user from GET /api/alerts/assignees, or null to unassign.',
+      );
+    }
+  }
+
+  /** One alert's triage change (status and/or assignee, with the note), in its history by `by`. */
+  async function triage(id: string, change: { status?: AlertStatus; assignee?: string | null; note?: string }, by: string): Promise<AlertRecord> {
+    await raisedAlert(id);
+    const note = change.note?.trim() || undefined;
+    let alert: AlertRecord | undefined;
+    if (change.assignee !== undefined) alert = await store.assignAlert(id, change.assignee, note, by);
+    if (change.status !== undefined) alert = await store.setAlertStatus(id, change.status, note, by);
+    return alert ?? raisedAlert(id);
+  }
+
+  fastify.get(
+    '/alerts/assignees',
+    { config: { access: 'read' }, schema: { tags: ['alerts'], summary: 'Console users an alert can be assigned to', response: { 200: AlertAssigneesSchema } } },
+    async (): Promise<AlertAssignees> => ({
+      users: (await store.listUsers())
+        .filter((u) => u.disabledAt === null)
+        .map((u) => u.username)
+        .sort(),
+    }),
+  );
+
+  fastify.patch(
+    '/alerts/:id',
+    {
+      config: { access: 'triage' },
+      schema: {
+        tags: ['alerts'],
+        summary: "Change an alert's status and/or assignee, with a note; each change joins the alert's history",
+        params: IdParams,
+        body: AlertPatchSchema,
+        response: { 200: AlertViewSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request): Promise<AlertView> => {
+      const { status, assignee, note } = request.body;
+      if (status === undefined && assignee === undefined) throw invalidField('status', 'give status, assignee or both');
+      await checkAssignee(assignee);
+      const updated = await triage(request.params.id, { status, assignee, note }, actorOf(request));
+      if (status !== undefined) context.pipeline.deliveries.wake();
+      return alertView(updated);
+    },
+  );
+
+  fastify.post(
+    '/alerts/:id/comments',
+    {
+      config: { access: 'triage' },
+      schema: { tags: ['alerts'], params: IdParams, body: AlertCommentRequestSchema, response: { 201: AlertHistoryEntrySchema, ...errorResponses(400, 404) } },
+    },
+    async (request, reply): Promise<AlertHistoryEntryView> => {
+      await raisedAlert(request.params.id);
+      const note = request.body.note.trim();
+      if (note === '') throw invalidField('note', 'a comment needs some text');
+      const entry = await store.commentOnAlert(request.params.id, note, actorOf(request));
+      void reply.code(201);
+      return historyView(entry);
+    },
+  );
+
+  fastify.get(
+    '/alerts/:id/history',
+    { config: { access: 'read' }, schema: { tags: ['alerts'], params: IdParams, response: { 200: AlertHistorySchema, ...errorResponses(404) } } },
+    async (request): Promise<AlertHistory> => {
+      await raisedAlert(request.params.id);
+      return { history: (await store.alertHistory(request.params.id)).map(historyView) };
+    },
+  );
+
+  fastify.post(
+    '/alerts/bulk',
+    {
+      config: { access: 'triage' },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Acknowledge, resolve, reopen or assign many alerts (each as PATCH /alerts/:id would)',
+        body: AlertBulkRequestSchema,
+        response: { 200: AlertBulkResultSchema, ...errorResponses(400) },
+      },
+    },
+    async (request): Promise<AlertBulkResult> => {
+      const { ids, action, note } = request.body;
+      const change: { status?: AlertStatus; assignee?: string | null; note?: string } = { note };
+      if (action === 'assign') {
+        if (request.body.assignee === undefined) throw invalidField('assignee', 'assign needs an assignee (null to unassign)');
+        await checkAssignee(request.body.assignee);
+        change.assignee = request.body.assignee;
+      } else change.status = BULK_STATUS[action];
+      const by = actorOf(request);
+      const result: AlertBulkResult = { updated: [], failed: [] };
+      for (const id of new Set(ids)) {
+        try {
+          result.updated.push(alertView(await triage(id, change, by)));
+        } catch (error) {
+          if (!(error instanceof ApiHttpError) && !(error instanceof UnknownAlertError)) throw error;
+          result.failed.push({ id, message: `no alert ${id}` });
+        }
+      }
+      if (change.status !== undefined) context.pipeline.deliveries.wake();
+      return result;
+    },
+  );
 };
+
+const BULK_STATUS: Record<'acknowledge' | 'resolve' | 'reopen', AlertStatus> = { acknowledge: 'acknowledged', resolve: 'resolved', reopen: 'open' };
+
+/** Who made a change: the signed-in user, or the API token's name. */
+function actorOf(request: FastifyRequest): string {
+  const user = request.user;
+  if (!user) return 'unknown';
+  return user.via === 'token' ? (user.token?.name ?? user.username) : user.username;
+}
+
+function historyView(h: AlertHistoryEntryRecord): AlertHistoryEntryView {
+  return { id: h.id, at: iso(h.at), actor: h.actor, kind: h.kind, from: h.from, to: h.to, note: h.note };
+}

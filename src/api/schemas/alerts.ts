@@ -26,6 +26,8 @@ export const AlertViewSchema = Type.Object({
   raisedAt: IsoTime,
   statusChangedAt: NullableIsoTime,
   statusNote: Nullable(Type.String()),
+  /** The console user it is assigned to; null: nobody. */
+  assignee: Nullable(Type.String()),
   context: AnyObject(),
 });
 
@@ -37,7 +39,7 @@ export const AlertViewSchema = Type.Object({
 export const AlertSortSchema = StringEnum(ALERT_SORTS, {
   default: 'last-event',
   description:
-    'last-event: newest last event first (default); severity: most severe first; status: open, acknowledged, resolved; raised: newest raised first. Ties: newest last event, then id.',
+    'last-event: newest last event first (default); severity: most severe first; status: open, acknowledged, resolved; raised: newest raised first; rule: by rule id; assignee: by assignee, unassigned first. Ties: newest last event, then id.',
 });
 
 /**
@@ -48,6 +50,10 @@ export const AlertQuerySchema = WithDefaults(Type.Object({
   status: Type.Optional(Type.String({ description: `comma-separated: ${ALERT_STATUSES.join(', ')}` })),
   severity: Type.Optional(Type.String({ description: `comma-separated: ${SEVERITIES.join(', ')}` })),
   ruleId: Type.Optional(Type.String({ minLength: 1 })),
+  assignee: Type.Optional(Type.String({ minLength: 1, description: 'a console user name; `none` for the unassigned' })),
+  sourceId: Type.Optional(Type.String({ minLength: 1, description: 'alerts with a matched event from this source' })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'raised at or after' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'raised before' })),
   sort: AlertSortSchema,
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'nextCursor of the previous page, with the same sort and filters' })),
   limit: Type.Integer({ minimum: 1, maximum: MAX_ALERT_PAGE, default: 100 }),
@@ -82,3 +88,52 @@ export const AlertDetailSchema = Type.Object({
 
 /** POST /api/alerts/:id/status { status, note? } -> AlertView */
 export const AlertStatusRequestSchema = Type.Object({ status: AlertStatusSchema, note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+
+/** PATCH /api/alerts/:id { status?, assignee? (null: nobody), note? } -> AlertView; each change is in the alert's history. */
+export const AlertPatchSchema = Type.Object(
+  {
+    status: Type.Optional(AlertStatusSchema),
+    assignee: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+/** POST /api/alerts/:id/comments { note } -> AlertHistoryEntry */
+export const AlertCommentRequestSchema = Type.Object({ note: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false });
+
+export const AlertHistoryEntrySchema = Type.Object({
+  id: Type.String(),
+  at: IsoTime,
+  actor: Type.String(),
+  kind: StringEnum(['status', 'assignee', 'comment'] as const),
+  from: Nullable(Type.String()),
+  to: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+});
+
+/** GET /api/alerts/:id/history: every status change, assignment and comment, oldest first. */
+export const AlertHistorySchema = Type.Object({ history: Type.Array(AlertHistoryEntrySchema) });
+
+/** Most alerts in one bulk request. */
+export const MAX_BULK_ALERTS = 500;
+
+/** POST /api/alerts/bulk { ids, action: acknowledge | resolve | assign, assignee?, note? }: each alert as PATCH would, one at a time. */
+export const AlertBulkRequestSchema = Type.Object(
+  {
+    ids: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_BULK_ALERTS }),
+    action: StringEnum(['acknowledge', 'resolve', 'reopen', 'assign'] as const),
+    assignee: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const AlertBulkResultSchema = Type.Object({
+  updated: Type.Array(AlertViewSchema),
+  /** Ids that were not changed, and why (unknown alert). */
+  failed: Type.Array(Type.Object({ id: Type.String(), message: Type.String() })),
+});
+
+/** GET /api/alerts/assignees: the console users an alert can be assigned to (enabled ones). */
+export const AlertAssigneesSchema = Type.Object({ users: StringArray });

@@ -17,8 +17,9 @@ import { forwardingMigration } from './016-forwarding.js';
 import { indicatorTimeMigration } from './017-indicator-time.js';
 import { internalSourceMigration } from './018-internal-source.js';
 import { oidcMigration } from './019-oidc.js';
-import { savedSearchesMigration } from './023-saved-searches.js';
 import { sinkCoverageMigration } from './021-sink-coverage.js';
+import { alertTriageMigration } from './022-alert-triage.js';
+import { savedSearchesMigration } from './023-saved-searches.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -44,8 +45,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '017-indicator-time': indicatorTimeMigration,
   '018-internal-source': internalSourceMigration,
   '019-oidc': oidcMigration,
-  '023-saved-searches': savedSearchesMigration,
   '021-sink-coverage': sinkCoverageMigration,
+  '022-alert-triage': alertTriageMigration,
+  '023-saved-searches': savedSearchesMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

@@ -7,6 +7,7 @@ import { pick, str, useAsync } from '../util.ts';
 import { StatusBadge } from './Alerts.tsx';
 import { SignInEvidence } from './SignInEvidence.tsx';
 import { SignInMapPanel } from './SignInMapPanel.tsx';
+import { AlertTriagePanel } from './AlertTriagePanel.tsx';
 
 const ACTIONS: { status: AlertStatus; label: string; when: AlertStatus[] }[] = [
   { status: 'acknowledged', label: 'Acknowledge', when: ['open'] },
@@ -34,7 +35,7 @@ export function AlertDetailPage({ id }: { id: string }) {
     try {
       const body: { status: AlertStatus; note?: string } = { status };
       if (note.trim()) body.note = note.trim();
-      const updated = await api.post<AlertView>(`/api/alerts/${enc(id)}/status`, body);
+      const updated = await api.patch<AlertView>(`/api/alerts/${enc(id)}`, body);
       q.setData({ ...q.data!, alert: updated });
       setNote('');
     } catch (err) {
@@ -64,6 +65,7 @@ export function AlertDetailPage({ id }: { id: string }) {
           </span>
         }
       />
+      <AlertTriagePanel alert={a} events={events} onChange={(updated) => q.setData({ ...q.data!, alert: updated })} />
       <SignInEvidence ruleId={a.ruleId} context={a.context} />
       {a.ruleId.startsWith('Zoom.SignIn.') ? <SignInMapPanel alertId={a.id} title="Where these sign-ins were" /> : null}
       <div className="grid-2">
@@ -188,7 +190,7 @@ export function AlertDetailPage({ id }: { id: string }) {
 
       <section className="card">
         <h2>
-          Matched events{' '}
+          Timeline of matched events{' '}
           <span className="muted small">
             ({events.length}
             {a.eventCount > events.length ? ` of ${a.eventCount}` : ''})

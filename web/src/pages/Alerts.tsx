@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import { api, qs } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SeverityBadge, SkeletonRows, Time } from '../components.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
-import type { AlertPage, AlertSort, AlertStatus, AlertView, Severity } from '../types.ts';
-import { useInterval } from '../util.ts';
+import type { AlertAssignees, AlertBulkResult, AlertPage, AlertSort, AlertStatus, AlertView, Severity, SourceList } from '../types.ts';
+import { useAsync, useInterval } from '../util.ts';
+import './overview.css';
 
 export const SEVERITIES: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'];
 const STATUSES: AlertStatus[] = ['open', 'acknowledged', 'resolved'];
@@ -12,6 +13,8 @@ const SORTS: Array<{ value: AlertSort; label: string }> = [
   { value: 'severity', label: 'Severity, most severe first' },
   { value: 'status', label: 'Status: open, acknowledged, resolved' },
   { value: 'raised', label: 'Raised, newest first' },
+  { value: 'rule', label: 'Rule' },
+  { value: 'assignee', label: 'Assignee, unassigned first' },
 ];
 /** Alerts per request. */
 const PAGE = 100;
@@ -31,7 +34,16 @@ export function AlertsPage() {
   const ruleId = loc.query.get('ruleId') ?? '';
   const sortParam = loc.query.get('sort') ?? '';
   const sort: AlertSort = SORTS.some((s) => s.value === sortParam) ? (sortParam as AlertSort) : 'last-event';
-  const filters = { severity: sev.join(','), status: status.join(','), ruleId, sort: sort === 'last-event' ? '' : sort };
+  const assignee = loc.query.get('assignee') ?? '';
+  const sourceId = loc.query.get('sourceId') ?? '';
+  const from = loc.query.get('from') ?? '';
+  const to = loc.query.get('to') ?? '';
+  const filters = { severity: sev.join(','), status: status.join(','), ruleId, assignee, sourceId, from, to, sort: sort === 'last-event' ? '' : sort };
+  const assignees = useAsync(() => api.get<AlertAssignees>('/api/alerts/assignees'), []);
+  const sources = useAsync(() => api.get<SourceList>('/api/sources'), []);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulkAssignee, setBulkAssignee] = useState('');
+  const [bulkMessage, setBulkMessage] = useState<string | null>(null);
 
   const [alerts, setAlerts] = useState<AlertView[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -83,12 +95,30 @@ export function AlertsPage() {
     }
   }
 
-  function setFilter(next: { severity?: string[]; status?: string[]; sort?: AlertSort }) {
+  function setFilter(next: { severity?: string[]; status?: string[]; sort?: AlertSort; assignee?: string; sourceId?: string }) {
     const s = next.severity ?? sev;
     const st = next.status ?? status;
     const so = next.sort ?? sort;
-    navigate(`/alerts${qs({ severity: s.join(','), status: st.join(','), ruleId, sort: so === 'last-event' ? '' : so })}`, { replace: true });
+    navigate(
+      `/alerts${qs({ ...filters, severity: s.join(','), status: st.join(','), assignee: next.assignee ?? assignee, sourceId: next.sourceId ?? sourceId, sort: so === 'last-event' ? '' : so })}`,
+      { replace: true },
+    );
   }
+
+  async function bulk(action: 'acknowledge' | 'resolve' | 'assign') {
+    const ids = [...selected];
+    if (ids.length === 0) return;
+    try {
+      const body = action === 'assign' ? { ids, action, assignee: bulkAssignee === '' ? null : bulkAssignee } : { ids, action };
+      const result = await api.post<AlertBulkResult>('/api/alerts/bulk', body);
+      setBulkMessage(`${result.updated.length} updated${result.failed.length ? `, ${result.failed.length} not found` : ''}.`);
+      setSelected(new Set());
+      reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  const allShown = (alerts ?? []).length > 0 && (alerts ?? []).every((a) => selected.has(a.id));
 
   return (
     <div className="page">
@@ -134,10 +164,63 @@ export function AlertsPage() {
             ))}
           </select>
         </label>
-        {sev.length || status.length || ruleId ? (
+        <label className="chip-group">
+          <span className="chip-label">Assignee</span>
+          <select data-testid="filter-assignee" value={assignee} onChange={(e) => setFilter({ assignee: e.target.value })}>
+            <option value="">Anyone</option>
+            <option value="none">Unassigned</option>
+            {(assignees.data?.users ?? []).map((u) => (
+              <option key={u} value={u}>
+                {u}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="chip-group">
+          <span className="chip-label">Source</span>
+          <select data-testid="filter-source" value={sourceId} onChange={(e) => setFilter({ sourceId: e.target.value })}>
+            <option value="">All</option>
+            {(sources.data?.sources ?? []).map((src) => (
+              <option key={src.id} value={src.id}>
+                {src.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {from || to ? (
+          <span className="chip-label" data-testid="filter-time">
+            Raised {from ? from.slice(0, 16).replace('T', ' ') : '…'} → {to ? to.slice(0, 16).replace('T', ' ') : 'now'} UTC
+          </span>
+        ) : null}
+        {sev.length || status.length || ruleId || assignee || sourceId || from || to ? (
           <button type="button" className="btn-link small" onClick={() => navigate(`/alerts${qs({ sort: filters.sort })}`, { replace: true })}>
             Clear filters{ruleId ? ` (rule ${ruleId})` : ''}
           </button>
+        ) : null}
+      </div>
+      <div className="bulk-bar card" data-testid="bulk-bar">
+        <span className="small">{selected.size} selected</span>
+        <button type="button" className="btn btn-sm" data-testid="bulk-acknowledge" disabled={selected.size === 0} onClick={() => void bulk('acknowledge')}>
+          Acknowledge
+        </button>
+        <button type="button" className="btn btn-sm" data-testid="bulk-resolve" disabled={selected.size === 0} onClick={() => void bulk('resolve')}>
+          Resolve
+        </button>
+        <select data-testid="bulk-assignee" value={bulkAssignee} onChange={(e) => setBulkAssignee(e.target.value)} aria-label="Assign to">
+          <option value="">Nobody</option>
+          {(assignees.data?.users ?? []).map((u) => (
+            <option key={u} value={u}>
+              {u}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="btn btn-sm" data-testid="bulk-assign" disabled={selected.size === 0} onClick={() => void bulk('assign')}>
+          Assign
+        </button>
+        {bulkMessage ? (
+          <span className="small muted" data-testid="bulk-message">
+            {bulkMessage}
+          </span>
         ) : null}
       </div>
       <ErrorBox error={error} onRetry={reload} />
@@ -145,6 +228,15 @@ export function AlertsPage() {
         <table className="table one-line" data-testid="alerts-table">
           <thead>
             <tr>
+              <th className="select-col">
+                <input
+                  type="checkbox"
+                  aria-label="Select all shown"
+                  data-testid="select-all"
+                  checked={allShown}
+                  onChange={() => setSelected(allShown ? new Set() : new Set((alerts ?? []).map((a) => a.id)))}
+                />
+              </th>
               <th className="col-sev">Severity</th>
               <th>Title</th>
               <th className="col-rule">Rule</th>
@@ -152,10 +244,11 @@ export function AlertsPage() {
               <th className="col-time">First event</th>
               <th className="col-time">Last event</th>
               <th className="col-status">Status</th>
+              <th className="col-assignee">Assignee</th>
             </tr>
           </thead>
           <tbody>
-            {!alerts && loading ? <SkeletonRows cols={7} /> : null}
+            {!alerts && loading ? <SkeletonRows cols={9} /> : null}
             {alerts?.map((a) => (
               <tr
                 key={a.id}
@@ -163,9 +256,25 @@ export function AlertsPage() {
                 data-alert-id={a.id}
                 className={`clickable status-row-${a.status}`}
                 onClick={(e) => {
-                  if (!(e.target as HTMLElement).closest('a')) navigate(`/alerts/${encodeURIComponent(a.id)}`);
+                  if (!(e.target as HTMLElement).closest('a, input')) navigate(`/alerts/${encodeURIComponent(a.id)}`);
                 }}
               >
+                <td className="select-col">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${a.title}`}
+                    data-testid="alert-select"
+                    checked={selected.has(a.id)}
+                    onChange={() =>
+                      setSelected((prev) => {
+                        const next = new Set(prev);
+                        if (next.has(a.id)) next.delete(a.id);
+                        else next.add(a.id);
+                        return next;
+                      })
+                    }
+                  />
+                </td>
                 <td>
                   <SeverityBadge severity={a.severity} />
                 </td>
@@ -187,6 +296,9 @@ export function AlertsPage() {
                 </td>
                 <td>
                   <StatusBadge status={a.status} />
+                </td>
+                <td className="small" data-testid="alert-assignee">
+                  {a.assignee ?? <span className="muted">—</span>}
                 </td>
               </tr>
             ))}

@@ -43,7 +43,10 @@ type FilterKey = (typeof FILTER_KEYS)[number];
 type Filters = Record<FilterKey, string> & { range: string; since: string; until: string };
 
 function filtersFromQuery(q: URLSearchParams): Filters {
-  const f = { range: q.get('range') ?? (q.get('since') ? 'custom' : '24h'), since: q.get('since') ?? '', until: q.get('until') ?? '' } as Filters;
+  // `from`/`to` (the overview's and the alerts' links) are the same as `since`/`until`.
+  const since = q.get('since') ?? q.get('from') ?? '';
+  const until = q.get('until') ?? q.get('to') ?? '';
+  const f = { range: q.get('range') ?? (since ? 'custom' : '24h'), since, until } as Filters;
   for (const k of FILTER_KEYS) f[k] = q.get(k) ?? '';
   return f;
 }
