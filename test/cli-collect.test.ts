@@ -265,19 +265,21 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
     }, 120_000);
 
     it('events export without --log-type (or with --log-type all): every log type at once, in event-time order', async () => {
-      const [all, named, activity, operation] = await Promise.all([
+      const [all, named, activity, operation, audit] = await Promise.all([
         cli(['events', 'export', '--data-dir', dataDir]),
         cli(['events', 'export', '--log-type', 'all', '--data-dir', dataDir]),
         cli(['events', 'export', '--log-type', 'Zoom.Activity', '--data-dir', dataDir]),
         cli(['events', 'export', '--log-type', 'Zoom.Operation', '--data-dir', dataDir]),
+        cli(['events', 'export', '--log-type', 'Zoomtrail.Audit', '--data-dir', dataDir]),
       ]);
       expect(all.code, all.stderr).toBe(0);
       expect(named.code, named.stderr).toBe(0);
       const events = ndjson(all.stdout);
       expect(ndjson(named.stdout)).toEqual(events);
       const rowIds = (out: CliResult) => ndjson(out.stdout).map((e) => e.p_row_id as string);
-      expect(new Set(events.map((e) => e.p_row_id))).toEqual(new Set([...rowIds(activity), ...rowIds(operation)]));
-      expect(new Set(events.map((e) => e.p_log_type))).toEqual(new Set(['Zoom.Activity', 'Zoom.Operation']));
+      // Zoom's two log types and Zoomtrail's own audit trail (the CLI's source changes).
+      expect(new Set(events.map((e) => e.p_row_id))).toEqual(new Set([...rowIds(activity), ...rowIds(operation), ...rowIds(audit)]));
+      expect(new Set(events.map((e) => e.p_log_type))).toEqual(new Set(['Zoom.Activity', 'Zoom.Operation', 'Zoomtrail.Audit']));
       const times = events.map((e) => Date.parse(String(e.p_event_time)));
       expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
 
@@ -289,7 +291,7 @@ describe.concurrent('zoomtrail CLI over the collection pipeline (child processes
 
       const bad = await cli(['events', 'export', '--log-type', 'Zoom.Nope', '--data-dir', dataDir]);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/Zoom\.Activity, Zoom\.Operation or all/);
+      expect(bad.stderr).toMatch(/Zoom\.Activity, Zoom\.Operation, Zoomtrail\.Audit or all/);
     }, 120_000);
 
     it('events export --format csv: a header row and one row per event, the same events as NDJSON', async () => {

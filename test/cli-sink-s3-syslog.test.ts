@@ -77,6 +77,10 @@ describe('zoomtrail sink: s3 and syslog', () => {
         s3.bucket,
         '--prefix',
         'zt',
+        // Zoom's events only: not the Zoomtrail.Audit events of these commands.
+        '--log-types',
+        'Zoom.Activity',
+        'Zoom.Operation',
         '--filter',
         'email!=bot@example.com',
         '--from',
@@ -129,6 +133,9 @@ describe('zoomtrail sink: s3 and syslog', () => {
       'local3',
       '--app-name',
       'zt',
+      '--log-types',
+      'Zoom.Activity',
+      'Zoom.Operation',
       '--from',
       'all',
     ]);
