@@ -394,6 +394,23 @@ forEachStoreTarget((target) => {
         }
       });
 
+      if (target.kind === 'postgres') {
+        it('and the queues are vacuumed with them: a drained detection queue does not grow, autovacuum or not', async () => {
+          s = await openStore(target.kind, { optimizeEveryEvents: 400 });
+          const source = (await s.store.createSource(sampleSource())).id;
+          const sizes: number[] = [];
+          for (let round = 0; round < 5; round++) {
+            await fill(s.store, source, generatedEvents(400, 1, START + round * DAY_MS, `r${round}`));
+            await s.reopen({ optimizeEveryEvents: 400 }); // close waits for the background job
+            await s.run('DELETE FROM detection_pending'); // what detection does once the events are detected
+            const [row] = await s.run("SELECT pg_relation_size('detection_pending') AS bytes");
+            sizes.push(Number(row?.bytes));
+          }
+          // Each round writes about a round's worth of pages; without the vacuum they pile up (5 rounds' worth).
+          expect(sizes[4]!, sizes.join(', ')).toBeLessThanOrEqual(sizes[0]! * 2.5);
+        });
+      }
+
       if (target.kind === 'sqlite') {
         it('are gathered at open for tables never analyzed', async () => {
           s = await openStore('sqlite');
