@@ -129,6 +129,13 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     await page.waitForURL(/order=asc/);
     const rows = [...newestFirst].reverse();
     await expect.poll(() => rowsWhen(page, 3), { timeout: 10_000 }).toEqual(rows);
+    // The column chooser: hiding a column puts the choice in the URL.
+    const headers = (p: typeof page) => p.getByTestId('events-table').locator('thead th').allInnerTexts();
+    await page.getByTestId('column-chooser').locator('summary').click();
+    await page.getByTestId('column-source').uncheck();
+    await page.waitForURL(/cols=/);
+    expect(await headers(page)).toEqual(['p_event_time', 'p_log_type', 'Actor', 'Type / category / action', 'Detail / IP']);
+    await page.getByTestId('column-chooser').locator('summary').click();
     await screenshot(page, 'events-query-1280');
     await page.getByTestId('event-row').nth(1).click();
     await page.getByTestId('event-json').waitFor();
@@ -143,7 +150,17 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     await other.getByTestId('event-json').waitFor();
     expect(await other.getByTestId('event-json').innerText()).toContain(rows[1]!);
     expect(await other.getByTestId('filter-q').inputValue()).toBe('category:user OR change:"sign in*"');
+    expect(await headers(other)).toEqual(['p_event_time', 'p_log_type', 'Actor', 'Type / category / action', 'Detail / IP']);
     await screenshot(other, 'events-query-1920');
+    // Showing every column again takes `cols` out of the URL (and the browser's memory).
+    const withoutDrawer = new URL(url);
+    withoutDrawer.searchParams.delete('event');
+    await other.goto(withoutDrawer.href);
+    await rowsWhen(other, 3);
+    await other.getByTestId('column-chooser').locator('summary').click();
+    await other.getByTestId('column-source').check();
+    await other.waitForURL((u) => !u.searchParams.has('cols'));
+    expect(await headers(other)).toContain('p_source_label');
     await other.close();
   });
 

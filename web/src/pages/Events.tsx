@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, qs } from '../api.ts';
 import { Empty, ErrorBox, JsonDrawer, LinkedEmails, PageHeader, SkeletonRows, Time, UserLink } from '../components.tsx';
 import { navigate, useLocation } from '../router.tsx';
+import { EVENT_COLUMNS, toggleColumn, visibleColumns, type EventColumnKey } from './event-columns.ts';
 import type { EventPage, EventView, Histogram, SavedSearchList, SavedSearchView, SourceList } from '../types.ts';
 import { durationLabel, fromZoneInput, isoShort, pick, str, timeZoneLabel, toZoneInput, useAsync } from '../util.ts';
 
@@ -26,7 +27,7 @@ const QUERY_FIELD: Record<Exclude<FilterKey, 'q'>, string> = {
   change: 'change',
 };
 /** URL parameters that choose how the results show, not which events match. */
-const VIEW_KEYS = ['event', 'order'];
+const VIEW_KEYS = ['event', 'order', 'cols'];
 
 /** `value` as a query-language value: quoted unless a bare word holds it (`*` in text is kept as a literal star). */
 function queryValue(value: string): string {
@@ -87,6 +88,8 @@ export function EventsPage() {
   const search = filterQuery.toString();
   const order = loc.query.get('order') === 'asc' ? 'asc' : 'desc';
   const openEvent = loc.query.get('event') ?? '';
+  const columns = visibleColumns(loc.query.get('cols'));
+  const shows = (key: EventColumnKey) => columns.includes(key);
   const applied = useMemo(() => filtersFromQuery(new URLSearchParams(search)), [search]);
   const [form, setForm] = useState<Filters>(applied);
   // The form starts over from the URL's filters whenever they change (React's
@@ -281,6 +284,22 @@ export function EventsPage() {
           <button type="button" className="btn" data-testid="order-toggle" onClick={() => navigate(withView({ order: order === 'asc' ? null : 'asc' }))}>
             {order === 'asc' ? 'Oldest first ↑' : 'Newest first ↓'}
           </button>
+          <details className="column-chooser" data-testid="column-chooser">
+            <summary className="btn">Columns</summary>
+            <div className="column-chooser-menu">
+              {EVENT_COLUMNS.map((c) => (
+                <label key={c.key} className="check">
+                  <input
+                    type="checkbox"
+                    data-testid={`column-${c.key}`}
+                    checked={shows(c.key)}
+                    onChange={() => navigate(withView({ cols: toggleColumn(columns, c.key) }), { replace: true })}
+                  />
+                  <span>{c.label}</span>
+                </label>
+              ))}
+            </div>
+          </details>
         </div>
         <div className="filter-row">
           <div className="seg" role="group" aria-label="Time range">
@@ -430,16 +449,15 @@ export function EventsPage() {
         <table className="table events one-line" data-testid="events-table">
           <thead>
             <tr>
-              <th className="col-time">p_event_time</th>
-              <th className="col-log-type">p_log_type</th>
-              <th className="col-actor">Actor</th>
-              <th className="col-action">Type / category / action</th>
-              <th>Detail / IP</th>
-              <th className="col-source">p_source_label</th>
+              {EVENT_COLUMNS.filter((c) => shows(c.key)).map((c) => (
+                <th key={c.key} className={c.className || undefined}>
+                  {c.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {events === null ? <SkeletonRows cols={6} rows={8} /> : null}
+            {events === null ? <SkeletonRows cols={columns.length} rows={8} /> : null}
             {events?.map((ev) => {
               const e = ev.event;
               const detail =
@@ -459,18 +477,24 @@ export function EventsPage() {
                     }
                   }}
                 >
-                  <td className="mono nowrap">
-                    <Time iso={str(e.p_event_time) || ev.eventTime} />
-                  </td>
-                  <td className="mono nowrap">{str(e.p_log_type) || ev.logType}</td>
-                  <td className="mono">
-                    <UserLink email={str(pick(e, 'p_udm', 'actor_user'))} />
-                  </td>
-                  <td>{actionCell(e)}</td>
-                  <td className={`detail-cell${e.p_log_type === 'Zoom.Activity' ? ' mono' : ''}`} title={detail}>
-                    {e.p_log_type === 'Zoom.Activity' ? detail : <LinkedEmails text={detail} />}
-                  </td>
-                  <td>{str(e.p_source_label) || sourceName(ev.sourceId)}</td>
+                  {shows('time') ? (
+                    <td className="mono nowrap">
+                      <Time iso={str(e.p_event_time) || ev.eventTime} />
+                    </td>
+                  ) : null}
+                  {shows('logType') ? <td className="mono nowrap">{str(e.p_log_type) || ev.logType}</td> : null}
+                  {shows('actor') ? (
+                    <td className="mono">
+                      <UserLink email={str(pick(e, 'p_udm', 'actor_user'))} />
+                    </td>
+                  ) : null}
+                  {shows('action') ? <td>{actionCell(e)}</td> : null}
+                  {shows('detail') ? (
+                    <td className={`detail-cell${e.p_log_type === 'Zoom.Activity' ? ' mono' : ''}`} title={detail}>
+                      {e.p_log_type === 'Zoom.Activity' ? detail : <LinkedEmails text={detail} />}
+                    </td>
+                  ) : null}
+                  {shows('source') ? <td>{str(e.p_source_label) || sourceName(ev.sourceId)}</td> : null}
                 </tr>
               );
             })}
