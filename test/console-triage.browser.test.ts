@@ -1,25 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { pino } from 'pino';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSetupLink } from '../src/api/setup-link.js';
-import { startServer, type RunningServer } from '../src/api/serve.js';
 import type { AppContext } from '../src/app/app-context.js';
-import { loopbackOutbound } from '../src/app/outbound-access.test-support.js';
-import { createPipeline, type Pipeline } from '../src/app/pipeline.js';
-import { SourceCollector } from '../src/collect/source-collector.js';
-import { DEFAULT_HISTORY_SETTINGS, withEgressAllowed } from '../src/domain/history-settings.js';
-import { FileIpLocator } from '../src/normalize/ip-locator.js';
-import { loadNormalizers } from '../src/normalize/log-type-registry.js';
-import { shiftedClock } from '../src/shared/clock.js';
-import { openSqliteStore } from '../src/store/sqlite-store.js';
-import { addDays } from '../src/zoom-sim/day-calendar.js';
-import { SIM_EGRESS_CIDR } from '../src/zoom-sim/scenarios/sign-in-scenarios.js';
-import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
-import { describeWithBrowser, launchBrowser, screenshot } from './support/browser.js';
+import { describeWithBrowser, screenshot } from './support/browser.js';
+import { SCENARIO_ADMIN, startScenarioConsole, type ScenarioConsole } from './support/scenario-console.js';
 
 /**
  * The overview and alert triage in Debian's Chromium: a simulated account (80
@@ -30,122 +13,22 @@ import { describeWithBrowser, launchBrowser, screenshot } from './support/browse
  */
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
-const ACCOUNT_ID = 'console-triage-account';
-const S2S = { clientId: 'CONSOLE_TRIAGE_S2S_ID', clientSecret: 'console-triage-s2s-secret-0123456789' };
-const ADMIN = { username: 'secops', password: 'correct horse battery staple' };
-const DAYS = 80;
+const ADMIN = SCENARIO_ADMIN;
 const COLLEAGUE = 'colleague';
-
-let sim: ZoomSimulator;
-let dataDir: string;
 let app: AppContext;
-let pipeline: Pipeline;
-let running: RunningServer;
-let abort: AbortController;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let base: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** One collection cycle of every source, with detection and the history rules, as the collector and its loops would run them. */
-async function collectAll(): Promise<void> {
-  for (const source of await app.store.listSources()) {
-    const collector = new SourceCollector(source, {
-      store: app.store,
-      clock: app.clock,
-      logger: app.logger,
-      normalizers: app.normalizers,
-      onEventsStored: pipeline.onEventsStored,
-    });
-    await collector.runCycle({ force: true });
-  }
-  await pipeline.detector.drain();
-  await pipeline.historyDetector.drain();
-}
+let scenario: ScenarioConsole | undefined;
 
 describeWithBrowser('overview and alert triage in a browser (Chromium)', () => {
   beforeAll(async () => {
-    const clock = shiftedClock(NOW);
-    sim = await ZoomSimulator.start({ clock, logger: false, seed: 13, hideFutureRecords: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const toDay = '2026-03-10';
-    sim.addAccount({
-      accountId: ACCOUNT_ID,
-      plan: 'business',
-      generated: { seed: 3, fromDay: addDays(toDay, -(DAYS - 1)), toDay, volume: { activities: 10, operations: 6 }, signInScenarios: true },
-    });
-    sim.addApp({ ...S2S, accountId: ACCOUNT_ID, kind: 's2s' });
-
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-console-triage-'));
-    const store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: 'c0'.repeat(32) } });
-    app = {
-      config: {
-        dataDir,
-        databaseUrl: undefined,
-        logLevel: 'silent',
-        configFile: undefined,
-        port,
-        publicUrl: base,
-        historySettings: withEgressAllowed(DEFAULT_HISTORY_SETTINGS, SIM_EGRESS_CIDR),
-      },
-      store,
-      normalizers: loadNormalizers(undefined, new FileIpLocator()),
-      logger: pino({ level: 'silent' }),
-      clock,
-      outbound: loopbackOutbound(),
-      close: () => store.close(),
-    };
-    await store.createSource({
-      name: 'Scenarios',
-      authKind: 's2s',
-      zoomAccountId: ACCOUNT_ID,
-      clientId: S2S.clientId,
-      apiUrl: sim.apiUrl,
-      oauthUrl: sim.baseUrl,
-      backfillDays: DAYS,
-      pollIntervalMs: 5 * 60_000,
-      settleDays: 2,
-      reconcileIntervalMs: 3_600_000,
-      requestsPerSecond: 20,
-      requestsPerDay: 100_000,
-      paused: false,
-      dropOffAlarmMinutes: null,
-      credentials: { clientSecret: S2S.clientSecret },
-    });
-    pipeline = createPipeline(app);
-    await collectAll();
-    abort = new AbortController();
-    running = await startServer(app, abort.signal, { port, host: '127.0.0.1', pipeline });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.clock.setFixedTime(new Date(NOW + 60_000));
-    page = await context.newPage();
-    const link = await createSetupLink(app.store, app.clock, base);
-    await page.goto(link);
-    await page.getByTestId('setup-username').fill(ADMIN.username);
-    await page.getByTestId('setup-password').fill(ADMIN.password);
-    await page.getByTestId('setup-password-confirm').fill(ADMIN.password);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('nav-overview').waitFor();
+    scenario = await startScenarioConsole({ name: 'console-triage', now: NOW, days: 80, volume: { activities: 10, operations: 6 }, landing: 'nav-overview' });
+    ({ app, page, base } = scenario);
     await app.store.createUser({ username: COLLEAGUE, passwordHash: 'not-a-hash', role: 'analyst' });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    abort?.abort();
-    await running?.closed;
-    await app?.close();
-    await sim?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await scenario?.close();
   });
 
   it('lands on the overview after sign-in: charts, lists and coverage for the range, each clicking through', async () => {
