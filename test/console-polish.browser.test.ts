@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -20,6 +19,7 @@ import { addDays } from '../src/zoom-sim/day-calendar.js';
 import { SIM_EGRESS_CIDR } from '../src/zoom-sim/scenarios/sign-in-scenarios.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
 import { describeWithBrowser, launchBrowser, SCREENSHOT_DIR, screenshot } from './support/browser.js';
+import { freePort } from './support/free-port.js';
 
 /**
  * The console's layout and settings in Debian's Chromium (issue 19 §4): at
@@ -53,14 +53,6 @@ let context: BrowserContext;
 let page: Page;
 let base: string;
 let sourceId: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function collectAll(): Promise<void> {
   for (const source of await app.store.listSources()) {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -18,6 +17,7 @@ import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
 import { describeWithBrowser, launchBrowser, screenshot } from './support/browser.js';
 import { loopbackOutbound } from '../src/app/outbound-access.test-support.js';
 import { RULES } from '../src/rules/rule-registry.js';
+import { freePort } from './support/free-port.js';
 
 /**
  * The console in Debian's Chromium against the simulator: Zoomtrail's server
@@ -50,14 +50,6 @@ let page: Page;
 let base: string;
 /** The simulator as the browser sees it: another site than Zoomtrail. */
 let zoomSite: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** One collection cycle of every source, with detection, as the collector would run it. */
 async function collectAll(): Promise<void> {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,6 +15,7 @@ import { loadNormalizers } from '../src/normalize/log-type-registry.js';
 import { shiftedClock } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { describeWithBrowser, launchBrowser, screenshot } from './support/browser.js';
+import { freePort } from './support/free-port.js';
 
 /**
  * The query language on the console's Events page in Debian's Chromium: an
@@ -35,14 +35,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let base: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The row ids the table shows, in order, once `count` rows are there. */
 async function rowsWhen(p: Page, count: number): Promise<string[]> {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -19,6 +18,7 @@ import { shiftedClock } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { page as pageOf, sampleEvent, sampleSource } from '../src/store/store-contract.test-support.js';
 import { describeWithBrowser, launchBrowser, screenshot } from './support/browser.js';
+import { freePort } from './support/free-port.js';
 
 /**
  * The Sinks page in Debian's Chromium: an S3 sink added through the form
@@ -39,14 +39,6 @@ let page: Page;
 let base: string;
 let s3: S3TestServer;
 let es: Receiver;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describeWithBrowser('console: Sinks page', () => {
   beforeAll(async () => {

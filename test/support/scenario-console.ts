@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -19,6 +18,7 @@ import { addDays } from '../../src/zoom-sim/day-calendar.js';
 import { SIM_EGRESS_CIDR } from '../../src/zoom-sim/scenarios/sign-in-scenarios.js';
 import { ZoomSimulator } from '../../src/zoom-sim/zoom-simulator.js';
 import { launchBrowser } from './browser.js';
+import { freePort } from './free-port.js';
 
 /** The console's first admin in these tests. */
 export const SCENARIO_ADMIN = { username: 'secops', password: 'correct horse battery staple' };
@@ -137,12 +137,4 @@ export async function startScenarioConsole(options: {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
