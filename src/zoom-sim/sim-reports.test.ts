@@ -174,6 +174,18 @@ describe('simulator reports: window rules', () => {
     expect(reversed.json?.['code']).toBe(300);
   });
 
+  it('accepts from and to sent as UTC date-times (what public connectors send), read as their dates', async () => {
+    await start();
+    const asDates = await drainReport(simulator(), ACT, { from: '2026-03-04', to: '2026-03-05', page_size: 300 }, token);
+    const asDateTimes = await drainReport(simulator(), ACT, { from: '2026-03-04T22:00:00Z', to: '2026-03-05T00:00:00Z', page_size: 300 }, token);
+    expect(asDateTimes.records.length).toBeGreaterThan(0);
+    expect(asDateTimes.records).toEqual(asDates.records);
+    const res = await getReport(simulator(), ACT, { from: '2026-03-04T22:00:00Z', to: '2026-03-05T00:00:00Z' }, token);
+    expect(res.json).toMatchObject({ from: '2026-03-04', to: '2026-03-05' });
+    const bad = await getReport(simulator(), ACT, { from: '2026-03-04T25:00:00Z', to: '2026-03-05 00:00' }, token);
+    expect(bad.json).toMatchObject({ code: 300 });
+  });
+
   it('includes the to day by default', async () => {
     await start({}, false);
     account.addRecords('Zoom.Activity', [activity('2026-03-04T23:59:59Z'), activity('2026-03-05T00:00:00Z'), activity('2026-03-05T23:59:59Z'), activity('2026-03-06T00:00:00Z')]);
