@@ -358,6 +358,18 @@ describe('simulator reports: late records and consistency', () => {
     expect(orders.size).toBeGreaterThan(1);
   });
 
+  for (const pagingConsistency of ['snapshot', 'live'] as const) {
+    it(`recordOrder oldestFirst lists the window oldest first across pages (${pagingConsistency})`, async () => {
+      await start({ recordOrder: 'oldestFirst', pagingConsistency });
+      const { records, pages } = await drainReport(simulator(), ACT, { from: '2026-03-01', to: '2026-03-03', page_size: 30 }, token);
+      expect(pages).toBeGreaterThan(2);
+      const t = times(records);
+      expect(t).toEqual([...t].sort());
+      expect(t[0]! < t[t.length - 1]!).toBe(true);
+      expect(multisetDiff(records, account.groundTruth('Zoom.Activity', '2026-03-01', '2026-03-03'))).toEqual([]);
+    });
+  }
+
   it('tieOrder stable answers the same order every time', async () => {
     await start({}, false);
     account.addRecords(

@@ -53,6 +53,11 @@ export interface ZoomSimulatorOptions {
   /** Order among records of one second. Default 'stable'; 'shuffled' reorders per request (Zoom's order is undocumented). */
   tieOrder?: 'stable' | 'shuffled';
   /**
+   * Order of the records in a window. Default 'newestFirst' (what collectors
+   * see; undocumented by Zoom); 'oldestFirst' lists the window the other way.
+   */
+  recordOrder?: 'newestFirst' | 'oldestFirst';
+  /**
    * Default false: every stored record is served, whatever its time. true
    * serves only records timed at or before clock.now() (Zoom cannot report what
    * has not happened), so generated days fill in as the clock moves; the demo
@@ -87,6 +92,7 @@ export function resolveSimulatorOptions(options: ZoomSimulatorOptions = {}): Res
     echoedDateForm: options.echoedDateForm ?? 'date',
     pagingConsistency: options.pagingConsistency ?? 'snapshot',
     tieOrder: options.tieOrder ?? 'stable',
+    recordOrder: options.recordOrder ?? 'newestFirst',
     hideFutureRecords: options.hideFutureRecords ?? false,
     seed: options.seed ?? 1,
     faults: options.faults,
