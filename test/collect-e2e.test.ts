@@ -135,6 +135,34 @@ describe('collection end to end against the simulator', () => {
     expect(await expectStoreEqualsTruth(h)).toBe(total);
   });
 
+  it('a Zoom that lists records oldest first (the order is undocumented): every record once, twins kept, new records found by the next poll, re-reads add nothing', async () => {
+    h = await startCollectHarness({ recordOrder: 'oldestFirst' });
+    const account = h.sim.account(ACCOUNT_ID);
+    const twin = { email: 'twin@example.com', time: '2026-03-09T08:00:00Z', type: 'Sign in', ip_address: '198.51.100.7', client_type: 'Browser', version: '5.17.0' };
+    account.addRecords('Zoom.Activity', [twin, { ...twin }]);
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    const total = await expectStoreEqualsTruth(h);
+
+    // More than a page of the oldest second of the fast path's window: its first page is one second only.
+    const oldestSecond = Array.from({ length: 320 }, (_, i) => ({ email: `early${i}@example.com`, time: '2026-03-09T00:00:00Z', type: 'Sign in' }));
+    const fresh = Array.from({ length: 5 }, (_, i) => ({
+      email: `new${i}@example.com`,
+      time: new Date(NOW + (6 + i) * MINUTE).toISOString().replace('.000', ''),
+      type: 'Sign out',
+    }));
+    account.addRecords('Zoom.Activity', [...oldestSecond, ...fresh]);
+    h.clock.advance(5 * MINUTE);
+    const poll = await h.cycle();
+    expect(poll.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(poll.find((r) => r.logType === 'Zoom.Activity')?.inserted).toBe(oldestSecond.length + fresh.length);
+    expect(await expectStoreEqualsTruth(h)).toBe(total + oldestSecond.length + fresh.length);
+
+    h.clock.advance(61 * MINUTE);
+    const again = await h.cycle({ reconcile: true });
+    expect(again.reduce((n, r) => n + r.inserted, 0)).toBe(0);
+    expect(await expectStoreEqualsTruth(h)).toBe(total + oldestSecond.length + fresh.length);
+  });
+
   it('days cut at UTC-12 with `to` inclusive: the padded windows still cover every UTC day', async () => {
     h = await startCollectHarness({ dayCutOffsetMinutes: -12 * 60 });
     await cycleUntilClean(h);
