@@ -255,6 +255,50 @@ describe('collection end to end against the simulator', () => {
     }
   });
 
+  it('every record field is optional at Zoom: a record lacking an optional field is stored, one lacking email, operator, category_type or time is kept as a failure naming it; the stream goes on', async () => {
+    h = await startCollectHarness();
+    const account = h.sim.account(ACCOUNT_ID);
+    const activity = { email: 'gap@example.com', time: '2026-03-05T12:00:00Z', type: 'Sign in', ip_address: '198.51.100.9', client_type: 'mac', version: '5.13.7.15481' };
+    const operation = {
+      time: '2026-03-06T12:00:00Z',
+      operator: 'gap@example.com',
+      category_type: 'User',
+      action: 'Update',
+      operation_detail: 'Update User x@example.com  - Job Title: set to Contractor ',
+    };
+    const without = (record: Record<string, unknown>, field: string, i: number) => {
+      const copy: Record<string, unknown> = { ...record };
+      delete copy[field];
+      // Distinct records (one per missing field), so none is an occurrence of another.
+      if ('version' in copy) copy.version = `5.13.7.${i}`;
+      if ('operation_detail' in copy) copy.operation_detail = `Update User x${i}@example.com  - Job Title: set to Contractor `;
+      return copy;
+    };
+    const activityFields = Object.keys(activity) as (keyof typeof activity)[];
+    const operationFields = Object.keys(operation) as (keyof typeof operation)[];
+    activityFields.forEach((field, i) => account.addRawRecord('Zoom.Activity', without(activity, field, i), Date.parse(activity.time) + i * 1000));
+    operationFields.forEach((field, i) => account.addRawRecord('Zoom.Operation', without(operation, field, i), Date.parse(operation.time) + i * 1000));
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    await expectStoreEqualsTruth(h);
+    for (const [logType, fields] of [
+      ['Zoom.Activity', ['email', 'time']],
+      ['Zoom.Operation', ['operator', 'category_type', 'time']],
+    ] as const) {
+      const reasons: string[] = [];
+      for await (const f of h.store.listFailures({ sourceId: h.source.id, logType })) reasons.push(f.reason);
+      expect(reasons).toHaveLength(fields.length);
+      for (const field of fields)
+        expect(
+          reasons.some((reason) => reason.includes(field)),
+          `${logType} without ${field}`,
+        ).toBe(true);
+    }
+    const stored = await storedZoomRecords(h.store, h.source.id, 'Zoom.Activity', '2026-03-05', '2026-03-05');
+    expect(stored.filter((r) => r.email === 'gap@example.com')).toHaveLength(4); // without type, ip_address, client_type or version
+    const ops = await storedZoomRecords(h.store, h.source.id, 'Zoom.Operation', '2026-03-06', '2026-03-06');
+    expect(ops.filter((r) => r.operator === 'gap@example.com')).toHaveLength(2); // without action or operation_detail
+  });
+
   it('an identical malformed record without a usable time, returned on several days, is kept once per day it was returned, across windows and re-reads', async () => {
     h = await startCollectHarness({ volume: { activities: 40, operations: 30 }, source: { backfillDays: 40 } });
     const account = h.sim.account(ACCOUNT_ID);
