@@ -163,6 +163,27 @@ describe('collection end to end against the simulator', () => {
     expect(await expectStoreEqualsTruth(h)).toBe(total + oldestSecond.length + fresh.length);
   });
 
+  it('a Zoom whose six months end a day sooner (code 300 for our oldest day): the oldest window starts a day later and the backfill completes', async () => {
+    const oldest = addDays(TODAY, -180);
+    const outOfRange = { code: 300, message: 'The date range you requested is out of range. Only the last 6 months of data can be queried.' };
+    const refusing: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input.toString());
+      if (url.pathname.startsWith('/v2/report/') && url.searchParams.get('from') === oldest) {
+        return new Response(JSON.stringify(outOfRange), { status: 400, headers: { 'content-type': 'application/json' } });
+      }
+      return fetch(input, init);
+    };
+    h = await startCollectHarness({ volume: { activities: 20, operations: 5 }, source: { backfillDays: 180 }, collectorDeps: { fetchImpl: refusing } });
+    const reports = await h.cycle();
+    expect(reports.map((r) => [r.outcome, r.error?.message])).toEqual([
+      ['ok', undefined],
+      ['ok', undefined],
+    ]);
+    expect(h.logLines.filter((l) => /refused the oldest day of its six months/.test(String(l.msg)))).toHaveLength(2);
+    expect(h.sim.requests.some((r) => r.query.from === addDays(oldest, 1))).toBe(true);
+    await expectStoreEqualsTruth(h, addDays(oldest, 1), TODAY);
+  });
+
   it('days cut at UTC-12 with `to` inclusive: the padded windows still cover every UTC day', async () => {
     h = await startCollectHarness({ dayCutOffsetMinutes: -12 * 60 });
     await cycleUntilClean(h);
