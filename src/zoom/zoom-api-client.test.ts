@@ -150,12 +150,12 @@ describe('ZoomApiClient: every form of a 429', () => {
     expect((error as DailyBudgetExhaustedError).resetAt).toBe(Date.parse('2026-03-11T00:00:00Z'));
   });
 
-  it.each([
+  it.each<[Record<string, string>, string]>([
     [{}, 'no header at all'],
     [{ 'Retry-After': '2' }, 'Retry-After in seconds'],
     [{ 'Retry-After': '2026-03-10T12:00:02Z', 'X-RateLimit-Type': 'QPS' }, 'Retry-After as an ISO date-time'],
     [{ 'Retry-After': 'soon' }, 'an unreadable Retry-After'],
-  ])('a per-second 429 with %j (%s) is waited out, then the request goes through', async (headers) => {
+  ])('a per-second 429 with %j (%s) is waited out, then the request goes through', async (headers, _form) => {
     const h = harness([{ status: 429, body: perSecond, headers }, ok()]);
     await h.client.getJson(ACTIVITY_STREAM, QUERY);
     expect(h.requests).toHaveLength(2);
