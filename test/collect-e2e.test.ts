@@ -184,6 +184,13 @@ describe('collection end to end against the simulator', () => {
     await expectStoreEqualsTruth(h, addDays(oldest, 1), TODAY);
   });
 
+  it('a Zoom that refuses a range over one month instead of clamping it: a 60-day backfill never asks for one, and completes', async () => {
+    h = await startCollectHarness({ refuseLongRange: true, volume: { activities: 40, operations: 10 }, source: { backfillDays: 60 } });
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(h.sim.requestCount({ pathPrefix: '/v2/report', status: 400 })).toBe(0);
+    await expectStoreEqualsTruth(h, addDays(TODAY, -59), TODAY);
+  });
+
   it('days cut at UTC-12 with `to` inclusive: the padded windows still cover every UTC day', async () => {
     h = await startCollectHarness({ dayCutOffsetMinutes: -12 * 60 });
     await cycleUntilClean(h);

@@ -28,6 +28,8 @@ export interface WindowRules {
   refuseFutureTo?: boolean;
   /** Move a `to` after today back to today, silently. */
   clampFutureTo?: boolean;
+  /** Refuse a range over one month (a validation error on `to`) instead of clamping it. */
+  refuseLongRange?: boolean;
 }
 
 type RawQuery = Record<string, unknown>;
@@ -98,6 +100,9 @@ export function parseReportQuery(stream: ReportStream, query: RawQuery, rules: W
 
   const monthEnd = addMonths(from, 1);
   const servedTo = rules.clampFutureTo && to > today ? (today < from ? from : today) : to;
+  if (rules.refuseLongRange && servedTo > monthEnd) {
+    return { ok: false, body: zoomErrors.validation([{ field: 'to', message: 'The date range must be within one month.' }]) };
+  }
   const effectiveTo = servedTo > monthEnd ? monthEnd : servedTo;
   const { startMs, endMs } = rules.calendar.range(from, effectiveTo, rules.toInclusive);
   const nextPageToken = param(query, 'next_page_token');

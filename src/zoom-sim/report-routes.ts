@@ -69,6 +69,7 @@ async function handleReport(stream: ReportStream, request: FastifyRequest, reply
     toInclusive: state.options.toInclusive,
     refuseFutureTo: state.options.refuseFutureTo,
     clampFutureTo: state.options.clampFutureTo,
+    refuseLongRange: state.options.refuseLongRange,
     nowMs,
   });
   if (!parsed.ok) return send(400, parsed.body);

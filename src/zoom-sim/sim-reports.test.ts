@@ -136,6 +136,14 @@ describe('simulator reports: window rules', () => {
     expect(endOfMonth.json?.['to']).toBe('2026-02-28');
   });
 
+  it('knob refuseLongRange: a range over one month is refused with code 300 instead of clamped', async () => {
+    await start({ refuseLongRange: true });
+    const res = await getReport(simulator(), ACT, { from: '2026-01-15', to: '2026-03-10' }, token);
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ code: 300, errors: [{ field: 'to' }] });
+    expect((await getReport(simulator(), ACT, { from: '2026-01-15', to: '2026-02-15' }, token)).status).toBe(200);
+  });
+
   it('knobs: echoes from/to as date-times, and moves a future `to` back to today', async () => {
     await start({ echoedDateForm: 'dateTime', clampFutureTo: true });
     const res = await getReport(simulator(), ACT, { from: '2026-03-08', to: '2026-03-12', page_size: 300 }, token);

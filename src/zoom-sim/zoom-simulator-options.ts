@@ -39,6 +39,12 @@ export interface ZoomSimulatorOptions {
    */
   clampFutureTo?: boolean;
   /**
+   * Default false: a range longer than one month is clamped silently to
+   * `from` + 1 month (the response's `to` shows it). true refuses it with a
+   * code 300 validation error on `to` (which Zoom does is unconfirmed).
+   */
+  refuseLongRange?: boolean;
+  /**
    * Form of the `from`/`to` the response echoes. Default 'date' (`2026-03-10`,
    * as real responses show); 'dateTime' echoes `2026-03-10T00:00:00Z`, as in
    * Zoom's own documented example.
@@ -89,6 +95,7 @@ export function resolveSimulatorOptions(options: ZoomSimulatorOptions = {}): Res
     dayCutOffsetMinutes: options.dayCutOffsetMinutes ?? 0,
     refuseFutureTo: options.refuseFutureTo ?? false,
     clampFutureTo: options.clampFutureTo ?? false,
+    refuseLongRange: options.refuseLongRange ?? false,
     echoedDateForm: options.echoedDateForm ?? 'date',
     pagingConsistency: options.pagingConsistency ?? 'snapshot',
     tieOrder: options.tieOrder ?? 'stable',
