@@ -188,3 +188,17 @@ describe('readReportWindow: an expired page token', () => {
     expect(error).toBeInstanceOf(PageTokenExpiredError);
   });
 });
+
+describe('readReportWindow: the last page in every form', () => {
+  it.each<[Record<string, unknown>, string]>([
+    [{ next_page_token: '' }, 'an empty token'],
+    [{ next_page_token: null }, 'a null token'],
+    [{}, 'no token at all'],
+  ])('%j (%s), with or without the records key, ends the window', async (tail, _form) => {
+    const h = harness([{ status: 200, body: { from: '2026-03-09', to: '2026-03-09', page_size: 300, ...tail } }]);
+    const pages = [];
+    for await (const page of readReportWindow(h.client, ACTIVITY_STREAM, { from: '2026-03-09', to: '2026-03-09' })) pages.push(page);
+    expect(pages.map((p) => [p.last, p.records.length])).toEqual([[true, 0]]);
+    expect(h.requests).toHaveLength(1);
+  });
+});
