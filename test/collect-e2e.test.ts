@@ -135,6 +135,62 @@ describe('collection end to end against the simulator', () => {
     expect(await expectStoreEqualsTruth(h)).toBe(total);
   });
 
+  it('a Zoom that lists records oldest first (the order is undocumented): every record once, twins kept, new records found by the next poll, re-reads add nothing', async () => {
+    h = await startCollectHarness({ recordOrder: 'oldestFirst' });
+    const account = h.sim.account(ACCOUNT_ID);
+    const twin = { email: 'twin@example.com', time: '2026-03-09T08:00:00Z', type: 'Sign in', ip_address: '198.51.100.7', client_type: 'Browser', version: '5.17.0' };
+    account.addRecords('Zoom.Activity', [twin, { ...twin }]);
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    const total = await expectStoreEqualsTruth(h);
+
+    // More than a page of the oldest second of the fast path's window: its first page is one second only.
+    const oldestSecond = Array.from({ length: 320 }, (_, i) => ({ email: `early${i}@example.com`, time: '2026-03-09T00:00:00Z', type: 'Sign in' }));
+    const fresh = Array.from({ length: 5 }, (_, i) => ({
+      email: `new${i}@example.com`,
+      time: new Date(NOW + (6 + i) * MINUTE).toISOString().replace('.000', ''),
+      type: 'Sign out',
+    }));
+    account.addRecords('Zoom.Activity', [...oldestSecond, ...fresh]);
+    h.clock.advance(5 * MINUTE);
+    const poll = await h.cycle();
+    expect(poll.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(poll.find((r) => r.logType === 'Zoom.Activity')?.inserted).toBe(oldestSecond.length + fresh.length);
+    expect(await expectStoreEqualsTruth(h)).toBe(total + oldestSecond.length + fresh.length);
+
+    h.clock.advance(61 * MINUTE);
+    const again = await h.cycle({ reconcile: true });
+    expect(again.reduce((n, r) => n + r.inserted, 0)).toBe(0);
+    expect(await expectStoreEqualsTruth(h)).toBe(total + oldestSecond.length + fresh.length);
+  });
+
+  it('a Zoom whose six months end a day sooner (code 300 for our oldest day): the oldest window starts a day later and the backfill completes', async () => {
+    const oldest = addDays(TODAY, -180);
+    const outOfRange = { code: 300, message: 'The date range you requested is out of range. Only the last 6 months of data can be queried.' };
+    const refusing: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input.toString());
+      if (url.pathname.startsWith('/v2/report/') && url.searchParams.get('from') === oldest) {
+        return new Response(JSON.stringify(outOfRange), { status: 400, headers: { 'content-type': 'application/json' } });
+      }
+      return fetch(input, init);
+    };
+    h = await startCollectHarness({ volume: { activities: 20, operations: 5 }, source: { backfillDays: 180 }, collectorDeps: { fetchImpl: refusing } });
+    const reports = await h.cycle();
+    expect(reports.map((r) => [r.outcome, r.error?.message])).toEqual([
+      ['ok', undefined],
+      ['ok', undefined],
+    ]);
+    expect(h.logLines.filter((l) => /refused the oldest day of its six months/.test(String(l.msg)))).toHaveLength(2);
+    expect(h.sim.requests.some((r) => r.query.from === addDays(oldest, 1))).toBe(true);
+    await expectStoreEqualsTruth(h, addDays(oldest, 1), TODAY);
+  });
+
+  it('a Zoom that refuses a range over one month instead of clamping it: a 60-day backfill never asks for one, and completes', async () => {
+    h = await startCollectHarness({ refuseLongRange: true, volume: { activities: 40, operations: 10 }, source: { backfillDays: 60 } });
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(h.sim.requestCount({ pathPrefix: '/v2/report', status: 400 })).toBe(0);
+    await expectStoreEqualsTruth(h, addDays(TODAY, -59), TODAY);
+  });
+
   it('days cut at UTC-12 with `to` inclusive: the padded windows still cover every UTC day', async () => {
     h = await startCollectHarness({ dayCutOffsetMinutes: -12 * 60 });
     await cycleUntilClean(h);
@@ -225,6 +281,50 @@ describe('collection end to end against the simulator', () => {
       expect(found, `${malformed.defect} kept`).toBeDefined();
       if (malformed.field) expect(found!.reason).toContain(malformed.field);
     }
+  });
+
+  it('every record field is optional at Zoom: a record lacking an optional field is stored, one lacking email, operator, category_type or time is kept as a failure naming it; the stream goes on', async () => {
+    h = await startCollectHarness();
+    const account = h.sim.account(ACCOUNT_ID);
+    const activity = { email: 'gap@example.com', time: '2026-03-05T12:00:00Z', type: 'Sign in', ip_address: '198.51.100.9', client_type: 'mac', version: '5.13.7.15481' };
+    const operation = {
+      time: '2026-03-06T12:00:00Z',
+      operator: 'gap@example.com',
+      category_type: 'User',
+      action: 'Update',
+      operation_detail: 'Update User x@example.com  - Job Title: set to Contractor ',
+    };
+    const without = (record: Record<string, unknown>, field: string, i: number) => {
+      const copy: Record<string, unknown> = { ...record };
+      delete copy[field];
+      // Distinct records (one per missing field), so none is an occurrence of another.
+      if ('version' in copy) copy.version = `5.13.7.${i}`;
+      if ('operation_detail' in copy) copy.operation_detail = `Update User x${i}@example.com  - Job Title: set to Contractor `;
+      return copy;
+    };
+    const activityFields = Object.keys(activity) as (keyof typeof activity)[];
+    const operationFields = Object.keys(operation) as (keyof typeof operation)[];
+    activityFields.forEach((field, i) => account.addRawRecord('Zoom.Activity', without(activity, field, i), Date.parse(activity.time) + i * 1000));
+    operationFields.forEach((field, i) => account.addRawRecord('Zoom.Operation', without(operation, field, i), Date.parse(operation.time) + i * 1000));
+    expect((await h.cycle()).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    await expectStoreEqualsTruth(h);
+    for (const [logType, fields] of [
+      ['Zoom.Activity', ['email', 'time']],
+      ['Zoom.Operation', ['operator', 'category_type', 'time']],
+    ] as const) {
+      const reasons: string[] = [];
+      for await (const f of h.store.listFailures({ sourceId: h.source.id, logType })) reasons.push(f.reason);
+      expect(reasons).toHaveLength(fields.length);
+      for (const field of fields)
+        expect(
+          reasons.some((reason) => reason.includes(field)),
+          `${logType} without ${field}`,
+        ).toBe(true);
+    }
+    const stored = await storedZoomRecords(h.store, h.source.id, 'Zoom.Activity', '2026-03-05', '2026-03-05');
+    expect(stored.filter((r) => r.email === 'gap@example.com')).toHaveLength(4); // without type, ip_address, client_type or version
+    const ops = await storedZoomRecords(h.store, h.source.id, 'Zoom.Operation', '2026-03-06', '2026-03-06');
+    expect(ops.filter((r) => r.operator === 'gap@example.com')).toHaveLength(2); // without action or operation_detail
   });
 
   it('an identical malformed record without a usable time, returned on several days, is kept once per day it was returned, across windows and re-reads', async () => {

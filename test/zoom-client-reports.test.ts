@@ -21,6 +21,8 @@ describe('reading report windows against the simulator', () => {
     }
     const reportRequests = h.sim.requests.filter((r) => r.path.startsWith('/v2/report/'));
     expect(reportRequests.every((r) => r.query.page_size === '300')).toBe(true);
+    // Zoom documents dates; it appears to take date-times too, but only dates are sent.
+    expect(reportRequests.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(String(r.query.from)) && /^\d{4}-\d{2}-\d{2}$/.test(String(r.query.to)))).toBe(true);
   });
 
   it('passes the category filter of operation logs through', async () => {

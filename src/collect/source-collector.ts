@@ -239,7 +239,8 @@ export class SourceCollector {
         const outcome = await this.#collect(ctx, fast, plan.today, {
           // Stop once a newest-first page reaches back past what is stored. Pages in
           // any other order are read to the end: the fast path then is a full read.
-          stopAfter: (_page, times) => newestBefore !== null && times.length > 1 && times[0]! >= times[times.length - 1]! && Math.min(...times) < newestBefore - margin,
+          // A page of one second shows no order (an oldest-first list can start so).
+          stopAfter: (_page, times) => newestBefore !== null && times.length > 1 && times[0]! > times[times.length - 1]! && Math.min(...times) < newestBefore - margin,
         });
         report.reads += 1;
         report.requestsPages += outcome.pages + outcome.probeRequests;

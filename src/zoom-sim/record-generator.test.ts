@@ -285,6 +285,7 @@ describe('generated operations', () => {
     const formats: Record<string, RegExp> = {
       accountSetting: /^[A-Z][\w ()-]* {2}- [^:]+: from (On|Off) to (On|Off)/,
       accountNumeric: /^Meeting {2}- Maximum participants: from \d+ to \d+/,
+      subHeadingSection: /^Quality Settings - Audio {2}- (Receive|Send) Bitrate: from \d+ to \d+/,
       accountMulti: /^[A-Z][\w ()-]* {2}- [^:]+: from \w+ to \w+ - [^:]+: from \w+ to \w+/,
       roleChange: /^Change Role {2}- [a-z]+\.[a-z]+@example\.com: from [\w -]+ to [\w -]+ ?$/,
       addUser: /^Add User \S+@example\.com {2}- User Type: (Basic|Licensed) - Department: [\w ]+ ?$/,

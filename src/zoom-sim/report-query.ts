@@ -28,9 +28,22 @@ export interface WindowRules {
   refuseFutureTo?: boolean;
   /** Move a `to` after today back to today, silently. */
   clampFutureTo?: boolean;
+  /** Refuse a range over one month (a validation error on `to`) instead of clamping it. */
+  refuseLongRange?: boolean;
 }
 
 type RawQuery = Record<string, unknown>;
+
+/**
+ * The day a `from`/`to` names: a date (`2026-03-01`, what Zoom documents) or a
+ * UTC date-time (`2026-03-01T22:00:00Z`), which public connectors send and
+ * Zoom appears to accept, read as its date part. Undefined when it is neither.
+ */
+function dayParam(value: string): string | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)?$/.exec(value);
+  const day = match?.[1];
+  return day !== undefined && parseDay(day) !== undefined ? day : undefined;
+}
 
 /** Repeated parameters arrive as arrays; Zoom reads the first. */
 function param(query: RawQuery, name: string): string | undefined {
@@ -41,21 +54,24 @@ function param(query: RawQuery, name: string): string | undefined {
 
 /**
  * Validates a report query the way Zoom does: field errors first (code 300
- * with `errors`), then the date rules. A range over one month is not refused
+ * with `errors`), then the date rules. `from`/`to` may be dates or UTC
+ * date-times (read as their date). A range over one month is not refused
  * but clamped silently to `from` + 1 month, and the response's `to` shows it;
  * `from` older than 6 months before today is refused.
  */
 export function parseReportQuery(stream: ReportStream, query: RawQuery, rules: WindowRules): ReportQueryResult {
   const errors: ZoomFieldError[] = [];
-  const from = param(query, 'from');
-  const to = param(query, 'to');
+  const rawFrom = param(query, 'from');
+  const rawTo = param(query, 'to');
   for (const [field, value] of [
-    ['from', from],
-    ['to', to],
+    ['from', rawFrom],
+    ['to', rawTo],
   ] as const) {
     if (value === undefined || value === '') errors.push({ field, message: `The ${field} field is required.` });
-    else if (parseDay(value) === undefined) errors.push({ field, message: 'Invalid field. Expected a date as yyyy-mm-dd.' });
+    else if (dayParam(value) === undefined) errors.push({ field, message: 'Invalid field. Expected a date as yyyy-mm-dd.' });
   }
+  const from = rawFrom === undefined ? undefined : dayParam(rawFrom);
+  const to = rawTo === undefined ? undefined : dayParam(rawTo);
 
   let pageSize = DEFAULT_PAGE_SIZE;
   const rawPageSize = param(query, 'page_size');
@@ -84,6 +100,9 @@ export function parseReportQuery(stream: ReportStream, query: RawQuery, rules: W
 
   const monthEnd = addMonths(from, 1);
   const servedTo = rules.clampFutureTo && to > today ? (today < from ? from : today) : to;
+  if (rules.refuseLongRange && servedTo > monthEnd) {
+    return { ok: false, body: zoomErrors.validation([{ field: 'to', message: 'The date range must be within one month.' }]) };
+  }
   const effectiveTo = servedTo > monthEnd ? monthEnd : servedTo;
   const { startMs, endMs } = rules.calendar.range(from, effectiveTo, rules.toInclusive);
   const nextPageToken = param(query, 'next_page_token');

@@ -69,6 +69,7 @@ async function handleReport(stream: ReportStream, request: FastifyRequest, reply
     toInclusive: state.options.toInclusive,
     refuseFutureTo: state.options.refuseFutureTo,
     clampFutureTo: state.options.clampFutureTo,
+    refuseLongRange: state.options.refuseLongRange,
     nowMs,
   });
   if (!parsed.ok) return send(400, parsed.body);
@@ -105,24 +106,27 @@ function readPage(stream: ReportStream, query: ReportQuery, account: SimAccount,
   const source = account.daySource(stream.logType);
   const spec = account.windowSpec(query.startMs, query.endMs, query.categoryType);
   const shuffled = state.options.tieOrder === 'shuffled';
+  const oldestFirst = state.options.recordOrder === 'oldestFirst';
   const end = cursor.offset + query.pageSize;
+  /** The whole window in the order served: newest first, ties shuffled, or turned around. */
+  const wholeWindow = (): StoredRecord[] => {
+    const all = collectWindow(source, spec);
+    if (shuffled) shuffleTies(all, state.tieRandom);
+    if (oldestFirst) all.reverse();
+    return all;
+  };
 
   let items: readonly StoredRecord[];
   let hasMore: boolean;
   let snapshot = cursor.snapshot;
   if (state.options.pagingConsistency === 'snapshot') {
-    if (!snapshot) {
-      const all = collectWindow(source, spec);
-      if (shuffled) shuffleTies(all, state.tieRandom);
-      snapshot = all;
-    }
+    snapshot ??= wholeWindow();
     items = snapshot.slice(cursor.offset, end);
     hasMore = end < snapshot.length;
-  } else if (shuffled) {
-    // Live and shuffled: the whole list is reordered on every request, so a
-    // run of ties straddling a page boundary can repeat or skip records.
-    const all = collectWindow(source, spec);
-    shuffleTies(all, state.tieRandom);
+  } else if (shuffled || oldestFirst) {
+    // Live: the whole list is built again on every request, so a run of
+    // shuffled ties straddling a page boundary can repeat or skip records.
+    const all = wholeWindow();
     items = all.slice(cursor.offset, end);
     hasMore = end < all.length;
   } else {

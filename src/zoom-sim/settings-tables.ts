@@ -97,6 +97,15 @@ export const ACCOUNT_SECTIONS: readonly SectionDef[] = [
     ],
   },
   {
+    // A section with a sub-heading: the section is `Quality Settings - Audio`, the header ends at the two spaces.
+    section: 'Quality Settings - Audio',
+    weight: 1,
+    settings: [
+      { name: 'Receive Bitrate', values: [20, 50, 100, 200] },
+      { name: 'Send Bitrate', values: [20, 50, 100, 200] },
+    ],
+  },
+  {
     section: 'Telephone',
     weight: 1,
     settings: [{ name: 'Toll Call' }, { name: 'Call Me' }, { name: 'Mask phone number in the participant list' }],

@@ -136,6 +136,14 @@ describe('simulator reports: window rules', () => {
     expect(endOfMonth.json?.['to']).toBe('2026-02-28');
   });
 
+  it('knob refuseLongRange: a range over one month is refused with code 300 instead of clamped', async () => {
+    await start({ refuseLongRange: true });
+    const res = await getReport(simulator(), ACT, { from: '2026-01-15', to: '2026-03-10' }, token);
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ code: 300, errors: [{ field: 'to' }] });
+    expect((await getReport(simulator(), ACT, { from: '2026-01-15', to: '2026-02-15' }, token)).status).toBe(200);
+  });
+
   it('knobs: echoes from/to as date-times, and moves a future `to` back to today', async () => {
     await start({ echoedDateForm: 'dateTime', clampFutureTo: true });
     const res = await getReport(simulator(), ACT, { from: '2026-03-08', to: '2026-03-12', page_size: 300 }, token);
@@ -172,6 +180,18 @@ describe('simulator reports: window rules', () => {
     const reversed = await getReport(simulator(), ACT, { from: '2026-03-05', to: '2026-03-01' }, token);
     expect(reversed.status).toBe(400);
     expect(reversed.json?.['code']).toBe(300);
+  });
+
+  it('accepts from and to sent as UTC date-times (what public connectors send), read as their dates', async () => {
+    await start();
+    const asDates = await drainReport(simulator(), ACT, { from: '2026-03-04', to: '2026-03-05', page_size: 300 }, token);
+    const asDateTimes = await drainReport(simulator(), ACT, { from: '2026-03-04T22:00:00Z', to: '2026-03-05T00:00:00Z', page_size: 300 }, token);
+    expect(asDateTimes.records.length).toBeGreaterThan(0);
+    expect(asDateTimes.records).toEqual(asDates.records);
+    const res = await getReport(simulator(), ACT, { from: '2026-03-04T22:00:00Z', to: '2026-03-05T00:00:00Z' }, token);
+    expect(res.json).toMatchObject({ from: '2026-03-04', to: '2026-03-05' });
+    const bad = await getReport(simulator(), ACT, { from: '2026-03-04T25:00:00Z', to: '2026-03-05 00:00' }, token);
+    expect(bad.json).toMatchObject({ code: 300 });
   });
 
   it('includes the to day by default', async () => {
@@ -345,6 +365,18 @@ describe('simulator reports: late records and consistency', () => {
     }
     expect(orders.size).toBeGreaterThan(1);
   });
+
+  for (const pagingConsistency of ['snapshot', 'live'] as const) {
+    it(`recordOrder oldestFirst lists the window oldest first across pages (${pagingConsistency})`, async () => {
+      await start({ recordOrder: 'oldestFirst', pagingConsistency });
+      const { records, pages } = await drainReport(simulator(), ACT, { from: '2026-03-01', to: '2026-03-03', page_size: 30 }, token);
+      expect(pages).toBeGreaterThan(2);
+      const t = times(records);
+      expect(t).toEqual([...t].sort());
+      expect(t[0]! < t[t.length - 1]!).toBe(true);
+      expect(multisetDiff(records, account.groundTruth('Zoom.Activity', '2026-03-01', '2026-03-03'))).toEqual([]);
+    });
+  }
 
   it('tieOrder stable answers the same order every time', async () => {
     await start({}, false);

@@ -39,6 +39,12 @@ export interface ZoomSimulatorOptions {
    */
   clampFutureTo?: boolean;
   /**
+   * Default false: a range longer than one month is clamped silently to
+   * `from` + 1 month (the response's `to` shows it). true refuses it with a
+   * code 300 validation error on `to` (which Zoom does is unconfirmed).
+   */
+  refuseLongRange?: boolean;
+  /**
    * Form of the `from`/`to` the response echoes. Default 'date' (`2026-03-10`,
    * as real responses show); 'dateTime' echoes `2026-03-10T00:00:00Z`, as in
    * Zoom's own documented example.
@@ -52,6 +58,11 @@ export interface ZoomSimulatorOptions {
   pagingConsistency?: 'snapshot' | 'live';
   /** Order among records of one second. Default 'stable'; 'shuffled' reorders per request (Zoom's order is undocumented). */
   tieOrder?: 'stable' | 'shuffled';
+  /**
+   * Order of the records in a window. Default 'newestFirst' (what collectors
+   * see; undocumented by Zoom); 'oldestFirst' lists the window the other way.
+   */
+  recordOrder?: 'newestFirst' | 'oldestFirst';
   /**
    * Default false: every stored record is served, whatever its time. true
    * serves only records timed at or before clock.now() (Zoom cannot report what
@@ -84,9 +95,11 @@ export function resolveSimulatorOptions(options: ZoomSimulatorOptions = {}): Res
     dayCutOffsetMinutes: options.dayCutOffsetMinutes ?? 0,
     refuseFutureTo: options.refuseFutureTo ?? false,
     clampFutureTo: options.clampFutureTo ?? false,
+    refuseLongRange: options.refuseLongRange ?? false,
     echoedDateForm: options.echoedDateForm ?? 'date',
     pagingConsistency: options.pagingConsistency ?? 'snapshot',
     tieOrder: options.tieOrder ?? 'stable',
+    recordOrder: options.recordOrder ?? 'newestFirst',
     hideFutureRecords: options.hideFutureRecords ?? false,
     seed: options.seed ?? 1,
     faults: options.faults,

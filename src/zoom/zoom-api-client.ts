@@ -223,7 +223,7 @@ function classifyRejection(
     return new PermissionDeniedError(stream.rolePermission, endpoint, details);
   }
   if (zoomCode === 300) {
-    if (/page token/i.test(message)) return new PageTokenExpiredError(details);
+    if (refusesPageToken(message, json, query)) return new PageTokenExpiredError(details);
     if (/month|range|date|from|to\b/i.test(message) && !Array.isArray(json?.errors)) {
       return new DateOutOfRangeError({ from: query.from ?? '?', to: query.to ?? '?' }, message, details);
     }
@@ -243,6 +243,18 @@ function classifyRejection(
     'This request cannot succeed as sent. If it persists after an upgrade of Zoomtrail, report it with the tracking id.',
     details,
   );
+}
+
+/**
+ * Code 300 about the page token: Zoom words it "The next page token is
+ * invalid or expired."; a request that carried a token also takes another
+ * wording naming it (`next_page_token`), or a field error on it.
+ */
+function refusesPageToken(message: string, json: Record<string, unknown> | undefined, query: Record<string, string>): boolean {
+  if (/page token/i.test(message)) return true;
+  if (!query.next_page_token) return false;
+  if (/page_?token/i.test(message)) return true;
+  return Array.isArray(json?.errors) && (json.errors as Array<{ field?: unknown }>).some((e) => e?.field === 'next_page_token');
 }
 
 /** Zoom names the accepted scopes in the message: `does not contain scopes:[a, b]`. */
