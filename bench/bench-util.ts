@@ -18,6 +18,8 @@ export interface BenchArgs {
   store: BenchStore;
   /** The search run's SQLite file (built there when missing, reused when built with the same parameters); default under bench-data/. */
   storeFile?: string;
+  /** rss: a directory the collector writes V8 heap snapshots to, at 10% and 90% of the backfill (after a full GC). */
+  heapSnapshots?: string;
 }
 
 export const BENCH_STORES = ['sqlite', 'postgres'] as const;
@@ -30,6 +32,7 @@ export const DEFAULT_RECORDS = 1_000_000;
 export const RULES_MAX_EVENTS = 300_000;
 
 export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [--store sqlite|postgres] [--store-file <file>]
+       [--heap-snapshots <dir>]
 
   --only <names>   comma-separated subset of: ${BENCH_NAMES.join(', ')} (default: all)
                      normalize  normalize+detect+store throughput vs JSON.parse and a raw SQLite insert
@@ -55,6 +58,10 @@ export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [
   --store-file <f> search on sqlite: the database file, built when missing and reused when it was built
                    with the same parameters (default bench-data/search-sqlite-r<records>-s<seed>-v<n>.db,
                    also kept and reused; building 5,000,000 records takes several minutes)
+  --heap-snapshots <dir>
+                   rss: the collector writes V8 heap snapshots (rss-10.heapsnapshot, rss-90.heapsnapshot) at 10% and
+                   90% of the backfill, right after a full GC, to compare what the live heap gained (Chrome DevTools,
+                   Memory, Comparison); writing them costs memory and time, so that run's RSS figures are not the measurement
 `;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -62,6 +69,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let records = DEFAULT_RECORDS;
   let store: BenchStore = 'sqlite';
   let storeFile: string | undefined;
+  let heapSnapshots: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -99,6 +107,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         storeFile = v;
         break;
       }
+      case '--heap-snapshots': {
+        const v = value().trim();
+        if (v === '') throw new UsageError('--heap-snapshots needs a directory');
+        heapSnapshots = v;
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -107,7 +121,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     }
   }
   if (storeFile !== undefined && store !== 'sqlite') throw new UsageError('--store-file is the SQLite file of the search run: leave it out with --store postgres');
-  return storeFile === undefined ? { only, records, store } : { only, records, store, storeFile };
+  if (heapSnapshots !== undefined && !only.includes('rss')) throw new UsageError('--heap-snapshots is for the rss run: add rss to --only');
+  return { only, records, store, ...(storeFile === undefined ? {} : { storeFile }), ...(heapSnapshots === undefined ? {} : { heapSnapshots }) };
 }
 
 export class UsageError extends Error {}

@@ -51,6 +51,7 @@ async function runScenario(args: {
   backfillDays: number;
   history: { fromDay: string; toDay: string; volume: { activities: number; operations: number }; days: number };
   steady: SteadyConfig | null;
+  heapSnapshotDir?: string;
 }): Promise<ScenarioResult> {
   const anchorRealMs = Date.now();
   const { history } = args;
@@ -69,6 +70,7 @@ async function runScenario(args: {
       backfillDays: args.backfillDays,
       expectedRecords: expected,
       steady: args.steady,
+      heapSnapshotDir: args.heapSnapshotDir ?? null,
     };
     // The service's own heap flags (what `npm start` runs it with).
     const collector = forkChild(new URL('./collector-child.js', import.meta.url), collectorConfig, ['--expose-gc', ...SERVICE_NODE_FLAGS]);
@@ -101,12 +103,18 @@ export function longPerDay(records: number): number {
   return Math.min(500, Math.max(20, Math.round(records / 2000)));
 }
 
-export async function runCollectionBench(records: number, options: { requests: boolean }): Promise<CollectionResults> {
+export async function runCollectionBench(records: number, options: { requests: boolean; heapSnapshotDir?: string }): Promise<CollectionResults> {
   const history = backfillHistory(records);
   print(
     `\nbackfill (${BACKFILL_DAYS} days, ${int(history.days * (history.volume.activities + history.volume.operations))} records) over HTTP: simulator and collector in child processes...`,
   );
-  const backfill7 = await runScenario({ label: '7-day', backfillDays: BACKFILL_DAYS, history, steady: options.requests ? STEADY : null });
+  const backfill7 = await runScenario({
+    label: '7-day',
+    backfillDays: BACKFILL_DAYS,
+    history,
+    steady: options.requests ? STEADY : null,
+    ...(options.heapSnapshotDir === undefined ? {} : { heapSnapshotDir: options.heapSnapshotDir }),
+  });
   print(`  done in ${seconds(backfill7.collector.backfill.wallMs)}${options.requests ? `, then ${STEADY.polls} steady-state polls` : ''}`);
   let backfill180: ScenarioResult | null = null;
   if (options.requests) {
@@ -318,7 +326,7 @@ export function printRss(results: CollectionResults): void {
   print(
     table(
       `collector process memory during the ${BACKFILL_DAYS}-day backfill of ${int(results.backfill7.generated.expected)} records (sampled at each 10%)`,
-      ['progress', 'records', 'elapsed', 'rss', 'rss anon', 'rss file', 'rss shmem', 'heap total', 'heap used', 'heap after GC', 'external'],
+      ['progress', 'records', 'elapsed', 'rss', 'rss anon', 'rss file', 'rss shmem', 'malloc heap', 'heap total', 'heap used', 'heap after GC', 'external'],
       b.samples.map((s) => {
         const opt = (n: number | null) => (n === null ? 'n/a' : mb(n));
         return [
@@ -329,6 +337,7 @@ export function printRss(results: CollectionResults): void {
           opt(s.rssAnon),
           opt(s.rssFile),
           opt(s.rssShmem),
+          opt(s.rssMallocHeap),
           mb(s.heapTotal),
           mb(s.heapUsed),
           mb(s.heapAfterGc),

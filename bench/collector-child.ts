@@ -8,7 +8,9 @@
  * counting fetch) by path and status; the parent cross-checks the
  * simulator's own count.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
 import { SourceCollector, type StreamCycleReport } from '../src/collect/source-collector.js';
 import type { WindowProgress } from '../src/collect/window-collector.js';
@@ -29,6 +31,8 @@ export interface CollectorChildConfig {
   /** Records the backfill should receive, for the 10% progress marks. */
   expectedRecords: number;
   steady: SteadyConfig | null;
+  /** Write V8 heap snapshots here at 10% and 90% of the backfill (after the sample's full GC); null: none. */
+  heapSnapshotDir: string | null;
 }
 
 export interface SteadyConfig {
@@ -54,18 +58,36 @@ export interface MemorySample {
   rssAnon: number | null;
   rssFile: number | null;
   rssShmem: number | null;
+  /**
+   * Resident bytes of the main thread's malloc heap (the `[heap]` mapping): native memory of
+   * the main thread, chiefly SQLite's page cache and statements; V8's heap is not in it.
+   */
+  rssMallocHeap: number | null;
 }
 
-function kernelRss(): { rssAnon: number | null; rssFile: number | null; rssShmem: number | null } {
+function kernelRss(): { rssAnon: number | null; rssFile: number | null; rssShmem: number | null; rssMallocHeap: number | null } {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
     const kb = (name: string) => {
       const match = new RegExp(`^${name}:\\s*(\\d+) kB`, 'm').exec(status);
       return match ? Number(match[1]) * 1024 : null;
     };
-    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile'), rssShmem: kb('RssShmem') };
+    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile'), rssShmem: kb('RssShmem'), rssMallocHeap: mallocHeapRss() };
   } catch {
-    return { rssAnon: null, rssFile: null, rssShmem: null };
+    return { rssAnon: null, rssFile: null, rssShmem: null, rssMallocHeap: null };
+  }
+}
+
+/** Rss of the `[heap]` mapping in /proc/self/smaps, bytes; null when unreadable. */
+function mallocHeapRss(): number | null {
+  try {
+    const smaps = readFileSync('/proc/self/smaps', 'utf8');
+    const start = smaps.search(/^[0-9a-f]+-[0-9a-f]+ .*\[heap\]$/m);
+    if (start < 0) return null;
+    const rss = /^Rss:\s*(\d+) kB/m.exec(smaps.slice(start));
+    return rss ? Number(rss[1]) * 1024 : null;
+  } catch {
+    return null;
   }
 }
 
@@ -198,6 +220,12 @@ async function main(): Promise<void> {
       heapAfterGc: after.heapUsed,
       ...kernel,
     });
+    const percent = Math.round(progress * 100);
+    if (config.heapSnapshotDir !== null && (percent === 10 || percent === 90)) {
+      mkdirSync(config.heapSnapshotDir, { recursive: true });
+      const file = writeHeapSnapshot(join(config.heapSnapshotDir, `rss-${percent}.heapsnapshot`));
+      process.stdout.write(`  [${config.label}] heap snapshot at ${percent}%: ${file}\n`);
+    }
   };
   const sampler = setInterval(() => {
     peakRssSampled = Math.max(peakRssSampled, process.memoryUsage.rss());

@@ -84,7 +84,10 @@ async function main(): Promise<void> {
     printInstances(instances);
   }
   if (args.only.includes('requests') || args.only.includes('rss')) {
-    collection = await runCollectionBench(args.records, { requests: args.only.includes('requests') });
+    collection = await runCollectionBench(args.records, {
+      requests: args.only.includes('requests'),
+      ...(args.heapSnapshots === undefined ? {} : { heapSnapshotDir: args.heapSnapshots }),
+    });
     if (args.only.includes('requests')) printRequests(collection);
     if (args.only.includes('rss')) printRss(collection);
   }

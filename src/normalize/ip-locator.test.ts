@@ -88,6 +88,24 @@ describe('public addresses: country, region, city, coordinates, ASN (packaged da
   });
 });
 
+describe('answer cache: bounded, identical answers kept once (issue 14 section 3)', () => {
+  it('addresses with the same answer share one object, and both caches stay within their sizes', () => {
+    const small = new FileIpLocator({ answerCacheSize: 200, distinctAnswerCacheSize: 20 });
+    // Google's 8.8.8.0/24: one network, one location.
+    const same = Array.from({ length: 50 }, (_, i) => small.locate(`8.8.8.${i + 1}`));
+    expect(same[0]).toMatchObject({ kind: 'public', country: 'US', asn: 15169 });
+    for (const answer of same) expect(answer).toBe(same[0]);
+    expect(same[1]).toEqual(locator.locate('8.8.8.2'));
+    expect(small.cachedAnswers).toEqual({ addresses: 50, distinct: 1 });
+
+    // Many networks and kinds: the caches never hold more than their sizes.
+    for (let a = 1; a <= 40; a += 1) for (let b = 0; b < 25; b += 1) small.locate(`${a * 5}.${b * 9}.${b}.1`);
+    expect(small.cachedAnswers.addresses).toBe(200);
+    expect(small.cachedAnswers.distinct).toBeLessThanOrEqual(20);
+    expect(small.cachedAnswers.distinct).toBeGreaterThan(1);
+  });
+});
+
 describe('settings', () => {
   it('off disables both databases: kinds only', () => {
     const off = new FileIpLocator({ cityDb: 'off', asnDb: 'off' });
