@@ -45,6 +45,7 @@ function activity(stored: StoredEvent): Record<string, unknown> {
     '@timestamp': new Date(stored.eventTimeMs).toISOString(),
     ecs: { version: ECS_VERSION },
     event: event(stored, { category: ['authentication', 'session'], type: [signOut ? 'end' : 'start'], action: signOut ? 'sign-out' : 'sign-in' }),
+    organization: organization(stored),
     user: compact({ email, name: email }),
     source: source(ip, location),
     zoom: unmappedFields(e, ['email', 'ip_address', 'time']),
@@ -62,10 +63,16 @@ function operation(stored: StoredEvent): Record<string, unknown> {
     '@timestamp': new Date(stored.eventTimeMs).toISOString(),
     ecs: { version: ECS_VERSION },
     event: event(stored, { category: [IAM_CATEGORIES.has(category.toLowerCase()) ? 'iam' : 'configuration'], type: [type], action: slug }),
+    organization: organization(stored),
     user: compact({ email: operator, name: operator }),
     message: text(e, 'operation_detail'),
     zoom: unmappedFields(e, ['time', 'operator']),
   });
+}
+
+/** The Zoomtrail source (one Zoom account) as the organization: what a receiver selects a day's events by to recompute a coverage digest. */
+function organization(stored: StoredEvent): Record<string, unknown> {
+  return compact({ id: stored.sourceId, name: text(stored.event, 'p_source_label') });
 }
 
 /** `source.*` of an address and its enrichment (ip, geo, as). */
@@ -118,6 +125,7 @@ function audit(stored: StoredEvent): Record<string, unknown> {
     '@timestamp': new Date(stored.eventTimeMs).toISOString(),
     ecs: { version: ECS_VERSION },
     event: event(stored, fields),
+    organization: organization(stored),
     user: compact({ name: text(e, 'actor') }),
     source: source(text(e, 'address'), ipLocation(e, 'address')),
     http: status === undefined ? undefined : { response: { status_code: status } },
@@ -149,6 +157,7 @@ function coverage(record: CoverageRecord): Record<string, unknown> {
       end: new Date(endMs).toISOString(),
       created: new Date(record.createdAt).toISOString(),
     },
+    organization: { id: record.sourceId },
     message: coverageMessage(record),
     labels,
   };

@@ -336,7 +336,9 @@ describe('Zoomtrail.Coverage in every format', () => {
 });
 
 describe('reading a sink back finds what each format wrote', () => {
-  it.each(['panther', 'ocsf', 'ecs'])('%s: the row id, log type and day of events and coverage records are where record-day.ts looks', (name) => {
+  /** Where each format keeps the source: a receiver with several sources recomputes a digest over one source's events. */
+  const SOURCE: Record<string, string> = { panther: 'p_source_id', ocsf: 'metadata.tenant_uid', ecs: 'organization.id' };
+  it.each(['panther', 'ocsf', 'ecs'])('%s: the row id, log type, source and day of events and coverage records are where record-day.ts and the docs look', (name) => {
     const format = formatFor(name);
     const fields = recordFieldsOf(name);
     const samples: Array<[Record<string, unknown>, string, string, string]> = [
@@ -348,6 +350,7 @@ describe('reading a sink back finds what each format wrote', () => {
       expect(valueAt(record, fields.rowId)).toBe(rowId);
       expect(valueAt(record, fields.logType)).toBe(logTypeValue(logType, name));
       expect(recordDay(record, name)).toBe(recordDayValue);
+      expect(valueAt(record, SOURCE[name]!)).toBe('src-1');
     }
   });
 });

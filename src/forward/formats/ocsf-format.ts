@@ -61,6 +61,8 @@ interface Header {
   uid: string;
   logName: string;
   product: { name: string; vendor_name: string };
+  /** The Zoomtrail source (one Zoom account): what a receiver selects a day's events by to recompute a coverage digest. */
+  tenant: string;
   failed?: boolean;
   /** OCSF profiles whose attributes the record uses (`host`: `actor` on IAM classes that do not declare it). */
   profiles?: string[];
@@ -80,12 +82,12 @@ function header(h: Header): Record<string, unknown> {
     severity: 'Informational',
     status_id: h.failed ? 2 : 1,
     status: h.failed ? 'Failure' : 'Success',
-    metadata: compact({ version: OCSF_VERSION, uid: h.uid, log_name: h.logName, product: h.product, profiles: h.profiles }),
+    metadata: compact({ version: OCSF_VERSION, uid: h.uid, log_name: h.logName, product: h.product, tenant_uid: h.tenant, profiles: h.profiles }),
   };
 }
 
-function eventHeader(stored: StoredEvent, h: Omit<Header, 'time' | 'uid' | 'logName' | 'product'>, product = ZOOM): Record<string, unknown> {
-  return header({ ...h, time: stored.eventTimeMs, uid: stored.rowId, logName: stored.logType, product });
+function eventHeader(stored: StoredEvent, h: Omit<Header, 'time' | 'uid' | 'logName' | 'product' | 'tenant'>, product = ZOOM): Record<string, unknown> {
+  return header({ ...h, time: stored.eventTimeMs, uid: stored.rowId, logName: stored.logType, product, tenant: stored.sourceId });
 }
 
 /** A network endpoint of an address and its enrichment (OCSF 1.2.0 network_endpoint: location, autonomous_system); none without an address. */
@@ -212,6 +214,7 @@ function coverage(record: CoverageRecord): Record<string, unknown> {
       uid: record.id,
       logName: COVERAGE_LOG_TYPE,
       product: ZOOMTRAIL,
+      tenant: record.sourceId,
     }),
     start_time: startMs,
     end_time: endMs,
