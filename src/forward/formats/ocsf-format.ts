@@ -52,24 +52,34 @@ export const ocsfFormat: EventFormat = {
   formatCoverage: coverage,
 };
 
-interface Header {
+/** The class and activity of a record. */
+interface Classification {
   category: readonly [number, string];
   classUid: number;
   className: string;
   activity: readonly [number, string];
+  failed?: boolean;
+  /** OCSF profiles whose attributes the record uses (`host`: `actor` on IAM classes that do not declare it). */
+  profiles?: string[];
+}
+
+/** Where a record comes from. */
+interface Origin {
   time: number;
   uid: string;
   logName: string;
   product: { name: string; vendor_name: string };
   /** The Zoomtrail source (one Zoom account): what a receiver selects a day's events by to recompute a coverage digest. */
   tenant: string;
-  failed?: boolean;
-  /** OCSF profiles whose attributes the record uses (`host`: `actor` on IAM classes that do not declare it). */
-  profiles?: string[];
 }
 
-function header(h: Header): Record<string, unknown> {
-  return {
+/**
+ * A record: the attributes every class has, then `body`'s defined ones.
+ * Built by assignment, not by spreading and deleting: the format runs once
+ * per event sent, and that is several times faster.
+ */
+function ocsfRecord(h: Classification, o: Origin, body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
     category_uid: h.category[0],
     category_name: h.category[1],
     class_uid: h.classUid,
@@ -77,17 +87,19 @@ function header(h: Header): Record<string, unknown> {
     activity_id: h.activity[0],
     activity_name: h.activity[1],
     type_uid: h.classUid * 100 + h.activity[0],
-    time: h.time,
+    time: o.time,
     severity_id: INFORMATIONAL,
     severity: 'Informational',
     status_id: h.failed ? 2 : 1,
     status: h.failed ? 'Failure' : 'Success',
-    metadata: compact({ version: OCSF_VERSION, uid: h.uid, log_name: h.logName, product: h.product, tenant_uid: h.tenant, profiles: h.profiles }),
+    metadata: compact({ version: OCSF_VERSION, uid: o.uid, log_name: o.logName, product: o.product, tenant_uid: o.tenant, profiles: h.profiles }),
   };
+  for (const key of Object.keys(body)) if (body[key] !== undefined) out[key] = body[key];
+  return out;
 }
 
-function eventHeader(stored: StoredEvent, h: Omit<Header, 'time' | 'uid' | 'logName' | 'product' | 'tenant'>, product = ZOOM): Record<string, unknown> {
-  return header({ ...h, time: stored.eventTimeMs, uid: stored.rowId, logName: stored.logType, product, tenant: stored.sourceId });
+function eventRecord(stored: StoredEvent, h: Classification, body: Record<string, unknown>, product = ZOOM): Record<string, unknown> {
+  return ocsfRecord(h, { time: stored.eventTimeMs, uid: stored.rowId, logName: stored.logType, product, tenant: stored.sourceId }, body);
 }
 
 /** A network endpoint of an address and its enrichment (OCSF 1.2.0 network_endpoint: location, autonomous_system); none without an address. */
@@ -104,13 +116,16 @@ function authentication(stored: StoredEvent): Record<string, unknown> {
   const e = stored.event;
   const logoff = text(e, 'type') === 'Sign out';
   const email = text(e, 'email');
-  return compact({
-    ...eventHeader(stored, { category: IAM, classUid: AUTHENTICATION, className: 'Authentication', activity: logoff ? [2, 'Logoff'] : [1, 'Logon'] }),
-    user: compact({ email_addr: email, name: email }),
-    service: { name: 'Zoom' },
-    src_endpoint: endpoint(text(e, 'ip_address'), ipLocation(e, 'ip_address')),
-    unmapped: unmappedFields(e, ['email', 'ip_address', 'time', 'type']),
-  });
+  return eventRecord(
+    stored,
+    { category: IAM, classUid: AUTHENTICATION, className: 'Authentication', activity: logoff ? [2, 'Logoff'] : [1, 'Logon'] },
+    {
+      user: compact({ email_addr: email, name: email }),
+      service: { name: 'Zoom' },
+      src_endpoint: endpoint(text(e, 'ip_address'), ipLocation(e, 'ip_address')),
+      unmapped: unmappedFields(e, ['email', 'ip_address', 'time', 'type']),
+    },
+  );
 }
 
 function operation(stored: StoredEvent): Record<string, unknown> {
@@ -124,13 +139,16 @@ function operation(stored: StoredEvent): Record<string, unknown> {
   if (ACCOUNT_CATEGORIES.has(category.toLowerCase())) {
     const activity = action === 'Add' ? ([1, 'Create'] as const) : action === 'Delete' ? ([6, 'Delete'] as const) : ([OTHER, action || 'Other'] as const);
     const target = detail?.match(EMAIL)?.[0];
-    return {
-      ...eventHeader(stored, { category: IAM, classUid: ACCOUNT_CHANGE, className: 'Account Change', activity }),
-      actor,
-      user: compact({ email_addr: target, name: target ?? (detail || category) }),
-      message: detail,
-      unmapped: { ...unmapped, category_type: category, action },
-    };
+    return eventRecord(
+      stored,
+      { category: IAM, classUid: ACCOUNT_CHANGE, className: 'Account Change', activity },
+      {
+        actor,
+        user: compact({ email_addr: target, name: target ?? (detail || category) }),
+        message: detail,
+        unmapped: { ...unmapped, category_type: category, action },
+      },
+    );
   }
   const activity =
     action === 'Add'
@@ -140,13 +158,16 @@ function operation(stored: StoredEvent): Record<string, unknown> {
         : action === 'Delete'
           ? ([4, 'Delete'] as const)
           : ([OTHER, action || 'Other'] as const);
-  return {
-    ...eventHeader(stored, { category: IAM, classUid: ENTITY_MANAGEMENT, className: 'Entity Management', activity, profiles: ['host'] }),
-    actor,
-    entity: compact({ name: category || 'Zoom setting', type: 'Zoom setting', data: compact({ operation_detail: detail }) }),
-    message: detail,
-    unmapped: { ...unmapped, action },
-  };
+  return eventRecord(
+    stored,
+    { category: IAM, classUid: ENTITY_MANAGEMENT, className: 'Entity Management', activity, profiles: ['host'] },
+    {
+      actor,
+      entity: compact({ name: category || 'Zoom setting', type: 'Zoom setting', data: compact({ operation_detail: detail }) }),
+      message: detail,
+      unmapped: { ...unmapped, action },
+    },
+  );
 }
 
 /**
@@ -167,31 +188,39 @@ function audit(stored: StoredEvent): Record<string, unknown> {
   const unmapped = unmappedFields(e, ['id', 'time', 'actor', 'address', 'action', 'outcome', 'status', 'object_type', 'object_id']);
   const signIn = AUDIT_AUTHENTICATION[action];
   if (signIn)
-    return compact({
-      ...eventHeader(stored, { category: IAM, classUid: AUTHENTICATION, className: 'Authentication', activity: signIn, failed }, ZOOMTRAIL),
-      user: compact({ name: actor, uid: text(e, 'object_id') }),
-      service: { name: 'Zoomtrail' },
-      src_endpoint: src,
-      status_code: status === undefined ? undefined : String(status),
-      unmapped,
-    });
+    return eventRecord(
+      stored,
+      { category: IAM, classUid: AUTHENTICATION, className: 'Authentication', activity: signIn, failed },
+      {
+        user: compact({ name: actor, uid: text(e, 'object_id') }),
+        service: { name: 'Zoomtrail' },
+        src_endpoint: src,
+        status_code: status === undefined ? undefined : String(status),
+        unmapped,
+      },
+      ZOOMTRAIL,
+    );
   const verb = action.split('.').pop() ?? '';
   const activity = AUDIT_API_VERBS[verb] ?? ([OTHER, action || 'Other'] as const);
   const objectType = text(e, 'object_type');
-  return compact({
-    ...eventHeader(stored, { category: APPLICATION, classUid: API_ACTIVITY, className: 'API Activity', activity, failed }, ZOOMTRAIL),
-    actor: { user: compact({ name: actor ?? 'unknown' }) },
-    api: compact({
-      operation: action,
-      service: { name: 'Zoomtrail' },
-      request: { uid: text(e, 'id') ?? stored.rowId },
-      response: status === undefined ? undefined : { code: status },
-    }),
-    src_endpoint: src,
-    resources: objectType ? [compact({ type: objectType, uid: text(e, 'object_id'), name: text(e, 'object_id') ? undefined : objectType })] : undefined,
-    status_code: status === undefined ? undefined : String(status),
-    unmapped,
-  });
+  return eventRecord(
+    stored,
+    { category: APPLICATION, classUid: API_ACTIVITY, className: 'API Activity', activity, failed },
+    {
+      actor: { user: compact({ name: actor ?? 'unknown' }) },
+      api: compact({
+        operation: action,
+        service: { name: 'Zoomtrail' },
+        request: { uid: text(e, 'id') ?? stored.rowId },
+        response: status === undefined ? undefined : { code: status },
+      }),
+      src_endpoint: src,
+      resources: objectType ? [compact({ type: objectType, uid: text(e, 'object_id'), name: text(e, 'object_id') ? undefined : objectType })] : undefined,
+      status_code: status === undefined ? undefined : String(status),
+      unmapped,
+    },
+    ZOOMTRAIL,
+  );
 }
 
 /**
@@ -204,22 +233,15 @@ function audit(stored: StoredEvent): Record<string, unknown> {
  */
 function coverage(record: CoverageRecord): Record<string, unknown> {
   const { startMs, endMs } = coverageDayRange(record);
-  return {
-    ...header({
-      category: UNCATEGORIZED,
-      classUid: BASE_EVENT,
-      className: 'Base Event',
-      activity: [OTHER, 'Coverage'],
-      time: startMs,
-      uid: record.id,
-      logName: COVERAGE_LOG_TYPE,
-      product: ZOOMTRAIL,
-      tenant: record.sourceId,
-    }),
-    start_time: startMs,
-    end_time: endMs,
-    count: record.eventCount,
-    message: coverageMessage(record),
-    unmapped: unmappedFields(coverageRecordFields(record), ['@timestamp']),
-  };
+  return ocsfRecord(
+    { category: UNCATEGORIZED, classUid: BASE_EVENT, className: 'Base Event', activity: [OTHER, 'Coverage'] },
+    { time: startMs, uid: record.id, logName: COVERAGE_LOG_TYPE, product: ZOOMTRAIL, tenant: record.sourceId },
+    {
+      start_time: startMs,
+      end_time: endMs,
+      count: record.eventCount,
+      message: coverageMessage(record),
+      unmapped: unmappedFields(coverageRecordFields(record), ['@timestamp']),
+    },
+  );
 }
