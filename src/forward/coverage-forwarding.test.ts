@@ -52,19 +52,24 @@ describe('coverage records through the forwarder', () => {
     expect(sent[0]!.map((l) => (l.metadata as { uid: string }).uid)).toEqual(['e2', 'e1']);
     expect(sent[1]).toHaveLength(1);
     expect(sent[3]).toHaveLength(1);
+    // In the sink's format (ocsf: a Base Event, the record in unmapped; docs/forwarding-formats.md).
     const coverage = sent[3]![0]!;
     expect(coverage).toMatchObject({
-      p_log_type: 'Zoomtrail.Coverage',
-      source_id: source,
-      stream: 'Zoom.Activity',
-      day: DAY,
-      state: 'complete',
-      version: 1,
-      record_count: 2,
-      digest_algorithm: 'sha256-sorted-row-ids-v1',
-      digest: coverageDigest(['e1', 'e2']),
+      class_uid: 0,
+      count: 2,
+      metadata: { log_name: 'Zoomtrail.Coverage' },
+      unmapped: {
+        source_id: source,
+        stream: 'Zoom.Activity',
+        day: DAY,
+        state: 'complete',
+        version: 1,
+        record_count: 2,
+        digest_algorithm: 'sha256-sorted-row-ids-v1',
+        digest: coverageDigest(['e1', 'e2']),
+      },
     });
-    expect(sent[1]![0]!.p_row_id).toBe(coverage.p_row_id);
+    expect((sent[1]![0]!.metadata as { uid: string }).uid).toBe((coverage.metadata as { uid: string }).uid);
 
     // Late record: the event, then version 2; nothing more after that.
     await store.commitPage(page(source, [sampleEvent('e3', T + 2)]));
@@ -72,6 +77,6 @@ describe('coverage records through the forwarder', () => {
     await flush();
     const after = lines().slice(4);
     expect(after.map((b) => b.length)).toEqual([1, 1]);
-    expect(after[1]![0]).toMatchObject({ version: 2, record_count: 3, late_records: 1, digest: coverageDigest(['e1', 'e2', 'e3']) });
+    expect(after[1]![0]).toMatchObject({ unmapped: { version: 2, record_count: 3, late_records: 1, digest: coverageDigest(['e1', 'e2', 'e3']) } });
   });
 });

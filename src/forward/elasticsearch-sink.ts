@@ -1,5 +1,4 @@
 import { checkDestinationUrl } from '../alert/http-delivery.js';
-import { COVERAGE_LOG_TYPE } from '../domain/coverage-digest.js';
 import { logTypeValue, recordFieldsOf } from './record-day.js';
 import type { SendOutcome, Sink, SinkConfig, SinkContext } from './sink.js';
 
@@ -115,11 +114,11 @@ const SCROLL_PAGE = 1000;
 /**
  * The `_id`s of the index's documents of `logType` on `day` (for `sink
  * verify`): a scrolled `_search` filtered on the format's log-type and time
- * fields (coverage records: `p_log_type` and `p_event_time` in every format).
+ * fields (coverage records too: each format has its own).
  */
 async function readBackIds(logType: string, day: string, context: SinkContext): Promise<string[]> {
   const base = context.url.replace(/\/+$/, '');
-  const fields = logType === COVERAGE_LOG_TYPE ? recordFieldsOf('panther') : recordFieldsOf(context.format);
+  const fields = recordFieldsOf(context.format);
   const start = Date.parse(`${day}T00:00:00.000Z`);
   const query = {
     bool: {

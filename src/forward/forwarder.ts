@@ -120,7 +120,7 @@ export class Forwarder {
     }
     // Coverage records go after the batch's events, in their own send (docs/coverage-digest.md).
     if (!error && batch.coverage && batch.coverage.length > 0) {
-      const sent = await sendCoverage(module, batch.coverage, await this.#context(sink), sink.kind);
+      const sent = await sendCoverage(module, batch.coverage, format, await this.#context(sink), sink.kind);
       error = sent.error;
       delivered = [...delivered, ...sent.delivered];
       rejected = [...rejected, ...sent.rejected];

@@ -21,15 +21,14 @@ export function valueAt(record: unknown, path: string): unknown {
   return value;
 }
 
-/** The UTC day of a record's time (ISO string or epoch ms), or undefined. Coverage records (p_event_time) in every format. */
+/** The UTC day of a record's time (ISO string or epoch ms) in `format` (events and coverage records alike), or undefined. */
 export function recordDay(record: unknown, format: string | undefined): string | undefined {
-  const raw = valueAt(record, 'p_event_time') ?? valueAt(record, recordFieldsOf(format).time);
+  const raw = valueAt(record, recordFieldsOf(format).time);
   const ms = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : NaN;
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : undefined;
 }
 
-/** The value an ES query matches for `logType` in `format` (ecs: event.dataset `zoom.activity`). */
+/** The value an ES query matches for `logType` in `format` (ecs: event.dataset `zoom.activity`, `zoomtrail.coverage`). */
 export function logTypeValue(logType: string, format: string | undefined): string {
-  if (format === 'ecs' && logType.startsWith('Zoom.')) return logType.toLowerCase();
-  return logType;
+  return format === 'ecs' ? logType.toLowerCase() : logType;
 }

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from 'nats';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { coverageDigest } from '../domain/coverage-digest.js';
+import { COVERAGE_LOG_TYPE, coverageDigest } from '../domain/coverage-digest.js';
 import { ManualClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { sampleSink } from '../store/sink-store-contract.test-support.js';
@@ -9,6 +9,7 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { OPERATION, page, sampleEvent, sampleSource, START } from '../store/store-contract.test-support.js';
 import type { Store } from '../store/store.js';
 import { startElasticsearchFake, type ElasticsearchFake } from './elasticsearch-fake.test-support.js';
+import { elasticsearchSink } from './elasticsearch-sink.js';
 import { Forwarder } from './forwarder.js';
 import { verifySink } from './sink-verifier.js';
 
@@ -97,6 +98,10 @@ describe('sink verify', () => {
           [DAY1, 2, 2],
           [DAY2, 3, 3],
         ]);
+        // The coverage record of DAY1 is found in the sink's format too (ocsf: metadata.log_name and time; ecs: event.dataset zoomtrail.coverage).
+        const context = { url: `${es.origin}/`, settings: { index: 'zoom' }, secret: null, fetch: globalThis.fetch, clock, logger, resources: new Map<string, unknown>(), format };
+        expect(await elasticsearchSink.readBackRowIds!(COVERAGE_LOG_TYPE, DAY1, context)).toEqual([expect.stringMatching(/^cov/)]);
+        expect(await elasticsearchSink.readBackRowIds!(COVERAGE_LOG_TYPE, DAY2, context)).toEqual([]);
         const index = es.docs.get('zoom')!;
         const b3 = index.get('b3')!;
         index.delete('b3');

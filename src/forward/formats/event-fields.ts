@@ -1,3 +1,4 @@
+import { COVERAGE_DIGEST_ALGORITHM, type CoverageRecord } from '../../domain/coverage-digest.js';
 import type { IpLocation } from '../../domain/ip-location.js';
 
 /** A string field of a normalized event, or undefined. */
@@ -23,4 +24,17 @@ export function unmappedFields(event: Record<string, unknown>, keys: readonly st
 export function compact<T extends Record<string, unknown>>(record: T): T {
   for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
   return record;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The first and last millisecond of a coverage record's UTC day. */
+export function coverageDayRange(record: CoverageRecord): { startMs: number; endMs: number } {
+  const startMs = Date.parse(`${record.day}T00:00:00.000Z`);
+  return { startMs, endMs: startMs + DAY_MS - 1 };
+}
+
+/** One line on a coverage record, for the formats' message field. */
+export function coverageMessage(record: CoverageRecord): string {
+  return `${record.logType} ${record.day} ${record.state} (version ${record.version}): ${record.eventCount} events, ${COVERAGE_DIGEST_ALGORITHM} ${record.digest}`;
 }

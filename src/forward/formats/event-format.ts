@@ -1,3 +1,4 @@
+import type { CoverageRecord } from '../../domain/coverage-digest.js';
 import type { StoredEvent } from '../../store/store.js';
 
 /** One event as a sink sends it: its row id (for deduplication and dead letters), log type, time, and the record in the sink's format. */
@@ -8,11 +9,13 @@ export interface FormattedEvent {
   record: Record<string, unknown>;
 }
 
-/** One output format: maps a stored event to the record sent. Pure and synchronous. */
+/** One output format: maps a stored event, and a day's coverage record, to the record sent. Pure and synchronous. */
 export interface EventFormat {
   readonly name: FormatName;
   readonly description: string;
   format(event: StoredEvent): Record<string, unknown>;
+  /** A `Zoomtrail.Coverage` record (docs/coverage-digest.md) in this format: source, stream, day, count and digest always kept. */
+  formatCoverage(record: CoverageRecord): Record<string, unknown>;
 }
 
 export const FORMAT_NAMES = ['panther', 'ocsf', 'ecs'] as const;
