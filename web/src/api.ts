@@ -6,7 +6,7 @@ export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fix: string | undefined;
-  readonly fields: { field: string; message: string }[] | undefined;
+  readonly fields: ApiError['fields'];
   constructor(status: number, body: ApiError) {
     super(body.message);
     this.name = 'ApiRequestError';
