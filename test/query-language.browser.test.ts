@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -59,7 +59,7 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-query-language-'));
     const store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: 'c1'.repeat(32) } });
     app = {
-      config: { dataDir, databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port, publicUrl: base },
+      config: { dataDir, databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port, publicUrl: base, rulesDir: path.join(dataDir, 'rules') },
       store,
       normalizers: loadNormalizers(undefined, new FileIpLocator()),
       logger: pino({ level: 'silent' }),
@@ -232,5 +232,16 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     await page.getByTestId('saved-searches').selectOption({ label: 'User adds and deletes (shared)' });
     expect(await rowsWhen(page, 2)).toEqual(rows);
     expect(await page.getByTestId('filter-q').inputValue()).toBe('(action:delete OR action:add) category:User');
+
+    // The saved search becomes a detection: a YAML rule in the rules directory, loaded, listed on Detections.
+    await page.getByTestId('make-detection').click();
+    await page.getByTestId('made-detection').waitFor();
+    expect(await page.getByTestId('made-detection').innerText()).toContain('Custom.Search.UserAddsAndDeletes');
+    expect(readFileSync(path.join(dataDir, 'rules', 'search-user-adds-and-deletes.yml'), 'utf8')).toContain('RuleID: Custom.Search.UserAddsAndDeletes');
+    await screenshot(page, 'events-made-detection-1280');
+    await page.goto(`${base}/detections`);
+    const rule = page.locator('[data-testid="rule-row"][data-rule-id="Custom.Search.UserAddsAndDeletes"]');
+    await rule.waitFor();
+    expect(await rule.getByTestId('rule-source').innerText()).toContain('search-user-adds-and-deletes.yml');
   });
 });

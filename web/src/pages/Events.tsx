@@ -3,9 +3,10 @@ import { formOfQueryText, queryTextOfFormValues, type EventFormKey, type EventFo
 import { api, ApiRequestError, qs } from '../api.ts';
 import { Empty, ErrorBox, JsonDrawer, LinkedEmails, PageHeader, SkeletonRows, Time, UserLink } from '../components.tsx';
 import { QueryProblem, type QueryPosition } from '../query-problem.tsx';
-import { navigate, useLocation } from '../router.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
 import { EVENT_COLUMNS, toggleColumn, visibleColumns, type EventColumnKey } from './event-columns.ts';
-import type { EventPage, EventView, Histogram, SavedSearchList, SavedSearchView, SourceList } from '../types.ts';
+import { adminOnly, useRole } from '../session-role.ts';
+import type { EventPage, EventView, Histogram, MadeDetection, SavedSearchList, SavedSearchView, SourceList } from '../types.ts';
 import { durationLabel, fromZoneInput, isoShort, pick, str, timeZoneLabel, toZoneInput, useAsync } from '../util.ts';
 
 const PRESETS: { key: string; label: string; ms: number }[] = [
@@ -122,6 +123,10 @@ export function EventsPage() {
   const [savedVersion, setSavedVersion] = useState(0);
   const saved = useAsync(() => api.get<SavedSearchList>('/api/saved-searches'), [savedVersion]);
   const [shareNew, setShareNew] = useState(false);
+  // The saved search last opened (its "Make a detection" shows while the query is still its query).
+  const [openSaved, setOpenSaved] = useState<SavedSearchView | null>(null);
+  const [madeDetection, setMadeDetection] = useState<MadeDetection | null>(null);
+  const role = useRole();
   const hist = useAsync(() => api.get<Histogram>(`/api/events/histogram${qs({ ...params, buckets: 48 })}`), [key]);
 
   const [events, setEvents] = useState<EventView[] | null>(null);
@@ -215,6 +220,14 @@ export function EventsPage() {
     }
   }
 
+  async function makeDetection(search: SavedSearchView) {
+    try {
+      setMadeDetection(await api.post<MadeDetection>(`/api/saved-searches/${encodeURIComponent(search.id)}/detection`, {}));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   const setQuery = (q: string) => {
     setTyped(null);
     setForm({ ...form, q });
@@ -282,6 +295,8 @@ export function EventsPage() {
                 const found = saved.data?.savedSearches.find((x) => x.id === e.target.value);
                 if (!found) return;
                 const f = { ...form, q: found.query };
+                setOpenSaved(found);
+                setMadeDetection(null);
                 setTyped(null);
                 setForm(f);
                 apply(f);
@@ -303,6 +318,17 @@ export function EventsPage() {
           <button type="button" className="btn" data-testid="save-search" onClick={() => void saveSearch()}>
             Save search
           </button>
+          {openSaved && openSaved.query === form.q ? (
+            <button
+              type="button"
+              className="btn"
+              data-testid="make-detection"
+              {...adminOnly(role, `Add a YAML detection made from "${openSaved.name}" to the rules directory`)}
+              onClick={() => void makeDetection(openSaved)}
+            >
+              Make a detection
+            </button>
+          ) : null}
           <button type="button" className="btn" data-testid="order-toggle" onClick={() => navigate(withView({ order: order === 'asc' ? null : 'asc' }))}>
             {order === 'asc' ? 'Oldest first ↑' : 'Newest first ↓'}
           </button>
@@ -374,6 +400,17 @@ export function EventsPage() {
             </>
           ) : null}
         </div>
+        {madeDetection ? (
+          <div className="notice ok" data-testid="made-detection">
+            Detection <Link to={`/detections/${encodeURIComponent(madeDetection.ruleId)}`}>{madeDetection.ruleId}</Link> made: {madeDetection.fileName} in the rules directory,
+            loaded.
+            {madeDetection.notes.map((n) => (
+              <div key={n} className="small muted">
+                {n}
+              </div>
+            ))}
+          </div>
+        ) : null}
         {problem ? <QueryProblem id="query-problem" query={form.q} problem={problem} /> : null}
         {formBlocked ? (
           <p className="small muted form-note" data-testid="form-more">
