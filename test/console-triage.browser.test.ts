@@ -10,7 +10,7 @@ import { SCENARIO_ADMIN, startScenarioConsole, type ScenarioConsole } from './su
  * days, with the planted sign-in scenarios) collected with IP enrichment and
  * detection; sign-in lands on the overview (charts, lists, coverage strips,
  * click-through), then triage: assign, comment, bulk resolve, history.
- * Screenshots: test-results/screenshots/overview-1280.png, overview-1920.png, alerts-1280.png, alert-detail-1280.png.
+ * Screenshots: test-results/screenshots/overview-1280.png, overview-1920.png, alerts-1280/-1920.png, alert-detail-1280/-1920.png, alert-detail-analyst-1280.png.
  */
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -96,6 +96,9 @@ describeWithBrowser('overview and alert triage in a browser (Chromium)', () => {
     await page.getByTestId('filter-assignee').selectOption(COLLEAGUE);
     await expect.poll(() => page.getByTestId('alerts-count').innerText()).toMatch(/of 1 alerts/);
     await screenshot(page, 'alerts-1280');
+    await page.setViewportSize({ width: 1920, height: 1000 });
+    await screenshot(page, 'alerts-1920');
+    await page.setViewportSize({ width: 1280, height: 1000 });
 
     // One alert: assign to me, comment, acknowledge with a note; the history shows each with who.
     await rows.nth(0).getByTestId('alert-select').waitFor();
@@ -118,6 +121,9 @@ describeWithBrowser('overview and alert triage in a browser (Chromium)', () => {
     // Suppressing is an admin's: the admin's button works.
     expect(await page.getByTestId('suppress-actor').isEnabled()).toBe(true);
     await screenshot(page, 'alert-detail-1280');
+    await page.setViewportSize({ width: 1920, height: 1000 });
+    await screenshot(page, 'alert-detail-1920');
+    await page.setViewportSize({ width: 1280, height: 1000 });
   });
 
   it("an analyst sees the alert's Suppress buttons disabled, saying they need the admin role", async () => {
