@@ -60,6 +60,7 @@ const NEEDS: Readonly<Record<string, Need>> = {
   'PATCH /api/saved-searches/:id': 'read',
   'DELETE /api/saved-searches/:id': 'read',
   'GET /api/saved-searches/:id/detection': 'read',
+  'POST /api/saved-searches/:id/detection': 'admin',
   'GET /api/users/:email/activity': 'read',
   'GET /api/sign-ins/map': 'read',
   'GET /api/rule-errors': 'read',

@@ -29,7 +29,7 @@ import { freePort } from './support/free-port.js';
  * and a phone-sized window gets a menu button. The source has a long name so
  * that p_source_label has to be cut. Screenshots go to
  * test-results/screenshots/ ({events,alerts,source}-{1280,1920}.png,
- * dark-1280.png, mobile-390.png, mobile-390-menu.png).
+ * dark-1280.png, dark-1920.png, mobile-390.png, mobile-390-menu.png).
  */
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -271,10 +271,13 @@ describeWithBrowser('console polish in a browser (Chromium): layout at 1280/1920
     expect(stringColour).toBe('rgb(126, 226, 168)');
     await page.keyboard.press('Escape');
     await screenshot(page, 'dark-1280');
+    await page.setViewportSize({ width: 1920, height: 1000 });
+    await screenshot(page, 'dark-1920');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Every page in dark colours, for a look (test-results/screenshots/dark-page-*.png), none wider than the window.
     const [alert] = await app.store.listAlerts({ ruleId: 'Zoom.SignIn.ImpossibleTravel' });
-    const pages = ['sources', 'alerts', 'map', 'detections', 'detections/Zoom.SignIn.ImpossibleTravel', 'destinations', 'failures', 'rule-errors', 'tokens', 'users', 'audit'];
+    const pages = ['overview', 'sources', 'alerts', 'map', 'detections', 'sinks', 'detections/Zoom.SignIn.ImpossibleTravel', 'destinations', 'failures', 'rule-errors', 'tokens', 'users', 'audit'];
     pages.push(`alerts/${alert!.id}`, `users/${encodeURIComponent('traveller@example.com')}`, `sources/${sourceId}`, 'sources/new');
     for (const p of pages) {
       await page.goto(`${base}/${p}`);

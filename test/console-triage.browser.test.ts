@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hashPassword } from '../src/api/auth-session.js';
 import type { AppContext } from '../src/app/app-context.js';
 import { describeWithBrowser, screenshot } from './support/browser.js';
 import { SCENARIO_ADMIN, startScenarioConsole, type ScenarioConsole } from './support/scenario-console.js';
@@ -9,12 +10,13 @@ import { SCENARIO_ADMIN, startScenarioConsole, type ScenarioConsole } from './su
  * days, with the planted sign-in scenarios) collected with IP enrichment and
  * detection; sign-in lands on the overview (charts, lists, coverage strips,
  * click-through), then triage: assign, comment, bulk resolve, history.
- * Screenshots: test-results/screenshots/overview-1280.png, overview-1920.png, alerts-1280.png, alert-detail-1280.png.
+ * Screenshots: test-results/screenshots/overview-1280.png, overview-1920.png, alerts-1280/-1920.png, alert-detail-1280/-1920.png, alert-detail-analyst-1280.png.
  */
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const ADMIN = SCENARIO_ADMIN;
 const COLLEAGUE = 'colleague';
+const ANALYST = { username: 'analyst-ann', password: 'another horse battery staple' };
 let app: AppContext;
 let page: Page;
 let base: string;
@@ -94,6 +96,9 @@ describeWithBrowser('overview and alert triage in a browser (Chromium)', () => {
     await page.getByTestId('filter-assignee').selectOption(COLLEAGUE);
     await expect.poll(() => page.getByTestId('alerts-count').innerText()).toMatch(/of 1 alerts/);
     await screenshot(page, 'alerts-1280');
+    await page.setViewportSize({ width: 1920, height: 1000 });
+    await screenshot(page, 'alerts-1920');
+    await page.setViewportSize({ width: 1280, height: 1000 });
 
     // One alert: assign to me, comment, acknowledge with a note; the history shows each with who.
     await rows.nth(0).getByTestId('alert-select').waitFor();
@@ -113,6 +118,36 @@ describeWithBrowser('overview and alert triage in a browser (Chromium)', () => {
     expect(history).toContain('Checked with the admin: a planned change.');
     expect(history).toMatch(/changed status open → acknowledged — known change/);
     expect(await page.getByTestId('events-around-alert').getAttribute('href')).toMatch(/^\/events\?range=custom&from=.*&to=/);
+    // Suppressing is an admin's: the admin's button works.
+    expect(await page.getByTestId('suppress-actor').isEnabled()).toBe(true);
     await screenshot(page, 'alert-detail-1280');
+    await page.setViewportSize({ width: 1920, height: 1000 });
+    await screenshot(page, 'alert-detail-1920');
+    await page.setViewportSize({ width: 1280, height: 1000 });
+  });
+
+  it("an analyst sees the alert's Suppress buttons disabled, saying they need the admin role", async () => {
+    const alertWithActor = page.url();
+    await app.store.createUser({ username: ANALYST.username, passwordHash: await hashPassword(ANALYST.password), role: 'analyst' });
+    const analyst = await scenario!.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    try {
+      const p = await analyst.newPage();
+      await p.goto(`${base}/login`);
+      await p.getByTestId('login-username').fill(ANALYST.username);
+      await p.getByTestId('login-password').fill(ANALYST.password);
+      await p.getByTestId('login-submit').click();
+      await p.waitForURL(/\/overview$/);
+      await p.goto(alertWithActor);
+      const button = p.getByTestId('suppress-actor');
+      await button.waitFor();
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute('title')).toMatch(/Needs the admin role/);
+      expect(await button.getAttribute('data-needs-role')).toBe('admin');
+      // Triage itself is the analyst's: commenting works.
+      expect(await p.getByTestId('alert-comment').isEditable()).toBe(true);
+      await screenshot(p, 'alert-detail-analyst-1280');
+    } finally {
+      await analyst.close();
+    }
   });
 });

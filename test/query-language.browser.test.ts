@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -59,7 +59,7 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-query-language-'));
     const store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: 'c1'.repeat(32) } });
     app = {
-      config: { dataDir, databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port, publicUrl: base },
+      config: { dataDir, databaseUrl: undefined, logLevel: 'silent', configFile: undefined, port, publicUrl: base, rulesDir: path.join(dataDir, 'rules') },
       store,
       normalizers: loadNormalizers(undefined, new FileIpLocator()),
       logger: pino({ level: 'silent' }),
@@ -100,7 +100,7 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
   it('runs an AND/OR/NOT query typed in the query box, and shows a malformed one as an error with its position', async () => {
     await page.goto(`${base}/events`);
     // The 5 seeded events, and the session's own Zoomtrail.Audit events (sign-in, a saved search).
-    await expect.poll(() => page.getByTestId('event-row').count()).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => page.getByTestId('event-row').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
     await runQuery(page, 'action:add OR action:delete');
     const addOrDelete = await rowsWhen(page, 3);
     await runQuery(page, '(action:add OR action:delete) NOT category:meeting');
@@ -111,6 +111,19 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     await rowsWhen(page, 2);
     await runQuery(page, 'action:add OR (text:x');
     await expect.poll(() => page.locator('.page').innerText(), { timeout: 10_000 }).toMatch(/never closed/);
+    // The position is marked in the query box's error, not only said: the '(' at column 15.
+    const problem = page.getByTestId('query-problem');
+    expect(await problem.getAttribute('data-position')).toBe('14');
+    expect(await page.getByTestId('query-problem-mark').innerText()).toBe('(');
+    expect(await problem.innerText()).toContain('at column 15');
+    expect(await page.getByTestId('filter-q').getAttribute('aria-invalid')).toBe('true');
+    // While typing, before applying: a value missing after 'action:' is marked at column 8.
+    await page.getByTestId('filter-q').fill('action: logType:Zoom.Operation');
+    expect(await problem.getAttribute('data-position')).toBe('7');
+    expect(await problem.innerText()).toMatch(/Missing value after 'action:' at column 8/);
+    await screenshot(page, 'events-query-error-1280');
+    await page.getByTestId('filter-q').fill('action:add');
+    expect(await problem.count()).toBe(0);
   });
 
   it('reopens the same search, order and event drawer from the URL in a new page', async () => {
@@ -171,13 +184,39 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     await rowsWhen(page, 1);
   });
 
-  it('moves the form filters into the query, saves the search and reopens it', async () => {
-    await page.goto(`${base}/events`);
-    await page.getByTestId('filter-q').fill('action:delete OR action:add');
+  it('keeps the form and the query in sync both ways, and says when the query is more than the form can show', async () => {
+    await page.goto(`${base}/events?logType=Zoom.Operation`);
+    // A link's field filters are the query; the form shows them.
+    expect(await page.getByTestId('filter-q').inputValue()).toBe('logType:Zoom.Operation');
+    expect(await page.getByTestId('filter-log-type').inputValue()).toBe('Zoom.Operation');
+    // Form -> query.
     await page.getByTestId('filter-category').fill('User');
-    await page.getByTestId('filters-to-query').click();
-    expect(await page.getByTestId('filter-q').inputValue()).toBe('(action:delete OR action:add) category:User');
+    expect(await page.getByTestId('filter-q').inputValue()).toBe('logType:Zoom.Operation category:User');
+    // Query -> form.
+    await page.getByTestId('filter-q').fill('action:Delete AND "weekly sync"');
+    expect(await page.getByTestId('filter-action').inputValue()).toBe('Delete');
+    expect(await page.getByTestId('filter-text').inputValue()).toBe('weekly sync');
     expect(await page.getByTestId('filter-category').inputValue()).toBe('');
+    expect(await page.getByTestId('filter-log-type').inputValue()).toBe('');
+    expect(await page.getByTestId('form-more').count()).toBe(0);
+    await page.getByTestId('apply-filters').click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'action:Delete AND "weekly sync"');
+    await rowsWhen(page, 1);
+    // OR and NOT: the form is disabled, with a note, never half filled.
+    await page.getByTestId('filter-q').fill('action:delete OR action:add');
+    await page.getByTestId('form-more').waitFor();
+    expect(await page.getByTestId('form-more').innerText()).toMatch(/more than the form can show \(it has OR\)/);
+    expect(await page.getByTestId('filter-form').getAttribute('disabled')).not.toBeNull();
+    expect(await page.getByTestId('filter-action').isDisabled()).toBe(true);
+    await screenshot(page, 'events-form-more-1280');
+    await page.getByTestId('filter-q').fill('category:User');
+    expect(await page.getByTestId('filter-action').isDisabled()).toBe(false);
+    expect(await page.getByTestId('filter-category').inputValue()).toBe('User');
+  });
+
+  it('saves the search and reopens it', async () => {
+    await page.goto(`${base}/events`);
+    await page.getByTestId('filter-q').fill('(action:delete OR action:add) category:User');
     await page.getByTestId('apply-filters').click();
     const rows = await rowsWhen(page, 2);
     page.once('dialog', (dialog) => void dialog.accept('User adds and deletes'));
@@ -193,5 +232,16 @@ describeWithBrowser('query language in a browser (Chromium): AND/OR/NOT, deep li
     await page.getByTestId('saved-searches').selectOption({ label: 'User adds and deletes (shared)' });
     expect(await rowsWhen(page, 2)).toEqual(rows);
     expect(await page.getByTestId('filter-q').inputValue()).toBe('(action:delete OR action:add) category:User');
+
+    // The saved search becomes a detection: a YAML rule in the rules directory, loaded, listed on Detections.
+    await page.getByTestId('make-detection').click();
+    await page.getByTestId('made-detection').waitFor();
+    expect(await page.getByTestId('made-detection').innerText()).toContain('Custom.Search.UserAddsAndDeletes');
+    expect(readFileSync(path.join(dataDir, 'rules', 'search-user-adds-and-deletes.yml'), 'utf8')).toContain('RuleID: Custom.Search.UserAddsAndDeletes');
+    await screenshot(page, 'events-made-detection-1280');
+    await page.goto(`${base}/detections`);
+    const rule = page.locator('[data-testid="rule-row"][data-rule-id="Custom.Search.UserAddsAndDeletes"]');
+    await rule.waitFor();
+    expect(await rule.getByTestId('rule-source').innerText()).toContain('search-user-adds-and-deletes.yml');
   });
 });

@@ -154,4 +154,23 @@ describeWithBrowser('console: Sinks page', () => {
     await page.getByTestId('dead-letters').waitFor();
     await screenshot(page, 'sinks-1280');
   });
+
+  it('adds a destination with the same add form (web/src/add-form.tsx): its kind decides the fields, the secret is never shown', async () => {
+    await page.goto(`${base}/destinations`);
+    await page.getByTestId('add-destination').click();
+    await page.getByTestId('destination-name').fill('SOC hook');
+    await page.getByTestId('destination-kind').selectOption('pagerduty');
+    await page.getByTestId('destination-secret').fill('R0UTINGKEY0123456789');
+    await page.getByTestId('destination-kind').selectOption('webhook');
+    // Another kind clears the typed secret.
+    expect(await page.getByTestId('destination-secret').inputValue()).toBe('');
+    await page.getByTestId('destination-url').fill('https://siem.example.com/hooks/zoomtrail');
+    await page.getByTestId('destination-secret').fill('a-signing-secret-of-some-length');
+    await screenshot(page, 'destination-add-1280');
+    await page.getByTestId('save-destination').click();
+    const row = page.getByTestId('destination-row').filter({ hasText: 'SOC hook' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('https://siem.example.com/hooks/zoomtrail');
+    expect(await row.innerText()).not.toContain('a-signing-secret');
+  });
 });

@@ -13,7 +13,14 @@
  * record says `hasClientSecret: true`, never the value.
  */
 import type { Static } from 'typebox';
-import type { CreateSavedSearchSchema, SavedSearchDetectionSchema, SavedSearchListSchema, SavedSearchPatchSchema, SavedSearchViewSchema } from './schemas/saved-searches.js';
+import type {
+  CreateSavedSearchSchema,
+  MadeDetectionSchema,
+  SavedSearchDetectionSchema,
+  SavedSearchListSchema,
+  SavedSearchPatchSchema,
+  SavedSearchViewSchema,
+} from './schemas/saved-searches.js';
 import type { SignInMapSchema, UserActivitySchema } from './schemas/sign-ins.js';
 import type {
   AlertAssigneesSchema,
@@ -181,6 +188,7 @@ export type CreateSavedSearchRequest = Static<typeof CreateSavedSearchSchema>;
 export type SavedSearchPatch = Static<typeof SavedSearchPatchSchema>;
 /** GET /api/saved-searches/:id/detection */
 export type SavedSearchDetection = Static<typeof SavedSearchDetectionSchema>;
+export type MadeDetection = Static<typeof MadeDetectionSchema>;
 
 // --- alerts ---
 export type AlertStatus = Static<typeof AlertStatusSchema>;

@@ -6,7 +6,7 @@ export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fix: string | undefined;
-  readonly fields: { field: string; message: string }[] | undefined;
+  readonly fields: ApiError['fields'];
   constructor(status: number, body: ApiError) {
     super(body.message);
     this.name = 'ApiRequestError';
@@ -18,6 +18,7 @@ export class ApiRequestError extends Error {
 }
 
 let csrfToken: string | null = null;
+let lastSession: SessionInfo | null = null;
 let sessionListeners: ((s: SessionInfo) => void)[] = [];
 
 /** Called by the App to learn about sign-in / sign-out. */
@@ -27,8 +28,13 @@ export function onSession(fn: (s: SessionInfo) => void): () => void {
     sessionListeners = sessionListeners.filter((f) => f !== fn);
   };
 }
+/** The session as last answered (null before the first answer). */
+export function currentSession(): SessionInfo | null {
+  return lastSession;
+}
 function publishSession(s: SessionInfo): void {
   csrfToken = s.csrfToken;
+  lastSession = s;
   for (const fn of sessionListeners) fn(s);
 }
 

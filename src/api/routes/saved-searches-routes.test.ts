@@ -1,8 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { grantedScopes, type Role } from '../../domain/access-scope.js';
 import type { ApiUser } from '../api-context.js';
-import type { SavedSearchDetection, SavedSearchList, SavedSearchView } from '../api-types.js';
+import type { MadeDetection, RuleView, SavedSearchDetection, SavedSearchList, SavedSearchView } from '../api-types.js';
 import { startRouteTestServer, type RouteTestServer } from '../route-test-server.test-support.js';
+import { rulesRoutes } from './rules-routes.js';
 import { savedSearchesRoutes } from './saved-searches-routes.js';
 
 function user(id: string, username: string, role: Role): ApiUser {
@@ -73,5 +77,43 @@ describe('saved searches routes', () => {
     expect((await call('bob', 'GET', `/api/saved-searches/${s.id}/detection`)).status).toBe(404);
     const geo = (await call<SavedSearchView>('ann', 'POST', '/api/saved-searches', { name: 'Germany', query: 'action:add country:DE' })).body;
     expect(await call('ann', 'GET', `/api/saved-searches/${geo.id}/detection`)).toMatchObject({ status: 400, body: { code: 'not_a_detection', fields: [{ position: 11 }] } });
+  });
+
+  describe('making a detection (POST .../detection)', () => {
+    let rulesDir: string;
+    beforeEach(async () => {
+      await t.close();
+      rulesDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'zoomtrail-made-detection-')), 'rules');
+      t = await startRouteTestServer(
+        [
+          { plugin: savedSearchesRoutes, prefix: '/api' },
+          { plugin: rulesRoutes, prefix: '/api' },
+        ],
+        {
+          rulesDir,
+          beforeRoutes: (server) =>
+            server.addHook('onRequest', async (request) => {
+              request.user = USERS[String(request.headers['x-as'])] ?? request.user;
+            }),
+        },
+      );
+    });
+    afterEach(() => rmSync(path.dirname(rulesDir), { recursive: true, force: true }));
+
+    it('adds the rule file to the rules directory and loads it; a second time is a conflict (who may: test/api-role-matrix.test.ts)', async () => {
+      const s = (await call<SavedSearchView>('bob', 'POST', '/api/saved-searches', { name: 'User deletes', query: 'action:delete category:user', shared: true })).body;
+      const made = await call<MadeDetection>('root', 'POST', `/api/saved-searches/${s.id}/detection`);
+      expect(made).toMatchObject({
+        status: 201,
+        body: { ruleId: 'Custom.Search.UserDeletes', fileName: 'search-user-deletes.yml', file: path.join(rulesDir, 'search-user-deletes.yml') },
+      });
+      expect(readFileSync(made.body.file, 'utf8')).toBe((await call<SavedSearchDetection>('root', 'GET', `/api/saved-searches/${s.id}/detection`)).body.yaml);
+      const rule = await call<RuleView>('root', 'GET', '/api/rules/Custom.Search.UserDeletes');
+      expect(rule).toMatchObject({ status: 200, body: { id: 'Custom.Search.UserDeletes', source: made.body.file } });
+      const again = await call<{ code: string; fix: string }>('root', 'POST', `/api/saved-searches/${s.id}/detection`);
+      expect(again).toMatchObject({ status: 409, body: { code: 'conflict', fix: expect.stringContaining('Rename the saved search') } });
+      const geo = (await call<SavedSearchView>('root', 'POST', '/api/saved-searches', { name: 'Germany', query: 'action:add country:DE' })).body;
+      expect(await call('root', 'POST', `/api/saved-searches/${geo.id}/detection`)).toMatchObject({ status: 400, body: { code: 'not_a_detection' } });
+    });
   });
 });

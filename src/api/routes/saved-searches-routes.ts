@@ -2,11 +2,19 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { parseEventQuery } from '../../domain/event-query.js';
 import { detectionFromQuery, QueryDetectionError } from '../../rules/query-detection.js';
+import { addRuleFile, RuleFileExistsError } from '../../rules/user/rule-file-writer.js';
 import type { SavedSearchRecord } from '../../store/saved-search-store.js';
 import type { ApiContext, ApiUser } from '../api-context.js';
-import type { SavedSearchDetection, SavedSearchView } from '../api-types.js';
+import type { MadeDetection, SavedSearchDetection, SavedSearchView } from '../api-types.js';
 import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
-import { CreateSavedSearchSchema, SavedSearchDetectionSchema, SavedSearchListSchema, SavedSearchPatchSchema, SavedSearchViewSchema } from '../schemas/saved-searches.js';
+import {
+  CreateSavedSearchSchema,
+  MadeDetectionSchema,
+  SavedSearchDetectionSchema,
+  SavedSearchListSchema,
+  SavedSearchPatchSchema,
+  SavedSearchViewSchema,
+} from '../schemas/saved-searches.js';
 import { ApiHttpError, installApiErrorHandler, iso, notFound } from './route-support.js';
 
 function canEdit(s: SavedSearchRecord, user: ApiUser): boolean {
@@ -34,6 +42,27 @@ function checkQuery(query: string): void {
     throw new ApiHttpError(400, 'invalid_query', parsed.error.message, [{ field: 'query', message: parsed.error.message, position: parsed.error.position }], parsed.error.fix);
 }
 
+/** The YAML detection a saved search makes: 400 when its query is malformed, empty or not expressible as a rule. */
+function detectionOf(found: SavedSearchRecord): SavedSearchDetection {
+  const parsed = parseEventQuery(found.query);
+  if (!parsed.ok)
+    throw new ApiHttpError(400, 'invalid_query', parsed.error.message, [{ field: 'query', message: parsed.error.message, position: parsed.error.position }], parsed.error.fix);
+  if (!parsed.query)
+    throw new ApiHttpError(
+      400,
+      'invalid_query',
+      'The saved search has an empty query: a detection needs a condition',
+      [{ field: 'query', message: 'empty', position: 0 }],
+      'Give the search a query first.',
+    );
+  try {
+    return detectionFromQuery(found.name, found.query, parsed.query);
+  } catch (error) {
+    if (!(error instanceof QueryDetectionError)) throw error;
+    throw new ApiHttpError(400, 'not_a_detection', error.message, [{ field: 'query', message: error.message, position: error.position }], error.fix);
+  }
+}
+
 /**
  * Saved event searches: each user's own and the shared ones. Anyone who can
  * read events saves and lists them; a search is changed or deleted by its owner,
@@ -43,6 +72,7 @@ export const savedSearchesRoutes: FastifyPluginAsync<ApiContext> = async (plugin
   installApiErrorHandler(plugin);
   const fastify = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = context.app;
+  const { rules } = context.pipeline;
 
   /** The search `id` as `user` may see it, or 404. */
   async function visible(id: string, user: ApiUser): Promise<SavedSearchRecord> {
@@ -150,25 +180,40 @@ export const savedSearchesRoutes: FastifyPluginAsync<ApiContext> = async (plugin
         response: { 200: SavedSearchDetectionSchema, ...errorResponses(400, 404) },
       },
     },
-    async (request): Promise<SavedSearchDetection> => {
-      const found = await visible(request.params.id, request.user!);
-      const parsed = parseEventQuery(found.query);
-      if (!parsed.ok)
-        throw new ApiHttpError(400, 'invalid_query', parsed.error.message, [{ field: 'query', message: parsed.error.message, position: parsed.error.position }], parsed.error.fix);
-      if (!parsed.query)
+    async (request): Promise<SavedSearchDetection> => detectionOf(await visible(request.params.id, request.user!)),
+  );
+
+  fastify.post(
+    '/saved-searches/:id/detection',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['events', 'rules'],
+        summary: 'Make a detection from the saved search: its YAML rule is added to the rules directory and loaded',
+        params: IdParams,
+        response: { 201: MadeDetectionSchema, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request, reply): Promise<MadeDetection> => {
+      const made = detectionOf(await visible(request.params.id, request.user!));
+      const taken = rules.find(made.ruleId);
+      if (taken)
         throw new ApiHttpError(
-          400,
-          'invalid_query',
-          'The saved search has an empty query: a detection needs a condition',
-          [{ field: 'query', message: 'empty', position: 0 }],
-          'Give the search a query first.',
+          409,
+          'conflict',
+          `A rule ${made.ruleId} already exists (${rules.fileOf(made.ruleId) ?? 'built-in'})`,
+          undefined,
+          'Rename the saved search (the rule id comes from its name), or remove the existing rule file from the rules directory.',
         );
+      let file: string;
       try {
-        return detectionFromQuery(found.name, found.query, parsed.query);
+        file = await addRuleFile(rules.dir, made.fileName, made.yaml);
       } catch (error) {
-        if (!(error instanceof QueryDetectionError)) throw error;
-        throw new ApiHttpError(400, 'not_a_detection', error.message, [{ field: 'query', message: error.message, position: error.position }], error.fix);
+        if (!(error instanceof RuleFileExistsError)) throw error;
+        throw new ApiHttpError(409, 'conflict', `The rules directory already has ${made.fileName}`, undefined, 'Rename the saved search, or remove or rename that file.');
       }
+      await rules.load(true, `detection made from a saved search by ${request.user!.username}`);
+      return reply.code(201).send({ ruleId: made.ruleId, fileName: made.fileName, file, notes: made.notes });
     },
   );
 };

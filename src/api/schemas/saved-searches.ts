@@ -31,3 +31,12 @@ export const SavedSearchDetectionSchema = Type.Object({
   yaml: Type.String(),
   notes: Type.Array(Type.String()),
 });
+/** POST /api/saved-searches/:id/detection: the detection made, as added to the rules directory (and loaded). */
+export const MadeDetectionSchema = Type.Object({
+  ruleId: Type.String(),
+  fileName: Type.String(),
+  /** Where the rule file is (in the rules directory, ZOOMTRAIL_RULES_DIR). */
+  file: Type.String(),
+  /** What of the query the rule leaves out (e.g. its time range). */
+  notes: Type.Array(Type.String()),
+});

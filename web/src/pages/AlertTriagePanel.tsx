@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, enc, qs } from '../api.ts';
 import { ErrorBox, Time, UserLink } from '../components.tsx';
 import { Link } from '../router.tsx';
+import { adminOnly, useRole } from '../session-role.ts';
 import type { AlertAssignees, AlertHistory, AlertHistoryEntry, AlertView, EventView } from '../types.ts';
 import { pick, str, useAsync } from '../util.ts';
 
@@ -39,6 +40,8 @@ export function AlertTriagePanel({ alert, events, onChange }: { alert: AlertView
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [suppressed, setSuppressed] = useState<string | null>(null);
+  // Suppressions are rule tuning: admins only (the API answers 403 to the others).
+  const role = useRole();
   const { email, ip } = alertActor(events);
 
   async function run(fn: () => Promise<void>) {
@@ -99,12 +102,12 @@ export function AlertTriagePanel({ alert, events, onChange }: { alert: AlertView
           {alert.type === 'rule' ? (
             <span className="row gap">
               {email ? (
-                <button type="button" className="btn btn-sm" data-testid="suppress-actor" onClick={() => void suppress('actor')}>
+                <button type="button" className="btn btn-sm" data-testid="suppress-actor" {...adminOnly(role)} onClick={() => void suppress('actor')}>
                   Suppress this rule for {email}
                 </button>
               ) : null}
               {ip ? (
-                <button type="button" className="btn btn-sm" data-testid="suppress-ip" onClick={() => void suppress('ip')}>
+                <button type="button" className="btn btn-sm" data-testid="suppress-ip" {...adminOnly(role)} onClick={() => void suppress('ip')}>
                   Suppress for IP {ip}
                 </button>
               ) : null}

@@ -241,7 +241,9 @@ export function AlertsPage() {
               <th>Title</th>
               <th className="col-rule">Rule</th>
               <th className="num col-num">Events</th>
-              <th className="col-time">First event</th>
+              <th className="col-time col-first" title="Shown on wide screens (1600 px and up); the alert page always shows it">
+                First event
+              </th>
               <th className="col-time">Last event</th>
               <th className="col-status">Status</th>
               <th className="col-assignee">Assignee</th>
@@ -288,7 +290,7 @@ export function AlertsPage() {
                   <div className="mono muted small">{a.ruleId}</div>
                 </td>
                 <td className="num mono">{a.eventCount}</td>
-                <td className="nowrap">
+                <td className="nowrap col-first">
                   <Time iso={a.firstEventTime} />
                 </td>
                 <td className="nowrap">

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { AddForm, NameAndKind, SecretField, TextField } from '../add-form.tsx';
 import { api, enc } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import type { CreateDestinationRequest, DestinationKind, DestinationList, DestinationView, Severity, TestDeliveryResult } from '../types.ts';
-import { onAsync, useAsync } from '../util.ts';
+import { useAsync } from '../util.ts';
 import { SEVERITIES } from './Alerts.tsx';
 
 const KIND_LABEL: Record<DestinationKind, string> = {
@@ -162,137 +163,96 @@ function AddDestination({ onCancel, onCreated }: { onCancel: () => void; onCreat
   const [kind, setKind] = useState<DestinationKind>('webhook');
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
+  /** Another kind takes another secret: the typed one is cleared. */
+  const chooseKind = (k: DestinationKind) => {
+    setKind(k);
+    setSecret('');
+  };
   const [minSeverity, setMinSeverity] = useState<Severity>('MEDIUM');
   const [enabled, setEnabled] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  async function send() {
     const body: CreateDestinationRequest = { name: name.trim(), kind, minSeverity, enabled };
     if ((kind === 'webhook' || kind === 'pagerduty') && url.trim()) body.url = url.trim();
     if (kind !== 'log' && secret) body.secret = secret;
-    try {
-      await api.post<DestinationView>('/api/destinations', body);
-      onCreated();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await api.post<DestinationView>('/api/destinations', body);
+    onCreated();
   }
 
+  const secretProps = { testId: 'destination-secret', value: secret, onChange: setSecret };
+  const urlProps = { testId: 'destination-url', type: 'url', value: url, onChange: setUrl, className: 'mono' };
   return (
-    <form className="card add-form" onSubmit={onAsync(submit)} aria-label="Add destination" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
-      <h2>Add destination</h2>
-      <div className="filter-grid">
-        <label className="field">
-          <span>Name</span>
-          <input data-testid="destination-name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus placeholder="SOC webhook" />
+    <AddForm
+      title="Add destination"
+      submitTestId="save-destination"
+      send={send}
+      onCancel={onCancel}
+      after={
+        <label className="check">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
         </label>
-        <label className="field">
-          <span>Kind</span>
-          <select
-            data-testid="destination-kind"
-            value={kind}
-            onChange={(e) => {
-              setKind(e.target.value as DestinationKind);
-              setSecret('');
-            }}
-          >
-            {(Object.keys(KIND_LABEL) as DestinationKind[]).map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABEL[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Minimum severity</span>
-          <select data-testid="destination-min-severity" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity)}>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        {kind === 'webhook' ? (
-          <>
-            <label className="field">
-              <span>URL</span>
-              <input
-                data-testid="destination-url"
-                type="url"
-                value={url}
-                onChange={(e) => setUrl(e.target.value)}
-                required
-                placeholder="https://siem.example.com/hooks/zoomtrail"
-                className="mono"
-              />
-            </label>
-            <label className="field">
-              <span>
-                Signing secret <span className="muted">(optional; HMAC of each request)</span>
-              </span>
-              <input data-testid="destination-secret" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" />
-            </label>
-          </>
-        ) : null}
-        {kind === 'slack' ? (
-          <label className="field wide">
-            <span>
-              Slack incoming webhook URL <span className="muted">(a secret: stored, never shown)</span>
-            </span>
-            <input
-              data-testid="destination-secret"
-              type="password"
-              value={secret}
-              onChange={(e) => setSecret(e.target.value)}
-              required
-              autoComplete="new-password"
-              placeholder="https://hooks.slack.com/services/…"
-            />
-          </label>
-        ) : null}
-        {kind === 'pagerduty' ? (
-          <>
-            <label className="field">
-              <span>
-                Routing key <span className="muted">(Events API v2 integration key)</span>
-              </span>
-              <input data-testid="destination-secret" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} required autoComplete="new-password" />
-            </label>
-            <label className="field">
-              <span>
-                Events API URL <span className="muted">(optional, e.g. EU)</span>
-              </span>
-              <input
-                data-testid="destination-url"
-                type="url"
-                value={url}
-                onChange={(e) => setUrl(e.target.value)}
-                placeholder="https://events.pagerduty.com/v2/enqueue"
-                className="mono"
-              />
-            </label>
-          </>
-        ) : null}
-        {kind === 'log' ? <p className="small muted wide">Writes each alert as a JSON line to the server log (useful with a log shipper).</p> : null}
-      </div>
-      <label className="check">
-        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
+      }
+    >
+      <NameAndKind prefix="destination" name={name} onName={setName} namePlaceholder="SOC webhook" labels={KIND_LABEL} kind={kind} onKind={chooseKind} />
+      <label className="field">
+        <span>Minimum severity</span>
+        <select data-testid="destination-min-severity" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity)}>
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
       </label>
-      <ErrorBox error={error} />
-      <div className="row gap">
-        <button type="submit" className="btn btn-primary" data-testid="save-destination" disabled={busy}>
-          {busy ? 'Saving…' : 'Add destination'}
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      {kind === 'webhook' ? (
+        <>
+          <TextField label="URL" {...urlProps} required placeholder="https://siem.example.com/hooks/zoomtrail" />
+          <SecretField
+            label={
+              <>
+                Signing secret <span className="muted">(optional; HMAC of each request)</span>
+              </>
+            }
+            {...secretProps}
+          />
+        </>
+      ) : null}
+      {kind === 'slack' ? (
+        <SecretField
+          label={
+            <>
+              Slack incoming webhook URL <span className="muted">(a secret: stored, never shown)</span>
+            </>
+          }
+          {...secretProps}
+          wide
+          required
+          placeholder="https://hooks.slack.com/services/…"
+        />
+      ) : null}
+      {kind === 'pagerduty' ? (
+        <>
+          <SecretField
+            label={
+              <>
+                Routing key <span className="muted">(Events API v2 integration key)</span>
+              </>
+            }
+            {...secretProps}
+            required
+          />
+          <TextField
+            label={
+              <>
+                Events API URL <span className="muted">(optional, e.g. EU)</span>
+              </>
+            }
+            {...urlProps}
+            placeholder="https://events.pagerduty.com/v2/enqueue"
+          />
+        </>
+      ) : null}
+      {kind === 'log' ? <p className="small muted wide">Writes each alert as a JSON line to the server log (useful with a log shipper).</p> : null}
+    </AddForm>
   );
 }

@@ -1,9 +1,12 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { api, qs } from '../api.ts';
+import { formOfQueryText, queryTextOfFormValues, type EventFormKey, type EventFormValues } from '../../../src/domain/event-query-form.ts';
+import { api, ApiRequestError, qs } from '../api.ts';
 import { Empty, ErrorBox, JsonDrawer, LinkedEmails, PageHeader, SkeletonRows, Time, UserLink } from '../components.tsx';
-import { navigate, useLocation } from '../router.tsx';
+import { QueryProblem, type QueryPosition } from '../query-problem.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
 import { EVENT_COLUMNS, toggleColumn, visibleColumns, type EventColumnKey } from './event-columns.ts';
-import type { EventPage, EventView, Histogram, SavedSearchList, SavedSearchView, SourceList } from '../types.ts';
+import { adminOnly, useRole } from '../session-role.ts';
+import type { EventPage, EventView, Histogram, MadeDetection, SavedSearchList, SavedSearchView, SourceList } from '../types.ts';
 import { durationLabel, fromZoneInput, isoShort, pick, str, timeZoneLabel, toZoneInput, useAsync } from '../util.ts';
 
 const PRESETS: { key: string; label: string; ms: number }[] = [
@@ -12,20 +15,8 @@ const PRESETS: { key: string; label: string; ms: number }[] = [
   { key: '7d', label: '7 d', ms: 7 * 86400_000 },
   { key: '30d', label: '30 d', ms: 30 * 86400_000 },
 ];
-const FILTER_KEYS = ['q', 'logType', 'sourceId', 'email', 'ip', 'country', 'asn', 'category', 'action', 'text', 'change'] as const;
-/** The form's fields as query-language fields (docs/query-language.md). */
-const QUERY_FIELD: Record<Exclude<FilterKey, 'q'>, string> = {
-  logType: 'logType',
-  sourceId: 'source',
-  email: 'email',
-  ip: 'ip',
-  country: 'country',
-  asn: 'asn',
-  category: 'category',
-  action: 'action',
-  text: 'text',
-  change: 'change',
-};
+const FIELD_KEYS: readonly EventFormKey[] = ['logType', 'sourceId', 'email', 'ip', 'country', 'asn', 'category', 'action', 'text', 'change'];
+const FILTER_KEYS = ['q', ...FIELD_KEYS] as const;
 /** URL parameters that choose how the results show, not which events match. */
 const VIEW_KEYS = ['event', 'order', 'cols'];
 
@@ -34,14 +25,26 @@ function queryValue(value: string): string {
   return /^[^\s()"[\]\\*]+$/.test(value) && !['AND', 'OR', 'NOT', 'TO'].includes(value) ? value : `"${value.replace(/[\\"*]/g, (c) => `\\${c}`)}"`;
 }
 
-/** The query text with the form's field filters moved into it (ANDed). */
+/** The URL's query with its field filters (the overview's and the alerts' links) moved into it, ANDed: the text the query box shows. */
 function filtersAsQuery(f: Filters): string {
-  const terms = (Object.keys(QUERY_FIELD) as (keyof typeof QUERY_FIELD)[]).filter((k) => f[k].trim()).map((k) => `${QUERY_FIELD[k]}:${queryValue(f[k].trim())}`);
+  const fields = queryTextOfFormValues(Object.fromEntries(FIELD_KEYS.map((k) => [k, f[k]])));
   const base = f.q.trim();
-  return [base && terms.length > 0 && /\bOR\b/.test(base) ? `(${base})` : base, ...terms].filter(Boolean).join(' ');
+  return [base && fields && /\bOR\b/.test(base) ? `(${base})` : base, fields].filter(Boolean).join(' ');
 }
 type FilterKey = (typeof FILTER_KEYS)[number];
+/** The filters in the URL: a query and field filters, and the time range. */
 type Filters = Record<FilterKey, string> & { range: string; since: string; until: string };
+/** The form: the query (the form's fields are a view of it) and the time range. */
+interface FormState {
+  q: string;
+  range: string;
+  since: string;
+  until: string;
+}
+
+function formOf(f: Filters): FormState {
+  return { q: filtersAsQuery(f), range: f.range, since: f.since, until: f.until };
+}
 
 function filtersFromQuery(q: URLSearchParams): Filters {
   // `from`/`to` (the overview's and the alerts' links) are the same as `since`/`until`.
@@ -91,14 +94,23 @@ export function EventsPage() {
   const columns = visibleColumns(loc.query.get('cols'));
   const shows = (key: EventColumnKey) => columns.includes(key);
   const applied = useMemo(() => filtersFromQuery(new URLSearchParams(search)), [search]);
-  const [form, setForm] = useState<Filters>(applied);
+  const appliedQuery = useMemo(() => filtersAsQuery(applied), [applied]);
+  const [form, setForm] = useState<FormState>(() => formOf(applied));
+  // The field values as typed while the form is being edited (a value may not be a valid query yet,
+  // e.g. half a country code); null when the query box was edited last: the fields then show the query.
+  const [typed, setTyped] = useState<EventFormValues | null>(null);
   // The form starts over from the URL's filters whenever they change (React's
   // "adjusting state when a prop changes", done during render, not in an effect).
   const [formFrom, setFormFrom] = useState<Filters>(applied);
   if (formFrom !== applied) {
     setFormFrom(applied);
-    setForm(applied);
+    setForm(formOf(applied));
+    setTyped(null);
   }
+  const parsed = useMemo(() => formOfQueryText(form.q), [form.q]);
+  const fields: EventFormValues = typed ?? (parsed.kind === 'form' ? parsed.values : {});
+  const formBlocked = typed === null && parsed.kind !== 'form';
+  const field = (k: EventFormKey): string => fields[k] ?? '';
   const [refresh, setRefresh] = useState(0);
 
   // Resolve relative ranges once per apply/refresh so the list, histogram and exports agree:
@@ -111,6 +123,10 @@ export function EventsPage() {
   const [savedVersion, setSavedVersion] = useState(0);
   const saved = useAsync(() => api.get<SavedSearchList>('/api/saved-searches'), [savedVersion]);
   const [shareNew, setShareNew] = useState(false);
+  // The saved search last opened (its "Make a detection" shows while the query is still its query).
+  const [openSaved, setOpenSaved] = useState<SavedSearchView | null>(null);
+  const [madeDetection, setMadeDetection] = useState<MadeDetection | null>(null);
+  const role = useRole();
   const hist = useAsync(() => api.get<Histogram>(`/api/events/histogram${qs({ ...params, buckets: 48 })}`), [key]);
 
   const [events, setEvents] = useState<EventView[] | null>(null);
@@ -172,14 +188,14 @@ export function EventsPage() {
     }
   }
 
-  function apply(f: Filters) {
+  function apply(f: FormState) {
     const q: Record<string, string> = {};
     if (f.range !== '24h') q.range = f.range;
     if (f.range === 'custom') {
       if (f.since) q.since = f.since;
       if (f.until) q.until = f.until;
     }
-    for (const k of FILTER_KEYS) if (f[k].trim()) q[k] = f[k].trim();
+    if (f.q.trim()) q.q = f.q.trim();
     if (order === 'asc') q.order = 'asc';
     const to = `/events${qs(q)}`;
     if (to === loc.href) setRefresh((r) => r + 1);
@@ -192,7 +208,7 @@ export function EventsPage() {
   }
 
   async function saveSearch() {
-    const query = filtersAsQuery(form);
+    const query = form.q.trim();
     if (!query) return;
     const name = window.prompt('Name this search', query);
     if (!name) return;
@@ -204,7 +220,32 @@ export function EventsPage() {
     }
   }
 
-  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  async function makeDetection(search: SavedSearchView) {
+    try {
+      setMadeDetection(await api.post<MadeDetection>(`/api/saved-searches/${encodeURIComponent(search.id)}/detection`, {}));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const setQuery = (q: string) => {
+    setTyped(null);
+    setForm({ ...form, q });
+  };
+  /** A form field changed: the query becomes the form's fields. */
+  const set = (k: EventFormKey) => (e: { target: { value: string } }) => {
+    const values = { ...fields, [k]: e.target.value };
+    setTyped(values);
+    setForm({ ...form, q: queryTextOfFormValues(values) });
+  };
+  // The query's problem: the typed query's syntax error, else the server's answer to the applied query.
+  const apiQueryError = error instanceof ApiRequestError && error.code === 'invalid_query' && form.q.trim() === appliedQuery ? error : null;
+  const problem: QueryPosition | null =
+    parsed.kind === 'error'
+      ? parsed.error
+      : apiQueryError
+        ? { message: apiQueryError.message, fix: apiQueryError.fix ?? '', position: apiQueryError.fields?.find((x) => x.field === 'q')?.position ?? 0 }
+        : null;
   const exportHref = (format: 'ndjson' | 'csv') => `/api/events/export${qs({ ...params, format })}`;
   const sourceName = (id: string) => sources.data?.sources.find((s) => s.id === id)?.name ?? id;
 
@@ -237,21 +278,14 @@ export function EventsPage() {
               data-testid="filter-q"
               className="mono"
               value={form.q}
-              onChange={set('q')}
+              onChange={(e) => setQuery(e.target.value)}
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={problem ? 'query-problem' : undefined}
               placeholder='action:delete OR p_udm.changes.name:"Two-Factor*"'
               spellCheck={false}
               aria-label="Query"
             />
           </label>
-          <button
-            type="button"
-            className="btn"
-            data-testid="filters-to-query"
-            title="Write the filters below into the query"
-            onClick={() => setForm({ ...filtersFromQuery(new URLSearchParams()), range: form.range, since: form.since, until: form.until, q: filtersAsQuery(form) })}
-          >
-            Filters → query
-          </button>
           <label className="inline-field">
             <span>Saved</span>
             <select
@@ -260,7 +294,10 @@ export function EventsPage() {
               onChange={(e) => {
                 const found = saved.data?.savedSearches.find((x) => x.id === e.target.value);
                 if (!found) return;
-                const f = { ...filtersFromQuery(new URLSearchParams()), range: form.range, since: form.since, until: form.until, q: found.query };
+                const f = { ...form, q: found.query };
+                setOpenSaved(found);
+                setMadeDetection(null);
+                setTyped(null);
                 setForm(f);
                 apply(f);
               }}
@@ -281,6 +318,17 @@ export function EventsPage() {
           <button type="button" className="btn" data-testid="save-search" onClick={() => void saveSearch()}>
             Save search
           </button>
+          {openSaved && openSaved.query === form.q ? (
+            <button
+              type="button"
+              className="btn"
+              data-testid="make-detection"
+              {...adminOnly(role, `Add a YAML detection made from "${openSaved.name}" to the rules directory`)}
+              onClick={() => void makeDetection(openSaved)}
+            >
+              Make a detection
+            </button>
+          ) : null}
           <button type="button" className="btn" data-testid="order-toggle" onClick={() => navigate(withView({ order: order === 'asc' ? null : 'asc' }))}>
             {order === 'asc' ? 'Oldest first ↑' : 'Newest first ↓'}
           </button>
@@ -352,10 +400,29 @@ export function EventsPage() {
             </>
           ) : null}
         </div>
-        <div className="filter-grid">
+        {madeDetection ? (
+          <div className="notice ok" data-testid="made-detection">
+            Detection <Link to={`/detections/${encodeURIComponent(madeDetection.ruleId)}`}>{madeDetection.ruleId}</Link> made: {madeDetection.fileName} in the rules directory,
+            loaded.
+            {madeDetection.notes.map((n) => (
+              <div key={n} className="small muted">
+                {n}
+              </div>
+            ))}
+          </div>
+        ) : null}
+        {problem ? <QueryProblem id="query-problem" query={form.q} problem={problem} /> : null}
+        {formBlocked ? (
+          <p className="small muted form-note" data-testid="form-more">
+            {parsed.kind === 'more'
+              ? `The query is more than the form can show (${parsed.reason}): edit it in the query box, or clear it to use the form.`
+              : 'The form shows the query once the query is valid: fix it above.'}
+          </p>
+        ) : null}
+        <fieldset className="filter-grid" disabled={formBlocked} data-testid="filter-form">
           <label className="field">
             <span>Log type</span>
-            <select data-testid="filter-log-type" value={form.logType} onChange={set('logType')}>
+            <select data-testid="filter-log-type" value={field('logType')} onChange={set('logType')}>
               <option value="">All</option>
               <option value="Zoom.Activity">Zoom.Activity</option>
               <option value="Zoom.Operation">Zoom.Operation</option>
@@ -363,49 +430,51 @@ export function EventsPage() {
           </label>
           <label className="field">
             <span>Source</span>
-            <select data-testid="filter-source" value={form.sourceId} onChange={set('sourceId')}>
+            <select data-testid="filter-source" value={field('sourceId')} onChange={set('sourceId')}>
               <option value="">All</option>
               {sources.data?.sources.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
                 </option>
               ))}
-              {form.sourceId && sources.data && !sources.data.sources.some((s) => s.id === form.sourceId) ? <option value={form.sourceId}>{form.sourceId}</option> : null}
+              {field('sourceId') && sources.data && !sources.data.sources.some((s) => s.id === field('sourceId')) ? (
+                <option value={field('sourceId')}>{field('sourceId')}</option>
+              ) : null}
             </select>
           </label>
           <label className="field">
             <span>Email</span>
-            <input data-testid="filter-email" value={form.email} onChange={set('email')} placeholder="user@example.com" spellCheck={false} />
+            <input data-testid="filter-email" value={field('email')} onChange={set('email')} placeholder="user@example.com" spellCheck={false} />
           </label>
           <label className="field">
             <span>IP</span>
-            <input data-testid="filter-ip" value={form.ip} onChange={set('ip')} placeholder="198.51.100.7" spellCheck={false} className="mono" />
+            <input data-testid="filter-ip" value={field('ip')} onChange={set('ip')} placeholder="198.51.100.7" spellCheck={false} className="mono" />
           </label>
           <label className="field">
             <span>Country</span>
-            <input data-testid="filter-country" value={form.country} onChange={set('country')} placeholder="DE" maxLength={2} spellCheck={false} className="mono" />
+            <input data-testid="filter-country" value={field('country')} onChange={set('country')} placeholder="DE" maxLength={2} spellCheck={false} className="mono" />
           </label>
           <label className="field">
             <span>ASN</span>
-            <input data-testid="filter-asn" value={form.asn} onChange={set('asn')} placeholder="3320" inputMode="numeric" spellCheck={false} className="mono" />
+            <input data-testid="filter-asn" value={field('asn')} onChange={set('asn')} placeholder="3320" inputMode="numeric" spellCheck={false} className="mono" />
           </label>
           <label className="field">
             <span>Category</span>
-            <input data-testid="filter-category" value={form.category} onChange={set('category')} placeholder="User, Account, Role…" />
+            <input data-testid="filter-category" value={field('category')} onChange={set('category')} placeholder="User, Account, Role…" />
           </label>
           <label className="field">
             <span>Action</span>
-            <input data-testid="filter-action" value={form.action} onChange={set('action')} placeholder="Update, Add, Delete…" />
+            <input data-testid="filter-action" value={field('action')} onChange={set('action')} placeholder="Update, Add, Delete…" />
           </label>
           <label className="field">
             <span>Detail contains</span>
-            <input data-testid="filter-text" value={form.text} onChange={set('text')} placeholder="text in operation_detail" />
+            <input data-testid="filter-text" value={field('text')} onChange={set('text')} placeholder="text in operation_detail" />
           </label>
           <label className="field">
             <span>Changed setting</span>
-            <input data-testid="filter-change" value={form.change} onChange={set('change')} placeholder="e.g. Two-Factor" />
+            <input data-testid="filter-change" value={field('change')} onChange={set('change')} placeholder="e.g. Two-Factor" />
           </label>
-        </div>
+        </fieldset>
         <div className="row gap">
           <button type="submit" className="btn btn-primary" data-testid="apply-filters">
             Apply filters
@@ -415,7 +484,8 @@ export function EventsPage() {
             className="btn"
             data-testid="clear-filters"
             onClick={() => {
-              const f = filtersFromQuery(new URLSearchParams());
+              const f = formOf(filtersFromQuery(new URLSearchParams()));
+              setTyped(null);
               setForm(f);
               apply(f);
             }}
@@ -429,7 +499,8 @@ export function EventsPage() {
       </form>
 
       <section className="card hist-card">
-        <ErrorBox error={hist.error} title="Histogram unavailable" />
+        {/* A query error shows once, at the query box (or in the page's error) */}
+        <ErrorBox error={hist.error instanceof ApiRequestError && hist.error.code === 'invalid_query' ? null : hist.error} title="Histogram unavailable" />
         {hist.data ? (
           <HistogramChart
             hist={hist.data}
@@ -444,7 +515,7 @@ export function EventsPage() {
         )}
       </section>
 
-      <ErrorBox error={error} />
+      <ErrorBox error={apiQueryError ? null : error} />
       <div className="table-wrap tall">
         <table className="table events one-line" data-testid="events-table">
           <thead>
@@ -521,8 +592,9 @@ export function EventsPage() {
           <ValueFilters
             event={selected.event}
             onPick={(term) => {
-              const base = applied.q.trim();
-              const f = { ...applied, q: [base && /\bOR\b/.test(base) ? `(${base})` : base, term].filter(Boolean).join(' ') };
+              const base = appliedQuery;
+              const f = { ...formOf(applied), q: [base && /\bOR\b/.test(base) ? `(${base})` : base, term].filter(Boolean).join(' ') };
+              setTyped(null);
               setForm(f);
               apply(f);
             }}

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { AddForm, NameAndKind, SecretField, TextField } from '../add-form.tsx';
 import { api, enc } from '../api.ts';
 import { Empty, ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import type { CreateSinkRequest, DeadLetterList, DeadLetterRetryResult, SinkKind, SinkList, SinkTestResult, SinkView } from '../types.ts';
-import { onAsync, useAsync } from '../util.ts';
+import { useAsync } from '../util.ts';
 
 const KIND_LABEL: Record<SinkKind, string> = {
   http: 'HTTP NDJSON',
@@ -258,18 +259,18 @@ function AddSink({ onCancel, onCreated }: { onCancel: () => void; onCreated: () 
   const [url, setUrl] = useState('');
   const [format, setFormat] = useState<'panther' | 'ocsf' | 'ecs'>('panther');
   const [secret, setSecret] = useState('');
+  /** Another kind takes another secret: the typed one is cleared. */
+  const chooseKind = (k: SinkKind) => {
+    setKind(k);
+    setSecret('');
+  };
   const [bucket, setBucket] = useState('');
   const [region, setRegion] = useState('');
   const [facility, setFacility] = useState('local0');
   const [filters, setFilters] = useState('');
   const [from, setFrom] = useState('all');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  async function send() {
     const settings: Record<string, unknown> = {};
     if (kind === 's3') {
       settings.bucket = bucket.trim();
@@ -282,107 +283,70 @@ function AddSink({ onCancel, onCreated }: { onCancel: () => void; onCreated: () 
       .filter(Boolean);
     const body: CreateSinkRequest = { name: name.trim(), kind, url: url.trim(), format, settings, fieldFilters, from };
     if (secret) body.secret = secret;
-    try {
-      await api.post<SinkView>('/api/sinks', body);
-      onCreated();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await api.post<SinkView>('/api/sinks', body);
+    onCreated();
   }
 
   const secretLabel = SECRET_LABEL[kind];
   return (
-    <form className="card add-form" onSubmit={onAsync(submit)} aria-label="Add sink" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
-      <h2>Add sink</h2>
-      <div className="filter-grid">
+    <AddForm title="Add sink" submitTestId="save-sink" send={send} onCancel={onCancel}>
+      <NameAndKind prefix="sink" name={name} onName={setName} namePlaceholder="security-lake" labels={KIND_LABEL} kind={kind} onKind={chooseKind} />
+      <label className="field">
+        <span>Format</span>
+        <select data-testid="sink-format" value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
+          <option value="panther">panther (as stored)</option>
+          <option value="ocsf">OCSF</option>
+          <option value="ecs">ECS</option>
+        </select>
+      </label>
+      <TextField label="URL" testId="sink-url" value={url} onChange={setUrl} wide required placeholder={URL_HINT[kind]} className="mono" />
+      {kind === 's3' ? (
+        <>
+          <TextField label="Bucket" testId="sink-bucket" value={bucket} onChange={setBucket} required placeholder="acme-security-lake" />
+          <TextField
+            label={
+              <>
+                Region <span className="muted">(default us-east-1)</span>
+              </>
+            }
+            testId="sink-region"
+            value={region}
+            onChange={setRegion}
+            placeholder="eu-west-1"
+          />
+        </>
+      ) : null}
+      {kind === 'syslog' ? (
         <label className="field">
-          <span>Name</span>
-          <input data-testid="sink-name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus placeholder="security-lake" />
-        </label>
-        <label className="field">
-          <span>Kind</span>
-          <select
-            data-testid="sink-kind"
-            value={kind}
-            onChange={(e) => {
-              setKind(e.target.value as SinkKind);
-              setSecret('');
-            }}
-          >
-            {(Object.keys(KIND_LABEL) as SinkKind[]).map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABEL[k]}
+          <span>Facility</span>
+          <select data-testid="sink-facility" value={facility} onChange={(e) => setFacility(e.target.value)}>
+            {['local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7', 'auth', 'authpriv', 'security', 'user'].map((f) => (
+              <option key={f} value={f}>
+                {f}
               </option>
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Format</span>
-          <select data-testid="sink-format" value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
-            <option value="panther">panther (as stored)</option>
-            <option value="ocsf">OCSF</option>
-            <option value="ecs">ECS</option>
-          </select>
-        </label>
-        <label className="field wide">
-          <span>URL</span>
-          <input data-testid="sink-url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder={URL_HINT[kind]} className="mono" />
-        </label>
-        {kind === 's3' ? (
-          <>
-            <label className="field">
-              <span>Bucket</span>
-              <input data-testid="sink-bucket" value={bucket} onChange={(e) => setBucket(e.target.value)} required placeholder="acme-security-lake" />
-            </label>
-            <label className="field">
-              <span>
-                Region <span className="muted">(default us-east-1)</span>
-              </span>
-              <input data-testid="sink-region" value={region} onChange={(e) => setRegion(e.target.value)} placeholder="eu-west-1" />
-            </label>
-          </>
-        ) : null}
-        {kind === 'syslog' ? (
-          <label className="field">
-            <span>Facility</span>
-            <select data-testid="sink-facility" value={facility} onChange={(e) => setFacility(e.target.value)}>
-              {['local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7', 'auth', 'authpriv', 'security', 'user'].map((f) => (
-                <option key={f} value={f}>
-                  {f}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        {secretLabel ? (
-          <label className="field">
-            <span>
+      ) : null}
+      {secretLabel ? (
+        <SecretField
+          label={
+            <>
               {secretLabel} <span className="muted">(stored, never shown)</span>
-            </span>
-            <input data-testid="sink-secret" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" />
-          </label>
-        ) : null}
-        <label className="field">
-          <span>Start from</span>
-          <input data-testid="sink-from" value={from} onChange={(e) => setFrom(e.target.value)} placeholder="all, now or YYYY-MM-DD" />
-        </label>
-        <label className="field wide">
-          <span>
-            Field filter <span className="muted">(one field=value or field!=value per line; all must hold)</span>
-          </span>
-          <textarea data-testid="sink-filters" value={filters} onChange={(e) => setFilters(e.target.value)} rows={2} className="mono" placeholder="email!=svc-bot@example.com" />
-        </label>
-      </div>
-      <ErrorBox error={error} />
-      <div className="row gap">
-        <button type="submit" className="btn btn-primary" data-testid="save-sink" disabled={busy}>
-          {busy ? 'Saving…' : 'Add sink'}
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+            </>
+          }
+          testId="sink-secret"
+          value={secret}
+          onChange={setSecret}
+        />
+      ) : null}
+      <TextField label="Start from" testId="sink-from" value={from} onChange={setFrom} placeholder="all, now or YYYY-MM-DD" />
+      <label className="field wide">
+        <span>
+          Field filter <span className="muted">(one field=value or field!=value per line; all must hold)</span>
+        </span>
+        <textarea data-testid="sink-filters" value={filters} onChange={(e) => setFilters(e.target.value)} rows={2} className="mono" placeholder="email!=svc-bot@example.com" />
+      </label>
+    </AddForm>
   );
 }
