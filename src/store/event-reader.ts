@@ -9,6 +9,9 @@ import { matchOf, SqliteEventSearch } from './sqlite-event-search.js';
 import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
 import type { ClassificationFailuresTable, EventsTable, StoreTables } from './store-tables.js';
 
+/** The columns of an event read back (PostgreSQL's `change_names`, a search column, is left out). */
+export const EVENT_COLUMNS = ['events.row_id', 'events.source_id', 'events.log_type', 'events.day', 'events.event_time_ms', 'events.stored_at', 'events.event_json'] as const;
+
 /** Rows read per query while streaming events or failures out. */
 export const DEFAULT_QUERY_BATCH_SIZE = 1000;
 
@@ -66,7 +69,7 @@ export class EventReader {
         ? await this.indicatorPage(query, driver, after, size)
         : await this.db
             .selectFrom('events')
-            .selectAll('events')
+            .select(EVENT_COLUMNS)
             .where(and([...conditions, ...(after ? [cursorCondition(after.time, after.rowId, desc)] : [])]))
             .orderBy('event_time_ms', desc ? 'desc' : 'asc')
             .orderBy('row_id', desc ? 'desc' : 'asc')
@@ -96,7 +99,7 @@ export class EventReader {
     return this.db
       .selectFrom('event_indicators as i')
       .innerJoin('events', 'events.row_id', 'i.row_id')
-      .selectAll('events')
+      .select(EVENT_COLUMNS)
       .where(and([...keyConditions, ...this.conditions(query, driver.kind)]))
       .orderBy('i.event_time_ms', direction)
       .orderBy('i.row_id', direction)
@@ -119,7 +122,7 @@ export class EventReader {
   }
 
   async getEvent(rowId: string): Promise<StoredEvent | undefined> {
-    const row = await this.db.selectFrom('events').selectAll().where('row_id', '=', rowId).executeTakeFirst();
+    const row = await this.db.selectFrom('events').select(EVENT_COLUMNS).where('row_id', '=', rowId).executeTakeFirst();
     return row ? toStoredEvent(row) : undefined;
   }
 
