@@ -61,13 +61,10 @@ export class EventReader {
       return;
     }
     const driver = drivingIndicator(query);
-    let remaining = query.limit ?? Number.POSITIVE_INFINITY;
-    let after: { time: number; rowId: string } | undefined = query.after ? { time: query.after.eventTimeMs, rowId: query.after.rowId } : undefined;
-    while (remaining > 0) {
-      const size = Math.min(this.batchSize, remaining);
-      const rows = driver
-        ? await this.indicatorPage(query, driver, after, size)
-        : await this.db
+    const batch = (after: { time: number; rowId: string } | undefined, size: number) =>
+      driver
+        ? this.indicatorPage(query, driver, after, size)
+        : this.db
             .selectFrom('events')
             .select(EVENT_COLUMNS)
             .where(and([...conditions, ...(after ? [cursorCondition(after.time, after.rowId, desc)] : [])]))
@@ -75,11 +72,26 @@ export class EventReader {
             .orderBy('row_id', desc ? 'desc' : 'asc')
             .limit(size)
             .execute();
-      for (const row of rows) yield toStoredEvent(row);
-      remaining -= rows.length;
-      const last = rows.at(-1);
-      if (!last || rows.length < size) return;
-      after = { time: Number(last.event_time_ms), rowId: last.row_id };
+    let remaining = query.limit ?? Number.POSITIVE_INFINITY;
+    let size = Math.min(this.batchSize, remaining);
+    let next: ReturnType<typeof batch> | undefined = batch(query.after ? { time: query.after.eventTimeMs, rowId: query.after.rowId } : undefined, size);
+    try {
+      while (next) {
+        const rows = await next;
+        next = undefined;
+        remaining -= rows.length;
+        const last = rows.at(-1);
+        // The next batch is read while this one is consumed (a stream of many batches: an export), so the
+        // database's time and the consumer's overlap. Keyset: its start is this batch's last row.
+        if (last && rows.length === size && remaining > 0) {
+          size = Math.min(this.batchSize, remaining);
+          next = batch({ time: Number(last.event_time_ms), rowId: last.row_id }, size);
+        }
+        for (const row of rows) yield toStoredEvent(row);
+      }
+    } finally {
+      // The consumer stopped early: the batch read ahead is not wanted (nor its failure).
+      next?.catch(() => undefined);
     }
   }
 

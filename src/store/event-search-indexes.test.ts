@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
 import { EventReader } from './event-reader.js';
 import { describeEventStoreContract } from './event-store-contract.test-support.js';
@@ -270,6 +270,18 @@ forEachStoreTarget((target) => {
             plans.some((line) => uses.test(line)),
             plans.join('\n'),
           ).toBe(true);
+      });
+
+      it('reads the next batch of a stream while the current one is consumed, and only when there is more to read', async () => {
+        const batched = new EventReader(s.recording, 100, target.kind);
+        s.recorded.length = 0;
+        const stream = batched.events({ sinceMs: END - 7 * DAY_MS, order: 'asc' })[Symbol.asyncIterator]();
+        await stream.next(); // the first event: its batch is read, and the next one is being read (logged once done)
+        await vi.waitFor(() => expect(s.recorded.length).toBe(2), { timeout: 20_000 });
+        await stream.return?.();
+        s.recorded.length = 0;
+        expect((await collect(batched.events({ order: 'desc', limit: 100 }))).length).toBe(100);
+        expect(s.recorded.length).toBe(1);
       });
 
       if (target.kind === 'postgres') {
