@@ -9,6 +9,9 @@ import { matchOf, SqliteEventSearch } from './sqlite-event-search.js';
 import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
 import type { ClassificationFailuresTable, EventsTable, StoreTables } from './store-tables.js';
 
+/** The columns of an event read back (PostgreSQL's `change_names`, a search column, is left out). */
+export const EVENT_COLUMNS = ['events.row_id', 'events.source_id', 'events.log_type', 'events.day', 'events.event_time_ms', 'events.stored_at', 'events.event_json'] as const;
+
 /** Rows read per query while streaming events or failures out. */
 export const DEFAULT_QUERY_BATCH_SIZE = 1000;
 
@@ -58,25 +61,37 @@ export class EventReader {
       return;
     }
     const driver = drivingIndicator(query);
-    let remaining = query.limit ?? Number.POSITIVE_INFINITY;
-    let after: { time: number; rowId: string } | undefined = query.after ? { time: query.after.eventTimeMs, rowId: query.after.rowId } : undefined;
-    while (remaining > 0) {
-      const size = Math.min(this.batchSize, remaining);
-      const rows = driver
-        ? await this.indicatorPage(query, driver, after, size)
-        : await this.db
+    const batch = (after: { time: number; rowId: string } | undefined, size: number) =>
+      driver
+        ? this.indicatorPage(query, driver, after, size)
+        : this.db
             .selectFrom('events')
-            .selectAll('events')
+            .select(EVENT_COLUMNS)
             .where(and([...conditions, ...(after ? [cursorCondition(after.time, after.rowId, desc)] : [])]))
             .orderBy('event_time_ms', desc ? 'desc' : 'asc')
             .orderBy('row_id', desc ? 'desc' : 'asc')
             .limit(size)
             .execute();
-      for (const row of rows) yield toStoredEvent(row);
-      remaining -= rows.length;
-      const last = rows.at(-1);
-      if (!last || rows.length < size) return;
-      after = { time: Number(last.event_time_ms), rowId: last.row_id };
+    let remaining = query.limit ?? Number.POSITIVE_INFINITY;
+    let size = Math.min(this.batchSize, remaining);
+    let next: ReturnType<typeof batch> | undefined = batch(query.after ? { time: query.after.eventTimeMs, rowId: query.after.rowId } : undefined, size);
+    try {
+      while (next) {
+        const rows = await next;
+        next = undefined;
+        remaining -= rows.length;
+        const last = rows.at(-1);
+        // The next batch is read while this one is consumed (a stream of many batches: an export), so the
+        // database's time and the consumer's overlap. Keyset: its start is this batch's last row.
+        if (last && rows.length === size && remaining > 0) {
+          size = Math.min(this.batchSize, remaining);
+          next = batch({ time: Number(last.event_time_ms), rowId: last.row_id }, size);
+        }
+        for (const row of rows) yield toStoredEvent(row);
+      }
+    } finally {
+      // The consumer stopped early: the batch read ahead is not wanted (nor its failure).
+      next?.catch(() => undefined);
     }
   }
 
@@ -96,7 +111,7 @@ export class EventReader {
     return this.db
       .selectFrom('event_indicators as i')
       .innerJoin('events', 'events.row_id', 'i.row_id')
-      .selectAll('events')
+      .select(EVENT_COLUMNS)
       .where(and([...keyConditions, ...this.conditions(query, driver.kind)]))
       .orderBy('i.event_time_ms', direction)
       .orderBy('i.row_id', direction)
@@ -119,7 +134,7 @@ export class EventReader {
   }
 
   async getEvent(rowId: string): Promise<StoredEvent | undefined> {
-    const row = await this.db.selectFrom('events').selectAll().where('row_id', '=', rowId).executeTakeFirst();
+    const row = await this.db.selectFrom('events').select(EVENT_COLUMNS).where('row_id', '=', rowId).executeTakeFirst();
     return row ? toStoredEvent(row) : undefined;
   }
 

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
 import { EventReader } from './event-reader.js';
 import { describeEventStoreContract } from './event-store-contract.test-support.js';
 import { ensureTrigramIndexes, HOUR_MS, indexedFieldExpression, postgresDetailExpression } from './migrations/007-search-indexes.js';
+import { POSTGRES_TRIGRAM_INDEXES } from './migrations/024-change-names-column.js';
 import { staticMigrationProvider } from './migrations/migration-list.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
@@ -175,7 +176,8 @@ forEachStoreTarget((target) => {
       afterAll(async () => s.cleanup());
 
       const page = (query: EventQuery) => collect(reader.events({ order: 'desc', limit: 101, ...query }));
-      const cases: { name: string; run: () => Promise<unknown>; uses?: RegExp; sorts?: true; ordered?: true }[] = [
+      // noJson: PostgreSQL finds change names in `events.change_names` (migration 024), never by parsing event_json.
+      const cases: { name: string; run: () => Promise<unknown>; uses?: RegExp; sorts?: true; ordered?: true; noJson?: true }[] = [
         { name: 'newest page', run: () => page({}) },
         { name: 'cursor page', run: () => page({ after: { eventTimeMs: END - 10 * DAY_MS, rowId: 'z' } }) },
         { name: 'export batch, oldest first', run: () => collect(reader.events({ sinceMs: END - 7 * DAY_MS, order: 'asc', limit: 1000 })) },
@@ -198,13 +200,17 @@ forEachStoreTarget((target) => {
         { name: 'common action', run: () => page({ action: 'update' }) },
         { name: 'free text', run: () => page({ detailText: 'quokka' }), uses: target.kind === 'sqlite' ? /events_search/ : /events_detail_trgm/ },
         { name: 'common free text', run: () => page({ detailText: 'setting 1' }) },
-        { name: 'change name', run: () => page({ changeName: 'platypus' }), uses: target.kind === 'sqlite' ? /events_search/ : /events_change_names_trgm/ },
+        { name: 'change name', run: () => page({ changeName: 'platypus' }), uses: target.kind === 'sqlite' ? /events_search/ : /events_change_names_trgm/, noJson: true },
+        { name: 'common change name', run: () => page({ changeName: 'setting 1' }), noJson: true },
+        { name: 'change name, oldest first', run: () => collect(reader.events({ changeName: 'platypus', order: 'asc', limit: 1000 })), noJson: true },
+        { name: 'change name count', run: () => reader.countEvents({ changeName: 'platypus' }), noJson: true },
+        { name: 'query: change name (p_udm.changes.name)', run: () => page({ where: q('p_udm.changes.name:"platy*mode"') }), sorts: true, noJson: true },
         { name: 'text and action', run: () => page({ detailText: 'quokka', action: 'rare action' }) },
         { name: 'query: action OR category', run: () => page({ where: q('action:"rare action" OR category:"rare category"') }), sorts: true },
         { name: 'query: text OR change name', run: () => page({ where: q('text:quokka OR change:platypus') }), sorts: true },
         { name: 'query: email OR IP address', run: () => page({ where: q('email:user17@example.com OR ip:10.0.17.117') }), sorts: true },
         { name: 'query: country AND NOT action', run: () => page({ where: q('country:DE NOT action:update') }), sorts: true },
-        { name: 'query: wildcard change name', run: () => page({ where: q('change:"platy*"') }), sorts: true },
+        { name: 'query: wildcard change name', run: () => page({ where: q('change:"platy*"') }), sorts: true, noJson: true },
         { name: 'query: time range OR', run: () => page({ where: q('p_event_time>=2026-03-09 (action:"rare action" OR text:quokka)') }), sorts: true },
         { name: 'query: count of an OR', run: () => reader.countEvents({ where: q('action:"rare action" OR text:quokka') }), sorts: true },
         { name: '24-hour histogram', run: () => reader.histogram({}, END - DAY_MS + 777, END + 777, Math.ceil(DAY_MS / 48)) },
@@ -216,7 +222,7 @@ forEachStoreTarget((target) => {
         { name: '24-hour count of a source', run: () => reader.countEvents({ sourceId: a, sinceMs: END - DAY_MS + 777, untilMs: END + 778 }) },
       ];
 
-      it.each(cases)('$name: every query uses an index, none reads all of events', async ({ run, uses, sorts, ordered }) => {
+      it.each(cases)('$name: every query uses an index, none reads all of events', async ({ run, uses, sorts, ordered, noJson }) => {
         s.recorded.length = 0;
         await run();
         expect(s.recorded.length).toBeGreaterThan(0);
@@ -241,6 +247,11 @@ forEachStoreTarget((target) => {
               plan.filter((line) => /Seq Scan on events\b/.test(line)),
               text,
             ).toEqual([]);
+            if (noJson)
+              expect(
+                plan.filter((line) => /event_change_names|jsonb/.test(line)),
+                text,
+              ).toEqual([]);
             // The planner may sort a rare value's few keys (a bitmap scan); never all of events, never all of event_indicators.
             if (ordered) {
               expect(
@@ -261,11 +272,23 @@ forEachStoreTarget((target) => {
           ).toBe(true);
       });
 
+      it('reads the next batch of a stream while the current one is consumed, and only when there is more to read', async () => {
+        const batched = new EventReader(s.recording, 100, target.kind);
+        s.recorded.length = 0;
+        const stream = batched.events({ sinceMs: END - 7 * DAY_MS, order: 'asc' })[Symbol.asyncIterator]();
+        await stream.next(); // the first event: its batch is read, and the next one is being read (logged once done)
+        await vi.waitFor(() => expect(s.recorded.length).toBe(2), { timeout: 20_000 });
+        await stream.return?.();
+        s.recorded.length = 0;
+        expect((await collect(batched.events({ order: 'desc', limit: 100 }))).length).toBe(100);
+        expect(s.recorded.length).toBe(1);
+      });
+
       if (target.kind === 'postgres') {
         it('knows how many events a searched text, name or action matches (statistics on the expressions)', async () => {
           for (const where of [
             `${postgresDetailExpression('event_json')} LIKE '%setting 1%'`,
-            `event_change_names(event_json) LIKE '%setting 1%'`,
+            `change_names LIKE '%setting 1%'`,
             `${indexedFieldExpression('postgres', 'event_json', 'action')} = 'update'`,
           ]) {
             const [explained] = await s.run(`EXPLAIN (FORMAT JSON) SELECT 1 FROM events WHERE ${where}`);
@@ -360,6 +383,22 @@ forEachStoreTarget((target) => {
         await expectInStep(rows);
       });
 
+      if (target.kind === 'postgres') {
+        it('by migration 024 for events stored before it: change names filled from the stored JSON, as the writer writes them', async () => {
+          const written = await s.run('SELECT row_id, change_names FROM events ORDER BY row_id');
+          await s.store.close();
+          const { error } = await (await migratorOn(s)).migrateTo('023-saved-searches');
+          expect(error).toBeUndefined();
+          expect(await s.run("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'events' AND column_name = 'change_names'")).toEqual(
+            [],
+          );
+          await s.reopen();
+          expect(await s.run('SELECT row_id, change_names FROM events ORDER BY row_id')).toEqual(written);
+          expect(written.filter((r) => r.change_names === 'waiting room').length).toBe(30);
+          await expectInStep(rows);
+        });
+      }
+
       if (target.kind === 'sqlite') {
         it('by VACUUM (the search index maps to events by rowid)', async () => {
           await s.run(`DELETE FROM events WHERE row_id < 'k060'`);
@@ -433,7 +472,7 @@ forEachStoreTarget((target) => {
           await s.run('DROP INDEX events_detail_trgm');
           await s.run('DROP INDEX events_change_names_trgm');
           const made = await s.recording.transaction().execute(async (trx) => {
-            const ok = await ensureTrigramIndexes<StoreTables>(trx, 'zoomtrail_no_such_extension');
+            const ok = await ensureTrigramIndexes<StoreTables>(trx, POSTGRES_TRIGRAM_INDEXES, 'zoomtrail_no_such_extension');
             await sql`SELECT 1`.execute(trx);
             return ok;
           });

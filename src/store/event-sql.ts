@@ -16,9 +16,12 @@ export interface EventSql {
   indexedField(column: string, field: IndexedField): RawBuilder<string | null>;
   /** True when the lower-cased `operation_detail` is LIKE `pattern` (escaped with `\`). */
   detailLike(column: string, pattern: string): RawBuilder<boolean>;
-  /** True when any `p_udm.changes[].name` of the event, lower-cased, is LIKE `pattern` (escaped with `\`). */
+  /**
+   * True when any change name of the event (event-change-names.ts), lower-cased, is LIKE `pattern` (escaped
+   * with `\`). PostgreSQL reads the `change_names` column of `column`'s table (migration 024), not the JSON.
+   */
   changeNameLike(column: string, pattern: string): RawBuilder<boolean>;
-  /** True when the lower-cased name of any `p_udm.changes[]` is LIKE `pattern` exactly (each name on its own, whatever the pattern). */
+  /** True when any change name of the event, lower-cased, is LIKE `pattern` exactly (each name on its own, whatever the pattern). */
   changeNameMatches(column: string, pattern: string): RawBuilder<boolean>;
   /** `floor((time - fromMs) / bucketMs)` as an integer, for times at or after `fromMs`. */
   bucketIndex(timeColumn: string, fromMs: number, bucketMs: number): RawBuilder<number>;
@@ -41,20 +44,28 @@ const postgresSql: EventSql = {
   indexedField: (column, field) => sql<string | null>`${sql.raw(indexedFieldExpression('postgres', column, field))}`,
   // Trigram-indexed (GIN, pg_trgm) when the extension could be created; the same condition reads rows otherwise.
   detailLike: (column, pattern) => sql<boolean>`${sql.raw(postgresDetailExpression(column))} like ${pattern} escape '\\'`,
-  // event_change_names joins the lower-cased names with newlines (trigram-indexed): a pattern without a
-  // newline matches the joined text exactly when it matches one name. One with a newline reads the names.
+  // `events.change_names` holds the lower-cased change names one a line (migration 024; trigram-indexed):
+  // a pattern without a newline matches the joined text exactly when it matches one name. Neither
+  // condition parses JSON: one with a newline, and the per-name check, read the column's lines.
   changeNameLike: (column, pattern) =>
-    pattern.includes('\n')
-      ? sql<boolean>`exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${sql.raw(column)}::jsonb #> '{p_udm,changes}') = 'array' then ${sql.raw(column)}::jsonb #> '{p_udm,changes}' else '[]'::jsonb end) as c(value) where lower(c.value ->> 'name') like ${pattern} escape '\\')`
-      : sql<boolean>`event_change_names(${sql.raw(column)}) like ${pattern} escape '\\'`,
+    pattern.includes('\n') ? postgresChangeNameMatches(column, pattern) : sql<boolean>`${changeNamesColumn(column)} like ${pattern} escape '\\'`,
   // The trigram-indexed joined names narrow (a name matching `pattern` makes the joined text match it with
   // `%` at both ends; the newlines are ordinary characters to it); each name is then checked on its own.
-  changeNameMatches: (column, pattern) =>
-    sql<boolean>`(event_change_names(${sql.raw(column)}) like ${`%${pattern}%`} escape '\\' and exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${sql.raw(column)}::jsonb #> '{p_udm,changes}') = 'array' then ${sql.raw(column)}::jsonb #> '{p_udm,changes}' else '[]'::jsonb end) as c(value) where lower(c.value ->> 'name') like ${pattern} escape '\\'))`,
+  changeNameMatches: (column, pattern) => sql<boolean>`(${changeNamesColumn(column)} like ${`%${pattern}%`} escape '\\' and ${postgresChangeNameMatches(column, pattern)})`,
   // Literals, not parameters: the expression appears in SELECT and GROUP BY, and PostgreSQL matches
   // them only when identical ($1 and $5 are different expressions). Both are checked finite numbers.
   bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`((${sql.ref(timeColumn)} - ${sql.lit(numberLiteral(fromMs))}::bigint) / ${sql.lit(numberLiteral(bucketMs))}::bigint)`,
 };
+
+/** PostgreSQL: the `change_names` column of the row whose `event_json` is `column` (`events.event_json` -> `events.change_names`). */
+function changeNamesColumn(column: string): RawBuilder<string | null> {
+  return sql<string | null>`${sql.raw(`${column.slice(0, column.lastIndexOf('.') + 1)}change_names`)}`;
+}
+
+/** PostgreSQL: true when one of the row's change names (a line of `change_names`) is LIKE `pattern`. */
+function postgresChangeNameMatches(column: string, pattern: string): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from unnest(string_to_array(${changeNamesColumn(column)}, chr(10))) as n(name) where n.name like ${pattern} escape '\\')`;
+}
 
 export function eventSqlFor(kind: StoreDialectKind): EventSql {
   return kind === 'postgres' ? postgresSql : sqliteSql;

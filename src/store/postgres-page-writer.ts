@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { enrichmentIndicatorKeys } from '../domain/ip-location.js';
 import { historyIndexOf, type SignInFact } from '../domain/sign-in-facts.js';
 import type { LogType } from '../zoom/report-records.js';
+import { searchedChangeNames } from './event-change-names.js';
 import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
 import { daysBecomingComplete, emitCoverageRecords } from './postgres-coverage-outbox.js';
@@ -81,11 +82,12 @@ export class PostgresPageWriter {
     for (let i = 0; i < sorted.length; i += POSTGRES_CHUNK_ROWS) {
       const chunk = sorted.slice(i, i + POSTGRES_CHUNK_ROWS);
       const result = await sql<{ row_id: string }>`
-        INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
-        SELECT r.row_id, ${sourceId}, ${logType}, r.day, r.event_time_ms, ${now}::bigint, r.event_json
+        INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json, change_names)
+        SELECT r.row_id, ${sourceId}, ${logType}, r.day, r.event_time_ms, ${now}::bigint, r.event_json, r.change_names
         FROM unnest(${chunk.map((r) => r.rowId)}::text[], ${chunk.map((r) => r.day)}::text[],
-                    ${chunk.map((r) => r.eventTimeMs)}::bigint[], ${chunk.map((r) => storedEventJson(r, sourceId, logType, now))}::text[])
-             AS r(row_id, day, event_time_ms, event_json)
+                    ${chunk.map((r) => r.eventTimeMs)}::bigint[], ${chunk.map((r) => storedEventJson(r, sourceId, logType, now))}::text[],
+                    ${chunk.map((r) => searchedChangeNames(r.event))}::text[])
+             AS r(row_id, day, event_time_ms, event_json, change_names)
         ON CONFLICT (row_id) DO NOTHING
         RETURNING row_id`.execute(trx);
       for (const { row_id } of result.rows) inserted.add(row_id);

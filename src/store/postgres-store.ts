@@ -11,6 +11,7 @@ import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
 import type { SystemAlertInput } from './health-store.js';
 import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
 import { ensureTrigramIndexes } from './migrations/007-search-indexes.js';
+import { POSTGRES_TRIGRAM_INDEXES } from './migrations/024-change-names-column.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import { PostgresAlertWriter } from './postgres-alert-writer.js';
 import { PostgresSignInHistory } from './postgres-sign-in-history.js';
@@ -105,7 +106,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
     if (!current) throw new DatabaseConnectionError(options.url, new Error('no schema on the search_path exists (current_schema() is null)'));
     await runMigrations(kysely, location, current);
-    await kysely.transaction().execute((trx) => ensureTrigramIndexes<StoreTables>(trx));
+    await kysely.transaction().execute((trx) => ensureTrigramIndexes<StoreTables>(trx, POSTGRES_TRIGRAM_INDEXES));
     const secretKey = options.secretKey ?? env[SECRET_KEY_ENV];
     const keyFile = options.secretKeyFile ?? (env[SECRET_KEY_FILE_ENV]?.trim() || undefined);
     const box = serverSecretBox(secretKey, keyFile, await hasEncryptedData(kysely));

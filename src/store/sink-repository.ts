@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { COVERAGE_LOG_TYPE } from '../domain/coverage-digest.js';
 import type { Clock } from '../shared/clock.js';
-import { toStoredEvent } from './event-reader.js';
+import { EVENT_COLUMNS, toStoredEvent } from './event-reader.js';
 import type { SecretBox } from './secret-box.js';
 import { SinkCoverageRepository } from './sink-coverage-repository.js';
 import type { NewSink, SinkAdvance, SinkPatch, SinkBatch, SinkCursor, SinkDeadLetter, SinkError, SinkRecord, SinkState } from './sink-store.js';
@@ -323,7 +323,7 @@ export class SinkRepository {
     for (let i = 0; i < rowIds.length; i += EVENTS_PER_READ) {
       const rows = await this.db
         .selectFrom('events')
-        .selectAll()
+        .select(EVENT_COLUMNS)
         .where('row_id', 'in', rowIds.slice(i, i + EVENTS_PER_READ))
         .execute();
       for (const row of rows) byId.set(row.row_id, toStoredEvent(row));

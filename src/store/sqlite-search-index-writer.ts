@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { joinedChangeNames } from './event-change-names.js';
 import { SEARCH_KEYS_PER_SECOND } from './migrations/007-search-indexes.js';
 
 /** The highest key used in one second's range: [second * 2^20, (second + 1) * 2^20). */
@@ -15,7 +16,7 @@ type SqlValue = string | number | null;
  * INSERT trigger did by parsing the stored JSON (dropped by 008), done from
  * the event object the writer already holds. Same rows, same keys: the event
  * gets the next key of its second (`second * 2^20 + sequence`), the detail is
- * `operation_detail`, the changes are the names of `p_udm.changes`, one a
+ * `operation_detail`, the changes are its change names (event-change-names.ts), one a
  * line; an event with neither is not indexed, nor one whose second is full.
  *
  * `begin` must be called at the start of each transaction and `end` before it
@@ -62,7 +63,7 @@ export class SqliteSearchIndexWriter {
   /** Indexes one event just inserted as `rowid` (events' rowid), if it has text to search. */
   add(rowid: number | bigint, eventTimeMs: number, event: Readonly<Record<string, unknown>>): void {
     const detail = asSqlValue(event.operation_detail);
-    const changes = changeNames(event.p_udm);
+    const changes = joinedChangeNames(event);
     if (detail === null && changes === null) return;
     const second = Math.floor(eventTimeMs / 1000);
     const first = second * SEARCH_KEYS_PER_SECOND;
@@ -82,18 +83,4 @@ function asSqlValue(value: unknown): SqlValue {
   if (typeof value === 'string' || typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   return JSON.stringify(value);
-}
-
-/** `p_udm.changes[].name`, one a line (as `group_concat(json_extract(c.value, '$.name'), char(10))`); null when there is none. */
-function changeNames(udm: unknown): string | null {
-  if (typeof udm !== 'object' || udm === null) return null;
-  const changes = (udm as Record<string, unknown>).changes;
-  if (typeof changes !== 'object' || changes === null) return null;
-  const names: string[] = [];
-  for (const change of Array.isArray(changes) ? (changes as unknown[]) : Object.values(changes)) {
-    if (typeof change !== 'object' || change === null || Array.isArray(change)) continue;
-    const name = asSqlValue((change as Record<string, unknown>).name);
-    if (name !== null) names.push(String(name));
-  }
-  return names.length === 0 ? null : names.join('\n');
 }

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { eventCsvColumns, eventCsvLine } from '../../normalize/event-csv.js';
+import { chunkedText } from '../../shared/chunked-text.js';
 import type { EventQuery, StoredEvent } from '../../store/store.js';
 import type { Static } from 'typebox';
 import type { ApiContext } from '../api-context.js';
@@ -22,6 +23,8 @@ import { queryParam } from './event-query-param.js';
 import { installApiErrorHandler, invalidField, iso, notFound, parseTimeParam } from './route-support.js';
 
 const DAY_MS = 86_400_000;
+/** Characters of an export gathered before they are written (lines are never split): one write per chunk, not per line. */
+const EXPORT_CHUNK_CHARS = 64 * 1024;
 
 export function eventView(e: StoredEvent): EventView {
   return { rowId: e.rowId, sourceId: e.sourceId, logType: e.logType, eventTime: iso(e.eventTimeMs), storedAt: iso(e.storedAt), event: e.event };
@@ -158,7 +161,7 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
         .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
         .header('content-disposition', `attachment; filename="${filename}"`)
         .header('cache-control', 'no-store')
-        .send(Readable.from(lines()));
+        .send(Readable.from(chunkedText(lines(), EXPORT_CHUNK_CHARS)));
     },
   );
 

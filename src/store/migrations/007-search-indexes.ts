@@ -100,6 +100,19 @@ const INDEXED_FIELDS: readonly IndexedField[] = ['action', 'category_type'];
 const FIELD_INDEX: Record<IndexedField, string> = { action: 'events_action_time', category_type: 'events_category_time' };
 const TRIGRAM_INDEXES = ['events_detail_trgm', 'events_change_names_trgm'] as const;
 
+/** A GIN trigram index on `events` (partial: rows where the expression is not NULL). */
+export interface TrigramIndex {
+  name: string;
+  /** A text column or expression of `events`. */
+  expression: string;
+}
+
+/** This migration's trigram indexes (migration 024 moves the change names' onto a column: POSTGRES_TRIGRAM_INDEXES there). */
+export const TRIGRAM_INDEXES_007: readonly TrigramIndex[] = [
+  { name: 'events_detail_trgm', expression: postgresDetailExpression('event_json') },
+  { name: 'events_change_names_trgm', expression: 'event_change_names(event_json)' },
+];
+
 function isPostgres(db: Kysely<unknown>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
@@ -195,12 +208,8 @@ async function upPostgres(db: Kysely<unknown>): Promise<void> {
     END $$`.execute(db);
   await sql`CREATE TRIGGER event_hour_counts_after_delete AFTER DELETE ON events
     REFERENCING OLD TABLE AS deleted_events FOR EACH STATEMENT EXECUTE FUNCTION event_hour_counts_after_delete()`.execute(db);
-  // Never fails on an odd event (changes not an array: no names), or inserts would.
-  await sql`CREATE FUNCTION event_change_names(event_json text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT lower(string_agg(c.value ->> 'name', chr(10)))
-    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(event_json::jsonb #> '{p_udm,changes}') = 'array' THEN event_json::jsonb #> '{p_udm,changes}' ELSE '[]'::jsonb END) AS c(value)
-  $$`.execute(db);
-  await ensureTrigramIndexes(db);
+  await createChangeNamesFunction(db);
+  await ensureTrigramIndexes(db, TRIGRAM_INDEXES_007);
   // Statistics of the searched expressions (PostgreSQL 14+; partial indexes get none of their own): without
   // them the planner guesses how many events a text matches, and reads thousands where a few would do.
   const statistics: [string, string][] = [
@@ -213,18 +222,28 @@ async function upPostgres(db: Kysely<unknown>): Promise<void> {
   await sql`ANALYZE events, event_indicators, event_hour_counts`.execute(db);
 }
 
+/** PostgreSQL: `event_change_names(event_json)`, this migration's change names (migration 024 drops it for a column). */
+export async function createChangeNamesFunction(db: Kysely<unknown>): Promise<void> {
+  // Never fails on an odd event (changes not an array: no names), or inserts would.
+  await sql`CREATE FUNCTION event_change_names(event_json text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT lower(string_agg(c.value ->> 'name', chr(10)))
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(event_json::jsonb #> '{p_udm,changes}') = 'array' THEN event_json::jsonb #> '{p_udm,changes}' ELSE '[]'::jsonb END) AS c(value)
+  $$`.execute(db);
+}
+
 /**
  * PostgreSQL: creates the pg_trgm extension if it can (in `public` when that
  * schema takes it, so one store's schema does not own what others use; else in
- * the current schema) and the trigram indexes on free text and change names.
+ * the current schema) and the trigram `indexes` (free text and change names:
+ * the schema's current ones, or a migration's own).
  * Each step runs under a savepoint: when the extension cannot be created
  * (not installed on the server, no CREATE privilege), nothing is left half done
  * and searches read rows instead. Returns whether both indexes exist. Runs inside
  * a transaction: the migration's, or one of its own at every store open, so
  * indexes missing because pg_trgm was not available are built once it is.
  */
-export async function ensureTrigramIndexes<DB>(db: Kysely<DB>, extension = 'pg_trgm'): Promise<boolean> {
-  if ((await missingTrigramIndexes(db)).length === 0) return true;
+export async function ensureTrigramIndexes<DB>(db: Kysely<DB>, indexes: readonly TrigramIndex[], extension = 'pg_trgm'): Promise<boolean> {
+  if ((await missingTrigramIndexes(db, indexes)).length === 0) return true;
   let schema = await extensionSchema(db, extension);
   for (const target of ['public', null]) {
     if (schema !== null) break;
@@ -238,19 +257,19 @@ export async function ensureTrigramIndexes<DB>(db: Kysely<DB>, extension = 'pg_t
   }
   if (schema === null) return false;
   const opclass = sql`${sql.id(schema)}.gin_trgm_ops`;
-  const detail = sql.raw(postgresDetailExpression('event_json'));
-  const names = sql.raw('event_change_names(event_json)');
-  for (const index of await missingTrigramIndexes(db)) {
-    const expression = index === 'events_detail_trgm' ? detail : names;
-    await underSavepoint(db, () => sql`CREATE INDEX IF NOT EXISTS ${sql.id(index)} ON events USING gin ((${expression}) ${opclass}) WHERE (${expression}) IS NOT NULL`.execute(db));
+  for (const index of await missingTrigramIndexes(db, indexes)) {
+    const expression = sql.raw(index.expression);
+    await underSavepoint(db, () =>
+      sql`CREATE INDEX IF NOT EXISTS ${sql.id(index.name)} ON events USING gin ((${expression}) ${opclass}) WHERE (${expression}) IS NOT NULL`.execute(db),
+    );
   }
-  return (await missingTrigramIndexes(db)).length === 0;
+  return (await missingTrigramIndexes(db, indexes)).length === 0;
 }
 
-async function missingTrigramIndexes<DB>(db: Kysely<DB>): Promise<string[]> {
+async function missingTrigramIndexes<DB>(db: Kysely<DB>, indexes: readonly TrigramIndex[]): Promise<TrigramIndex[]> {
   const { rows } = await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'events'`.execute(db);
   const present = new Set(rows.map((r) => r.name));
-  return TRIGRAM_INDEXES.filter((index) => !present.has(index));
+  return indexes.filter((index) => !present.has(index.name));
 }
 
 async function extensionSchema<DB>(db: Kysely<DB>, extension: string): Promise<string | null> {
