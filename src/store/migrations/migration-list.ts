@@ -20,6 +20,7 @@ import { oidcMigration } from './019-oidc.js';
 import { sinkCoverageMigration } from './021-sink-coverage.js';
 import { alertTriageMigration } from './022-alert-triage.js';
 import { savedSearchesMigration } from './023-saved-searches.js';
+import { signInsByEventRowidMigration } from './025-sign-ins-by-event-rowid.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -48,6 +49,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '021-sink-coverage': sinkCoverageMigration,
   '022-alert-triage': alertTriageMigration,
   '023-saved-searches': savedSearchesMigration,
+  '025-sign-ins-by-event-rowid': signInsByEventRowidMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
