@@ -69,6 +69,8 @@ export interface NormalizeStoreResult {
   rawLabel: string;
   stages: { stage: string; records: number; perSecond: number; usPerRecord: number }[];
   dbBytes: number;
+  /** SQLite: the bytes of each table and index (dbstat, after the store is closed), largest first. */
+  btreeBytes?: { name: string; bytes: number }[];
 }
 
 /** The pages of one stream, newest first as Zoom sends them, as JSON text. */
@@ -438,6 +440,7 @@ export async function runNormalizeStoreBench(totalRecords: number, kind: BenchSt
     const raw = timeRawInsert(path.join(storeDir, SQLITE_FILE_NAME), path.join(work.dir, 'raw'));
     const ioRaw = ioRawBefore === null ? null : writtenBytes()! - ioRawBefore;
     print(`  raw insert baseline: ${seconds(raw.ms)}`);
+    const btreeBytes = bytesPerBtree(path.join(storeDir, SQLITE_FILE_NAME));
     let dbBytes = 0;
     for (const suffix of ['', '-wal']) {
       try {
@@ -477,6 +480,7 @@ export async function runNormalizeStoreBench(totalRecords: number, kind: BenchSt
       rawLabel: 'raw SQLite insert',
       stages,
       dbBytes,
+      btreeBytes,
     };
   } finally {
     work.remove();
@@ -559,6 +563,16 @@ async function runPostgres(totalRecords: number): Promise<NormalizeStoreResult> 
   }
 }
 
+/** Each table's and index's bytes in a SQLite file (the dbstat virtual table), largest first. */
+function bytesPerBtree(file: string): { name: string; bytes: number }[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { name: string; bytes: number }[];
+  } finally {
+    db.close();
+  }
+}
+
 export function printNormalizeStore(r: NormalizeStoreResult): void {
   print(
     table(
@@ -600,6 +614,16 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
   print(
     `bytes written to storage per event: normalize+detect+store ${perEvent(r.ingest.writtenBytes, r.events)}, raw insert ${perEvent(r.rawInsert.writtenBytes, r.rawInsert.rows)} (/proc/self/io write_bytes)`,
   );
+  if (r.btreeBytes) {
+    const total = r.btreeBytes.reduce((n, b) => n + b.bytes, 0);
+    print(
+      table(
+        `normalize+detect+store: bytes on disk per event, by table and index (dbstat after close): ${int(total / r.events)} B in all`,
+        ['table or index', 'MB', 'B/event', 'share'],
+        r.btreeBytes.filter((b) => b.bytes / total >= 0.005).map((b) => [b.name, fixed(b.bytes / 1024 / 1024, 1), int(b.bytes / r.events), pct(b.bytes / total)]),
+      ),
+    );
+  }
   print(
     table(
       'normalize+detect+store: throughput by tenth of the run (the store grows)',

@@ -79,7 +79,7 @@ export abstract class KyselyRepositoryStore {
     this.sources = new SourceRepository(kysely, box, clock);
     this.coverage = new CoverageReader(kysely);
     this.reader = new EventReader(kysely, batchSize, dialect);
-    this.signInViews = new SignInViewRepository(kysely);
+    this.signInViews = new SignInViewRepository(kysely, dialect);
     this.alerts = new AlertRepository(kysely, box, clock);
     this.leases = new LeaseRepository(kysely, clock);
     this.auth = new AuthRepository(kysely, box, clock);

@@ -74,9 +74,11 @@ const toNullableNumber = (v: number | string | bigint | null | undefined): numbe
  */
 export class SignInViewRepository {
   readonly #db: Kysely<StoreTables>;
+  readonly #dialect: 'sqlite' | 'postgres';
 
-  constructor(db: Kysely<StoreTables>) {
+  constructor(db: Kysely<StoreTables>, dialect: 'sqlite' | 'postgres') {
     this.#db = db;
+    this.#dialect = dialect;
   }
 
   #userRows(user: string, span: SignInSpan) {
@@ -191,10 +193,23 @@ export class SignInViewRepository {
   /** The stored sign-ins with these row ids (an alert's events), located or not. */
   async signInsByRowIds(rowIds: readonly string[]): Promise<(StoredSignIn & { user: string })[]> {
     if (rowIds.length === 0) return [];
+    // Through events' row-id index: on SQLite, sign_ins is keyed by the event's rowid (migration 025).
+    const sameEvent = this.#dialect === 'sqlite' ? sql<boolean>`sign_ins.event_rowid = events.rowid` : sql<boolean>`sign_ins.row_id = events.row_id`;
     const rows = await this.#db
-      .selectFrom('sign_ins')
-      .where('row_id', 'in', [...rowIds])
-      .select(['row_id', 'source_id', 'user_key', 'event_time_ms', 'ip', 'country', 'asn', 'lat', 'lng'])
+      .selectFrom('events')
+      .innerJoin('sign_ins', (join) => join.on(sameEvent))
+      .where('events.row_id', 'in', [...rowIds])
+      .select([
+        'sign_ins.row_id',
+        'sign_ins.source_id',
+        'sign_ins.user_key',
+        'sign_ins.event_time_ms',
+        'sign_ins.ip',
+        'sign_ins.country',
+        'sign_ins.asn',
+        'sign_ins.lat',
+        'sign_ins.lng',
+      ])
       .execute();
     return rows.map((r) => ({
       rowId: r.row_id,

@@ -25,9 +25,9 @@ const ADD_HOUR_COUNT = `INSERT INTO event_hour_counts (hour_ms, source_id, log_t
 
 const QUEUE_FOR_DETECTION = 'INSERT INTO detection_pending (row_id, queued_at) VALUES (?, ?) ON CONFLICT (row_id) DO NOTHING';
 
-/** A stored sign-in's fact for the history rules (migration 009; filled here since 015). */
-const INSERT_SIGN_IN = `INSERT INTO sign_ins (row_id, source_id, user_key, event_time_ms, ip, country, asn, lat, lng, accuracy_km)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
+/** A stored sign-in's fact for the history rules (migration 009; filled here since 015), keyed by its event's rowid (migration 025). */
+const INSERT_SIGN_IN = `INSERT INTO sign_ins (event_rowid, row_id, source_id, user_key, event_time_ms, ip, country, asn, lat, lng, accuracy_km)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_rowid) DO NOTHING`;
 
 /** The history rules' queue (migration 009; filled here since 015). */
 const QUEUE_FOR_HISTORY = `INSERT INTO history_pending (row_id, source_id, log_type, day, event_time_ms)
@@ -177,7 +177,7 @@ export class SqlitePageWriter {
       const history = historyIndexOf(logType, row.rowId, row.eventTimeMs, row.event);
       if (history.fact) {
         const f = history.fact;
-        this.#insertSignIn.run(f.rowId, sourceId, f.user, f.timeMs, f.ip, f.country, f.asn, f.lat, f.lng, f.accuracyKm);
+        this.#insertSignIn.run(lastInsertRowid, f.rowId, sourceId, f.user, f.timeMs, f.ip, f.country, f.asn, f.lat, f.lng, f.accuracyKm);
       }
       if (history.queued) this.#queueForHistory.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs);
       for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.eventTimeMs, row.rowId]);

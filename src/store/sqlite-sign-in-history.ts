@@ -19,7 +19,8 @@ export class SqliteSignInHistory {
 
   constructor(db: BetterSqlite3.Database) {
     const s = {
-      fact: prepareRaw<FactRow>(db, 'SELECT * FROM sign_ins WHERE row_id = ? AND source_id = ?'),
+      // Through events' row-id index: sign_ins is keyed by the event's rowid (migration 025).
+      fact: prepareRaw<FactRow>(db, 'SELECT s.* FROM events e JOIN sign_ins s ON s.event_rowid = e.rowid WHERE e.row_id = ? AND s.source_id = ?'),
       previous: prepareRaw<FactRow>(
         db,
         `SELECT * FROM sign_ins WHERE source_id = ? AND user_key = ? AND event_time_ms >= ? AND event_time_ms < ?

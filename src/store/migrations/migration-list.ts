@@ -21,6 +21,7 @@ import { sinkCoverageMigration } from './021-sink-coverage.js';
 import { alertTriageMigration } from './022-alert-triage.js';
 import { savedSearchesMigration } from './023-saved-searches.js';
 import { changeNamesColumnMigration } from './024-change-names-column.js';
+import { signInsByEventRowidMigration } from './025-sign-ins-by-event-rowid.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -50,6 +51,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '022-alert-triage': alertTriageMigration,
   '023-saved-searches': savedSearchesMigration,
   '024-change-names-column': changeNamesColumnMigration,
+  '025-sign-ins-by-event-rowid': signInsByEventRowidMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
