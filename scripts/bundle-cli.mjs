@@ -1,15 +1,23 @@
-// `npm run build`, after tsc: bundles the CLI (src/cli/zoomtrail.ts) with esbuild into dist/bundle/,
-// which bin/zoomtrail.js loads. Node loads each ES module file separately (resolve, read, compile,
-// link): the ~450 files of `rules list` (Kysely alone ~260) cost more than the command's work, and
-// a few chunks load in a fraction of that. Code splitting keeps every `import()` lazy: `--help`
-// loads no store, `rules list` no server. test/cli-startup.test.ts reads the metafile written
-// here to name the modules each command loads.
+// `npm run build`, after tsc: bundles the CLI with esbuild into dist/bundle/, which bin/zoomtrail.js
+// loads. Two outputs:
+// - dist/bundle/zoomtrail.cjs, the CLI (src/cli/build-program.ts) as ONE CommonJS file. Node 20
+//   keeps no compiled code between runs, and for an ES module there is no way to give it one; a
+//   CommonJS-style script compiled through `vm.Script` can take V8's code cache (`cachedData`),
+//   which bin/run-cached-script.js keeps beside the bundle. Compiling (parsing) the ~1.4 MB file
+//   was the largest part of `rules list` after Node's own start. Every `import()` of a bundled
+//   module stays lazy (esbuild wraps such modules in an init function that runs on the first
+//   import): `--help` evaluates no store, `rules list` no server. Packages that are not bundled are
+//   loaded with `require()` when the module that imports them is evaluated (`import()` is turned
+//   into a `require()` too: a script compiled by `vm.Script` has no `import()` of its own on Node 20).
+// - dist/bundle/sqlite-read-worker.js, the SQLite read worker (a thread Node starts by its path),
+//   an ES module as before.
+// test/cli-startup.test.ts reads the metafile written here to name the modules each command loads.
 //
 // dist/bundle/ sits two levels below the package root like dist/<folder>/, so the modules' own
-// paths hold unchanged: `new URL('../../schemas/', import.meta.url)`, `../../dist-web/`.
-// Whitespace and syntax are minified (about 12% less CPU to start `rules list`: less for V8 to
-// parse), identifiers are not: stack traces keep the functions' names; the source maps
-// (`node --enable-source-maps`) give the TypeScript lines.
+// paths hold unchanged: `new URL('../../schemas/', import.meta.url)`, `../../dist-web/`
+// (`import.meta.url` is the bundle's file URL in the CommonJS build).
+// Whitespace and syntax are minified (less for V8 to parse), identifiers are not: stack traces
+// keep the functions' names; the source maps (`node --enable-source-maps`) give the TypeScript lines.
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -37,17 +45,10 @@ const otherPackagesExternal = {
   },
 };
 
-rmSync(`${ROOT}/${OUT_DIR}`, { recursive: true, force: true });
-const result = await build({
+/** @type {import('esbuild').BuildOptions} */
+const common = {
   absWorkingDir: ROOT,
-  // A module Node must start by its path (a worker thread's script) is an entry point too:
-  // entryNames keeps every entry flat beside the chunks, as dist/bundle/<name>.js.
-  entryPoints: ['src/cli/zoomtrail.ts', 'src/store/sqlite-read-worker.ts'],
-  entryNames: '[name]',
-  outdir: OUT_DIR,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   plugins: [otherPackagesExternal],
@@ -55,9 +56,30 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   sourcesContent: false,
-  metafile: true,
+  // ASCII only (esbuild's default, said here because bin/run-cached-script.js reads the file as latin1).
+  charset: 'ascii',
   logLevel: 'warning',
-  // commander is CommonJS: its require() of Node's modules needs a `require` inside an ES module.
+};
+
+rmSync(`${ROOT}/${OUT_DIR}`, { recursive: true, force: true });
+const cli = await build({
+  ...common,
+  entryPoints: { zoomtrail: 'src/cli/build-program.ts' },
+  outExtension: { '.js': '.cjs' },
+  outdir: OUT_DIR,
+  format: 'cjs',
+  // `import()` becomes `Promise.resolve().then(() => require(...))`: vm.Script has no module loader.
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': 'bundleUrl' },
+  inject: ['scripts/bundle-import-meta-url.mjs'],
+  metafile: true,
+});
+await build({
+  ...common,
+  entryPoints: ['src/store/sqlite-read-worker.ts'],
+  outdir: OUT_DIR,
+  format: 'esm',
+  // The CommonJS packages' require() of Node's modules needs a `require` inside an ES module.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
-writeFileSync(`${ROOT}/${METAFILE}`, JSON.stringify(result.metafile));
+writeFileSync(`${ROOT}/${METAFILE}`, JSON.stringify(cli.metafile));

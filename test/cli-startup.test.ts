@@ -1,28 +1,51 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET_KEY } from './support/collect-harness.js';
-import { runCli } from './support/cli-child.js';
+import { childEnv, runCli } from './support/cli-child.js';
+import { spawnSync } from 'node:child_process';
 
 /**
  * What the CLI loads to start: each command loads only what it needs, so
  * `--help` and the quick commands start in a fraction of the time the server
- * takes (BENCHMARKS.md has the figures). No timing here: the child records
- * every file it loads (test/support/loaded-modules-recorder.mjs) and the
- * test names the ones that must not be among them. The CLI runs from
- * dist/bundle/ (scripts/bundle-cli.mjs): a chunk stands for the modules and
- * packages esbuild put in it, as its metafile lists them.
+ * takes (BENCHMARKS.md has the figures). No timing here.
+ *
+ * The CLI runs from one CommonJS bundle, dist/bundle/zoomtrail.cjs
+ * (scripts/bundle-cli.mjs). A bundled module is evaluated either at start (it
+ * is imported, statically, from the entry) or when something first imports it
+ * (`import()`): esbuild wraps those in an init function named after the
+ * module's path. So a command loaded: the entry's static imports, as the
+ * metafile lists them; the wrapped modules whose init function ran, as V8's
+ * coverage (NODE_V8_COVERAGE) of the child says; and every file it read
+ * outside the bundle (packages from node_modules, tsc's dist/), as the
+ * recorder (test/support/loaded-modules-recorder.mjs) says.
  */
 
 const RECORDER = fileURLToPath(new URL('./support/loaded-modules-recorder.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUNDLE = path.join(ROOT, 'dist/bundle/zoomtrail.cjs');
+const ENTRY = 'src/cli/build-program.ts';
 
 interface Metafile {
-  outputs: Record<string, { inputs: Record<string, unknown> }>;
+  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
 }
 const METAFILE = JSON.parse(readFileSync(path.join(ROOT, 'dist/bundle/metafile.json'), 'utf8')) as Metafile;
+
+/** The bundle's inputs every start evaluates: the entry and what it imports statically, transitively. */
+function evaluatedAtStart(): Set<string> {
+  const seen = new Set([ENTRY]);
+  const queue = [ENTRY];
+  for (let input = queue.pop(); input !== undefined; input = queue.pop()) {
+    for (const imported of METAFILE.inputs[input]?.imports ?? []) {
+      if (imported.kind !== 'import-statement' || imported.external === true || seen.has(imported.path)) continue;
+      seen.add(imported.path);
+      queue.push(imported.path);
+    }
+  }
+  return seen;
+}
 
 const tempDirs: string[] = [];
 afterAll(() => {
@@ -36,11 +59,11 @@ function tempDir(): string {
 }
 
 interface Loaded {
-  /** npm packages, whether read from node_modules or bundled into a chunk. */
+  /** npm packages, whether read from node_modules or bundled. */
   packages: Set<string>;
   /** Packages read from node_modules at run time (not bundled). */
   packageFiles: Set<string>;
-  /** Our modules, named as in dist/ (`api/serve.js`), whether from dist/ or bundled into a chunk. */
+  /** Our modules, named as in dist/ (`api/serve.js`), whether evaluated from the bundle or loaded from dist/. */
   modules: Set<string>;
   /** Files of dist/ loaded from outside dist/bundle/ (tsc's output). */
   unbundled: Set<string>;
@@ -48,22 +71,41 @@ interface Loaded {
 
 const PACKAGE = /node_modules\/((?:@[^/]+\/)?[^/]+)\//;
 
+/** The init functions of the bundle's wrapped modules that ran, from the child's V8 coverage: their inputs. */
+function initsRun(coverageDir: string): string[] {
+  const bundleUrl = `file://${BUNDLE}`;
+  const ran: string[] = [];
+  for (const file of readdirSync(coverageDir)) {
+    const { result } = JSON.parse(readFileSync(path.join(coverageDir, file), 'utf8')) as {
+      result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
+    };
+    for (const script of result.filter((s) => s.url === bundleUrl)) {
+      for (const fn of script.functions) if (fn.functionName in METAFILE.inputs && fn.ranges[0]!.count > 0) ran.push(fn.functionName);
+    }
+  }
+  return ran;
+}
+
 /** Runs the CLI and returns what it loaded. */
 async function loadedBy(args: string[]): Promise<Loaded> {
   const dir = tempDir();
   const file = path.join(dir, 'loaded.txt');
+  const coverage = path.join(dir, 'coverage');
   const result = await runCli(
     args,
-    { ZOOMTRAIL_DATA_DIR: path.join(dir, 'data'), ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, LOADED_MODULES_FILE: file },
+    { ZOOMTRAIL_DATA_DIR: path.join(dir, 'data'), ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, LOADED_MODULES_FILE: file, NODE_V8_COVERAGE: coverage },
     { nodeArgs: ['--import', RECORDER], cwd: dir },
   );
   expect(result.code, result.stderr).toBe(0);
   const loaded: Loaded = { packages: new Set(), packageFiles: new Set(), modules: new Set(), unbundled: new Set() };
-  const addInput = (input: string) => {
+  const inputs = [...evaluatedAtStart(), ...initsRun(coverage)];
+  // The coverage saw the bundle run: its entry's init is among them.
+  expect(inputs.filter((input) => input === ENTRY).length).toBeGreaterThan(0);
+  for (const input of inputs) {
     const pkg = PACKAGE.exec(input);
     if (pkg) loaded.packages.add(pkg[1]!);
     else if (input.startsWith('src/')) loaded.modules.add(input.slice('src/'.length).replace(/\.ts$/, '.js'));
-  };
+  }
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const where = line.startsWith('file:') ? fileURLToPath(line) : line;
     const pkg = PACKAGE.exec(where);
@@ -71,11 +113,7 @@ async function loadedBy(args: string[]): Promise<Loaded> {
     if (pkg) {
       loaded.packages.add(pkg[1]!);
       loaded.packageFiles.add(pkg[1]!);
-    } else if (relative.startsWith('dist/bundle/')) {
-      const chunk = METAFILE.outputs[relative];
-      if (!chunk) throw new Error(`${relative} is not in dist/bundle/metafile.json: run npm run build`);
-      for (const input of Object.keys(chunk.inputs)) addInput(input);
-    } else if (relative.startsWith('dist/')) {
+    } else if (relative.startsWith('dist/') && !relative.startsWith('dist/bundle/')) {
       loaded.unbundled.add(relative);
       loaded.modules.add(relative.slice('dist/'.length));
     }
@@ -109,15 +147,58 @@ describe('CLI start-up: each command loads only what it needs', () => {
     '%j opens the SQLite store and loads nothing of the server, PostgreSQL, argon2, metrics, YAML or the logger',
     async (args) => {
       const { packages, packageFiles, modules, unbundled } = await loadedBy(args);
-      // The recorder sees what the command does need.
+      // The recorder and the coverage see what the command does need.
       expect(packages).toContain('better-sqlite3');
       expect(packages).toContain('kysely');
       expect(modules).toContain('store/sqlite-store.js');
       for (const pkg of [...SERVER_PACKAGES, 'pino']) expect(packages, `${args.join(' ')} loaded ${pkg}`).not.toContain(pkg);
       expect([...modules].filter((m) => SERVER_MODULES.test(m))).toEqual([]);
-      // Kysely (~260 files) and commander come bundled; only the native SQLite driver is read from node_modules.
+      // Kysely and commander come bundled; only the native SQLite driver is read from node_modules.
       expect([...packageFiles].filter((pkg) => !UNBUNDLED_STORE_PACKAGES.includes(pkg))).toEqual([]);
       expect([...unbundled]).toEqual([]);
     },
   );
+});
+
+describe('CLI start-up: the code cache (bin/run-cached-script.js)', () => {
+  /** A copy of the built CLI (bin/ and the bundle) in a temp directory, so the test owns its cache. */
+  function cliCopy(): { bin: string; bundle: string; cache: string } {
+    const dir = tempDir();
+    cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
+    mkdirSync(path.join(dir, 'dist/bundle'), { recursive: true });
+    cpSync(BUNDLE, path.join(dir, 'dist/bundle/zoomtrail.cjs'));
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const bundle = path.join(dir, 'dist/bundle/zoomtrail.cjs');
+    return { bin: path.join(dir, 'bin/zoomtrail.js'), bundle, cache: `${bundle}.cache` };
+  }
+
+  function version(bin: string): string {
+    const result = spawnSync(process.execPath, [bin, '--version'], { env: childEnv({ NODE_V8_COVERAGE: undefined }), encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    return result.stdout.trim();
+  }
+
+  it('is written by the first run, used as it is by the next, and never runs a changed bundle, even one of the same length', () => {
+    const copy = cliCopy();
+    expect(version(copy.bin)).toBe('0.1.0');
+    const written = statSync(copy.cache);
+    expect(written.size).toBeGreaterThan(0);
+    // The next run takes it (V8 accepted it): not rewritten.
+    expect(version(copy.bin)).toBe('0.1.0');
+    expect(statSync(copy.cache).mtimeMs).toBe(written.mtimeMs);
+    // Same length, other bytes: V8 alone would take the old code (it checks the length); the digest refuses it.
+    const source = readFileSync(copy.bundle, 'latin1');
+    expect(source).toContain('.version("0.1.0")');
+    writeFileSync(copy.bundle, source.replace('.version("0.1.0")', '.version("9.1.0")'), 'latin1');
+    expect(version(copy.bin)).toBe('9.1.0');
+    expect(version(copy.bin)).toBe('9.1.0');
+  });
+
+  it('runs without it where it cannot be written (a read-only install)', () => {
+    const copy = cliCopy();
+    // A directory where the cache file would be: nothing can be read from or renamed onto it, whoever runs the test.
+    mkdirSync(copy.cache);
+    expect(version(copy.bin)).toBe('0.1.0');
+    expect(readdirSync(path.dirname(copy.bundle)).sort()).toEqual(['zoomtrail.cjs', 'zoomtrail.cjs.cache']);
+  });
 });
