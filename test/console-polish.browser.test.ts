@@ -277,7 +277,21 @@ describeWithBrowser('console polish in a browser (Chromium): layout at 1280/1920
 
     // Every page in dark colours, for a look (test-results/screenshots/dark-page-*.png), none wider than the window.
     const [alert] = await app.store.listAlerts({ ruleId: 'Zoom.SignIn.ImpossibleTravel' });
-    const pages = ['overview', 'sources', 'alerts', 'map', 'detections', 'sinks', 'detections/Zoom.SignIn.ImpossibleTravel', 'destinations', 'failures', 'rule-errors', 'tokens', 'users', 'audit'];
+    const pages = [
+      'overview',
+      'sources',
+      'alerts',
+      'map',
+      'detections',
+      'sinks',
+      'detections/Zoom.SignIn.ImpossibleTravel',
+      'destinations',
+      'failures',
+      'rule-errors',
+      'tokens',
+      'users',
+      'audit',
+    ];
     pages.push(`alerts/${alert!.id}`, `users/${encodeURIComponent('traveller@example.com')}`, `sources/${sourceId}`, 'sources/new');
     for (const p of pages) {
       await page.goto(`${base}/${p}`);
