@@ -329,6 +329,16 @@ describeWithBrowser('console polish in a browser (Chromium): layout at 1280/1920
     await page.reload();
     await page.getByTestId('event-row').first().waitFor();
     expect(await page.getByTestId('tz-local').getAttribute('aria-pressed')).toBe('true');
+
+    // The overview's custom range follows the same setting.
+    await page.goto(`${base}/overview?range=custom&from=2026-03-01T00:00:00.000Z&to=2026-03-10T12:00:00.000Z`);
+    await expect.poll(() => page.getByTestId('range-from').inputValue()).toBe('2026-03-01T09:00');
+    await page.getByTestId('range-to').fill('2026-03-09T09:00');
+    await page.getByTestId('range-custom').click();
+    await page.waitForURL((url) => url.searchParams.get('to') === '2026-03-09T00:00:00.000Z');
+
+    await page.goto(`${base}/events?range=custom&since=2026-03-01T00:00:00.000Z&until=2026-03-09T00:00:00.000Z`);
+    await page.getByTestId('event-row').first().waitFor();
     await page.getByTestId('tz-utc').click();
     await expect.poll(() => page.getByTestId('event-row').first().locator('time').innerText()).toMatch(/Z$/);
     expect(await page.getByTestId('filter-until').inputValue()).toBe('2026-03-09T00:00');

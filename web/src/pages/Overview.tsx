@@ -3,7 +3,7 @@ import { api, enc, qs } from '../api.ts';
 import { ErrorBox, Loading, PageHeader, SeverityBadge, Time } from '../components.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import type { Overview, Severity } from '../types.ts';
-import { useAsync } from '../util.ts';
+import { fromZoneInput, timeZoneLabel, toZoneInput, useAsync } from '../util.ts';
 import type { ChartSeries } from './OverviewChart.tsx';
 import './overview.css';
 
@@ -34,14 +34,6 @@ function currentTimeMs(): number {
   return Date.now();
 }
 
-function toInput(iso: string): string {
-  return iso.slice(0, 16);
-}
-function fromInput(v: string): string {
-  const ms = Date.parse(`${v}:00Z`);
-  return Number.isNaN(ms) ? '' : new Date(ms).toISOString();
-}
-
 function formatLag(ms: number | null): string {
   if (ms === null) return '—';
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
@@ -56,7 +48,7 @@ export function OverviewPage() {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const range = useMemo(() => rangeFromQuery(loc.query, currentTimeMs()), [loc.href, picked]);
   const data = useAsync(() => api.get<Overview>(`/api/overview${qs({ from: range.from, to: range.to })}`), [range.from, range.to]);
-  const [custom, setCustom] = useState({ from: toInput(range.from), to: toInput(range.to) });
+  const [custom, setCustom] = useState({ from: toZoneInput(range.from), to: toZoneInput(range.to) });
   const o = data.data;
 
   /** The range as URL parameters, for links to events and alerts. */
@@ -78,8 +70,8 @@ export function OverviewPage() {
   function pickRange(key: string) {
     setPicked((n) => n + 1);
     if (key === 'custom') {
-      const from = fromInput(custom.from);
-      const to = fromInput(custom.to);
+      const from = fromZoneInput(custom.from);
+      const to = fromZoneInput(custom.to);
       if (from && to) navigate(`/overview${qs({ range: 'custom', from, to })}`);
       return;
     }
@@ -109,10 +101,22 @@ export function OverviewPage() {
                 {p.label}
               </button>
             ))}
-            <input type="datetime-local" aria-label="From (UTC)" data-testid="range-from" value={custom.from} onChange={(e) => setCustom({ ...custom, from: e.target.value })} />
-            <input type="datetime-local" aria-label="To (UTC)" data-testid="range-to" value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} />
+            <input
+              type="datetime-local"
+              aria-label={`From (${timeZoneLabel()})`}
+              data-testid="range-from"
+              value={custom.from}
+              onChange={(e) => setCustom({ ...custom, from: e.target.value })}
+            />
+            <input
+              type="datetime-local"
+              aria-label={`To (${timeZoneLabel()})`}
+              data-testid="range-to"
+              value={custom.to}
+              onChange={(e) => setCustom({ ...custom, to: e.target.value })}
+            />
             <button type="button" className={`chip${range.range === 'custom' ? ' active' : ''}`} data-testid="range-custom" onClick={() => pickRange('custom')}>
-              Custom (UTC)
+              Custom ({timeZoneLabel()})
             </button>
           </div>
         }
