@@ -43,6 +43,9 @@ const WARMUP_RECORDS = 6_000;
 /** Records of the per-stage breakdown. */
 const STAGE_RECORDS = 100_000;
 
+/** Issue 14 §2: bytes on disk per event on SQLite. */
+export const BYTES_PER_EVENT_TARGET = 700;
+
 export interface NormalizeStoreResult {
   records: number;
   events: number;
