@@ -22,8 +22,8 @@ import { spawnCli, waitUntil, type CliChild, type CliResult } from './support/cl
  * S3_KILLS kills land while it writes objects (after a random number of new
  * objects since the child started) and the others while it publishes to
  * JetStream (after a random number of new messages). The events alternate
- * between activity and operation pages and span several days, so a batch is
- * several objects and a kill can fall between two uploads of one batch.
+ * between activity and operation pages over 100 days, so a batch is often
+ * several objects (see SPACING_MS).
  * At the end every stored event is at each sink exactly once: S3 by listing
  * every object and reading each gzip NDJSON line (the multiset of row ids
  * equals the store's), JetStream by its message count and every message's
@@ -34,11 +34,16 @@ import { spawnCli, waitUntil, type CliChild, type CliResult } from './support/cl
 const EVENTS = Number(process.env.ZOOMTRAIL_KILL9_EVENTS ?? 200_000);
 const KILLS = 5;
 const S3_KILLS = 3;
-/** Each stored page: this many activity events, then OPERATION_PAGE operation events (a 1,000-event batch holds both). */
-const ACTIVITY_PAGE = 700;
-const OPERATION_PAGE = 300;
-/** 2 s apart: 200,000 events span 4.6 UTC days. */
-const SPACING_MS = 2_000;
+/** Stored pages alternate: this many activity events, then OPERATION_PAGE operation events (large pages fill the store fast). */
+const ACTIVITY_PAGE = 3_500;
+const OPERATION_PAGE = 1_500;
+/**
+ * 43.2 s apart: 2,000 events a UTC day (200,000 span 100 days). A sink batch is
+ * whole stored pages (one page when it exceeds the batch size), so an activity
+ * page's batch spans about two days and is two objects (one per log type and
+ * day), and a kill can fall between two uploads of one batch.
+ */
+const SPACING_MS = 43_200;
 /** Restarts allowed after the kills (a run that fails leaves its cursor; the next resumes). */
 const MAX_FINAL_RUNS = 3;
 const SECRET_KEY = 'b2'.repeat(32);
