@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Forwarder } from '../src/forward/forwarder.js';
 import { ManualClock } from '../src/shared/clock.js';
@@ -19,7 +21,9 @@ import type { EventRow, Store } from '../src/store/store.js';
  * pages are stored and the forwarder keeps trying; then it accepts, and
  * everything arrives. The forwarder's in-memory batch (what it read from the
  * store to send) never exceeds the batch size, however long the backlog; RSS
- * is printed at each stage.
+ * is printed at each stage, and for the catch-up at its start, its peak (sampled
+ * at every batch read) and its end, with the V8 heap after a full collection at
+ * its start and end.
  */
 const DAYS = 7;
 const PAGES_PER_DAY = Number(process.env.ZOOMTRAIL_BACKLOG_PAGES_PER_DAY ?? 20);
@@ -28,6 +32,13 @@ const BATCH = 1_000;
 const DAY0 = Date.parse('2026-03-01T00:00:00Z');
 const logger = createLogger({ level: 'silent' });
 const mb = () => Math.round(process.memoryUsage().rss / 1_048_576);
+// RSS includes garbage V8 has not collected yet; the heap in use after a full collection shows what is kept.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapAfterGcMb = () => {
+  gc();
+  return Math.round(process.memoryUsage().heapUsed / 1_048_576);
+};
 
 let dataDir: string;
 let server: Server;
@@ -64,6 +75,8 @@ describe('a sink down for a 7-day backfill', () => {
     const store: Store = await openSqliteStore({ dataDir, clock, env: { ZOOMTRAIL_SECRET_KEY: 'c3'.repeat(32) } });
     let largestBatch = 0;
     let batches = 0;
+    /** The largest RSS seen at a batch read, in MB (sampled during the catch-up only). */
+    let peakRss: number | undefined;
     // The forwarder's view of the store, measuring every batch it reads.
     const measured = new Proxy(store, {
       get(target, key, receiver) {
@@ -72,6 +85,7 @@ describe('a sink down for a 7-day backfill', () => {
             const batch = await target.readSinkBatch(...args);
             largestBatch = Math.max(largestBatch, batch.events.length);
             batches++;
+            if (peakRss !== undefined) peakRss = Math.max(peakRss, mb());
             return batch;
           };
         const value = Reflect.get(target, key, receiver) as unknown;
@@ -97,11 +111,16 @@ describe('a sink down for a 7-day backfill', () => {
       }
       expect((await store.sinkBacklog(sink.id)).events).toBe(stored);
       refusing = false;
+      const heapMb: Record<string, number> = { catchUpStart: heapAfterGcMb() };
+      rss.catchUpStart = mb();
+      peakRss = rss.catchUpStart;
       const t = Date.now();
       const [result] = await forwarder().flush();
-      rss.caughtUp = mb();
+      rss.catchUpPeak = peakRss;
+      rss.catchUpEnd = mb();
+      heapMb.catchUpEnd = heapAfterGcMb();
       console.log(
-        `backlog: ${stored} events over ${DAYS} days, caught up in ${Date.now() - t} ms, ${batches} batches read, largest ${largestBatch} events (batch size ${BATCH}); RSS MB ${JSON.stringify(rss)}`,
+        `backlog: ${stored} events over ${DAYS} days, caught up in ${Date.now() - t} ms, ${batches} batches read, largest ${largestBatch} events (batch size ${BATCH}); RSS MB ${JSON.stringify(rss)}; heap after GC MB ${JSON.stringify(heapMb)} (the receiver, in this process, keeps every row id it got)`,
       );
       expect(result).toMatchObject({ delivered: stored, rejected: 0 });
       expect(result?.error).toBeUndefined();

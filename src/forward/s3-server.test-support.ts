@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ export const S3RVER_SECRET = 'S3RVER:S3RVER';
 export interface S3TestServer {
   endpoint: string;
   bucket: string;
+  /** Objects written (PUTs the server completed, overwrites included) since it started: progress without a listing. */
+  objectsWritten(): number;
   /** Every object's key, sorted. */
   keys(): Promise<string[]>;
   /** An object's gunzipped NDJSON lines, parsed. */
@@ -23,11 +26,17 @@ export async function startS3Server(bucket = 'zoomtrail-test'): Promise<S3TestSe
   const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
   const address = await server.run();
+  let written = 0;
+  // s3rver is a Koa app: it emits an S3 event notification for each object written (its types omit the emitter).
+  (server as unknown as EventEmitter).on('event', (event: { Records?: Array<{ eventName?: string }> }) => {
+    if (event.Records?.some((r) => r.eventName?.startsWith('ObjectCreated:'))) written++;
+  });
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   return {
     endpoint,
     bucket,
+    objectsWritten: () => written,
     async keys() {
       const keys: string[] = [];
       let token: string | undefined;

@@ -1,3 +1,5 @@
+import { createServer, connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOutboundAccess } from '../shared/guarded-fetch.js';
 import { createOutboundAddressPolicy } from '../shared/outbound-address-policy.js';
@@ -9,7 +11,7 @@ import { OPERATION, page, sampleEvent, sampleOperationEvent, sampleSource, START
 import type { Store } from '../store/store.js';
 import { Forwarder } from './forwarder.js';
 import { S3RVER_SECRET, startS3Server, type S3TestServer } from './s3-server.test-support.js';
-import { s3ObjectKey } from './s3-sink.js';
+import { S3_PUT_RETRY_MS, s3ObjectKey } from './s3-sink.js';
 
 /** The production policy and guarded fetch, allowing `allowedNetworks`. */
 const outbound = (allowedNetworks: string[]) => createOutboundAccess(createOutboundAddressPolicy({ allowedNetworks }));
@@ -38,8 +40,37 @@ describe('s3 sink (against s3rver, a real S3-compatible server)', () => {
 
   const s3Sink = (overrides: Record<string, unknown> = {}) =>
     store.createSink(sampleSink({ kind: 's3', url: s3.endpoint, secret: S3RVER_SECRET, settings: { bucket: s3.bucket, prefix: 'prod', ...overrides } }));
-  const flush = (fetch: typeof globalThis.fetch = outbound(['127.0.0.0/8', '::1']).fetch) =>
-    new Forwarder({ store, clock: new ManualClock(START), logger: createLogger({ level: 'silent' }), fetch }).flush();
+  const flush = (fetch: typeof globalThis.fetch = outbound(['127.0.0.0/8', '::1']).fetch, clock = new ManualClock(START)) =>
+    new Forwarder({ store, clock, logger: createLogger({ level: 'silent' }), fetch }).flush();
+
+  /** A TCP proxy to s3rver that destroys the first `drops` connections once a request arrives on them (a server dropping connections under load). */
+  const droppingProxy = async (drops: number) => {
+    const target = new URL(s3.endpoint);
+    const sockets = new Set<Socket>();
+    let dropped = 0;
+    const proxy = createServer((socket) => {
+      sockets.add(socket);
+      if (dropped < drops) {
+        dropped++;
+        socket.once('data', () => socket.destroy());
+        return;
+      }
+      const upstream = connect(Number(target.port), target.hostname);
+      sockets.add(upstream);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    return {
+      endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      dropped: () => dropped,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise<void>((resolve) => proxy.close(() => resolve()));
+      },
+    };
+  };
   const everyRecord = async () => (await Promise.all((await s3.keys()).map((k) => s3.records(k)))).flat();
 
   it('writes one gzip NDJSON object per log type and UTC day, keyed by the first row id, whose records are the events', async () => {
@@ -76,6 +107,39 @@ describe('s3 sink (against s3rver, a real S3-compatible server)', () => {
     expect(second).toMatchObject({ delivered: 5 });
     const rowIds = (await everyRecord()).map((r) => r.p_row_id);
     expect(rowIds.sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'o1']);
+  });
+
+  it('a dropped connection (UND_ERR_SOCKET) is tried again after a backoff within the same flush, which then succeeds', async () => {
+    const proxy = await droppingProxy(1);
+    try {
+      const sink = await store.createSink(sampleSink({ kind: 's3', url: proxy.endpoint, secret: S3RVER_SECRET, settings: { bucket: s3.bucket } }));
+      const clock = new ManualClock(START);
+      const [result] = await flush(undefined, clock);
+      expect(result?.error).toBeUndefined();
+      expect(result).toMatchObject({ delivered: 4 });
+      expect(proxy.dropped()).toBe(1);
+      expect(clock.sleeps).toEqual([S3_PUT_RETRY_MS[0]]);
+      expect((await everyRecord()).map((r) => r.p_row_id).sort()).toEqual(['a1', 'a2', 'a3', 'o1']);
+      expect((await store.sinkBacklog(sink.id)).events).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a connection dropped on every try fails the batch after the retries, retryable, naming the cause, and keeps the cursor', async () => {
+    const proxy = await droppingProxy(Number.MAX_SAFE_INTEGER);
+    try {
+      const sink = await store.createSink(sampleSink({ kind: 's3', url: proxy.endpoint, secret: S3RVER_SECRET, settings: { bucket: s3.bucket } }));
+      const clock = new ManualClock(START);
+      const [result] = await flush(undefined, clock);
+      expect(result?.error).toMatchObject({ retryable: true, message: expect.stringContaining(`UND_ERR_SOCKET) after ${S3_PUT_RETRY_MS.length + 1} tries`) });
+      // Each of the batch's three objects (uploaded in parallel) was tried three times.
+      expect([...clock.sleeps].sort((a, b) => a - b)).toEqual([...S3_PUT_RETRY_MS, ...S3_PUT_RETRY_MS, ...S3_PUT_RETRY_MS].sort((a, b) => a - b));
+      expect(await s3.keys()).toEqual([]);
+      expect((await store.sinkBacklog(sink.id)).events).toBe(4);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('the endpoint obeys the outbound address policy: loopback is refused unless allowed, and nothing is written', async () => {

@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { checkDestinationUrl } from '../alert/http-delivery.js';
+import type { Clock } from '../shared/clock.js';
 import type { FormattedEvent } from './formats/event-format.js';
 import { FetchRequestHandler } from './fetch-request-handler.js';
 import type { SendError, SendOutcome, Sink, SinkConfig, SinkContext } from './sink.js';
@@ -15,6 +16,15 @@ const PREFIX = /^[A-Za-z0-9!_.*'()/-]*$/;
 const REGION = /^[a-z0-9-]+$/;
 /** Objects uploaded at once within a batch. */
 const PARALLEL_UPLOADS = 4;
+/**
+ * Waits before the 2nd and 3rd try of one PUT that failed transiently (see
+ * transientFailure). A PUT of a batch's deterministic key is idempotent, so a
+ * try whose answer was lost is harmless to repeat; without these retries one
+ * dropped connection failed the whole batch, and `sink flush` with it.
+ */
+export const S3_PUT_RETRY_MS = [250, 1_000] as const;
+/** Connection failures worth another try at once: the server closed or reset a connection (a keep-alive socket it dropped, a server under load). */
+const TRANSIENT_CAUSES = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE']);
 
 interface S3Settings {
   bucket: string;
@@ -109,7 +119,8 @@ async function client(context: SinkContext): Promise<S3Client> {
     region: s.region,
     forcePathStyle: s.pathStyle,
     credentials,
-    // Every request through the app's guarded fetch (outbound address policy); no retries inside: the forwarder retries the batch.
+    // Every request through the app's guarded fetch (outbound address policy). The SDK retries nothing: the sink tries a
+    // transiently failed PUT again (withRetries), the forwarder a failed batch.
     requestHandler: new FetchRequestHandler(context.fetch, context.timeoutMs ?? 30_000),
     maxAttempts: 1,
     // Plain Content-MD5-free PUTs that every S3-compatible server accepts (no aws-chunked trailers).
@@ -120,6 +131,36 @@ async function client(context: SinkContext): Promise<S3Client> {
   return made;
 }
 
+/** The network error code under a failed fetch (undici puts it on `cause`), if any. */
+function causeCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error.cause as { code?: unknown } | undefined)?.code ?? (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A dropped or reset connection, or the 500/502/503/504 S3 asks clients to retry; not a refusal, a timeout or a 4xx. */
+export function transientFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined) return [500, 502, 503, 504].includes(status);
+  const code = causeCode(error);
+  return code !== undefined && TRANSIENT_CAUSES.has(code);
+}
+
+/** Runs `put`, trying again after S3_PUT_RETRY_MS while it fails transiently. */
+async function withRetries(put: () => Promise<unknown>, clock: Clock): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await put();
+      return;
+    } catch (error) {
+      const wait = S3_PUT_RETRY_MS[attempt];
+      if (wait === undefined || !transientFailure(error)) throw error;
+      await clock.sleep(wait);
+    }
+  }
+}
+
 function failureOf(error: unknown, context: SinkContext, key: string): SendError {
   const name = error instanceof Error ? error.name : 'Error';
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -127,12 +168,14 @@ function failureOf(error: unknown, context: SinkContext, key: string): SendError
   const where = `bucket ${s.bucket} at ${new URL(context.url).host}`;
   if (name === 'OutboundAddressRefusedError')
     return { retryable: false, message: error instanceof Error ? error.message : name, fix: (error as { fix?: string }).fix ?? 'Check ZOOMTRAIL_ALLOWED_NETWORKS.' };
-  if (status === undefined)
+  if (status === undefined) {
+    const code = causeCode(error);
     return {
       retryable: true,
-      message: `cannot reach the S3 endpoint ${new URL(context.url).host} (${name})`,
+      message: `cannot reach the S3 endpoint ${new URL(context.url).host} (${code ? `${name}: ${code}` : name})${transientFailure(error) ? ` after ${S3_PUT_RETRY_MS.length + 1} tries` : ''}`,
       fix: 'Check that the endpoint is up and reachable; the batch is retried.',
     };
+  }
   const credentials = ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken'].includes(name) || status === 403;
   const retryable = status === 408 || status === 429 || status >= 500;
   return {
@@ -177,15 +220,19 @@ export const s3Sink: Sink = {
         objects.slice(i, i + PARALLEL_UPLOADS).map(async ([key, events]) => {
           const body = await gzip(events.map((e) => JSON.stringify(e.record)).join('\n') + '\n');
           try {
-            await s3.send(
-              new PutObjectCommand({
-                Bucket: bucket,
-                Key: key,
-                Body: body,
-                ContentType: 'application/x-ndjson',
-                ContentEncoding: 'gzip',
-                Metadata: { events: String(events.length) },
-              }),
+            await withRetries(
+              () =>
+                s3.send(
+                  new PutObjectCommand({
+                    Bucket: bucket,
+                    Key: key,
+                    Body: body,
+                    ContentType: 'application/x-ndjson',
+                    ContentEncoding: 'gzip',
+                    Metadata: { events: String(events.length) },
+                  }),
+                ),
+              context.clock,
             );
           } catch (error) {
             failure ??= failureOf(error, context, key);
