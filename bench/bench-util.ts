@@ -61,7 +61,8 @@ export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [
   --heap-snapshots <dir>
                    rss: the collector writes V8 heap snapshots (rss-10.heapsnapshot, rss-90.heapsnapshot) at 10% and
                    90% of the backfill, right after a full GC, to compare what the live heap gained (Chrome DevTools,
-                   Memory, Comparison); writing them costs memory and time, so that run's RSS figures are not the measurement
+                   Memory, Comparison), and every 10% sample forces a full GC to read the live heap ("heap after GC");
+                   the GCs and the snapshots change memory and time, so that run's RSS figures are not the measurement
 `;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {

@@ -23,6 +23,17 @@ export const RSS_FLAT_RATIO = 1.1;
 /** Issue 14 §4: Zoom report requests of a backfill, including the confirmation re-reads it causes, per ceil(n/300). */
 export const REQUESTS_TARGET_RATIO = 1.1;
 
+/**
+ * The measured collector's node flags: the service's own (what `npm start` runs it with), and
+ * nothing else unless heap snapshots are asked for, when `--expose-gc` lets each sample force a
+ * full GC to read the live heap. Forced GCs change the process's memory (1,000,000 records, same
+ * build, in parallel: RSS at 10% / 90% 152.7 / 163.2 MB = 1.069 with them, 143.3 / 158.7 MB =
+ * 1.107 without), so the RSS figures are the service's only without them.
+ */
+export function collectorNodeFlags(heapSnapshots: boolean): string[] {
+  return [...(heapSnapshots ? ['--expose-gc'] : []), ...SERVICE_NODE_FLAGS];
+}
+
 /** RSS at 90% of the records over RSS at 10% (issue 14's flatness), or null without both samples. */
 export function rssFlatness(samples: readonly MemorySample[]): { at10: number; at90: number; ratio: number } | null {
   const at = (progress: number) => samples.find((s) => Math.abs(s.progress - progress) < 1e-9)?.rss;
@@ -72,8 +83,7 @@ async function runScenario(args: {
       steady: args.steady,
       heapSnapshotDir: args.heapSnapshotDir ?? null,
     };
-    // The service's own heap flags (what `npm start` runs it with).
-    const collector = forkChild(new URL('./collector-child.js', import.meta.url), collectorConfig, ['--expose-gc', ...SERVICE_NODE_FLAGS]);
+    const collector = forkChild(new URL('./collector-child.js', import.meta.url), collectorConfig, collectorNodeFlags(args.heapSnapshotDir !== undefined));
     try {
       const result = await collector.next<CollectorResult>('result');
       const response = await fetch(`${ready.controlUrl}/stats`);
@@ -326,7 +336,22 @@ export function printRss(results: CollectionResults): void {
   print(
     table(
       `collector process memory during the ${BACKFILL_DAYS}-day backfill of ${int(results.backfill7.generated.expected)} records (sampled at each 10%)`,
-      ['progress', 'records', 'elapsed', 'rss', 'rss anon', 'rss file', 'rss shmem', 'malloc heap', 'heap total', 'heap used', 'heap after GC', 'external'],
+      [
+        'progress',
+        'records',
+        'elapsed',
+        'rss',
+        'rss high-water',
+        'rss anon',
+        'rss file',
+        'rss shmem',
+        'malloc heap',
+        'heap total',
+        'heap used',
+        'heap after GC',
+        'external',
+        'geoip pages',
+      ],
       b.samples.map((s) => {
         const opt = (n: number | null) => (n === null ? 'n/a' : mb(n));
         return [
@@ -334,14 +359,16 @@ export function printRss(results: CollectionResults): void {
           int(s.received),
           seconds(s.elapsedMs),
           mb(s.rss),
+          mb(s.maxRss),
           opt(s.rssAnon),
           opt(s.rssFile),
           opt(s.rssShmem),
           opt(s.rssMallocHeap),
           mb(s.heapTotal),
           mb(s.heapUsed),
-          mb(s.heapAfterGc),
+          opt(s.heapAfterGc),
           mb(s.external),
+          mb(s.geoipCacheBytes),
         ];
       }),
     ),

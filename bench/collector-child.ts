@@ -14,6 +14,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
 import { SourceCollector, type StreamCycleReport } from '../src/collect/source-collector.js';
 import type { WindowProgress } from '../src/collect/window-collector.js';
+import { sharedIpLocator } from '../src/normalize/ip-locator.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { LOG_TYPES, REPORT_STREAMS, type LogType } from '../src/zoom/report-records.js';
 import { BENCH_ACCOUNT_ID, BENCH_S2S, BENCH_SECRET_KEY, BenchClock, benchNormalizers } from './bench-data.js';
@@ -31,7 +32,11 @@ export interface CollectorChildConfig {
   /** Records the backfill should receive, for the 10% progress marks. */
   expectedRecords: number;
   steady: SteadyConfig | null;
-  /** Write V8 heap snapshots here at 10% and 90% of the backfill (after the sample's full GC); null: none. */
+  /**
+   * Write V8 heap snapshots here at 10% and 90% of the backfill; null: none. With them each
+   * sample also forces a full GC to read the live heap (`heapAfterGc`); without them nothing
+   * forces a GC, so the process's memory behaves as the service's does.
+   */
   heapSnapshotDir: string | null;
 }
 
@@ -52,8 +57,12 @@ export interface MemorySample {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
-  /** Heap used right after a full GC: the live data. */
-  heapAfterGc: number;
+  /** Heap used right after a full GC: the live data; null when no GC was forced (no heap snapshots asked for). */
+  heapAfterGc: number | null;
+  /** The kernel's RSS high-water mark so far (getrusage maxrss): a peak inside synchronous work, which the sampler cannot see. */
+  maxRss: number;
+  /** Bytes the city databases' page caches hold (bounded per file). */
+  geoipCacheBytes: number;
   /** The kernel's split of RSS (Linux): anonymous memory, mapped files, shared memory (SQLite's -shm). */
   rssAnon: number | null;
   rssFile: number | null;
@@ -206,8 +215,8 @@ async function main(): Promise<void> {
     const m = process.memoryUsage();
     const kernel = kernelRss();
     peakRssSampled = Math.max(peakRssSampled, m.rss);
-    collectGarbage();
-    const after = process.memoryUsage();
+    const liveHeap = config.heapSnapshotDir !== null;
+    if (liveHeap) collectGarbage();
     samples.push({
       progress,
       received,
@@ -217,7 +226,9 @@ async function main(): Promise<void> {
       heapTotal: m.heapTotal,
       external: m.external,
       arrayBuffers: m.arrayBuffers,
-      heapAfterGc: after.heapUsed,
+      heapAfterGc: liveHeap ? process.memoryUsage().heapUsed : null,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      geoipCacheBytes: sharedIpLocator().cachedBytes,
       ...kernel,
     });
     const percent = Math.round(progress * 100);
