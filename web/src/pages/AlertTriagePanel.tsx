@@ -134,15 +134,15 @@ export function AlertTriagePanel({ alert, events, onChange }: { alert: AlertView
       </form>
       <ErrorBox error={error} />
       <h3>History</h3>
-      <ol className="timeline" data-testid="alert-history">
+      <ol className="history-list" data-testid="alert-history">
         {(history.data?.history ?? []).length === 0 ? <li className="muted small">No changes yet.</li> : null}
         {(history.data?.history ?? []).map((h) => (
           <li key={h.id} data-testid="history-entry" data-kind={h.kind}>
-            <span className="timeline-when small muted">
+            <span className="history-when small muted">
               <Time iso={h.at} />
             </span>{' '}
             <strong>{h.actor}</strong> {describe(h)}
-            {h.note ? <span className="timeline-note"> — {h.note}</span> : null}
+            {h.note ? <span className="history-note"> — {h.note}</span> : null}
           </li>
         ))}
       </ol>

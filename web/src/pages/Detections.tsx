@@ -132,7 +132,7 @@ export function DetectionsPage() {
                       <Switch checked={r.enabled} label={`${r.displayName} enabled`} testId="rule-enabled" disabled={pending === r.id} onChange={(on) => void setEnabled(r, on)} />
                       {r.enabled !== r.defaultEnabled ? <div className="small muted">default {r.defaultEnabled ? 'on' : 'off'}</div> : null}
                     </td>
-                    <td>
+                    <td className="nowrap">
                       <button type="button" className={`btn-link ${r.tests.failed ? 'text-bad' : 'text-ok'}`} onClick={() => toggleOpen(r.id)} data-testid="rule-tests">
                         {r.tests.passed}/{total} passed
                       </button>
