@@ -245,3 +245,26 @@ export function LinkedEmails({ text }: { text: string }) {
   if (last < text.length) parts.push(text.slice(last));
   return <>{parts}</>;
 }
+
+/** A select's options, one a value, labelled with the value itself. */
+export function Options({ values }: { values: readonly string[] }) {
+  return (
+    <>
+      {values.map((v) => (
+        <option key={v} value={v}>
+          {v}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** An on/off switch (a checkbox with role=switch), named by `label`. */
+export function Switch({ checked, label, testId, disabled, onChange }: { checked: boolean; label: string; testId: string; disabled?: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <label className="switch">
+      <input type="checkbox" role="switch" data-testid={testId} checked={checked} disabled={disabled} aria-label={label} onChange={(e) => onChange(e.target.checked)} />
+      <span className="switch-track" aria-hidden />
+    </label>
+  );
+}

@@ -54,6 +54,17 @@ export function startTheme(): void {
   darkQuery.addEventListener('change', apply);
 }
 
+/** The resolved theme (light or dark); re-renders when it changes. */
+export function useResolvedTheme(): Theme {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => resolvedTheme(),
+  );
+}
+
 /** The preference; re-renders when it (or the system's setting) changes. */
 export function useThemePreference(): ThemePreference {
   return useSyncExternalStore((l) => {

@@ -173,6 +173,23 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
 }
 
 /**
+ * The error of a page's last action, and `run`, which clears it, runs an
+ * action and keeps what the action throws (for an ErrorBox).
+ */
+export function useActionError(): { error: unknown; run: (action: () => Promise<void>) => Promise<void> } {
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (action: () => Promise<void>) => {
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(err);
+    }
+  }, []);
+  return { error, run };
+}
+
+/**
  * An event handler that runs an async action. React drops the promise a
  * handler returns, so whatever the action does not handle itself (the forms
  * show their API errors inline) is logged instead of becoming an unhandled

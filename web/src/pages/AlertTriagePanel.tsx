@@ -4,7 +4,7 @@ import { ErrorBox, Time, UserLink } from '../components.tsx';
 import { Link } from '../router.tsx';
 import { adminOnly, useRole } from '../session-role.ts';
 import type { AlertAssignees, AlertHistory, AlertHistoryEntry, AlertView, EventView } from '../types.ts';
-import { pick, str, useAsync } from '../util.ts';
+import { pick, str, useActionError, useAsync } from '../util.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -38,20 +38,12 @@ export function AlertTriagePanel({ alert, events, onChange }: { alert: AlertView
   const history = useAsync(() => api.get<AlertHistory>(`/api/alerts/${enc(alert.id)}/history`), [alert.id, alert.status, alert.assignee, alert.statusChangedAt]);
   const assignees = useAsync(() => api.get<AlertAssignees>('/api/alerts/assignees'), []);
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useActionError();
   const [suppressed, setSuppressed] = useState<string | null>(null);
   // Suppressions are rule tuning: admins only (the API answers 403 to the others).
   const role = useRole();
   const { email, ip } = alertActor(events);
 
-  async function run(fn: () => Promise<void>) {
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    }
-  }
   const assign = (assignee: string) =>
     run(async () => {
       onChange(await api.patch<AlertView>(`/api/alerts/${enc(alert.id)}`, { assignee: assignee === '' ? null : assignee }));
@@ -142,15 +134,15 @@ export function AlertTriagePanel({ alert, events, onChange }: { alert: AlertView
       </form>
       <ErrorBox error={error} />
       <h3>History</h3>
-      <ol className="timeline" data-testid="alert-history">
+      <ol className="history-list" data-testid="alert-history">
         {(history.data?.history ?? []).length === 0 ? <li className="muted small">No changes yet.</li> : null}
         {(history.data?.history ?? []).map((h) => (
           <li key={h.id} data-testid="history-entry" data-kind={h.kind}>
-            <span className="timeline-when small muted">
+            <span className="history-when small muted">
               <Time iso={h.at} />
             </span>{' '}
             <strong>{h.actor}</strong> {describe(h)}
-            {h.note ? <span className="timeline-note"> — {h.note}</span> : null}
+            {h.note ? <span className="history-note"> — {h.note}</span> : null}
           </li>
         ))}
       </ol>

@@ -8,13 +8,14 @@ import './overview.css';
 
 export const SEVERITIES: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'];
 const STATUSES: AlertStatus[] = ['open', 'acknowledged', 'resolved'];
-const SORTS: Array<{ value: AlertSort; label: string }> = [
-  { value: 'last-event', label: 'Last event, newest first' },
-  { value: 'severity', label: 'Severity, most severe first' },
-  { value: 'status', label: 'Status: open, acknowledged, resolved' },
-  { value: 'raised', label: 'Raised, newest first' },
-  { value: 'rule', label: 'Rule' },
-  { value: 'assignee', label: 'Assignee, unassigned first' },
+/** Short labels keep the filter bar on one line at 1920 px; the option's title says it in full. */
+const SORTS: Array<{ value: AlertSort; label: string; title: string }> = [
+  { value: 'last-event', label: 'Newest event', title: 'Last event, newest first' },
+  { value: 'severity', label: 'Most severe', title: 'Severity, most severe first' },
+  { value: 'status', label: 'Open first', title: 'Status: open, acknowledged, resolved' },
+  { value: 'raised', label: 'Newest raised', title: 'Raised, newest first' },
+  { value: 'rule', label: 'Rule', title: 'Rule id, A to Z' },
+  { value: 'assignee', label: 'Unassigned first', title: 'Assignee, unassigned first' },
 ];
 /** Alerts per request. */
 const PAGE = 100;
@@ -156,9 +157,9 @@ export function AlertsPage() {
         </div>
         <label className="chip-group">
           <span className="chip-label">Sort</span>
-          <select data-testid="alerts-sort" value={sort} onChange={(e) => setFilter({ sort: e.target.value as AlertSort })}>
+          <select data-testid="alerts-sort" value={sort} title={SORTS.find((s) => s.value === sort)?.title} onChange={(e) => setFilter({ sort: e.target.value as AlertSort })}>
             {SORTS.map((s) => (
-              <option key={s.value} value={s.value}>
+              <option key={s.value} value={s.value} title={s.title}>
                 {s.label}
               </option>
             ))}
@@ -178,7 +179,12 @@ export function AlertsPage() {
         </label>
         <label className="chip-group">
           <span className="chip-label">Source</span>
-          <select data-testid="filter-source" value={sourceId} onChange={(e) => setFilter({ sourceId: e.target.value })}>
+          <select
+            data-testid="filter-source"
+            value={sourceId}
+            title={sources.data?.sources.find((src) => src.id === sourceId)?.name}
+            onChange={(e) => setFilter({ sourceId: e.target.value })}
+          >
             <option value="">All</option>
             {(sources.data?.sources ?? []).map((src) => (
               <option key={src.id} value={src.id}>

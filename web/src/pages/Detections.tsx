@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import { api, enc } from '../api.ts';
-import { Empty, ErrorBox, PageHeader, SeverityBadge, SkeletonRows } from '../components.tsx';
+import { Empty, ErrorBox, PageHeader, SeverityBadge, SkeletonRows, Switch } from '../components.tsx';
 import { Link } from '../router.tsx';
 import type { RuleList, RuleView } from '../types.ts';
 import { useAsync } from '../util.ts';
@@ -129,21 +129,10 @@ export function DetectionsPage() {
                     </td>
                     <td className="mono small">{r.logTypes.join(', ')}</td>
                     <td>
-                      <label className="switch">
-                        <input
-                          type="checkbox"
-                          role="switch"
-                          data-testid="rule-enabled"
-                          checked={r.enabled}
-                          disabled={pending === r.id}
-                          onChange={(e) => void setEnabled(r, e.target.checked)}
-                          aria-label={`${r.displayName} enabled`}
-                        />
-                        <span className="switch-track" aria-hidden />
-                      </label>
+                      <Switch checked={r.enabled} label={`${r.displayName} enabled`} testId="rule-enabled" disabled={pending === r.id} onChange={(on) => void setEnabled(r, on)} />
                       {r.enabled !== r.defaultEnabled ? <div className="small muted">default {r.defaultEnabled ? 'on' : 'off'}</div> : null}
                     </td>
-                    <td>
+                    <td className="nowrap">
                       <button type="button" className={`btn-link ${r.tests.failed ? 'text-bad' : 'text-ok'}`} onClick={() => toggleOpen(r.id)} data-testid="rule-tests">
                         {r.tests.passed}/{total} passed
                       </button>

@@ -226,7 +226,7 @@ export function OverviewPage() {
                   <tbody>
                     {o.sources.map((s) => (
                       <tr key={s.id}>
-                        <td>
+                        <td className="source-name-cell" title={s.name}>
                           <Link to={`/sources/${enc(s.id)}`}>{s.name}</Link>
                         </td>
                         <td>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useResolvedTheme } from '../theme.ts';
 
 export interface ChartSeries {
   label: string;
@@ -27,6 +28,8 @@ export default function OverviewChart({
   testId?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  // The canvas cannot use CSS variables: the chart is drawn again in the other theme's colours.
+  const theme = useResolvedTheme();
   const pick = useRef(onPick);
   useEffect(() => {
     pick.current = onPick;
@@ -44,16 +47,16 @@ export default function OverviewChart({
       stacked.push(running);
     }
     const data: uPlot.AlignedData = [xs, ...stacked.slice().reverse()];
+    const css = getComputedStyle(el);
+    const axis = { stroke: css.getPropertyValue('--muted').trim() || '#646c78', grid: { stroke: css.getPropertyValue('--border').trim() || '#e1e4e9' } };
     const opts: uPlot.Options = {
       width: Math.max(280, el.clientWidth),
       height,
-      legend: { show: true, live: false },
+      // The card's totals under the chart name each series with its colour and count.
+      legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-      axes: [
-        { stroke: '#6b7280', grid: { stroke: '#eef0f3' } },
-        { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, size: 48 },
-      ],
+      axes: [axis, { ...axis, size: 48 }],
       series: [
         {},
         ...series
@@ -79,7 +82,7 @@ export default function OverviewChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [buckets, series, height]);
+  }, [buckets, series, height, theme]);
 
   return <div ref={box} className="overview-chart" data-testid={testId} />;
 }

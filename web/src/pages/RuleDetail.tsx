@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, enc } from '../api.ts';
-import { Empty, ErrorBox, Loading, PageHeader, SeverityBadge, Time } from '../components.tsx';
+import { Empty, ErrorBox, Loading, Options, PageHeader, SeverityBadge, Time } from '../components.tsx';
 import { Link } from '../router.tsx';
 import type { BacktestResult, CreateSuppressionRequest, DestinationList, RulePatch, RuleSource, RuleView, Severity, SuppressionList, SuppressionView } from '../types.ts';
 import { onAsync, useAsync } from '../util.ts';
@@ -150,11 +150,7 @@ function TuningCard({ rule, onSaved }: { rule: RuleView; onSaved: (r: RuleView) 
           <span>Severity (default {d.severity})</span>
           <select value={severity} onChange={(e) => setSeverity(e.target.value)} data-testid="tune-severity">
             <option value="">default</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <Options values={SEVERITIES} />
           </select>
         </label>
         <label className="field">

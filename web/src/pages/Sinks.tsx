@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { AddForm, NameAndKind, SecretField, TextField } from '../add-form.tsx';
 import { api, enc } from '../api.ts';
-import { Empty, ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
-import type { CreateSinkRequest, DeadLetterList, DeadLetterRetryResult, SinkKind, SinkList, SinkTestResult, SinkView } from '../types.ts';
-import { useAsync } from '../util.ts';
+import { ErrorBox, Options, Time } from '../components.tsx';
+import { ListPage, TestButton, TestResult, useListPage } from '../list-page.tsx';
+import type { CreateSinkRequest, DeadLetterList, DeadLetterRetryResult, SinkKind, SinkView } from '../types.ts';
+import { useActionError, useAsync } from '../util.ts';
 
 const KIND_LABEL: Record<SinkKind, string> = {
   http: 'HTTP NDJSON',
@@ -41,167 +42,94 @@ function lag(ms: number | null): string {
 }
 
 export function SinksPage() {
-  const q = useAsync(() => api.get<SinkList>('/api/sinks'), []);
-  const [error, setError] = useState<unknown>(null);
-  const [tests, setTests] = useState<Record<string, SinkTestResult | 'running'>>({});
-  const [adding, setAdding] = useState(false);
+  const state = useListPage<'sinks', SinkView>('/api/sinks', 'sinks');
   const [open, setOpen] = useState<string | null>(null);
-  const list = q.data?.sinks;
-
-  async function act(s: SinkView, action: 'pause' | 'resume') {
-    setError(null);
-    try {
-      const updated = await api.post<SinkView>(`/api/sinks/${enc(s.id)}/${action}`);
-      q.setData({ sinks: list!.map((x) => (x.id === s.id ? updated : x)) });
-    } catch (err) {
-      setError(err);
-    }
-  }
-  async function test(s: SinkView) {
-    setTests((t) => ({ ...t, [s.id]: 'running' }));
-    try {
-      const r = await api.post<SinkTestResult>(`/api/sinks/${enc(s.id)}/test`);
-      setTests((t) => ({ ...t, [s.id]: r }));
-    } catch (err) {
-      setTests((t) => ({ ...t, [s.id]: { ok: false, message: err instanceof Error ? err.message : String(err) } }));
-    }
-  }
-  async function remove(s: SinkView) {
-    if (!window.confirm(`Delete sink “${s.name}”? Its cursor and dead letters go too; nothing is removed at the sink.`)) return;
-    setError(null);
-    try {
-      await api.del(`/api/sinks/${enc(s.id)}`);
-      q.reload();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const list = state.list;
+  const act = (s: SinkView, action: 'pause' | 'resume') => state.update(s, () => api.post<SinkView>(`/api/sinks/${enc(s.id)}/${action}`));
 
   return (
-    <div className="page">
-      <PageHeader
-        title="Sinks"
-        sub="Where stored events are forwarded: SIEMs, buckets, message buses. Secrets are write-only: stored, never shown."
-        actions={
-          !adding ? (
-            <button type="button" className="btn btn-primary" data-testid="add-sink" onClick={() => setAdding(true)}>
-              + Add sink
-            </button>
-          ) : null
-        }
-      />
-      {adding ? (
-        <AddSink
-          onCancel={() => setAdding(false)}
-          onCreated={() => {
-            setAdding(false);
-            q.reload();
-          }}
-        />
-      ) : null}
-      <ErrorBox error={q.error ?? error} onRetry={q.error ? q.reload : undefined} />
-      <div className="table-wrap">
-        <table className="table" data-testid="sinks-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Kind</th>
-              <th>Format</th>
-              <th>Lag</th>
-              <th>Backlog</th>
-              <th>Delivered</th>
-              <th>Failed</th>
-              <th>Last error</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {!list && q.loading ? <SkeletonRows cols={9} rows={2} /> : null}
-            {list?.map((s) => {
-              const t = tests[s.id];
-              return (
-                <tr key={s.id} data-testid="sink-row" data-sink-id={s.id}>
-                  <td>
-                    <strong>{s.name}</strong> {s.paused ? <span className="badge">paused</span> : null}
-                    <div className="small muted mono break">{s.url}</div>
-                    <div className="small muted">
-                      created <Time iso={s.createdAt} relative />
-                      {s.logTypes ? ` · ${s.logTypes.join(', ')}` : ''}
-                      {s.fieldFilters.length ? ` · ${s.fieldFilters.join(' and ')}` : ''}
-                    </div>
-                  </td>
-                  <td>{KIND_LABEL[s.kind] ?? s.kind}</td>
-                  <td>{s.format}</td>
-                  <td data-testid="sink-lag">{lag(s.lagMs)}</td>
-                  <td data-testid="sink-backlog">{s.backlog.toLocaleString()}</td>
-                  <td data-testid="sink-delivered">{s.delivered.toLocaleString()}</td>
-                  <td>{s.failed.toLocaleString()}</td>
-                  <td data-testid="sink-last-error">
-                    {s.lastError ? (
-                      <div className="small">
-                        <div className="text-bad">{s.lastError.message}</div>
-                        {s.lastError.fix ? <div className="muted">Fix: {s.lastError.fix}</div> : null}
-                      </div>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td>
-                    <div className="row gap">
-                      <button type="button" className="btn btn-sm" data-testid="test-sink" disabled={t === 'running'} onClick={() => void test(s)}>
-                        {t === 'running' ? 'Sending…' : 'Send a test event'}
-                      </button>
-                      <button type="button" className="btn btn-sm" data-testid="pause-sink" onClick={() => void act(s, s.paused ? 'resume' : 'pause')}>
-                        {s.paused ? 'Resume' : 'Pause'}
-                      </button>
-                      <button type="button" className="btn btn-sm" data-testid="dead-letters-sink" onClick={() => setOpen(open === s.id ? null : s.id)}>
-                        Dead letters
-                      </button>
-                      <button type="button" className="btn btn-sm btn-danger" data-testid="delete-sink" onClick={() => void remove(s)}>
-                        Delete
-                      </button>
-                    </div>
-                    {t && t !== 'running' ? (
-                      <div className={`small ${t.ok ? 'text-ok' : 'text-bad'}`} data-testid="sink-test-result" data-ok={String(t.ok)}>
-                        {t.ok ? '✓' : '✗'} {t.message}
-                        {!t.ok && t.fix ? <div className="muted">Fix: {t.fix}</div> : null}
-                      </div>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      {open && list?.some((s) => s.id === open) ? <DeadLetters sink={list.find((s) => s.id === open)!} onRetried={q.reload} /> : null}
-      {list && list.length === 0 && !adding ? (
-        <Empty title="No sinks">
+    <ListPage
+      state={state}
+      title="Sinks"
+      sub="Where stored events are forwarded: SIEMs, buckets, message buses. Secrets are write-only: stored, never shown."
+      noun="sink"
+      columns={['Name', 'Kind', 'Format', 'Lag', 'Backlog', 'Delivered', 'Failed', 'Last error', 'Actions']}
+      addForm={(done) => <AddSink onCancel={() => done(false)} onCreated={() => done(true)} />}
+      emptyTitle="No sinks"
+      empty={(add) => (
+        <>
           Events stay in Zoomtrail.{' '}
-          <button type="button" className="btn-link" onClick={() => setAdding(true)}>
+          <button type="button" className="btn-link" onClick={add}>
             Add an S3 bucket, syslog, Splunk, Elasticsearch, NATS or HTTP sink
           </button>{' '}
           to forward them.
-        </Empty>
-      ) : null}
-    </div>
+        </>
+      )}
+      after={open && list?.some((s) => s.id === open) ? <DeadLetters sink={list.find((s) => s.id === open)!} onRetried={state.q.reload} /> : null}
+    >
+      {list?.map((s) => (
+        <tr key={s.id} data-testid="sink-row" data-sink-id={s.id}>
+          <td>
+            <strong>{s.name}</strong> {s.paused ? <span className="badge">paused</span> : null}
+            <div className="small muted mono break">{s.url}</div>
+            <div className="small muted">
+              created <Time iso={s.createdAt} relative />
+              {s.logTypes ? ` · ${s.logTypes.join(', ')}` : ''}
+              {s.fieldFilters.length ? ` · ${s.fieldFilters.join(' and ')}` : ''}
+            </div>
+          </td>
+          <td>{KIND_LABEL[s.kind] ?? s.kind}</td>
+          <td>{s.format}</td>
+          <td data-testid="sink-lag">{lag(s.lagMs)}</td>
+          <td data-testid="sink-backlog">{s.backlog.toLocaleString()}</td>
+          <td data-testid="sink-delivered">{s.delivered.toLocaleString()}</td>
+          <td>{s.failed.toLocaleString()}</td>
+          <td data-testid="sink-last-error">
+            {s.lastError ? (
+              <div className="small">
+                <div className="text-bad">{s.lastError.message}</div>
+                {s.lastError.fix ? <div className="muted">Fix: {s.lastError.fix}</div> : null}
+              </div>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+          <td>
+            <div className="row gap">
+              <TestButton outcome={state.tests[s.id]} testId="test-sink" label="Send a test event" onClick={() => void state.test(s)} />
+              <button type="button" className="btn btn-sm" data-testid="pause-sink" onClick={() => void act(s, s.paused ? 'resume' : 'pause')}>
+                {s.paused ? 'Resume' : 'Pause'}
+              </button>
+              <button type="button" className="btn btn-sm" data-testid="dead-letters-sink" onClick={() => setOpen(open === s.id ? null : s.id)}>
+                Dead letters
+              </button>
+              <button
+                type="button"
+                className="btn btn-sm btn-danger"
+                data-testid="delete-sink"
+                onClick={() => void state.remove(s, `Delete sink “${s.name}”? Its cursor and dead letters go too; nothing is removed at the sink.`)}
+              >
+                Delete
+              </button>
+            </div>
+            <TestResult outcome={state.tests[s.id]} testId="sink-test-result" />
+          </td>
+        </tr>
+      ))}
+    </ListPage>
   );
 }
 
 function DeadLetters({ sink, onRetried }: { sink: SinkView; onRetried: () => void }) {
   const q = useAsync(() => api.get<DeadLetterList>(`/api/sinks/${enc(sink.id)}/dead-letters`), [sink.id]);
   const [result, setResult] = useState<DeadLetterRetryResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  async function retry(body: { all: true } | { rowIds: string[] }) {
-    setError(null);
-    try {
+  const { error, run } = useActionError();
+  const retry = (body: { all: true } | { rowIds: string[] }) =>
+    run(async () => {
       setResult(await api.post<DeadLetterRetryResult>(`/api/sinks/${enc(sink.id)}/dead-letters/retry`, body));
       q.reload();
       onRetried();
-    } catch (err) {
-      setError(err);
-    }
-  }
+    });
   const letters = q.data?.deadLetters;
   return (
     <section className="card" data-testid="dead-letters" aria-label={`Dead letters of ${sink.name}`}>
@@ -320,11 +248,7 @@ function AddSink({ onCancel, onCreated }: { onCancel: () => void; onCreated: () 
         <label className="field">
           <span>Facility</span>
           <select data-testid="sink-facility" value={facility} onChange={(e) => setFacility(e.target.value)}>
-            {['local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7', 'auth', 'authpriv', 'security', 'user'].map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
+            <Options values={['local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7', 'auth', 'authpriv', 'security', 'user']} />
           </select>
         </label>
       ) : null}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, enc } from '../api.ts';
-import { ErrorBox, PageHeader, SkeletonRows, Time } from '../components.tsx';
+import { ErrorBox, Options, PageHeader, SkeletonRows, Time } from '../components.tsx';
 import type { OneTimeLink, UserList, UserView } from '../types.ts';
 import { useAsync } from '../util.ts';
 
@@ -36,11 +36,7 @@ export function UsersPage() {
         actions={
           <div className="row gap">
             <select value={role} aria-label="Role of the invited user" data-testid="invite-role" onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
+              <Options values={ROLES} />
             </select>
             <button type="button" className="btn btn-primary" data-testid="invite-user" onClick={() => void invite()}>
               Invite
@@ -76,11 +72,7 @@ export function UsersPage() {
                 <td>{u.username}</td>
                 <td>
                   <select value={u.role} aria-label={`Role of ${u.username}`} onChange={(e) => void change(u, { role: e.target.value })}>
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
+                    <Options values={ROLES} />
                   </select>
                 </td>
                 <td>{u.disabledAt ? 'disabled' : 'enabled'}</td>
