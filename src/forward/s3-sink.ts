@@ -182,7 +182,7 @@ function failureOf(error: unknown, context: SinkContext, key: string): SendError
     retryable,
     message: `HTTP ${status} ${name} writing ${key} to ${where}`,
     fix: credentials
-      ? 'Check the access key (it needs s3:PutObject on the bucket): `zoomtrail sink remove`, then `sink add` with the right key.'
+      ? 'Check the access key (it needs s3:PutObject on the bucket) and give the right one with `zoomtrail sink update <sink> --secret-stdin` (<access key id>:<secret access key>).'
       : name === 'NoSuchBucket'
         ? `Create the bucket "${s.bucket}" or fix --bucket.`
         : retryable
@@ -208,7 +208,16 @@ export const s3Sink: Sink = {
 
   async send(batch, context): Promise<SendOutcome> {
     const problem = validate(context, context.secret);
-    if (problem) return { delivered: [], rejected: [], error: { retryable: false, message: problem, fix: 'Fix the sink with `zoomtrail sink remove` and `sink add`.' } };
+    if (problem)
+      return {
+        delivered: [],
+        rejected: [],
+        error: {
+          retryable: false,
+          message: problem,
+          fix: 'Fix the sink with `zoomtrail sink update <sink>` (--url, --setting bucket=..., or the credentials with --secret-stdin).',
+        },
+      };
     if (batch.length === 0) return { delivered: [], rejected: [] };
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     const s3 = await client(context);
