@@ -408,7 +408,7 @@ export function registerSinkCommand(program: Command): void {
   sink
     .command('verify')
     .description(
-      "Recompute each day's digest over the stored row ids (docs/coverage-digest.md) and, for sinks that can be read back (elasticsearch, nats), compare with what the sink holds: exit 1 when a day differs.",
+      "Recompute each day's digest over the stored row ids (docs/coverage-digest.md) and, for sinks that can be read back (elasticsearch, nats, s3), compare with what the sink holds: exit 1 when a day differs.",
     )
     .argument('<sink>', 'sink name or id')
     .option('--from <day>', 'first UTC day, YYYY-MM-DD (default 30 days ago)', parseDay)
