@@ -146,11 +146,16 @@ describe('zoomtrail sink: s3 and syslog', () => {
     const day = new Date(NOW).toISOString().slice(0, 10);
     expect((await s3.keys()).filter((k) => k.startsWith('new/') || k.startsWith('old/'))).toEqual([`new/zoom/operation/dt=${day}/o1.json.gz`]);
     expect((await s3.records(`new/zoom/operation/dt=${day}/o1.json.gz`))[0]).toMatchObject({ metadata: { uid: 'o1' } });
+    // The bucket is read back (s3 read-back): the day is the same, exit 0.
+    const verify = await cli(['sink', 'verify', 'lake3', '--from', day, '--to', day, '--format', 'ndjson']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ day, logType: 'Zoom.Operation', storeCount: 1, sinkCount: 1, differs: false });
 
     const audit = await cli(['audit', 'list', '--action', 'sinks.update', '--ndjson']);
     expect(audit.stdout).toContain('"lake3"');
     expect(audit.stdout).toContain('[MASKED]');
-    for (const output of [add, refused, noSecret, update, flush, audit, await cli(['sink', 'show', 'lake3'])]) expect(output.stdout + output.stderr).not.toContain('S3RVER');
+    for (const output of [add, refused, noSecret, update, flush, verify, audit, await cli(['sink', 'show', 'lake3'])])
+      expect(output.stdout + output.stderr).not.toContain('S3RVER');
   });
 
   it('adds a syslog sink and sends one octet-counted RFC 5424 message per event', async () => {
