@@ -51,11 +51,11 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+function cli(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
   return runCli(
     [...args, '--data-dir', dataDir],
     { ZOOMTRAIL_SECRET_KEY: KEY, ZOOMTRAIL_CLOCK_START: CLOCK_START, ZOOMTRAIL_LOG_LEVEL: 'warn', ...env },
-    { cwd: dataDir, timeoutMs: 90_000 },
+    { cwd: dataDir, timeoutMs: 90_000, ...(input === undefined ? {} : { input: `${input}\n` }) },
   );
 }
 
@@ -117,6 +117,45 @@ describe('zoomtrail sink: s3 and syslog', () => {
     expect(retry.stdout).toBe('lake: 0 delivered, 0 refused again, 0 no longer stored\n');
     const show = await cli(['sink', 'show', 'lake']);
     expect(show.stdout).not.toContain('S3RVER');
+  });
+
+  it('updates a sink with the checks of PATCH /api/sinks/:id: a refused URL, the secret again with a new URL, settings; audited, the secret never printed', async () => {
+    const add = await cli(
+      ['sink', 'add', '--name', 'lake2', '--kind', 's3', '--url', s3.endpoint, '--bucket', s3.bucket, '--prefix', 'old', '--log-types', 'Zoom.Operation', '--secret-stdin'],
+      {},
+      S3RVER_SECRET,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    // The outbound address policy refuses a private address (only loopback is allowed here): nothing changes.
+    const refused = await cli(['sink', 'update', 'lake2', '--url', 'http://10.1.2.3:9000', '--secret-stdin'], {}, S3RVER_SECRET);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: --url: the S3 endpoint: .*10\.1\.2\.3.*\nfix: .*ZOOMTRAIL_ALLOWED_NETWORKS/s);
+    // A stored secret does not follow the URL to another host.
+    const noSecret = await cli(['sink', 'update', 'lake2', '--url', 'http://localhost:1']);
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain('needs its secret again');
+    const badSetting = await cli(['sink', 'update', 'lake2', '--setting', 'colour=blue']);
+    expect(badSetting.code).toBe(2);
+    expect(badSetting.stderr).toContain('--setting');
+
+    const update = await cli(['sink', 'update', 'lake2', '--name', 'lake3', '--setting', 'prefix=new', '--format', 'ocsf', '--secret-stdin'], {}, S3RVER_SECRET);
+    expect(update.code, update.stderr).toBe(0);
+    expect(update.stderr).toBe('Updated s3 sink "lake3": name, format, settings, secret.\n');
+    const flush = await cli(['sink', 'flush', '--sink', 'lake3']);
+    expect(flush.stdout).toBe('lake3: 1 delivered\n');
+    const day = new Date(NOW).toISOString().slice(0, 10);
+    expect((await s3.keys()).filter((k) => k.startsWith('new/') || k.startsWith('old/'))).toEqual([`new/zoom/operation/dt=${day}/o1.json.gz`]);
+    expect((await s3.records(`new/zoom/operation/dt=${day}/o1.json.gz`))[0]).toMatchObject({ metadata: { uid: 'o1' } });
+    // The bucket is read back (s3 read-back): the day is the same, exit 0.
+    const verify = await cli(['sink', 'verify', 'lake3', '--from', day, '--to', day, '--format', 'ndjson']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ day, logType: 'Zoom.Operation', storeCount: 1, sinkCount: 1, differs: false });
+
+    const audit = await cli(['audit', 'list', '--action', 'sinks.update', '--ndjson']);
+    expect(audit.stdout).toContain('"lake3"');
+    expect(audit.stdout).toContain('[MASKED]');
+    for (const output of [add, refused, noSecret, update, flush, verify, audit, await cli(['sink', 'show', 'lake3'])])
+      expect(output.stdout + output.stderr).not.toContain('S3RVER');
   });
 
   it('adds a syslog sink and sends one octet-counted RFC 5424 message per event', async () => {

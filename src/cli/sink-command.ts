@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { AppContext } from '../app/app-context.js';
 import { FORMAT_NAMES, isFormatName, type FormatName } from '../forward/formats/event-format.js';
 import { isSinkKind, SINK_KINDS, type SinkKind } from '../forward/sink.js';
+import type { SinkUpdateRequest } from '../forward/update-sink.js';
 import type { SinkRecord } from '../store/sink-store.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTable, withApp } from './with-app.js';
@@ -33,6 +34,45 @@ interface AddOptions {
 }
 
 const LOG_TYPES = ['Zoom.Activity', 'Zoom.Operation'];
+/** The sink settings `sink add` takes as flags, and `sink update --setting` by name. */
+const SETTING_KEYS = ['subjectPrefix', 'index', 'bucket', 'region', 'prefix', 'pathStyle', 'facility', 'appName', 'hostname', 'caFile'] as const;
+
+interface UpdateOptions {
+  name?: string;
+  url?: string;
+  format?: FormatName;
+  logTypes?: string[];
+  filter?: string[] | false;
+  setting?: string[];
+  secretEnv?: string;
+  secretStdin?: boolean;
+}
+
+/** The CLI's name for a field a sink change names (the API's names are the shared ones). */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  name: '--name',
+  format: '--format',
+  url: '--url',
+  secret: 'the secret (--secret-stdin or --secret-env)',
+  settings: '--setting',
+  logTypes: '--log-types',
+  fieldFilters: '--filter',
+};
+
+/** `--setting key=value` pairs over `current`: true/false are booleans, an empty value removes the setting. */
+function mergedSettings(current: Record<string, unknown>, pairs: readonly string[]): Record<string, unknown> {
+  const settings = { ...current };
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    const key = equals < 0 ? pair : pair.slice(0, equals);
+    if (equals < 0 || !(SETTING_KEYS as readonly string[]).includes(key))
+      throw new UsageError(`--setting: "${pair}" is not key=value with a key among ${SETTING_KEYS.join(', ')}.`);
+    const value = pair.slice(equals + 1);
+    if (value === '') delete settings[key];
+    else settings[key] = value === 'true' ? true : value === 'false' ? false : value;
+  }
+  return settings;
+}
 
 function parseKind(value: string): SinkKind {
   if (!isSinkKind(value)) throw new InvalidArgumentError(`--kind must be one of ${SINK_KINDS.join(', ')}, not "${value}".`);
@@ -103,16 +143,12 @@ export function registerSinkCommand(program: Command): void {
         const settings: Record<string, unknown> = {};
         if (options.subjectPrefix !== undefined) settings.subjectPrefix = options.subjectPrefix;
         if (options.index !== undefined) settings.index = options.index;
-        for (const key of ['bucket', 'region', 'prefix', 'pathStyle', 'facility', 'appName', 'hostname', 'caFile'] as const)
-          if (options[key] !== undefined) settings[key] = options[key];
+        for (const key of SETTING_KEYS) if (options[key] !== undefined) settings[key] = options[key];
         const config = { url: options.url, settings };
         if (module.needsSecret && secret === null) throw new UsageError(`A ${options.kind} sink needs a secret: give it with --secret-env VAR or --secret-stdin.`);
-        const problem = module.validate(config, secret);
-        if (problem) throw new UsageError(`${problem}.`);
-        for (const target of module.targets(config)) {
-          const refusal = app.outbound.policy.refusalForUrl(target.url);
-          if (refusal) throw new UsageError(`${target.what}: ${refusal}.`);
-        }
+        const { sinkTargetProblem } = await import('../forward/update-sink.js');
+        const problem = sinkTargetProblem(module, config, secret, app.outbound.policy);
+        if (problem) throw new UsageError(`${problem.message}.`);
         const created = await app.store.createSink({
           name: options.name,
           kind: options.kind,
@@ -127,6 +163,47 @@ export function registerSinkCommand(program: Command): void {
         });
         process.stdout.write(`${created.id}\n`);
         process.stderr.write(`Added ${created.kind} sink "${created.name}" (${created.format}); \`zoomtrail sink flush --sink ${created.name}\` delivers what is pending now.\n`);
+      });
+    });
+
+  sink
+    .command('update')
+    .description("Change a sink (the same checks as the API's PATCH /api/sinks/:id); only what is given changes. The secret is write-only: never printed.")
+    .argument('<sink>', 'sink name or id')
+    .option('--name <name>', 'a new name')
+    .option('--url <url>', 'where it sends (the secret must be given again with a new URL)')
+    .option('--format <format>', FORMAT_NAMES.join(', '), parseFormat)
+    .option('--log-types <type...>', `forward only these log types (${LOG_TYPES.join(', ')}), or "all"`)
+    .option('--filter <clause...>', 'replace the field filter: field=value or field!=value clauses')
+    .option('--no-filter', 'remove the field filter')
+    .option('--setting <key=value...>', `set a setting (${SETTING_KEYS.join(', ')}); key= removes it`)
+    .option('--secret-env <var>', 'read a new secret from this environment variable')
+    .option('--secret-stdin', 'read a new secret from the first line of stdin')
+    .addHelpText('after', ['', 'The secret is never a flag value; it is stored encrypted and never printed.'].join('\n'))
+    .action(async (idOrName: string, options: UpdateOptions, command: Command) => {
+      await withApp(command, async (app) => {
+        if (options.secretEnv !== undefined && options.secretStdin) throw new UsageError('Give the secret through --secret-env or --secret-stdin, not both.');
+        const current = await existing(app, idOrName);
+        const secret = await readSecretInput(options);
+        const request: SinkUpdateRequest = {};
+        if (options.name !== undefined) request.name = options.name;
+        if (options.url !== undefined) request.url = options.url;
+        if (options.format !== undefined) request.format = options.format;
+        if (options.logTypes !== undefined) request.logTypes = options.logTypes.includes('all') ? null : options.logTypes;
+        if (options.filter !== undefined) request.fieldFilters = options.filter === false ? [] : options.filter;
+        if (options.setting !== undefined) request.settings = mergedSettings(current.settings, options.setting);
+        if (secret !== null) request.secret = secret;
+        if (Object.keys(request).length === 0)
+          throw new UsageError('Nothing to change: give --name, --url, --format, --log-types, --filter, --no-filter, --setting or a new secret.');
+        const { updateSink } = await import('../forward/update-sink.js');
+        const result = await updateSink(current, request, { store: app.store, policy: app.outbound.policy });
+        if (!result.ok) {
+          const { ActionableError } = await import('../shared/actionable-error.js');
+          throw new ActionableError(result.problem.code, `${FLAG_OF[result.problem.field] ?? result.problem.field}: ${result.problem.message}.`, result.problem.fix);
+        }
+        await recordCliAudit(app, { action: 'sinks.update', objectType: 'sinks', objectId: current.id, before: current, after: result.sink, change: request });
+        const changed = Object.keys(request).map((k) => (k === 'fieldFilters' ? 'filter' : k));
+        process.stderr.write(`Updated ${result.sink.kind} sink "${result.sink.name}": ${changed.join(', ')}.\n`);
       });
     });
 
@@ -331,7 +408,7 @@ export function registerSinkCommand(program: Command): void {
   sink
     .command('verify')
     .description(
-      "Recompute each day's digest over the stored row ids (docs/coverage-digest.md) and, for sinks that can be read back (elasticsearch, nats), compare with what the sink holds: exit 1 when a day differs.",
+      "Recompute each day's digest over the stored row ids (docs/coverage-digest.md) and, for sinks that can be read back (elasticsearch, nats, s3), compare with what the sink holds: exit 1 when a day differs.",
     )
     .argument('<sink>', 'sink name or id')
     .option('--from <day>', 'first UTC day, YYYY-MM-DD (default 30 days ago)', parseDay)

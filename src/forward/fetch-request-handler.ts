@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 /** The parts of an AWS SDK (smithy) HTTP request this handler reads. */
 export interface SdkHttpRequest {
   method: string;
@@ -10,16 +12,25 @@ export interface SdkHttpRequest {
   body?: unknown;
 }
 
-/** An AWS SDK (smithy) HTTP response: status, headers and the whole body as bytes. */
+/** An AWS SDK (smithy) HTTP response: status, headers and the whole body, as bytes or (readBack) a stream of them. */
 export interface SdkHttpResponse {
   statusCode: number;
   reason?: string;
   headers: Record<string, string>;
-  body: Uint8Array;
+  body: Uint8Array | Readable;
 }
 
 /** Answers larger than this are cut (an S3 PutObject answer is headers and a short XML error at most). */
 const MAX_ANSWER_BYTES = 1024 * 1024;
+
+export interface FetchRequestHandlerOptions {
+  /**
+   * Reading back (S3 GetObject, ListObjectsV2): the SDK needs each answer as
+   * a stream, and an answer larger than `maxAnswerBytes` is an error rather
+   * than cut (a cut object would read as fewer events).
+   */
+  readBack?: { maxAnswerBytes: number };
+}
 
 function queryString(query: SdkHttpRequest['query']): string {
   const parts: string[] = [];
@@ -49,6 +60,7 @@ export class FetchRequestHandler {
   constructor(
     private readonly send: typeof fetch,
     private readonly timeoutMs: number,
+    private readonly options: FetchRequestHandlerOptions = {},
   ) {}
 
   async handle(request: SdkHttpRequest, options?: { abortSignal?: unknown }): Promise<{ response: SdkHttpResponse }> {
@@ -70,10 +82,11 @@ export class FetchRequestHandler {
       redirect: 'manual',
       signal: AbortSignal.any(signals),
     });
-    const bytes = new Uint8Array(await response.arrayBuffer()).subarray(0, MAX_ANSWER_BYTES);
+    const readBack = this.options.readBack;
+    const bytes = readBack ? await boundedBytes(response, readBack.maxAnswerBytes) : new Uint8Array(await response.arrayBuffer()).subarray(0, MAX_ANSWER_BYTES);
     const responseHeaders: Record<string, string> = {};
     response.headers.forEach((value, name) => (responseHeaders[name] = value));
-    return { response: { statusCode: response.status, reason: response.statusText, headers: responseHeaders, body: bytes } };
+    return { response: { statusCode: response.status, reason: response.statusText, headers: responseHeaders, body: readBack ? Readable.from([bytes]) : bytes } };
   }
 
   updateHttpClientConfig(): void {}
@@ -83,4 +96,19 @@ export class FetchRequestHandler {
   }
 
   destroy(): void {}
+}
+
+/** The whole answer, or an error when it is larger than `max` bytes (read no further than that). */
+async function boundedBytes(response: Response, max: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (response.body) {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      total += chunk.byteLength;
+      // Leaving the loop cancels the rest of the body.
+      if (total > max) throw new RangeError(`an answer of the S3 endpoint is larger than ${max} bytes`);
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks);
 }

@@ -109,6 +109,39 @@ describe('Forwarder', () => {
       expect((await store.getSinkState(down.id)).deliveredCount).toBe(0);
     });
 
+    it("flushes sinks side by side: a sink whose receiver hangs does not hold up another, and the results keep the sinks' order", async () => {
+      await commit('a', 'b');
+      const slow = await store.createSink(sampleSink({ name: 'slow', url: 'https://slow.example.com/ingest' }));
+      const fast = await store.createSink(sampleSink({ name: 'fast', url: 'https://fast.example.com/ingest' }));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let slowCalled!: () => void;
+      const slowStarted = new Promise<void>((resolve) => (slowCalled = resolve));
+      // The slow receiver answers only when the test releases it; the fast one at once.
+      const fetch: typeof globalThis.fetch = async (input) => {
+        if ((input instanceof Request ? input.url : input.toString()).startsWith('https://slow.')) {
+          slowCalled();
+          await released;
+        }
+        return new Response(null, { status: 204 });
+      };
+      const flushing = new Forwarder({ store, clock, logger, fetch, batchSize: 1 }).flush([slow, fast]);
+      await slowStarted;
+      // Against one-sink-after-another flushing the fast sink never sends while the slow one hangs: this wait fails.
+      try {
+        await waitFor(async () => (await store.getSinkState(fast.id)).deliveredCount === 2, 20_000);
+        expect((await store.getSinkState(slow.id)).deliveredCount).toBe(0);
+      } finally {
+        release();
+      }
+      const results = await flushing;
+      expect(results.map((r) => [r.sink.name, r.delivered, r.error])).toEqual([
+        ['slow', 2, undefined],
+        ['fast', 2, undefined],
+      ]);
+      expect(await store.sinkBacklog(slow.id)).toMatchObject({ events: 0 });
+    });
+
     it('runs one loop per sink: new events are forwarded after a wake, a paused sink is left alone, and run stops on abort', async () => {
       const sink = await store.createSink(sampleSink({ url: `${receiver.origin}/ingest` }));
       const paused = await store.createSink(sampleSink({ name: 'paused', url: `${receiver.origin}/paused` }));

@@ -144,31 +144,36 @@ export class Forwarder {
 
   /**
    * Delivers everything pending to the given sinks (default every sink not
-   * paused), ignoring backoff, until each is caught up or fails once.
+   * paused), ignoring backoff, until each is caught up or fails once. The
+   * sinks flush side by side (each its own batches in order), so a slow or
+   * down sink delays no other; the results come in the order of the sinks.
    */
   async flush(sinks?: readonly SinkRecord[]): Promise<FlushResult[]> {
     const targets = sinks ?? (await this.#o.store.listSinks()).filter((s) => !s.paused);
-    const results: FlushResult[] = [];
     try {
-      for (const sink of targets) {
-        const result: FlushResult = { sink, delivered: 0, rejected: 0 };
-        for (;;) {
-          const outcome = await this.forwardBatch(sink, { ignoreBackoff: true });
-          if (outcome.kind === 'sent') {
-            result.delivered += outcome.delivered;
-            result.rejected += outcome.rejected;
-            continue;
-          }
-          if (outcome.kind === 'failed') result.error = outcome.error;
-          if (outcome.kind === 'lost') continue; // re-read from the cursor the other instance left
-          break;
-        }
-        results.push(result);
-      }
+      const settled = await Promise.allSettled(targets.map((sink) => this.#flushSink(sink)));
+      const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+      return settled.map((r) => (r as PromiseFulfilledResult<FlushResult>).value);
     } finally {
       await this.close();
     }
-    return results;
+  }
+
+  /** One sink's backlog, batch after batch, until it is caught up or fails once. */
+  async #flushSink(sink: SinkRecord): Promise<FlushResult> {
+    const result: FlushResult = { sink, delivered: 0, rejected: 0 };
+    for (;;) {
+      const outcome = await this.forwardBatch(sink, { ignoreBackoff: true });
+      if (outcome.kind === 'sent') {
+        result.delivered += outcome.delivered;
+        result.rejected += outcome.rejected;
+        continue;
+      }
+      if (outcome.kind === 'failed') result.error = outcome.error;
+      if (outcome.kind === 'lost') continue; // re-read from the cursor the other instance left
+      return result;
+    }
   }
 
   /** Forwards until `signal` aborts: one loop per sink (sinks added, paused or removed are picked up every `sinkRefreshMs`). */

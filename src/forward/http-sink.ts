@@ -30,7 +30,11 @@ export const httpSink: Sink = {
   async send(batch, context) {
     const problem = validate(context, context.secret);
     if (problem || !context.secret)
-      return { delivered: [], rejected: [], error: { retryable: false, message: problem ?? 'invalid settings', fix: 'Fix the sink with `zoomtrail sink remove` and `sink add`.' } };
+      return {
+        delivered: [],
+        rejected: [],
+        error: { retryable: false, message: problem ?? 'invalid settings', fix: 'Fix the sink with `zoomtrail sink update <sink>` (its --url and --setting values).' },
+      };
     if (batch.length === 0) return { delivered: [], rejected: [] };
     const body = batch.map((e) => JSON.stringify(e.record)).join('\n') + '\n';
     const timestamp = Math.floor(context.clock.now() / 1000);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 /** s3rver's fixed credentials, as the sink's secret `<access key id>:<secret access key>`. */
@@ -19,6 +19,8 @@ export interface S3TestServer {
   keys(): Promise<string[]>;
   /** An object's gunzipped NDJSON lines, parsed. */
   records(key: string): Promise<Array<Record<string, unknown>>>;
+  /** Deletes an object (a sink that lost it). */
+  remove(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,9 @@ export async function startS3Server(bucket = 'zoomtrail-test'): Promise<S3TestSe
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    async remove(key) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     async close() {
       client.destroy();

@@ -1,14 +1,22 @@
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { checkDestinationUrl } from '../alert/http-delivery.js';
 import type { Clock } from '../shared/clock.js';
 import type { FormattedEvent } from './formats/event-format.js';
 import { FetchRequestHandler } from './fetch-request-handler.js';
+import { recordFieldsOf, valueAt } from './record-day.js';
 import type { SendError, SendOutcome, Sink, SinkConfig, SinkContext } from './sink.js';
 
 const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
 const CLIENT = 's3-client';
+const READ_CLIENT = 's3-read-client';
+const WRITING = { verb: 'writing', permission: 's3:PutObject' } as const;
+const LISTING = { verb: 'listing', permission: 's3:ListBucket' } as const;
+const READING = { verb: 'reading', permission: 's3:GetObject' } as const;
+/** The largest object (or listing page) read back: one batch's object is far smaller. */
+const MAX_READ_BACK_BYTES = 256 * 1024 * 1024;
 const DEFAULT_REGION = 'us-east-1';
 /** S3 bucket names (the common rules: 3-63 lower-case letters, digits, dots and hyphens). */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -86,9 +94,13 @@ function logTypeFolder(logType: string): string {
  * object it wrote before instead of adding a second one.
  */
 export function s3ObjectKey(prefix: string, logType: string, eventTimeMs: number, firstRowId: string): string {
-  const day = new Date(eventTimeMs).toISOString().slice(0, 10);
   const name = firstRowId.replace(/[^A-Za-z0-9._-]/g, '_');
-  return `${prefix ? `${prefix}/` : ''}zoom/${logTypeFolder(logType)}/dt=${day}/${name}.json.gz`;
+  return `${s3DayPrefix(prefix, logType, new Date(eventTimeMs).toISOString().slice(0, 10))}${name}.json.gz`;
+}
+
+/** The folder of a log type's UTC day: `[<prefix>/]zoom/<log type>/dt=<day>/`. */
+export function s3DayPrefix(prefix: string, logType: string, day: string): string {
+  return `${prefix ? `${prefix}/` : ''}zoom/${logTypeFolder(logType)}/dt=${day}/`;
 }
 
 /** The batch's events grouped by object key (log type and UTC day), in batch order. */
@@ -108,8 +120,9 @@ export function s3Objects(prefix: string, batch: readonly FormattedEvent[]): Map
   return objects;
 }
 
-async function client(context: SinkContext): Promise<S3Client> {
-  const open = context.resources.get(CLIENT) as S3Client | undefined;
+/** The sink's client for writing (CLIENT) or for reading back (READ_CLIENT: answers as streams, see FetchRequestHandler). */
+async function client(context: SinkContext, which: typeof CLIENT | typeof READ_CLIENT = CLIENT): Promise<S3Client> {
+  const open = context.resources.get(which) as S3Client | undefined;
   if (open) return open;
   const { S3Client: Client } = await import('@aws-sdk/client-s3');
   const s = settingsOf(context);
@@ -121,13 +134,13 @@ async function client(context: SinkContext): Promise<S3Client> {
     credentials,
     // Every request through the app's guarded fetch (outbound address policy). The SDK retries nothing: the sink tries a
     // transiently failed PUT again (withRetries), the forwarder a failed batch.
-    requestHandler: new FetchRequestHandler(context.fetch, context.timeoutMs ?? 30_000),
+    requestHandler: new FetchRequestHandler(context.fetch, context.timeoutMs ?? 30_000, which === READ_CLIENT ? { readBack: { maxAnswerBytes: MAX_READ_BACK_BYTES } } : {}),
     maxAttempts: 1,
     // Plain Content-MD5-free PUTs that every S3-compatible server accepts (no aws-chunked trailers).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  context.resources.set(CLIENT, made);
+  context.resources.set(which, made);
   return made;
 }
 
@@ -161,7 +174,8 @@ async function withRetries(put: () => Promise<unknown>, clock: Clock): Promise<v
   }
 }
 
-function failureOf(error: unknown, context: SinkContext, key: string): SendError {
+/** What an S3 request did wrong, in our words; `access` is the request ("writing <key> to", "reading <key> from") and `permission` what the key needs. */
+function failureOf(error: unknown, context: SinkContext, key: string, access: { verb: 'writing' | 'reading' | 'listing'; permission: string } = WRITING): SendError {
   const name = error instanceof Error ? error.name : 'Error';
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const s = settingsOf(context);
@@ -172,21 +186,23 @@ function failureOf(error: unknown, context: SinkContext, key: string): SendError
     const code = causeCode(error);
     return {
       retryable: true,
-      message: `cannot reach the S3 endpoint ${new URL(context.url).host} (${code ? `${name}: ${code}` : name})${transientFailure(error) ? ` after ${S3_PUT_RETRY_MS.length + 1} tries` : ''}`,
-      fix: 'Check that the endpoint is up and reachable; the batch is retried.',
+      message: `cannot reach the S3 endpoint ${new URL(context.url).host} (${code ? `${name}: ${code}` : name})${access === WRITING && transientFailure(error) ? ` after ${S3_PUT_RETRY_MS.length + 1} tries` : ''}`,
+      fix: `Check that the endpoint is up and reachable${access === WRITING ? '; the batch is retried' : ''}.`,
     };
   }
   const credentials = ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken'].includes(name) || status === 403;
   const retryable = status === 408 || status === 429 || status >= 500;
   return {
     retryable,
-    message: `HTTP ${status} ${name} writing ${key} to ${where}`,
+    message: `HTTP ${status} ${name} ${access.verb} ${key} ${access.verb === 'writing' ? 'to' : 'in'} ${where}`,
     fix: credentials
-      ? 'Check the access key (it needs s3:PutObject on the bucket): `zoomtrail sink remove`, then `sink add` with the right key.'
+      ? `Check the access key (it needs ${access.permission} on the bucket) and give the right one with \`zoomtrail sink update <sink> --secret-stdin\` (<access key id>:<secret access key>).`
       : name === 'NoSuchBucket'
         ? `Create the bucket "${s.bucket}" or fix --bucket.`
         : retryable
-          ? 'The batch is retried.'
+          ? access === WRITING
+            ? 'The batch is retried.'
+            : 'Try again later.'
           : 'Check the endpoint, the region and whether path-style addressing is needed.',
   };
 }
@@ -208,7 +224,16 @@ export const s3Sink: Sink = {
 
   async send(batch, context): Promise<SendOutcome> {
     const problem = validate(context, context.secret);
-    if (problem) return { delivered: [], rejected: [], error: { retryable: false, message: problem, fix: 'Fix the sink with `zoomtrail sink remove` and `sink add`.' } };
+    if (problem)
+      return {
+        delivered: [],
+        rejected: [],
+        error: {
+          retryable: false,
+          message: problem,
+          fix: 'Fix the sink with `zoomtrail sink update <sink>` (--url, --setting bucket=..., or the credentials with --secret-stdin).',
+        },
+      };
     if (batch.length === 0) return { delivered: [], rejected: [] };
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     const s3 = await client(context);
@@ -244,12 +269,60 @@ export const s3Sink: Sink = {
     return { delivered: batch.map((e) => e.rowId), rejected: [] };
   },
 
+  readBackRowIds: (logType, day, context) => readBackIds(logType, day, context),
+
   async close(context) {
-    const open = context.resources.get(CLIENT) as S3Client | undefined;
-    context.resources.delete(CLIENT);
-    open?.destroy();
+    for (const which of [CLIENT, READ_CLIENT]) {
+      const open = context.resources.get(which) as S3Client | undefined;
+      context.resources.delete(which);
+      open?.destroy();
+    }
   },
 };
+
+/**
+ * The row ids the bucket holds for `logType` on `day` (for `sink verify`):
+ * every object under the day's folder (ListObjectsV2, page by page), read
+ * one at a time, each NDJSON line's row id where the sink's format keeps it
+ * (coverage records too: they have a folder of their own). An object is
+ * gunzipped unless the fetch already decoded it (it is stored with
+ * Content-Encoding gzip). Memory: one object and the day's ids.
+ */
+async function readBackIds(logType: string, day: string, context: SinkContext): Promise<string[]> {
+  const problem = validate(context, context.secret);
+  if (problem) throw new Error(problem);
+  const { GetObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const s3 = await client(context, READ_CLIENT);
+  const { bucket, prefix } = settingsOf(context);
+  const rowIdField = recordFieldsOf(context.format).rowId;
+  const ids: string[] = [];
+  let token: string | undefined;
+  const folder = s3DayPrefix(prefix, logType, day);
+  /** An SDK failure as an error in our words, with its fix (never the credentials). */
+  const failed = (error: unknown, key: string, access: typeof LISTING | typeof READING): Error => {
+    const failure = redacted(failureOf(error, context, key, access), context.secret);
+    return new Error(`${failure.message}. ${failure.fix ?? ''}`.trim());
+  };
+  do {
+    const listing = await s3
+      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, ...(token ? { ContinuationToken: token } : {}) }))
+      .catch((error: unknown) => Promise.reject(failed(error, folder, LISTING)));
+    for (const object of listing.Contents ?? []) {
+      if (!object.Key) continue;
+      const key = object.Key;
+      const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => Promise.reject(failed(error, key, READING)));
+      const bytes = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
+      const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? (await gunzip(bytes, { maxOutputLength: MAX_READ_BACK_BYTES })).toString('utf8') : bytes.toString('utf8');
+      for (const line of text.split('\n')) {
+        if (line.trim() === '') continue;
+        const rowId = valueAt(JSON.parse(line), rowIdField);
+        if (typeof rowId === 'string') ids.push(rowId);
+      }
+    }
+    token = listing.IsTruncated ? listing.NextContinuationToken : undefined;
+  } while (token);
+  return ids;
+}
 
 function redacted(error: SendError, secret: string | null): SendError {
   const credentials = parseS3Secret(secret);

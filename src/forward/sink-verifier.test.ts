@@ -11,6 +11,8 @@ import type { Store } from '../store/store.js';
 import { startElasticsearchFake, type ElasticsearchFake } from './elasticsearch-fake.test-support.js';
 import { elasticsearchSink } from './elasticsearch-sink.js';
 import { Forwarder } from './forwarder.js';
+import { S3RVER_SECRET, startS3Server, type S3TestServer } from './s3-server.test-support.js';
+import { s3Sink } from './s3-sink.js';
 import { verifySink } from './sink-verifier.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -108,6 +110,55 @@ describe('sink verify', () => {
         index.set('zz-not-stored', b3);
         const bad = await verify('siem');
         expect(bad.differing).toEqual([expect.objectContaining({ day: DAY2, missing: { count: 1, sample: ['b3'] }, unexpected: { count: 1, sample: ['zz-not-stored'] } })]);
+      });
+    }
+  });
+
+  describe('S3 (s3rver, a real S3-compatible server)', () => {
+    let s3: S3TestServer;
+    beforeEach(async () => {
+      s3 = await startS3Server();
+    });
+    afterEach(async () => s3.close());
+
+    it('a refused key fails the read-back with our words and a fix, never the key', async () => {
+      await store.createSink(sampleSink({ kind: 's3', url: s3.endpoint, settings: { bucket: s3.bucket }, secret: 'NOTMYKEY:not-my-secret-key-4f9' }));
+      const refused = await verify('siem').then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      expect(refused).toMatch(/^HTTP 403 \w+ listing zoom\/activity\/dt=2026-03-08\/ in bucket zoomtrail-test at .*s3:ListBucket.*zoomtrail sink update <sink> --secret-stdin/);
+      expect(refused).not.toContain('NOTMYKEY');
+      expect(refused).not.toContain('not-my-secret-key');
+    });
+
+    for (const format of ['panther', 'ocsf', 'ecs']) {
+      it(`lists and reads each day's objects back (${format}): same when all arrived; a deleted object makes its day differ`, async () => {
+        const settings = { bucket: s3.bucket, prefix: 'lake' };
+        await store.createSink(sampleSink({ kind: 's3', format, url: s3.endpoint, settings, secret: S3RVER_SECRET }));
+        await flush();
+        const ok = await verify('siem');
+        expect(ok.readBack).toBe(true);
+        expect(ok.differing).toEqual([]);
+        expect(ok.days.map((d) => [d.day, d.logType, d.storeCount, d.sinkCount, d.coverageVersion])).toEqual([
+          [DAY1, 'Zoom.Activity', 2, 2, 1],
+          [DAY2, 'Zoom.Activity', 3, 3, null],
+        ]);
+        expect(ok.days[1]?.sinkDigest).toBe(coverageDigest(['b1', 'b2', 'b3']));
+        // The coverage record of DAY1 has a folder of its own, read back in the sink's format too.
+        const context = { url: s3.endpoint, settings, secret: S3RVER_SECRET, fetch: globalThis.fetch, clock, logger, resources: new Map<string, unknown>(), format };
+        try {
+          expect(await s3Sink.readBackRowIds!(COVERAGE_LOG_TYPE, DAY1, context)).toEqual([expect.stringMatching(/^cov/)]);
+          expect(await s3Sink.readBackRowIds!(COVERAGE_LOG_TYPE, DAY2, context)).toEqual([]);
+        } finally {
+          await s3Sink.close!(context);
+        }
+
+        await s3.remove(`lake/zoom/activity/dt=${DAY2}/b1.json.gz`);
+        const bad = await verify('siem');
+        expect(bad.differing).toEqual([
+          expect.objectContaining({ day: DAY2, logType: 'Zoom.Activity', sinkCount: 0, missing: { count: 3, sample: ['b1', 'b2', 'b3'] }, unexpected: { count: 0, sample: [] } }),
+        ]);
       });
     }
   });

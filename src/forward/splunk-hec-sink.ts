@@ -66,7 +66,7 @@ export const splunkHecSink: Sink = {
         message: `HTTP ${status} from Splunk HEC at ${target}`,
         fix:
           status === 401 || status === 403
-            ? 'Check the HEC token (sink remove, then sink add with the right token).'
+            ? 'Check the HEC token and give the right one with `zoomtrail sink update <sink> --secret-stdin`.'
             : retryable
               ? 'The batch is retried.'
               : 'Check the URL and the HEC settings (index, sourcetype allowed).',

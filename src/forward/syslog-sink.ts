@@ -190,7 +190,12 @@ export const syslogSink: Sink = {
 
   async send(batch, context) {
     const problem = validate(context);
-    if (problem) return { delivered: [], rejected: [], error: { retryable: false, message: problem, fix: 'Fix the sink with `zoomtrail sink remove` and `sink add`.' } };
+    if (problem)
+      return {
+        delivered: [],
+        rejected: [],
+        error: { retryable: false, message: problem, fix: 'Fix the sink with `zoomtrail sink update <sink>` (its --url and --setting values).' },
+      };
     if (batch.length === 0) return { delivered: [], rejected: [] };
     const settings = settingsOf(context);
     const target = endpoint(context.url)!;

@@ -1,13 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { parseFieldFilter } from '../../forward/event-filter.js';
 import { replaySink, retryDeadLetters, sendTestEvent } from '../../forward/sink-actions.js';
 import { sinkHealth } from '../../forward/sink-health.js';
 import { sinkFor } from '../../forward/sink-registry.js';
 import { parseStartPoint, startOption } from '../../forward/sink-start-point.js';
-import type { Sink, SinkConfig } from '../../forward/sink.js';
-import type { SinkPatch, SinkRecord } from '../../store/sink-store.js';
+import { sinkFilterProblem, sinkTargetProblem, updateSink, type SinkEditProblem } from '../../forward/update-sink.js';
+import type { SinkRecord } from '../../store/sink-store.js';
 import type { ApiContext } from '../api-context.js';
 import { errorResponses, IdParams, NoContent } from '../schemas/common.js';
 import {
@@ -22,10 +21,9 @@ import {
   SinkViewSchema,
   UpdateSinkRequestSchema,
 } from '../schemas/sinks.js';
-import { addressRefused, ApiHttpError, installApiErrorHandler, invalidField, iso, isoOrNull, notFound } from './route-support.js';
+import { ApiHttpError, installApiErrorHandler, invalidField, iso, isoOrNull, notFound } from './route-support.js';
 
 type SinkView = Static<typeof SinkViewSchema>;
-const LOG_TYPES = ['Zoom.Activity', 'Zoom.Operation'];
 
 /** GET/POST /sinks, GET/PATCH/DELETE /sinks/:id, POST /sinks/:id/test|pause|resume|replay, GET /sinks/:id/dead-letters, POST /sinks/:id/dead-letters/retry. */
 export const sinksRoutes: FastifyPluginAsync<ApiContext> = async (plugin, context) => {
@@ -65,26 +63,15 @@ export const sinksRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
     return s;
   }
 
-  async function nameFree(name: string, exceptId?: string): Promise<void> {
+  async function nameFree(name: string): Promise<void> {
     const other = await store.getSink(name);
-    if (other && other.name === name && other.id !== exceptId)
-      throw new ApiHttpError(409, 'duplicate_sink', `A sink named "${name}" exists already.`, [{ field: 'name', message: 'name is taken' }]);
+    if (other && other.name === name) throw new ApiHttpError(409, 'duplicate_sink', `A sink named "${name}" exists already.`, [{ field: 'name', message: 'name is taken' }]);
   }
 
-  function checkFilters(logTypes: string[] | null | undefined, fieldFilters: string[] | undefined): void {
-    for (const type of logTypes ?? []) if (!LOG_TYPES.includes(type)) throw invalidField('logTypes', `"${type}" is not one of ${LOG_TYPES.join(', ')}`);
-    const parsed = parseFieldFilter(fieldFilters ?? []);
-    if (typeof parsed === 'string') throw invalidField('fieldFilters', parsed);
-  }
-
-  /** The sink module's own check, then the outbound address policy on where it connects. */
-  function checkTarget(module: Sink, config: SinkConfig, secret: string | null): void {
-    const problem = module.validate(config, secret);
-    if (problem) throw invalidField(/secret|credential|token|key/i.test(problem) ? 'secret' : /url|endpoint/i.test(problem) ? 'url' : 'settings', problem);
-    for (const target of module.targets(config)) {
-      const refusal = context.app.outbound.policy.refusalForUrl(target.url);
-      if (refusal) throw addressRefused('url', `${target.what}: ${refusal}`);
-    }
+  /** A refused change as the API answers it: the status of its kind, the field at fault, the fix. */
+  function refused(problem: SinkEditProblem): ApiHttpError {
+    const status = problem.code === 'duplicate_sink' ? 409 : 400;
+    return new ApiHttpError(status, problem.code, problem.message, [{ field: problem.field, message: problem.message }], problem.fix);
   }
 
   fastify.get('/sinks', { config: { access: 'read' }, schema: { tags: ['sinks'], response: { 200: SinkListSchema } } }, async () => ({
@@ -108,8 +95,8 @@ export const sinksRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
       const secret = body.secret ?? null;
       if (module.needsSecret && secret === null) throw invalidField('secret', `a ${body.kind} sink needs a secret`);
       const config = { url: body.url, settings: body.settings ?? {} };
-      checkTarget(module, config, secret);
-      checkFilters(body.logTypes, body.fieldFilters);
+      const problem = sinkTargetProblem(module, config, secret, context.app.outbound.policy) ?? sinkFilterProblem(body.logTypes, body.fieldFilters);
+      if (problem) throw refused(problem);
       const point = parseStartPoint(body.from ?? 'all');
       if (typeof point === 'string') throw invalidField('from', point);
       await nameFree(name);
@@ -136,37 +123,9 @@ export const sinksRoutes: FastifyPluginAsync<ApiContext> = async (plugin, contex
       schema: { tags: ['sinks'], params: IdParams, body: UpdateSinkRequestSchema, response: { 200: SinkViewSchema, ...errorResponses(400, 404, 409) } },
     },
     async (request) => {
-      const current = await existing(request.params.id);
-      const body = request.body;
-      const patch: SinkPatch = {};
-      if (body.name !== undefined) {
-        const name = body.name.trim();
-        if (name === '') throw invalidField('name', 'name must not be blank');
-        if (name !== current.name) await nameFree(name, current.id);
-        patch.name = name;
-      }
-      // body.format is checked against FORMAT_NAMES by the schema.
-      const config = { url: body.url ?? current.url, settings: body.settings ?? current.settings };
-      // Where it sends and its secret go together: a secret entered for one host must not follow the URL to another.
-      if (config.url !== current.url && current.hasSecret && body.secret === undefined) {
-        throw new ApiHttpError(
-          400,
-          'secret_required',
-          `Changing where sink "${current.name}" sends needs its secret again: the stored one was given for ${current.url}.`,
-          [{ field: 'secret', message: 'enter the secret again when the URL changes' }],
-          'Send the secret together with the new URL.',
-        );
-      }
-      const secret = body.secret !== undefined ? body.secret : current.hasSecret ? await store.getSinkSecret(current.id) : null;
-      checkTarget(sinkFor(current.kind), config, secret);
-      checkFilters(body.logTypes, body.fieldFilters);
-      if (body.url !== undefined) patch.url = body.url;
-      if (body.settings !== undefined) patch.settings = body.settings;
-      if (body.format !== undefined) patch.format = body.format;
-      if (body.secret !== undefined) patch.secret = body.secret;
-      if (body.logTypes !== undefined) patch.logTypes = body.logTypes && body.logTypes.length > 0 ? body.logTypes : null;
-      if (body.fieldFilters !== undefined) patch.fieldFilters = body.fieldFilters;
-      return view(await store.updateSink(current.id, patch));
+      const result = await updateSink(await existing(request.params.id), request.body, { store, policy: context.app.outbound.policy });
+      if (!result.ok) throw refused(result.problem);
+      return view(result.sink);
     },
   );
 
