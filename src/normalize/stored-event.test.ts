@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LogType } from '../zoom/report-records.js';
 import { generateDay } from '../zoom-sim/record-generator.js';
-import { normalizerFor } from './log-type-registry.js';
+import { sharedIpLocator } from './ip-locator.js';
+import { DEFAULT_SCHEMA_DIR, loadNormalizers, normalizerFor } from './log-type-registry.js';
 import { compactEvent, expandStoredEvent, VERBATIM, type StoredEventKeys } from './stored-event.js';
 
 const SOURCE = 'src-1';
@@ -64,10 +65,56 @@ describe('the stored event', () => {
 
   it('keeps other p_ fields after the standard ones (e.g. added after normalize)', () => {
     const [{ event, keys }] = normalized('Zoom.Operation', day.operations.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
-    const enriched = { ...event, p_enrichment: { country: 'NL' } };
-    const { stored, expanded } = roundTrip(enriched, keys);
+    const extended = { ...event, p_custom: { country: 'NL' } };
+    const { stored, expanded } = roundTrip(extended, keys);
     expect(stored[VERBATIM]).toBeUndefined();
-    expect(JSON.stringify(expanded)).toBe(JSON.stringify(enriched));
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(extended));
+  });
+
+  it('compacts an enriched event (p_enrichment where normalize writes it) and keeps its enrichment as it was', () => {
+    const enriching = loadNormalizers(DEFAULT_SCHEMA_DIR, sharedIpLocator()).get('Zoom.Activity')!;
+    let enriched = 0;
+    day.activities.forEach((raw, i) => {
+      const keys: StoredEventKeys = { logType: 'Zoom.Activity', rowId: `row-${i}`, sourceId: SOURCE, storedAt: 1_767_225_600_130 };
+      const result = enriching.normalize(raw, { sourceId: SOURCE, sourceLabel: 'Acme Zoom', rowId: keys.rowId, parseTimeMs: 1_767_225_600_123 });
+      if (!result.ok) throw new Error(result.problem.reason);
+      const { event } = result.value;
+      const { stored, expanded } = roundTrip(event, keys);
+      expect(JSON.stringify(expanded)).toBe(JSON.stringify(event));
+      expect(stored[VERBATIM]).toBeUndefined();
+      expect(stored).not.toHaveProperty('p_udm');
+      if (event.p_enrichment !== undefined) enriched += 1;
+      // Stored without its field names (a flat array of path and values), read back as it was.
+      if (event.p_enrichment !== undefined) expect(JSON.stringify(stored.p_enrichment).length).toBeLessThan(JSON.stringify(event.p_enrichment).length * 0.7);
+    });
+    expect(enriched).toBeGreaterThan(day.activities.length / 2);
+  });
+
+  it.each([
+    ['an array (the stored form)', ['ip_address', ['public', 'DE']]],
+    ['not only ip_location', { ip_location: { ip_address: { kind: 'public' } }, other: 1 }],
+    ['fields out of order', { ip_location: { ip_address: { country: 'DE', kind: 'public' } } }],
+    ['a null, an object or an unknown field', { ip_location: { a: { kind: null }, b: { kind: {} }, c: { zone: 'x' } } }],
+    ['a location keyed __proto__', JSON.parse('{"ip_location":{"__proto__":{"kind":"public","asn":1},"ip_address":{}}}') as unknown],
+    ['no location', { ip_location: {} }],
+  ])('reads back a p_enrichment with %s as it was', (_, enrichment) => {
+    const [{ event, keys }] = normalized('Zoom.Activity', day.activities.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const odd: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(event)) {
+      if (key === 'p_udm') odd.p_enrichment = enrichment;
+      odd[key] = value;
+    }
+    const { expanded } = roundTrip(odd, keys);
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(odd));
+    expect(Object.getPrototypeOf((expanded.p_enrichment as { ip_location?: object }).ip_location ?? {})).toBe(Object.prototype);
+  });
+
+  it('stores whole an event whose p_enrichment follows p_udm (not where normalize writes it), and reads it back unchanged', () => {
+    const [{ event, keys }] = normalized('Zoom.Operation', day.operations.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const late = { ...event, p_enrichment: { country: 'NL' } };
+    const { stored, expanded } = roundTrip(late, keys);
+    expect(stored[VERBATIM]).toBe(true);
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(late));
   });
 
   it.each([

@@ -13,14 +13,17 @@
  *
  * `p_parse_time` is stored as a number, the milliseconds from it to the row's
  * stored-at time (a few, not a 24-character text), when the text is what
- * formatTimestamp writes. `p_source_label` and any other `p_` field are stored
- * as they are. A field is left out only when the derived value equals the event's own
+ * formatTimestamp writes. `p_source_label`, `p_enrichment` (in its place
+ * between the indicators and `p_udm`, where normalize writes it: an enriched
+ * event is compacted like any other) and any other `p_` field are stored as
+ * they are. A field is left out only when the derived value equals the event's own
  * (checked at compaction), so any event round-trips. An event whose layout
  * expansion cannot reproduce (record fields after `p_` fields, standard `p_`
  * fields out of order or missing) is stored whole, with `VERBATIM` as its last
  * key (removed on read; an event holding that key itself is nested under it). Rows stored whole before this form existed expand to
  * themselves: present fields are never replaced.
  */
+import { IP_LOCATION, IP_LOCATION_FIELDS, P_ENRICHMENT } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
 import { zoomActivityDataModel, type DataModel } from './data-models.js';
 import { finishIndicatorValues, indicatorExtractor, indicatorFields, P_ANY_EMAILS, P_ANY_IP_ADDRESSES, type IndicatorExtractor, type IndicatorSink } from './indicators.js';
@@ -83,7 +86,19 @@ function buildCodec(logType: LogType): Codec {
   others.delete(P_ANY_EMAILS);
   others.delete(P_ANY_IP_ADDRESSES);
   const sortedOthers = [...others].sort();
-  const order = ['p_log_type', 'p_row_id', 'p_event_time', 'p_parse_time', 'p_source_id', 'p_source_label', P_ANY_EMAILS, P_ANY_IP_ADDRESSES, ...sortedOthers, 'p_udm'];
+  const order = [
+    'p_log_type',
+    'p_row_id',
+    'p_event_time',
+    'p_parse_time',
+    'p_source_id',
+    'p_source_label',
+    P_ANY_EMAILS,
+    P_ANY_IP_ADDRESSES,
+    ...sortedOthers,
+    P_ENRICHMENT,
+    'p_udm',
+  ];
   return {
     order,
     position: new Map(order.map((key, i) => [key, i])),
@@ -239,6 +254,11 @@ export function compactEvent(event: Json, keys: StoredEventKeys): Json {
       const ms = parseTimeMsOf(value);
       out[key] = ms === undefined ? value : keys.storedAt - ms;
       continue;
+    } else if (key === P_ENRICHMENT) {
+      // An array is the stored form's own: one given (never by normalize) keeps the whole event as it is.
+      if (Array.isArray(value)) return verbatim(event);
+      if (has) out[key] = compactEnrichment(value);
+      continue;
     } else if (key === 'p_source_label') derivable = false;
     else if (key === 'p_udm') {
       if (codec.dataModel === undefined) derivable = false;
@@ -304,7 +324,7 @@ export function expandStoredEvent(stored: Json, keys: StoredEventKeys): Json {
       continue;
     }
     if (key in stored) {
-      out[key] = stored[key];
+      out[key] = key === P_ENRICHMENT ? expandEnrichment(stored[key]) : stored[key];
       continue;
     }
     switch (key) {
@@ -327,6 +347,7 @@ export function expandStoredEvent(stored: Json, keys: StoredEventKeys): Json {
         break;
       case 'p_parse_time':
       case 'p_source_label':
+      case P_ENRICHMENT:
         break;
       default: {
         const values = indicatorsNow().get(key) ?? [];
@@ -336,6 +357,60 @@ export function expandStoredEvent(stored: Json, keys: StoredEventKeys): Json {
   }
   for (const key in stored) if (isStandardKey(key) && !codec.position.has(key)) out[key] = stored[key];
   return out;
+}
+
+/**
+ * `p_enrichment` as stored: `{"ip_location": {path: location, ...}}` (what
+ * normalize writes) becomes a flat array `[path, values, path, values, ...]`,
+ * each location's values in IP_LOCATION_FIELDS order, null where a field is
+ * absent, trailing nulls left out (about half the bytes: no field names).
+ * Anything else (another shape, a null value, fields out of that order) is
+ * stored as it is: an object, which `expandEnrichment` returns unchanged.
+ */
+function compactEnrichment(value: unknown): unknown {
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || keys[0] !== IP_LOCATION) return value;
+  const locations = value[IP_LOCATION];
+  if (!isPlainObject(locations)) return value;
+  const out: unknown[] = [];
+  for (const path in locations) {
+    const values = locationValues(locations[path]);
+    if (values === undefined) return value;
+    out.push(path, values);
+  }
+  return out;
+}
+
+/** One location's values by IP_LOCATION_FIELDS position, or undefined when it cannot be rebuilt exactly from them. */
+function locationValues(location: unknown): unknown[] | undefined {
+  if (!isPlainObject(location)) return undefined;
+  const values: unknown[] = [];
+  for (const field in location) {
+    const position = (IP_LOCATION_FIELDS as readonly string[]).indexOf(field);
+    const fieldValue = location[field];
+    if (position < values.length || (typeof fieldValue !== 'string' && typeof fieldValue !== 'number' && typeof fieldValue !== 'boolean')) return undefined;
+    while (values.length < position) values.push(null);
+    values.push(fieldValue);
+  }
+  return values;
+}
+
+/** The `p_enrichment` a stored value stands for (see compactEnrichment). */
+function expandEnrichment(stored: unknown): unknown {
+  if (!Array.isArray(stored)) return stored;
+  const locations: Json = {};
+  for (let i = 0; i + 1 < stored.length; i += 2) {
+    const values = stored[i + 1] as unknown[];
+    const location: Json = {};
+    for (let j = 0; j < values.length; j++) if (values[j] !== null) location[IP_LOCATION_FIELDS[j]!] = values[j];
+    setKey(locations, String(stored[i]), location);
+  }
+  return { [IP_LOCATION]: locations };
+}
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function recordOf(stored: Json): Json {

@@ -11,8 +11,8 @@ type IndicatorKind = 'email' | 'ip' | 'country' | 'asn';
 export interface QueryCompileContext {
   dialect: StoreDialectKind;
   sql: EventSql;
-  /** `events.row_id in (...)` rows holding the indicator. */
-  indicatorRows(kind: IndicatorKind, value: string): Expression<unknown>;
+  /** True for the events holding the indicator (read off `event_indicators`). */
+  indicatorHeld(kind: IndicatorKind, value: string): Expression<SqlBool>;
 }
 
 /**
@@ -54,7 +54,8 @@ function compileTerm(term: QueryTerm, context: QueryCompileContext, negated: boo
     const value = sql`(CASE WHEN event_indicators.kind = 'asn' THEN CAST(event_indicators.value AS BIGINT) END)`;
     if (term.min !== undefined) bounds.push(sql<SqlBool>`${value} >= ${term.min}`);
     if (term.max !== undefined) bounds.push(sql<SqlBool>`${value} <= ${term.max}`);
-    return sql<SqlBool>`events.row_id IN (SELECT event_indicators.row_id FROM event_indicators WHERE event_indicators.kind = 'asn'${bounds.length ? sql` AND ${sql.join(bounds, sql` AND `)}` : sql``})`;
+    const link = context.sql.indicatorLink;
+    return sql<SqlBool>`${sql.ref(`events.${link.event}`)} IN (SELECT ${sql.ref(`event_indicators.${link.indicator}`)} FROM event_indicators WHERE event_indicators.kind = 'asn'${bounds.length ? sql` AND ${sql.join(bounds, sql` AND `)}` : sql``})`;
   }
   if (term.match === 'text') {
     const pattern = term.pieces.length === 1 ? containsPattern(term.pieces[0]!) : term.pieces.map((p) => likeEscape(p.toLowerCase())).join('%');
@@ -69,11 +70,11 @@ function compileTerm(term: QueryTerm, context: QueryCompileContext, negated: boo
   switch (term.field) {
     case 'email':
     case 'ip':
-      return sql<SqlBool>`events.row_id IN (${context.indicatorRows(term.field, value.trim().toLowerCase())})`;
+      return context.indicatorHeld(term.field, value.trim().toLowerCase());
     case 'country':
-      return sql<SqlBool>`events.row_id IN (${context.indicatorRows('country', normalizeCountryCode(value))})`;
+      return context.indicatorHeld('country', normalizeCountryCode(value));
     case 'asn':
-      return sql<SqlBool>`events.row_id IN (${context.indicatorRows('asn', String(Number(value)))})`;
+      return context.indicatorHeld('asn', String(Number(value)));
     case 'logType':
       return sql<SqlBool>`events.log_type = ${value}`;
     case 'source':

@@ -46,7 +46,7 @@ export class EventReader {
     this.sql = eventSqlFor(dialect);
     this.hours = new EventHourCounts(db, (time, fromMs, bucketMs) => this.sql.bucketIndex(time, fromMs, bucketMs));
     this.search = dialect === 'sqlite' ? new SqliteEventSearch(db, batchSize) : undefined;
-    this.compile = { dialect, sql: this.sql, indicatorRows: (kind, value) => this.indicatorRows(kind, value) };
+    this.compile = { dialect, sql: this.sql, indicatorHeld: (kind, value) => this.indicatorHeld(kind, value) };
   }
 
   /** Events matching `query` in (event time, row id) order, ascending unless `order` is `desc`. */
@@ -107,14 +107,17 @@ export class EventReader {
     const keyConditions: Expression<SqlBool>[] = [sql<SqlBool>`i.kind = ${driver.kind}`, sql<SqlBool>`i.value = ${driver.value}`];
     if (query.sinceMs !== undefined) keyConditions.push(sql<SqlBool>`i.event_time_ms >= ${query.sinceMs}`);
     if (query.untilMs !== undefined) keyConditions.push(sql<SqlBool>`i.event_time_ms < ${query.untilMs}`);
-    if (after) keyConditions.push(cursorCondition(after.time, after.rowId, desc, 'i'));
+    // SQLite's keys name the event by rowid (migration 026): the events of one time are put in row-id
+    // order by a sort of that time's rows (the key gives the time order), the row id being the event's.
+    const byRowid = this.sql.indicatorLink.indicator === 'event_rowid';
+    if (after) keyConditions.push(cursorCondition(after.time, after.rowId, desc, 'i', byRowid ? 'events' : 'i'));
     return this.db
       .selectFrom('event_indicators as i')
-      .innerJoin('events', 'events.row_id', 'i.row_id')
+      .innerJoin('events', (join) => join.on(sql<SqlBool>`${sql.ref(byRowid ? 'events.rowid' : 'events.row_id')} = ${sql.ref(byRowid ? 'i.event_rowid' : 'i.row_id')}`))
       .select(EVENT_COLUMNS)
       .where(and([...keyConditions, ...this.conditions(query, driver.kind)]))
       .orderBy('i.event_time_ms', direction)
-      .orderBy('i.row_id', direction)
+      .orderBy(byRowid ? 'events.row_id' : 'i.row_id', direction)
       .limit(size)
       .execute();
   }
@@ -203,7 +206,7 @@ export class EventReader {
     if (query.sinceMs !== undefined) out.push(sql<SqlBool>`events.event_time_ms >= ${query.sinceMs}`);
     if (query.untilMs !== undefined) out.push(sql<SqlBool>`events.event_time_ms < ${query.untilMs}`);
     for (const { kind, value } of indicatorFilters(query)) {
-      if (kind !== drivenBy) out.push(sql<SqlBool>`events.row_id in (${this.indicatorRows(kind, value)})`);
+      if (kind !== drivenBy) out.push(this.indicatorHeld(kind, value));
     }
     if (query.categoryType !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'category_type')} = ${query.categoryType.trim().toLowerCase()}`);
     if (query.action !== undefined) out.push(sql<SqlBool>`${this.sql.indexedField('events.event_json', 'action')} = ${query.action.trim().toLowerCase()}`);
@@ -226,8 +229,11 @@ export class EventReader {
     ]);
   }
 
-  private indicatorRows(kind: IndicatorKind, value: string) {
-    return this.db.selectFrom('event_indicators').select('event_indicators.row_id').where('kind', '=', kind).where('value', '=', value);
+  /** `events.row_id in (...)` (SQLite: `events.rowid`, migration 026) the keys of the indicator. */
+  private indicatorHeld(kind: IndicatorKind, value: string): Expression<SqlBool> {
+    const link = this.sql.indicatorLink;
+    const keys = this.db.selectFrom('event_indicators').select(`event_indicators.${link.indicator}`).where('kind', '=', kind).where('value', '=', value);
+    return sql<SqlBool>`${sql.ref(`events.${link.event}`)} in (${keys})`;
   }
 
   private filterFailures<Q extends FailuresQuery>(q: Q, query: Omit<FailureQuery, 'limit'>): Q {
@@ -240,11 +246,12 @@ export class EventReader {
 
 /**
  * After (`time`, `rowId`) in the order: `time >= t AND (time > t OR row_id > id)` (mirrored for desc); the first term
- * lets an index seek. On `table`'s columns: `events`, or `i` when the page is read off event_indicators.
+ * lets an index seek. On `table`'s columns: `events`, or `i` when the page is read off event_indicators (whose
+ * row id is `events`' on SQLite: `rowIdTable`).
  */
-function cursorCondition(time: number, rowId: string, desc: boolean, table: 'events' | 'i' = 'events'): Expression<SqlBool> {
+function cursorCondition(time: number, rowId: string, desc: boolean, table: 'events' | 'i' = 'events', rowIdTable: 'events' | 'i' = table): Expression<SqlBool> {
   const t = sql.ref(`${table}.event_time_ms`);
-  const id = sql.ref(`${table}.row_id`);
+  const id = sql.ref(`${rowIdTable}.row_id`);
   return desc ? sql<SqlBool>`${t} <= ${time} AND (${t} < ${time} OR ${id} < ${rowId})` : sql<SqlBool>`${t} >= ${time} AND (${t} > ${time} OR ${id} > ${rowId})`;
 }
 

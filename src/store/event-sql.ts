@@ -25,6 +25,12 @@ export interface EventSql {
   changeNameMatches(column: string, pattern: string): RawBuilder<boolean>;
   /** `floor((time - fromMs) / bucketMs)` as an integer, for times at or after `fromMs`. */
   bucketIndex(timeColumn: string, fromMs: number, bucketMs: number): RawBuilder<number>;
+  /**
+   * How an `event_indicators` key names its event: the column of `event_indicators`
+   * and the column of `events` it equals. SQLite: the event's rowid (migration 026);
+   * PostgreSQL: the row id.
+   */
+  indicatorLink: { indicator: 'event_rowid' | 'row_id'; event: 'rowid' | 'row_id' };
 }
 
 function sqliteChangeNameLike(column: string, pattern: string): RawBuilder<boolean> {
@@ -38,6 +44,7 @@ const sqliteSql: EventSql = {
   changeNameMatches: (column, pattern) => sqliteChangeNameLike(column, pattern),
   // Parameters may be bound as REAL: the CAST truncates, which is floor for non-negative values.
   bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`cast((${sql.ref(timeColumn)} - ${fromMs}) / ${bucketMs} as integer)`,
+  indicatorLink: { indicator: 'event_rowid', event: 'rowid' },
 };
 
 const postgresSql: EventSql = {
@@ -55,6 +62,7 @@ const postgresSql: EventSql = {
   // Literals, not parameters: the expression appears in SELECT and GROUP BY, and PostgreSQL matches
   // them only when identical ($1 and $5 are different expressions). Both are checked finite numbers.
   bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`((${sql.ref(timeColumn)} - ${sql.lit(numberLiteral(fromMs))}::bigint) / ${sql.lit(numberLiteral(bucketMs))}::bigint)`,
+  indicatorLink: { indicator: 'row_id', event: 'row_id' },
 };
 
 /** PostgreSQL: the `change_names` column of the row whose `event_json` is `column` (`events.event_json` -> `events.change_names`). */

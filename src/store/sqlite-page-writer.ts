@@ -17,7 +17,8 @@ type Statement = BetterSqlite3.Statement;
 const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
-const INSERT_INDICATOR = 'INSERT INTO event_indicators (row_id, kind, value, event_time_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
+/** Keyed by the event's rowid (migration 026). */
+const INSERT_INDICATOR = 'INSERT INTO event_indicators (event_rowid, kind, value, event_time_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
 
 /** Adds a page's new events to their hours' counts (the DELETE trigger of migration 007 takes them off). */
 const ADD_HOUR_COUNT = `INSERT INTO event_hour_counts (hour_ms, source_id, log_type, event_count) VALUES (?, ?, ?, ?)
@@ -180,9 +181,10 @@ export class SqlitePageWriter {
         this.#insertSignIn.run(lastInsertRowid, f.rowId, sourceId, f.user, f.timeMs, f.ip, f.country, f.asn, f.lat, f.lng, f.accuracyKm);
       }
       if (history.queued) this.#queueForHistory.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs);
-      for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.eventTimeMs, row.rowId]);
-      for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.eventTimeMs, row.rowId]);
-      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([kind, value, row.eventTimeMs, row.rowId]);
+      const eventRowid = Number(lastInsertRowid);
+      for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.eventTimeMs, eventRowid]);
+      for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.eventTimeMs, eventRowid]);
+      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([kind, value, row.eventTimeMs, eventRowid]);
     }
     search.end();
     indicators.sort(compareIndicatorKeys);
@@ -255,15 +257,15 @@ export class SqlitePageWriter {
   }
 }
 
-/** An event_indicators key: (kind, value, event time, row id), its primary key's order (migration 017). */
-type IndicatorKey = [kind: string, value: string, eventTimeMs: number, rowId: string];
+/** An event_indicators key: (kind, value, event time, the event's rowid), its primary key's order (migrations 017, 026). */
+type IndicatorKey = [kind: string, value: string, eventTimeMs: number, eventRowid: number];
 
 /** Primary-key order of event_indicators. */
 function compareIndicatorKeys(a: Readonly<IndicatorKey>, b: Readonly<IndicatorKey>): number {
   if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
   if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
   if (a[2] !== b[2]) return a[2] - b[2];
-  return a[3] === b[3] ? 0 : a[3] < b[3] ? -1 : 1;
+  return a[3] - b[3];
 }
 
 /** A boolean as SQLite stores it; other values pass through so the database rejects them. */

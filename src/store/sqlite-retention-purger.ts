@@ -9,11 +9,11 @@ import { prepareRaw, type RowStatement } from './sqlite-statements.js';
 const MARK_PURGED = `UPDATE day_coverage SET state = 'purged', updated_at = ? WHERE log_type = ? AND day < ? AND state <> 'purged'`;
 
 /** A batch of old events (their indicator lists, enrichment included, are read from the stored event) (the events_type_time index serves the range). */
-const OLD_EVENTS = `SELECT row_id, source_id, log_type, event_time_ms, stored_at, event_json
+const OLD_EVENTS = `SELECT rowid, row_id, source_id, log_type, event_time_ms, stored_at, event_json
   FROM events WHERE log_type = ? AND event_time_ms < ? LIMIT ?`;
 
-/** Each by its whole primary key (kind, value, event time, row id): event_indicators has no index by row id (see 001-initial.ts, 017-indicator-time.ts). */
-const DELETE_INDICATOR = 'DELETE FROM event_indicators WHERE kind = ? AND value = ? AND event_time_ms = ? AND row_id = ?';
+/** Each by its whole primary key (kind, value, event time, event rowid): event_indicators has no index by event (see 001-initial.ts, 017-indicator-time.ts, 026). */
+const DELETE_INDICATOR = 'DELETE FROM event_indicators WHERE kind = ? AND value = ? AND event_time_ms = ? AND event_rowid = ?';
 const DELETE_PENDING = 'DELETE FROM detection_pending WHERE row_id = ?';
 const DELETE_EVENT = 'DELETE FROM events WHERE row_id = ?';
 const DELETE_FAILURES = `DELETE FROM classification_failures WHERE row_id IN (
@@ -28,7 +28,7 @@ const DELETE_FAILURES = `DELETE FROM classification_failures WHERE row_id IN (
 export class SqliteRetentionPurger {
   readonly #db: BetterSqlite3.Database;
   readonly #markPurged: BetterSqlite3.Statement;
-  readonly #oldEvents: RowStatement<{ row_id: string; source_id: string; log_type: string; event_time_ms: number; stored_at: number; event_json: string }>;
+  readonly #oldEvents: RowStatement<{ rowid: number; row_id: string; source_id: string; log_type: string; event_time_ms: number; stored_at: number; event_json: string }>;
   readonly #deleteIndicator: BetterSqlite3.Statement;
   readonly #deletePending: BetterSqlite3.Statement;
   readonly #deleteEvent: BetterSqlite3.Statement;
@@ -69,7 +69,7 @@ export class SqliteRetentionPurger {
     const rows = this.#oldEvents.all(logType, dayStartMs(beforeDay), limit);
     for (const row of rows) {
       const { emails, ips, enrichment } = storedIndicatorLists(row);
-      for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) this.#deleteIndicator.run(kind, value, row.event_time_ms, row.row_id);
+      for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) this.#deleteIndicator.run(kind, value, row.event_time_ms, row.rowid);
       this.#deletePending.run(row.row_id);
       this.#deleteEvent.run(row.row_id);
     }

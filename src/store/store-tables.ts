@@ -132,7 +132,10 @@ export interface EventHourCountsTable {
 }
 
 export interface EventIndicatorsTable {
+  /** PostgreSQL: the event's row id. SQLite has `event_rowid` instead (migration 026; EventSql.indicatorLink). */
   row_id: string;
+  /** SQLite: the rowid of the event in `events` (migration 026). PostgreSQL has `row_id` instead. */
+  event_rowid: number;
   /** `email`, `ip`, `country` or `asn`. */
   kind: string;
   value: string;

@@ -22,6 +22,7 @@ import { alertTriageMigration } from './022-alert-triage.js';
 import { savedSearchesMigration } from './023-saved-searches.js';
 import { changeNamesColumnMigration } from './024-change-names-column.js';
 import { signInsByEventRowidMigration } from './025-sign-ins-by-event-rowid.js';
+import { indicatorsByEventRowidMigration } from './026-indicators-by-event-rowid.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -52,6 +53,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '023-saved-searches': savedSearchesMigration,
   '024-change-names-column': changeNamesColumnMigration,
   '025-sign-ins-by-event-rowid': signInsByEventRowidMigration,
+  '026-indicators-by-event-rowid': indicatorsByEventRowidMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */

@@ -1,0 +1,132 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../shared/clock.js';
+import { MIGRATIONS } from './migrations/migration-list.js';
+import { runMigrations } from './migrations/run-migrations.js';
+import { locatedSignIn } from './sign-in-history-store-contract.test-support.js';
+import { page, sampleSource, START } from './store-contract.test-support.js';
+import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+const BERLIN = { kind: 'public', country: 'DE', asn: 3320, lat: 52.52, lng: 13.405, accuracy_km: 20 };
+const T = START - 86_400_000;
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function columnsOf(db: Database.Database, table: string): string[] {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY cid`).all(table) as { name: string }[]).map((c) => c.name);
+}
+
+/** Every indicator key with its event's row id, sorted. */
+function keysOf(db: Database.Database): string[] {
+  return (
+    db
+      .prepare('SELECT i.kind, i.value, i.event_time_ms, e.row_id FROM event_indicators i JOIN events e ON e.rowid = i.event_rowid ORDER BY 1, 2, 3, 4')
+      .raw(true)
+      .all() as unknown[][]
+  ).map((row) => row.join(' '));
+}
+
+/** Row ids of the events of a filter, pages of two through the cursor, newest first. */
+async function pagedRowIds(store: Store, filter: { email?: string; country?: string; asn?: number }): Promise<string[]> {
+  const out: string[] = [];
+  let after: { eventTimeMs: number; rowId: string } | undefined;
+  for (;;) {
+    const batch = [];
+    for await (const event of store.queryEvents({ ...filter, order: 'desc', limit: 2, ...(after ? { after } : {}) })) batch.push(event);
+    out.push(...batch.map((e) => e.rowId));
+    if (batch.length < 2) return out;
+    after = { eventTimeMs: batch.at(-1)!.eventTimeMs, rowId: batch.at(-1)!.rowId };
+  }
+}
+
+describe('SQLite event_indicators keyed by the event rowid (migration 026)', () => {
+  it('names each event by its rowid, not its row id; pages of an indicator stay in (time, row id) order, ties included', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'zoomtrail-indicators-'));
+    const store = await openSqliteStore({ dataDir: dir, clock: new ManualClock(START), env: {} });
+    try {
+      const { id } = await store.createSource(sampleSource());
+      // Stored out of row-id order, three at one time: the key orders them by rowid, the page by row id.
+      await store.commitPage(page(id, [locatedSignIn('s3', T, 'a@x.io', '198.51.100.1', BERLIN), locatedSignIn('s1', T, 'a@x.io', '198.51.100.2', BERLIN)]));
+      await store.commitPage(page(id, [locatedSignIn('s2', T, 'a@x.io', '198.51.100.3', BERLIN), locatedSignIn('s0', T + 1000, 'b@x.io', '198.51.100.1', BERLIN)]));
+      expect(await pagedRowIds(store, { email: 'a@x.io' })).toEqual(['s3', 's2', 's1']);
+      expect(await pagedRowIds(store, { country: 'DE' })).toEqual(['s0', 's3', 's2', 's1']);
+      expect(await pagedRowIds(store, { asn: 3320, email: 'b@x.io' })).toEqual(['s0']);
+      const asc = [];
+      for await (const event of store.queryEvents({ country: 'de', order: 'asc', limit: 10 })) asc.push(event.rowId);
+      expect(asc).toEqual(['s1', 's2', 's3', 's0']);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+    try {
+      expect(columnsOf(db, 'event_indicators')).toEqual(['kind', 'value', 'event_time_ms', 'event_rowid']);
+      expect(keysOf(db)).toContain(`email a@x.io ${T} s1`);
+      expect(keysOf(db)).toHaveLength(4 * 4);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('carries the keys stored before it over, and back on the way down', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'zoomtrail-indicators-'));
+    const file = path.join(dir, SQLITE_FILE_NAME);
+    const clock = new ManualClock(START);
+    let before: string[];
+    const store = await openSqliteStore({ dataDir: dir, clock, env: {} });
+    try {
+      const { id } = await store.createSource(sampleSource());
+      await store.commitPage(page(id, [locatedSignIn('s3', T, 'a@x.io', '198.51.100.1', BERLIN), locatedSignIn('s1', T + 5, 'c@x.io', '198.51.100.2', BERLIN)]));
+      await store.commitPage(page(id, [locatedSignIn('s2', T, 'a@x.io', '198.51.100.3', BERLIN)]));
+    } finally {
+      await store.close();
+    }
+    {
+      const db = new Database(file);
+      before = keysOf(db);
+      db.close();
+    }
+    // Down to 025 (026's down: the keys by row id again), then up with the store's own runner.
+    const down = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    try {
+      const migrator = new Migrator({ db: down, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+      expect((await migrator.migrateTo('025-sign-ins-by-event-rowid')).error).toBeUndefined();
+    } finally {
+      await down.destroy();
+    }
+    {
+      const db = new Database(file);
+      expect(columnsOf(db, 'event_indicators')).toEqual(['row_id', 'kind', 'value', 'event_time_ms']);
+      const old = (db.prepare('SELECT kind, value, event_time_ms, row_id FROM event_indicators ORDER BY 1, 2, 3, 4').raw(true).all() as unknown[][]).map((r) => r.join(' '));
+      expect(old).toEqual(before);
+      db.close();
+    }
+    const up = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    try {
+      await runMigrations(up, file);
+    } finally {
+      await up.destroy();
+    }
+    {
+      const db = new Database(file);
+      expect(keysOf(db)).toEqual(before);
+      expect(before.length).toBeGreaterThan(0);
+      db.close();
+    }
+    const again = await openSqliteStore({ dataDir: dir, clock, env: {} });
+    try {
+      expect(await pagedRowIds(again, { email: 'a@x.io' })).toEqual(['s3', 's2']);
+      expect(await pagedRowIds(again, { country: 'DE' })).toEqual(['s1', 's3', 's2']);
+    } finally {
+      await again.close();
+    }
+  });
+});
