@@ -1,5 +1,4 @@
 import { csvCell, eventCsvColumns, eventCsvLine } from '../normalize/event-csv.js';
-import { chunkedText } from '../shared/chunked-text.js';
 import { toStoredEvent, type EventRow } from './event-reader.js';
 import { eventNdjsonLine } from './event-ndjson-line.js';
 import type { ExportFormat, ExportQuery } from './store.js';
@@ -9,20 +8,24 @@ export const EXPORT_CHUNK_CHARS = 64 * 1024;
 
 /**
  * Store.exportEvents' text, made from the rows of the export's events (oldest
- * first): NDJSON lines (eventNdjsonLine), or CSV (the header, then one line per
- * event over the columns of `query.logType`), as UTF-8 chunks of whole lines.
+ * first, a batch at a time): NDJSON lines (eventNdjsonLine), or CSV (the
+ * header, then one line per event over the columns of `query.logType`), as
+ * UTF-8 chunks of whole lines of at least EXPORT_CHUNK_CHARS characters (the
+ * last one may be shorter).
  */
-export async function* eventExportChunks(rows: AsyncIterable<EventRow>, query: ExportQuery, format: ExportFormat): AsyncGenerator<Uint8Array> {
+export async function* eventExportChunks(batches: AsyncIterable<EventRow[]>, query: ExportQuery, format: ExportFormat): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
-  const lines = format === 'csv' ? csvLines(rows, eventCsvColumns(query.logType)) : ndjsonLines(rows);
-  for await (const chunk of chunkedText(lines, EXPORT_CHUNK_CHARS)) yield encoder.encode(chunk);
-}
-
-async function* ndjsonLines(rows: AsyncIterable<EventRow>): AsyncGenerator<string> {
-  for await (const row of rows) yield eventNdjsonLine(row);
-}
-
-async function* csvLines(rows: AsyncIterable<EventRow>, columns: readonly string[]): AsyncGenerator<string> {
-  yield `${columns.map(csvCell).join(',')}\r\n`;
-  for await (const row of rows) yield eventCsvLine(columns, toStoredEvent(row).event);
+  const columns = format === 'csv' ? eventCsvColumns(query.logType) : [];
+  const line = format === 'csv' ? (row: EventRow) => eventCsvLine(columns, toStoredEvent(row).event) : eventNdjsonLine;
+  let chunk = format === 'csv' ? `${columns.map(csvCell).join(',')}\r\n` : '';
+  for await (const rows of batches) {
+    for (const row of rows) {
+      chunk += line(row);
+      if (chunk.length >= EXPORT_CHUNK_CHARS) {
+        yield encoder.encode(chunk);
+        chunk = '';
+      }
+    }
+  }
+  if (chunk !== '') yield encoder.encode(chunk);
 }

@@ -54,18 +54,21 @@ export class EventReader {
 
   /** Events matching `query` in (event time, row id) order, ascending unless `order` is `desc`. */
   async *events(query: EventQuery): AsyncIterable<StoredEvent> {
-    for await (const row of this.eventRows(query)) yield toStoredEvent(row);
+    for await (const rows of this.eventBatches(query)) for (const row of rows) yield toStoredEvent(row);
   }
 
-  /** The rows of `events(query)`, as stored (an export makes its text from them: event-export-chunks.ts). */
-  async *eventRows(original: EventQuery): AsyncIterable<EventRow> {
+  /**
+   * The rows of `events(query)`, as stored, a batch (a query's rows) at a time: an export makes its
+   * text from them (event-export-chunks.ts) without a turn of the stream per row.
+   */
+  async *eventBatches(original: EventQuery): AsyncIterable<EventRow[]> {
     const query = liftQuery(original);
     const desc = query.order === 'desc';
     const conditions = this.conditions(query);
     const match = this.searchMatch(query);
     if (this.search && match !== undefined) {
       const cursor = query.after ? [cursorCondition(query.after.eventTimeMs, query.after.rowId, desc)] : [];
-      yield* this.search.events(query, match, [...conditions, ...cursor]);
+      for await (const row of this.search.events(query, match, [...conditions, ...cursor])) yield [row];
       return;
     }
     const driver = drivingIndicator(query);
@@ -95,7 +98,7 @@ export class EventReader {
           size = Math.min(this.batchSize, remaining);
           next = batch({ time: Number(last.event_time_ms), rowId: last.row_id }, size);
         }
-        yield* rows;
+        if (rows.length > 0) yield rows;
       }
     } finally {
       // The consumer stopped early: the batch read ahead is not wanted (nor its failure).

@@ -344,7 +344,7 @@ export abstract class KyselyRepositoryStore {
   }
 
   exportEvents(query: ExportQuery, format: ExportFormat): AsyncIterable<Uint8Array> {
-    return this.#longReads ? this.#longReads.exportEvents(query, format) : eventExportChunks(this.reader.eventRows({ ...query, order: 'asc' }), query, format);
+    return this.#longReads ? this.#longReads.exportEvents(query, format) : eventExportChunks(this.reader.eventBatches({ ...query, order: 'asc' }), query, format);
   }
 
   countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {

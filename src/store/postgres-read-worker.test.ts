@@ -74,7 +74,7 @@ describe.skipIf(!postgres)('PostgreSQL read workers', () => {
     const schema = newTestSchema();
     const store = await open(schema, { batchSize: 3 });
     const sourceId = await seed(store, 10);
-    const spies = ['events', 'eventRows', 'countEvents', 'histogram', 'failures', 'countFailures'].map((m) => vi.spyOn(EventReader.prototype, m as 'events'));
+    const spies = ['events', 'eventBatches', 'countEvents', 'histogram', 'failures', 'countFailures'].map((m) => vi.spyOn(EventReader.prototype, m as 'events'));
     const inWorker = await longReads(store, sourceId);
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     expect((await workerBackends(schema)).length).toBeGreaterThan(0);

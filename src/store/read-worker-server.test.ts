@@ -21,11 +21,11 @@ afterEach(() => {
 function countingReader() {
   const state = { pulled: 0, ended: false };
   const reader = {
-    async *eventRows() {
+    async *eventBatches() {
       try {
         for (let i = 0; i < ROWS; i++) {
           state.pulled++;
-          yield {
+          const row: EventRow = {
             row_id: `r${i}`,
             source_id: 's1',
             log_type: 'Zoom.Operation',
@@ -33,7 +33,8 @@ function countingReader() {
             event_time_ms: i,
             stored_at: 1000,
             event_json: JSON.stringify({ action: 'Update', operation_detail: BIG }),
-          } satisfies EventRow;
+          };
+          yield [row];
         }
       } finally {
         state.ended = true;

@@ -28,7 +28,7 @@ export function serveReads(port: MessagePort, reader: EventReader, batchSize: nu
   const handlers: Handlers = {
     events: async ({ query }, id) => asJson(id, await open(id, reader.events(query), batchSize)),
     moreEvents: async ({ cursor }) => asJson(cursor, await resume(cursor)),
-    exportEvents: async ({ query, format }, id) => asChunk(id, await open(id, eventExportChunks(reader.eventRows({ ...query, order: 'asc' }), query, format), 1)),
+    exportEvents: async ({ query, format }, id) => asChunk(id, await open(id, eventExportChunks(reader.eventBatches({ ...query, order: 'asc' }), query, format), 1)),
     moreExport: async ({ cursor }) => asChunk(cursor, await resume(cursor)),
     failures: async ({ query }, id) => asJson(id, await open(id, reader.failures(query), batchSize)),
     moreFailures: async ({ cursor }) => asJson(cursor, await resume(cursor)),
