@@ -108,21 +108,13 @@ export function registerEventsCommand(program: Command): void {
     .action(async (options: ExportOptions, command: Command) => {
       await withApp(command, async (app) => {
         if (options.format !== 'ndjson' && options.format !== 'csv') throw new UsageError(`--format must be ndjson or csv, not "${options.format}".`);
-        const query = queryOf(options);
-        // The schemas load only for an export, not for every command's start-up.
-        const { csvCell, eventCsvColumns, eventCsvLine } = await import('../normalize/event-csv.js');
-        const columns = eventCsvColumns(query.logType);
-        if (options.format === 'csv') await write(`${columns.map(csvCell).join(',')}\r\n`);
-        for await (const stored of app.store.queryEvents(query)) {
-          const line = options.format === 'csv' ? eventCsvLine(columns, stored.event) : `${JSON.stringify(stored.event)}\n`;
-          await write(line);
-        }
+        for await (const chunk of app.store.exportEvents(queryOf(options), options.format)) await write(chunk);
       });
     });
 }
 
 /** Writes with backpressure, so exporting millions of rows into a slow pipe stays within memory. */
-function write(text: string): Promise<void> {
+function write(text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     if (process.stdout.write(text)) return resolve();
     process.stdout.once('drain', resolve);

@@ -151,7 +151,8 @@ function valueWalker(schema: PantherValueSchema): ((value: unknown, sink: Indica
   return undefined;
 }
 
-function isStandardKey(key: string): boolean {
+/** A `p_` (standard) field's name, as against a Zoom record field's. */
+export function isStandardKey(key: string): boolean {
   return key.charCodeAt(0) === 112 /* p */ && key.charCodeAt(1) === 95; /* _ */
 }
 

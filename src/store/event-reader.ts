@@ -12,6 +12,9 @@ import type { ClassificationFailuresTable, EventsTable, StoreTables } from './st
 /** The columns of an event read back (PostgreSQL's `change_names`, a search column, is left out). */
 export const EVENT_COLUMNS = ['events.row_id', 'events.source_id', 'events.log_type', 'events.day', 'events.event_time_ms', 'events.stored_at', 'events.event_json'] as const;
 
+/** An event's row as read back (EVENT_COLUMNS). */
+export type EventRow = Selectable<EventsTable>;
+
 /** Rows read per query while streaming events or failures out. */
 export const DEFAULT_QUERY_BATCH_SIZE = 1000;
 
@@ -50,14 +53,22 @@ export class EventReader {
   }
 
   /** Events matching `query` in (event time, row id) order, ascending unless `order` is `desc`. */
-  async *events(original: EventQuery): AsyncIterable<StoredEvent> {
+  async *events(query: EventQuery): AsyncIterable<StoredEvent> {
+    for await (const rows of this.eventBatches(query)) for (const row of rows) yield toStoredEvent(row);
+  }
+
+  /**
+   * The rows of `events(query)`, as stored, a batch (a query's rows) at a time: an export makes its
+   * text from them (event-export-chunks.ts) without a turn of the stream per row.
+   */
+  async *eventBatches(original: EventQuery): AsyncIterable<EventRow[]> {
     const query = liftQuery(original);
     const desc = query.order === 'desc';
     const conditions = this.conditions(query);
     const match = this.searchMatch(query);
     if (this.search && match !== undefined) {
       const cursor = query.after ? [cursorCondition(query.after.eventTimeMs, query.after.rowId, desc)] : [];
-      for await (const row of this.search.events(query, match, [...conditions, ...cursor])) yield toStoredEvent(row);
+      for await (const row of this.search.events(query, match, [...conditions, ...cursor])) yield [row];
       return;
     }
     const driver = drivingIndicator(query);
@@ -87,7 +98,7 @@ export class EventReader {
           size = Math.min(this.batchSize, remaining);
           next = batch({ time: Number(last.event_time_ms), rowId: last.row_id }, size);
         }
-        for (const row of rows) yield toStoredEvent(row);
+        if (rows.length > 0) yield rows;
       }
     } finally {
       // The consumer stopped early: the batch read ahead is not wanted (nor its failure).
@@ -276,7 +287,7 @@ function drivingIndicator(query: Omit<EventQuery, 'limit'>): IndicatorFilter | u
   return indicatorFilters(query)[0];
 }
 
-export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
+export function toStoredEvent(row: EventRow): StoredEvent {
   const logType = row.log_type as LogType;
   const event = expandStoredEvent(JSON.parse(row.event_json) as Record<string, unknown>, {
     logType,

@@ -269,6 +269,26 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         await store.commitPage(page(b, [sampleEvent('b1', t0 + 500, 'ALICE@example.com', '192.0.2.1')]));
       });
 
+      it('exports the matching events oldest first as NDJSON (each event as queryEvents reads it) or CSV, whole lines per chunk', async () => {
+        const text = async (chunks: AsyncIterable<Uint8Array>) => {
+          const parts = await collect(chunks);
+          for (const part of parts) expect(new TextDecoder().decode(part)).toMatch(/\n$/);
+          return Buffer.concat(parts).toString('utf8');
+        };
+        const expected = (await collect(store.queryEvents({ sourceId: a }))).map((e) => `${JSON.stringify(e.event)}\n`).join('');
+        expect(await text(store.exportEvents({ sourceId: a }, 'ndjson'))).toBe(expected);
+        expect(await text(store.exportEvents({ sourceId: a, limit: 2 }, 'ndjson'))).toBe(expected.split('\n').slice(0, 2).join('\n') + '\n');
+        expect(await text(store.exportEvents({ sourceId: 'no-such-source' }, 'ndjson'))).toBe('');
+        const csv = (await text(store.exportEvents({ sourceId: a, logType: ACTIVITY }, 'csv'))).split('\r\n');
+        expect(csv[0]).toMatch(/^p_row_id,p_event_time,p_log_type,/);
+        expect(csv.slice(1, -1).map((line) => line.split(',')[0])).toEqual(['a1', 'a2', 'a3']);
+        // A reader that stops after the first chunk.
+        for await (const chunk of store.exportEvents({}, 'ndjson')) {
+          expect(chunk.byteLength).toBeGreaterThan(0);
+          break;
+        }
+      });
+
       it('orders by event time then row id and filters by source and log type', async () => {
         expect(ids(await collect(store.queryEvents({})))).toEqual(['a1', 'b1', 'a2', 'a4', 'a3']);
         expect(ids(await collect(store.queryEvents({ sourceId: a })))).toEqual(['a1', 'a2', 'a4', 'a3']);

@@ -17,6 +17,10 @@ import type { PendingAuthorization } from '../domain/pending-authorization.js';
 import type { DestinationSecret } from '../domain/destination-settings.js';
 import { CoverageReader } from './coverage-reader.js';
 import { EventReader } from './event-reader.js';
+import { eventExportChunks } from './event-export-chunks.js';
+import type { ReadWorkerPool } from './read-worker-pool.js';
+import type { ReadOps } from './read-worker-protocol.js';
+import { WorkerEventReader } from './worker-event-reader.js';
 import { looseKeyFileWarning, SecretBox } from './secret-box.js';
 import { SourceRepository } from './source-repository.js';
 import { HealthRepository } from './health-repository.js';
@@ -24,7 +28,20 @@ import { HistoryPendingRepository } from './history-pending-repository.js';
 import type { HistoryPendingDay } from './sign-in-history-store.js';
 import type { HealthCounts, Heartbeat, HeartbeatQuery } from './health-store.js';
 import { SignInViewRepository, type SignInPoint, type SignInSpan, type StoredSignIn, type UserSignInSummary } from './sign-in-view-repository.js';
-import type { ClassificationFailure, DayCoverage, EventQuery, FailureQuery, NewSource, SourceCredentials, SourcePatch, SourceRecord, StoredEvent, StreamState } from './store.js';
+import type {
+  ClassificationFailure,
+  DayCoverage,
+  EventQuery,
+  ExportFormat,
+  ExportQuery,
+  FailureQuery,
+  NewSource,
+  SourceCredentials,
+  SourcePatch,
+  SourceRecord,
+  StoredEvent,
+  StreamState,
+} from './store.js';
 import { SuppressionRepository } from './suppression-repository.js';
 import { SavedSearchRepository } from './saved-search-repository.js';
 import type { NewSavedSearch, SavedSearchChange, SavedSearchRecord } from './saved-search-store.js';
@@ -66,6 +83,9 @@ export abstract class KyselyRepositoryStore {
   protected readonly clock: Clock;
 
   readonly #box: SecretBox;
+  /** The read workers running the long reads, when the store has them (else they run on `reader`, on this thread). */
+  readonly #readPool: ReadWorkerPool<ReadOps> | undefined;
+  readonly #longReads: WorkerEventReader | undefined;
 
   /** What an operator should fix about how secrets are kept (a key file others can read); empty when nothing. */
   securityWarnings(): string[] {
@@ -73,8 +93,19 @@ export abstract class KyselyRepositoryStore {
     return warning === undefined ? [] : [warning];
   }
 
-  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, dialect: 'sqlite' | 'postgres', sinkAdvancer: SinkAdvancer) {
+  constructor(
+    kysely: Kysely<StoreTables>,
+    box: SecretBox,
+    clock: Clock,
+    batchSize: number,
+    dialect: 'sqlite' | 'postgres',
+    sinkAdvancer: SinkAdvancer,
+    /** Worker threads for the long reads (event streams and exports, counts, histogram, failures); none: they run on this thread. */
+    readPool?: ReadWorkerPool<ReadOps>,
+  ) {
     this.#box = box;
+    this.#readPool = readPool;
+    this.#longReads = readPool ? new WorkerEventReader(readPool) : undefined;
     this.clock = clock;
     this.sources = new SourceRepository(kysely, box, clock);
     this.coverage = new CoverageReader(kysely);
@@ -309,11 +340,15 @@ export abstract class KyselyRepositoryStore {
   }
 
   queryEvents(query: EventQuery): AsyncIterable<StoredEvent> {
-    return this.reader.events(query);
+    return this.#longReads ? this.#longReads.events(query) : this.reader.events(query);
+  }
+
+  exportEvents(query: ExportQuery, format: ExportFormat): AsyncIterable<Uint8Array> {
+    return this.#longReads ? this.#longReads.exportEvents(query, format) : eventExportChunks(this.reader.eventBatches({ ...query, order: 'asc' }), query, format);
   }
 
   countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
-    return this.reader.countEvents(query);
+    return this.#longReads ? this.#longReads.countEvents(query) : this.reader.countEvents(query);
   }
 
   getEvent(rowId: string): Promise<StoredEvent | undefined> {
@@ -321,15 +356,20 @@ export abstract class KyselyRepositoryStore {
   }
 
   eventHistogram(query: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]> {
-    return this.reader.histogram(query, fromMs, toMs, bucketMs);
+    return this.#longReads ? this.#longReads.histogram(query, fromMs, toMs, bucketMs) : this.reader.histogram(query, fromMs, toMs, bucketMs);
   }
 
   listFailures(query: FailureQuery): AsyncIterable<ClassificationFailure> {
-    return this.reader.failures(query);
+    return this.#longReads ? this.#longReads.failures(query) : this.reader.failures(query);
   }
 
   countFailures(query: Omit<FailureQuery, 'limit'>): Promise<number> {
-    return this.reader.countFailures(query);
+    return this.#longReads ? this.#longReads.countFailures(query) : this.reader.countFailures(query);
+  }
+
+  /** Ends the read workers (before the store's own connection closes); waiting reads fail with ReadWorkerError. */
+  protected async closeReadWorkers(): Promise<void> {
+    await this.#readPool?.close();
   }
 
   listPendingDetection(limit: number): Promise<StoredEvent[]> {

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { Kysely, sql } from 'kysely';
 import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import pg from 'pg';
@@ -19,6 +20,10 @@ import type { SignInHistoryRecord } from './sign-in-history-store.js';
 import type { HistoryWindows } from '../domain/history-settings.js';
 import { PostgresHealthWriter } from './postgres-health-writer.js';
 import { PostgresPageWriter } from './postgres-page-writer.js';
+import { openPostgresPool, readWorkerApplicationName } from './postgres-pool.js';
+import { ReadWorkerPool } from './read-worker-pool.js';
+import type { PostgresReadWorkerData, ReadOps } from './read-worker-protocol.js';
+import { readWorkerScript } from './read-worker-script.js';
 import { removePostgresSource } from './postgres-source-remover.js';
 import { purgePostgresBefore } from './postgres-retention-purger.js';
 import type { FreeSpace, PurgeBatch } from './retention-store.js';
@@ -56,6 +61,13 @@ export interface PostgresStoreOptions {
   /** Pool size; default 10. */
   maxConnections?: number;
   /**
+   * Worker threads running the long reads (event streams and exports, counts,
+   * histogram, failures) on connections of their own (READ_WORKER_CONNECTIONS
+   * each), so neither the queries' rows nor an export's text are made on the
+   * event loop's thread; default 2. 0 reads on the calling thread.
+   */
+  readWorkers?: number;
+  /**
    * PostgreSQL ends a transaction left idle this long (default 15 s; configured
    * by `ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS`). Zoomtrail's transactions take
    * milliseconds; one idle for long belongs to a process that was paused or
@@ -84,17 +96,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const idleTimeout = options.idleTransactionTimeoutMs ?? (Number(env.ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS) || 15_000);
   const settings = [`-c idle_in_transaction_session_timeout=${Math.max(1000, Math.round(idleTimeout))}`];
   if (schema !== undefined) settings.push(`-c search_path=${schema}`);
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: 10_000,
-    options: settings.join(' '),
-  });
-  // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
-  // Nor a checked-out client's (the server ended an idle transaction, or restarted): the query in
-  // flight is rejected with the same error, and that is where it is handled.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const pool = openPostgresPool({ url: options.url, max: options.maxConnections ?? 10, options: settings.join(' ') });
   const kysely = new Kysely<StoreTables>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   try {
     let current: string;
@@ -111,7 +113,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const keyFile = options.secretKeyFile ?? (env[SECRET_KEY_FILE_ENV]?.trim() || undefined);
     const box = serverSecretBox(secretKey, keyFile, await hasEncryptedData(kysely));
     await verifyKeyCheck(kysely, box);
-    return new PostgresStore(kysely, box, options.clock, options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE, options.analyzeEveryEvents ?? ANALYZE_EVERY_EVENTS);
+    const batchSize = options.batchSize ?? DEFAULT_QUERY_BATCH_SIZE;
+    const readWorkers = options.readWorkers ?? DEFAULT_READ_WORKERS;
+    const workerData: PostgresReadWorkerData = {
+      url: options.url,
+      options: settings.join(' '),
+      maxConnections: READ_WORKER_CONNECTIONS,
+      applicationName: readWorkerApplicationName(schema),
+      batchSize,
+    };
+    const readPool =
+      readWorkers > 0 ? new ReadWorkerPool<ReadOps>({ size: readWorkers, spawn: () => new Worker(readWorkerScript('postgres-read-worker.js'), { workerData }) }) : undefined;
+    return new PostgresStore(kysely, box, options.clock, batchSize, options.analyzeEveryEvents ?? ANALYZE_EVERY_EVENTS, readPool);
   } catch (error) {
     await kysely.destroy();
     throw error;
@@ -153,6 +166,12 @@ async function createSchema(url: string, schema: string): Promise<void> {
   }
 }
 
+/** Read worker threads of a store, unless `readWorkers` says otherwise. */
+export const DEFAULT_READ_WORKERS = 2;
+
+/** Connections of each read worker at most: a stream's next batch is read while its current one is used. */
+export const READ_WORKER_CONNECTIONS = 2;
+
 /** Events inserted by this process between two background `ANALYZE`s of the event tables (the planner's statistics), by default. */
 export const ANALYZE_EVERY_EVENTS = 100_000;
 
@@ -175,8 +194,8 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
   #analyzing: Promise<void> | undefined;
   #closed = false;
 
-  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, analyzeEveryEvents: number) {
-    super(kysely, box, clock, batchSize, 'postgres', postgresSinkAdvancer(kysely));
+  constructor(kysely: Kysely<StoreTables>, box: SecretBox, clock: Clock, batchSize: number, analyzeEveryEvents: number, readPool: ReadWorkerPool<ReadOps> | undefined) {
+    super(kysely, box, clock, batchSize, 'postgres', postgresSinkAdvancer(kysely), readPool);
     this.#analyzeEveryEvents = analyzeEveryEvents;
     this.#kysely = kysely;
     this.#clock = clock;
@@ -190,6 +209,7 @@ class PostgresStore extends KyselyRepositoryStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
     await this.#analyzing;
+    await this.closeReadWorkers();
     await this.#kysely.destroy(); // ends the pool
   }
 

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { ActionableError } from '../shared/actionable-error.js';
-import { deserializeError, type OpMap, type ReplyMessage, type RequestMessage } from './sqlite-read-protocol.js';
+import { deserializeError, type OpMap, type ReplyMessage, type RequestMessage } from './read-worker-protocol.js';
 
 /** A read worker stopped (crashed, ran out of memory, failed to start) or the store was closed while a read waited on it. */
 export class ReadWorkerError extends ActionableError {
@@ -9,7 +9,7 @@ export class ReadWorkerError extends ActionableError {
   static crashed(detail: string, cause?: unknown): ReadWorkerError {
     return new ReadWorkerError(
       'read_worker_crashed',
-      `The SQLite read worker stopped before answering (${detail}); the read was not completed.`,
+      `The read worker stopped before answering (${detail}); the read was not completed.`,
       'Run the read again: a new worker is started for it. If it stops again, check the log and the database file (permissions, disk, memory).',
       cause === undefined ? undefined : { cause },
     );

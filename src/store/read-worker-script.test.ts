@@ -44,11 +44,11 @@ function checkout(): void {
 describe('readWorkerScript', () => {
   it('runs compiled: the worker beside this module', () => {
     file('dist/store/sqlite-read-worker.js', '', 2000);
-    expect(fileURLToPath(readWorkerScript(fromDist()))).toBe(join(root, 'dist/store/sqlite-read-worker.js'));
+    expect(fileURLToPath(readWorkerScript('sqlite-read-worker.js', fromDist()))).toBe(join(root, 'dist/store/sqlite-read-worker.js'));
   });
 
   it('runs compiled without the worker: fails saying the package is incomplete', () => {
-    expect(error(() => readWorkerScript(fromDist()))).toMatchObject({
+    expect(error(() => readWorkerScript('sqlite-read-worker.js', fromDist()))).toMatchObject({
       name: 'ReadWorkerScriptError',
       code: 'read_worker_missing',
       fix: expect.stringContaining('Reinstall') as string,
@@ -57,15 +57,15 @@ describe('readWorkerScript', () => {
 
   it('runs from the TypeScript sources: the compiled worker in dist/ of the same checkout, when built after every source it runs', () => {
     checkout();
-    expect(fileURLToPath(readWorkerScript(fromSources()))).toBe(join(root, 'dist/store/sqlite-read-worker.js'));
+    expect(fileURLToPath(readWorkerScript('sqlite-read-worker.js', fromSources()))).toBe(join(root, 'dist/store/sqlite-read-worker.js'));
     // A source the worker does not run may be newer.
     file('src/store/unrelated.ts', 'changed', 3000);
-    expect(fileURLToPath(readWorkerScript(fromSources()))).toBe(join(root, 'dist/store/sqlite-read-worker.js'));
+    expect(fileURLToPath(readWorkerScript('sqlite-read-worker.js', fromSources()))).toBe(join(root, 'dist/store/sqlite-read-worker.js'));
   });
 
   it('runs from the sources without a build: fails saying to build, never falls back', () => {
     file('src/store/sqlite-read-worker.ts', '', 1000);
-    const e = error(() => readWorkerScript(fromSources()));
+    const e = error(() => readWorkerScript('sqlite-read-worker.js', fromSources()));
     expect(e).toBeInstanceOf(ReadWorkerScriptError);
     expect(e).toMatchObject({
       code: 'read_worker_missing',
@@ -77,7 +77,7 @@ describe('readWorkerScript', () => {
   it('runs from the sources with a module the worker runs changed since the build: fails naming it', () => {
     checkout();
     file('src/shared/clock.ts', 'changed', 3000);
-    const e = error(() => readWorkerScript(fromSources()));
+    const e = error(() => readWorkerScript('sqlite-read-worker.js', fromSources()));
     expect(e).toMatchObject({
       code: 'read_worker_stale',
       message: expect.stringContaining(join(root, 'src/shared/clock.ts')) as string,
@@ -86,6 +86,6 @@ describe('readWorkerScript', () => {
   });
 
   it('in this checkout (the suite builds first): the compiled worker in dist/', () => {
-    expect(fileURLToPath(readWorkerScript())).toBe(fileURLToPath(new URL('../../dist/store/sqlite-read-worker.js', import.meta.url)));
+    expect(fileURLToPath(readWorkerScript('sqlite-read-worker.js'))).toBe(fileURLToPath(new URL('../../dist/store/sqlite-read-worker.js', import.meta.url)));
   });
 });

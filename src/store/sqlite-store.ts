@@ -24,11 +24,10 @@ import { SqliteHealthWriter } from './sqlite-health-writer.js';
 import { sqliteSourceRemover } from './sqlite-source-remover.js';
 import { SqliteRetentionPurger } from './sqlite-retention-purger.js';
 import type { FreeSpace, PurgeBatch } from './retention-store.js';
-import type { ClassificationFailure, DayUpdate, EventQuery, FailureQuery, Fence, PageCommit, PageCommitResult, Store, StoredEvent, StreamUpdate } from './store.js';
+import type { DayUpdate, Fence, PageCommit, PageCommitResult, Store, StreamUpdate } from './store.js';
 import { ReadWorkerPool } from './read-worker-pool.js';
 import { readWorkerScript } from './read-worker-script.js';
-import type { ReadOps, ReadWorkerData } from './sqlite-read-protocol.js';
-import { WorkerEventReader } from './worker-event-reader.js';
+import type { ReadOps, SqliteReadWorkerData } from './read-worker-protocol.js';
 import type { StoreTables } from './store-tables.js';
 
 /** Default database file name inside the data directory. */
@@ -127,8 +126,8 @@ export const DEFAULT_READ_WORKERS = 2;
 
 /** Workers running the store's EventReader on read-only connections to `file` (started on the first long read). */
 function readWorkerPool(file: string, batchSize: number, size: number): ReadWorkerPool<ReadOps> {
-  const workerData: ReadWorkerData = { file, batchSize };
-  return new ReadWorkerPool<ReadOps>({ size, spawn: () => new Worker(readWorkerScript(), { workerData }) });
+  const workerData: SqliteReadWorkerData = { file, batchSize };
+  return new ReadWorkerPool<ReadOps>({ size, spawn: () => new Worker(readWorkerScript('sqlite-read-worker.js'), { workerData }) });
 }
 
 /**
@@ -153,8 +152,6 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly #purger: SqliteRetentionPurger;
   readonly #optimizeEveryEvents: number;
   #insertedSinceOptimize = 0;
-  readonly #readPool: ReadWorkerPool<ReadOps> | undefined;
-  readonly #longReads: Pick<WorkerEventReader, 'events' | 'countEvents' | 'histogram' | 'failures' | 'countFailures'>;
   #closed = false;
 
   constructor(
@@ -166,7 +163,7 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
     optimizeEveryEvents: number,
     readPool: ReadWorkerPool<ReadOps> | undefined,
   ) {
-    super(kysely, box, clock, batchSize, 'sqlite', sqliteSinkAdvancer(db));
+    super(kysely, box, clock, batchSize, 'sqlite', sqliteSinkAdvancer(db), readPool);
     this.#optimizeEveryEvents = optimizeEveryEvents;
     this.#db = db;
     this.#kysely = kysely;
@@ -177,36 +174,14 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
     this.#removeSource = sqliteSourceRemover(db);
     this.#healthWriter = new SqliteHealthWriter(db);
     this.#purger = new SqliteRetentionPurger(db);
-    this.#readPool = readPool;
-    this.#longReads = readPool ? new WorkerEventReader(readPool) : this.reader;
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#readPool?.close(); // before the connection: the last one to close checkpoints the WAL
+    await this.closeReadWorkers(); // before the connection: the last one to close checkpoints the WAL
     await this.#kysely.destroy(); // closes the better-sqlite3 database too
     if (this.#db.open) this.#db.close();
-  }
-
-  override queryEvents(query: EventQuery): AsyncIterable<StoredEvent> {
-    return this.#longReads.events(query);
-  }
-
-  override countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {
-    return this.#longReads.countEvents(query);
-  }
-
-  override eventHistogram(query: Omit<EventQuery, 'limit' | 'order' | 'after'>, fromMs: number, toMs: number, bucketMs: number): Promise<number[]> {
-    return this.#longReads.histogram(query, fromMs, toMs, bucketMs);
-  }
-
-  override listFailures(query: FailureQuery): AsyncIterable<ClassificationFailure> {
-    return this.#longReads.failures(query);
-  }
-
-  override countFailures(query: Omit<FailureQuery, 'limit'>): Promise<number> {
-    return this.#longReads.countFailures(query);
   }
 
   async removeSource(id: string): Promise<boolean> {

@@ -94,6 +94,13 @@ export interface EventStore {
 
   /** Events in event-time order (then row id), streamed in batches. */
   queryEvents(query: EventQuery): AsyncIterable<StoredEvent>;
+  /**
+   * The events matching `query`, oldest first, as export text (`format`) in
+   * UTF-8 chunks of whole lines, tens of KB each; the CSV starts with its
+   * header. A store with read workers makes the text there, so the caller only
+   * writes bytes. A caller that stops reading early stops the reads.
+   */
+  exportEvents(query: ExportQuery, format: ExportFormat): AsyncIterable<Uint8Array>;
   /** Counts the events matching the filters (`order` and `after` are ignored). */
   countEvents(query: Omit<EventQuery, 'limit'>): Promise<number>;
   /** One event by row id, or undefined. */
@@ -322,6 +329,12 @@ export interface EventQuery {
   after?: { eventTimeMs: number; rowId: string };
   limit?: number;
 }
+
+/** What an export selects: the filters of a query, and at most `limit` events (an export is oldest first, from the start). */
+export type ExportQuery = Omit<EventQuery, 'order' | 'after'>;
+
+/** An export's text: NDJSON (one whole normalized event a line) or CSV (a header, then one column per schema field). */
+export type ExportFormat = 'ndjson' | 'csv';
 
 export interface ClassificationFailure extends FailureRow {
   sourceId: string;

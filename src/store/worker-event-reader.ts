@@ -1,11 +1,12 @@
 import type { ReadWorker, ReadWorkerPool } from './read-worker-pool.js';
-import type { ReadBatch, ReadOps } from './sqlite-read-protocol.js';
-import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
+import type { ExportChunk, ReadBatch, ReadOps } from './read-worker-protocol.js';
+import type { ClassificationFailure, EventQuery, ExportFormat, ExportQuery, FailureQuery, StoredEvent } from './store.js';
 
 /**
  * Batches a stream asks for beyond the one its caller consumes: enough that
  * neither thread waits on the other's wake-up (costly on a loaded machine),
- * few enough to bound memory (1 + 3 batches of `batchSize` rows).
+ * few enough to bound memory (1 + 3 batches of `batchSize` rows, or of an
+ * export's chunks).
  */
 const BATCHES_AHEAD = 3;
 
@@ -23,6 +24,16 @@ export class WorkerEventReader {
     return this.stream(
       (worker) => worker.request('events', { query }),
       (worker, cursor) => worker.request('moreEvents', { cursor }),
+      decode,
+    );
+  }
+
+  /** Store.exportEvents: the worker makes the text; its chunks arrive as bytes, written as they are. */
+  exportEvents(query: ExportQuery, format: ExportFormat): AsyncIterable<Uint8Array> {
+    return this.stream(
+      (worker) => worker.request('exportEvents', { query, format }),
+      (worker, cursor) => worker.request('moreExport', { cursor }),
+      chunkBytes,
     );
   }
 
@@ -38,6 +49,7 @@ export class WorkerEventReader {
     return this.stream(
       (worker) => worker.request('failures', { query }),
       (worker, cursor) => worker.request('moreFailures', { cursor }),
+      decode,
     );
   }
 
@@ -45,13 +57,14 @@ export class WorkerEventReader {
     return this.pool.request('countFailures', { query });
   }
 
-  private async *stream<T>(
-    open: (worker: ReadWorker<ReadOps>) => Promise<ReadBatch<T>>,
-    more: (worker: ReadWorker<ReadOps>, cursor: number) => Promise<ReadBatch<T>>,
+  private async *stream<B extends { cursor: number; done: boolean }, T>(
+    open: (worker: ReadWorker<ReadOps>) => Promise<B>,
+    more: (worker: ReadWorker<ReadOps>, cursor: number) => Promise<B>,
+    items: (batch: B) => T[],
   ): AsyncGenerator<T> {
     const worker = this.pool.pick(); // the stream's cursor lives in this worker
     let batch = await open(worker);
-    const ahead: Array<Promise<ReadBatch<T>>> = [];
+    const ahead: Array<Promise<B>> = [];
     try {
       for (;;) {
         while (!batch.done && ahead.length < BATCHES_AHEAD) {
@@ -59,7 +72,7 @@ export class WorkerEventReader {
           next.catch(() => undefined); // awaited in turn; a caller that stops early does not see its failure
           ahead.push(next);
         }
-        yield* decode(batch);
+        yield* items(batch);
         const next = ahead.shift();
         if (batch.done || !next) return;
         batch = await next;
@@ -73,4 +86,10 @@ export class WorkerEventReader {
 /** The batch's items, as the worker's EventReader yielded them (they crossed as JSON: see ReadBatch). */
 function decode<T>(batch: ReadBatch<T>): T[] {
   return JSON.parse(batch.json) as T[];
+}
+
+/** The chunk's bytes (none once the export has ended), as a Buffer over them: no copy. */
+function chunkBytes(chunk: ExportChunk): Uint8Array[] {
+  const { bytes } = chunk;
+  return bytes.byteLength === 0 ? [] : [Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)];
 }

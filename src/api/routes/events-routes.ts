@@ -1,8 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import { eventCsvColumns, eventCsvLine } from '../../normalize/event-csv.js';
-import { chunkedText } from '../../shared/chunked-text.js';
 import type { EventQuery, StoredEvent } from '../../store/store.js';
 import type { Static } from 'typebox';
 import type { ApiContext } from '../api-context.js';
@@ -23,8 +21,6 @@ import { queryParam } from './event-query-param.js';
 import { installApiErrorHandler, invalidField, iso, notFound, parseTimeParam } from './route-support.js';
 
 const DAY_MS = 86_400_000;
-/** Characters of an export gathered before they are written (lines are never split): one write per chunk, not per line. */
-const EXPORT_CHUNK_CHARS = 64 * 1024;
 
 export function eventView(e: StoredEvent): EventView {
   return { rowId: e.rowId, sourceId: e.sourceId, logType: e.logType, eventTime: iso(e.eventTimeMs), storedAt: iso(e.storedAt), event: e.event };
@@ -145,23 +141,15 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
     },
     async (request, reply) => {
       const { format, ...filters } = request.query;
-      const query: EventQuery = { ...toQuery(filters), order: 'asc' };
       const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
       const filename = `zoomtrail-events-${stamp}.${format}`;
-      async function* lines(): AsyncGenerator<string> {
-        if (format === 'csv') {
-          const columns = eventCsvColumns(query.logType);
-          yield eventCsvLine(columns, Object.fromEntries(columns.map((c) => [c, c])));
-          for await (const e of store.queryEvents(query)) yield eventCsvLine(columns, e.event);
-        } else {
-          for await (const e of store.queryEvents(query)) yield `${JSON.stringify(e.event)}\n`;
-        }
-      }
+      // The store makes the text (in its read workers where it has them): this thread only writes the bytes.
+      const chunks = store.exportEvents(toQuery(filters), format);
       return reply
         .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
         .header('content-disposition', `attachment; filename="${filename}"`)
         .header('cache-control', 'no-store')
-        .send(Readable.from(chunkedText(lines(), EXPORT_CHUNK_CHARS)));
+        .send(Readable.from(chunks));
     },
   );
 

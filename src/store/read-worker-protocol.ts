@@ -1,16 +1,20 @@
 import Database from 'better-sqlite3';
-import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
+import type { ClassificationFailure, EventQuery, ExportFormat, ExportQuery, FailureQuery, StoredEvent } from './store.js';
 
 /**
- * The messages between the SQLite store and its read worker
- * (sqlite-read-worker.ts). Each request runs one of EventReader's reads on the
- * worker's read-only connection. Streams are cursors held by the worker: the
- * first request opens one and answers its first batch, each `more*` answers the
- * next batch (one query), so the main thread pulls batch by batch.
+ * The messages between a store and its read workers (sqlite-read-worker.ts,
+ * postgres-read-worker.ts; both answer through read-worker-server.ts). Each
+ * request runs one of EventReader's reads on the worker's own connection.
+ * Streams are cursors held by the worker: the first request opens one and
+ * answers its first batch, each `more*` answers the next batch (one query, or
+ * one chunk of export text), so the main thread pulls batch by batch.
  */
 export type ReadOps = {
   events: { request: { query: EventQuery }; result: ReadBatch<StoredEvent> };
   moreEvents: { request: { cursor: number }; result: ReadBatch<StoredEvent> };
+  /** The export text (NDJSON or CSV) of the matching events, oldest first: see Store.exportEvents. */
+  exportEvents: { request: { query: ExportQuery; format: ExportFormat }; result: ExportChunk };
+  moreExport: { request: { cursor: number }; result: ExportChunk };
   failures: { request: { query: FailureQuery }; result: ReadBatch<ClassificationFailure> };
   moreFailures: { request: { cursor: number }; result: ReadBatch<ClassificationFailure> };
   /** Drops a cursor the main thread stopped reading (unknown cursors are ignored). */
@@ -38,10 +42,36 @@ export interface ReadBatch<T> {
   readonly __items?: T[];
 }
 
-/** What the worker is started with (`workerData`). */
-export interface ReadWorkerData {
+/**
+ * One chunk of an export's text, whole lines, as UTF-8 bytes: the worker
+ * transfers their buffer (no copy), and the main thread writes them as they are.
+ */
+export interface ExportChunk {
+  cursor: number;
+  /** Empty once the export has ended. */
+  bytes: Uint8Array;
+  /** True when the export has ended (the worker has dropped the cursor). */
+  done: boolean;
+}
+
+/** What the SQLite read worker is started with (`workerData`). */
+export interface SqliteReadWorkerData {
   /** The database file (the store's, opened read-only). */
   file: string;
+  /** Rows per query, as the store's own EventReader. */
+  batchSize: number;
+}
+
+/** What the PostgreSQL read worker is started with (`workerData`). */
+export interface PostgresReadWorkerData {
+  /** The store's connection URL (the worker opens connections of its own). */
+  url: string;
+  /** The store's connection `options` (its session settings and search path). */
+  options: string;
+  /** Connections of the worker at most. */
+  maxConnections: number;
+  /** The connections' `application_name` (readWorkerApplicationName). */
+  applicationName: string;
   /** Rows per query, as the store's own EventReader. */
   batchSize: number;
 }
@@ -85,6 +115,6 @@ export function deserializeError(serialized: SerializedError): Error {
     error = Builtin ? new Builtin(serialized.message) : Object.assign(new Error(serialized.message), { name: serialized.name });
     if (serialized.code !== undefined) Object.assign(error, { code: serialized.code });
   }
-  if (serialized.stack) error.stack = `${serialized.stack}\n    (in the SQLite read worker)`;
+  if (serialized.stack) error.stack = `${serialized.stack}\n    (in the read worker)`;
   return error;
 }

@@ -1,0 +1,80 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventReader, EventRow } from './event-reader.js';
+import { ReadWorker } from './read-worker-pool.js';
+import type { ExportChunk, ReadOps } from './read-worker-protocol.js';
+import { serveReads } from './read-worker-server.js';
+
+// The worker's side of the protocol, on a channel in this thread: what it reads
+// for an export, and that a stream closed early stops its reads.
+
+const ROWS = 10_000;
+const BIG = 'x'.repeat(2000); // about 32 events per 64 KB chunk
+
+let ports: MessagePort[] = [];
+afterEach(() => {
+  for (const port of ports) port.close();
+  ports = [];
+});
+
+/** A reader whose rows are counted as they are pulled, and which notes when its stream is ended. */
+function countingReader() {
+  const state = { pulled: 0, ended: false };
+  const reader = {
+    async *eventBatches() {
+      try {
+        for (let i = 0; i < ROWS; i++) {
+          state.pulled++;
+          const row: EventRow = {
+            row_id: `r${i}`,
+            source_id: 's1',
+            log_type: 'Zoom.Operation',
+            day: '2026-01-01',
+            event_time_ms: i,
+            stored_at: 1000,
+            event_json: JSON.stringify({ action: 'Update', operation_detail: BIG }),
+          };
+          yield [row];
+        }
+      } finally {
+        state.ended = true;
+      }
+    },
+  } as unknown as EventReader;
+  return { reader, state };
+}
+
+/** `serveReads` on one end of a channel; the pool's ReadWorker (what the store uses) on the other. */
+function serve(reader: EventReader): ReadWorker<ReadOps> {
+  const { port1, port2 } = new MessageChannel();
+  ports.push(port1, port2);
+  serveReads(port2, reader, 100);
+  return new ReadWorker<ReadOps>(Object.assign(port1, { terminate: async () => 0 }) as never);
+}
+
+describe('serveReads', () => {
+  it('answers an export with whole lines of text, one chunk per request, and reads no further than asked', async () => {
+    const { reader, state } = countingReader();
+    const worker = serve(reader);
+    const first: ExportChunk = await worker.request('exportEvents', { query: {}, format: 'ndjson' });
+    const text = new TextDecoder().decode(first.bytes);
+    expect(first.done).toBe(false);
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text.split('\n').slice(0, -1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ action: 'Update', p_row_id: 'r0', p_log_type: 'Zoom.Operation' });
+    // One chunk's events, and the one after it at most (the chunk is cut after a line): the rest waits for a request.
+    expect(state.pulled).toBeLessThanOrEqual(lines.length + 1);
+
+    const second = await worker.request('moreExport', { cursor: first.cursor });
+    expect(JSON.parse(new TextDecoder().decode(second.bytes).split('\n')[0]!)).toMatchObject({ p_row_id: `r${lines.length}` });
+    expect(state.ended).toBe(false);
+
+    // Closed early (the client went away): the reader's stream is ended, nothing more is read.
+    await worker.request('closeCursor', { cursor: first.cursor });
+    expect(state.ended).toBe(true);
+    const pulled = state.pulled;
+    expect(pulled).toBeLessThan(ROWS);
+    expect(await worker.request('moreExport', { cursor: first.cursor })).toMatchObject({ done: true, bytes: new Uint8Array(0) });
+    expect(state.pulled).toBe(pulled);
+  });
+});
