@@ -1,4 +1,4 @@
-// `npm run build`, after tsc: bundles the CLI with esbuild into dist/bundle/, which bin/zoomtrail.js
+// `npm run build`, after tsc: bundles the CLI with esbuild into dist/bundle/, which bin/zoomtrail.js (CommonJS)
 // loads. Two outputs:
 // - dist/bundle/zoomtrail.cjs, the CLI (src/cli/build-program.ts) as ONE CommonJS file. Node 20
 //   keeps no compiled code between runs, and for an ES module there is no way to give it one; a

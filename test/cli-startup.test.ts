@@ -160,6 +160,26 @@ describe('CLI start-up: each command loads only what it needs', () => {
   );
 });
 
+describe('CLI start-up: bin/ is CommonJS', () => {
+  it("starts without Node's ES module loader (its module jobs, translators, resolver): CPU every command would pay", () => {
+    const dir = tempDir();
+    // A CommonJS preload (-r, not --import, which would start the ES module loader itself) that lists Node's own modules loaded.
+    const probe = path.join(dir, 'probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, process.moduleLoadList.join('\\n')));");
+    const out = path.join(dir, 'modules.txt');
+    const result = spawnSync(process.execPath, ['-r', probe, path.join(ROOT, 'bin/zoomtrail.js'), '--version'], {
+      env: childEnv({ NODE_V8_COVERAGE: undefined, PROBE_OUT: out }),
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('0.1.0');
+    const esm = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((m) => /internal\/modules\/esm\/(module_job|translators|resolve)$/.test(m));
+    expect(esm).toEqual([]);
+  });
+});
+
 describe('CLI start-up: the code cache (bin/run-cached-script.js)', () => {
   /** A copy of the built CLI (bin/ and the bundle) in a temp directory, so the test owns its cache. */
   function cliCopy(): { bin: string; bundle: string; cache: string } {
