@@ -54,6 +54,19 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Databa
 }
 
 /**
+ * A read-only connection to an existing database file (SQLITE_OPEN_READONLY:
+ * every write fails with SQLITE_READONLY), with a 5 s busy timeout: nothing
+ * is created, set up, checkpointed or written, at open or at close. For the
+ * read worker threads and the CLI's read-only commands. Throws SQLite's error
+ * (SQLITE_CANTOPEN for a missing file).
+ */
+export function openReadOnlySqliteDatabase(location: string): Database.Database {
+  const db = new Database(location, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/**
  * Creates the database file, if new, readable by its owner only (0600): SQLite
  * gives its -wal and -shm files the database file's permissions.
  */
