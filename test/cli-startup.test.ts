@@ -128,8 +128,11 @@ const SERVER_MODULES = /^(api\/|zoom-sim\/(zoom|demo)-simulator\.|collect\/(sour
 /** Our modules that open a store. */
 const STORE_MODULES = /^(app\/app-context|store\/(sqlite|postgres|kysely|migrations\/|\w+-repository))/;
 
-/** The packages a quick command may read from node_modules: the SQLite driver, a native addon, and what it loads. */
-const UNBUNDLED_STORE_PACKAGES = ['better-sqlite3', 'bindings', 'file-uri-to-path'];
+/**
+ * The packages a quick command may read from node_modules: the SQLite driver's native addon (its JavaScript is
+ * bundled, and the addon opened by its path, so `bindings` never searches for it).
+ */
+const UNBUNDLED_STORE_PACKAGES = ['better-sqlite3'];
 
 describe('CLI start-up: each command loads only what it needs', () => {
   it('--help loads commander and the command definitions from the bundle: no store, no server, no drivers, no logger', async () => {
@@ -153,7 +156,7 @@ describe('CLI start-up: each command loads only what it needs', () => {
       expect(modules).toContain('store/sqlite-store.js');
       for (const pkg of [...SERVER_PACKAGES, 'pino']) expect(packages, `${args.join(' ')} loaded ${pkg}`).not.toContain(pkg);
       expect([...modules].filter((m) => SERVER_MODULES.test(m))).toEqual([]);
-      // Kysely and commander come bundled; only the native SQLite driver is read from node_modules.
+      // Kysely, commander and better-sqlite3's JavaScript come bundled; only the native SQLite addon is read from node_modules.
       expect([...packageFiles].filter((pkg) => !UNBUNDLED_STORE_PACKAGES.includes(pkg))).toEqual([]);
       expect([...unbundled]).toEqual([]);
     },
