@@ -74,6 +74,13 @@ export default defineConfig([
   },
 
   {
+    // CommonJS (bin/package.json): Node starts a CommonJS main without its ES module loader.
+    files: ['bin/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+
+  {
     // Node module hooks the CLI start-up test loads with --import: plain JS
     // whose hook arguments (context, nextLoad) Node does not type.
     files: ['test/support/*.mjs'],

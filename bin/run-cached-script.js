@@ -8,11 +8,12 @@
 // the run, so it holds the functions that run compiled. Writing is best effort (a read-only install runs without);
 // a write goes to a temporary file renamed into place, so a concurrent run reads a whole cache or none. With
 // `node --enable-source-maps` the file is require()d instead, uncached, so stack traces give the TypeScript lines.
-import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import vm from 'node:vm';
+'use strict';
+const { createHash } = require('node:crypto');
+const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const path = require('node:path');
+const vm = require('node:vm');
 
 const DIGEST_BYTES = 32;
 
@@ -21,7 +22,7 @@ const DIGEST_BYTES = 32;
  * @param {string} file absolute path
  * @returns {Record<string, unknown>}
  */
-export function runCachedScript(file) {
+function runCachedScript(file) {
   // Node maps stack traces through a source map (`node --enable-source-maps`) only for what its own loader loaded.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- require() is typed `any`
   if (process.sourceMapsEnabled) return /** @type {Record<string, unknown>} */ (createRequire(file)(file));
@@ -73,3 +74,5 @@ function writeCache(cacheFile, digest, script) {
     rmSync(temp, { force: true });
   }
 }
+
+module.exports = { runCachedScript };

@@ -1,4 +1,4 @@
-// `npm run build`, after tsc: bundles the CLI with esbuild into dist/bundle/, which bin/zoomtrail.js
+// `npm run build`, after tsc: bundles the CLI with esbuild into dist/bundle/, which bin/zoomtrail.js (CommonJS)
 // loads. Two outputs:
 // - dist/bundle/zoomtrail.cjs, the CLI (src/cli/build-program.ts) as ONE CommonJS file. Node 20
 //   keeps no compiled code between runs, and for an ES module there is no way to give it one; a
@@ -26,11 +26,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = 'dist/bundle';
 const METAFILE = `${OUT_DIR}/metafile.json`;
 
-// Bundled: the pure-JS packages the quick commands load. Every other package is loaded from
-// node_modules as before: native addons (better-sqlite3, @node-rs/argon2), packages that
+// Bundled: the pure-JS packages the quick commands load, and better-sqlite3's JavaScript (its
+// native addon stays in node_modules, opened by path: addonOption() in src/store/sqlite-database.ts,
+// so `bindings`, which finds it from its caller's file, is never loaded). Every other package is
+// loaded from node_modules as before: native addons (@node-rs/argon2), packages that
 // load their own files at run time (pino's transport workers, Fastify's plugins), and the
 // server's dependencies, which only `start` loads.
-const BUNDLED_PACKAGES = new Set(['kysely', 'commander']);
+const BUNDLED_PACKAGES = new Set(['kysely', 'commander', 'better-sqlite3']);
 
 /** @type {import('esbuild').Plugin} */
 const otherPackagesExternal = {

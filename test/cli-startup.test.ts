@@ -128,8 +128,11 @@ const SERVER_MODULES = /^(api\/|zoom-sim\/(zoom|demo)-simulator\.|collect\/(sour
 /** Our modules that open a store. */
 const STORE_MODULES = /^(app\/app-context|store\/(sqlite|postgres|kysely|migrations\/|\w+-repository))/;
 
-/** The packages a quick command may read from node_modules: the SQLite driver, a native addon, and what it loads. */
-const UNBUNDLED_STORE_PACKAGES = ['better-sqlite3', 'bindings', 'file-uri-to-path'];
+/**
+ * The packages a quick command may read from node_modules: the SQLite driver's native addon (its JavaScript is
+ * bundled, and the addon opened by its path, so `bindings` never searches for it).
+ */
+const UNBUNDLED_STORE_PACKAGES = ['better-sqlite3'];
 
 describe('CLI start-up: each command loads only what it needs', () => {
   it('--help loads commander and the command definitions from the bundle: no store, no server, no drivers, no logger', async () => {
@@ -153,11 +156,31 @@ describe('CLI start-up: each command loads only what it needs', () => {
       expect(modules).toContain('store/sqlite-store.js');
       for (const pkg of [...SERVER_PACKAGES, 'pino']) expect(packages, `${args.join(' ')} loaded ${pkg}`).not.toContain(pkg);
       expect([...modules].filter((m) => SERVER_MODULES.test(m))).toEqual([]);
-      // Kysely and commander come bundled; only the native SQLite driver is read from node_modules.
+      // Kysely, commander and better-sqlite3's JavaScript come bundled; only the native SQLite addon is read from node_modules.
       expect([...packageFiles].filter((pkg) => !UNBUNDLED_STORE_PACKAGES.includes(pkg))).toEqual([]);
       expect([...unbundled]).toEqual([]);
     },
   );
+});
+
+describe('CLI start-up: bin/ is CommonJS', () => {
+  it("starts without Node's ES module loader (its module jobs, translators, resolver): CPU every command would pay", () => {
+    const dir = tempDir();
+    // A CommonJS preload (-r, not --import, which would start the ES module loader itself) that lists Node's own modules loaded.
+    const probe = path.join(dir, 'probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, process.moduleLoadList.join('\\n')));");
+    const out = path.join(dir, 'modules.txt');
+    const result = spawnSync(process.execPath, ['-r', probe, path.join(ROOT, 'bin/zoomtrail.js'), '--version'], {
+      env: childEnv({ NODE_V8_COVERAGE: undefined, PROBE_OUT: out }),
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('0.1.0');
+    const esm = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((m) => /internal\/modules\/esm\/(module_job|translators|resolve)$/.test(m));
+    expect(esm).toEqual([]);
+  });
 });
 
 describe('CLI start-up: the code cache (bin/run-cached-script.js)', () => {

@@ -31,14 +31,26 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
+export interface OpenAppOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /**
+   * The command only reads: a SQLite store that is there and up to date is
+   * opened read-only (`openSqliteStore({ readOnly: true })`: no migration,
+   * optimize, checkpoint or write); one that is not (a first run, an upgrade)
+   * is opened for writing as without it, so it is created or migrated.
+   */
+  readOnly?: boolean;
+}
+
 /**
  * Opens the store named by the config (SQLite under the data directory unless
  * DATABASE_URL says otherwise: `sqlite:<file>`, or `postgres://` / `postgresql://`
  * for PostgreSQL, which needs ZOOMTRAIL_SECRET_KEY). Logs go to stderr, so stdout stays data.
  */
-export async function openApp(config: RuntimeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<AppContext> {
+export async function openApp(config: RuntimeConfig, options: OpenAppOptions = {}): Promise<AppContext> {
   const clock = options.clock ?? configuredClock(config.clockStartMs);
-  const store = await openStore(config, clock);
+  const store = await openStore(config, clock, options.readOnly === true);
   let logger = options.logger;
   let normalizers: ReadonlyMap<LogType, Normalizer> | undefined;
   const warnings = store.securityWarnings();
@@ -47,6 +59,7 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
     for (const warning of warnings) logger.warn(warning);
   }
   let ipLocator: IpLocator | undefined;
+  let outbound: OutboundAccess | undefined;
   const locator = (): IpLocator => (ipLocator ??= openIpLocator(config));
   return {
     config,
@@ -63,7 +76,10 @@ export async function openApp(config: RuntimeConfig, options: { clock?: Clock; l
       return (logger ??= createStderrLogger({ level: config.logLevel, name: 'zoomtrail' }));
     },
     clock,
-    outbound: outboundAccessFor(config),
+    // Made on first use: only the commands that connect out need the address policy.
+    get outbound() {
+      return (outbound ??= outboundAccessFor(config));
+    },
     close: () => store.close(),
   };
 }
@@ -81,17 +97,22 @@ function openIpLocator(config: RuntimeConfig): IpLocator {
 }
 
 /** Loads only the store's own driver: a SQLite command never loads pg, a PostgreSQL one never better-sqlite3. */
-async function openStore(config: RuntimeConfig, clock: Clock): Promise<Store> {
+async function openStore(config: RuntimeConfig, clock: Clock, readOnly: boolean): Promise<Store> {
   const url = config.databaseUrl;
   const secretKey = config.secretKey;
-  if (url === undefined) {
-    const { openSqliteStore } = await import('../store/sqlite-store.js');
-    return openSqliteStore({ dataDir: config.dataDir, clock, secretKey });
-  }
-  if (/^sqlite:/i.test(url)) {
-    const { openSqliteStore } = await import('../store/sqlite-store.js');
-    const file = path.resolve(url.replace(/^sqlite:(\/\/)?/i, ''));
-    return openSqliteStore({ dataDir: path.dirname(file), fileName: path.basename(file), clock, secretKey });
+  if (url === undefined || /^sqlite:/i.test(url)) {
+    const file = url === undefined ? undefined : path.resolve(url.replace(/^sqlite:(\/\/)?/i, ''));
+    const where = file === undefined ? { dataDir: config.dataDir } : { dataDir: path.dirname(file), fileName: path.basename(file) };
+    const [{ openSqliteStore }, { StoreNotReadyError }] = await Promise.all([import('../store/sqlite-store.js'), import('../store/store-errors.js')]);
+    if (readOnly) {
+      try {
+        return await openSqliteStore({ ...where, clock, secretKey, readOnly: true });
+      } catch (error) {
+        // Not there yet, or to be migrated: the writable open below creates or migrates it.
+        if (!(error instanceof StoreNotReadyError)) throw error;
+      }
+    }
+    return openSqliteStore({ ...where, clock, secretKey });
   }
   if (isPostgresUrl(url)) {
     const { openPostgresStore } = await import('../store/postgres-store.js');

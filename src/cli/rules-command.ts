@@ -19,7 +19,7 @@ import { RULE_ID, scaffoldRule } from './rules-scaffold.js';
 import { registerRuleTuningCommands } from './rules-tuning-command.js';
 import { registerRulesReloadCommand } from './rules-reload-command.js';
 import { settingFlags } from './setting-flags.js';
-import { formatTable, withApp } from './with-app.js';
+import { formatTable, withApp, withReadOnlyApp } from './with-app.js';
 import { visibleLines } from './terminal-text.js';
 
 export function registerRulesCommand(program: Command): void {
@@ -34,7 +34,7 @@ export function registerRulesCommand(program: Command): void {
     )
     .option('--format <format>', 'table or ndjson', 'table')
     .action(async (options: { format: string }, command: Command) => {
-      await withApp(command, async (app) => {
+      await withReadOnlyApp(command, async (app) => {
         checkFormat(options.format);
         const set = await loadRuleSet(command, app.config.rulesDir);
         const tunings = await app.store.listRuleTunings();

@@ -10,7 +10,7 @@ import { checkEndpointUrl, ZOOM_COMMERCIAL } from '../zoom/zoom-endpoints.js';
 import { addDays } from '../domain/utc-days.js';
 import { SOURCE_DEFAULTS } from '../collect/source-defaults.js';
 import { UsageError } from './exit-codes.js';
-import { formatTable, withApp } from './with-app.js';
+import { formatTable, withApp, withReadOnlyApp } from './with-app.js';
 import { durationOption, formatDuration, parseDuration, parseIntegerOption } from './option-parsers.js';
 import { loadSourceHealth } from '../health/health-loader.js';
 import { describeQuietSchedule, parseQuietSchedule, QuietScheduleError } from '../health/quiet-schedule.js';
@@ -77,7 +77,7 @@ export function registerSourceCommand(program: Command): void {
     .description('List the sources with their collection state.')
     .option('--format <format>', 'table or json', 'table')
     .action(async (options: { format: string }, command: Command) => {
-      await withApp(command, async (app) => {
+      await withReadOnlyApp(command, async (app) => {
         const sources = await app.store.listSources();
         const rows = await Promise.all(
           sources.map(async (s) => ({ source: s, streams: await Promise.all(REPORT_STREAMS.map((st) => app.store.getStreamState(s.id, st.logType))) })),

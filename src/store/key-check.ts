@@ -13,10 +13,14 @@ const KEY_CHECK_PLAINTEXT = 'zoomtrail key check v1';
  * means a first run or a lost key.
  */
 export async function hasEncryptedData(db: Kysely<StoreTables>): Promise<boolean> {
-  const check = await db.selectFrom('meta').select('key').where('key', '=', KEY_CHECK).executeTakeFirst();
-  if (check) return true;
+  if (await hasKeyCheck(db)) return true;
   const source = await db.selectFrom('sources').select('id').where('id', '<>', INTERNAL_SOURCE_ID).limit(1).executeTakeFirst();
   return source !== undefined;
+}
+
+/** Whether the database holds its key check value (written by the first writable open). */
+export async function hasKeyCheck(db: Kysely<StoreTables>): Promise<boolean> {
+  return (await db.selectFrom('meta').select('key').where('key', '=', KEY_CHECK).executeTakeFirst()) !== undefined;
 }
 
 /**

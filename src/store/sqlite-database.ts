@@ -1,5 +1,6 @@
-import { accessSync, chmodSync, closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataDirError } from './store-errors.js';
 
@@ -26,7 +27,7 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Databa
   }
   let db: Database.Database;
   try {
-    db = new Database(location);
+    db = new Database(location, addonOption());
   } catch (error) {
     throw DataDirError.fromOsError(options.dataDir, `opening the database ${location}`, error);
   }
@@ -51,6 +52,36 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Databa
     throw DataDirError.fromOsError(options.dataDir, `setting up the database ${location}`, error);
   }
   return { db, location };
+}
+
+/**
+ * A read-only connection to an existing database file (SQLITE_OPEN_READONLY:
+ * every write fails with SQLITE_READONLY), with a 5 s busy timeout: nothing
+ * is created, set up, checkpointed or written, at open or at close. For the
+ * read worker threads and the CLI's read-only commands. Throws SQLite's error
+ * (SQLITE_CANTOPEN for a missing file).
+ */
+export function openReadOnlySqliteDatabase(location: string): Database.Database {
+  const db = new Database(location, { readonly: true, fileMustExist: true, ...addonOption() });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+let addon: { nativeBinding?: string } | undefined;
+
+/**
+ * better-sqlite3's native addon by its path (`nativeBinding`), where npm installs it: the CLI bundles
+ * better-sqlite3's JavaScript (scripts/bundle-cli.mjs), where the `bindings` package it otherwise uses
+ * could not find the addon from the caller's file, and a start spares its search. Elsewhere (a build
+ * of its own) better-sqlite3 searches as before.
+ */
+export function addonOption(): { nativeBinding?: string } {
+  if (addon === undefined) {
+    const packageDir = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+    const file = join(packageDir, 'build', 'Release', 'better_sqlite3.node');
+    addon = existsSync(file) ? { nativeBinding: file } : {};
+  }
+  return addon;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { EventReader } from './event-reader.js';
 import { serializeError, type SqliteReadWorkerData } from './read-worker-protocol.js';
 import { serveReads } from './read-worker-server.js';
 import type { StoreTables } from './store-tables.js';
+import { openReadOnlySqliteDatabase } from './sqlite-database.js';
 
 // The SQLite store's read worker (a worker thread; sqlite-store.ts starts it through ReadWorkerPool):
 // the same EventReader as the store's, on a read-only connection to the same
@@ -20,9 +21,7 @@ serveReads(parentPort, reader, batchSize);
 
 function openReadOnly(path: string): Database.Database {
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    return db;
+    return openReadOnlySqliteDatabase(path);
   } catch (error) {
     // Wrapped in a plain Error: Node passes a worker's uncaught SqliteError to the pool without its name and message.
     const { name, message } = serializeError(error);

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -9,11 +10,11 @@ import type { DeliveryAttemptInput } from './destination-store.js';
 import { KyselyRepositoryStore } from './kysely-repository-store.js';
 import { sqliteSinkAdvancer } from './sqlite-sink-advancer.js';
 import { DEFAULT_QUERY_BATCH_SIZE } from './event-reader.js';
-import { hasEncryptedData, verifyKeyCheck } from './key-check.js';
-import { runMigrations } from './migrations/run-migrations.js';
+import { hasEncryptedData, hasKeyCheck, verifyKeyCheck } from './key-check.js';
+import { pendingMigrations, runMigrations } from './migrations/run-migrations.js';
 import { resolveSecretKey, SecretBox } from './secret-box.js';
-import { SECRET_KEY_ENV } from './store-errors.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { DataDirError, SECRET_KEY_ENV, StoreNotReadyError } from './store-errors.js';
+import { openReadOnlySqliteDatabase, openSqliteDatabase } from './sqlite-database.js';
 import { SqliteAlertWriter } from './sqlite-alert-writer.js';
 import { SqliteSignInHistory } from './sqlite-sign-in-history.js';
 import type { SignInHistoryRecord } from './sign-in-history-store.js';
@@ -60,6 +61,14 @@ export interface SqliteStoreOptions {
    * on the calling thread (a worker cannot open its database).
    */
   readWorkers?: number;
+  /**
+   * Open an existing, up-to-date database read-only (the CLI's listings): no
+   * directory or file created, no migration, no `PRAGMA optimize`, no key file
+   * or key check written, nothing checkpointed at close; every write fails
+   * (SQLITE_READONLY). A database that is missing, has migrations to run or
+   * has no key check yet is a StoreNotReadyError. Ignored for `memory`.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -74,25 +83,31 @@ export interface SqliteStoreOptions {
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const memory = options.memory ?? options.dataDir === ':memory:';
-  const { db, location } = openSqliteDatabase({ dataDir: options.dataDir, fileName: options.fileName ?? SQLITE_FILE_NAME, memory });
+  const readOnly = options.readOnly === true && !memory;
+  const fileName = options.fileName ?? SQLITE_FILE_NAME;
+  const { db, location } = readOnly ? openReadOnly(options.dataDir, fileName) : openSqliteDatabase({ dataDir: options.dataDir, fileName, memory });
   const kysely = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: db }) });
   try {
-    // Kysely runs SQLite migrations without a transaction or a lock: one IMMEDIATE
-    // transaction around them makes a second process opening the same new database
-    // wait (busy timeout) and then find them applied, and a failed migration leave nothing.
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      await runMigrations(kysely, location);
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw error;
+    if (readOnly) await checkReadyForReading(kysely, location);
+    else {
+      // Kysely runs SQLite migrations without a transaction or a lock: one IMMEDIATE
+      // transaction around them makes a second process opening the same new database
+      // wait (busy timeout) and then find them applied, and a failed migration leave nothing.
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        await runMigrations(kysely, location);
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+      refreshPlannerStatistics(db, true);
     }
-    refreshPlannerStatistics(db, true);
     const { key, origin } = resolveSecretKey({
       secretKey: options.secretKey ?? options.env?.[SECRET_KEY_ENV],
       dataDir: memory ? null : options.dataDir,
-      hasEncryptedData: await hasEncryptedData(kysely),
+      // Read-only: the key check is there (checked), so a missing key file is an error, never a new key written.
+      hasEncryptedData: readOnly || (await hasEncryptedData(kysely)),
     });
     const box = new SecretBox(key, origin);
     key.fill(0);
@@ -105,6 +120,24 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     await kysely.destroy();
     throw error;
   }
+}
+
+/** The read-only connection of `openSqliteStore({ readOnly: true })`; StoreNotReadyError when there is no database yet. */
+function openReadOnly(dataDir: string, fileName: string): { db: BetterSqlite3.Database; location: string } {
+  const location = join(dataDir, fileName);
+  if (!existsSync(location)) throw new StoreNotReadyError(location, 'it does not exist yet');
+  try {
+    return { db: openReadOnlySqliteDatabase(location), location };
+  } catch (error) {
+    throw DataDirError.fromOsError(dataDir, `opening the database ${location} read-only`, error);
+  }
+}
+
+/** What a read-only open needs and cannot write itself: every migration applied and the key check. */
+async function checkReadyForReading(kysely: Kysely<StoreTables>, location: string): Promise<void> {
+  const pending = await pendingMigrations(kysely, location);
+  if (pending.length > 0) throw new StoreNotReadyError(location, `schema migrations to run (${pending.join(', ')})`);
+  if (!(await hasKeyCheck(kysely))) throw new StoreNotReadyError(location, 'its key check is not written yet');
 }
 
 /** Events inserted by this process between two `PRAGMA optimize` (refreshPlannerStatistics), by default. */
@@ -144,12 +177,13 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
   readonly #db: BetterSqlite3.Database;
   readonly #kysely: Kysely<StoreTables>;
   readonly #clock: Clock;
-  readonly #writer: SqlitePageWriter;
-  readonly #alertWriter: SqliteAlertWriter;
-  readonly #signInHistory: SqliteSignInHistory;
-  readonly #removeSource: (sourceId: string) => boolean;
-  readonly #healthWriter: SqliteHealthWriter;
-  readonly #purger: SqliteRetentionPurger;
+  // The write paths' prepared statements, prepared on first use: a read-only listing prepares none.
+  #writerOnce?: SqlitePageWriter;
+  #alertWriterOnce?: SqliteAlertWriter;
+  #signInHistoryOnce?: SqliteSignInHistory;
+  #removeSourceOnce?: (sourceId: string) => boolean;
+  #healthWriterOnce?: SqliteHealthWriter;
+  #purgerOnce?: SqliteRetentionPurger;
   readonly #optimizeEveryEvents: number;
   #insertedSinceOptimize = 0;
   #closed = false;
@@ -168,12 +202,30 @@ class SqliteStore extends KyselyRepositoryStore implements Store {
     this.#db = db;
     this.#kysely = kysely;
     this.#clock = clock;
-    this.#writer = new SqlitePageWriter(db);
-    this.#alertWriter = new SqliteAlertWriter(db);
-    this.#signInHistory = new SqliteSignInHistory(db);
-    this.#removeSource = sqliteSourceRemover(db);
-    this.#healthWriter = new SqliteHealthWriter(db);
-    this.#purger = new SqliteRetentionPurger(db);
+  }
+
+  get #writer(): SqlitePageWriter {
+    return (this.#writerOnce ??= new SqlitePageWriter(this.#db));
+  }
+
+  get #alertWriter(): SqliteAlertWriter {
+    return (this.#alertWriterOnce ??= new SqliteAlertWriter(this.#db));
+  }
+
+  get #signInHistory(): SqliteSignInHistory {
+    return (this.#signInHistoryOnce ??= new SqliteSignInHistory(this.#db));
+  }
+
+  get #removeSource(): (sourceId: string) => boolean {
+    return (this.#removeSourceOnce ??= sqliteSourceRemover(this.#db));
+  }
+
+  get #healthWriter(): SqliteHealthWriter {
+    return (this.#healthWriterOnce ??= new SqliteHealthWriter(this.#db));
+  }
+
+  get #purger(): SqliteRetentionPurger {
+    return (this.#purgerOnce ??= new SqliteRetentionPurger(this.#db));
   }
 
   async close(): Promise<void> {

@@ -169,6 +169,26 @@ export class StoreSchemaError extends ActionableError {
   }
 }
 
+/**
+ * A read-only open (`openSqliteStore({ readOnly: true })`) found a database it
+ * cannot serve without writing: none yet, schema migrations to run, or no key
+ * check. The CLI's read-only commands then open it for writing instead.
+ */
+export class StoreNotReadyError extends ActionableError {
+  override readonly name = 'StoreNotReadyError';
+
+  constructor(
+    readonly location: string,
+    readonly reason: string,
+  ) {
+    super(
+      'store_not_ready',
+      `The database ${location} cannot be opened read-only: ${reason}.`,
+      'Open it once for writing, which creates or migrates it: run any command that is not a read-only listing, e.g. `zoomtrail source add` or `zoomtrail start`.',
+    );
+  }
+}
+
 /** A username already taken. */
 export class DuplicateUserError extends ConflictError {
   override readonly name = 'DuplicateUserError';

@@ -20,12 +20,8 @@ const MIGRATION_LOCK_TABLE = 'kysely_migration_lock';
  * `Migration`) see the schema as it was when each was written, not today's types.
  */
 export async function runMigrations<DB>(db: Kysely<DB>, location: string, schema?: string): Promise<void> {
-  const applied = await appliedMigrations(db, schema);
-  const unknown = applied.filter((name) => !(name in MIGRATIONS));
-  if (unknown.length > 0) throw new StoreSchemaError(location, unknown);
   // Up to date (every start but the first after an upgrade): no migrator, no lock table, no introspection.
-  const appliedSet = new Set(applied);
-  if (Object.keys(MIGRATIONS).every((name) => appliedSet.has(name))) return;
+  if ((await pendingMigrations(db, location, schema)).length === 0) return;
 
   const migrator = new Migrator({
     db,
@@ -44,6 +40,19 @@ export async function runMigrations<DB>(db: Kysely<DB>, location: string, schema
       cause: error,
     });
   }
+}
+
+/**
+ * The migrations this version knows that the database has not applied, by a
+ * read only (every one of them for a new database). StoreSchemaError when it
+ * applied migrations this version does not know (a newer Zoomtrail wrote it).
+ */
+export async function pendingMigrations<DB>(db: Kysely<DB>, location: string, schema?: string): Promise<string[]> {
+  const applied = await appliedMigrations(db, schema);
+  const unknown = applied.filter((name) => !(name in MIGRATIONS));
+  if (unknown.length > 0) throw new StoreSchemaError(location, unknown);
+  const appliedSet = new Set(applied);
+  return Object.keys(MIGRATIONS).filter((name) => !appliedSet.has(name));
 }
 
 /** Names of the migrations already applied; none for a new database. */
