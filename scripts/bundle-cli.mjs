@@ -9,8 +9,8 @@
 //   import): `--help` evaluates no store, `rules list` no server. Packages that are not bundled are
 //   loaded with `require()` when the module that imports them is evaluated (`import()` is turned
 //   into a `require()` too: a script compiled by `vm.Script` has no `import()` of its own on Node 20).
-// - dist/bundle/sqlite-read-worker.js, the SQLite read worker (a thread Node starts by its path),
-//   an ES module as before.
+// - dist/bundle/sqlite-read-worker.js and postgres-read-worker.js, the stores' read workers (threads
+//   Node starts by their paths), ES modules.
 // test/cli-startup.test.ts reads the metafile written here to name the modules each command loads.
 //
 // dist/bundle/ sits two levels below the package root like dist/<folder>/, so the modules' own
@@ -78,7 +78,8 @@ const cli = await build({
 });
 await build({
   ...common,
-  entryPoints: ['src/store/sqlite-read-worker.ts'],
+  // Every read worker (src/store/read-worker-script.ts READ_WORKER_FILES; test/cli-startup.test.ts checks each is here).
+  entryPoints: ['src/store/sqlite-read-worker.ts', 'src/store/postgres-read-worker.ts'],
   outdir: OUT_DIR,
   format: 'esm',
   // The CommonJS packages' require() of Node's modules needs a `require` inside an ES module.

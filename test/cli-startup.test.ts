@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { READ_WORKER_FILES, readWorkerScript } from '../src/store/read-worker-script.js';
 import { TEST_SECRET_KEY } from './support/collect-harness.js';
 import { childEnv, runCli } from './support/cli-child.js';
 import { spawnSync } from 'node:child_process';
@@ -161,6 +162,16 @@ describe('CLI start-up: each command loads only what it needs', () => {
       expect([...unbundled]).toEqual([]);
     },
   );
+});
+
+describe('CLI start-up: the bundle carries every read worker', () => {
+  // The bundled CLI (`start` included) finds its read workers beside the bundle; a worker missing there fails the
+  // first long read (PostgreSQL's was missing when its worker came).
+  it.each(READ_WORKER_FILES)('%s is beside the bundle, where the bundled store looks for it', (file) => {
+    const beside = readWorkerScript(file, new URL(`file://${BUNDLE}`).href);
+    expect(statSync(beside).isFile()).toBe(true);
+    expect(path.dirname(fileURLToPath(beside))).toBe(path.dirname(BUNDLE));
+  });
 });
 
 describe('CLI start-up: bin/ is CommonJS', () => {

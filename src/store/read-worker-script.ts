@@ -4,7 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ActionableError } from '../shared/actionable-error.js';
 
 /** The read workers' scripts: one per store, beside this module once compiled. */
-export type ReadWorkerFile = 'sqlite-read-worker.js' | 'postgres-read-worker.js';
+export const READ_WORKER_FILES = ['sqlite-read-worker.js', 'postgres-read-worker.js'] as const;
+export type ReadWorkerFile = (typeof READ_WORKER_FILES)[number];
 const BUILD_FIX = 'Run `npm run build` (or only `npx tsc -p tsconfig.build.json`): tests running from the sources use the compiled worker; `npm test` builds first.';
 
 /** The compiled read worker is missing, or older than the TypeScript it was compiled from. */
