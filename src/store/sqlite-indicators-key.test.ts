@@ -2,13 +2,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import { MIGRATIONS } from './migrations/migration-list.js';
-import { runMigrations } from './migrations/run-migrations.js';
 import { locatedSignIn } from './sign-in-history-store-contract.test-support.js';
 import { page, sampleSource, START } from './store-contract.test-support.js';
+import { migrateSqliteFileTo, migrateSqliteFileUp } from './sqlite-migration.test-support.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -95,13 +93,7 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
       db.close();
     }
     // Down to 025 (026's down: the keys by row id again), then up with the store's own runner.
-    const down = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
-    try {
-      const migrator = new Migrator({ db: down, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
-      expect((await migrator.migrateTo('025-sign-ins-by-event-rowid')).error).toBeUndefined();
-    } finally {
-      await down.destroy();
-    }
+    await migrateSqliteFileTo(file, '025-sign-ins-by-event-rowid');
     {
       const db = new Database(file);
       expect(columnsOf(db, 'event_indicators')).toEqual(['row_id', 'kind', 'value', 'event_time_ms']);
@@ -109,12 +101,7 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
       expect(old).toEqual(before);
       db.close();
     }
-    const up = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
-    try {
-      await runMigrations(up, file);
-    } finally {
-      await up.destroy();
-    }
+    await migrateSqliteFileUp(file);
     {
       const db = new Database(file);
       expect(keysOf(db)).toEqual(before);

@@ -2,14 +2,12 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyWindows, DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
 import { ManualClock } from '../shared/clock.js';
-import { MIGRATIONS } from './migrations/migration-list.js';
-import { runMigrations } from './migrations/run-migrations.js';
 import { locatedSignIn } from './sign-in-history-store-contract.test-support.js';
 import { page, sampleSource, START } from './store-contract.test-support.js';
+import { migrateSqliteFileTo, migrateSqliteFileUp } from './sqlite-migration.test-support.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 
 const BERLIN = { kind: 'public', country: 'de', asn: 3320, lat: 52.52, lng: 13.405, accuracy_km: 20 };
@@ -70,13 +68,11 @@ describe('SQLite sign_ins keyed by the event rowid (migration 025)', () => {
       await store.close();
     }
     // Back to 023 (the store ran 025: its down), then a sign-in stored the old way.
-    const down = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
-    try {
-      const migrator = new Migrator({ db: down, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
-      expect((await migrator.migrateTo('023-saved-searches')).error).toBeUndefined();
-      expect(await sql`SELECT name FROM sqlite_master WHERE name = 'sqlite_autoindex_sign_ins_1'`.execute(down).then((r) => r.rows.length)).toBe(1);
-    } finally {
-      await down.destroy();
+    await migrateSqliteFileTo(file, '023-saved-searches');
+    {
+      const db = new Database(file);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'sqlite_autoindex_sign_ins_1'").all()).toHaveLength(1);
+      db.close();
     }
     {
       const db = new Database(file);
@@ -96,12 +92,7 @@ describe('SQLite sign_ins keyed by the event rowid (migration 025)', () => {
       ).run(sourceId, t);
       db.close();
     }
-    const up = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
-    try {
-      await runMigrations(up, file);
-    } finally {
-      await up.destroy();
-    }
+    await migrateSqliteFileUp(file);
     const db = new Database(file);
     try {
       expect(db.prepare("SELECT s.event_rowid = e.rowid AS same, s.user_key FROM sign_ins s JOIN events e ON e.row_id = s.row_id WHERE s.row_id = 'old'").get()).toEqual({
