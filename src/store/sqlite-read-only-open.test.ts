@@ -8,6 +8,8 @@ import { ManualClock } from '../shared/clock.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 import { sampleSource } from './store-contract.test-support.js';
 import { SecretKeyError, StoreNotReadyError } from './store-errors.js';
+import { MIGRATIONS } from './migrations/migration-list.js';
+import { migrateSqliteFileTo } from './sqlite-migration.test-support.js';
 
 /** `openSqliteStore({ readOnly: true })`, the CLI's listings (issue 14 section 5): reads, never writes, and says when it cannot serve. */
 
@@ -63,11 +65,10 @@ describe('openSqliteStore({ readOnly: true })', () => {
 
   it('on a store with migrations to run: StoreNotReadyError naming them, and the store unchanged; a writable open then migrates it', async () => {
     const { dataDir, file } = await existingStore();
-    // As if this version added a migration the database has not run: forget the newest one applied.
-    const raw = new Database(file);
-    const newest = raw.prepare('SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1').pluck().get() as string;
-    raw.prepare('DELETE FROM kysely_migration WHERE name = ?').run(newest);
-    raw.close();
+    // As if this version added a migration the database has not run.
+    // The newest migration undone with its own down (forgetting only its record would leave its changes to run again).
+    const [previous, newest] = Object.keys(MIGRATIONS).sort().slice(-2) as [string, string];
+    await migrateSqliteFileTo(file, previous);
     const before = readFileSync(file);
     const error = await openSqliteStore({ dataDir, clock, secretKey, readOnly: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreNotReadyError);
