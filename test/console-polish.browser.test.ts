@@ -18,7 +18,7 @@ import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { addDays } from '../src/zoom-sim/day-calendar.js';
 import { SIM_EGRESS_CIDR } from '../src/zoom-sim/scenarios/sign-in-scenarios.js';
 import { ZoomSimulator } from '../src/zoom-sim/zoom-simulator.js';
-import { describeWithBrowser, launchBrowser, SCREENSHOT_DIR, screenshot } from './support/browser.js';
+import { describeWithBrowser, launchBrowser, SCREENSHOT_DIR, screenshot, trackApiRequests, type ApiRequestTracker } from './support/browser.js';
 import { freePort } from './support/free-port.js';
 
 /**
@@ -53,6 +53,7 @@ let abort: AbortController;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let apiRequests: ApiRequestTracker;
 let base: string;
 let sourceId: string;
 
@@ -168,8 +169,9 @@ async function walkPages(prefix: string, width: number): Promise<void> {
     'audit',
   ];
   for (const p of pages) {
+    apiRequests.expectRequests();
     await page.goto(`${base}/${p}`);
-    await page.waitForLoadState('networkidle');
+    await apiRequests.settled();
     if (p.startsWith('events')) {
       await page.getByTestId('event-row').first().click();
       await page.getByTestId('event-json').waitFor();
@@ -252,6 +254,7 @@ describeWithBrowser('console polish in a browser (Chromium): layout at 1280/1920
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: LOCAL_ZONE, colorScheme: 'light' });
     await context.clock.setFixedTime(new Date(NOW + 60_000));
     page = await context.newPage();
+    apiRequests = trackApiRequests(page);
     const link = await createSetupLink(app.store, app.clock, base);
     await page.goto(link);
     await page.getByTestId('setup-username').fill(ADMIN.username);

@@ -41,3 +41,50 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Counts a page's requests to its API, so a test can wait for a page's data instead of a fixed delay. */
+export interface ApiRequestTracker {
+  /** Call before a navigation: `settled` then waits for a request made after this call. */
+  expectRequests(): void;
+  /**
+   * Resolves once an API request was made since `expectRequests` (or none came within `firstWithinMs`)
+   * and none has been in flight for `quietMs`. Much faster than Playwright's 'networkidle', which waits
+   * for 500 ms of silence after every load.
+   */
+  settled(quietMs?: number, firstWithinMs?: number): Promise<void>;
+}
+
+export function trackApiRequests(page: Page): ApiRequestTracker {
+  let inFlight = 0;
+  let seen = 0;
+  let lastChange = Date.now();
+  const isApi = (url: string) => new URL(url).pathname.startsWith('/api/');
+  page.on('request', (request) => {
+    if (!isApi(request.url())) return;
+    inFlight += 1;
+    seen += 1;
+    lastChange = Date.now();
+  });
+  const done = (request: { url(): string }) => {
+    if (!isApi(request.url())) return;
+    inFlight -= 1;
+    lastChange = Date.now();
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return {
+    expectRequests() {
+      seen = 0;
+      lastChange = Date.now();
+    },
+    async settled(quietMs = 150, firstWithinMs = 1_000) {
+      const start = Date.now();
+      for (;;) {
+        const now = Date.now();
+        const started = seen > 0 || now - start >= firstWithinMs;
+        if (started && inFlight === 0 && now - lastChange >= quietMs) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+  };
+}
