@@ -6,6 +6,7 @@ import { searchedChangeNames } from './event-change-names.js';
 import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
 import { daysBecomingComplete, emitCoverageRecords } from './postgres-coverage-outbox.js';
+import { lockForForwardLogWrite } from './postgres-forward-log-horizon.js';
 import { withRetry } from './postgres-transaction.js';
 import { daysOfPage, withoutPurgedDays } from './purged-days.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
@@ -51,13 +52,19 @@ export class PostgresPageWriter {
 
   /** One page, atomically; `now` is the stored-at / updated-at time. Throws UnknownSourceError. */
   commitPage(commit: PageCommit, now: number): Promise<PageCommitResult> {
-    return withRetry(() => this.db.transaction().execute((trx) => this.#commitPage(trx, commit, now)));
+    return withRetry(() =>
+      this.db.transaction().execute(async (trx) => {
+        await lockForForwardLogWrite(trx);
+        return this.#commitPage(trx, commit, now);
+      }),
+    );
   }
 
   /** A stream outcome without data (and day updates), atomically. Throws UnknownSourceError. */
   updateStream(sourceId: string, logType: LogType, update: StreamUpdate, days: DayUpdate[], now: number, fence?: Fence): Promise<void> {
     return withRetry(() =>
       this.db.transaction().execute(async (trx) => {
+        await lockForForwardLogWrite(trx);
         await requireSource(trx, sourceId);
         await checkFence(trx, sourceId, fence);
         const becoming = await daysBecomingComplete(trx, sourceId, logType, days);

@@ -4,6 +4,7 @@ import { COVERAGE_LOG_TYPE } from '../domain/coverage-digest.js';
 import type { Clock } from '../shared/clock.js';
 import { EVENT_COLUMNS, toStoredEvent } from './event-reader.js';
 import type { SecretBox } from './secret-box.js';
+import { forwardLogHorizon } from './postgres-forward-log-horizon.js';
 import { SinkCoverageRepository } from './sink-coverage-repository.js';
 import type { NewSink, SinkAdvance, SinkPatch, SinkBatch, SinkCursor, SinkDeadLetter, SinkError, SinkRecord, SinkState } from './sink-store.js';
 import { DuplicateSinkError, UnknownSinkError } from './store-errors.js';
@@ -40,10 +41,10 @@ export function sinkSecretContext(sinkId: string): string {
  * seq 11: a cursor at 11 would then skip 10 for ever. So each row carries its
  * transaction's id (`xid`, xid8) and the reader (the transactional-outbox
  * rule) orders by `(xid, seq)` and reads only rows whose `xid` is below the
- * current snapshot's xmin: every transaction with a smaller id has finished
- * (committed or rolled back), so no row can appear later before the cursor.
- * The price is that a long-open transaction anywhere on the database holds
- * forwarding back until it ends.
+ * horizon of postgres-forward-log-horizon.ts: every writer of the log with a
+ * smaller id has finished (committed or rolled back), so no row can appear
+ * later before the cursor. Other transactions, in this database or another,
+ * do not hold forwarding back.
  */
 export class SinkRepository {
   constructor(
@@ -248,11 +249,12 @@ export class SinkRepository {
 
   async sinkCursorAt(storedAtMs: number): Promise<SinkCursor> {
     // The row before the first one (in reading order) stored at or after the time.
+    const horizon = await this.#horizon();
     const { rows } =
       this.dialect === 'postgres'
         ? await sql<{ seq: string; xid: string }>`SELECT seq, xid::text AS xid FROM forward_log
-            WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND (xid, seq) < (
-              SELECT xid, seq FROM forward_log WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND stored_at >= ${storedAtMs}::bigint ORDER BY xid, seq LIMIT 1)
+            WHERE xid < ${horizon}::text::xid8 AND (xid, seq) < (
+              SELECT xid, seq FROM forward_log WHERE xid < ${horizon}::text::xid8 AND stored_at >= ${storedAtMs}::bigint ORDER BY xid, seq LIMIT 1)
             ORDER BY xid DESC, seq DESC LIMIT 1`.execute(this.db)
         : await sql<{ seq: number; xid: string }>`SELECT seq, '0' AS xid FROM forward_log
             WHERE seq < (SELECT seq FROM forward_log WHERE stored_at >= ${storedAtMs} ORDER BY seq LIMIT 1) ORDER BY seq DESC LIMIT 1`.execute(this.db);
@@ -297,24 +299,31 @@ export class SinkRepository {
 
   /** The log's last committed row (a new sink's `now` start). */
   async #logEnd(): Promise<SinkCursor> {
+    const horizon = await this.#horizon();
     const { rows } =
       this.dialect === 'postgres'
         ? await sql<{ seq: string; xid: string }>`SELECT seq, xid::text AS xid FROM forward_log
-            WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY xid DESC, seq DESC LIMIT 1`.execute(this.db)
+            WHERE xid < ${horizon}::text::xid8 ORDER BY xid DESC, seq DESC LIMIT 1`.execute(this.db)
         : await sql<{ seq: number; xid: string }>`SELECT seq, '0' AS xid FROM forward_log ORDER BY seq DESC LIMIT 1`.execute(this.db);
     const row = rows[0];
     return row ? { xid: String(row.xid), seq: Number(row.seq) } : { xid: '0', seq: 0 };
   }
 
   async #logRowsAfter(cursor: SinkCursor, limit: number): Promise<LogRow[]> {
+    const horizon = await this.#horizon();
     const { rows } =
       this.dialect === 'postgres'
         ? await sql<LogRow>`SELECT seq, xid::text AS xid, log_type, row_ids, event_count, stored_at FROM forward_log
-            WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND (xid, seq) > (${cursor.xid}::text::xid8, ${cursor.seq}::bigint)
+            WHERE xid < ${horizon}::text::xid8 AND (xid, seq) > (${cursor.xid}::text::xid8, ${cursor.seq}::bigint)
             ORDER BY xid, seq LIMIT ${limit}`.execute(this.db)
         : await sql<LogRow>`SELECT seq, '0' AS xid, log_type, row_ids, event_count, stored_at FROM forward_log
             WHERE seq > ${cursor.seq} ORDER BY seq LIMIT ${limit}`.execute(this.db);
     return rows.map((r) => ({ ...r, seq: Number(r.seq), xid: String(r.xid), event_count: Number(r.event_count), stored_at: Number(r.stored_at) }));
+  }
+
+  /** PostgreSQL: see postgres-forward-log-horizon.ts. SQLite has one writer: no horizon. */
+  #horizon(): Promise<string> {
+    return this.dialect === 'postgres' ? forwardLogHorizon(this.db) : Promise.resolve('0');
   }
 
   /** The events of `rowIds` still stored, in that order. */
