@@ -126,6 +126,8 @@ async function loadedBy(args: string[]): Promise<Loaded> {
 const SERVER_PACKAGES = ['fastify', '@fastify/static', 'pg', '@node-rs/argon2', 'prom-client', 'yaml', 'undici'];
 /** Our modules behind them: the API server, the simulator, the collector, detection. */
 const SERVER_MODULES = /^(api\/|zoom-sim\/(zoom|demo)-simulator\.|collect\/(source-)?collector\.|detect\/detector\.|store\/postgres-store\.|app\/pipeline\.)/;
+/** The built-in rules and their evaluation: `rules` commands, alerts and destinations load them in their actions. */
+const RULE_MODULES = /^(rules\/(rule-registry|zoom\/|zoomtrail\/|standard\/)|detect\/rule-(evaluator|test-runner)\.)/;
 /** Our modules that open a store. */
 const STORE_MODULES = /^(app\/app-context|store\/(sqlite|postgres|kysely|migrations\/|\w+-repository))/;
 
@@ -141,7 +143,7 @@ describe('CLI start-up: each command loads only what it needs', () => {
     expect(packages).toContain('commander');
     expect(modules).toContain('cli/build-program.js');
     for (const pkg of [...SERVER_PACKAGES, 'better-sqlite3', 'kysely', 'pino']) expect(packages, `--help loaded ${pkg}`).not.toContain(pkg);
-    expect([...modules].filter((m) => SERVER_MODULES.test(m) || STORE_MODULES.test(m))).toEqual([]);
+    expect([...modules].filter((m) => SERVER_MODULES.test(m) || STORE_MODULES.test(m) || RULE_MODULES.test(m))).toEqual([]);
     // Everything from the bundle: no package file read from node_modules, no module of tsc's dist/.
     expect([...packageFiles]).toEqual([]);
     expect([...unbundled]).toEqual([]);
@@ -157,6 +159,9 @@ describe('CLI start-up: each command loads only what it needs', () => {
       expect(modules).toContain('store/sqlite-store.js');
       for (const pkg of [...SERVER_PACKAGES, 'pino']) expect(packages, `${args.join(' ')} loaded ${pkg}`).not.toContain(pkg);
       expect([...modules].filter((m) => SERVER_MODULES.test(m))).toEqual([]);
+      // `source list` has no use for the built-in rules; `rules list` lists them.
+      if (args[0] === 'source') expect([...modules].filter((m) => RULE_MODULES.test(m))).toEqual([]);
+      else expect(modules).toContain('rules/rule-registry.js');
       // Kysely, commander and better-sqlite3's JavaScript come bundled; only the native SQLite addon is read from node_modules.
       expect([...packageFiles].filter((pkg) => !UNBUNDLED_STORE_PACKAGES.includes(pkg))).toEqual([]);
       expect([...unbundled]).toEqual([]);
