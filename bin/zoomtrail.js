@@ -13,7 +13,7 @@ if (!existsSync(bundle)) {
   console.error('zoomtrail is not built yet: run `npm run build` (or `npm start`, which builds first).');
   process.exit(1);
 }
-const { buildProgram } = /** @type {typeof import('../src/cli/build-program.js')} */ (runCachedScript(bundle));
+const { buildProgram } = /** @type {typeof import('../src/cli/build-program.js')} */ (runCachedScript(bundle, process.argv.slice(2)));
 buildProgram()
   .parseAsync(process.argv)
   .catch((/** @type {unknown} */ error) => {

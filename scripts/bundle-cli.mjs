@@ -18,7 +18,9 @@
 // (`import.meta.url` is the bundle's file URL in the CommonJS build).
 // Whitespace and syntax are minified (less for V8 to parse), identifiers are not: stack traces
 // keep the functions' names; the source maps (`node --enable-source-maps`) give the TypeScript lines.
-import { rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -47,6 +49,25 @@ const otherPackagesExternal = {
   },
 };
 
+// Node's modules the quick commands need not load at start, though modules evaluated at start import them (commander
+// imports node:child_process for its executable subcommands, the destinations' senders node:crypto, the guarded fetch
+// node:dns): ~6 ms of CPU for every start (node:crypto alone brings Node's streams). In the CLI bundle each
+// `require("node:…")` of them becomes `lazyreq("node:…")` (the same length: the source map's columns hold), a proxy
+// that require()s the module on the first use of one of its properties. esbuild writes the uses of a named import as
+// `module.name` at the point of use, so the proxy is asked then. A default or namespace import is wrapped
+// (`__toESM(require(…))`, which enumerates the module): those are left as they are.
+// test/cli-startup.test.ts names Node's modules each quick command loads.
+const LAZY_BUILTINS = ['child_process', 'crypto', 'dns', 'fs/promises', 'http', 'net', 'readline', 'stream', 'timers/promises', 'tls', 'worker_threads', 'zlib'];
+const LAZY_REQUIRE = new RegExp(`(?<!__toESM\\()require\\(("node:(?:${LAZY_BUILTINS.join('|')})")\\)`, 'g');
+// On the bundle's first line (esbuild's banner: the source map counts it), after "use strict" (esbuild's own one
+// follows it and is no longer the directive). Enumerating the proxy (ownKeys) copies the
+// module's properties onto its target, so the proxy's answers match its target.
+const LAZY_REQUIRE_BANNER =
+  '"use strict";var lazyreq=((m)=>(id)=>{let p=m.get(id);if(p)return p;let l;const t={},f=()=>l??=require(id);let c=false;' +
+  'const o=()=>{if(!c)Object.defineProperties(t,Object.getOwnPropertyDescriptors(f()));c=true};' +
+  'p=new Proxy(t,{get:(_,k)=>f()[k],has:(_,k)=>k in f(),ownKeys:()=>(o(),Reflect.ownKeys(t)),' +
+  'getOwnPropertyDescriptor:(_,k)=>(o(),Reflect.getOwnPropertyDescriptor(t,k))});m.set(id,p);return p})(new Map);';
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   absWorkingDir: ROOT,
@@ -66,6 +87,7 @@ const common = {
 rmSync(`${ROOT}/${OUT_DIR}`, { recursive: true, force: true });
 const cli = await build({
   ...common,
+  banner: { js: LAZY_REQUIRE_BANNER },
   entryPoints: { zoomtrail: 'src/cli/build-program.ts' },
   outExtension: { '.js': '.cjs' },
   outdir: OUT_DIR,
@@ -86,3 +108,13 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
 writeFileSync(`${ROOT}/${METAFILE}`, JSON.stringify(cli.metafile));
+
+// The line bin/run-cached-script.js reads at the bundle's end: a digest of the bundle (a stamp for its code caches,
+// so no run hashes the file) and the command names, each of which gets a code cache of its own.
+const bundleFile = `${ROOT}/${OUT_DIR}/zoomtrail.cjs`;
+writeFileSync(bundleFile, readFileSync(bundleFile, 'latin1').replace(LAZY_REQUIRE, 'lazyreq($1)'), 'latin1');
+const stamp = createHash('sha256').update(readFileSync(bundleFile)).digest('hex').slice(0, 32);
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- require() is typed `any`
+const { buildProgram } = /** @type {typeof import('../src/cli/build-program.js')} */ (createRequire(import.meta.url)(bundleFile));
+const commands = buildProgram().commands.map((command) => command.name());
+appendFileSync(bundleFile, `\n//cached-script stamp=${stamp} keys=${commands.join(',')}\n`);

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +126,8 @@ async function loadedBy(args: string[]): Promise<Loaded> {
 const SERVER_PACKAGES = ['fastify', '@fastify/static', 'pg', '@node-rs/argon2', 'prom-client', 'yaml', 'undici'];
 /** Our modules behind them: the API server, the simulator, the collector, detection. */
 const SERVER_MODULES = /^(api\/|zoom-sim\/(zoom|demo)-simulator\.|collect\/(source-)?collector\.|detect\/detector\.|store\/postgres-store\.|app\/pipeline\.)/;
+/** The built-in rules and their evaluation: `rules` commands, alerts and destinations load them in their actions. */
+const RULE_MODULES = /^(rules\/(rule-registry|zoom\/|zoomtrail\/|standard\/)|detect\/rule-(evaluator|test-runner)\.)/;
 /** Our modules that open a store. */
 const STORE_MODULES = /^(app\/app-context|store\/(sqlite|postgres|kysely|migrations\/|\w+-repository))/;
 
@@ -141,7 +143,7 @@ describe('CLI start-up: each command loads only what it needs', () => {
     expect(packages).toContain('commander');
     expect(modules).toContain('cli/build-program.js');
     for (const pkg of [...SERVER_PACKAGES, 'better-sqlite3', 'kysely', 'pino']) expect(packages, `--help loaded ${pkg}`).not.toContain(pkg);
-    expect([...modules].filter((m) => SERVER_MODULES.test(m) || STORE_MODULES.test(m))).toEqual([]);
+    expect([...modules].filter((m) => SERVER_MODULES.test(m) || STORE_MODULES.test(m) || RULE_MODULES.test(m))).toEqual([]);
     // Everything from the bundle: no package file read from node_modules, no module of tsc's dist/.
     expect([...packageFiles]).toEqual([]);
     expect([...unbundled]).toEqual([]);
@@ -157,11 +159,55 @@ describe('CLI start-up: each command loads only what it needs', () => {
       expect(modules).toContain('store/sqlite-store.js');
       for (const pkg of [...SERVER_PACKAGES, 'pino']) expect(packages, `${args.join(' ')} loaded ${pkg}`).not.toContain(pkg);
       expect([...modules].filter((m) => SERVER_MODULES.test(m))).toEqual([]);
+      // `source list` has no use for the built-in rules; `rules list` lists them.
+      if (args[0] === 'source') expect([...modules].filter((m) => RULE_MODULES.test(m))).toEqual([]);
+      else expect(modules).toContain('rules/rule-registry.js');
       // Kysely, commander and better-sqlite3's JavaScript come bundled; only the native SQLite addon is read from node_modules.
       expect([...packageFiles].filter((pkg) => !UNBUNDLED_STORE_PACKAGES.includes(pkg))).toEqual([]);
       expect([...unbundled]).toEqual([]);
     },
   );
+});
+
+/** Node's own modules (process.moduleLoadList) a command loaded beyond what Node loads for `node -e 0`-like scripts. */
+function builtinsLoadedBy(args: string[]): Set<string> {
+  const dir = tempDir();
+  // A CommonJS preload (-r: --import would start the ES module loader itself) that lists Node's modules loaded after it.
+  const probe = path.join(dir, 'probe.cjs');
+  writeFileSync(
+    probe,
+    "const before = new Set(process.moduleLoadList); process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, process.moduleLoadList.filter((m) => !before.has(m)).join('\\n')));",
+  );
+  const out = path.join(dir, 'modules.txt');
+  const env = { ZOOMTRAIL_DATA_DIR: path.join(dir, 'data'), ZOOMTRAIL_SECRET_KEY: TEST_SECRET_KEY, NODE_V8_COVERAGE: undefined, PROBE_OUT: out };
+  // The first run of a list creates the store; the second is the one looked at.
+  for (const run of [0, 1]) {
+    const result = spawnSync(process.execPath, ['-r', probe, path.join(ROOT, 'bin/zoomtrail.js'), ...args], { env: childEnv(env), cwd: dir, encoding: 'utf8' });
+    expect(result.status, `run ${run}: ${result.stderr}`).toBe(0);
+  }
+  return new Set(
+    readFileSync(out, 'utf8')
+      .split('\n')
+      .map((m) => m.replace(/^NativeModule /, '')),
+  );
+}
+
+/**
+ * Node's modules none of the quick commands uses, though modules evaluated at start import them (each costs CPU to
+ * load: node:child_process and node:crypto ~2.5 ms each): the bundle loads them on first use (scripts/bundle-cli.mjs).
+ */
+const UNUSED_BUILTINS = ['child_process', 'dns', 'http', 'tls', 'zlib', 'worker_threads', 'dgram', 'readline'];
+
+describe("CLI start-up: Node's own modules", () => {
+  it('--help loads none of the unused ones, nor node:crypto (the code cache is checked without a digest)', () => {
+    const loaded = builtinsLoadedBy(['--help']);
+    for (const name of [...UNUSED_BUILTINS, 'crypto', 'fs/promises']) expect(loaded, `--help loaded node:${name}`).not.toContain(name);
+  });
+
+  it.each([[['rules', 'list']], [['source', 'list']]])('%j loads none of the unused ones', (args) => {
+    const loaded = builtinsLoadedBy(args);
+    for (const name of UNUSED_BUILTINS) expect(loaded, `${args.join(' ')} loaded node:${name}`).not.toContain(name);
+  });
 });
 
 describe('CLI start-up: the bundle carries every read worker', () => {
@@ -203,13 +249,30 @@ describe('CLI start-up: the code cache (bin/run-cached-script.js)', () => {
     cpSync(BUNDLE, path.join(dir, 'dist/bundle/zoomtrail.cjs'));
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
     const bundle = path.join(dir, 'dist/bundle/zoomtrail.cjs');
+    // Built a while ago: a file modified within 2 s of a run gets no cache from it (a coarse file system clock).
+    settle(bundle);
     return { bin: path.join(dir, 'bin/zoomtrail.js'), bundle, cache: `${bundle}.cache` };
   }
 
-  function version(bin: string): string {
-    const result = spawnSync(process.execPath, [bin, '--version'], { env: childEnv({ NODE_V8_COVERAGE: undefined }), encoding: 'utf8' });
+  /** Sets the file's modification time a minute back, a whole second (which utimes sets exactly), or to `mtime`. */
+  function settle(file: string, mtime = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000)): void {
+    utimesSync(file, mtime, mtime);
+  }
+
+  function version(bin: string, args = ['--version']): string {
+    const result = spawnSync(process.execPath, [bin, ...args], { env: childEnv({ NODE_V8_COVERAGE: undefined }), encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     return result.stdout.trim();
+  }
+
+  /** The bundle with its version changed to `to`: the same length, its build line (stamp) as it was, or `stamp` instead. */
+  function rewrite(bundle: string, to: string, stamp?: string): void {
+    const source = readFileSync(bundle, 'latin1');
+    expect(source).toContain('.version("0.1.0")');
+    let changed = source.replace('.version("0.1.0")', `.version("${to}")`);
+    if (stamp !== undefined) changed = changed.replace(/(\/\/cached-script stamp=)(\w+)/, (_, line: string, old: string) => `${line}${stamp.padEnd(old.length, '0')}`);
+    expect(changed.length).toBe(source.length);
+    writeFileSync(bundle, changed, 'latin1');
   }
 
   it('is written by the first run, used as it is by the next, and never runs a changed bundle, even one of the same length', () => {
@@ -220,12 +283,37 @@ describe('CLI start-up: the code cache (bin/run-cached-script.js)', () => {
     // The next run takes it (V8 accepted it): not rewritten.
     expect(version(copy.bin)).toBe('0.1.0');
     expect(statSync(copy.cache).mtimeMs).toBe(written.mtimeMs);
-    // Same length, other bytes: V8 alone would take the old code (it checks the length); the digest refuses it.
-    const source = readFileSync(copy.bundle, 'latin1');
-    expect(source).toContain('.version("0.1.0")');
-    writeFileSync(copy.bundle, source.replace('.version("0.1.0")', '.version("9.1.0")'), 'latin1');
+    // Same length, other bytes, the build's stamp kept (an edit): V8 alone would take the old code (it checks the
+    // length); the modification time refuses it. Just modified: run uncached, no cache written.
+    rewrite(copy.bundle, '9.1.0');
+    expect(version(copy.bin)).toBe('9.1.0');
+    expect(statSync(copy.cache).mtimeMs).toBe(written.mtimeMs);
+    expect(version(copy.bin)).toBe('9.1.0');
+    // Settled: the next run writes a cache of its own.
+    settle(copy.bundle);
     expect(version(copy.bin)).toBe('9.1.0');
     expect(version(copy.bin)).toBe('9.1.0');
+  });
+
+  it('never runs another build with a cache, though it has the same length and modification time', () => {
+    const copy = cliCopy();
+    const { mtime } = statSync(copy.bundle);
+    // settle() set a whole second, which utimes sets back exactly.
+    expect(mtime.getTime()).toBe(statSync(copy.bundle).mtimeMs);
+    expect(version(copy.bin)).toBe('0.1.0');
+    expect(statSync(copy.cache).size).toBeGreaterThan(0);
+    // Another build (another stamp) copied in with the old file's time, as `cp -p` or an archive would.
+    rewrite(copy.bundle, '9.1.0', 'f');
+    settle(copy.bundle, mtime);
+    expect(version(copy.bin)).toBe('9.1.0');
+  });
+
+  it('keeps a cache for each command, made by its own run', () => {
+    const copy = cliCopy();
+    expect(version(copy.bin, ['rules', '--help'])).toContain('Usage: zoomtrail rules');
+    expect(version(copy.bin, ['--help'])).toContain('Usage: zoomtrail');
+    expect(version(copy.bin, ['--version'])).toBe('0.1.0');
+    expect(readdirSync(path.dirname(copy.bundle)).sort()).toEqual(['zoomtrail.cjs', 'zoomtrail.cjs.cache', 'zoomtrail.cjs.rules.cache']);
   });
 
   it('runs without it where it cannot be written (a read-only install)', () => {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { recordCliAudit } from './cli-audit.js';
 import { SEVERITIES, type Severity } from '../domain/severity.js';
-import { findRule } from '../rules/rule-registry.js';
+import type { findRule } from '../rules/rule-registry.js';
 import { ALERT_SORTS, ALERT_STATUSES, alertPosition, type AlertFilter, type AlertRecord, type AlertSort, type AlertStatus } from '../store/alert-store.js';
 import { UnknownAlertError } from '../store/store-errors.js';
 import { UsageError } from './exit-codes.js';
@@ -88,7 +88,8 @@ export function registerAlertsCommand(program: Command): void {
           if (page.length === 0 || list.length >= wanted) break;
         }
         if (options.format === 'ndjson') {
-          for (const a of list) process.stdout.write(`${JSON.stringify(alertJson(a))}\n`);
+          const rules = await ruleRegistry();
+          for (const a of list) process.stdout.write(`${JSON.stringify(alertJson(a, rules))}\n`);
         } else if (list.length === 0) {
           process.stdout.write('No alerts.\n');
         } else {
@@ -115,14 +116,15 @@ export function registerAlertsCommand(program: Command): void {
         const rowIds = await app.store.alertRowIds(id, 50);
         const deliveries = await app.store.listDeliveries({ alertId: id });
         const names = new Map((await app.store.listDestinations()).map((d) => [d.id, d.name]));
+        const rules = await ruleRegistry();
         if (options.format === 'json') {
-          process.stdout.write(`${JSON.stringify({ alert: alertJson(alert), rowIds, deliveries }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ alert: alertJson(alert, rules), rowIds, deliveries }, null, 2)}\n`);
           return;
         }
         const lines = [
           `${alert.title}`,
           `  id: ${alert.id}`,
-          `  rule: ${alert.ruleId} (${ruleName(alert)})${alert.type === 'system' ? ', system alert' : ''}`,
+          `  rule: ${alert.ruleId} (${ruleName(alert, rules)})${alert.type === 'system' ? ', system alert' : ''}`,
           `  severity: ${alert.severity}`,
           `  status: ${alert.status}${alert.statusChangedAt !== null ? ` since ${iso(alert.statusChangedAt)}` : ''}${alert.statusNote ? ` (note: ${alert.statusNote})` : ''}`,
           `  raised: ${alert.raisedAt !== null ? iso(alert.raisedAt) : 'not yet (below threshold)'}`,
@@ -241,15 +243,20 @@ export function registerAlertsCommand(program: Command): void {
     });
 }
 
-function ruleName(alert: AlertRecord): string {
-  return findRule(alert.ruleId)?.meta.displayName ?? alert.ruleId;
+/** The built-in rules, loaded when an action names them: the other commands (and `--help`) start without them. */
+async function ruleRegistry(): Promise<{ findRule: typeof findRule }> {
+  return import('../rules/rule-registry.js');
+}
+
+function ruleName(alert: AlertRecord, rules: { findRule: typeof findRule }): string {
+  return rules.findRule(alert.ruleId)?.meta.displayName ?? alert.ruleId;
 }
 
 /** The record with the rule's display name and its times as ISO strings alongside. */
-function alertJson(alert: AlertRecord): Record<string, unknown> {
+function alertJson(alert: AlertRecord, rules: { findRule: typeof findRule }): Record<string, unknown> {
   return {
     ...alert,
-    ruleDisplayName: ruleName(alert),
+    ruleDisplayName: ruleName(alert, rules),
     raisedTime: alert.raisedAt !== null ? new Date(alert.raisedAt).toISOString() : null,
     firstEventTime: new Date(alert.firstEventMs).toISOString(),
     lastEventTime: new Date(alert.lastEventMs).toISOString(),

@@ -6,7 +6,6 @@ import { destinationAddressProblem } from '../alert/destination-address-check.js
 import { DESTINATION_SENDERS, senderFor } from '../alert/destination-registry.js';
 import { testNotification } from '../alert/test-notification.js';
 import { SEVERITIES, type Severity } from '../domain/severity.js';
-import { findRule } from '../rules/rule-registry.js';
 import type { DestinationRecord } from '../store/destination-store.js';
 import { UnknownDestinationError } from '../store/store-errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -61,6 +60,8 @@ export function registerDestinationCommand(program: Command): void {
     .action(async (options: AddOptions, command: Command) => {
       await withApp(command, async (app) => {
         if (options.secretEnv !== undefined && options.secretStdin) throw new UsageError('Give the secret through --secret-env or --secret-stdin, not both.');
+        // The built-in rules load only here: the other commands (and `--help`) start without them.
+        const { findRule } = options.rule === undefined ? { findRule: () => true } : await import('../rules/rule-registry.js');
         for (const id of options.rule ?? []) {
           if (!findRule(id)) throw new UsageError(`--rule: there is no rule "${id}"; \`zoomtrail rules list\` shows the rule ids.`);
         }

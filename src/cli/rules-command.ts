@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { isHistoryRule } from '../detect/history-rule.js';
 import type { Rule } from '../detect/rule.js';
-import { runRuleTests, type RuleTestResult } from '../detect/rule-test-runner.js';
+import type { RuleTestResult, runRuleTests } from '../detect/rule-test-runner.js';
 import { DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
 import { formatRuleLoadError } from '../rules/user/rule-load-error.js';
 import type { UserRuleSet } from '../rules/user/user-rule-set.js';
@@ -14,7 +14,6 @@ import { LOG_TYPES, type LogType } from '../zoom/report-records.js';
 import { EXIT, reportError, UsageError } from './exit-codes.js';
 import { parseLogTypeOption } from './events-command.js';
 import { parseDuration, parseIntegerOption, parseTimeOption } from './option-parsers.js';
-import { readRunInput, rulesForLogType, runRulesOnEvent } from './rules-run.js';
 import { RULE_ID, scaffoldRule } from './rules-scaffold.js';
 import { registerRuleTuningCommands } from './rules-tuning-command.js';
 import { registerRulesReloadCommand } from './rules-reload-command.js';
@@ -111,8 +110,9 @@ export function registerRulesCommand(program: Command): void {
           failed++;
           lines.push(`LOAD ERROR ${formatRuleLoadError(e)}`);
         }
+        const { runRuleTests } = await import('../detect/rule-test-runner.js');
         for (const rule of selected) {
-          for (const result of guardedTests(set, rule)) {
+          for (const result of guardedTests(set, rule, runRuleTests)) {
             if (result.passed) {
               passed++;
               lines.push(`PASS ${result.ruleId} ${result.testName}`);
@@ -170,7 +170,7 @@ export function registerRulesCommand(program: Command): void {
     .option('--all', 'include rules disabled by default')
     .action(async (options: { logType: LogType; input?: string; all?: boolean }, command: Command) => {
       try {
-        const set = await loadRuleSet(command);
+        const [set, { readRunInput, rulesForLogType, runRulesOnEvent }] = await Promise.all([loadRuleSet(command), import('./rules-run.js')]);
         const selected = rulesForLogType(options.logType, options.all === true, set.all());
         let input: Readable = process.stdin;
         if (options.input !== undefined) {
@@ -474,9 +474,9 @@ export async function loadRuleSet(command: Command, dir?: string): Promise<UserR
 }
 
 /** A rule's tests under the time budget: a test that never returns fails, the others run. */
-function guardedTests(set: UserRuleSet, rule: Rule): RuleTestResult[] {
-  if (!set.guard.isGuarded(rule)) return runRuleTests(rule);
-  const outcome = set.guard.run(() => runRuleTests(rule));
+function guardedTests(set: UserRuleSet, rule: Rule, run: typeof runRuleTests): RuleTestResult[] {
+  if (!set.guard.isGuarded(rule)) return run(rule);
+  const outcome = set.guard.run(() => run(rule));
   if ('value' in outcome) return outcome.value;
   return [{ ruleId: rule.meta.id, testName: '(all tests)', expectMatch: true, passed: false, problems: [`rule ${outcome.message}`] }];
 }
