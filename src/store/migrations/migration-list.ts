@@ -23,6 +23,7 @@ import { savedSearchesMigration } from './023-saved-searches.js';
 import { changeNamesColumnMigration } from './024-change-names-column.js';
 import { signInsByEventRowidMigration } from './025-sign-ins-by-event-rowid.js';
 import { indicatorsByEventRowidMigration } from './026-indicators-by-event-rowid.js';
+import { indicatorKindCodesMigration } from './027-indicator-kind-codes.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -54,6 +55,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '024-change-names-column': changeNamesColumnMigration,
   '025-sign-ins-by-event-rowid': signInsByEventRowidMigration,
   '026-indicators-by-event-rowid': indicatorsByEventRowidMigration,
+  '027-indicator-kind-codes': indicatorKindCodesMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
