@@ -37,23 +37,30 @@ function caseOf(column: string, pairs: ReadonlyArray<readonly [string | number, 
   return `CASE ${column} ${pairs.map(([from, to]) => `WHEN ${literal(from)} THEN ${literal(to)}`).join(' ')} END`;
 }
 
-/** Copies `event_indicators` into a table whose kind column is `kindType`, each kind through `kindExpression`, in key order; a key of another kind (none expected) is left out. */
+/**
+ * Copies `event_indicators` into a table whose kind column is `kindType`, each kind through `kindExpression`, in key order;
+ * a key of another kind (none expected) is left out. The event is named as the table names it: by `event_rowid` (after
+ * migration 026) or by `row_id` (a database that runs this before 026, out of order: 026 then copies the kinds as they are).
+ */
 async function rebuild(db: Kysely<unknown>, kindType: 'integer' | 'text', kindExpression: string): Promise<void> {
+  const { rows } = await sql<{ name: string }>`SELECT name FROM pragma_table_info('event_indicators')`.execute(db);
+  const link = rows.some((r) => r.name === 'event_rowid') ? 'event_rowid integer' : 'row_id text';
+  const linkName = link.split(' ')[0]!;
   await sql
     .raw(
       `CREATE TABLE event_indicators_next (
         kind ${kindType} NOT NULL,
         value text NOT NULL,
         event_time_ms integer NOT NULL,
-        event_rowid integer NOT NULL,
-        CONSTRAINT event_indicators_pk PRIMARY KEY (kind, value, event_time_ms, event_rowid)
+        ${link} NOT NULL,
+        CONSTRAINT event_indicators_pk PRIMARY KEY (kind, value, event_time_ms, ${linkName})
       ) WITHOUT ROWID`,
     )
     .execute(db);
   await sql
     .raw(
-      `INSERT INTO event_indicators_next (kind, value, event_time_ms, event_rowid)
-      SELECT k, value, event_time_ms, event_rowid FROM (SELECT ${kindExpression} AS k, value, event_time_ms, event_rowid FROM event_indicators)
+      `INSERT INTO event_indicators_next (kind, value, event_time_ms, ${linkName})
+      SELECT k, value, event_time_ms, ${linkName} FROM (SELECT ${kindExpression} AS k, value, event_time_ms, ${linkName} FROM event_indicators)
       WHERE k IS NOT NULL ORDER BY 1, 2, 3, 4`,
     )
     .execute(db);
