@@ -17,6 +17,9 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { WindowIngest } from '../src/collect/page-ingest.js';
 import { Detector } from '../src/detect/detector.js';
+import { HistoryDetector } from '../src/detect/history-detector.js';
+import { DEFAULT_HISTORY_SETTINGS } from '../src/domain/history-settings.js';
+import { privilegeGrantOf } from '../src/rules/zoom/privilege-then-weakening.js';
 import { RULES } from '../src/rules/rule-registry.js';
 import { contentHash, rowIdFor } from '../src/collect/row-identity.js';
 import { addDays, daysFrom } from '../src/domain/utc-days.js';
@@ -72,8 +75,31 @@ export interface NormalizeStoreResult {
   rawLabel: string;
   stages: { stage: string; records: number; perSecond: number; usPerRecord: number }[];
   dbBytes: number;
-  /** SQLite: the bytes of each table and index (dbstat, after the store is closed), largest first. */
-  btreeBytes?: { name: string; bytes: number }[];
+  /** SQLite: the bytes of each table and index (dbstat, after the store is closed), largest first, as the run left the store (history queue full). */
+  btreeBytes?: BtreeBytes[];
+  /**
+   * SQLite: the store as the running service leaves it: the history queue drained by the service's
+   * HistoryDetector.drain (the detection queue is drained during the run by Detector.detect), then closed
+   * (PRAGMA optimize, WAL checkpointed). `usedBytes` counts the pages in use (page_count - freelist_count):
+   * the free pages the drain left are reused by later inserts before the file grows.
+   */
+  drained?: { btreeBytes: BtreeBytes[]; pages: PageCounts; historyEvaluated: number; historyWaiting: number };
+  /** SQLite: page counts as the run left the store (before the drain). */
+  pages?: PageCounts;
+}
+
+/** A table's or index's pages (dbstat): bytes in all, and bytes of them unused (free space inside its pages). */
+export interface BtreeBytes {
+  name: string;
+  bytes: number;
+  unused: number;
+}
+
+/** The file's pages: in all, on the free list, their size. */
+export interface PageCounts {
+  pageCount: number;
+  freelistCount: number;
+  pageSize: number;
 }
 
 /** The pages of one stream, newest first as Zoom sends them, as JSON text. */
@@ -444,6 +470,9 @@ export async function runNormalizeStoreBench(totalRecords: number, kind: BenchSt
     const ioRaw = ioRawBefore === null ? null : writtenBytes()! - ioRawBefore;
     print(`  raw insert baseline: ${seconds(raw.ms)}`);
     const btreeBytes = bytesPerBtree(path.join(storeDir, SQLITE_FILE_NAME));
+    const pages = pageCounts(path.join(storeDir, SQLITE_FILE_NAME));
+    const drained = await drainAsTheServiceDoes(storeDir, clock);
+    print(`  history queue drained: ${int(drained.historyEvaluated)} events evaluated, ${int(drained.historyWaiting)} waiting (look-back unproven)`);
     let dbBytes = 0;
     for (const suffix of ['', '-wal']) {
       try {
@@ -484,6 +513,8 @@ export async function runNormalizeStoreBench(totalRecords: number, kind: BenchSt
       stages,
       dbBytes,
       btreeBytes,
+      pages,
+      drained,
     };
   } finally {
     work.remove();
@@ -566,14 +597,53 @@ async function runPostgres(totalRecords: number): Promise<NormalizeStoreResult> 
   }
 }
 
-/** Each table's and index's bytes in a SQLite file (the dbstat virtual table), largest first. */
-function bytesPerBtree(file: string): { name: string; bytes: number }[] {
+/** Each table's and index's bytes in a SQLite file (the dbstat virtual table), largest first, with the unused bytes inside its pages. */
+function bytesPerBtree(file: string): BtreeBytes[] {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { name: string; bytes: number }[];
+    return db.prepare('SELECT name, SUM(pgsize) AS bytes, SUM(unused) AS unused FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as BtreeBytes[];
   } finally {
     db.close();
   }
+}
+
+function pageCounts(file: string): PageCounts {
+  const db = new Database(file, { readonly: true });
+  try {
+    const pragma = (name: string) => Number(db.pragma(name, { simple: true }));
+    return { pageCount: pragma('page_count'), freelistCount: pragma('freelist_count'), pageSize: pragma('page_size') };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The store as the running service leaves it: opened again, the history rules' queue drained as the
+ * pipeline's HistoryDetector drains it (every 30 s in the service), closed (PRAGMA optimize, WAL checkpoint).
+ */
+async function drainAsTheServiceDoes(storeDir: string, clock: ManualClock): Promise<NonNullable<NormalizeStoreResult['drained']>> {
+  const store = await openSqliteStore({ dataDir: storeDir, clock, env: { ZOOMTRAIL_SECRET_KEY: BENCH_SECRET_KEY } });
+  let result: { events: number; waiting: number };
+  try {
+    const history = new HistoryDetector({
+      store,
+      rules: RULES,
+      settings: DEFAULT_HISTORY_SETTINGS,
+      privilegeGrant: privilegeGrantOf,
+      clock,
+      logger: pino({ level: 'silent' }),
+    });
+    result = await history.drain();
+  } finally {
+    await store.close();
+  }
+  const file = path.join(storeDir, SQLITE_FILE_NAME);
+  return { btreeBytes: bytesPerBtree(file), pages: pageCounts(file), historyEvaluated: result.events, historyWaiting: result.waiting };
+}
+
+/** Bytes per event of the pages in use (not on the free list). */
+export function usedBytesPerEvent(pages: PageCounts, events: number): number {
+  return ((pages.pageCount - pages.freelistCount) * pages.pageSize) / events;
 }
 
 export function printNormalizeStore(r: NormalizeStoreResult): void {
@@ -617,15 +687,30 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
   print(
     `bytes written to storage per event: normalize+detect+store ${perEvent(r.ingest.writtenBytes, r.events)}, raw insert ${perEvent(r.rawInsert.writtenBytes, r.rawInsert.rows)} (/proc/self/io write_bytes)`,
   );
-  if (r.btreeBytes) {
-    const total = r.btreeBytes.reduce((n, b) => n + b.bytes, 0);
+  if (r.btreeBytes && r.drained && r.pages) {
+    const before = new Map(r.btreeBytes.map((b) => [b.name, b]));
+    const after = new Map(r.drained.btreeBytes.map((b) => [b.name, b]));
+    const total = (list: BtreeBytes[]) => list.reduce((n, b) => n + b.bytes, 0);
+    const totalBefore = total(r.btreeBytes);
+    const totalAfter = total(r.drained.btreeBytes);
+    const names = [...new Set([...before.keys(), ...after.keys()])].filter((name) => Math.max(before.get(name)?.bytes ?? 0, after.get(name)?.bytes ?? 0) / totalBefore >= 0.005);
+    names.sort((a, b) => (after.get(b)?.bytes ?? 0) - (after.get(a)?.bytes ?? 0) || (before.get(b)?.bytes ?? 0) - (before.get(a)?.bytes ?? 0));
+    const perEventOf = (b: BtreeBytes | undefined) => int((b?.bytes ?? 0) / r.events);
     print(
       table(
-        `normalize+detect+store: bytes on disk per event, by table and index (dbstat after close): ${int(total / r.events)} B in all`,
-        ['table or index', 'MB', 'B/event', 'share'],
-        r.btreeBytes.filter((b) => b.bytes / total >= 0.005).map((b) => [b.name, fixed(b.bytes / 1024 / 1024, 1), int(b.bytes / r.events), pct(b.bytes / total)]),
+        `normalize+detect+store: bytes on disk per event, by table and index (dbstat after close): ${int(totalBefore / r.events)} B as the run left it, ${int(totalAfter / r.events)} B with the history queue drained as the service drains it`,
+        ['table or index', 'B/event, run', 'B/event, drained', 'MB, drained', 'unused in its pages, drained', 'share, drained'],
+        names.map((name) => {
+          const a = after.get(name);
+          return [name, perEventOf(before.get(name)), perEventOf(a), fixed((a?.bytes ?? 0) / 1024 / 1024, 1), a ? pct(a.unused / a.bytes) : '-', pct((a?.bytes ?? 0) / totalAfter)];
+        }),
       ),
     );
+    const pageLine = (label: string, p: PageCounts) =>
+      `${label}: page_count ${int(p.pageCount)}, freelist_count ${int(p.freelistCount)} (${pct(p.freelistCount / p.pageCount)} free, reused by later inserts before the file grows), ${int(usedBytesPerEvent(p, r.events))} B/event in pages in use, ${int((p.pageCount * p.pageSize) / r.events)} B/event of file`;
+    print(pageLine('pages as the run left the store', r.pages));
+    print(pageLine('pages with the history queue drained', r.drained.pages));
+    print(`history queue drain: ${int(r.drained.historyEvaluated)} events evaluated, ${int(r.drained.historyWaiting)} left waiting (look-back unproven)`);
   }
   print(
     table(

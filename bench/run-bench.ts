@@ -26,7 +26,7 @@ import {
 import { printEnrich, runEnrichBench, type EnrichResult } from './enrich-bench.js';
 import { FORWARD_FORMATS, FORWARD_KINDS, printForward, runForwardBench, type ForwardResult } from './forward-bench.js';
 import { printInstances, runInstancesBench, type InstancesResult } from './instances-bench.js';
-import { BYTES_PER_EVENT_TARGET, printNormalizeStore, runNormalizeStoreBench, type NormalizeStoreResult } from './normalize-store-bench.js';
+import { BYTES_PER_EVENT_TARGET, printNormalizeStore, runNormalizeStoreBench, usedBytesPerEvent, type NormalizeStoreResult } from './normalize-store-bench.js';
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
 import { printHistory, runHistoryBench, type HistoryResult } from './history-bench.js';
 import { printUserRules, runUserRulesBench } from './user-rules-bench.js';
@@ -112,12 +112,24 @@ async function main(): Promise<void> {
   if (normalize) {
     rows.push(['normalize+detect+store throughput', rate(normalize.ingest.perSecond), '>= 60,000/s (issue 14)', verdict(normalize.ingest.perSecond >= 60_000)]);
     rows.push([`normalize+detect+store / ${normalize.rawLabel}`, pct(normalize.ratioToRaw), '>= 50%', verdict(normalize.ratioToRaw >= 0.5)]);
-    rows.push([
-      `bytes on disk per event (${normalize.storeKind === 'postgres' ? 'PostgreSQL' : 'SQLite'}, the store after the run)`,
-      `${int(normalize.dbBytes / normalize.events)} B`,
-      normalize.storeKind === 'postgres' ? '-' : `<= ${BYTES_PER_EVENT_TARGET} B`,
-      normalize.storeKind === 'postgres' ? '-' : verdict(normalize.dbBytes / normalize.events <= BYTES_PER_EVENT_TARGET),
-    ]);
+    if (normalize.drained) {
+      // The target figure: the store as the service leaves it (history queue drained), pages in use.
+      const used = usedBytesPerEvent(normalize.drained.pages, normalize.events);
+      rows.push([
+        'bytes on disk per event (SQLite, history queue drained, pages in use)',
+        `${int(used)} B`,
+        `<= ${BYTES_PER_EVENT_TARGET} B`,
+        verdict(used <= BYTES_PER_EVENT_TARGET),
+      ]);
+      rows.push(['  the file after the run, history queue not drained', `${int(normalize.dbBytes / normalize.events)} B`, '-', '-']);
+    } else {
+      rows.push([
+        `bytes on disk per event (${normalize.storeKind === 'postgres' ? 'PostgreSQL' : 'SQLite'}, the store after the run)`,
+        `${int(normalize.dbBytes / normalize.events)} B`,
+        normalize.storeKind === 'postgres' ? '-' : `<= ${BYTES_PER_EVENT_TARGET} B`,
+        normalize.storeKind === 'postgres' ? '-' : verdict(normalize.dbBytes / normalize.events <= BYTES_PER_EVENT_TARGET),
+      ]);
+    }
     rows.push(['  of which in Detector.detect (share of wall time)', pct(normalize.ingest.detectMs / normalize.ingest.ms), '-', '-']);
     rows.push(['  rule matches / alerts raised during the run', `${int(normalize.ingest.matches)} / ${int(normalize.ingest.alertsRaised)}`, '-', '-']);
     rows.push(['  baseline: JSON.parse', rate(normalize.jsonParse.perSecond), '-', '-']);

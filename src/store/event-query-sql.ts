@@ -4,9 +4,8 @@ import { normalizeCountryCode } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
 import { containsPattern, likeEscape, type EventSql, type StoreDialectKind } from './event-sql.js';
 import { matchOf } from './sqlite-event-search.js';
+import type { IndicatorKind } from './sqlite-indicator-kind.js';
 import type { EventQuery } from './store.js';
-
-type IndicatorKind = 'email' | 'ip' | 'country' | 'asn';
 
 export interface QueryCompileContext {
   dialect: StoreDialectKind;
@@ -51,11 +50,12 @@ function compileTerm(term: QueryTerm, context: QueryCompileContext, negated: boo
       return bounds.length === 0 ? sql<SqlBool>`1 = 1` : sql<SqlBool>`(${sql.join(bounds, sql` AND `)})`;
     }
     // asn: every ASN indicator is read (no numeric index); the API runs it only beside a restricting term.
-    const value = sql`(CASE WHEN event_indicators.kind = 'asn' THEN CAST(event_indicators.value AS BIGINT) END)`;
+    const asn = context.sql.indicatorKind('asn');
+    const value = sql`(CASE WHEN event_indicators.kind = ${asn} THEN CAST(event_indicators.value AS BIGINT) END)`;
     if (term.min !== undefined) bounds.push(sql<SqlBool>`${value} >= ${term.min}`);
     if (term.max !== undefined) bounds.push(sql<SqlBool>`${value} <= ${term.max}`);
     const link = context.sql.indicatorLink;
-    return sql<SqlBool>`${sql.ref(`events.${link.event}`)} IN (SELECT ${sql.ref(`event_indicators.${link.indicator}`)} FROM event_indicators WHERE event_indicators.kind = 'asn'${bounds.length ? sql` AND ${sql.join(bounds, sql` AND `)}` : sql``})`;
+    return sql<SqlBool>`${sql.ref(`events.${link.event}`)} IN (SELECT ${sql.ref(`event_indicators.${link.indicator}`)} FROM event_indicators WHERE event_indicators.kind = ${asn}${bounds.length ? sql` AND ${sql.join(bounds, sql` AND `)}` : sql``})`;
   }
   if (term.match === 'text') {
     const pattern = term.pieces.length === 1 ? containsPattern(term.pieces[0]!) : term.pieces.map((p) => likeEscape(p.toLowerCase())).join('%');

@@ -6,6 +6,7 @@ import { and, countableByHour, EventHourCounts, HOUR_MS } from './event-hour-cou
 import { containsPattern, eventSqlFor, type EventSql, type StoreDialectKind } from './event-sql.js';
 import { compileQuery, liftQuery, type QueryCompileContext } from './event-query-sql.js';
 import { matchOf, SqliteEventSearch } from './sqlite-event-search.js';
+import type { IndicatorKind } from './sqlite-indicator-kind.js';
 import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
 import type { ClassificationFailuresTable, EventsTable, StoreTables } from './store-tables.js';
 
@@ -115,7 +116,7 @@ export class EventReader {
   private async indicatorPage(query: Omit<EventQuery, 'limit'>, driver: IndicatorFilter, after: { time: number; rowId: string } | undefined, size: number) {
     const desc = query.order === 'desc';
     const direction = desc ? 'desc' : 'asc';
-    const keyConditions: Expression<SqlBool>[] = [sql<SqlBool>`i.kind = ${driver.kind}`, sql<SqlBool>`i.value = ${driver.value}`];
+    const keyConditions: Expression<SqlBool>[] = [sql<SqlBool>`i.kind = ${this.sql.indicatorKind(driver.kind)}`, sql<SqlBool>`i.value = ${driver.value}`];
     if (query.sinceMs !== undefined) keyConditions.push(sql<SqlBool>`i.event_time_ms >= ${query.sinceMs}`);
     if (query.untilMs !== undefined) keyConditions.push(sql<SqlBool>`i.event_time_ms < ${query.untilMs}`);
     // SQLite's keys name the event by rowid (migration 026): the events of one time are put in row-id
@@ -243,7 +244,7 @@ export class EventReader {
   /** `events.row_id in (...)` (SQLite: `events.rowid`, migration 026) the keys of the indicator. */
   private indicatorHeld(kind: IndicatorKind, value: string): Expression<SqlBool> {
     const link = this.sql.indicatorLink;
-    const keys = this.db.selectFrom('event_indicators').select(`event_indicators.${link.indicator}`).where('kind', '=', kind).where('value', '=', value);
+    const keys = this.db.selectFrom('event_indicators').select(`event_indicators.${link.indicator}`).where('kind', '=', this.sql.indicatorKind(kind)).where('value', '=', value);
     return sql<SqlBool>`${sql.ref(`events.${link.event}`)} in (${keys})`;
   }
 
@@ -266,7 +267,6 @@ function cursorCondition(time: number, rowId: string, desc: boolean, table: 'eve
   return desc ? sql<SqlBool>`${t} <= ${time} AND (${t} < ${time} OR ${id} < ${rowId})` : sql<SqlBool>`${t} >= ${time} AND (${t} > ${time} OR ${id} > ${rowId})`;
 }
 
-type IndicatorKind = 'email' | 'ip' | 'country' | 'asn';
 interface IndicatorFilter {
   kind: IndicatorKind;
   value: string;

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { indexedFieldExpression, postgresDetailExpression, type IndexedField } from './migrations/007-search-indexes.js';
+import { sqliteIndicatorKind, type IndicatorKind } from './sqlite-indicator-kind.js';
 
 /** The SQL dialects a Store runs on (`Store.kind`). */
 export type StoreDialectKind = 'sqlite' | 'postgres';
@@ -31,6 +32,8 @@ export interface EventSql {
    * PostgreSQL: the row id.
    */
   indicatorLink: { indicator: 'event_rowid' | 'row_id'; event: 'rowid' | 'row_id' };
+  /** `event_indicators.kind` of `kind`: SQLite, a small integer (migration 027); PostgreSQL, the name. */
+  indicatorKind(kind: IndicatorKind): number | string;
 }
 
 function sqliteChangeNameLike(column: string, pattern: string): RawBuilder<boolean> {
@@ -45,6 +48,7 @@ const sqliteSql: EventSql = {
   // Parameters may be bound as REAL: the CAST truncates, which is floor for non-negative values.
   bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`cast((${sql.ref(timeColumn)} - ${fromMs}) / ${bucketMs} as integer)`,
   indicatorLink: { indicator: 'event_rowid', event: 'rowid' },
+  indicatorKind: sqliteIndicatorKind,
 };
 
 const postgresSql: EventSql = {
@@ -63,6 +67,7 @@ const postgresSql: EventSql = {
   // them only when identical ($1 and $5 are different expressions). Both are checked finite numbers.
   bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`((${sql.ref(timeColumn)} - ${sql.lit(numberLiteral(fromMs))}::bigint) / ${sql.lit(numberLiteral(bucketMs))}::bigint)`,
   indicatorLink: { indicator: 'row_id', event: 'row_id' },
+  indicatorKind: (kind) => kind,
 };
 
 /** PostgreSQL: the `change_names` column of the row whose `event_json` is `column` (`events.event_json` -> `events.change_names`). */

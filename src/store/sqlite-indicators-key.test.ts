@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseEventQuery } from '../domain/event-query.js';
 import { ManualClock } from '../shared/clock.js';
 import { locatedSignIn } from './sign-in-history-store-contract.test-support.js';
 import { page, sampleSource, START } from './store-contract.test-support.js';
 import { migrateSqliteFileTo, migrateSqliteFileUp } from './sqlite-migration.test-support.js';
+import { SQLITE_INDICATOR_KINDS } from './sqlite-indicator-kind.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -23,18 +25,16 @@ function columnsOf(db: Database.Database, table: string): string[] {
   return (db.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY cid`).all(table) as { name: string }[]).map((c) => c.name);
 }
 
-/** Every indicator key with its event's row id, sorted. */
+/** Every indicator key with its event's row id (the kind by name: migration 027 stores it as an integer), sorted. */
 function keysOf(db: Database.Database): string[] {
-  return (
-    db
-      .prepare('SELECT i.kind, i.value, i.event_time_ms, e.row_id FROM event_indicators i JOIN events e ON e.rowid = i.event_rowid ORDER BY 1, 2, 3, 4')
-      .raw(true)
-      .all() as unknown[][]
-  ).map((row) => row.join(' '));
+  const names = new Map<unknown, string>(Object.entries(SQLITE_INDICATOR_KINDS).map(([name, code]) => [code, name]));
+  return (db.prepare('SELECT i.kind, i.value, i.event_time_ms, e.row_id FROM event_indicators i JOIN events e ON e.rowid = i.event_rowid').raw(true).all() as unknown[][])
+    .map(([kind, ...rest]) => [names.get(kind) ?? `unknown kind ${String(kind)}`, ...rest].join(' '))
+    .sort();
 }
 
 /** Row ids of the events of a filter, pages of two through the cursor, newest first. */
-async function pagedRowIds(store: Store, filter: { email?: string; country?: string; asn?: number }): Promise<string[]> {
+async function pagedRowIds(store: Store, filter: { email?: string; ipAddress?: string; country?: string; asn?: number }): Promise<string[]> {
   const out: string[] = [];
   let after: { eventTimeMs: number; rowId: string } | undefined;
   for (;;) {
@@ -97,7 +97,7 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
     {
       const db = new Database(file);
       expect(columnsOf(db, 'event_indicators')).toEqual(['row_id', 'kind', 'value', 'event_time_ms']);
-      const old = (db.prepare('SELECT kind, value, event_time_ms, row_id FROM event_indicators ORDER BY 1, 2, 3, 4').raw(true).all() as unknown[][]).map((r) => r.join(' '));
+      const old = (db.prepare('SELECT kind, value, event_time_ms, row_id FROM event_indicators').raw(true).all() as unknown[][]).map((r) => r.join(' ')).sort();
       expect(old).toEqual(before);
       db.close();
     }
@@ -112,6 +112,65 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
     try {
       expect(await pagedRowIds(again, { email: 'a@x.io' })).toEqual(['s3', 's2']);
       expect(await pagedRowIds(again, { country: 'DE' })).toEqual(['s1', 's3', 's2']);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('stores each kind as its small integer (migration 027): the keys carried over, back to names on the way down, and read the same', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'zoomtrail-indicators-'));
+    const file = path.join(dir, SQLITE_FILE_NAME);
+    const clock = new ManualClock(START);
+    const store = await openSqliteStore({ dataDir: dir, clock, env: {} });
+    try {
+      const { id } = await store.createSource(sampleSource());
+      await store.commitPage(page(id, [locatedSignIn('s3', T, 'a@x.io', '198.51.100.1', BERLIN), locatedSignIn('s1', T + 5, 'c@x.io', '198.51.100.2', BERLIN)]));
+      await store.commitPage(page(id, [locatedSignIn('s2', T, 'a@x.io', '198.51.100.3', BERLIN)]));
+    } finally {
+      await store.close();
+    }
+    let before: string[];
+    {
+      const db = new Database(file);
+      const kinds = db.prepare("SELECT DISTINCT typeof(kind) || ' ' || kind FROM event_indicators ORDER BY 1").pluck().all();
+      expect(kinds).toEqual(['integer 0', 'integer 1', 'integer 2', 'integer 3']);
+      before = keysOf(db);
+      expect(before).toContain(`email a@x.io ${T} s3`);
+      expect(before).toHaveLength(3 * 4);
+      db.close();
+    }
+    // Down to 026 (027's down: the kinds by name again), then up with the store's own runner.
+    await migrateSqliteFileTo(file, '026-indicators-by-event-rowid');
+    {
+      const db = new Database(file);
+      const old = (db.prepare('SELECT i.kind, i.value, i.event_time_ms, e.row_id FROM event_indicators i JOIN events e ON e.rowid = i.event_rowid').raw(true).all() as unknown[][])
+        .map((r) => r.join(' '))
+        .sort();
+      expect(old).toEqual(before);
+      db.close();
+    }
+    await migrateSqliteFileUp(file);
+    {
+      const db = new Database(file);
+      expect(keysOf(db)).toEqual(before);
+      db.close();
+    }
+    const again = await openSqliteStore({ dataDir: dir, clock, env: {} });
+    try {
+      expect(await pagedRowIds(again, { email: 'a@x.io' })).toEqual(['s3', 's2']);
+      expect(await pagedRowIds(again, { country: 'DE' })).toEqual(['s1', 's3', 's2']);
+      expect(await pagedRowIds(again, { asn: 3320, email: 'c@x.io' })).toEqual(['s1']);
+      expect(await pagedRowIds(again, { ipAddress: '198.51.100.3' })).toEqual(['s2']);
+      // An ASN range reads the ASN keys by their kind.
+      const inRange = async (text: string) => {
+        const parsed = parseEventQuery(text);
+        if (!parsed.ok || !parsed.query) throw new Error(text);
+        const out: string[] = [];
+        for await (const event of again.queryEvents({ where: parsed.query })) out.push(event.rowId);
+        return out.sort();
+      };
+      expect(await inRange('asn>=3300 asn<=3400')).toEqual(['s1', 's2', 's3']);
+      expect(await inRange('asn>=3321')).toEqual([]);
     } finally {
       await again.close();
     }

@@ -9,6 +9,7 @@ import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
 import { SqliteCoverageOutbox } from './sqlite-coverage-outbox.js';
 import { SqliteSearchIndexWriter } from './sqlite-search-index-writer.js';
+import { sqliteIndicatorKind } from './sqlite-indicator-kind.js';
 import { BOUND, prepareQuery, prepareRaw, sqliteQueries, type QueryRow, type RowStatement } from './sqlite-statements.js';
 
 type Database = BetterSqlite3.Database;
@@ -17,7 +18,7 @@ type Statement = BetterSqlite3.Statement;
 const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
-/** Keyed by the event's rowid (migration 026). */
+/** Keyed by the event's rowid (migration 026), the kind a small integer (migration 027). */
 const INSERT_INDICATOR = 'INSERT INTO event_indicators (event_rowid, kind, value, event_time_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
 
 /** Adds a page's new events to their hours' counts (the DELETE trigger of migration 007 takes them off). */
@@ -182,9 +183,9 @@ export class SqlitePageWriter {
       }
       if (history.queued) this.#queueForHistory.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs);
       const eventRowid = Number(lastInsertRowid);
-      for (const email of row.emails) indicators.push(['email', email.toLowerCase(), row.eventTimeMs, eventRowid]);
-      for (const ip of row.ipAddresses) indicators.push(['ip', ip.toLowerCase(), row.eventTimeMs, eventRowid]);
-      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([kind, value, row.eventTimeMs, eventRowid]);
+      for (const email of row.emails) indicators.push([EMAIL, email.toLowerCase(), row.eventTimeMs, eventRowid]);
+      for (const ip of row.ipAddresses) indicators.push([IP, ip.toLowerCase(), row.eventTimeMs, eventRowid]);
+      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([sqliteIndicatorKind(kind), value, row.eventTimeMs, eventRowid]);
     }
     search.end();
     indicators.sort(compareIndicatorKeys);
@@ -257,12 +258,15 @@ export class SqlitePageWriter {
   }
 }
 
-/** An event_indicators key: (kind, value, event time, the event's rowid), its primary key's order (migrations 017, 026). */
-type IndicatorKey = [kind: string, value: string, eventTimeMs: number, eventRowid: number];
+/** An event_indicators key: (kind, value, event time, the event's rowid), its primary key's order (migrations 017, 026; the kind a small integer since 027). */
+type IndicatorKey = [kind: number, value: string, eventTimeMs: number, eventRowid: number];
+
+const EMAIL = sqliteIndicatorKind('email');
+const IP = sqliteIndicatorKind('ip');
 
 /** Primary-key order of event_indicators. */
 function compareIndicatorKeys(a: Readonly<IndicatorKey>, b: Readonly<IndicatorKey>): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[0] !== b[0]) return a[0] - b[0];
   if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
   if (a[2] !== b[2]) return a[2] - b[2];
   return a[3] - b[3];

@@ -3,6 +3,7 @@ import { dayStartMs } from '../domain/utc-days.js';
 import type { LogType } from '../zoom/report-records.js';
 import { indicatorKeys } from './purged-days.js';
 import { storedIndicatorLists } from './stored-event-json.js';
+import { sqliteIndicatorKind } from './sqlite-indicator-kind.js';
 import type { FreeSpace, PurgeBatch } from './retention-store.js';
 import { prepareRaw, type RowStatement } from './sqlite-statements.js';
 
@@ -12,7 +13,7 @@ const MARK_PURGED = `UPDATE day_coverage SET state = 'purged', updated_at = ? WH
 const OLD_EVENTS = `SELECT rowid, row_id, source_id, log_type, event_time_ms, stored_at, event_json
   FROM events WHERE log_type = ? AND event_time_ms < ? LIMIT ?`;
 
-/** Each by its whole primary key (kind, value, event time, event rowid): event_indicators has no index by event (see 001-initial.ts, 017-indicator-time.ts, 026). */
+/** Each by its whole primary key (kind as its integer, migration 027; value, event time, event rowid): event_indicators has no index by event (see 001-initial.ts, 017-indicator-time.ts, 026). */
 const DELETE_INDICATOR = 'DELETE FROM event_indicators WHERE kind = ? AND value = ? AND event_time_ms = ? AND event_rowid = ?';
 const DELETE_PENDING = 'DELETE FROM detection_pending WHERE row_id = ?';
 const DELETE_EVENT = 'DELETE FROM events WHERE row_id = ?';
@@ -69,7 +70,7 @@ export class SqliteRetentionPurger {
     const rows = this.#oldEvents.all(logType, dayStartMs(beforeDay), limit);
     for (const row of rows) {
       const { emails, ips, enrichment } = storedIndicatorLists(row);
-      for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) this.#deleteIndicator.run(kind, value, row.event_time_ms, row.rowid);
+      for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) this.#deleteIndicator.run(sqliteIndicatorKind(kind), value, row.event_time_ms, row.rowid);
       this.#deletePending.run(row.row_id);
       this.#deleteEvent.run(row.row_id);
     }

@@ -136,8 +136,8 @@ export interface EventIndicatorsTable {
   row_id: string;
   /** SQLite: the rowid of the event in `events` (migration 026). PostgreSQL has `row_id` instead. */
   event_rowid: number;
-  /** `email`, `ip`, `country` or `asn`. */
-  kind: string;
+  /** `email`, `ip`, `country` or `asn`; on SQLite as a small integer (migration 027, sqlite-indicator-kind.ts). */
+  kind: string | number;
   value: string;
   /** The event's time (migration 017): the key is (kind, value, event_time_ms, row_id), so a value's events read in time order. */
   event_time_ms: BigIntColumn;

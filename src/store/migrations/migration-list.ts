@@ -23,6 +23,7 @@ import { savedSearchesMigration } from './023-saved-searches.js';
 import { changeNamesColumnMigration } from './024-change-names-column.js';
 import { signInsByEventRowidMigration } from './025-sign-ins-by-event-rowid.js';
 import { indicatorsByEventRowidMigration } from './026-indicators-by-event-rowid.js';
+import { indicatorKindCodesMigration } from './027-indicator-kind-codes.js';
 import { forwardLogWriterLockMigration } from './030-forward-log-writer-lock.js';
 
 /**
@@ -55,6 +56,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '024-change-names-column': changeNamesColumnMigration,
   '025-sign-ins-by-event-rowid': signInsByEventRowidMigration,
   '026-indicators-by-event-rowid': indicatorsByEventRowidMigration,
+  '027-indicator-kind-codes': indicatorKindCodesMigration,
   '030-forward-log-writer-lock': forwardLogWriterLockMigration,
 };
 
