@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const BENCH_NAMES = ['normalize', 'enrich', 'rules', 'history', 'user-rules', 'requests', 'rss', 'instances', 'search', 'startup', 'forward'] as const;
+export const BENCH_NAMES = ['normalize', 'enrich', 'rules', 'history', 'user-rules', 'requests', 'rss', 'instances', 'search', 'export', 'startup', 'forward'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchArgs {
@@ -43,6 +43,9 @@ export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [
                      search     search, pages, histograms, export and /api/health through the API (real HTTP, an API
                                 token) over a store of --records records (180 days, both log types, 3,000 users) filled
                                 through the collector's ingest path; each figure against issue 14's targets
+                     export     the export of everything on the search store through the API: the text made in the
+                                store's read workers vs on the main thread, interleaved in one process (events/s,
+                                CPU per event, the main thread's utilization and event-loop delay)
                      startup    wall time of zoomtrail --help, rules list and source list vs node -e 0
                      forward    forwarding events/s per sink kind (http receiver, NATS JetStream, an Elasticsearch
                                 _bulk double) and format (panther, ocsf, ecs) vs the same serialization without I/O
@@ -51,11 +54,11 @@ export const USAGE = `Usage: npm run bench -- [--only <names>] [--records <n>] [
   --records <n>    records of the normalize+detect+store run, of the 7-day backfill and of the search store,
                    and events of the rules run (at most ${RULES_MAX_EVENTS.toLocaleString('en-US')}) (default ${DEFAULT_RECORDS.toLocaleString('en-US')};
                    issue 14's search targets are for 5,000,000)
-  --store <kind>   store of the normalize+detect+store and search runs: sqlite (default) or postgres
+  --store <kind>   store of the normalize+detect+store, search and export runs: sqlite (default) or postgres
                    (ZOOMTRAIL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
                    normalize: a fresh schema, dropped at the end; baseline: raw COPY of the same rows;
                    search: the schema zt_bench_search_r<records>_s<seed>_v<n>, kept and reused by later runs)
-  --store-file <f> search on sqlite: the database file, built when missing and reused when it was built
+  --store-file <f> search and export on sqlite: the database file, built when missing and reused when it was built
                    with the same parameters (default bench-data/search-sqlite-r<records>-s<seed>-v<n>.db,
                    also kept and reused; building 5,000,000 records takes several minutes)
   --heap-snapshots <dir>

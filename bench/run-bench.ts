@@ -30,6 +30,7 @@ import { BYTES_PER_EVENT_TARGET, printNormalizeStore, runNormalizeStoreBench, us
 import { printRules, runRulesBench, type RulesResult } from './rules-bench.js';
 import { printHistory, runHistoryBench, type HistoryResult } from './history-bench.js';
 import { printUserRules, runUserRulesBench } from './user-rules-bench.js';
+import { printExport, runExportBench } from './export-bench.js';
 import { printSearch, runSearchBench, searchSummaryRows, type SearchResult } from './search-bench.js';
 import { printStartup, runStartupBench, STARTUP_TARGET_MS, type StartupResult } from './startup-bench.js';
 
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     search = await runSearchBench(args.records, args.store, args.storeFile);
     printSearch(search);
   }
+  if (args.only.includes('export')) printExport(await runExportBench(args.records, args.store, args.storeFile));
   let startup: StartupResult | undefined;
   if (args.only.includes('startup')) {
     startup = runStartupBench();
