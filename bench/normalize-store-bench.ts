@@ -57,6 +57,8 @@ export interface NormalizeStoreResult {
   jsonParse: { ms: number; perSecond: number };
   ingest: {
     ms: number;
+    /** Process CPU time (user + system, process.cpuUsage) inside ingestPage: what a loaded machine does not inflate. */
+    cpuMs: number;
     perSecond: number;
     commitMs: number;
     detectMs: number;
@@ -66,7 +68,7 @@ export interface NormalizeStoreResult {
     writtenBytes: number | null;
     deciles: { records: number; perSecond: number }[];
   };
-  rawInsert: { ms: number; perSecond: number; rows: number; writtenBytes: number | null };
+  rawInsert: { ms: number; cpuMs?: number; perSecond: number; rows: number; writtenBytes: number | null };
   ratioToRaw: number;
   ratioToParse: number;
   /** `sqlite` or `postgres`. */
@@ -203,6 +205,7 @@ async function runIngest(
   progress?: (line: string) => void,
 ): Promise<{
   ms: number;
+  cpuMs: number;
   commitMs: number;
   detectMs: number;
   alertsRaised: number;
@@ -237,6 +240,7 @@ async function runIngest(
   const today = addDays(lastDay, 1);
   const core = daysFrom(addDays(today, -(BACKFILL_DAYS - 1)), today);
   let ms = 0;
+  let cpuUs = 0;
   let events = 0;
   let failures = 0;
   for (const { logType, pages } of streams) {
@@ -258,8 +262,11 @@ async function runIngest(
       const records = JSON.parse(pages[i]!) as unknown[];
       const last = i === pages.length - 1;
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       const { commit } = await ingest.ingestPage({ records, nowMs: clock.now(), last, provenDays: last ? core : [] });
+      const cpu = process.cpuUsage(cpuStarted);
       ms += performance.now() - started;
+      cpuUs += cpu.user + cpu.system;
       events += commit?.insertedEventIds.length ?? 0;
       failures += commit?.insertedFailures ?? 0;
       done += records.length;
@@ -271,7 +278,7 @@ async function runIngest(
       }
     }
   }
-  return { ms, commitMs: timed.commitMs(), detectMs, alertsRaised, matches, detectCalls, events, failures, deciles };
+  return { ms, cpuMs: cpuUs / 1000, commitMs: timed.commitMs(), detectMs, alertsRaised, matches, detectCalls, events, failures, deciles };
 }
 
 function timeJsonParse(streams: readonly StreamPages[]): number {
@@ -289,7 +296,7 @@ function timeJsonParse(streams: readonly StreamPages[]): number {
  * store's pragmas: one table keyed by row id, one prepared statement, one
  * transaction around everything, its COMMIT timed too.
  */
-function timeRawInsert(storeFile: string, rawDir: string): { ms: number; rows: number } {
+function timeRawInsert(storeFile: string, rawDir: string): { ms: number; cpuMs: number; rows: number } {
   const source = new Database(storeFile, { readonly: true });
   const { db } = openSqliteDatabase({ dataDir: rawDir, fileName: 'raw.db', memory: false });
   db.exec('CREATE TABLE events (row_id TEXT PRIMARY KEY, event_json TEXT NOT NULL)');
@@ -297,15 +304,23 @@ function timeRawInsert(storeFile: string, rawDir: string): { ms: number; rows: n
   const read = source.prepare('SELECT row_id, event_json FROM events ORDER BY rowid').raw(true);
   const BATCH = 20_000;
   let ms = 0;
+  let cpuUs = 0;
   let rows = 0;
   let started = performance.now();
+  let cpuStarted = process.cpuUsage();
+  const took = () => {
+    ms += performance.now() - started;
+    const cpu = process.cpuUsage(cpuStarted);
+    cpuUs += cpu.user + cpu.system;
+  };
   db.exec('BEGIN');
-  ms += performance.now() - started;
+  took();
   let batch: [string, string][] = [];
   const flush = () => {
     started = performance.now();
+    cpuStarted = process.cpuUsage();
     for (const [rowId, json] of batch) insert.run(rowId, json);
-    ms += performance.now() - started;
+    took();
     rows += batch.length;
     batch = [];
   };
@@ -315,11 +330,12 @@ function timeRawInsert(storeFile: string, rawDir: string): { ms: number; rows: n
   }
   flush();
   started = performance.now();
+  cpuStarted = process.cpuUsage();
   db.exec('COMMIT');
-  ms += performance.now() - started;
+  took();
   db.close();
   source.close();
-  return { ms, rows };
+  return { ms, cpuMs: cpuUs / 1000, rows };
 }
 
 /** Rows per statement of the PostgreSQL raw baseline. */
@@ -496,6 +512,7 @@ export async function runNormalizeStoreBench(totalRecords: number, kind: BenchSt
       jsonParse: { ms: parseMs, perSecond: parseRate },
       ingest: {
         ms: ingest.ms,
+        cpuMs: ingest.cpuMs,
         perSecond: ingestRate,
         commitMs: ingest.commitMs,
         detectMs: ingest.detectMs,
@@ -505,7 +522,7 @@ export async function runNormalizeStoreBench(totalRecords: number, kind: BenchSt
         writtenBytes: ioIngest,
         deciles: ingest.deciles,
       },
-      rawInsert: { ms: raw.ms, perSecond: rawRate, rows: raw.rows, writtenBytes: ioRaw },
+      rawInsert: { ms: raw.ms, cpuMs: raw.cpuMs, perSecond: rawRate, rows: raw.rows, writtenBytes: ioRaw },
       ratioToRaw: ingestRate / rawRate,
       ratioToParse: ingestRate / parseRate,
       storeKind: 'sqlite',
@@ -575,6 +592,7 @@ async function runPostgres(totalRecords: number): Promise<NormalizeStoreResult> 
       jsonParse: { ms: parseMs, perSecond: parseRate },
       ingest: {
         ms: ingest.ms,
+        cpuMs: ingest.cpuMs,
         perSecond: ingestRate,
         commitMs: ingest.commitMs,
         detectMs: ingest.detectMs,
@@ -663,6 +681,12 @@ export function printNormalizeStore(r: NormalizeStoreResult): void {
         ],
       ],
     ),
+  );
+  print(
+    `normalize+detect+store CPU (process.cpuUsage inside ingestPage): ${seconds(r.ingest.cpuMs)}, ${fixed((r.ingest.cpuMs * 1000) / r.records, 2)} µs per record, ${rate(r.records / (r.ingest.cpuMs / 1000))} per CPU second` +
+      (r.rawInsert.cpuMs === undefined
+        ? ''
+        : `; raw insert CPU ${fixed((r.rawInsert.cpuMs * 1000) / r.rawInsert.rows, 2)} µs per row; by CPU, normalize+detect+store / raw insert = ${fixed(r.rawInsert.cpuMs / r.rawInsert.rows / (r.ingest.cpuMs / r.records), 3)}`),
   );
   print(
     `normalize+detect+store / raw insert = ${fixed(r.ratioToRaw, 3)}; normalize+detect+store / JSON.parse = ${fixed(r.ratioToParse, 3)}; store size ${int(r.dbBytes / 1024 / 1024)} MB`,

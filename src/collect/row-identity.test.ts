@@ -8,6 +8,21 @@ describe('row identity', () => {
     expect(contentHash({ a: 'x' })).not.toBe(contentHash({ a: 'x ' }));
   });
 
+  it('canonical JSON is the same for records whose keys come in one order, another order, or another set, one after another', () => {
+    // The sort of the last object's keys is reused: each answer must still be its own object's.
+    const records: Array<[unknown, string]> = [
+      [{ b: 1, a: 2 }, '{"a":2,"b":1}'],
+      [{ b: 3, a: 4 }, '{"a":4,"b":3}'],
+      [{ a: 5, b: 6 }, '{"a":5,"b":6}'],
+      [{ b: 7, c: 8 }, '{"b":7,"c":8}'],
+      [{ b: 9, a: { b: 1, a: [{ b: 2, a: 3 }] }, c: undefined }, '{"a":{"a":[{"a":3,"b":2}],"b":1},"b":9}'],
+      [{ b: 1, a: 2, c: 3 }, '{"a":2,"b":1,"c":3}'],
+      [{ b: 1, a: 2 }, '{"a":2,"b":1}'],
+      [{ '"q"': 1, 'x\u0000': 2 }, '{"\\"q\\"":1,"x\\u0000":2}'],
+    ];
+    for (const [record, expected] of records) expect(canonicalJson(record)).toBe(expected);
+  });
+
   it('row ids differ by source, log type, content and occurrence, and are stable', () => {
     const h = contentHash({ time: '2026-03-10T12:00:00Z', email: 'a@b.c' });
     const t = Date.parse('2026-03-10T12:00:00Z');

@@ -10,21 +10,66 @@ import { hash as digest } from 'node:crypto';
 /** JSON with object keys sorted at every level, so key order never changes identity. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += canonicalJson(value[i]);
+    }
+    return `${out}]`;
+  }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = sortedKeys(record);
   let out = '{';
   let first = true;
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) continue;
     if (!first) out += ',';
-    out += JSON.stringify(key);
+    out += quotedKey(key);
     out += ':';
     out += typeof item === 'string' ? JSON.stringify(item) : canonicalJson(item);
     first = false;
   }
   return `${out}}`;
+}
+
+/**
+ * The keys of the last object `sortedKeys` sorted, in their own order, and sorted: the records
+ * of one report come with their keys in one order, so most records reuse the last sort.
+ */
+let lastKeys: readonly string[] = [];
+let lastSorted: readonly string[] = [];
+
+/** An object's own keys, sorted (a new array whenever they differ from the last object's; never changed after). */
+function sortedKeys(record: Record<string, unknown>): readonly string[] {
+  const keys = Object.keys(record);
+  if (keys.length === lastKeys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== lastKeys[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastSorted;
+  }
+  lastKeys = keys;
+  lastSorted = [...keys].sort();
+  return lastSorted;
+}
+
+/** Keys as JSON strings, remembered (the same few keys recur); at most QUOTED_KEYS of them, the first seen. */
+const QUOTED_KEYS = 4096;
+const quoted = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let text = quoted.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quoted.size < QUOTED_KEYS) quoted.set(key, text);
+  }
+  return text;
 }
 
 /**

@@ -67,9 +67,19 @@ export class ManualClock implements Clock {
   }
 }
 
+const DAY_MS = 86_400_000;
+/** The last day `utcDay` formatted (a page's events mostly share their day): its first ms and its text. */
+let lastDayStart = Number.NaN;
+let lastDay = '';
+
 /** `yyyy-mm-dd` of the UTC day containing `ms`. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const start = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+  if (start !== lastDayStart) {
+    lastDay = new Date(ms).toISOString().slice(0, 10); // throws for an invalid time, before it is remembered
+    lastDayStart = start;
+  }
+  return lastDay;
 }
 
 /** Epoch ms of the next 00:00 UTC strictly after `ms`. */

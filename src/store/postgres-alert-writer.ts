@@ -139,6 +139,7 @@ async function commitDetection(trx: Trx, commit: DetectionCommit, now: number): 
       .where('dedup', '=', match.dedup)
       .where('status', '!=', 'resolved')
       .where('first_event_ms', '>', after)
+      .where('first_event_ms', '<', before) // implied by the next (first <= last); bounds the index scan on both sides
       .where('last_event_ms', '<', before);
     for (const { column, direction } of JOINED_GROUP_ORDER_BY) candidates = candidates.orderBy(column, direction);
     const existing = await candidates.limit(1).forUpdate().executeTakeFirst();

@@ -12,7 +12,12 @@ import { BOUND, prepareQuery, requiredRow, sqliteQueries } from './sqlite-statem
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
 
-/** The group a match joins: one rule, one dedup string, not resolved, spanning less than a period with the match. Bound: rule id, dedup, after, before. */
+/**
+ * The group a match joins: one rule, one dedup string, not resolved, spanning less than a period with the match.
+ * Bound: rule id, dedup, after, before, before. `first_event_ms < before` follows from `last_event_ms < before`
+ * (a group's first event is never after its last) and bounds the scan of `alerts_group` on both sides:
+ * without it a backfill (newest events first) read every later group of the rule and dedup for each match.
+ */
 function findGroupQuery() {
   let query = sqliteQueries
     .selectFrom('alerts')
@@ -22,6 +27,7 @@ function findGroupQuery() {
     .where('dedup', '=', BOUND)
     .where('status', '!=', sql.lit('resolved'))
     .where('first_event_ms', '>', BOUND)
+    .where('first_event_ms', '<', BOUND)
     .where('last_event_ms', '<', BOUND);
   for (const { column, direction } of JOINED_GROUP_ORDER_BY) query = query.orderBy(column, direction);
   return query.limit(sql.lit(1));
@@ -98,7 +104,7 @@ export class SqliteAlertWriter {
         if (!claimed.has(match.rowId)) continue;
         matched++;
         const { after, before } = acceptingBounds(match.eventTimeMs, match.dedupPeriodMs);
-        const existing = s.findGroup.get(match.ruleId, match.dedup, after, before);
+        const existing = s.findGroup.get(match.ruleId, match.dedup, after, before, before);
         let alertId: string;
         let raisedNow: boolean;
         if (existing) {

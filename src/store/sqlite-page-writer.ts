@@ -25,15 +25,23 @@ const INSERT_INDICATOR = 'INSERT INTO event_indicators (event_rowid, kind, value
 const ADD_HOUR_COUNT = `INSERT INTO event_hour_counts (hour_ms, source_id, log_type, event_count) VALUES (?, ?, ?, ?)
   ON CONFLICT (hour_ms, source_id, log_type) DO UPDATE SET event_count = event_count + excluded.event_count`;
 
-const QUEUE_FOR_DETECTION = 'INSERT INTO detection_pending (row_id, queued_at) VALUES (?, ?) ON CONFLICT (row_id) DO NOTHING';
+/**
+ * Queues a page's new events for detection in one statement: bound, the queued-at time and the
+ * JSON array of their row ids (the forward log's text). `WHERE true` lets SQLite parse the upsert after a SELECT.
+ */
+const QUEUE_FOR_DETECTION = `INSERT INTO detection_pending (row_id, queued_at) SELECT value, ? FROM json_each(?) WHERE true
+  ON CONFLICT (row_id) DO NOTHING`;
 
 /** A stored sign-in's fact for the history rules (migration 009; filled here since 015), keyed by its event's rowid (migration 025). */
 const INSERT_SIGN_IN = `INSERT INTO sign_ins (event_rowid, row_id, source_id, user_key, event_time_ms, ip, country, asn, lat, lng, accuracy_km)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_rowid) DO NOTHING`;
 
-/** The history rules' queue (migration 009; filled here since 015). */
+/**
+ * The history rules' queue (migration 009; filled here since 015), a page's events in one statement.
+ * Bound: source id, log type, and the JSON array of the events' `[row id, day, event time]`.
+ */
 const QUEUE_FOR_HISTORY = `INSERT INTO history_pending (row_id, source_id, log_type, day, event_time_ms)
-  VALUES (?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
+  SELECT value ->> 0, ?, ?, value ->> 1, value ->> 2 FROM json_each(?) WHERE true ON CONFLICT (row_id) DO NOTHING`;
 
 /** The page's forward-log row (migration 016): the forwarder reads the inserted events in this order. */
 const INSERT_FORWARD_LOG = 'INSERT INTO forward_log (source_id, log_type, row_ids, event_count, stored_at) VALUES (?, ?, ?, ?, ?)';
@@ -158,7 +166,6 @@ export class SqlitePageWriter {
     const commit = withoutPurgedDays(given, purged);
     const insertEvent = this.#insertEvent;
     const insertIndicator = this.#insertIndicator;
-    const queueForDetection = this.#queueForDetection;
     const insertedEventIds: string[] = [];
     const insertedPerDay = new Map<string, number>();
     const insertedPerHour = new Map<number, number>();
@@ -167,11 +174,11 @@ export class SqlitePageWriter {
     search.begin();
     // Indicator keys of the page, inserted after its events in key order (the table is its primary key: WITHOUT ROWID, migration 008).
     const indicators: IndicatorKey[] = [];
+    const historyQueued: Array<[rowId: string, day: string, eventTimeMs: number]> = [];
     for (const row of commit.events) {
       const { changes, lastInsertRowid } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, storedEventJson(row, sourceId, logType, now));
       if (changes === 0) continue;
       insertedEventIds.push(row.rowId);
-      queueForDetection.run(row.rowId, now);
       insertedPerDay.set(row.day, (insertedPerDay.get(row.day) ?? 0) + 1);
       const hour = hourOf(row.eventTimeMs);
       insertedPerHour.set(hour, (insertedPerHour.get(hour) ?? 0) + 1);
@@ -181,7 +188,7 @@ export class SqlitePageWriter {
         const f = history.fact;
         this.#insertSignIn.run(lastInsertRowid, f.rowId, sourceId, f.user, f.timeMs, f.ip, f.country, f.asn, f.lat, f.lng, f.accuracyKm);
       }
-      if (history.queued) this.#queueForHistory.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs);
+      if (history.queued) historyQueued.push([row.rowId, row.day, row.eventTimeMs]);
       const eventRowid = Number(lastInsertRowid);
       for (const email of row.emails) indicators.push([EMAIL, email.toLowerCase(), row.eventTimeMs, eventRowid]);
       for (const ip of row.ipAddresses) indicators.push([IP, ip.toLowerCase(), row.eventTimeMs, eventRowid]);
@@ -195,7 +202,12 @@ export class SqlitePageWriter {
       previous = key;
     }
     for (const [hour, count] of insertedPerHour) this.#addHourCount.run(hour, sourceId, logType, count);
-    if (insertedEventIds.length > 0) this.#insertForwardLog.run(sourceId, logType, JSON.stringify(insertedEventIds), insertedEventIds.length, now);
+    if (insertedEventIds.length > 0) {
+      const rowIdsJson = JSON.stringify(insertedEventIds);
+      this.#insertForwardLog.run(sourceId, logType, rowIdsJson, insertedEventIds.length, now);
+      this.#queueForDetection.run(now, rowIdsJson);
+    }
+    if (historyQueued.length > 0) this.#queueForHistory.run(sourceId, logType, JSON.stringify(historyQueued));
 
     let insertedFailures = 0;
     for (const failure of commit.failures) {
