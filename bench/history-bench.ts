@@ -20,17 +20,15 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
-import { HistoryDetector } from '../src/detect/history-detector.js';
 import { isHistoryRule } from '../src/detect/history-rule.js';
 import { DEFAULT_HISTORY_SETTINGS, historyWindows } from '../src/domain/history-settings.js';
 import { addDays, dayStartMs } from '../src/domain/utc-days.js';
 import { RULES } from '../src/rules/rule-registry.js';
-import { privilegeGrantOf } from '../src/rules/zoom/privilege-then-weakening.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { EventRow, StoredEvent } from '../src/store/store.js';
 import { BENCH_TODAY, benchSourceInput } from './bench-data.js';
+import { benchHistoryDetector } from './bench-history-detector.js';
 import { collectGarbage, int, print, rate, seconds, table } from './bench-util.js';
 
 const DAYS = 180;
@@ -128,15 +126,7 @@ export async function runHistoryBench(records: number): Promise<HistoryResult> {
     print(`history bench: stored ${int(made)} sign-ins of ${int(USERS)} users over ${DAYS} days in ${seconds(buildMs)}`);
 
     const rules = RULES.filter(isHistoryRule);
-    const detector = new HistoryDetector({
-      store,
-      rules: RULES,
-      settings: DEFAULT_HISTORY_SETTINGS,
-      privilegeGrant: privilegeGrantOf,
-      clock,
-      logger: pino({ level: 'silent' }),
-      batchSize: BATCH,
-    });
+    const detector = benchHistoryDetector(store, clock, BATCH);
     const batches: StoredEvent[][] = [];
     let batch: StoredEvent[] = [];
     for await (const event of store.queryEvents({ sourceId, sinceMs: dayStartMs(addDays(firstDay, DAYS - EVALUATED_DAYS)) })) {

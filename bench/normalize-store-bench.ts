@@ -17,9 +17,6 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { WindowIngest } from '../src/collect/page-ingest.js';
 import { Detector } from '../src/detect/detector.js';
-import { HistoryDetector } from '../src/detect/history-detector.js';
-import { DEFAULT_HISTORY_SETTINGS } from '../src/domain/history-settings.js';
-import { privilegeGrantOf } from '../src/rules/zoom/privilege-then-weakening.js';
 import { RULES } from '../src/rules/rule-registry.js';
 import { contentHash, rowIdFor } from '../src/collect/row-identity.js';
 import { addDays, daysFrom } from '../src/domain/utc-days.js';
@@ -38,6 +35,7 @@ import type { PageCommit, Store } from '../src/store/store.js';
 import { LOG_TYPES, type LogType, type ZoomLogType } from '../src/zoom/report-records.js';
 import { generateDay } from '../src/zoom-sim/record-generator.js';
 import { BACKFILL_DAYS, BENCH_NOW, BENCH_SECRET_KEY, BENCH_SEED, BENCH_TODAY, backfillHistory, benchNormalizers, benchSourceInput } from './bench-data.js';
+import { benchHistoryDetector } from './bench-history-detector.js';
 import { BENCH_DATABASE_URL, type BenchStore, collectGarbage, fixed, int, pct, print, rate, seconds, table, tempDir } from './bench-util.js';
 
 const PAGE = 300;
@@ -643,14 +641,7 @@ async function drainAsTheServiceDoes(storeDir: string, clock: ManualClock): Prom
   const store = await openSqliteStore({ dataDir: storeDir, clock, env: { ZOOMTRAIL_SECRET_KEY: BENCH_SECRET_KEY } });
   let result: { events: number; waiting: number };
   try {
-    const history = new HistoryDetector({
-      store,
-      rules: RULES,
-      settings: DEFAULT_HISTORY_SETTINGS,
-      privilegeGrant: privilegeGrantOf,
-      clock,
-      logger: pino({ level: 'silent' }),
-    });
+    const history = benchHistoryDetector(store, clock);
     result = await history.drain();
   } finally {
     await store.close();

@@ -79,14 +79,7 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
     const file = path.join(dir, SQLITE_FILE_NAME);
     const clock = new ManualClock(START);
     let before: string[];
-    const store = await openSqliteStore({ dataDir: dir, clock, env: {} });
-    try {
-      const { id } = await store.createSource(sampleSource());
-      await store.commitPage(page(id, [locatedSignIn('s3', T, 'a@x.io', '198.51.100.1', BERLIN), locatedSignIn('s1', T + 5, 'c@x.io', '198.51.100.2', BERLIN)]));
-      await store.commitPage(page(id, [locatedSignIn('s2', T, 'a@x.io', '198.51.100.3', BERLIN)]));
-    } finally {
-      await store.close();
-    }
+    await storeThreeSignIns(dir, clock);
     {
       const db = new Database(file);
       before = keysOf(db);
@@ -121,14 +114,7 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
     dir = mkdtempSync(path.join(tmpdir(), 'zoomtrail-indicators-'));
     const file = path.join(dir, SQLITE_FILE_NAME);
     const clock = new ManualClock(START);
-    const store = await openSqliteStore({ dataDir: dir, clock, env: {} });
-    try {
-      const { id } = await store.createSource(sampleSource());
-      await store.commitPage(page(id, [locatedSignIn('s3', T, 'a@x.io', '198.51.100.1', BERLIN), locatedSignIn('s1', T + 5, 'c@x.io', '198.51.100.2', BERLIN)]));
-      await store.commitPage(page(id, [locatedSignIn('s2', T, 'a@x.io', '198.51.100.3', BERLIN)]));
-    } finally {
-      await store.close();
-    }
+    await storeThreeSignIns(dir, clock);
     let before: string[];
     {
       const db = new Database(file);
@@ -176,3 +162,15 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
     }
   });
 });
+
+/** A store in `dir` with three located sign-ins (s3 and s2 of a@x.io at T, s1 of c@x.io at T + 5 ms), closed. */
+async function storeThreeSignIns(dir: string, clock: ManualClock): Promise<void> {
+  const store = await openSqliteStore({ dataDir: dir, clock, env: {} });
+  try {
+    const { id } = await store.createSource(sampleSource());
+    await store.commitPage(page(id, [locatedSignIn('s3', T, 'a@x.io', '198.51.100.1', BERLIN), locatedSignIn('s1', T + 5, 'c@x.io', '198.51.100.2', BERLIN)]));
+    await store.commitPage(page(id, [locatedSignIn('s2', T, 'a@x.io', '198.51.100.3', BERLIN)]));
+  } finally {
+    await store.close();
+  }
+}
