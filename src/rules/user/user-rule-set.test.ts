@@ -210,7 +210,8 @@ describe('the time budget of user code', () => {
   });
 });
 
+/** Waits for `condition` (the watcher's scan reads files: real I/O, slower under load), up to 10 s. */
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(condition()).toBe(true);
 }
