@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * Event search at scale (issue 14): indexes that serve every filter in
@@ -112,10 +113,6 @@ export const TRIGRAM_INDEXES_007: readonly TrigramIndex[] = [
   { name: 'events_detail_trgm', expression: postgresDetailExpression('event_json') },
   { name: 'events_change_names_trgm', expression: 'event_change_names(event_json)' },
 ];
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 async function upCommon(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
   await sql`DROP INDEX events_source_type_time`.execute(db);

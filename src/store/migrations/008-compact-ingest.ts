@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * Cheaper ingest (issue 14, section 2). SQLite only; nothing changes on PostgreSQL.
@@ -51,8 +52,4 @@ async function rebuildPending(db: Kysely<unknown>, options: string): Promise<voi
   await sql`INSERT INTO detection_pending_next (row_id, queued_at) SELECT row_id, queued_at FROM detection_pending ORDER BY row_id`.execute(db);
   await sql`DROP TABLE detection_pending`.execute(db);
   await sql`ALTER TABLE detection_pending_next RENAME TO detection_pending`.execute(db);
-}
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

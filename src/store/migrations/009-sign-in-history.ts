@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * Sign-in history for the history-aware rules (issue 15), additive: two tables
@@ -67,10 +68,6 @@ export const signInHistoryMigration: Migration = {
     await sql`DROP TABLE IF EXISTS sign_ins`.execute(db);
   },
 };
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 const SIGN_IN_COLUMNS = 'row_id, source_id, user_key, event_time_ms, ip, country, asn, lat, lng, accuracy_km';
 

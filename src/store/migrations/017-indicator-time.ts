@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Migration } from 'kysely';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * Indicator searches in time order (issue 14, section 1). `event_indicators`
@@ -53,7 +54,3 @@ export const indicatorTimeMigration: Migration = {
     await sql`ALTER TABLE event_indicators_untimed RENAME TO event_indicators`.execute(db);
   },
 };
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}

@@ -1,8 +1,9 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import { expandStoredEvent } from '../../normalize/stored-event.js';
 import type { LogType } from '../../zoom/report-records.js';
 import { searchedChangeNames } from '../event-change-names.js';
 import { createChangeNamesFunction, ensureTrigramIndexes, postgresDetailExpression, TRIGRAM_INDEXES_007, type TrigramIndex } from './007-search-indexes.js';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * PostgreSQL: an event's change names in a stored column (issue 14, section 1).
@@ -90,8 +91,4 @@ function changeNamesOfStored(row: { row_id: string; source_id: string; log_type:
     storedAt: Number(row.stored_at),
   });
   return searchedChangeNames(event);
-}
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

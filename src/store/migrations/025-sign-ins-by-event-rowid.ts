@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * SQLite: `sign_ins` keyed by its event's rowid (issue 14 §2, ingest). The
@@ -79,8 +80,4 @@ async function createDeleteTrigger(db: Kysely<unknown>, where: string): Promise<
     END`,
     )
     .execute(db);
-}
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

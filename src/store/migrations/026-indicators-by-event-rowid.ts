@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Migration } from 'kysely';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * SQLite: `event_indicators` refers to its event by the event's rowid (issue 14 §2,
@@ -49,7 +50,3 @@ export const indicatorsByEventRowidMigration: Migration = {
     await sql`ALTER TABLE event_indicators_prev RENAME TO event_indicators`.execute(db);
   },
 };
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}

@@ -1,5 +1,6 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import { SQLITE_INDICATOR_KINDS } from '../sqlite-indicator-kind.js';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * SQLite: `event_indicators.kind` as a small integer (issue 14 §2, bytes on disk per
@@ -66,8 +67,4 @@ async function rebuild(db: Kysely<unknown>, kindType: 'integer' | 'text', kindEx
     .execute(db);
   await sql`DROP TABLE event_indicators`.execute(db);
   await sql`ALTER TABLE event_indicators_next RENAME TO event_indicators`.execute(db);
-}
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -1,5 +1,6 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Migration } from 'kysely';
 import { HOLDS_FORWARD_LOG_WRITE_LOCK } from '../postgres-forward-log-horizon.js';
+import { isPostgres } from './is-postgres.js';
 
 /**
  * PostgreSQL: a row of `forward_log` may only be inserted by a transaction that
@@ -30,7 +31,3 @@ export const forwardLogWriterLockMigration: Migration = {
     await sql`DROP FUNCTION IF EXISTS forward_log_requires_writer_lock()`.execute(db);
   },
 };
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
