@@ -20,6 +20,7 @@ import type { SignInHistoryRecord } from './sign-in-history-store.js';
 import type { HistoryWindows } from '../domain/history-settings.js';
 import { PostgresHealthWriter } from './postgres-health-writer.js';
 import { PostgresPageWriter } from './postgres-page-writer.js';
+import { postgresSessionOptions } from './postgres-session-options.js';
 import { openPostgresPool, readWorkerApplicationName } from './postgres-pool.js';
 import { ReadWorkerPool } from './read-worker-pool.js';
 import type { PostgresReadWorkerData, ReadOps } from './read-worker-protocol.js';
@@ -94,9 +95,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const location = redactDatabaseUrl(options.url) + (schema ? ` (schema ${schema})` : '');
   if (schema !== undefined) await createSchema(options.url, schema);
   const idleTimeout = options.idleTransactionTimeoutMs ?? (Number(env.ZOOMTRAIL_DB_IDLE_TRANSACTION_TIMEOUT_MS) || 15_000);
-  const settings = [`-c idle_in_transaction_session_timeout=${Math.max(1000, Math.round(idleTimeout))}`];
-  if (schema !== undefined) settings.push(`-c search_path=${schema}`);
-  const pool = openPostgresPool({ url: options.url, max: options.maxConnections ?? 10, options: settings.join(' ') });
+  const sessionOptions = postgresSessionOptions({ idleTransactionTimeoutMs: idleTimeout, schema });
+  const pool = openPostgresPool({ url: options.url, max: options.maxConnections ?? 10, options: sessionOptions });
   const kysely = new Kysely<StoreTables>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   try {
     let current: string;
@@ -117,7 +117,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const readWorkers = options.readWorkers ?? DEFAULT_READ_WORKERS;
     const workerData: PostgresReadWorkerData = {
       url: options.url,
-      options: settings.join(' '),
+      options: sessionOptions,
       maxConnections: READ_WORKER_CONNECTIONS,
       applicationName: readWorkerApplicationName(schema),
       batchSize,
