@@ -1,14 +1,12 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { HOUR_MS } from './migrations/007-search-indexes.js';
+import { cutHourPieces, cutHoursOf, hourOf, type HourPiece } from './cut-hour-pieces.js';
 import type { EventQuery } from './store.js';
 import type { StoreTables } from './store-tables.js';
 
 export { HOUR_MS };
 
-/** The first ms of the UTC hour holding `ms` (floored for negative times too), as `event_hour_counts.hour_ms`. */
-export function hourOf(ms: number): number {
-  return ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
-}
+export { hourOf };
 
 /** The filters `event_hour_counts` can answer: source, log type and a time range. */
 export type HourCountQuery = Pick<EventQuery, 'sourceId' | 'logType' | 'sinceMs' | 'untilMs'>;
@@ -28,14 +26,16 @@ export function countableByHour(query: Omit<EventQuery, 'limit'>): query is Hour
   );
 }
 
-/** At most this many hours cut by a boundary are counted on events by their own range; more: the whole range is. */
-const MAX_CUT_HOURS = 500;
+/** At most this many pieces of cut hours are counted on events by their own range; more: the whole range is. */
+const MAX_COUNTED_PIECES = 500;
 
 /**
  * Counts events from `event_hour_counts` (migration 007) instead of reading them:
- * an hour wholly inside a bucket (and the range) counts from the table; only the
- * hours with events that a bucket or range boundary cuts are counted on `events`
- * (by the time indexes, one range per cut hour). Exact as long as the table is
+ * an hour wholly inside a bucket (and the range) counts from the table; an hour
+ * that a bucket or range boundary cuts is split there (cut-hour-pieces.ts) and
+ * only its pieces but the longest are counted on `events` (one index range
+ * each, all in one statement): the longest is the hour's count minus the others.
+ * Exact as long as the table is
  * in step with `events` (the page writers add to it, a trigger on DELETE takes
  * from it).
  */
@@ -61,37 +61,68 @@ export class EventHourCounts {
   async #count(query: HourCountQuery, lo: number, hi: number, buckets: { fromMs: number; toMs: number; bucketMs: number } | undefined): Promise<number[]> {
     const counts = new Array<number>(buckets ? Math.ceil((buckets.toMs - buckets.fromMs) / buckets.bucketMs) : 1).fill(0);
     if (!(lo < hi)) return counts;
-    const bucketOf = (time: number) => (buckets ? Math.floor((time - buckets.fromMs) / buckets.bucketMs) : 0);
-    let hours = this.db
-      .selectFrom('event_hour_counts')
-      .select(['hour_ms', (eb) => eb.fn.sum<number | string>('event_count').as('n')])
-      .groupBy('hour_ms');
-    if (lo !== -Infinity) hours = hours.where('hour_ms', '>=', hourOf(lo));
-    if (hi !== Infinity) hours = hours.where('hour_ms', '<', hi);
-    if (query.sourceId !== undefined) hours = hours.where('source_id', '=', query.sourceId);
-    if (query.logType !== undefined) hours = hours.where('log_type', '=', query.logType);
-    const cut: { from: number; to: number }[] = [];
-    for (const row of await hours.execute()) {
-      const hour = Number(row.hour_ms);
-      const end = hour + HOUR_MS;
-      const bucket = bucketOf(hour);
-      if (hour >= lo && end <= hi && bucket === bucketOf(end - 1)) counts[bucket] = (counts[bucket] ?? 0) + Number(row.n);
-      else cut.push({ from: Math.max(hour, lo), to: Math.min(end, hi) });
+    const cutHours = cutHoursOf(lo, hi, buckets, MAX_COUNTED_PIECES);
+    if (cutHours === undefined) return this.#countWhole(query, lo, hi, buckets, counts);
+    const plans = cutHours.map((hour) => ({ hour, ...cutHourPieces(hour, lo, hi, buckets) }));
+    const counted = plans.flatMap((plan) => plan.counted);
+    if (counted.length > MAX_COUNTED_PIECES) return this.#countWhole(query, lo, hi, buckets, counts);
+    const { hourEvents, pieceEvents } = await this.#read(query, lo, hi, counted);
+    const add = (piece: HourPiece, n: number) => {
+      if (piece.bucket !== undefined) counts[piece.bucket] = (counts[piece.bucket] ?? 0) + n;
+    };
+    const cut = new Set(cutHours);
+    for (const [hour, n] of hourEvents)
+      if (!cut.has(hour)) add({ from: hour, to: hour + HOUR_MS, bucket: buckets ? Math.floor((hour - buckets.fromMs) / buckets.bucketMs) : 0 }, n);
+    let next = 0;
+    for (const plan of plans) {
+      let read = 0;
+      for (const piece of plan.counted) {
+        const n = pieceEvents[next++] ?? 0;
+        add(piece, n);
+        read += n;
+      }
+      if (plan.derived) add(plan.derived, (hourEvents.get(plan.hour) ?? 0) - read);
     }
-    if (cut.length === 0) return counts;
-    // The cut hours, in one statement: a range each (or the whole range when there are many), on the time indexes.
-    const whole = cut.length > MAX_CUT_HOURS;
-    if (whole) counts.fill(0);
-    const ranges = whole
-      ? and(timeRange({ from: lo, to: hi }))
-      : sql<SqlBool>`(${sql.join(
-          cut.map((range) => and(timeRange(range))),
-          sql` OR `,
-        )})`;
-    const events = this.db.selectFrom('events').where(and([...sourceAndType(query), ranges]));
+    return counts;
+  }
+
+  /**
+   * In one statement, so both come from one snapshot (a derived piece is an hour's count minus
+   * its other pieces' events): the events of each hour in [hourOf(lo), hi) from `event_hour_counts`,
+   * and the events of each piece (in the pieces' order) from `events`, one index range each.
+   */
+  async #read(query: HourCountQuery, lo: number, hi: number, pieces: readonly HourPiece[]): Promise<{ hourEvents: Map<number, number>; pieceEvents: number[] }> {
+    const hourFilters: Expression<SqlBool>[] = [];
+    if (lo !== -Infinity) hourFilters.push(sql<SqlBool>`hour_ms >= ${hourOf(lo)}`);
+    if (hi !== Infinity) hourFilters.push(sql<SqlBool>`hour_ms < ${hi}`);
+    if (query.sourceId !== undefined) hourFilters.push(sql<SqlBool>`source_id = ${query.sourceId}`);
+    if (query.logType !== undefined) hourFilters.push(sql<SqlBool>`log_type = ${query.logType}`);
+    const hours = sql`select 0 as piece, hour_ms as at, sum(event_count) as n from event_hour_counts where ${and(hourFilters)} group by hour_ms`;
+    const eventFilters = sourceAndType(query);
+    const counted =
+      pieces.length === 0
+        ? sql``
+        : sql` union all select 1 as piece, p.column1 as at, count(*) as n
+            from (values ${sql.join(pieces.map((piece, i) => sql`(cast(${i} as bigint), cast(${piece.from} as bigint), cast(${piece.to} as bigint))`))}) as p
+            join events on events.event_time_ms >= p.column2 and events.event_time_ms < p.column3${eventFilters.length === 0 ? sql`` : sql` and ${and(eventFilters)}`}
+            group by p.column1`;
+    const { rows } = await sql<{ piece: number | string; at: number | string; n: number | string }>`${hours}${counted}`.execute(this.db);
+    const hourEvents = new Map<number, number>();
+    const pieceEvents = new Array<number>(pieces.length).fill(0);
+    for (const row of rows) {
+      if (Number(row.piece) === 1) pieceEvents[Number(row.at)] = Number(row.n);
+      else hourEvents.set(Number(row.at), Number(row.n));
+    }
+    return { hourEvents, pieceEvents };
+  }
+
+  /** Counts in [lo, hi) on `events` alone, per bucket (too many cut hours to count piece by piece). */
+  async #countWhole(query: HourCountQuery, lo: number, hi: number, buckets: { fromMs: number; toMs: number; bucketMs: number } | undefined, counts: number[]): Promise<number[]> {
+    counts.fill(0);
+    const events = this.db.selectFrom('events').where(and([...sourceAndType(query), ...timeRange({ from: lo, to: hi })]));
     if (!buckets) {
       const row = await events.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-      counts[0] = (counts[0] ?? 0) + Number(row.n);
+      counts[0] = Number(row.n);
       return counts;
     }
     const bucket = this.bucketIndex('events.event_time_ms', buckets.fromMs, buckets.bucketMs);
