@@ -36,9 +36,12 @@ const NOW = Date.parse(CLOCK_START);
 const TODAY = '2026-03-10';
 const BACKFILL_DAYS = 30;
 const FIRST_DAY = addDays(TODAY, -(BACKFILL_DAYS - 1));
-/** Days any read can touch: the backfill plus the planner's padding (one day before, two after). */
-const READ_FIRST = addDays(FIRST_DAY, -1);
-const READ_LAST = addDays(TODAY, 2);
+/**
+ * UTC days any read can touch: the backfill plus the planner's padding (one day before, two after),
+ * and one more each side for a Zoom cutting days at up to ±14 h from UTC.
+ */
+const READ_FIRST = addDays(FIRST_DAY, -2);
+const READ_LAST = addDays(TODAY, 3);
 const SECRET_KEY = 'a1'.repeat(32);
 const KILLS = 16;
 const TWIN = { email: 'twin.crash@example.com', time: '2026-03-04T09:30:00Z', type: 'Sign in', ip_address: '203.0.113.9', client_type: 'Browser', version: '5.17.0' };

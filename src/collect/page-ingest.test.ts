@@ -112,3 +112,59 @@ describe('WindowIngest: identical records split by a page boundary, settled by a
     expect(await store.countEvents({ sourceId, logType: 'Zoom.Activity', email: 'x@example.com' })).toBe(2);
   });
 });
+
+describe('WindowIngest: seam days proven with an earlier read', () => {
+  let store: Store;
+  let sourceId: string;
+  beforeEach(async () => {
+    store = await openSqliteStore({ dataDir: ':memory:', memory: true, clock: new ManualClock(NOW), env: {} });
+    sourceId = (await store.createSource(sampleSource())).id;
+  });
+  afterEach(async () => store.close());
+
+  const ingestFor = (confirmation: boolean) =>
+    new WindowIngest({
+      store,
+      normalizer,
+      logType: 'Zoom.Activity',
+      sourceId,
+      sourceLabel: 'Acme',
+      settleDays: 0,
+      logger: pino({ level: 'silent' }),
+      windowLabel: '2026-03-06..2026-03-09',
+      anchorDay: '2026-03-06',
+      confirmation,
+      newestStored: null,
+    });
+  const coverage = async () => Object.fromEntries((await store.listDayCoverage(sourceId, 'Zoom.Activity', '2026-03-01', '2026-03-10')).map((d) => [d.day, d]));
+
+  it('count as read when the earlier read finished: complete only if settled by then, ambiguous if either read left them so', async () => {
+    // With settleDays 0, 03-08 settles at 03-09 00:00 and 03-09 at 03-10 00:00; the earlier read finished 03-09 12:00, this one at NOW.
+    const earlier = Date.parse('2026-03-09T12:00:00Z');
+    await ingestFor(false).ingestPage({
+      records: [c, d],
+      nowMs: NOW,
+      last: true,
+      provenDays: [],
+      pairedDays: { days: ['2026-03-08', '2026-03-09'], earlierReadAtMs: earlier, earlierAmbiguousDays: new Set(['2026-03-08']) },
+    });
+    const days = await coverage();
+    expect(days['2026-03-08']).toMatchObject({ state: 'complete', lastFullReadAt: earlier, ambiguous: true });
+    expect(days['2026-03-09']).toMatchObject({ state: 'open', lastFullReadAt: earlier, ambiguous: false });
+  });
+
+  it('a confirmation read clears its own doubt, never the earlier read’s', async () => {
+    const ingest = ingestFor(true);
+    await ingest.ingestPage({ records: [a, X], nowMs: NOW, last: false, provenDays: [] });
+    await ingest.ingestPage({
+      records: [{ ...X }, c],
+      nowMs: NOW,
+      last: true,
+      provenDays: [],
+      pairedDays: { days: ['2026-03-07', '2026-03-09'], earlierReadAtMs: NOW - 60_000, earlierAmbiguousDays: new Set(['2026-03-07']) },
+    });
+    const days = await coverage();
+    expect(days['2026-03-07']?.ambiguous).toBe(true);
+    expect(days['2026-03-09']?.ambiguous).toBe(false);
+  });
+});

@@ -61,6 +61,8 @@ export interface PageIngestInput {
   last: boolean;
   /** On the last page: the days the read proves complete (may be empty). */
   provenDays: readonly string[];
+  /** On the last page: days the read proves together with an earlier read (seam days, see seamProof). */
+  pairedDays?: PairedDays;
   /**
    * Asked when identical timed records straddle the boundary with the previous
    * page: one page, served in one response, that holds the boundary in its
@@ -68,6 +70,19 @@ export interface PageIngestInput {
    * it the days stay ambiguous for a confirmation read.
    */
   probeBoundary?: () => Promise<readonly unknown[] | null>;
+}
+
+/** Days two reads prove together, the earlier of them already finished. */
+export interface PairedDays {
+  days: readonly string[];
+  /**
+   * When the earlier read began (before its first request): each record of
+   * these days was in one of the two reads' pages, all asked for after this,
+   * so the days count as read then (complete only if settled by then).
+   */
+  earlierReadAtMs: number;
+  /** Days the earlier read left ambiguous. */
+  earlierAmbiguousDays: ReadonlySet<string>;
 }
 
 export interface PageIngestResult {
@@ -155,6 +170,11 @@ export class WindowIngest {
   /** Oldest event time seen in this read. */
   get oldestSeenMs(): number | null {
     return this.#oldestSeenMs;
+  }
+
+  /** Days this read left ambiguous so far (none for a confirmation read, which settles them). */
+  get ambiguousDays(): ReadonlySet<string> {
+    return this.#o.confirmation ? new Set() : new Set(this.#ambiguousDays);
   }
 
   /** Occurrence counts held now: what the read keeps in memory. */
@@ -272,6 +292,18 @@ export class WindowIngest {
           lastFullReadAt: nowMs,
           state: nowMs >= settleAtMs(day, this.#o.settleDays) ? 'complete' : 'open',
           ambiguous: this.#o.confirmation ? false : this.#ambiguousDays.has(day),
+          lastError: null,
+        });
+      }
+      const paired = page.pairedDays;
+      // Each record of a seam day was read by one of the two reads (or both): the day counts as read at the earlier one.
+      const readAt = paired ? Math.min(paired.earlierReadAtMs, nowMs) : nowMs;
+      for (const day of paired?.days ?? []) {
+        batch.days.push({
+          day,
+          lastFullReadAt: readAt,
+          state: readAt >= settleAtMs(day, this.#o.settleDays) ? 'complete' : 'open',
+          ambiguous: (paired?.earlierAmbiguousDays.has(day) ?? false) || (!this.#o.confirmation && this.#ambiguousDays.has(day)),
           lastError: null,
         });
       }

@@ -11,8 +11,8 @@ import type { ReportWindow } from '../zoom/report-reader.js';
 import { DailyBudgetExhaustedError, DateOutOfRangeError, RateLimitedError, ZoomError, ZoomRequestRejectedError } from '../zoom/zoom-errors.js';
 import type { EventsStoredListener } from './page-ingest.js';
 import { addDays, daysFrom } from '../domain/utc-days.js';
-import { collectWindow, type StreamContext, type WindowOutcome, type WindowProgress, type WindowRequest } from './window-collector.js';
-import { planStream, provenCore, type PlannedRead } from './window-planner.js';
+import { collectWindow, type FinishedWindow, type StreamContext, type WindowOutcome, type WindowProgress, type WindowRequest } from './window-collector.js';
+import { planStream, provenCore, seamProof, type PlannedRead } from './window-planner.js';
 import { ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.js';
 
 export interface SourceCollectorDeps {
@@ -208,9 +208,33 @@ export class SourceCollector {
         ...(this.#deps.boundaryProbes === undefined ? {} : { boundaryProbes: this.#deps.boundaryProbes }),
       };
 
+      // The read before, finished: the newer side of the next read's seam (pairs live only within this cycle).
+      let newer: { planned: PlannedRead; finished: FinishedWindow } | undefined;
       for (const read of plan.reads) {
         current = read;
-        const outcome = await this.#collect(ctx, read, plan.today);
+        const partner = newer;
+        const outcome = await this.#collect(
+          ctx,
+          read,
+          plan.today,
+          partner && read.seam
+            ? {
+                seamFor: (asked, zoomTo) => {
+                  const proof = seamProof({
+                    older: read,
+                    olderAsked: asked,
+                    olderZoomTo: zoomTo,
+                    newer: { planned: partner.planned, answered: partner.finished.answered },
+                    today: plan.today,
+                  });
+                  return proof
+                    ? { days: daysFrom(proof.first, proof.last), earlierReadAtMs: partner.finished.startedAtMs, earlierAmbiguousDays: partner.finished.ambiguousDays }
+                    : null;
+                },
+              }
+            : {},
+        );
+        newer = outcome.finished ? { planned: read, finished: outcome.finished } : undefined;
         report.reads += 1;
         report.requestsPages += outcome.pages + outcome.probeRequests;
         report.received += outcome.received;
@@ -232,7 +256,7 @@ export class SourceCollector {
       current = undefined;
 
       if (plan.fastPath) {
-        const fast: PlannedRead = { window: plan.fastPath, core: { first: plan.today, last: plan.today }, reasons: [], pageSize: 300 };
+        const fast: PlannedRead = { window: plan.fastPath, core: { first: plan.today, last: plan.today }, seam: null, reasons: [], pageSize: 300 };
         current = fast;
         const newestBefore = (await store.getStreamState(source.id, logType)).newestEventTimeMs;
         const margin = this.#deps.fastPathMarginMs ?? DEFAULT_MARGIN_MS;
@@ -268,7 +292,7 @@ export class SourceCollector {
    * day of the six months may already be out of range on Zoom's calendar
    * (then the window starts a day later).
    */
-  async #collect(ctx: StreamContext, read: PlannedRead, today: string, extra: Pick<WindowRequest, 'stopAfter'> = {}): Promise<WindowOutcome> {
+  async #collect(ctx: StreamContext, read: PlannedRead, today: string, extra: Pick<WindowRequest, 'stopAfter' | 'seamFor'> = {}): Promise<WindowOutcome> {
     let window: ReportWindow = this.#futureToRefused && read.window.to > today ? { ...read.window, to: today } : read.window;
     for (let attempt = 0; ; attempt += 1) {
       const asked = window;
@@ -314,8 +338,10 @@ export class SourceCollector {
             ? nowMs + this.#source.pollIntervalMs
             : nowMs + backoffDelay(failures - 1, FAILURE_BACKOFF);
     const complete = new Set(coverage.filter((row) => row.state === 'complete').map((row) => row.day));
+    // The read's own days and its seam days (their proof needed it to finish).
     const days: DayUpdate[] = read
-      ? daysFrom(read.core.first, read.core.last)
+      ? [read.core, read.seam]
+          .flatMap((range) => (range ? daysFrom(range.first, range.last) : []))
           .filter((day) => !complete.has(day))
           .map((day) => ({ day, state: 'failed' as const, lastError: `${streamError.message} ${streamError.fix}` }))
       : [];

@@ -5,7 +5,7 @@ import type { EventStore, SourceStore } from '../store/store.js';
 import { PAGE_SIZE, readReportWindow, type ReportPage, type ReportWindow } from '../zoom/report-reader.js';
 import type { ReportStream } from '../zoom/report-records.js';
 import type { ZoomApiClient } from '../zoom/zoom-api-client.js';
-import { WindowIngest, type EventsStoredListener } from './page-ingest.js';
+import { WindowIngest, type EventsStoredListener, type PairedDays } from './page-ingest.js';
 import { daysFrom } from '../domain/utc-days.js';
 
 /** Everything one stream's reads need; built once per source. */
@@ -57,6 +57,12 @@ export interface WindowRequest {
    * (nothing is proven complete then).
    */
   stopAfter?: (page: ReportPage, eventTimesMs: number[]) => boolean;
+  /**
+   * Seam days this read proves together with a newer read that finished
+   * before it (see seamProof), given the window asked and the `to` Zoom
+   * echoed; committed with the last page.
+   */
+  seamFor?: (asked: ReportWindow, zoomTo: string) => PairedDays | null;
 }
 
 export interface WindowOutcome {
@@ -69,6 +75,17 @@ export interface WindowOutcome {
   /** Days proven complete (fully read), empty when stopped early. */
   provenDays: string[];
   stoppedEarly: boolean;
+  /** Read to its last page: the window Zoom answered then, when the read began, and the days it left ambiguous. */
+  finished: FinishedWindow | null;
+}
+
+export interface FinishedWindow {
+  /** The window Zoom echoed on the last page (the asked one where it echoed nothing readable). */
+  answered: ReportWindow;
+  /** Before the read's first request: every page it read was asked for after this. */
+  startedAtMs: number;
+  /** Days with identical records at a page boundary this read left undecided (none for a confirmation read). */
+  ambiguousDays: ReadonlySet<string>;
 }
 
 /**
@@ -96,6 +113,7 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
     ...(ctx.onEventsStored ? { onEventsStored: ctx.onEventsStored } : {}),
   });
   const probe = new BoundaryProbe(ctx, request.window, ctx.boundaryProbes ?? true);
+  const startedAtMs = clock.now();
 
   for (;;) {
     let pass = 0;
@@ -111,12 +129,14 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
       const nowMs = clock.now();
       const core = page.last ? request.coreFor(page.zoomWindow.to) : null;
       const provenDays = core ? daysFrom(core.first, core.last) : [];
+      const paired = page.last ? (request.seamFor?.(request.window, page.zoomWindow.to) ?? null) : null;
       const tokenBefore = previousToken;
       const result = await ingest.ingestPage({
         records: page.records,
         nowMs,
         last: page.last,
         provenDays,
+        ...(paired ? { pairedDays: paired } : {}),
         ...(tokenBefore !== null && probe.enabled ? { probeBoundary: () => probe.read(tokenBefore) } : {}),
       });
       if (result.outOfOrder) {
@@ -128,12 +148,15 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
 
       const stop = !page.last && (request.stopAfter?.(page, result.eventTimes) ?? false);
       ctx.onProgress?.({ sourceId, logType, window: request.window, pages, received, stored: inserted, oldestSeenMs, done: page.last || stop });
-      if (page.last) return { pages, probeRequests: probe.requests, received, inserted, provenDays, stoppedEarly: false };
+      if (page.last) {
+        const finished = { answered: page.zoomWindow, startedAtMs, ambiguousDays: ingest.ambiguousDays };
+        return { pages, probeRequests: probe.requests, received, inserted, provenDays, stoppedEarly: false, finished };
+      }
       if (stop) {
         await ingest.flush();
         await store.updateStream(sourceId, logType, { readingWindow: null, readingPages: 0, lastSuccessAt: nowMs, lastError: null, consecutiveFailures: 0, nextAttemptAt: null });
         // The flush has just committed the last batch: count what it inserted.
-        return { pages, probeRequests: probe.requests, received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true };
+        return { pages, probeRequests: probe.requests, received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true, finished: null };
       }
     }
     if (!outOfOrder) break;
@@ -144,7 +167,7 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
     ingest.restartCounting({ keepCounts: true });
   }
   // The reader always ends on a last page; reaching here means it was aborted.
-  return { pages: ingest.pages, probeRequests: probe.requests, received: ingest.received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true };
+  return { pages: ingest.pages, probeRequests: probe.requests, received: ingest.received, inserted: ingest.inserted, provenDays: [], stoppedEarly: true, finished: null };
 }
 
 /** Records before the boundary a probe starts with: the probe page holds the boundary in its middle. */

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { DayCoverage } from '../store/store.js';
-import { CONFIRM_PAGE_SIZE, effectiveReconcileIntervalMs, MAX_REQUEST_DAYS, planStream, provenCore, settleAtMs } from './window-planner.js';
-import { daysBetween } from '../domain/utc-days.js';
+import {
+  CONFIRM_PAGE_SIZE,
+  effectiveReconcileIntervalMs,
+  MAX_REQUEST_DAYS,
+  planStream,
+  provenCore,
+  seamProof,
+  settleAtMs,
+  type DayRange,
+  type PlannedRead,
+} from './window-planner.js';
+import { addDays, daysBetween, daysFrom } from '../domain/utc-days.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const HOUR = 3_600_000;
@@ -33,6 +43,13 @@ function steady(days = 7): DayCoverage[] {
   return out;
 }
 
+/** Days the reads prove when all finish (cores and seams), oldest first; fails on a day claimed twice. */
+function claimedDays(reads: readonly PlannedRead[]): string[] {
+  const days = reads.flatMap((read) => [read.core, read.seam].flatMap((range) => (range ? daysFrom(range.first, range.last) : [])));
+  expect(new Set(days).size).toBe(days.length);
+  return days.sort();
+}
+
 describe('planStream', () => {
   it('first start: one window over the whole backfill, padded one day before and two after, and no fast path', () => {
     const plan = planStream({ nowMs: NOW, settings, coverage: [] });
@@ -48,14 +65,117 @@ describe('planStream', () => {
 
   it("a 180-day backfill is split into windows within one month, newest first, never before Zoom's six months", () => {
     const plan = planStream({ nowMs: NOW, settings: { ...settings, backfillDays: 180 }, coverage: [] });
-    const cores = plan.reads.map((r) => r.core);
     for (const read of plan.reads) expect(daysBetween(read.window.from, read.window.to) + 1).toBeLessThanOrEqual(MAX_REQUEST_DAYS);
-    expect(cores[0]!.last).toBe('2026-03-10');
-    expect(cores.at(-1)!.first).toBe(plan.firstDay);
+    expect(plan.reads[0]!.core!.last).toBe('2026-03-10');
+    expect(plan.reads.at(-1)!.seam!.first > plan.firstDay ? plan.reads.at(-1)!.core!.first : plan.reads.at(-1)!.seam!.first).toBe(plan.firstDay);
     expect(daysBetween(plan.reads.at(-1)!.window.from, '2026-03-10')).toBeLessThanOrEqual(180);
-    // Cores tile the backfill with no gap and no overlap.
-    for (let i = 1; i < cores.length; i += 1) expect(daysBetween(cores[i]!.last, cores[i - 1]!.first)).toBe(1);
+    // Cores and seams tile the backfill with no gap and no overlap.
+    expect(claimedDays(plan.reads)).toEqual(daysFrom(plan.firstDay, '2026-03-10'));
     expect(plan.firstDay).toBe('2025-09-12');
+  });
+
+  it('consecutive backfill windows share exactly one day: seven requests for 180 days, not eight', () => {
+    const plan = planStream({ nowMs: NOW, settings: { ...settings, backfillDays: 180 }, coverage: [] });
+    for (let i = 1; i < plan.reads.length; i += 1) {
+      const [newer, older] = [plan.reads[i - 1]!, plan.reads[i]!];
+      expect(older.window.to, `window ${i}`).toBe(newer.window.from);
+      // The seam days: the day before the shared day and the shared day, between the two cores.
+      expect(older.seam).toEqual({ first: addDays(older.window.to, -1), last: older.window.to });
+      expect(older.core?.last).toBe(addDays(older.window.to, -2));
+      expect(newer.core?.first).toBe(addDays(newer.window.from, 1));
+    }
+    expect(plan.reads[0]!.seam).toBeNull();
+    expect(plan.reads).toHaveLength(7);
+  });
+
+  it('seam days are not proven by one side of the seam alone, and are by both', () => {
+    const settled = { ...settings, backfillDays: 60 };
+    const plan = planStream({ nowMs: NOW, settings: settled, coverage: [] });
+    const [newer, older] = [plan.reads[0]!, plan.reads[1]!];
+    const seam = older.seam!;
+    const asAnswered = (read: PlannedRead) => ({ planned: read, answered: read.window });
+    const proven = (ranges: (DayRange | null)[]) =>
+      ranges
+        .flatMap((range) => (range ? daysFrom(range.first, range.last) : []))
+        .map((day) => row(day, { state: NOW >= settleAtMs(day, 2) ? 'complete' : 'open', lastFullReadAt: NOW }));
+
+    // Only the newer side finished (the older failed or the process stopped): the seam days are planned again.
+    const afterNewer = planStream({ nowMs: NOW, settings: settled, coverage: proven([provenCore(newer, newer.window.to, plan.today)]) });
+    expect(claimedDays(afterNewer.reads)).toEqual(expect.arrayContaining(daysFrom(seam.first, seam.last)));
+    // Only the older side: likewise.
+    const afterOlder = planStream({ nowMs: NOW, settings: settled, coverage: proven([provenCore(older, older.window.to, plan.today)]) });
+    expect(claimedDays(afterOlder.reads)).toEqual(expect.arrayContaining(daysFrom(seam.first, seam.last)));
+    // Both, one after the other: the seam days are proven too, and nothing is left to read.
+    const pair = seamProof({ older, olderAsked: older.window, olderZoomTo: older.window.to, newer: asAnswered(newer), today: plan.today });
+    expect(pair).toEqual(seam);
+    const all = plan.reads.flatMap((read, i) => [
+      provenCore(read, read.window.to, plan.today),
+      i === 0 ? null : seamProof({ older: read, olderAsked: read.window, olderZoomTo: read.window.to, newer: asAnswered(plan.reads[i - 1]!), today: plan.today }),
+    ]);
+    expect(planStream({ nowMs: NOW, settings: settled, coverage: proven(all) }).reads).toEqual([]);
+  });
+
+  it('a seam is proven only by its own neighbour, only when the older read reached the seam day and Zoom started the newer one on it', () => {
+    const plan = planStream({ nowMs: NOW, settings: { ...settings, backfillDays: 90 }, coverage: [] });
+    const [newest, newer, older] = [plan.reads[0]!, plan.reads[1]!, plan.reads[2]!];
+    const proof = (args: {
+      older?: PlannedRead;
+      olderZoomTo?: string;
+      newer?: PlannedRead;
+      answered?: { from: string; to: string };
+      olderAsked?: { from: string; to: string };
+    }) => {
+      const o = args.older ?? older;
+      const n = args.newer ?? newer;
+      return seamProof({
+        older: o,
+        olderAsked: args.olderAsked ?? o.window,
+        olderZoomTo: args.olderZoomTo ?? o.window.to,
+        newer: { planned: n, answered: args.answered ?? n.window },
+        today: plan.today,
+      });
+    };
+    expect(proof({})).toEqual(older.seam);
+    // Not the neighbour: the newest read does not start where `older` ends.
+    expect(proof({ newer: newest })).toBeNull();
+    // Zoom clamped the older read's `to` before the seam day (a date or a date-time alike).
+    expect(proof({ olderZoomTo: addDays(older.window.to, -1) })).toBeNull();
+    expect(proof({ olderZoomTo: `${older.window.to}T00:00:00Z` })).toEqual(older.seam);
+    expect(proof({ olderZoomTo: 'not a date' })).toBeNull();
+    // Zoom answered the newer read from a later day: a gap may lie between them.
+    expect(proof({ answered: { ...newer.window, from: addDays(newer.window.from, 1) } })).toBeNull();
+    // Zoom clamped the newer read's `to` down to the seam: only days two before what it served.
+    expect(proof({ answered: { ...newer.window, to: addDays(newer.window.from, 2) } })).toEqual(older.seam);
+    expect(proof({ answered: { ...newer.window, to: addDays(newer.window.from, 1) } })).toEqual({ first: older.seam!.first, last: older.seam!.first });
+    expect(proof({ answered: { ...newer.window, to: newer.window.from } })).toBeNull();
+    // A read with no seam (the newest of a chain) proves none.
+    expect(proof({ older: newest, newer })).toBeNull();
+  });
+
+  it('an ambiguous seam day makes both reads of its seam confirmation reads (either may hold its records), and only those', () => {
+    const backfill = { ...settings, backfillDays: 90 };
+    const chain = planStream({ nowMs: NOW, settings: backfill, coverage: [] }).reads;
+    const seamDay = chain[2]!.seam!.first;
+    // Every day failed (read again), the seam day complete but ambiguous.
+    const coverage = daysFrom(addDays('2026-03-10', -89), '2026-03-10').map((day) =>
+      day === seamDay ? row(day, { state: 'complete', ambiguous: true }) : row(day, { state: 'failed' }),
+    );
+    const plan = planStream({ nowMs: NOW, settings: backfill, coverage });
+    expect(plan.reads.map((r) => r.window)).toEqual(chain.map((r) => r.window));
+    expect(plan.reads.map((r) => r.pageSize)).toEqual(chain.map((_, i) => (i === 1 || i === 2 ? CONFIRM_PAGE_SIZE : 300)));
+    expect(plan.reads[2]!.reasons.sort()).toEqual(['confirm', 'retry']);
+    expect(plan.reads[0]!.reasons).toEqual(['retry']);
+  });
+
+  it('an oldest window of two days proves its one needed day only with its seam', () => {
+    // 28 + 27 + 1 days of window: the third window is the padding day and the first day.
+    const backfillDays = 28 - 3 + 27 + 1;
+    const plan = planStream({ nowMs: NOW, settings: { ...settings, backfillDays }, coverage: [] });
+    const oldest = plan.reads.at(-1)!;
+    expect(oldest.window).toEqual({ from: addDays(plan.firstDay, -1), to: plan.firstDay });
+    expect(oldest.core).toBeNull();
+    expect(oldest.seam).toEqual({ first: plan.firstDay, last: plan.firstDay });
+    expect(claimedDays(plan.reads)).toEqual(daysFrom(plan.firstDay, plan.today));
   });
 
   it('steady state inside the reconcile interval: only the fast path, over today', () => {
@@ -91,7 +211,7 @@ describe('planStream', () => {
   it('a day past its settle time that is not complete gets its final read', () => {
     const coverage = steady().map((r) => (r.day === '2026-03-07' ? { ...r, state: 'open' as const } : r));
     const plan = planStream({ nowMs: NOW, settings, coverage });
-    expect(plan.reads.map((r) => [r.core.first, r.core.last, r.reasons])).toEqual([['2026-03-07', '2026-03-07', ['settle']]]);
+    expect(plan.reads.map((r) => [r.core?.first, r.core?.last, r.reasons])).toEqual([['2026-03-07', '2026-03-07', ['settle']]]);
   });
 
   it('a day read while open that left a short backfill range keeps its reads until it settles complete', () => {
@@ -100,7 +220,7 @@ describe('planStream', () => {
     const read = row('2026-03-08', { lastFullReadAt: Date.parse('2026-03-08T20:00:00Z') });
     const settling = planStream({ nowMs: Date.parse('2026-03-11T12:00:00Z'), settings: short, coverage: [read] });
     // Near enough to today to share its window (days between are read with it, as for any gap).
-    expect(settling.reads.map((r) => [r.core.first, r.core.last, [...r.reasons].sort()])).toEqual([['2026-03-08', '2026-03-11', ['backfill', 'settle']]]);
+    expect(settling.reads.map((r) => [r.core?.first, r.core?.last, [...r.reasons].sort()])).toEqual([['2026-03-08', '2026-03-11', ['backfill', 'settle']]]);
     // Complete, or never read (outside the backfill the user asked for): not read.
     const done = planStream({
       nowMs: Date.parse('2026-03-11T12:00:00Z'),
@@ -144,7 +264,7 @@ describe('planStream', () => {
 });
 
 describe('provenCore', () => {
-  const read = { window: { from: '2026-03-03', to: '2026-03-12' }, core: { first: '2026-03-04', last: '2026-03-10' }, reasons: [], pageSize: 300 };
+  const read = { window: { from: '2026-03-03', to: '2026-03-12' }, core: { first: '2026-03-04', last: '2026-03-10' }, seam: null, reasons: [], pageSize: 300 };
   it('the whole core when Zoom answered the window asked for', () => {
     expect(provenCore(read, '2026-03-12')).toEqual({ first: '2026-03-04', last: '2026-03-10' });
   });

@@ -2,7 +2,7 @@ import { utcDay } from '../shared/clock.js';
 import type { DayCoverage } from '../store/store.js';
 import { echoedDay } from '../zoom/echoed-day.js';
 import { PAGE_SIZE, type ReportWindow } from '../zoom/report-reader.js';
-import { addDays, DAY_MS, dayStartMs, daysBetween } from '../domain/utc-days.js';
+import { addDays, DAY_MS, dayStartMs, daysBetween, daysFrom } from '../domain/utc-days.js';
 import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.js';
 
 /**
@@ -14,14 +14,30 @@ import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.
  * `from..to` therefore only proves the UTC days `from+1 .. to-2` complete under
  * every reading, so the days a read must cover ("core") are padded by one day
  * before and two after. Padding after today costs nothing (no records yet).
+ *
+ * Seams. Needed days longer than one request are read as a chain of windows,
+ * newest first, each older window ending on the day the newer one starts
+ * (`older.to == newer.from == S`). Both requests are cut by the same calendar
+ * (one account, one reading of `from`/`to`), so under every reading the older
+ * one reaches at least to where the newer one begins (the start of S on that
+ * calendar): together they cover one contiguous stretch, which proves the UTC
+ * days `older.from+1 .. newer.to-2`. Of those, `S-1` and `S` (the seam days)
+ * neither proves alone. So windows of a chain share one day instead of three:
+ * each 28-day request proves 27 new days, not 25. The seam days are proven
+ * only when both reads finished, one after the other in the same cycle (the
+ * pairing lives in the cycle's memory: a crash, a failure or a stop between
+ * the two leaves them unproven, and the next cycle reads them again), as of
+ * the earlier read's time (settled then: complete; else open). See seamProof.
  */
 
 /** Span of one request, `from` to `to` inclusive: under Zoom's one-month limit in every month. */
 export const MAX_REQUEST_DAYS = 28;
 const PAD_BEFORE = 1;
 const PAD_AFTER = 2;
-/** Core days one request can prove complete. */
+/** Core days one request can prove complete on its own. */
 export const MAX_CORE_DAYS = MAX_REQUEST_DAYS - PAD_BEFORE - PAD_AFTER;
+/** Days before and on a seam that the two reads of a seam prove together: `S-1`, `S`. */
+const SEAM_DAYS_BEFORE = 1;
 /** Needed days this close together are read in one window: the padding overlaps anyway. */
 const MERGE_GAP_DAYS = PAD_BEFORE + PAD_AFTER;
 /** Page size of a confirmation read: moves every page boundary. */
@@ -29,10 +45,25 @@ export const CONFIRM_PAGE_SIZE = PAGE_SIZE - 1;
 
 export type ReadReason = 'backfill' | 'retry' | 'settle' | 'reconcile' | 'confirm';
 
+export interface DayRange {
+  first: string;
+  last: string;
+}
+
 export interface PlannedRead {
   window: ReportWindow;
-  /** Days this read proves complete when it finishes: `first..last`. */
-  core: { first: string; last: string };
+  /**
+   * Days this read proves complete on its own when it finishes: `first..last`;
+   * null for a short oldest window of a chain, whose days are all seam days.
+   */
+  core: DayRange | null;
+  /**
+   * Seam days: proven when the read planned just before this one (the newer
+   * one of the chain, whose window starts on this window's `to`) finished in
+   * this cycle and this one finishes after it; null when this read ends no
+   * seam. See seamProof.
+   */
+  seam: DayRange | null;
   reasons: ReadReason[];
   pageSize: number;
 }
@@ -110,22 +141,111 @@ export function windowForCore(first: string, last: string, today: string): Repor
 }
 
 /**
- * Core days a finished read of `window` proves complete, given the `to` Zoom
- * says it answered (a date or a date-time; anything else proves nothing).
+ * The last day a finished read of `planned` covers, given the `to` Zoom says
+ * it answered (a date or a date-time; anything else: undefined).
  *
  * A `to` earlier than asked was clamped. Clamped to `today` or later (Zoom
  * moves a future `to` back to its today, and a refused future `to` makes us
  * ask up to today), it is the most Zoom serves: nothing after it exists yet,
- * so the read proves what the padded window would. Any other clamp proves
- * only the core days its own padding covers.
+ * so the read covers what the asked window would. Any other clamp covers only
+ * up to the day Zoom answered.
  */
-export function provenCore(planned: PlannedRead, zoomTo: string, today?: string): { first: string; last: string } | null {
+function servedTo(planned: PlannedRead, zoomTo: string, today?: string): string | undefined {
   const answeredTo = echoedDay(zoomTo);
-  if (answeredTo === undefined) return null;
-  const servedTo = answeredTo >= planned.window.to || (today !== undefined && answeredTo >= today) ? planned.window.to : answeredTo;
-  const lastByZoom = addDays(servedTo, -PAD_AFTER);
+  if (answeredTo === undefined) return undefined;
+  return answeredTo >= planned.window.to || (today !== undefined && answeredTo >= today) ? planned.window.to : answeredTo;
+}
+
+/**
+ * Core days a finished read of `planned` proves complete on its own, given
+ * the `to` Zoom says it answered: up to two days before what it served (see
+ * servedTo), so a silent clamp proves less.
+ */
+export function provenCore(planned: PlannedRead, zoomTo: string, today?: string): DayRange | null {
+  if (planned.core === null) return null;
+  const served = servedTo(planned, zoomTo, today);
+  if (served === undefined) return null;
+  const lastByZoom = addDays(served, -PAD_AFTER);
   const last = lastByZoom < planned.core.last ? lastByZoom : planned.core.last;
   return last < planned.core.first ? null : { first: planned.core.first, last };
+}
+
+/** What Zoom answered for a finished read: the window it echoed on the last page. */
+export interface FinishedRead {
+  planned: PlannedRead;
+  /** The window Zoom echoed (the asked one where it echoed nothing readable). */
+  answered: ReportWindow;
+}
+
+/**
+ * Seam days the reads `older` and `newer` prove TOGETHER, both finished, or
+ * null. `older` asked `olderAsked` (its planned window, or one a day shorter
+ * at Zoom's oldest day) and Zoom answered up to `olderZoomTo`.
+ *
+ * Why it holds, under every reading: both requests are cut by one calendar
+ * (offset o from UTC, |o| <= 14 h; `to` inclusive or not, the same for both).
+ * The older one covers [start(older.from), start(S) (+ a day)), the newer one
+ * [start(S), end of what it served), start(d) = 00:00 UTC of d - o. Together:
+ * [start(older.from), end), which holds every UTC day from older.from+1
+ * (start(older.from) <= its 00:00 UTC + 14 h) to servedTo-2 (end >= 00:00 UTC
+ * of servedTo - 14 h). Identical records share one second, and a second lies
+ * wholly on one side of start(S): each group of identical records is read
+ * whole by one of the two reads (or by both: the same occurrences, the same
+ * row ids), so no count is split by the seam.
+ *
+ * What must hold, else null (the days wait for another read):
+ * - the newer read is this chain's neighbour: its window starts on S, and Zoom
+ *   did not answer a later `from` (a silently moved start leaves a gap);
+ * - the older read reached S: Zoom did not clamp its `to` before S;
+ * - only days the newer read's served `to` still covers two days ahead, and
+ *   days after the older read's first day.
+ */
+export function seamProof(args: { older: PlannedRead; olderAsked: ReportWindow; olderZoomTo: string; newer: FinishedRead; today?: string }): DayRange | null {
+  const { older, olderAsked, newer, today } = args;
+  if (older.seam === null) return null;
+  const seamDay = older.window.to;
+  if (olderAsked.to !== seamDay || newer.planned.window.from !== seamDay) return null;
+  const newerFrom = echoedDay(newer.answered.from);
+  if (newerFrom === undefined || newerFrom > seamDay) return null;
+  const olderServed = servedTo(older, args.olderZoomTo, today);
+  if (olderServed === undefined || olderServed < seamDay) return null;
+  const newerServed = servedTo(newer.planned, newer.answered.to, today);
+  if (newerServed === undefined) return null;
+  const byNewer = addDays(newerServed, -PAD_AFTER);
+  const byOlder = addDays(olderAsked.from, PAD_BEFORE);
+  const first = older.seam.first > byOlder ? older.seam.first : byOlder;
+  const last = older.seam.last < byNewer ? older.seam.last : byNewer;
+  return first > last ? null : { first, last };
+}
+
+/**
+ * The windows of one run of needed core days `first..last`: a chain, newest
+ * first, each older window ending on the day the newer one starts, the
+ * newest one padded as a lone window would be (two days after `last`), the
+ * oldest one starting a day before `first` (never before Zoom's six months).
+ */
+function chainWindows(first: string, last: string, today: string): { window: ReportWindow; core: DayRange | null; seam: DayRange | null }[] {
+  const oldest = addDays(today, -ZOOM_RETENTION_DAYS);
+  const padded = addDays(first, -PAD_BEFORE);
+  const start = padded < oldest ? oldest : padded;
+  const chain: { window: ReportWindow; core: DayRange | null; seam: DayRange | null }[] = [];
+  let to = addDays(last, PAD_AFTER);
+  for (;;) {
+    const earliest = addDays(to, -(MAX_REQUEST_DAYS - 1));
+    const from = earliest < start ? start : earliest;
+    // The oldest window proves from `first` on, as a lone window does.
+    const coreFirst = from === start ? first : addDays(from, PAD_BEFORE);
+    const coreLast = chain.length === 0 ? last : addDays(to, -PAD_AFTER);
+    const core = coreFirst <= coreLast ? { first: coreFirst, last: coreLast } : null;
+    let seam: DayRange | null = null;
+    if (chain.length > 0) {
+      const seamFirst = [addDays(to, -SEAM_DAYS_BEFORE), addDays(from, PAD_BEFORE), first].reduce((a, b) => (a > b ? a : b));
+      seam = seamFirst <= to ? { first: seamFirst, last: to } : null;
+    }
+    chain.push({ window: { from, to }, core, seam });
+    if (from === start) return chain;
+    to = from;
+  }
 }
 
 export function planStream(args: {
@@ -161,31 +281,40 @@ export function planStream(args: {
   }
 
   const reads: PlannedRead[] = [];
-  let current: { first: string; last: string; reasons: Set<ReadReason>; ambiguous: boolean } | undefined;
+  const neededByDay = new Map(needed.map((item) => [item.day, item]));
+  let current: { first: string; last: string; reasons: Set<ReadReason> } | undefined;
   const flush = () => {
     if (!current) return;
-    reads.push({
-      window: windowForCore(current.first, current.last, today),
-      core: { first: current.first, last: current.last },
-      reasons: [...current.reasons],
-      pageSize: current.ambiguous ? CONFIRM_PAGE_SIZE : PAGE_SIZE,
+    const chain = chainWindows(current.first, current.last, today);
+    chain.forEach((link, i) => {
+      // The days this read helps prove: its core, its seam, and the seam its older neighbour ends on this window's `from`.
+      const claimed = [link.core, link.seam, chain[i + 1]?.seam ?? null].flatMap((range) => (range ? daysFrom(range.first, range.last) : []));
+      const items = claimed.map((day) => neededByDay.get(day)).filter((item) => item !== undefined);
+      const reasons = items.length > 0 ? new Set(items.map((item) => item.reason)) : current!.reasons;
+      reads.push({
+        window: link.window,
+        core: link.core,
+        seam: link.seam,
+        reasons: [...reasons],
+        pageSize: items.some((item) => item.ambiguous) ? CONFIRM_PAGE_SIZE : PAGE_SIZE,
+      });
     });
     current = undefined;
   };
   for (const item of needed) {
-    // `needed` runs newest first: extend the current window back in time while it fits.
-    if (current && daysBetween(item.day, current.first) <= MERGE_GAP_DAYS && daysBetween(item.day, current.last) < MAX_CORE_DAYS) {
+    // `needed` runs newest first: extend the current run back in time while the padding would overlap anyway.
+    if (current && daysBetween(item.day, current.first) <= MERGE_GAP_DAYS) {
       current.first = item.day;
       current.reasons.add(item.reason);
-      current.ambiguous ||= item.ambiguous;
     } else {
       flush();
-      current = { first: item.day, last: item.day, reasons: new Set([item.reason]), ambiguous: item.ambiguous };
+      current = { first: item.day, last: item.day, reasons: new Set([item.reason]) };
     }
   }
   flush();
 
-  const todayInRead = reads.some((read) => read.core.first <= today && today <= read.core.last);
+  const proves = (range: DayRange | null) => range !== null && range.first <= today && today <= range.last;
+  const todayInRead = reads.some((read) => proves(read.core) || proves(read.seam));
   const fastPath = todayInRead ? null : windowForCore(today, today, today);
   return { reads, fastPath, firstDay, today };
 }
