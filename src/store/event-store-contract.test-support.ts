@@ -8,6 +8,7 @@ import {
   BATCH_SIZE,
   collect,
   ids,
+  normalizedEnrichedEvent,
   normalizedEvent,
   OPERATION,
   page,
@@ -337,6 +338,44 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         expect(await store.countEvents({ asn: 15169, sinceMs: t0 + 5_001 })).toBe(0);
         expect(await store.countEvents({ country: 'FR' })).toBe(0);
         expect(await store.eventHistogram({ country: 'DE' }, t0, t0 + 7_000, 3_500)).toEqual([1, 1]);
+      });
+
+      it('reads enriched events back exactly (each location stored short, long or as it was) in queries and in export text', async () => {
+        const germany = {
+          kind: 'public',
+          country: 'DE',
+          country_name: 'Germany',
+          region: 'Hesse',
+          city: 'Frankfurt',
+          lat: 50.11,
+          lng: 8.68,
+          asn: 3320,
+          org: 'Deutsche Telekom AG',
+        };
+        const located: Array<[string, Record<string, unknown>]> = [
+          ['located', { ip_address: germany }],
+          ['private', { ip_address: { kind: 'private' } }],
+          ['partial', { ip_address: { kind: 'public', country: 'NL', country_name: 'Netherlands', asn: 1136 } }],
+          ['another name', { ip_address: { ...germany, country_name: 'Deutschland' } }],
+          ['a number as kind', { ip_address: { kind: 0, country: 'DE' } }],
+          ['an extra key', { ip_address: { ...germany, zone: 'eu' } }],
+          ['a non-number lat', { ip_address: { ...germany, lat: '50.11' } }],
+          ['two paths', { ip_address: germany, 'operator.ip': { kind: 'loopback' } }],
+        ];
+        const rows = located.map(([, locations], i) =>
+          normalizedEnrichedEvent(
+            b,
+            `loc-${i}`,
+            { email: `loc${i}@example.com`, time: new Date(t0 + 3_000 + i).toISOString(), type: 'Sign in', ip_address: '84.150.1.1' },
+            locations,
+          ),
+        );
+        await store.commitPage(page(b, rows));
+        const read = await collect(store.queryEvents({ sourceId: b, sinceMs: t0 + 3_000 }));
+        expect(read.map((e) => JSON.stringify(e.event))).toEqual(rows.map((row) => JSON.stringify(row.event)));
+        const exported = Buffer.concat(await collect(store.exportEvents({ sourceId: b, sinceMs: t0 + 3_000 }, 'ndjson'))).toString('utf8');
+        expect(exported).toBe(rows.map((row) => `${JSON.stringify(row.event)}\n`).join(''));
+        expect(ids(await collect(store.queryEvents({ country: 'NL' })))).toEqual(['loc-2']);
       });
 
       it('pages through more than one batch without losing or repeating rows', async () => {
