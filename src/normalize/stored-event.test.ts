@@ -47,11 +47,46 @@ describe('the stored event', () => {
     expect(storedBytes).toBeLessThan(fullBytes * 0.75);
   });
 
-  it('derives Zoom.Activity p_udm and keeps Zoom.Operation p_udm', () => {
+  it('derives the p_udm of Zoom.Activity and of Zoom.Operation (its parsed changes included)', () => {
     const [activity] = normalized('Zoom.Activity', day.activities);
-    const [operation] = normalized('Zoom.Operation', day.operations);
     expect(roundTrip(activity!.event, activity!.keys).stored).not.toHaveProperty('p_udm');
-    expect(roundTrip(operation!.event, operation!.keys).stored).toHaveProperty('p_udm', operation!.event.p_udm);
+    const operations = normalized('Zoom.Operation', day.operations);
+    let withChanges = 0;
+    for (const { event, keys } of operations) {
+      const { stored, expanded } = roundTrip(event, keys);
+      expect(stored).not.toHaveProperty('p_udm');
+      expect(JSON.stringify(expanded)).toBe(JSON.stringify(event));
+      if (Array.isArray((event.p_udm as { changes?: unknown }).changes)) withChanges += 1;
+    }
+    expect(withChanges).toBeGreaterThan(operations.length / 2);
+  });
+
+  it.each([
+    ['other changes', (udm: Record<string, unknown>) => ({ ...udm, changes: [{ name: 'Something else', from: 'On', to: 'Off' }] })],
+    ['its keys in another order', (udm: Record<string, unknown>) => Object.fromEntries(Object.entries(udm).reverse())],
+    ['an extra key', (udm: Record<string, unknown>) => ({ ...udm, note: 1 })],
+    ['none of its keys', () => ({})],
+  ])('keeps a Zoom.Operation p_udm with %s than its data model derives', (_, change) => {
+    const [{ event, keys }] = normalized('Zoom.Operation', day.operations.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const odd = { ...event, p_udm: change(event.p_udm as Record<string, unknown>) };
+    const { stored, expanded } = roundTrip(odd, keys);
+    expect(stored.p_udm).toEqual(odd.p_udm);
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(odd));
+  });
+
+  it('stores a Zoom.Operation event without p_udm whole (expansion would add one), and reads it back without', () => {
+    const [{ event, keys }] = normalized('Zoom.Operation', day.operations.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const { p_udm: _udm, ...without } = event;
+    const { stored, expanded } = roundTrip(without, keys);
+    expect(stored[VERBATIM]).toBe(true);
+    expect(JSON.stringify(expanded)).toBe(JSON.stringify(without));
+  });
+
+  it('reads a Zoom.Operation row stored with its p_udm (before it was derived) as it was, and keeps it on request (migration 033 down)', () => {
+    const [{ event, keys }] = normalized('Zoom.Operation', day.operations.slice(0, 1)) as [{ event: Record<string, unknown>; keys: StoredEventKeys }];
+    const kept = JSON.parse(JSON.stringify(compactEvent(event, keys, { keepDataModel: true }))) as Record<string, unknown>;
+    expect(kept.p_udm).toEqual(event.p_udm);
+    expect(JSON.stringify(expandStoredEvent(kept, keys))).toBe(JSON.stringify(event));
   });
 
   it('keeps a p_ field that differs from what the record derives', () => {

@@ -8,8 +8,10 @@
  * - `p_event_time`: the record's event-time field (or `p_parse_time` when the
  *   record has none);
  * - `p_any_*`: the schema's indicators, extracted again from the record;
- * - `p_udm` of a log type whose data model is cheap (Zoom.Activity: copies of
- *   fields); Zoom.Operation keeps its `p_udm` (parsed changes, searched in SQL).
+ * - `p_udm` of Zoom.Activity (copies of fields) and Zoom.Operation (the parsed
+ *   `operation_detail`; SQLite's change-name search derives its `changes` in
+ *   SQL as well, store/sqlite-change-names.ts). Rows stored before Zoom.Operation's
+ *   was derived hold it; one stored without it was made whole by migration 033.
  *
  * `p_parse_time` is stored as a number, the milliseconds from it to the row's
  * stored-at time (a few, not a 24-character text), when the text is what
@@ -26,7 +28,7 @@
  */
 import { IP_KINDS, IP_LOCATION, IP_LOCATION_FIELDS, P_ENRICHMENT } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
-import { zoomActivityDataModel, type DataModel } from './data-models.js';
+import { zoomActivityDataModel, zoomOperationDataModel, type DataModel } from './data-models.js';
 import { countryName } from './geoip/country-name.js';
 import { finishIndicatorValues, indicatorExtractor, indicatorFields, P_ANY_EMAILS, P_ANY_IP_ADDRESSES, type IndicatorExtractor, type IndicatorSink } from './indicators.js';
 import { schemaFor } from './log-type-registry.js';
@@ -63,7 +65,7 @@ interface Codec {
 }
 
 /** Data models cheap enough to run on every read. */
-const DERIVED_DATA_MODELS: Partial<Record<LogType, DataModel>> = { 'Zoom.Activity': zoomActivityDataModel };
+const DERIVED_DATA_MODELS: Partial<Record<LogType, DataModel>> = { 'Zoom.Activity': zoomActivityDataModel, 'Zoom.Operation': zoomOperationDataModel };
 
 const codecs = new Map<LogType, Codec>();
 
@@ -179,7 +181,7 @@ function sameStrings(a: unknown, b: readonly string[]): boolean {
   return true;
 }
 
-/** Same keys in the same order with identical scalar values (data models hold scalars). */
+/** Same keys in the same order with identical scalar values (Zoom.Activity's data model holds scalars). */
 function sameFlatObject(a: unknown, b: Json): boolean {
   if (typeof a !== 'object' || a === null || Array.isArray(a)) return false;
   const aKeys = Object.keys(a);
@@ -190,6 +192,14 @@ function sameFlatObject(a: unknown, b: Json): boolean {
     if (key !== bKeys[i] || (a as Json)[key] !== b[key]) return false;
   }
   return true;
+}
+
+/**
+ * `value` is what the data model derives: as JSON, the form it is stored and
+ * read in (key order included; Zoom.Operation's holds arrays of objects).
+ */
+function sameDataModel(value: unknown, derived: Json): boolean {
+  return sameFlatObject(value, derived) || JSON.stringify(value) === JSON.stringify(derived);
 }
 
 function verbatim(event: Json): Json {
@@ -206,8 +216,9 @@ function verbatim(event: Json): Json {
  * changed. `expandStoredEvent(compactEvent(e, keys), keys)` equals `e`, key
  * order included, for any JSON object `e`.
  */
-export function compactEvent(event: Json, keys: StoredEventKeys): Json {
-  const codec = codecFor(keys.logType);
+export function compactEvent(event: Json, keys: StoredEventKeys, options: { keepDataModel?: boolean } = {}): Json {
+  // keepDataModel: `p_udm` stored even where it is derived (the form before migration 033, for its down).
+  const codec = options.keepDataModel === true ? { ...codecFor(keys.logType), dataModel: undefined } : codecFor(keys.logType);
   const out: Json = {};
   const record: Json = {};
   // Standard p_ fields in normalize's order, then any other p_ field: after the first other, no standard one.
@@ -265,7 +276,7 @@ export function compactEvent(event: Json, keys: StoredEventKeys): Json {
     } else if (key === 'p_source_label') derivable = false;
     else if (key === 'p_udm') {
       if (codec.dataModel === undefined) derivable = false;
-      else if (has && sameFlatObject(value, codec.dataModel(record))) continue;
+      else if (has && sameDataModel(value, codec.dataModel(record))) continue;
       else if (has) derivable = false;
       else return verbatim(event);
     } else if (key === P_ANY_EMAILS || key === P_ANY_IP_ADDRESSES || codec.others.has(key)) {

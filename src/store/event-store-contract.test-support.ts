@@ -441,6 +441,37 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         expect(await store.countEvents({ changeName: 'a' })).toBe(2);
       });
 
+      it('finds change names of normalized operations (p_udm derived on read, not stored) as of those stored with theirs', async () => {
+        const op = (rowId: string, at: number, categoryType: string, detail: string) =>
+          normalizedEvent(a, OPERATION, rowId, {
+            time: new Date(at).toISOString(),
+            operator: 'admin@example.com',
+            category_type: categoryType,
+            action: 'Update',
+            operation_detail: detail,
+          });
+        const rows = [
+          op('n1', t0 + 3_000, 'User Settings', 'Meeting  - Breakout room: from On to Off - Waiting room: from Off to On'),
+          op('n2', t0 + 4_000, 'Account', 'Recording  - Automatic recording: from Off to On'),
+          op('n3', t0 + 5_000, 'Account', 'text the parser cannot read: passcode'),
+        ];
+        await store.commitPage({ ...page(a, rows), logType: OPERATION });
+        expect((await store.getEvent('n1'))?.event).toEqual(rows[0]!.event);
+        expect(ids(await collect(store.queryEvents({ changeName: 'breakout' })))).toEqual(['n1']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'waiting room' })))).toEqual(['o3', 'n1']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'AUTOMATIC' })))).toEqual(['n2']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'passcode' })))).toEqual(['o3']);
+        expect(await store.countEvents({ changeName: 'room' })).toBe(2);
+        const run = async (text: string) => {
+          const parsed = parseEventQuery(text);
+          if (!parsed.ok || !parsed.query) throw new Error(`${text}: not a query`);
+          return ids(await collect(store.queryEvents({ where: parsed.query })));
+        };
+        expect(await run('change:"breakout*"')).toEqual(['n1']);
+        expect(await run('change:"*recording"')).toEqual(['n2']);
+        expect(await run('action:update NOT change:"*room*"')).toEqual(['o1', 'n2', 'n3']);
+      });
+
       it("runs query-language conditions (AND, OR, NOT, parentheses, wildcards, time) through the filters' indexes", async () => {
         const where = (text: string): QueryNode => {
           const parsed = parseEventQuery(text);
