@@ -457,6 +457,9 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         ];
         await store.commitPage({ ...page(a, rows), logType: OPERATION });
         expect((await store.getEvent('n1'))?.event).toEqual(rows[0]!.event);
+        // Export text too (the stored record's text, then the p_ fields, the derived p_udm among them, as read).
+        const exported = Buffer.concat(await collect(store.exportEvents({ sourceId: a, sinceMs: t0 + 3_000 }, 'ndjson'))).toString('utf8');
+        expect(exported).toBe(rows.map((row) => `${JSON.stringify(row.event)}\n`).join(''));
         expect(ids(await collect(store.queryEvents({ changeName: 'breakout' })))).toEqual(['n1']);
         expect(ids(await collect(store.queryEvents({ changeName: 'waiting room' })))).toEqual(['o3', 'n1']);
         expect(ids(await collect(store.queryEvents({ changeName: 'AUTOMATIC' })))).toEqual(['n2']);
