@@ -16,6 +16,7 @@ import type { IpKind, IpLocation } from '../domain/ip-location.js';
 import { AsnTable, type AsnHit } from './geoip/asn-table.js';
 import { asnSource, citySource, csvBuildEpochMs, type AsnSource, type CitySource, type GeoIpSetting } from './geoip/geoip-sources.js';
 import { ipBytes, mappedIpv4 } from './geoip/ip-bytes.js';
+import { countryName } from './geoip/country-name.js';
 import { ipKind } from './geoip/ip-kind.js';
 import { MmdbFile } from './geoip/mmdb-file.js';
 import { setBounded } from '../shared/bounded-map.js';
@@ -74,24 +75,6 @@ function num(value: MmdbValue | undefined): number | undefined {
 
 function englishName(value: MmdbValue | undefined): string | undefined {
   return isMap(value) && isMap(value.names) ? text(value.names.en) : undefined;
-}
-
-/** Built on first use: loading ICU's region names costs ~20 ms, which every CLI command would pay at import. */
-let regionNames: Intl.DisplayNames | undefined;
-const countryNames = new Map<string, string | undefined>();
-
-/** The English name of an ISO 3166-1 alpha-2 code, from the runtime's ICU data. */
-export function countryName(code: string): string | undefined {
-  if (!countryNames.has(code)) {
-    let name: string | undefined;
-    try {
-      name = /^[A-Z]{2}$/.test(code) ? (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' })).of(code) : undefined;
-    } catch {
-      name = undefined;
-    }
-    countryNames.set(code, name);
-  }
-  return countryNames.get(code);
 }
 
 /** Rounded to 4 decimals (about 11 m): the databases are city level, and shorter JSON. */

@@ -8,24 +8,28 @@
  * - `p_event_time`: the record's event-time field (or `p_parse_time` when the
  *   record has none);
  * - `p_any_*`: the schema's indicators, extracted again from the record;
- * - `p_udm` of a log type whose data model is cheap (Zoom.Activity: copies of
- *   fields); Zoom.Operation keeps its `p_udm` (parsed changes, searched in SQL).
+ * - `p_udm` of Zoom.Activity (copies of fields) and Zoom.Operation (the parsed
+ *   `operation_detail`; SQLite's change-name search derives its `changes` in
+ *   SQL as well, store/sqlite-change-names.ts). Rows stored before Zoom.Operation's
+ *   was derived hold it; one stored without it was made whole by migration 033.
  *
  * `p_parse_time` is stored as a number, the milliseconds from it to the row's
  * stored-at time (a few, not a 24-character text), when the text is what
- * formatTimestamp writes. `p_source_label`, `p_enrichment` (in its place
- * between the indicators and `p_udm`, where normalize writes it: an enriched
- * event is compacted like any other) and any other `p_` field are stored as
- * they are. A field is left out only when the derived value equals the event's own
+ * formatTimestamp writes. `p_enrichment` (in its place between the
+ * indicators and `p_udm`, where normalize writes it: an enriched event is
+ * compacted like any other) is stored without field names, its locations as
+ * arrays (see compactEnrichment). `p_source_label` and any other `p_` field are
+ * stored as they are. A field is left out only when the derived value equals the event's own
  * (checked at compaction), so any event round-trips. An event whose layout
  * expansion cannot reproduce (record fields after `p_` fields, standard `p_`
  * fields out of order or missing) is stored whole, with `VERBATIM` as its last
  * key (removed on read; an event holding that key itself is nested under it). Rows stored whole before this form existed expand to
  * themselves: present fields are never replaced.
  */
-import { IP_LOCATION, IP_LOCATION_FIELDS, P_ENRICHMENT } from '../domain/ip-location.js';
+import { IP_KINDS, IP_LOCATION, IP_LOCATION_FIELDS, P_ENRICHMENT } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
-import { zoomActivityDataModel, type DataModel } from './data-models.js';
+import { zoomActivityDataModel, zoomOperationDataModel, type DataModel } from './data-models.js';
+import { countryName } from './geoip/country-name.js';
 import { finishIndicatorValues, indicatorExtractor, indicatorFields, P_ANY_EMAILS, P_ANY_IP_ADDRESSES, type IndicatorExtractor, type IndicatorSink } from './indicators.js';
 import { schemaFor } from './log-type-registry.js';
 import { formatTimestamp } from './timestamp-parser.js';
@@ -61,7 +65,7 @@ interface Codec {
 }
 
 /** Data models cheap enough to run on every read. */
-const DERIVED_DATA_MODELS: Partial<Record<LogType, DataModel>> = { 'Zoom.Activity': zoomActivityDataModel };
+const DERIVED_DATA_MODELS: Partial<Record<LogType, DataModel>> = { 'Zoom.Activity': zoomActivityDataModel, 'Zoom.Operation': zoomOperationDataModel };
 
 const codecs = new Map<LogType, Codec>();
 
@@ -177,7 +181,7 @@ function sameStrings(a: unknown, b: readonly string[]): boolean {
   return true;
 }
 
-/** Same keys in the same order with identical scalar values (data models hold scalars). */
+/** Same keys in the same order with identical scalar values (Zoom.Activity's data model holds scalars). */
 function sameFlatObject(a: unknown, b: Json): boolean {
   if (typeof a !== 'object' || a === null || Array.isArray(a)) return false;
   const aKeys = Object.keys(a);
@@ -188,6 +192,14 @@ function sameFlatObject(a: unknown, b: Json): boolean {
     if (key !== bKeys[i] || (a as Json)[key] !== b[key]) return false;
   }
   return true;
+}
+
+/**
+ * `value` is what the data model derives: as JSON, the form it is stored and
+ * read in (key order included; Zoom.Operation's holds arrays of objects).
+ */
+function sameDataModel(value: unknown, derived: Json): boolean {
+  return sameFlatObject(value, derived) || JSON.stringify(value) === JSON.stringify(derived);
 }
 
 function verbatim(event: Json): Json {
@@ -204,8 +216,9 @@ function verbatim(event: Json): Json {
  * changed. `expandStoredEvent(compactEvent(e, keys), keys)` equals `e`, key
  * order included, for any JSON object `e`.
  */
-export function compactEvent(event: Json, keys: StoredEventKeys): Json {
-  const codec = codecFor(keys.logType);
+export function compactEvent(event: Json, keys: StoredEventKeys, options: { keepDataModel?: boolean } = {}): Json {
+  // keepDataModel: `p_udm` stored even where it is derived (the form before migration 033, for its down).
+  const codec = options.keepDataModel === true ? { ...codecFor(keys.logType), dataModel: undefined } : codecFor(keys.logType);
   const out: Json = {};
   const record: Json = {};
   // Standard p_ fields in normalize's order, then any other p_ field: after the first other, no standard one.
@@ -263,7 +276,7 @@ export function compactEvent(event: Json, keys: StoredEventKeys): Json {
     } else if (key === 'p_source_label') derivable = false;
     else if (key === 'p_udm') {
       if (codec.dataModel === undefined) derivable = false;
-      else if (has && sameFlatObject(value, codec.dataModel(record))) continue;
+      else if (has && sameDataModel(value, codec.dataModel(record))) continue;
       else if (has) derivable = false;
       else return verbatim(event);
     } else if (key === P_ANY_EMAILS || key === P_ANY_IP_ADDRESSES || codec.others.has(key)) {
@@ -361,12 +374,42 @@ export function expandStoredEvent(stored: Json, keys: StoredEventKeys): Json {
 }
 
 /**
+ * `p_enrichment.ip_location` paths stored as their index here (the schemas'
+ * IP fields). Append only: stored rows name a path by its position.
+ */
+const LOCATION_PATHS: readonly string[] = ['ip_address'];
+
+/**
+ * A location's fields in its short form (a location at a path of
+ * LOCATION_PATHS): the fields most often absent last, since trailing nulls are
+ * left out (DB-IP Lite has no accuracy; `country_name` is mostly derived).
+ */
+const SHORT_FIELDS = ['kind', 'country', 'region', 'city', 'lat', 'lng', 'asn', 'org', 'accuracy_km', 'country_name'] as const satisfies ReadonlyArray<
+  (typeof IP_LOCATION_FIELDS)[number]
+>;
+
+/** Each field of IP_LOCATION_FIELDS by its position there. */
+const FIELD_POSITION: ReadonlyMap<string, number> = new Map(IP_LOCATION_FIELDS.map((field, i) => [field, i]));
+
+/** Each IpKind by its position in IP_KINDS (the short form's `kind`). */
+const KIND_POSITION: ReadonlyMap<string, number> = new Map(IP_KINDS.map((kind, i) => [kind, i]));
+
+/**
  * `p_enrichment` as stored: `{"ip_location": {path: location, ...}}` (what
- * normalize writes) becomes a flat array `[path, values, path, values, ...]`,
- * each location's values in IP_LOCATION_FIELDS order, null where a field is
- * absent, trailing nulls left out (about half the bytes: no field names).
- * Anything else (another shape, a null value, fields out of that order) is
- * stored as it is: an object, which `expandEnrichment` returns unchanged.
+ * normalize writes) becomes a flat array `[path, values, path, values, ...]`
+ * without field names, trailing nulls left out, each location in one of two
+ * forms told apart by its path:
+ *
+ * - short (the path a number, its index in LOCATION_PATHS): values in
+ *   SHORT_FIELDS order, null where a field is absent; `kind` as its index in
+ *   IP_KINDS (or its text when it is no IpKind); `country_name` null when it
+ *   is the name `countryName` gives for `country` (or both are absent);
+ * - long (the path as text; the only form rows stored before the short one
+ *   hold): values in IP_LOCATION_FIELDS order, null where a field is absent.
+ *
+ * A location is stored short when that reads back exactly, else long. Anything
+ * else (another shape, a null value, fields out of IP_LOCATION_FIELDS order)
+ * is stored as it is: an object, which `expandEnrichment` returns unchanged.
  */
 function compactEnrichment(value: unknown): unknown {
   if (!isPlainObject(value)) return value;
@@ -376,24 +419,62 @@ function compactEnrichment(value: unknown): unknown {
   if (!isPlainObject(locations)) return value;
   const out: unknown[] = [];
   for (const path in locations) {
-    const values = locationValues(locations[path]);
+    const location = locations[path];
+    const pathIndex = LOCATION_PATHS.indexOf(path);
+    const short = pathIndex < 0 ? undefined : shortValues(location);
+    if (short !== undefined) {
+      out.push(pathIndex, short);
+      continue;
+    }
+    const values = locationValues(location);
     if (values === undefined) return value;
     out.push(path, values);
   }
   return out;
 }
 
-/** One location's values by IP_LOCATION_FIELDS position, or undefined when it cannot be rebuilt exactly from them. */
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** One location's values by IP_LOCATION_FIELDS position (the long form), or undefined when it cannot be rebuilt exactly from them. */
 function locationValues(location: unknown): unknown[] | undefined {
   if (!isPlainObject(location)) return undefined;
   const values: unknown[] = [];
   for (const field in location) {
-    const position = (IP_LOCATION_FIELDS as readonly string[]).indexOf(field);
-    const fieldValue = location[field];
-    if (position < values.length || (typeof fieldValue !== 'string' && typeof fieldValue !== 'number' && typeof fieldValue !== 'boolean')) return undefined;
+    const position = FIELD_POSITION.get(field) ?? -1;
+    if (position < values.length || !isScalar(location[field])) return undefined;
     while (values.length < position) values.push(null);
-    values.push(fieldValue);
+    values.push(location[field]);
   }
+  return values;
+}
+
+/** One location's short form (see compactEnrichment), or undefined when it would not read back exactly. */
+function shortValues(location: unknown): unknown[] | undefined {
+  if (!isPlainObject(location)) return undefined;
+  let last = -1;
+  for (const field in location) {
+    const position = FIELD_POSITION.get(field) ?? -1;
+    if (position <= last || !isScalar(location[field])) return undefined;
+    last = position;
+  }
+  const values: unknown[] = [];
+  for (const field of SHORT_FIELDS) {
+    const fieldValue = Object.hasOwn(location, field) ? (location[field] as string | number | boolean) : undefined;
+    let slot: unknown = fieldValue ?? null;
+    if (field === 'kind' && fieldValue !== undefined) {
+      if (typeof fieldValue !== 'string') return undefined;
+      slot = KIND_POSITION.get(fieldValue) ?? fieldValue;
+    } else if (field === 'country_name') {
+      const country = location.country;
+      const derived = typeof country === 'string' ? countryName(country) : undefined;
+      if (fieldValue === derived) slot = null;
+      else if (fieldValue === undefined) return undefined;
+    }
+    values.push(slot);
+  }
+  while (values.length > 0 && values[values.length - 1] === null) values.pop();
   return values;
 }
 
@@ -402,12 +483,36 @@ function expandEnrichment(stored: unknown): unknown {
   if (!Array.isArray(stored)) return stored;
   const locations: Json = {};
   for (let i = 0; i + 1 < stored.length; i += 2) {
+    const path: unknown = stored[i];
     const values = stored[i + 1] as unknown[];
+    if (typeof path === 'number') {
+      setKey(locations, LOCATION_PATHS[path] ?? String(path), shortLocation(values));
+      continue;
+    }
     const location: Json = {};
     for (let j = 0; j < values.length; j++) if (values[j] !== null) location[IP_LOCATION_FIELDS[j]!] = values[j];
-    setKey(locations, String(stored[i]), location);
+    setKey(locations, String(path), location);
   }
   return { [IP_LOCATION]: locations };
+}
+
+/** SHORT_FIELDS position of each field, in IP_LOCATION_FIELDS order (the keys' order in the location). */
+const SHORT_POSITIONS: ReadonlyArray<readonly [string, number]> = IP_LOCATION_FIELDS.map((field) => [field, SHORT_FIELDS.indexOf(field)] as const);
+
+/** A location from its short form. */
+function shortLocation(values: readonly unknown[]): Json {
+  const location: Json = {};
+  for (const [field, position] of SHORT_POSITIONS) {
+    const slot = position < values.length ? values[position] : null;
+    if (field === 'kind') {
+      const kind = typeof slot === 'number' ? IP_KINDS[slot] : slot;
+      if (kind !== null && kind !== undefined) location.kind = kind;
+    } else if (field === 'country_name') {
+      const name = slot !== null ? slot : typeof location.country === 'string' ? countryName(location.country) : undefined;
+      if (name !== undefined) location.country_name = name;
+    } else if (slot !== null) location[field] = slot;
+  }
+  return location;
 }
 
 function isPlainObject(value: unknown): value is Json {

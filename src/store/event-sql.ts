@@ -1,5 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { indexedFieldExpression, postgresDetailExpression, type IndexedField } from './migrations/007-search-indexes.js';
+import { VERBATIM } from '../normalize/stored-event.js';
+import { SQLITE_UDM_CHANGES } from './sqlite-derived-changes.js';
 import { sqliteIndicatorKind, type IndicatorKind } from './sqlite-indicator-kind.js';
 
 /** The SQL dialects a Store runs on (`Store.kind`). */
@@ -36,8 +38,23 @@ export interface EventSql {
   indicatorKind(kind: IndicatorKind): number | string;
 }
 
+/**
+ * SQLite: the stored `p_udm.changes`, or, for a Zoom.Operation row stored
+ * without `p_udm` (derived on read, normalize/stored-event.ts), the changes its
+ * data model derives (`zoomtrail_udm_changes`, sqlite-derived-changes.ts).
+ */
 function sqliteChangeNameLike(column: string, pattern: string): RawBuilder<boolean> {
-  return sql<boolean>`exists (select 1 from json_each(${sql.raw(column)}, '$.p_udm.changes') as c where lower(json_extract(c.value, '$.name')) like ${pattern} escape '\\')`;
+  const json = sql.raw(column);
+  const text = (field: string) => sql`case when json_type(${json}, ${`$.${field}`}) = 'text' then json_extract(${json}, ${`$.${field}`}) end`;
+  const derived = sql`${sql.raw(SQLITE_UDM_CHANGES)}(${text('category_type')}, ${text('action')}, ${text('operation_detail')})`;
+  return sql<boolean>`(exists (select 1 from json_each(${json}, '$.p_udm.changes') as c where lower(json_extract(c.value, '$.name')) like ${pattern} escape '\\')
+    or (${sql.raw(siblingColumn(column, 'log_type'))} = 'Zoom.Operation' and json_type(${json}, '$.p_udm') is null and json_type(${json}, ${`$.${VERBATIM}`}) is null
+      and exists (select 1 from json_each(${derived}) as c where lower(json_extract(c.value, '$.name')) like ${pattern} escape '\\')))`;
+}
+
+/** The column `name` of the table of `column` (`events.event_json` -> `events.log_type`). */
+function siblingColumn(column: string, name: string): string {
+  return `${column.slice(0, column.lastIndexOf('.') + 1)}${name}`;
 }
 
 const sqliteSql: EventSql = {
@@ -72,7 +89,7 @@ const postgresSql: EventSql = {
 
 /** PostgreSQL: the `change_names` column of the row whose `event_json` is `column` (`events.event_json` -> `events.change_names`). */
 function changeNamesColumn(column: string): RawBuilder<string | null> {
-  return sql<string | null>`${sql.raw(`${column.slice(0, column.lastIndexOf('.') + 1)}change_names`)}`;
+  return sql<string | null>`${sql.raw(siblingColumn(column, 'change_names'))}`;
 }
 
 /** PostgreSQL: true when one of the row's change names (a line of `change_names`) is LIKE `pattern`. */

@@ -8,6 +8,7 @@ import {
   BATCH_SIZE,
   collect,
   ids,
+  normalizedEnrichedEvent,
   normalizedEvent,
   OPERATION,
   page,
@@ -339,6 +340,44 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         expect(await store.eventHistogram({ country: 'DE' }, t0, t0 + 7_000, 3_500)).toEqual([1, 1]);
       });
 
+      it('reads enriched events back exactly (each location stored short, long or as it was) in queries and in export text', async () => {
+        const germany = {
+          kind: 'public',
+          country: 'DE',
+          country_name: 'Germany',
+          region: 'Hesse',
+          city: 'Frankfurt',
+          lat: 50.11,
+          lng: 8.68,
+          asn: 3320,
+          org: 'Deutsche Telekom AG',
+        };
+        const located: Array<[string, Record<string, unknown>]> = [
+          ['located', { ip_address: germany }],
+          ['private', { ip_address: { kind: 'private' } }],
+          ['partial', { ip_address: { kind: 'public', country: 'NL', country_name: 'Netherlands', asn: 1136 } }],
+          ['another name', { ip_address: { ...germany, country_name: 'Deutschland' } }],
+          ['a number as kind', { ip_address: { kind: 0, country: 'DE' } }],
+          ['an extra key', { ip_address: { ...germany, zone: 'eu' } }],
+          ['a non-number lat', { ip_address: { ...germany, lat: '50.11' } }],
+          ['two paths', { ip_address: germany, 'operator.ip': { kind: 'loopback' } }],
+        ];
+        const rows = located.map(([, locations], i) =>
+          normalizedEnrichedEvent(
+            b,
+            `loc-${i}`,
+            { email: `loc${i}@example.com`, time: new Date(t0 + 3_000 + i).toISOString(), type: 'Sign in', ip_address: '84.150.1.1' },
+            locations,
+          ),
+        );
+        await store.commitPage(page(b, rows));
+        const read = await collect(store.queryEvents({ sourceId: b, sinceMs: t0 + 3_000 }));
+        expect(read.map((e) => JSON.stringify(e.event))).toEqual(rows.map((row) => JSON.stringify(row.event)));
+        const exported = Buffer.concat(await collect(store.exportEvents({ sourceId: b, sinceMs: t0 + 3_000 }, 'ndjson'))).toString('utf8');
+        expect(exported).toBe(rows.map((row) => `${JSON.stringify(row.event)}\n`).join(''));
+        expect(ids(await collect(store.queryEvents({ country: 'NL' })))).toEqual(['loc-2']);
+      });
+
       it('pages through more than one batch without losing or repeating rows', async () => {
         // 3 events per timestamp, so batch boundaries fall inside equal times.
         const many = Array.from({ length: 40 }, (_, i) => sampleEvent(`m${String(39 - i).padStart(2, '0')}`, t0 + 10_000 + Math.floor(i / 3)));
@@ -400,6 +439,40 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         expect(ids(await collect(store.queryEvents({ changeName: 'Require' })))).toEqual(['o3']);
         expect(ids(await collect(store.queryEvents({ changeName: '_' })))).toEqual([]);
         expect(await store.countEvents({ changeName: 'a' })).toBe(2);
+      });
+
+      it('finds change names of normalized operations (p_udm derived on read, not stored) as of those stored with theirs', async () => {
+        const op = (rowId: string, at: number, categoryType: string, detail: string) =>
+          normalizedEvent(a, OPERATION, rowId, {
+            time: new Date(at).toISOString(),
+            operator: 'admin@example.com',
+            category_type: categoryType,
+            action: 'Update',
+            operation_detail: detail,
+          });
+        const rows = [
+          op('n1', t0 + 3_000, 'User Settings', 'Meeting  - Breakout room: from On to Off - Waiting room: from Off to On'),
+          op('n2', t0 + 4_000, 'Account', 'Recording  - Automatic recording: from Off to On'),
+          op('n3', t0 + 5_000, 'Account', 'text the parser cannot read: passcode'),
+        ];
+        await store.commitPage({ ...page(a, rows), logType: OPERATION });
+        expect((await store.getEvent('n1'))?.event).toEqual(rows[0]!.event);
+        // Export text too (the stored record's text, then the p_ fields, the derived p_udm among them, as read).
+        const exported = Buffer.concat(await collect(store.exportEvents({ sourceId: a, sinceMs: t0 + 3_000 }, 'ndjson'))).toString('utf8');
+        expect(exported).toBe(rows.map((row) => `${JSON.stringify(row.event)}\n`).join(''));
+        expect(ids(await collect(store.queryEvents({ changeName: 'breakout' })))).toEqual(['n1']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'waiting room' })))).toEqual(['o3', 'n1']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'AUTOMATIC' })))).toEqual(['n2']);
+        expect(ids(await collect(store.queryEvents({ changeName: 'passcode' })))).toEqual(['o3']);
+        expect(await store.countEvents({ changeName: 'room' })).toBe(2);
+        const run = async (text: string) => {
+          const parsed = parseEventQuery(text);
+          if (!parsed.ok || !parsed.query) throw new Error(`${text}: not a query`);
+          return ids(await collect(store.queryEvents({ where: parsed.query })));
+        };
+        expect(await run('change:"breakout*"')).toEqual(['n1']);
+        expect(await run('change:"*recording"')).toEqual(['n2']);
+        expect(await run('action:update NOT change:"*room*"')).toEqual(['o1', 'n2', 'n3']);
       });
 
       it("runs query-language conditions (AND, OR, NOT, parentheses, wildcards, time) through the filters' indexes", async () => {

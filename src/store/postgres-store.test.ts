@@ -10,7 +10,7 @@ import { MIGRATIONS, staticMigrationProvider } from './migrations/migration-list
 import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import { openPostgresStore } from './postgres-store.js';
 import { DatabaseConnectionError, redactDatabaseUrl } from './postgres-url.js';
-import { sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
+import { collect, normalizedEvent, OPERATION, sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
 import { LastAdminError, SecretKeyError, StoreSchemaError } from './store-errors.js';
 import { adminQuery, dropSchema, forEachStoreTarget, newTestSchema, TEST_DATABASE_URL, testSecretKey } from './store-test-targets.test-support.js';
 import type { EventRow, Store } from './store.js';
@@ -129,6 +129,44 @@ forEachStoreTarget((target) => {
       expect((await store.listPendingDetection(10)).map((e) => e.rowId)).toEqual(['new']);
       const applied = await adminQuery(`SELECT name FROM "${schema}".kysely_migration ORDER BY name`);
       expect(applied.rows.map((r: { name: string }) => r.name)).toEqual(Object.keys(MIGRATIONS));
+    });
+
+    it('migration 033: an operation stored without p_udm before it was derived reads without one (no change names); its down stores the derived ones again', async () => {
+      let store = await open();
+      const source = await store.createSource(sampleSource());
+      const op = (rowId: string, time: string) =>
+        normalizedEvent(source.id, OPERATION, rowId, {
+          time,
+          operator: 'admin@example.com',
+          category_type: 'User Settings',
+          action: 'Update',
+          operation_detail: 'Meeting  - Breakout room: from On to Off',
+        });
+      const rows = [op('with', '2026-03-10T10:00:00Z'), op('legacy', '2026-03-10T10:01:00Z')];
+      await store.commitPage({ sourceId: source.id, logType: OPERATION, events: rows, failures: [], days: [], stream: {} });
+      await store.close();
+      const storedJson = async (rowId: string) =>
+        JSON.parse((await adminQuery(`SELECT event_json FROM "${schema}".events WHERE row_id = $1`, [rowId])).rows[0].event_json as string) as Record<string, unknown>;
+      expect(await storedJson('with')).not.toHaveProperty('p_udm');
+
+      // Down: the rows as the earlier code stores them (p_udm kept).
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
+      const kysely = new Kysely<unknown>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+      const { error } = await new Migrator({ db: kysely, provider: staticMigrationProvider, migrationTableSchema: schema }).migrateTo('030-forward-log-writer-lock');
+      await kysely.destroy();
+      expect(error).toBeUndefined();
+      expect((await storedJson('with')).p_udm).toEqual(rows[0]!.event.p_udm);
+      // An operation event that had no p_udm, as the earlier code stored it (compact, without one; its change names
+      // as migration 024 would have filled them from the derived p_udm).
+      const { p_udm: _udm, ...legacy } = await storedJson('legacy');
+      await adminQuery(`UPDATE "${schema}".events SET event_json = $1 WHERE row_id = 'legacy'`, [JSON.stringify(legacy)]);
+
+      store = await open();
+      expect(JSON.stringify((await store.getEvent('with'))?.event)).toBe(JSON.stringify(rows[0]!.event));
+      const { p_udm: _derived, ...withoutUdm } = rows[1]!.event;
+      expect(JSON.stringify((await store.getEvent('legacy'))?.event)).toBe(JSON.stringify(withoutUdm));
+      expect((await collect(store.queryEvents({ changeName: 'breakout' }))).map((e) => e.rowId)).toEqual(['with']);
+      await store.close();
     });
 
     it('migration 012: users of the previous version become admins, their API tokens keep every scope', async () => {

@@ -8,6 +8,7 @@ import {
   BATCH_SIZE,
   collect,
   ids,
+  normalizedEnrichedEvent,
   normalizedEvent,
   OPERATION,
   page,
@@ -158,14 +159,30 @@ export function describeRetentionStoreContract(name: string, openStore: (options
 
     it('leaves no country or ASN indicator behind either', async () => {
       await store.commitPage(
-        page(b, [sampleEnrichedEvent('g5', at('2026-03-05T12:00:00Z'), 'kei@example.com', '2001:db8::7', { ip_address: { kind: 'public', country: 'JP', asn: 2516 } })]),
+        page(b, [
+          sampleEnrichedEvent('g5', at('2026-03-05T12:00:00Z'), 'kei@example.com', '2001:db8::7', { ip_address: { kind: 'public', country: 'JP', asn: 2516 } }),
+          // Stored compact: its location without field names, the country name left out.
+          normalizedEnrichedEvent(
+            b,
+            'g6',
+            { email: 'lou@example.com', time: '2026-03-05T13:00:00Z', type: 'Sign in', ip_address: '84.150.1.1' },
+            {
+              ip_address: { kind: 'public', country: 'FR', country_name: 'France', asn: 3215 },
+            },
+          ),
+        ]),
       );
       expect(await store.countEvents({ country: 'JP' })).toBe(1);
+      expect(await store.countEvents({ country: 'FR' })).toBe(1);
       await purgeAll(store, ACTIVITY, '2026-03-07', 1000);
-      // The same row id again, later and without enrichment: found by neither.
-      await store.commitPage(page(b, [sampleEvent('g5', at('2026-03-09T10:00:00Z'), 'kei@example.com', '2001:db8::7')]));
+      // The same row ids again, later and without enrichment: found by neither.
+      await store.commitPage(
+        page(b, [sampleEvent('g5', at('2026-03-09T10:00:00Z'), 'kei@example.com', '2001:db8::7'), sampleEvent('g6', at('2026-03-09T11:00:00Z'), 'lou@example.com', '84.150.1.1')]),
+      );
       expect(await store.countEvents({ country: 'JP' })).toBe(0);
       expect(await store.countEvents({ asn: 2516 })).toBe(0);
+      expect(await store.countEvents({ country: 'FR' })).toBe(0);
+      expect(await store.countEvents({ asn: 3215 })).toBe(0);
     });
 
     it('does not store records of a purged day again, and a day update leaves it purged', async () => {

@@ -7,7 +7,7 @@ import { ManualClock } from '../shared/clock.js';
 import { EventReader } from './event-reader.js';
 import { ReadWorkerError } from './read-worker-pool.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
-import { collect, ids, page, sampleEvent, sampleFailure, sampleSource, START } from './store-contract.test-support.js';
+import { collect, ids, normalizedEvent, OPERATION, page, sampleEvent, sampleFailure, sampleSource, START } from './store-contract.test-support.js';
 import type { Store } from './store.js';
 
 // The file-backed SQLite store's long reads run EventReader in worker threads
@@ -75,6 +75,23 @@ describe('SQLite read workers', () => {
     for (const spy of spies) expect(spy).toHaveBeenCalled();
     expect(inWorker).toEqual(onThisThread);
     expect(inWorker).toEqual({ events: Array.from({ length: 10 }, (_, i) => `r${String(i).padStart(2, '0')}`), count: 10, histogram: [5, 5], failures: ['f1'], failureCount: 1 });
+  });
+
+  it('search change names a Zoom.Operation p_udm derived on read holds (the SQL function is on their connections too)', async () => {
+    const store = await open();
+    const { id } = await store.createSource(sampleSource());
+    const record = {
+      time: '2026-03-08T00:00:01Z',
+      operator: 'admin@example.com',
+      category_type: 'User Settings',
+      action: 'Update',
+      operation_detail: 'Meeting  - Breakout room: from On to Off',
+    };
+    await store.commitPage({ ...page(id, [normalizedEvent(id, OPERATION, 'op1', record)]), logType: OPERATION });
+    const spies = spyOnReader();
+    expect(ids(await collect(store.queryEvents({ changeName: 'breakout' })))).toEqual(['op1']);
+    expect(await store.countEvents({ changeName: 'room' })).toBe(1);
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
 
   it('are not used by an in-memory store: it reads on this thread', async () => {

@@ -16,7 +16,16 @@ import { describeDestinationStoreContract } from './destination-store-contract.t
 import { describeCoverageStoreContract } from './coverage-store-contract.test-support.js';
 import { describeEventStoreContract } from './event-store-contract.test-support.js';
 import { describeSourceStoreContract } from './source-store-contract.test-support.js';
-import { sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN, type StoreContractOptions } from './store-contract.test-support.js';
+import {
+  collect,
+  normalizedEvent,
+  OPERATION,
+  sampleEvent,
+  sampleSource,
+  TEST_CLIENT_SECRET,
+  TEST_REFRESH_TOKEN,
+  type StoreContractOptions,
+} from './store-contract.test-support.js';
 import { DataDirError, SecretKeyError, StoreSchemaError } from './store-errors.js';
 
 const tempDirs: string[] = [];
@@ -291,6 +300,49 @@ describe('SQLite store', () => {
       expect((await store.listPendingDetection(10)).map((e) => e.rowId)).toEqual(['new']);
       expect(await store.countHistoryPending()).toBe(1);
       expect((await store.signInHistory(source.id, ['new'], historyWindows(DEFAULT_HISTORY_SETTINGS))).get('new')?.context.previous?.rowId).toBe('old');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('migration 033: an operation stored without p_udm before it was derived reads without one; its down stores the derived ones again', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    const source = await store.createSource(sampleSource());
+    const op = (rowId: string, time: string) =>
+      normalizedEvent(source.id, OPERATION, rowId, {
+        time,
+        operator: 'admin@example.com',
+        category_type: 'User Settings',
+        action: 'Update',
+        operation_detail: 'Meeting  - Breakout room: from On to Off',
+      });
+    const rows = [op('with', '2026-03-10T10:00:00Z'), op('legacy', '2026-03-10T10:01:00Z')];
+    await store.commitPage({ sourceId: source.id, logType: OPERATION, events: rows, failures: [], days: [], stream: {} });
+    await store.close();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const storedJson = (db: Database.Database, rowId: string) =>
+      JSON.parse(db.prepare('SELECT event_json FROM events WHERE row_id = ?').pluck().get(rowId) as string) as Record<string, unknown>;
+    const raw = new Database(file);
+    expect(storedJson(raw, 'with')).not.toHaveProperty('p_udm');
+    raw.close();
+
+    // Down: the rows as the earlier code stores them (p_udm kept).
+    const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    expect((await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('030-forward-log-writer-lock')).error).toBeUndefined();
+    await kysely.destroy();
+    const old = new Database(file);
+    expect(storedJson(old, 'with').p_udm).toEqual(rows[0]!.event.p_udm);
+    // An operation event that had no p_udm, as the earlier code stored it (compact, without one).
+    const { p_udm: _udm, ...legacy } = storedJson(old, 'legacy');
+    old.prepare('UPDATE events SET event_json = ? WHERE row_id = ?').run(JSON.stringify(legacy), 'legacy');
+    old.close();
+
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    try {
+      expect(JSON.stringify((await store.getEvent('with'))?.event)).toBe(JSON.stringify(rows[0]!.event));
+      const { p_udm: _derived, ...withoutUdm } = rows[1]!.event;
+      expect(JSON.stringify((await store.getEvent('legacy'))?.event)).toBe(JSON.stringify(withoutUdm));
+      expect((await collect(store.queryEvents({ changeName: 'breakout' }))).map((e) => e.rowId)).toEqual(['with']);
     } finally {
       await store.close();
     }

@@ -86,6 +86,21 @@ export function normalizedEvent(sourceId: string, logType: LogType, rowId: strin
   return { rowId, day: utcDay(eventTimeMs), eventTimeMs, emails, ipAddresses, event };
 }
 
+/**
+ * `normalizedEvent` of a Zoom.Activity record with `p_enrichment.ip_location`
+ * = `locations` where normalize writes it (before `p_udm`): what the store
+ * keeps compact (each location without field names where it reads back exactly).
+ */
+export function normalizedEnrichedEvent(sourceId: string, rowId: string, record: Record<string, unknown>, locations: Record<string, unknown>): EventRow {
+  const row = normalizedEvent(sourceId, 'Zoom.Activity', rowId, record);
+  const event: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row.event)) {
+    if (key === 'p_udm') event.p_enrichment = { ip_location: locations };
+    event[key] = value;
+  }
+  return { ...row, event };
+}
+
 /** `sampleEvent` with `p_enrichment.ip_location` as the normalizer stores it (field path -> location). */
 export function sampleEnrichedEvent(rowId: string, timeMs: number, email: string, ip: string, locations: Record<string, IpLocation>): EventRow {
   const row = sampleEvent(rowId, timeMs, email, ip);

@@ -25,6 +25,7 @@ import { signInsByEventRowidMigration } from './025-sign-ins-by-event-rowid.js';
 import { indicatorsByEventRowidMigration } from './026-indicators-by-event-rowid.js';
 import { indicatorKindCodesMigration } from './027-indicator-kind-codes.js';
 import { forwardLogWriterLockMigration } from './030-forward-log-writer-lock.js';
+import { derivedOperationUdmMigration } from './033-derived-operation-udm.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -58,6 +59,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '026-indicators-by-event-rowid': indicatorsByEventRowidMigration,
   '027-indicator-kind-codes': indicatorKindCodesMigration,
   '030-forward-log-writer-lock': forwardLogWriterLockMigration,
+  '033-derived-operation-udm': derivedOperationUdmMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
