@@ -3,7 +3,10 @@
  * schema marks as an IP address, `p_enrichment.ip_location.<field path>` holds
  * one IpLocation (e.g. `p_enrichment.ip_location.ip_address` on Zoom.Activity).
  * It is stored (not derived on read): the databases change monthly, and an
- * event keeps the location it had when it was collected. The normalizer writes
+ * event keeps the location it had when it was collected. Only `country_name`
+ * is left out of the stored form when it is the runtime's English name for
+ * `country` (normalize/stored-event.ts), so it reads as the name the running
+ * Node.js gives that code. The normalizer writes
  * it (src/normalize/ip-locator.ts); the store indexes its countries and ASNs;
  * rules read it.
  */
