@@ -40,7 +40,7 @@ export class PostgresSignInHistory {
   constructor(private readonly db: Kysely<StoreTables>) {}
 
   async signInHistory(sourceId: string, rowIds: readonly string[], w: HistoryWindows): Promise<Map<string, SignInHistoryRecord>> {
-    const out = new Map<string, SignInHistoryRecord>();
+    const found = new Map<string, SignInHistoryRecord>();
     const unique = [...new Set(rowIds)];
     for (let i = 0; i < unique.length; i += CHUNK) {
       const chunk = unique.slice(i, i + CHUNK);
@@ -68,7 +68,7 @@ export class PostgresSignInHistory {
         WHERE s.source_id = ${sourceId} AND s.row_id = ANY(${chunk}::text[])`.execute(this.db);
       for (const row of result.rows) {
         const previous = row.previous === null ? null : toSignInFact(JSON.parse(row.previous) as FactRowJson);
-        out.set(row.row_id, {
+        found.set(row.row_id, {
           fact: toSignInFact(row),
           context: {
             previous,
@@ -81,6 +81,12 @@ export class PostgresSignInHistory {
           },
         });
       }
+    }
+    // In the order asked, as SQLite answers.
+    const out = new Map<string, SignInHistoryRecord>();
+    for (const rowId of unique) {
+      const record = found.get(rowId);
+      if (record) out.set(rowId, record);
     }
     return out;
   }
