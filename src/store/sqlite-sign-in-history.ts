@@ -51,18 +51,18 @@ const listed = (alias: string): string => FACT_COLUMNS.map((c) => `${alias}.${c}
  *   through events' row-id index (sign_ins is keyed by the event's rowid,
  *   migration 025), in user then time order, so the seeks below walk the
  *   per-user indexes in key order (the order changes no answer);
- * - `batch`: the previous sign-in: the user's newest time in [t - dormant, t)
- *   from the covering (source, user, time) index, then the highest row id at that
- *   exact millisecond (a tie), so the look-back is never sorted; the user's
- *   distinct countries and IPs in [t - burst, t] in one scan; the IP's distinct
- *   users in [t - shared IP, t];
- * - `previous`: joins the previous row. Country (ASN) seen: true without a seek
- *   when the previous sign-in has the same country (ASN) and lies in the
- *   look-back [t - look-back, t) (it is such a sign-in), else an EXISTS on the
- *   covering partial index. The previous located sign-in: none when there is no
- *   previous one or it is older than the travel look-back, the previous one
- *   when it has a point, else the newest located one in [t - travel, t).
- * `MATERIALIZED` evaluates each subquery once per row.
+ * - `p`, the previous sign-in: the user's newest time in [t - dormant, t) from
+ *   the covering (source, user, time) index, then the highest row id at that
+ *   exact millisecond (a tie), so the look-back is never sorted;
+ * - `l`, the previous located sign-in: none when there is no previous one or it
+ *   is older than the travel look-back, the previous one when it has a point,
+ *   else the newest located one in [t - travel, t);
+ * - country (ASN) seen: true without a seek when the previous sign-in has the
+ *   same country (ASN) and lies in the look-back [t - look-back, t) (it is such
+ *   a sign-in), else an EXISTS on the covering partial index;
+ * - the user's distinct countries and IPs in [t - burst, t] in one scan; the
+ *   IP's distinct users in [t - shared IP, t].
+ * Each join's key is a subquery of the outer row, worked out once per row.
  */
 const HISTORY_SQL = `
 WITH asked AS MATERIALIZED (
@@ -72,47 +72,38 @@ WITH asked AS MATERIALIZED (
   JOIN sign_ins s ON s.event_rowid = e.rowid
   WHERE s.source_id = @sourceId
   ORDER BY s.user_key, s.event_time_ms
-),
-batch AS MATERIALIZED (
-  SELECT s.*,
-    (SELECT p.event_rowid FROM sign_ins p
-       WHERE p.source_id = @sourceId AND p.user_key = s.user_key AND p.event_time_ms = (
-         SELECT q.event_time_ms FROM sign_ins q
-           WHERE q.source_id = @sourceId AND q.user_key = s.user_key
-             AND q.event_time_ms >= s.event_time_ms - @dormant AND q.event_time_ms < s.event_time_ms
-           ORDER BY q.event_time_ms DESC LIMIT 1)
-       ORDER BY p.row_id DESC LIMIT 1) AS previous_rowid,
-    (SELECT count(DISTINCT r.country) || ' ' || count(DISTINCT r.ip) FROM sign_ins r
-       WHERE r.source_id = @sourceId AND r.user_key = s.user_key
-         AND r.event_time_ms >= s.event_time_ms - @burst AND r.event_time_ms <= s.event_time_ms) AS recent,
-    CASE WHEN s.ip IS NULL THEN 0 ELSE (SELECT count(DISTINCT i.user_key) FROM sign_ins i
-       WHERE i.source_id = @sourceId AND i.ip = s.ip
-         AND i.event_time_ms >= s.event_time_ms - @sharedIp AND i.event_time_ms <= s.event_time_ms) END AS ip_users
-  FROM asked s
-),
-previous AS MATERIALIZED (
-  SELECT b.*, ${FACT_COLUMNS.map((c) => `p.${c} AS p_${c}`).join(', ')},
-    CASE WHEN b.country IS NULL THEN NULL
-      WHEN p.country = b.country AND p.event_time_ms >= b.event_time_ms - @country THEN 1
-      ELSE EXISTS (SELECT 1 FROM sign_ins c
-        WHERE c.source_id = @sourceId AND c.user_key = b.user_key AND c.country = b.country
-          AND c.event_time_ms >= b.event_time_ms - @country AND c.event_time_ms < b.event_time_ms) END AS country_seen,
-    CASE WHEN b.asn IS NULL THEN NULL
-      WHEN p.asn = b.asn AND p.event_time_ms >= b.event_time_ms - @asn THEN 1
-      ELSE EXISTS (SELECT 1 FROM sign_ins a
-        WHERE a.source_id = @sourceId AND a.user_key = b.user_key AND a.asn = b.asn
-          AND a.event_time_ms >= b.event_time_ms - @asn AND a.event_time_ms < b.event_time_ms) END AS asn_seen,
-    CASE WHEN p.event_rowid IS NULL OR p.event_time_ms < b.event_time_ms - @travel THEN NULL
-      WHEN p.lat IS NOT NULL THEN p.event_rowid
-      ELSE (SELECT l.event_rowid FROM sign_ins l
-        WHERE l.source_id = @sourceId AND l.user_key = b.user_key AND l.lat IS NOT NULL
-          AND l.event_time_ms >= b.event_time_ms - @travel AND l.event_time_ms < b.event_time_ms
-        ORDER BY l.event_time_ms DESC, l.row_id DESC LIMIT 1) END AS located_rowid
-  FROM batch b LEFT JOIN sign_ins p ON p.event_rowid = b.previous_rowid
 )
-SELECT ${listed('x')}, ${FACT_COLUMNS.map((c) => `x.p_${c}`).join(', ')}, ${listed('l')},
-  x.country_seen, x.asn_seen, x.recent, x.ip_users
-FROM previous x LEFT JOIN sign_ins l ON l.event_rowid = x.located_rowid`;
+SELECT ${listed('s')}, ${listed('p')}, ${listed('l')},
+  CASE WHEN s.country IS NULL THEN NULL
+    WHEN p.country = s.country AND p.event_time_ms >= s.event_time_ms - @country THEN 1
+    ELSE EXISTS (SELECT 1 FROM sign_ins c
+      WHERE c.source_id = @sourceId AND c.user_key = s.user_key AND c.country = s.country
+        AND c.event_time_ms >= s.event_time_ms - @country AND c.event_time_ms < s.event_time_ms) END AS country_seen,
+  CASE WHEN s.asn IS NULL THEN NULL
+    WHEN p.asn = s.asn AND p.event_time_ms >= s.event_time_ms - @asn THEN 1
+    ELSE EXISTS (SELECT 1 FROM sign_ins a
+      WHERE a.source_id = @sourceId AND a.user_key = s.user_key AND a.asn = s.asn
+        AND a.event_time_ms >= s.event_time_ms - @asn AND a.event_time_ms < s.event_time_ms) END AS asn_seen,
+  (SELECT count(DISTINCT r.country) || ' ' || count(DISTINCT r.ip) FROM sign_ins r
+    WHERE r.source_id = @sourceId AND r.user_key = s.user_key
+      AND r.event_time_ms >= s.event_time_ms - @burst AND r.event_time_ms <= s.event_time_ms) AS recent,
+  CASE WHEN s.ip IS NULL THEN 0 ELSE (SELECT count(DISTINCT i.user_key) FROM sign_ins i
+    WHERE i.source_id = @sourceId AND i.ip = s.ip
+      AND i.event_time_ms >= s.event_time_ms - @sharedIp AND i.event_time_ms <= s.event_time_ms) END AS ip_users
+FROM asked s
+LEFT JOIN sign_ins p ON p.event_rowid = (SELECT n.event_rowid FROM sign_ins n
+  WHERE n.source_id = @sourceId AND n.user_key = s.user_key AND n.event_time_ms = (
+    SELECT q.event_time_ms FROM sign_ins q
+      WHERE q.source_id = @sourceId AND q.user_key = s.user_key
+        AND q.event_time_ms >= s.event_time_ms - @dormant AND q.event_time_ms < s.event_time_ms
+      ORDER BY q.event_time_ms DESC LIMIT 1)
+  ORDER BY n.row_id DESC LIMIT 1)
+LEFT JOIN sign_ins l ON l.event_rowid = CASE WHEN p.event_rowid IS NULL OR p.event_time_ms < s.event_time_ms - @travel THEN NULL
+  WHEN p.lat IS NOT NULL THEN p.event_rowid
+  ELSE (SELECT m.event_rowid FROM sign_ins m
+    WHERE m.source_id = @sourceId AND m.user_key = s.user_key AND m.lat IS NOT NULL
+      AND m.event_time_ms >= s.event_time_ms - @travel AND m.event_time_ms < s.event_time_ms
+    ORDER BY m.event_time_ms DESC, m.row_id DESC LIMIT 1) END`;
 
 /**
  * SQLite's answers to `SignInHistoryStore.signInHistory`: one prepared
