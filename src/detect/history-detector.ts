@@ -223,13 +223,23 @@ export class HistoryDetector {
           this.#windows,
         )
       : undefined;
+    // Per day: whether each rule may alert (a baseline rule once it has learned); the same for every event of the day.
+    const alertingByDay = new Map<string, readonly boolean[]>();
+    const alertingOn = (day: string): readonly boolean[] => {
+      let alerting = alertingByDay.get(day);
+      if (!alerting) {
+        alerting = rules.map((rule) => !rule.history.learning || hasLearned(day, rule.history.lookbackDays(settings), proof.start, settings.learningDays));
+        alertingByDay.set(day, alerting);
+      }
+      return alerting;
+    };
     for (const stored of events) {
-      const day = utcDay(stored.eventTimeMs);
+      const alerting = alertingOn(utcDay(stored.eventTimeMs));
       const facts: HistoryFacts = { settings, signIn: signIns?.get(stored.rowId) };
       const event = new RuleEvent(stored.event, facts);
-      for (const rule of rules) {
+      for (const [index, rule] of rules.entries()) {
         if (rule.history.needs === 'sign-in' && facts.signIn === undefined) continue; // not a sign-in
-        if (rule.history.learning && !hasLearned(day, rule.history.lookbackDays(settings), proof.start, settings.learningDays)) continue;
+        if (!alerting[index]) continue;
         if (rule.history.needs === 'privilege-grants' && facts.privilegeGrants === undefined) {
           (facts as { privilegeGrants?: readonly PrivilegeGrant[] }).privilegeGrants = await this.#privilegeGrants(sourceId, stored.eventTimeMs);
         }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { historyWindows, DEFAULT_HISTORY_SETTINGS } from '../domain/history-settings.js';
-import { signInFactOf } from '../domain/sign-in-facts.js';
+import { historyWindows, DEFAULT_HISTORY_SETTINGS, type HistoryWindows } from '../domain/history-settings.js';
+import type { SignInContext } from '../domain/sign-in-context.js';
+import { signInFactOf, type SignInFact } from '../domain/sign-in-facts.js';
 import { ManualClock } from '../shared/clock.js';
 import type { EventRow, Store } from './store.js';
 import {
@@ -35,6 +36,86 @@ export function locatedSignIn(
 
 const BERLIN = { kind: 'public', country: 'de', asn: 3320, lat: 52.52, lng: 13.405, accuracy_km: 20 };
 const NEW_YORK = { kind: 'public', country: 'US', asn: 7922, lat: 40.71, lng: -74.0, accuracy_km: 50 };
+
+/** Windows of a few minutes, so that a small history lands on every bound and tie. */
+const MINUTE = 60_000;
+const SMALL_WINDOWS: HistoryWindows = {
+  countryLookbackMs: 10 * MINUTE,
+  asnLookbackMs: 8 * MINUTE,
+  dormantLookbackMs: 15 * MINUTE,
+  travelLookbackMs: 5 * MINUTE,
+  burstWindowMs: 3 * MINUTE,
+  sharedIpWindowMs: 4 * MINUTE,
+};
+
+/**
+ * SignInContext by its definition, from the facts of one source (a plain scan,
+ * no index): strictly before t for the previous sign-ins and the seen
+ * questions, [t - window, t] for the counts; the newest is the latest time,
+ * then the highest row id.
+ */
+export function expectedSignInContext(fact: SignInFact, facts: readonly SignInFact[], w: HistoryWindows): SignInContext {
+  const t = fact.timeMs;
+  const mine = facts.filter((f) => f.user === fact.user);
+  const newest = (list: SignInFact[]) =>
+    list.reduce<SignInFact | null>((a, f) => (a === null || f.timeMs > a.timeMs || (f.timeMs === a.timeMs && f.rowId > a.rowId) ? f : a), null);
+  const before = (from: number) => mine.filter((f) => f.timeMs >= t - from && f.timeMs < t);
+  const upTo = (list: readonly SignInFact[], window: number) => list.filter((f) => f.timeMs >= t - window && f.timeMs <= t);
+  const distinct = (values: (string | null)[]) => new Set(values.filter((v) => v !== null)).size;
+  const previous = newest(before(w.dormantLookbackMs));
+  return {
+    previous,
+    previousLocated: previous !== null && previous.timeMs >= t - w.travelLookbackMs ? newest(before(w.travelLookbackMs).filter((f) => f.lat !== null)) : null,
+    countrySeen: fact.country === null ? null : before(w.countryLookbackMs).some((f) => f.country === fact.country),
+    asnSeen: fact.asn === null ? null : before(w.asnLookbackMs).some((f) => f.asn === fact.asn),
+    recentCountries: distinct(upTo(mine, w.burstWindowMs).map((f) => f.country)),
+    recentIps: distinct(upTo(mine, w.burstWindowMs).map((f) => f.ip)),
+    ipUsers:
+      fact.ip === null
+        ? 0
+        : distinct(
+            upTo(facts, w.sharedIpWindowMs)
+              .filter((f) => f.ip === fact.ip)
+              .map((f) => f.user),
+          ),
+  };
+}
+
+/**
+ * A made-up history: `count` sign-ins of `users` at whole minutes of a span of
+ * `minutes`, from 5 addresses (and none) and 6 places (none, private, a country
+ * without a point, located ones with and without an ASN), each user mostly from
+ * a home address and place. Fixed pseudo-random (the same on every run); row
+ * ids of one width, so their order is the same in every collation.
+ */
+function madeUpHistory(prefix: string, count: number, users: readonly string[], minutes: number, seed: number): EventRow[] {
+  const ips = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '10.0.0.1', '203.0.113.9', null];
+  const places = [
+    null,
+    { kind: 'private' },
+    { kind: 'public', country: 'FR', asn: 12322 },
+    BERLIN,
+    NEW_YORK,
+    { kind: 'public', country: 'de', lat: 48.14, lng: 11.58, accuracy_km: 10 },
+  ];
+  let state = seed;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  const home = users.map((_, u) => ({ ip: ips[u % ips.length]!, place: places[(u * 7) % places.length]! }));
+  return Array.from({ length: count }, (_, i) => {
+    const rowId = `${prefix}${String(i).padStart(3, '0')}`;
+    const user = next(users.length);
+    const away = next(10) < 4;
+    const ip = away ? ips[next(ips.length)]! : home[user]!.ip;
+    const place = away ? places[next(places.length)]! : home[user]!.place;
+    const row = locatedSignIn(rowId, START + next(minutes) * MINUTE, users[user]!, ip ?? '', place);
+    if (ip !== null) return row;
+    const { ip_address: _dropped, ...event } = row.event;
+    return { ...row, ipAddresses: [], event: { ...event, p_any_ip_addresses: [] } };
+  });
+}
 
 /**
  * The SignInHistoryStore part of the store contract (migration 009): the
@@ -145,6 +226,71 @@ export function describeSignInHistoryStoreContract(name: string, openStore: (opt
       expect({ ...again.context, previous: null, previousLocated: null }).toEqual({ ...answer.context, previous: null, previousLocated: null });
       // Sources never mix.
       expect((await store.signInHistory(id, ['x-e'], WINDOWS)).size).toBe(0);
+    });
+
+    it('answers every sign-in of a batch as its definition says: ties, bounds, no IP or place, other sources, several sign-ins per user', async () => {
+      const { id } = await store.createSource(sampleSource());
+      const other = await store.createSource(sampleSource({ name: 'other' }));
+      const users = ['a@x.io', 'B@x.io', 'c@x.io', 'd@x.io'];
+      const sparseUsers = ['e@x.io', 'f@x.io', 'g@x.io', 'h@x.io', 'i@x.io', 'j@x.io', 'k@x.io', 'l@x.io'];
+      // Dense (ties on one millisecond) and sparse (gaps as long as the windows) histories.
+      const events = [...madeUpHistory('r', 160, users, 40, 7), ...madeUpHistory('s', 120, sparseUsers, 240, 11)];
+      await store.commitPage(page(id, events));
+      // The same users, others, addresses and minutes in another source: never counted.
+      await store.commitPage(page(other.id, [...madeUpHistory('x', 120, [...users, ...sparseUsers], 240, 13), ...madeUpHistory('y', 80, ['m@x.io', 'n@x.io', 'o@x.io'], 240, 17)]));
+      const facts = events.map((e) => signInFactOf(e.rowId, e.eventTimeMs, e.event)!);
+      const expected = new Map(facts.map((f) => [f.rowId, { fact: f, context: expectedSignInContext(f, facts, SMALL_WINDOWS) }]));
+      // The history covers every edge the rules read.
+      const records = [...expected.values()];
+      const count = (test: (fact: SignInFact, context: SignInContext) => boolean) => records.filter((r) => test(r.fact, r.context)).length;
+      const w = SMALL_WINDOWS;
+      expect(count((f) => f.ip === null)).toBeGreaterThan(5);
+      expect(count((f) => f.country === null)).toBeGreaterThan(5);
+      expect(count((f) => f.country !== null && f.lat === null)).toBeGreaterThan(5);
+      expect(count((f) => facts.some((g) => g !== f && g.user === f.user && g.timeMs === f.timeMs))).toBeGreaterThan(20); // ties on one millisecond
+      expect(count((f, c) => c.previous?.timeMs === f.timeMs - w.dormantLookbackMs)).toBeGreaterThan(0); // the first ms of a look-back
+      expect(count((f, c) => c.previous?.country === f.country && c.previous.timeMs < f.timeMs - w.countryLookbackMs)).toBeGreaterThan(0);
+      expect(count((f, c) => c.previous?.asn === f.asn && c.previous.timeMs < f.timeMs - w.asnLookbackMs)).toBeGreaterThan(0);
+      expect(count((f, c) => f.country !== null && c.previous?.country === f.country && c.countrySeen === true)).toBeGreaterThan(5);
+      expect(count((_, c) => c.previous !== null && c.previousLocated !== null && c.previous.rowId !== c.previousLocated.rowId)).toBeGreaterThan(3);
+      expect(count((_, c) => c.previous !== null && c.previousLocated === null)).toBeGreaterThan(3);
+      expect(count((_, c) => c.ipUsers > 1)).toBeGreaterThan(5);
+
+      // The whole batch at once (with duplicates, another source's row and an unknown row), and each row alone.
+      const asked = [...facts.map((f) => f.rowId).reverse(), 'r005', 'x001', 'nope'];
+      const batch = await store.signInHistory(id, asked, SMALL_WINDOWS);
+      expect([...batch.keys()]).toEqual(facts.map((f) => f.rowId).reverse());
+      for (const [rowId, record] of expected) expect({ rowId, ...batch.get(rowId)! }).toEqual({ rowId, ...record });
+      for (const rowId of ['r000', 'r001', 'r002', 'r077', 'r159', 's000', 's001', 's119'])
+        expect((await store.signInHistory(id, [rowId], SMALL_WINDOWS)).get(rowId)).toEqual(expected.get(rowId));
+      expect((await store.signInHistory(id, [], SMALL_WINDOWS)).size).toBe(0);
+    });
+
+    it("finds the previous sign-in by time, then the highest row id on the same millisecond, never one at the sign-in's own time", async () => {
+      const { id } = await store.createSource(sampleSource());
+      const t = START;
+      await store.commitPage(
+        page(id, [
+          locatedSignIn('t1', t - MINUTE, 'a@x.io', '198.51.100.1', { ...NEW_YORK, country: 'FR', asn: 1 }),
+          locatedSignIn('t3', t - MINUTE, 'a@x.io', '198.51.100.2', { kind: 'private' }), // newest: highest row id of the newest millisecond
+          locatedSignIn('t2', t - MINUTE, 'a@x.io', '198.51.100.3', BERLIN), // newest located
+          locatedSignIn('t4', t - WINDOWS.countryLookbackMs - 1, 'a@x.io', '198.51.100.4', NEW_YORK), // same country, out of the look-back
+          locatedSignIn('t5', t, 'a@x.io', '198.51.100.5', NEW_YORK),
+          locatedSignIn('t6', t, 'a@x.io', '198.51.100.6', NEW_YORK), // the same millisecond as t5: not before it
+        ]),
+      );
+      const history = await store.signInHistory(id, ['t5', 't6'], WINDOWS);
+      for (const rowId of ['t5', 't6']) {
+        expect(history.get(rowId)!.context).toEqual({
+          previous: expect.objectContaining({ rowId: 't3' }),
+          previousLocated: expect.objectContaining({ rowId: 't2' }),
+          countrySeen: false,
+          asnSeen: false,
+          recentCountries: 3, // FR, DE, US (t1, t2, t5 and t6)
+          recentIps: 5,
+          ipUsers: 1,
+        });
+      }
     });
 
     it('takes rows off the history queue exactly once, apart from the detection queue', async () => {
