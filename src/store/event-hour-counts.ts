@@ -89,7 +89,9 @@ export class EventHourCounts {
   /**
    * In one statement, so both come from one snapshot (a derived piece is an hour's count minus
    * its other pieces' events): the events of each hour in [hourOf(lo), hi) from `event_hour_counts`,
-   * and the events of each piece (in the pieces' order) from `events`, one index range each.
+   * and the events of each piece (in the pieces' order) from `events`, one index range each (a
+   * correlated count per piece: PostgreSQL plans a join of the pieces with `events` as a scan of
+   * `events` when the table is small, the count by an index range always).
    */
   async #read(query: HourCountQuery, lo: number, hi: number, pieces: readonly HourPiece[]): Promise<{ hourEvents: Map<number, number>; pieceEvents: number[] }> {
     const hourFilters: Expression<SqlBool>[] = [];
@@ -102,10 +104,9 @@ export class EventHourCounts {
     const counted =
       pieces.length === 0
         ? sql``
-        : sql` union all select 1 as piece, p.column1 as at, count(*) as n
-            from (values ${sql.join(pieces.map((piece, i) => sql`(cast(${i} as bigint), cast(${piece.from} as bigint), cast(${piece.to} as bigint))`))}) as p
-            join events on events.event_time_ms >= p.column2 and events.event_time_ms < p.column3${eventFilters.length === 0 ? sql`` : sql` and ${and(eventFilters)}`}
-            group by p.column1`;
+        : sql` union all select 1 as piece, p.column1 as at,
+              (select count(*) from events where events.event_time_ms >= p.column2 and events.event_time_ms < p.column3${eventFilters.length === 0 ? sql`` : sql` and ${and(eventFilters)}`}) as n
+            from (values ${sql.join(pieces.map((piece, i) => sql`(cast(${i} as bigint), cast(${piece.from} as bigint), cast(${piece.to} as bigint))`))}) as p`;
     const { rows } = await sql<{ piece: number | string; at: number | string; n: number | string }>`${hours}${counted}`.execute(this.db);
     const hourEvents = new Map<number, number>();
     const pieceEvents = new Array<number>(pieces.length).fill(0);
