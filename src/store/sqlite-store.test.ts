@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { FILL_BATCH } from './migrations/034-sqlite-change-names-column.js';
 import { MIGRATIONS, staticMigrationProvider } from './migrations/migration-list.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
@@ -378,6 +379,37 @@ describe('SQLite store', () => {
     raw = new Database(file);
     expect(namesOf(raw)).toEqual([...written.slice(0, 1), { row_id: 'after', change_names: 'waiting room' }, ...written.slice(1)]);
     raw.close();
+  });
+
+  it('migration 034 fills the rows of every batch', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    const source = await store.createSource(sampleSource());
+    const t = Date.parse('2026-03-10T10:00:00Z');
+    const rows = Array.from({ length: FILL_BATCH + 100 }, (_, i) =>
+      sampleOperationEvent(`op${String(i).padStart(5, '0')}`, t + i * 1_000, {
+        category_type: 'Account',
+        action: 'Update',
+        operation_detail: `Setting ${i}`,
+        changes: [`Setting ${i}`],
+      }),
+    );
+    for (let i = 0; i < rows.length; i += 300) {
+      await store.commitPage({ sourceId: source.id, logType: OPERATION, events: rows.slice(i, i + 300), failures: [], days: [], stream: {} });
+    }
+    await store.close();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    expect((await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('033-derived-operation-udm')).error).toBeUndefined();
+    await kysely.destroy();
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    await store.close();
+    const raw = new Database(file);
+    try {
+      expect(raw.prepare('SELECT count(*) FROM events WHERE change_names IS NOT NULL').pluck().get()).toBe(rows.length);
+      expect(raw.prepare("SELECT change_names FROM events WHERE row_id = 'op02099'").pluck().get()).toBe('setting 2099');
+    } finally {
+      raw.close();
+    }
   });
 
   it('change-name search runs on a connection opened with plain better-sqlite3 (no SQL function registered)', async () => {

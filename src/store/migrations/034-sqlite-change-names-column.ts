@@ -33,7 +33,7 @@ export const sqliteChangeNamesColumnMigration: Migration = {
 };
 
 /** Rows read, and updated in one statement, per batch. */
-const FILL_BATCH = 2000;
+export const FILL_BATCH = 2000;
 
 type Row = { id: number; row_id: string; source_id: string; log_type: string; stored_at: number; event_json: string };
 
