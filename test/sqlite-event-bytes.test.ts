@@ -1,5 +1,5 @@
 /**
- * Bytes on disk per stored event on SQLite (issue 14: at most 700 B; held at 595 B), counted
+ * Bytes on disk per stored event on SQLite (issue 14: at most 700 B; held at 600 B), counted
  * in database pages (deterministic: the same records give the same pages),
  * for generated records of both log types (the benchmark's mix) stored
  * through commitPage, each page then taken off the detection queue.
@@ -22,10 +22,12 @@ import type { LogType } from '../src/zoom/report-records.js';
 import { generateDay } from '../src/zoom-sim/record-generator.js';
 
 /**
- * Issue 14's target is 700 B; measured 594.3 B since migration 033 (Zoom.Operation's p_udm derived on read, not
- * stored; 624.6 B since 027's indicator kinds as integers, 630.4 B with 026's keys by event rowid, 697 B before): kept there.
+ * Issue 14's target is 700 B; measured 599.0 B since migration 034 (SQLite's change names stored in
+ * `events.change_names`: the names of each operation, one byte for the NULL of every other row), 594.3 B since
+ * 033 (Zoom.Operation's p_udm derived on read, not stored; 624.6 B since 027's indicator kinds as integers,
+ * 630.4 B with 026's keys by event rowid, 697 B before): kept there.
  */
-const MAX_BYTES_PER_EVENT = 595;
+const MAX_BYTES_PER_EVENT = 600;
 /** The sign-in history index (sign_ins and its indexes) per stored event, both log types: measured 114 B. */
 const MAX_HISTORY_BYTES_PER_EVENT = 130;
 /**
@@ -36,10 +38,11 @@ const MAX_HISTORY_BYTES_PER_EVENT = 130;
 const MAX_FORWARD_LOG_BYTES_PER_EVENT = 50;
 /**
  * The `events` table (rows and their pages) per enriched sign-in, IP enrichment on (the packaged databases):
- * measured 431.3 B with each location stored short (path and kind as numbers, the country name the code gives
- * left out, the fields most often absent last), 457.4 B with only the field names left out.
+ * measured 435.7 B since migration 034 (a sign-in's `change_names` is NULL: one byte of the row's header, and
+ * fewer rows fit some pages), 431.3 B with each location stored short (path and kind as numbers, the country
+ * name the code gives left out, the fields most often absent last), 457.4 B with only the field names left out.
  */
-const MAX_ENRICHED_EVENTS_TABLE_BYTES_PER_EVENT = 432;
+const MAX_ENRICHED_EVENTS_TABLE_BYTES_PER_EVENT = 436;
 const DAYS = ['2026-01-05', '2026-01-06', '2026-01-07'];
 
 let dir: string | undefined;

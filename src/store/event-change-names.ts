@@ -7,10 +7,10 @@
  * a number as its text, a boolean as 1 or 0, an object or array as its JSON;
  * changes without a name are skipped.
  *
- * SQLite indexes them joined one a line in `events_search.changes`
- * (SqliteSearchIndexWriter); PostgreSQL stores them joined and lower-cased in
- * `events.change_names` (the page writer; migration 024 for older rows), so no
- * query parses JSON to find them.
+ * Both stores keep them joined and lower-cased in `events.change_names` (the
+ * page writers; migrations 024 and 034 for older rows), so no query parses JSON
+ * to find them; SQLite also indexes them joined one a line in
+ * `events_search.changes` (SqliteSearchIndexWriter), which narrows its search.
  */
 export function eventChangeNames(event: Readonly<Record<string, unknown>>): string[] {
   const udm = event.p_udm;
@@ -33,7 +33,7 @@ export function joinedChangeNames(event: Readonly<Record<string, unknown>>): str
 }
 
 /**
- * PostgreSQL's `events.change_names`: the names lower-cased (as the reader's
+ * `events.change_names` (both stores): the names lower-cased (as the reader's
  * patterns, `containsPattern`), one a line, or null when the event has none. A
  * pattern without a newline matches this text exactly when it matches one name.
  */

@@ -14,7 +14,6 @@ import { POSTGRES_TRIGRAM_INDEXES } from './migrations/024-change-names-column.j
 import { staticMigrationProvider } from './migrations/migration-list.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
-import { registerUdmChangesFunction } from './sqlite-derived-changes.js';
 import type { EventQuery, EventRow, Store } from './store.js';
 import { ACTIVITY, collect, ids, OPERATION, sampleEvent, sampleOperationEvent, sampleSource, START } from './store-contract.test-support.js';
 import type { StoreTables } from './store-tables.js';
@@ -57,8 +56,6 @@ async function openStore(kind: StoreKind, options: StoreOptions = {}): Promise<O
     const open = (o: StoreOptions) => openSqliteStore({ dataDir, clock, env: {}, batchSize: 1000, ...o });
     let store = await open(options);
     const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
-    // As every store connection has it (sqlite-database.ts): the change-name search calls it.
-    registerUdmChangesFunction(raw);
     const recording = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: raw }), log });
     const opened: OpenedStore = {
       store,

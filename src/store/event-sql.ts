@@ -1,7 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
 import { indexedFieldExpression, postgresDetailExpression, type IndexedField } from './migrations/007-search-indexes.js';
-import { VERBATIM } from '../normalize/stored-event.js';
-import { SQLITE_UDM_CHANGES } from './sqlite-derived-changes.js';
 import { sqliteIndicatorKind, type IndicatorKind } from './sqlite-indicator-kind.js';
 
 /** The SQL dialects a Store runs on (`Store.kind`). */
@@ -21,7 +19,7 @@ export interface EventSql {
   detailLike(column: string, pattern: string): RawBuilder<boolean>;
   /**
    * True when any change name of the event (event-change-names.ts), lower-cased, is LIKE `pattern` (escaped
-   * with `\`). PostgreSQL reads the `change_names` column of `column`'s table (migration 024), not the JSON.
+   * with `\`). Both stores read the `change_names` column of `column`'s table (migrations 024 and 034), not the JSON.
    */
   changeNameLike(column: string, pattern: string): RawBuilder<boolean>;
   /** True when any change name of the event, lower-cased, is LIKE `pattern` exactly (each name on its own, whatever the pattern). */
@@ -39,17 +37,35 @@ export interface EventSql {
 }
 
 /**
- * SQLite: the stored `p_udm.changes`, or, for a Zoom.Operation row stored
- * without `p_udm` (derived on read, normalize/stored-event.ts), the changes its
- * data model derives (`zoomtrail_udm_changes`, sqlite-derived-changes.ts).
+ * SQLite: the `change_names` column of `column`'s table (migration 034: the lower-cased change names, one a
+ * line, as PostgreSQL's). A pattern that is one literal text between two `%` (a substring search) and holds
+ * no newline matches the joined names exactly when it matches one name; any other (wildcards inside, an
+ * anchored end, a newline) narrows the same way with `%` at both ends, then checks each name on its own.
  */
 function sqliteChangeNameLike(column: string, pattern: string): RawBuilder<boolean> {
-  const json = sql.raw(column);
-  const text = (field: string) => sql`case when json_type(${json}, ${`$.${field}`}) = 'text' then json_extract(${json}, ${`$.${field}`}) end`;
-  const derived = sql`${sql.raw(SQLITE_UDM_CHANGES)}(${text('category_type')}, ${text('action')}, ${text('operation_detail')})`;
-  return sql<boolean>`(exists (select 1 from json_each(${json}, '$.p_udm.changes') as c where lower(json_extract(c.value, '$.name')) like ${pattern} escape '\\')
-    or (${sql.raw(siblingColumn(column, 'log_type'))} = 'Zoom.Operation' and json_type(${json}, '$.p_udm') is null and json_type(${json}, ${`$.${VERBATIM}`}) is null
-      and exists (select 1 from json_each(${derived}) as c where lower(json_extract(c.value, '$.name')) like ${pattern} escape '\\')))`;
+  const names = changeNamesColumn(column);
+  if (isLineSubstringPattern(pattern)) return sql<boolean>`${names} like ${pattern} escape '\\'`;
+  return sql<boolean>`(${names} like ${`%${pattern}%`} escape '\\' and ${sqliteChangeNameMatches(names, pattern)})`;
+}
+
+/** SQLite: true when one line of `names` (a name) is LIKE `pattern`: the lines split by a recursive CTE (SQLite has no split function). */
+function sqliteChangeNameMatches(names: RawBuilder<string | null>, pattern: string): RawBuilder<boolean> {
+  return sql<boolean>`exists (with recursive n(name, rest) as (select null, ${names} || char(10)
+      union all select substr(rest, 1, instr(rest, char(10)) - 1), substr(rest, instr(rest, char(10)) + 1) from n where rest <> '')
+    select 1 from n where n.name like ${pattern} escape '\\')`;
+}
+
+/** Whether `pattern` (escaped with `\`) is `%`, a text without wildcards or newlines, `%`: true of every `containsPattern` of a one-line text. */
+function isLineSubstringPattern(pattern: string): boolean {
+  if (pattern.length < 2 || !pattern.startsWith('%') || !pattern.endsWith('%')) return false;
+  for (let i = 1; i < pattern.length - 1; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      if (i >= pattern.length - 1) return false;
+    } else if (c === '%' || c === '_' || c === '\n') return false;
+  }
+  return true;
 }
 
 /** The column `name` of the table of `column` (`events.event_json` -> `events.log_type`). */
@@ -87,7 +103,7 @@ const postgresSql: EventSql = {
   indicatorKind: (kind) => kind,
 };
 
-/** PostgreSQL: the `change_names` column of the row whose `event_json` is `column` (`events.event_json` -> `events.change_names`). */
+/** The `change_names` column of the row whose `event_json` is `column` (`events.event_json` -> `events.change_names`). */
 function changeNamesColumn(column: string): RawBuilder<string | null> {
   return sql<string | null>`${sql.raw(siblingColumn(column, 'change_names'))}`;
 }

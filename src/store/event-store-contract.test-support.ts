@@ -630,6 +630,30 @@ export function describeEventStoreContract(name: string, openStore: (options: St
         expect(await found({ detailText: 'from', email: 'admin@example.com' })).toEqual(['e2', 'e3', 'e4']);
       });
 
+      it('matches wildcard patterns within one name, anchored at its start and end, never across names', async () => {
+        expect(await found({ where: parsedQuery('change:"alpha*"') })).toEqual(['e4']);
+        expect(await found({ where: parsedQuery('change:"beta*"') })).toEqual(['e4']);
+        expect(await found({ where: parsedQuery('change:"*alpha"') })).toEqual(['e4']);
+        expect(await found({ where: parsedQuery('change:"*gamma"') })).toEqual(['e4']);
+        expect(await found({ where: parsedQuery('change:"alpha*gamma"') })).toEqual([]);
+        expect(await found({ where: parsedQuery('change:"gamma*"') })).toEqual([]);
+        expect(await found({ where: parsedQuery('change:"path*temp"') })).toEqual(['e1']);
+        expect(await found({ where: parsedQuery('change:"*50%"') })).toEqual(['e1']);
+        expect(await found({ where: parsedQuery('change:"path*50%"') })).toEqual([]);
+        expect(await found({ where: parsedQuery('change:"share*5_%"') })).toEqual([]);
+        expect(await found({ where: parsedQuery('change:"räu*"') })).toEqual(['e2']);
+      });
+
+      it('searches a name holding a newline line by line, as the stored names keep it', async () => {
+        const lines = sampleOperationEvent('e6', t0 + 4_500, { category_type: 'Account', action: 'Update', operation_detail: 'two lines', changes: ['Line one\nline two'] });
+        await store.commitPage({ ...page(a, [lines]), logType: OPERATION });
+        expect(await found({ changeName: 'line one' })).toEqual(['e6']);
+        expect(await found({ changeName: 'LINE TWO' })).toEqual(['e6']);
+        expect(await found({ changeName: 'one\nline' })).toEqual([]);
+        expect(await found({ where: parsedQuery('change:"line*two"') })).toEqual(['e6']);
+        expect(await found({ where: parsedQuery('change:"*one"') })).toEqual(['e6']);
+      });
+
       it('pages text matches in (time, row id) order across batches, equal times and cursors, either way', async () => {
         // 40 matches, 26 of them in one second (two different ms), stored in a shuffled order over three commits.
         const t1 = t0 + 60_000;
@@ -737,4 +761,11 @@ export function describeEventStoreContract(name: string, openStore: (options: St
       });
     });
   });
+}
+
+/** The query-language text `text` parsed (it must be a query). */
+function parsedQuery(text: string): QueryNode {
+  const parsed = parseEventQuery(text);
+  if (!parsed.ok || !parsed.query) throw new Error(`${text}: not a query`);
+  return parsed.query;
 }

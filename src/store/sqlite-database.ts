@@ -2,7 +2,6 @@ import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, ope
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { registerUdmChangesFunction } from './sqlite-derived-changes.js';
 import { DataDirError } from './store-errors.js';
 
 export interface SqliteDatabaseOptions {
@@ -18,8 +17,7 @@ export interface SqliteDatabaseOptions {
  * otherwise), then opens the file with incremental auto-vacuum (takes effect
  * on a new database only; see below), WAL journaling, `synchronous = NORMAL`,
  * a 5 s busy timeout, foreign keys on, a 64 MiB page cache and a WAL
- * checkpoint every 10,000 pages; registers Zoomtrail's SQL functions
- * (sqlite-derived-changes.ts).
+ * checkpoint every 10,000 pages.
  */
 export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Database.Database; location: string } {
   const location = options.memory ? ':memory:' : join(options.dataDir, options.fileName);
@@ -49,7 +47,6 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Databa
     // of WAL (default ~4 MB) spares a checkpoint, with its fsyncs, every few pages.
     db.pragma('cache_size = -16384');
     db.pragma('wal_autocheckpoint = 10000');
-    registerUdmChangesFunction(db);
   } catch (error) {
     db.close();
     throw DataDirError.fromOsError(options.dataDir, `setting up the database ${location}`, error);
@@ -60,15 +57,13 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): { db: Databa
 /**
  * A read-only connection to an existing database file (SQLITE_OPEN_READONLY:
  * every write fails with SQLITE_READONLY), with a 5 s busy timeout: nothing
- * is created, set up, checkpointed or written, at open or at close; Zoomtrail's
- * SQL functions registered (sqlite-derived-changes.ts). For the
+ * is created, set up, checkpointed or written, at open or at close. For the
  * read worker threads and the CLI's read-only commands. Throws SQLite's error
  * (SQLITE_CANTOPEN for a missing file).
  */
 export function openReadOnlySqliteDatabase(location: string): Database.Database {
   const db = new Database(location, { readonly: true, fileMustExist: true, ...addonOption() });
   db.pragma('busy_timeout = 5000');
-  registerUdmChangesFunction(db);
   return db;
 }
 

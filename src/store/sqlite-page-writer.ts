@@ -5,6 +5,7 @@ import type { LogType } from '../zoom/report-records.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
 import { daysOfPage, withoutPurgedDays } from './purged-days.js';
+import { joinedChangeNames } from './event-change-names.js';
 import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
 import { SqliteCoverageOutbox } from './sqlite-coverage-outbox.js';
@@ -15,8 +16,9 @@ import { BOUND, prepareQuery, prepareRaw, sqliteQueries, type QueryRow, type Row
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
 
-const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json)
-  VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
+/** `change_names`: the event's change names lower-cased, one a line (migration 034; event-change-names.ts). */
+const INSERT_EVENT = `INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json, change_names)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_id) DO NOTHING`;
 
 /** Keyed by the event's rowid (migration 026), the kind a small integer (migration 027). */
 const INSERT_INDICATOR = 'INSERT INTO event_indicators (event_rowid, kind, value, event_time_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
@@ -176,13 +178,16 @@ export class SqlitePageWriter {
     const indicators: IndicatorKey[] = [];
     const historyQueued: Array<[rowId: string, day: string, eventTimeMs: number]> = [];
     for (const row of commit.events) {
-      const { changes, lastInsertRowid } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, storedEventJson(row, sourceId, logType, now));
+      // Once for both: the search index holds the names as they are, the column lower-cased (searchedChangeNames).
+      const changeNames = joinedChangeNames(row.event);
+      const stored = storedEventJson(row, sourceId, logType, now);
+      const { changes, lastInsertRowid } = insertEvent.run(row.rowId, sourceId, logType, row.day, row.eventTimeMs, now, stored, changeNames?.toLowerCase() ?? null);
       if (changes === 0) continue;
       insertedEventIds.push(row.rowId);
       insertedPerDay.set(row.day, (insertedPerDay.get(row.day) ?? 0) + 1);
       const hour = hourOf(row.eventTimeMs);
       insertedPerHour.set(hour, (insertedPerHour.get(hour) ?? 0) + 1);
-      search.add(lastInsertRowid, row.eventTimeMs, row.event);
+      search.add(lastInsertRowid, row.eventTimeMs, row.event, changeNames);
       const history = historyIndexOf(logType, row.rowId, row.eventTimeMs, row.event);
       if (history.fact) {
         const f = history.fact;

@@ -77,7 +77,7 @@ describe('SQLite read workers', () => {
     expect(inWorker).toEqual({ events: Array.from({ length: 10 }, (_, i) => `r${String(i).padStart(2, '0')}`), count: 10, histogram: [5, 5], failures: ['f1'], failureCount: 1 });
   });
 
-  it('search change names a Zoom.Operation p_udm derived on read holds (the SQL function is on their connections too)', async () => {
+  it('search change names a Zoom.Operation p_udm derived on read holds (from the stored change_names column)', async () => {
     const store = await open();
     const { id } = await store.createSource(sampleSource());
     const record = {

@@ -1,5 +1,4 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { joinedChangeNames } from './event-change-names.js';
 import { SEARCH_KEYS_PER_SECOND } from './migrations/007-search-indexes.js';
 
 /** The highest key used in one second's range: [second * 2^20, (second + 1) * 2^20). */
@@ -60,10 +59,12 @@ export class SqliteSearchIndexWriter {
     }
   }
 
-  /** Indexes one event just inserted as `rowid` (events' rowid), if it has text to search. */
-  add(rowid: number | bigint, eventTimeMs: number, event: Readonly<Record<string, unknown>>): void {
+  /**
+   * Indexes one event just inserted as `rowid` (events' rowid), if it has text to search; `changes` are
+   * its change names one a line (event-change-names.ts `joinedChangeNames`), or null when it has none.
+   */
+  add(rowid: number | bigint, eventTimeMs: number, event: Readonly<Record<string, unknown>>, changes: string | null): void {
     const detail = asSqlValue(event.operation_detail);
-    const changes = joinedChangeNames(event);
     if (detail === null && changes === null) return;
     const second = Math.floor(eventTimeMs / 1000);
     const first = second * SEARCH_KEYS_PER_SECOND;

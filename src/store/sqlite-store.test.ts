@@ -1,13 +1,16 @@
 import { DEFAULT_HISTORY_SETTINGS, historyWindows } from '../domain/history-settings.js';
+import { parseEventQuery } from '../domain/event-query.js';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { FILL_BATCH } from './migrations/034-sqlite-change-names-column.js';
 import { MIGRATIONS, staticMigrationProvider } from './migrations/migration-list.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
+import { EventReader } from './event-reader.js';
 import { KEY_FILE_NAME } from './secret-box.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 import { describeAlertStoreContract } from './alert-store-contract.test-support.js';
@@ -18,15 +21,18 @@ import { describeEventStoreContract } from './event-store-contract.test-support.
 import { describeSourceStoreContract } from './source-store-contract.test-support.js';
 import {
   collect,
+  ACTIVITY,
   normalizedEvent,
   OPERATION,
   sampleEvent,
+  sampleOperationEvent,
   sampleSource,
   TEST_CLIENT_SECRET,
   TEST_REFRESH_TOKEN,
   type StoreContractOptions,
 } from './store-contract.test-support.js';
 import { DataDirError, SecretKeyError, StoreSchemaError } from './store-errors.js';
+import type { StoreTables } from './store-tables.js';
 
 const tempDirs: string[] = [];
 function tempDir(): string {
@@ -302,6 +308,137 @@ describe('SQLite store', () => {
       expect((await store.signInHistory(source.id, ['new'], historyWindows(DEFAULT_HISTORY_SETTINGS))).get('new')?.context.previous?.rowId).toBe('old');
     } finally {
       await store.close();
+    }
+  });
+
+  it('migration 034: change names in a stored column, filled from the stored p_udm or the derived one; down drops it', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    const source = await store.createSource(sampleSource());
+    const t = Date.parse('2026-03-10T10:00:00Z');
+    const derived = normalizedEvent(source.id, OPERATION, 'derived', {
+      time: new Date(t).toISOString(),
+      operator: 'admin@example.com',
+      category_type: 'User Settings',
+      action: 'Update',
+      operation_detail: 'Meeting  - Breakout room: from On to Off',
+    });
+    const kept = sampleOperationEvent('kept', t + 1_000, {
+      category_type: 'Account',
+      action: 'Update',
+      operation_detail: 'Meeting - Require passcode: from On to Off',
+      changes: ['Require a Passcode', 'Share 50%_\\x'],
+    });
+    await store.commitPage({ sourceId: source.id, logType: OPERATION, events: [derived, kept], failures: [], days: [], stream: {} });
+    await store.commitPage({ sourceId: source.id, logType: ACTIVITY, events: [sampleEvent('act', t + 2_000)], failures: [], days: [], stream: {} });
+    await store.close();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const namesOf = (db: Database.Database) => db.prepare('SELECT row_id, change_names FROM events ORDER BY row_id').all();
+    const written = [
+      { row_id: 'act', change_names: null },
+      { row_id: 'derived', change_names: 'breakout room' },
+      { row_id: 'kept', change_names: 'require a passcode\nshare 50%_\\x' },
+    ];
+    let raw = new Database(file);
+    expect(namesOf(raw)).toEqual(written);
+    // The two kinds of rows: p_udm derived on read (not stored), and p_udm stored in the JSON.
+    const storedJson = (rowId: string) => JSON.parse(raw.prepare('SELECT event_json FROM events WHERE row_id = ?').pluck().get(rowId) as string) as Record<string, unknown>;
+    expect(storedJson('derived')).not.toHaveProperty('p_udm');
+    expect(storedJson('kept')).toHaveProperty('p_udm');
+    raw.close();
+
+    // Down: the column goes, the rows stay as they are.
+    const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    expect((await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('033-derived-operation-udm')).error).toBeUndefined();
+    await kysely.destroy();
+    raw = new Database(file);
+    expect((raw.pragma('table_info(events)') as { name: string }[]).map((c) => c.name)).not.toContain('change_names');
+    expect(storedJson('derived')).not.toHaveProperty('p_udm');
+    raw.close();
+
+    // Up (the store's open): the column filled for the rows stored before it; a row stored after it is written with it.
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    try {
+      const after = normalizedEvent(source.id, OPERATION, 'after', {
+        time: new Date(t + 3_000).toISOString(),
+        operator: 'admin@example.com',
+        category_type: 'User Settings',
+        action: 'Update',
+        operation_detail: 'Meeting  - Waiting room: from Off to On',
+      });
+      await store.commitPage({ sourceId: source.id, logType: OPERATION, events: [after], failures: [], days: [], stream: {} });
+      const found = async (changeName: string) => (await collect(store.queryEvents({ changeName }))).map((e) => e.rowId);
+      expect(await found('BREAKOUT')).toEqual(['derived']);
+      expect(await found('passcode')).toEqual(['kept']);
+      expect(await found('room')).toEqual(['derived', 'after']);
+      expect(await found('50%_\\')).toEqual(['kept']);
+      expect(await found('50%_\\y')).toEqual([]);
+      expect(await store.getEvent('derived')).toMatchObject({ event: derived.event });
+    } finally {
+      await store.close();
+    }
+    raw = new Database(file);
+    expect(namesOf(raw)).toEqual([...written.slice(0, 1), { row_id: 'after', change_names: 'waiting room' }, ...written.slice(1)]);
+    raw.close();
+  });
+
+  it('migration 034 fills the rows of every batch', async () => {
+    let store = await openSqliteStore({ dataDir, clock, env: {} });
+    const source = await store.createSource(sampleSource());
+    const t = Date.parse('2026-03-10T10:00:00Z');
+    const rows = Array.from({ length: FILL_BATCH + 100 }, (_, i) =>
+      sampleOperationEvent(`op${String(i).padStart(5, '0')}`, t + i * 1_000, {
+        category_type: 'Account',
+        action: 'Update',
+        operation_detail: `Setting ${i}`,
+        changes: [`Setting ${i}`],
+      }),
+    );
+    for (let i = 0; i < rows.length; i += 300) {
+      await store.commitPage({ sourceId: source.id, logType: OPERATION, events: rows.slice(i, i + 300), failures: [], days: [], stream: {} });
+    }
+    await store.close();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    expect((await new Migrator({ db: kysely, provider: staticMigrationProvider }).migrateTo('033-derived-operation-udm')).error).toBeUndefined();
+    await kysely.destroy();
+    store = await openSqliteStore({ dataDir, clock, env: {} });
+    await store.close();
+    const raw = new Database(file);
+    try {
+      expect(raw.prepare('SELECT count(*) FROM events WHERE change_names IS NOT NULL').pluck().get()).toBe(rows.length);
+      expect(raw.prepare("SELECT change_names FROM events WHERE row_id = 'op02099'").pluck().get()).toBe('setting 2099');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('change-name search runs on a connection opened with plain better-sqlite3 (no SQL function registered)', async () => {
+    const store = await openSqliteStore({ dataDir, clock, env: {} });
+    const source = await store.createSource(sampleSource());
+    const op = (rowId: string, time: string, detail: string) =>
+      normalizedEvent(source.id, OPERATION, rowId, { time, operator: 'admin@example.com', category_type: 'User Settings', action: 'Update', operation_detail: detail });
+    const rows = [
+      op('n1', '2026-03-10T10:00:00Z', 'Meeting  - Breakout room: from On to Off - Waiting room: from Off to On'),
+      op('n2', '2026-03-10T10:01:00Z', 'Recording  - Automatic recording: from Off to On'),
+    ];
+    await store.commitPage({ sourceId: source.id, logType: OPERATION, events: rows, failures: [], days: [], stream: {} });
+    await store.close();
+    const plain = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true }) }) });
+    try {
+      const reader = new EventReader(plain, 100, 'sqlite');
+      const where = (text: string) => {
+        const parsed = parseEventQuery(text);
+        if (!parsed.ok || !parsed.query) throw new Error(`${text}: not a query`);
+        return parsed.query;
+      };
+      expect((await collect(reader.events({ changeName: 'breakout' }))).map((e) => e.rowId)).toEqual(['n1']);
+      expect(await reader.countEvents({ changeName: 'room' })).toBe(1);
+      expect(await reader.countEvents({ changeName: 'ro' })).toBe(1);
+      expect((await collect(reader.events({ where: where('change:"waiting*"') }))).map((e) => e.rowId)).toEqual(['n1']);
+      expect((await collect(reader.events({ where: where('NOT change:"*room"') }))).map((e) => e.rowId)).toEqual(['n2']);
+      expect(await reader.histogram({ changeName: 'automatic' }, Date.parse('2026-03-10T10:00:00Z'), Date.parse('2026-03-10T10:02:00Z'), 60_000)).toEqual([0, 1]);
+    } finally {
+      await plain.destroy();
     }
   });
 

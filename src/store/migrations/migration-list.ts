@@ -26,6 +26,7 @@ import { indicatorsByEventRowidMigration } from './026-indicators-by-event-rowid
 import { indicatorKindCodesMigration } from './027-indicator-kind-codes.js';
 import { forwardLogWriterLockMigration } from './030-forward-log-writer-lock.js';
 import { derivedOperationUdmMigration } from './033-derived-operation-udm.js';
+import { sqliteChangeNamesColumnMigration } from './034-sqlite-change-names-column.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -60,6 +61,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '027-indicator-kind-codes': indicatorKindCodesMigration,
   '030-forward-log-writer-lock': forwardLogWriterLockMigration,
   '033-derived-operation-udm': derivedOperationUdmMigration,
+  '034-sqlite-change-names-column': sqliteChangeNamesColumnMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
