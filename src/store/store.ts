@@ -96,9 +96,11 @@ export interface EventStore {
   queryEvents(query: EventQuery): AsyncIterable<StoredEvent>;
   /**
    * The events matching `query`, oldest first, as export text (`format`) in
-   * UTF-8 chunks of whole lines, tens of KB each; the CSV starts with its
+   * UTF-8 chunks, tens of KB each (whole lines, but for a chunk a read worker
+   * splits over its buffers, between characters); the CSV starts with its
    * header. A store with read workers makes the text there, so the caller only
-   * writes bytes. A caller that stops reading early stops the reads.
+   * writes bytes (and may give them back: ExportChunks.recycle). A caller that
+   * stops reading early stops the reads.
    */
   exportEvents(query: ExportQuery, format: ExportFormat): ExportChunks;
   /** Counts the events matching the filters (`order` and `after` are ignored). */
