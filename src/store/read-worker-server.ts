@@ -1,7 +1,7 @@
 import type { MessagePort, Transferable } from 'node:worker_threads';
 import { eventExportChunks } from './event-export-chunks.js';
 import type { EventReader } from './event-reader.js';
-import { ExportChunkBuffers } from './export-chunk-buffers.js';
+import { EXPORT_CHUNK_BYTES, ExportChunkBuffers } from './export-chunk-buffers.js';
 import { serializeError, type ExportChunk, type ReadBatch, type ReadOps, type RequestMessage } from './read-worker-protocol.js';
 
 /**
@@ -77,11 +77,17 @@ function asChunk(cursor: number, batch: Batch<Uint8Array>): ExportChunk {
   return { cursor, bytes: batch.items[0] ?? NO_BYTES, done: batch.done };
 }
 
-/** An export chunk's buffer (a chunk buffer of its own, see ExportChunkBuffers): moved to the main thread rather than copied. */
+/**
+ * An export chunk's buffer, moved to the main thread rather than copied: one
+ * of ExportChunkBuffers' (the chunk's bytes at its start), or one the bytes
+ * fill. Never a buffer shared with other data (such as Node's Buffer pool).
+ */
 function transferOf(result: unknown): Transferable[] {
   const bytes = typeof result === 'object' && result !== null ? (result as Partial<ExportChunk>).bytes : undefined;
   if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) return [];
-  return bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+  const buffer = bytes.buffer;
+  if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0) return [];
+  return bytes.byteLength === buffer.byteLength || buffer.byteLength === EXPORT_CHUNK_BYTES ? [buffer] : [];
 }
 
 /**
