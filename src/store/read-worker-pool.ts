@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads';
+import type { Transferable, Worker } from 'node:worker_threads';
 import { ActionableError } from '../shared/actionable-error.js';
 import { deserializeError, type OpMap, type ReplyMessage, type RequestMessage } from './read-worker-protocol.js';
 
@@ -112,7 +112,8 @@ export class ReadWorker<Ops extends OpMap> {
     return this.#stopped !== undefined;
   }
 
-  request<K extends keyof Ops & string>(op: K, request: Ops[K]['request']): Promise<Ops[K]['result']> {
+  /** `transfer`: buffers of `request` moved to the worker rather than copied (they are detached here). */
+  request<K extends keyof Ops & string>(op: K, request: Ops[K]['request'], transfer: readonly Transferable[] = []): Promise<Ops[K]['result']> {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
     return new Promise<Ops[K]['result']>((resolve, reject) => {
@@ -120,7 +121,7 @@ export class ReadWorker<Ops extends OpMap> {
       this.#waiting.set(id, { resolve, reject });
       if (this.#waiting.size === 1) this.#worker.ref(); // a waiting read keeps the process alive
       const message: RequestMessage<Ops, K> = { id, op, request };
-      this.#worker.postMessage(message);
+      this.#worker.postMessage(message, transfer);
     });
   }
 

@@ -14,7 +14,8 @@ export type ReadOps = {
   moreEvents: { request: { cursor: number }; result: ReadBatch<StoredEvent> };
   /** The export text (NDJSON or CSV) of the matching events, oldest first: see Store.exportEvents. */
   exportEvents: { request: { query: ExportQuery; format: ExportFormat }; result: ExportChunk };
-  moreExport: { request: { cursor: number }; result: ExportChunk };
+  /** `recycled`: buffers of earlier chunks the main thread has written (transferred back: the worker encodes later chunks into them). */
+  moreExport: { request: { cursor: number; recycled?: ArrayBuffer[] }; result: ExportChunk };
   failures: { request: { query: FailureQuery }; result: ReadBatch<ClassificationFailure> };
   moreFailures: { request: { cursor: number }; result: ReadBatch<ClassificationFailure> };
   /** Drops a cursor the main thread stopped reading (unknown cursors are ignored). */
@@ -43,8 +44,10 @@ export interface ReadBatch<T> {
 }
 
 /**
- * One chunk of an export's text, whole lines, as UTF-8 bytes: the worker
- * transfers their buffer (no copy), and the main thread writes them as they are.
+ * One chunk of an export's text as UTF-8 bytes, a view over the start of one
+ * of the worker's chunk buffers (ExportChunkBuffers): the worker transfers
+ * the buffer (no copy), the main thread writes the bytes as they are and
+ * transfers the buffer back once written (`moreExport`'s `recycled`).
  */
 export interface ExportChunk {
   cursor: number;

@@ -1,9 +1,12 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventExportChunks } from './event-export-chunks.js';
 import type { EventReader, EventRow } from './event-reader.js';
-import { ReadWorker } from './read-worker-pool.js';
+import { EXPORT_CHUNK_BYTES, ExportChunkBuffers } from './export-chunk-buffers.js';
+import { ReadWorker, type ReadWorkerPool } from './read-worker-pool.js';
 import type { ExportChunk, ReadOps } from './read-worker-protocol.js';
 import { serveReads } from './read-worker-server.js';
+import { WorkerEventReader } from './worker-event-reader.js';
 
 // The worker's side of the protocol, on a channel in this thread: what it reads
 // for an export, and that a stream closed early stops its reads.
@@ -76,5 +79,75 @@ describe('serveReads', () => {
     expect(pulled).toBeLessThan(ROWS);
     expect(await worker.request('moreExport', { cursor: first.cursor })).toMatchObject({ done: true, bytes: new Uint8Array(0) });
     expect(state.pulled).toBe(pulled);
+  });
+});
+
+describe('export chunk buffers', () => {
+  /** Rows whose text crosses chunk and buffer boundaries: multi-byte characters (2, 3 and 4 bytes) and one line longer than a buffer. */
+  function textReader() {
+    const rows: EventRow[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const detail = i === 1000 ? '€'.repeat(EXPORT_CHUNK_BYTES) : `é€😀${'y'.repeat(i % 7 === 0 ? 5000 : 900)}`;
+      rows.push({
+        row_id: `r${i}`,
+        source_id: 's1',
+        log_type: 'Zoom.Operation',
+        day: '2026-01-01',
+        event_time_ms: i,
+        stored_at: 1000,
+        event_json: JSON.stringify({ action: 'Update', operation_detail: detail }),
+      });
+    }
+    const reader = {
+      async *eventBatches() {
+        for (let i = 0; i < rows.length; i += 50) yield rows.slice(i, i + 50);
+      },
+    } as unknown as EventReader;
+    return { reader, rows };
+  }
+
+  async function mainThreadText(rows: EventRow[], format: 'ndjson' | 'csv'): Promise<Buffer> {
+    const parts: Uint8Array[] = [];
+    async function* batches() {
+      yield rows;
+    }
+    for await (const chunk of eventExportChunks(batches(), { logType: 'Zoom.Operation' }, format)) parts.push(chunk);
+    return Buffer.concat(parts);
+  }
+
+  /** WorkerEventReader over `serveReads` on a channel in this thread, with the worker's chunk buffers to count. */
+  function workerReader(reader: EventReader) {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const buffers = new ExportChunkBuffers();
+    serveReads(port2, reader, 100, buffers);
+    const worker = new ReadWorker<ReadOps>(Object.assign(port1, { terminate: async () => 0 }) as never);
+    const pool = { pick: () => worker, request: () => Promise.reject(new Error('not used')) } as unknown as ReadWorkerPool<ReadOps>;
+    return { events: new WorkerEventReader(pool), buffers };
+  }
+
+  it.each(['ndjson', 'csv'] as const)('gives the same %s bytes as the main thread, reusing the buffers given back', async (format) => {
+    const { reader, rows } = textReader();
+    const { events, buffers } = workerReader(reader);
+    const chunks = events.exportEvents({ logType: 'Zoom.Operation' }, format);
+    const parts: Buffer[] = [];
+    for await (const chunk of chunks) {
+      parts.push(Buffer.from(chunk)); // a copy: the chunk's bytes are the worker's again once given back
+      chunks.recycle?.(chunk);
+    }
+    const expected = await mainThreadText(rows, format);
+    expect(parts.length).toBeGreaterThan(20);
+    expect(Buffer.concat(parts).equals(expected)).toBe(true);
+    // The chunks in flight (the one read, the requests ahead, and the buffers of the chunk with the long line), not one buffer per chunk.
+    expect(buffers.allocated).toBeLessThanOrEqual(8);
+  });
+
+  it('allocates a buffer per chunk when none is given back, with the same bytes', async () => {
+    const { reader, rows } = textReader();
+    const { events, buffers } = workerReader(reader);
+    const parts: Uint8Array[] = [];
+    for await (const chunk of events.exportEvents({ logType: 'Zoom.Operation' }, 'ndjson')) parts.push(chunk);
+    expect(Buffer.concat(parts).equals(await mainThreadText(rows, 'ndjson'))).toBe(true);
+    expect(buffers.allocated).toBe(parts.length);
   });
 });

@@ -1,6 +1,7 @@
 import type { MessagePort, Transferable } from 'node:worker_threads';
 import { eventExportChunks } from './event-export-chunks.js';
 import type { EventReader } from './event-reader.js';
+import { EXPORT_CHUNK_BYTES, ExportChunkBuffers } from './export-chunk-buffers.js';
 import { serializeError, type ExportChunk, type ReadBatch, type ReadOps, type RequestMessage } from './read-worker-protocol.js';
 
 /**
@@ -8,9 +9,10 @@ import { serializeError, type ExportChunk, type ReadBatch, type ReadOps, type Re
  * request from `port` with `reader` (an EventReader on the worker's own
  * connection), `batchSize` items per batch of a stream. Started by the store's
  * worker script (sqlite-read-worker.ts, postgres-read-worker.ts) once its
- * connection is open.
+ * connection is open. Export chunks are encoded into `buffers`, which the
+ * main thread gives back as it writes them.
  */
-export function serveReads(port: MessagePort, reader: EventReader, batchSize: number): void {
+export function serveReads(port: MessagePort, reader: EventReader, batchSize: number, buffers = new ExportChunkBuffers()): void {
   /** Open streams by cursor id (the id of the request that opened them). */
   const cursors = new Map<number, Cursor<unknown>>();
 
@@ -28,8 +30,11 @@ export function serveReads(port: MessagePort, reader: EventReader, batchSize: nu
   const handlers: Handlers = {
     events: async ({ query }, id) => asJson(id, await open(id, reader.events(query), batchSize)),
     moreEvents: async ({ cursor }) => asJson(cursor, await resume(cursor)),
-    exportEvents: async ({ query, format }, id) => asChunk(id, await open(id, eventExportChunks(reader.eventBatches({ ...query, order: 'asc' }), query, format), 1)),
-    moreExport: async ({ cursor }) => asChunk(cursor, await resume(cursor)),
+    exportEvents: async ({ query, format }, id) => asChunk(id, await open(id, eventExportChunks(reader.eventBatches({ ...query, order: 'asc' }), query, format, buffers), 1)),
+    moreExport: async ({ cursor, recycled }) => {
+      for (const buffer of recycled ?? []) buffers.give(buffer);
+      return asChunk(cursor, await resume(cursor));
+    },
     failures: async ({ query }, id) => asJson(id, await open(id, reader.failures(query), batchSize)),
     moreFailures: async ({ cursor }) => asJson(cursor, await resume(cursor)),
     closeCursor: async ({ cursor }) => {
@@ -72,12 +77,17 @@ function asChunk(cursor: number, batch: Batch<Uint8Array>): ExportChunk {
   return { cursor, bytes: batch.items[0] ?? NO_BYTES, done: batch.done };
 }
 
-/** An export chunk's buffer, when the chunk's bytes are the whole of it: moved to the main thread rather than copied. */
+/**
+ * An export chunk's buffer, moved to the main thread rather than copied: one
+ * of ExportChunkBuffers' (the chunk's bytes at its start), or one the bytes
+ * fill. Never a buffer shared with other data (such as Node's Buffer pool).
+ */
 function transferOf(result: unknown): Transferable[] {
   const bytes = typeof result === 'object' && result !== null ? (result as Partial<ExportChunk>).bytes : undefined;
   if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) return [];
   const buffer = bytes.buffer;
-  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+  if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0) return [];
+  return bytes.byteLength === buffer.byteLength || buffer.byteLength === EXPORT_CHUNK_BYTES ? [buffer] : [];
 }
 
 /**

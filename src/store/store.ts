@@ -96,11 +96,13 @@ export interface EventStore {
   queryEvents(query: EventQuery): AsyncIterable<StoredEvent>;
   /**
    * The events matching `query`, oldest first, as export text (`format`) in
-   * UTF-8 chunks of whole lines, tens of KB each; the CSV starts with its
+   * UTF-8 chunks, tens of KB each (whole lines, but for a chunk a read worker
+   * splits over its buffers, between characters); the CSV starts with its
    * header. A store with read workers makes the text there, so the caller only
-   * writes bytes. A caller that stops reading early stops the reads.
+   * writes bytes (and may give them back: ExportChunks.recycle). A caller that
+   * stops reading early stops the reads.
    */
-  exportEvents(query: ExportQuery, format: ExportFormat): AsyncIterable<Uint8Array>;
+  exportEvents(query: ExportQuery, format: ExportFormat): ExportChunks;
   /** Counts the events matching the filters (`order` and `after` are ignored). */
   countEvents(query: Omit<EventQuery, 'limit'>): Promise<number>;
   /** One event by row id, or undefined. */
@@ -335,6 +337,20 @@ export type ExportQuery = Omit<EventQuery, 'order' | 'after'>;
 
 /** An export's text: NDJSON (one whole normalized event a line) or CSV (a header, then one column per schema field). */
 export type ExportFormat = 'ndjson' | 'csv';
+
+/**
+ * Store.exportEvents' chunks. A store whose chunks are made in a read worker
+ * can take a chunk's memory back for a later chunk (`recycle`), so that an
+ * export does not allocate a new buffer per chunk on the calling thread.
+ */
+export interface ExportChunks extends AsyncIterable<Uint8Array> {
+  /**
+   * Gives a chunk back once nothing reads its bytes any more (written, not
+   * queued anywhere): its memory is then reused, and its bytes change. Never
+   * needed for correctness; a chunk not given back is collected as garbage.
+   */
+  recycle?: (chunk: Uint8Array) => void;
+}
 
 export interface ClassificationFailure extends FailureRow {
   sourceId: string;

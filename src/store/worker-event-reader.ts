@@ -1,6 +1,6 @@
 import type { ReadWorker, ReadWorkerPool } from './read-worker-pool.js';
 import type { ExportChunk, ReadBatch, ReadOps } from './read-worker-protocol.js';
-import type { ClassificationFailure, EventQuery, ExportFormat, ExportQuery, FailureQuery, StoredEvent } from './store.js';
+import type { ClassificationFailure, EventQuery, ExportChunks, ExportFormat, ExportQuery, FailureQuery, StoredEvent } from './store.js';
 
 /**
  * Batches a stream asks for beyond the one its caller consumes: enough that
@@ -28,13 +28,35 @@ export class WorkerEventReader {
     );
   }
 
-  /** Store.exportEvents: the worker makes the text; its chunks arrive as bytes, written as they are. */
-  exportEvents(query: ExportQuery, format: ExportFormat): AsyncIterable<Uint8Array> {
-    return this.stream(
+  /**
+   * Store.exportEvents: the worker makes the text; its chunks arrive as bytes,
+   * written as they are. A chunk given back (`recycle`) goes back to the worker
+   * with the next request, its buffer transferred: the worker encodes a later
+   * chunk into it.
+   */
+  exportEvents(query: ExportQuery, format: ExportFormat): ExportChunks {
+    const received = new WeakSet<ArrayBufferLike>();
+    let recycled: ArrayBuffer[] = [];
+    const chunks = this.stream(
       (worker) => worker.request('exportEvents', { query, format }),
-      (worker, cursor) => worker.request('moreExport', { cursor }),
-      chunkBytes,
+      (worker, cursor) => {
+        const give = recycled;
+        recycled = [];
+        return worker.request('moreExport', { cursor, recycled: give }, give);
+      },
+      (chunk: ExportChunk) => {
+        received.add(chunk.bytes.buffer);
+        return chunkBytes(chunk);
+      },
     );
+    return {
+      [Symbol.asyncIterator]: () => chunks,
+      recycle: (chunk) => {
+        const { buffer } = chunk;
+        // Only a buffer that came from the worker, once (the same chunk given back twice is not sent twice).
+        if (buffer instanceof ArrayBuffer && received.delete(buffer)) recycled.push(buffer);
+      },
+    };
   }
 
   countEvents(query: Omit<EventQuery, 'limit'>): Promise<number> {

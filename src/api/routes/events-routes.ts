@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Readable } from 'node:stream';
+import { ExportBody } from '../export-body.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { EventQuery, StoredEvent } from '../../store/store.js';
 import type { Static } from 'typebox';
@@ -149,7 +149,7 @@ export const eventsRoutes: FastifyPluginAsync<ApiContext> = async (plugin, conte
         .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
         .header('content-disposition', `attachment; filename="${filename}"`)
         .header('cache-control', 'no-store')
-        .send(Readable.from(chunks));
+        .send(new ExportBody(chunks));
     },
   );
 
