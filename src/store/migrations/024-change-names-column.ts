@@ -1,9 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { expandStoredEvent } from '../../normalize/stored-event.js';
-import type { LogType } from '../../zoom/report-records.js';
-import { searchedChangeNames } from '../event-change-names.js';
 import { createChangeNamesFunction, ensureTrigramIndexes, postgresDetailExpression, TRIGRAM_INDEXES_007, type TrigramIndex } from './007-search-indexes.js';
 import { isPostgres } from './is-postgres.js';
+import { changeNamesOfStored } from './stored-change-names.js';
 
 /**
  * PostgreSQL: an event's change names in a stored column (issue 14, section 1).
@@ -73,22 +71,4 @@ async function fillChangeNames(db: Kysely<unknown>): Promise<void> {
     }
     after = rows.at(-1)!.row_id;
   }
-}
-
-/** The stored event's change names as the writer computes them (from the event as read back), or null. */
-function changeNamesOfStored(row: { row_id: string; source_id: string; log_type: string; stored_at: string; event_json: string }): string | null {
-  let stored: unknown;
-  try {
-    stored = JSON.parse(row.event_json);
-  } catch {
-    return null;
-  }
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return null;
-  const event = expandStoredEvent(stored as Record<string, unknown>, {
-    logType: row.log_type as LogType,
-    rowId: row.row_id,
-    sourceId: row.source_id,
-    storedAt: Number(row.stored_at),
-  });
-  return searchedChangeNames(event);
 }
