@@ -153,6 +153,15 @@ describe('WindowIngest: seam days proven with an earlier read', () => {
     expect(days['2026-03-09']).toMatchObject({ state: 'open', lastFullReadAt: earlier, ambiguous: false });
   });
 
+  it('a day proven by one read counts as read when the read began: one that began before the day settled leaves it open', async () => {
+    // With settleDays 0, 03-09 settles at 03-10 00:00: a read that began a minute before and ended at NOW proves it read, not complete.
+    const began = Date.parse('2026-03-09T23:59:00Z');
+    await ingestFor(false).ingestPage({ records: [c, d], nowMs: NOW, last: true, provenDays: ['2026-03-08', '2026-03-09'], readStartedAtMs: began });
+    const days = await coverage();
+    expect(days['2026-03-08']).toMatchObject({ state: 'complete', lastFullReadAt: began });
+    expect(days['2026-03-09']).toMatchObject({ state: 'open', lastFullReadAt: began });
+  });
+
   it('a confirmation read clears its own doubt, never the earlier read’s', async () => {
     const ingest = ingestFor(true);
     await ingest.ingestPage({ records: [a, X], nowMs: NOW, last: false, provenDays: [] });

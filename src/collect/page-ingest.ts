@@ -64,6 +64,12 @@ export interface PageIngestInput {
   /** On the last page: days the read proves together with an earlier read (seam days, see seamProof). */
   pairedDays?: PairedDays;
   /**
+   * When the read's first request was made (default: `nowMs`). The days it proves count as read
+   * then, not at its last page: a record that appeared after its page was read is not in the
+   * read, so a day is complete only when it had settled before the read began.
+   */
+  readStartedAtMs?: number;
+  /**
    * Asked when identical timed records straddle the boundary with the previous
    * page: one page, served in one response, that holds the boundary in its
    * middle (see `#resolveFromProbe`), or null when none can be had. Without
@@ -286,18 +292,19 @@ export class WindowIngest {
     batch.records += records.length;
     batch.nowMs = nowMs;
     if (page.last) {
+      const startedAt = Math.min(page.readStartedAtMs ?? nowMs, nowMs);
       for (const day of page.provenDays) {
         batch.days.push({
           day,
-          lastFullReadAt: nowMs,
-          state: nowMs >= settleAtMs(day, this.#o.settleDays) ? 'complete' : 'open',
+          lastFullReadAt: startedAt,
+          state: startedAt >= settleAtMs(day, this.#o.settleDays) ? 'complete' : 'open',
           ambiguous: this.#o.confirmation ? false : this.#ambiguousDays.has(day),
           lastError: null,
         });
       }
       const paired = page.pairedDays;
       // Each record of a seam day was read by one of the two reads (or both): the day counts as read at the earlier one.
-      const readAt = paired ? Math.min(paired.earlierReadAtMs, nowMs) : nowMs;
+      const readAt = paired ? Math.min(paired.earlierReadAtMs, startedAt) : startedAt;
       for (const day of paired?.days ?? []) {
         batch.days.push({
           day,

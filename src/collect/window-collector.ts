@@ -136,6 +136,7 @@ export async function collectWindow(ctx: StreamContext, request: WindowRequest):
         nowMs,
         last: page.last,
         provenDays,
+        readStartedAtMs: startedAtMs,
         ...(paired ? { pairedDays: paired } : {}),
         ...(tokenBefore !== null && probe.enabled ? { probeBoundary: () => probe.read(tokenBefore) } : {}),
       });
