@@ -442,15 +442,30 @@ forEachStoreTarget((target) => {
           s = await openStore(target.kind, { optimizeEveryEvents: 400 });
           const source = (await s.store.createSource(sampleSource())).id;
           const sizes: number[] = [];
+          const vacuums: number[] = [];
+          let othersHeldSnapshots = false;
+          // VACUUM (manual: autovacuum has its own count) of the queue, as PostgreSQL counts it.
+          const vacuumCount = async () => Number((await s!.run("SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = 'detection_pending'::regclass"))[0]?.vacuum_count);
           for (let round = 0; round < 5; round++) {
             await fill(s.store, source, generatedEvents(400, 1, START + round * DAY_MS, `r${round}`));
+            // Another test file's open transaction in this database keeps dead rows from any vacuum.
+            const othersHold = async () =>
+              Number(
+                (await s!.run('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL'))[0]?.n,
+              ) > 0;
+            if (await othersHold()) othersHeldSnapshots = true;
             await s.reopen({ optimizeEveryEvents: 400 }); // close waits for the background job
+            if (await othersHold()) othersHeldSnapshots = true;
             await s.run('DELETE FROM detection_pending'); // what detection does once the events are detected
             const [row] = await s.run("SELECT pg_relation_size('detection_pending') AS bytes");
             sizes.push(Number(row?.bytes));
+            vacuums.push(await vacuumCount());
           }
+          // The store vacuumed the queue in every round, whatever autovacuum does.
+          for (let round = 1; round < 5; round++) expect(vacuums[round], vacuums.join(', ')).toBeGreaterThan(vacuums[round - 1]!);
           // Each round writes about a round's worth of pages; without the vacuum they pile up (5 rounds' worth).
-          expect(sizes[4]!, sizes.join(', ')).toBeLessThanOrEqual(sizes[0]! * 2.5);
+          // Only measurable when no other session of this database held a snapshot (test files run two at a time).
+          if (!othersHeldSnapshots) expect(sizes[4]!, sizes.join(', ')).toBeLessThanOrEqual(sizes[0]! * 2.5);
         });
       }
 
