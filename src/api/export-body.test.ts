@@ -4,7 +4,8 @@ import { PassThrough } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
-import type { EventReader, EventRow } from '../store/event-reader.js';
+import type { EventReader } from '../store/event-reader.js';
+import { operationEventRow } from '../store/operation-event-row.test-support.js';
 import { ReadWorker, type ReadWorkerPool } from '../store/read-worker-pool.js';
 import type { ReadOps } from '../store/read-worker-protocol.js';
 import { serveReads } from '../store/read-worker-server.js';
@@ -120,16 +121,7 @@ describe('ExportBody', () => {
         try {
           for (let i = 0; i < 100_000; i++) {
             pulled++;
-            const row: EventRow = {
-              row_id: `r${i}`,
-              source_id: 's1',
-              log_type: 'Zoom.Operation',
-              day: '2026-01-01',
-              event_time_ms: i,
-              stored_at: 1000,
-              event_json: JSON.stringify({ action: 'Update', operation_detail: 'x'.repeat(2000) }),
-            };
-            yield [row];
+            yield [operationEventRow(i, 'x'.repeat(2000))];
           }
         } finally {
           ended();

@@ -2,6 +2,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventExportChunks } from './event-export-chunks.js';
 import type { EventReader, EventRow } from './event-reader.js';
+import { operationEventRow } from './operation-event-row.test-support.js';
 import { EXPORT_CHUNK_BYTES, ExportChunkBuffers } from './export-chunk-buffers.js';
 import { ReadWorker, type ReadWorkerPool } from './read-worker-pool.js';
 import type { ExportChunk, ReadOps } from './read-worker-protocol.js';
@@ -28,16 +29,7 @@ function countingReader() {
       try {
         for (let i = 0; i < ROWS; i++) {
           state.pulled++;
-          const row: EventRow = {
-            row_id: `r${i}`,
-            source_id: 's1',
-            log_type: 'Zoom.Operation',
-            day: '2026-01-01',
-            event_time_ms: i,
-            stored_at: 1000,
-            event_json: JSON.stringify({ action: 'Update', operation_detail: BIG }),
-          };
-          yield [row];
+          yield [operationEventRow(i, BIG)];
         }
       } finally {
         state.ended = true;
@@ -88,15 +80,7 @@ describe('export chunk buffers', () => {
     const rows: EventRow[] = [];
     for (let i = 0; i < 2000; i++) {
       const detail = i === 1000 ? '€'.repeat(EXPORT_CHUNK_BYTES) : `é€😀${'y'.repeat(i % 7 === 0 ? 5000 : 900)}`;
-      rows.push({
-        row_id: `r${i}`,
-        source_id: 's1',
-        log_type: 'Zoom.Operation',
-        day: '2026-01-01',
-        event_time_ms: i,
-        stored_at: 1000,
-        event_json: JSON.stringify({ action: 'Update', operation_detail: detail }),
-      });
+      rows.push(operationEventRow(i, detail));
     }
     const reader = {
       async *eventBatches() {
