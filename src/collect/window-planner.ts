@@ -34,8 +34,6 @@ import { backfillFirstDay, ZOOM_RETENTION_DAYS } from '../domain/zoom-retention.
 export const MAX_REQUEST_DAYS = 28;
 const PAD_BEFORE = 1;
 const PAD_AFTER = 2;
-/** Core days one request can prove complete on its own. */
-export const MAX_CORE_DAYS = MAX_REQUEST_DAYS - PAD_BEFORE - PAD_AFTER;
 /** Days before and on a seam that the two reads of a seam prove together: `S-1`, `S`. */
 const SEAM_DAYS_BEFORE = 1;
 /** Needed days this close together are read in one window: the padding overlaps anyway. */
