@@ -21,6 +21,8 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 const SOURCES = 30;
 const BACKFILL_DAYS = 7;
 const LATENCY_MS = 20;
+/** A run that stores no new record for this long before it has them all has failed (the instances log why). */
+const STALL_MS = 60_000;
 /** The built CLI (`npm run bench` runs `npm run build` first). */
 const SINCE = Date.parse('2026-03-04T00:00:00Z');
 const UNTIL = Date.parse('2026-03-11T00:00:00Z');
@@ -106,10 +108,13 @@ async function runOnce(instances: number, perSourceDay: number): Promise<Instanc
       ZOOMTRAIL_LOG_LEVEL: 'error',
       ZOOMTRAIL_LEASE_TTL_MS: '10000',
       ZOOMTRAIL_MAX_CONCURRENT_SOURCES: '4',
+      // The simulated Zoom listens on loopback, which outbound URL checks refuse unless allowed.
+      ZOOMTRAIL_ALLOWED_NETWORKS: '127.0.0.1/32',
     };
     const started = performance.now();
     for (let i = 0; i < instances; i++) children.push(spawn(process.execPath, [CLI, 'run'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
     let stored = 0;
+    let progressAt = performance.now();
     // Done when every stream has finished its first full read. (Identical records a moving page
     // boundary split are confirmed by a later read: a handful may still be missing then.)
     const sources = await store.listSources();
@@ -124,8 +129,12 @@ async function runOnce(instances: number, perSourceDay: number): Promise<Instanc
     };
     while (stored < expected * 0.999 || !(await finished())) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      stored = await store.countEvents({ sinceMs: SINCE, untilMs: UNTIL });
+      const count = await store.countEvents({ sinceMs: SINCE, untilMs: UNTIL });
+      if (count !== stored) progressAt = performance.now();
+      stored = count;
       if (process.env.ZOOMTRAIL_BENCH_VERBOSE) print(`    ${int(stored)} / ${int(expected)} after ${seconds(performance.now() - started)}`);
+      if (stored < expected * 0.999 && performance.now() - progressAt > STALL_MS)
+        throw new Error(`instances bench: no record stored for ${STALL_MS / 1000} s (${stored} of ${expected}); the instances' errors are above`);
       if (performance.now() - started > 600_000) throw new Error(`instances bench: ${stored} of ${expected} records after 10 minutes`);
     }
     const ms = performance.now() - started;
