@@ -105,6 +105,12 @@ export interface StreamCount {
   byStatus: Record<string, number>;
 }
 
+/** One reading of the 250 ms RSS sampler. */
+export interface RssTracePoint {
+  progress: number;
+  rss: number;
+}
+
 export interface BackfillResult {
   wallMs: number;
   reports: StreamCycleReport[];
@@ -115,6 +121,8 @@ export interface BackfillResult {
   /** Full window reads, from the collector's log. */
   windows: { logType: string; window: { from: string; to: string }; reasons: string[]; pages: number; received: number; inserted: number }[];
   samples: MemorySample[];
+  /** Every 250 ms: the share of the expected records received, and RSS (bytes). */
+  rssTrace: RssTracePoint[];
   /** Highest RSS seen by the 250 ms sampler or a progress sample. */
   peakRssSampled: number;
   /** The kernel's high-water mark for this process (getrusage maxrss), bytes. */
@@ -207,7 +215,7 @@ async function main(): Promise<void> {
     credentials: { clientSecret: BENCH_S2S.clientSecret },
   });
 
-  // Memory: a sample at every 10% of the expected records, and a 250 ms sampler for the peak.
+  // Memory: a sample at every 10% of the expected records, and a 250 ms sampler for the peak and the flatness bands.
   const samples: MemorySample[] = [];
   let peakRssSampled = 0;
   const started = performance.now();
@@ -238,12 +246,15 @@ async function main(): Promise<void> {
       process.stdout.write(`  [${config.label}] heap snapshot at ${percent}%: ${file}\n`);
     }
   };
+  let received = 0;
+  const rssTrace: RssTracePoint[] = [];
   const sampler = setInterval(() => {
-    peakRssSampled = Math.max(peakRssSampled, process.memoryUsage.rss());
+    const rss = process.memoryUsage.rss();
+    peakRssSampled = Math.max(peakRssSampled, rss);
+    rssTrace.push({ progress: received / config.expectedRecords, rss });
   }, 250);
   sampler.unref();
 
-  let received = 0;
   let nextMark = 1;
   const lastReceived = new Map<string, number>();
   const onProgress = (p: WindowProgress) => {
@@ -282,6 +293,7 @@ async function main(): Promise<void> {
     stored,
     windows: windows.splice(0),
     samples,
+    rssTrace: rssTrace.splice(0),
     peakRssSampled,
     maxRss,
   };

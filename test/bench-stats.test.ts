@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flatness, median, mostFrequent, summarize, withinLatency } from '../bench/bench-stats.js';
+import { flatnessRatio, rssFlatness } from '../bench/collection-bench.js';
+import type { MemorySample, RssTracePoint } from '../bench/collector-child.js';
 
 describe('bench stats (the search benchmark reports with them)', () => {
   it('median: the middle value of an odd count, the mean of the two middle ones of an even count, whatever the order', () => {
@@ -49,5 +51,49 @@ describe('bench stats (the search benchmark reports with them)', () => {
     expect(mostFrequent(['a', 'b', 'b', 'c', 'b', 'a'])).toBe('b');
     expect(mostFrequent(['x', 'y', 'y', 'x'])).toBe('y');
     expect(mostFrequent([])).toBeUndefined();
+  });
+});
+
+describe('collector RSS flatness (the rss benchmark reports with it)', () => {
+  const MB = 1024 * 1024;
+  const samples = (at10: number, at90: number) =>
+    [
+      { progress: 0.1, rss: at10 * MB },
+      { progress: 0.9, rss: at90 * MB },
+    ] as unknown as MemorySample[];
+  /** Readings every 1% of the run at `level(progress)` MB. */
+  const trace = (level: (progress: number) => number): RssTracePoint[] => Array.from({ length: 101 }, (_, i) => ({ progress: i / 100, rss: level(i / 100) * MB }));
+
+  it('a spike at the 90% sample moves the single-sample ratio, not the band medians, and the verdict is on the bands', () => {
+    const flat = rssFlatness(
+      samples(150, 170),
+      trace(() => 150),
+    )!;
+    expect(flat.ratio).toBeCloseTo(170 / 150, 6);
+    expect(flat.bandRatio).toBe(1);
+    expect(flatnessRatio(flat)).toBe(1);
+  });
+
+  it('a steady growth shows in the band medians (medians of the readings within 5% of 10% and 90%)', () => {
+    const flat = rssFlatness(
+      samples(110, 190),
+      trace((p) => 100 + 100 * p),
+    )!;
+    expect(flat.band10! / MB).toBeCloseTo(110, 6);
+    expect(flat.band90! / MB).toBeCloseTo(190, 6);
+    expect(flatnessRatio(flat)).toBeCloseTo(190 / 110, 6);
+  });
+
+  it('without readings in a band, the single samples decide; without a sample, there is no figure', () => {
+    const sparse = trace((p) => 100 + p).filter((p) => p.progress < 0.5);
+    const flat = rssFlatness(samples(100, 120), sparse)!;
+    expect(flat.bandRatio).toBeNull();
+    expect(flatnessRatio(flat)).toBeCloseTo(1.2, 6);
+    expect(
+      rssFlatness(
+        [],
+        trace(() => 1),
+      ),
+    ).toBeNull();
   });
 });
