@@ -109,7 +109,7 @@ export class EventReader {
 
   /**
    * One page of events read off the `driver` indicator's keys, which are in
-   * (event time, row id) order within a value (migration 017): the newest
+   * event-time order within a value (migration 017): the newest
    * keys of a common country or network come first and the page stops at
    * `size`, where `row_id IN (every key of the value)` sorted all its events.
    */
