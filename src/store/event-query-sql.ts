@@ -4,7 +4,7 @@ import { normalizeCountryCode } from '../domain/ip-location.js';
 import type { LogType } from '../zoom/report-records.js';
 import { containsPattern, likeEscape, type EventSql, type StoreDialectKind } from './event-sql.js';
 import { matchOf } from './sqlite-event-search.js';
-import type { IndicatorKind } from './sqlite-indicator-kind.js';
+import type { IndicatorKind } from './indicator-kind-codes.js';
 import type { EventQuery } from './store.js';
 
 export interface QueryCompileContext {

@@ -6,15 +6,15 @@ import { and, countableByHour, EventHourCounts, HOUR_MS } from './event-hour-cou
 import { containsPattern, eventSqlFor, type EventSql, type StoreDialectKind } from './event-sql.js';
 import { compileQuery, liftQuery, type QueryCompileContext } from './event-query-sql.js';
 import { matchOf, SqliteEventSearch } from './sqlite-event-search.js';
-import type { IndicatorKind } from './sqlite-indicator-kind.js';
+import type { IndicatorKind } from './indicator-kind-codes.js';
 import type { ClassificationFailure, EventQuery, FailureQuery, StoredEvent } from './store.js';
 import type { ClassificationFailuresTable, EventsTable, StoreTables } from './store-tables.js';
 
 /** The columns of an event read back (PostgreSQL's `change_names`, a search column, is left out). */
 export const EVENT_COLUMNS = ['events.row_id', 'events.source_id', 'events.log_type', 'events.day', 'events.event_time_ms', 'events.stored_at', 'events.event_json'] as const;
 
-/** An event's row as read back (EVENT_COLUMNS). */
-export type EventRow = Selectable<EventsTable>;
+/** An event's row as read back (EVENT_COLUMNS: not PostgreSQL's `id`, migration 035). */
+export type EventRow = Omit<Selectable<EventsTable>, 'id'>;
 
 /** Rows read per query while streaming events or failures out. */
 export const DEFAULT_QUERY_BATCH_SIZE = 1000;
@@ -109,7 +109,7 @@ export class EventReader {
 
   /**
    * One page of events read off the `driver` indicator's keys, which are in
-   * (event time, row id) order within a value (migration 017): the newest
+   * event-time order within a value (migration 017): the newest
    * keys of a common country or network come first and the page stops at
    * `size`, where `row_id IN (every key of the value)` sorted all its events.
    */
@@ -119,17 +119,17 @@ export class EventReader {
     const keyConditions: Expression<SqlBool>[] = [sql<SqlBool>`i.kind = ${this.sql.indicatorKind(driver.kind)}`, sql<SqlBool>`i.value = ${driver.value}`];
     if (query.sinceMs !== undefined) keyConditions.push(sql<SqlBool>`i.event_time_ms >= ${query.sinceMs}`);
     if (query.untilMs !== undefined) keyConditions.push(sql<SqlBool>`i.event_time_ms < ${query.untilMs}`);
-    // SQLite's keys name the event by rowid (migration 026): the events of one time are put in row-id
-    // order by a sort of that time's rows (the key gives the time order), the row id being the event's.
-    const byRowid = this.sql.indicatorLink.indicator === 'event_rowid';
-    if (after) keyConditions.push(cursorCondition(after.time, after.rowId, desc, 'i', byRowid ? 'events' : 'i'));
+    // The keys name the event by an integer (SQLite: its rowid, migration 026; PostgreSQL: events.id, 035): the
+    // events of one time are put in row-id order by a sort of that time's rows (the key gives the time order).
+    const link = this.sql.indicatorLink;
+    if (after) keyConditions.push(cursorCondition(after.time, after.rowId, desc, 'i'));
     return this.db
       .selectFrom('event_indicators as i')
-      .innerJoin('events', (join) => join.on(sql<SqlBool>`${sql.ref(byRowid ? 'events.rowid' : 'events.row_id')} = ${sql.ref(byRowid ? 'i.event_rowid' : 'i.row_id')}`))
+      .innerJoin('events', (join) => join.on(sql<SqlBool>`${sql.ref(`events.${link.event}`)} = ${sql.ref(`i.${link.indicator}`)}`))
       .select(EVENT_COLUMNS)
       .where(and([...keyConditions, ...this.conditions(query, driver.kind)]))
       .orderBy('i.event_time_ms', direction)
-      .orderBy(byRowid ? 'events.row_id' : 'i.row_id', direction)
+      .orderBy('events.row_id', direction)
       .limit(size)
       .execute();
   }
@@ -241,7 +241,7 @@ export class EventReader {
     ]);
   }
 
-  /** `events.row_id in (...)` (SQLite: `events.rowid`, migration 026) the keys of the indicator. */
+  /** `events.rowid in (...)` (SQLite, migration 026; PostgreSQL: `events.id`, 035) the keys of the indicator. */
   private indicatorHeld(kind: IndicatorKind, value: string): Expression<SqlBool> {
     const link = this.sql.indicatorLink;
     const keys = this.db.selectFrom('event_indicators').select(`event_indicators.${link.indicator}`).where('kind', '=', this.sql.indicatorKind(kind)).where('value', '=', value);
@@ -258,12 +258,12 @@ export class EventReader {
 
 /**
  * After (`time`, `rowId`) in the order: `time >= t AND (time > t OR row_id > id)` (mirrored for desc); the first term
- * lets an index seek. On `table`'s columns: `events`, or `i` when the page is read off event_indicators (whose
- * row id is `events`' on SQLite: `rowIdTable`).
+ * lets an index seek. The time is `table`'s: `events`, or `i` when the page is read off event_indicators (whose keys
+ * name the event by an integer: the row id is always `events`').
  */
-function cursorCondition(time: number, rowId: string, desc: boolean, table: 'events' | 'i' = 'events', rowIdTable: 'events' | 'i' = table): Expression<SqlBool> {
+function cursorCondition(time: number, rowId: string, desc: boolean, table: 'events' | 'i' = 'events'): Expression<SqlBool> {
   const t = sql.ref(`${table}.event_time_ms`);
-  const id = sql.ref(`${rowIdTable}.row_id`);
+  const id = sql.ref('events.row_id');
   return desc ? sql<SqlBool>`${t} <= ${time} AND (${t} < ${time} OR ${id} < ${rowId})` : sql<SqlBool>`${t} >= ${time} AND (${t} > ${time} OR ${id} > ${rowId})`;
 }
 

@@ -185,8 +185,9 @@ forEachStoreTarget((target) => {
         { name: 'source', run: () => page({ sourceId: a }) },
         { name: 'log type', run: () => page({ logType: OPERATION }) },
         { name: 'source and log type', run: () => page({ sourceId: a, logType: OPERATION }) },
-        // Read off event_indicators' (kind, value, event time, row id) key in order (migration 017): no sort of a value's
-        // events (SQLite, whose key ends with the event's rowid since migration 026: only each time's few events are sorted).
+        // Read off event_indicators' (kind, value, event time, event) key in order (migration 017): no sort of a value's
+        // events; the key ends with an integer naming the event (SQLite's rowid, migration 026; PostgreSQL's events.id,
+        // 035), so only each time's few events are sorted by row id.
         { name: 'email', run: () => page({ email: 'user17@example.com' }), ordered: true },
         { name: 'IP address', run: () => page({ ipAddress: '10.0.17.117' }), ordered: true },
         { name: 'country', run: () => page({ country: 'DE' }), ordered: true },
@@ -348,16 +349,16 @@ forEachStoreTarget((target) => {
         for (let i = 0; i < byIds.length; i += 10) {
           const batch = byIds.slice(i, i + 10);
           const list = batch.map((_, j) => (target.kind === 'sqlite' ? '?' : `$${j + 1}`)).join(', ');
-          // SQLite's keys name the event by rowid (migration 026).
-          const events = target.kind === 'sqlite' ? `SELECT rowid FROM events WHERE row_id IN (${list})` : list;
-          await s.run(`DELETE FROM event_indicators WHERE ${target.kind === 'sqlite' ? 'event_rowid' : 'row_id'} IN (${events})`, batch);
+          // The keys name the event by an integer: SQLite's rowid (migration 026), PostgreSQL's events.id (035).
+          const [key, id] = target.kind === 'sqlite' ? ['event_rowid', 'rowid'] : ['event_id', 'id'];
+          await s.run(`DELETE FROM event_indicators WHERE ${key} IN (SELECT ${id} FROM events WHERE row_id IN (${list}))`, batch);
           await s.run(`DELETE FROM events WHERE row_id IN (${list})`, batch);
         }
         let left = rows.filter((e) => !byIds.includes(e.rowId));
         await expectInStep(left);
         const cutoff = [T0 + 3 * H + 30 * 60_000];
         const parameter = target.kind === 'sqlite' ? '?' : '$1';
-        const link = target.kind === 'sqlite' ? 'event_rowid IN (SELECT rowid' : 'row_id IN (SELECT row_id';
+        const link = target.kind === 'sqlite' ? 'event_rowid IN (SELECT rowid' : 'event_id IN (SELECT id';
         await s.run(`DELETE FROM event_indicators WHERE ${link} FROM events WHERE event_time_ms < ${parameter})`, cutoff);
         await s.run(`DELETE FROM events WHERE event_time_ms < ${parameter}`, cutoff);
         left = left.filter((e) => e.eventTimeMs >= T0 + 3 * H + 30 * 60_000);

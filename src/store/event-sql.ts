@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { indexedFieldExpression, postgresDetailExpression, type IndexedField } from './migrations/007-search-indexes.js';
-import { sqliteIndicatorKind, type IndicatorKind } from './sqlite-indicator-kind.js';
+import { indicatorKindCode, type IndicatorKind } from './indicator-kind-codes.js';
 
 /** The SQL dialects a Store runs on (`Store.kind`). */
 export type StoreDialectKind = 'sqlite' | 'postgres';
@@ -28,12 +28,12 @@ export interface EventSql {
   bucketIndex(timeColumn: string, fromMs: number, bucketMs: number): RawBuilder<number>;
   /**
    * How an `event_indicators` key names its event: the column of `event_indicators`
-   * and the column of `events` it equals. SQLite: the event's rowid (migration 026);
-   * PostgreSQL: the row id.
+   * and the column of `events` it equals, an integer on both stores. SQLite: the
+   * event's rowid (migration 026); PostgreSQL: `events.id` (migration 035).
    */
-  indicatorLink: { indicator: 'event_rowid' | 'row_id'; event: 'rowid' | 'row_id' };
-  /** `event_indicators.kind` of `kind`: SQLite, a small integer (migration 027); PostgreSQL, the name. */
-  indicatorKind(kind: IndicatorKind): number | string;
+  indicatorLink: { indicator: 'event_rowid' | 'event_id'; event: 'rowid' | 'id' };
+  /** `event_indicators.kind` of `kind`: the same small integer on both stores (migrations 027 and 035, indicator-kind-codes.ts). */
+  indicatorKind(kind: IndicatorKind): number;
 }
 
 /**
@@ -81,7 +81,7 @@ const sqliteSql: EventSql = {
   // Parameters may be bound as REAL: the CAST truncates, which is floor for non-negative values.
   bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`cast((${sql.ref(timeColumn)} - ${fromMs}) / ${bucketMs} as integer)`,
   indicatorLink: { indicator: 'event_rowid', event: 'rowid' },
-  indicatorKind: sqliteIndicatorKind,
+  indicatorKind: indicatorKindCode,
 };
 
 const postgresSql: EventSql = {
@@ -99,8 +99,8 @@ const postgresSql: EventSql = {
   // Literals, not parameters: the expression appears in SELECT and GROUP BY, and PostgreSQL matches
   // them only when identical ($1 and $5 are different expressions). Both are checked finite numbers.
   bucketIndex: (timeColumn, fromMs, bucketMs) => sql<number>`((${sql.ref(timeColumn)} - ${sql.lit(numberLiteral(fromMs))}::bigint) / ${sql.lit(numberLiteral(bucketMs))}::bigint)`,
-  indicatorLink: { indicator: 'row_id', event: 'row_id' },
-  indicatorKind: (kind) => kind,
+  indicatorLink: { indicator: 'event_id', event: 'id' },
+  indicatorKind: indicatorKindCode,
 };
 
 /** The `change_names` column of the row whose `event_json` is `column` (`events.event_json` -> `events.change_names`). */

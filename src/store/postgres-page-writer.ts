@@ -4,6 +4,7 @@ import { historyIndexOf, type SignInFact } from '../domain/sign-in-facts.js';
 import type { LogType } from '../zoom/report-records.js';
 import { searchedChangeNames } from './event-change-names.js';
 import { hourOf } from './event-hour-counts.js';
+import { indicatorKindCode, type IndicatorKind } from './indicator-kind-codes.js';
 import { storedEventJson } from './stored-event-json.js';
 import { daysBecomingComplete, emitCoverageRecords } from './postgres-coverage-outbox.js';
 import { lockForForwardLogWrite } from './postgres-forward-log-horizon.js';
@@ -11,7 +12,7 @@ import { withRetry } from './postgres-transaction.js';
 import { daysOfPage, withoutPurgedDays } from './purged-days.js';
 import { LeaseLostError, UnknownSourceError } from './store-errors.js';
 import type { DayUpdate, Fence, PageCommit, PageCommitResult, StreamUpdate } from './store.js';
-import type { StoreTables } from './store-tables.js';
+import type { BigIntColumn, StoreTables } from './store-tables.js';
 
 type Trx = Transaction<StoreTables>;
 
@@ -39,9 +40,10 @@ const STREAM_FIELDS = [
  * Safe with several processes on one database: the source row is locked
  * `FOR SHARE` (a concurrent removal waits, and a commit after a removal gets
  * UnknownSourceError); events and failures are inserted in row-id order with
- * `ON CONFLICT DO NOTHING RETURNING row_id`, so of two transactions inserting
+ * `ON CONFLICT DO NOTHING RETURNING row_id, id`, so of two transactions inserting
  * the same id one waits for the other and only one gets the id back
- * (`insertedEventIds` disjoint), and overlapping pages lock in one order (no
+ * (`insertedEventIds` disjoint; `id`, migration 035, is what the new events'
+ * indicator keys name them by, with no lookup), and overlapping pages lock in one order (no
  * deadlock); day records are added with one upsert in day order whose
  * `RETURNING state` is the state before (the upsert never changes the state,
  * and it works on the latest committed row). Deadlocks and serialization
@@ -85,10 +87,12 @@ export class PostgresPageWriter {
     const byId = new Map<string, PageCommit['events'][number]>();
     for (const row of commit.events) if (!byId.has(row.rowId)) byId.set(row.rowId, row);
     const sorted = [...byId.values()].sort((a, b) => compare(a.rowId, b.rowId));
-    const inserted = new Set<string>();
+    // Each new event's `events.id` (migration 035), which its indicator keys name it by; as the driver returns a
+    // bigint (text), passed back as it came (a ::bigint[] parameter).
+    const inserted = new Map<string, BigIntColumn>();
     for (let i = 0; i < sorted.length; i += POSTGRES_CHUNK_ROWS) {
       const chunk = sorted.slice(i, i + POSTGRES_CHUNK_ROWS);
-      const result = await sql<{ row_id: string }>`
+      const result = await sql<{ row_id: string; id: BigIntColumn }>`
         INSERT INTO events (row_id, source_id, log_type, day, event_time_ms, stored_at, event_json, change_names)
         SELECT r.row_id, ${sourceId}, ${logType}, r.day, r.event_time_ms, ${now}::bigint, r.event_json, r.change_names
         FROM unnest(${chunk.map((r) => r.rowId)}::text[], ${chunk.map((r) => r.day)}::text[],
@@ -96,19 +100,21 @@ export class PostgresPageWriter {
                     ${chunk.map((r) => searchedChangeNames(r.event))}::text[])
              AS r(row_id, day, event_time_ms, event_json, change_names)
         ON CONFLICT (row_id) DO NOTHING
-        RETURNING row_id`.execute(trx);
-      for (const { row_id } of result.rows) inserted.add(row_id);
+        RETURNING row_id, id`.execute(trx);
+      for (const { row_id, id } of result.rows) inserted.set(row_id, id);
     }
 
     const insertedEventIds: string[] = [];
     const insertedPerDay = new Map<string, number>();
     const queued: string[] = [];
     const insertedPerHour = new Map<number, number>();
-    const indicators: { rowId: string[]; kind: string[]; value: string[]; timeMs: number[] } = { rowId: [], kind: [], value: [], timeMs: [] };
+    const indicators: { timeMs: number[]; eventId: BigIntColumn[]; kind: number[]; value: string[] } = { timeMs: [], eventId: [], kind: [], value: [] };
     const signIns: SignInFact[] = [];
     const historyQueued: PageCommit['events'][number][] = [];
     for (const row of commit.events) {
-      if (!inserted.delete(row.rowId)) continue; // not new, or a repeat within the page
+      const eventId = inserted.get(row.rowId);
+      if (eventId === undefined) continue; // not new, or a repeat within the page
+      inserted.delete(row.rowId);
       insertedEventIds.push(row.rowId);
       queued.push(row.rowId);
       const history = historyIndexOf(logType, row.rowId, row.eventTimeMs, row.event);
@@ -118,25 +124,25 @@ export class PostgresPageWriter {
       const hour = hourOf(row.eventTimeMs);
       insertedPerHour.set(hour, (insertedPerHour.get(hour) ?? 0) + 1);
       const seen = new Set<string>();
-      const add = (kind: string, value: string) => {
+      const add = (kind: IndicatorKind, value: string) => {
         const key = `${kind}\u0000${value}`;
         if (seen.has(key)) return;
         seen.add(key);
-        indicators.rowId.push(row.rowId);
-        indicators.kind.push(kind);
-        indicators.value.push(value);
         indicators.timeMs.push(row.eventTimeMs);
+        indicators.eventId.push(eventId);
+        indicators.kind.push(indicatorKindCode(kind));
+        indicators.value.push(value);
       };
       for (const email of row.emails) add('email', email.toLowerCase());
       for (const ip of row.ipAddresses) add('ip', ip.toLowerCase());
       for (const { kind, value } of enrichmentIndicatorKeys(row.event)) add(kind, value);
     }
 
-    for (let i = 0; i < indicators.rowId.length; i += POSTGRES_CHUNK_ROWS * 2) {
+    for (let i = 0; i < indicators.eventId.length; i += POSTGRES_CHUNK_ROWS * 2) {
       const end = i + POSTGRES_CHUNK_ROWS * 2;
       await sql`
-        INSERT INTO event_indicators (row_id, kind, value, event_time_ms)
-        SELECT * FROM unnest(${indicators.rowId.slice(i, end)}::text[], ${indicators.kind.slice(i, end)}::text[], ${indicators.value.slice(i, end)}::text[], ${indicators.timeMs.slice(i, end)}::bigint[])
+        INSERT INTO event_indicators (event_time_ms, event_id, kind, value)
+        SELECT * FROM unnest(${indicators.timeMs.slice(i, end)}::bigint[], ${indicators.eventId.slice(i, end)}::bigint[], ${indicators.kind.slice(i, end)}::smallint[], ${indicators.value.slice(i, end)}::text[])
         ON CONFLICT DO NOTHING`.execute(trx);
     }
     if (insertedPerHour.size > 0) {

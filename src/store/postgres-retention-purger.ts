@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { dayStartMs } from '../domain/utc-days.js';
 import type { LogType } from '../zoom/report-records.js';
 import { withRetry } from './postgres-transaction.js';
+import { indicatorKindCode } from './indicator-kind-codes.js';
 import { indicatorKeys } from './purged-days.js';
 import { storedIndicatorLists } from './stored-event-json.js';
 import type { PurgeBatch } from './retention-store.js';
@@ -21,25 +22,26 @@ export function purgePostgresBefore(db: Kysely<StoreTables>, logType: LogType, b
         WHERE log_type = ${logType} AND day < ${beforeDay} AND state <> 'purged'`.execute(trx);
       const days = Number(marked.numAffectedRows ?? 0);
 
-      const { rows } = await sql<{ row_id: string; source_id: string; log_type: string; event_time_ms: string; stored_at: string; event_json: string }>`
-        SELECT row_id, source_id, log_type, event_time_ms, stored_at, event_json
+      const { rows } = await sql<{ id: string; row_id: string; source_id: string; log_type: string; event_time_ms: string; stored_at: string; event_json: string }>`
+        SELECT id, row_id, source_id, log_type, event_time_ms, stored_at, event_json
         FROM events WHERE log_type = ${logType} AND event_time_ms < ${dayStartMs(beforeDay)}::bigint
         LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(trx);
       if (rows.length > 0) {
         const ids = rows.map((row) => row.row_id);
-        const keys = { kind: [] as string[], value: [] as string[], timeMs: [] as string[], rowId: [] as string[] };
+        const keys = { kind: [] as number[], value: [] as string[], timeMs: [] as string[], eventId: [] as string[] };
         for (const row of rows) {
           const { emails, ips, enrichment } = storedIndicatorLists(row);
           for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) {
-            keys.kind.push(kind);
+            keys.kind.push(indicatorKindCode(kind));
             keys.value.push(value);
             keys.timeMs.push(row.event_time_ms);
-            keys.rowId.push(row.row_id);
+            keys.eventId.push(row.id);
           }
         }
-        // By the whole primary key (kind, value, event time, row id): event_indicators has no index by row id (see 001-initial.ts, 017-indicator-time.ts).
-        await sql`DELETE FROM event_indicators i USING unnest(${keys.kind}::text[], ${keys.value}::text[], ${keys.timeMs}::bigint[], ${keys.rowId}::text[]) AS d(kind, value, event_time_ms, row_id)
-          WHERE i.kind = d.kind AND i.value = d.value AND i.event_time_ms = d.event_time_ms AND i.row_id = d.row_id`.execute(trx);
+        // By the whole primary key (kind as its code, value, event time, event id): event_indicators has no index by
+        // event (see 001-initial.ts, 017-indicator-time.ts, 035-postgres-indicators-by-event-id.ts).
+        await sql`DELETE FROM event_indicators i USING unnest(${keys.kind}::smallint[], ${keys.value}::text[], ${keys.timeMs}::bigint[], ${keys.eventId}::bigint[]) AS d(kind, value, event_time_ms, event_id)
+          WHERE i.kind = d.kind AND i.value = d.value AND i.event_time_ms = d.event_time_ms AND i.event_id = d.event_id`.execute(trx);
         await sql`DELETE FROM detection_pending WHERE row_id = ANY(${ids}::text[])`.execute(trx);
         await sql`DELETE FROM events WHERE row_id = ANY(${ids}::text[])`.execute(trx);
       }

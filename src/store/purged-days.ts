@@ -1,4 +1,5 @@
 import { enrichmentIndicatorKeys } from '../domain/ip-location.js';
+import type { IndicatorKind } from './indicator-kind-codes.js';
 import type { PageCommit } from './store.js';
 
 /**
@@ -25,10 +26,11 @@ export function withoutPurgedDays(commit: PageCommit, purged: ReadonlySet<string
  * The `event_indicators` keys of one event, from its `p_any_emails` and
  * `p_any_ip_addresses` (what `StoredEvent.emails` and `ipAddresses` are read
  * back from), lower-cased as the page writers store them, and the countries
- * and ASNs of its `p_enrichment`; values that are not lists give none. Each key once.
+ * and ASNs of its `p_enrichment`; values that are not lists give none. Each key once, the kind by name
+ * (each store's purger stores it as its code: indicator-kind-codes.ts).
  */
-export function indicatorKeys(emails: unknown, ipAddresses: unknown, enrichment?: unknown): Array<{ kind: 'email' | 'ip' | 'country' | 'asn'; value: string }> {
-  const out: Array<{ kind: 'email' | 'ip' | 'country' | 'asn'; value: string }> = [];
+export function indicatorKeys(emails: unknown, ipAddresses: unknown, enrichment?: unknown): Array<{ kind: IndicatorKind; value: string }> {
+  const out: Array<{ kind: IndicatorKind; value: string }> = [];
   const seen = new Set<string>();
   const add = (kind: 'email' | 'ip', list: unknown) => {
     if (!Array.isArray(list)) return;

@@ -8,7 +8,7 @@ import { ManualClock } from '../shared/clock.js';
 import { locatedSignIn } from './sign-in-history-store-contract.test-support.js';
 import { page, sampleSource, START } from './store-contract.test-support.js';
 import { migrateSqliteFileTo, migrateSqliteFileUp } from './sqlite-migration.test-support.js';
-import { SQLITE_INDICATOR_KINDS } from './sqlite-indicator-kind.js';
+import { INDICATOR_KIND_CODES } from './indicator-kind-codes.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -27,7 +27,7 @@ function columnsOf(db: Database.Database, table: string): string[] {
 
 /** Every indicator key with its event's row id (the kind by name: migration 027 stores it as an integer), sorted. */
 function keysOf(db: Database.Database): string[] {
-  const names = new Map<unknown, string>(Object.entries(SQLITE_INDICATOR_KINDS).map(([name, code]) => [code, name]));
+  const names = new Map<unknown, string>(Object.entries(INDICATOR_KIND_CODES).map(([name, code]) => [code, name]));
   return (db.prepare('SELECT i.kind, i.value, i.event_time_ms, e.row_id FROM event_indicators i JOIN events e ON e.rowid = i.event_rowid').raw(true).all() as unknown[][])
     .map(([kind, ...rest]) => [names.get(kind) ?? `unknown kind ${String(kind)}`, ...rest].join(' '))
     .sort();

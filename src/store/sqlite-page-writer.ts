@@ -10,7 +10,7 @@ import { hourOf } from './event-hour-counts.js';
 import { storedEventJson } from './stored-event-json.js';
 import { SqliteCoverageOutbox } from './sqlite-coverage-outbox.js';
 import { SqliteSearchIndexWriter } from './sqlite-search-index-writer.js';
-import { sqliteIndicatorKind } from './sqlite-indicator-kind.js';
+import { indicatorKindCode } from './indicator-kind-codes.js';
 import { BOUND, prepareQuery, prepareRaw, sqliteQueries, type QueryRow, type RowStatement } from './sqlite-statements.js';
 
 type Database = BetterSqlite3.Database;
@@ -197,7 +197,7 @@ export class SqlitePageWriter {
       const eventRowid = Number(lastInsertRowid);
       for (const email of row.emails) indicators.push([EMAIL, email.toLowerCase(), row.eventTimeMs, eventRowid]);
       for (const ip of row.ipAddresses) indicators.push([IP, ip.toLowerCase(), row.eventTimeMs, eventRowid]);
-      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([sqliteIndicatorKind(kind), value, row.eventTimeMs, eventRowid]);
+      for (const { kind, value } of enrichmentIndicatorKeys(row.event)) indicators.push([indicatorKindCode(kind), value, row.eventTimeMs, eventRowid]);
     }
     search.end();
     indicators.sort(compareIndicatorKeys);
@@ -278,8 +278,8 @@ export class SqlitePageWriter {
 /** An event_indicators key: (kind, value, event time, the event's rowid), its primary key's order (migrations 017, 026; the kind a small integer since 027). */
 type IndicatorKey = [kind: number, value: string, eventTimeMs: number, eventRowid: number];
 
-const EMAIL = sqliteIndicatorKind('email');
-const IP = sqliteIndicatorKind('ip');
+const EMAIL = indicatorKindCode('email');
+const IP = indicatorKindCode('ip');
 
 /** Primary-key order of event_indicators. */
 function compareIndicatorKeys(a: Readonly<IndicatorKey>, b: Readonly<IndicatorKey>): number {

@@ -3,7 +3,7 @@ import { dayStartMs } from '../domain/utc-days.js';
 import type { LogType } from '../zoom/report-records.js';
 import { indicatorKeys } from './purged-days.js';
 import { storedIndicatorLists } from './stored-event-json.js';
-import { sqliteIndicatorKind } from './sqlite-indicator-kind.js';
+import { indicatorKindCode } from './indicator-kind-codes.js';
 import type { FreeSpace, PurgeBatch } from './retention-store.js';
 import { prepareRaw, type RowStatement } from './sqlite-statements.js';
 
@@ -70,7 +70,7 @@ export class SqliteRetentionPurger {
     const rows = this.#oldEvents.all(logType, dayStartMs(beforeDay), limit);
     for (const row of rows) {
       const { emails, ips, enrichment } = storedIndicatorLists(row);
-      for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) this.#deleteIndicator.run(sqliteIndicatorKind(kind), value, row.event_time_ms, row.rowid);
+      for (const { kind, value } of indicatorKeys(emails, ips, enrichment)) this.#deleteIndicator.run(indicatorKindCode(kind), value, row.event_time_ms, row.rowid);
       this.#deletePending.run(row.row_id);
       this.#deleteEvent.run(row.row_id);
     }

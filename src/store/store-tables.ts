@@ -110,6 +110,8 @@ export interface DayCoverageTable {
 }
 
 export interface EventsTable {
+  /** PostgreSQL only: the integer the event's `event_indicators` keys name it by (migration 035; SQLite's is the rowid). */
+  id?: Generated<BigIntColumn>;
   row_id: string;
   source_id: string;
   log_type: string;
@@ -132,14 +134,14 @@ export interface EventHourCountsTable {
 }
 
 export interface EventIndicatorsTable {
-  /** PostgreSQL: the event's row id. SQLite has `event_rowid` instead (migration 026; EventSql.indicatorLink). */
-  row_id: string;
-  /** SQLite: the rowid of the event in `events` (migration 026). PostgreSQL has `row_id` instead. */
+  /** PostgreSQL: the event's `events.id` (migration 035). SQLite has `event_rowid` instead (migration 026; EventSql.indicatorLink). */
+  event_id: BigIntColumn;
+  /** SQLite: the rowid of the event in `events` (migration 026). PostgreSQL has `event_id` instead. */
   event_rowid: number;
-  /** `email`, `ip`, `country` or `asn`; on SQLite as a small integer (migration 027, sqlite-indicator-kind.ts). */
-  kind: string | number;
+  /** `email`, `ip`, `country` or `asn` as its small integer (SQLite: migration 027; PostgreSQL: 035; indicator-kind-codes.ts). */
+  kind: number;
   value: string;
-  /** The event's time (migration 017): the key is (kind, value, event_time_ms, row_id), so a value's events read in time order. */
+  /** The event's time (migration 017): the key is (kind, value, event_time_ms, event), so a value's events read in time order. */
   event_time_ms: BigIntColumn;
 }
 

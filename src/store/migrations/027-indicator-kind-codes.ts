@@ -1,10 +1,10 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { SQLITE_INDICATOR_KINDS } from '../sqlite-indicator-kind.js';
+import { INDICATOR_KIND_CODES } from '../indicator-kind-codes.js';
 import { isPostgres } from './is-postgres.js';
 
 /**
  * SQLite: `event_indicators.kind` as a small integer (issue 14 §2, bytes on disk per
- * event): `country` 0, `email` 1, `ip` 2, `asn` 3 (sqlite-indicator-kind.ts). The name
+ * event): `country` 0, `email` 1, `ip` 2, `asn` 3 (indicator-kind-codes.ts). The name
  * led every key of the table (3 to 4 keys an event), 2 to 7 bytes each; an integer of
  * 0 or 1 takes none (its type in the record header says it), 2 and 3 one byte. The
  * key's order within a kind is unchanged (value, event time, event rowid), so each query
@@ -16,7 +16,7 @@ import { isPostgres } from './is-postgres.js';
 export const indicatorKindCodesMigration: Migration = {
   async up(db): Promise<void> {
     if (isPostgres(db)) return;
-    await rebuild(db, 'integer', caseOf('kind', Object.entries(SQLITE_INDICATOR_KINDS)));
+    await rebuild(db, 'integer', caseOf('kind', Object.entries(INDICATOR_KIND_CODES)));
   },
 
   async down(db): Promise<void> {
@@ -26,14 +26,14 @@ export const indicatorKindCodesMigration: Migration = {
       'text',
       caseOf(
         'kind',
-        Object.entries(SQLITE_INDICATOR_KINDS).map(([name, code]) => [code, name]),
+        Object.entries(INDICATOR_KIND_CODES).map(([name, code]) => [code, name]),
       ),
     );
   },
 };
 
-/** `CASE column WHEN from THEN to ... END` over literal pairs (the codes are this file's constants). */
-function caseOf(column: string, pairs: ReadonlyArray<readonly [string | number, string | number]>): string {
+/** `CASE column WHEN from THEN to ... END` over literal pairs (the kind codes and names: constants, never input; also migration 035's). */
+export function caseOf(column: string, pairs: ReadonlyArray<readonly [string | number, string | number]>): string {
   const literal = (v: string | number) => (typeof v === 'number' ? String(v) : `'${v.replaceAll("'", "''")}'`);
   return `CASE ${column} ${pairs.map(([from, to]) => `WHEN ${literal(from)} THEN ${literal(to)}`).join(' ')} END`;
 }

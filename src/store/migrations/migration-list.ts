@@ -27,6 +27,7 @@ import { indicatorKindCodesMigration } from './027-indicator-kind-codes.js';
 import { forwardLogWriterLockMigration } from './030-forward-log-writer-lock.js';
 import { derivedOperationUdmMigration } from './033-derived-operation-udm.js';
 import { sqliteChangeNamesColumnMigration } from './034-sqlite-change-names-column.js';
+import { postgresIndicatorsByEventIdMigration } from './035-postgres-indicators-by-event-id.js';
 
 /**
  * Every schema migration, in order, by name. Adding one is a list entry (and a
@@ -62,6 +63,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '030-forward-log-writer-lock': forwardLogWriterLockMigration,
   '033-derived-operation-udm': derivedOperationUdmMigration,
   '034-sqlite-change-names-column': sqliteChangeNamesColumnMigration,
+  '035-postgres-indicators-by-event-id': postgresIndicatorsByEventIdMigration,
 };
 
 /** A Kysely MigrationProvider over `MIGRATIONS` (no filesystem globbing). */
