@@ -7,7 +7,7 @@ import { INDICATOR_KIND_CODES } from './indicator-kind-codes.js';
 import { staticMigrationProvider } from './migrations/migration-list.js';
 import { openPostgresStore } from './postgres-store.js';
 import { locatedSignIn } from './sign-in-history-store-contract.test-support.js';
-import { page, sampleSource, START } from './store-contract.test-support.js';
+import { page, pagedRowIds, sampleSource, START } from './store-contract.test-support.js';
 import { dropSchema, forEachStoreTarget, newTestSchema, TEST_DATABASE_URL, testSecretKey } from './store-test-targets.test-support.js';
 import type { EventRow, Store } from './store.js';
 
@@ -104,17 +104,7 @@ forEachStoreTarget((target) => {
       expect(error).toBeUndefined();
     };
     /** Row ids of a filter's events, newest first, pages of three through the cursor. */
-    const paged = async (store: Store, filter: { email?: string; country?: string; asn?: number; ipAddress?: string }) => {
-      const out: string[] = [];
-      let after: { eventTimeMs: number; rowId: string } | undefined;
-      for (;;) {
-        const batch = [];
-        for await (const event of store.queryEvents({ ...filter, order: 'desc', limit: 3, ...(after ? { after } : {}) })) batch.push(event);
-        out.push(...batch.map((e) => e.rowId));
-        if (batch.length < 3) return out;
-        after = { eventTimeMs: batch.at(-1)!.eventTimeMs, rowId: batch.at(-1)!.rowId };
-      }
-    };
+    const paged = (store: Store, filter: Parameters<typeof pagedRowIds>[1]) => pagedRowIds(store, filter, 3);
     /** What `paged` must give: the events of `events` matching, in (time, row id) order, newest first. */
     const expected = (events: EventRow[], match: (e: EventRow) => boolean) =>
       events

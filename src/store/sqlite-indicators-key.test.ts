@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseEventQuery } from '../domain/event-query.js';
 import { ManualClock } from '../shared/clock.js';
 import { locatedSignIn } from './sign-in-history-store-contract.test-support.js';
-import { page, sampleSource, START } from './store-contract.test-support.js';
+import { page, pagedRowIds, sampleSource, START } from './store-contract.test-support.js';
 import { migrateSqliteFileTo, migrateSqliteFileUp } from './sqlite-migration.test-support.js';
 import { INDICATOR_KIND_CODES } from './indicator-kind-codes.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from './sqlite-store.js';
@@ -34,17 +34,7 @@ function keysOf(db: Database.Database): string[] {
 }
 
 /** Row ids of the events of a filter, pages of two through the cursor, newest first. */
-async function pagedRowIds(store: Store, filter: { email?: string; ipAddress?: string; country?: string; asn?: number }): Promise<string[]> {
-  const out: string[] = [];
-  let after: { eventTimeMs: number; rowId: string } | undefined;
-  for (;;) {
-    const batch = [];
-    for await (const event of store.queryEvents({ ...filter, order: 'desc', limit: 2, ...(after ? { after } : {}) })) batch.push(event);
-    out.push(...batch.map((e) => e.rowId));
-    if (batch.length < 2) return out;
-    after = { eventTimeMs: batch.at(-1)!.eventTimeMs, rowId: batch.at(-1)!.rowId };
-  }
-}
+const pagedByTwo = (store: Store, filter: Parameters<typeof pagedRowIds>[1]) => pagedRowIds(store, filter, 2);
 
 describe('SQLite event_indicators keyed by the event rowid (migration 026)', () => {
   it('names each event by its rowid, not its row id; pages of an indicator stay in (time, row id) order, ties included', async () => {
@@ -55,9 +45,9 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
       // Stored out of row-id order, three at one time: the key orders them by rowid, the page by row id.
       await store.commitPage(page(id, [locatedSignIn('s3', T, 'a@x.io', '198.51.100.1', BERLIN), locatedSignIn('s1', T, 'a@x.io', '198.51.100.2', BERLIN)]));
       await store.commitPage(page(id, [locatedSignIn('s2', T, 'a@x.io', '198.51.100.3', BERLIN), locatedSignIn('s0', T + 1000, 'b@x.io', '198.51.100.1', BERLIN)]));
-      expect(await pagedRowIds(store, { email: 'a@x.io' })).toEqual(['s3', 's2', 's1']);
-      expect(await pagedRowIds(store, { country: 'DE' })).toEqual(['s0', 's3', 's2', 's1']);
-      expect(await pagedRowIds(store, { asn: 3320, email: 'b@x.io' })).toEqual(['s0']);
+      expect(await pagedByTwo(store, { email: 'a@x.io' })).toEqual(['s3', 's2', 's1']);
+      expect(await pagedByTwo(store, { country: 'DE' })).toEqual(['s0', 's3', 's2', 's1']);
+      expect(await pagedByTwo(store, { asn: 3320, email: 'b@x.io' })).toEqual(['s0']);
       const asc = [];
       for await (const event of store.queryEvents({ country: 'de', order: 'asc', limit: 10 })) asc.push(event.rowId);
       expect(asc).toEqual(['s1', 's2', 's3', 's0']);
@@ -103,8 +93,8 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
     }
     const again = await openSqliteStore({ dataDir: dir, clock, env: {} });
     try {
-      expect(await pagedRowIds(again, { email: 'a@x.io' })).toEqual(['s3', 's2']);
-      expect(await pagedRowIds(again, { country: 'DE' })).toEqual(['s1', 's3', 's2']);
+      expect(await pagedByTwo(again, { email: 'a@x.io' })).toEqual(['s3', 's2']);
+      expect(await pagedByTwo(again, { country: 'DE' })).toEqual(['s1', 's3', 's2']);
     } finally {
       await again.close();
     }
@@ -143,10 +133,10 @@ describe('SQLite event_indicators keyed by the event rowid (migration 026)', () 
     }
     const again = await openSqliteStore({ dataDir: dir, clock, env: {} });
     try {
-      expect(await pagedRowIds(again, { email: 'a@x.io' })).toEqual(['s3', 's2']);
-      expect(await pagedRowIds(again, { country: 'DE' })).toEqual(['s1', 's3', 's2']);
-      expect(await pagedRowIds(again, { asn: 3320, email: 'c@x.io' })).toEqual(['s1']);
-      expect(await pagedRowIds(again, { ipAddress: '198.51.100.3' })).toEqual(['s2']);
+      expect(await pagedByTwo(again, { email: 'a@x.io' })).toEqual(['s3', 's2']);
+      expect(await pagedByTwo(again, { country: 'DE' })).toEqual(['s1', 's3', 's2']);
+      expect(await pagedByTwo(again, { asn: 3320, email: 'c@x.io' })).toEqual(['s1']);
+      expect(await pagedByTwo(again, { ipAddress: '198.51.100.3' })).toEqual(['s2']);
       // An ASN range reads the ASN keys by their kind.
       const inRange = async (text: string) => {
         const parsed = parseEventQuery(text);

@@ -141,3 +141,16 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 export const ids = (events: StoredEvent[]) => events.map((e) => e.rowId);
+
+/** Row ids of the events of an indicator filter, newest first, read through the cursor in pages of `pageSize`. */
+export async function pagedRowIds(store: Store, filter: { email?: string; ipAddress?: string; country?: string; asn?: number }, pageSize: number): Promise<string[]> {
+  const out: string[] = [];
+  let after: { eventTimeMs: number; rowId: string } | undefined;
+  for (;;) {
+    const batch = [];
+    for await (const event of store.queryEvents({ ...filter, order: 'desc', limit: pageSize, ...(after ? { after } : {}) })) batch.push(event);
+    out.push(...batch.map((e) => e.rowId));
+    if (batch.length < pageSize) return out;
+    after = { eventTimeMs: batch.at(-1)!.eventTimeMs, rowId: batch.at(-1)!.rowId };
+  }
+}
