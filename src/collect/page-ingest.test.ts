@@ -29,23 +29,14 @@ describe('WindowIngest', () => {
     sourceId = (await store.createSource(sampleSource())).id;
   });
   afterEach(async () => store.close());
+  /** A window read of Zoom.Activity into `store`. */
+  const activityIngest = (window: { windowLabel: string; anchorDay: string; settleDays: number; confirmation: boolean }) =>
+    new WindowIngest({ store, normalizer, logType: 'Zoom.Activity', sourceId, sourceLabel: 'Acme', logger: pino({ level: 'silent' }), newestStored: null, ...window });
 
   describe('identical records split by a page boundary, settled by a probe page', () => {
     /** Page 1 ends with X, page 2 starts with X: a real pair, or one X shown twice. The probe answers `probe`. */
     async function readWithProbe(probe: readonly unknown[] | null) {
-      const ingest = new WindowIngest({
-        store,
-        normalizer,
-        logType: 'Zoom.Activity',
-        sourceId,
-        sourceLabel: 'Acme',
-        settleDays: 2,
-        logger: pino({ level: 'silent' }),
-        windowLabel: '2026-03-08..2026-03-11',
-        anchorDay: '2026-03-08',
-        confirmation: false,
-        newestStored: null,
-      });
+      const ingest = activityIngest({ windowLabel: '2026-03-08..2026-03-11', anchorDay: '2026-03-08', settleDays: 2, confirmation: false });
       let asked = 0;
       await ingest.ingestPage({ records: [a, b, X], nowMs: NOW, last: false, provenDays: [] });
       const second = await ingest.ingestPage({
@@ -89,19 +80,7 @@ describe('WindowIngest', () => {
     });
 
     it('asks no probe when nothing straddles the boundary', async () => {
-      const ingest = new WindowIngest({
-        store,
-        normalizer,
-        logType: 'Zoom.Activity',
-        sourceId,
-        sourceLabel: 'Acme',
-        settleDays: 2,
-        logger: pino({ level: 'silent' }),
-        windowLabel: 'w',
-        anchorDay: '2026-03-08',
-        confirmation: false,
-        newestStored: null,
-      });
+      const ingest = activityIngest({ windowLabel: 'w', anchorDay: '2026-03-08', settleDays: 2, confirmation: false });
       let asked = 0;
       const probeBoundary = () => {
         asked += 1;
@@ -115,20 +94,7 @@ describe('WindowIngest', () => {
   });
 
   describe('seam days proven with an earlier read', () => {
-    const ingestFor = (confirmation: boolean) =>
-      new WindowIngest({
-        store,
-        normalizer,
-        logType: 'Zoom.Activity',
-        sourceId,
-        sourceLabel: 'Acme',
-        settleDays: 0,
-        logger: pino({ level: 'silent' }),
-        windowLabel: '2026-03-06..2026-03-09',
-        anchorDay: '2026-03-06',
-        confirmation,
-        newestStored: null,
-      });
+    const ingestFor = (confirmation: boolean) => activityIngest({ windowLabel: '2026-03-06..2026-03-09', anchorDay: '2026-03-06', settleDays: 0, confirmation });
     const coverage = async () => Object.fromEntries((await store.listDayCoverage(sourceId, 'Zoom.Activity', '2026-03-01', '2026-03-10')).map((d) => [d.day, d]));
 
     it('count as read when the earlier read finished: complete only if settled by then, ambiguous if either read left them so', async () => {

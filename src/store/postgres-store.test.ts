@@ -10,7 +10,7 @@ import { MIGRATIONS, staticMigrationProvider } from './migrations/migration-list
 import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import { openPostgresStore } from './postgres-store.js';
 import { DatabaseConnectionError, redactDatabaseUrl } from './postgres-url.js';
-import { collect, normalizedEvent, OPERATION, sampleEvent, sampleSource, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
+import { collect, OPERATION, sampleEvent, sampleSource, settingsOperation, TEST_CLIENT_SECRET, TEST_REFRESH_TOKEN } from './store-contract.test-support.js';
 import { LastAdminError, SecretKeyError, StoreSchemaError } from './store-errors.js';
 import { adminQuery, dropSchema, forEachStoreTarget, newTestSchema, TEST_DATABASE_URL, testSecretKey } from './store-test-targets.test-support.js';
 import type { EventRow, Store } from './store.js';
@@ -134,14 +134,7 @@ forEachStoreTarget((target) => {
     it('migration 033: an operation stored without p_udm before it was derived reads without one (no change names); its down stores the derived ones again', async () => {
       let store = await open();
       const source = await store.createSource(sampleSource());
-      const op = (rowId: string, time: string) =>
-        normalizedEvent(source.id, OPERATION, rowId, {
-          time,
-          operator: 'admin@example.com',
-          category_type: 'User Settings',
-          action: 'Update',
-          operation_detail: 'Meeting  - Breakout room: from On to Off',
-        });
+      const op = (rowId: string, time: string) => settingsOperation(source.id, rowId, time);
       const rows = [op('with', '2026-03-10T10:00:00Z'), op('legacy', '2026-03-10T10:01:00Z')];
       await store.commitPage({ sourceId: source.id, logType: OPERATION, events: rows, failures: [], days: [], stream: {} });
       await store.close();

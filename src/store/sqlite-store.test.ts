@@ -27,6 +27,7 @@ import {
   sampleEvent,
   sampleOperationEvent,
   sampleSource,
+  settingsOperation,
   TEST_CLIENT_SECRET,
   TEST_REFRESH_TOKEN,
   type StoreContractOptions,
@@ -445,14 +446,7 @@ describe('SQLite store', () => {
   it('migration 033: an operation stored without p_udm before it was derived reads without one; its down stores the derived ones again', async () => {
     let store = await openSqliteStore({ dataDir, clock, env: {} });
     const source = await store.createSource(sampleSource());
-    const op = (rowId: string, time: string) =>
-      normalizedEvent(source.id, OPERATION, rowId, {
-        time,
-        operator: 'admin@example.com',
-        category_type: 'User Settings',
-        action: 'Update',
-        operation_detail: 'Meeting  - Breakout room: from On to Off',
-      });
+    const op = (rowId: string, time: string) => settingsOperation(source.id, rowId, time);
     const rows = [op('with', '2026-03-10T10:00:00Z'), op('legacy', '2026-03-10T10:01:00Z')];
     await store.commitPage({ sourceId: source.id, logType: OPERATION, events: rows, failures: [], days: [], stream: {} });
     await store.close();

@@ -154,3 +154,14 @@ export async function pagedRowIds(store: Store, filter: { email?: string; ipAddr
     after = { eventTimeMs: batch.at(-1)!.eventTimeMs, rowId: batch.at(-1)!.rowId };
   }
 }
+
+/** A normalized Zoom.Operation of an account setting turned off (one change name, `Breakout room`), at `time` (RFC 3339). */
+export function settingsOperation(sourceId: string, rowId: string, time: string): EventRow {
+  return normalizedEvent(sourceId, OPERATION, rowId, {
+    time,
+    operator: 'admin@example.com',
+    category_type: 'User Settings',
+    action: 'Update',
+    operation_detail: 'Meeting  - Breakout room: from On to Off',
+  });
+}
